@@ -1,0 +1,23 @@
+// Loads the native addon (build/Release or prebuilds/) once. Each layer keeps a
+// typed view of the functions it uses (e.g. src/board/native.ts) and casts
+// `addon` to it; the native error table arrives as `addon.errors`.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface NativeErrorRow {
+  errno: number;
+  code: string;
+  message: string;
+}
+
+export interface AddonBase {
+  errors: NativeErrorRow[];
+  parts: string[];
+}
+
+const load = require('node-gyp-build') as (dir: string) => unknown;
+export const addon = load(root) as AddonBase & Record<string, unknown>;

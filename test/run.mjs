@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts file with uvu under tsx, each in its own process
+// (two at a time: the machine has two cores), and ends with one line
+// `N passed, N failed` counting tests. A file that crashes or times out before
+// uvu prints its summary counts as one failed test.
+//   node test/run.mjs [substring …]   only files whose path contains a substring
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const FILE_TIMEOUT_MS = Number(process.env.HL_TEST_TIMEOUT_MS ?? 15 * 60 * 1000);
+const JOBS = Number(process.env.HL_TEST_JOBS ?? 2);
+
+function walk(dir) {
+  let out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'native' || name === 'node_modules' || name.startsWith('.')) continue;
+    if (statSync(p).isDirectory()) out = out.concat(walk(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = walk(here).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      out += `\n[test/run] killed after ${FILE_TIMEOUT_MS} ms\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
+      const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      let result;
+      if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0 };
+      else result = { passed, failed: total - passed - skipped + (code !== 0 && total === passed ? 1 : 0), skipped };
+      resolve({ file, code, signal, out, ms: Date.now() - started, ...result });
+    });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const queue = files.slice();
+async function worker() {
+  for (;;) {
+    const file = queue.shift();
+    if (!file) return;
+    const r = await runFile(file);
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    const name = relative(root, file);
+    const status = r.failed ? 'FAIL' : 'ok  ';
+    process.stdout.write(`${status} ${name}  (${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)} s)\n`);
+    if (r.failed) process.stdout.write(r.out.replace(/^/gm, '    | ') + '\n');
+  }
+}
+await Promise.all(Array.from({ length: Math.max(1, JOBS) }, worker));
+if (files.length === 0) {
+  process.stdout.write('no test files found\n');
+  failed += 1;
+}
+process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exitCode = failed ? 1 : 0;
