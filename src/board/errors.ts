@@ -1,0 +1,23 @@
+// Catalog of the board layer's error codes (TypeScript-side validation). Native
+// errors keep their HL_* codes from native/include/hl_errors.def.
+import { HotlineError } from '../errors.ts';
+
+export const BoardErrors = {
+  BOARD_PROFILE_MISSING: 'the board profile file does not exist or cannot be read',
+  BOARD_PROFILE_INVALID: 'the board profile is malformed',
+  BOARD_CHANNEL_UNKNOWN: 'there is no such channel on this board',
+  BOARD_FILE_NOT_FOUND: 'the audio file does not exist',
+  BOARD_FILE_FORMAT: 'the audio file is not an 8 kHz WAV in A-law, µ-law or 16-bit PCM',
+  BOARD_NOT_CONNECTED: 'the channel has no call in progress',
+  BOARD_STATE: 'the command is not allowed in the channel\'s current state',
+  BOARD_BUSY: 'the channel is already running an operation of that kind',
+  BOARD_ARG: 'an option is out of range or of the wrong type',
+  BOARD_MODE: 'the command is not available in this clock mode',
+  BOARD_CLOSED: 'the board is closed',
+} as const;
+
+export type BoardErrorCode = keyof typeof BoardErrors;
+
+export function boardError(code: BoardErrorCode, detail?: string, details?: Record<string, unknown>): HotlineError {
+  return new HotlineError(code, detail ? `${BoardErrors[code]}: ${detail}` : BoardErrors[code], details);
+}

@@ -1,0 +1,400 @@
+// The public interface of the board layer: what the call core, the IVR and the
+// tools code against. Implementation: src/board/board.ts over the native addon.
+// Stability rule: this file is extended, never broken (new optional fields,
+// new event types, new methods; nothing renamed or removed).
+//
+// Vocabulary, as on a Dialogic/Synway card:
+// - A Board has Spans (E1: 30 bearer timeslots 1–15 and 17–31; timeslot 16
+//   carries CAS ABCD bits). A Channel is one bearer timeslot.
+// - Time is the board's: ticks of `tickMs` (default 10 ms = 80 samples at
+//   8 kHz). `board.now()` is board milliseconds since open. In stepped mode
+//   time only moves in `board.advance(ms)`; in real-time mode a native thread
+//   drives it from the monotonic clock.
+// - The simulated profile (boards/sim-e1x2.json) has a built-in network side:
+//   `board.network` is a second Board on the far end of the simulated cable,
+//   sharing the clock, driven through this same API by tests and load
+//   generators (a simulated caller seizes a line, keys DTMF as audio, speaks
+//   by playing buffers, records what it hears, hangs up).
+import type { Observable, SchedulerLike } from 'rxjs';
+
+// ---------------------------------------------------------------- profile
+
+/** A board profile (boards/*.json), validated by openBoard. */
+export interface BoardProfile {
+  /** Free text shown in logs and `hotline diag`. */
+  name: string;
+  /** Which driver moves frames: only 'sim' exists today ('dahdi', 'fed' later). */
+  driver: 'sim' | 'dahdi' | 'fed';
+  /** Tick length in ms: 10 (default), 20 or 5. */
+  tickMs?: number;
+  spans: SpanProfile[];
+  /**
+   * Sim only. 'loop': every span is joined by a simulated cable to a span of a
+   * built-in network-side board (`board.network`). Omitted: no far end (spans
+   * stay in LOS, as a card with no cable plugged).
+   */
+  network?: { type: 'loop' };
+  /** Named channel groups, e.g. { "inbound": "0:1-15,0:17-31" } (span:timeslots). */
+  groups?: Record<string, string>;
+}
+
+export interface SpanProfile {
+  type: 'E1';
+  /** Line signalling. 'cas': plain CAS line states (Q.421-style ABCD bits). */
+  signalling?: 'cas';
+  /** CRC-4 multiframe checking (default true). */
+  crc4?: boolean;
+  /** Label for logs. */
+  name?: string;
+}
+
+export interface OpenOptions {
+  /** 'stepped' (default): time moves in board.advance(). 'realtime': native clock thread. */
+  mode?: 'stepped' | 'realtime';
+  /** Base directory for relative file paths in play/record (default: process.cwd()). */
+  baseDir?: string;
+}
+
+// ---------------------------------------------------------------- events
+
+/** Why an operation ended; every completion carries one. */
+export type Reason = 'done' | 'digit' | 'max-digits' | 'timeout' | 'silence' | 'hangup' | 'stopped' | 'error';
+
+export type ChannelState =
+  | 'idle' // line idle both ways
+  | 'ringing' // far end seized us; not answered yet
+  | 'dialing' // we seized the line; far end has not answered
+  | 'connected' // answered, either direction
+  | 'clearing' // one side cleared; waiting for the line to return to idle
+  | 'blocked'; // span in alarm: no calls
+
+export type DtmfDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#' | 'A' | 'B' | 'C' | 'D';
+
+export type ToneName = 'dial' | 'busy' | 'ringback' | 'congestion' | 'fax-cng' | 'fax-ced';
+
+export type Operation = 'play' | 'record' | 'getDigits' | 'sendDigits' | 'call' | 'tone' | 'tap';
+
+interface EventBase {
+  /** Board time in ms when the event happened (end of the tick that saw it). */
+  time: number;
+  /** Board-wide channel index (0-based), or -1 for span/board events. */
+  channel: number;
+  /** Span index (0-based). */
+  span: number;
+}
+
+/** The far end seized the line (an incoming call). */
+export interface RingEvent extends EventBase {
+  type: 'ring';
+  /** Calling number when the signalling delivers one (sim: from the far end's call()). */
+  callerNumber?: string;
+  /** Called number when the signalling delivers one. */
+  calledNumber?: string;
+}
+/** The far end answered our outgoing call. */
+export interface AnswerEvent extends EventBase {
+  type: 'answer';
+}
+/** The far end cleared (hung up), or the span went into alarm during a call. */
+export interface HangupEvent extends EventBase {
+  type: 'hangup';
+  cause: 'remote' | 'alarm';
+}
+/** The line is idle again after a call (both directions). */
+export interface IdleEvent extends EventBase {
+  type: 'idle';
+}
+/** A DTMF key detected in the received audio (always from the DSP detector). */
+export interface DigitEvent extends EventBase {
+  type: 'digit';
+  digit: DtmfDigit;
+  /** Board ms where the tone started (time = where it was recognised). */
+  start: number;
+}
+/** A call-progress or fax tone detected in the received audio. */
+export interface ToneEvent extends EventBase {
+  type: 'tone';
+  tone: ToneName;
+}
+/** An operation (play, record, get digits, send digits, call, tone) ended. */
+export interface DoneEvent extends EventBase {
+  type: 'done';
+  op: Operation;
+  requestId: number;
+  reason: Reason;
+  /** For play: ms of audio played; record: ms recorded; others: ms elapsed. */
+  durationMs: number;
+}
+/** CAS ABCD bits received on the channel changed (bits: 4-bit value A=8 B=4 C=2 D=1). */
+export interface CasEvent extends EventBase {
+  type: 'cas';
+  bits: number;
+}
+/** A span alarm was raised or cleared (channel = -1). */
+export interface AlarmEvent extends EventBase {
+  type: 'alarm';
+  alarm: AlarmName;
+  raised: boolean;
+}
+/** The real-time clock finished a tick late, or the event ring overflowed (channel = -1). */
+export interface OverrunEvent extends EventBase {
+  type: 'overrun';
+  what: 'tick' | 'events';
+  count: number;
+}
+
+export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
+
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent;
+export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
+
+// ---------------------------------------------------------------- commands
+
+/** Audio given in memory: `alaw`/`ulaw` one byte per sample, `pcm16` Int16Array or little-endian Buffer. 8 kHz. */
+export interface AudioBuffer {
+  encoding: 'alaw' | 'ulaw' | 'pcm16';
+  data: Buffer | Uint8Array | Int16Array;
+}
+/** A prompt: a path to an 8 kHz WAV (A-law, µ-law or PCM16), or audio in memory. */
+export type PlayItem = string | AudioBuffer;
+
+export interface CommandOptions {
+  /** Abort = stop the operation; its promise resolves with reason 'stopped'. */
+  signal?: AbortSignal;
+}
+
+export interface PlayOptions extends CommandOptions {
+  /** true: any digit stops playback; a string: only those digits ('#*'); default false. */
+  stopOnDigits?: boolean | string;
+  /** Gain applied to the prompt in dB (default 0). */
+  gainDb?: number;
+}
+export interface PlayResult {
+  requestId: number;
+  reason: Reason;
+  /** Audio played, in ms, over all items. */
+  positionMs: number;
+  /** Index of the item playing when it stopped (items.length when all were played). */
+  itemIndex: number;
+}
+
+export interface GetDigitsOptions extends CommandOptions {
+  /** Stop after this many digits (default 1). */
+  max?: number;
+  /** Digits that end input (not counted, reported in `terminator`), e.g. '#'. */
+  terminators?: string;
+  /** Time allowed before the first digit (default 5000 ms). */
+  firstDigitTimeoutMs?: number;
+  /** Time allowed between digits (default 3000 ms). */
+  interDigitTimeoutMs?: number;
+  /** Discard type-ahead digits buffered before this call (default false: they count). */
+  clearBuffer?: boolean;
+}
+export interface DigitsResult {
+  requestId: number;
+  reason: Reason;
+  digits: string;
+  terminator?: string;
+}
+
+export interface RecordOptions extends CommandOptions {
+  /** Stop after this many ms (default 60000). */
+  maxMs?: number;
+  /** Stop after this much silence following speech (0/omitted: off). */
+  silenceMs?: number;
+  /** Silence threshold in dBm0 (default -40). */
+  silenceThresholdDbm0?: number;
+  /** true: any digit stops; a string: only those digits. Default false. */
+  stopOnDigits?: boolean | string;
+  /** File encoding (default 'alaw'). */
+  format?: 'alaw' | 'ulaw' | 'pcm16';
+}
+export interface RecordResult {
+  requestId: number;
+  reason: Reason;
+  /** Audio written, in ms. */
+  durationMs: number;
+  /** Absolute path of the finished WAV file. */
+  file: string;
+  /** The digit that stopped it (reason 'digit'). */
+  digit?: string;
+}
+
+export interface TapOptions extends CommandOptions {
+  /** 'stereo': left = received, right = sent (default); 'mixed': both summed, mono. */
+  mode?: 'stereo' | 'mixed';
+  format?: 'alaw' | 'ulaw' | 'pcm16';
+  /** Stop after this many ms (default: until stopped or the channel is closed). */
+  maxMs?: number;
+}
+/** A recording tap on both directions of a channel (continuous call recording). */
+export interface Tap {
+  readonly requestId: number;
+  readonly file: string;
+  /** Stop and finalise; resolves when the file is complete. */
+  stop(): Promise<RecordResult>;
+  /** Resolves when the tap ends for any reason (stop, maxMs, board close). */
+  readonly done: Promise<RecordResult>;
+}
+
+export interface SendDigitsOptions extends CommandOptions {
+  /** Tone length per key, ms (default 80). */
+  toneMs?: number;
+  /** Silence between keys, ms (default 80). */
+  gapMs?: number;
+  /** Level per tone in dBm0 (default -8; the pair sums about -5 dBm0). */
+  levelDbm0?: number;
+}
+export interface OpResult {
+  requestId: number;
+  reason: Reason;
+  durationMs: number;
+}
+
+export interface ToneOptions extends CommandOptions {
+  /** Stop after this long (default: the tone's natural length, or until stopped). */
+  durationMs?: number;
+}
+
+export interface CallOptions extends CommandOptions {
+  /** Calling number presented to the far end (sim: delivered with the seizure). */
+  callerNumber?: string;
+  /** Called number presented to the far end. */
+  calledNumber?: string;
+  /** Give up if not answered within this time (default 60000 ms): reason 'timeout'. */
+  timeoutMs?: number;
+}
+
+export interface RouteOptions {
+  /** 'full' (default): both hear each other; 'half': `to` hears this channel only. */
+  duplex?: 'full' | 'half';
+}
+
+export type ConferenceMode = 'speak+listen' | 'listen' | 'whisper';
+export interface JoinOptions {
+  /** Default 'speak+listen'. 'listen': hears all, heard by none. 'whisper': heard only by `whisperTo`. */
+  mode?: ConferenceMode;
+  /** For 'whisper': the member who hears this one. */
+  whisperTo?: Channel;
+}
+export interface Conference {
+  readonly id: number;
+  join(channel: Channel, options?: JoinOptions): void;
+  leave(channel: Channel): void;
+  readonly members: ReadonlyArray<{ channel: Channel; mode: ConferenceMode; whisperTo?: Channel }>;
+  close(): void;
+}
+
+// ---------------------------------------------------------------- objects
+
+export interface Channel {
+  /** Board-wide index, 0-based. */
+  readonly index: number;
+  readonly span: Span;
+  /** E1 timeslot 1–15, 17–31. */
+  readonly timeslot: number;
+  /** "board/span:timeslot", for logs. */
+  readonly name: string;
+  readonly board: Board;
+  /** Current line state. */
+  readonly state: ChannelState;
+  /** Every event of this channel, as it happens (hot; no replay). */
+  readonly events$: Observable<ChannelEvent>;
+
+  /** Answer a ringing line. Error BOARD_STATE when not ringing. */
+  answer(): Promise<void>;
+  /** Clear the call (any state but idle); stops every operation with reason 'hangup'. Resolves once cleared locally. */
+  hangup(): Promise<void>;
+  /** Seize the line toward the far end; resolves when answered ('done'), or 'timeout', 'hangup', 'stopped'. */
+  call(options?: CallOptions): Promise<OpResult>;
+
+  play(items: PlayItem | PlayItem[], options?: PlayOptions): Promise<PlayResult>;
+  getDigits(options?: GetDigitsOptions): Promise<DigitsResult>;
+  /** Discard buffered type-ahead digits. */
+  clearDigits(): void;
+  record(file: string, options?: RecordOptions): Promise<RecordResult>;
+  /** Send DTMF keys as audio on the line. */
+  sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
+  /** Play a China call-progress tone (450 Hz cadences). */
+  playTone(tone: 'dial' | 'busy' | 'ringback' | 'congestion', options?: ToneOptions): Promise<OpResult>;
+  /** Stop whatever this channel plays/records/collects (reason 'stopped'). */
+  stop(): void;
+
+  /** Route this channel's received audio to `to` (and back, if full duplex). */
+  route(to: Channel, options?: RouteOptions): void;
+  /** Remove every route into or out of this channel. */
+  unroute(): void;
+  /** Record both directions, independent of what the channel plays or routes. */
+  tap(file: string, options?: TapOptions): Tap;
+}
+
+export interface SpanCounters {
+  crc4Errors: number;
+  bipolarViolations: number;
+  slips: number;
+  erroredSeconds: number;
+}
+export interface SpanStatus {
+  alarms: Record<AlarmName, boolean>;
+  counters: SpanCounters;
+}
+export interface Impairments {
+  /** Added white noise, signal-to-noise in dB vs a -10 dBm0 reference... null/omitted: none. */
+  snrDb?: number | null;
+  /** Gain (negative = attenuation) in dB applied to every timeslot. */
+  gainDb?: number;
+  /** Bit error rate on the line (e.g. 1e-5). */
+  bitErrorRate?: number;
+  /** Frame slips per minute (each slip repeats or drops one frame). */
+  slipsPerMinute?: number;
+}
+
+export interface Span {
+  readonly index: number;
+  readonly board: Board;
+  readonly channels: ReadonlyArray<Channel>;
+  status(): SpanStatus;
+  /** Sim: impairments on what this span RECEIVES. */
+  impair(impairments: Impairments): void;
+  /** Sim: pull (false) or plug back (true) the cable of this span (affects both ends). */
+  setCable(connected: boolean): void;
+  /** Sim: send remote alarm indication to the far end. */
+  sendRai(on: boolean): void;
+}
+
+export interface BoardStats {
+  ticks: number;
+  overruns: number;
+  eventsDelivered: number;
+  eventsDropped: number;
+  /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
+  eventLatencyP50Ms: number | null;
+  eventLatencyP99Ms: number | null;
+}
+
+export interface Board {
+  readonly name: string;
+  readonly mode: 'stepped' | 'realtime';
+  readonly tickMs: number;
+  readonly spans: ReadonlyArray<Span>;
+  readonly channels: ReadonlyArray<Channel>;
+  /** The built-in network side of the simulated cable (null when the profile has none). */
+  readonly network: Board | null;
+  /** Board time in ms. */
+  now(): number;
+  /** Stepped mode: run ticks for `ms` of board time, delivering events and timers as they fall due. */
+  advance(ms: number): Promise<void>;
+  /** RxJS scheduler on board time (use for timer(), delay(), timeout() in the call core). */
+  readonly scheduler: SchedulerLike;
+  /** Every event of every channel and span. */
+  readonly events$: Observable<BoardEvent>;
+  /** A channel by index, or by span and timeslot. Error BOARD_CHANNEL_UNKNOWN. */
+  channel(index: number): Channel;
+  channel(span: number, timeslot: number): Channel;
+  /** Channels of a named group from the profile. */
+  group(name: string): Channel[];
+  createConference(): Conference;
+  stats(): BoardStats;
+  /** Stop the clock, finish recordings, release everything (also closes `network`). */
+  close(): Promise<void>;
+}
