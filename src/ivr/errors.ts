@@ -1,0 +1,22 @@
+// The IVR layer's error catalog. Codes are stable: never reuse one for a new meaning.
+import { HotlineError } from '../errors.ts';
+
+export const IVR_ERRORS = {
+  IVR_FLOW_UNREADABLE: 'the flow file cannot be read or parsed as JSON/YAML',
+  IVR_FLOW_INVALID: 'the flow breaks the flow schema or names a node/prompt that does not exist',
+  IVR_PROMPT_MISSING: 'a prompt named by a flow or a manifest has no file',
+  IVR_PROMPT_BAD_WAV: 'a prompt file is not an 8 kHz mono A-law/µ-law/PCM16 WAV',
+  IVR_PROMPT_MANIFEST: 'prompts/manifest.json is missing or malformed',
+  IVR_PROMPTS_TOOL: 'espeak-ng or sox failed while building prompts',
+  IVR_EMAIL_FAILED: 'the SMTP server refused or did not answer',
+  IVR_BAD_OPTION: 'a command-line option or engine option is malformed',
+} as const;
+
+export type IvrErrorCode = keyof typeof IVR_ERRORS;
+
+export class IvrError extends HotlineError {
+  constructor(code: IvrErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = 'IvrError';
+  }
+}
