@@ -1,0 +1,233 @@
+// IVR flows as data: the node types a flow file (JSON or YAML) may hold.
+// Text fields written `{{name}}` are templates over the call's variables
+// (callerNumber, calledNumber, lang, callId, and what nodes stored).
+// A prompt is a manifest id ('goodbye') or a file path ('zh/kb_returns.wav').
+
+export type PromptList = string[];
+
+interface NodeBase {
+  /** Free text for people reading the flow. */
+  note?: string;
+  /** Where to go if the caller hangs up inside this node; only non-media nodes (create_case, set, branch, email) run after a hang-up. */
+  onHangup?: string;
+}
+
+export interface PlayNode extends NodeBase {
+  type: 'play';
+  prompts: PromptList;
+  /** A key stops the prompt (the key is kept for the next node). Default false. */
+  interruptible?: boolean;
+  next: string;
+}
+
+export interface MenuNode extends NodeBase {
+  type: 'menu';
+  prompts: PromptList;
+  /** Key → next node. */
+  keys: Record<string, string>;
+  invalid?: PromptList;
+  noInput?: PromptList;
+  /** Attempts before `fallback` (default 3). */
+  tries?: number;
+  timeoutMs?: number;
+  fallback: string;
+}
+
+export interface CollectNode extends NodeBase {
+  type: 'collect';
+  prompts: PromptList;
+  /** Variable that receives the digits. */
+  var: string;
+  minLength?: number;
+  maxLength: number;
+  terminator?: string;
+  firstDigitTimeoutMs?: number;
+  interDigitTimeoutMs?: number;
+  /** 'case_number' (format + check digit through the case store) or a regular expression. */
+  validate?: string;
+  invalid?: PromptList;
+  noInput?: PromptList;
+  tries?: number;
+  next: string;
+  fallback: string;
+}
+
+export interface RecordNode extends NodeBase {
+  type: 'record';
+  prompts: PromptList;
+  /** Variable that receives the recording id (path under the data folder). */
+  var: string;
+  /** Play the beep prompt after the prompts (default true). */
+  beep?: boolean;
+  maxMs?: number;
+  /** End after this much silence following speech (default 5000 ms). */
+  silenceMs?: number;
+  /** Offer listen (1) / record again (2) / keep (3) afterwards. */
+  confirm?: boolean;
+  next: string;
+}
+
+export type SayPart =
+  | { prompt: string }
+  | { digits: string }
+  | { number: string }
+  | { date: string }
+  | { time: string }
+  | { status: string }
+  | { result: string };
+
+export interface SayNode extends NodeBase {
+  type: 'say';
+  parts: SayPart[];
+  next: string;
+}
+
+export interface CaseLookupNode extends NodeBase {
+  type: 'case_lookup';
+  /** Template of the case number. */
+  number: string;
+  /** Variables set: case.number, case.status, case.result, case.email, case.kind. */
+  found: string;
+  notFound: string;
+}
+
+export interface CreateCaseNode extends NodeBase {
+  type: 'create_case';
+  /** 'complaint' | 'report' | 'mailbox' | … or a template ('{{kind}}'). */
+  kind: string;
+  channel: 'ivr' | 'mailbox';
+  /** Variable names holding recording ids. */
+  recordings: string[];
+  callbackNumber?: string;
+  /** Template: 'true' when a reply is wanted (director's mailbox). */
+  replyWanted?: string;
+  facts?: string;
+  /** Variable that receives the case number. */
+  var: string;
+  next: string;
+  error: string;
+}
+
+export interface ConsultNode extends NodeBase {
+  type: 'consult';
+  intro: PromptList;
+  /** Knowledge entry id → prompt naming it in the menu. */
+  titles?: Record<string, string>;
+  empty?: PromptList;
+  invalid?: PromptList;
+  tries?: number;
+  timeoutMs?: number;
+  next: string;
+  fallback: string;
+}
+
+export interface SurveyNode extends NodeBase {
+  type: 'survey';
+  survey: string;
+  intro?: PromptList;
+  thanks?: PromptList;
+  /** Used when the survey does not exist or is inactive. */
+  none?: PromptList;
+  /** Question id → prompt, when the question has no promptFile. */
+  questions?: Record<string, string>;
+  invalid?: PromptList;
+  tries?: number;
+  timeoutMs?: number;
+  next: string;
+}
+
+export interface SetNode extends NodeBase {
+  type: 'set';
+  vars: Record<string, string>;
+  next: string;
+}
+
+export type Condition = { var: string; eq?: string; ne?: string; in?: string[]; exists?: boolean };
+export interface BranchNode extends NodeBase {
+  type: 'branch';
+  cases: Array<{ if: Condition; next: string }>;
+  else: string;
+}
+
+export interface HoursNode extends NodeBase {
+  type: 'hours';
+  /** IANA time zone (default Asia/Shanghai). */
+  timeZone?: string;
+  /** ISO weekdays open, 1 = Monday (default 1–5). */
+  days?: number[];
+  /** 'HH:MM-HH:MM' ranges, local time. */
+  open: string[];
+  /** 'YYYY-MM-DD' days closed. */
+  holidays?: string[];
+  /** 'YYYY-MM-DD' weekend days that are working days (调休). */
+  workingDays?: string[];
+  openNext: string;
+  closedNext: string;
+}
+
+export interface LanguageNode extends NodeBase {
+  type: 'language';
+  language: string;
+  next: string;
+}
+
+export interface TransferNode extends NodeBase {
+  type: 'transfer';
+  queue: string;
+  /** Played when no agent can take the call (until the ACD exists: always). */
+  busy: PromptList;
+  /** Where the call goes when no agent takes it (the director's mailbox). */
+  overflow: string;
+}
+
+export interface EmailNode extends NodeBase {
+  type: 'email';
+  to: string;
+  subject: string;
+  text: string;
+  sent: string;
+  failed: string;
+}
+
+export interface HangupNode extends NodeBase {
+  type: 'hangup';
+  prompts?: PromptList;
+}
+
+export type FlowNode =
+  | PlayNode
+  | MenuNode
+  | CollectNode
+  | RecordNode
+  | SayNode
+  | CaseLookupNode
+  | CreateCaseNode
+  | ConsultNode
+  | SurveyNode
+  | SetNode
+  | BranchNode
+  | HoursNode
+  | LanguageNode
+  | TransferNode
+  | EmailNode
+  | HangupNode;
+
+export type NodeType = FlowNode['type'];
+
+export interface FlowDoc {
+  name: string;
+  /** Default language of a call (a key of the prompt manifest). */
+  language: string;
+  languages: string[];
+  start: string;
+  vars?: Record<string, string>;
+  nodes: Record<string, FlowNode>;
+}
+
+/** A flow that passed validation, with where it came from. */
+export interface Flow extends FlowDoc {
+  file: string;
+  /** Increases by one on every successful (re)load in this process. */
+  version: number;
+  loadedAt: number;
+}
