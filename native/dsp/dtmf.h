@@ -1,0 +1,150 @@
+/* DTMF receiver (ITU-T Q.23 tone plan, Q.24 receiver figures, tighter where
+ * the hotline needs it).
+ *
+ * Figures (all on signals that went through an A-law round trip; the C test
+ * test/native/dtmf_test.c rebuilds each one as a tape):
+ *   - both tones within +-1.5 % of nominal: detected; either tone +-3.5 % or
+ *     more off: never (decision at +-2.5 %, frequency measured from the phase
+ *     advance between overlapping windows, not from filter bandwidth);
+ *   - twist: low tone up to 8 dB above the high one (normal) or 4 dB below
+ *     (reverse) accepted (limits 9.5 dB / 5.5 dB);
+ *   - level per tone 0 .. -36 dBm0 accepted, -45 dBm0 never (limit -41 dBm0);
+ *   - a tone of 40 ms or more is detected, 20 ms or less never;
+ *   - a gap of 10 ms or less inside a key press does not split it, a gap of
+ *     40 ms or more between two presses always does;
+ *   - white noise at 12 dB SNR and China dial tone (450 Hz, -10 dBm0)
+ *     underneath do not stop detection; speech and music seldom make digits.
+ *
+ * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
+ * (5 ms) at the 8 DTMF frequencies (all 8 in SIMD lanes of one channel;
+ * AVX2+FMA / SSE2 / scalar picked at run time), plus a 450 Hz lane and the
+ * signal energy. A digit needs 6 consecutive windows (~35 ms of tone) with
+ * the same pair, stable levels, both frequencies in tolerance and most of
+ * the energy in the two tones; it ends after 4 consecutive windows (~20 ms)
+ * without it.
+ *
+ * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, ~6 KB) shared by
+ * every channel of a board; one hl_dtmf_state per channel (a few hundred bytes,
+ * no pointers to free). hl_dtmf_rx_* accept any number of samples per call
+ * and never allocate. Events go to the callback given at init; with a NULL
+ * callback they wait in a small queue in the state (HL_DTMF_QUEUE entries,
+ * the oldest is dropped when full) read with hl_dtmf_get_event.
+ *
+ * Times are sample indexes counted from hl_dtmf_init (8 kHz), accurate to
+ * the 5 ms hop. */
+#ifndef HL_DSP_DTMF_H
+#define HL_DSP_DTMF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HL_DTMF_WIN 80  /* analysis window, samples */
+#define HL_DTMF_HOP 40  /* hop between windows, samples */
+#define HL_DTMF_RUN 6   /* windows needed to declare a digit */
+#define HL_DTMF_QUEUE 8 /* events kept when no callback is set */
+
+/* Tunables, with the defaults hl_dtmf_params_default sets. */
+typedef struct hl_dtmf_params {
+  float min_level_dbm0;   /* per-tone floor, default -41 */
+  float normal_twist_db;  /* low tone above high, default 9.5 */
+  float reverse_twist_db; /* high tone above low, default 5.5 */
+  float freq_tol_pct;     /* accepted offset of each tone, default 2.5 */
+  float min_fraction;     /* share of the (non-450 Hz) energy the two tones
+                             must hold over the run, default 0.70 */
+  int end_windows;        /* windows without the digit that end it, default 4 */
+} hl_dtmf_params;
+
+/* Shared read-only descriptor: window tables and derived thresholds. */
+typedef struct hl_dtmf_desc {
+  /* [n][0..7] = re, [n][8..15] = im of w[n] e^{-j w_k n}, scaled so that
+     |X|^2 is the tone power in mW0 (linear, 1.0 = 0 dBm0). */
+  float tab[HL_DTMF_WIN][16] __attribute__((aligned(32)));
+  float tab450[HL_DTMF_WIN][2]; /* same for the 450 Hz lane */
+  float rot[8][2];               /* e^{-j w_k HOP}: expected phase advance */
+  float e_scale;                 /* sum x^2 -> mean power in mW0 */
+  float min_power, twist_n, twist_r, cos_tol, min_fraction;
+  int end_windows;
+  int isa;                       /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2 */
+} hl_dtmf_desc;
+
+typedef enum hl_dtmf_ev_type {
+  HL_DTMF_EV_START = 1, /* digit recognised; start known, end not yet */
+  HL_DTMF_EV_END = 2    /* digit released; start and end known */
+} hl_dtmf_ev_type;
+
+typedef struct hl_dtmf_event {
+  int type;        /* hl_dtmf_ev_type */
+  char digit;      /* '0'..'9', '*', '#', 'A'..'D' */
+  uint64_t start;  /* sample index of the tone's start */
+  uint64_t end;    /* END: sample index just after the tone; START: 0 */
+  float low_dbm0;  /* level of each tone at recognition */
+  float high_dbm0;
+} hl_dtmf_event;
+
+typedef void (*hl_dtmf_cb)(void *user, const hl_dtmf_event *ev);
+
+/* Per-channel state. Treat the fields as private. */
+typedef struct hl_dtmf_state {
+  float acc[2][16] __attribute__((aligned(32))); /* two open windows */
+  float acc450[2];
+  float prev[16];   /* last closed window: re[8], im[8] */
+  float e_hop[2];   /* sum x^2 of the current and previous hop */
+  float p450;       /* last 450 Hz power (mW0) */
+  int pos;          /* samples into the current hop, 0..HOP-1 */
+  int half;         /* which acc[] opened at the last hop boundary */
+  int have_prev;
+  /* run of windows showing the same candidate pair */
+  int cand_row, cand_col, run;
+  struct { float pr, pc, zr[2], zc[2], e; } ring[HL_DTMF_RUN];
+  /* digit currently on */
+  char digit;
+  int misses;
+  float ref_r, ref_c;
+  uint64_t digit_start, last_seen;
+  uint64_t sample;  /* samples consumed since init */
+  const hl_dtmf_desc *desc;
+  hl_dtmf_cb cb;
+  void *user;
+  hl_dtmf_event queue[HL_DTMF_QUEUE];
+  int q_head, q_len;
+} hl_dtmf_state;
+
+void hl_dtmf_params_default(hl_dtmf_params *p);
+/* Builds the shared descriptor; p NULL = defaults. Picks the fastest kernel
+ * this CPU runs. Returns 0 or HL_EINVAL (a parameter out of range). */
+int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *p);
+/* Forces a kernel (0 scalar, 1 SSE2, 2 AVX2+FMA) for tests and benchmarks;
+ * HL_ENOTSUP when the CPU lacks it. */
+int hl_dtmf_desc_set_isa(hl_dtmf_desc *d, int isa);
+
+/* cb may be NULL (then poll with hl_dtmf_get_event). Returns 0 or HL_EINVAL. */
+int hl_dtmf_init(hl_dtmf_state *s, const hl_dtmf_desc *d, hl_dtmf_cb cb, void *user);
+
+/* Feed samples; return the number of events produced by this call. Linear
+ * input is 16-bit; the float entry takes the same scale (+-32768). */
+int hl_dtmf_rx_i16(hl_dtmf_state *s, const int16_t *x, size_t n);
+int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n);
+int hl_dtmf_rx_alaw(hl_dtmf_state *s, const uint8_t *a, size_t n);
+int hl_dtmf_rx_ulaw(hl_dtmf_state *s, const uint8_t *u, size_t n);
+/* Short name for the linear entry (the SpanDSP-style `rx(state, samples, n)`). */
+static inline int hl_dtmf_rx(hl_dtmf_state *s, const int16_t *x, size_t n) { return hl_dtmf_rx_i16(s, x, n); }
+
+/* Pops the oldest queued event into *ev: 1, or 0 when the queue is empty. */
+int hl_dtmf_get_event(hl_dtmf_state *s, hl_dtmf_event *ev);
+/* The digit currently held down, or 0. */
+char hl_dtmf_current(const hl_dtmf_state *s);
+/* Samples consumed since init. */
+static inline uint64_t hl_dtmf_samples(const hl_dtmf_state *s) { return s->sample; }
+
+/* Row/column frequencies (Hz) of a digit: 0, or HL_EINVAL for a non-DTMF
+ * character. */
+int hl_dtmf_freqs(char digit, int *low_hz, int *high_hz);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
