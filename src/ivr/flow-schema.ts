@@ -112,7 +112,7 @@ export const nodeSchemas: Record<NodeType, object> = {
   case_lookup: node('case_lookup', ['number', 'found', 'notFound'], { number: { type: 'string', minLength: 1 }, found: nodeId, notFound: nodeId }),
   create_case: node('create_case', ['kind', 'channel', 'recordings', 'var', 'next', 'error'], {
     kind: { type: 'string', minLength: 1 },
-    channel: { enum: ['ivr', 'mailbox'] },
+    channel: { enum: ["ivr", "mailbox"] },
     recordings: { type: 'array', items: varName },
     callbackNumber: { type: 'string' },
     replyWanted: { type: 'string' },

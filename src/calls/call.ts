@@ -1,0 +1,170 @@
+// One Call per line seizure: answer, run the IVR flow, clear, and write exactly
+// one call record, whatever happens (caller hangs up mid-prompt, span alarm,
+// watchdog, engine shutdown). The hang-up and the watchdog are one RxJS
+// subscription on the channel's events$ and the board's scheduler; when it
+// fires it aborts the call's AbortSignal, which stops the board operation in
+// flight. The subscription is closed when the call ends.
+import { filter, map, merge, take, timer, type Subscription } from 'rxjs';
+import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
+import type { CallRecordInput, CaseStore } from '../cases/types.ts';
+import type { Flow } from '../ivr/flow-types.ts';
+import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
+
+export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
+
+export interface CallSummary {
+  id: string;
+  channel: string;
+  callerNumber?: string;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: string;
+  path: string[];
+  caseNumbers: string[];
+  recordings: string[];
+}
+
+export interface CallDeps {
+  store: CaseStore;
+  interpreter: Interpreter;
+  /** Epoch ms now, from the board clock. */
+  now(): number;
+  maxCallMs: number;
+  /** Counts live RxJS subscriptions of all calls (leak check). */
+  subscriptions: { live: number };
+  log(line: string): void;
+}
+
+export class Call {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly ivr: IvrCall;
+  readonly startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  endCause?: EndCause;
+  outcome?: string;
+  readonly #abort = new AbortController();
+  readonly #deps: CallDeps;
+  #sub: Subscription | undefined;
+
+  constructor(id: string, channel: Channel, ring: RingEvent, flow: Flow, deps: CallDeps) {
+    this.id = id;
+    this.channel = channel;
+    this.#deps = deps;
+    this.startedAt = deps.now();
+    this.ivr = {
+      callId: id,
+      flow,
+      port: channel,
+      signal: this.#abort.signal,
+      callerNumber: ring.callerNumber || undefined,
+      calledNumber: ring.calledNumber || undefined,
+      lang: flow.language,
+      vars: { ...(flow.vars ?? {}), callId: id, lang: flow.language, callerNumber: ring.callerNumber ?? '', calledNumber: ring.calledNumber ?? '' },
+      path: [],
+      recordings: [],
+      caseNumbers: [],
+      pending: 0,
+    };
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Ends the call from outside (shutdown): the flow stops at once. */
+  abort(cause: EndCause): void {
+    if (this.#abort.signal.aborted) return;
+    this.endCause = cause;
+    this.#abort.abort(cause);
+  }
+
+  /** Runs the call to its end and writes its record. Never throws. */
+  async run(): Promise<void> {
+    const d = this.#deps;
+    const hangup$ = this.channel.events$.pipe(
+      filter((e): e is HangupEvent => e.type === 'hangup'),
+      map((e) => e.cause as EndCause),
+    );
+    const watchdog$ = timer(d.maxCallMs, this.channel.board.scheduler).pipe(map((): EndCause => 'watchdog'));
+    d.subscriptions.live++;
+    this.#sub = merge(hangup$, watchdog$)
+      .pipe(take(1))
+      .subscribe({ next: (cause) => this.abort(cause) });
+    this.#sub.add(() => d.subscriptions.live--);
+
+    let flowOutcome: FlowOutcome = 'error';
+    try {
+      if (this.channel.state === 'ringing') await this.channel.answer();
+      this.answeredAt = d.now();
+      flowOutcome = await d.interpreter.run(this.ivr);
+    } catch (e) {
+      if (!this.signal.aborted) {
+        this.ivr.error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
+        d.log(`call ${this.id}: ${this.ivr.error}`);
+      }
+    }
+    this.#sub.unsubscribe();
+    if (!this.endCause) this.endCause = 'flow';
+    // Clear our side too (after a remote clear the line returns to idle only then).
+    if (this.channel.state !== 'idle') {
+      try {
+        await this.channel.hangup();
+      } catch {
+        // The line already cleared (span alarm, board closing): nothing left to release.
+      }
+    }
+    this.endedAt = d.now();
+    this.outcome = this.#outcome(flowOutcome);
+    await this.#writeRecord();
+  }
+
+  #outcome(flow: FlowOutcome): string {
+    if (this.endCause === 'alarm') return 'alarm';
+    if (this.endCause === 'watchdog') return 'timeout';
+    if (this.endCause === 'shutdown') return 'shutdown';
+    if (this.ivr.error || flow === 'error') return 'error';
+    if (this.answeredAt === undefined) return 'abandoned';
+    return flow === 'completed' ? 'ivr_only' : 'caller_hangup';
+  }
+
+  summary(): CallSummary {
+    return {
+      id: this.id,
+      channel: this.channel.name,
+      callerNumber: this.ivr.callerNumber,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      outcome: this.outcome,
+      path: this.ivr.path,
+      caseNumbers: this.ivr.caseNumbers,
+      recordings: this.ivr.recordings,
+    };
+  }
+
+  async #writeRecord(): Promise<void> {
+    const rec: CallRecordInput = {
+      id: this.id,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt ?? this.#deps.now(),
+      channel: this.channel.name,
+      ivrPath: this.ivr.path,
+      recordingIds: this.ivr.recordings,
+      outcome: this.outcome,
+    };
+    if (this.answeredAt !== undefined) rec.answeredAt = this.answeredAt;
+    if (this.ivr.callerNumber) rec.callerNumber = this.ivr.callerNumber;
+    if (this.ivr.calledNumber) rec.calledNumber = this.ivr.calledNumber;
+    if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.#deps.store.putCallRecord(rec);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;
+        if (attempt === 2) this.#deps.log(`call ${this.id}: CALL_RECORD_FAILED: ${(e as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+// The call core: watches the inbound channels' events$ and starts one Call per
+// seizure, running the flow in service at that moment (a reload never changes
+// a call in progress). Subscriptions are made here, at the edge, and nowhere
+// inside a call except its own hang-up/watchdog subscription.
+import { filter, Subject, type Subscription } from 'rxjs';
+import type { Board, Channel, RingEvent } from '../board/types.ts';
+import type { CaseStore } from '../cases/types.ts';
+import type { FlowHost } from '../ivr/flow.ts';
+import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
+import { Call, type CallSummary } from './call.ts';
+import { CallError } from './errors.ts';
+
+export interface CallCoreOptions {
+  board: Board;
+  flows: FlowHost;
+  store: CaseStore;
+  services: Omit<IvrServices, 'store' | 'now' | 'log'>;
+  /** Channels that take calls (default: every channel of the board). */
+  channels?: ReadonlyArray<Channel>;
+  /** Epoch ms at board time 0 (default: now minus board.now()). Tests pin it for office hours. */
+  epochAtZero?: number;
+  /** A call longer than this is cleared (default 30 min of board time). */
+  maxCallMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface CallEvent {
+  type: 'start' | 'end';
+  call: CallSummary;
+}
+
+export interface CallCoreStats {
+  active: number;
+  started: number;
+  ended: number;
+  /** Line operations in flight over all active calls. */
+  pendingOps: number;
+  /** Live per-call RxJS subscriptions (hang-up + watchdog). */
+  liveSubscriptions: number;
+}
+
+export class CallCore {
+  readonly board: Board;
+  readonly flows: FlowHost;
+  readonly store: CaseStore;
+  /** A call starting and ending (for logs and tests). */
+  readonly calls$ = new Subject<CallEvent>();
+  readonly #active = new Map<number, { call: Call; done: Promise<void> }>();
+  readonly #interpreter: Interpreter;
+  readonly #subs: Subscription[] = [];
+  readonly #counts = { started: 0, ended: 0 };
+  readonly #subscriptions = { live: 0 };
+  readonly #epochAtZero: number;
+  readonly #maxCallMs: number;
+  readonly #log: (line: string) => void;
+  readonly #channels: ReadonlyArray<Channel>;
+  #seq = 0;
+  #stopped = false;
+
+  constructor(o: CallCoreOptions) {
+    this.board = o.board;
+    this.flows = o.flows;
+    this.store = o.store;
+    this.#epochAtZero = o.epochAtZero ?? Date.now() - o.board.now();
+    this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
+    this.#log = o.log ?? (() => {});
+    this.#channels = o.channels ?? o.board.channels;
+    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log });
+  }
+
+  /** Epoch ms from the board clock. */
+  now(): number {
+    return this.#epochAtZero + this.board.now();
+  }
+
+  start(): this {
+    for (const ch of this.#channels) {
+      this.#subs.push(
+        ch.events$.pipe(filter((e): e is RingEvent => e.type === 'ring')).subscribe((ring) => this.#onRing(ch, ring)),
+      );
+    }
+    return this;
+  }
+
+  #onRing(ch: Channel, ring: RingEvent): void {
+    if (this.#stopped || this.#active.has(ch.index)) return;
+    const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
+    const call = new Call(id, ch, ring, this.flows.current, {
+      store: this.store,
+      interpreter: this.#interpreter,
+      now: () => this.now(),
+      maxCallMs: this.#maxCallMs,
+      subscriptions: this.#subscriptions,
+      log: this.#log,
+    });
+    this.#counts.started++;
+    this.calls$.next({ type: 'start', call: call.summary() });
+    const done = call.run().finally(() => {
+      this.#active.delete(ch.index);
+      this.#counts.ended++;
+      this.calls$.next({ type: 'end', call: call.summary() });
+    });
+    this.#active.set(ch.index, { call, done });
+  }
+
+  get activeCalls(): Call[] {
+    return [...this.#active.values()].map((a) => a.call);
+  }
+
+  stats(): CallCoreStats {
+    let pendingOps = 0;
+    for (const { call } of this.#active.values()) pendingOps += call.ivr.pending;
+    return { active: this.#active.size, ...this.#counts, pendingOps, liveSubscriptions: this.#subscriptions.live };
+  }
+
+  /** Resolves when no call is active (call records written). */
+  async idle(): Promise<void> {
+    while (this.#active.size) await Promise.all([...this.#active.values()].map((a) => a.done));
+  }
+
+  /**
+   * Stops taking calls, clears every call in progress (each still gets its
+   * call record) and closes the subscriptions. `advance` moves board time in
+   * stepped mode so the clearing can complete.
+   */
+  async stop(advance?: (ms: number) => Promise<void>): Promise<void> {
+    if (this.#stopped) throw new CallError('CALL_CORE_STOPPED', 'the call core is already stopped');
+    this.#stopped = true;
+    for (const { call } of this.#active.values()) call.abort('shutdown');
+    const all = this.idle();
+    if (advance) {
+      let finished = false;
+      void all.then(() => (finished = true));
+      for (let i = 0; i < 1000 && !finished; i++) await advance(this.board.tickMs * 10);
+    }
+    await all;
+    for (const s of this.#subs.splice(0)) s.unsubscribe();
+    this.calls$.complete();
+  }
+}

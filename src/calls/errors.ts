@@ -1,0 +1,17 @@
+// The call core's error catalog. Codes are stable: never reuse one for a new meaning.
+import { HotlineError } from '../errors.ts';
+
+export const CALL_ERRORS = {
+  CALL_RECORD_FAILED: 'the call record could not be written to the case store',
+  CALL_CORE_STOPPED: 'the call core is stopped and takes no new calls',
+  CALL_BAD_OPTION: 'an option of the call core or of `hotline start` is malformed',
+} as const;
+
+export type CallErrorCode = keyof typeof CALL_ERRORS;
+
+export class CallError extends HotlineError {
+  constructor(code: CallErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = 'CallError';
+  }
+}

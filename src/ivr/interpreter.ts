@@ -1,0 +1,423 @@
+// Runs a flow on one call, node by node. Every line operation is a board
+// command carrying the call's AbortSignal; a hang-up aborts the signal, so the
+// operation in flight ends at once (reason 'hangup' or 'stopped') and no node
+// starts another. After a hang-up only non-media nodes run (the node's
+// `onHangup` path: create the case from what was recorded, store answers).
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { DigitsResult, PlayResult, RecordResult } from '../board/types.ts';
+import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
+import type { Condition, Flow, FlowNode } from './flow-types.ts';
+import { isEmail, type Mailer } from './mail.ts';
+import type { LinePort } from './port.ts';
+import type { PromptSet } from './prompts.ts';
+import { say, type SayKind } from './say.ts';
+
+export interface IvrServices {
+  prompts: PromptSet;
+  store: CaseStore;
+  mailer?: Mailer;
+  /** Absolute data folder; recordings go to <dataDir>/recordings. */
+  dataDir: string;
+  /** Epoch ms now (the board clock mapped to wall time). */
+  now(): number;
+  log?(line: string): void;
+}
+
+export type FlowOutcome = 'completed' | 'hangup' | 'error';
+
+/** The state of one call in the interpreter; the call core owns it. */
+export interface IvrCall {
+  readonly callId: string;
+  readonly flow: Flow;
+  readonly port: LinePort;
+  /** Aborted when the caller hangs up (or the span fails). */
+  readonly signal: AbortSignal;
+  callerNumber?: string;
+  calledNumber?: string;
+  lang: string;
+  vars: Record<string, string>;
+  /** Node ids visited, in order, with the menu key chosen (`main=2`). */
+  path: string[];
+  /** Recording ids (paths relative to the data folder) kept by this call. */
+  recordings: string[];
+  caseNumbers: string[];
+  /** Line operations in flight (0 once the call is over: no leak). */
+  pending: number;
+  error?: string;
+}
+
+const MEDIA = new Set<FlowNode['type']>(['play', 'menu', 'collect', 'record', 'say', 'consult', 'survey', 'transfer', 'hangup']);
+const MAX_STEPS = 2000;
+const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+
+export function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(TEMPLATE, (_, name: string) => vars[name] ?? '');
+}
+
+function holds(c: Condition, vars: Record<string, string>): boolean {
+  const v = vars[c.var];
+  if (c.exists !== undefined && (v !== undefined && v !== '') !== c.exists) return false;
+  if (c.eq !== undefined && v !== c.eq) return false;
+  if (c.ne !== undefined && v === c.ne) return false;
+  if (c.in !== undefined && (v === undefined || !c.in.includes(v))) return false;
+  return true;
+}
+
+/** Local weekday (1 = Monday), date and minute of day in a time zone. */
+function localNow(epoch: number, timeZone: string): { weekday: number; date: string; minute: number } {
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const p = Object.fromEntries(f.formatToParts(new Date(epoch)).map((x) => [x.type, x.value]));
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
+  return { weekday, date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
+}
+
+export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number): boolean {
+  const t = localNow(epoch, node.timeZone ?? 'Asia/Shanghai');
+  if (node.holidays?.includes(t.date)) return false;
+  const working = node.workingDays?.includes(t.date) || (node.days ?? [1, 2, 3, 4, 5]).includes(t.weekday);
+  if (!working) return false;
+  return node.open.some((r) => {
+    const [a, b] = r.split('-').map((hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)));
+    return t.minute >= a && t.minute < b;
+  });
+}
+
+export class Interpreter {
+  readonly #s: IvrServices;
+  #recSeq = 0;
+
+  constructor(services: IvrServices) {
+    this.#s = services;
+  }
+
+  /** Runs the call's flow to its end; never throws (errors become outcome 'error'). */
+  async run(call: IvrCall): Promise<FlowOutcome> {
+    let id: string | null = call.flow.start;
+    let afterHangup = false;
+    for (let step = 0; id !== null; step++) {
+      if (step >= MAX_STEPS) {
+        call.error = `IVR_FLOW_INVALID: more than ${MAX_STEPS} nodes without an end (a loop in ${call.flow.file}?)`;
+        return 'error';
+      }
+      const node: FlowNode = call.flow.nodes[id];
+      if (afterHangup && MEDIA.has(node.type)) return 'hangup';
+      call.path.push(id);
+      let next: string | null;
+      try {
+        next = await this.#exec(call, id, node);
+      } catch (e) {
+        if (call.signal.aborted) next = null;
+        else {
+          const err = e as { code?: string; message: string };
+          call.error = `${err.code ?? 'ERROR'}: ${err.message}`;
+          this.#s.log?.(`call ${call.callId}: node ${id}: ${call.error}`);
+          return 'error';
+        }
+      }
+      if (call.signal.aborted && !afterHangup) {
+        afterHangup = true;
+        if (MEDIA.has(node.type) || next === null) next = node.onHangup ?? null;
+      }
+      id = next;
+    }
+    return afterHangup || call.signal.aborted ? 'hangup' : 'completed';
+  }
+
+  // ------------------------------------------------------------ line operations
+
+  async #op<T>(call: IvrCall, p: () => Promise<T>): Promise<T | null> {
+    if (call.signal.aborted) return null;
+    call.pending++;
+    try {
+      return await p();
+    } catch (e) {
+      if (call.signal.aborted) return null;
+      throw e;
+    } finally {
+      call.pending--;
+    }
+  }
+
+  #files(call: IvrCall, ids: string[]): string[] {
+    return ids.map((id) => this.#s.prompts.file(call.lang, id));
+  }
+
+  /** A prompt file from the store (knowledge, survey), in the caller's language when one exists. */
+  #storedPrompt(call: IvrCall, file: string): string {
+    const id = basename(file).replace(/\.wav$/i, '');
+    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.file(call.lang, id);
+    return this.#s.prompts.file(call.lang, file);
+  }
+
+  #play(call: IvrCall, ids: string[], interruptible = false): Promise<PlayResult | null> {
+    if (ids.length === 0) return Promise.resolve({ requestId: 0, reason: 'done', positionMs: 0, itemIndex: 0 });
+    return this.#playFiles(call, this.#files(call, ids), interruptible);
+  }
+
+  #playFiles(call: IvrCall, files: string[], interruptible = false): Promise<PlayResult | null> {
+    return this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+  }
+
+  #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
+    return this.#op(call, () =>
+      call.port.getDigits({ signal: call.signal, max, terminators: o.terminators, firstDigitTimeoutMs: o.firstMs ?? 5000, interDigitTimeoutMs: o.interMs ?? 3000 }),
+    );
+  }
+
+  /** Prompt, one key, retries with invalid / no-input prompts. Returns the key, or null (hang-up or tries used). */
+  async #ask(call: IvrCall, o: { prompts: string[] | string[][]; files?: string[]; valid: (k: string) => boolean; invalid?: string[]; noInput?: string[]; tries?: number; timeoutMs?: number; max?: number; terminators?: string }): Promise<string | null> {
+    const tries = o.tries ?? 3;
+    for (let t = 0; t < tries; t++) {
+      const files = o.files ?? this.#files(call, o.prompts as string[]);
+      if ((await this.#playFiles(call, files, true)) === null) return null;
+      const r = await this.#digits(call, o.max ?? 1, { firstMs: o.timeoutMs ?? 5000, interMs: 2000, terminators: o.terminators });
+      if (r === null) return null;
+      if (r.digits && o.valid(r.digits)) return r.digits;
+      call.port.clearDigits();
+      const sorry = r.digits ? (o.invalid ?? ['invalid_key']) : (o.noInput ?? ['no_input']);
+      if ((await this.#play(call, sorry)) === null) return null;
+    }
+    return null;
+  }
+
+  #recordingFile(call: IvrCall): { file: string; id: string } {
+    const dir = join(this.#s.dataDir, 'recordings');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${call.callId}-${++this.#recSeq}.wav`);
+    return { file, id: relative(this.#s.dataDir, file) };
+  }
+
+  // ------------------------------------------------------------ nodes
+
+  async #exec(call: IvrCall, id: string, n: FlowNode): Promise<string | null> {
+    const s = this.#s;
+    const v = call.vars;
+    switch (n.type) {
+      case 'play':
+        return (await this.#play(call, n.prompts, n.interruptible)) === null ? null : n.next;
+
+      case 'menu': {
+        const key = await this.#ask(call, { prompts: n.prompts, valid: (k) => k in n.keys, invalid: n.invalid, noInput: n.noInput, tries: n.tries, timeoutMs: n.timeoutMs });
+        if (key === null) return call.signal.aborted ? null : n.fallback;
+        call.path.push(`${id}=${key}`);
+        return n.keys[key];
+      }
+
+      case 'collect': {
+        const tries = n.tries ?? 3;
+        const check = (d: string): boolean => {
+          if (d.length < (n.minLength ?? 1) || d.length > n.maxLength) return false;
+          if (n.validate === 'case_number') return s.store.validateCaseNumber(d).ok;
+          return n.validate ? new RegExp(n.validate).test(d) : true;
+        };
+        for (let t = 0; t < tries; t++) {
+          if ((await this.#play(call, n.prompts, true)) === null) return null;
+          // One more than the longest answer, so the terminator is consumed here
+          // and not left in the buffer for the next node.
+          const max = n.maxLength + (n.terminator ? 1 : 0);
+          const r = await this.#digits(call, max, { terminators: n.terminator, firstMs: n.firstDigitTimeoutMs ?? 6000, interMs: n.interDigitTimeoutMs ?? 4000 });
+          if (r === null) return null;
+          if (r.digits && check(r.digits)) {
+            v[n.var] = r.digits;
+            return n.next;
+          }
+          call.port.clearDigits();
+          if ((await this.#play(call, r.digits ? (n.invalid ?? ['invalid_key']) : (n.noInput ?? ['no_input']))) === null) return null;
+        }
+        return n.fallback;
+      }
+
+      case 'record':
+        return this.#record(call, n);
+
+      case 'say': {
+        const ids: string[] = [];
+        for (const part of n.parts) {
+          const [kind, value] = Object.entries(part)[0] as [SayKind | 'prompt', string];
+          if (kind === 'prompt') ids.push(value);
+          else ids.push(...say(call.lang, kind, fill(value, v), (x) => s.prompts.has(call.lang, x)));
+        }
+        return (await this.#play(call, ids)) === null ? null : n.next;
+      }
+
+      case 'case_lookup': {
+        const number = fill(n.number, v);
+        const c = s.store.validateCaseNumber(number).ok ? await s.store.getCase(number) : null;
+        if (!c) return n.notFound;
+        v['case.number'] = c.number;
+        v['case.kind'] = c.kind;
+        v['case.status'] = c.status;
+        v['case.result'] = c.result ?? '';
+        const email = [(c as { email?: string }).email, c.complainant?.address].find((x) => isEmail(x));
+        v['case.email'] = email ?? '';
+        return n.found;
+      }
+
+      case 'create_case': {
+        const recordingIds = n.recordings.map((r) => v[r]).filter((x): x is string => Boolean(x));
+        const callback = n.callbackNumber ? fill(n.callbackNumber, v) : '';
+        const kind = fill(n.kind, v) as CaseKind;
+        const reply = n.replyWanted ? fill(n.replyWanted, v) : '';
+        const input: CreateCaseInput = {
+          kind,
+          channel: n.channel,
+          recordingIds,
+          callId: call.callId,
+          facts: n.facts ? fill(n.facts, v) : `IVR voice message (${call.lang})${reply ? `; reply wanted: ${reply === 'true' ? 'yes' : 'no'}` : ''}`,
+        };
+        if (call.callerNumber) input.callerNumber = call.callerNumber;
+        if (callback) input.callbackNumber = callback;
+        else if (!call.callerNumber) input.anonymous = true;
+        if (recordingIds.length === 0) return n.error;
+        try {
+          const c = await s.store.createCase(input);
+          v[n.var] = c.number;
+          call.caseNumbers.push(c.number);
+          return n.next;
+        } catch (e) {
+          s.log?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
+          return n.error;
+        }
+      }
+
+      case 'consult':
+        return this.#consult(call, n);
+
+      case 'survey':
+        return this.#survey(call, n);
+
+      case 'set':
+        for (const [k, t] of Object.entries(n.vars)) v[k] = fill(t, v);
+        return n.next;
+
+      case 'branch':
+        return n.cases.find((c) => holds(c.if, v))?.next ?? n.else;
+
+      case 'hours':
+        return isOpen(n, s.now()) ? n.openNext : n.closedNext;
+
+      case 'language':
+        call.lang = n.language;
+        v.lang = n.language;
+        return n.next;
+
+      case 'transfer':
+        // No ACD yet: every agent is busy; the caller leaves a message instead.
+        v.queue = n.queue;
+        return (await this.#play(call, n.busy)) === null ? null : n.overflow;
+
+      case 'email': {
+        if (!s.mailer) return n.failed;
+        try {
+          await s.mailer.send(fill(n.to, v), fill(n.subject, v), fill(n.text, v));
+          return n.sent;
+        } catch (e) {
+          s.log?.(`call ${call.callId}: ${(e as Error).message}`);
+          return n.failed;
+        }
+      }
+
+      case 'hangup':
+        if (n.prompts?.length && (await this.#play(call, n.prompts)) === null) return null;
+        await this.#op(call, () => call.port.hangup());
+        return null;
+    }
+  }
+
+  async #record(call: IvrCall, n: Extract<FlowNode, { type: 'record' }>): Promise<string | null> {
+    const intro = n.beep === false ? n.prompts : [...n.prompts, 'beep'];
+    for (let take = 0; take < 5; take++) {
+      if ((await this.#play(call, intro)) === null) return null;
+      call.port.clearDigits();
+      const { file, id } = this.#recordingFile(call);
+      const r: RecordResult | null = await this.#op(call, () =>
+        call.port.record(file, { signal: call.signal, maxMs: n.maxMs ?? 120_000, silenceMs: n.silenceMs ?? 5000, stopOnDigits: '#' }),
+      ).catch((e) => {
+        if (existsSync(file)) unlinkSync(file);
+        throw e;
+      });
+      if (r === null || call.signal.aborted) {
+        // Hung up while recording: the message so far is what the caller left.
+        if (existsSync(file) && (r?.durationMs ?? 1) > 0) this.#keep(call, n.var, id);
+        else if (existsSync(file)) unlinkSync(file);
+        return null;
+      }
+      if (!n.confirm) {
+        this.#keep(call, n.var, id);
+        return n.next;
+      }
+      // listen (1) / record again (2) / keep (3); no answer keeps it.
+      for (;;) {
+        const key = await this.#ask(call, { prompts: ['record_confirm'], valid: (k) => k === '1' || k === '2' || k === '3', tries: 2 });
+        if (call.signal.aborted) {
+          this.#keep(call, n.var, id);
+          return null;
+        }
+        if (key === '1') {
+          if ((await this.#playFiles(call, [file], true)) === null) {
+            this.#keep(call, n.var, id);
+            return null;
+          }
+          continue;
+        }
+        if (key === '2') {
+          unlinkSync(file);
+          break;
+        }
+        this.#keep(call, n.var, id);
+        return n.next;
+      }
+    }
+    return n.next;
+  }
+
+  #keep(call: IvrCall, variable: string, id: string): void {
+    call.vars[variable] = id;
+    if (!call.recordings.includes(id)) call.recordings.push(id);
+  }
+
+  async #consult(call: IvrCall, n: Extract<FlowNode, { type: 'consult' }>): Promise<string | null> {
+    const entries = (await this.#s.store.listKnowledge()).filter((e): e is KnowledgeEntry & { menuCode: string } => Boolean(e.menuCode && e.promptFile));
+    entries.sort((a, b) => a.menuCode.localeCompare(b.menuCode, 'en', { numeric: true }));
+    if (entries.length === 0) return (await this.#play(call, n.empty ?? [])) === null ? null : n.next;
+    const ids: string[] = [...n.intro];
+    for (const e of entries) {
+      const title = n.titles?.[e.id];
+      if (title) ids.push(title);
+      ids.push('press', ...say(call.lang, 'digits', e.menuCode, () => true));
+    }
+    const byCode = new Map(entries.map((e) => [e.menuCode, e]));
+    const longest = Math.max(...entries.map((e) => e.menuCode.length));
+    const key = await this.#ask(call, { prompts: ids, valid: (k) => byCode.has(k), invalid: n.invalid, tries: n.tries, timeoutMs: n.timeoutMs, max: longest, terminators: longest > 1 ? '#' : undefined });
+    if (key === null) return call.signal.aborted ? null : n.fallback;
+    const entry = byCode.get(key)!;
+    call.path.push(`kb=${entry.id}`);
+    return (await this.#playFiles(call, [this.#storedPrompt(call, entry.promptFile!)])) === null ? null : n.next;
+  }
+
+  async #survey(call: IvrCall, n: Extract<FlowNode, { type: 'survey' }>): Promise<string | null> {
+    const def = await this.#s.store.getSurvey(n.survey);
+    if (!def || !def.active) return (await this.#play(call, n.none ?? [])) === null ? null : n.next;
+    const answers: Record<string, string> = {};
+    const save = async () => {
+      if (Object.keys(answers).length === 0) return;
+      await this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers, at: this.#s.now() });
+    };
+    if ((await this.#play(call, n.intro ?? [])) === null) return null;
+    for (const q of def.questions) {
+      const promptId = n.questions?.[q.id];
+      const files = promptId ? this.#files(call, [promptId]) : q.promptFile ? [this.#storedPrompt(call, q.promptFile)] : null;
+      if (!files) continue;
+      const key = await this.#ask(call, { prompts: [], files, valid: (k) => k in q.choices, invalid: n.invalid, tries: n.tries ?? 2, timeoutMs: n.timeoutMs });
+      if (call.signal.aborted) {
+        await save();
+        return null;
+      }
+      if (key !== null) answers[q.id] = key;
+    }
+    await save();
+    call.vars.survey = n.survey;
+    return (await this.#play(call, n.thanks ?? [])) === null ? null : n.next;
+  }
+}
