@@ -1,11 +1,192 @@
-// `hotline start`: until the engine lands (issue 5) this is a self-check of the
-// native addon: it loads, and its error table is whole.
+// `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
+//                [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+// Runs the hotline: the board (default: the simulated E1 board), the case store
+// in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
+// clear every call (each gets its call record) and close the files; SIGHUP
+// reloads the flow (an invalid file is refused and the old flow stays).
 import { addon } from '../../addon.ts';
+import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
+import { openEngine, type Engine } from '../../calls/engine.ts';
+import { layersAvailable } from '../../calls/layers.ts';
+import { SimCaller } from '../../calls/sim-caller.ts';
+import { join } from 'node:path';
 
-export const summary = 'start the hotline engine';
+export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
 
-export async function run(_args: string[]): Promise<number> {
-  const parts = addon.parts.length ? addon.parts.join(', ') : '(none yet)';
-  process.stdout.write(`hotline: native addon loaded; parts: ${parts}; ${addon.errors.length} error codes\n`);
+interface StartArgs {
+  board?: string;
+  flow?: string;
+  data: string;
+  demoCallers: number;
+  forSeconds?: number;
+  stepped: boolean;
+  smtp?: { host: string; port: number };
+  from: string;
+  quiet: boolean;
+}
+
+function usage(msg: string): number {
+  process.stderr.write(`hotline start: CALL_BAD_OPTION: ${msg}\nusage: hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR] [--quiet]\n`);
+  return 2;
+}
+
+function parse(args: string[]): StartArgs | string {
+  const a: StartArgs = { data: 'data', demoCallers: 0, stepped: false, from: '12315 hotline <noreply@12315.local>', quiet: false };
+  for (let i = 0; i < args.length; i++) {
+    const k = args[i];
+    const v = args[i + 1];
+    const need = () => {
+      if (v === undefined || v.startsWith('--')) throw new Error(`${k} needs a value`);
+      i++;
+      return v;
+    };
+    try {
+      switch (k) {
+        case '--board': a.board = need(); break;
+        case '--flow': a.flow = need(); break;
+        case '--data': a.data = need(); break;
+        case '--demo-callers': {
+          const n = Number(need());
+          if (!Number.isInteger(n) || n < 0 || n > 960) return `--demo-callers takes a whole number 0–960, not '${v}'`;
+          a.demoCallers = n;
+          break;
+        }
+        case '--for': {
+          const n = Number(need());
+          if (!Number.isFinite(n) || n <= 0) return `--for takes a positive number of seconds, not '${v}'`;
+          a.forSeconds = n;
+          break;
+        }
+        case '--stepped': a.stepped = true; break;
+        case '--quiet': a.quiet = true; break;
+        case '--smtp': {
+          const m = /^([^:]+):(\d{1,5})$/.exec(need());
+          if (!m) return `--smtp takes HOST:PORT, not '${v}'`;
+          a.smtp = { host: m[1], port: Number(m[2]) };
+          break;
+        }
+        case '--from': a.from = need(); break;
+        default: return `unknown option '${k}'`;
+      }
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return a;
+}
+
+const stamp = () => new Date().toISOString().slice(11, 23);
+
+export async function run(args: string[]): Promise<number> {
+  const a = parse(args);
+  if (typeof a === 'string') return usage(a);
+  const layers = await layersAvailable();
+  if (!layers.board || !layers.cases) {
+    // The engine's lower layers are still being written: say so, and show the addon is sound.
+    const parts = addon.parts.length ? addon.parts.join(', ') : '(none yet)';
+    process.stdout.write(`hotline: native addon loaded; parts: ${parts}; ${addon.errors.length} error codes\n`);
+    process.stdout.write(`hotline: engine not started: ${!layers.board ? 'the board layer' : 'the case store'} is not built yet\n`);
+    return 0;
+  }
+  const log = (line: string) => {
+    if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
+  };
+  let engine: Engine;
+  try {
+    engine = await openEngine({
+      boardFile: a.board,
+      flowFile: a.flow,
+      dataDir: a.data,
+      mode: a.stepped ? 'stepped' : 'realtime',
+      smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
+      log,
+    });
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    process.stderr.write(`hotline start: ${err.code ?? 'ERROR'}: ${err.message}\n`);
+    return 1;
+  }
+  const { board, core, flows } = engine;
+  log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
+  core.calls$.subscribe(({ type, call }) => {
+    if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
+    else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
+  });
+
+  let stopping = false;
+  let stopResolve!: () => void;
+  const stopped = new Promise<void>((r) => (stopResolve = r));
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`hotline: stopping (${why}): clearing ${core.stats().active} calls`);
+    stopResolve();
+  };
+  const onSig = (sig: NodeJS.Signals) => stop(sig);
+  process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
+  const onHup = () => {
+    try {
+      const f = flows.reload();
+      log(`hotline: flow reloaded: '${f.name}' v${f.version}`);
+    } catch (e) {
+      log(`hotline: ${(e as { code?: string }).code}: ${(e as Error).message}; the running flow stays`);
+    }
+  };
+  process.on('SIGHUP', onHup);
+
+  // Simulated callers on the network side, each calling again after a pause.
+  const demos: Promise<void>[] = [];
+  const made: string[] = [];
+  core.calls$.subscribe(({ type, call }) => type === 'end' && made.push(...call.caseNumbers));
+  const net = engine.networkChannels;
+  if (a.demoCallers > 0 && net.length === 0) log('hotline: the board has no network side; --demo-callers ignored');
+  for (let i = 0; i < Math.min(a.demoCallers, net.length); i++) {
+    const ch = net[i];
+    demos.push(
+      (async () => {
+        for (let n = 0; !stopping; n++) {
+          const s: Scenario = SCENARIOS[(i + n) % SCENARIOS.length];
+          const caller = new SimCaller(ch, { dir: join(engine.dataDir, 'demo'), callerNumber: `1390000${String(1000 + i).slice(-4)}`, tap: false });
+          try {
+            await runScenario(caller, s, { prompts: engine.prompts, knownCases: () => made.slice(-20), random: Math.random });
+          } catch (e) {
+            if (!stopping) log(`demo caller ${i}: ${(e as Error).message}`);
+          }
+          await sleepBoard(engine, 2000 + Math.random() * 3000);
+        }
+      })(),
+    );
+  }
+
+  const endAt = a.forSeconds !== undefined ? board.now() + a.forSeconds * 1000 : Infinity;
+  if (board.mode === 'stepped') {
+    // Stepped: run board time as fast as the machine allows.
+    while (!stopping && board.now() < endAt) await board.advance(100);
+    if (!stopping) stop(`--for ${a.forSeconds}`);
+  } else if (Number.isFinite(endAt)) {
+    const t = setTimeout(() => stop(`--for ${a.forSeconds}`), a.forSeconds! * 1000);
+    await stopped;
+    clearTimeout(t);
+  }
+  await stopped;
+  if (board.mode === 'stepped') {
+    // Let the demo callers notice the stop while time still moves.
+    let done = false;
+    void Promise.all(demos).then(() => (done = true));
+    for (let i = 0; i < 600 && !done; i++) await board.advance(100);
+  } else {
+    await Promise.race([Promise.all(demos), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  const st = core.stats();
+  await engine.close();
+  process.off('SIGINT', onSig);
+  process.off('SIGTERM', onSig);
+  process.off('SIGHUP', onHup);
+  log(`hotline: stopped; ${st.started} calls taken, ${core.stats().ended} ended with a call record`);
   return 0;
+}
+
+function sleepBoard(engine: Engine, ms: number): Promise<void> {
+  return new Promise((resolve) => engine.board.scheduler.schedule(() => resolve(), ms));
 }

@@ -1,0 +1,91 @@
+// Assembles a running hotline: board, case store, prompts, flow, call core.
+// Shared by `hotline start`, the end-to-end tests and the IVR benchmark.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Board, Channel } from '../board/types.ts';
+import type { CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
+import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
+import { PromptSet } from '../ivr/prompts.ts';
+import { seedDefaults } from '../ivr/seed.ts';
+import { CallCore } from './core.ts';
+import { loadOpenBoard, loadOpenCaseStore } from './layers.ts';
+
+export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
+
+export interface EngineOptions {
+  boardFile?: string;
+  flowFile?: string;
+  dataDir?: string;
+  mode?: 'stepped' | 'realtime';
+  smtp?: SmtpOptions;
+  /** Epoch ms at board time 0 (tests pin office hours). */
+  epochAtZero?: number;
+  maxCallMs?: number;
+  log?: (line: string) => void;
+  /** Extra case-store configuration (tests). */
+  storeConfig?: CaseStoreConfig;
+}
+
+export interface Engine {
+  board: Board;
+  store: CaseStore;
+  prompts: PromptSet;
+  flows: FlowHost;
+  core: CallCore;
+  mailer?: Mailer;
+  dataDir: string;
+  /** Channels of the network side (simulated callers), when the profile has one. */
+  networkChannels: ReadonlyArray<Channel>;
+  close(): Promise<void>;
+}
+
+export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
+  const dataDir = resolve(o.dataDir ?? 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const prompts = new PromptSet();
+  // The flow is checked before anything is opened: a bad file costs nothing.
+  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
+  const openCaseStore = await loadOpenCaseStore();
+  const openBoard = await loadOpenBoard();
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: o.storeConfig });
+  let board: Board;
+  try {
+    board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  await seedDefaults(store);
+  const mailer = o.smtp ? createMailer(o.smtp) : undefined;
+  const core = new CallCore({
+    board,
+    flows,
+    store,
+    services: { prompts, mailer, dataDir },
+    epochAtZero: o.epochAtZero,
+    maxCallMs: o.maxCallMs,
+    log: o.log,
+  }).start();
+  let closed = false;
+  return {
+    board,
+    store,
+    prompts,
+    flows,
+    core,
+    mailer,
+    dataDir,
+    networkChannels: board.network?.channels ?? [],
+    async close() {
+      if (closed) return;
+      closed = true;
+      const stepped = board.mode === 'stepped';
+      await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
+      mailer?.close();
+      await board.close();
+      await store.close();
+    },
+  };
+}
