@@ -60,15 +60,16 @@ typedef struct hl_dtmf_params {
 
 /* Shared read-only descriptor: window tables and derived thresholds. */
 typedef struct hl_dtmf_desc {
-  /* [n][0..7] = re, [n][8..15] = im of w[n] e^{-j w_k n}, scaled so that
-     |X|^2 is the tone power in mW0 (linear, 1.0 = 0 dBm0). */
-  float tab[HL_DTMF_WIN][16] __attribute__((aligned(32)));
-  float tab450[HL_DTMF_WIN][2]; /* same for the 450 Hz lane */
-  float rot[8][2];               /* e^{-j w_k HOP}: expected phase advance */
-  float e_scale;                 /* sum x^2 -> mean power in mW0 */
-  float min_power, twist_n, twist_r, cos_tol, min_fraction;
+  /* [n][0..7] = re, [n][8..15] = im of w[n] e^{-j w_k n} (Hann window w),
+     scaled so that |X|^2 is the tone power in mW0 (1.0 = 0 dBm0). */
+  float tab[HL_DTMF_WIN][16];
+  float t450re[HL_DTMF_WIN], t450im[HL_DTMF_WIN]; /* same for 450 Hz */
+  float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
+  float cos_tol[8];     /* cos of the largest accepted phase error per hop */
+  float e_scale;        /* sum x^2 over a window -> mean power in mW0 */
+  float min_power, twist_n, twist_r, min_fraction;
   int end_windows;
-  int isa;                       /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2 */
+  int isa;              /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2+FMA */
 } hl_dtmf_desc;
 
 typedef enum hl_dtmf_ev_type {
@@ -89,22 +90,24 @@ typedef void (*hl_dtmf_cb)(void *user, const hl_dtmf_event *ev);
 
 /* Per-channel state. Treat the fields as private. */
 typedef struct hl_dtmf_state {
-  float acc[2][16] __attribute__((aligned(32))); /* two open windows */
-  float acc450[2];
+  float acc[2][16];  /* the two open windows: re[8], im[8] */
+  float acc450[2];  /* open 450 Hz window (aligned to even hops) */
   float prev[16];   /* last closed window: re[8], im[8] */
   float e_hop[2];   /* sum x^2 of the current and previous hop */
   float p450;       /* last 450 Hz power (mW0) */
   int pos;          /* samples into the current hop, 0..HOP-1 */
   int half;         /* which acc[] opened at the last hop boundary */
-  int have_prev;
+  int hop_odd;      /* parity of the current hop (450 Hz window) */
+  int ring_pos;
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
-  struct { float pr, pc, zr[2], zc[2], e; } ring[HL_DTMF_RUN];
+  struct hl__dtmf_win { float pr, pc, zr[2], zc[2], e; } ring[HL_DTMF_RUN];
   /* digit currently on */
   char digit;
-  int misses;
+  int dig_r, dig_c; /* its lanes */
+  int misses;       /* consecutive windows without it */
   float ref_r, ref_c;
-  uint64_t digit_start, last_seen;
+  uint64_t digit_start, miss_at;
   uint64_t sample;  /* samples consumed since init */
   const hl_dtmf_desc *desc;
   hl_dtmf_cb cb;

@@ -1,0 +1,335 @@
+/* DTMF receiver: decisions (see dtmf.h for the figures and the method; the
+ * per-sample work is in dtmf_kern.c). */
+#include "dtmf.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dtmf_kern.h"
+#include "g711.h"
+#include "hl_errors.h"
+#include "tone_gen.h"
+
+#define FS 8000.0
+#define PI 3.14159265358979323846
+
+static const float FREQ[8] = {697, 770, 852, 941, 1209, 1336, 1477, 1633};
+static const char KEYS[16] = "123A456B789C*0#D";
+
+/* A window's tone must keep at least 0.6 of its largest amplitude in every
+ * window of the run (power 0.36): a tone that fills only part of the run is
+ * rising or falling, which is how 20 ms bursts are refused. */
+#define FILL_POWER 0.36f
+/* While a digit is on, a window still "has" it at amplitude >= 0.3 of the
+ * level at recognition (power 0.09, -10.5 dB). */
+#define PRESENT_POWER 0.09f
+/* The phase advance must be steady: |sum z| >= 0.8 sum |z|. */
+#define COHERENCE 0.8f
+/* Tone start/end estimates inside the deciding windows (samples), from the
+ * Hann window's coverage at the fill / presence thresholds. */
+#define START_OFFSET 16
+#define END_OFFSET 11
+
+void hl_dtmf_params_default(hl_dtmf_params *p) {
+  p->min_level_dbm0 = -41.0f;
+  p->normal_twist_db = 9.5f;
+  p->reverse_twist_db = 5.5f;
+  p->freq_tol_pct = 2.5f;
+  p->min_fraction = 0.70f;
+  p->end_windows = 4;
+}
+
+static int cpu_has(int isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (isa == 2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (isa == 1) return __builtin_cpu_supports("sse2");
+#endif
+  return isa == 0;
+}
+
+int hl_dtmf_desc_set_isa(hl_dtmf_desc *d, int isa) {
+  if (!d || isa < 0 || isa > 2) return HL_EINVAL;
+  if (!hl__dtmf_kern[isa] || !cpu_has(isa)) return HL_ENOTSUP;
+  d->isa = isa;
+  return 0;
+}
+
+int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
+  hl_dtmf_params p;
+  if (pp)
+    p = *pp;
+  else
+    hl_dtmf_params_default(&p);
+  if (!d || !(p.min_level_dbm0 >= -80 && p.min_level_dbm0 <= 0) || !(p.normal_twist_db >= 0 && p.normal_twist_db <= 20) ||
+      !(p.reverse_twist_db >= 0 && p.reverse_twist_db <= 20) || !(p.freq_tol_pct > 0 && p.freq_tol_pct <= 5) ||
+      !(p.min_fraction >= 0 && p.min_fraction <= 1) || p.end_windows < 1 || p.end_windows > 100)
+    return HL_EINVAL;
+  memset(d, 0, sizeof *d);
+  /* 0 dBm0 sine: peak HL_TONE_DBM0_PEAK, power P0 = peak^2 / 2. A Hann
+     window of N samples has sum w = N/2, so a sine of amplitude A gives
+     |X| = A N / 4 and A^2 / 2 = 8 |X|^2 / N^2; fold 8 / (N^2 P0) into the
+     table so |X|^2 is in mW0. */
+  const double P0 = (double)HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK / 2.0;
+  const double g = sqrt(8.0 / ((double)HL_DTMF_WIN * HL_DTMF_WIN * P0));
+  for (int n = 0; n < HL_DTMF_WIN; n++) {
+    double w = 0.5 - 0.5 * cos(2 * PI * n / HL_DTMF_WIN);
+    for (int k = 0; k < 8; k++) {
+      double ph = 2 * PI * FREQ[k] * n / FS;
+      d->tab[n][k] = (float)(g * w * cos(ph));
+      d->tab[n][8 + k] = (float)(-g * w * sin(ph));
+    }
+    double ph = 2 * PI * 450.0 * n / FS;
+    d->t450re[n] = (float)(g * w * cos(ph));
+    d->t450im[n] = (float)(-g * w * sin(ph));
+  }
+  for (int k = 0; k < 8; k++) {
+    double adv = 2 * PI * FREQ[k] * HL_DTMF_HOP / FS;
+    d->rot[k][0] = (float)cos(adv);
+    d->rot[k][1] = (float)-sin(adv);
+    d->cos_tol[k] = (float)cos(2 * PI * FREQ[k] * p.freq_tol_pct / 100.0 * HL_DTMF_HOP / FS);
+  }
+  d->e_scale = (float)(1.0 / (HL_DTMF_WIN * P0));
+  d->min_power = powf(10.0f, p.min_level_dbm0 / 10.0f);
+  d->twist_n = powf(10.0f, p.normal_twist_db / 10.0f);
+  d->twist_r = powf(10.0f, p.reverse_twist_db / 10.0f);
+  d->min_fraction = p.min_fraction;
+  d->end_windows = p.end_windows;
+  d->isa = cpu_has(2) && hl__dtmf_kern[2] ? 2 : cpu_has(1) && hl__dtmf_kern[1] ? 1 : 0;
+  return 0;
+}
+
+int hl_dtmf_init(hl_dtmf_state *s, const hl_dtmf_desc *d, hl_dtmf_cb cb, void *user) {
+  if (!s || !d) return HL_EINVAL;
+  memset(s, 0, sizeof *s);
+  s->desc = d;
+  s->cb = cb;
+  s->user = user;
+  return 0;
+}
+
+static void emit(hl_dtmf_state *s, const hl_dtmf_event *ev) {
+  if (s->cb) {
+    s->cb(s->user, ev);
+    return;
+  }
+  if (s->q_len == HL_DTMF_QUEUE) { /* full: drop the oldest */
+    s->q_head = (s->q_head + 1) % HL_DTMF_QUEUE;
+    s->q_len--;
+  }
+  s->queue[(s->q_head + s->q_len) % HL_DTMF_QUEUE] = *ev;
+  s->q_len++;
+}
+
+int hl_dtmf_get_event(hl_dtmf_state *s, hl_dtmf_event *ev) {
+  if (!s->q_len) return 0;
+  *ev = s->queue[s->q_head];
+  s->q_head = (s->q_head + 1) % HL_DTMF_QUEUE;
+  s->q_len--;
+  return 1;
+}
+
+char hl_dtmf_current(const hl_dtmf_state *s) { return s->digit; }
+
+int hl_dtmf_freqs(char digit, int *low_hz, int *high_hz) {
+  for (int i = 0; i < 16; i++)
+    if (KEYS[i] == digit) {
+      if (low_hz) *low_hz = (int)FREQ[i / 4];
+      if (high_hz) *high_hz = (int)FREQ[4 + i % 4];
+      return 0;
+    }
+  return HL_EINVAL;
+}
+
+static float to_db(float p) { return p > 1e-10f ? 10.0f * log10f(p) : -100.0f; }
+
+/* Checks the last HL_DTMF_RUN windows of the candidate pair (r, c): levels
+ * steady (the tone fills the run), frequencies in tolerance and steady,
+ * most of the energy in the two tones. */
+static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
+  const hl_dtmf_desc *d = s->desc;
+  float minr = 1e30f, maxr = 0, minc = 1e30f, maxc = 0, sr = 0, sc = 0, se = 0;
+  float zr0 = 0, zr1 = 0, zc0 = 0, zc1 = 0, azr = 0, azc = 0;
+  for (int j = 0; j < HL_DTMF_RUN; j++) {
+    const struct hl__dtmf_win *e = &s->ring[j];
+    minr = e->pr < minr ? e->pr : minr;
+    maxr = e->pr > maxr ? e->pr : maxr;
+    minc = e->pc < minc ? e->pc : minc;
+    maxc = e->pc > maxc ? e->pc : maxc;
+    sr += e->pr;
+    sc += e->pc;
+    se += e->e;
+    if (j != s->ring_pos) { /* the oldest entry's pair reaches outside the run */
+      zr0 += e->zr[0], zr1 += e->zr[1], zc0 += e->zc[0], zc1 += e->zc[1];
+      azr += sqrtf(e->zr[0] * e->zr[0] + e->zr[1] * e->zr[1]);
+      azc += sqrtf(e->zc[0] * e->zc[0] + e->zc[1] * e->zc[1]);
+    }
+  }
+  if (minr < FILL_POWER * maxr || minc < FILL_POWER * maxc) return 0;
+  if (sr + sc < d->min_fraction * se) return 0;
+  /* Remove the nominal advance: what is left is the offset's phase per hop. */
+  float a = zr0 * d->rot[r][0] - zr1 * d->rot[r][1], b = zr0 * d->rot[r][1] + zr1 * d->rot[r][0];
+  float m = sqrtf(a * a + b * b);
+  if (a < m * d->cos_tol[r] || m < COHERENCE * azr) return 0;
+  a = zc0 * d->rot[c][0] - zc1 * d->rot[c][1], b = zc0 * d->rot[c][1] + zc1 * d->rot[c][0];
+  m = sqrtf(a * a + b * b);
+  if (a < m * d->cos_tol[c] || m < COHERENCE * azc) return 0;
+  *mr = sr / HL_DTMF_RUN;
+  *mc = sc / HL_DTMF_RUN;
+  return 1;
+}
+
+/* One window closed (X: re[8], im[8]) at sample s->sample; E its mean power. */
+static int analyse(hl_dtmf_state *s, const float *X, float E) {
+  const hl_dtmf_desc *d = s->desc;
+  float p[8];
+  for (int k = 0; k < 8; k++) p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
+  int r = 0, c = 4;
+  for (int k = 1; k < 4; k++) r = p[k] > p[r] ? k : r;
+  for (int k = 5; k < 8; k++) c = p[k] > p[c] ? k : c;
+  const uint64_t T = s->sample;
+  int events = 0, valid = 0;
+  float mr = 0, mc = 0;
+  if (p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
+    if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
+      s->run++;
+    } else {
+      s->cand_row = r, s->cand_col = c, s->run = 1;
+    }
+    struct hl__dtmf_win *e = &s->ring[s->ring_pos];
+    s->ring_pos = (s->ring_pos + 1) % HL_DTMF_RUN;
+    e->pr = p[r];
+    e->pc = p[c];
+    /* pulse pair X_k conj(X_{k-1}): its angle is the phase advance per hop */
+    e->zr[0] = X[r] * s->prev[r] + X[8 + r] * s->prev[8 + r];
+    e->zr[1] = X[8 + r] * s->prev[r] - X[r] * s->prev[8 + r];
+    e->zc[0] = X[c] * s->prev[c] + X[8 + c] * s->prev[8 + c];
+    e->zc[1] = X[8 + c] * s->prev[c] - X[c] * s->prev[8 + c];
+    /* energy that is not China dial tone (450 Hz) underneath */
+    float rest = E - s->p450;
+    e->e = rest > 0 ? rest : 0;
+    if (s->run >= HL_DTMF_RUN) valid = run_valid(s, r, c, &mr, &mc);
+  } else {
+    s->run = 0;
+  }
+
+  if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
+    /* another key without a gap: the old one ends where the new one starts */
+    uint64_t st = T > HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP ? T - HL_DTMF_WIN - (HL_DTMF_RUN - 1) * HL_DTMF_HOP + START_OFFSET : 0;
+    hl_dtmf_event ev = {HL_DTMF_EV_END, s->digit, s->digit_start, st > s->digit_start ? st : s->digit_start + 1,
+                        to_db(s->ref_r), to_db(s->ref_c)};
+    emit(s, &ev);
+    events++;
+    s->digit = 0;
+  }
+  if (s->digit) {
+    if (p[s->dig_r] >= PRESENT_POWER * s->ref_r && p[s->dig_c] >= PRESENT_POWER * s->ref_c) {
+      s->misses = 0;
+    } else {
+      if (s->misses == 0) s->miss_at = T - HL_DTMF_WIN + END_OFFSET;
+      if (++s->misses >= d->end_windows) {
+        hl_dtmf_event ev = {HL_DTMF_EV_END, s->digit, s->digit_start,
+                            s->miss_at > s->digit_start ? s->miss_at : s->digit_start + 1, to_db(s->ref_r), to_db(s->ref_c)};
+        emit(s, &ev);
+        events++;
+        s->digit = 0;
+      }
+    }
+  } else if (valid) {
+    uint64_t back = HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP;
+    s->digit = KEYS[r * 4 + (c - 4)];
+    s->dig_r = r, s->dig_c = c;
+    s->ref_r = mr, s->ref_c = mc;
+    s->misses = 0;
+    s->digit_start = T > back ? T - back + START_OFFSET : 0;
+    hl_dtmf_event ev = {HL_DTMF_EV_START, s->digit, s->digit_start, 0, to_db(mr), to_db(mc)};
+    emit(s, &ev);
+    events++;
+  }
+  return events;
+}
+
+static int hop_end(hl_dtmf_state *s) {
+  const hl_dtmf_desc *d = s->desc;
+  float *X = s->acc[1 - s->half]; /* the window opened one hop ago closes now */
+  float E = (s->e_hop[0] + s->e_hop[1]) * d->e_scale;
+  s->e_hop[1] = s->e_hop[0];
+  s->e_hop[0] = 0;
+  if (s->hop_odd) {
+    s->p450 = s->acc450[0] * s->acc450[0] + s->acc450[1] * s->acc450[1];
+    s->acc450[0] = s->acc450[1] = 0;
+  }
+  s->hop_odd ^= 1;
+  int ev = analyse(s, X, E);
+  memcpy(s->prev, X, sizeof s->prev);
+  memset(X, 0, 16 * sizeof *X);
+  s->half = 1 - s->half;
+  return ev;
+}
+
+int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n) {
+  const hl__dtmf_kern_fn kern = hl__dtmf_kern[s->desc->isa];
+  int events = 0;
+  while (n) {
+    int m = HL_DTMF_HOP - s->pos;
+    if ((size_t)m > n) m = (int)n;
+    float aux[3] = {0, 0, 0};
+    kern(s->desc, s->acc[s->half], s->acc[1 - s->half], aux, x, m, s->pos, s->hop_odd * HL_DTMF_HOP + s->pos);
+    s->e_hop[0] += aux[0];
+    s->acc450[0] += aux[1];
+    s->acc450[1] += aux[2];
+    s->pos += m;
+    s->sample += (uint64_t)m;
+    x += m;
+    n -= (size_t)m;
+    if (s->pos == HL_DTMF_HOP) {
+      s->pos = 0;
+      events += hop_end(s);
+    }
+  }
+  return events;
+}
+
+/* The integer and coded entries convert one hop's worth at a time into a
+ * float buffer on the stack, so the kernel always sees floats. */
+int hl_dtmf_rx_i16(hl_dtmf_state *s, const int16_t *x, size_t n) {
+  float buf[HL_DTMF_HOP];
+  int events = 0;
+  while (n) {
+    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
+    if (m > n) m = n;
+    for (size_t i = 0; i < m; i++) buf[i] = x[i];
+    events += hl_dtmf_rx_f32(s, buf, m);
+    x += m;
+    n -= m;
+  }
+  return events;
+}
+
+int hl_dtmf_rx_alaw(hl_dtmf_state *s, const uint8_t *a, size_t n) {
+  float buf[HL_DTMF_HOP];
+  int events = 0;
+  while (n) {
+    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
+    if (m > n) m = n;
+    for (size_t i = 0; i < m; i++) buf[i] = hl_g711_alaw_to_f32[a[i]];
+    events += hl_dtmf_rx_f32(s, buf, m);
+    a += m;
+    n -= m;
+  }
+  return events;
+}
+
+int hl_dtmf_rx_ulaw(hl_dtmf_state *s, const uint8_t *u, size_t n) {
+  float buf[HL_DTMF_HOP];
+  int events = 0;
+  while (n) {
+    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
+    if (m > n) m = n;
+    for (size_t i = 0; i < m; i++) buf[i] = hl_g711_ulaw_to_f32[u[i]];
+    events += hl_dtmf_rx_f32(s, buf, m);
+    u += m;
+    n -= m;
+  }
+  return events;
+}
