@@ -198,7 +198,7 @@ export interface DigitsResult {
 }
 
 export interface RecordOptions extends CommandOptions {
-  /** Stop after this many ms (default 60000). */
+  /** Stop after this many ms (default 60000; 0 = no limit); the result's reason is then 'timeout'. */
   maxMs?: number;
   /** Stop after this much silence following speech (0/omitted: off). */
   silenceMs?: number;
@@ -339,8 +339,13 @@ export interface SpanStatus {
   counters: SpanCounters;
 }
 export interface Impairments {
-  /** Added white noise, signal-to-noise in dB vs a -10 dBm0 reference... null/omitted: none. */
+  /**
+   * Added white noise (0-4 kHz) at `referenceDbm0 - snrDb` dBm0; null: no noise.
+   * E.g. snrDb 15 with DTMF sent at -10 dBm0 per tone is 15 dB per tone vs noise.
+   */
   snrDb?: number | null;
+  /** Signal level the SNR refers to, dBm0 (default -10). */
+  referenceDbm0?: number;
   /** Gain (negative = attenuation) in dB applied to every timeslot. */
   gainDb?: number;
   /** Bit error rate on the line (e.g. 1e-5). */
@@ -360,6 +365,8 @@ export interface Span {
   setCable(connected: boolean): void;
   /** Sim: send remote alarm indication to the far end. */
   sendRai(on: boolean): void;
+  /** Sim: send AIS (all ones) to the far end. */
+  sendAis(on: boolean): void;
 }
 
 export interface BoardStats {

@@ -1,0 +1,381 @@
+// Binding of the channel engine (native/board) and the sim driver: one class,
+// addon.Board, with plain checked arguments. Validation with full sentences
+// happens in src/board; here arguments are only type-checked, and native
+// errors become Error objects with the table's `code`.
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "board/board.h"
+#include "drivers/sim/sim.h"
+#include "hl_errors.h"
+#include "registry.h"
+
+namespace {
+
+int32_t I32(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
+  return info[i].As<Napi::Number>().Int32Value();
+}
+uint32_t U32(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
+  double v = info[i].As<Napi::Number>().DoubleValue();
+  if (!(v >= 0 && v <= 4294967295.0)) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " is out of range");
+  return (uint32_t)v;
+}
+double F64(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+std::string Str(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  if (i >= info.Length() || !info[i].IsString()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+void Check(Napi::Env env, int rc, const char *what) {
+  if (rc < 0) hl::ThrowHl(env, rc, what);
+}
+
+// Latency histogram of wake -> JavaScript handler, 10 us buckets up to 100 ms.
+struct Hist {
+  static constexpr int kBuckets = 10000;
+  std::vector<uint32_t> b = std::vector<uint32_t>(kBuckets + 1, 0);
+  uint64_t n = 0;
+  void add(double ms) {
+    int i = (int)(ms * 100.0);
+    if (i < 0) i = 0;
+    if (i > kBuckets) i = kBuckets;
+    b[i]++;
+    n++;
+  }
+  double pct(double p) const {
+    if (!n) return -1;
+    uint64_t want = (uint64_t)(p * (double)n);
+    if (want >= n) want = n - 1;
+    uint64_t acc = 0;
+    for (int i = 0; i <= kBuckets; i++) {
+      acc += b[i];
+      if (acc > want) return (i + 0.5) / 100.0;
+    }
+    return kBuckets / 100.0;
+  }
+};
+
+class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Board", {
+      InstanceMethod("channels", &BoardWrap::Channels),
+      InstanceMethod("channelOf", &BoardWrap::ChannelOf),
+      InstanceMethod("nowMs", &BoardWrap::NowMs),
+      InstanceMethod("step", &BoardWrap::Step),
+      InstanceMethod("start", &BoardWrap::Start),
+      InstanceMethod("drain", &BoardWrap::Drain),
+      InstanceMethod("answer", &BoardWrap::Answer),
+      InstanceMethod("hangup", &BoardWrap::Hangup),
+      InstanceMethod("call", &BoardWrap::Call),
+      InstanceMethod("play", &BoardWrap::Play),
+      InstanceMethod("getDigits", &BoardWrap::GetDigits),
+      InstanceMethod("sendDigits", &BoardWrap::SendDigits),
+      InstanceMethod("tone", &BoardWrap::Tone),
+      InstanceMethod("record", &BoardWrap::Record),
+      InstanceMethod("stop", &BoardWrap::Stop),
+      InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
+      InstanceMethod("route", &BoardWrap::Route),
+      InstanceMethod("unroute", &BoardWrap::Unroute),
+      InstanceMethod("confJoin", &BoardWrap::ConfJoin),
+      InstanceMethod("confLeave", &BoardWrap::ConfLeave),
+      InstanceMethod("driver", &BoardWrap::Driver),
+      InstanceMethod("spanStatus", &BoardWrap::SpanStatus),
+      InstanceMethod("channelState", &BoardWrap::ChannelState),
+      InstanceMethod("stats", &BoardWrap::Stats),
+      InstanceMethod("close", &BoardWrap::Close),
+      InstanceMethod("clipCheck", &BoardWrap::ClipCheck),
+    });
+  }
+
+  // new Board(spans, tickMs, peers[])
+  explicit BoardWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<BoardWrap>(info) {
+    Napi::Env env = info.Env();
+    int spans = I32(info, 0, "spans");
+    int tick = I32(info, 1, "tickMs");
+    if (info.Length() < 3 || !info[2].IsArray()) hl::ThrowHl(env, HL_EINVAL, "peers must be an array");
+    Napi::Array arr = info[2].As<Napi::Array>();
+    if ((int)arr.Length() != spans || spans <= 0 || spans > 256) hl::ThrowHl(env, HL_EINVAL, "peers must list one entry per span");
+    std::vector<int> peers((size_t)spans);
+    for (int i = 0; i < spans; i++) {
+      Napi::Value v = arr.Get((uint32_t)i);
+      peers[(size_t)i] = v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1;
+    }
+    if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
+    hl_board_config cfg{};
+    Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+    cfg.spans = spans;
+    cfg.tick_ms = tick;
+    cfg.set_numbers = hl_sim_set_numbers;
+    cfg.get_numbers = hl_sim_get_numbers;
+    cfg.control = hl_sim_control;
+    int rc = hl_board_create(&cfg, &b_);
+    if (rc < 0) {
+      cfg.driver.ops->destroy(cfg.driver.self);
+      hl::ThrowHl(env, rc, "creating the board");
+    }
+  }
+  ~BoardWrap() override { Destroy(); }
+
+ private:
+  hl_board *b_ = nullptr;
+  Napi::ThreadSafeFunction tsfn_;
+  bool running_ = false;
+  Hist hist_;
+
+  void Destroy() {
+    if (!b_) return;
+    hl_board_stop(b_);
+    if (running_) {
+      running_ = false;
+      tsfn_.Release();
+    }
+    hl_board_destroy(b_);
+    b_ = nullptr;
+  }
+  hl_board *B(const Napi::CallbackInfo &info) {
+    if (!b_) hl::ThrowHl(info.Env(), HL_ECLOSED, "board");
+    return b_;
+  }
+
+  Napi::Value Channels(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), hl_board_channels(B(info))); }
+  Napi::Value ChannelOf(const Napi::CallbackInfo &info) {
+    return Napi::Number::New(info.Env(), hl_board_channel_of(B(info), I32(info, 0, "span"), I32(info, 1, "timeslot")));
+  }
+  Napi::Value NowMs(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), (double)hl_board_now_ms(B(info))); }
+  Napi::Value Step(const Napi::CallbackInfo &info) {
+    int rc = hl_board_step(B(info), I32(info, 0, "ticks"), info.Length() > 1 && info[1].ToBoolean() ? 1 : 0);
+    Check(info.Env(), rc, "stepping the board");
+    return Napi::Number::New(info.Env(), rc);
+  }
+
+  static void Wake(void *ctx) {
+    BoardWrap *self = static_cast<BoardWrap *>(ctx);
+    self->tsfn_.NonBlockingCall();  // at most once per tick: the board holds a wake flag until the next drain
+  }
+
+  // start(onEvents): real-time clock; onEvents() is called on the JS thread when events wait.
+  Napi::Value Start(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_board *b = B(info);
+    if (running_) hl::ThrowHl(env, HL_ESTATE, "the clock already runs");
+    if (info.Length() < 1 || !info[0].IsFunction()) hl::ThrowHl(env, HL_EINVAL, "onEvents must be a function");
+    tsfn_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "hotline-board", 0, 1);
+    // The JS handler measures nothing itself: the latency is taken here, on
+    // the JS thread, right before the handler runs.
+    running_ = true;
+    int rc = hl_board_start(b, Wake, this);
+    if (rc < 0) {
+      running_ = false;
+      tsfn_.Release();
+      hl::ThrowHl(env, rc, "starting the clock");
+    }
+    return env.Undefined();
+  }
+
+  // drain(buffer) -> count of 64-byte events written into buffer.
+  Napi::Value Drain(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_board *b = B(info);
+    if (info.Length() < 1 || !info[0].IsBuffer()) hl::ThrowHl(env, HL_EINVAL, "drain needs a Buffer");
+    Napi::Buffer<uint8_t> buf = info[0].As<Napi::Buffer<uint8_t>>();
+    int max = (int)(buf.Length() / sizeof(hl_event));
+    if (info.Length() > 1 && info[1].ToBoolean()) {
+      uint64_t t = hl_board_wake_tick_ns(b);
+      if (t) hist_.add((double)(hl_mono_ns() - t) / 1e6);
+    }
+    int n = hl_board_drain(b, reinterpret_cast<hl_event *>(buf.Data()), max);
+    return Napi::Number::New(env, n);
+  }
+
+  Napi::Value Answer(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_answer(B(info), I32(info, 0, "channel")), "answer");
+    return info.Env().Undefined();
+  }
+  Napi::Value Hangup(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_hangup(B(info), I32(info, 0, "channel")), "hangup");
+    return info.Env().Undefined();
+  }
+  // call(ch, req, timeoutMs, calling, called)
+  Napi::Value Call(const Napi::CallbackInfo &info) {
+    std::string calling = Str(info, 3, "callerNumber"), called = Str(info, 4, "calledNumber");
+    Check(info.Env(), hl_cmd_call(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "timeoutMs"),
+                                  calling.c_str(), called.c_str()),
+          "call");
+    return info.Env().Undefined();
+  }
+
+  // Builds a clip from {wav: Buffer} or {data: Buffer, format: 1|6|7}, with gainDb.
+  static hl_clip *MakeClip(Napi::Env env, Napi::Value item, double gain, int index) {
+    if (!item.IsObject()) hl::ThrowHl(env, HL_EINVAL, "play item " + std::to_string(index) + " is not an object");
+    Napi::Object o = item.As<Napi::Object>();
+    hl_clip *clip = nullptr;
+    if (o.Has("wav")) {
+      Napi::Value v = o.Get("wav");
+      if (!v.IsBuffer()) hl::ThrowHl(env, HL_EINVAL, "play item wav must be a Buffer");
+      Napi::Buffer<uint8_t> w = v.As<Napi::Buffer<uint8_t>>();
+      char why[160] = {};
+      int rc = hl_clip_from_wav(w.Data(), w.Length(), gain, &clip, why, sizeof why);
+      if (rc < 0) hl::ThrowHl(env, rc, why[0] ? std::string(why) : std::string("play item ") + std::to_string(index));
+    } else {
+      Napi::Value v = o.Get("data");
+      if (!v.IsTypedArray()) hl::ThrowHl(env, HL_EINVAL, "play item data must be a Buffer or typed array");
+      Napi::TypedArray ta = v.As<Napi::TypedArray>();
+      Napi::ArrayBuffer ab = ta.ArrayBuffer();
+      const uint8_t *p = static_cast<const uint8_t *>(ab.Data()) + ta.ByteOffset();
+      int fmt = o.Get("format").IsNumber() ? o.Get("format").As<Napi::Number>().Int32Value() : 0;
+      int rc = hl_clip_create(p, ta.ByteLength(), fmt, gain, &clip);
+      if (rc < 0) hl::ThrowHl(env, rc, "play item " + std::to_string(index));
+    }
+    return clip;
+  }
+
+  // clipCheck(item) -> samples; validates a prompt without playing it.
+  Napi::Value ClipCheck(const Napi::CallbackInfo &info) {
+    hl_clip *c = MakeClip(info.Env(), info[0], 0, 0);
+    int n = hl_clip_samples(c);
+    hl_clip_free(c);
+    return Napi::Number::New(info.Env(), n);
+  }
+
+  // play(ch, req, items[], stopMask, gainDb)
+  Napi::Value Play(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_board *b = B(info);
+    int ch = I32(info, 0, "channel");
+    uint32_t req = U32(info, 1, "request id");
+    if (info.Length() < 3 || !info[2].IsArray()) hl::ThrowHl(env, HL_EINVAL, "items must be an array");
+    Napi::Array items = info[2].As<Napi::Array>();
+    uint32_t mask = U32(info, 3, "stop mask");
+    double gain = F64(info, 4, "gainDb");
+    uint32_t n = items.Length();
+    if (n == 0 || n > 256) hl::ThrowHl(env, HL_EINVAL, "play needs 1 to 256 items");
+    std::unique_ptr<hl_clip *[]> clips(new hl_clip *[n]());
+    try {
+      for (uint32_t i = 0; i < n; i++) clips[i] = MakeClip(env, items.Get(i), gain, (int)i);
+    } catch (...) {
+      for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
+      throw;
+    }
+    int rc = hl_cmd_play(b, ch, req, clips.get(), (int)n, (uint16_t)mask);
+    if (rc < 0) {
+      for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
+      hl::ThrowHl(env, rc, "play");
+    }
+    clips.release();  // owned by the board now
+    return env.Undefined();
+  }
+  // getDigits(ch, req, max, termMask, firstMs, interMs, clear)
+  Napi::Value GetDigits(const Napi::CallbackInfo &info) {
+    Check(info.Env(),
+          hl_cmd_getdigits(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "max"),
+                           (uint16_t)U32(info, 3, "terminators"), U32(info, 4, "firstDigitTimeoutMs"),
+                           U32(info, 5, "interDigitTimeoutMs"), info.Length() > 6 && info[6].ToBoolean() ? 1 : 0),
+          "getDigits");
+    return info.Env().Undefined();
+  }
+  // sendDigits(ch, req, digits, onMs, offMs, levelDbm0)
+  Napi::Value SendDigits(const Napi::CallbackInfo &info) {
+    std::string d = Str(info, 2, "digits");
+    Check(info.Env(),
+          hl_cmd_senddigits(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), d.c_str(), U32(info, 3, "toneMs"),
+                            U32(info, 4, "gapMs"), F64(info, 5, "levelDbm0")),
+          "sendDigits");
+    return info.Env().Undefined();
+  }
+  // tone(ch, req, kind, durationMs)
+  Napi::Value Tone(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_tone(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
+                                  U32(info, 3, "durationMs")),
+          "playTone");
+    return info.Env().Undefined();
+  }
+  // record(ch, req, path, format, tap, maxMs, silenceMs, thresholdDbm0, stopMask)
+  Napi::Value Record(const Napi::CallbackInfo &info) {
+    std::string path = Str(info, 2, "file");
+    Check(info.Env(),
+          hl_cmd_record(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), path.c_str(), I32(info, 3, "format"),
+                        I32(info, 4, "tap"), U32(info, 5, "maxMs"), U32(info, 6, "silenceMs"), F64(info, 7, "threshold"),
+                        (uint16_t)U32(info, 8, "stop mask")),
+          ("record to " + path).c_str());
+    return info.Env().Undefined();
+  }
+  Napi::Value Stop(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_stop(B(info), I32(info, 0, "channel"), U32(info, 1, "ops"), U32(info, 2, "request id")), "stop");
+    return info.Env().Undefined();
+  }
+  Napi::Value ClearDigits(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
+    return info.Env().Undefined();
+  }
+  Napi::Value Route(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_route(B(info), I32(info, 0, "source"), I32(info, 1, "destination")), "route");
+    return info.Env().Undefined();
+  }
+  Napi::Value Unroute(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_unroute(B(info), I32(info, 0, "channel")), "unroute");
+    return info.Env().Undefined();
+  }
+  Napi::Value ConfJoin(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_conf_join(B(info), I32(info, 0, "conference"), I32(info, 1, "channel"), I32(info, 2, "mode"),
+                                       I32(info, 3, "whisperTo")),
+          "conference join");
+    return info.Env().Undefined();
+  }
+  Napi::Value ConfLeave(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_conf_leave(B(info), I32(info, 0, "channel")), "conference leave");
+    return info.Env().Undefined();
+  }
+  Napi::Value Driver(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_driver(B(info), I32(info, 0, "span"), I32(info, 1, "control"), F64(info, 2, "value")), "span control");
+    return info.Env().Undefined();
+  }
+  Napi::Value SpanStatus(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_span_status st{};
+    Check(env, hl_board_span_status(B(info), I32(info, 0, "span"), &st), "span status");
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("alarms", Napi::Number::New(env, st.alarms));
+    o.Set("crc4Errors", Napi::Number::New(env, (double)st.crc4_errors));
+    o.Set("bipolarViolations", Napi::Number::New(env, (double)st.bpv));
+    o.Set("slips", Napi::Number::New(env, (double)st.slips));
+    o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
+    return o;
+  }
+  Napi::Value ChannelState(const Napi::CallbackInfo &info) {
+    return Napi::Number::New(info.Env(), hl_board_channel_state(B(info), I32(info, 0, "channel")));
+  }
+  Napi::Value Stats(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_board_stats st{};
+    hl_board_get_stats(B(info), &st);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("ticks", Napi::Number::New(env, (double)st.ticks));
+    o.Set("overruns", Napi::Number::New(env, (double)st.overruns));
+    o.Set("events", Napi::Number::New(env, (double)st.events));
+    o.Set("eventsDropped", Napi::Number::New(env, (double)st.events_dropped));
+    o.Set("maxTickMs", Napi::Number::New(env, (double)st.max_tick_ns / 1e6));
+    o.Set("meanTickMs", Napi::Number::New(env, st.ticks ? (double)st.total_tick_ns / 1e6 / (double)st.ticks : 0));
+    double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);
+    o.Set("latencyP50Ms", p50 < 0 ? env.Null() : Napi::Number::New(env, p50));
+    o.Set("latencyP99Ms", p99 < 0 ? env.Null() : Napi::Number::New(env, p99));
+    o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
+    return o;
+  }
+  Napi::Value Close(const Napi::CallbackInfo &info) {
+    Destroy();
+    return info.Env().Undefined();
+  }
+};
+
+void InitBoard(Napi::Env env, Napi::Object exports) { exports.Set("Board", BoardWrap::Define(env)); }
+
+}  // namespace
+
+HL_ADDON_PART(board, InitBoard);

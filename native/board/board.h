@@ -1,0 +1,173 @@
+/* The channel engine: a board of E1 spans driven by one driver, ticking every
+ * `tick_ms` (default 10 ms = 80 samples at 8 kHz). Per channel and tick it
+ * reads the received frame, runs the enabled detectors, feeds the digit buffer
+ * and recorders, computes the frame to send (tone/digit sender, player, route,
+ * conference, or silence) and writes it.
+ *
+ * Threads: one "control" thread (JavaScript's) submits commands and drains
+ * events; ticks run either on the control thread (stepped mode:
+ * hl_board_step) or on a native real-time clock thread (hl_board_start).
+ * Commands travel to the tick through a lock-free single-producer ring and
+ * events come back through another; recorder audio goes to a writer thread
+ * through per-recorder rings. Nothing in the tick allocates, locks or calls
+ * into JavaScript. */
+#ifndef HL_BOARD_BOARD_H
+#define HL_BOARD_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board/driver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hl_board hl_board;
+
+/* Bearer timeslots per E1 span (1-15, 17-31). */
+#define HL_E1_BEARERS 30
+
+enum hl_chan_state {
+  HL_CH_IDLE = 0,
+  HL_CH_RINGING = 1,   /* far end seized us */
+  HL_CH_DIALING = 2,   /* we seized; not answered */
+  HL_CH_CONNECTED = 3,
+  HL_CH_CLEARING = 4,
+  HL_CH_BLOCKED = 5    /* span alarm */
+};
+
+enum hl_event_type {
+  HL_EV_RING = 1,
+  HL_EV_ANSWER = 2,
+  HL_EV_HANGUP = 3,    /* a = 0 remote, 1 alarm */
+  HL_EV_IDLE = 4,
+  HL_EV_DIGIT = 5,     /* text[0] = digit, a = start ms (board time) */
+  HL_EV_TONE = 6,      /* a = hl_tone_kind */
+  HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
+  HL_EV_CAS = 8,       /* a = ABCD bits */
+  HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
+  HL_EV_OVERRUN = 10   /* a = 0 tick / 1 events, b = count */
+};
+
+enum hl_op {
+  HL_OP_PLAY = 1, HL_OP_RECORD = 2, HL_OP_GETDIGITS = 3, HL_OP_SENDDIGITS = 4,
+  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7
+};
+
+enum hl_reason {
+  HL_R_DONE = 0, HL_R_DIGIT = 1, HL_R_MAXDIGITS = 2, HL_R_TIMEOUT = 3, HL_R_SILENCE = 4,
+  HL_R_HANGUP = 5, HL_R_STOPPED = 6, HL_R_ERROR = 7
+};
+
+enum hl_tone_kind { HL_TONE_DIAL = 1, HL_TONE_BUSY = 2, HL_TONE_RINGBACK = 3, HL_TONE_CONGESTION = 4,
+                    HL_TONE_FAX_CNG = 5, HL_TONE_FAX_CED = 6 };
+
+/* One event: 64 bytes, copied out in batches. */
+typedef struct hl_event {
+  uint16_t type;     /* hl_event_type */
+  uint16_t op;       /* hl_op for HL_EV_DONE */
+  int32_t channel;   /* board channel index, -1 for span events */
+  int32_t span;
+  uint32_t req;      /* request id for HL_EV_DONE */
+  int32_t reason;    /* hl_reason for HL_EV_DONE */
+  int32_t a, b;
+  uint32_t pad;
+  uint64_t time_ms;  /* board time */
+  char text[24];     /* NUL-terminated: digits, numbers */
+} hl_event;
+
+/* Audio for the player, decoded to 16-bit linear by the control thread. */
+typedef struct hl_clip hl_clip;
+/* Creates a clip from raw samples: format HL_WAV_ALAW/HL_WAV_MULAW/HL_WAV_PCM16
+ * (wav.h values 6/7/1), mono, 8 kHz. gain_db is applied once here. */
+int hl_clip_create(const uint8_t *data, size_t bytes, int format, double gain_db, hl_clip **out);
+/* Creates a clip from a WAV image in memory (must be 8 kHz mono). On failure
+ * `why` (cap bytes) says what is wrong. */
+int hl_clip_from_wav(const uint8_t *wav, size_t len, double gain_db, hl_clip **out, char *why, size_t cap);
+void hl_clip_free(hl_clip *c);
+int hl_clip_samples(const hl_clip *c);
+
+typedef struct hl_board_config {
+  int spans;
+  int tick_ms;         /* 5, 10 or 20 */
+  hl_driver driver;    /* the board takes ownership */
+  /* Sim only (may be NULL): set numbers presented with a seizure. */
+  int (*set_numbers)(void *drv, int span, int ts, const char *calling, const char *called);
+  int (*get_numbers)(void *drv, int span, int ts, char *calling, char *called, int cap);
+  int (*control)(void *drv, int span, int what, double a);
+} hl_board_config;
+
+int hl_board_create(const hl_board_config *cfg, hl_board **out);
+/* Stops the clock, ends every operation, finalises recordings, frees all. */
+void hl_board_destroy(hl_board *b);
+int hl_board_channels(const hl_board *b);
+int hl_board_tick_ms(const hl_board *b);
+uint64_t hl_board_now_ms(const hl_board *b);
+uint64_t hl_board_ticks(const hl_board *b);
+/* Channel index of (span, timeslot), or HL_ENOENT. */
+int hl_board_channel_of(const hl_board *b, int span, int ts);
+
+/* ----- commands (control thread). Return 0 when queued, or a negative hl_err. */
+int hl_cmd_answer(hl_board *b, int ch);
+int hl_cmd_hangup(hl_board *b, int ch);
+int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called);
+/* clips: array of `n` clips (ownership passes to the board). stop_mask: bit
+ * per DTMF digit (digit_bit), 0 = not interruptible. */
+int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask);
+int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask,
+                     uint32_t first_ms, uint32_t inter_ms, int clear);
+int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms, double level_dbm0);
+int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms);
+/* Recorder: opens `path` now (errors here), writes from the writer thread.
+ * tap: 0 = record received audio; 1 = stereo tap (left rx, right tx); 2 = mixed tap.
+ * format: HL_WAV_ALAW / HL_WAV_MULAW / HL_WAV_PCM16. max_ms 0 = no limit. */
+int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap,
+                  uint32_t max_ms, uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask);
+/* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
+int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);
+int hl_cmd_clear_digits(hl_board *b, int ch);
+/* dst hears src. */
+int hl_cmd_route(hl_board *b, int src, int dst);
+int hl_cmd_unroute(hl_board *b, int ch);
+/* mode: 0 speak+listen, 1 listen, 2 whisper (to whisper_to). conf: 0..channels-1 */
+int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whisper_to);
+int hl_cmd_conf_leave(hl_board *b, int ch);
+/* Driver control (sim impairments), applied inside the tick. */
+int hl_cmd_driver(hl_board *b, int span, int what, double a);
+
+/* ----- time */
+/* Stepped mode: runs up to max_ticks ticks on the calling thread; stops after
+ * a tick that produced events when stop_on_event. Returns ticks run or a
+ * negative hl_err (HL_ESTATE when the real-time clock runs). */
+int hl_board_step(hl_board *b, int max_ticks, int stop_on_event);
+/* Real-time mode: a native thread ticks on CLOCK_MONOTONIC; after a tick that
+ * produced events, wake(ctx) is called at most once until the next drain. */
+int hl_board_start(hl_board *b, void (*wake)(void *ctx), void *ctx);
+void hl_board_stop(hl_board *b);
+
+/* ----- events (control thread) */
+/* Copies up to max events out; frees what the tick retired; finalises the file
+ * of every record/tap whose done event is returned. Returns the count. */
+int hl_board_drain(hl_board *b, hl_event *out, int max);
+/* Monotonic ns at the end of the tick whose events triggered the pending wake
+ * (0 when none); read when the wake arrives, for latency figures. */
+uint64_t hl_board_wake_tick_ns(hl_board *b);
+
+typedef struct hl_board_stats {
+  uint64_t ticks, overruns, events, events_dropped;
+  uint64_t max_tick_ns, total_tick_ns;
+} hl_board_stats;
+void hl_board_get_stats(hl_board *b, hl_board_stats *st);
+int hl_board_span_status(hl_board *b, int span, hl_span_status *st);
+/* Channel state as the tick last saw it (relaxed read). */
+int hl_board_channel_state(hl_board *b, int ch);
+
+/* Bit of a DTMF digit in a mask: '0'-'9' -> 0-9, '*' 10, '#' 11, 'A'-'D' 12-15; -1 if not a digit. */
+int hl_digit_bit(char d);
+uint64_t hl_mono_ns(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

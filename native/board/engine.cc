@@ -1,0 +1,680 @@
+// The channel engine: board lifetime, command queue, the tick, line states
+// (CAS), alarms, the TDM switch, stepped and real-time clocks, event drain.
+// Media operations (player, sender, digits, recorder) are in media.cc; file
+// I/O in writer.cc.
+#include "board/engine.h"
+
+#include <time.h>
+
+#include <cstring>
+
+#include "board/codec.h"
+#include "hl_errors.h"
+
+using namespace hl;
+
+namespace {
+
+// Q.421-style line signals on the ABCD bits (C and D fixed at 0 1):
+//   forward (caller):  idle / clear-forward af=1 bf=0 -> 1001; seize af=0 bf=0 -> 0001
+//   backward (called): idle ab=1 bb=0 -> 1001; seize-ack / clear-back ab=1 bb=1 -> 1101;
+//                      answered ab=0 bb=1 -> 0101
+// Sim extension until China No.1 lands: 1111 = called side released before
+// answering (the caller treats it as a clear-back).
+constexpr uint8_t kIdle = 0x9, kSeize = 0x1, kAck = 0xd, kAnswer = 0x5, kReject = 0xf;
+
+int dsp_desc_init(hl_dtmf_desc *d) { return hl_dtmf_desc_init(d, nullptr); }
+
+hl_dtmf_desc g_desc_storage;  // filled in hl_board_create before any channel uses it
+std::once_flag g_desc_once;
+
+const hl_dtmf_desc *dtmf_desc() {
+  std::call_once(g_desc_once, [] { dsp_desc_init(&g_desc_storage); });
+  return &g_desc_storage;
+}
+
+void set_cas(hl_board *b, Channel &c, uint8_t bits) {
+  if (c.cas_tx == bits) return;
+  c.cas_tx = bits;
+  b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits);
+}
+
+void go_idle(hl_board *b, Channel &c) {
+  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+  if (c.route_src >= 0) c.route_src = -1;
+  for (int i = 0; i < b->nch; i++)
+    if (b->ch[i].route_src == c.index) b->ch[i].route_src = -1;
+  if (c.conf >= 0) {
+    Conference &cf = b->confs[c.conf];
+    for (int i = 0; i < cf.n; i++)
+      if (cf.members[i] == c.index) { cf.members[i] = cf.members[--cf.n]; break; }
+    c.conf = -1;
+  }
+  c.ndigits = 0;
+  c.outgoing = false;
+  c.state.store(HL_CH_IDLE, std::memory_order_relaxed);
+  emit(b, HL_EV_IDLE, c.index, c.span);
+}
+
+// The far end cleared or the span failed during a call: stop operations.
+void far_cleared(hl_board *b, Channel &c, int cause) {
+  emit(b, HL_EV_HANGUP, c.index, c.span, cause);
+  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+}
+
+void line_rx(hl_board *b, Channel &c, uint8_t rx) {
+  int st = c.state.load(std::memory_order_relaxed);
+  if (st == HL_CH_BLOCKED) return;
+  if (rx != c.cas_rx) {
+    c.cas_rx = rx;
+    emit(b, HL_EV_CAS, c.index, c.span, rx);
+  } else {
+    return;
+  }
+  switch (st) {
+    case HL_CH_IDLE:
+      if (rx == kSeize) {
+        c.outgoing = false;
+        set_cas(b, c, kAck);
+        c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
+        char calling[24] = {}, called[24] = {}, text[24] = {};
+        if (b->get_numbers) b->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling);
+        // text = "calling|called", both short (sim side channel, 11 digits each at most).
+        std::snprintf(text, sizeof text, "%.11s|%.11s", calling, called);
+        emit(b, HL_EV_RING, c.index, c.span, 0, 0, text);
+      }
+      break;
+    case HL_CH_RINGING:
+    case HL_CH_CONNECTED:
+      if (!c.outgoing) {
+        if (rx == kIdle) {  // clear-forward
+          far_cleared(b, c, 0);
+          set_cas(b, c, kIdle);
+          go_idle(b, c);
+        }
+      } else if (rx == kAck || rx == kReject) {  // clear-back
+        far_cleared(b, c, 0);
+        set_cas(b, c, kIdle);
+        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
+      }
+      break;
+    case HL_CH_DIALING:
+      if (rx == kAnswer) {
+        c.state.store(HL_CH_CONNECTED, std::memory_order_relaxed);
+        emit(b, HL_EV_ANSWER, c.index, c.span);
+        if (c.call.active) {
+          c.call.active = false;
+          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, (int)(c.call.ticks * b->tick_ms));
+        }
+      } else if (rx == kReject || rx == kIdle) {
+        far_cleared(b, c, 0);
+        set_cas(b, c, kIdle);
+        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
+      }
+      break;
+    case HL_CH_CLEARING:
+      if (c.outgoing ? rx == kIdle : rx == kIdle) {
+        set_cas(b, c, kIdle);
+        go_idle(b, c);
+      }
+      break;
+  }
+}
+
+void local_hangup(hl_board *b, Channel &c) {
+  int st = c.state.load(std::memory_order_relaxed);
+  if (st == HL_CH_IDLE || st == HL_CH_BLOCKED || st == HL_CH_CLEARING) return;
+  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+  if (c.outgoing) {
+    set_cas(b, c, kIdle);  // clear-forward
+  } else {
+    set_cas(b, c, st == HL_CH_RINGING ? kReject : kAck);  // clear-back
+  }
+  c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
+}
+
+void apply_cmd(hl_board *b, const Cmd &cmd) {
+  if (cmd.kind == C_DRIVER) {
+    if (b->control) b->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d);
+    return;
+  }
+  if (cmd.kind == C_CONF_JOIN) {
+    int conf = cmd.i[0];
+    Channel &c = b->ch[cmd.ch];
+    if (c.conf >= 0 && c.conf != conf) {
+      Conference &old = b->confs[c.conf];
+      for (int i = 0; i < old.n; i++)
+        if (old.members[i] == c.index) { old.members[i] = old.members[--old.n]; break; }
+      c.conf = -1;
+    }
+    Conference &cf = b->confs[conf];
+    if (c.conf != conf) {
+      if (cf.n >= kConfMax) return;
+      cf.members[cf.n++] = c.index;
+    }
+    c.conf = conf;
+    c.conf_mode = cmd.i[1];
+    c.whisper_to = cmd.i[2];
+    return;
+  }
+  Channel &c = b->ch[cmd.ch];
+  int st = c.state.load(std::memory_order_relaxed);
+  switch (cmd.kind) {
+    case C_ANSWER:
+      if (st == HL_CH_RINGING && !c.outgoing) {
+        set_cas(b, c, kAnswer);
+        c.state.store(HL_CH_CONNECTED, std::memory_order_relaxed);
+      }
+      return;
+    case C_HANGUP:
+      local_hangup(b, c);
+      return;
+    case C_CALL:
+      if (st != HL_CH_IDLE) {
+        emit_done(b, c.index, HL_OP_CALL, cmd.req, st == HL_CH_BLOCKED ? HL_R_ERROR : HL_R_ERROR, 0);
+        return;
+      }
+      if (b->set_numbers) b->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32);
+      c.outgoing = true;
+      set_cas(b, c, kSeize);
+      c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
+      c.call.active = true;
+      c.call.req = cmd.req;
+      c.call.ticks = 0;
+      c.call.timeout_ticks = (uint32_t)cmd.i[0];
+      return;
+    case C_ROUTE:
+      b->ch[cmd.i[0]].route_src = cmd.ch;
+      return;
+    case C_UNROUTE:
+      c.route_src = -1;
+      for (int i = 0; i < b->nch; i++)
+        if (b->ch[i].route_src == c.index) b->ch[i].route_src = -1;
+      return;
+    case C_CONF_LEAVE:
+      if (c.conf >= 0) {
+        Conference &cf = b->confs[c.conf];
+        for (int i = 0; i < cf.n; i++)
+          if (cf.members[i] == c.index) { cf.members[i] = cf.members[--cf.n]; break; }
+        c.conf = -1;
+      }
+      return;
+    default:
+      apply_media_cmd(b, cmd);
+  }
+}
+
+void span_alarms(hl_board *b, int s) {
+  hl_span_status st;
+  if (b->drv.ops->status(b->drv.self, s, &st) != 0) return;
+  uint32_t was = b->span_alarms[s], now = st.alarms;
+  if (was == now) return;
+  for (uint32_t bit = 1; bit <= HL_ALARM_LOF; bit <<= 1) {
+    if ((was ^ now) & bit) emit(b, HL_EV_ALARM, -1, s, (int)bit, (now & bit) ? 1 : 0);
+  }
+  b->span_alarms[s] = now;
+  // LOS, AIS and LOF take the span's channels out of service; RAI alone does not.
+  const uint32_t down = HL_ALARM_LOS | HL_ALARM_AIS | HL_ALARM_LOF;
+  bool was_down = (was & down) != 0, is_down = (now & down) != 0;
+  if (is_down == was_down) return;
+  for (int i = 0; i < HL_E1_BEARERS; i++) {
+    Channel &c = b->ch[s * HL_E1_BEARERS + i];
+    if (is_down) {
+      int cst = c.state.load(std::memory_order_relaxed);
+      if (cst != HL_CH_IDLE && cst != HL_CH_CLEARING) far_cleared(b, c, 1);
+      if (cst != HL_CH_IDLE) go_idle(b, c);
+      set_cas(b, c, kIdle);
+      c.cas_rx = kIdle;
+      c.state.store(HL_CH_BLOCKED, std::memory_order_relaxed);
+    } else {
+      c.state.store(HL_CH_IDLE, std::memory_order_relaxed);
+      c.cas_rx = kIdle;
+      set_cas(b, c, kIdle);
+      emit(b, HL_EV_IDLE, c.index, c.span);
+    }
+  }
+}
+
+void switch_tx(hl_board *b) {
+  const int n = b->samples;
+  for (int i = 0; i < b->nch; i++) {
+    Channel &c = b->ch[i];
+    int16_t *tx = b->tx_lin + (size_t)i * n;
+    if (c.route_src >= 0) std::memcpy(tx, b->rx_lin + (size_t)c.route_src * n, sizeof(int16_t) * n);
+    else std::memset(tx, 0, sizeof(int16_t) * n);
+  }
+  for (int k = 0; k < b->nconf; k++) {
+    Conference &cf = b->confs[k];
+    if (cf.n == 0) continue;
+    hl_mix_party *p = b->parties;
+    for (int m = 0; m < cf.n; m++) {
+      Channel &c = b->ch[cf.members[m]];
+      p[m].in = b->rx_lin + (size_t)c.index * n;
+      p[m].out = b->tx_lin + (size_t)c.index * n;
+      p[m].role = c.conf_mode == 1 ? HL_MIX_LISTEN : c.conf_mode == 2 ? HL_MIX_WHISPER : HL_MIX_TALK;
+      p[m].whisper_to = -1;
+      if (p[m].role == HL_MIX_WHISPER) {
+        for (int t = 0; t < cf.n; t++)
+          if (cf.members[t] == c.whisper_to) p[m].whisper_to = t;
+        if (p[m].whisper_to < 0) p[m].role = HL_MIX_LISTEN;  // target left: nobody hears it
+      }
+    }
+    hl_mix_conference(p, cf.n, (size_t)n);
+  }
+}
+
+}  // namespace
+
+namespace hl {
+
+void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const char *text) {
+  hl_event e;
+  std::memset(&e, 0, sizeof e);
+  e.type = type;
+  e.channel = ch;
+  e.span = span;
+  e.a = a;
+  e.b = b2;
+  e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
+  if (text) std::strncpy(e.text, text, sizeof e.text - 1);
+  if (!b->events.push(e)) {
+    b->pending_drop++;
+    b->dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  b->nevents.fetch_add(1, std::memory_order_relaxed);
+  b->produced = true;
+}
+
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra, const char *text) {
+  hl_event e;
+  std::memset(&e, 0, sizeof e);
+  e.type = HL_EV_DONE;
+  e.op = (uint16_t)op;
+  e.channel = ch;
+  e.span = b->ch[ch].span;
+  e.req = req;
+  e.reason = reason;
+  e.a = duration_ms;
+  e.b = extra;
+  e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
+  if (text) std::strncpy(e.text, text, sizeof e.text - 1);
+  if (!b->events.push(e)) {
+    b->pending_drop++;
+    b->dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  b->nevents.fetch_add(1, std::memory_order_relaxed);
+  b->produced = true;
+}
+
+void run_tick(hl_board *b) {
+  const uint64_t t0 = hl_mono_ns();
+  const int n = b->samples;
+  b->produced = false;
+  if (b->pending_drop && b->events.free_space() > 1) {
+    uint64_t d = b->pending_drop;
+    b->pending_drop = 0;
+    emit(b, HL_EV_OVERRUN, -1, -1, 1, (int)d);
+  }
+  Cmd cmd;
+  while (b->cmds.pop(cmd)) apply_cmd(b, cmd);
+
+  for (int s = 0; s < b->nspans; s++) {
+    uint8_t *rx = b->span_rx + (size_t)s * HL_E1_TIMESLOTS * n;
+    b->drv.ops->read(b->drv.self, s, rx, n);
+    b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS);
+    span_alarms(b, s);
+  }
+  for (int i = 0; i < b->nch; i++) {
+    Channel &c = b->ch[i];
+    const uint8_t *rx = b->span_rx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
+    int16_t *lin = b->rx_lin + (size_t)i * n;
+    hl_g711_alaw_decode_block(lin, rx, (size_t)n);
+    line_rx(b, c, b->cas_buf[c.span * HL_E1_TIMESLOTS + c.ts]);
+    media_rx(b, c);
+  }
+  switch_tx(b);
+  for (int i = 0; i < b->nch; i++) {
+    Channel &c = b->ch[i];
+    int16_t *tx = b->tx_lin + (size_t)i * n;
+    media_tx(b, c, tx);
+    media_taps(b, c);
+    uint8_t *out = b->span_tx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
+    hl_g711_alaw_encode_block(out, tx, (size_t)n);
+  }
+  for (int s = 0; s < b->nspans; s++)
+    b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n);
+  b->drv.ops->tick_end(b->drv.self, b->tick.load(std::memory_order_relaxed));
+  b->tick.fetch_add(1, std::memory_order_release);
+  const uint64_t dt = hl_mono_ns() - t0;
+  b->total_tick_ns.fetch_add(dt, std::memory_order_relaxed);
+  if (dt > b->max_tick_ns.load(std::memory_order_relaxed)) b->max_tick_ns.store(dt, std::memory_order_relaxed);
+}
+
+}  // namespace hl
+
+// ------------------------------------------------------------------ public
+
+extern "C" uint64_t hl_mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+extern "C" int hl_digit_bit(char d) {
+  if (d >= '0' && d <= '9') return d - '0';
+  if (d == '*') return 10;
+  if (d == '#') return 11;
+  if (d >= 'A' && d <= 'D') return 12 + (d - 'A');
+  if (d >= 'a' && d <= 'd') return 12 + (d - 'a');
+  return -1;
+}
+
+extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
+  if (!cfg || !out || !cfg->driver.ops || cfg->spans <= 0 || cfg->spans > cfg->driver.spans) return HL_EINVAL;
+  if (cfg->tick_ms != 5 && cfg->tick_ms != 10 && cfg->tick_ms != 20) return HL_EINVAL;
+  const hl_dtmf_desc *desc = dtmf_desc();
+  hl_board *b = new (std::nothrow) hl_board();
+  if (!b) return HL_ENOMEM;
+  b->nspans = cfg->spans;
+  b->nch = cfg->spans * HL_E1_BEARERS;
+  b->tick_ms = cfg->tick_ms;
+  b->samples = cfg->tick_ms * 8;
+  b->drv = cfg->driver;
+  b->set_numbers = cfg->set_numbers;
+  b->get_numbers = cfg->get_numbers;
+  b->control = cfg->control;
+  const size_t n = (size_t)b->samples;
+  b->ch = new (std::nothrow) Channel[b->nch];
+  b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();
+  b->tx_lin = new (std::nothrow) int16_t[b->nch * n]();
+  b->span_rx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
+  b->span_tx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
+  b->cas_buf = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS]();
+  b->span_alarms = new (std::nothrow) uint32_t[b->nspans]();
+  b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
+  b->confs = new (std::nothrow) Conference[b->nconf]();
+  b->parties = new (std::nothrow) hl_mix_party[kConfMax]();
+  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->confs &&
+            b->parties && b->cmds.init(16384) && b->events.init(65536) && b->retire.init(16384);
+  if (!ok) {
+    hl_board_destroy(b);
+    return HL_ENOMEM;
+  }
+  std::memset(b->span_tx, 0xd5, b->nspans * HL_E1_TIMESLOTS * n);
+  for (int i = 0; i < b->nch; i++) {
+    Channel &c = b->ch[i];
+    c.index = i;
+    c.span = i / HL_E1_BEARERS;
+    int k = i % HL_E1_BEARERS;
+    c.ts = k < 15 ? k + 1 : k + 2;
+    hl_dtmf_init(&c.dtmf, desc, nullptr, nullptr);
+    b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+  }
+  *out = b;
+  return 0;
+}
+
+extern "C" void hl_board_destroy(hl_board *b) {
+  if (!b) return;
+  hl_board_stop(b);
+  if (b->ch) {
+    // End every operation so recorders finish; then finalise their files.
+    for (int i = 0; i < b->nch; i++) media_stop(b, b->ch[i], 0xffffffffu, 0, HL_R_STOPPED);
+    hl_event ev[64];
+    while (hl_board_drain(b, ev, 64) > 0) {}
+  }
+  writer_stop(b);
+  {
+    std::lock_guard<std::mutex> lk(b->io_mu);
+    for (Recorder *r : b->recs) {
+      if (r->f) std::fclose(r->f);
+      delete r;
+    }
+    b->recs.clear();
+  }
+  Cmd cmd;
+  while (b->cmds.pop(cmd)) {
+    if (cmd.kind == C_PLAY && cmd.p) {
+      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
+      for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
+      delete[] clips;
+    } else if (cmd.kind == C_RECORD && cmd.p) {
+      Recorder *r = static_cast<Recorder *>(cmd.p);
+      rec_finalize(b, r);
+    }
+  }
+  if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
+  delete[] b->ch;
+  delete[] b->rx_lin;
+  delete[] b->tx_lin;
+  delete[] b->span_rx;
+  delete[] b->span_tx;
+  delete[] b->cas_buf;
+  delete[] b->span_alarms;
+  delete[] b->confs;
+  delete[] b->parties;
+  delete b;
+}
+
+extern "C" int hl_board_channels(const hl_board *b) { return b ? b->nch : 0; }
+extern "C" int hl_board_tick_ms(const hl_board *b) { return b ? b->tick_ms : 0; }
+extern "C" uint64_t hl_board_ticks(const hl_board *b) { return b ? b->tick.load(std::memory_order_acquire) : 0; }
+extern "C" uint64_t hl_board_now_ms(const hl_board *b) { return b ? hl_board_ticks(b) * (uint64_t)b->tick_ms : 0; }
+
+extern "C" int hl_board_channel_of(const hl_board *b, int span, int ts) {
+  if (!b || span < 0 || span >= b->nspans || ts < 1 || ts > 31 || ts == HL_E1_CAS_TS) return HL_ENOENT;
+  return span * HL_E1_BEARERS + (ts < 16 ? ts - 1 : ts - 2);
+}
+
+extern "C" int hl_board_channel_state(hl_board *b, int ch) {
+  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
+  return b->ch[ch].state.load(std::memory_order_relaxed);
+}
+
+static int submit(hl_board *b, const Cmd &c) {
+  std::lock_guard<std::mutex> lk(b->cmd_mu);  // control thread only; never taken by the tick
+  return b->cmds.push(c) ? 0 : HL_ENOSPC;
+}
+
+static bool bad_ch(hl_board *b, int ch) { return !b || ch < 0 || ch >= b->nch; }
+
+extern "C" int hl_cmd_answer(hl_board *b, int ch) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_ANSWER; c.ch = ch;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_hangup(hl_board *b, int ch) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_HANGUP; c.ch = ch;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
+  c.i[0] = (int32_t)((timeout_ms + b->tick_ms - 1) / b->tick_ms);
+  if (calling) std::strncpy(c.text, calling, 31);
+  if (called) std::strncpy(c.text + 32, called, 31);
+  return submit(b, c);
+}
+extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (!clips || n <= 0) return HL_EINVAL;
+  Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req; c.p = clips; c.i[0] = n; c.i[1] = stop_mask;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask, uint32_t first_ms,
+                                uint32_t inter_ms, int clear) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (max < 1 || max > 23) return HL_EINVAL;
+  Cmd c; c.kind = C_GETDIGITS; c.ch = ch; c.req = req;
+  c.i[0] = max; c.i[1] = term_mask;
+  c.i[2] = (int32_t)((first_ms + b->tick_ms - 1) / b->tick_ms);
+  c.i[3] = (int32_t)((inter_ms + b->tick_ms - 1) / b->tick_ms);
+  c.i[4] = clear;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
+                                 double level_dbm0) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (!digits || !*digits || std::strlen(digits) > 63 || on_ms < 10 || on_ms > 2000 || off_ms > 2000) return HL_EINVAL;
+  for (const char *p = digits; *p; p++)
+    if (hl_digit_bit(*p) < 0) return HL_EINVAL;
+  Cmd c; c.kind = C_SENDDIGITS; c.ch = ch; c.req = req;
+  std::strncpy(c.text, digits, 63);
+  c.i[0] = (int32_t)on_ms;
+  c.i[1] = (int32_t)off_ms;
+  c.d = level_dbm0;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
+  Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req; c.i[0] = kind; c.i[1] = (int32_t)duration_ms;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_STOP; c.ch = ch; c.req = req; c.i[0] = (int32_t)which;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_CLEARDIGITS; c.ch = ch;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {
+  if (bad_ch(b, src) || bad_ch(b, dst)) return HL_ENOENT;
+  if (src == dst) return HL_EINVAL;
+  Cmd c; c.kind = C_ROUTE; c.ch = src; c.i[0] = dst;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_unroute(hl_board *b, int ch) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_UNROUTE; c.ch = ch;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whisper_to) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2) return HL_EINVAL;
+  if (mode == 2 && (bad_ch(b, whisper_to) || whisper_to == ch)) return HL_EINVAL;
+  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.i[0] = conf; c.i[1] = mode; c.i[2] = whisper_to;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_CONF_LEAVE; c.ch = ch;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_driver(hl_board *b, int span, int what, double a) {
+  if (!b || span < 0 || span >= b->nspans) return HL_ENOENT;
+  if (!b->control) return HL_ENOTSUP;
+  Cmd c; c.kind = C_DRIVER; c.ch = span; c.i[0] = what; c.d = a;
+  return submit(b, c);
+}
+
+extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
+  if (!b || max_ticks < 0) return HL_EINVAL;
+  if (b->running.load()) return HL_ESTATE;
+  int done = 0;
+  while (done < max_ticks) {
+    run_tick(b);
+    done++;
+    // Stepped mode has no writer thread: recorders are emptied here, between
+    // ticks, often enough that their 2 s rings never fill (every 500 ms of audio).
+    if (b->tick.load(std::memory_order_relaxed) % 50 == 0) writer_pass(b, false);
+    if (stop_on_event && b->events.size() > 0) break;
+  }
+  return done;
+}
+
+static void clock_main(hl_board *b) {
+  const uint64_t period = (uint64_t)b->tick_ms * 1000000ull;
+  uint64_t next = hl_mono_ns() + period;
+  while (b->running.load(std::memory_order_acquire)) {
+    struct timespec ts;
+    ts.tv_sec = (time_t)(next / 1000000000ull);
+    ts.tv_nsec = (long)(next % 1000000000ull);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {}
+    if (!b->running.load(std::memory_order_acquire)) break;
+    run_tick(b);
+    const uint64_t end = hl_mono_ns();
+    // A tick that finished after the next one was due is an overrun.
+    if (end > next + period) {
+      b->overruns.fetch_add(1, std::memory_order_relaxed);
+      b->pending_overrun++;
+    }
+    if (b->pending_overrun && b->events.free_space() > 1) {
+      emit(b, HL_EV_OVERRUN, -1, -1, 0, (int)b->pending_overrun);
+      b->pending_overrun = 0;
+    }
+    if (b->events.size() > 0 && !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
+      b->wake_ns.store(end, std::memory_order_relaxed);
+      b->wake(b->wake_ctx);
+    }
+    next += period;
+    // After a long stall (over 1 s behind), resynchronise instead of racing to catch up.
+    if (end > next + 100 * period) next = end + period;
+  }
+}
+
+extern "C" int hl_board_start(hl_board *b, void (*wake)(void *ctx), void *ctx) {
+  if (!b || !wake) return HL_EINVAL;
+  if (b->running.load()) return HL_ESTATE;
+  b->wake = wake;
+  b->wake_ctx = ctx;
+  writer_start(b);
+  b->running.store(true, std::memory_order_release);
+  try {
+    b->clock = std::thread(clock_main, b);
+  } catch (...) {
+    b->running.store(false);
+    return HL_ENOMEM;
+  }
+  return 0;
+}
+
+extern "C" void hl_board_stop(hl_board *b) {
+  if (!b) return;
+  if (b->running.exchange(false)) {
+    if (b->clock.joinable()) b->clock.join();
+  }
+  writer_stop(b);
+}
+
+extern "C" uint64_t hl_board_wake_tick_ns(hl_board *b) { return b ? b->wake_ns.load(std::memory_order_relaxed) : 0; }
+
+extern "C" int hl_board_drain(hl_board *b, hl_event *out, int max) {
+  if (!b || !out || max <= 0) return 0;
+  b->wake_pending.store(false, std::memory_order_release);
+  int n = (int)b->events.pop_n(out, (size_t)max);
+  // Retired objects were queued before the events that announce them (see media.cc).
+  Retire r;
+  while (b->retire.pop(r)) {
+    if (r.kind == RT_CLIPS) {
+      hl_clip **clips = static_cast<hl_clip **>(r.p);
+      for (int i = 0; i < r.n; i++) hl_clip_free(clips[i]);
+      delete[] clips;
+    } else if (r.kind == RT_REC) {
+      rec_finalize(b, static_cast<Recorder *>(r.p));
+    }
+  }
+  if (b->events.size() > 0) b->wake_pending.store(false, std::memory_order_release);
+  return n;
+}
+
+extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
+  if (!b || !st) return;
+  st->ticks = b->tick.load();
+  st->overruns = b->overruns.load();
+  st->events = b->nevents.load();
+  st->events_dropped = b->dropped.load();
+  st->max_tick_ns = b->max_tick_ns.load();
+  st->total_tick_ns = b->total_tick_ns.load();
+}
+
+extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {
+  if (!b || span < 0 || span >= b->nspans || !st) return HL_ENOENT;
+  return b->drv.ops->status(b->drv.self, span, st);
+}

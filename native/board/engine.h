@@ -1,0 +1,198 @@
+// Internal structures of the channel engine (board.h is the interface).
+#ifndef HL_BOARD_ENGINE_H
+#define HL_BOARD_ENGINE_H
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "board/board.h"
+#include "board/dsp_glue.h"
+#include "board/ring.h"
+
+struct hl_clip {
+  int16_t *pcm;
+  int samples;
+};
+
+namespace hl {
+
+constexpr int kMaxSamples = 160;  // 20 ms at 8 kHz
+constexpr int kDigitBuf = 32;
+constexpr int kConfMax = 32;      // members per conference
+
+enum CmdKind : uint16_t {
+  C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
+  C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER
+};
+
+struct Cmd {
+  uint16_t kind = 0;
+  int32_t ch = -1;
+  uint32_t req = 0;
+  int32_t i[6] = {};
+  double d = 0;
+  void *p = nullptr;
+  char text[64] = {};
+};
+
+enum RetireKind : uint8_t { RT_CLIPS = 1, RT_REC = 2 };
+struct Retire {
+  uint8_t kind = 0;
+  int n = 0;
+  void *p = nullptr;
+};
+
+// A recording in progress: tick -> ring -> writer thread -> file.
+struct Recorder {
+  // set by the control thread before the command is queued
+  FILE *f = nullptr;
+  std::string path;
+  int format = 0;       // wav.h format
+  int channels = 1;     // 2 for a stereo tap
+  int tap = 0;          // 0 record rx, 1 stereo tap, 2 mixed tap
+  uint32_t req = 0;
+  int ch = -1;
+  Spsc<int16_t> ring;
+  // writer side (under Board::io_mu)
+  uint64_t data_bytes = 0;
+  uint64_t last_header_ns = 0;
+  bool closed = false;
+  int io_err = 0;
+  // tick side
+  uint32_t max_ticks = 0, silence_ticks = 0;
+  double threshold_ms = 0;  // mean square threshold, linear^2
+  uint16_t stop_mask = 0;
+  uint32_t ticks = 0, quiet_ticks = 0;
+  bool heard = false;
+  std::atomic<uint64_t> dropped{0};
+};
+
+struct Player {
+  bool active = false;
+  uint32_t req = 0;
+  hl_clip **clips = nullptr;
+  int n = 0, idx = 0, pos = 0;
+  uint16_t stop_mask = 0;
+  uint64_t played = 0;
+};
+
+struct Sender {
+  bool active = false;
+  uint32_t req = 0;
+  int op = 0;            // HL_OP_SENDDIGITS or HL_OP_TONE
+  char digits[64] = {};
+  int nd = 0, idx = 0;
+  uint32_t on_ms = 0, off_ms = 0;
+  float level_dbm0 = -8;
+  int tone = 0;
+  uint64_t limit_samples = 0, elapsed = 0;
+  hl_tone_gen gen;  // dsp/tone_gen.h: one key (tone + gap) or a cadenced China tone
+};
+
+struct Collect {
+  bool active = false;
+  uint32_t req = 0;
+  int max = 1;
+  uint16_t term = 0;
+  uint32_t first_ticks = 0, inter_ticks = 0, timer = 0;
+  char got[24] = {};
+  int n = 0;
+  uint64_t start_tick = 0;
+};
+
+struct CallOp {
+  bool active = false;
+  uint32_t req = 0;
+  uint32_t timeout_ticks = 0, ticks = 0;
+};
+
+struct Channel {
+  int index = 0, span = 0, ts = 0;
+  std::atomic<int> state{HL_CH_IDLE};
+  bool outgoing = false;
+  uint8_t cas_rx = 0x9, cas_tx = 0x9;
+  GlueDtmfRx dtmf;
+  char digits[kDigitBuf] = {};
+  int ndigits = 0;
+  Player play;
+  Sender send;
+  Collect collect;
+  CallOp call;
+  Recorder *rec = nullptr;
+  Recorder *tap = nullptr;
+  int route_src = -1;
+  int conf = -1, conf_mode = 0, whisper_to = -1;
+};
+
+struct Conference {
+  int members[kConfMax];
+  int n = 0;
+};
+
+}  // namespace hl
+
+struct hl_board {
+  int nspans = 0, nch = 0, tick_ms = 10, samples = 80;
+  hl_driver drv{};
+  int (*set_numbers)(void *, int, int, const char *, const char *) = nullptr;
+  int (*get_numbers)(void *, int, int, char *, char *, int) = nullptr;
+  int (*control)(void *, int, int, double) = nullptr;
+  hl::Channel *ch = nullptr;
+  int16_t *rx_lin = nullptr;   // [nch][samples]
+  int16_t *tx_lin = nullptr;
+  uint8_t *span_rx = nullptr;  // [nspans][32][samples] A-law
+  uint8_t *span_tx = nullptr;
+  uint8_t *cas_buf = nullptr;  // [nspans][32]
+  uint32_t *span_alarms = nullptr;
+  hl::Conference *confs = nullptr;
+  int nconf = 0;
+  hl_mix_party *parties = nullptr;  // scratch, kConfMax
+  hl::Spsc<hl::Cmd> cmds;
+  hl::Spsc<hl_event> events;
+  hl::Spsc<hl::Retire> retire;
+  std::atomic<uint64_t> tick{0};
+  std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  uint64_t pending_overrun = 0, pending_drop = 0;
+  bool produced = false;   // events pushed in the current tick
+  // real-time clock
+  std::thread clock;
+  std::atomic<bool> running{false};
+  void (*wake)(void *) = nullptr;
+  void *wake_ctx = nullptr;
+  std::atomic<bool> wake_pending{false};
+  std::atomic<uint64_t> wake_ns{0};
+  // recorders (writer thread, or the stepped caller)
+  std::mutex io_mu;
+  std::vector<hl::Recorder *> recs;
+  std::thread writer;
+  std::atomic<bool> writer_run{false};
+  std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)
+};
+
+namespace hl {
+// engine.cc
+void emit(hl_board *b, uint16_t type, int ch, int span, int a = 0, int b2 = 0, const char *text = nullptr);
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra = 0, const char *text = nullptr);
+void run_tick(hl_board *b);
+// media.cc
+void apply_media_cmd(hl_board *b, const Cmd &c);
+void media_rx(hl_board *b, Channel &c);            // detectors, digit buffer, recorders, timers
+void media_tx(hl_board *b, Channel &c, int16_t *tx);  // player/sender override
+void media_taps(hl_board *b, Channel &c);
+void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
+void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
+// writer.cc
+int rec_open(hl_board *b, Recorder *r);
+void rec_finalize(hl_board *b, Recorder *r);  // control thread: drain, header, close, free
+void writer_pass(hl_board *b, bool final_headers);
+void writer_start(hl_board *b);
+void writer_stop(hl_board *b);
+}  // namespace hl
+
+#endif

@@ -1,0 +1,419 @@
+// Per-channel media operations inside the tick: player, DTMF/tone sender,
+// digit buffer and get-digits, recorder and taps. Nothing here allocates or
+// locks: clips and recorders are created by the control thread and handed back
+// through the retire ring when an operation ends.
+#include <cmath>
+#include <cstring>
+
+#include "board/codec.h"
+#include "board/engine.h"
+#include "hl_errors.h"
+
+using namespace hl;
+
+namespace {
+
+// One DTMF key (Q.23): tone then gap, high tone 2 dB above the low one
+// (the usual pre-emphasis against line loss at higher frequencies).
+void start_key(Sender &s) {
+  hl_tone_desc d;
+  hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+  hl_tone_gen_init(&s.gen, &d);
+}
+
+uint64_t now_ms(hl_board *b) { return (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms; }
+
+void retire(hl_board *b, uint8_t kind, void *p, int n) {
+  Retire r;
+  r.kind = kind;
+  r.p = p;
+  r.n = n;
+  b->retire.push(r);  // 16k entries: far more than operations that can end in one drain interval
+}
+
+void end_play(hl_board *b, Channel &c, int reason) {
+  Player &p = c.play;
+  if (!p.active) return;
+  p.active = false;
+  retire(b, RT_CLIPS, p.clips, p.n);
+  p.clips = nullptr;
+  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, (int)(p.played / 8), p.idx);
+}
+
+void end_send(hl_board *b, Channel &c, int reason) {
+  Sender &s = c.send;
+  if (!s.active) return;
+  s.active = false;
+  emit_done(b, c.index, s.op, s.req, reason, (int)(s.elapsed / 8));
+}
+
+void end_collect(hl_board *b, Channel &c, int reason, char term) {
+  Collect &k = c.collect;
+  if (!k.active) return;
+  k.active = false;
+  k.got[k.n] = 0;
+  uint64_t elapsed = (b->tick.load(std::memory_order_relaxed) + 1 - k.start_tick) * (uint64_t)b->tick_ms;
+  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, (int)elapsed, term, k.got);
+}
+
+void end_call(hl_board *b, Channel &c, int reason) {
+  if (!c.call.active) return;
+  c.call.active = false;
+  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, (int)(c.call.ticks * b->tick_ms));
+}
+
+void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
+  Recorder *r = slot;
+  if (!r) return;
+  slot = nullptr;
+  char text[2] = {digit, 0};
+  int op = r->tap ? HL_OP_TAP : HL_OP_RECORD;
+  uint32_t req = r->req;
+  int ms = (int)(r->ticks * (uint32_t)b->tick_ms);
+  retire(b, RT_REC, r, 0);  // before the event: the drain finalises the file first
+  emit_done(b, c.index, op, req, reason, ms, 0, digit ? text : nullptr);
+}
+
+// Runs get-digits over the digit buffer.
+void collect_digits(hl_board *b, Channel &c) {
+  Collect &k = c.collect;
+  while (k.active && c.ndigits > 0) {
+    char d = c.digits[0];
+    std::memmove(c.digits, c.digits + 1, (size_t)--c.ndigits);
+    int bit = hl_digit_bit(d);
+    if (bit >= 0 && (k.term & (1u << bit))) {
+      end_collect(b, c, HL_R_DIGIT, d);
+      return;
+    }
+    k.got[k.n++] = d;
+    k.timer = k.inter_ticks;
+    if (k.n >= k.max) {
+      end_collect(b, c, HL_R_MAXDIGITS, 0);
+      return;
+    }
+  }
+}
+
+void rec_push(Recorder *r, const int16_t *x, int n) {
+  if (r->ring.free_space() < (size_t)n) {
+    r->dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
+    return;
+  }
+  r->ring.push_n(x, (size_t)n);
+}
+
+bool in_call(int st) { return st == HL_CH_RINGING || st == HL_CH_DIALING || st == HL_CH_CONNECTED; }
+
+const uint32_t kAll = 0xffffffffu;
+
+}  // namespace
+
+namespace hl {
+
+void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms) {
+  if (c.ndigits == kDigitBuf) std::memmove(c.digits, c.digits + 1, (size_t)--c.ndigits);  // keep the newest
+  c.digits[c.ndigits++] = d;
+  char text[2] = {d, 0};
+  emit(b, HL_EV_DIGIT, c.index, c.span, (int)start_ms, 0, text);
+  int bit = hl_digit_bit(d);
+  if (bit >= 0) {
+    if (c.play.active && (c.play.stop_mask & (1u << bit))) end_play(b, c, HL_R_DIGIT);
+    if (c.rec && (c.rec->stop_mask & (1u << bit))) end_rec(b, c, c.rec, HL_R_DIGIT, d);
+  }
+  collect_digits(b, c);
+}
+
+void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason) {
+  auto match = [&](int op, uint32_t r) { return (which & (1u << op)) && (req == 0 || req == r); };
+  if (c.play.active && match(HL_OP_PLAY, c.play.req)) end_play(b, c, reason);
+  if (c.send.active && match(c.send.op, c.send.req)) end_send(b, c, reason);
+  if (c.collect.active && match(HL_OP_GETDIGITS, c.collect.req)) end_collect(b, c, reason, 0);
+  if (c.call.active && match(HL_OP_CALL, c.call.req)) end_call(b, c, reason);
+  if (c.rec && match(HL_OP_RECORD, c.rec->req)) end_rec(b, c, c.rec, reason, 0);
+  if (c.tap && match(HL_OP_TAP, c.tap->req)) end_rec(b, c, c.tap, reason, 0);
+}
+
+void apply_media_cmd(hl_board *b, const Cmd &cmd) {
+  Channel &c = b->ch[cmd.ch];
+  const int st = c.state.load(std::memory_order_relaxed);
+  switch (cmd.kind) {
+    case C_PLAY: {
+      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
+      if (!in_call(st) || c.play.active) {
+        retire(b, RT_CLIPS, clips, cmd.i[0]);
+        emit_done(b, c.index, HL_OP_PLAY, cmd.req, c.play.active ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
+        return;
+      }
+      Player &p = c.play;
+      p.active = true;
+      p.req = cmd.req;
+      p.clips = clips;
+      p.n = cmd.i[0];
+      p.idx = 0;
+      p.pos = 0;
+      p.played = 0;
+      p.stop_mask = (uint16_t)cmd.i[1];
+      // A digit already waiting in the buffer interrupts at once (type-ahead).
+      for (int i = 0; i < c.ndigits; i++) {
+        int bit = hl_digit_bit(c.digits[i]);
+        if (bit >= 0 && (p.stop_mask & (1u << bit))) {
+          end_play(b, c, HL_R_DIGIT);
+          break;
+        }
+      }
+      return;
+    }
+    case C_GETDIGITS: {
+      if (!in_call(st) || c.collect.active) {
+        emit_done(b, c.index, HL_OP_GETDIGITS, cmd.req, c.collect.active ? HL_R_ERROR : HL_R_HANGUP, 0);
+        return;
+      }
+      Collect &k = c.collect;
+      k.active = true;
+      k.req = cmd.req;
+      k.max = cmd.i[0];
+      k.term = (uint16_t)cmd.i[1];
+      k.first_ticks = (uint32_t)cmd.i[2];
+      k.inter_ticks = (uint32_t)cmd.i[3];
+      k.timer = k.first_ticks;
+      k.n = 0;
+      k.start_tick = b->tick.load(std::memory_order_relaxed);
+      if (cmd.i[4]) c.ndigits = 0;
+      collect_digits(b, c);
+      return;
+    }
+    case C_SENDDIGITS:
+    case C_TONE: {
+      int op = cmd.kind == C_TONE ? HL_OP_TONE : HL_OP_SENDDIGITS;
+      if (!in_call(st) || c.send.active) {
+        emit_done(b, c.index, op, cmd.req, c.send.active ? HL_R_ERROR : HL_R_HANGUP, 0);
+        return;
+      }
+      Sender &s = c.send;
+      s.active = true;
+      s.req = cmd.req;
+      s.op = op;
+      s.elapsed = 0;
+      s.idx = 0;
+      if (op == HL_OP_SENDDIGITS) {
+        std::memcpy(s.digits, cmd.text, sizeof s.digits);
+        s.digits[sizeof s.digits - 1] = 0;
+        s.nd = (int)std::strlen(s.digits);
+        s.on_ms = (uint32_t)cmd.i[0];
+        s.off_ms = (uint32_t)cmd.i[1];
+        s.level_dbm0 = (float)cmd.d;
+        s.limit_samples = 0;
+        start_key(s);
+      } else {
+        // China call-progress tones at -10 dBm0 (dsp/tone_gen.h cadences).
+        s.tone = cmd.i[0];
+        hl_tone_desc d;
+        hl_tone_desc_china(&d, (hl_tone_china)s.tone, HL_TONE_CN_DBM0);
+        hl_tone_gen_init(&s.gen, &d);
+        s.limit_samples = (uint64_t)(uint32_t)cmd.i[1] * 8;
+      }
+      return;
+    }
+    case C_RECORD: {
+      Recorder *r = static_cast<Recorder *>(cmd.p);
+      Recorder *&slot = r->tap ? c.tap : c.rec;
+      if (!in_call(st) || slot) {
+        int reason = slot ? HL_R_ERROR : HL_R_HANGUP;
+        retire(b, RT_REC, r, 0);
+        emit_done(b, c.index, r->tap ? HL_OP_TAP : HL_OP_RECORD, r->req, reason, 0);
+        return;
+      }
+      slot = r;
+      r->ticks = 0;
+      r->quiet_ticks = 0;
+      r->heard = false;
+      // A stop digit already in the buffer ends it at once (type-ahead).
+      for (int i = 0; i < c.ndigits && !r->tap; i++) {
+        int bit = hl_digit_bit(c.digits[i]);
+        if (bit >= 0 && (r->stop_mask & (1u << bit))) {
+          end_rec(b, c, c.rec, HL_R_DIGIT, c.digits[i]);
+          break;
+        }
+      }
+      return;
+    }
+    case C_STOP:
+      media_stop(b, c, (uint32_t)cmd.i[0], cmd.req, HL_R_STOPPED);
+      return;
+    case C_CLEARDIGITS:
+      c.ndigits = 0;
+      return;
+  }
+}
+
+void media_rx(hl_board *b, Channel &c) {
+  const int st = c.state.load(std::memory_order_relaxed);
+  if (st == HL_CH_IDLE || st == HL_CH_BLOCKED) return;
+  const int n = b->samples;
+  const int16_t *rx = b->rx_lin + (size_t)c.index * n;
+  if (c.call.active) {
+    c.call.ticks++;
+    if (c.call.timeout_ticks && c.call.ticks >= c.call.timeout_ticks) {
+      end_call(b, c, HL_R_TIMEOUT);
+      // Give up the seizure: clear-forward.
+      c.cas_tx = 0x9;
+      b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+      c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
+      return;
+    }
+  }
+  if (st == HL_CH_CLEARING) return;
+  hl_dtmf_rx_i16(&c.dtmf, rx, (size_t)n);
+  hl_dtmf_event ev;
+  while (hl_dtmf_get_event(&c.dtmf, &ev)) {
+    if (ev.type != HL_DTMF_EV_START) continue;
+    // Detector sample counts -> board ms: the tick's end is "now".
+    uint64_t behind = (hl_dtmf_samples(&c.dtmf) - ev.start) / 8;
+    uint64_t t = now_ms(b);
+    on_digit(b, c, ev.digit, t > behind ? t - behind : 0);
+  }
+  if (c.rec) {
+    Recorder *r = c.rec;
+    rec_push(r, rx, n);
+    r->ticks++;
+    if (r->silence_ticks) {
+      double e = 0;
+      for (int i = 0; i < n; i++) e += (double)rx[i] * rx[i];
+      e /= n;
+      if (e >= r->threshold_ms) {
+        r->heard = true;
+        r->quiet_ticks = 0;
+      } else if (r->heard && ++r->quiet_ticks >= r->silence_ticks) {
+        end_rec(b, c, c.rec, HL_R_SILENCE, 0);
+      }
+    }
+    if (c.rec && r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.rec, HL_R_TIMEOUT, 0);
+  }
+  Collect &k = c.collect;
+  if (k.active) {
+    if (k.timer > 0 && --k.timer == 0) end_collect(b, c, HL_R_TIMEOUT, 0);
+  }
+}
+
+void media_tx(hl_board *b, Channel &c, int16_t *tx) {
+  const int n = b->samples;
+  Sender &s = c.send;
+  if (s.active) {
+    if (s.op == HL_OP_SENDDIGITS) {
+      size_t i = 0;
+      while (i < (size_t)n) {
+        size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
+        s.elapsed += got;
+        i += got;
+        if (i < (size_t)n || hl_tone_gen_done(&s.gen)) {
+          if (++s.idx >= s.nd) {
+            end_send(b, c, HL_R_DONE);  // the rest of tx is already silence
+            break;
+          }
+          start_key(s);
+        }
+      }
+    } else {
+      size_t chunk = (size_t)n;
+      if (s.limit_samples && s.elapsed + chunk > s.limit_samples) chunk = (size_t)(s.limit_samples - s.elapsed);
+      hl_tone_gen_tx(&s.gen, tx, chunk);
+      if (chunk < (size_t)n) std::memset(tx + chunk, 0, sizeof(int16_t) * ((size_t)n - chunk));
+      s.elapsed += chunk;
+      if (s.limit_samples && s.elapsed >= s.limit_samples) end_send(b, c, HL_R_DONE);
+    }
+    return;
+  }
+  Player &p = c.play;
+  if (p.active) {
+    int i = 0;
+    while (i < n && p.idx < p.n) {
+      hl_clip *clip = p.clips[p.idx];
+      int chunk = clip->samples - p.pos;
+      if (chunk > n - i) chunk = n - i;
+      if (chunk > 0) std::memcpy(tx + i, clip->pcm + p.pos, sizeof(int16_t) * (size_t)chunk);
+      else chunk = 0;
+      i += chunk;
+      p.pos += chunk;
+      p.played += (uint64_t)chunk;
+      if (p.pos >= clip->samples) {
+        p.idx++;
+        p.pos = 0;
+      }
+    }
+    if (i < n) std::memset(tx + i, 0, sizeof(int16_t) * (size_t)(n - i));
+    if (p.idx >= p.n) end_play(b, c, HL_R_DONE);
+  }
+}
+
+void media_taps(hl_board *b, Channel &c) {
+  Recorder *r = c.tap;
+  if (!r) return;
+  const int n = b->samples;
+  const int16_t *rx = b->rx_lin + (size_t)c.index * n;
+  const int16_t *tx = b->tx_lin + (size_t)c.index * n;
+  int16_t buf[2 * kMaxSamples];
+  if (r->tap == 1) {
+    for (int i = 0; i < n; i++) {
+      buf[2 * i] = rx[i];
+      buf[2 * i + 1] = tx[i];
+    }
+    rec_push(r, buf, 2 * n);
+  } else {
+    for (int i = 0; i < n; i++) buf[i] = sat16((int32_t)rx[i] + tx[i]);
+    rec_push(r, buf, n);
+  }
+  r->ticks++;
+  if (r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.tap, HL_R_DONE, 0);
+}
+
+}  // namespace hl
+
+// ------------------------------------------------------------------ clips
+
+extern "C" int hl_clip_create(const uint8_t *data, size_t bytes, int format, double gain_db, hl_clip **out) {
+  if (!out || (!data && bytes)) return HL_EINVAL;
+  size_t samples;
+  if (format == HL_WAV_PCM16) samples = bytes / 2;
+  else if (format == HL_WAV_ALAW || format == HL_WAV_MULAW) samples = bytes;
+  else return HL_EFORMAT;
+  if (samples > (size_t)8000 * 3600) return HL_ERANGE;  // an hour of prompt is a mistake
+  if (!std::isfinite(gain_db) || gain_db < -60 || gain_db > 30) return HL_ERANGE;
+  hl_clip *c = new (std::nothrow) hl_clip();
+  if (!c) return HL_ENOMEM;
+  c->pcm = new (std::nothrow) int16_t[samples ? samples : 1];
+  if (!c->pcm) { delete c; return HL_ENOMEM; }
+  c->samples = (int)samples;
+  const double g = std::pow(10.0, gain_db / 20.0);
+  for (size_t i = 0; i < samples; i++) {
+    int32_t v;
+    if (format == HL_WAV_PCM16) v = (int16_t)(data[2 * i] | (data[2 * i + 1] << 8));
+    else if (format == HL_WAV_ALAW) v = alaw_to_lin(data[i]);
+    else v = ulaw_to_lin(data[i]);
+    if (gain_db != 0) v = (int32_t)std::lrint(v * g);
+    c->pcm[i] = sat16(v);
+  }
+  *out = c;
+  return 0;
+}
+
+extern "C" int hl_clip_from_wav(const uint8_t *wav, size_t len, double gain_db, hl_clip **out, char *why, size_t cap) {
+  hl_wav_info info;
+  int rc = hl_wav_parse(wav, len, HL_WAV_LENIENT, &info);
+  if (rc != 0) {
+    if (why && cap) std::snprintf(why, cap, "%s", info.reason);
+    return rc;
+  }
+  if (info.channels != 1) {
+    if (why && cap) std::snprintf(why, cap, "the file has %d channels; prompts must be mono", info.channels);
+    return HL_EFORMAT;
+  }
+  return hl_clip_create(wav + info.data_offset, info.data_bytes, info.format, gain_db, out);
+}
+
+extern "C" void hl_clip_free(hl_clip *c) {
+  if (!c) return;
+  delete[] c->pcm;
+  delete c;
+}
+
+extern "C" int hl_clip_samples(const hl_clip *c) { return c ? c->samples : 0; }

@@ -1,0 +1,341 @@
+// Simulated E1 spans and cables (see sim.h). Everything is preallocated at
+// creation; the per-tick path (read/write/cas/tick_end) neither allocates nor
+// locks. Status counters are relaxed atomics so the JavaScript thread can read
+// them while the real-time clock thread ticks.
+#include "drivers/sim/sim.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "board/codec.h"
+#include "hl_errors.h"
+
+namespace {
+
+constexpr int kTs = HL_E1_TIMESLOTS;
+constexpr int kNumLen = 24;
+
+// Impairments applied to what a span receives.
+struct RxImpair {
+  double noise_rms = 0;     // linear units; 0 = off
+  double gain = 1.0;        // linear factor
+  bool gain_on = false;
+  double ber = 0;           // probability per bit
+  uint64_t bits_to_error = 0;  // geometric countdown to the next bit error
+  double slips_per_tick = 0;
+  double slip_acc = 0;
+  int delay = 0;            // 0 or 1 sample: toggled by each slip
+  uint8_t last[kTs] = {};   // last byte of the previous frame per timeslot (for the slip delay)
+};
+
+struct Span {
+  uint8_t *tx = nullptr;
+  uint8_t *rx = nullptr;
+  uint8_t cas_tx[kTs];
+  uint8_t cas_rx[kTs];
+  int peer = -1;
+  bool cable = true;
+  bool send_rai = false;
+  bool send_ais = false;
+  RxImpair imp;
+  std::atomic<uint32_t> alarms{0};
+  std::atomic<uint64_t> crc4{0}, bpv{0}, slips{0}, es{0};
+  bool errored_this_second = false;
+  char calling[kTs][kNumLen];
+  char called[kTs][kNumLen];
+};
+
+struct Sim {
+  int nspans = 0;
+  int samples = 0;
+  int tick_ms = 10;
+  Span *spans = nullptr;
+  uint64_t rng = 0x9e3779b97f4a7c15ull;
+};
+
+inline uint64_t next_rand(uint64_t &s) {
+  // xorshift64*: fast, good enough for line noise and error positions.
+  s ^= s >> 12; s ^= s << 25; s ^= s >> 27;
+  return s * 0x2545f4914f6cdd1dull;
+}
+inline double uniform01(uint64_t &s) { return (double)(next_rand(s) >> 11) * (1.0 / 9007199254740992.0); }
+
+// Approximately Gaussian (Irwin-Hall, 4 terms), unit variance.
+inline double gauss(uint64_t &s) {
+  double acc = 0;
+  for (int i = 0; i < 4; i++) acc += uniform01(s);
+  return (acc - 2.0) * 1.7320508075688772;  // var of sum of 4 U(0,1) = 1/3
+}
+
+uint64_t geometric(uint64_t &s, double p) {
+  if (p <= 0) return UINT64_MAX;
+  double u = uniform01(s);
+  if (u <= 0) u = 1e-300;
+  double n = std::floor(std::log(u) / std::log1p(-p));
+  return n > 1e18 ? (uint64_t)1e18 : (uint64_t)n;
+}
+
+void fill_idle(uint8_t *frames, int samples, uint8_t value) {
+  std::memset(frames, value, (size_t)kTs * samples);
+}
+
+// One direction of a cable: `from` transmitted, `to` receives.
+void carry(Sim *sim, Span &from, Span &to, bool connected) {
+  const int n = sim->samples;
+  uint32_t alarms = 0;
+  if (!connected) {
+    // No signal at all: LOS; the receiver sees silence (A-law idle 0xD5).
+    fill_idle(to.rx, n, 0xd5);
+    alarms |= HL_ALARM_LOS;
+    to.errored_this_second = true;
+  } else if (from.send_ais) {
+    // AIS: unframed all ones (G.775).
+    fill_idle(to.rx, n, 0xff);
+    alarms |= HL_ALARM_AIS;
+    to.errored_this_second = true;
+  } else {
+    RxImpair &im = to.imp;
+    std::memcpy(to.rx, from.tx, (size_t)kTs * n);
+    if (from.send_rai) alarms |= HL_ALARM_RAI;
+    std::memcpy(to.cas_rx, from.cas_tx, kTs);
+    // Gain and noise in the linear domain, then back to A-law.
+    if (im.gain_on || im.noise_rms > 0) {
+      for (int ts = 1; ts < kTs; ts++) {
+        if (ts == HL_E1_CAS_TS) continue;
+        uint8_t *f = to.rx + ts * n;
+        for (int i = 0; i < n; i++) {
+          double v = hl::alaw_to_lin(f[i]);
+          if (im.gain_on) v *= im.gain;
+          if (im.noise_rms > 0) v += im.noise_rms * gauss(sim->rng);
+          f[i] = hl::lin_to_alaw(hl::sat16((int32_t)std::lrint(v)));
+        }
+      }
+    }
+    // Controlled slips: the receive buffer gains or loses one 125 us frame.
+    if (im.slips_per_tick > 0) {
+      im.slip_acc += im.slips_per_tick;
+      if (im.slip_acc >= 1.0) {
+        im.slip_acc -= 1.0;
+        im.delay ^= 1;
+        to.slips.fetch_add(1, std::memory_order_relaxed);
+        to.errored_this_second = true;
+      }
+    }
+    if (im.delay) {
+      for (int ts = 1; ts < kTs; ts++) {
+        uint8_t *f = to.rx + ts * n;
+        uint8_t carry_byte = im.last[ts];
+        im.last[ts] = f[n - 1];
+        std::memmove(f + 1, f, (size_t)n - 1);
+        f[0] = carry_byte;
+      }
+    } else {
+      for (int ts = 1; ts < kTs; ts++) im.last[ts] = to.rx[ts * n + n - 1];
+    }
+    // Bit errors over the whole 2.048 Mbit/s stream; only bearer and CAS bytes
+    // are stored, but every error counts as an HDB3 violation and errors the
+    // CRC-4 sub-multiframe (8 frames = 1 ms) it falls in.
+    if (im.ber > 0) {
+      const uint64_t bits = (uint64_t)kTs * n * 8;
+      uint64_t pos = 0;
+      uint32_t smf_mask = 0;
+      while (im.bits_to_error < bits - pos) {
+        pos += im.bits_to_error;
+        uint64_t frame = pos / (kTs * 8);
+        int ts = (int)((pos / 8) % kTs);
+        int bit = (int)(pos % 8);
+        if (ts != 0) to.rx[ts * n + frame] ^= (uint8_t)(1u << bit);
+        to.bpv.fetch_add(1, std::memory_order_relaxed);
+        smf_mask |= 1u << ((frame / 8) & 31);
+        pos += 1;
+        im.bits_to_error = geometric(sim->rng, im.ber);
+      }
+      im.bits_to_error -= (bits - pos);
+      if (smf_mask) {
+        to.crc4.fetch_add((uint64_t)__builtin_popcount(smf_mask), std::memory_order_relaxed);
+        to.errored_this_second = true;
+      }
+    }
+  }
+  if (!connected || from.send_ais) {
+    // CAS is meaningless without frame alignment; hold the last bits.
+  }
+  to.alarms.store(alarms, std::memory_order_relaxed);
+}
+
+int sim_read(void *drv, int span, uint8_t *rx, int samples) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (span < 0 || span >= s->nspans || samples != s->samples) return HL_EINVAL;
+  std::memcpy(rx, s->spans[span].rx, (size_t)kTs * samples);
+  return 0;
+}
+
+int sim_write(void *drv, int span, const uint8_t *tx, int samples) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (span < 0 || span >= s->nspans || samples != s->samples) return HL_EINVAL;
+  std::memcpy(s->spans[span].tx, tx, (size_t)kTs * samples);
+  return 0;
+}
+
+int sim_cas_read(void *drv, int span, uint8_t *abcd) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (span < 0 || span >= s->nspans) return HL_EINVAL;
+  std::memcpy(abcd, s->spans[span].cas_rx, kTs);
+  return 0;
+}
+
+int sim_cas_write(void *drv, int span, int ts, uint8_t abcd) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (span < 0 || span >= s->nspans || ts < 0 || ts >= kTs) return HL_EINVAL;
+  s->spans[span].cas_tx[ts] = abcd & 0x0f;
+  return 0;
+}
+
+int sim_status(void *drv, int span, hl_span_status *st) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (span < 0 || span >= s->nspans || !st) return HL_EINVAL;
+  Span &sp = s->spans[span];
+  st->alarms = sp.alarms.load(std::memory_order_relaxed);
+  st->crc4_errors = sp.crc4.load(std::memory_order_relaxed);
+  st->bpv = sp.bpv.load(std::memory_order_relaxed);
+  st->slips = sp.slips.load(std::memory_order_relaxed);
+  st->errored_seconds = sp.es.load(std::memory_order_relaxed);
+  return 0;
+}
+
+void sim_tick_end(void *drv, uint64_t tick) {
+  Sim *s = static_cast<Sim *>(drv);
+  for (int i = 0; i < s->nspans; i++) {
+    Span &a = s->spans[i];
+    if (a.peer < 0) {
+      fill_idle(a.rx, s->samples, 0xd5);
+      a.alarms.store(HL_ALARM_LOS, std::memory_order_relaxed);
+      a.errored_this_second = true;
+    } else if (a.peer > i) {
+      Span &b = s->spans[a.peer];
+      bool connected = a.cable && b.cable;
+      // Both directions computed from this tick's transmit buffers.
+      carry(s, a, b, connected);
+      carry(s, b, a, connected);
+    }
+  }
+  const uint64_t ticks_per_second = (uint64_t)(1000 / s->tick_ms);
+  if ((tick + 1) % ticks_per_second == 0) {
+    for (int i = 0; i < s->nspans; i++) {
+      Span &a = s->spans[i];
+      if (a.errored_this_second || a.alarms.load(std::memory_order_relaxed)) a.es.fetch_add(1, std::memory_order_relaxed);
+      a.errored_this_second = false;
+    }
+  }
+}
+
+void sim_destroy(void *drv) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (!s) return;
+  for (int i = 0; i < s->nspans; i++) {
+    delete[] s->spans[i].tx;
+    delete[] s->spans[i].rx;
+  }
+  delete[] s->spans;
+  delete s;
+}
+
+const hl_driver_ops kSimOps = {
+    "sim", sim_read, sim_write, sim_cas_read, sim_cas_write, sim_status, sim_tick_end, sim_destroy,
+};
+
+}  // namespace
+
+extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_ms, hl_driver *out) {
+  if (spans <= 0 || spans > 1024 || samples <= 0 || samples > 1024 || tick_ms <= 0 || !out) return HL_EINVAL;
+  for (int i = 0; i < spans; i++) {
+    int p = peer ? peer[i] : -1;
+    if (p >= spans || p == i || (p >= 0 && peer[p] != i)) return HL_EINVAL;
+  }
+  Sim *s = new (std::nothrow) Sim();
+  if (!s) return HL_ENOMEM;
+  s->nspans = spans;
+  s->samples = samples;
+  s->tick_ms = tick_ms;
+  s->spans = new (std::nothrow) Span[spans];
+  if (!s->spans) { delete s; return HL_ENOMEM; }
+  for (int i = 0; i < spans; i++) {
+    Span &sp = s->spans[i];
+    sp.tx = new (std::nothrow) uint8_t[(size_t)kTs * samples];
+    sp.rx = new (std::nothrow) uint8_t[(size_t)kTs * samples];
+    if (!sp.tx || !sp.rx) { sim_destroy(s); return HL_ENOMEM; }
+    fill_idle(sp.tx, samples, 0xd5);
+    fill_idle(sp.rx, samples, 0xd5);
+    // Idle CAS: A=1 B=0 C=0 D=1 (Q.421 idle, CD fixed at 01).
+    std::memset(sp.cas_tx, 0x9, kTs);
+    std::memset(sp.cas_rx, 0x9, kTs);
+    std::memset(sp.calling, 0, sizeof sp.calling);
+    std::memset(sp.called, 0, sizeof sp.called);
+    sp.peer = peer ? peer[i] : -1;
+    sp.imp.bits_to_error = UINT64_MAX;
+  }
+  out->ops = &kSimOps;
+  out->self = s;
+  out->spans = spans;
+  return 0;
+}
+
+extern "C" int hl_sim_control(void *drv, int span, int what, double a) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (!s || span < 0 || span >= s->nspans || !std::isfinite(a)) return HL_EINVAL;
+  Span &sp = s->spans[span];
+  switch (what) {
+    case HL_SIM_NOISE_DBM0:
+      if (a > 3.14) sp.imp.noise_rms = 0;
+      else sp.imp.noise_rms = hl::kDbm0Rms * std::pow(10.0, a / 20.0);
+      return 0;
+    case HL_SIM_GAIN_DB:
+      if (a < -60 || a > 30) return HL_ERANGE;
+      sp.imp.gain = std::pow(10.0, a / 20.0);
+      sp.imp.gain_on = a != 0;
+      return 0;
+    case HL_SIM_BER:
+      if (a < 0 || a > 0.1) return HL_ERANGE;
+      sp.imp.ber = a;
+      sp.imp.bits_to_error = geometric(s->rng, a);
+      return 0;
+    case HL_SIM_SLIPS:
+      if (a < 0 || a > 6000) return HL_ERANGE;
+      sp.imp.slips_per_tick = a * s->tick_ms / 60000.0;
+      return 0;
+    case HL_SIM_CABLE:
+      sp.cable = a != 0;
+      if (sp.peer >= 0) s->spans[sp.peer].cable = a != 0;
+      return 0;
+    case HL_SIM_SEND_RAI: sp.send_rai = a != 0; return 0;
+    case HL_SIM_SEND_AIS: sp.send_ais = a != 0; return 0;
+  }
+  return HL_EINVAL;
+}
+
+extern "C" int hl_sim_set_numbers(void *drv, int span, int ts, const char *calling, const char *called) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (!s || span < 0 || span >= s->nspans || ts < 0 || ts >= kTs) return HL_EINVAL;
+  Span &sp = s->spans[span];
+  if (sp.peer < 0) return 0;
+  Span &far = s->spans[sp.peer];
+  std::strncpy(far.calling[ts], calling ? calling : "", kNumLen - 1);
+  far.calling[ts][kNumLen - 1] = 0;
+  std::strncpy(far.called[ts], called ? called : "", kNumLen - 1);
+  far.called[ts][kNumLen - 1] = 0;
+  return 0;
+}
+
+extern "C" int hl_sim_get_numbers(void *drv, int span, int ts, char *calling, char *called, int cap) {
+  Sim *s = static_cast<Sim *>(drv);
+  if (!s || span < 0 || span >= s->nspans || ts < 0 || ts >= kTs || cap <= 0) return HL_EINVAL;
+  Span &sp = s->spans[span];
+  std::strncpy(calling, sp.calling[ts], (size_t)cap - 1);
+  calling[cap - 1] = 0;
+  std::strncpy(called, sp.called[ts], (size_t)cap - 1);
+  called[cap - 1] = 0;
+  return 0;
+}

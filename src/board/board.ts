@@ -1,0 +1,582 @@
+// Board, Span, Channel and Conference over one native board (see types.ts for
+// the contract). openBoard(profile) builds the native sim board; with a
+// network loop the native board holds 2N spans: 0..N-1 are the engine side,
+// N..2N-1 the network side (`board.network`), joined pairwise by cables.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Subject, type Observable } from 'rxjs';
+import { Engine } from './engine.ts';
+import { boardError } from './errors.ts';
+import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, type NativePlayItem } from './native.ts';
+import { loadProfile, parseGroup } from './profile.ts';
+import type {
+  Board,
+  BoardEvent,
+  BoardProfile,
+  BoardStats,
+  CallOptions,
+  Channel,
+  ChannelEvent,
+  ChannelState,
+  Conference,
+  ConferenceMode,
+  DigitsResult,
+  GetDigitsOptions,
+  Impairments,
+  JoinOptions,
+  OpResult,
+  OpenOptions,
+  PlayItem,
+  PlayOptions,
+  PlayResult,
+  RecordOptions,
+  RecordResult,
+  RouteOptions,
+  SendDigitsOptions,
+  Span,
+  SpanStatus,
+  Tap,
+  TapOptions,
+  ToneOptions,
+} from './types.ts';
+
+const BEARERS = 30;
+const ALL_OPS = 0xffffffff;
+
+function timeslotOf(k: number): number {
+  return k < 15 ? k + 1 : k + 2;
+}
+
+function checkInt(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw boardError('BOARD_ARG', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function checkDigits(name: string, v: unknown): string {
+  if (typeof v !== 'string' || !/^[0-9*#A-Da-d]*$/.test(v)) {
+    throw boardError('BOARD_ARG', `${name} must be DTMF keys (0-9 * # A-D), got ${JSON.stringify(v)}`);
+  }
+  return v.toUpperCase();
+}
+
+function stopMask(name: string, v: boolean | string | undefined): number {
+  if (v === undefined || v === false) return 0;
+  if (v === true) return 0xffff;
+  return digitMask(checkDigits(name, v));
+}
+
+class ChannelImpl implements Channel {
+  readonly events$: Observable<ChannelEvent>;
+  readonly name: string;
+
+  constructor(
+    readonly board: BoardView,
+    readonly span: SpanImpl,
+    readonly index: number,
+    readonly timeslot: number,
+    readonly nativeIndex: number,
+  ) {
+    this.name = `${board.name}/${span.index}:${timeslot}`;
+    this.events$ = board.channelSubject(this.nativeIndex);
+  }
+
+  private get engine(): Engine {
+    return this.board.engine;
+  }
+
+  get state(): ChannelState {
+    if (this.engine.isClosed()) return 'idle';
+    return STATES[this.engine.native.channelState(this.nativeIndex)] ?? 'idle';
+  }
+
+  private requireCall(what: string): void {
+    this.engine.assertOpen();
+    const st = this.state;
+    if (st !== 'ringing' && st !== 'dialing' && st !== 'connected') {
+      throw boardError('BOARD_NOT_CONNECTED', `${what} on ${this.name}, which is ${st}`, { channel: this.name, state: st });
+    }
+  }
+
+  async answer(): Promise<void> {
+    this.engine.assertOpen();
+    const st = this.state;
+    if (st !== 'ringing') throw boardError('BOARD_STATE', `answer() on ${this.name}, which is ${st} (only a ringing line can be answered)`, { channel: this.name, state: st });
+    this.engine.call('answer', () => this.engine.native.answer(this.nativeIndex));
+  }
+
+  async hangup(): Promise<void> {
+    this.engine.assertOpen();
+    this.engine.call('hangup', () => this.engine.native.hangup(this.nativeIndex));
+  }
+
+  async call(options: CallOptions = {}): Promise<OpResult> {
+    this.engine.assertOpen();
+    const st = this.state;
+    if (st !== 'idle') throw boardError('BOARD_STATE', `call() on ${this.name}, which is ${st} (the line must be idle)`, { channel: this.name, state: st });
+    const timeoutMs = checkInt('timeoutMs', options.timeoutMs ?? 60000, 10, 3600000);
+    const calling = checkDigits('callerNumber', options.callerNumber ?? '');
+    const called = checkDigits('calledNumber', options.calledNumber ?? '');
+    if (calling.length > 11 || called.length > 11) throw boardError('BOARD_ARG', 'callerNumber and calledNumber hold at most 11 digits on the sim');
+    const d = await this.engine.request(
+      'call',
+      (req) => this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called),
+      options.signal,
+      () => this.engine.native.hangup(this.nativeIndex),
+    );
+    return { requestId: 0, reason: d.reason, durationMs: d.durationMs };
+  }
+
+  private playItem(item: PlayItem, i: number): NativePlayItem {
+    if (typeof item === 'string') {
+      const file = this.board.resolvePath(item);
+      let st;
+      try {
+        st = statSync(file);
+      } catch {
+        throw boardError('BOARD_FILE_NOT_FOUND', file, { file });
+      }
+      if (!st.isFile()) throw boardError('BOARD_FILE_NOT_FOUND', `${file} is not a file`, { file });
+      const wav = readFileSync(file);
+      try {
+        this.engine.native.clipCheck({ wav });
+      } catch (e) {
+        throw boardError('BOARD_FILE_FORMAT', `${file}: ${(e as Error).message}`, { file, native: (e as { code?: string }).code });
+      }
+      return { wav };
+    }
+    if (!item || typeof item !== 'object' || !('encoding' in item)) throw boardError('BOARD_ARG', `play item ${i} must be a file path or { encoding, data }`);
+    const format = WAV_FORMAT[item.encoding];
+    if (!format) throw boardError('BOARD_ARG', `play item ${i}: encoding must be alaw, ulaw or pcm16`);
+    const data = item.data;
+    if (!(data instanceof Uint8Array) && !(data instanceof Int16Array)) throw boardError('BOARD_ARG', `play item ${i}: data must be a Buffer, Uint8Array or Int16Array`);
+    if (item.encoding === 'pcm16' && data.byteLength % 2) throw boardError('BOARD_ARG', `play item ${i}: pcm16 data has an odd byte count`);
+    return { data, format };
+  }
+
+  async play(items: PlayItem | PlayItem[], options: PlayOptions = {}): Promise<PlayResult> {
+    this.requireCall('play()');
+    const list = Array.isArray(items) ? items : [items];
+    if (list.length === 0 || list.length > 256) throw boardError('BOARD_ARG', 'play() needs 1 to 256 items');
+    const native = list.map((it, i) => this.playItem(it, i));
+    const mask = stopMask('stopOnDigits', options.stopOnDigits);
+    const gain = options.gainDb ?? 0;
+    if (typeof gain !== 'number' || !(gain >= -60 && gain <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
+    let id = 0;
+    const d = await this.engine.request(
+      'play',
+      (req) => {
+        id = req;
+        this.engine.native.play(this.nativeIndex, req, native, mask, gain);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.play, req),
+    );
+    return { requestId: id, reason: d.reason, positionMs: d.durationMs, itemIndex: d.extra };
+  }
+
+  async getDigits(options: GetDigitsOptions = {}): Promise<DigitsResult> {
+    this.requireCall('getDigits()');
+    const max = checkInt('max', options.max ?? 1, 1, 23);
+    const term = digitMask(checkDigits('terminators', options.terminators ?? ''));
+    const first = checkInt('firstDigitTimeoutMs', options.firstDigitTimeoutMs ?? 5000, 0, 3600000);
+    const inter = checkInt('interDigitTimeoutMs', options.interDigitTimeoutMs ?? 3000, 0, 3600000);
+    let id = 0;
+    const d = await this.engine.request(
+      'getDigits',
+      (req) => {
+        id = req;
+        this.engine.native.getDigits(this.nativeIndex, req, max, term, first, inter, !!options.clearBuffer);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.getDigits, req),
+    );
+    return { requestId: id, reason: d.reason, digits: d.text, ...(d.extra ? { terminator: String.fromCharCode(d.extra) } : {}) };
+  }
+
+  clearDigits(): void {
+    this.engine.call('clearDigits', () => this.engine.native.clearDigits(this.nativeIndex));
+  }
+
+  async record(file: string, options: RecordOptions = {}): Promise<RecordResult> {
+    this.requireCall('record()');
+    const path = this.board.outputPath(file);
+    const format = WAV_FORMAT[options.format ?? 'alaw'];
+    if (!format) throw boardError('BOARD_ARG', 'format must be alaw, ulaw or pcm16');
+    const maxMs = checkInt('maxMs', options.maxMs ?? 60000, 0, 24 * 3600000);
+    const silenceMs = checkInt('silenceMs', options.silenceMs ?? 0, 0, 3600000);
+    const thr = options.silenceThresholdDbm0 ?? -40;
+    if (typeof thr !== 'number' || !(thr >= -90 && thr <= 3)) throw boardError('BOARD_ARG', 'silenceThresholdDbm0 must be from -90 to 3');
+    const mask = stopMask('stopOnDigits', options.stopOnDigits);
+    let id = 0;
+    const d = await this.engine.request(
+      'record',
+      (req) => {
+        id = req;
+        this.engine.native.record(this.nativeIndex, req, path, format, 0, maxMs, silenceMs, thr, mask);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.record, req),
+    );
+    return { requestId: id, reason: d.reason, durationMs: d.durationMs, file: path, ...(d.text ? { digit: d.text } : {}) };
+  }
+
+  async sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<OpResult> {
+    this.requireCall('sendDigits()');
+    const keys = checkDigits('digits', digits);
+    if (keys.length === 0 || keys.length > 63) throw boardError('BOARD_ARG', 'sendDigits() takes 1 to 63 keys');
+    const on = checkInt('toneMs', options.toneMs ?? 80, 10, 2000);
+    const off = checkInt('gapMs', options.gapMs ?? 80, 0, 2000);
+    const level = options.levelDbm0 ?? -8;
+    if (typeof level !== 'number' || !(level >= -50 && level <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -50 to 0');
+    let id = 0;
+    const d = await this.engine.request(
+      'sendDigits',
+      (req) => {
+        id = req;
+        this.engine.native.sendDigits(this.nativeIndex, req, keys, on, off, level);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.sendDigits, req),
+    );
+    return { requestId: id, reason: d.reason, durationMs: d.durationMs };
+  }
+
+  async playTone(tone: 'dial' | 'busy' | 'ringback' | 'congestion', options: ToneOptions = {}): Promise<OpResult> {
+    this.requireCall('playTone()');
+    const kind = ['dial', 'busy', 'ringback', 'congestion'].indexOf(tone) + 1;
+    if (kind <= 0) throw boardError('BOARD_ARG', `tone must be dial, busy, ringback or congestion, got ${JSON.stringify(tone)}`);
+    const dur = checkInt('durationMs', options.durationMs ?? 0, 0, 24 * 3600000);
+    let id = 0;
+    const d = await this.engine.request(
+      'tone',
+      (req) => {
+        id = req;
+        this.engine.native.tone(this.nativeIndex, req, kind, dur);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tone, req),
+    );
+    return { requestId: id, reason: d.reason, durationMs: d.durationMs };
+  }
+
+  stop(): void {
+    this.engine.call('stop', () =>
+      this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone), 0),
+    );
+  }
+
+  route(to: Channel, options: RouteOptions = {}): void {
+    const dst = this.board.own(to, 'route()');
+    this.engine.call('route', () => {
+      this.engine.native.route(this.nativeIndex, dst.nativeIndex);
+      if ((options.duplex ?? 'full') === 'full') this.engine.native.route(dst.nativeIndex, this.nativeIndex);
+    });
+  }
+
+  unroute(): void {
+    this.engine.call('unroute', () => this.engine.native.unroute(this.nativeIndex));
+  }
+
+  tap(file: string, options: TapOptions = {}): Tap {
+    this.requireCall('tap()');
+    const path = this.board.outputPath(file);
+    const format = WAV_FORMAT[options.format ?? 'alaw'];
+    if (!format) throw boardError('BOARD_ARG', 'format must be alaw, ulaw or pcm16');
+    const mode = options.mode ?? 'stereo';
+    if (mode !== 'stereo' && mode !== 'mixed') throw boardError('BOARD_ARG', "mode must be 'stereo' or 'mixed'");
+    const maxMs = checkInt('maxMs', options.maxMs ?? 0, 0, 24 * 3600000);
+    let id = 0;
+    const done = this.engine
+      .request(
+        'tap',
+        (req) => {
+          id = req;
+          this.engine.native.record(this.nativeIndex, req, path, format, mode === 'stereo' ? 1 : 2, maxMs, 0, -40, 0);
+        },
+        options.signal,
+        (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tap, req),
+      )
+      .then((d): RecordResult => ({ requestId: id, reason: d.reason, durationMs: d.durationMs, file: path }));
+    const engine = this.engine;
+    const nativeIndex = this.nativeIndex;
+    return {
+      get requestId() {
+        return id;
+      },
+      file: path,
+      done,
+      stop(): Promise<RecordResult> {
+        if (!engine.isClosed()) engine.native.stop(nativeIndex, 1 << OP.tap, id);
+        return done;
+      },
+    };
+  }
+}
+
+class SpanImpl implements Span {
+  readonly channels: ChannelImpl[] = [];
+  constructor(
+    readonly board: BoardView,
+    readonly index: number,
+    readonly nativeSpan: number,
+  ) {}
+
+  status(): SpanStatus {
+    const s = this.board.engine.call('span status', () => this.board.engine.native.spanStatus(this.nativeSpan));
+    return {
+      alarms: { los: !!(s.alarms & 1), ais: !!(s.alarms & 2), rai: !!(s.alarms & 4), lof: !!(s.alarms & 8) },
+      counters: { crc4Errors: s.crc4Errors, bipolarViolations: s.bipolarViolations, slips: s.slips, erroredSeconds: s.erroredSeconds },
+    };
+  }
+
+  impair(imp: Impairments): void {
+    const e = this.board.engine;
+    const set = (what: number, v: number) => e.call('impair', () => e.native.driver(this.nativeSpan, what, v));
+    if (imp.snrDb !== undefined) {
+      if (imp.snrDb === null) set(SIM.NOISE_DBM0, 99);
+      else {
+        if (typeof imp.snrDb !== 'number' || !(imp.snrDb >= -10 && imp.snrDb <= 80)) throw boardError('BOARD_ARG', 'snrDb must be from -10 to 80, or null');
+        const ref = imp.referenceDbm0 ?? -10;
+        set(SIM.NOISE_DBM0, ref - imp.snrDb);
+      }
+    }
+    if (imp.gainDb !== undefined) {
+      if (typeof imp.gainDb !== 'number' || !(imp.gainDb >= -60 && imp.gainDb <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
+      set(SIM.GAIN_DB, imp.gainDb);
+    }
+    if (imp.bitErrorRate !== undefined) {
+      if (typeof imp.bitErrorRate !== 'number' || !(imp.bitErrorRate >= 0 && imp.bitErrorRate <= 0.1)) throw boardError('BOARD_ARG', 'bitErrorRate must be from 0 to 0.1');
+      set(SIM.BER, imp.bitErrorRate);
+    }
+    if (imp.slipsPerMinute !== undefined) {
+      if (typeof imp.slipsPerMinute !== 'number' || !(imp.slipsPerMinute >= 0 && imp.slipsPerMinute <= 6000)) throw boardError('BOARD_ARG', 'slipsPerMinute must be from 0 to 6000');
+      set(SIM.SLIPS, imp.slipsPerMinute);
+    }
+  }
+
+  setCable(connected: boolean): void {
+    const e = this.board.engine;
+    e.call('cable', () => e.native.driver(this.nativeSpan, SIM.CABLE, connected ? 1 : 0));
+  }
+
+  sendRai(on: boolean): void {
+    const e = this.board.engine;
+    e.call('rai', () => e.native.driver(this.nativeSpan, SIM.SEND_RAI, on ? 1 : 0));
+  }
+
+  sendAis(on: boolean): void {
+    const e = this.board.engine;
+    e.call('ais', () => e.native.driver(this.nativeSpan, SIM.SEND_AIS, on ? 1 : 0));
+  }
+}
+
+class ConferenceImpl implements Conference {
+  private list: Array<{ channel: Channel; mode: ConferenceMode; whisperTo?: Channel }> = [];
+  private closed = false;
+  constructor(
+    private readonly board: BoardView,
+    readonly id: number,
+    private readonly release: (id: number) => void,
+  ) {}
+
+  get members(): ReadonlyArray<{ channel: Channel; mode: ConferenceMode; whisperTo?: Channel }> {
+    return this.list;
+  }
+
+  join(channel: Channel, options: JoinOptions = {}): void {
+    if (this.closed) throw boardError('BOARD_STATE', `conference ${this.id} is closed`);
+    const ch = this.board.own(channel, 'join()');
+    const mode = options.mode ?? 'speak+listen';
+    const modeNum = ['speak+listen', 'listen', 'whisper'].indexOf(mode);
+    if (modeNum < 0) throw boardError('BOARD_ARG', `mode must be speak+listen, listen or whisper, got ${JSON.stringify(mode)}`);
+    let target = -1;
+    if (mode === 'whisper') {
+      if (!options.whisperTo) throw boardError('BOARD_ARG', 'a whisper member needs whisperTo (the member who hears it)');
+      const t = this.board.own(options.whisperTo, 'whisperTo');
+      if (t === ch) throw boardError('BOARD_ARG', 'a member cannot whisper to itself');
+      target = t.nativeIndex;
+    }
+    this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target));
+    this.list = this.list.filter((m) => m.channel !== channel);
+    this.list.push({ channel, mode, ...(options.whisperTo ? { whisperTo: options.whisperTo } : {}) });
+  }
+
+  leave(channel: Channel): void {
+    const ch = this.board.own(channel, 'leave()');
+    if (!this.list.some((m) => m.channel === channel)) return;
+    this.board.engine.call('conference leave', () => this.board.engine.native.confLeave(ch.nativeIndex));
+    this.list = this.list.filter((m) => m.channel !== channel);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const m of [...this.list]) if (!this.board.engine.isClosed()) this.leave(m.channel);
+    this.closed = true;
+    this.release(this.id);
+  }
+}
+
+export class BoardView implements Board {
+  readonly spans: SpanImpl[] = [];
+  readonly channels: ChannelImpl[] = [];
+  network: BoardView | null = null;
+  readonly events$: Observable<BoardEvent>;
+  private readonly subject = new Subject<BoardEvent>();
+  private readonly perChannel = new Map<number, Subject<ChannelEvent>>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly name: string,
+    readonly firstSpan: number,
+    spanCount: number,
+    private readonly profile: BoardProfile,
+    private readonly baseDir: string,
+    private readonly shared: SharedState,
+  ) {
+    this.events$ = this.subject.asObservable();
+    for (let s = 0; s < spanCount; s++) {
+      const span = new SpanImpl(this, s, firstSpan + s);
+      this.spans.push(span);
+      for (let k = 0; k < BEARERS; k++) {
+        const nativeIndex = (firstSpan + s) * BEARERS + k;
+        const ch = new ChannelImpl(this, span, s * BEARERS + k, timeslotOf(k), nativeIndex);
+        span.channels.push(ch);
+        this.channels.push(ch);
+      }
+    }
+  }
+
+  get mode(): 'stepped' | 'realtime' {
+    return this.engine.mode;
+  }
+  get tickMs(): number {
+    return this.engine.tickMs;
+  }
+  get scheduler() {
+    return this.engine.scheduler;
+  }
+
+  channelSubject(nativeIndex: number): Observable<ChannelEvent> {
+    let s = this.perChannel.get(nativeIndex);
+    if (!s) {
+      s = new Subject<ChannelEvent>();
+      this.perChannel.set(nativeIndex, s);
+    }
+    return s.asObservable();
+  }
+
+  /** Delivers an event whose native numbers fall in this view. */
+  deliver(ev: BoardEvent, nativeChannel: number, nativeSpan: number): void {
+    const local = { ...ev, span: nativeSpan - this.firstSpan, channel: nativeChannel >= 0 ? nativeChannel - this.firstSpan * BEARERS : -1 } as BoardEvent;
+    if (nativeChannel >= 0) this.perChannel.get(nativeChannel)?.next(local as ChannelEvent);
+    this.subject.next(local);
+  }
+
+  now(): number {
+    return this.engine.now();
+  }
+
+  advance(ms: number): Promise<void> {
+    return this.engine.advance(ms);
+  }
+
+  channel(a: number, b?: number): Channel {
+    if (b === undefined) {
+      if (!Number.isInteger(a) || a < 0 || a >= this.channels.length) {
+        throw boardError('BOARD_CHANNEL_UNKNOWN', `channel ${a} (this board has ${this.channels.length}, 0-${this.channels.length - 1})`, { channel: a });
+      }
+      return this.channels[a];
+    }
+    if (!Number.isInteger(a) || a < 0 || a >= this.spans.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `span ${a} (this board has ${this.spans.length})`, { span: a });
+    if (!Number.isInteger(b) || b < 1 || b > 31 || b === 16) throw boardError('BOARD_CHANNEL_UNKNOWN', `timeslot ${b} (bearers are 1-15 and 17-31; 16 carries CAS)`, { span: a, timeslot: b });
+    return this.spans[a].channels[b < 16 ? b - 1 : b - 2];
+  }
+
+  group(name: string): Channel[] {
+    const spec = this.profile.groups?.[name];
+    if (spec === undefined) throw boardError('BOARD_CHANNEL_UNKNOWN', `no channel group '${name}' in profile ${this.profile.name}`);
+    return parseGroup(spec, this.spans.length, name).map(([s, ts]) => this.channel(s, ts));
+  }
+
+  own(ch: Channel, what: string): ChannelImpl {
+    if (!(ch instanceof ChannelImpl) || ch.board.engine !== this.engine) throw boardError('BOARD_CHANNEL_UNKNOWN', `${what}: the channel belongs to another board`);
+    return ch;
+  }
+
+  createConference(): Conference {
+    this.engine.assertOpen();
+    const id = this.shared.freeConfs.pop();
+    if (id === undefined) throw boardError('BOARD_BUSY', 'every conference of the board is in use');
+    return new ConferenceImpl(this, id, (n) => this.shared.freeConfs.push(n));
+  }
+
+  stats(): BoardStats {
+    const s = this.engine.native.stats();
+    return {
+      ticks: s.ticks,
+      overruns: s.overruns,
+      eventsDelivered: s.events,
+      eventsDropped: s.eventsDropped,
+      eventLatencyP50Ms: s.latencyP50Ms,
+      eventLatencyP99Ms: s.latencyP99Ms,
+    };
+  }
+
+  resolvePath(file: string): string {
+    if (typeof file !== 'string' || !file) throw boardError('BOARD_ARG', 'a file path must be a non-empty string');
+    return isAbsolute(file) ? file : resolve(this.baseDir, file);
+  }
+
+  outputPath(file: string): string {
+    const path = this.resolvePath(file);
+    if (!existsSync(dirname(path))) throw boardError('BOARD_FILE_NOT_FOUND', `the folder of ${path} does not exist`, { file: path });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    this.engine.close();
+    for (const s of this.perChannel.values()) s.complete();
+    this.subject.complete();
+    if (this.network && !this.network.closing) {
+      this.network.closing = true;
+      await this.network.close();
+    }
+  }
+  closing = false;
+}
+
+interface SharedState {
+  freeConfs: number[];
+}
+
+/**
+ * Opens a board from a profile (a path to boards/*.json or the object itself).
+ * Stepped mode (default): time moves only in `board.advance(ms)`.
+ */
+export async function openBoard(profile: string | BoardProfile, options: OpenOptions = {}): Promise<Board> {
+  const p = loadProfile(profile);
+  const mode = options.mode ?? 'stepped';
+  if (mode !== 'stepped' && mode !== 'realtime') throw boardError('BOARD_ARG', `mode must be 'stepped' or 'realtime', got ${JSON.stringify(mode)}`);
+  const n = p.spans.length;
+  const loop = p.network?.type === 'loop';
+  const total = loop ? 2 * n : n;
+  const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
+  const Native = nativeBoardClass();
+  const native = new Native(total, p.tickMs ?? 10, peers);
+  const engine = new Engine(native, p.tickMs ?? 10, mode);
+  const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
+  const baseDir = options.baseDir ?? process.cwd();
+  const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);
+  if (loop) {
+    const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: {} }, baseDir, shared);
+    main.network = net;
+    net.network = null;
+    engine.setDispatch((ev, ch, span) => (span >= n ? net : main).deliver(ev, ch, span));
+  } else {
+    engine.setDispatch((ev, ch, span) => main.deliver(ev, ch, span < 0 ? 0 : span));
+  }
+  return main;
+}
+

@@ -1,0 +1,277 @@
+// The JavaScript side of one native board: the clock (stepped or real-time),
+// the event drain and dispatch, pending requests and the board-time
+// scheduler. Board views (board.ts) sit on top; a profile with a network loop
+// has two views (engine side and network side) over one Engine.
+import { Subject } from 'rxjs';
+import { HotlineError } from '../errors.ts';
+import { boardError } from './errors.ts';
+import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, type NativeBoard } from './native.ts';
+import { BoardScheduler } from './scheduler.ts';
+import type { BoardEvent, DtmfDigit, Operation, Reason, ToneName } from './types.ts';
+
+export interface DoneInfo {
+  op: Operation;
+  reason: Reason;
+  durationMs: number;
+  extra: number;
+  text: string;
+  time: number;
+}
+
+interface Pending {
+  op: Operation;
+  resolve: (d: DoneInfo) => void;
+  cleanup?: () => void;
+}
+
+/** Receives every event with its native (board-wide) channel and span numbers. */
+export type Dispatch = (ev: BoardEvent, nativeChannel: number, nativeSpan: number) => void;
+
+export class Engine {
+  readonly scheduler: BoardScheduler;
+  readonly tickMs: number;
+  readonly mode: 'stepped' | 'realtime';
+  private readonly buf = Buffer.alloc(EVENT_BYTES * 4096);
+  private readonly pending = new Map<number, Pending>();
+  private nextReq = 1;
+  private closed = false;
+  private advancing = false;
+  private timer: NodeJS.Timeout | null = null;
+  private dispatch: Dispatch = () => {};
+  readonly errors$ = new Subject<unknown>();
+
+  constructor(
+    readonly native: NativeBoard,
+    tickMs: number,
+    mode: 'stepped' | 'realtime',
+  ) {
+    this.tickMs = tickMs;
+    this.mode = mode;
+    this.scheduler = new BoardScheduler(() => this.now());
+    if (mode === 'realtime') {
+      this.scheduler.onChange = () => this.arm();
+      native.start(() => this.onWake());
+    }
+  }
+
+  setDispatch(d: Dispatch): void {
+    this.dispatch = d;
+  }
+
+  now(): number {
+    return this.closed ? this.closedAt : this.native.nowMs();
+  }
+  private closedAt = 0;
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw boardError('BOARD_CLOSED');
+  }
+
+  /** Runs a native command, turning native errors into HotlineError. */
+  call<T>(what: string, fn: () => T): T {
+    this.assertOpen();
+    try {
+      return fn();
+    } catch (e) {
+      throw toHotline(e, what);
+    }
+  }
+
+  /** Registers a request; the returned promise settles with its done event. */
+  request(op: Operation, start: (req: number) => void, signal?: AbortSignal, stop?: (req: number) => void): Promise<DoneInfo> {
+    this.assertOpen();
+    const req = this.nextReq++;
+    if (this.nextReq > 0x7fffffff) this.nextReq = 1;
+    if (signal?.aborted) return Promise.resolve({ op, reason: 'stopped', durationMs: 0, extra: 0, text: '', time: this.now() });
+    return new Promise<DoneInfo>((resolve, reject) => {
+      const p: Pending = { op, resolve };
+      this.pending.set(req, p);
+      try {
+        start(req);
+      } catch (e) {
+        this.pending.delete(req);
+        reject(toHotline(e, op));
+        return;
+      }
+      if (signal && stop) {
+        const onAbort = () => {
+          if (!this.closed && this.pending.has(req)) {
+            try {
+              stop(req);
+            } catch {
+              /* the board closed meanwhile: the close settles the request */
+            }
+          }
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** Stepped mode: runs `ms` of board time, delivering events and timers as they fall due. */
+  async advance(ms: number): Promise<void> {
+    this.assertOpen();
+    if (this.mode !== 'stepped') throw boardError('BOARD_MODE', 'advance() runs only in stepped mode; the real-time clock drives this board');
+    if (!Number.isFinite(ms) || ms < 0) throw boardError('BOARD_ARG', `advance(ms) needs a finite ms >= 0, got ${ms}`);
+    if (this.advancing) throw boardError('BOARD_MODE', 'advance() is already running; await it before calling it again');
+    this.advancing = true;
+    try {
+      const target = this.now() + ms;
+      // Settle anything scheduled for "now" before time moves.
+      await this.settle();
+      while (!this.closed && this.now() < target) {
+        const until = Math.min(target, this.scheduler.nextDue());
+        const ticks = Math.max(1, Math.ceil((until - this.now()) / this.tickMs));
+        this.native.step(ticks, true);
+        const n = this.drainAll(false);
+        const ran = this.scheduler.runDue();
+        if (n > 0 || ran > 0) await this.settle();
+      }
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  /** Lets promise continuations and timers of the current instant run (stepped mode). */
+  private async settle(): Promise<void> {
+    for (let i = 0; i < 4; i++) {
+      await new Promise<void>((r) => setImmediate(r));
+      const n = this.drainAll(false);
+      const ran = this.scheduler.runDue();
+      if (n === 0 && ran === 0) break;
+    }
+  }
+
+  private onWake(): void {
+    if (this.closed) return;
+    this.drainAll(true);
+    this.scheduler.runDue();
+    this.arm();
+  }
+
+  // Real-time mode: one Node timer for the earliest scheduled action.
+  private arm(): void {
+    if (this.mode !== 'realtime' || this.closed) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const due = this.scheduler.nextDue();
+    if (due === Infinity) return;
+    const wait = Math.max(0, due - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.closed) return;
+      this.scheduler.runDue();
+      this.arm();
+    }, wait);
+  }
+
+  drainAll(measure: boolean): number {
+    let total = 0;
+    for (;;) {
+      const n = this.native.drain(this.buf, measure && total === 0);
+      if (n <= 0) break;
+      total += n;
+      for (let i = 0; i < n; i++) this.decode(i * EVENT_BYTES);
+      if (n < this.buf.length / EVENT_BYTES) break;
+    }
+    return total;
+  }
+
+  private decode(o: number): void {
+    const b = this.buf;
+    const type = b.readUInt16LE(o);
+    const op = b.readUInt16LE(o + 2);
+    const channel = b.readInt32LE(o + 4);
+    const span = b.readInt32LE(o + 8);
+    const req = b.readUInt32LE(o + 12);
+    const reason = b.readInt32LE(o + 16);
+    const a = b.readInt32LE(o + 20);
+    const b2 = b.readInt32LE(o + 24);
+    const time = Number(b.readBigUInt64LE(o + 32));
+    const end = b.indexOf(0, o + 40);
+    const text = b.toString('latin1', o + 40, end < 0 || end > o + 64 ? o + 64 : end);
+    let ev: BoardEvent;
+    switch (type) {
+      case EV.RING: {
+        const [calling, called] = text.split('|');
+        ev = { type: 'ring', time, channel, span, ...(calling ? { callerNumber: calling } : {}), ...(called ? { calledNumber: called } : {}) };
+        break;
+      }
+      case EV.ANSWER:
+        ev = { type: 'answer', time, channel, span };
+        break;
+      case EV.HANGUP:
+        ev = { type: 'hangup', time, channel, span, cause: a === 1 ? 'alarm' : 'remote' };
+        break;
+      case EV.IDLE:
+        ev = { type: 'idle', time, channel, span };
+        break;
+      case EV.DIGIT:
+        ev = { type: 'digit', time, channel, span, digit: text as DtmfDigit, start: a };
+        break;
+      case EV.TONE:
+        ev = { type: 'tone', time, channel, span, tone: (TONES[a] || 'dial') as ToneName };
+        break;
+      case EV.DONE: {
+        const info: DoneInfo = { op: OP_NAMES[op] as Operation, reason: REASONS[reason] ?? 'error', durationMs: a, extra: b2, text, time };
+        ev = { type: 'done', time, channel, span, op: info.op, requestId: req, reason: info.reason, durationMs: a };
+        this.safeDispatch(ev, channel, span);
+        const p = this.pending.get(req);
+        if (p) {
+          this.pending.delete(req);
+          p.cleanup?.();
+          p.resolve(info);
+        }
+        return;
+      }
+      case EV.CAS:
+        ev = { type: 'cas', time, channel, span, bits: a };
+        break;
+      case EV.ALARM:
+        ev = { type: 'alarm', time, channel: -1, span, alarm: ALARM_BITS[a] ?? 'los', raised: b2 === 1 };
+        break;
+      case EV.OVERRUN:
+        ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
+        break;
+      default:
+        return;
+    }
+    this.safeDispatch(ev, channel, span);
+  }
+
+  private safeDispatch(ev: BoardEvent, ch: number, span: number): void {
+    try {
+      this.dispatch(ev, ch, span);
+    } catch (e) {
+      this.errors$.next(e);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closedAt = this.native.nowMs();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // Destroying the native board ends every operation; deliver those completions.
+    this.native.close();
+    this.closed = true;
+    for (const [, p] of this.pending) {
+      p.cleanup?.();
+      p.resolve({ op: p.op, reason: 'stopped', durationMs: 0, extra: 0, text: '', time: this.closedAt });
+    }
+    this.pending.clear();
+  }
+}
+
+export function toHotline(e: unknown, what: string): HotlineError {
+  if (e instanceof HotlineError) return e;
+  const err = e as { code?: string; message?: string };
+  return new HotlineError(err?.code ?? 'HL_EUNKNOWN', `${what}: ${err?.message ?? String(e)}`);
+}

@@ -1,0 +1,85 @@
+// Typed view of the board part of the addon (native/addon/board.cc).
+import { addon } from '../addon.ts';
+
+export interface NativeSpanStatus {
+  alarms: number;
+  crc4Errors: number;
+  bipolarViolations: number;
+  slips: number;
+  erroredSeconds: number;
+}
+
+export interface NativeStats {
+  ticks: number;
+  overruns: number;
+  events: number;
+  eventsDropped: number;
+  maxTickMs: number;
+  meanTickMs: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  latencySamples: number;
+}
+
+export type NativePlayItem = { wav: Buffer } | { data: Uint8Array | Int16Array; format: number };
+
+export interface NativeBoard {
+  channels(): number;
+  channelOf(span: number, timeslot: number): number;
+  nowMs(): number;
+  step(ticks: number, stopOnEvent: boolean): number;
+  start(onEvents: () => void): void;
+  drain(buf: Buffer, measure?: boolean): number;
+  answer(ch: number): void;
+  hangup(ch: number): void;
+  call(ch: number, req: number, timeoutMs: number, calling: string, called: string): void;
+  play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number): void;
+  clipCheck(item: NativePlayItem): number;
+  getDigits(ch: number, req: number, max: number, termMask: number, firstMs: number, interMs: number, clear: boolean): void;
+  sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
+  tone(ch: number, req: number, kind: number, durationMs: number): void;
+  record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
+  stop(ch: number, ops: number, req: number): void;
+  clearDigits(ch: number): void;
+  route(src: number, dst: number): void;
+  unroute(ch: number): void;
+  confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;
+  confLeave(ch: number): void;
+  driver(span: number, control: number, value: number): void;
+  spanStatus(span: number): NativeSpanStatus;
+  channelState(ch: number): number;
+  stats(): NativeStats;
+  close(): void;
+}
+
+export interface NativeBoardCtor {
+  new (spans: number, tickMs: number, peers: number[]): NativeBoard;
+}
+
+export function nativeBoardClass(): NativeBoardCtor {
+  const ctor = (addon as Record<string, unknown>).Board as NativeBoardCtor | undefined;
+  if (!ctor) throw new Error('the addon has no board part: run `npm run build`');
+  return ctor;
+}
+
+// Mirrors of native/board/board.h enums.
+export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10 } as const;
+export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7 } as const;
+export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap'] as const;
+export const REASONS = ['done', 'digit', 'max-digits', 'timeout', 'silence', 'hangup', 'stopped', 'error'] as const;
+export const STATES = ['idle', 'ringing', 'dialing', 'connected', 'clearing', 'blocked'] as const;
+export const TONES = ['', 'dial', 'busy', 'ringback', 'congestion', 'fax-cng', 'fax-ced'] as const;
+export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
+export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7 } as const;
+export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };
+export const EVENT_BYTES = 64;
+
+/** Bit mask of DTMF digits (board.h hl_digit_bit). */
+export function digitMask(digits: string): number {
+  let m = 0;
+  for (const d of digits.toUpperCase()) {
+    const i = '0123456789*#ABCD'.indexOf(d);
+    if (i >= 0) m |= 1 << i;
+  }
+  return m;
+}
