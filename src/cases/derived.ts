@@ -1,0 +1,125 @@
+// Everything the store derives from a case or call record: index keys, the
+// caller-history keys, open deadlines, fact terms and counter contributions.
+// Writes diff the derived data of the old and new record, so indexes and
+// counters always equal what a full recount from the records would give
+// (verify() and the crash test hold the store to that).
+import type { BureauCalendar } from './calendar.ts';
+import { terms } from './text.ts';
+import type { CallRecord, CaseRecord } from './types.ts';
+import { TERMINAL } from './workflow.ts';
+
+/** Index fields in the `idx` table: [field, value, caseNo]. */
+export type IdxField = 'st' | 'ag' | 'ct' | 'cn' | 'bz' | 'dp' | 'cb';
+export type IdxKey = [IdxField, string, number];
+/** Caller history: [phone, at, caseNo | 'c:' + callId]. */
+export type CallerKey = [string, number, number | string];
+/** Open deadlines: [dueAt, caseNo, kind]. */
+export type DueKey = [number, number, string];
+export interface DueValue {
+  d: string[];
+  a?: string;
+}
+export interface Contribution {
+  day: number;
+  dim: string;
+  val: string;
+  metric: string;
+}
+
+export function caseNo(number: string): number {
+  return Number(number);
+}
+/** The number part kept in postings: sequence and check digit (the last 6 digits). */
+export function caseLow(no: number): number {
+  return no % 1_000_000;
+}
+export function caseDay(no: number): number {
+  return Math.floor(no / 1_000_000);
+}
+export function numberString(no: number): string {
+  return String(no).padStart(14, '0');
+}
+
+export function idxKeys(r: CaseRecord): IdxKey[] {
+  const no = caseNo(r.number);
+  // No index by kind: five values over all cases select too little to pay
+  // for a write per case; a kind filter rides on another index or the date-ordered case table.
+  const k: IdxKey[] = [['st', r.status, no]];
+  if (r.agentId) k.push(['ag', r.agentId, no]);
+  if (r.categoryId) k.push(['ct', r.categoryId, no]);
+  const cn = r.complainant?.name?.trim();
+  if (cn) k.push(['cn', cn, no]);
+  const bz = r.business?.name?.trim();
+  if (bz) k.push(['bz', bz, no]);
+  for (const d of r.dispatches) k.push(['dp', d.departmentId, no]);
+  if (r.callbackPending) k.push(['cb', '1', no]);
+  return k;
+}
+
+/** The numbers a case is reachable by in the caller history (caller id, callback, complainant's phone). */
+export function casePhones(r: CaseRecord): string[] {
+  const out: string[] = [];
+  for (const p of [r.callerNumber, r.callbackNumber, r.complainant?.phone]) if (p && !out.includes(p)) out.push(p);
+  return out;
+}
+
+export function callerKeys(r: CaseRecord): CallerKey[] {
+  const no = caseNo(r.number);
+  return casePhones(r).map((p) => [p, r.createdAt, no]);
+}
+
+export function callCallerKey(c: CallRecord): CallerKey | null {
+  return c.callerNumber ? [c.callerNumber, c.startedAt, 'c:' + c.id] : null;
+}
+
+export function dueEntries(r: CaseRecord): Array<[DueKey, DueValue]> {
+  if (TERMINAL.has(r.status)) return [];
+  const no = caseNo(r.number);
+  const v: DueValue = { d: r.dispatches.map((d) => d.departmentId) };
+  if (r.agentId) v.a = r.agentId;
+  const out: Array<[DueKey, DueValue]> = [];
+  for (const d of r.deadlines) if (d.metAt === undefined) out.push([[d.dueAt, no, d.kind], v]);
+  return out;
+}
+
+export function factTerms(r: CaseRecord | null): string[] {
+  return r?.facts ? terms(r.facts) : [];
+}
+
+function push(out: Contribution[], day: number, dims: Array<[string, string | undefined]>, metrics: string[]): void {
+  for (const [dim, val] of dims) {
+    if (val === undefined || val === '') continue;
+    for (const metric of metrics) out.push({ day, dim, val, metric });
+  }
+}
+
+/**
+ * What a case adds to the statistics. Creation counts under the registering
+ * agent; a dispatch counts once per department under that department and the
+ * dispatching agent; a close counts under the closing agent and the case's
+ * departments. The category is the case's current one, so re-categorising a
+ * case moves its counts.
+ */
+export function caseContributions(r: CaseRecord, cal: BureauCalendar): Contribution[] {
+  const out: Contribution[] = [];
+  const cat = r.categoryId;
+  push(out, cal.dayKey(r.createdAt), [['*', '*'], ['kind', r.kind], ['agent', r.agentId], ['category', cat]], ['cases', r.kind]);
+  for (const h of r.history) {
+    if (h.action === 'dispatch') {
+      const deps = (h.data?.departments as string[] | undefined) ?? [];
+      const day = cal.dayKey(h.at);
+      for (const d of deps) push(out, day, [['*', '*'], ['kind', r.kind], ['agent', h.by], ['category', cat], ['department', d]], ['dispatches']);
+    } else if (h.action === 'close') {
+      const day = cal.dayKey(h.at);
+      push(out, day, [['*', '*'], ['kind', r.kind], ['agent', h.by], ['category', cat]], ['closed']);
+      for (const d of r.dispatches) push(out, day, [['department', d.departmentId]], ['closed']);
+    }
+  }
+  return out;
+}
+
+export function callContributions(c: CallRecord, cal: BureauCalendar): Contribution[] {
+  const out: Contribution[] = [];
+  push(out, cal.dayKey(c.startedAt), [['*', '*'], ['agent', c.agentId]], ['calls']);
+  return out;
+}

@@ -1,0 +1,199 @@
+// Schema versions, migration of older stores, rebuilding everything derived
+// from the records, and verify(): a full recount compared with the stored
+// indexes, postings and counters (what the crash test holds the store to).
+import { CaseErrors, caseError } from './errors.ts';
+import {
+  callCallerKey,
+  callContributions,
+  callerKeys,
+  caseContributions,
+  caseLow,
+  caseNo,
+  dueEntries,
+  factTerms,
+  idxKeys,
+} from './derived.ts';
+import { SCHEMA_VERSION, type LmdbCaseStore } from './store.ts';
+import type { CaseRecord } from './types.ts';
+
+const CHUNK = 5000;
+
+export interface VerifyResult {
+  ok: boolean;
+  cases: number;
+  calls: number;
+  problems: string[];
+}
+
+/** Checks the layout version: stamps a new store, migrates an older one, refuses a newer one. */
+export function checkSchema(s: LmdbCaseStore, readOnly: boolean): void {
+  const v = s.meta.get('schema') as number | undefined;
+  let hasCases = false;
+  for (const k of s.cases.getKeys({ start: 0, end: Infinity, limit: 1 })) if (typeof k === 'number') hasCases = true;
+  const version = v ?? (hasCases ? 1 : undefined);
+  if (version === undefined) {
+    if (!readOnly) s.env.transactionSync(() => s.meta.putSync('schema', SCHEMA_VERSION));
+    return;
+  }
+  if (version > SCHEMA_VERSION) {
+    throw caseError(
+      CaseErrors.CASE_STORE_TOO_NEW,
+      `the case store in ${s.dir} has layout version ${version}, newer than this program understands (${SCHEMA_VERSION}); upgrade hotline, or open a backup made by this version`,
+      { storeVersion: version, codeVersion: SCHEMA_VERSION },
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    if (readOnly) throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `the case store in ${s.dir} has layout version ${version} and must be migrated; open it read-write once`);
+    migrate(s, version);
+  }
+}
+
+/** v1 → v2: fill the record fields v2 added, then derive indexes and counters. */
+function migrate(s: LmdbCaseStore, from: number): void {
+  if (from === 1) {
+    let after = -1;
+    for (;;) {
+      const chunk: Array<[number, CaseRecord]> = [];
+      for (const { key, value } of s.cases.getRange({ start: after + 1, end: Infinity, limit: CHUNK })) if (typeof key === 'number') chunk.push([key, value]);
+      if (chunk.length === 0) break;
+      s.env.transactionSync(() => {
+        for (const [k, r] of chunk) {
+          s.cases.putSync(k, { ...r, missingFields: r.missingFields ?? [], callbackPending: r.callbackPending ?? false, deadlines: r.deadlines ?? [], dispatches: r.dispatches ?? [], history: r.history ?? [] });
+        }
+      });
+      after = chunk[chunk.length - 1][0];
+    }
+  }
+  rebuildDerived(s);
+  s.env.transactionSync(() => s.meta.putSync('schema', SCHEMA_VERSION));
+}
+
+interface Expected {
+  idx: Set<string>;
+  caller: Set<string>;
+  due: Set<string>;
+  postings: Map<string, number[]>;
+  counters: Map<string, number>;
+  cases: number;
+  calls: number;
+}
+
+function expected(s: LmdbCaseStore): Expected {
+  const e: Expected = { idx: new Set(), caller: new Set(), due: new Set(), postings: new Map(), counters: new Map(), cases: 0, calls: 0 };
+  const sk = (k: unknown[]): string => JSON.stringify(k);
+  const count = (day: number, dim: string, val: string, metric: string): void => {
+    for (const k of [sk(['d', day, dim, val, metric]), sk(['m', Math.floor(day / 100), dim, val, metric]), sk(['y', Math.floor(day / 10000), dim, val, metric])]) {
+      e.counters.set(k, (e.counters.get(k) ?? 0) + 1);
+    }
+  };
+  for (const { key, value: r } of s.cases.getRange({ start: 0, end: Infinity })) {
+    if (typeof key !== 'number') continue;
+    e.cases += 1;
+    for (const k of idxKeys(r)) e.idx.add(sk(k));
+    for (const k of callerKeys(r)) e.caller.add(sk(k));
+    for (const [k] of dueEntries(r)) e.due.add(sk(k));
+    const no = caseNo(r.number);
+    for (const t of factTerms(r)) {
+      const pk = sk([t, Math.floor(no / 1_000_000)]);
+      const l = e.postings.get(pk);
+      if (l) l.push(caseLow(no));
+      else e.postings.set(pk, [caseLow(no)]);
+    }
+    for (const c of caseContributions(r, s.calendar)) count(c.day, c.dim, c.val, c.metric);
+  }
+  for (const { value: c } of s.calls.getRange({})) {
+    e.calls += 1;
+    const k = callCallerKey(c);
+    if (k) e.caller.add(sk(k));
+    for (const x of callContributions(c, s.calendar)) count(x.day, x.dim, x.val, x.metric);
+  }
+  return e;
+}
+
+/** Recounts everything from the records and compares with what is stored. */
+export function verifyStore(s: LmdbCaseStore): VerifyResult {
+  const problems: string[] = [];
+  const note = (p: string): void => {
+    if (problems.length < 50) problems.push(p);
+  };
+  const e = expected(s);
+  const sk = (k: unknown): string => JSON.stringify(k);
+  const cmpSet = (name: string, want: Set<string>, keys: Iterable<unknown>): void => {
+    const seen = new Set<string>();
+    for (const k of keys) {
+      const s1 = sk(k);
+      seen.add(s1);
+      if (!want.has(s1)) note(`${name}: stray entry ${s1}`);
+    }
+    for (const w of want) if (!seen.has(w)) note(`${name}: missing entry ${w}`);
+  };
+  cmpSet('idx', e.idx, s.idx.getKeys({}));
+  cmpSet('caller', e.caller, s.caller.getKeys({}));
+  cmpSet('due', e.due, s.due.getKeys({}));
+  const seenP = new Set<string>();
+  for (const { key, value } of s.words.getRange({})) {
+    const k = sk(key);
+    seenP.add(k);
+    const got = Array.from(new Uint32Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.length))).sort((a, b) => a - b);
+    const want = (e.postings.get(k) ?? []).slice().sort((a, b) => a - b);
+    if (got.join(',') !== want.join(',')) note(`words ${k}: stored [${got.slice(0, 10).join(',')}…] (${got.length}) but recount gives ${want.length}`);
+  }
+  for (const k of e.postings.keys()) if (!seenP.has(k)) note(`words ${k}: missing posting list`);
+  const seenC = new Set<string>();
+  for (const { key, value } of s.counters.getRange({})) {
+    const k = sk(key);
+    seenC.add(k);
+    const want = e.counters.get(k) ?? 0;
+    if (value !== want) note(`counter ${k}: stored ${value}, recount ${want}`);
+  }
+  for (const [k, n] of e.counters) if (!seenC.has(k)) note(`counter ${k}: missing (recount ${n})`);
+  // The daily sequence must be at least the highest number issued that day.
+  const maxSeq = new Map<number, number>();
+  for (const k of s.cases.getKeys({ start: 0, end: Infinity })) {
+    if (typeof k !== 'number') continue;
+    const day = Math.floor(k / 1_000_000);
+    const seq = Math.floor((k % 1_000_000) / 10);
+    if ((maxSeq.get(day) ?? 0) < seq) maxSeq.set(day, seq);
+  }
+  for (const [day, seq] of maxSeq) {
+    const stored = (s.meta.get(['seq', day]) as number | undefined) ?? 0;
+    if (stored < seq) note(`sequence of ${day} is ${stored} but case sequence ${seq} exists: a number could be issued twice`);
+  }
+  return { ok: problems.length === 0, cases: e.cases, calls: e.calls, problems };
+}
+
+/** Clears and re-derives indexes, caller history, due list, postings and counters from the records. */
+export function rebuildDerived(s: LmdbCaseStore): void {
+  const e = expected(s);
+  s.env.transactionSync(() => {
+    s.idx.clearSync();
+    s.caller.clearSync();
+    s.due.clearSync();
+    s.words.clearSync();
+    s.counters.clearSync();
+  });
+  const put = <T>(entries: Iterable<[unknown, T]>, db: { putSync(k: never, v: T): unknown }): void => {
+    let batch: Array<[unknown, T]> = [];
+    const flush = (): void => {
+      const b = batch;
+      s.env.transactionSync(() => {
+        for (const [k, v] of b) db.putSync(k as never, v);
+      });
+      batch = [];
+    };
+    for (const x of entries) {
+      batch.push(x);
+      if (batch.length >= 50_000) flush();
+    }
+    if (batch.length) flush();
+  };
+  const parse = (k: string): unknown => JSON.parse(k);
+  put([...e.idx].map((k) => [parse(k), null] as [unknown, null]), s.idx as never);
+  put([...e.caller].map((k) => [parse(k), null] as [unknown, null]), s.caller as never);
+  // due values need the record: re-derive them
+  const dues: Array<[unknown, unknown]> = [];
+  for (const { key, value } of s.cases.getRange({ start: 0, end: Infinity })) if (typeof key === 'number') for (const [k, v] of dueEntries(value)) dues.push([k, v]);
+  put(dues, s.due as never);
+  put([...e.postings].map(([k, l]) => [parse(k), Buffer.from(Uint32Array.from(l).buffer)] as [unknown, Buffer]), s.words as never);
+  put([...e.counters].map(([k, n]) => [parse(k), n] as [unknown, number]), s.counters as never);
+}

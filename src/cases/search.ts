@@ -1,0 +1,156 @@
+// Case search over the indexes, newest first. One index drives the walk (the
+// most selective one given: caller number, complainant, business, words in
+// the facts, agent, department, category, status, kind; else the case table
+// itself, whose keys are date-ordered numbers); the record is then checked
+// against every other condition. Words use the inverted index of fact terms
+// (CJK bigrams), intersected, then confirmed on the text.
+import type { Database } from 'lmdb';
+import type { BureauCalendar } from './calendar.ts';
+import type { CategoryIndex } from './config.ts';
+import type { CallerKey, IdxField, IdxKey } from './derived.ts';
+import { caseNo, casePhones } from './derived.ts';
+import { CaseErrors, caseError } from './errors.ts';
+import { containsAll, terms } from './text.ts';
+import { CASE_KINDS, CASE_STATUSES, type CaseQuery, type CaseRecord } from './types.ts';
+
+export interface SearchTables {
+  cases: Database<CaseRecord, number>;
+  idx: Database<null, IdxKey>;
+  caller: Database<null, CallerKey>;
+  words: Database<Buffer, [string, number]>;
+  calendar: BureauCalendar;
+  cats: CategoryIndex;
+}
+
+const MAX_NO = 99_999_999_999_999;
+
+function bad(message: string): Error {
+  return caseError(CaseErrors.CASE_FIELD_INVALID, `search: ${message}`);
+}
+
+/** Descending merge of several descending number streams (category subtrees). */
+function* mergeDesc(streams: Iterator<number>[]): Generator<number> {
+  const heads: Array<{ it: Iterator<number>; v: number }> = [];
+  for (const it of streams) {
+    const r = it.next();
+    if (!r.done) heads.push({ it, v: r.value });
+  }
+  while (heads.length > 0) {
+    let best = 0;
+    for (let i = 1; i < heads.length; i++) if (heads[i].v > heads[best].v) best = i;
+    const h = heads[best];
+    yield h.v;
+    const r = h.it.next();
+    if (r.done) heads.splice(best, 1);
+    else h.v = r.value;
+  }
+}
+
+function* idxStream(t: SearchTables, field: IdxField, value: string, lo: number, hi: number): Generator<number> {
+  for (const key of t.idx.getKeys({ start: [field, value, hi], end: [field, value, lo], reverse: true })) yield key[2];
+}
+
+/** Case numbers containing every term, newest first; null when a term has no postings. */
+function wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: number): number[] {
+  const qs = terms(words);
+  if (qs.length === 0) throw bad('words must contain at least one letter, digit or Chinese character');
+  const lists: number[][] = [];
+  for (const term of qs) {
+    const list: number[] = [];
+    for (const { key, value } of t.words.getRange({ start: [term, loDay], end: [term, hiDay + 1] })) {
+      const base = key[1] * 1_000_000;
+      const u = new Uint32Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.length));
+      for (let i = 0; i < u.length; i++) list.push(base + u[i]);
+    }
+    if (list.length === 0) return [];
+    lists.push(list);
+  }
+  lists.sort((a, b) => a.length - b.length);
+  let cur = lists[0];
+  for (let i = 1; i < lists.length && cur.length > 0; i++) {
+    const s = new Set(lists[i]);
+    cur = cur.filter((x) => s.has(x));
+  }
+  return cur.sort((a, b) => b - a);
+}
+
+export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
+  if (!q || typeof q !== 'object') throw bad('the query must be an object');
+  const limit = q.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw bad('limit must be a whole number from 1 to 100000');
+  if (q.status !== undefined && !CASE_STATUSES.includes(q.status)) throw bad(`status '${q.status}' is not one of ${CASE_STATUSES.join(', ')}`);
+  if (q.kind !== undefined && !CASE_KINDS.includes(q.kind)) throw bad(`kind '${q.kind}' is not one of ${CASE_KINDS.join(', ')}`);
+  if (q.categoryId !== undefined && !t.cats.byId.has(q.categoryId)) throw bad(`category '${q.categoryId}' is not in the category tree`);
+  for (const f of ['from', 'to'] as const) {
+    const v = q[f];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw bad(`${f} must be a time in epoch milliseconds`);
+  }
+  for (const f of ['callerNumber', 'complainant', 'business', 'departmentId', 'agentId', 'words'] as const) {
+    const v = q[f];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) throw bad(`${f} must be non-empty text`);
+  }
+  if (q.words !== undefined) {
+    for (const term of terms(q.words)) {
+      if (term.length === 1 && /[^\p{L}\p{N}]|[\p{Script=Han}]/u.test(term)) {
+        throw bad(`'${term}': search Chinese words of at least two characters (the index holds character pairs)`);
+      }
+    }
+  }
+
+  const cal = t.calendar;
+  const loDay = q.from !== undefined ? cal.dayKey(q.from) : 0;
+  const hiDay = q.to !== undefined ? cal.dayKey(q.to - 1) : 99_999_999;
+  const lo = loDay * 1_000_000;
+  const hi = Math.min(MAX_NO, hiDay * 1_000_000 + 999_999);
+  const cats = q.categoryId !== undefined ? new Set(t.cats.subtree(q.categoryId)) : null;
+  const complainant = q.complainant?.trim();
+  const business = q.business?.trim();
+
+  let stream: Iterable<number>;
+  if (q.callerNumber !== undefined) {
+    const phone = q.callerNumber;
+    stream = (function* () {
+      const seen = new Set<number>();
+      for (const key of t.caller.getKeys({ start: [phone, q.to ?? Infinity], end: [phone, q.from ?? 0], reverse: true })) {
+        if (typeof key[2] === 'number' && !seen.has(key[2])) {
+          seen.add(key[2]);
+          yield key[2];
+        }
+      }
+    })();
+  } else if (complainant !== undefined) stream = idxStream(t, 'cn', complainant, lo, hi);
+  else if (business !== undefined) stream = idxStream(t, 'bz', business, lo, hi);
+  else if (q.words !== undefined) stream = wordCandidates(t, q.words, loDay, hiDay);
+  else if (q.agentId !== undefined) stream = idxStream(t, 'ag', q.agentId, lo, hi);
+  else if (q.departmentId !== undefined) stream = idxStream(t, 'dp', q.departmentId, lo, hi);
+  else if (cats !== null) stream = mergeDesc([...cats].map((c) => idxStream(t, 'ct', c, lo, hi)));
+  else if (q.status !== undefined) stream = idxStream(t, 'st', q.status, lo, hi);
+  else {
+    stream = (function* () {
+      for (const key of t.cases.getKeys({ start: hi, end: lo, reverse: true })) if (typeof key === 'number') yield key;
+    })();
+  }
+
+  const out: CaseRecord[] = [];
+  for (const no of stream) {
+    if (no < lo || no > hi) continue;
+    const r = t.cases.get(no);
+    if (!r) continue;
+    if (q.from !== undefined && r.createdAt < q.from) continue;
+    if (q.to !== undefined && r.createdAt >= q.to) continue;
+    if (q.callerNumber !== undefined && !casePhones(r).includes(q.callerNumber)) continue;
+    if (complainant !== undefined && r.complainant?.name?.trim() !== complainant) continue;
+    if (business !== undefined && r.business?.name?.trim() !== business) continue;
+    if (q.agentId !== undefined && r.agentId !== q.agentId) continue;
+    if (q.departmentId !== undefined && !r.dispatches.some((d) => d.departmentId === q.departmentId)) continue;
+    if (cats !== null && (r.categoryId === undefined || !cats.has(r.categoryId))) continue;
+    if (q.status !== undefined && r.status !== q.status) continue;
+    if (q.kind !== undefined && r.kind !== q.kind) continue;
+    if (q.words !== undefined && !containsAll(r.facts ?? '', q.words)) continue;
+    out.push(r);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export { caseNo };
