@@ -66,6 +66,7 @@ export class Call {
       recordings: [],
       caseNumbers: [],
       pending: 0,
+      lineGone: () => this.abort('remote'),
     };
   }
 
@@ -97,9 +98,12 @@ export class Call {
     let flowOutcome: FlowOutcome = 'error';
     try {
       if (this.channel.state === 'ringing') await this.channel.answer();
-      this.answeredAt = d.now();
+      else if (this.channel.state !== 'connected') this.abort('remote');
+      if (!this.signal.aborted) this.answeredAt = d.now();
       flowOutcome = await d.interpreter.run(this.ivr);
     } catch (e) {
+      // The caller gave up while we answered.
+      if (!this.signal.aborted && this.channel.state !== 'connected' && this.answeredAt === undefined) this.abort('remote');
       if (!this.signal.aborted) {
         this.ivr.error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
         d.log(`call ${this.id}: ${this.ivr.error}`);

@@ -6,6 +6,7 @@
 // --demo-callers` and the IVR benchmark.
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { filter, firstValueFrom, map, merge, take, timer } from 'rxjs';
 import type { Board, Channel, Tap } from '../board/types.ts';
 
 export interface SimCallerOptions {
@@ -77,14 +78,18 @@ export class SimCaller {
     await this.ch.play(file);
   }
 
-  /** Hangs up (if still connected) and finishes the tap; returns the heard file. */
+  /** Hangs up (if still connected), waits for the line to be idle again (≤ 5 s), finishes the tap; returns the heard file. */
   async hangup(): Promise<string | null> {
     if (this.ch.state !== 'idle') {
+      const idle = firstValueFrom(
+        merge(this.ch.events$.pipe(filter((e) => e.type === 'idle')), timer(5000, this.ch.board.scheduler)).pipe(take(1), map(() => undefined)),
+      );
       try {
         await this.ch.hangup();
       } catch {
         // Already cleared by the far end.
       }
+      if ((this.ch.state as string) !== 'idle') await idle;
     }
     this.connected = false;
     if (!this.#tap) return null;

@@ -5,7 +5,7 @@
 // `onHangup` path: create the case from what was recorded, store answers).
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { DigitsResult, PlayResult, RecordResult } from '../board/types.ts';
+import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
 import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
 import { isEmail, type Mailer } from './mail.ts';
@@ -44,6 +44,8 @@ export interface IvrCall {
   caseNumbers: string[];
   /** Line operations in flight (0 once the call is over: no leak). */
   pending: number;
+  /** Called when a command finds the line already cleared; aborts `signal`. */
+  lineGone?: () => void;
   error?: string;
 }
 
@@ -133,20 +135,25 @@ export class Interpreter {
       return await p();
     } catch (e) {
       if (call.signal.aborted) return null;
+      // The line cleared before its hang-up event reached us: the same as a hang-up.
+      if ((e as { code?: string }).code === 'BOARD_NOT_CONNECTED') {
+        call.lineGone?.();
+        return null;
+      }
       throw e;
     } finally {
       call.pending--;
     }
   }
 
-  #files(call: IvrCall, ids: string[]): string[] {
-    return ids.map((id) => this.#s.prompts.file(call.lang, id));
+  #files(call: IvrCall, ids: string[]): PlayItem[] {
+    return ids.map((id) => this.#s.prompts.item(call.lang, id));
   }
 
   /** A prompt file from the store (knowledge, survey), in the caller's language when one exists. */
-  #storedPrompt(call: IvrCall, file: string): string {
+  #storedPrompt(call: IvrCall, file: string): PlayItem {
     const id = basename(file).replace(/\.wav$/i, '');
-    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.file(call.lang, id);
+    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.item(call.lang, id);
     return this.#s.prompts.file(call.lang, file);
   }
 
@@ -155,7 +162,7 @@ export class Interpreter {
     return this.#playFiles(call, this.#files(call, ids), interruptible);
   }
 
-  #playFiles(call: IvrCall, files: string[], interruptible = false): Promise<PlayResult | null> {
+  #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
     return this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
   }
 
@@ -166,10 +173,10 @@ export class Interpreter {
   }
 
   /** Prompt, one key, retries with invalid / no-input prompts. Returns the key, or null (hang-up or tries used). */
-  async #ask(call: IvrCall, o: { prompts: string[] | string[][]; files?: string[]; valid: (k: string) => boolean; invalid?: string[]; noInput?: string[]; tries?: number; timeoutMs?: number; max?: number; terminators?: string }): Promise<string | null> {
+  async #ask(call: IvrCall, o: { prompts: string[]; files?: PlayItem[]; valid: (k: string) => boolean; invalid?: string[]; noInput?: string[]; tries?: number; timeoutMs?: number; max?: number; terminators?: string }): Promise<string | null> {
     const tries = o.tries ?? 3;
     for (let t = 0; t < tries; t++) {
-      const files = o.files ?? this.#files(call, o.prompts as string[]);
+      const files = o.files ?? this.#files(call, o.prompts);
       if ((await this.#playFiles(call, files, true)) === null) return null;
       const r = await this.#digits(call, o.max ?? 1, { firstMs: o.timeoutMs ?? 5000, interMs: 2000, terminators: o.terminators });
       if (r === null) return null;

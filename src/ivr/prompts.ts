@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IvrError } from './errors.ts';
-import { readWavSamples, rmsDbfs } from './wav.ts';
+import type { AudioBuffer, PlayItem } from '../board/types.ts';
+import { parseWav, readWavSamples, rmsDbfs } from './wav.ts';
 
 export interface PromptEntry {
   text: string;
@@ -84,6 +85,35 @@ export class PromptSet {
     const p = this.manifest.languages[lang]?.prompts[id];
     if (!p) throw new IvrError('IVR_PROMPT_MISSING', `no prompt '${id}' in language '${lang}' in ${join(this.dir, 'manifest.json')}`, { lang, id });
     return join(this.dir, p.file);
+  }
+
+  readonly #audio = new Map<string, PlayItem>();
+
+  /**
+   * The prompt as audio in memory (read once, then shared by every call), so
+   * playing it costs the board no file read; falls back to the path for a file
+   * the board must convert (stereo).
+   */
+  item(lang: string, id: string): PlayItem {
+    const file = this.file(lang, id);
+    let it = this.#audio.get(file);
+    if (it) return it;
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (e) {
+      throw new IvrError('IVR_PROMPT_MISSING', `cannot read prompt ${file}: ${(e as Error).message}`, { file, lang, id });
+    }
+    const info = parseWav(buf, file);
+    if (info.rate !== 8000) throw new IvrError('IVR_PROMPT_BAD_WAV', `${file} is ${info.rate} Hz; prompts must be 8000 Hz`, { file });
+    if (info.channels !== 1) it = file;
+    else if (info.format === 'pcm16') {
+      const pcm = new Int16Array(info.samples);
+      for (let i = 0; i < info.samples; i++) pcm[i] = buf.readInt16LE(info.dataOffset + 2 * i);
+      it = { encoding: 'pcm16', data: pcm } satisfies AudioBuffer;
+    } else it = { encoding: info.format, data: buf.subarray(info.dataOffset, info.dataOffset + info.samples) } satisfies AudioBuffer;
+    this.#audio.set(file, it);
+    return it;
   }
 
   text(lang: string, id: string): string | undefined {

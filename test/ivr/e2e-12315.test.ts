@@ -1,0 +1,201 @@
+// End to end on the simulated E1 board, stepped mode: a simulated caller on the
+// network side keys DTMF as audio and records what it hears; the checks are on
+// that audio (correlation with the prompt files) and on the case store.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findPrompt } from '../../src/ivr/audio-match.ts';
+import { readWavSamples } from '../../src/ivr/wav.ts';
+import { harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
+
+let h: Harness;
+const inbox: string[] = [];
+let smtp: SMTPServer;
+let complaintNumber = '';
+
+test.before(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _s, cb) {
+      let raw = '';
+      stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+      stream.on('end', () => (inbox.push(raw), cb()));
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  const port = (smtp.server.address() as { port: number }).port;
+  h = await harness({ smtp: { host: '127.0.0.1', port, from: 'noreply@12315.test' } });
+});
+
+test.after(async () => {
+  await h.close();
+  await new Promise<void>((r) => smtp.close(() => r()));
+});
+
+test('press 2, complaint, speak, # → case with the caller\'s audio; the number read back twice equals the stored one', async () => {
+  const speech = h.engine.prompts.file('zh', 'caller_complaint');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.speak(speech);
+    await c.press('#');
+    await c.hear({ silenceMs: 2500 });
+  });
+  const ends = heardInOrder(h.engine, heard, ['welcome', 'main_menu', 'complaint_kind', 'complaint_record', 'beep', 'case_number_is']);
+  const first = heardDigits(h.engine, heard, ends[5], 14);
+  const again = heardInOrder(h.engine, heard.subarray(ends[5]), ['repeat_once'])[0] + ends[5];
+  const second = heardDigits(h.engine, heard, again, 14);
+  assert.is(first.length, 14, `read back '${first}'`);
+  assert.is(second, first, 'the number read the second time differs');
+  heardInOrder(h.engine, heard.subarray(again), ['goodbye']);
+
+  assert.is(calls.length, 1);
+  assert.equal(calls[0].caseNumbers, [first], 'the number heard is not the number stored');
+  const kase = await h.engine.store.getCase(first);
+  assert.ok(kase, `case ${first} not in the store`);
+  assert.is(kase!.kind, 'complaint');
+  assert.is(kase!.callerNumber, '13912345678');
+  const rec = join(h.engine.dataDir, kase!.recordingIds![0]);
+  assert.ok(existsSync(rec), `recording ${rec} missing`);
+  const m = findPrompt(readWavSamples(rec).samples, readWavSamples(speech).samples);
+  assert.ok(m.score > 0.9, `the case recording does not hold the caller's speech (correlation ${m.score.toFixed(3)})`);
+  const cr = await h.engine.store.getCallRecord(calls[0].id);
+  assert.ok(cr, 'no call record');
+  assert.is(cr!.caseNumber, first);
+  complaintNumber = first;
+});
+
+test('press 3, key the number → the caller hears the status of the case', async () => {
+  assert.ok(complaintNumber, 'needs the complaint of the first test');
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${complaintNumber}#`);
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_registered', 'goodbye']);
+});
+
+test('a number with one digit changed → "not valid"; three times → goodbye', async () => {
+  const d = complaintNumber.split('');
+  d[9] = String((Number(d[9]) + 3) % 10);
+  const wrong = d.join('');
+  assert.not.ok(h.engine.store.validateCaseNumber(wrong).ok, 'the altered number passes the check digit');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    for (let i = 0; i < 3; i++) {
+      await c.hear();
+      await c.press(`${wrong}#`);
+    }
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['query_enter', 'number_not_valid', 'query_enter', 'number_not_valid', 'query_enter', 'number_not_valid', 'goodbye']);
+  const status = findPrompt(heard, promptAudio(h.engine, 'status_is'));
+  assert.ok(status.score < 0.6, 'a status was read for an invalid number');
+  assert.not.ok(calls[0].path.includes('query_lookup'), `the look-up ran: ${calls[0].path.join('>')}`);
+});
+
+test('closed case with an e-mail address: status, result, then the result by e-mail arrives at the SMTP server', async () => {
+  const s = h.engine.store;
+  await s.putDepartment({ id: 'd1', name: '消费者权益保护科', head: '王科长' });
+  await s.updateCase(complaintNumber, { complainant: { name: '张三', phone: '13912345678', address: 'zhangsan@example.test' }, business: { name: '某超市', address: '人民路1号' }, request: '退款', facts: '牛奶过期' }, 'a1');
+  await s.transition(complaintNumber, { type: 'accept' }, 'a1');
+  await s.transition(complaintNumber, { type: 'dispatch', departments: [{ departmentId: 'd1' }] }, 'a1');
+  await s.transition(complaintNumber, { type: 'start_mediation' }, 'a1');
+  await s.transition(complaintNumber, { type: 'close', result: 'agreement' }, 'a1');
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${complaintNumber}#`);
+    await c.hear();
+    await c.press('1');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'email_sent', 'goodbye']);
+  assert.is(inbox.length, 1, 'no e-mail arrived');
+  assert.match(inbox[0], /To: zhangsan@example\.test/);
+  assert.match(inbox[0], new RegExp(`12315 case ${complaintNumber}`));
+  assert.match(inbox[0], /Result: agreement/);
+});
+
+test('press 1 → a director\'s-mailbox case with the callback number and the message', async () => {
+  const speech = h.engine.prompts.file('zh', 'caller_mailbox');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.speak(speech);
+    await c.press('#');
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press('13800138000#');
+    await c.hear();
+    await c.press('1');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['mailbox_intro', 'beep', 'record_confirm', 'callback_number', 'reply_wanted', 'message_received', 'goodbye']);
+  const number = calls[0].caseNumbers[0];
+  const kase = await h.engine.store.getCase(number);
+  assert.ok(kase, 'no mailbox case');
+  assert.is(kase!.kind, 'mailbox');
+  assert.is(kase!.callbackNumber, '13800138000');
+  assert.match(kase!.facts ?? '', /reply wanted: yes/);
+  const m = findPrompt(readWavSamples(join(h.engine.dataDir, kase!.recordingIds![0])).samples, readWavSamples(speech).samples);
+  assert.ok(m.score > 0.9, `the mailbox recording does not hold the message (${m.score.toFixed(3)})`);
+});
+
+test('press 4 → the knowledge menu; key 2 → the caller hears that entry', async () => {
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('4');
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+  });
+  heardInOrder(h.engine, heard, ['consult_intro', 'kb_returns_title', 'kb_warranty_title', 'kb_office_title', 'kb_warranty']);
+  const other = findPrompt(heard, promptAudio(h.engine, 'kb_office'));
+  assert.ok(other.score < 0.6, 'an entry not chosen was played');
+});
+
+test('press 5 → survey answers keyed 1 then 2 are stored', async () => {
+  const before = await h.engine.store.surveyTally('satisfaction');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('5');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.press('2');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['survey_intro', 'survey_q_satisfied', 'survey_q_resolved', 'survey_thanks', 'goodbye']);
+  const after = await h.engine.store.surveyTally('satisfaction');
+  assert.is(after.responses, before.responses + 1);
+  assert.is(after.counts.q_satisfied?.['1'] ?? 0, (before.counts.q_satisfied?.['1'] ?? 0) + 1);
+  assert.is(after.counts.q_resolved?.['2'] ?? 0, (before.counts.q_resolved?.['2'] ?? 0) + 1);
+  assert.ok(await h.engine.store.getCallRecord(calls[0].id));
+});
+
+test('press 9 → English: the menu and goodbye are heard in English', async () => {
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('9');
+    await c.hear();
+    await c.press('0');
+    await c.hear();
+  });
+  heardInOrder(h.engine, heard, ['main_menu', 'lang_offer'], 'zh');
+  heardInOrder(h.engine, heard, ['main_menu', 'lines_busy', 'beep'], 'en');
+});
+
+test.run();
