@@ -1,0 +1,123 @@
+// Report rendering (table, CSV, JSON) and the small option parser the
+// `hotline cases` and `hotline report` commands share. Rendering lives here so
+// the seats layer can offer the same CSV download.
+import { readFileSync } from 'node:fs';
+import { CaseErrors, caseError } from './errors.ts';
+import type { Report, ReportRow } from './types.ts';
+import type { OpenCaseStoreOptions } from './types.ts';
+
+export const METRIC_LABEL: Record<string, string> = {
+  calls: '来电',
+  cases: '登记',
+  consultation: '咨询',
+  complaint: '投诉',
+  report: '举报',
+  suggestion: '批评建议',
+  mailbox: '局长信箱',
+  dispatches: '派单',
+  closed: '办结',
+};
+
+function columns(r: Report): string[] {
+  const cols = ['period', 'key', 'label'];
+  for (const m of r.metrics) {
+    cols.push(m);
+    if (r.comparePeriod) cols.push(`${m}_previous`, `${m}_change_pct`);
+  }
+  return cols;
+}
+
+function cells(r: Report, row: ReportRow): string[] {
+  const out = [row.period, row.key, row.label];
+  for (const m of r.metrics) {
+    out.push(String(row.counts[m] ?? 0));
+    if (r.comparePeriod) {
+      out.push(String(row.previous?.[m] ?? 0));
+      const c = row.changePct?.[m];
+      out.push(c === null || c === undefined ? '' : c.toFixed(1));
+    }
+  }
+  return out;
+}
+
+function allRows(r: Report): ReportRow[] {
+  // rows, then (when broken down) each period's subtotal, then the grand total
+  const by = r.query.by ?? 'none';
+  const rows = [...r.rows];
+  if (by !== 'none') rows.push(...r.subtotals);
+  rows.push(r.total);
+  return rows;
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function reportCsv(r: Report): string {
+  const lines = [columns(r).join(',')];
+  for (const row of allRows(r)) lines.push(cells(r, row).map(csvCell).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** Display width: CJK characters take two terminal columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+function pad(s: string, w: number, right: boolean): string {
+  const fill = ' '.repeat(Math.max(0, w - width(s)));
+  return right ? fill + s : s + fill;
+}
+
+export function reportTable(r: Report): string {
+  const head = columns(r).map((c) => METRIC_LABEL[c] ?? c);
+  const body = allRows(r).map((row) => cells(r, row));
+  const widths = head.map((h, i) => Math.max(width(h), ...body.map((b) => width(b[i]))));
+  const line = (cs: string[]): string => cs.map((c, i) => pad(c, widths[i], i >= 3)).join('  ');
+  const title = `report ${r.query.period.from} .. ${r.query.period.to}` + (r.comparePeriod ? ` compared with ${r.comparePeriod.from} .. ${r.comparePeriod.to}` : '');
+  return [title, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+}
+
+// ---- options ----
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** `--name value`, `--name=value`, bare `--flag`; `booleans` never take a value. */
+export function parseArgs(args: string[], booleans: string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else if (booleans.includes(a.slice(2)) || i + 1 >= args.length || args[i + 1].startsWith('--')) flags.set(a.slice(2), true);
+      else flags.set(a.slice(2), args[++i]);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+export function flagString(p: ParsedArgs, name: string): string | undefined {
+  const v = p.flags.get(name);
+  if (v === true) throw caseError(CaseErrors.CASE_CONFIG_INVALID, `--${name} needs a value`);
+  return v;
+}
+
+/** Store options from --dir (default $HOTLINE_DATA or ./data) and --config FILE (JSON: { calendar, deadlines, categories }). */
+export function storeOptions(p: ParsedArgs): OpenCaseStoreOptions {
+  const dir = flagString(p, 'dir') ?? process.env.HOTLINE_DATA ?? './data';
+  const file = flagString(p, 'config');
+  if (!file) return { dir };
+  let cfg: { calendar?: OpenCaseStoreOptions['calendar']; deadlines?: Record<string, number>; categories?: unknown };
+  try {
+    cfg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw caseError(CaseErrors.CASE_CONFIG_INVALID, `cannot read the configuration ${file}: ${(e as Error).message}`);
+  }
+  return { dir, calendar: cfg.calendar, config: { deadlines: cfg.deadlines, categories: cfg.categories as never } };
+}

@@ -1,0 +1,206 @@
+// `hotline cases …`: the case store from the command line.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { isHotlineError } from '../../errors.ts';
+import { isoToDayKey } from '../../cases/calendar.ts';
+import { flagString, parseArgs, storeOptions, type ParsedArgs } from '../../cases/format.ts';
+import { openCaseStore, validateCaseNumber, verifyStore, type LmdbCaseStore } from '../../cases/index.ts';
+import type { CaseAction, CaseQuery, CaseRecord, CaseStatus, CaseKind, CreateCaseInput, CategoryNode } from '../../cases/types.ts';
+
+export const summary = 'case store: create, show, search, export (JSON lines), backup, verify, categories';
+
+const USAGE = `usage: hotline cases <command> [--dir DATA] [--config FILE]
+  create (--data '{...}' | --file case.json)     register a case; prints it as JSON
+  show NUMBER [--json]                            one case with its history and deadlines
+  act NUMBER --by AGENT --data '{"type":"accept"}' apply a workflow action
+  search [--caller N] [--complainant NAME] [--business NAME] [--status S] [--kind K]
+         [--department ID] [--agent ID] [--category ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+         [--words TEXT] [--limit N] [--json]      newest first
+  history PHONE [--limit N] [--json]              cases and calls from a number (screen pop)
+  due [--within-hours H] [--department ID] [--agent ID] [--json]   due soon and overdue
+  export [--out FILE]                             every case as JSON lines
+  backup DIR                                      online, consistent copy of the store
+  verify                                          recount indexes and counters against the cases
+  check NUMBER                                    check digit and date, no lookup
+  categories                                      the category tree
+`;
+
+function fail(e: unknown): number {
+  process.stderr.write(`hotline cases: ${isHotlineError(e) ? `${e.code}: ${e.message}` : (e as Error)?.stack ?? String(e)}\n`);
+  if (isHotlineError(e) && Array.isArray(e.details?.errors)) {
+    for (const fe of e.details.errors as Array<{ field: string; code: string; message: string }>) process.stderr.write(`  ${fe.field}: ${fe.code}: ${fe.message}\n`);
+  }
+  return 1;
+}
+
+function usage(msg: string): number {
+  process.stderr.write(`hotline cases: CASES_USAGE: ${msg}\n${USAGE}`);
+  return 2;
+}
+
+function readJson(p: ParsedArgs): unknown {
+  const inline = flagString(p, 'data');
+  const file = flagString(p, 'file');
+  const text = inline ?? (file ? readFileSync(file, 'utf8') : undefined);
+  if (text === undefined) throw new Error('give the data with --json \'{...}\' or --file FILE');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`the JSON does not parse: ${(e as Error).message}`);
+  }
+}
+
+function line(r: CaseRecord): string {
+  const who = r.complainant?.name ?? (r.anonymous ? '(anonymous)' : '');
+  const facts = (r.facts ?? '').replace(/\s+/g, ' ').slice(0, 40);
+  return `${r.number}  ${new Date(r.createdAt).toISOString().slice(0, 16)}Z  ${r.kind.padEnd(12)} ${r.status.padEnd(12)} ${r.callerNumber ?? ''}  ${who}  ${r.business?.name ?? ''}  ${facts}`;
+}
+
+function dayStart(store: LmdbCaseStore, iso: string): number {
+  return store.calendar.startOfDay(isoToDayKey(iso, 'date'));
+}
+
+function printTree(nodes: CategoryNode[], depth: number): void {
+  for (const n of nodes) {
+    process.stdout.write(`${'  '.repeat(depth)}${n.id}  ${n.name}\n`);
+    if (n.children) printTree(n.children, depth + 1);
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(USAGE);
+    return sub ? 0 : 2;
+  }
+  const known = ['create', 'show', 'act', 'search', 'history', 'due', 'export', 'backup', 'verify', 'check', 'categories'];
+  if (!known.includes(sub)) return usage(`there is no subcommand '${sub}'`);
+  const p = parseArgs(rest, ['json']);
+  const asJson = p.flags.get('json') === true;
+
+  if (sub === 'check') {
+    const n = p.positional[0];
+    if (!n) return usage('check needs a case number');
+    const r = validateCaseNumber(n);
+    if (r.ok) process.stdout.write(`${r.number}: valid (registered ${r.date}, sequence ${r.sequence})\n`);
+    else process.stderr.write(`hotline cases: ${r.code}: ${r.message}\n`);
+    return r.ok ? 0 : 1;
+  }
+
+  let store: LmdbCaseStore;
+  try {
+    const readOnly = ['show', 'search', 'history', 'due', 'export', 'verify', 'categories'].includes(sub);
+    store = await openCaseStore({ ...storeOptions(p), readOnly: readOnly && sub !== 'categories' ? true : false });
+  } catch (e) {
+    return fail(e);
+  }
+  try {
+    switch (sub) {
+      case 'create': {
+        const rec = await store.createCase(readJson(p) as CreateCaseInput);
+        process.stdout.write(JSON.stringify(rec) + '\n');
+        return 0;
+      }
+      case 'show': {
+        const n = p.positional[0];
+        if (!n) return usage('show needs a case number');
+        const rec = await store.getCase(n);
+        if (!rec) {
+          process.stderr.write(`hotline cases: CASE_NOT_FOUND: there is no case ${n}\n`);
+          return 1;
+        }
+        if (asJson) process.stdout.write(JSON.stringify(rec) + '\n');
+        else {
+          process.stdout.write(line(rec) + '\n');
+          for (const d of rec.deadlines) process.stdout.write(`  deadline ${d.kind}: ${new Date(d.dueAt).toISOString()}${d.metAt ? ' (met)' : ''}\n`);
+          for (const h of rec.history) process.stdout.write(`  ${new Date(h.at).toISOString()} ${h.by}: ${h.action} ${h.from ?? '-'} → ${h.to}${h.note ? ` (${h.note})` : ''}\n`);
+        }
+        return 0;
+      }
+      case 'act': {
+        const n = p.positional[0];
+        const by = flagString(p, 'by');
+        if (!n || !by) return usage('act needs a case number and --by AGENT');
+        const rec = await store.transition(n, readJson(p) as CaseAction, by);
+        process.stdout.write(JSON.stringify(rec) + '\n');
+        return 0;
+      }
+      case 'search': {
+        const q: CaseQuery = {};
+        const s = (k: string): string | undefined => flagString(p, k);
+        if (s('caller')) q.callerNumber = s('caller');
+        if (s('complainant')) q.complainant = s('complainant');
+        if (s('business')) q.business = s('business');
+        if (s('status')) q.status = s('status') as CaseStatus;
+        if (s('kind')) q.kind = s('kind') as CaseKind;
+        if (s('department')) q.departmentId = s('department');
+        if (s('agent')) q.agentId = s('agent');
+        if (s('category')) q.categoryId = s('category');
+        if (s('words')) q.words = s('words');
+        if (s('from')) q.from = dayStart(store, s('from')!);
+        if (s('to')) q.to = store.calendar.endOfDay(isoToDayKey(s('to')!, 'date')) + 1;
+        if (s('limit')) q.limit = Number(s('limit'));
+        const rs = await store.searchCases(q);
+        for (const r of rs) process.stdout.write((asJson ? JSON.stringify(r) : line(r)) + '\n');
+        if (!asJson) process.stderr.write(`${rs.length} case(s)\n`);
+        return 0;
+      }
+      case 'history': {
+        const phone = p.positional[0];
+        if (!phone) return usage('history needs a telephone number');
+        const items = await store.callerHistory(phone, Number(flagString(p, 'limit') ?? 50));
+        for (const it of items) {
+          if (asJson) process.stdout.write(JSON.stringify(it) + '\n');
+          else if (it.type === 'case') process.stdout.write(`${new Date(it.at).toISOString()}  case ${it.number} ${it.kind} ${it.status}${it.result ? ` (${it.result})` : ''}\n`);
+          else process.stdout.write(`${new Date(it.at).toISOString()}  call ${it.callId}${it.agentId ? ` agent ${it.agentId}` : ''}${it.caseNumber ? ` case ${it.caseNumber}` : ''}\n`);
+        }
+        return 0;
+      }
+      case 'due': {
+        const hours = Number(flagString(p, 'within-hours') ?? 48);
+        if (!Number.isFinite(hours) || hours < 0) return usage('--within-hours takes a number of hours');
+        const items = await store.dueItems({ withinMs: hours * 3_600_000, ...(flagString(p, 'department') ? { departmentId: flagString(p, 'department') } : {}), ...(flagString(p, 'agent') ? { agentId: flagString(p, 'agent') } : {}) });
+        for (const it of items) {
+          process.stdout.write(asJson ? JSON.stringify(it) + '\n' : `${it.overdue ? 'OVERDUE ' : 'due     '} ${new Date(it.dueAt).toISOString()}  ${it.number}  ${it.kind}  ${it.departmentIds.join(',')}  ${it.agentId ?? ''}\n`);
+        }
+        return 0;
+      }
+      case 'export': {
+        const out = flagString(p, 'out');
+        const ws = out ? createWriteStream(out) : null;
+        let n = 0;
+        for await (const r of store.exportCases()) {
+          const text = JSON.stringify(r) + '\n';
+          if (ws) {
+            if (!ws.write(text)) await new Promise<void>((res) => ws.once('drain', () => res()));
+          } else if (!process.stdout.write(text)) await new Promise<void>((res) => process.stdout.once('drain', () => res()));
+          n++;
+        }
+        if (ws) await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
+        process.stderr.write(`exported ${n} case(s)\n`);
+        return 0;
+      }
+      case 'backup': {
+        const dir = p.positional[0];
+        if (!dir) return usage('backup needs a folder to write the copy into');
+        await store.backup(dir);
+        process.stdout.write(`backup written to ${dir}\n`);
+        return 0;
+      }
+      case 'verify': {
+        const r = verifyStore(store);
+        process.stdout.write(asJson ? JSON.stringify(r) + '\n' : `${r.ok ? 'ok' : 'MISMATCH'}: ${r.cases} cases, ${r.calls} calls${r.problems.map((x) => '\n  ' + x).join('')}\n`);
+        return r.ok ? 0 : 1;
+      }
+      case 'categories': {
+        if (asJson) process.stdout.write(JSON.stringify(store.categories()) + '\n');
+        else printTree(store.categories(), 0);
+        return 0;
+      }
+    }
+    return 2;
+  } catch (e) {
+    return fail(e);
+  } finally {
+    await store.close();
+  }
+}
