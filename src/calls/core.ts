@@ -103,6 +103,10 @@ export class CallCore {
     this.#active.set(ch.index, { call, done });
   }
 
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
   get activeCalls(): Call[] {
     return [...this.#active.values()].map((a) => a.call);
   }

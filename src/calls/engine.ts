@@ -82,7 +82,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       if (closed) return;
       closed = true;
       const stepped = board.mode === 'stepped';
-      await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
+      if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await board.close();
       await store.close();

@@ -153,7 +153,7 @@ export async function run(args: string[]): Promise<number> {
           } catch (e) {
             if (!stopping) log(`demo caller ${i}: ${(e as Error).message}`);
           }
-          await sleepBoard(engine, 2000 + Math.random() * 3000);
+          if (!stopping) await sleepBoard(engine, 2000 + Math.random() * 3000);
         }
       })(),
     );
@@ -170,14 +170,14 @@ export async function run(args: string[]): Promise<number> {
     clearTimeout(t);
   }
   await stopped;
-  if (board.mode === 'stepped') {
-    // Let the demo callers notice the stop while time still moves.
-    let done = false;
-    void Promise.all(demos).then(() => (done = true));
-    for (let i = 0; i < 600 && !done; i++) await board.advance(100);
-  } else {
-    await Promise.race([Promise.all(demos), new Promise((r) => setTimeout(r, 5000))]);
-  }
+  // Clear every call now (each gets its call record), then let the demo
+  // callers see their lines drop.
+  const stepped = board.mode === 'stepped';
+  await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
+  let demosDone = false;
+  void Promise.all(demos).then(() => (demosDone = true));
+  if (stepped) for (let i = 0; i < 100 && !demosDone; i++) await board.advance(100);
+  else await Promise.race([Promise.all(demos), new Promise((r) => setTimeout(r, 3000))]);
   const st = core.stats();
   await engine.close();
   process.off('SIGINT', onSig);
