@@ -82,6 +82,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
+      InstanceMethod("detect", &BoardWrap::Detect),
       InstanceMethod("unroute", &BoardWrap::Unroute),
       InstanceMethod("confJoin", &BoardWrap::ConfJoin),
       InstanceMethod("confLeave", &BoardWrap::ConfLeave),
@@ -314,6 +315,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
     return info.Env().Undefined();
   }
+  Napi::Value Detect(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_detect(B(info), I32(info, 0, "channel"), info.Length() > 1 && info[1].ToBoolean() ? 1 : 0), "detect");
+    return info.Env().Undefined();
+  }
   Napi::Value Route(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_route(B(info), I32(info, 0, "source"), I32(info, 1, "destination")), "route");
     return info.Env().Undefined();
@@ -365,6 +370,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);
     o.Set("latencyP50Ms", p50 < 0 ? env.Null() : Napi::Number::New(env, p50));
     o.Set("latencyP99Ms", p99 < 0 ? env.Null() : Napi::Number::New(env, p99));
+    o.Set("rtPriority", Napi::Boolean::New(env, st.rt_priority != 0));
     o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
     return o;
   }

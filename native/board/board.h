@@ -127,6 +127,8 @@ int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int forma
 /* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
 int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);
 int hl_cmd_clear_digits(hl_board *b, int ch);
+/* Turns the DTMF detector of a channel on (default) or off. */
+int hl_cmd_detect(hl_board *b, int ch, int dtmf);
 /* dst hears src. */
 int hl_cmd_route(hl_board *b, int src, int dst);
 int hl_cmd_unroute(hl_board *b, int ch);
@@ -157,6 +159,7 @@ uint64_t hl_board_wake_tick_ns(hl_board *b);
 typedef struct hl_board_stats {
   uint64_t ticks, overruns, events, events_dropped;
   uint64_t max_tick_ns, total_tick_ns;
+  int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);
 int hl_board_span_status(hl_board *b, int span, hl_span_status *st);

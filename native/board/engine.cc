@@ -4,7 +4,11 @@
 // I/O in writer.cc.
 #include "board/engine.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
+
+#include <cstdlib>
 
 #include <cstring>
 
@@ -544,6 +548,11 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
   Cmd c; c.kind = C_CLEARDIGITS; c.ch = ch;
   return submit(b, c);
 }
+extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf ? 1 : 0;
+  return submit(b, c);
+}
 extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {
   if (bad_ch(b, src) || bad_ch(b, dst)) return HL_ENOENT;
   if (src == dst) return HL_EINVAL;
@@ -590,6 +599,15 @@ extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
 }
 
 static void clock_main(hl_board *b) {
+  // Real-time priority when the system allows it (root or CAP_SYS_NICE), as a
+  // card driver's interrupt would have: other processes must not delay a tick.
+  // HL_BOARD_NO_RT=1 keeps the normal priority.
+  const char *no_rt = std::getenv("HL_BOARD_NO_RT");
+  if (!no_rt || !*no_rt || *no_rt == '0') {
+    struct sched_param sp;
+    sp.sched_priority = 10;
+    b->rt_priority = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+  }
   const uint64_t period = (uint64_t)b->tick_ms * 1000000ull;
   uint64_t next = hl_mono_ns() + period;
   while (b->running.load(std::memory_order_acquire)) {
@@ -672,6 +690,7 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->events_dropped = b->dropped.load();
   st->max_tick_ns = b->max_tick_ns.load();
   st->total_tick_ns = b->total_tick_ns.load();
+  st->rt_priority = b->rt_priority ? 1 : 0;
 }
 
 extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {

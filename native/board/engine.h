@@ -28,7 +28,7 @@ constexpr int kConfMax = 32;      // members per conference
 
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
-  C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER
+  C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT
 };
 
 struct Cmd {
@@ -118,6 +118,7 @@ struct Channel {
   bool outgoing = false;
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
+  bool detect_dtmf = true;
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;
@@ -163,6 +164,7 @@ struct hl_board {
   // real-time clock
   std::thread clock;
   std::atomic<bool> running{false};
+  bool rt_priority = false;  // the clock thread got SCHED_FIFO
   void (*wake)(void *) = nullptr;
   void *wake_ctx = nullptr;
   std::atomic<bool> wake_pending{false};

@@ -243,6 +243,10 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
     case C_CLEARDIGITS:
       c.ndigits = 0;
       return;
+    case C_DETECT:
+      if (cmd.i[0] && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
+      c.detect_dtmf = cmd.i[0] != 0;
+      return;
   }
 }
 
@@ -263,9 +267,9 @@ void media_rx(hl_board *b, Channel &c) {
     }
   }
   if (st == HL_CH_CLEARING) return;
-  hl_dtmf_rx_i16(&c.dtmf, rx, (size_t)n);
   hl_dtmf_event ev;
-  while (hl_dtmf_get_event(&c.dtmf, &ev)) {
+  if (c.detect_dtmf) hl_dtmf_rx_i16(&c.dtmf, rx, (size_t)n);
+  while (c.detect_dtmf && hl_dtmf_get_event(&c.dtmf, &ev)) {
     if (ev.type != HL_DTMF_EV_START) continue;
     // Detector sample counts -> board ms: the tick's end is "now".
     uint64_t behind = (hl_dtmf_samples(&c.dtmf) - ev.start) / 8;

@@ -195,6 +195,13 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, digits: d.text, ...(d.extra ? { terminator: String.fromCharCode(d.extra) } : {}) };
   }
 
+  setDetectors(options: { dtmf?: boolean }): void {
+    if (options.dtmf !== undefined) {
+      if (typeof options.dtmf !== 'boolean') throw boardError('BOARD_ARG', 'dtmf must be true or false');
+      this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, options.dtmf!));
+    }
+  }
+
   clearDigits(): void {
     this.engine.call('clearDigits', () => this.engine.native.clearDigits(this.nativeIndex));
   }

@@ -19,6 +19,7 @@ export interface NativeStats {
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
+  rtPriority: boolean;
 }
 
 export type NativePlayItem = { wav: Buffer } | { data: Uint8Array | Int16Array; format: number };
@@ -41,6 +42,7 @@ export interface NativeBoard {
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
+  detect(ch: number, dtmf: boolean): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
   confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;

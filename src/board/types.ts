@@ -312,6 +312,8 @@ export interface Channel {
   getDigits(options?: GetDigitsOptions): Promise<DigitsResult>;
   /** Discard buffered type-ahead digits. */
   clearDigits(): void;
+  /** Turn detectors on or off (default: DTMF on). A load generator that only sends can save the CPU. */
+  setDetectors(options: { dtmf?: boolean }): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
