@@ -19,11 +19,23 @@ static const char KEYS[16] = "123A456B789C*0#D";
 /* A window's tone must keep at least 0.6 of its largest amplitude in every
  * window of the run (power 0.36): a tone that fills only part of the run is
  * rising or falling, which is how 20 ms bursts are refused. */
-#define FILL_POWER 0.36f
+#define FILL_POWER 0.5f
 /* While a digit is on, a window still "has" it at amplitude >= 0.3 of the
  * level at recognition (power 0.09, -10.5 dB). */
 #define PRESENT_POWER 0.09f
 /* The phase advance must be steady: |sum z| >= 0.8 sum |z|. */
+/* Hann window (80 samples at 8 kHz) power response at an offset of d bins
+ * (1 bin = 100 Hz): (sinc(d) / (1 - d^2))^2. Used to undo the loss of a tone
+ * a little off its lane before comparing its power with the total. */
+static float hann_gain(float d) {
+  d = fabsf(d);
+  if (d < 1e-4f) return 1.0f;
+  if (d > 0.9f) return 0.01f;
+  float x = (float)PI * d;
+  float g = sinf(x) / x / (1.0f - d * d);
+  return g * g;
+}
+
 #define COHERENCE 0.8f
 /* Tone start/end estimates inside the deciding windows (samples), from the
  * Hann window's coverage at the fill / presence thresholds. */
@@ -34,8 +46,8 @@ void hl_dtmf_params_default(hl_dtmf_params *p) {
   p->min_level_dbm0 = -41.0f;
   p->normal_twist_db = 9.5f;
   p->reverse_twist_db = 5.5f;
-  p->freq_tol_pct = 2.5f;
-  p->min_fraction = 0.70f;
+  p->freq_tol_pct = 2.0f;
+  p->min_fraction = 0.80f;
   p->end_windows = 4;
 }
 
@@ -166,14 +178,18 @@ static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc)
     }
   }
   if (minr < FILL_POWER * maxr || minc < FILL_POWER * maxc) return 0;
-  if (sr + sc < d->min_fraction * se) return 0;
   /* Remove the nominal advance: what is left is the offset's phase per hop. */
   float a = zr0 * d->rot[r][0] - zr1 * d->rot[r][1], b = zr0 * d->rot[r][1] + zr1 * d->rot[r][0];
   float m = sqrtf(a * a + b * b);
   if (a < m * d->cos_tol[r] || m < COHERENCE * azr) return 0;
+  const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
+  float gr = hann_gain(atan2f(b, a) * bins_per_rad);
   a = zc0 * d->rot[c][0] - zc1 * d->rot[c][1], b = zc0 * d->rot[c][1] + zc1 * d->rot[c][0];
   m = sqrtf(a * a + b * b);
   if (a < m * d->cos_tol[c] || m < COHERENCE * azc) return 0;
+  float gc = hann_gain(atan2f(b, a) * bins_per_rad);
+  /* most of the energy (less any 450 Hz dial tone) is in the two tones */
+  if (sr / gr + sc / gc < d->min_fraction * se) return 0;
   *mr = sr / HL_DTMF_RUN;
   *mc = sc / HL_DTMF_RUN;
   return 1;

@@ -1,0 +1,81 @@
+// `npm run bench -- dsp [--json] [--seconds S] [--channels N]`
+// DSP figures measured in native code (native/addon/dsp_bench.cc), one run,
+// side by side:
+//  (a) rx path: A-law decode + DTMF + call progress + energy, channels/core;
+//  (b) DTMF alone (A-law in), channels/core, per SIMD kernel;
+//  (c) SpanDSP's g711_decode + dtmf_rx on the same tape (dlopen'ed; null when
+//      libspandsp.so.2 is absent) and our ratio to it (target >= 2.5);
+//  (d) G.711 A-law block decode/encode, Msamples/s.
+// S = CPU seconds per figure (default 1), N = channels simulated (default 240).
+import { addon } from '../src/addon.ts';
+
+export const summary = 'DSP: receive-path and DTMF channels per core vs SpanDSP, G.711 throughput';
+
+interface DspBenchResult {
+  channels_simulated: number;
+  seconds_per_figure: number;
+  isa: string;
+  callprog_included: boolean;
+  rx_channels_per_core: number;
+  dtmf_channels_per_core: number;
+  dtmf_channels_per_core_by_isa: Record<string, number | null>;
+  spandsp_channels_per_core: number | null;
+  ratio_vs_spandsp: number | null;
+  dtmf_ratio_vs_spandsp: number | null;
+  g711_msamples_per_s: number;
+  g711_decode_msamples_per_s: number;
+  g711_encode_msamples_per_s: number;
+  tape_keys: string;
+  rx_digits_per_channel_pass: number;
+  dtmf_digits_per_channel_pass: number;
+  spandsp_digits_per_channel_pass: number | null;
+}
+
+interface DspBenchAddon {
+  dspBench(opts: { seconds: number; channels: number }): DspBenchResult;
+}
+
+function flag(args: string[], name: string, dflt: number, lo: number, hi: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return dflt;
+  const v = Number(args[i + 1]);
+  if (!Number.isFinite(v) || v < lo || v > hi) {
+    throw new Error(`BENCH_BAD_FLAG: ${name} needs a number from ${lo} to ${hi}, got '${args[i + 1] ?? ''}'`);
+  }
+  return v;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let seconds: number;
+  let channels: number;
+  try {
+    seconds = flag(args, '--seconds', 1, 0.05, 600);
+    channels = Math.round(flag(args, '--channels', 240, 1, 100000));
+  } catch (e) {
+    process.stderr.write(`hotline bench dsp: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const native = addon as unknown as Partial<DspBenchAddon>;
+  if (typeof native.dspBench !== 'function') {
+    process.stderr.write('hotline bench dsp: BENCH_NO_ADDON: the addon has no dspBench; run `npm run build` first\n');
+    return 2;
+  }
+  const r = native.dspBench({ seconds, channels });
+  if (args.includes('--json')) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return 0;
+  }
+  const f = (v: number | null, d = 0) => (v === null ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
+  const lines = [
+    `DSP benchmark: ${r.channels_simulated} channels simulated, ${r.seconds_per_figure} CPU s per figure, kernel ${r.isa}`,
+    `  (a) rx path (A-law + DTMF + ${r.callprog_included ? 'call progress + ' : '[no call progress yet] + '}energy): ${f(r.rx_channels_per_core)} channels/core`,
+    `  (b) DTMF alone (A-law in):                          ${f(r.dtmf_channels_per_core)} channels/core` +
+      `  [${Object.entries(r.dtmf_channels_per_core_by_isa).map(([k, v]) => `${k} ${f(v)}`).join(', ')}]`,
+    `  (c) SpanDSP g711_decode + dtmf_rx:                  ${f(r.spandsp_channels_per_core)} channels/core`,
+    `      ratio rx path / SpanDSP: ${f(r.ratio_vs_spandsp, 2)} (target >= 2.5); DTMF alone / SpanDSP: ${f(r.dtmf_ratio_vs_spandsp, 2)}`,
+    `  (d) G.711 A-law: decode ${f(r.g711_decode_msamples_per_s, 1)} Msamples/s, encode ${f(r.g711_encode_msamples_per_s, 1)} Msamples/s`,
+    `  digits found per channel per tape pass (tape has ${r.tape_keys.length}): ours ${f(r.dtmf_digits_per_channel_pass, 2)}, SpanDSP ${f(r.spandsp_digits_per_channel_pass, 2)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
