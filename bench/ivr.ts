@@ -17,7 +17,8 @@ import { runScenario, SCENARIOS } from '../src/calls/demo.ts';
 import { openEngine, type Engine } from '../src/calls/engine.ts';
 import { SimCaller } from '../src/calls/sim-caller.ts';
 
-import { parseWav } from '../src/ivr/wav.ts';
+import { findPrompt } from '../src/ivr/audio-match.ts';
+import { parseWav, readWavSamples } from '../src/ivr/wav.ts';
 
 export const summary = 'IVR: calls held in real time, digit-to-prompt delay, stepped speed-up';
 
@@ -38,30 +39,36 @@ function profile(dir: string, spans: number): string {
   return file;
 }
 
-/** Stereo PCM16 tap → delay (ms) from the end of the first DTMF burst on the right to the next energy on the left. */
-function keyToPromptMs(file: string, afterMs: number): number | null {
+/**
+ * From a caller's stereo PCM16 tap (left = heard, right = sent): the delay in
+ * ms from the end of the caller's first DTMF burst after `afterMs` to the
+ * first sample of `prompt` on the line, located by correlation (so it holds
+ * when the key interrupted a prompt and the line never fell silent).
+ */
+function keyToPromptMs(file: string, prompt: Int16Array, afterMs: number): number | null {
   const buf = readFileSync(file);
   const info = parseWav(buf, file);
   if (info.channels !== 2 || info.format !== 'pcm16') return null;
   const n = info.samples;
-  const at = (ch: number, i: number) => buf.readInt16LE(info.dataOffset + 4 * i + 2 * ch);
-  const frame = 40; // 5 ms frames at 8 kHz
-  const energy = (ch: number, i: number) => {
+  const left = new Int16Array(n);
+  const right = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    left[i] = buf.readInt16LE(info.dataOffset + 4 * i);
+    right[i] = buf.readInt16LE(info.dataOffset + 4 * i + 2);
+  }
+  const frame = 40; // 5 ms at 8 kHz
+  const loud = (s: Int16Array, i: number) => {
     let e = 0;
-    for (let k = 0; k < frame; k++) e += at(ch, i + k) ** 2;
-    return e / frame;
+    for (let k = 0; k < frame; k++) e += s[i + k] * s[i + k];
+    return e / frame > 300 * 300; // about -40 dBFS
   };
-  const loud = 300 * 300; // about -40 dBFS
   let i = Math.floor((afterMs * 8000) / 1000);
-  // The key: first loud frame on the sent side, then its end.
-  while (i + frame < n && energy(1, i) < loud) i += frame;
-  while (i + frame < n && energy(1, i) >= loud) i += frame;
+  while (i + frame < n && !loud(right, i)) i += frame;
+  while (i + frame < n && loud(right, i)) i += frame;
   if (i + frame >= n) return null;
-  const keyEnd = i;
-  let j = keyEnd;
-  while (j + frame < n && energy(0, j) < loud) j += frame;
-  if (j + frame >= n) return null;
-  return ((j - keyEnd) * 1000) / 8000;
+  const m = findPrompt(left, prompt, Math.max(0, i - 800), n, 0.9);
+  if (m.score < 0.9) return null;
+  return ((m.pos - i) * 1000) / 8000;
 }
 
 async function realtime(dir: string, calls: number, holdS: number): Promise<{ held: number; lagP99: number; digitP99: number; digitN: number }> {
@@ -70,7 +77,6 @@ async function realtime(dir: string, calls: number, holdS: number): Promise<{ he
   const net = engine.networkChannels.slice(0, calls);
   const measured = new Set(net.filter((_, i) => i % Math.max(1, Math.floor(calls / 40)) === 0).map((c) => c.index));
   const callers = net.map((ch, i) => new SimCaller(ch, { dir: join(dir, 'callers'), callerNumber: `1380000${String(i).padStart(4, '0')}`, tap: measured.has(ch.index) }));
-  const t0 = engine.board.now();
   // Stagger the seizures over 3 s, as a real busy hour would.
   const dialled = await Promise.all(callers.map(async (c, i) => {
     await new Promise((r) => setTimeout(r, (i * 3000) / calls));
@@ -78,30 +84,27 @@ async function realtime(dir: string, calls: number, holdS: number): Promise<{ he
   }));
   const hist = monitorEventLoopDelay({ resolution: 1 });
   hist.enable();
-  const tapStart = new Map<SimCaller, number>();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const work = callers.map(async (c, i) => {
     if (!dialled[i]) return;
-    tapStart.set(c, engine.board.now());
-    await c.hear({ silenceMs: 1500, maxMs: 30_000 });
-    if (measured.has(c.ch.index) && c.connected) {
-      await c.press('4');
-      await c.hear({ silenceMs: 1500, maxMs: 30_000 });
+    if (measured.has(c.ch.index)) {
+      // Key 4 while the main menu plays (welcome lasts about 4.6 s), as most callers do.
+      await sleep(6000 + ((i * 37) % 2000));
+      if (c.connected) await c.press('4');
     }
+    await c.hear({ silenceMs: 1500, maxMs: holdS * 1000 });
   });
   await Promise.race([Promise.all(work), new Promise((r) => setTimeout(r, holdS * 1000))]);
   const held = engine.core.stats().active;
   hist.disable();
   const files = await Promise.all(callers.map((c) => c.hangup()));
+  const intro = readWavSamples(engine.prompts.file('zh', 'consult_intro')).samples;
   const delays: number[] = [];
-  files.forEach((f, i) => {
-    if (!f) return;
-    const d = keyToPromptMs(f, 2000);
+  for (const f of files) {
+    const d = f ? keyToPromptMs(f, intro, 3000) : null;
     if (d !== null) delays.push(d);
-    void i;
-  });
+  }
   await engine.close();
-  void t0;
-  void tapStart;
   return { held, lagP99: hist.percentile(99) / 1e6, digitP99: pct(delays, 99), digitN: delays.length };
 }
 
