@@ -13,7 +13,7 @@ export const BoardErrors = {
   BOARD_BUSY: 'the channel is already running an operation of that kind',
   BOARD_ARG: 'an option is out of range or of the wrong type',
   BOARD_MODE: 'the command is not available in this clock mode',
-  BOARD_CLOSED: 'the board is closed',
+  BOARD_CLOSED: 'the board is closed; open a new one with openBoard()',
 } as const;
 
 export type BoardErrorCode = keyof typeof BoardErrors;
