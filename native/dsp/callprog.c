@@ -72,8 +72,9 @@ int hl_callprog_desc_init(hl_callprog_desc *d, const hl_callprog_params *p) {
   d->cng_off = range(3.0, tol);
   /* Dial tone: longer than any ringback "on" can be. */
   d->dial_min = d->ring_on.hi + (uint32_t)(FS / 10);
-  /* CED lasts 2.6-4 s (T.30); 0.4 s of 2100 Hz is already unmistakable. */
-  d->ced_min = (uint32_t)(0.4 * FS);
+  /* CED lasts 2.6-4 s (T.30); 1.5 s of steady 2100 Hz is more than a
+   * held C7 (2093 Hz) in hold music usually gives. */
+  d->ced_min = (uint32_t)(1.5 * FS);
   return 0;
 }
 
@@ -146,9 +147,11 @@ static int track(hl_cp_track *t, int on, uint64_t block_start) {
   }
   if (t->pend++ == 0) t->pend_start = block_start;
   if (t->pend < 2) return 0;
-  t->h_on[1] = t->h_on[0];
-  t->h_start[1] = t->h_start[0];
-  t->h_len[1] = t->h_len[0];
+  for (int i = 2; i > 0; i--) {
+    t->h_on[i] = t->h_on[i - 1];
+    t->h_start[i] = t->h_start[i - 1];
+    t->h_len[i] = t->h_len[i - 1];
+  }
   t->h_on[0] = t->on;
   t->h_start[0] = t->start;
   t->h_len[0] = (uint32_t)(t->pend_start - t->start);
@@ -158,15 +161,7 @@ static int track(hl_cp_track *t, int on, uint64_t block_start) {
   return 1;
 }
 
-/* The 450 Hz family needs three completed periods (on, off, on) for busy
- * and congestion; h_*[1] and the older period are kept here. */
-typedef struct {
-  uint8_t on;
-  uint32_t len;
-  uint64_t start;
-} older_t;
-
-static void cadence450(hl_callprog_state *s, int *count, int changed, uint64_t now, const older_t *old) {
+static void cadence450(hl_callprog_state *s, int *count, int changed, uint64_t now) {
   const hl_callprog_desc *d = s->desc;
   hl_cp_track *t = &s->t450;
   const hl_cp_range *on_r = t->active == HL_CP_BUSY ? &d->busy_on : t->active == HL_CP_CONGESTION ? &d->cong_on : &d->ring_on;
@@ -180,13 +175,13 @@ static void cadence450(hl_callprog_state *s, int *count, int changed, uint64_t n
         if (in_range(on_r, len)) t->last_end = t->start;
         else report_off(s, count, t, t->last_end);
       }
-      if (!t->active && !t->h_on[1] && old->on) {
-        uint32_t off = t->h_len[1], on1 = old->len;
+      if (!t->active && !t->h_on[1] && t->h_on[2]) {
+        uint32_t off = t->h_len[1], on1 = t->h_len[2];
         if (in_range(&d->busy_on, len) && in_range(&d->busy_off, off) && in_range(&d->busy_on, on1)) {
-          report_on(s, count, t, HL_CP_BUSY, old->start);
+          report_on(s, count, t, HL_CP_BUSY, t->h_start[2]);
           t->last_end = t->start;
         } else if (in_range(&d->cong_on, len) && in_range(&d->cong_off, off) && in_range(&d->cong_on, on1)) {
-          report_on(s, count, t, HL_CP_CONGESTION, old->start);
+          report_on(s, count, t, HL_CP_CONGESTION, t->h_start[2]);
           t->last_end = t->start;
         }
       }
@@ -212,8 +207,11 @@ static void cadence1100(hl_callprog_state *s, int *count, int changed, uint64_t 
     uint32_t len = t->h_len[0];
     if (t->h_on[0]) {
       if (in_range(&d->cng_on, len)) {
-        if (!t->active) report_on(s, count, t, HL_CP_FAX_CNG, t->h_start[0]);
-        t->last_end = t->start;
+        /* Two bursts a CNG period apart: music holds a C#6 (1109 Hz) for
+         * half a second now and then, but not on this cadence. */
+        if (!t->active && !t->h_on[1] && t->h_on[2] && in_range(&d->cng_off, t->h_len[1]) && in_range(&d->cng_on, t->h_len[2]))
+          report_on(s, count, t, HL_CP_FAX_CNG, t->h_start[2]);
+        if (t->active) t->last_end = t->start;
       } else if (t->active) {
         report_off(s, count, t, t->last_end);
       }
@@ -243,15 +241,13 @@ static void end_block(hl_callprog_state *s, int *count) {
   float p[3] = {goertzel_power(s->g450, d->c450, d->n450), goertzel_power(s->g1100, d->c1100, d->n1100),
                 goertzel_power(s->g2100, d->c2100, d->n2100)};
   hl_cp_track *tr[3] = {&s->t450, &s->t1100, &s->t2100};
-  /* The 450 Hz rules look one period further back than the tracker keeps. */
-  older_t old = {s->t450.h_on[1], s->t450.h_len[1], s->t450.h_start[1]};
   int changed[3];
   for (int k = 0; k < 3; k++) {
     int on = p[k] >= d->min_power && p[k] >= floor_p;
     if (on) tr[k]->level_dbm0 = 10.0f * log10f(p[k]) + d->to_dbm0;
     changed[k] = track(tr[k], on, block_start);
   }
-  cadence450(s, count, changed[0], now, &old);
+  cadence450(s, count, changed[0], now);
   cadence1100(s, count, changed[1], now);
   cadence2100(s, count, changed[2], now);
   s->g450[0] = s->g450[1] = s->g1100[0] = s->g1100[1] = s->g2100[0] = s->g2100[1] = 0.0f;

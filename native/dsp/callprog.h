@@ -5,8 +5,8 @@
  *   busy        450 Hz 0.35 s on/0.35 off  after on-off-on all matching
  *   congestion  450 Hz 0.7 s on/0.7 off    after on-off-on all matching
  *   ringback    450 Hz 1 s on/4 s off      after on-off, when the next on begins
- *   fax CNG     1100 Hz 0.5 s on/3 s off   (T.30) after one matching burst
- *   fax CED     2100 Hz continuous         (T.30 / V.25) after 0.4 s of tone
+ *   fax CNG     1100 Hz 0.5 s on/3 s off   (T.30) after on-off-on all matching
+ *   fax CED     2100 Hz continuous         (T.30 / V.25) after 1.5 s of tone
  *
  * Cadence tolerance: every on and off period within +-20 % of nominal (the
  * usual figure for exchange tone senders and receivers; params tol_pct) plus
@@ -77,10 +77,10 @@ typedef struct hl_cp_track {
   uint8_t on, pend;
   uint64_t start;       /* start of the current period */
   uint64_t pend_start;  /* first block disagreeing with it */
-  /* the last two completed periods: [0] newest */
-  uint8_t h_on[2];
-  uint64_t h_start[2];
-  uint32_t h_len[2];
+  /* the last three completed periods: [0] newest */
+  uint8_t h_on[3];
+  uint64_t h_start[3];
+  uint32_t h_len[3];
   int active;           /* hl_cp_tone reported on, or 0 */
   uint64_t active_start;
   uint64_t last_end;    /* end of the last matching on period */

@@ -14,9 +14,12 @@
  * accepts each frequency within +-10 Hz, levels -5 to -35 dBm0 per frequency,
  * up to 11 dB between the two as measured (Q.455 asks 5 dB adjacent / 7 dB
  * non-adjacent, which reads up to ~9.5 dB with a 10 Hz offset);
- * rejects -38.5 dBm0 and below, frequencies 60 Hz or more off nominal, and a
- * third frequency within 8 dB of the weaker or 15 dB of the stronger one; operate and release within
- * 32 ms; an interruption shorter than 8 ms does not release the tone.
+ * rejects -38.5 dBm0 and below, frequencies 20 Hz or more off nominal (from
+ * the phase advance between blocks; Q.455 only asks 60 Hz), a third
+ * frequency within 8 dB of the weaker or 12 dB of the stronger one, and a
+ * pair whose level ratio moves more than 3 dB between blocks; operate and
+ * release within 32 ms; an interruption shorter than 8 ms does not release
+ * the tone.
  * Sender (Q.454): -11.5 dBm0 per frequency by default, frequencies exact.
  *
  * No allocation; the coefficient table is a compiled-in constant shared by
@@ -59,6 +62,10 @@ typedef struct hl_mf_r2_rx_state {
   int cand;          /* code seen in the last block, 0 none */
   int cand_blocks;   /* consecutive blocks showing `cand` */
   uint64_t cand_start;
+  float cand_ratio;  /* level ratio of the two tones in the candidate block */
+  float ratio;       /* same, last block */
+  float cand_x[2][2]; /* complex DFT values of the two tones, candidate block */
+  float x[2][2];      /* same, last block */
   int current;       /* code reported on, 0 none */
   int misses;        /* consecutive blocks without `current` */
   uint64_t miss_start;
