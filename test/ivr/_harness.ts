@@ -38,10 +38,22 @@ export async function harness(o: Partial<EngineOptions> = {}): Promise<Harness> 
       const net: Channel = engine.networkChannels[co.channel ?? next++ % engine.networkChannels.length];
       const before = ended.length;
       const caller = new SimCaller(net, { dir: join(dir, 'callers'), callerNumber: co.callerNumber ?? '13912345678' });
-      await drive(engine.board, (async () => {
-        if (!(await caller.dial())) throw new Error(`the IVR did not answer on ${net.name}`);
-        await script(caller);
-      })());
+      try {
+        await drive(engine.board, (async () => {
+          if (!(await caller.dial())) throw new Error(`the IVR did not answer on ${net.name}`);
+          await script(caller);
+        })());
+      } catch (e) {
+        // uvu prints an error with a `details` field as an assertion diff (and
+        // loses it): hand it a plain Error with the code, the sentence and the
+        // path the IVR took.
+        await drive(engine.board, caller.hangup()).catch(() => null);
+        await drive(engine.board, engine.core.idle()).catch(() => null);
+        const path = ended.slice(before).map((c) => c.path.join('>')).join(' | ');
+        const err = e as { code?: string; message: string; stack?: string };
+        if (!err.code) throw e;
+        throw new Error(`${err.code}: ${err.message} (IVR path: ${path})\n${err.stack ?? ''}`);
+      }
       const file = await drive(engine.board, caller.hangup());
       await drive(engine.board, engine.core.idle());
       // One more second so the line settles back to idle on both sides.
