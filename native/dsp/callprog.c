@@ -15,8 +15,7 @@
 #define FS 8000.0
 #define PI 3.14159265358979323846
 #define DBM0_PEAK 22812.8 /* 0 dBm0 sine peak, 16-bit units (g711.h) */
-#define NFULL HL_CP_BLOCK       /* 80 samples at 8 kHz */
-#define NDEC (HL_CP_BLOCK / 2)  /* 40 pair sums at 4 kHz */
+#define NFULL HL_CP_BLOCK /* 80 samples at 8 kHz */
 
 void hl_callprog_params_default(hl_callprog_params *p) {
   p->min_level_dbm0 = -36.0f;
@@ -45,18 +44,17 @@ int hl_callprog_desc_init(hl_callprog_desc *d, const hl_callprog_params *p) {
       !(p->tol_pct >= 1.0f && p->tol_pct <= 40.0f))
     return HL_EINVAL;
   memset(d, 0, sizeof *d);
-  /* 450 and 1100 Hz run at 4 kHz on pair sums x[2k] + x[2k+1], which scale a
-   * tone of frequency f by 2cos(pi f / 8000): the normalisation undoes it.
-   * For a sine of peak A exactly on the bin, |X|^2 = (A' N / 2)^2, so
-   * 2|X|^2 / N^2 is the tone's mean power A'^2 / 2. */
-  double w450 = 2.0 * PI * 450.0 / (FS / 2), w1100 = 2.0 * PI * 1100.0 / (FS / 2), w2100 = 2.0 * PI * 2100.0 / FS;
-  double g450 = 2.0 * cos(PI * 450.0 / FS), g1100 = 2.0 * cos(PI * 1100.0 / FS);
-  d->c450 = (float)(2.0 * cos(w450));
-  d->c1100 = (float)(2.0 * cos(w1100));
-  d->c2100 = (float)(2.0 * cos(w2100));
-  d->n450 = (float)(2.0 / ((double)NDEC * NDEC * g450 * g450));
-  d->n1100 = (float)(2.0 / ((double)NDEC * NDEC * g1100 * g1100));
-  d->n2100 = (float)(2.0 / ((double)NFULL * NFULL));
+  /* For a sine of peak A exactly on a bin, |X|^2 = (A N / 2)^2, so
+   * 2|X|^2 / N^2 is the tone's mean power A^2 / 2. The three frequencies
+   * are whole multiples of the 100 Hz bin spacing, so each one's negative-
+   * frequency image falls on a null (no leakage at any phase). */
+  static const double freq[3] = {450.0, 1100.0, 2100.0};
+  for (int k = 0; k < 3; k++)
+    for (int n = 0; n < NFULL; n++) {
+      d->tab[2 * k][n] = (float)cos(2.0 * PI * freq[k] * n / FS);
+      d->tab[2 * k + 1][n] = (float)sin(2.0 * PI * freq[k] * n / FS);
+    }
+  d->norm = (float)(2.0 / ((double)NFULL * NFULL));
   double p0 = DBM0_PEAK * DBM0_PEAK / 2.0;
   d->min_power = (float)(p0 * pow(10.0, p->min_level_dbm0 / 10.0));
   d->purity = p->purity;
@@ -229,17 +227,14 @@ static void cadence2100(hl_callprog_state *s, int *count, int changed, uint64_t 
   if (!t->active && t->on && now - t->start >= s->desc->ced_min) report_on(s, count, t, HL_CP_FAX_CED, t->start);
 }
 
-static float goertzel_power(const float g[2], float c, float norm) {
-  return (g[0] * g[0] + g[1] * g[1] - c * g[0] * g[1]) * norm;
-}
 
 static void end_block(hl_callprog_state *s, int *count) {
   const hl_callprog_desc *d = s->desc;
   uint64_t now = s->sample, block_start = now - NFULL;
-  float mean = s->energy / (float)NFULL;
+  float mean = s->acc[0] / (float)NFULL;
   float floor_p = d->purity * mean;
-  float p[3] = {goertzel_power(s->g450, d->c450, d->n450), goertzel_power(s->g1100, d->c1100, d->n1100),
-                goertzel_power(s->g2100, d->c2100, d->n2100)};
+  float p[3];
+  for (int k = 0; k < 3; k++) p[k] = (s->acc[1 + 2 * k] * s->acc[1 + 2 * k] + s->acc[2 + 2 * k] * s->acc[2 + 2 * k]) * d->norm;
   hl_cp_track *tr[3] = {&s->t450, &s->t1100, &s->t2100};
   int changed[3];
   for (int k = 0; k < 3; k++) {
@@ -250,41 +245,68 @@ static void end_block(hl_callprog_state *s, int *count) {
   cadence450(s, count, changed[0], now);
   cadence1100(s, count, changed[1], now);
   cadence2100(s, count, changed[2], now);
-  s->g450[0] = s->g450[1] = s->g1100[0] = s->g1100[1] = s->g2100[0] = s->g2100[1] = 0.0f;
-  s->energy = 0.0f;
+  for (int k = 0; k < 7; k++) s->acc[k] = 0.0f;
   s->pos = 0;
 }
 
-/* One sample through the energy sum, the 8 kHz 2100 Hz bin and, every
- * second sample, the pair sum through the 4 kHz bins. */
-static inline void step(hl_callprog_state *s, const hl_callprog_desc *d, float v) {
-  s->energy += v * v;
-  float g = v + d->c2100 * s->g2100[0] - s->g2100[1];
-  s->g2100[1] = s->g2100[0];
-  s->g2100[0] = g;
-  if (s->pos & 1) {
-    float u = s->pair + v;
-    float a = u + d->c450 * s->g450[0] - s->g450[1];
-    s->g450[1] = s->g450[0];
-    s->g450[0] = a;
-    float b = u + d->c1100 * s->g1100[0] - s->g1100[1];
-    s->g1100[1] = s->g1100[0];
-    s->g1100[0] = b;
-  } else {
-    s->pair = v;
-  }
+/* Adds m samples (pos + m <= block) to the block sums, 4 samples at a time
+ * in GCC/Clang vector types (SSE2 on x86-64, NEON on ARM): written out
+ * because -O3's own vectorisation of the plain loop measured 3x slower. */
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline v4f load4(const float *p) {
+  v4f v;
+  memcpy(&v, p, sizeof v); /* unaligned load */
+  return v;
 }
 
-#define RX_LOOP(LOAD)                                   \
-  int count = 0;                                        \
-  const hl_callprog_desc *d = s->desc;                  \
-  for (size_t i = 0; i < n; i++) {                      \
-    step(s, d, LOAD);                                   \
-    s->sample++;                                        \
-    if (++s->pos == NFULL) end_block(s, &count);        \
-  }                                                     \
+static void accumulate(hl_callprog_state *s, const float *x, int m) {
+  const hl_callprog_desc *d = s->desc;
+  const int p = s->pos;
+  v4f e = {0}, c0 = {0}, s0 = {0}, c1 = {0}, s1 = {0}, c2 = {0}, s2 = {0};
+  int i = 0;
+  for (; i + 4 <= m; i += 4) {
+    v4f v = load4(x + i);
+    e += v * v;
+    c0 += v * load4(&d->tab[0][p + i]);
+    s0 += v * load4(&d->tab[1][p + i]);
+    c1 += v * load4(&d->tab[2][p + i]);
+    s1 += v * load4(&d->tab[3][p + i]);
+    c2 += v * load4(&d->tab[4][p + i]);
+    s2 += v * load4(&d->tab[5][p + i]);
+  }
+  v4f all[7] = {e, c0, s0, c1, s1, c2, s2};
+  for (int k = 0; k < 7; k++) s->acc[k] += (all[k][0] + all[k][1]) + (all[k][2] + all[k][3]);
+  for (; i < m; i++) {
+    float v = x[i];
+    int n = p + i;
+    s->acc[0] += v * v;
+    for (int k = 0; k < 6; k++) s->acc[1 + k] += v * d->tab[k][n];
+  }
+  s->pos += m;
+}
+
+/* Converts up to the next block boundary into floats, accumulates, closes
+ * full blocks. */
+#define RX_LOOP(LOAD)                                     \
+  int count = 0;                                          \
+  float buf[NFULL];                                       \
+  size_t i = 0;                                           \
+  while (i < n) {                                         \
+    size_t m = (size_t)(NFULL - s->pos);                  \
+    if (m > n - i) m = n - i;                             \
+    for (size_t j = 0; j < m; j++) buf[j] = LOAD(i + j);  \
+    accumulate(s, buf, (int)m);                           \
+    s->sample += m;                                       \
+    i += m;                                               \
+    if (s->pos == NFULL) end_block(s, &count);            \
+  }                                                       \
   return count;
 
-int hl_callprog_rx(hl_callprog_state *s, const int16_t *x, size_t n) { RX_LOOP((float)x[i]) }
-int hl_callprog_rx_f32(hl_callprog_state *s, const float *x, size_t n) { RX_LOOP(x[i]) }
-int hl_callprog_rx_alaw(hl_callprog_state *s, const uint8_t *a, size_t n) { RX_LOOP(hl_g711_alaw_to_f32[a[i]]) }
+#define LOAD_I16(k) ((float)x[k])
+#define LOAD_F32(k) (x[k])
+#define LOAD_ALAW(k) (hl_g711_alaw_to_f32[a[k]])
+
+int hl_callprog_rx(hl_callprog_state *s, const int16_t *x, size_t n) { RX_LOOP(LOAD_I16) }
+int hl_callprog_rx_f32(hl_callprog_state *s, const float *x, size_t n) { RX_LOOP(LOAD_F32) }
+int hl_callprog_rx_alaw(hl_callprog_state *s, const uint8_t *a, size_t n) { RX_LOOP(LOAD_ALAW) }

@@ -18,9 +18,12 @@
  * block that disagrees never breaks a period (bridges V.25 phase reversals
  * and one lost frame).
  *
- * Cost per sample: the 450 and 1100 Hz bins run on a 2:1 decimated signal
- * (pair sums, 4 kHz) and only 2100 Hz at 8 kHz, plus the energy: about two
- * Goertzel updates per sample, a quarter of an 8-bin DTMF detector.
+ * Cost: each 10 ms block is correlated with a precomputed cos/sin table per
+ * frequency (a DFT at three bins, 100 Hz wide) plus the energy: 7
+ * multiply-adds per sample with no dependency from one sample to the next,
+ * run 4 samples at a time in vector registers. A Goertzel recursion needs
+ * only 3 but is latency-bound (one sample after the other): it measured
+ * 2.5x slower than the SIMD DTMF receiver, this about 2-3x faster than it.
  *
  * Events: "on" when a tone is recognised (start = the start of its first
  * period, so the time is exact even though recognition comes later), "off"
@@ -64,8 +67,10 @@ typedef struct hl_cp_range {
 } hl_cp_range;
 
 typedef struct hl_callprog_desc {
-  float c450, c1100, c2100;       /* Goertzel coefficients 2cos(w) */
-  float n450, n1100, n2100;       /* |X|^2 -> tone mean power (16-bit units^2) */
+  /* cos and sin of w n for n = 0..79, for 450, 1100 and 2100 Hz:
+   * tab[2k] = cos, tab[2k+1] = sin of frequency k. */
+  float tab[6][HL_CP_BLOCK];
+  float norm;                     /* |X|^2 -> tone mean power (16-bit units^2) */
   float min_power, purity;
   hl_cp_range busy_on, busy_off, cong_on, cong_off, ring_on, ring_off, cng_on, cng_off;
   uint32_t dial_min, ced_min;     /* samples of continuous tone */
@@ -99,9 +104,7 @@ typedef void (*hl_callprog_cb)(void *user, const hl_callprog_event *ev);
 
 typedef struct hl_callprog_state {
   const hl_callprog_desc *desc;
-  float g450[2], g1100[2], g2100[2]; /* Goertzel s1, s2 */
-  float energy;
-  float pair;       /* first sample of the current decimation pair */
+  float acc[7];     /* block sums: energy, then re/im for 450, 1100, 2100 Hz */
   int pos;          /* samples into the block */
   uint64_t sample;  /* samples consumed since init */
   hl_cp_track t450, t1100, t2100;

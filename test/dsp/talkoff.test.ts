@@ -30,7 +30,7 @@ import type { CorpusFile } from './talkoff-corpus.ts';
 // register receiver only listens during call setup, never to hold music.
 const MAX_DTMF_PER_HOUR = 6;
 const MAX_MF_R2_SPEECH_PER_HOUR = 25;
-const MAX_MF_R2_MUSIC_PER_HOUR = 250;
+const MAX_MF_R2_MUSIC_PER_HOUR = 150;
 const MAX_CALL_PROGRESS_PER_HOUR = 6;
 
 const root = join(import.meta.dirname, '..', '..');
