@@ -29,8 +29,19 @@ export interface DetectInput {
 
 const ms = (samples: number): number => Math.round(samples / 8);
 
+export interface DetectOptions {
+  /** MF R2 tones shorter than this are left out (default 30 ms). The
+   * receiver itself operates within Q.455's 32 ms, but register signals on
+   * a real trunk last 60 ms or more (compelled tones until acknowledged,
+   * pulses 150 +-50 ms), while the R2-like blips that speech and music
+   * produce are mostly 17-25 ms long. 0 keeps everything. */
+  minMfR2Ms?: number;
+}
+
 /** Every tone in the signal, ordered by start time. */
-export function detectTones(input: DetectInput | Wav): ToneEvent[] {
+export function detectTones(input: DetectInput | Wav, opts: DetectOptions = {}): ToneEvent[] {
+  const minMf = opts.minMfR2Ms ?? 30;
+  if (!(typeof minMf === 'number' && minMf >= 0 && Number.isFinite(minMf))) throw dspError('DSP_ARG', `minMfR2Ms must be a number >= 0, not ${String(minMf)}`);
   if (!(input.data instanceof Uint8Array)) throw dspError('DSP_ARG', 'data must be a Buffer or Uint8Array');
   if (!(input.encoding in ENCODING)) throw dspError('DSP_ENCODING', String(input.encoding));
   if (input.channels !== 1 && input.channels !== 2) throw dspError('DSP_ARG', `channels must be 1 or 2, not ${input.channels}`);
@@ -45,6 +56,7 @@ export function detectTones(input: DetectInput | Wav): ToneEvent[] {
         break;
       case KIND.mfForward:
       case KIND.mfBackward:
+        if (t.end_ms - t.start_ms < minMf) break;
         out.push({ type: 'mf_r2', direction: b.kind[i] === KIND.mfForward ? 'forward' : 'backward', code: b.code[i], ...t });
         break;
       case KIND.callProgress: {
