@@ -274,8 +274,42 @@ static void shapes(void) {
   }
 }
 
+/* Q.455: operate and release within 32 ms. The tone starts and stops at
+ * every phase of the receiver's 67-sample block; samples are fed one at a
+ * time and the callback time is what counts. */
+static uint64_t fed, fired_on, fired_off;
+static void on_latency(void *user, const hl_mf_r2_event *e) {
+  (void)user;
+  if (e->on) fired_on = fed;
+  else fired_off = fed;
+}
+static void latency(void) {
+  int worst_on = 0, worst_off = 0;
+  for (int dir = 0; dir < 2; dir++)
+    for (int phase = 0; phase < 67; phase += 3) {
+      int code = 1 + (phase % 15), from = 400 + phase, to = from + 640;
+      int fa, fb;
+      hl_mf_r2_freqs(dir, code, &fa, &fb);
+      clear();
+      add_tone(fa, -20, from, to);
+      add_tone(fb, -20, from, to);
+      through_alaw(2000);
+      hl_mf_r2_rx_state rx;
+      hl_mf_r2_rx_init(&rx, dir, on_latency, NULL);
+      fired_on = fired_off = 0;
+      for (fed = 1; fed <= 2000; fed++) hl_mf_r2_rx(&rx, sig + fed - 1, 1);
+      int op = (int)fired_on - from, rel = (int)fired_off - to;
+      CHECK(fired_on && op <= 256, "%s code %d at phase %d: operate time %.1f ms (Q.455: < 32 ms)", dir ? "bwd" : "fwd", code, phase, op / 8.0);
+      CHECK(fired_off && rel <= 256, "%s code %d at phase %d: release time %.1f ms (Q.455: < 32 ms)", dir ? "bwd" : "fwd", code, phase, rel / 8.0);
+      if (op > worst_on) worst_on = op;
+      if (rel > worst_off) worst_off = rel;
+    }
+  printf("operate / release, worst over 46 block phases: %.1f ms / %.1f ms (Q.455: < 32 ms each)\n", worst_on / 8.0, worst_off / 8.0);
+}
+
 int main(void) {
   all_codes_from_generator();
+  latency();
   edges();
   shapes();
   printf("mf_r2_test: %d failures\n", failures);
