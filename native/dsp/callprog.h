@@ -13,10 +13,10 @@
  * two 10 ms blocks of measuring slack. Frequencies: 450 +-25 Hz, CNG
  * 1100 +-38 Hz (T.30), CED 2100 +-15 Hz (T.30) are accepted; levels down to
  * min_level_dbm0 (default -36 dBm0). A tone counts as present in a 10 ms
- * block when its Goertzel power is at least `purity` (default 0.55) of the
- * block's total power, so speech and music rarely qualify, and a single
- * block that disagrees never breaks a period (bridges V.25 phase reversals
- * and one lost frame).
+ * block when its DFT power at the tone frequency is at least `purity`
+ * (default 0.55) of the block's total power, so speech and music rarely
+ * qualify, and a single block that disagrees never breaks a period
+ * (bridges V.25 phase reversals and one lost frame).
  *
  * Cost: each 10 ms block is correlated with a precomputed cos/sin table per
  * frequency (a DFT at three bins, 100 Hz wide) plus the energy: 7
