@@ -17,6 +17,8 @@ interface DspBenchResult {
   isa: string;
   callprog_included: boolean;
   rx_channels_per_core: number;
+  callprog_channels_per_core: number | null;
+  energy_channels_per_core: number;
   dtmf_channels_per_core: number;
   dtmf_channels_per_core_by_isa: Record<string, number | null>;
   spandsp_channels_per_core: number | null;
@@ -69,6 +71,7 @@ export async function run(args: string[]): Promise<number> {
   const lines = [
     `DSP benchmark: ${r.channels_simulated} channels simulated, ${r.seconds_per_figure} CPU s per figure, kernel ${r.isa}`,
     `  (a) rx path (A-law + DTMF + ${r.callprog_included ? 'call progress + ' : '[no call progress yet] + '}energy): ${f(r.rx_channels_per_core)} channels/core`,
+    `      parts alone (with the A-law decode): call progress ${f(r.callprog_channels_per_core)}, energy ${f(r.energy_channels_per_core)} channels/core`,
     `  (b) DTMF alone (A-law in):                          ${f(r.dtmf_channels_per_core)} channels/core` +
       `  [${Object.entries(r.dtmf_channels_per_core_by_isa).map(([k, v]) => `${k} ${f(v)}`).join(', ')}]`,
     `  (c) SpanDSP g711_decode + dtmf_rx:                  ${f(r.spandsp_channels_per_core)} channels/core`,

@@ -80,28 +80,34 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
   memset(d, 0, sizeof *d);
   /* 0 dBm0 sine: peak HL_TONE_DBM0_PEAK, power P0 = peak^2 / 2. A Hann
      window of N samples has sum w = N/2, so a sine of amplitude A gives
-     |X| = A N / 4 and A^2 / 2 = 8 |X|^2 / N^2; fold 8 / (N^2 P0) into the
-     table so |X|^2 is in mW0. */
+     |X| = A N / 4 and A^2 / 2 = 8 |X|^2 / N^2. The integer table holds
+     Q * w e^{-jwn} (Q = 4095) and the samples are 16-bit / 8, so
+     X = sum * 8 / Q * sqrt(8 / (N^2 P0)). Q12 keeps a window's sum of 13-bit
+     x Q12 products below 2^31 (80 * 4096 * 4095 = 1.34e9); the coefficient
+     rounding leaves an error floor near -78 dB, far below the -41 dBm0
+     floor relative to any in-range signal. */
+  const double Q = 4095.0;
   const double P0 = (double)HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK / 2.0;
   const double g = sqrt(8.0 / ((double)HL_DTMF_WIN * HL_DTMF_WIN * P0));
   for (int n = 0; n < HL_DTMF_WIN; n++) {
     double w = 0.5 - 0.5 * cos(2 * PI * n / HL_DTMF_WIN);
     for (int k = 0; k < 8; k++) {
       double ph = 2 * PI * FREQ[k] * n / FS;
-      d->tab[n][k] = (float)(g * w * cos(ph));
-      d->tab[n][8 + k] = (float)(-g * w * sin(ph));
+      d->ktab[n / 2][2 * k + (n & 1)] = (int16_t)lrint(Q * w * cos(ph));
+      d->ktab[n / 2][16 + 2 * k + (n & 1)] = (int16_t)lrint(-Q * w * sin(ph));
     }
     double ph = 2 * PI * 450.0 * n / FS;
-    d->t450re[n] = (float)(g * w * cos(ph));
-    d->t450im[n] = (float)(-g * w * sin(ph));
+    d->k450re[n] = (int16_t)lrint(Q * w * cos(ph));
+    d->k450im[n] = (int16_t)lrint(-Q * w * sin(ph));
   }
+  d->kscale = (float)(8.0 / Q * g);
+  d->escale = (float)(64.0 / (HL_DTMF_WIN * P0));
   for (int k = 0; k < 8; k++) {
     double adv = 2 * PI * FREQ[k] * HL_DTMF_HOP / FS;
     d->rot[k][0] = (float)cos(adv);
     d->rot[k][1] = (float)-sin(adv);
     d->cos_tol[k] = (float)cos(2 * PI * FREQ[k] * p.freq_tol_pct / 100.0 * HL_DTMF_HOP / FS);
   }
-  d->e_scale = (float)(1.0 / (HL_DTMF_WIN * P0));
   d->min_power = powf(10.0f, p.min_level_dbm0 / 10.0f);
   d->twist_n = powf(10.0f, p.normal_twist_db / 10.0f);
   d->twist_r = powf(10.0f, p.reverse_twist_db / 10.0f);
@@ -224,7 +230,8 @@ static int analyse(hl_dtmf_state *s, const float *X, float E) {
     /* energy that is not China dial tone (450 Hz) underneath */
     float rest = E - s->p450;
     e->e = rest > 0 ? rest : 0;
-    if (s->run >= HL_DTMF_RUN) valid = run_valid(s, r, c, &mr, &mc);
+    /* a digit already on with this pair needs no new decision */
+    if (s->run >= HL_DTMF_RUN && !(s->digit && r == s->dig_r && c == s->dig_c)) valid = run_valid(s, r, c, &mr, &mc);
   } else {
     s->run = 0;
   }
@@ -265,35 +272,56 @@ static int analyse(hl_dtmf_state *s, const float *X, float E) {
   return events;
 }
 
+static int32_t lanes_sum(const int32_t *v) {
+  int64_t t = 0;
+  for (int k = 0; k < 8; k++) t += v[k];
+  return (int32_t)t;
+}
+
 static int hop_end(hl_dtmf_state *s) {
   const hl_dtmf_desc *d = s->desc;
-  float *X = s->acc[1 - s->half]; /* the window opened one hop ago closes now */
-  float E = (s->e_hop[0] + s->e_hop[1]) * d->e_scale;
-  s->e_hop[1] = s->e_hop[0];
-  s->e_hop[0] = 0;
+  int32_t *W = s->acc[1 - s->half]; /* the window opened one hop ago closes now */
+  float X[16];
+  for (int k = 0; k < 16; k++) X[k] = (float)W[k] * d->kscale;
+  float eh = (float)lanes_sum(s->aux[0]);
+  float E = (eh + s->e_prev) * d->escale;
+  s->e_prev = eh;
+  memset(s->aux[0], 0, sizeof s->aux[0]);
   if (s->hop_odd) {
-    s->p450 = s->acc450[0] * s->acc450[0] + s->acc450[1] * s->acc450[1];
-    s->acc450[0] = s->acc450[1] = 0;
+    float re = (float)lanes_sum(s->aux[1]) * d->kscale, im = (float)lanes_sum(s->aux[2]) * d->kscale;
+    s->p450 = re * re + im * im;
+    memset(s->aux[1], 0, 2 * sizeof s->aux[1]);
   }
   s->hop_odd ^= 1;
   int ev = analyse(s, X, E);
   memcpy(s->prev, X, sizeof s->prev);
-  memset(X, 0, 16 * sizeof *X);
+  memset(W, 0, 16 * sizeof *W);
   s->half = 1 - s->half;
   return ev;
 }
 
-int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n) {
-  const hl__dtmf_kern_fn kern = hl__dtmf_kern[s->desc->isa];
+/* Runs 13-bit samples through the kernel. The kernel takes pairs starting at
+ * an even position in the hop; an odd sample at the end of a call waits in
+ * s->pend for its partner (it is already counted in s->sample; no window
+ * closes in between, since hops have an even length). */
+static int feed13(hl_dtmf_state *s, const int16_t *x, size_t n) {
+  const hl_dtmf_desc *d = s->desc;
+  const hl__dtmf_kern_fn kern = hl__dtmf_kern[d->isa];
   int events = 0;
   while (n) {
-    int m = HL_DTMF_HOP - s->pos;
-    if ((size_t)m > n) m = (int)n;
-    float aux[3] = {0, 0, 0};
-    kern(s->desc, s->acc[s->half], s->acc[1 - s->half], aux, x, m, s->pos, s->hop_odd * HL_DTMF_HOP + s->pos);
-    s->e_hop[0] += aux[0];
-    s->acc450[0] += aux[1];
-    s->acc450[1] += aux[2];
+    int32_t *aux = &s->aux[0][0];
+    int at = s->pos, m;
+    if (s->pos & 1) {
+      const int16_t pair[2] = {s->pend, x[0]};
+      kern(d, s->acc[s->half], s->acc[1 - s->half], aux, pair, 2, at - 1, s->hop_odd * HL_DTMF_HOP + at - 1);
+      m = 1;
+    } else {
+      m = HL_DTMF_HOP - at;
+      if ((size_t)m > n) m = (int)n;
+      int even = m & ~1;
+      if (even) kern(d, s->acc[s->half], s->acc[1 - s->half], aux, x, even, at, s->hop_odd * HL_DTMF_HOP + at);
+      if (m & 1) s->pend = x[even];
+    }
     s->pos += m;
     s->sample += (uint64_t)m;
     x += m;
@@ -306,46 +334,39 @@ int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n) {
   return events;
 }
 
-/* The integer and coded entries convert one hop's worth at a time into a
- * float buffer on the stack, so the kernel always sees floats. */
-int hl_dtmf_rx_i16(hl_dtmf_state *s, const int16_t *x, size_t n) {
-  float buf[HL_DTMF_HOP];
+/* Each entry converts up to one hop at a time to 13-bit samples (16-bit / 8:
+ * exact for G.711, whose linear values are multiples of 8 or 4) in a stack
+ * buffer. */
+#define FEED(CONVERT)                                   \
+  int16_t buf[HL_DTMF_HOP];                             \
+  int events = 0;                                       \
+  while (n) {                                           \
+    size_t m = n < HL_DTMF_HOP ? n : HL_DTMF_HOP;       \
+    for (size_t i = 0; i < m; i++) buf[i] = CONVERT;    \
+    events += feed13(s, buf, m);                        \
+    x += m;                                             \
+    n -= m;                                             \
+  }                                                     \
+  return events;
+
+static inline int16_t f32_to13(float v) {
+  /* saturate to the 16-bit range, then to 13 bits, rounding */
+  v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
+  return (int16_t)lrintf(v * 0.125f);
+}
+
+int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n) { FEED(f32_to13(x[i])) }
+int hl_dtmf_rx_i16(hl_dtmf_state *s, const int16_t *x, size_t n) { FEED((int16_t)(x[i] >> 3)) }
+int hl_dtmf_rx_alaw(hl_dtmf_state *s, const uint8_t *x, size_t n) {
+  int16_t buf[HL_DTMF_HOP];
   int events = 0;
   while (n) {
-    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
-    if (m > n) m = n;
-    for (size_t i = 0; i < m; i++) buf[i] = x[i];
-    events += hl_dtmf_rx_f32(s, buf, m);
+    size_t m = n < HL_DTMF_HOP ? n : HL_DTMF_HOP;
+    hl_g711_alaw_decode13_block(buf, x, m);
+    events += feed13(s, buf, m);
     x += m;
     n -= m;
   }
   return events;
 }
-
-int hl_dtmf_rx_alaw(hl_dtmf_state *s, const uint8_t *a, size_t n) {
-  float buf[HL_DTMF_HOP];
-  int events = 0;
-  while (n) {
-    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
-    if (m > n) m = n;
-    for (size_t i = 0; i < m; i++) buf[i] = hl_g711_alaw_to_f32[a[i]];
-    events += hl_dtmf_rx_f32(s, buf, m);
-    a += m;
-    n -= m;
-  }
-  return events;
-}
-
-int hl_dtmf_rx_ulaw(hl_dtmf_state *s, const uint8_t *u, size_t n) {
-  float buf[HL_DTMF_HOP];
-  int events = 0;
-  while (n) {
-    size_t m = (size_t)(HL_DTMF_HOP - s->pos);
-    if (m > n) m = n;
-    for (size_t i = 0; i < m; i++) buf[i] = hl_g711_ulaw_to_f32[u[i]];
-    events += hl_dtmf_rx_f32(s, buf, m);
-    u += m;
-    n -= m;
-  }
-  return events;
-}
+int hl_dtmf_rx_ulaw(hl_dtmf_state *s, const uint8_t *x, size_t n) { FEED((int16_t)(hl_g711_ulaw_to_i16[x[i]] >> 3)) }

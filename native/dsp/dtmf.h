@@ -17,9 +17,11 @@
  *     underneath do not stop detection; speech and music seldom make digits.
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
- * (5 ms) at the 8 DTMF frequencies (all 8 in SIMD lanes of one channel;
- * AVX2+FMA / SSE2 / scalar picked at run time), plus a 450 Hz lane and the
- * signal energy. A digit needs 6 consecutive windows (~35 ms of tone) with
+ * (5 ms) at the 8 DTMF frequencies, plus a 450 Hz lane and the signal
+ * energy. The 8 tones sit in the lanes of one SIMD register per window half,
+ * fed two samples at a time by 16-bit multiply-add (pmaddwd) into exact
+ * 32-bit sums, so AVX2, SSE2 and the scalar fallback (picked at run time)
+ * give bit-identical results. A digit needs 6 consecutive windows (~35 ms of tone) with
  * the same pair, steady levels (every window within 3 dB of the strongest),
  * both frequencies within 2 % and steady, and 80 % of the energy (less any
  * 450 Hz dial tone) in the two tones; it ends after 4 consecutive windows
@@ -63,16 +65,19 @@ typedef struct hl_dtmf_params {
 
 /* Shared read-only descriptor: window tables and derived thresholds. */
 typedef struct hl_dtmf_desc {
-  /* [n][0..7] = re, [n][8..15] = im of w[n] e^{-j w_k n} (Hann window w),
-     scaled so that |X|^2 is the tone power in mW0 (1.0 = 0 dBm0). */
-  float tab[HL_DTMF_WIN][16];
-  float t450re[HL_DTMF_WIN], t450im[HL_DTMF_WIN]; /* same for 450 Hz */
+  /* Hann-windowed e^{-j w_k n} in Q12 integers, laid out for pairwise
+     multiply-add (x[n], x[n+1]): ktab[n/2][k*2 + (n&1)] = re of lane k,
+     ktab[n/2][16 + k*2 + (n&1)] = im. Input samples are 13-bit (16-bit >> 3,
+     exact for A-law). */
+  int16_t ktab[HL_DTMF_WIN / 2][32];
+  int16_t k450re[HL_DTMF_WIN + 16], k450im[HL_DTMF_WIN + 16]; /* 450 Hz, along n */
+  float kscale;         /* integer sums -> X with |X|^2 in mW0 (1.0 = 0 dBm0) */
+  float escale;         /* sum of 13-bit x^2 over a window -> mean power, mW0 */
   float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
   float cos_tol[8];     /* cos of the largest accepted phase error per hop */
-  float e_scale;        /* sum x^2 over a window -> mean power in mW0 */
   float min_power, twist_n, twist_r, min_fraction;
   int end_windows;
-  int isa;              /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2+FMA */
+  int isa;              /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2 */
 } hl_dtmf_desc;
 
 typedef enum hl_dtmf_ev_type {
@@ -93,12 +98,13 @@ typedef void (*hl_dtmf_cb)(void *user, const hl_dtmf_event *ev);
 
 /* Per-channel state. Treat the fields as private. */
 typedef struct hl_dtmf_state {
-  float acc[2][16];  /* the two open windows: re[8], im[8] */
-  float acc450[2];  /* open 450 Hz window (aligned to even hops) */
+  int32_t acc[2][16]; /* the two open windows: re[8], im[8] (exact sums) */
+  int32_t aux[3][8];  /* lane-wise partial sums: hop energy, 450 Hz re, im */
   float prev[16];   /* last closed window: re[8], im[8] */
-  float e_hop[2];   /* sum x^2 of the current and previous hop */
+  float e_prev;     /* sum x^2 (13-bit) of the previous hop */
   float p450;       /* last 450 Hz power (mW0) */
   int pos;          /* samples into the current hop, 0..HOP-1 */
+  int16_t pend;     /* odd sample waiting for its pair partner (13-bit) */
   int half;         /* which acc[] opened at the last hop boundary */
   int hop_odd;      /* parity of the current hop (450 Hz window) */
   int ring_pos;
@@ -123,7 +129,7 @@ void hl_dtmf_params_default(hl_dtmf_params *p);
 /* Builds the shared descriptor; p NULL = defaults. Picks the fastest kernel
  * this CPU runs. Returns 0 or HL_EINVAL (a parameter out of range). */
 int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *p);
-/* Forces a kernel (0 scalar, 1 SSE2, 2 AVX2+FMA) for tests and benchmarks;
+/* Forces a kernel (0 scalar, 1 SSE2, 2 AVX2) for tests and benchmarks;
  * HL_ENOTSUP when the CPU lacks it. */
 int hl_dtmf_desc_set_isa(hl_dtmf_desc *d, int isa);
 

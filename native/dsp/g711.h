@@ -44,6 +44,9 @@ void hl_g711_alaw_decode_block(int16_t *dst, const uint8_t *src, size_t n);
 void hl_g711_ulaw_encode_block(uint8_t *dst, const int16_t *src, size_t n);
 void hl_g711_ulaw_decode_block(int16_t *dst, const uint8_t *src, size_t n);
 void hl_g711_alaw_decode_f32_block(float *dst, const uint8_t *src, size_t n);
+/* A-law to 13-bit linear (the 16-bit value / 8, exact): what the detectors
+ * take. Block decoders use AVX2 when the CPU has it (picked per call). */
+void hl_g711_alaw_decode13_block(int16_t *dst, const uint8_t *src, size_t n);
 void hl_g711_ulaw_decode_f32_block(float *dst, const uint8_t *src, size_t n);
 
 /* Code conversion between the laws through the linear value (G.711 Tables
