@@ -54,7 +54,7 @@ void hl_dtmf_params_default(hl_dtmf_params *p) {
 static int cpu_has(int isa) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  if (isa == 2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (isa == 2) return __builtin_cpu_supports("avx2");
   if (isa == 1) return __builtin_cpu_supports("sse2");
 #endif
   return isa == 0;

@@ -222,6 +222,18 @@ int main(void) {
       trial(rw, &t, "", NULL, &rng);
     }
 
+  /* beyond the figures (reported, not required): where each detector falls */
+  static const double edge_off[] = {0.02, -0.02, 0.025, -0.025, 0.03, -0.03};
+  for (size_t o = 0; o < sizeof edge_off / sizeof edge_off[0]; o++) {
+    rw = row_new("freq edge", 0, "both tones %+.1f %%: report detection rate", edge_off[o] * 100);
+    for (int k = 0; k < 16; k++)
+      for (int rep = 0; rep < 2; rep++) {
+        one_press(&t, &tr, KEYS[k], edge_off[o], edge_off[o], -10, -10, 60, &rng);
+        ex[0] = KEYS[k];
+        trial(rw, &t, ex, NULL, &rng);
+      }
+  }
+
   /* 2. twist */
   static const double tw[][2] = {{-10, -18}, {0, -8}, {-28, -36}, {-14, -10}, {-4, 0}, {-36, -32}};
   for (size_t i = 0; i < sizeof tw / sizeof tw[0]; i++) {
@@ -232,6 +244,18 @@ int main(void) {
         one_press(&t, &tr, KEYS[k], 0, 0, tw[i][0], tw[i][1], 60, &rng);
         ex[0] = KEYS[k];
         trial(rw, &t, ex, &tr, &rng);
+      }
+  }
+
+  static const double tw_edge[][2] = {{-10, -20}, {-10, -22}, {-16, -10}, {-18, -10}};
+  for (size_t i = 0; i < sizeof tw_edge / sizeof tw_edge[0]; i++) {
+    rw = row_new("twist edge", 0, "%s %g dB: low %g high %g dBm0 (report)", tw_edge[i][0] > tw_edge[i][1] ? "normal" : "reverse",
+                 fabs(tw_edge[i][0] - tw_edge[i][1]), tw_edge[i][0], tw_edge[i][1]);
+    for (int k = 0; k < 16; k++)
+      for (int rep = 0; rep < 2; rep++) {
+        one_press(&t, &tr, KEYS[k], 0, 0, tw_edge[i][0], tw_edge[i][1], 60, &rng);
+        ex[0] = KEYS[k];
+        trial(rw, &t, ex, NULL, &rng);
       }
   }
 
@@ -293,15 +317,27 @@ int main(void) {
   }
 
   /* 6. white noise at 12 dB SNR (per tone vs. noise over 0-4 kHz) */
-  static const double nl[] = {-10, -20, -30};
+  static const double nl[] = {-10, -20, -30, -36};
   for (size_t i = 0; i < sizeof nl / sizeof nl[0]; i++) {
-    rw = row_new("noise 12 dB SNR", 1, "tones %g dBm0, noise %g dBm0, 60 ms", nl[i], nl[i] - 12);
+    rw = row_new("noise 12 dB SNR", 1, "tones %g dBm0 +-1.5 %%, noise %g dBm0, 60 ms", nl[i], nl[i] - 12);
     for (int k = 0; k < 16; k++)
       for (int rep = 0; rep < 4; rep++) {
         one_press(&t, &tr, KEYS[k], rep & 1 ? 0.015 : -0.015, rep & 2 ? 0.015 : -0.015, nl[i], nl[i], 60, &rng);
         tape_overlay_noise(&t, 0, nl[i] - 12, &rng);
         ex[0] = KEYS[k];
         trial(rw, &t, ex, &tr, &rng);
+      }
+  }
+
+  static const double snr_edge[] = {9, 6};
+  for (size_t i = 0; i < 2; i++) {
+    rw = row_new("noise edge", 0, "tones -20 dBm0, %g dB SNR (report)", snr_edge[i]);
+    for (int k = 0; k < 16; k++)
+      for (int rep = 0; rep < 2; rep++) {
+        one_press(&t, &tr, KEYS[k], 0, 0, -20, -20, 60, &rng);
+        tape_overlay_noise(&t, 0, -20 - snr_edge[i], &rng);
+        ex[0] = KEYS[k];
+        trial(rw, &t, ex, NULL, &rng);
       }
   }
 
@@ -377,6 +413,109 @@ int main(void) {
           printf("FAIL: %s, %s: %s kernel right in %d of %d trials\n", r->fig, r->cond, isa_name[isa], r->ok[isa],
                  r->trials);
     }
+  /* every kernel gives the same events to the sample (integer sums are
+   * exact), and the other entries (16-bit, float, mu-law, queue) agree */
+  {
+    tape_reset(&t);
+    tape_silence(&t, 37);
+    for (int k = 0; k < 16; k++) {
+      tape_dtmf_n(&t, KEYS[k], 0.01 * (k % 3 - 1), -0.01 * (k % 3 - 1), -12 - k, -10 - k, tape_ms(45 + 5 * k));
+      tape_silence(&t, 40 + 3 * k);
+    }
+    tape_overlay_noise(&t, 0, -45, &rng);
+    tape_overlay_tone(&t, 0, 450, -20);
+    size_t n = t.n;
+    uint8_t *a = (uint8_t *)malloc(n), *u = (uint8_t *)malloc(n);
+    int16_t *lin = (int16_t *)malloc(n * sizeof *lin);
+    float *fl = (float *)malloc(n * sizeof *fl);
+    tape_to_alaw(&t, a);
+    for (size_t i = 0; i < n; i++) {
+      lin[i] = hl_g711_alaw_decode(a[i]);
+      fl[i] = lin[i];
+      u[i] = hl_g711_alaw_to_ulaw(a[i]);
+    }
+    result ref;
+    tape_rng r1 = {1};
+    int have_ref = 0;
+    for (int isa = 0; isa < 3; isa++) {
+      if (!isa_ok[isa]) continue;
+      result r;
+      run_ours(&descs[isa], a, n, &r1, &r);
+      if (!have_ref) {
+        ref = r;
+        have_ref = 1;
+        if (strcmp(ref.digits, KEYS) != 0) {
+          printf("FAIL: mixed tape: got \"%s\", want all 16 keys\n", ref.digits);
+          failures++;
+        }
+        continue;
+      }
+      if (strcmp(r.digits, ref.digits) || memcmp(r.start, ref.start, sizeof r.start) || memcmp(r.end, ref.end, sizeof r.end)) {
+        printf("FAIL: kernel %d gives other events than kernel 0 on the same tape\n", isa);
+        failures++;
+      }
+    }
+    /* 16-bit and float entries see exactly the A-law values: same events */
+    for (int entry = 0; entry < 3; entry++) {
+      result r;
+      memset(&r, 0, sizeof r);
+      hl_dtmf_state s;
+      hl_dtmf_init(&s, &descs[0], on_event, &r);
+      for (size_t i = 0; i < n; i += 80) {
+        size_t k = n - i < 80 ? n - i : 80;
+        if (entry == 0) hl_dtmf_rx(&s, lin + i, k);
+        else if (entry == 1) hl_dtmf_rx_f32(&s, fl + i, k);
+        else hl_dtmf_rx_ulaw(&s, u + i, k);
+      }
+      int16_t zero[400] = {0};
+      hl_dtmf_rx(&s, zero, 400);
+      int same = strcmp(r.digits, ref.digits) == 0;
+      if (entry < 2) same = same && !memcmp(r.start, ref.start, sizeof r.start) && !memcmp(r.end, ref.end, sizeof r.end);
+      if (!same) {
+        printf("FAIL: entry %s gives \"%s\", the A-law entry \"%s\"\n", entry == 0 ? "i16" : entry == 1 ? "f32" : "ulaw", r.digits,
+               ref.digits);
+        failures++;
+      }
+    }
+    /* queue mode: START and END events in order, the current digit */
+    {
+      hl_dtmf_state s;
+      hl_dtmf_init(&s, &descs[0], NULL, NULL);
+      int starts = 0, ends = 0, order_ok = 1;
+      char on = 0;
+      for (size_t i = 0; i < n; i += 80) {
+        hl_dtmf_rx_alaw(&s, a + i, n - i < 80 ? n - i : 80);
+        hl_dtmf_event ev;
+        while (hl_dtmf_get_event(&s, &ev)) {
+          if (ev.type == HL_DTMF_EV_START) {
+            order_ok &= on == 0 && hl_dtmf_current(&s) == ev.digit;
+            on = ev.digit;
+            starts++;
+          } else {
+            order_ok &= on == ev.digit && ev.end > ev.start;
+            on = 0;
+            ends++;
+          }
+        }
+      }
+      if (starts != 16 || ends != 16 || !order_ok) {
+        printf("FAIL: queue mode: %d starts, %d ends, order %s\n", starts, ends, order_ok ? "ok" : "broken");
+        failures++;
+      }
+    }
+    free(a), free(u), free(lin), free(fl);
+  }
+  {
+    int lo = 0, hi = 0;
+    if (hl_dtmf_freqs('#', &lo, &hi) != 0 || lo != 941 || hi != 1477 || hl_dtmf_freqs('x', &lo, &hi) != HL_EINVAL) {
+      printf("FAIL: hl_dtmf_freqs\n");
+      failures++;
+    }
+    if (hl_dtmf_desc_set_isa(&descs[0], 7) != HL_EINVAL) {
+      printf("FAIL: kernel 7 accepted\n");
+      failures++;
+    }
+  }
   /* argument checks */
   hl_dtmf_params p;
   hl_dtmf_params_default(&p);
