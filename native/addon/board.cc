@@ -316,7 +316,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return info.Env().Undefined();
   }
   Napi::Value Detect(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_detect(B(info), I32(info, 0, "channel"), info.Length() > 1 && info[1].ToBoolean() ? 1 : 0), "detect");
+    Check(info.Env(), hl_cmd_detect(B(info), I32(info, 0, "channel"), I32(info, 1, "dtmf"), I32(info, 2, "tones")), "detect");
     return info.Env().Undefined();
   }
   Napi::Value Route(const Napi::CallbackInfo &info) {

@@ -127,8 +127,10 @@ int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int forma
 /* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
 int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);
 int hl_cmd_clear_digits(hl_board *b, int ch);
-/* Turns the DTMF detector of a channel on (default) or off. */
-int hl_cmd_detect(hl_board *b, int ch, int dtmf);
+/* Turns the DTMF detector of a channel on (default) or off, and the call-progress
+ * and fax tone detector on or off (default off; always on while a call the channel
+ * placed is not answered yet). -1 leaves a detector as it is. */
+int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones);
 /* dst hears src. */
 int hl_cmd_route(hl_board *b, int src, int dst);
 int hl_cmd_unroute(hl_board *b, int ch);

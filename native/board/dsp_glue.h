@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "dsp/callprog.h"
 #include "dsp/dtmf.h"
 #include "dsp/mixer.h"
 #include "dsp/tone_gen.h"

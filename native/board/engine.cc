@@ -37,6 +37,15 @@ const hl_dtmf_desc *dtmf_desc() {
   return &g_desc_storage;
 }
 
+// Shared read-only descriptors, built once (std::call_once: no init race
+// between boards created on different threads).
+hl_callprog_desc g_cp_storage;
+std::once_flag g_cp_once;
+const hl_callprog_desc *cp_desc() {
+  std::call_once(g_cp_once, [] { hl_callprog_desc_init(&g_cp_storage, nullptr); });
+  return &g_cp_storage;
+}
+
 void set_cas(hl_board *b, Channel &c, uint8_t bits) {
   if (c.cas_tx == bits) return;
   c.cas_tx = bits;
@@ -389,6 +398,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->set_numbers = cfg->set_numbers;
   b->get_numbers = cfg->get_numbers;
   b->control = cfg->control;
+  b->cp_desc = cp_desc();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
   b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();
@@ -548,9 +558,9 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
   Cmd c; c.kind = C_CLEARDIGITS; c.ch = ch;
   return submit(b, c);
 }
-extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf) {
+extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf ? 1 : 0;
+  Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf; c.i[1] = tones;
   return submit(b, c);
 }
 extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {

@@ -119,6 +119,9 @@ struct Channel {
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
   bool detect_dtmf = true;
+  bool detect_tones = false;  // call-progress/fax; also on while we place a call
+  bool tones_running = false;
+  hl_callprog_state cp;
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;
@@ -154,6 +157,7 @@ struct hl_board {
   hl::Conference *confs = nullptr;
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
+  const hl_callprog_desc *cp_desc = nullptr;
   hl::Spsc<hl::Cmd> cmds;
   hl::Spsc<hl_event> events;
   hl::Spsc<hl::Retire> retire;

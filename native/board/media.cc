@@ -244,8 +244,11 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       c.ndigits = 0;
       return;
     case C_DETECT:
-      if (cmd.i[0] && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
-      c.detect_dtmf = cmd.i[0] != 0;
+      if (cmd.i[0] >= 0) {
+        if (cmd.i[0] && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
+        c.detect_dtmf = cmd.i[0] != 0;
+      }
+      if (cmd.i[1] >= 0) c.detect_tones = cmd.i[1] != 0;
       return;
   }
 }
@@ -275,6 +278,22 @@ void media_rx(hl_board *b, Channel &c) {
     uint64_t behind = (hl_dtmf_samples(&c.dtmf) - ev.start) / 8;
     uint64_t t = now_ms(b);
     on_digit(b, c, ev.digit, t > behind ? t - behind : 0);
+  }
+  // Call-progress and fax tones: on request, and always while a call we
+  // placed is not answered yet (ringback, busy, congestion tell how it goes).
+  const bool tones = c.detect_tones || (c.outgoing && st == HL_CH_DIALING);
+  if (tones) {
+    if (!c.tones_running) {
+      hl_callprog_init(&c.cp, b->cp_desc, nullptr, nullptr);
+      c.tones_running = true;
+    }
+    hl_callprog_rx(&c.cp, rx, (size_t)n);
+    hl_callprog_event cev;
+    while (hl_callprog_get_event(&c.cp, &cev)) {
+      if (cev.on) emit(b, HL_EV_TONE, c.index, c.span, cev.tone);
+    }
+  } else {
+    c.tones_running = false;
   }
   if (c.rec) {
     Recorder *r = c.rec;

@@ -195,11 +195,15 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, digits: d.text, ...(d.extra ? { terminator: String.fromCharCode(d.extra) } : {}) };
   }
 
-  setDetectors(options: { dtmf?: boolean }): void {
-    if (options.dtmf !== undefined) {
-      if (typeof options.dtmf !== 'boolean') throw boardError('BOARD_ARG', 'dtmf must be true or false');
-      this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, options.dtmf!));
-    }
+  setDetectors(options: { dtmf?: boolean; tones?: boolean }): void {
+    const flag = (name: string, v: boolean | undefined) => {
+      if (v === undefined) return -1;
+      if (typeof v !== 'boolean') throw boardError('BOARD_ARG', `${name} must be true or false`);
+      return v ? 1 : 0;
+    };
+    const dtmf = flag('dtmf', options.dtmf);
+    const tones = flag('tones', options.tones);
+    this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, dtmf, tones));
   }
 
   clearDigits(): void {

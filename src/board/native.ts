@@ -42,7 +42,8 @@ export interface NativeBoard {
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
-  detect(ch: number, dtmf: boolean): void;
+  /** 1 on, 0 off, -1 unchanged. */
+  detect(ch: number, dtmf: number, tones: number): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
   confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;

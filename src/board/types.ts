@@ -312,8 +312,13 @@ export interface Channel {
   getDigits(options?: GetDigitsOptions): Promise<DigitsResult>;
   /** Discard buffered type-ahead digits. */
   clearDigits(): void;
-  /** Turn detectors on or off (default: DTMF on). A load generator that only sends can save the CPU. */
-  setDetectors(options: { dtmf?: boolean }): void;
+  /**
+   * Turn detectors on or off. DTMF: on by default (a load generator that only
+   * sends can save the CPU). tones: call-progress (dial, busy, ringback,
+   * congestion) and fax CNG/CED, reported as 'tone' events; off by default,
+   * always on while a call this channel placed is not answered yet.
+   */
+  setDetectors(options: { dtmf?: boolean; tones?: boolean }): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;

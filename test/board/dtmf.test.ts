@@ -100,4 +100,35 @@ test('an interruptible prompt stops on a key and the key stays for get-digits; a
   }
 });
 
+test('call-progress tones as audio: ringback before answer, busy after, detected on the calling side', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const eng = board.channel(8);
+    const net = board.network!.channel(8);
+    const tones: string[] = [];
+    net.events$.subscribe((e) => {
+      if (e.type === 'tone') tones.push(e.tone);
+    });
+    const call = net.call({ timeoutMs: 20000 });
+    await board.advance(40);
+    assert.is(eng.state, 'ringing');
+    // Early media: ringback (1 s on / 4 s off) while the line rings.
+    const rb = eng.playTone('ringback', { durationMs: 6500 });
+    await board.advance(6600);
+    assert.is((await rb).reason, 'done');
+    assert.equal(tones, ['ringback'], `tones heard while ringing: ${tones.join(', ')}`);
+    await eng.answer();
+    await board.advance(40);
+    assert.is((await call).reason, 'done');
+    // Answered: the detector is off unless asked for.
+    net.setDetectors({ tones: true });
+    const busy = eng.playTone('busy', { durationMs: 2500 });
+    await board.advance(2600);
+    await busy;
+    assert.equal(tones, ['ringback', 'busy']);
+  } finally {
+    await board.close();
+  }
+});
+
 test.run();
