@@ -40,6 +40,10 @@ static float hann_gain(float d) {
 /* Tone start/end estimates inside the deciding windows (samples), from the
  * Hann window's coverage at the fill / presence thresholds. */
 #define START_OFFSET 16
+/* Largest frequency change over a run (Hz): genuine keys in 12 dB SNR noise
+ * stay within ~5 Hz, speech that passes every other check glides 6-13 Hz in
+ * 25 ms (talk-off corpus). */
+#define MAX_DRIFT_HZ 10.0f
 #define END_OFFSET 11
 
 void hl_dtmf_params_default(hl_dtmf_params *p) {
@@ -161,6 +165,20 @@ int hl_dtmf_freqs(char digit, int *low_hz, int *high_hz) {
 
 static float to_db(float p) { return p > 1e-10f ? 10.0f * log10f(p) : -100.0f; }
 
+/* Frequency change (Hz) between the start and the end of the run of the
+ * row (col = 0) or column (col = 1) tone. */
+static float drift_hz(const hl_dtmf_state *s, int col) {
+  float a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  for (int j = 1; j < HL_DTMF_RUN; j++) {
+    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
+    const float *z = col ? e->zc : e->zr;
+    if (j <= 2) a0 += z[0], a1 += z[1];
+    if (j >= HL_DTMF_RUN - 2) b0 += z[0], b1 += z[1];
+  }
+  float ang = atan2f(b1 * a0 - b0 * a1, b0 * a0 + b1 * a1); /* arg(b conj(a)) */
+  return fabsf(ang) * (float)(FS / (2 * PI * HL_DTMF_HOP));
+}
+
 /* Checks the last HL_DTMF_RUN windows of the candidate pair (r, c): levels
  * steady (the tone fills the run), frequencies in tolerance and steady,
  * most of the energy in the two tones. */
@@ -196,6 +214,9 @@ static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc)
   float gc = hann_gain(atan2f(b, a) * bins_per_rad);
   /* most of the energy (less any 450 Hz dial tone) is in the two tones */
   if (sr / gr + sc / gc < d->min_fraction * se) return 0;
+  /* A key's frequencies do not move; voiced speech glides. Compare the phase
+   * advance over the first two and the last two hops of the run. */
+  if (drift_hz(s, 0) > MAX_DRIFT_HZ || drift_hz(s, 1) > MAX_DRIFT_HZ) return 0;
   *mr = sr / HL_DTMF_RUN;
   *mc = sc / HL_DTMF_RUN;
   return 1;
