@@ -108,6 +108,17 @@ async function realtime(dir: string, calls: number, holdS: number): Promise<{ he
   return { held, lagP99: hist.percentile(99) / 1e6, digitP99: pct(delays, 99), digitP50: pct(delays, 50), digitMin: Math.min(...delays), digitN: delays.length };
 }
 
+/** The same board with no calls, for comparison: what the board's ticks alone cost. */
+async function steppedIdle(dir: string, simSeconds: number): Promise<number> {
+  const engine = await openEngine({ dataDir: join(dir, 'stepped-idle'), mode: 'stepped' });
+  const w0 = performance.now();
+  const s0 = engine.board.now();
+  while (engine.board.now() - s0 < simSeconds * 1000) await engine.board.advance(100);
+  const wall = (performance.now() - w0) / 1000;
+  await engine.close();
+  return simSeconds / wall;
+}
+
 async function stepped(dir: string, simSeconds: number): Promise<number> {
   const engine = await openEngine({ dataDir: join(dir, 'stepped'), mode: 'stepped' });
   const net = engine.networkChannels.slice(0, 60);
@@ -118,7 +129,7 @@ async function stepped(dir: string, simSeconds: number): Promise<number> {
   const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
   const loops = net.map(async (ch, i) => {
     for (let n = 0; !stop; n++) {
-      const c = new SimCaller(ch, { dir: join(dir, 'stepped-callers'), callerNumber: `1390000${String(i).padStart(4, '0')}`, tap: false });
+      const c = new SimCaller(ch, { dir: join(dir, 'stepped-callers'), callerNumber: `1390000${String(i).padStart(4, '0')}`, tap: false, listen: 'timed', prompts: engine.prompts });
       await runScenario(c, SCENARIOS[(i + n) % SCENARIOS.length], { prompts: engine.prompts, knownCases: () => made.slice(-10), random });
     }
   });
@@ -144,6 +155,7 @@ export async function run(args: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-ivr-'));
   try {
     const rt = await realtime(dir, calls, hold);
+    const idle = await steppedIdle(dir, Math.min(simSeconds, 60));
     const speedup = await stepped(dir, simSeconds);
     const out = {
       calls_requested: calls,
@@ -158,12 +170,13 @@ export async function run(args: string[]): Promise<number> {
       digit_samples: rt.digitN,
       stepped_speedup: Number(speedup.toFixed(1)),
       stepped_channels: 60,
+      stepped_idle_board_speedup: Number(idle.toFixed(1)),
     };
     if (json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
       process.stdout.write(`ivr bench: ${out.calls_held}/${calls} calls held in real time, event-loop lag p99 ${out.loop_lag_p99_ms} ms (target < 10) → calls_realtime ${out.calls_realtime}\n`);
       process.stdout.write(`ivr bench: digit-to-prompt p99 ${out.digit_to_prompt_p99_ms} ms (p50 ${out.digit_to_prompt_p50_ms}, min ${out.digit_to_prompt_min_ms}) over ${out.digit_samples} key presses (target p99 < 60)\n`);
-      process.stdout.write(`ivr bench: stepped mode, 60 busy channels: ${out.stepped_speedup}× real time (target ≥ 100)\n`);
+      process.stdout.write(`ivr bench: stepped mode, 60 busy channels: ${out.stepped_speedup}× real time (target ≥ 100); the same board with no calls: ${out.stepped_idle_board_speedup}×\n`);
     }
     return 0;
   } finally {

@@ -1,10 +1,11 @@
 // One Call per line seizure: answer, run the IVR flow, clear, and write exactly
 // one call record, whatever happens (caller hangs up mid-prompt, span alarm,
-// watchdog, engine shutdown). The hang-up and the watchdog are one RxJS
-// subscription on the channel's events$ and the board's scheduler; when it
-// fires it aborts the call's AbortSignal, which stops the board operation in
-// flight. The subscription is closed when the call ends.
-import { filter, map, merge, take, timer, type Subscription } from 'rxjs';
+// watchdog, engine shutdown). `run$()` is one Observable: the flow raced
+// against the end of the call (the channel's hang-up event, or the watchdog
+// timer on the board's scheduler), which aborts the call's AbortSignal and so
+// stops the board operation in flight; when the flow is over the race is
+// unsubscribed (timer cancelled), then the line is cleared and the record written.
+import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, take, tap, timer } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
@@ -46,7 +47,6 @@ export class Call {
   outcome?: string;
   readonly #abort = new AbortController();
   readonly #deps: CallDeps;
-  #sub: Subscription | undefined;
 
   constructor(id: string, channel: Channel, ring: RingEvent, flow: Flow, deps: CallDeps) {
     this.id = id;
@@ -81,26 +81,39 @@ export class Call {
     this.#abort.abort(cause);
   }
 
-  /** Runs the call to its end and writes its record. Never throws. */
-  async run(): Promise<void> {
+  /** The call from answer to call record; emits its summary once, never errors. */
+  run$(): Observable<CallSummary> {
     const d = this.#deps;
     const hangup$ = this.channel.events$.pipe(
       filter((e): e is HangupEvent => e.type === 'hangup'),
       map((e) => e.cause as EndCause),
     );
     const watchdog$ = timer(d.maxCallMs, this.channel.board.scheduler).pipe(map((): EndCause => 'watchdog'));
-    d.subscriptions.live++;
-    this.#sub = merge(hangup$, watchdog$)
-      .pipe(take(1))
-      .subscribe({ next: (cause) => this.abort(cause) });
-    this.#sub.add(() => d.subscriptions.live--);
+    const end$ = merge(hangup$, watchdog$).pipe(
+      take(1),
+      tap((cause) => this.abort(cause)),
+      ignoreElements(),
+    );
+    return defer(() => {
+      d.subscriptions.live++;
+      return merge(end$, defer(() => this.#flow())).pipe(
+        take(1),
+        finalize(() => d.subscriptions.live--),
+      );
+    }).pipe(
+      concatMap((outcome) => defer(() => this.#finish(outcome))),
+      map(() => this.summary()),
+    );
+  }
 
-    let flowOutcome: FlowOutcome = 'error';
+  /** Answer and run the flow. Never throws. */
+  async #flow(): Promise<FlowOutcome> {
+    const d = this.#deps;
     try {
       if (this.channel.state === 'ringing') await this.channel.answer();
       else if (this.channel.state !== 'connected') this.abort('remote');
       if (!this.signal.aborted) this.answeredAt = d.now();
-      flowOutcome = await d.interpreter.run(this.ivr);
+      return await d.interpreter.run(this.ivr);
     } catch (e) {
       // The caller gave up while we answered.
       if (!this.signal.aborted && this.channel.state !== 'connected' && this.answeredAt === undefined) this.abort('remote');
@@ -108,8 +121,13 @@ export class Call {
         this.ivr.error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
         d.log(`call ${this.id}: ${this.ivr.error}`);
       }
+      return 'error';
     }
-    this.#sub.unsubscribe();
+  }
+
+  /** Clear the line and write the call record. Never throws. */
+  async #finish(flowOutcome: FlowOutcome): Promise<void> {
+    const d = this.#deps;
     if (!this.endCause) this.endCause = 'flow';
     // Clear our side too (after a remote clear the line returns to idle only then).
     if (this.channel.state !== 'idle') {

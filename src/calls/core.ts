@@ -1,8 +1,9 @@
 // The call core: watches the inbound channels' events$ and starts one Call per
 // seizure, running the flow in service at that moment (a reload never changes
-// a call in progress). Subscriptions are made here, at the edge, and nowhere
-// inside a call except its own hang-up/watchdog subscription.
-import { filter, Subject, type Subscription } from 'rxjs';
+// a call in progress). One subscription, made here at the edge: every channel's
+// seizures, each mapped (exhaustMap: one call per line at a time) to its
+// Call's run$.
+import { concat, defer, exhaustMap, filter, finalize, map, merge, type Observable, of, Subject, type Subscription } from 'rxjs';
 import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
@@ -47,7 +48,7 @@ export class CallCore {
   readonly calls$ = new Subject<CallEvent>();
   readonly #active = new Map<number, { call: Call; done: Promise<void> }>();
   readonly #interpreter: Interpreter;
-  readonly #subs: Subscription[] = [];
+  #sub: Subscription | undefined;
   readonly #counts = { started: 0, ended: 0 };
   readonly #subscriptions = { live: 0 };
   readonly #epochAtZero: number;
@@ -74,33 +75,44 @@ export class CallCore {
   }
 
   start(): this {
-    for (const ch of this.#channels) {
-      this.#subs.push(
-        ch.events$.pipe(filter((e): e is RingEvent => e.type === 'ring')).subscribe((ring) => this.#onRing(ch, ring)),
-      );
-    }
+    const events$ = merge(
+      ...this.#channels.map((ch) =>
+        ch.events$.pipe(
+          filter((e): e is RingEvent => e.type === 'ring' && !this.#stopped),
+          exhaustMap((ring) => this.#call$(ch, ring)),
+        ),
+      ),
+    );
+    this.#sub = events$.subscribe((e) => this.calls$.next(e));
     return this;
   }
 
-  #onRing(ch: Channel, ring: RingEvent): void {
-    if (this.#stopped || this.#active.has(ch.index)) return;
-    const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
-    const call = new Call(id, ch, ring, this.flows.current, {
-      store: this.store,
-      interpreter: this.#interpreter,
-      now: () => this.now(),
-      maxCallMs: this.#maxCallMs,
-      subscriptions: this.#subscriptions,
-      log: this.#log,
+  #call$(ch: Channel, ring: RingEvent): Observable<CallEvent> {
+    return defer(() => {
+      const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
+      const call = new Call(id, ch, ring, this.flows.current, {
+        store: this.store,
+        interpreter: this.#interpreter,
+        now: () => this.now(),
+        maxCallMs: this.#maxCallMs,
+        subscriptions: this.#subscriptions,
+        log: this.#log,
+      });
+      let settle!: () => void;
+      const done = new Promise<void>((r) => (settle = r));
+      this.#active.set(ch.index, { call, done });
+      this.#counts.started++;
+      return concat(
+        of<CallEvent>({ type: 'start', call: call.summary() }),
+        call.run$().pipe(map((summary): CallEvent => ({ type: 'end', call: summary }))),
+      ).pipe(
+        finalize(() => {
+          this.#active.delete(ch.index);
+          this.#counts.ended++;
+          settle();
+        }),
+      );
     });
-    this.#counts.started++;
-    this.calls$.next({ type: 'start', call: call.summary() });
-    const done = call.run().finally(() => {
-      this.#active.delete(ch.index);
-      this.#counts.ended++;
-      this.calls$.next({ type: 'end', call: call.summary() });
-    });
-    this.#active.set(ch.index, { call, done });
   }
 
   get stopped(): boolean {
@@ -138,7 +150,7 @@ export class CallCore {
       for (let i = 0; i < 1000 && !finished; i++) await advance(this.board.tickMs * 10);
     }
     await all;
-    for (const s of this.#subs.splice(0)) s.unsubscribe();
+    this.#sub?.unsubscribe();
     this.calls$.complete();
   }
 }

@@ -29,49 +29,52 @@ export async function runScenario(c: SimCaller, s: Scenario, ctx: DemoContext): 
   return true;
 }
 
-async function step(c: SimCaller, keys: string): Promise<boolean> {
+/** Keys, then listens to the answer (`expect`: the prompts a caller who knows the menu waits through). */
+async function step(c: SimCaller, keys: string, expect: string[]): Promise<boolean> {
   if (!c.connected) return false;
   await c.press(keys);
-  const h = await c.hear();
+  const h = await c.hear({ expect });
   return !h.hungUp;
 }
 
+const NUMBER_READ = ['case_number_is', ...Array(14).fill('digit_5'), 'repeat_once', ...Array(14).fill('digit_5'), 'goodbye'];
+
 async function script(c: SimCaller, s: Scenario, ctx: DemoContext): Promise<void> {
-  if ((await c.hear()).hungUp) return;
+  if ((await c.hear({ expect: ['welcome', 'main_menu', 'lang_offer'] })).hungUp) return;
   const speech = ctx.prompts.file('zh', s === 'mailbox' ? 'caller_mailbox' : 'caller_complaint');
   switch (s) {
     case 'complaint':
-      if (!(await step(c, '2'))) return;
-      if (!(await step(c, ctx.random() < 0.8 ? '1' : '2'))) return;
+      if (!(await step(c, '2', ['complaint_kind']))) return;
+      if (!(await step(c, ctx.random() < 0.8 ? '1' : '2', ['complaint_record', 'beep']))) return;
       await c.speak(speech);
-      await step(c, '#');
+      await step(c, '#', NUMBER_READ);
       return;
     case 'query': {
       const known = ctx.knownCases();
       const number = known.length ? known[Math.floor(ctx.random() * known.length)] : '20260101000010';
-      if (!(await step(c, '3'))) return;
-      await step(c, `${number}#`);
+      if (!(await step(c, '3', ['query_enter']))) return;
+      await step(c, `${number}#`, ['status_is', 'status_registered', 'goodbye']);
       return;
     }
     case 'mailbox':
-      if (!(await step(c, '1'))) return;
+      if (!(await step(c, '1', ['mailbox_intro', 'beep']))) return;
       await c.speak(speech);
-      if (!(await step(c, '#'))) return;
-      if (!(await step(c, '3'))) return;
-      if (!(await step(c, '13800138000#'))) return;
-      await step(c, '1');
+      if (!(await step(c, '#', ['record_confirm']))) return;
+      if (!(await step(c, '3', ['callback_number']))) return;
+      if (!(await step(c, '13800138000#', ['reply_wanted']))) return;
+      await step(c, '1', ['message_received', 'goodbye']);
       return;
     case 'consult':
-      if (!(await step(c, '4'))) return;
-      await step(c, String(1 + Math.floor(ctx.random() * 3)));
+      if (!(await step(c, '4', ['consult_intro', 'kb_returns_title', 'press', 'digit_1', 'kb_warranty_title', 'press', 'digit_2', 'kb_office_title', 'press', 'digit_3']))) return;
+      await step(c, String(1 + Math.floor(ctx.random() * 3)), ['kb_warranty']);
       return;
     case 'survey':
-      if (!(await step(c, '5'))) return;
-      if (!(await step(c, '1'))) return;
-      await step(c, '2');
+      if (!(await step(c, '5', ['survey_intro', 'survey_q_satisfied']))) return;
+      if (!(await step(c, '1', ['survey_q_resolved']))) return;
+      await step(c, '2', ['survey_thanks', 'goodbye']);
       return;
     case 'hangup_early':
-      await step(c, String(1 + Math.floor(ctx.random() * 5)));
+      await step(c, String(1 + Math.floor(ctx.random() * 5)), ['complaint_kind']);
       return;
   }
 }

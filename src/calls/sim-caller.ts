@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, firstValueFrom, map, merge, take, timer } from 'rxjs';
 import type { Board, Channel, Tap } from '../board/types.ts';
+import type { PromptSet } from '../ivr/prompts.ts';
 
 export interface SimCallerOptions {
   /** Folder for the caller's scratch and tap files. */
@@ -16,6 +17,16 @@ export interface SimCallerOptions {
   calledNumber?: string;
   /** Record the whole call (stereo tap, left = what the caller heard). Default true. */
   tap?: boolean;
+  /**
+   * How the caller knows the IVR has finished speaking. 'silence' (default):
+   * it records the line until the far end falls silent. 'timed': it waits as
+   * long as the prompts it expects last (from the manifest), plus 0.7 s:
+   * no recorder runs, which keeps bulk simulations fast (the board's writer
+   * thread drains each recorder every 40 ms of wall time).
+   */
+  listen?: 'silence' | 'timed';
+  /** Needed for 'timed' listening: prompt durations. */
+  prompts?: PromptSet;
 }
 
 let seq = 0;
@@ -51,7 +62,8 @@ export class SimCaller {
    * Listens until the far end has spoken and then been silent for `silenceMs`
    * (or `maxMs` passed). Returns the ms listened, and whether the line dropped.
    */
-  async hear(o: { silenceMs?: number; maxMs?: number } = {}): Promise<{ ms: number; hungUp: boolean }> {
+  async hear(o: { silenceMs?: number; maxMs?: number; expect?: string[] } = {}): Promise<{ ms: number; hungUp: boolean }> {
+    if (this.o.listen === 'timed') return this.#wait(o.expect ?? []);
     const file = join(this.o.dir, `caller-${this.id}-scratch-${++this.#scratch}.wav`);
     try {
       const r = await this.ch.record(file, { silenceMs: o.silenceMs ?? 1500, maxMs: o.maxMs ?? 60_000, silenceThresholdDbm0: -45 });
@@ -66,6 +78,18 @@ export class SimCaller {
     } finally {
       if (existsSync(file)) unlinkSync(file);
     }
+  }
+
+  async #wait(expect: string[]): Promise<{ ms: number; hungUp: boolean }> {
+    const p = this.o.prompts;
+    let ms = 700;
+    for (const id of expect) ms += p?.manifest.languages.zh?.prompts[id]?.ms ?? 1000;
+    if (expect.length === 0) ms = 3000;
+    await firstValueFrom(
+      merge(this.ch.events$.pipe(filter((e) => e.type === 'hangup')), timer(ms, this.ch.board.scheduler)).pipe(take(1)),
+    );
+    if (this.ch.state !== 'connected') this.connected = false;
+    return { ms, hungUp: !this.connected };
   }
 
   /** Keys DTMF digits as audio (80 ms tone, 80 ms gap, -8 dBm0 per tone). */

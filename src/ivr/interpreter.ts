@@ -114,6 +114,8 @@ export class Interpreter {
           const err = e as { code?: string; message: string };
           call.error = `${err.code ?? 'ERROR'}: ${err.message}`;
           this.#s.log?.(`call ${call.callId}: node ${id}: ${call.error}`);
+          // Tell the caller rather than leave silence; best effort.
+          if (this.#s.prompts.has(call.lang, 'system_error')) await this.#play(call, ['system_error']).catch(() => null);
           return 'error';
         }
       }

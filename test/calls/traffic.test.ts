@@ -40,7 +40,7 @@ test('one hour of Poisson traffic on 60 channels: one call record per call place
         const pick = free[Math.floor(random() * free.length)];
         const ch = net.find((c) => c.index === pick)!;
         idle.delete(ch.index);
-        const caller = new SimCaller(ch, { dir: join(h.dir, 'callers'), callerNumber: `1391234${String(placed % 10000).padStart(4, '0')}`, tap: false });
+        const caller = new SimCaller(ch, { dir: join(h.dir, 'callers'), callerNumber: `1391234${String(placed % 10000).padStart(4, '0')}`, tap: false, listen: 'timed', prompts: h.engine.prompts });
         const s = SCENARIOS[Math.floor(random() * SCENARIOS.length)];
         placed++;
         running.push(

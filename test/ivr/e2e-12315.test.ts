@@ -198,4 +198,21 @@ test('press 9 → English: the menu and goodbye are heard in English', async () 
   heardInOrder(h.engine, heard, ['main_menu', 'lines_busy', 'beep'], 'en');
 });
 
+test('at night, 0 (an agent) gives the night-service prompt, then the director\'s mailbox', async () => {
+  // A second engine whose clock reads Monday 20:00 in Shanghai.
+  const night = await harness({ epochAtZero: Date.parse('2026-03-16T20:00:00+08:00') });
+  try {
+    const { heard, calls } = await night.call(async (c) => {
+      await c.hear();
+      await c.press('0');
+      await c.hear();
+    });
+    heardInOrder(night.engine, heard, ['main_menu', 'night_service', 'mailbox_intro', 'beep']);
+    assert.ok(findPrompt(heard, promptAudio(night.engine, 'lines_busy')).score < 0.6, 'the queue was offered at night');
+    assert.ok(calls[0].path.includes('night'));
+  } finally {
+    await night.close();
+  }
+});
+
 test.run();
