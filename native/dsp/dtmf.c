@@ -43,7 +43,9 @@ static float hann_gain(float d) {
 /* Largest frequency change over a run (Hz): genuine keys in 12 dB SNR noise
  * stay within ~5 Hz, speech that passes every other check glides 6-13 Hz in
  * 25 ms (talk-off corpus). */
+#ifndef MAX_DRIFT_HZ
 #define MAX_DRIFT_HZ 10.0f
+#endif
 #define END_OFFSET 11
 
 void hl_dtmf_params_default(hl_dtmf_params *p) {
