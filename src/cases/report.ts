@@ -164,7 +164,7 @@ export function buildReport(q: ReportQuery, read: CounterReader, label: (dim: st
         row.previous = pick(pm, metrics);
         row.changePct = change(c, row.previous);
       }
-      if (subtotal) (row as ReportRow & { subtotal: boolean }).subtotal = true;
+      if (subtotal) row.subtotal = true;
       rows.push(row);
     };
     if (by === 'category') {
@@ -195,8 +195,9 @@ export function buildReport(q: ReportQuery, read: CounterReader, label: (dim: st
     const counts = sumSpan(read, dim, b.from, b.to);
     const prev = pb ? sumSpan(read, dim, pb.from, pb.to) : cmp ? new Map() : null;
     if (by !== 'none') rowsFor(b.label, counts, prev);
-    const all = sumSpan(read, '*', b.from, b.to).get('*');
-    const prevAll = pb ? sumSpan(read, '*', pb.from, pb.to).get('*') : undefined;
+    // by = none already read the '*' counters; do not read them twice
+    const all = (dim === '*' ? counts : sumSpan(read, '*', b.from, b.to)).get('*');
+    const prevAll = pb ? (dim === '*' && prev ? prev : sumSpan(read, '*', pb.from, pb.to)).get('*') : undefined;
     const st: ReportRow = { period: b.label, key: '', label: by === 'none' ? '全部' : '小计', counts: pick(all, metrics) };
     if (cmp) {
       st.previous = pick(prevAll, metrics);

@@ -325,6 +325,8 @@ export interface ReportRow {
   previous?: Record<string, number>;
   /** Relative change in percent per metric (null when previous is 0). */
   changePct?: Record<string, number | null>;
+  /** A parent category's row summing its subtree (by = category). */
+  subtotal?: boolean;
 }
 export interface Report {
   query: ReportQuery;

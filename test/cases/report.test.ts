@@ -92,7 +92,7 @@ test('by agent, by kind, by department', async () => {
 test('by category with subtotals per parent category', async () => {
   const r = await f.store.report({ period: { from: '2026-01-01', to: '2026-12-31' }, by: 'category' });
   const goods = r.rows.find((x) => x.key === 'goods')!;
-  assert.ok(goods && (goods as { subtotal?: boolean }).subtotal, 'goods subtotal row');
+  assert.ok(goods && goods.subtotal, 'goods subtotal row');
   assert.is(goods.counts.cases, expect('2026-01-01', '2026-12-31', (x) => x.cat.startsWith('goods.')));
   const food = r.rows.find((x) => x.key === 'goods.food')!;
   assert.is(food.counts.cases, expect('2026-01-01', '2026-12-31', (x) => x.cat === 'goods.food'));
