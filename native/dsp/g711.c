@@ -9,6 +9,14 @@
 #define HL_X86 1
 #endif
 
+/* Block functions use AVX2 where the CPU has it, checked per call (a load
+ * and a test of what libgcc's constructor found), never a -march flag. */
+#ifdef HL_X86
+static int have_avx2(void) { return __builtin_cpu_supports("avx2"); }
+#else
+static int have_avx2(void) { return 0; }
+#endif
+
 const int16_t hl_g711_alaw_to_i16[256] = {
   -5504, -5248, -6016, -5760, -4480, -4224, -4992, -4736,
   -7552, -7296, -8064, -7808, -6528, -6272, -7040, -6784,
@@ -192,8 +200,42 @@ uint8_t hl_g711_ulaw_encode(int16_t x) {
 
 int16_t hl_g711_ulaw_decode(uint8_t u) { return hl_g711_ulaw_to_i16[u]; }
 
+#ifdef HL_X86
+/* 8 linear samples -> 8 A-law codes, the same rule as hl_g711_alaw_encode:
+ * the 12-bit magnitude's leading one (segment) and the 4 bits after it
+ * (mantissa) are read off its float conversion: exponent field and top
+ * mantissa bits. */
+__attribute__((target("avx2"))) static inline __m256i alaw8_avx2(__m128i x16) {
+  const __m256i x = _mm256_cvtepi16_epi32(x16);
+  const __m256i neg = _mm256_srai_epi32(x, 31);               /* -1 where x < 0 */
+  const __m256i mag = _mm256_srai_epi32(_mm256_xor_si256(x, neg), 4); /* (~x or x) >> 4 */
+  const __m256i bits = _mm256_castps_si256(_mm256_cvtepi32_ps(mag));
+  const __m256i e = _mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127 + 3));
+  const __m256i hi = _mm256_or_si256(_mm256_slli_epi32(e, 4), _mm256_and_si256(_mm256_srli_epi32(bits, 19), _mm256_set1_epi32(15)));
+  const __m256i small = _mm256_cmpgt_epi32(_mm256_set1_epi32(32), mag);
+  __m256i code = _mm256_blendv_epi8(hi, mag, small);
+  code = _mm256_or_si256(code, _mm256_andnot_si256(neg, _mm256_set1_epi32(0x80)));
+  return _mm256_xor_si256(code, _mm256_set1_epi32(0x55));
+}
+
+__attribute__((target("avx2"))) static size_t alaw_encode_avx2(uint8_t *dst, const int16_t *src, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256i a = alaw8_avx2(_mm_loadu_si128((const __m128i *)(src + i)));
+    __m256i b = alaw8_avx2(_mm_loadu_si128((const __m128i *)(src + i + 8)));
+    __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8); /* 16 x u16 in order */
+    __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+    _mm_storeu_si128((__m128i *)(dst + i), bytes);
+  }
+  return i;
+}
+#else
+static size_t alaw_encode_avx2(uint8_t *dst, const int16_t *src, size_t n) { return 0; }
+#endif
+
 void hl_g711_alaw_encode_block(uint8_t *dst, const int16_t *src, size_t n) {
-  for (size_t i = 0; i < n; i++) dst[i] = hl_g711_alaw_encode(src[i]);
+  size_t i = n >= 16 && have_avx2() ? alaw_encode_avx2(dst, src, n) : 0;
+  for (; i < n; i++) dst[i] = hl_g711_alaw_encode(src[i]);
 }
 #ifdef HL_X86
 /* 16 A-law codes -> 16 linear values << shift (0: 13-bit, 3: 16-bit), by
@@ -222,10 +264,8 @@ __attribute__((target("avx2"))) static size_t alaw_block_avx2(int16_t *dst, cons
   return i;
 }
 
-static int have_avx2(void) { return __builtin_cpu_supports("avx2"); }
 #else
 static size_t alaw_block_avx2(int16_t *dst, const uint8_t *src, size_t n, int shift) { return 0; }
-static int have_avx2(void) { return 0; }
 #endif
 
 void hl_g711_alaw_decode_block(int16_t *dst, const uint8_t *src, size_t n) {
