@@ -37,6 +37,18 @@ const hl_dtmf_desc *dtmf_desc() {
   return &g_desc_storage;
 }
 
+}  // namespace
+
+uint8_t hl::g_alaw_enc[8192];
+void hl::alaw_table_init(void) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (int i = 0; i < 8192; i++) g_alaw_enc[i] = hl_g711_alaw_encode((int16_t)(uint16_t)(i << 3));
+  });
+}
+
+namespace {
+
 // Shared read-only descriptors, built once (std::call_once: no init race
 // between boards created on different threads).
 hl_callprog_desc g_cp_storage;
@@ -354,7 +366,7 @@ void run_tick(hl_board *b) {
     media_tx(b, c, tx);
     media_taps(b, c);
     uint8_t *out = b->span_tx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
-    hl_g711_alaw_encode_block(out, tx, (size_t)n);
+    lin_to_alaw_block(out, tx, n);
   }
   for (int s = 0; s < b->nspans; s++)
     b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n);
@@ -399,6 +411,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->get_numbers = cfg->get_numbers;
   b->control = cfg->control;
   b->cp_desc = cp_desc();
+  alaw_table_init();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
   b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 
 namespace hl {
@@ -49,9 +50,12 @@ class Spsc {
   }
   // Bulk access for sample rings (producer side).
   size_t free_space() const { return capacity() - size(); }
-  void push_n(const T *v, size_t n) {  // caller checked free_space()
+  void push_n(const T *v, size_t n) {  // caller checked free_space(); T trivially copyable
     uint64_t h = head_.load(std::memory_order_relaxed);
-    for (size_t i = 0; i < n; i++) buf_[(h + i) & mask_] = v[i];
+    size_t at = (size_t)(h & mask_);
+    size_t first = capacity() - at < n ? capacity() - at : n;
+    std::memcpy(buf_ + at, v, first * sizeof(T));
+    if (n > first) std::memcpy(buf_, v + first, (n - first) * sizeof(T));
     head_.store(h + n, std::memory_order_release);
   }
   // Consumer side: pops up to max items into out.
@@ -60,7 +64,10 @@ class Spsc {
     uint64_t h = head_.load(std::memory_order_acquire);
     size_t n = (size_t)(h - t);
     if (n > max) n = max;
-    for (size_t i = 0; i < n; i++) out[i] = buf_[(t + i) & mask_];
+    size_t at = (size_t)(t & mask_);
+    size_t first = capacity() - at < n ? capacity() - at : n;
+    std::memcpy(out, buf_ + at, first * sizeof(T));
+    if (n > first) std::memcpy(out + first, buf_, (n - first) * sizeof(T));
     tail_.store(t + n, std::memory_order_release);
     return n;
   }

@@ -119,13 +119,21 @@ class ChannelImpl implements Channel {
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
     if (calling.length > 11 || called.length > 11) throw boardError('BOARD_ARG', 'callerNumber and calledNumber hold at most 11 digits on the sim');
+    let id = 0;
     const d = await this.engine.request(
       'call',
-      (req) => this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called),
+      (req) => {
+        id = req;
+        this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called);
+      },
       options.signal,
-      () => this.engine.native.hangup(this.nativeIndex),
+      (req) => {
+        // Abort: the call operation ends 'stopped', then the seizure is released.
+        this.engine.native.stop(this.nativeIndex, 1 << OP.call, req);
+        this.engine.native.hangup(this.nativeIndex);
+      },
     );
-    return { requestId: 0, reason: d.reason, durationMs: d.durationMs };
+    return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
   private playItem(item: PlayItem, i: number): NativePlayItem {

@@ -94,4 +94,34 @@ test('RAI and AIS reach the far end; bit errors and slips are counted', async ()
   }
 });
 
+test('a call attempt: timeout when nobody answers, stopped when aborted, hangup when rejected', async () => {
+  const board = await openBoard(PROFILE);
+  const net = board.network!;
+  try {
+    const t = net.channel(2).call({ timeoutMs: 1000 });
+    await board.advance(1100);
+    assert.is((await t).reason, 'timeout');
+    await board.advance(50);
+    assert.is(net.channel(2).state, 'idle');
+    assert.is(board.channel(2).state, 'idle', 'the called side saw the seizure released');
+    const ac = new AbortController();
+    const a = net.channel(3).call({ signal: ac.signal });
+    await board.advance(100);
+    ac.abort();
+    await board.advance(50);
+    assert.is((await a).reason, 'stopped');
+    assert.is(net.channel(3).state, 'idle');
+    const r = net.channel(4).call();
+    await board.advance(50);
+    await board.channel(4).hangup(); // reject while ringing
+    await board.advance(50);
+    assert.is((await r).reason, 'hangup');
+    await board.advance(50);
+    assert.is(net.channel(4).state, 'idle');
+    assert.is(board.channel(4).state, 'idle');
+  } finally {
+    await board.close();
+  }
+});
+
 test.run();

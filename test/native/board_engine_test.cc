@@ -11,6 +11,7 @@ extern "C" {
 #include "dsp/wav.h"
 }
 #include "board/board.h"
+#include "board/codec.h"
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 
@@ -56,6 +57,10 @@ int main() {
   hl_board *b = nullptr;
   CHECK(hl_board_create(&cfg, &b) == 0 && b, "board create");
   if (!b) return 1;
+  // The engine's table encoder gives G.711's codes for every 16-bit input.
+  int mismatches = 0;
+  for (int x = -32768; x < 32768; x++) mismatches += hl::lin_to_alaw((int16_t)x) != hl_g711_alaw_encode((int16_t)x);
+  CHECK(mismatches == 0, "%d A-law codes differ from dsp/g711", mismatches);
   CHECK(hl_board_channels(b) == 120, "120 channels, got %d", hl_board_channels(b));
   CHECK(hl_board_channel_of(b, 0, 16) == HL_ENOENT, "timeslot 16 is not a bearer");
   CHECK(hl_board_channel_of(b, 1, 17) == 45, "span 1 ts 17 -> 45, got %d", hl_board_channel_of(b, 1, 17));
