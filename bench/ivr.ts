@@ -1,4 +1,4 @@
-// `npm run bench -- ivr [--json] [--calls N] [--hold SECONDS] [--stepped-seconds S]`
+// `npm run bench -- ivr [--json] [--calls N] [--hold SECONDS] [--stepped-seconds S] [--only realtime|stepped]`
 // 1. calls_realtime: N simulated callers (default 960 = 32 E1 spans) dial into
 //    the 12315 flow on a real-time sim board and stay in the IVR for --hold
 //    seconds while the event loop's delay is sampled (perf_hooks, 1 ms
@@ -154,9 +154,10 @@ export async function run(args: string[]): Promise<number> {
   const simSeconds = opt(args, '--stepped-seconds', 120);
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-ivr-'));
   try {
-    const rt = await realtime(dir, calls, hold);
-    const idle = await steppedIdle(dir, Math.min(simSeconds, 60));
-    const speedup = await stepped(dir, simSeconds);
+    const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+    const rt = only === 'stepped' ? { held: 0, lagP99: NaN, digitP99: NaN, digitP50: NaN, digitMin: NaN, digitN: 0 } : await realtime(dir, calls, hold);
+    const idle = only === 'realtime' ? NaN : await steppedIdle(dir, Math.min(simSeconds, 60));
+    const speedup = only === 'realtime' ? NaN : await stepped(dir, simSeconds);
     const out = {
       calls_requested: calls,
       calls_realtime: rt.lagP99 < 10 ? rt.held : 0,

@@ -10,7 +10,8 @@ import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
-import { loadOpenBoard, loadOpenCaseStore } from './layers.ts';
+import { openBoard } from '../board/index.ts';
+import { openCaseStore } from '../cases/index.ts';
 
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
 
@@ -47,8 +48,6 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const prompts = new PromptSet();
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
-  const openCaseStore = await loadOpenCaseStore();
-  const openBoard = await loadOpenBoard();
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: o.storeConfig });
   let board: Board;
   try {

@@ -4,10 +4,8 @@
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
 // reloads the flow (an invalid file is refused and the old flow stays).
-import { addon } from '../../addon.ts';
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
-import { layersAvailable } from '../../calls/layers.ts';
 import { SimCaller } from '../../calls/sim-caller.ts';
 import { join } from 'node:path';
 
@@ -80,14 +78,6 @@ const stamp = () => new Date().toISOString().slice(11, 23);
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
   if (typeof a === 'string') return usage(a);
-  const layers = await layersAvailable();
-  if (!layers.board || !layers.cases) {
-    // The engine's lower layers are still being written: say so, and show the addon is sound.
-    const parts = addon.parts.length ? addon.parts.join(', ') : '(none yet)';
-    process.stdout.write(`hotline: native addon loaded; parts: ${parts}; ${addon.errors.length} error codes\n`);
-    process.stdout.write(`hotline: engine not started: ${!layers.board ? 'the board layer' : 'the case store'} is not built yet\n`);
-    return 0;
-  }
   const log = (line: string) => {
     if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
   };
@@ -108,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const { board, core, flows } = engine;
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
+  if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
   core.calls$.subscribe(({ type, call }) => {
     if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
     else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
