@@ -78,6 +78,8 @@ const stamp = () => new Date().toISOString().slice(11, 23);
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
   if (typeof a === 'string') return usage(a);
+  // A log piped into `head` that closes early must not crash the engine.
+  process.stdout.on('error', () => {});
   const log = (line: string) => {
     if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
   };
