@@ -280,6 +280,14 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
+  impair(imp: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void {
+    const { noise, gain } = checkNoiseGain(imp);
+    const e = this.engine;
+    const what = (op: number) => op | (this.timeslot << 8);
+    if (noise !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_NOISE_DBM0), noise));
+    if (gain !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_GAIN_DB), gain));
+  }
+
   stop(): void {
     this.engine.call('stop', () =>
       this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone), 0),
@@ -334,6 +342,24 @@ class ChannelImpl implements Channel {
   }
 }
 
+function checkNoiseGain(imp: Impairments): { noise?: number; gain?: number } {
+  const out: { noise?: number; gain?: number } = {};
+  if (imp.snrDb !== undefined) {
+    if (imp.snrDb === null) out.noise = 99;
+    else {
+      if (typeof imp.snrDb !== 'number' || !(imp.snrDb >= -10 && imp.snrDb <= 80)) throw boardError('BOARD_ARG', 'snrDb must be from -10 to 80, or null');
+      const ref = imp.referenceDbm0 ?? -10;
+      if (typeof ref !== 'number' || !(ref >= -60 && ref <= 3)) throw boardError('BOARD_ARG', 'referenceDbm0 must be from -60 to 3');
+      out.noise = ref - imp.snrDb;
+    }
+  }
+  if (imp.gainDb !== undefined) {
+    if (typeof imp.gainDb !== 'number' || !(imp.gainDb >= -60 && imp.gainDb <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
+    out.gain = imp.gainDb;
+  }
+  return out;
+}
+
 class SpanImpl implements Span {
   readonly channels: ChannelImpl[] = [];
   constructor(
@@ -353,18 +379,9 @@ class SpanImpl implements Span {
   impair(imp: Impairments): void {
     const e = this.board.engine;
     const set = (what: number, v: number) => e.call('impair', () => e.native.driver(this.nativeSpan, what, v));
-    if (imp.snrDb !== undefined) {
-      if (imp.snrDb === null) set(SIM.NOISE_DBM0, 99);
-      else {
-        if (typeof imp.snrDb !== 'number' || !(imp.snrDb >= -10 && imp.snrDb <= 80)) throw boardError('BOARD_ARG', 'snrDb must be from -10 to 80, or null');
-        const ref = imp.referenceDbm0 ?? -10;
-        set(SIM.NOISE_DBM0, ref - imp.snrDb);
-      }
-    }
-    if (imp.gainDb !== undefined) {
-      if (typeof imp.gainDb !== 'number' || !(imp.gainDb >= -60 && imp.gainDb <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
-      set(SIM.GAIN_DB, imp.gainDb);
-    }
+    const { noise, gain } = checkNoiseGain(imp);
+    if (noise !== undefined) set(SIM.NOISE_DBM0, noise);
+    if (gain !== undefined) set(SIM.GAIN_DB, gain);
     if (imp.bitErrorRate !== undefined) {
       if (typeof imp.bitErrorRate !== 'number' || !(imp.bitErrorRate >= 0 && imp.bitErrorRate <= 0.1)) throw boardError('BOARD_ARG', 'bitErrorRate must be from 0 to 0.1');
       set(SIM.BER, imp.bitErrorRate);

@@ -73,7 +73,7 @@ export const REASONS = ['done', 'digit', 'max-digits', 'timeout', 'silence', 'ha
 export const STATES = ['idle', 'ringing', 'dialing', 'connected', 'clearing', 'blocked'] as const;
 export const TONES = ['', 'dial', 'busy', 'ringback', 'congestion', 'fax-cng', 'fax-ced'] as const;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
-export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7 } as const;
+export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };
 export const EVENT_BYTES = 64;
 

@@ -333,6 +333,8 @@ export interface Channel {
   unroute(): void;
   /** Record both directions, independent of what the channel plays or routes. */
   tap(file: string, options?: TapOptions): Tap;
+  /** Sim: noise and gain on what this channel receives (on top of its span's). */
+  impair(impairments: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void;
 }
 
 export interface SpanCounters {

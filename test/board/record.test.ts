@@ -161,5 +161,24 @@ test('a stereo tap records received audio left and sent audio right; a mixed tap
   }
 });
 
+test('channel impairments: gain on one timeslot only', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const [[e0, n0], [e1, n1]] = await connect(board, [20, 21]);
+    n0.impair({ gainDb: -12 });
+    const r0 = n0.record(join(dir, 'g0.wav'), { maxMs: 600 });
+    const r1 = n1.record(join(dir, 'g1.wav'), { maxMs: 600 });
+    const p0 = e0.play({ encoding: 'pcm16', data: sine(1000, 800) });
+    const p1 = e1.play({ encoding: 'pcm16', data: sine(1000, 800) });
+    await board.advance(900);
+    await Promise.all([p0, p1]);
+    const l0 = tonePowerDb(readWav((await r0).file).samples, 1000, 400, 4400);
+    const l1 = tonePowerDb(readWav((await r1).file).samples, 1000, 400, 4400);
+    assert.ok(Math.abs(l1 - l0 - 12) < 0.5, `channel gain -12 dB gave ${(l0 - l1).toFixed(2)} dB`);
+  } finally {
+    await board.close();
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

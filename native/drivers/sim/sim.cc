@@ -29,6 +29,12 @@ struct RxImpair {
   double slip_acc = 0;
   int delay = 0;            // 0 or 1 sample: toggled by each slip
   uint8_t last[kTs] = {};   // last byte of the previous frame per timeslot (for the slip delay)
+  double ts_noise[kTs] = {};  // per-timeslot additions (channel impairments)
+  double ts_gain[kTs];
+  bool ts_on[kTs] = {};
+  RxImpair() {
+    for (double &g : ts_gain) g = 1.0;
+  }
 };
 
 struct Span {
@@ -102,16 +108,15 @@ void carry(Sim *sim, Span &from, Span &to, bool connected) {
     if (from.send_rai) alarms |= HL_ALARM_RAI;
     std::memcpy(to.cas_rx, from.cas_tx, kTs);
     // Gain and noise in the linear domain, then back to A-law.
-    if (im.gain_on || im.noise_rms > 0) {
-      for (int ts = 1; ts < kTs; ts++) {
-        if (ts == HL_E1_CAS_TS) continue;
-        uint8_t *f = to.rx + ts * n;
-        for (int i = 0; i < n; i++) {
-          double v = hl::alaw_to_lin(f[i]);
-          if (im.gain_on) v *= im.gain;
-          if (im.noise_rms > 0) v += im.noise_rms * gauss(sim->rng);
-          f[i] = hl::lin_to_alaw(hl::sat16((int32_t)std::lrint(v)));
-        }
+    for (int ts = 1; ts < kTs; ts++) {
+      if (ts == HL_E1_CAS_TS || !(im.gain_on || im.noise_rms > 0 || im.ts_on[ts])) continue;
+      const double g = (im.gain_on ? im.gain : 1.0) * im.ts_gain[ts];
+      const double nr = std::sqrt(im.noise_rms * im.noise_rms + im.ts_noise[ts] * im.ts_noise[ts]);
+      uint8_t *f = to.rx + ts * n;
+      for (int i = 0; i < n; i++) {
+        double v = hl::alaw_to_lin(f[i]) * g;
+        if (nr > 0) v += nr * gauss(sim->rng);
+        f[i] = hl::lin_to_alaw(hl::sat16((int32_t)std::lrint(v)));
       }
     }
     // Controlled slips: the receive buffer gains or loses one 125 us frame.
@@ -288,6 +293,23 @@ extern "C" int hl_sim_control(void *drv, int span, int what, double a) {
   Sim *s = static_cast<Sim *>(drv);
   if (!s || span < 0 || span >= s->nspans || !std::isfinite(a)) return HL_EINVAL;
   Span &sp = s->spans[span];
+  const int ts = what >> 8;
+  if (ts) {
+    if (ts < 1 || ts >= kTs || ts == HL_E1_CAS_TS) return HL_EINVAL;
+    switch (what & 0xff) {
+      case HL_SIM_TS_NOISE_DBM0:
+        sp.imp.ts_noise[ts] = a > 3.14 ? 0 : hl::kDbm0Rms * std::pow(10.0, a / 20.0);
+        break;
+      case HL_SIM_TS_GAIN_DB:
+        if (a < -60 || a > 30) return HL_ERANGE;
+        sp.imp.ts_gain[ts] = std::pow(10.0, a / 20.0);
+        break;
+      default:
+        return HL_EINVAL;
+    }
+    sp.imp.ts_on[ts] = sp.imp.ts_noise[ts] > 0 || sp.imp.ts_gain[ts] != 1.0;
+    return 0;
+  }
   switch (what) {
     case HL_SIM_NOISE_DBM0:
       if (a > 3.14) sp.imp.noise_rms = 0;

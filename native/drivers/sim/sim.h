@@ -24,7 +24,10 @@ enum hl_sim_ctl {
   HL_SIM_SLIPS,          /* a = frame slips per minute on what the span receives */
   HL_SIM_CABLE,          /* a = 1 plugged, 0 pulled (acts on both ends) */
   HL_SIM_SEND_RAI,       /* a = 1: this span sends RAI to its peer */
-  HL_SIM_SEND_AIS        /* a = 1: this span sends all ones (AIS) to its peer */
+  HL_SIM_SEND_AIS,       /* a = 1: this span sends all ones (AIS) to its peer */
+  /* Per timeslot: what = HL_SIM_TS_* | (timeslot << 8). */
+  HL_SIM_TS_NOISE_DBM0 = 16, /* noise added to one timeslot (on top of the span's) */
+  HL_SIM_TS_GAIN_DB = 17     /* gain of one timeslot (times the span's) */
 };
 
 /* Creates a sim driver of `spans` spans with up to `samples` samples per tick
