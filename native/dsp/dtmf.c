@@ -16,14 +16,28 @@
 static const float FREQ[8] = {697, 770, 852, 941, 1209, 1336, 1477, 1633};
 static const char KEYS[16] = "123A456B789C*0#D";
 
-/* A window's tone must keep at least 0.6 of its largest amplitude in every
- * window of the run (power 0.36): a tone that fills only part of the run is
- * rising or falling, which is how 20 ms bursts are refused. */
+/* Every window of a run must hold each tone at >= 0.5 of the run's largest
+ * power (-3 dB): a tone that fills only part of the run is rising or
+ * falling, which is how bursts of 20 ms and less are refused while 40 ms
+ * always leaves 6 full windows. */
 #define FILL_POWER 0.5f
 /* While a digit is on, a window still "has" it at amplitude >= 0.3 of the
- * level at recognition (power 0.09, -10.5 dB). */
+ * level at recognition (power 0.09, -10.5 dB): a 10 ms gap empties at most 2
+ * windows, a 40 ms gap at least 7 (end_windows, default 4, sits between). */
 #define PRESENT_POWER 0.09f
 /* The phase advance must be steady: |sum z| >= 0.8 sum |z|. */
+#define COHERENCE 0.8f
+/* Largest frequency change over a run (Hz): genuine keys in 12 dB SNR noise
+ * stay within ~5 Hz, speech that passes every other check glides 6-13 Hz in
+ * 25 ms (talk-off corpus). */
+#ifndef MAX_DRIFT_HZ
+#define MAX_DRIFT_HZ 10.0f
+#endif
+/* Tone start/end estimates inside the deciding windows (samples), from the
+ * Hann window's coverage at the fill / presence thresholds. */
+#define START_OFFSET 16
+#define END_OFFSET 11
+
 /* Hann window (80 samples at 8 kHz) power response at an offset of d bins
  * (1 bin = 100 Hz): (sinc(d) / (1 - d^2))^2. Used to undo the loss of a tone
  * a little off its lane before comparing its power with the total. */
@@ -35,18 +49,6 @@ static float hann_gain(float d) {
   float g = sinf(x) / x / (1.0f - d * d);
   return g * g;
 }
-
-#define COHERENCE 0.8f
-/* Tone start/end estimates inside the deciding windows (samples), from the
- * Hann window's coverage at the fill / presence thresholds. */
-#define START_OFFSET 16
-/* Largest frequency change over a run (Hz): genuine keys in 12 dB SNR noise
- * stay within ~5 Hz, speech that passes every other check glides 6-13 Hz in
- * 25 ms (talk-off corpus). */
-#ifndef MAX_DRIFT_HZ
-#define MAX_DRIFT_HZ 10.0f
-#endif
-#define END_OFFSET 11
 
 void hl_dtmf_params_default(hl_dtmf_params *p) {
   p->min_level_dbm0 = -41.0f;

@@ -30,9 +30,9 @@
  * corpus (test/dsp/talkoff: 61 min of speech in 40 voices, 30 min of music):
  * 0 false digits (1.3/hour before the glide check).
  *
- * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, ~6 KB) shared by
- * every channel of a board; one hl_dtmf_state per channel (a few hundred bytes,
- * no pointers to free). hl_dtmf_rx_* accept any number of samples per call
+ * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 3 KB) shared by
+ * every channel of a board; one hl_dtmf_state per channel (832 bytes, 320 of
+ * them the event queue; nothing to free). hl_dtmf_rx_* accept any number of samples per call
  * and never allocate. Events go to the callback given at init; with a NULL
  * callback they wait in a small queue in the state (HL_DTMF_QUEUE entries,
  * the oldest is dropped when full) read with hl_dtmf_get_event.
