@@ -86,10 +86,12 @@ export function factTerms(r: CaseRecord | null): string[] {
   return r?.facts ? terms(r.facts) : [];
 }
 
-function push(out: Contribution[], day: number, dims: Array<[string, string | undefined]>, metrics: string[]): void {
+export type Emit = (day: number, dim: string, val: string, metric: string) => void;
+
+function emitAll(emit: Emit, day: number, dims: Array<[string, string | undefined]>, metrics: string[]): void {
   for (const [dim, val] of dims) {
     if (val === undefined || val === '') continue;
-    for (const metric of metrics) out.push({ day, dim, val, metric });
+    for (const metric of metrics) emit(day, dim, val, metric);
   }
 }
 
@@ -98,28 +100,41 @@ function push(out: Contribution[], day: number, dims: Array<[string, string | un
  * agent; a dispatch counts once per department under that department and the
  * dispatching agent; a close counts under the closing agent and the case's
  * departments. The category is the case's current one, so re-categorising a
- * case moves its counts.
+ * case moves its counts. Emitted one by one (no objects): this runs per create.
  */
-export function caseContributions(r: CaseRecord, cal: BureauCalendar): Contribution[] {
-  const out: Contribution[] = [];
+export function forEachCaseContribution(r: CaseRecord, cal: BureauCalendar, emit: Emit): void {
   const cat = r.categoryId;
-  push(out, cal.dayKey(r.createdAt), [['*', '*'], ['kind', r.kind], ['agent', r.agentId], ['category', cat]], ['cases', r.kind]);
+  const day = cal.dayKey(r.createdAt);
+  const kind = r.kind;
+  for (const metric of ['cases', kind]) {
+    emit(day, '*', '*', metric);
+    emit(day, 'kind', kind, metric);
+    if (r.agentId) emit(day, 'agent', r.agentId, metric);
+    if (cat) emit(day, 'category', cat, metric);
+  }
   for (const h of r.history) {
     if (h.action === 'dispatch') {
       const deps = (h.data?.departments as string[] | undefined) ?? [];
-      const day = cal.dayKey(h.at);
-      for (const d of deps) push(out, day, [['*', '*'], ['kind', r.kind], ['agent', h.by], ['category', cat], ['department', d]], ['dispatches']);
+      const d = cal.dayKey(h.at);
+      for (const dep of deps) emitAll(emit, d, [['*', '*'], ['kind', kind], ['agent', h.by], ['category', cat], ['department', dep]], ['dispatches']);
     } else if (h.action === 'close') {
-      const day = cal.dayKey(h.at);
-      push(out, day, [['*', '*'], ['kind', r.kind], ['agent', h.by], ['category', cat]], ['closed']);
-      for (const d of r.dispatches) push(out, day, [['department', d.departmentId]], ['closed']);
+      const d = cal.dayKey(h.at);
+      emitAll(emit, d, [['*', '*'], ['kind', kind], ['agent', h.by], ['category', cat]], ['closed']);
+      for (const x of r.dispatches) emit(d, 'department', x.departmentId, 'closed');
     }
   }
+}
+
+export function caseContributions(r: CaseRecord, cal: BureauCalendar): Contribution[] {
+  const out: Contribution[] = [];
+  forEachCaseContribution(r, cal, (day, dim, val, metric) => out.push({ day, dim, val, metric }));
   return out;
 }
 
 export function callContributions(c: CallRecord, cal: BureauCalendar): Contribution[] {
   const out: Contribution[] = [];
-  push(out, cal.dayKey(c.startedAt), [['*', '*'], ['agent', c.agentId]], ['calls']);
+  const day = cal.dayKey(c.startedAt);
+  out.push({ day, dim: '*', val: '*', metric: 'calls' });
+  if (c.agentId) out.push({ day, dim: 'agent', val: c.agentId, metric: 'calls' });
   return out;
 }

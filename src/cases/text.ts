@@ -18,14 +18,58 @@ function classify(ch: string): number {
   return WORD.test(ch) ? 2 : 0;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function terms(text: string): string[] {
   const s = text.normalize('NFKC').toLowerCase();
+  if (!SURROGATE.test(s)) return termsBmp(s);
+  return termsSlow(s);
+}
+
+/**
+ * The same cut by char codes for text without surrogate pairs (nearly all
+ * Chinese text): bigrams are sliced straight from the string, no run buffers.
+ */
+function termsBmp(s: string): string[] {
+  const out = new Set<string>();
+  let runStart = -1; // start of the current CJK run
+  let wordStart = -1;
+  const n = s.length;
+  const endRun = (i: number): void => {
+    if (runStart >= 0 && i - runStart === 1) out.add(s[runStart]);
+    runStart = -1;
+  };
+  const endWord = (i: number): void => {
+    if (wordStart >= 0) out.add(i - wordStart > 32 ? s.slice(wordStart, wordStart + 32) : s.slice(wordStart, i));
+    wordStart = -1;
+  };
+  for (let i = 0; i < n; i++) {
+    const k = classify(s[i]);
+    if (k === 1) {
+      endWord(i);
+      if (runStart < 0) runStart = i;
+      else out.add(s.slice(i - 1, i + 1));
+    } else if (k === 2) {
+      endRun(i);
+      if (wordStart < 0) wordStart = i;
+    } else {
+      endRun(i);
+      endWord(i);
+    }
+  }
+  endRun(n);
+  endWord(n);
+  return [...out];
+}
+
+export function termsSlow(s: string): string[] {
   const out = new Set<string>();
   let run = '';
   let word = '';
   const flushRun = (): void => {
-    if (run.length === 1) out.add(run);
-    else for (let i = 0; i + 1 < run.length; i++) out.add(run.slice(i, i + 2));
+    const chars = Array.from(run); // code points: a pair of surrogates is one character
+    if (chars.length === 1) out.add(chars[0]);
+    else for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
     run = '';
   };
   const flushWord = (): void => {
