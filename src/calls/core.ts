@@ -1,9 +1,8 @@
 // The call core: watches the inbound channels' events$ and starts one Call per
 // seizure, running the flow in service at that moment (a reload never changes
 // a call in progress). One subscription, made here at the edge: every channel's
-// seizures, each mapped (exhaustMap: one call per line at a time) to its
-// Call's run$.
-import { concat, defer, exhaustMap, filter, finalize, map, merge, type Observable, of, Subject, type Subscription } from 'rxjs';
+// seizures, each mapped to its Call's run$.
+import { concat, defer, filter, finalize, map, merge, mergeMap, type Observable, of, Subject, type Subscription } from 'rxjs';
 import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
@@ -46,7 +45,7 @@ export class CallCore {
   readonly store: CaseStore;
   /** A call starting and ending (for logs and tests). */
   readonly calls$ = new Subject<CallEvent>();
-  readonly #active = new Map<number, { call: Call; done: Promise<void> }>();
+  readonly #active = new Map<string, { call: Call; done: Promise<void> }>();
   readonly #interpreter: Interpreter;
   #sub: Subscription | undefined;
   readonly #counts = { started: 0, ended: 0 };
@@ -79,7 +78,10 @@ export class CallCore {
       ...this.#channels.map((ch) =>
         ch.events$.pipe(
           filter((e): e is RingEvent => e.type === 'ring' && !this.#stopped),
-          exhaustMap((ring) => this.#call$(ch, ring)),
+          // mergeMap, not exhaustMap: the board rings a line only once it is
+          // idle again, while the previous call may still be writing its
+          // record; that tail must not cost the next caller an answer.
+          mergeMap((ring) => this.#call$(ch, ring)),
         ),
       ),
     );
@@ -100,14 +102,14 @@ export class CallCore {
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));
-      this.#active.set(ch.index, { call, done });
+      this.#active.set(id, { call, done });
       this.#counts.started++;
       return concat(
         of<CallEvent>({ type: 'start', call: call.summary() }),
         call.run$().pipe(map((summary): CallEvent => ({ type: 'end', call: summary }))),
       ).pipe(
         finalize(() => {
-          this.#active.delete(ch.index);
+          this.#active.delete(id);
           this.#counts.ended++;
           settle();
         }),
