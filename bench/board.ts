@@ -10,6 +10,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openBoard } from '../src/board/index.ts';
 import type { Board, BoardProfile } from '../src/board/types.ts';
 
@@ -49,6 +50,8 @@ export interface LoadResult {
   recorded_bytes: number;
   events_dropped: number;
   rt_priority: boolean;
+  loop_delay_p50_ms: number;
+  loop_delay_p99_ms: number;
 }
 
 /** Runs the load; shared by the benchmark and the real-time test. */
@@ -108,6 +111,12 @@ export async function runLoad(channels: number, seconds: number, log: (s: string
       );
     });
     const keys = '0123456789*#';
+    // Event-loop delay alongside: tells a busy JavaScript thread from a slow wake-up.
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    // Let the first prompts and recordings start, then measure the steady state only.
+    await sleep(500);
+    board.resetLatencyStats();
     const started = Date.now();
     const t0 = board.stats();
     // Stagger the keys: every line once per ~2 s, spread over the period.
@@ -121,6 +130,7 @@ export async function runLoad(channels: number, seconds: number, log: (s: string
     });
     await sleep(seconds * 1000);
     stop = true;
+    loop.disable();
     await Promise.all(senders);
     await sleep(300);
     const st = board.stats();
@@ -147,6 +157,8 @@ export async function runLoad(channels: number, seconds: number, log: (s: string
       recorded_bytes: bytes,
       events_dropped: st.eventsDropped,
       rt_priority: native.rtPriority,
+      loop_delay_p50_ms: Number((loop.percentile(50) / 1e6).toFixed(3)),
+      loop_delay_p99_ms: Number((loop.percentile(99) / 1e6).toFixed(3)),
     };
   } finally {
     await board?.close();

@@ -61,6 +61,59 @@ struct Hist {
   }
 };
 
+// A decoded prompt held by JavaScript (src/board caches them), shared by plays.
+class ClipWrap : public Napi::ObjectWrap<ClipWrap> {
+ public:
+  static Napi::FunctionReference *ctor;
+  static Napi::Function Define(Napi::Env env) {
+    Napi::Function f = DefineClass(env, "Clip", {InstanceAccessor("samples", &ClipWrap::Samples, nullptr)});
+    ctor = new Napi::FunctionReference(Napi::Persistent(f));
+    return f;
+  }
+  explicit ClipWrap(const Napi::CallbackInfo &info);
+  ~ClipWrap() override { hl_clip_free(clip_); }
+  hl_clip *clip() const { return clip_; }
+
+ private:
+  hl_clip *clip_ = nullptr;
+  Napi::Value Samples(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), hl_clip_samples(clip_)); }
+};
+Napi::FunctionReference *ClipWrap::ctor = nullptr;
+
+hl_clip *MakeClipFrom(Napi::Env env, Napi::Value item, double gain, int index);
+
+ClipWrap::ClipWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<ClipWrap>(info) {
+  double gain = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0;
+  clip_ = MakeClipFrom(info.Env(), info[0], gain, 0);
+}
+
+// Builds a clip from a Clip object (shared: one more reference), {wav: Buffer}
+// or {data: Buffer, format: 1|6|7}, with gainDb (not applied to a Clip).
+hl_clip *MakeClipFrom(Napi::Env env, Napi::Value item, double gain, int index) {
+  if (!item.IsObject()) hl::ThrowHl(env, HL_EINVAL, "play item " + std::to_string(index) + " is not an object");
+  Napi::Object o = item.As<Napi::Object>();
+  if (ClipWrap::ctor && o.InstanceOf(ClipWrap::ctor->Value())) return hl_clip_ref(ClipWrap::Unwrap(o)->clip());
+  hl_clip *clip = nullptr;
+  if (o.Has("wav")) {
+    Napi::Value v = o.Get("wav");
+    if (!v.IsBuffer()) hl::ThrowHl(env, HL_EINVAL, "play item wav must be a Buffer");
+    Napi::Buffer<uint8_t> w = v.As<Napi::Buffer<uint8_t>>();
+    char why[160] = {};
+    int rc = hl_clip_from_wav(w.Data(), w.Length(), gain, &clip, why, sizeof why);
+    if (rc < 0) hl::ThrowHl(env, rc, why[0] ? std::string(why) : std::string("play item ") + std::to_string(index));
+  } else {
+    Napi::Value v = o.Get("data");
+    if (!v.IsTypedArray()) hl::ThrowHl(env, HL_EINVAL, "play item data must be a Buffer or typed array");
+    Napi::TypedArray ta = v.As<Napi::TypedArray>();
+    Napi::ArrayBuffer ab = ta.ArrayBuffer();
+    const uint8_t *p = static_cast<const uint8_t *>(ab.Data()) + ta.ByteOffset();
+    int fmt = o.Get("format").IsNumber() ? o.Get("format").As<Napi::Number>().Int32Value() : 0;
+    int rc = hl_clip_create(p, ta.ByteLength(), fmt, gain, &clip);
+    if (rc < 0) hl::ThrowHl(env, rc, "play item " + std::to_string(index));
+  }
+  return clip;
+}
+
 class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -90,6 +143,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("spanStatus", &BoardWrap::SpanStatus),
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
+      InstanceMethod("resetLatency", &BoardWrap::ResetLatency),
       InstanceMethod("close", &BoardWrap::Close),
       InstanceMethod("clipCheck", &BoardWrap::ClipCheck),
     });
@@ -212,30 +266,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return info.Env().Undefined();
   }
 
-  // Builds a clip from {wav: Buffer} or {data: Buffer, format: 1|6|7}, with gainDb.
   static hl_clip *MakeClip(Napi::Env env, Napi::Value item, double gain, int index) {
-    if (!item.IsObject()) hl::ThrowHl(env, HL_EINVAL, "play item " + std::to_string(index) + " is not an object");
-    Napi::Object o = item.As<Napi::Object>();
-    hl_clip *clip = nullptr;
-    if (o.Has("wav")) {
-      Napi::Value v = o.Get("wav");
-      if (!v.IsBuffer()) hl::ThrowHl(env, HL_EINVAL, "play item wav must be a Buffer");
-      Napi::Buffer<uint8_t> w = v.As<Napi::Buffer<uint8_t>>();
-      char why[160] = {};
-      int rc = hl_clip_from_wav(w.Data(), w.Length(), gain, &clip, why, sizeof why);
-      if (rc < 0) hl::ThrowHl(env, rc, why[0] ? std::string(why) : std::string("play item ") + std::to_string(index));
-    } else {
-      Napi::Value v = o.Get("data");
-      if (!v.IsTypedArray()) hl::ThrowHl(env, HL_EINVAL, "play item data must be a Buffer or typed array");
-      Napi::TypedArray ta = v.As<Napi::TypedArray>();
-      Napi::ArrayBuffer ab = ta.ArrayBuffer();
-      const uint8_t *p = static_cast<const uint8_t *>(ab.Data()) + ta.ByteOffset();
-      int fmt = o.Get("format").IsNumber() ? o.Get("format").As<Napi::Number>().Int32Value() : 0;
-      int rc = hl_clip_create(p, ta.ByteLength(), fmt, gain, &clip);
-      if (rc < 0) hl::ThrowHl(env, rc, "play item " + std::to_string(index));
-    }
-    return clip;
+    return MakeClipFrom(env, item, gain, index);
   }
+
 
   // clipCheck(item) -> samples; validates a prompt without playing it.
   Napi::Value ClipCheck(const Napi::CallbackInfo &info) {
@@ -374,13 +408,21 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
     return o;
   }
+  // Starts the latency histogram afresh (a benchmark measures the steady state, not the set-up).
+  Napi::Value ResetLatency(const Napi::CallbackInfo &info) {
+    hist_ = Hist();
+    return info.Env().Undefined();
+  }
   Napi::Value Close(const Napi::CallbackInfo &info) {
     Destroy();
     return info.Env().Undefined();
   }
 };
 
-void InitBoard(Napi::Env env, Napi::Object exports) { exports.Set("Board", BoardWrap::Define(env)); }
+void InitBoard(Napi::Env env, Napi::Object exports) {
+  exports.Set("Board", BoardWrap::Define(env));
+  exports.Set("Clip", ClipWrap::Define(env));
+}
 
 }  // namespace
 

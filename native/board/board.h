@@ -85,7 +85,11 @@ int hl_clip_create(const uint8_t *data, size_t bytes, int format, double gain_db
 /* Creates a clip from a WAV image in memory (must be 8 kHz mono). On failure
  * `why` (cap bytes) says what is wrong. */
 int hl_clip_from_wav(const uint8_t *wav, size_t len, double gain_db, hl_clip **out, char *why, size_t cap);
+/* Releases one reference (the last one frees the clip). */
 void hl_clip_free(hl_clip *c);
+/* Takes one more reference: a clip cached by the caller can be passed to any
+ * number of plays, each releasing its own reference when it ends. */
+hl_clip *hl_clip_ref(hl_clip *c);
 int hl_clip_samples(const hl_clip *c);
 
 typedef struct hl_board_config {

@@ -18,6 +18,7 @@
 struct hl_clip {
   int16_t *pcm;
   int samples;
+  std::atomic<int> refs{1};  // a cached prompt is shared by every play of it
 };
 
 namespace hl {

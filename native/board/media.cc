@@ -433,8 +433,14 @@ extern "C" int hl_clip_from_wav(const uint8_t *wav, size_t len, double gain_db, 
   return hl_clip_create(wav + info.data_offset, info.data_bytes, info.format, gain_db, out);
 }
 
+extern "C" hl_clip *hl_clip_ref(hl_clip *c) {
+  if (c) c->refs.fetch_add(1, std::memory_order_relaxed);
+  return c;
+}
+
 extern "C" void hl_clip_free(hl_clip *c) {
   if (!c) return;
+  if (c->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   delete[] c->pcm;
   delete c;
 }

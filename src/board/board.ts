@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { Engine } from './engine.ts';
 import { boardError } from './errors.ts';
-import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, type NativePlayItem } from './native.ts';
+import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
 import { loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -65,6 +65,51 @@ function stopMask(name: string, v: boolean | string | undefined): number {
   if (v === undefined || v === false) return 0;
   if (v === true) return 0xffff;
   return digitMask(checkDigits(name, v));
+}
+
+// Decoded prompts, shared by every play of them: a file is read and decoded
+// once (again when its size or mtime changes); an in-memory buffer once per
+// buffer object (so do not change a buffer's samples after playing it).
+const FILE_CACHE_MAX = 1024;
+const fileCache = new Map<string, { mtimeMs: number; size: number; gainDb: number; clip: NativeClip }>();
+const bufferCache = new WeakMap<object, { format: number; bytes: number; gainDb: number; clip: NativeClip }>();
+
+function fileClip(file: string, gainDb: number): NativeClip {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw boardError('BOARD_FILE_NOT_FOUND', file, { file });
+  }
+  if (!st.isFile()) throw boardError('BOARD_FILE_NOT_FOUND', `${file} is not a file`, { file });
+  const hit = fileCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.gainDb === gainDb) {
+    fileCache.delete(file); // most recently used goes last
+    fileCache.set(file, hit);
+    return hit.clip;
+  }
+  let clip: NativeClip;
+  try {
+    clip = new (nativeClipClass())({ wav: readFileSync(file) }, gainDb);
+  } catch (e) {
+    throw boardError('BOARD_FILE_FORMAT', `${file}: ${(e as Error).message}`, { file, native: (e as { code?: string }).code });
+  }
+  fileCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, gainDb, clip });
+  if (fileCache.size > FILE_CACHE_MAX) fileCache.delete(fileCache.keys().next().value!);
+  return clip;
+}
+
+function bufferClip(data: Uint8Array | Int16Array, format: number, gainDb: number): NativeClip {
+  const hit = bufferCache.get(data);
+  if (hit && hit.format === format && hit.bytes === data.byteLength && hit.gainDb === gainDb) return hit.clip;
+  let clip: NativeClip;
+  try {
+    clip = new (nativeClipClass())({ data, format }, gainDb);
+  } catch (e) {
+    throw boardError('BOARD_ARG', `audio buffer: ${(e as Error).message}`);
+  }
+  bufferCache.set(data, { format, bytes: data.byteLength, gainDb, clip });
+  return clip;
 }
 
 class ChannelImpl implements Channel {
@@ -136,41 +181,25 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
-  private playItem(item: PlayItem, i: number): NativePlayItem {
-    if (typeof item === 'string') {
-      const file = this.board.resolvePath(item);
-      let st;
-      try {
-        st = statSync(file);
-      } catch {
-        throw boardError('BOARD_FILE_NOT_FOUND', file, { file });
-      }
-      if (!st.isFile()) throw boardError('BOARD_FILE_NOT_FOUND', `${file} is not a file`, { file });
-      const wav = readFileSync(file);
-      try {
-        this.engine.native.clipCheck({ wav });
-      } catch (e) {
-        throw boardError('BOARD_FILE_FORMAT', `${file}: ${(e as Error).message}`, { file, native: (e as { code?: string }).code });
-      }
-      return { wav };
-    }
+  private playItem(item: PlayItem, i: number, gainDb: number): NativePlayItem {
+    if (typeof item === 'string') return fileClip(this.board.resolvePath(item), gainDb);
     if (!item || typeof item !== 'object' || !('encoding' in item)) throw boardError('BOARD_ARG', `play item ${i} must be a file path or { encoding, data }`);
     const format = WAV_FORMAT[item.encoding];
     if (!format) throw boardError('BOARD_ARG', `play item ${i}: encoding must be alaw, ulaw or pcm16`);
     const data = item.data;
     if (!(data instanceof Uint8Array) && !(data instanceof Int16Array)) throw boardError('BOARD_ARG', `play item ${i}: data must be a Buffer, Uint8Array or Int16Array`);
     if (item.encoding === 'pcm16' && data.byteLength % 2) throw boardError('BOARD_ARG', `play item ${i}: pcm16 data has an odd byte count`);
-    return { data, format };
+    return bufferClip(data, format, gainDb);
   }
 
   async play(items: PlayItem | PlayItem[], options: PlayOptions = {}): Promise<PlayResult> {
     this.requireCall('play()');
     const list = Array.isArray(items) ? items : [items];
     if (list.length === 0 || list.length > 256) throw boardError('BOARD_ARG', 'play() needs 1 to 256 items');
-    const native = list.map((it, i) => this.playItem(it, i));
     const mask = stopMask('stopOnDigits', options.stopOnDigits);
     const gain = options.gainDb ?? 0;
     if (typeof gain !== 'number' || !(gain >= -60 && gain <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
+    const native = list.map((it, i) => this.playItem(it, i, gain));
     let id = 0;
     const d = await this.engine.request(
       'play',
@@ -558,6 +587,10 @@ export class BoardView implements Board {
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };
+  }
+
+  resetLatencyStats(): void {
+    this.engine.call('resetLatencyStats', () => this.engine.native.resetLatency());
   }
 
   resolvePath(file: string): string {

@@ -22,7 +22,15 @@ export interface NativeStats {
   rtPriority: boolean;
 }
 
-export type NativePlayItem = { wav: Buffer } | { data: Uint8Array | Int16Array; format: number };
+/** A decoded prompt (native Clip), shared by any number of plays. */
+export interface NativeClip {
+  readonly samples: number;
+}
+export interface NativeClipCtor {
+  new (item: { wav: Buffer } | { data: Uint8Array | Int16Array; format: number }, gainDb?: number): NativeClip;
+}
+
+export type NativePlayItem = { wav: Buffer } | { data: Uint8Array | Int16Array; format: number } | NativeClip;
 
 export interface NativeBoard {
   channels(): number;
@@ -52,11 +60,18 @@ export interface NativeBoard {
   spanStatus(span: number): NativeSpanStatus;
   channelState(ch: number): number;
   stats(): NativeStats;
+  resetLatency(): void;
   close(): void;
 }
 
 export interface NativeBoardCtor {
   new (spans: number, tickMs: number, peers: number[]): NativeBoard;
+}
+
+export function nativeClipClass(): NativeClipCtor {
+  const ctor = (addon as Record<string, unknown>).Clip as NativeClipCtor | undefined;
+  if (!ctor) throw new Error('the addon has no board part: run `npm run build`');
+  return ctor;
 }
 
 export function nativeBoardClass(): NativeBoardCtor {

@@ -411,6 +411,8 @@ export interface Board {
   group(name: string): Channel[];
   createConference(): Conference;
   stats(): BoardStats;
+  /** Starts the event-latency figures afresh (e.g. after a load generator's set-up). */
+  resetLatencyStats(): void;
   /** Stop the clock, finish recordings, release everything (also closes `network`). */
   close(): Promise<void>;
 }
