@@ -73,7 +73,7 @@ interface Expected {
   caller: Set<string>;
   due: Set<string>;
   postings: Map<string, number[]>;
-  counters: Map<string, number>;
+  counters: Map<string, Record<string, number>>;
   cases: number;
   calls: number;
 }
@@ -82,8 +82,10 @@ function expected(s: LmdbCaseStore): Expected {
   const e: Expected = { idx: new Set(), caller: new Set(), due: new Set(), postings: new Map(), counters: new Map(), cases: 0, calls: 0 };
   const sk = (k: unknown[]): string => JSON.stringify(k);
   const count = (day: number, dim: string, val: string, metric: string): void => {
-    for (const k of [sk(['d', day, dim, val, metric]), sk(['m', Math.floor(day / 100), dim, val, metric]), sk(['y', Math.floor(day / 10000), dim, val, metric])]) {
-      e.counters.set(k, (e.counters.get(k) ?? 0) + 1);
+    for (const k of [sk(['d', day, dim, val]), sk(['m', Math.floor(day / 100), dim, val]), sk(['y', Math.floor(day / 10000), dim, val])]) {
+      let rec = e.counters.get(k);
+      if (!rec) e.counters.set(k, (rec = {}));
+      rec[metric] = (rec[metric] ?? 0) + 1;
     }
   };
   for (const { key, value: r } of s.cases.getRange({ start: 0, end: Infinity })) {
@@ -94,7 +96,7 @@ function expected(s: LmdbCaseStore): Expected {
     for (const [k] of dueEntries(r)) e.due.add(sk(k));
     const no = caseNo(r.number);
     for (const t of factTerms(r)) {
-      const pk = sk([t, Math.floor(no / 1_000_000)]);
+      const pk = sk([Math.floor(no / 1_000_000), t]);
       const l = e.postings.get(pk);
       if (l) l.push(caseLow(no));
       else e.postings.set(pk, [caseLow(no)]);
@@ -143,10 +145,11 @@ export function verifyStore(s: LmdbCaseStore): VerifyResult {
   for (const { key, value } of s.counters.getRange({})) {
     const k = sk(key);
     seenC.add(k);
-    const want = e.counters.get(k) ?? 0;
-    if (value !== want) note(`counter ${k}: stored ${value}, recount ${want}`);
+    const canon = (o: Record<string, number> | undefined): string => JSON.stringify(Object.entries(o ?? {}).sort());
+    const want = e.counters.get(k);
+    if (canon(value) !== canon(want)) note(`counter ${k}: stored ${canon(value)}, recount ${canon(want)}`);
   }
-  for (const [k, n] of e.counters) if (!seenC.has(k)) note(`counter ${k}: missing (recount ${n})`);
+  for (const [k, n] of e.counters) if (!seenC.has(k)) note(`counter ${k}: missing (recount ${JSON.stringify(n)})`);
   // The daily sequence must be at least the highest number issued that day.
   const maxSeq = new Map<number, number>();
   for (const k of s.cases.getKeys({ start: 0, end: Infinity })) {
@@ -195,5 +198,5 @@ export function rebuildDerived(s: LmdbCaseStore): void {
   for (const { key, value } of s.cases.getRange({ start: 0, end: Infinity })) if (typeof key === 'number') for (const [k, v] of dueEntries(value)) dues.push([k, v]);
   put(dues, s.due as never);
   put([...e.postings].map(([k, l]) => [parse(k), Buffer.from(Uint32Array.from(l).buffer)] as [unknown, Buffer]), s.words as never);
-  put([...e.counters].map(([k, n]) => [parse(k), n] as [unknown, number]), s.counters as never);
+  put([...e.counters].map(([k, n]) => [parse(k), n] as [unknown, Record<string, number>]), s.counters as never);
 }

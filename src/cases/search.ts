@@ -5,7 +5,7 @@
 // against every other condition. Words use the inverted index of fact terms
 // (CJK bigrams), intersected, then confirmed on the text.
 import type { Database } from 'lmdb';
-import type { BureauCalendar } from './calendar.ts';
+import { dayKeyToEpochDay, epochDayToDayKey, type BureauCalendar } from './calendar.ts';
 import type { CategoryIndex } from './config.ts';
 import type { CallerKey, IdxField, IdxKey } from './derived.ts';
 import { caseNo, casePhones } from './derived.ts';
@@ -17,7 +17,7 @@ export interface SearchTables {
   cases: Database<CaseRecord, number>;
   idx: Database<null, IdxKey>;
   caller: Database<null, CallerKey>;
-  words: Database<Buffer, [string, number]>;
+  words: Database<Buffer, [number, string]>;
   calendar: BureauCalendar;
   cats: CategoryIndex;
 }
@@ -50,28 +50,46 @@ function* idxStream(t: SearchTables, field: IdxField, value: string, lo: number,
   for (const key of t.idx.getKeys({ start: [field, value, hi], end: [field, value, lo], reverse: true })) yield key[2];
 }
 
-/** Case numbers containing every term, newest first; null when a term has no postings. */
-function wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: number): number[] {
+/**
+ * Case numbers whose facts hold every term, newest first. Postings are kept
+ * per (day, term) so that one day's new cases touch neighbouring B-tree pages
+ * (cheap commits); a search walks the days backwards and intersects that
+ * day's lists, so a search with a limit stops as soon as it has enough.
+ */
+function* wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: number): Generator<number> {
   const qs = terms(words);
   if (qs.length === 0) throw bad('words must contain at least one letter, digit or Chinese character');
-  const lists: number[][] = [];
-  for (const term of qs) {
-    const list: number[] = [];
-    for (const { key, value } of t.words.getRange({ start: [term, loDay], end: [term, hiDay + 1] })) {
-      const base = key[1] * 1_000_000;
-      const u = new Uint32Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.length));
-      for (let i = 0; i < u.length; i++) list.push(base + u[i]);
+  // clamp the walk to the days that hold cases
+  let first = 0;
+  let last = 0;
+  for (const k of t.cases.getKeys({ start: 0, end: Infinity, limit: 1 })) if (typeof k === 'number') first = Math.floor(k / 1_000_000);
+  for (const k of t.cases.getKeys({ start: Infinity, end: 0, reverse: true, limit: 1 })) if (typeof k === 'number') last = Math.floor(k / 1_000_000);
+  if (first === 0) return;
+  const hi = Math.min(hiDay, last);
+  const lo = Math.max(loDay, first);
+  if (hi < lo) return;
+  for (let e = dayKeyToEpochDay(hi); e >= dayKeyToEpochDay(lo); e--) {
+    const day = epochDayToDayKey(e);
+    let cur: Uint32Array | null = null;
+    for (const term of qs) {
+      const v = t.words.get([day, term]);
+      if (!v || v.length === 0) {
+        cur = null;
+        break;
+      }
+      const u = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.length));
+      if (cur === null) cur = u;
+      else {
+        const s = new Set(u);
+        cur = cur.filter((x) => s.has(x));
+        if (cur.length === 0) break;
+      }
     }
-    if (list.length === 0) return [];
-    lists.push(list);
+    if (!cur || cur.length === 0) continue;
+    const base = day * 1_000_000;
+    const nos = Array.from(cur, (x) => base + x).sort((a, b) => b - a);
+    yield* nos;
   }
-  lists.sort((a, b) => a.length - b.length);
-  let cur = lists[0];
-  for (let i = 1; i < lists.length && cur.length > 0; i++) {
-    const s = new Set(lists[i]);
-    cur = cur.filter((x) => s.has(x));
-  }
-  return cur.sort((a, b) => b - a);
 }
 
 export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
