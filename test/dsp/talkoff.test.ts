@@ -28,7 +28,7 @@ import type { CorpusFile } from './talkoff-corpus.ts';
 // intervals that ARE R2 pairs within Q.455's +-10 Hz (E5 + G5 = 659 + 784 Hz
 // is backward code 10; A#6 + B6 = 1865 + 1976 Hz is forward 15), and the
 // register receiver only listens during call setup, never to hold music.
-const MAX_DTMF_PER_HOUR = 6;
+const MAX_DTMF_PER_HOUR = 4;
 const MAX_MF_R2_SPEECH_PER_HOUR = 25;
 const MAX_MF_R2_MUSIC_PER_HOUR = 150;
 const MAX_CALL_PROGRESS_PER_HOUR = 6;
