@@ -155,6 +155,26 @@ test('bad files: one error line each naming file and problem, exit 2, good files
   assert.is((JSON.parse(out[0]) as { file: string; events: Ev[] }).events.length, 9);
 });
 
+test('call-progress and fax tones synthesised by sox (an independent generator) are recognised', () => {
+  if (!hasSox()) return;
+  const ring = join(dir, 'sox-ringback.wav');
+  const cng = join(dir, 'sox-cng.wav');
+  const cycles = (on: string[], off: string[], n: number): string[] => Array.from({ length: n }, () => [...on, ':', ...off, ':']).flat();
+  // Ringback 1 s on / 4 s off at about -17 dBm0, three rings, A-law.
+  let r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'a-law', ring,
+    ...cycles(['synth', '1', 'sine', '450', 'vol', '0.2'], ['synth', '4', 'sine', '450', 'vol', '0'], 3), 'synth', '1', 'sine', '0', 'vol', '0']);
+  assert.is(r.status, 0, String(r.stderr));
+  // Fax CNG 0.5 s on / 3 s off, three bursts, 16-bit PCM.
+  r = spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', cng,
+    ...cycles(['synth', '0.5', 'sine', '1100', 'vol', '0.3'], ['synth', '3', 'sine', '1100', 'vol', '0'], 3), 'synth', '1', 'sine', '0', 'vol', '0']);
+  assert.is(r.status, 0, String(r.stderr));
+  const out = detect('--json', ring, cng);
+  assert.is(out.status, 0, out.stderr);
+  const [a, b] = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { events: Ev[] });
+  checkEvents(ring, a.events, [{ type: 'call_progress', what: 'ringback', start_ms: 0, end_ms: 11000 }]);
+  checkEvents(cng, b.events, [{ type: 'call_progress', what: 'fax_cng', start_ms: 0, end_ms: 7500 }]);
+});
+
 test('usage errors exit 2 with a code', () => {
   let r = detect();
   assert.is(r.status, 2);
