@@ -7,6 +7,7 @@ export const DspErrors = {
   DSP_ARG: 'an argument is out of range or of the wrong type',
   DSP_ENCODING: 'the sample encoding is not one of pcm16, alaw, ulaw',
   DSP_FILE_READ: 'the file cannot be read',
+  DSP_INTERNAL: 'unexpected failure in the DSP layer (a bug: please report it with the file)',
   HL_EWAV_NOT_WAV: 'the data is not a RIFF/WAVE file',
   HL_EWAV_RATE: 'the WAV sample rate is not 8000 Hz',
   HL_EWAV_CHANNELS: 'the WAV file has a channel count other than 1 or 2',

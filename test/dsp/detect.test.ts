@@ -128,7 +128,7 @@ test('bad files: one error line each naming file and problem, exit 2, good files
   const bad: [string, RegExp][] = [
     [text, /HL_EWAV_NOT_WAV: no RIFF\/WAVE signature/],
     [cut, /HL_EWAV_TRUNC: data chunk declares 64000 bytes but only 2942/],
-    [missing, /DSP_FILE_READ: cannot read the file: no such file/],
+    [missing, /DSP_FILE_READ: the file cannot be read: no such file/],
   ];
   if (hasSox()) {
     const wide = join(dir, 'wide.wav');

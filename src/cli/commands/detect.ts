@@ -5,7 +5,7 @@
 // problem; the other files are still decoded and the exit status is 2.
 import { readFileSync } from 'node:fs';
 import { isHotlineError } from '../../errors.ts';
-import { detectTones, parseWav } from '../../dsp/index.ts';
+import { detectTones, dspError, parseWav } from '../../dsp/index.ts';
 import type { ToneEvent, Wav } from '../../dsp/index.ts';
 
 export const summary = 'print the DTMF, MF R2 and call-progress tones in WAV recordings';
@@ -36,7 +36,7 @@ function load(file: string): Wav {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
-    throw Object.assign(new Error(`cannot read the file: ${why}`), { code: 'DSP_FILE_READ' });
+    throw dspError('DSP_FILE_READ', why);
   }
   return parseWav(bytes);
 }
@@ -68,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
       wav = load(file);
       events = detectTones(wav);
     } catch (e) {
-      const code = isHotlineError(e) || typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'DSP_ERROR';
+      const code = isHotlineError(e) ? e.code : 'DSP_INTERNAL';
       process.stderr.write(`hotline detect: ${file}: ${code}: ${(e as Error).message}\n`);
       status = 2;
       continue;
