@@ -94,6 +94,13 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
     c.cas_rx = rx;
     emit(b, HL_EV_CAS, c.index, c.span, rx);
   } else {
+    // No change. A clear that the far end never saw (a seizure released in the
+    // same tick it was made) leaves the far end idle all along: after the
+    // round trip (one tick each way, plus one), idle in means released.
+    if (st == HL_CH_CLEARING && rx == kIdle && ++c.clear_ticks >= 3) {
+      set_cas(b, c, kIdle);
+      go_idle(b, c);
+    }
     return;
   }
   switch (st) {
@@ -120,6 +127,7 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
       } else if (rx == kAck || rx == kReject) {  // clear-back
         far_cleared(b, c, 0);
         set_cas(b, c, kIdle);
+        c.clear_ticks = 0;
         c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       }
       break;
@@ -134,11 +142,13 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
       } else if (rx == kReject || rx == kIdle) {
         far_cleared(b, c, 0);
         set_cas(b, c, kIdle);
+        c.clear_ticks = 0;
         c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       }
       break;
     case HL_CH_CLEARING:
-      if (c.outgoing ? rx == kIdle : rx == kIdle) {
+      // Both ends idle (1001): the far end released too (release guard).
+      if (rx == kIdle) {
         set_cas(b, c, kIdle);
         go_idle(b, c);
       }
@@ -155,7 +165,8 @@ void local_hangup(hl_board *b, Channel &c) {
   } else {
     set_cas(b, c, st == HL_CH_RINGING ? kReject : kAck);  // clear-back
   }
-  c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
+  c.clear_ticks = 0;
+        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
 }
 
 void apply_cmd(hl_board *b, const Cmd &cmd) {

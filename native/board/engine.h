@@ -117,6 +117,7 @@ struct Channel {
   int index = 0, span = 0, ts = 0;
   std::atomic<int> state{HL_CH_IDLE};
   bool outgoing = false;
+  uint32_t clear_ticks = 0;  // ticks spent clearing with the far end idle
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
   bool detect_dtmf = true;

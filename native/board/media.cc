@@ -265,6 +265,7 @@ void media_rx(hl_board *b, Channel &c) {
       // Give up the seizure: clear-forward.
       c.cas_tx = 0x9;
       b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+      c.clear_ticks = 0;
       c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       return;
     }

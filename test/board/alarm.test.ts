@@ -111,6 +111,13 @@ test('a call attempt: timeout when nobody answers, stopped when aborted, hangup 
     await board.advance(50);
     assert.is((await a).reason, 'stopped');
     assert.is(net.channel(3).state, 'idle');
+    // Seize and release before the far end could see it: no stuck line.
+    const q = net.channel(5).call();
+    await net.channel(5).hangup();
+    await board.advance(60);
+    assert.is((await q).reason, 'hangup');
+    assert.is(net.channel(5).state, 'idle', 'a seizure released at once clears');
+    assert.is(board.channel(5).state, 'idle');
     const r = net.channel(4).call();
     await board.advance(50);
     await board.channel(4).hangup(); // reject while ringing
