@@ -151,7 +151,7 @@ export async function run(args: string[]): Promise<number> {
   const json = args.includes('--json');
   const calls = opt(args, '--calls', 960);
   const hold = opt(args, '--hold', 20);
-  const simSeconds = opt(args, '--stepped-seconds', 120);
+  const simSeconds = opt(args, '--stepped-seconds', 300);
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-ivr-'));
   try {
     const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';

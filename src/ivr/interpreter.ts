@@ -190,9 +190,14 @@ export class Interpreter {
     return null;
   }
 
+  #recDirMade = false;
+
   #recordingFile(call: IvrCall): { file: string; id: string } {
     const dir = join(this.#s.dataDir, 'recordings');
-    mkdirSync(dir, { recursive: true });
+    if (!this.#recDirMade) {
+      mkdirSync(dir, { recursive: true });
+      this.#recDirMade = true;
+    }
     const file = join(dir, `${call.callId}-${++this.#recSeq}.wav`);
     return { file, id: relative(this.#s.dataDir, file) };
   }
