@@ -265,8 +265,57 @@ static void others(void) {
   CHECK(hl_callprog_desc_init(&desc, &p) == HL_EINVAL, "NaN level accepted");
 }
 
+/* Every kernel this CPU runs gives the same sums to the last bit and so
+ * the same events, on tones, noise, full-scale clipping and odd chunks. */
+static void kernels_agree(void) {
+  clear();
+  add_cadence(450, -10, 0.2, 0.35, 0.35, 5);
+  add_cadence(2100, -12, 4.0, 2.0, 1.0, 1);
+  add_noise(-25, 8 * FS);
+  for (int i = 6 * FS; i < 6 * FS + 400; i++) acc[i] = (i & 1) ? 40000 : -40000; /* -32768 pairs */
+  int n = 8 * FS;
+  static int16_t lin[8 * FS];
+  for (int i = 0; i < n; i++) lin[i] = (int16_t)(acc[i] > 32767 ? 32767 : acc[i] < -32768 ? -32768 : lrint(acc[i]));
+  hl_callprog_state st[3];
+  log_t lg[3];
+  hl_callprog_desc dk[3];
+  int have[3] = {0, 0, 0};
+  for (int isa = 0; isa < 3; isa++) {
+    hl_callprog_desc_init(&dk[isa], NULL);
+    if (hl_callprog_desc_set_isa(&dk[isa], isa) != 0) continue;
+    have[isa] = 1;
+    memset(&lg[isa], 0, sizeof lg[isa]);
+    hl_callprog_init(&st[isa], &dk[isa], on_event, &lg[isa]);
+    uint32_t seed = 5;
+    for (int i = 0; i < n;) {
+      seed = seed * 1103515245u + 12345u;
+      int m = 1 + (int)((seed >> 16) % 97);
+      if (m > n - i) m = n - i;
+      hl_callprog_rx(&st[isa], lin + i, (size_t)m);
+      i += m;
+    }
+  }
+  CHECK(have[0], "the scalar kernel is always available");
+  printf("kernels:");
+  for (int isa = 0; isa < 3; isa++) {
+    if (!have[isa]) continue;
+    printf(" %s (%d events)", isa == 0 ? "scalar" : isa == 1 ? "sse2" : "avx2", lg[isa].n);
+    CHECK(memcmp(st[isa].acc, st[0].acc, sizeof st[0].acc) == 0, "kernel %d sums differ from the scalar kernel's", isa);
+    int same = lg[isa].n == lg[0].n;
+    for (int i = 0; same && i < lg[0].n; i++) {
+      const hl_callprog_event *a = &lg[isa].ev[i], *b = &lg[0].ev[i];
+      same = a->tone == b->tone && a->on == b->on && a->start == b->start && a->end == b->end && a->level_dbm0 == b->level_dbm0;
+    }
+    CHECK(same, "kernel %d events differ from the scalar kernel's", isa);
+  }
+  printf("\n");
+  CHECK(lg[0].n == 4, "busy + CED through noise: want 4 events, got %d", lg[0].n);
+  CHECK(hl_callprog_desc_set_isa(&dk[0], 7) == HL_EINVAL, "isa 7 accepted");
+}
+
 int main(void) {
   CHECK(hl_callprog_desc_init(&desc, NULL) == 0, "desc init");
+  kernels_agree();
   china_tones_from_generator();
   cadences();
   others();
