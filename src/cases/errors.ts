@@ -24,6 +24,7 @@ export const CaseErrors = {
   CASE_SURVEY_UNKNOWN: 'CASE_SURVEY_UNKNOWN',
   CASE_SURVEY_ANSWER_INVALID: 'CASE_SURVEY_ANSWER_INVALID',
   CASE_MENU_CODE_TAKEN: 'CASE_MENU_CODE_TAKEN',
+  /** Reserved, not raised: putCallRecord replaces a record with the same id (and its counts). */
   CASE_CALL_EXISTS: 'CASE_CALL_EXISTS',
   CASE_STORE_TOO_NEW: 'CASE_STORE_TOO_NEW',
   CASE_STORE_CLOSED: 'CASE_STORE_CLOSED',

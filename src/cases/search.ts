@@ -8,7 +8,7 @@ import type { Database } from 'lmdb';
 import { dayKeyToEpochDay, epochDayToDayKey, type BureauCalendar } from './calendar.ts';
 import type { CategoryIndex } from './config.ts';
 import type { CallerKey, IdxField, IdxKey } from './derived.ts';
-import { caseNo, casePhones } from './derived.ts';
+import { casePhones } from './derived.ts';
 import { CaseErrors, caseError } from './errors.ts';
 import { containsAll, terms } from './text.ts';
 import { CASE_KINDS, CASE_STATUSES, type CaseQuery, type CaseRecord } from './types.ts';
@@ -171,4 +171,3 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
   return out;
 }
 
-export { caseNo };

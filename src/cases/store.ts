@@ -5,8 +5,8 @@
 // moment leaves either all of it or none.
 //
 // Writes are group-committed: calls queue an operation; the next turn of the
-// event loop runs every queued operation inside one synchronous, durable
-// (fsync'ed) LMDB transaction and only then resolves their promises. A
+// event loop runs every queued operation inside one LMDB write transaction,
+// fsyncs it on a worker thread, and only then resolves their promises. A
 // resolved createCase is therefore on disk, and many creates share one fsync.
 import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
