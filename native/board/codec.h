@@ -20,6 +20,14 @@ void alaw_table_init(void);
 inline int16_t alaw_to_lin(uint8_t a) { return hl_g711_alaw_to_i16[a]; }
 inline uint8_t lin_to_alaw(int16_t s) { return g_alaw_enc[(uint16_t)s >> 3]; }
 inline void lin_to_alaw_block(uint8_t *dst, const int16_t *src, int n) {
+  // Most frames on a telephone line are digital silence (idle lines, pauses
+  // between prompts): an OR over the frame (vectorised) spares the lookups.
+  int16_t any = 0;
+  for (int i = 0; i < n; i++) any |= src[i];
+  if (any == 0) {
+    for (int i = 0; i < n; i++) dst[i] = 0xd5;  // A-law code of 0 (G.711, even bits inverted)
+    return;
+  }
   for (int i = 0; i < n; i++) dst[i] = g_alaw_enc[(uint16_t)src[i] >> 3];
 }
 inline int16_t ulaw_to_lin(uint8_t u) { return hl_g711_ulaw_to_i16[u]; }
