@@ -534,7 +534,11 @@ export class BoardView implements Board {
 
   /** Delivers an event whose native numbers fall in this view. */
   deliver(ev: BoardEvent, nativeChannel: number, nativeSpan: number): void {
-    const local = { ...ev, span: nativeSpan - this.firstSpan, channel: nativeChannel >= 0 ? nativeChannel - this.firstSpan * BEARERS : -1 } as BoardEvent;
+    // The engine side's numbers are the native ones; only the network side renumbers (one copy).
+    const local =
+      this.firstSpan === 0
+        ? ev
+        : ({ ...ev, span: nativeSpan - this.firstSpan, channel: nativeChannel >= 0 ? nativeChannel - this.firstSpan * BEARERS : -1 } as BoardEvent);
     if (nativeChannel >= 0) this.perChannel.get(nativeChannel)?.next(local as ChannelEvent);
     this.subject.next(local);
   }

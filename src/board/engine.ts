@@ -195,8 +195,11 @@ export class Engine {
     const a = b.readInt32LE(o + 20);
     const b2 = b.readInt32LE(o + 24);
     const time = Number(b.readBigUInt64LE(o + 32));
-    const end = b.indexOf(0, o + 40);
-    const text = b.toString('latin1', o + 40, end < 0 || end > o + 64 ? o + 64 : end);
+    let text = '';
+    if (b[o + 40] !== 0) {
+      const end = b.indexOf(0, o + 40);
+      text = b.toString('latin1', o + 40, end < 0 || end > o + 64 ? o + 64 : end);
+    }
     let ev: BoardEvent;
     switch (type) {
       case EV.RING: {
