@@ -44,12 +44,17 @@ function ulawDecode(u: number): number {
   return u & 0x80 ? 0x84 - t : t - 0x84;
 }
 
-/** Reads a RIFF/WAVE file strictly: sizes in the header must match the file. */
-export function readWav(file: string): Wav {
+/**
+ * Reads a RIFF/WAVE file strictly: sizes in the header must match the file.
+ * `trailing`: audio written after the last header rewrite may follow (a file
+ * cut by a crash); the header's sizes must still fit inside the file.
+ */
+export function readWav(file: string, trailing = false): Wav {
   const b = readFileSync(file);
   if (b.toString('latin1', 0, 4) !== 'RIFF' || b.toString('latin1', 8, 12) !== 'WAVE') throw new Error(`${file}: not RIFF/WAVE`);
   const riff = b.readUInt32LE(4);
-  if (riff + 8 !== b.length && riff + 9 !== b.length) throw new Error(`${file}: RIFF size ${riff} does not match file length ${b.length}`);
+  const fits = trailing ? riff + 8 <= b.length : riff + 8 === b.length || riff + 9 === b.length;
+  if (!fits) throw new Error(`${file}: RIFF size ${riff} does not match file length ${b.length}`);
   let o = 12;
   let format = 0;
   let channels = 0;
