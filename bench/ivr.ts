@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { runScenario, SCENARIOS } from '../src/calls/demo.ts';
 import { openEngine, type Engine } from '../src/calls/engine.ts';
-import { SimCaller } from '../src/calls/sim-caller.ts';
+import { advanceHeld, SimCaller } from '../src/calls/sim-caller.ts';
 
 import { findPrompt } from '../src/ivr/audio-match.ts';
 import { parseWav, readWavSamples } from '../src/ivr/wav.ts';
@@ -135,7 +135,8 @@ async function stepped(dir: string, simSeconds: number): Promise<number> {
   });
   const w0 = performance.now();
   const s0 = engine.board.now();
-  while (engine.board.now() - s0 < simSeconds * 1000) await engine.board.advance(100);
+  // Board time holds while the engine awaits its store (as in the tests).
+  while (engine.board.now() - s0 < simSeconds * 1000) await advanceHeld(engine.board, 100, () => engine.core.busy());
   const wall = (performance.now() - w0) / 1000;
   stop = true;
   for (let i = 0; i < 1200; i++) {

@@ -33,6 +33,8 @@ export interface CallDeps {
   maxCallMs: number;
   /** Counts live RxJS subscriptions of all calls (leak check). */
   subscriptions: { live: number };
+  /** Store requests in flight (see IvrServices.io). */
+  io: { pending: number };
   log(line: string): void;
 }
 
@@ -181,7 +183,12 @@ export class Call {
     if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.#deps.store.putCallRecord(rec);
+        this.#deps.io.pending++;
+        try {
+          await this.#deps.store.putCallRecord(rec);
+        } finally {
+          this.#deps.io.pending--;
+        }
         return;
       } catch (e) {
         if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;

@@ -37,6 +37,8 @@ export interface CallCoreStats {
   pendingOps: number;
   /** Live per-call RxJS subscriptions (hang-up + watchdog). */
   liveSubscriptions: number;
+  /** Store and mail requests in flight. */
+  ioPending: number;
 }
 
 export class CallCore {
@@ -50,6 +52,7 @@ export class CallCore {
   #sub: Subscription | undefined;
   readonly #counts = { started: 0, ended: 0 };
   readonly #subscriptions = { live: 0 };
+  readonly #io = { pending: 0 };
   readonly #epochAtZero: number;
   readonly #maxCallMs: number;
   readonly #log: (line: string) => void;
@@ -65,7 +68,7 @@ export class CallCore {
     this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
     this.#log = o.log ?? (() => {});
     this.#channels = o.channels ?? o.board.channels;
-    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log });
+    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io });
   }
 
   /** Epoch ms from the board clock. */
@@ -98,6 +101,7 @@ export class CallCore {
         now: () => this.now(),
         maxCallMs: this.#maxCallMs,
         subscriptions: this.#subscriptions,
+        io: this.#io,
         log: this.#log,
       });
       let settle!: () => void;
@@ -128,7 +132,12 @@ export class CallCore {
   stats(): CallCoreStats {
     let pendingOps = 0;
     for (const { call } of this.#active.values()) pendingOps += call.ivr.pending;
-    return { active: this.#active.size, ...this.#counts, pendingOps, liveSubscriptions: this.#subscriptions.live };
+    return { active: this.#active.size, ...this.#counts, pendingOps, liveSubscriptions: this.#subscriptions.live, ioPending: this.#io.pending };
+  }
+
+  /** True while store or mail requests are in flight: a stepped simulation should not move board time then. */
+  busy(): boolean {
+    return this.#io.pending > 0;
   }
 
   /** Resolves when no call is active (call records written). */

@@ -124,9 +124,12 @@ export class SimCaller {
 
 /**
  * Runs `work` to completion while moving a stepped board's clock (real-time
- * boards move by themselves). Throws if `maxMs` of board time pass first.
+ * boards move by themselves). While `hold()` is true (the engine awaits its
+ * store or SMTP server, which take wall time) board time stands still, so a
+ * simulated second is never spent waiting on a disk. Throws if `maxMs` of
+ * board time pass first.
  */
-export async function drive<T>(board: Board, work: Promise<T>, maxMs = 600_000, stepMs = 50): Promise<T> {
+export async function drive<T>(board: Board, work: Promise<T>, maxMs = 600_000, stepMs = 50, hold?: () => boolean): Promise<T> {
   if (board.mode === 'realtime') return work;
   let settled = false;
   let failure: unknown;
@@ -138,8 +141,18 @@ export async function drive<T>(board: Board, work: Promise<T>, maxMs = 600_000, 
   const until = board.now() + maxMs;
   while (!settled) {
     if (board.now() >= until) throw new Error(`drive: work not finished after ${maxMs} ms of board time`);
-    await board.advance(stepMs);
+    if (hold?.()) await new Promise((r) => setTimeout(r, 1));
+    else await board.advance(stepMs);
   }
   if (failure !== undefined) throw failure;
   return value as T;
+}
+
+/** Advances a stepped board by `ms`, standing still while `hold()` is true (see drive). */
+export async function advanceHeld(board: Board, ms: number, hold: () => boolean, stepMs = 100): Promise<void> {
+  const until = board.now() + ms;
+  while (board.now() < until) {
+    if (hold()) await new Promise((r) => setTimeout(r, 1));
+    else await board.advance(Math.min(stepMs, until - board.now()));
+  }
 }

@@ -22,6 +22,11 @@ export interface IvrServices {
   /** Epoch ms now (the board clock mapped to wall time). */
   now(): number;
   log?(line: string): void;
+  /**
+   * Counts store and mail requests in flight. A stepped simulation holds board
+   * time while it is above 0, as a real-time line would barely notice them.
+   */
+  io?: { pending: number };
 }
 
 export type FlowOutcome = 'completed' | 'hangup' | 'error';
@@ -129,6 +134,17 @@ export class Interpreter {
   }
 
   // ------------------------------------------------------------ line operations
+
+  /** A store or mail request (not a line operation), counted in `io.pending`. */
+  async #io<T>(p: () => Promise<T>): Promise<T> {
+    const io = this.#s.io;
+    if (io) io.pending++;
+    try {
+      return await p();
+    } finally {
+      if (io) io.pending--;
+    }
+  }
 
   async #op<T>(call: IvrCall, p: () => Promise<T>): Promise<T | null> {
     if (call.signal.aborted) return null;
@@ -257,7 +273,7 @@ export class Interpreter {
 
       case 'case_lookup': {
         const number = fill(n.number, v);
-        const c = s.store.validateCaseNumber(number).ok ? await s.store.getCase(number) : null;
+        const c = s.store.validateCaseNumber(number).ok ? await this.#io(() => s.store.getCase(number)) : null;
         if (!c) return n.notFound;
         v['case.number'] = c.number;
         v['case.kind'] = c.kind;
@@ -285,7 +301,7 @@ export class Interpreter {
         else if (!call.callerNumber) input.anonymous = true;
         if (recordingIds.length === 0) return n.error;
         try {
-          const c = await s.store.createCase(input);
+          const c = await this.#io(() => s.store.createCase(input));
           v[n.var] = c.number;
           call.caseNumbers.push(c.number);
           return n.next;
@@ -324,7 +340,8 @@ export class Interpreter {
       case 'email': {
         if (!s.mailer) return n.failed;
         try {
-          await s.mailer.send(fill(n.to, v), fill(n.subject, v), fill(n.text, v));
+          const m = s.mailer;
+          await this.#io(() => m.send(fill(n.to, v), fill(n.subject, v), fill(n.text, v)));
           return n.sent;
         } catch (e) {
           s.log?.(`call ${call.callId}: ${(e as Error).message}`);
@@ -392,7 +409,7 @@ export class Interpreter {
   }
 
   async #consult(call: IvrCall, n: Extract<FlowNode, { type: 'consult' }>): Promise<string | null> {
-    const entries = (await this.#s.store.listKnowledge()).filter((e): e is KnowledgeEntry & { menuCode: string } => Boolean(e.menuCode && e.promptFile));
+    const entries = (await this.#io(() => this.#s.store.listKnowledge())).filter((e): e is KnowledgeEntry & { menuCode: string } => Boolean(e.menuCode && e.promptFile));
     entries.sort((a, b) => a.menuCode.localeCompare(b.menuCode, 'en', { numeric: true }));
     if (entries.length === 0) return (await this.#play(call, n.empty ?? [])) === null ? null : n.next;
     const ids: string[] = [...n.intro];
@@ -411,12 +428,12 @@ export class Interpreter {
   }
 
   async #survey(call: IvrCall, n: Extract<FlowNode, { type: 'survey' }>): Promise<string | null> {
-    const def = await this.#s.store.getSurvey(n.survey);
+    const def = await this.#io(() => this.#s.store.getSurvey(n.survey));
     if (!def || !def.active) return (await this.#play(call, n.none ?? [])) === null ? null : n.next;
     const answers: Record<string, string> = {};
     const save = async () => {
       if (Object.keys(answers).length === 0) return;
-      await this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers, at: this.#s.now() });
+      await this.#io(() => this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers, at: this.#s.now() }));
     };
     if ((await this.#play(call, n.intro ?? [])) === null) return null;
     for (const q of def.questions) {

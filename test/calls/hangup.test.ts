@@ -18,7 +18,9 @@ test.after(async () => {
   await h.close();
 });
 
-type Step = string; // keys, 'speak', or 'wait' (listen to the end of the prompt)
+// Keys (heard to the end of the prompt first), '!keys' (keyed at once, e.g.
+// the # that ends a recording), 'speak', or 'wait' (listen to the end of the prompt).
+type Step = string;
 
 /** Plays the steps, each followed by listening to the whole answer, then listens 700 ms into the next prompt and hangs up. */
 function walk(steps: Step[]): (c: SimCaller) => Promise<void> {
@@ -26,6 +28,7 @@ function walk(steps: Step[]): (c: SimCaller) => Promise<void> {
     for (const s of steps) {
       if (s === 'wait') await c.hear();
       else if (s === 'speak') await c.speak(h.engine.prompts.file('zh', 'caller_complaint'));
+      else if (s.startsWith('!')) await c.press(s.slice(1));
       else {
         await c.hear();
         await c.press(s);
@@ -41,9 +44,11 @@ const WALKS: Array<[string, Step[], string]> = [
   ['complaint kind menu', ['2'], 'complaint_kind'],
   ['complaint record prompt', ['2', '1'], 'complaint_record'],
   ['complaint recording', ['2', '1', 'wait', 'speak'], 'complaint_record'],
-  ['mailbox confirm menu', ['1', 'wait', 'speak', '#'], 'mailbox'],
-  ['mailbox callback collect', ['1', 'wait', 'speak', '#', '3'], 'mailbox_callback'],
-  ['mailbox reply menu', ['1', 'wait', 'speak', '#', '3', '13800138000#'], 'mailbox_reply'],
+  ['complaint number read-back', ['2', '1', 'wait', 'speak', '!#'], 'complaint_number'],
+  ['mailbox recording', ['1', 'wait', 'speak'], 'mailbox'],
+  ['mailbox confirm menu', ['1', 'wait', 'speak', '!#'], 'mailbox'],
+  ['mailbox callback collect', ['1', 'wait', 'speak', '!#', '3'], 'mailbox_callback'],
+  ['mailbox reply menu', ['1', 'wait', 'speak', '!#', '3', '13800138000#'], 'mailbox_reply'],
   ['query collect', ['3'], 'query'],
   ['query half-keyed number', ['3', '2026'], 'query'],
   ['consult menu', ['4'], 'consult'],
@@ -67,7 +72,7 @@ for (const [name, steps, node] of WALKS) {
     assert.is(st.active, 0, 'a call is still active');
     assert.is(st.pendingOps, 0, 'line operations left pending');
     assert.is(st.liveSubscriptions, 0, 'per-call subscriptions left open');
-    if (name === 'complaint recording') {
+    if (name === 'complaint recording' || name === 'complaint number read-back' || name === 'mailbox recording') {
       assert.is(c.caseNumbers.length, 1, 'hanging up after speaking should still register the complaint');
       const kase = await h.engine.store.getCase(c.caseNumbers[0]);
       assert.is(kase!.recordingIds!.length, 1);

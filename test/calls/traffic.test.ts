@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runScenario, SCENARIOS } from '../../src/calls/demo.ts';
-import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
+import { advanceHeld, drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { harness } from '../ivr/_harness.ts';
 
 const HOUR_MS = Number(process.env.HL_TRAFFIC_MS ?? 3_600_000);
@@ -49,12 +49,12 @@ test('one hour of Poisson traffic on 60 channels: one call record per call place
             .finally(() => idle.add(ch.index)),
         );
       }
-      await board.advance(100);
+      await advanceHeld(board, 100, () => h.engine.core.busy());
       busySum += 60 - idle.size;
       samples++;
     }
     // Let the calls in progress finish (callers and engine), time still moving.
-    await drive(board, Promise.all(running), 15 * 60_000);
+    await drive(board, Promise.all(running), 15 * 60_000, 100, () => h.engine.core.busy());
     await drive(board, h.engine.core.idle(), 60_000);
     const occupancy = busySum / samples / 60;
     const ids = h.ended.map((c) => c.id);

@@ -42,7 +42,7 @@ export async function harness(o: Partial<EngineOptions> = {}): Promise<Harness> 
         await drive(engine.board, (async () => {
           if (!(await caller.dial())) throw new Error(`the IVR did not answer on ${net.name}`);
           await script(caller);
-        })());
+        })(), 600_000, 50, () => engine.core.busy());
       } catch (e) {
         // uvu prints an error with a `details` field as an assertion diff (and
         // loses it): hand it a plain Error with the code, the sentence and the

@@ -118,6 +118,7 @@ test('closed case with an e-mail address: status, result, then the result by e-m
     await c.press(`${complaintNumber}#`);
     await c.hear();
     await c.press('1');
+    // The SMTP exchange takes wall time; the harness holds board time meanwhile.
     await c.hear({ silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'email_sent', 'goodbye']);
@@ -196,6 +197,36 @@ test('press 9 → English: the menu and goodbye are heard in English', async () 
   });
   heardInOrder(h.engine, heard, ['main_menu', 'lang_offer'], 'zh');
   heardInOrder(h.engine, heard, ['main_menu', 'lines_busy', 'beep'], 'en');
+});
+
+test('in English: the closed case is read back with English fragments; 2 declines the e-mail', async () => {
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('9');
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${complaintNumber}#`);
+    await c.hear();
+    await c.press('2');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'goodbye'], 'en');
+  assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_sent', 'en')).score < 0.6, 'an e-mail was sent though the caller pressed 2');
+});
+
+test('a well-formed number that no case has → "no case has that number"', async () => {
+  const { formatCaseNumber } = await import('../../src/cases/number.ts');
+  const absent = formatCaseNumber(20260101, 99_998);
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${absent}#`);
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['query_enter', 'case_not_found', 'goodbye']);
+  assert.ok(calls[0].path.includes('query_lookup'), 'a valid number was not looked up');
 });
 
 test('at night, 0 (an agent) gives the night-service prompt, then the director\'s mailbox', async () => {

@@ -6,7 +6,7 @@
 // reloads the flow (an invalid file is refused and the old flow stays).
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
-import { SimCaller } from '../../calls/sim-caller.ts';
+import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
 import { join } from 'node:path';
 
 export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
@@ -155,7 +155,8 @@ export async function run(args: string[]): Promise<number> {
   const endAt = a.forSeconds !== undefined ? board.now() + a.forSeconds * 1000 : Infinity;
   if (board.mode === 'stepped') {
     // Stepped: run board time as fast as the machine allows.
-    while (!stopping && board.now() < endAt) await board.advance(100);
+    // Board time stands still while the engine awaits its store.
+    while (!stopping && board.now() < endAt) await advanceHeld(board, 100, () => core.busy());
     if (!stopping) stop(`--for ${a.forSeconds}`);
   } else if (Number.isFinite(endAt)) {
     const t = setTimeout(() => stop(`--for ${a.forSeconds}`), a.forSeconds! * 1000);
