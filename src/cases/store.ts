@@ -162,7 +162,7 @@ interface Op {
   reject: (e: unknown) => void;
 }
 
-const MAX_OPS_PER_TXN = 4096;
+const MAX_OPS_PER_TXN = 8192;
 // lmdb-js transaction flags: abortable (1) | commit without waiting for the
 // disk (0x10000, the flag lmdb's own putSync uses under overlappingSync).
 // Durability comes from the env.sync() that follows; see flush().
