@@ -97,6 +97,7 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
   const double Q = 4095.0;
   const double P0 = (double)HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK / 2.0;
   const double g = sqrt(8.0 / ((double)HL_DTMF_WIN * HL_DTMF_WIN * P0));
+  int16_t c450re[HL_DTMF_WIN], c450im[HL_DTMF_WIN];
   for (int n = 0; n < HL_DTMF_WIN; n++) {
     double w = 0.5 - 0.5 * cos(2 * PI * n / HL_DTMF_WIN);
     for (int k = 0; k < 8; k++) {
@@ -105,11 +106,54 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
       d->ktab[n / 2][16 + 2 * k + (n & 1)] = (int16_t)lrint(-Q * w * sin(ph));
     }
     double ph = 2 * PI * 450.0 * n / FS;
-    d->k450re[n] = (int16_t)lrint(Q * w * cos(ph));
-    d->k450im[n] = (int16_t)lrint(-Q * w * sin(ph));
+    c450re[n] = (int16_t)lrint(Q * w * cos(ph));
+    c450im[n] = (int16_t)lrint(-Q * w * sin(ph));
+    if (n < HL_DTMF_HOP) d->whann[n] = (int16_t)lrint(32767.0 * w);
+  }
+  for (int n = 0; n < HL_DTMF_HOP; n++) {
+    int16_t *t = d->k450[n / 2];
+    t[0 + (n & 1)] = c450re[n];
+    t[2 + (n & 1)] = c450im[n];
+    t[4 + (n & 1)] = c450re[n + HL_DTMF_HOP];
+    t[6 + (n & 1)] = c450im[n + HL_DTMF_HOP];
   }
   d->kscale = (float)(8.0 / Q * g);
-  d->escale = (float)(64.0 / (HL_DTMF_WIN * P0));
+  /* weighted energy: sum ((x13 W) >> 16) x13 with W = 32767 w, i.e. about
+     sum w x13^2 * 32767 / 65536 (the second half of a window, where the
+     weight is 1 - w, as sum x13^2 * 32767 / 65536 minus that); x16 = 8 x13;
+     Hann-weighted mean power is sum w x16^2 / sum w, sum w = N / 2. */
+  d->escale = (float)(64.0 * 65536.0 / 32767.0 / (HL_DTMF_WIN / 2.0) / P0);
+  /* Dial tone leakage, measured on the quantised tables: the response of
+     lane k and of the 450 Hz lane to e^{j w n} at w = 450 Hz (L) and at
+     w = f_k (M). */
+  for (int k = 0; k < 8; k++) {
+    double lr = 0, li = 0, fr = 0, fi = 0, mr = 0, mi = 0, kr = 0, ki = 0;
+    for (int n = 0; n < HL_DTMF_WIN; n++) {
+      double cr = d->ktab[n / 2][2 * k + (n & 1)], ci = d->ktab[n / 2][16 + 2 * k + (n & 1)];
+      double c450r = c450re[n], c450i = c450im[n];
+      double a = 2 * PI * 450.0 * n / FS, b = 2 * PI * FREQ[k] * n / FS;
+      /* (cr + j ci) e^{j a} summed: lane k's response to the 450 Hz phasor */
+      lr += cr * cos(a) - ci * sin(a), li += cr * sin(a) + ci * cos(a);
+      fr += c450r * cos(a) - c450i * sin(a), fi += c450r * sin(a) + c450i * cos(a);
+      mr += c450r * cos(b) - c450i * sin(b), mi += c450r * sin(b) + c450i * cos(b);
+      kr += cr * cos(b) - ci * sin(b), ki += cr * sin(b) + ci * cos(b);
+    }
+    double den = fr * fr + fi * fi; /* L = (lr + j li) / (fr + j fi) */
+    d->leak_l[k][0] = (float)((lr * fr + li * fi) / den);
+    d->leak_l[k][1] = (float)((li * fr - lr * fi) / den);
+    den = kr * kr + ki * ki; /* M = (mr + j mi) / (kr + j ki) */
+    d->leak_m[k][0] = (float)((mr * kr + mi * ki) / den);
+    d->leak_m[k][1] = (float)((mi * kr - mr * ki) / den);
+  }
+  for (int r = 0; r < 4; r++)
+    for (int c = 4; c < 8; c++) {
+      const float *Lr = d->leak_l[r], *Lc = d->leak_l[c], *Mr = d->leak_m[r], *Mc = d->leak_m[c];
+      double qr = 1.0 - (Mr[0] * Lr[0] - Mr[1] * Lr[1]) - (Mc[0] * Lc[0] - Mc[1] * Lc[1]);
+      double qi = -(Mr[0] * Lr[1] + Mr[1] * Lr[0]) - (Mc[0] * Lc[1] + Mc[1] * Lc[0]);
+      double q2 = qr * qr + qi * qi;
+      d->leak_qinv[r][c - 4][0] = (float)(qr / q2);
+      d->leak_qinv[r][c - 4][1] = (float)(-qi / q2);
+    }
   for (int k = 0; k < 8; k++) {
     double adv = 2 * PI * FREQ[k] * HL_DTMF_HOP / FS;
     d->rot[k][0] = (float)cos(adv);
@@ -169,6 +213,14 @@ int hl_dtmf_freqs(char digit, int *low_hz, int *high_hz) {
 
 static float to_db(float p) { return p > 1e-10f ? 10.0f * log10f(p) : -100.0f; }
 
+/* Sum of 8 lane-wise partial sums; the total is bounded like every window
+ * sum (below 2^31), so int32 is exact. */
+static int32_t lanes_sum(const int32_t *v) {
+  uint32_t t = 0;
+  for (int k = 0; k < 8; k++) t += (uint32_t)v[k];
+  return (int32_t)t;
+}
+
 /* Frequency change (Hz) between the start and the end of the run of the
  * row (col = 0) or column (col = 1) tone. */
 static float drift_hz(const hl_dtmf_state *s, int col) {
@@ -226,18 +278,58 @@ static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc)
   return 1;
 }
 
-/* One window closed (X: re[8], im[8]) at sample s->sample; E its mean power. */
-static int analyse(hl_dtmf_state *s, const float *X, float E) {
-  const hl_dtmf_desc *d = s->desc;
-  float p[8];
-  for (int k = 0; k < 8; k++) p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
+/* One window closed at sample s->sample: X = tone lanes re[8], im[8]
+ * (in place: dial tone removed), dr / di the 450 Hz lane, E the window's
+ * Hann-weighted mean power (mW0). */
+static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float di, float E) {
+  const hl_dtmf_desc *restrict d = s->desc;
+  float p[8], pmax = 0;
+  float p450 = dr * dr + di * di;
+  for (int k = 0; k < 8; k++) {
+    p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
+    pmax = p[k] > pmax ? p[k] : pmax;
+  }
+  /* A 450 Hz tone leaks about -31 dB into the nearest lane: it matters only
+     when it is above -35 dBm0 (leaking at -66 dBm0 or more) and no more than
+     10 dB below the strongest lane. Then take its leakage out of every lane
+     (first order, enough to pick the lanes); Y keeps the raw lanes. */
+  const int dial = p450 >= 4.0f * d->min_power && p450 >= 0.1f * pmax;
+  float Y[16];
+  if (dial) {
+    memcpy(Y, X, sizeof Y);
+    for (int k = 0; k < 8; k++) {
+      X[k] = Y[k] - (d->leak_l[k][0] * dr - d->leak_l[k][1] * di);
+      X[8 + k] = Y[8 + k] - (d->leak_l[k][0] * di + d->leak_l[k][1] * dr);
+      p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
+    }
+  }
   int r = 0, c = 4;
   for (int k = 1; k < 4; k++) r = p[k] > p[r] ? k : r;
   for (int k = 5; k < 8; k++) c = p[k] > p[c] ? k : c;
+  /* Exactly, for the two chosen lanes and only when they pass the level
+     floor and the 450 Hz lane holds something: the 450 Hz lane holds
+     D + M_r T_r + M_c T_c and lane k holds T_k + L_k D, so
+     D = (Y450 - M_r Y_r - M_c Y_c) / (1 - M_r L_r - M_c L_c), the divisor
+     tabulated per (row, column). */
+  const int level_ok = p[r] >= d->min_power && p[c] >= d->min_power;
+  if (level_ok && dial) {
+    const float *Lr = d->leak_l[r], *Lc = d->leak_l[c], *Mr = d->leak_m[r], *Mc = d->leak_m[c];
+    const float *q = d->leak_qinv[r][c - 4];
+    float nr = dr - (Mr[0] * Y[r] - Mr[1] * Y[8 + r]) - (Mc[0] * Y[c] - Mc[1] * Y[8 + c]);
+    float ni = di - (Mr[0] * Y[8 + r] + Mr[1] * Y[r]) - (Mc[0] * Y[8 + c] + Mc[1] * Y[c]);
+    float Dr = nr * q[0] - ni * q[1], Di = nr * q[1] + ni * q[0];
+    X[r] = Y[r] - (Lr[0] * Dr - Lr[1] * Di);
+    X[8 + r] = Y[8 + r] - (Lr[0] * Di + Lr[1] * Dr);
+    X[c] = Y[c] - (Lc[0] * Dr - Lc[1] * Di);
+    X[8 + c] = Y[8 + c] - (Lc[0] * Di + Lc[1] * Dr);
+    p[r] = X[r] * X[r] + X[8 + r] * X[8 + r];
+    p[c] = X[c] * X[c] + X[8 + c] * X[8 + c];
+    p450 = Dr * Dr + Di * Di;
+  }
   const uint64_t T = s->sample;
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
-  if (p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
+  if (level_ok && p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
     if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
       s->run++;
     } else {
@@ -253,7 +345,7 @@ static int analyse(hl_dtmf_state *s, const float *X, float E) {
     e->zc[0] = X[c] * s->prev[c] + X[8 + c] * s->prev[8 + c];
     e->zc[1] = X[8 + c] * s->prev[c] - X[c] * s->prev[8 + c];
     /* energy that is not China dial tone (450 Hz) underneath */
-    float rest = E - s->p450;
+    float rest = E - p450;
     e->e = rest > 0 ? rest : 0;
     /* a digit already on with this pair needs no new decision */
     if (s->run >= HL_DTMF_RUN && !(s->digit && r == s->dig_r && c == s->dig_c)) valid = run_valid(s, r, c, &mr, &mc);
@@ -294,34 +386,29 @@ static int analyse(hl_dtmf_state *s, const float *X, float E) {
     emit(s, &ev);
     events++;
   }
+  memcpy(s->prev, X, sizeof s->prev);
   return events;
-}
-
-static int32_t lanes_sum(const int32_t *v) {
-  int64_t t = 0;
-  for (int k = 0; k < 8; k++) t += v[k];
-  return (int32_t)t;
 }
 
 static int hop_end(hl_dtmf_state *s) {
   const hl_dtmf_desc *d = s->desc;
-  int32_t *W = s->acc[1 - s->half]; /* the window opened one hop ago closes now */
-  float X[16];
+  const int h = 1 - s->half, nw = s->half; /* h: opened a hop ago, closes now */
+  int32_t *W = s->acc[h];
+  float X[16]; /* re[8], im[8] */
   for (int k = 0; k < 16; k++) X[k] = (float)W[k] * d->kscale;
-  float eh = (float)lanes_sum(s->aux[0]);
-  float E = (eh + s->e_prev) * d->escale;
-  s->e_prev = eh;
-  memset(s->aux[0], 0, sizeof s->aux[0]);
-  if (s->hop_odd) {
-    float re = (float)lanes_sum(s->aux[1]) * d->kscale, im = (float)lanes_sum(s->aux[2]) * d->kscale;
-    s->p450 = re * re + im * im;
-    memset(s->aux[1], 0, 2 * sizeof s->aux[1]);
-  }
-  s->hop_odd ^= 1;
-  int ev = analyse(s, X, E);
-  memcpy(s->prev, X, sizeof s->prev);
+  const float dr = (float)(int32_t)((uint32_t)s->w450[h][0] + (uint32_t)s->hop450[2]) * d->kscale;
+  const float di = (float)(int32_t)((uint32_t)s->w450[h][1] + (uint32_t)s->hop450[3]) * d->kscale;
+  s->w450[nw][0] += s->hop450[0];
+  s->w450[nw][1] += s->hop450[1];
+  s->w450[h][0] = s->w450[h][1] = 0;
+  const float sall = (float)lanes_sum(s->hopen), sw = (float)lanes_sum(s->hopen + 8);
+  const float E = (s->e_first + (sall * (32767.0f / 65536.0f) - sw)) * d->escale;
+  s->e_first = sw;
+  memset(s->hop450, 0, sizeof s->hop450);
+  memset(s->hopen, 0, sizeof s->hopen);
+  int ev = analyse(s, X, dr, di, E);
   memset(W, 0, 16 * sizeof *W);
-  s->half = 1 - s->half;
+  s->half = h;
   return ev;
 }
 
@@ -334,17 +421,16 @@ static int feed13(hl_dtmf_state *s, const int16_t *x, size_t n) {
   const hl__dtmf_kern_fn kern = hl__dtmf_kern[d->isa];
   int events = 0;
   while (n) {
-    int32_t *aux = &s->aux[0][0];
     int at = s->pos, m;
     if (s->pos & 1) {
       const int16_t pair[2] = {s->pend, x[0]};
-      kern(d, s->acc[s->half], s->acc[1 - s->half], aux, pair, 2, at - 1, s->hop_odd * HL_DTMF_HOP + at - 1);
+      kern(d, s->acc[s->half], s->acc[1 - s->half], s->hop450, s->hopen, pair, 2, at - 1);
       m = 1;
     } else {
       m = HL_DTMF_HOP - at;
       if ((size_t)m > n) m = (int)n;
       int even = m & ~1;
-      if (even) kern(d, s->acc[s->half], s->acc[1 - s->half], aux, x, even, at, s->hop_odd * HL_DTMF_HOP + at);
+      if (even) kern(d, s->acc[s->half], s->acc[1 - s->half], s->hop450, s->hopen, x, even, at);
       if (m & 1) s->pend = x[even];
     }
     s->pos += m;

@@ -17,8 +17,10 @@
  *     underneath do not stop detection; speech and music seldom make digits.
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
- * (5 ms) at the 8 DTMF frequencies, plus a 450 Hz lane and the signal
- * energy. The 8 tones sit in the lanes of one SIMD register per window half,
+ * (5 ms) at the 8 DTMF frequencies, plus a 450 Hz lane and the
+ * Hann-weighted energy. A steady 450 Hz dial tone is cancelled out of the
+ * tone lanes (its leakage through the window is known exactly), so keys far
+ * below the dial tone are still measured cleanly. The 8 tones sit in the lanes of one SIMD register per window half,
  * fed two samples at a time by 16-bit multiply-add (pmaddwd) into exact
  * 32-bit sums, so AVX2, SSE2 and the scalar fallback (picked at run time)
  * give bit-identical results. A digit needs 6 consecutive windows (~35 ms of tone) with
@@ -72,9 +74,19 @@ typedef struct hl_dtmf_desc {
      ktab[n/2][16 + k*2 + (n&1)] = im. Input samples are 13-bit (16-bit >> 3,
      exact for A-law). */
   int16_t ktab[HL_DTMF_WIN / 2][32];
-  int16_t k450re[HL_DTMF_WIN + 16], k450im[HL_DTMF_WIN + 16]; /* 450 Hz, along n */
+  /* 450 Hz lane for both open windows, same pairwise layout, per pair of a
+     hop: [0..1] re and [2..3] im of the window opened at this hop (rows n,
+     n+1), [4..5] re and [6..7] im of the one opened a hop earlier (rows
+     n+HOP, n+HOP+1), [8..15] zero. */
+  int16_t k450[HL_DTMF_HOP / 2][16];
+  int16_t whann[HL_DTMF_HOP + 16]; /* Hann window rows 0..HOP-1, Q15 */
   float kscale;         /* integer sums -> X with |X|^2 in mW0 (1.0 = 0 dBm0) */
-  float escale;         /* sum of 13-bit x^2 over a window -> mean power, mW0 */
+  float escale;         /* weighted energy sum -> Hann-weighted mean power, mW0 */
+  /* 450 Hz dial tone leakage: lane k sees L[k] * (450 Hz lane) of a steady
+     450 Hz tone; the 450 Hz lane sees M[k] * (lane k) of a tone at f_k.
+     Measured on the quantised tables, so cancellation is exact. */
+  float leak_l[8][2], leak_m[8][2];
+  float leak_qinv[4][4][2]; /* 1 / (1 - M_r L_r - M_c L_c) per row, column */
   float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
   float cos_tol[8];     /* cos of the largest accepted phase error per hop */
   float min_power, twist_n, twist_r, min_fraction;
@@ -101,14 +113,16 @@ typedef void (*hl_dtmf_cb)(void *user, const hl_dtmf_event *ev);
 /* Per-channel state. Treat the fields as private. */
 typedef struct hl_dtmf_state {
   int32_t acc[2][16]; /* the two open windows: re[8], im[8] (exact sums) */
-  int32_t aux[3][8];  /* lane-wise partial sums: hop energy, 450 Hz re, im */
-  float prev[16];   /* last closed window: re[8], im[8] */
-  float e_prev;     /* sum x^2 (13-bit) of the previous hop */
-  float p450;       /* last 450 Hz power (mW0) */
+  int32_t hop450[8];  /* this hop's 450 Hz sums: new re, im, old re, im, 0.. */
+  int32_t hopen[16];  /* this hop's energy, lane-wise: [0..7] sum x^2,
+                         [8..15] sum ((x w) >> 16) x with the new window's w */
+  int32_t w450[2][2]; /* 450 Hz sums of each open window from earlier hops */
+  float e_first;      /* Hann-weighted energy of the window opened a hop ago,
+                         from its first hop */
+  float prev[16];   /* last closed window, dial tone removed: re[8], im[8] */
   int pos;          /* samples into the current hop, 0..HOP-1 */
   int16_t pend;     /* odd sample waiting for its pair partner (13-bit) */
   int half;         /* which acc[] opened at the last hop boundary */
-  int hop_odd;      /* parity of the current hop (450 Hz window) */
   int ring_pos;
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;

@@ -4,15 +4,16 @@
 #define HL_DSP_DTMF_KERN_H
 #include "dtmf.h"
 
-/* Adds m samples (13-bit; m even, pos even, pos + m <= HL_DTMF_HOP) to the
- * window opened at this hop (table pairs pos/2..) in wn, the window opened
- * one hop earlier (pairs (pos+HOP)/2..) in wo, and lane-wise partial sums
- * aux[0..7] of x^2, aux[8..15] / aux[16..23] of the 450 Hz window's re / im
- * (rows pos450..). All sums are exact int32 (13-bit samples x Q12
- * coefficients over 80 samples stay below 2^31: 80 * 4096 * 4095 =
- * 1.34e9), so every kernel gives the same result. */
-typedef void (*hl__dtmf_kern_fn)(const hl_dtmf_desc *d, int32_t *wn, int32_t *wo, int32_t *aux, const int16_t *x,
-                                 int m, int pos, int pos450);
+/* Adds m samples (13-bit; m even, pos even, pos + m <= HL_DTMF_HOP) at
+ * position pos of the current hop: to the window opened at this hop (table
+ * pairs pos/2..) in wn and to the window opened one hop earlier (pairs
+ * (pos+HOP)/2..) in wo (16 lanes each: re[8], im[8]); the 450 Hz sums of both
+ * windows to h450[0..3]; lane-wise energy sums to hen ([0..7] x^2,
+ * [8..15] ((x w) >> 16) x with w = whann[pos..]). All sums are exact int32
+ * (13-bit samples x Q12 coefficients over 80 samples stay below 2^31:
+ * 80 * 4096 * 4095 = 1.34e9), so every kernel gives the same result. */
+typedef void (*hl__dtmf_kern_fn)(const hl_dtmf_desc *d, int32_t *wn, int32_t *wo, int32_t *h450, int32_t *hen,
+                                 const int16_t *x, int m, int pos);
 
 extern const hl__dtmf_kern_fn hl__dtmf_kern[3]; /* scalar, SSE2, AVX2; NULL where not built */
 #endif
