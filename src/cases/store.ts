@@ -6,8 +6,8 @@
 //
 // Writes are group-committed: calls queue an operation; the next turn of the
 // event loop runs every queued operation inside one LMDB write transaction,
-// fsyncs it on a worker thread, and only then resolves their promises. A
-// resolved createCase is therefore on disk, and many creates share one fsync.
+// and their promises resolve once it is fsynced. A resolved createCase is
+// therefore on disk, and many creates share one commit.
 import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -163,10 +163,14 @@ interface Op {
 }
 
 const MAX_OPS_PER_TXN = 8192;
-// lmdb-js transaction flags: abortable (1) | commit without waiting for the
-// disk (0x10000, the flag lmdb's own putSync uses under overlappingSync).
-// Durability comes from the env.sync() that follows; see flush().
-const ASYNC_FLUSH_TXN = 0x10003;
+// lmdb-js transaction flags: abortable (1 | 2) | MDB_NOMETASYNC (0x40000):
+// the commit fsyncs the data pages but not the meta page, which LMDB documents
+// as keeping the database intact after a system crash (only the last
+// transaction may be undone). MDB_NOSYNC would also skip the data fsync but
+// keeps integrity only on file systems that preserve write order, so it is
+// not used. Durability of an acknowledged write comes from the env.sync()
+// (meta page) that follows on a worker thread; see flush().
+const ASYNC_FLUSH_TXN = 0x40003;
 
 export class LmdbCaseStore implements CaseStore {
   readonly dir: string;
@@ -250,12 +254,10 @@ export class LmdbCaseStore implements CaseStore {
 
   /**
    * Drains the queue: one LMDB write transaction per round (at most
-   * MAX_OPS_PER_TXN operations). The transaction commits without waiting for
-   * the disk (lmdb's "async flush" commit, the mode its own overlapping-sync
-   * writes use); an fsync (mdb_env_sync) then runs on a libuv worker thread
+   * MAX_OPS_PER_TXN operations). The commit writes and fsyncs the data pages;
+   * the meta-page fsync (mdb_env_sync) then runs on a libuv worker thread
    * while this thread goes on with the next round, and the round's promises
-   * resolve only when that fsync has completed. So an acknowledged write is
-   * on disk, and the fsync wait no longer stalls JavaScript.
+   * resolve only when it has completed. An acknowledged write is on disk.
    */
   private flush(): void {
     this.scheduled = false;
