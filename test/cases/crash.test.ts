@@ -78,4 +78,23 @@ test('kill -9 during writes: every acknowledged case survives, indexes and count
   }
 });
 
+test('two processes writing at once never issue the same number', async () => {
+  const [a, b] = await Promise.all([runAndKill(11, 400), runAndKill(12, 400)]);
+  const seen = new Map<string, string>();
+  for (const m of [a, b]) {
+    for (const [num, marker] of m) {
+      assert.not.ok(seen.has(num), `number ${num} issued to ${seen.get(num)} and to ${marker}`);
+      seen.set(num, marker);
+    }
+  }
+  const s = await openCaseStore({ dir });
+  try {
+    for (const [num, marker] of seen) assert.ok((await s.getCase(num))!.facts!.includes(marker + ' '), `case ${num} is not ${marker}`);
+    const v = verifyStore(s);
+    assert.ok(v.ok, v.problems.join('\n'));
+  } finally {
+    await s.close();
+  }
+});
+
 test.run();
