@@ -33,8 +33,6 @@ export interface CallDeps {
   maxCallMs: number;
   /** Counts live RxJS subscriptions of all calls (leak check). */
   subscriptions: { live: number };
-  /** Store requests in flight (see IvrServices.io). */
-  io: { pending: number };
   log(line: string): void;
 }
 
@@ -183,12 +181,8 @@ export class Call {
     if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        this.#deps.io.pending++;
-        try {
-          await this.#deps.store.putCallRecord(rec);
-        } finally {
-          this.#deps.io.pending--;
-        }
+        // Not counted in io.pending: nothing the caller hears waits on it.
+        await this.#deps.store.putCallRecord(rec);
         return;
       } catch (e) {
         if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;

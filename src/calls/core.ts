@@ -101,7 +101,6 @@ export class CallCore {
         now: () => this.now(),
         maxCallMs: this.#maxCallMs,
         subscriptions: this.#subscriptions,
-        io: this.#io,
         log: this.#log,
       });
       let settle!: () => void;

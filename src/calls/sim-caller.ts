@@ -141,7 +141,7 @@ export async function drive<T>(board: Board, work: Promise<T>, maxMs = 600_000, 
   const until = board.now() + maxMs;
   while (!settled) {
     if (board.now() >= until) throw new Error(`drive: work not finished after ${maxMs} ms of board time`);
-    if (hold?.()) await new Promise((r) => setTimeout(r, 1));
+    if (hold?.()) await new Promise((r) => setImmediate(r));
     else await board.advance(stepMs);
   }
   if (failure !== undefined) throw failure;
@@ -152,7 +152,7 @@ export async function drive<T>(board: Board, work: Promise<T>, maxMs = 600_000, 
 export async function advanceHeld(board: Board, ms: number, hold: () => boolean, stepMs = 100): Promise<void> {
   const until = board.now() + ms;
   while (board.now() < until) {
-    if (hold()) await new Promise((r) => setTimeout(r, 1));
+    if (hold()) await new Promise((r) => setImmediate(r));
     else await board.advance(Math.min(stepMs, until - board.now()));
   }
 }
