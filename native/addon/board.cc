@@ -131,6 +131,9 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("getDigits", &BoardWrap::GetDigits),
       InstanceMethod("sendDigits", &BoardWrap::SendDigits),
       InstanceMethod("tone", &BoardWrap::Tone),
+      InstanceMethod("sendMf", &BoardWrap::SendMf),
+      InstanceMethod("mfTone", &BoardWrap::MfTone),
+      InstanceMethod("detectMf", &BoardWrap::DetectMf),
       InstanceMethod("record", &BoardWrap::Record),
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
@@ -329,6 +332,32 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_tone(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
                                   U32(info, 3, "durationMs")),
           "playTone");
+    return info.Env().Undefined();
+  }
+  // sendMf(ch, req, codes[], dir, onMs, offMs, levelDbm0)
+  Napi::Value SendMf(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 3 || !info[2].IsArray()) hl::ThrowHl(env, HL_EINVAL, "codes must be an array");
+    Napi::Array a = info[2].As<Napi::Array>();
+    uint8_t codes[64];
+    uint32_t n = a.Length();
+    if (n == 0 || n > 63) hl::ThrowHl(env, HL_EINVAL, "sendMf takes 1 to 63 codes");
+    for (uint32_t i = 0; i < n; i++) {
+      Napi::Value v = a.Get(i);
+      codes[i] = v.IsNumber() ? (uint8_t)v.As<Napi::Number>().Uint32Value() : 0;
+    }
+    Check(env, hl_cmd_sendmf(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), codes, (int)n, I32(info, 3, "direction"),
+                             U32(info, 4, "toneMs"), U32(info, 5, "gapMs"), F64(info, 6, "levelDbm0")),
+          "sendMf");
+    return env.Undefined();
+  }
+  Napi::Value MfTone(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_mf_tone(B(info), I32(info, 0, "channel"), I32(info, 1, "direction"), I32(info, 2, "code"), F64(info, 3, "levelDbm0")),
+          "setMfTone");
+    return info.Env().Undefined();
+  }
+  Napi::Value DetectMf(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_detect_mf(B(info), I32(info, 0, "channel"), I32(info, 1, "direction")), "setDetectors mf");
     return info.Env().Undefined();
   }
   // record(ch, req, path, format, tap, maxMs, silenceMs, thresholdDbm0, stopMask)

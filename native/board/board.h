@@ -47,12 +47,13 @@ enum hl_event_type {
   HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
   HL_EV_CAS = 8,       /* a = ABCD bits */
   HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
-  HL_EV_OVERRUN = 10   /* a = 0 tick / 1 events, b = count */
+  HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
+  HL_EV_MF = 11        /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
 };
 
 enum hl_op {
   HL_OP_PLAY = 1, HL_OP_RECORD = 2, HL_OP_GETDIGITS = 3, HL_OP_SENDDIGITS = 4,
-  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7
+  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7, HL_OP_SENDMF = 8
 };
 
 enum hl_reason {
@@ -123,6 +124,16 @@ int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_m
                      uint32_t first_ms, uint32_t inter_ms, int clear);
 int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms, double level_dbm0);
 int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms);
+/* MF R2 (Q.441, two of six): send `n` codes (1..15) as pulses of on_ms with
+ * off_ms between, in direction dir (0 forward 1380-1980 Hz, 1 backward
+ * 1140-540 Hz), at level_dbm0 per frequency. */
+int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
+                  uint32_t off_ms, double level_dbm0);
+/* A continuous MF R2 tone for compelled signalling: code 1..15 on, 0 off. */
+int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0);
+/* MF R2 receiver on the channel's received audio: dir 0/1, or -1 off.
+ * Reports HL_EV_MF when the code on the line changes. */
+int hl_cmd_detect_mf(hl_board *b, int ch, int dir);
 /* Recorder: opens `path` now (errors here), writes from the writer thread.
  * tap: 0 = record received audio; 1 = stereo tap (left rx, right tx); 2 = mixed tap.
  * format: HL_WAV_ALAW / HL_WAV_MULAW / HL_WAV_PCM16. max_ms 0 = no limit. */

@@ -66,6 +66,7 @@ void set_cas(hl_board *b, Channel &c, uint8_t bits) {
 
 void go_idle(hl_board *b, Channel &c) {
   media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+  c.mf_tone_on = false;
   if (c.route_src >= 0) c.route_src = -1;
   for (int i = 0; i < b->nch; i++)
     if (b->ch[i].route_src == c.index) b->ch[i].route_src = -1;
@@ -570,6 +571,35 @@ extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
   Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req; c.i[0] = kind; c.i[1] = (int32_t)duration_ms;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
+                             uint32_t off_ms, double level_dbm0) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (!codes || n < 1 || n > 63 || (dir != 0 && dir != 1) || on_ms < 10 || on_ms > 5000 || off_ms > 5000) return HL_EINVAL;
+  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  Cmd c; c.kind = C_SENDMF; c.ch = ch; c.req = req;
+  for (int i = 0; i < n; i++) {
+    if (codes[i] < 1 || codes[i] > 15) return HL_EINVAL;
+    c.text[i] = (char)codes[i];
+  }
+  c.i[0] = (int32_t)on_ms;
+  c.i[1] = (int32_t)off_ms;
+  c.i[2] = dir;
+  c.d = level_dbm0;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if ((dir != 0 && dir != 1) || code < 0 || code > 15) return HL_EINVAL;
+  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  Cmd c; c.kind = C_MFTONE; c.ch = ch; c.i[0] = dir; c.i[1] = code; c.d = level_dbm0;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_detect_mf(hl_board *b, int ch, int dir) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (dir < -1 || dir > 1) return HL_EINVAL;
+  Cmd c; c.kind = C_DETECTMF; c.ch = ch; c.i[0] = dir;
   return submit(b, c);
 }
 extern "C" int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req) {

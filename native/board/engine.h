@@ -29,7 +29,8 @@ constexpr int kConfMax = 32;      // members per conference
 
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
-  C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT
+  C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
+  C_SENDMF, C_MFTONE, C_DETECTMF
 };
 
 struct Cmd {
@@ -86,7 +87,8 @@ struct Player {
 struct Sender {
   bool active = false;
   uint32_t req = 0;
-  int op = 0;            // HL_OP_SENDDIGITS or HL_OP_TONE
+  int op = 0;            // HL_OP_SENDDIGITS, HL_OP_SENDMF or HL_OP_TONE
+  int mf_dir = -1;       // SENDMF: direction; digits[] then holds codes 1..15
   char digits[64] = {};
   int nd = 0, idx = 0;
   uint32_t on_ms = 0, off_ms = 0;
@@ -124,6 +126,11 @@ struct Channel {
   bool detect_tones = false;  // call-progress/fax; also on while we place a call
   bool tones_running = false;
   hl_callprog_state cp;
+  int mf_rx_dir = -1;        // MF R2 receiver direction, -1 off
+  int mf_rx_code = 0;        // code last reported
+  hl_mf_r2_rx_state mf_rx;
+  bool mf_tone_on = false;   // continuous MF tone (compelled signalling)
+  hl_tone_gen mf_tone;
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;

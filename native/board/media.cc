@@ -15,9 +15,16 @@ namespace {
 
 // One DTMF key (Q.23): tone then gap, high tone 2 dB above the low one
 // (the usual pre-emphasis against line loss at higher frequencies).
+// MF R2 codes: both frequencies at the same level (Q.454 §1.4), once.
 void start_key(Sender &s) {
   hl_tone_desc d;
-  hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+  if (s.mf_dir >= 0) {
+    int fa = 0, fb = 0;
+    hl_mf_r2_freqs(s.mf_dir, (unsigned char)s.digits[s.idx], &fa, &fb);
+    hl_tone_desc_dual(&d, (float)fa, s.level_dbm0, (float)fb, s.level_dbm0, s.on_ms, s.off_ms, 1);
+  } else {
+    hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+  }
   hl_tone_gen_init(&s.gen, &d);
 }
 
@@ -183,8 +190,9 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       return;
     }
     case C_SENDDIGITS:
+    case C_SENDMF:
     case C_TONE: {
-      int op = cmd.kind == C_TONE ? HL_OP_TONE : HL_OP_SENDDIGITS;
+      int op = cmd.kind == C_TONE ? HL_OP_TONE : cmd.kind == C_SENDMF ? HL_OP_SENDMF : HL_OP_SENDDIGITS;
       if (!in_call(st) || c.send.active) {
         emit_done(b, c.index, op, cmd.req, c.send.active ? HL_R_ERROR : HL_R_HANGUP, 0);
         return;
@@ -195,7 +203,8 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.op = op;
       s.elapsed = 0;
       s.idx = 0;
-      if (op == HL_OP_SENDDIGITS) {
+      s.mf_dir = op == HL_OP_SENDMF ? cmd.i[2] : -1;
+      if (op == HL_OP_SENDDIGITS || op == HL_OP_SENDMF) {
         std::memcpy(s.digits, cmd.text, sizeof s.digits);
         s.digits[sizeof s.digits - 1] = 0;
         s.nd = (int)std::strlen(s.digits);
@@ -250,6 +259,23 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       if (cmd.i[1] >= 0) c.detect_tones = cmd.i[1] != 0;
       return;
+    case C_MFTONE:
+      if (cmd.i[1] == 0) {
+        c.mf_tone_on = false;
+      } else {
+        int fa = 0, fb = 0;
+        hl_mf_r2_freqs(cmd.i[0], cmd.i[1], &fa, &fb);
+        hl_tone_desc d;
+        hl_tone_desc_dual(&d, (float)fa, (float)cmd.d, (float)fb, (float)cmd.d, 0, 0, 0);  // continuous
+        hl_tone_gen_init(&c.mf_tone, &d);
+        c.mf_tone_on = true;
+      }
+      return;
+    case C_DETECTMF:
+      c.mf_rx_dir = cmd.i[0];
+      c.mf_rx_code = 0;
+      if (c.mf_rx_dir >= 0) hl_mf_r2_rx_init(&c.mf_rx, c.mf_rx_dir, nullptr, nullptr);
+      return;
   }
 }
 
@@ -279,6 +305,14 @@ void media_rx(hl_board *b, Channel &c) {
     uint64_t behind = (hl_dtmf_samples(&c.dtmf) - ev.start) / 8;
     uint64_t t = now_ms(b);
     on_digit(b, c, ev.digit, t > behind ? t - behind : 0);
+  }
+  if (c.mf_rx_dir >= 0) {
+    hl_mf_r2_rx(&c.mf_rx, rx, (size_t)n);
+    int code = hl_mf_r2_rx_code(&c.mf_rx);
+    if (code != c.mf_rx_code) {
+      c.mf_rx_code = code;
+      emit(b, HL_EV_MF, c.index, c.span, code, c.mf_rx_dir);
+    }
   }
   // Call-progress and fax tones: on request, and always while a call we
   // placed is not answered yet (ringback, busy, congestion tell how it goes).
@@ -323,7 +357,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
   Sender &s = c.send;
   if (s.active) {
-    if (s.op == HL_OP_SENDDIGITS) {
+    if (s.op == HL_OP_SENDDIGITS || s.op == HL_OP_SENDMF) {
       size_t i = 0;
       while (i < (size_t)n) {
         size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
@@ -345,6 +379,10 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
       s.elapsed += chunk;
       if (s.limit_samples && s.elapsed >= s.limit_samples) end_send(b, c, HL_R_DONE);
     }
+    return;
+  }
+  if (c.mf_tone_on) {  // compelled MF signalling owns the line while it sends
+    hl_tone_gen_tx(&c.mf_tone, tx, (size_t)n);
     return;
   }
   Player &p = c.play;

@@ -24,6 +24,8 @@ import type {
   GetDigitsOptions,
   Impairments,
   JoinOptions,
+  MfDirection,
+  SendMfOptions,
   OpResult,
   OpenOptions,
   PlayItem,
@@ -52,6 +54,12 @@ function checkInt(name: string, v: unknown, min: number, max: number): number {
     throw boardError('BOARD_ARG', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   }
   return v;
+}
+
+function mfDir(d: unknown): number {
+  if (d === 'forward') return 0;
+  if (d === 'backward') return 1;
+  throw boardError('BOARD_ARG', `direction must be 'forward' or 'backward', got ${JSON.stringify(d)}`);
 }
 
 function checkDigits(name: string, v: unknown): string {
@@ -232,7 +240,12 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, digits: d.text, ...(d.extra ? { terminator: String.fromCharCode(d.extra) } : {}) };
   }
 
-  setDetectors(options: { dtmf?: boolean; tones?: boolean }): void {
+  setDetectors(options: { dtmf?: boolean; tones?: boolean; mf?: MfDirection | false }): void {
+    if (options.mf !== undefined) {
+      if (options.mf !== false && options.mf !== 'forward' && options.mf !== 'backward') throw boardError('BOARD_ARG', "mf must be 'forward', 'backward' or false");
+      const dir = options.mf === false ? -1 : options.mf === 'forward' ? 0 : 1;
+      this.engine.call('setDetectors', () => this.engine.native.detectMf(this.nativeIndex, dir));
+    }
     const flag = (name: string, v: boolean | undefined) => {
       if (v === undefined) return -1;
       if (typeof v !== 'boolean') throw boardError('BOARD_ARG', `${name} must be true or false`);
@@ -291,6 +304,36 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
+  async sendMf(codes: number[], options: SendMfOptions): Promise<OpResult> {
+    this.requireCall('sendMf()');
+    if (!Array.isArray(codes) || codes.length === 0 || codes.length > 63) throw boardError('BOARD_ARG', 'sendMf() takes 1 to 63 codes');
+    codes.forEach((c, i) => checkInt(`codes[${i}]`, c, 1, 15));
+    const dir = mfDir(options?.direction);
+    const on = checkInt('toneMs', options.toneMs ?? 100, 10, 5000);
+    const off = checkInt('gapMs', options.gapMs ?? 100, 0, 5000);
+    const level = options.levelDbm0 ?? -11.5;
+    if (typeof level !== 'number' || !(level >= -40 && level <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    let id = 0;
+    const d = await this.engine.request(
+      'sendMf',
+      (req) => {
+        id = req;
+        this.engine.native.sendMf(this.nativeIndex, req, codes, dir, on, off, level);
+      },
+      options.signal,
+      (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.sendMf, req),
+    );
+    return { requestId: id, reason: d.reason, durationMs: d.durationMs };
+  }
+
+  setMfTone(code: number, direction: MfDirection, levelDbm0 = -11.5): void {
+    this.engine.assertOpen();
+    checkInt('code', code, 0, 15);
+    const dir = mfDir(direction);
+    if (typeof levelDbm0 !== 'number' || !(levelDbm0 >= -40 && levelDbm0 <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    this.engine.call('setMfTone', () => this.engine.native.mfTone(this.nativeIndex, dir, code, levelDbm0));
+  }
+
   async playTone(tone: 'dial' | 'busy' | 'ringback' | 'congestion', options: ToneOptions = {}): Promise<OpResult> {
     this.requireCall('playTone()');
     const kind = ['dial', 'busy', 'ringback', 'congestion'].indexOf(tone) + 1;
@@ -319,7 +362,7 @@ class ChannelImpl implements Channel {
 
   stop(): void {
     this.engine.call('stop', () =>
-      this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone), 0),
+      this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone) | (1 << OP.sendMf), 0),
     );
   }
 

@@ -240,6 +240,9 @@ export class Engine {
       case EV.ALARM:
         ev = { type: 'alarm', time, channel: -1, span, alarm: ALARM_BITS[a] ?? 'los', raised: b2 === 1 };
         break;
+      case EV.MF:
+        ev = { type: 'mf', time, channel, span, code: a, direction: b2 === 1 ? 'backward' : 'forward' };
+        break;
       case EV.OVERRUN:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
         break;

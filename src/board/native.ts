@@ -47,6 +47,9 @@ export interface NativeBoard {
   getDigits(ch: number, req: number, max: number, termMask: number, firstMs: number, interMs: number, clear: boolean): void;
   sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
   tone(ch: number, req: number, kind: number, durationMs: number): void;
+  sendMf(ch: number, req: number, codes: number[], dir: number, onMs: number, offMs: number, levelDbm0: number): void;
+  mfTone(ch: number, dir: number, code: number, levelDbm0: number): void;
+  detectMf(ch: number, dir: number): void;
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
@@ -81,9 +84,9 @@ export function nativeBoardClass(): NativeBoardCtor {
 }
 
 // Mirrors of native/board/board.h enums.
-export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10 } as const;
-export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7 } as const;
-export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap'] as const;
+export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10, MF: 11 } as const;
+export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7, sendMf: 8 } as const;
+export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap', 'sendMf'] as const;
 export const REASONS = ['done', 'digit', 'max-digits', 'timeout', 'silence', 'hangup', 'stopped', 'error'] as const;
 export const STATES = ['idle', 'ringing', 'dialing', 'connected', 'clearing', 'blocked'] as const;
 export const TONES = ['', 'dial', 'busy', 'ringback', 'congestion', 'fax-cng', 'fax-ced'] as const;

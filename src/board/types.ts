@@ -72,7 +72,7 @@ export type DtmfDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9
 
 export type ToneName = 'dial' | 'busy' | 'ringback' | 'congestion' | 'fax-cng' | 'fax-ced';
 
-export type Operation = 'play' | 'record' | 'getDigits' | 'sendDigits' | 'call' | 'tone' | 'tap';
+export type Operation = 'play' | 'record' | 'getDigits' | 'sendDigits' | 'call' | 'tone' | 'tap' | 'sendMf';
 
 interface EventBase {
   /** Board time in ms when the event happened (end of the tick that saw it). */
@@ -125,6 +125,15 @@ export interface DoneEvent extends EventBase {
   /** For play: ms of audio played; record: ms recorded; others: ms elapsed. */
   durationMs: number;
 }
+/** MF R2 receiver (setDetectors({ mf })): the code on the line changed (Q.441 two of six). */
+export interface MfEvent extends EventBase {
+  type: 'mf';
+  /** 1-15 while a code sounds; 0 when it stopped. */
+  code: number;
+  direction: MfDirection;
+}
+/** MF R2 direction: forward 1380-1980 Hz (caller to called), backward 1140-540 Hz. */
+export type MfDirection = 'forward' | 'backward';
 /** CAS ABCD bits received on the channel changed (bits: 4-bit value A=8 B=4 C=2 D=1). */
 export interface CasEvent extends EventBase {
   type: 'cas';
@@ -145,7 +154,7 @@ export interface OverrunEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
 
 // ---------------------------------------------------------------- commands
@@ -245,6 +254,15 @@ export interface SendDigitsOptions extends CommandOptions {
   /** Level per tone in dBm0 (default -8; the pair sums about -5 dBm0). */
   levelDbm0?: number;
 }
+export interface SendMfOptions extends CommandOptions {
+  direction: MfDirection;
+  /** Tone length per code, ms (default 100). */
+  toneMs?: number;
+  /** Silence between codes, ms (default 100). */
+  gapMs?: number;
+  /** Level per frequency, dBm0 (default -11.5, Q.454). */
+  levelDbm0?: number;
+}
 export interface OpResult {
   requestId: number;
   reason: Reason;
@@ -316,12 +334,17 @@ export interface Channel {
    * Turn detectors on or off. DTMF: on by default (a load generator that only
    * sends can save the CPU). tones: call-progress (dial, busy, ringback,
    * congestion) and fax CNG/CED, reported as 'tone' events; off by default,
-   * always on while a call this channel placed is not answered yet.
+   * always on while a call this channel placed is not answered yet. mf: the MF R2
+   * receiver for one direction ('mf' events), off by default.
    */
-  setDetectors(options: { dtmf?: boolean; tones?: boolean }): void;
+  setDetectors(options: { dtmf?: boolean; tones?: boolean; mf?: MfDirection | false }): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
+  /** Send MF R2 codes (1-15) as pulses (register signalling without the compelled cycle). */
+  sendMf(codes: number[], options: SendMfOptions): Promise<OpResult>;
+  /** Compelled MF R2: hold a code on the line until changed; 0 stops it. */
+  setMfTone(code: number, direction: MfDirection, levelDbm0?: number): void;
   /** Play a China call-progress tone (450 Hz cadences). */
   playTone(tone: 'dial' | 'busy' | 'ringback' | 'congestion', options?: ToneOptions): Promise<OpResult>;
   /** Stop whatever this channel plays/records/collects (reason 'stopped'). */

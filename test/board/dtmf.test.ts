@@ -131,4 +131,45 @@ test('call-progress tones as audio: ringback before answer, busy after, detected
   }
 });
 
+test('MF R2 codes as audio: pulsed forward codes and a compelled backward tone reach the far receiver', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const [[eng, net]] = await connect(board, [9]);
+    const fwd: number[] = [];
+    const bwd: number[] = [];
+    eng.setDetectors({ mf: 'forward' });
+    net.setDetectors({ mf: 'backward' });
+    eng.events$.subscribe((e) => {
+      if (e.type === 'mf' && e.code) fwd.push(e.code);
+    });
+    net.events$.subscribe((e) => {
+      if (e.type === 'mf') bwd.push(e.code);
+    });
+    const codes = [1, 2, 3, 15, 10, 6];
+    const sent = net.sendMf(codes, { direction: 'forward', toneMs: 100, gapMs: 100 });
+    await board.advance(1400);
+    assert.is((await sent).reason, 'done');
+    assert.equal(fwd, codes, 'every forward code detected once, in order');
+    // Compelled: the called side holds backward A-1 until told to stop.
+    eng.setMfTone(1, 'backward');
+    await board.advance(300);
+    assert.equal(bwd, [1], 'backward code 1 on');
+    eng.setMfTone(0, 'backward');
+    await board.advance(200);
+    assert.equal(bwd, [1, 0], 'and off');
+    assert.is((await code(() => net.sendMf([16], { direction: 'forward' }))).code, 'BOARD_ARG');
+  } finally {
+    await board.close();
+  }
+});
+
+async function code(fn: () => unknown): Promise<{ code?: string }> {
+  try {
+    await fn();
+  } catch (e) {
+    return e as { code?: string };
+  }
+  return {};
+}
+
 test.run();

@@ -58,7 +58,7 @@ static int run_sequence(const uint8_t *data, size_t size) {
     }
   };
   while (r.n > 0) {
-    int op = r.u8() % 18;
+    int op = r.u8() % 21;
     int ch = r.u8() % 64;  // 60 channels: some out of range on purpose
     uint32_t a = r.u16(), c = r.u16();
     int rc = 0;
@@ -97,10 +97,17 @@ static int run_sequence(const uint8_t *data, size_t size) {
       case 13: rc = hl_cmd_conf_leave(b, ch); break;
       case 14: rc = hl_cmd_driver(b, ch % 3, (int)(a % 20) | ((c % 2) ? (int)((c % 33) << 8) : 0), (double)(int16_t)c / 100.0); break;
       case 15: rc = hl_cmd_detect(b, ch, (int)(a % 3) - 1, (int)(c % 3) - 1); break;
+      case 16: {
+        uint8_t codes[4] = {(uint8_t)(a % 17), (uint8_t)(c % 16), 3, 15};
+        rc = hl_cmd_sendmf(b, ch, id, codes, 1 + (int)(c % 4), (int)(a % 3), 10 + a % 300, c % 200, -(double)(c % 50));
+        break;
+      }
+      case 17: rc = hl_cmd_mf_tone(b, ch, (int)(a % 3), (int)(c % 17), -11.5); break;
+      case 18: rc = hl_cmd_detect_mf(b, ch, (int)(a % 4) - 2); break;
       default: hl_board_step(b, 1 + (int)(a % 40), (int)(c & 1)); break;
     }
     // Operations whose command was queued must complete exactly once.
-    if (rc == 0 && (op == 2 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7)) open_reqs.insert(id);
+    if (rc == 0 && (op == 2 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7 || op == 16)) open_reqs.insert(id);
     drain();
     for (int i = 0; i < 60; i++) {
       int st = hl_board_channel_state(b, i);
