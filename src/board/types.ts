@@ -192,9 +192,9 @@ export interface GetDigitsOptions extends CommandOptions {
   max?: number;
   /** Digits that end input (not counted, reported in `terminator`), e.g. '#'. */
   terminators?: string;
-  /** Time allowed before the first digit (default 5000 ms). */
+  /** Time allowed before the first digit (default 5000 ms; 0 = wait for ever). */
   firstDigitTimeoutMs?: number;
-  /** Time allowed between digits (default 3000 ms). */
+  /** Time allowed between digits (default 3000 ms; 0 = wait for ever). */
   interDigitTimeoutMs?: number;
   /** Discard type-ahead digits buffered before this call (default false: they count). */
   clearBuffer?: boolean;
@@ -319,9 +319,16 @@ export interface Channel {
   /** Every event of this channel, as it happens (hot; no replay). */
   readonly events$: Observable<ChannelEvent>;
 
-  /** Answer a ringing line. Error BOARD_STATE when not ringing. */
+  /**
+   * Answer a ringing line. Error BOARD_STATE when not ringing. Resolves when the
+   * command is queued; commands issued after it (play, getDigits) apply after it.
+   */
   answer(): Promise<void>;
-  /** Clear the call (any state but idle); stops every operation with reason 'hangup'. Resolves once cleared locally. */
+  /**
+   * Clear the call (any state but idle); every operation ends with reason 'hangup'.
+   * Resolves when the command is queued (applied at the next tick, in order with
+   * other commands); the line reports 'idle' once the far end released too.
+   */
   hangup(): Promise<void>;
   /** Seize the line toward the far end; resolves when answered ('done'), or 'timeout', 'hangup', 'stopped'. */
   call(options?: CallOptions): Promise<OpResult>;
