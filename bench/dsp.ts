@@ -2,11 +2,13 @@
 // DSP figures measured in native code (native/addon/dsp_bench.cc), one run,
 // side by side:
 //  (a) rx path: A-law decode + DTMF + call progress + energy, channels/core;
-//  (b) DTMF alone (A-law in), channels/core, per SIMD kernel;
+//  (b) DTMF alone (A-law in), channels/core (and per SIMD kernel);
 //  (c) SpanDSP's g711_decode + dtmf_rx on the same tape (dlopen'ed; null when
 //      libspandsp.so.2 is absent) and our ratio to it (target >= 2.5);
+//  (a), (b) and (c) run in ten alternating slices, so a busy machine slows
+//  them alike;
 //  (d) G.711 A-law block decode/encode, Msamples/s.
-// S = CPU seconds per figure (default 1), N = channels simulated (default 240).
+// S = CPU seconds per headline figure (default 1), N = channels simulated (default 240).
 import { addon } from '../src/addon.ts';
 
 export const summary = 'DSP: receive-path and DTMF channels per core vs SpanDSP, G.711 throughput';

@@ -82,6 +82,24 @@ double Measure(const std::vector<uint8_t>& tape, int channels, double secs, F pe
   return samples / t / 8000.0;
 }
 
+// Accumulates whole passes over the tape, slice after slice, so several
+// figures can be measured in alternation (load on the machine then falls on
+// all of them alike).
+struct Meter {
+  uint64_t samples = 0, passes = 0;
+  double seconds = 0;
+  template <class F>
+  void Run(const std::vector<uint8_t>& tape, int channels, double slice, F per_channel) {
+    uint64_t p = 0;
+    double t0 = CpuSeconds();
+    Measure(tape, channels, slice, per_channel, &p);
+    seconds += CpuSeconds() - t0;
+    passes += p;
+    samples += p * tape.size() * (uint64_t)channels;
+  }
+  double ChannelsPerCore() const { return seconds > 0 ? samples / seconds / 8000.0 : 0.0; }
+};
+
 struct SpanDsp {
   using DigitsCb = void (*)(void*, const char*, int);
   void* (*dtmf_rx_init)(void*, DigitsCb, void*) = nullptr;
@@ -137,22 +155,14 @@ Napi::Value DspBench(const Napi::CallbackInfo& info) {
   std::vector<hl_dtmf_state> dt(channels);
   std::vector<hl_energy_state> en(channels);
   std::vector<uint64_t> digits(channels);
-  auto reset_dtmf = [&](const hl_dtmf_desc* d) {
-    for (int c = 0; c < channels; c++) {
-      digits[c] = 0;
-      hl_dtmf_init(&dt[c], d, CountDigit, &digits[c]);
-    }
-  };
-  uint64_t passes = 0;
   // digits found per channel per pass over the tape (a sanity check that
-  // both detectors did the work: the tape holds 16 keys)
-  auto per_pass = [&](const std::vector<uint64_t>& v) {
+  // the detectors did the work: the tape holds 16 keys)
+  auto per_pass = [&](const std::vector<uint64_t>& v, uint64_t passes) {
     uint64_t s = 0;
     for (uint64_t x : v) s += x;
     return passes ? (double)s / channels / passes : 0.0;
   };
 
-  // (a) full receive path: A-law -> float once, then DTMF, call progress, energy
 #ifdef HL_BENCH_HAVE_CALLPROG
   hl_callprog_desc cd;
   hl_callprog_desc_init(&cd, nullptr);
@@ -162,29 +172,75 @@ Napi::Value DspBench(const Napi::CallbackInfo& info) {
 #else
   out.Set("callprog_included", false);
 #endif
-  reset_dtmf(&dd);
   for (int c = 0; c < channels; c++) hl_energy_init(&en[c], &ed, nullptr, nullptr);
-  // The board's way: decode the tick's A-law once (SIMD), then every
-  // detector reads the same 16-bit samples.
-  double rx = Measure(tape, channels, secs, [&](int c, const uint8_t* a) {
-    int16_t buf[kTick];
-    hl_g711_alaw_decode_block(buf, a, kTick);
-    hl_dtmf_rx_i16(&dt[c], buf, kTick);
-#ifdef HL_BENCH_HAVE_CALLPROG
-    hl_callprog_rx(&cp[c], buf, kTick);
-    hl_callprog_event ev;
-    while (hl_callprog_get_event(&cp[c], &ev)) {
-    }
-#endif
-    hl_energy_rx(&en[c], buf, kTick);
-    hl_energy_event eev;
-    while (hl_energy_get_event(&en[c], &eev)) {
-    }
-  }, &passes);
-  out.Set("rx_channels_per_core", rx);
-  out.Set("rx_digits_per_channel_pass", per_pass(digits));
+  std::vector<hl_dtmf_state> dt2(channels);
+  std::vector<uint64_t> digits2(channels);
+  for (int c = 0; c < channels; c++) {
+    hl_dtmf_init(&dt[c], &dd, CountDigit, &digits[c]);
+    hl_dtmf_init(&dt2[c], &dd, CountDigit, &digits2[c]);
+  }
+  SpanDsp sp;
+  std::vector<void*> st(channels);
+  std::vector<uint64_t> spdigits(channels);
+  void* g = nullptr;
+  if (sp.ok) {
+    for (int c = 0; c < channels; c++) st[c] = sp.dtmf_rx_init(nullptr, SpCountDigits, &spdigits[c]);
+    g = sp.g711_init(nullptr, 0 /* G711_ALAW */);
+  }
 
-  // the parts of (a) alone, to show where its time goes
+  // (a) full receive path, (b) DTMF alone and (c) SpanDSP, side by side: ten
+  // rounds, each figure a slice per round.
+  Meter rxm, dtm, spm;
+  const int rounds = 10;
+  for (int r = 0; r < rounds; r++) {
+    // (a) the board's way: decode the tick's A-law once (SIMD), then every
+    // detector reads the same 16-bit samples
+    rxm.Run(tape, channels, secs / rounds, [&](int c, const uint8_t* a) {
+      int16_t buf[kTick];
+      hl_g711_alaw_decode_block(buf, a, kTick);
+      hl_dtmf_rx_i16(&dt[c], buf, kTick);
+#ifdef HL_BENCH_HAVE_CALLPROG
+      hl_callprog_rx(&cp[c], buf, kTick);
+      hl_callprog_event ev;
+      while (hl_callprog_get_event(&cp[c], &ev)) {
+      }
+#endif
+      hl_energy_rx(&en[c], buf, kTick);
+      hl_energy_event eev;
+      while (hl_energy_get_event(&en[c], &eev)) {
+      }
+    });
+    // (b) DTMF alone, A-law bytes in
+    dtm.Run(tape, channels, secs / rounds, [&](int c, const uint8_t* a) { hl_dtmf_rx_alaw(&dt2[c], a, kTick); });
+    // (c) SpanDSP: its own A-law decode (g711_decode) + dtmf_rx
+    if (sp.ok)
+      spm.Run(tape, channels, secs / rounds, [&](int c, const uint8_t* a) {
+        int16_t buf[kTick];
+        sp.g711_decode(g, buf, a, kTick);
+        sp.dtmf_rx(st[c], buf, kTick);
+      });
+  }
+  const double rx = rxm.ChannelsPerCore(), dtmf_best = dtm.ChannelsPerCore();
+  out.Set("rx_channels_per_core", rx);
+  out.Set("rx_digits_per_channel_pass", per_pass(digits, rxm.passes));
+  out.Set("dtmf_channels_per_core", dtmf_best);
+  out.Set("dtmf_digits_per_channel_pass", per_pass(digits2, dtm.passes));
+  if (sp.ok) {
+    const double v = spm.ChannelsPerCore();
+    out.Set("spandsp_channels_per_core", v);
+    out.Set("spandsp_digits_per_channel_pass", per_pass(spdigits, spm.passes));
+    out.Set("ratio_vs_spandsp", rx / v);
+    out.Set("dtmf_ratio_vs_spandsp", dtmf_best / v);
+    for (int c = 0; c < channels; c++) sp.dtmf_rx_free(st[c]);
+    sp.g711_free(g);
+  } else {
+    out.Set("spandsp_channels_per_core", env.Null());
+    out.Set("spandsp_digits_per_channel_pass", env.Null());
+    out.Set("ratio_vs_spandsp", env.Null());
+    out.Set("dtmf_ratio_vs_spandsp", env.Null());
+  }
+
+  // the parts of (a) alone, to show where its time goes (not interleaved)
   {
 #ifdef HL_BENCH_HAVE_CALLPROG
     out.Set("callprog_channels_per_core", Measure(tape, channels, secs / 2, [&](int c, const uint8_t* a) {
@@ -208,53 +264,24 @@ Napi::Value DspBench(const Napi::CallbackInfo& info) {
     }));
   }
 
-  // (b) DTMF alone (A-law bytes in), for each kernel this CPU runs
+  // DTMF alone for each kernel this CPU runs (the scalar one is what a CPU
+  // without SSE2/AVX2 paths would get)
   Napi::Object by_isa = Napi::Object::New(env);
-  double dtmf_best = 0;
   for (int isa = 2; isa >= 0; isa--) {
     hl_dtmf_desc di = dd;
     if (hl_dtmf_desc_set_isa(&di, isa) != 0) {
       by_isa.Set(isa_names[isa], env.Null());
       continue;
     }
-    reset_dtmf(&di);
-    double v = Measure(tape, channels, isa == dd.isa ? secs : secs / 2,
-                       [&](int c, const uint8_t* a) { hl_dtmf_rx_alaw(&dt[c], a, kTick); }, &passes);
-    by_isa.Set(isa_names[isa], v);
-    if (isa == dd.isa) {
-      dtmf_best = v;
-      out.Set("dtmf_digits_per_channel_pass", per_pass(digits));
-    }
+    for (int c = 0; c < channels; c++) hl_dtmf_init(&dt2[c], &di, nullptr, nullptr);
+    by_isa.Set(isa_names[isa], Measure(tape, channels, secs / 2, [&](int c, const uint8_t* a) {
+      hl_dtmf_rx_alaw(&dt2[c], a, kTick);
+      hl_dtmf_event ev;
+      while (hl_dtmf_get_event(&dt2[c], &ev)) {
+      }
+    }));
   }
-  out.Set("dtmf_channels_per_core", dtmf_best);
   out.Set("dtmf_channels_per_core_by_isa", by_isa);
-
-  // (c) SpanDSP: its own A-law decode (g711_decode) + dtmf_rx
-  SpanDsp sp;
-  if (sp.ok) {
-    std::vector<void*> st(channels);
-    for (int c = 0; c < channels; c++) {
-      digits[c] = 0;
-      st[c] = sp.dtmf_rx_init(nullptr, SpCountDigits, &digits[c]);
-    }
-    void* g = sp.g711_init(nullptr, 0 /* G711_ALAW */);
-    double v = Measure(tape, channels, secs, [&](int c, const uint8_t* a) {
-      int16_t buf[kTick];
-      sp.g711_decode(g, buf, a, kTick);
-      sp.dtmf_rx(st[c], buf, kTick);
-    }, &passes);
-    out.Set("spandsp_channels_per_core", v);
-    out.Set("spandsp_digits_per_channel_pass", per_pass(digits));
-    out.Set("ratio_vs_spandsp", rx / v);
-    out.Set("dtmf_ratio_vs_spandsp", dtmf_best / v);
-    for (int c = 0; c < channels; c++) sp.dtmf_rx_free(st[c]);
-    sp.g711_free(g);
-  } else {
-    out.Set("spandsp_channels_per_core", env.Null());
-    out.Set("spandsp_digits_per_channel_pass", env.Null());
-    out.Set("ratio_vs_spandsp", env.Null());
-    out.Set("dtmf_ratio_vs_spandsp", env.Null());
-  }
 
   // (d) G.711 block throughput, Msamples/s: decode (receive) and encode
   {

@@ -110,13 +110,8 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
     c450im[n] = (int16_t)lrint(-Q * w * sin(ph));
     if (n < HL_DTMF_HOP) d->whann[n] = (int16_t)lrint(32767.0 * w);
   }
-  for (int n = 0; n < HL_DTMF_HOP; n++) {
-    int16_t *t = d->k450[n / 2];
-    t[0 + (n & 1)] = c450re[n];
-    t[2 + (n & 1)] = c450im[n];
-    t[4 + (n & 1)] = c450re[n + HL_DTMF_HOP];
-    t[6 + (n & 1)] = c450im[n + HL_DTMF_HOP];
-  }
+  memcpy(d->k450re, c450re, sizeof c450re);
+  memcpy(d->k450im, c450im, sizeof c450im);
   d->kscale = (float)(8.0 / Q * g);
   /* weighted energy: sum ((x13 W) >> 16) x13 with W = 32767 w, i.e. about
      sum w x13^2 * 32767 / 65536 (the second half of a window, where the
@@ -390,26 +385,35 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   return events;
 }
 
-static int hop_end(hl_dtmf_state *s) {
+/* A hop ended: X is the closing window's lanes (float), sums the hop's
+ * energy and 450 Hz sums (see hl__dtmf_hop_fn). */
+static int hop_done(hl_dtmf_state *s, float *X, const int32_t *sums) {
   const hl_dtmf_desc *d = s->desc;
   const int h = 1 - s->half, nw = s->half; /* h: opened a hop ago, closes now */
-  int32_t *W = s->acc[h];
-  float X[16]; /* re[8], im[8] */
-  for (int k = 0; k < 16; k++) X[k] = (float)W[k] * d->kscale;
-  const float dr = (float)(int32_t)((uint32_t)s->w450[h][0] + (uint32_t)s->hop450[2]) * d->kscale;
-  const float di = (float)(int32_t)((uint32_t)s->w450[h][1] + (uint32_t)s->hop450[3]) * d->kscale;
-  s->w450[nw][0] += s->hop450[0];
-  s->w450[nw][1] += s->hop450[1];
+  const float dr = (float)(int32_t)((uint32_t)s->w450[h][0] + (uint32_t)sums[4]) * d->kscale;
+  const float di = (float)(int32_t)((uint32_t)s->w450[h][1] + (uint32_t)sums[5]) * d->kscale;
+  s->w450[nw][0] += sums[2];
+  s->w450[nw][1] += sums[3];
   s->w450[h][0] = s->w450[h][1] = 0;
-  const float sall = (float)lanes_sum(s->hopen), sw = (float)lanes_sum(s->hopen + 8);
+  const float sall = (float)sums[0], sw = (float)sums[1];
   const float E = (s->e_first + (sall * (32767.0f / 65536.0f) - sw)) * d->escale;
   s->e_first = sw;
+  s->half = h;
+  return analyse(s, X, dr, di, E);
+}
+
+/* The partial-kernel way: sums kept in the state, read back here. */
+static int hop_end(hl_dtmf_state *s) {
+  const hl_dtmf_desc *d = s->desc;
+  int32_t *W = s->acc[1 - s->half];
+  float X[16]; /* re[8], im[8] */
+  for (int k = 0; k < 16; k++) X[k] = (float)W[k] * d->kscale;
+  memset(W, 0, 16 * sizeof *W);
+  int32_t sums[6] = {lanes_sum(s->hopen), lanes_sum(s->hopen + 8), lanes_sum(s->hop450[0]),
+                     lanes_sum(s->hop450[1]), lanes_sum(s->hop450[2]), lanes_sum(s->hop450[3])};
   memset(s->hop450, 0, sizeof s->hop450);
   memset(s->hopen, 0, sizeof s->hopen);
-  int ev = analyse(s, X, dr, di, E);
-  memset(W, 0, 16 * sizeof *W);
-  s->half = h;
-  return ev;
+  return hop_done(s, X, sums);
 }
 
 /* Runs 13-bit samples through the kernel. The kernel takes pairs starting at
@@ -419,18 +423,31 @@ static int hop_end(hl_dtmf_state *s) {
 static int feed13(hl_dtmf_state *s, const int16_t *x, size_t n) {
   const hl_dtmf_desc *d = s->desc;
   const hl__dtmf_kern_fn kern = hl__dtmf_kern[d->isa];
+  const hl__dtmf_hop_fn hop = hl__dtmf_hop[d->isa];
   int events = 0;
   while (n) {
+    if (hop && s->pos == 0 && n >= HL_DTMF_HOP) {
+      /* a whole hop: the closing window never goes back through memory */
+      float X[16];
+      int32_t sums[6];
+      hop(d, s->acc[s->half], s->acc[1 - s->half], x, X, sums);
+      memset(s->acc[1 - s->half], 0, sizeof s->acc[0]);
+      s->sample += HL_DTMF_HOP;
+      x += HL_DTMF_HOP;
+      n -= HL_DTMF_HOP;
+      events += hop_done(s, X, sums);
+      continue;
+    }
     int at = s->pos, m;
     if (s->pos & 1) {
       const int16_t pair[2] = {s->pend, x[0]};
-      kern(d, s->acc[s->half], s->acc[1 - s->half], s->hop450, s->hopen, pair, 2, at - 1);
+      kern(d, s->acc[s->half], s->acc[1 - s->half], &s->hop450[0][0], s->hopen, pair, 2, at - 1);
       m = 1;
     } else {
       m = HL_DTMF_HOP - at;
       if ((size_t)m > n) m = (int)n;
       int even = m & ~1;
-      if (even) kern(d, s->acc[s->half], s->acc[1 - s->half], s->hop450, s->hopen, x, even, at);
+      if (even) kern(d, s->acc[s->half], s->acc[1 - s->half], &s->hop450[0][0], s->hopen, x, even, at);
       if (m & 1) s->pend = x[even];
     }
     s->pos += m;
@@ -445,14 +462,15 @@ static int feed13(hl_dtmf_state *s, const int16_t *x, size_t n) {
   return events;
 }
 
-/* Each entry converts up to one hop at a time to 13-bit samples (16-bit / 8:
+/* Each entry converts up to two ticks at a time to 13-bit samples (16-bit / 8:
  * exact for G.711, whose linear values are multiples of 8 or 4) in a stack
  * buffer. */
+#define FEED_BUF 160 /* two board ticks: vector loops without tails */
 #define FEED(CONVERT)                                   \
-  int16_t buf[HL_DTMF_HOP];                             \
+  int16_t buf[FEED_BUF];                                \
   int events = 0;                                       \
   while (n) {                                           \
-    size_t m = n < HL_DTMF_HOP ? n : HL_DTMF_HOP;       \
+    size_t m = n < FEED_BUF ? n : FEED_BUF;             \
     for (size_t i = 0; i < m; i++) buf[i] = CONVERT;    \
     events += feed13(s, buf, m);                        \
     x += m;                                             \
@@ -469,10 +487,10 @@ static inline int16_t f32_to13(float v) {
 int hl_dtmf_rx_f32(hl_dtmf_state *s, const float *x, size_t n) { FEED(f32_to13(x[i])) }
 int hl_dtmf_rx_i16(hl_dtmf_state *s, const int16_t *x, size_t n) { FEED((int16_t)(x[i] >> 3)) }
 int hl_dtmf_rx_alaw(hl_dtmf_state *s, const uint8_t *x, size_t n) {
-  int16_t buf[HL_DTMF_HOP];
+  int16_t buf[FEED_BUF];
   int events = 0;
   while (n) {
-    size_t m = n < HL_DTMF_HOP ? n : HL_DTMF_HOP;
+    size_t m = n < FEED_BUF ? n : FEED_BUF;
     hl_g711_alaw_decode13_block(buf, x, m);
     events += feed13(s, buf, m);
     x += m;

@@ -74,11 +74,8 @@ typedef struct hl_dtmf_desc {
      ktab[n/2][16 + k*2 + (n&1)] = im. Input samples are 13-bit (16-bit >> 3,
      exact for A-law). */
   int16_t ktab[HL_DTMF_WIN / 2][32];
-  /* 450 Hz lane for both open windows, same pairwise layout, per pair of a
-     hop: [0..1] re and [2..3] im of the window opened at this hop (rows n,
-     n+1), [4..5] re and [6..7] im of the one opened a hop earlier (rows
-     n+HOP, n+HOP+1), [8..15] zero. */
-  int16_t k450[HL_DTMF_HOP / 2][16];
+  /* 450 Hz lane along n (Q12, Hann-windowed): rows 0..WIN-1. */
+  int16_t k450re[HL_DTMF_WIN + 16], k450im[HL_DTMF_WIN + 16];
   int16_t whann[HL_DTMF_HOP + 16]; /* Hann window rows 0..HOP-1, Q15 */
   float kscale;         /* integer sums -> X with |X|^2 in mW0 (1.0 = 0 dBm0) */
   float escale;         /* weighted energy sum -> Hann-weighted mean power, mW0 */
@@ -113,7 +110,8 @@ typedef void (*hl_dtmf_cb)(void *user, const hl_dtmf_event *ev);
 /* Per-channel state. Treat the fields as private. */
 typedef struct hl_dtmf_state {
   int32_t acc[2][16]; /* the two open windows: re[8], im[8] (exact sums) */
-  int32_t hop450[8];  /* this hop's 450 Hz sums: new re, im, old re, im, 0.. */
+  int32_t hop450[4][8]; /* this hop's 450 Hz sums, lane-wise: new window re,
+                           im, old window re, im */
   int32_t hopen[16];  /* this hop's energy, lane-wise: [0..7] sum x^2,
                          [8..15] sum ((x w) >> 16) x with the new window's w */
   int32_t w450[2][2]; /* 450 Hz sums of each open window from earlier hops */

@@ -16,4 +16,14 @@ typedef void (*hl__dtmf_kern_fn)(const hl_dtmf_desc *d, int32_t *wn, int32_t *wo
                                  const int16_t *x, int m, int pos);
 
 extern const hl__dtmf_kern_fn hl__dtmf_kern[3]; /* scalar, SSE2, AVX2; NULL where not built */
+
+/* A whole hop (HL_DTMF_HOP samples from position 0) in one call, everything
+ * kept in registers: the window opened at this hop starts from zero and is
+ * stored to wn; the window opened a hop earlier (running sums in wo) closes:
+ * its 16 lanes go out as floats (sum * kscale) in xout, and wo is left
+ * untouched. sums[0..5] = hop energy x^2, Hann-weighted energy, 450 Hz new
+ * re, im, old re, im (the same values the partial kernel accumulates). */
+typedef void (*hl__dtmf_hop_fn)(const hl_dtmf_desc *d, int32_t *wn, const int32_t *wo, const int16_t *x,
+                                float *xout, int32_t *sums);
+extern const hl__dtmf_hop_fn hl__dtmf_hop[3]; /* NULL: use the partial kernel */
 #endif
