@@ -18,26 +18,30 @@
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
  * (5 ms) at the 8 DTMF frequencies, plus a 450 Hz lane and the
- * Hann-weighted energy. A steady 450 Hz dial tone is cancelled out of the
- * tone lanes (its leakage through the window is known exactly), so keys far
- * below the dial tone are still measured cleanly. The 8 tones sit in the lanes of one SIMD register per window half,
- * fed two samples at a time by 16-bit multiply-add (pmaddwd) into exact
- * 32-bit sums, so AVX2, SSE2 and the scalar fallback (picked at run time)
- * give bit-identical results. A digit needs 6 consecutive windows (~35 ms of tone) with
- * the same pair, steady levels (every window within 3 dB of the strongest),
- * both frequencies within 2 % and steady (phase advance coherent, no glide
- * over 10 Hz across the run, which is how voiced speech gets caught), and
- * 80 % of the energy (less any 450 Hz dial tone) in the two tones; it ends
- * after 4 consecutive windows (~20 ms) without it. Talk-off on the project's
- * corpus (test/dsp/talkoff: 61 min of speech in 40 voices, 30 min of music):
- * 0 false digits (1.3/hour before the glide check).
+ * Hann-weighted energy. The 8 tones sit in the lanes of one SIMD register
+ * per window half, fed two samples at a time by 16-bit multiply-add
+ * (pmaddwd) into exact 32-bit sums, so AVX2, SSE2 and the scalar fallback
+ * (picked at run time) give bit-identical results. A steady 450 Hz dial tone
+ * is cancelled out of the tone lanes (its leakage through the window is
+ * known exactly), so keys far below it are still measured cleanly (keys at
+ * -36 dBm0 under -10 dBm0 dial tone are found).
  *
- * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 3 KB) shared by
- * every channel of a board; one hl_dtmf_state per channel (832 bytes, 320 of
- * them the event queue; nothing to free). hl_dtmf_rx_* accept any number of samples per call
- * and never allocate. Events go to the callback given at init; with a NULL
- * callback they wait in a small queue in the state (HL_DTMF_QUEUE entries,
- * the oldest is dropped when full) read with hl_dtmf_get_event.
+ * A digit needs 6 consecutive windows (~35 ms of tone) with the same pair,
+ * steady levels (every window within 3 dB of the strongest), both
+ * frequencies within 2 % and steady (phase advance coherent, no glide over
+ * 10 Hz across the run, which is how voiced speech gets caught), and 80 % of
+ * the energy (less any 450 Hz dial tone) in the two tones; it ends after 4
+ * consecutive windows (~20 ms) without it. Talk-off on the project's corpus
+ * (test/dsp/talkoff: 61 min of speech in 40 voices, 30 min of music): 0 false
+ * digits (1.3/hour before the glide check).
+ *
+ * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 3.4 KB) shared
+ * by every channel of a board; one hl_dtmf_state per channel (936 bytes, 320
+ * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
+ * of samples per call and never allocate. Events go to the callback given at
+ * init; with a NULL callback they wait in a small queue in the state
+ * (HL_DTMF_QUEUE entries, the oldest is dropped when full) read with
+ * hl_dtmf_get_event.
  *
  * Times are sample indexes counted from hl_dtmf_init (8 kHz), accurate to
  * the 5 ms hop. */
