@@ -48,7 +48,10 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const prompts = new PromptSet();
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: o.storeConfig });
+  // The store keeps time by the board clock (case numbers, deadlines, call
+  // records), so a stepped simulation is dated by its own calendar.
+  let clock: () => number = () => Date.now();
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
   let board: Board;
   try {
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
@@ -67,6 +70,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     maxCallMs: o.maxCallMs,
     log: o.log,
   }).start();
+  clock = () => core.now();
   let closed = false;
   return {
     board,

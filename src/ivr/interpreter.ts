@@ -279,6 +279,7 @@ export class Interpreter {
         v['case.kind'] = c.kind;
         v['case.status'] = c.status;
         v['case.result'] = c.result ?? '';
+        v['case.createdAt'] = String(c.createdAt);
         const email = [(c as { email?: string }).email, c.complainant?.address].find((x) => isEmail(x));
         v['case.email'] = email ?? '';
         return n.found;

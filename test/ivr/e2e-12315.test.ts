@@ -71,7 +71,7 @@ test('press 2, complaint, speak, # → case with the caller\'s audio; the number
   complaintNumber = first;
 });
 
-test('press 3, key the number → the caller hears the status of the case', async () => {
+test('press 3, key the number → the caller hears the status of the case and the date it was registered', async () => {
   assert.ok(complaintNumber, 'needs the complaint of the first test');
   const { heard } = await h.call(async (c) => {
     await c.hear();
@@ -80,7 +80,10 @@ test('press 3, key the number → the caller hears the status of the case', asyn
     await c.press(`${complaintNumber}#`);
     await c.hear({ silenceMs: 2500 });
   });
-  heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_registered', 'goodbye']);
+  const ends = heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_registered', 'date_is', 'date_year', 'month_3', 'date_day', 'goodbye']);
+  // Registered on the simulated Monday, 2026-03-16: the year is read digit by digit.
+  assert.is(heardDigits(h.engine, heard, ends[4], 4), '2026');
+  assert.ok(complaintNumber.startsWith('20260316'), `case number ${complaintNumber} is not dated by the board clock`);
 });
 
 test('a number with one digit changed → "not valid"; three times → goodbye', async () => {
