@@ -276,13 +276,21 @@ static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc)
 /* One window closed at sample s->sample: X = tone lanes re[8], im[8]
  * (in place: dial tone removed), dr / di the 450 Hz lane, E the window's
  * Hann-weighted mean power (mW0). */
-static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float di, float E) {
+static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float di, float E, const float *pin,
+                   int rin, int cin) {
   const hl_dtmf_desc *restrict d = s->desc;
   float p[8], pmax = 0;
   float p450 = dr * dr + di * di;
-  for (int k = 0; k < 8; k++) {
-    p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
-    pmax = p[k] > pmax ? p[k] : pmax;
+  int r = 0, c = 4;
+  if (pin) { /* the hop kernel has the powers and the strongest lanes */
+    memcpy(p, pin, sizeof p);
+    r = rin, c = cin;
+    pmax = p[r] > p[c] ? p[r] : p[c];
+  } else {
+    for (int k = 0; k < 8; k++) {
+      p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
+      pmax = p[k] > pmax ? p[k] : pmax;
+    }
   }
   /* A 450 Hz tone leaks about -31 dB into the nearest lane: it matters only
      when it is above -35 dBm0 (leaking at -66 dBm0 or more) and no more than
@@ -298,9 +306,11 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
       p[k] = X[k] * X[k] + X[8 + k] * X[8 + k];
     }
   }
-  int r = 0, c = 4;
-  for (int k = 1; k < 4; k++) r = p[k] > p[r] ? k : r;
-  for (int k = 5; k < 8; k++) c = p[k] > p[c] ? k : c;
+  if (!pin || dial) {
+    r = 0, c = 4;
+    for (int k = 1; k < 4; k++) r = p[k] > p[r] ? k : r;
+    for (int k = 5; k < 8; k++) c = p[k] > p[c] ? k : c;
+  }
   /* Exactly, for the two chosen lanes and only when they pass the level
      floor and the 450 Hz lane holds something: the 450 Hz lane holds
      D + M_r T_r + M_c T_c and lane k holds T_k + L_k D, so
@@ -387,7 +397,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
 
 /* A hop ended: X is the closing window's lanes (float), sums the hop's
  * energy and 450 Hz sums (see hl__dtmf_hop_fn). */
-static int hop_done(hl_dtmf_state *s, float *X, const int32_t *sums) {
+static int hop_done(hl_dtmf_state *s, float *X, const int32_t *sums, const float *pin) {
   const hl_dtmf_desc *d = s->desc;
   const int h = 1 - s->half, nw = s->half; /* h: opened a hop ago, closes now */
   const float dr = (float)(int32_t)((uint32_t)s->w450[h][0] + (uint32_t)sums[4]) * d->kscale;
@@ -399,7 +409,7 @@ static int hop_done(hl_dtmf_state *s, float *X, const int32_t *sums) {
   const float E = (s->e_first + (sall * (32767.0f / 65536.0f) - sw)) * d->escale;
   s->e_first = sw;
   s->half = h;
-  return analyse(s, X, dr, di, E);
+  return analyse(s, X, dr, di, E, pin, pin ? sums[6] : 0, pin ? sums[7] : 0);
 }
 
 /* The partial-kernel way: sums kept in the state, read back here. */
@@ -409,11 +419,11 @@ static int hop_end(hl_dtmf_state *s) {
   float X[16]; /* re[8], im[8] */
   for (int k = 0; k < 16; k++) X[k] = (float)W[k] * d->kscale;
   memset(W, 0, 16 * sizeof *W);
-  int32_t sums[6] = {lanes_sum(s->hopen), lanes_sum(s->hopen + 8), lanes_sum(s->hop450[0]),
-                     lanes_sum(s->hop450[1]), lanes_sum(s->hop450[2]), lanes_sum(s->hop450[3])};
+  int32_t sums[8] = {lanes_sum(s->hopen), lanes_sum(s->hopen + 8), lanes_sum(s->hop450[0]),
+                     lanes_sum(s->hop450[1]), lanes_sum(s->hop450[2]), lanes_sum(s->hop450[3]), 0, 0};
   memset(s->hop450, 0, sizeof s->hop450);
   memset(s->hopen, 0, sizeof s->hopen);
-  return hop_done(s, X, sums);
+  return hop_done(s, X, sums, NULL);
 }
 
 /* Runs 13-bit samples through the kernel. The kernel takes pairs starting at
@@ -428,14 +438,14 @@ static int feed13(hl_dtmf_state *s, const int16_t *x, size_t n) {
   while (n) {
     if (hop && s->pos == 0 && n >= HL_DTMF_HOP) {
       /* a whole hop: the closing window never goes back through memory */
-      float X[16];
-      int32_t sums[6];
+      float X[24]; /* lanes re[8], im[8], then powers[8] */
+      int32_t sums[8];
       hop(d, s->acc[s->half], s->acc[1 - s->half], x, X, sums);
       memset(s->acc[1 - s->half], 0, sizeof s->acc[0]);
       s->sample += HL_DTMF_HOP;
       x += HL_DTMF_HOP;
       n -= HL_DTMF_HOP;
-      events += hop_done(s, X, sums);
+      events += hop_done(s, X, sums, X + 16);
       continue;
     }
     int at = s->pos, m;

@@ -172,8 +172,19 @@ __attribute__((target("avx2"))) static void hop_avx2(const hl_dtmf_desc *d, int3
   }
   _mm256_storeu_si256((__m256i *)wn, nr), _mm256_storeu_si256((__m256i *)wn + 1, ni);
   const __m256 sc = _mm256_set1_ps(d->kscale);
-  _mm256_storeu_ps(xout, _mm256_mul_ps(_mm256_cvtepi32_ps(orr), sc));
-  _mm256_storeu_ps(xout + 8, _mm256_mul_ps(_mm256_cvtepi32_ps(oi), sc));
+  const __m256 xr = _mm256_mul_ps(_mm256_cvtepi32_ps(orr), sc), xi = _mm256_mul_ps(_mm256_cvtepi32_ps(oi), sc);
+  const __m256 pw = _mm256_add_ps(_mm256_mul_ps(xr, xr), _mm256_mul_ps(xi, xi));
+  _mm256_storeu_ps(xout, xr);
+  _mm256_storeu_ps(xout + 8, xi);
+  _mm256_storeu_ps(xout + 16, pw);
+  /* strongest lane of each group: max across the 4 lanes of a half, then
+     the first lane equal to it */
+  const __m128 lo = _mm256_castps256_ps128(pw), hi = _mm256_extractf128_ps(pw, 1);
+  __m128 ml = _mm_max_ps(lo, _mm_shuffle_ps(lo, lo, 0x4E)), mh = _mm_max_ps(hi, _mm_shuffle_ps(hi, hi, 0x4E));
+  ml = _mm_max_ps(ml, _mm_shuffle_ps(ml, ml, 0xB1));
+  mh = _mm_max_ps(mh, _mm_shuffle_ps(mh, mh, 0xB1));
+  sums[6] = __builtin_ctz((unsigned)_mm_movemask_ps(_mm_cmpeq_ps(lo, ml)) | 16u);
+  sums[7] = 4 + __builtin_ctz((unsigned)_mm_movemask_ps(_mm_cmpeq_ps(hi, mh)) | 16u);
   __m256i e = _mm256_setzero_si256(), ew = e, a0 = e, a1 = e, a2 = e, a3 = e;
   const int16_t *kr = d->k450re, *ki = d->k450im;
   int i = 0;

@@ -20,9 +20,12 @@ extern const hl__dtmf_kern_fn hl__dtmf_kern[3]; /* scalar, SSE2, AVX2; NULL wher
 /* A whole hop (HL_DTMF_HOP samples from position 0) in one call, everything
  * kept in registers: the window opened at this hop starts from zero and is
  * stored to wn; the window opened a hop earlier (running sums in wo) closes:
- * its 16 lanes go out as floats (sum * kscale) in xout, and wo is left
+ * its 16 lanes go out as floats (sum * kscale) in xout[0..15], their powers
+ * (re * re + im * im, no fused multiply-add) in xout[16..23], and wo is left
  * untouched. sums[0..5] = hop energy x^2, Hann-weighted energy, 450 Hz new
- * re, im, old re, im (the same values the partial kernel accumulates). */
+ * re, im, old re, im (the same values the partial kernel accumulates);
+ * sums[6], sums[7] = the strongest row lane (0..3) and column lane (4..7),
+ * the first one on ties. */
 typedef void (*hl__dtmf_hop_fn)(const hl_dtmf_desc *d, int32_t *wn, const int32_t *wo, const int16_t *x,
                                 float *xout, int32_t *sums);
 extern const hl__dtmf_hop_fn hl__dtmf_hop[3]; /* NULL: use the partial kernel */
