@@ -170,9 +170,6 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
     cfg.spans = spans;
     cfg.tick_ms = tick;
-    cfg.set_numbers = hl_sim_set_numbers;
-    cfg.get_numbers = hl_sim_get_numbers;
-    cfg.control = hl_sim_control;
     int rc = hl_board_create(&cfg, &b_);
     if (rc < 0) {
       cfg.driver.ops->destroy(cfg.driver.self);

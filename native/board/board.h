@@ -97,10 +97,6 @@ typedef struct hl_board_config {
   int spans;
   int tick_ms;         /* 5, 10 or 20 */
   hl_driver driver;    /* the board takes ownership */
-  /* Sim only (may be NULL): set numbers presented with a seizure. */
-  int (*set_numbers)(void *drv, int span, int ts, const char *calling, const char *called);
-  int (*get_numbers)(void *drv, int span, int ts, char *calling, char *called, int cap);
-  int (*control)(void *drv, int span, int what, double a);
 } hl_board_config;
 
 int hl_board_create(const hl_board_config *cfg, hl_board **out);

@@ -52,6 +52,13 @@ typedef struct hl_driver_ops {
    * driver moves frames across its cables here: one tick of latency). */
   void (*tick_end)(void *drv, uint64_t tick);
   void (*destroy)(void *drv);
+  /* Optional (NULL when the driver has none). */
+  /* Driver-specific controls (sim: impairments, cable, RAI/AIS; see drivers/sim/sim.h). */
+  int (*control)(void *drv, int span, int what, double a);
+  /* Numbers presented with a seizure on (span, ts), where the line carries them
+   * out of band (sim side channel; ISDN later). Empty strings when none. */
+  int (*set_numbers)(void *drv, int span, int ts, const char *calling, const char *called);
+  int (*get_numbers)(void *drv, int span, int ts, char *calling, char *called, int cap);
 } hl_driver_ops;
 
 typedef struct hl_driver {

@@ -111,7 +111,7 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         set_cas(b, c, kAck);
         c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
         char calling[24] = {}, called[24] = {}, text[24] = {};
-        if (b->get_numbers) b->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling);
+        if (b->drv.ops->get_numbers) b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling);
         // text = "calling|called", both short (sim side channel, 11 digits each at most).
         std::snprintf(text, sizeof text, "%.11s|%.11s", calling, called);
         emit(b, HL_EV_RING, c.index, c.span, 0, 0, text);
@@ -172,7 +172,7 @@ void local_hangup(hl_board *b, Channel &c) {
 
 void apply_cmd(hl_board *b, const Cmd &cmd) {
   if (cmd.kind == C_DRIVER) {
-    if (b->control) b->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d);
+    if (b->drv.ops->control) b->drv.ops->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d);
     return;
   }
   if (cmd.kind == C_CONF_JOIN) {
@@ -211,7 +211,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
         emit_done(b, c.index, HL_OP_CALL, cmd.req, st == HL_CH_BLOCKED ? HL_R_ERROR : HL_R_ERROR, 0);
         return;
       }
-      if (b->set_numbers) b->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32);
+      if (b->drv.ops->set_numbers) b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32);
       c.outgoing = true;
       set_cas(b, c, kSeize);
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
@@ -419,9 +419,6 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->tick_ms = cfg->tick_ms;
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
-  b->set_numbers = cfg->set_numbers;
-  b->get_numbers = cfg->get_numbers;
-  b->control = cfg->control;
   b->cp_desc = cp_desc();
   alaw_table_init();
   const size_t n = (size_t)b->samples;
@@ -642,7 +639,7 @@ extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
 }
 extern "C" int hl_cmd_driver(hl_board *b, int span, int what, double a) {
   if (!b || span < 0 || span >= b->nspans) return HL_ENOENT;
-  if (!b->control) return HL_ENOTSUP;
+  if (!b->drv.ops->control) return HL_ENOTSUP;
   Cmd c; c.kind = C_DRIVER; c.ch = span; c.i[0] = what; c.d = a;
   return submit(b, c);
 }

@@ -153,9 +153,6 @@ struct Conference {
 struct hl_board {
   int nspans = 0, nch = 0, tick_ms = 10, samples = 80;
   hl_driver drv{};
-  int (*set_numbers)(void *, int, int, const char *, const char *) = nullptr;
-  int (*get_numbers)(void *, int, int, char *, char *, int) = nullptr;
-  int (*control)(void *, int, int, double) = nullptr;
   hl::Channel *ch = nullptr;
   int16_t *rx_lin = nullptr;   // [nch][samples]
   int16_t *tx_lin = nullptr;

@@ -34,9 +34,6 @@ static int run_sequence(const uint8_t *data, size_t size) {
   if (hl_sim_create(2, peers, 80, 10, &cfg.driver) != 0) abort();
   cfg.spans = 2;
   cfg.tick_ms = 10;
-  cfg.set_numbers = hl_sim_set_numbers;
-  cfg.get_numbers = hl_sim_get_numbers;
-  cfg.control = hl_sim_control;
   hl_board *b = nullptr;
   if (hl_board_create(&cfg, &b) != 0) abort();
   std::string path = "/tmp/hl-board-fuzz-" + std::to_string(getpid()) + ".wav";

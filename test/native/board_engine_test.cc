@@ -51,9 +51,6 @@ int main() {
   CHECK(hl_sim_create(4, peers, 80, 10, &cfg.driver) == 0, "sim create");
   cfg.spans = 4;
   cfg.tick_ms = 10;
-  cfg.set_numbers = hl_sim_set_numbers;
-  cfg.get_numbers = hl_sim_get_numbers;
-  cfg.control = hl_sim_control;
   hl_board *b = nullptr;
   CHECK(hl_board_create(&cfg, &b) == 0 && b, "board create");
   if (!b) return 1;

@@ -248,11 +248,12 @@ void sim_destroy(void *drv) {
   delete s;
 }
 
-const hl_driver_ops kSimOps = {
-    "sim", sim_read, sim_write, sim_cas_read, sim_cas_write, sim_status, sim_tick_end, sim_destroy,
-};
-
 }  // namespace
+
+static const hl_driver_ops kSimOps = {
+    "sim",        sim_read,         sim_write,         sim_cas_read, sim_cas_write, sim_status, sim_tick_end,
+    sim_destroy,  hl_sim_control,   hl_sim_set_numbers, hl_sim_get_numbers,
+};
 
 extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_ms, hl_driver *out) {
   if (spans <= 0 || spans > 1024 || samples <= 0 || samples > 1024 || tick_ms <= 0 || !out) return HL_EINVAL;
