@@ -2,7 +2,6 @@
 // the event drain and dispatch, pending requests and the board-time
 // scheduler. Board views (board.ts) sit on top; a profile with a network loop
 // has two views (engine side and network side) over one Engine.
-import { Subject } from 'rxjs';
 import { HotlineError } from '../errors.ts';
 import { boardError } from './errors.ts';
 import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, type NativeBoard } from './native.ts';
@@ -38,7 +37,6 @@ export class Engine {
   private advancing = false;
   private timer: NodeJS.Timeout | null = null;
   private dispatch: Dispatch = () => {};
-  readonly errors$ = new Subject<unknown>();
 
   constructor(
     readonly native: NativeBoard,
@@ -252,11 +250,15 @@ export class Engine {
     this.safeDispatch(ev, channel, span);
   }
 
+  // A subscriber's error must not stop the drain (the events after it still go
+  // out); it is rethrown outside, as RxJS reports unhandled errors.
   private safeDispatch(ev: BoardEvent, ch: number, span: number): void {
     try {
       this.dispatch(ev, ch, span);
     } catch (e) {
-      this.errors$.next(e);
+      queueMicrotask(() => {
+        throw e;
+      });
     }
   }
 
