@@ -19,7 +19,13 @@ export const bj = (y: number, mo: number, d: number, h = 10, mi = 0): number => 
 export async function fixture(start = bj(2026, 3, 2), extra: Partial<OpenCaseStoreOptions> = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-cases-test-'));
   const clock = { now: start };
-  const store = await openCaseStore({ ...extra, dir, config: { ...extra.config, now: () => clock.now } });
+  let store: LmdbCaseStore;
+  try {
+    store = await openCaseStore({ ...extra, dir, config: { ...extra.config, now: () => clock.now } });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     dir,
     store,
