@@ -5,7 +5,7 @@
 // timer on the board's scheduler), which aborts the call's AbortSignal and so
 // stops the board operation in flight; when the flow is over the race is
 // unsubscribed (timer cancelled), then the line is cleared and the record written.
-import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, take, tap, timer } from 'rxjs';
+import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, take, tap, timer } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
@@ -31,6 +31,8 @@ export interface CallDeps {
   /** Epoch ms now, from the board clock. */
   now(): number;
   maxCallMs: number;
+  /** The board's scheduler (board time), counting pending timers. */
+  scheduler: SchedulerLike;
   /** Counts live RxJS subscriptions of all calls (leak check). */
   subscriptions: { live: number };
   log(line: string): void;
@@ -88,7 +90,7 @@ export class Call {
       filter((e): e is HangupEvent => e.type === 'hangup'),
       map((e) => e.cause as EndCause),
     );
-    const watchdog$ = timer(d.maxCallMs, this.channel.board.scheduler).pipe(map((): EndCause => 'watchdog'));
+    const watchdog$ = timer(d.maxCallMs, d.scheduler).pipe(map((): EndCause => 'watchdog'));
     const end$ = merge(hangup$, watchdog$).pipe(
       take(1),
       tap((cause) => this.abort(cause)),

@@ -9,6 +9,7 @@ import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
 import { Call, type CallSummary } from './call.ts';
 import { CallError } from './errors.ts';
+import { CountingScheduler } from './scheduler.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -39,6 +40,8 @@ export interface CallCoreStats {
   liveSubscriptions: number;
   /** Store and mail requests in flight. */
   ioPending: number;
+  /** Board-scheduler timers of the call core not yet run or cancelled. */
+  liveTimers: number;
 }
 
 export class CallCore {
@@ -53,6 +56,7 @@ export class CallCore {
   readonly #counts = { started: 0, ended: 0 };
   readonly #subscriptions = { live: 0 };
   readonly #io = { pending: 0 };
+  readonly #scheduler: CountingScheduler;
   readonly #epochAtZero: number;
   readonly #maxCallMs: number;
   readonly #log: (line: string) => void;
@@ -68,6 +72,7 @@ export class CallCore {
     this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
     this.#log = o.log ?? (() => {});
     this.#channels = o.channels ?? o.board.channels;
+    this.#scheduler = new CountingScheduler(o.board.scheduler);
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io });
   }
 
@@ -100,6 +105,7 @@ export class CallCore {
         interpreter: this.#interpreter,
         now: () => this.now(),
         maxCallMs: this.#maxCallMs,
+        scheduler: this.#scheduler,
         subscriptions: this.#subscriptions,
         log: this.#log,
       });
@@ -131,7 +137,7 @@ export class CallCore {
   stats(): CallCoreStats {
     let pendingOps = 0;
     for (const { call } of this.#active.values()) pendingOps += call.ivr.pending;
-    return { active: this.#active.size, ...this.#counts, pendingOps, liveSubscriptions: this.#subscriptions.live, ioPending: this.#io.pending };
+    return { active: this.#active.size, ...this.#counts, pendingOps, liveSubscriptions: this.#subscriptions.live, ioPending: this.#io.pending, liveTimers: this.#scheduler.live };
   }
 
   /** True while store or mail requests are in flight: a stepped simulation should not move board time then. */

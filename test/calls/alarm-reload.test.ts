@@ -130,6 +130,7 @@ test('a call longer than maxCallMs is cleared by the watchdog (board time) with 
   const ms = rec!.endedAt - rec!.startedAt;
   assert.ok(ms >= 20_000 && ms <= 21_000, `call lasted ${ms} ms, the watchdog is 20 s`);
   assert.is(w.engine.core.stats().liveSubscriptions, 0);
+  assert.is(w.engine.core.stats().liveTimers, 0, 'the fired watchdog is still counted');
   } finally {
     await w.close();
   }

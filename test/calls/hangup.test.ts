@@ -72,6 +72,7 @@ for (const [name, steps, node] of WALKS) {
     assert.is(st.active, 0, 'a call is still active');
     assert.is(st.pendingOps, 0, 'line operations left pending');
     assert.is(st.liveSubscriptions, 0, 'per-call subscriptions left open');
+    assert.is(st.liveTimers, 0, 'a watchdog timer is still scheduled on the board clock');
     if (name === 'complaint recording' || name === 'complaint number read-back' || name === 'mailbox recording') {
       assert.is(c.caseNumbers.length, 1, 'hanging up after speaking should still register the complaint');
       const kase = await h.engine.store.getCase(c.caseNumbers[0]);
@@ -83,6 +84,16 @@ for (const [name, steps, node] of WALKS) {
     }
   });
 }
+
+test('a call in progress holds exactly one board timer (its watchdog), released at the end', async () => {
+  const { calls } = await h.call(async () => {
+    const st = h.engine.core.stats();
+    assert.is(st.active, 1);
+    assert.is(st.liveTimers, 1, 'the counting scheduler does not see the watchdog');
+  });
+  assert.is(calls.length, 1);
+  assert.is(h.engine.core.stats().liveTimers, 0);
+});
 
 test('every recording file on disk belongs to a call record (no orphans)', async () => {
   const referenced = new Set<string>();
