@@ -96,6 +96,10 @@ export function checkFlow(doc: unknown, prompts?: PromptSet): FlowProblem[] {
     }
     if (n.type === 'language' && !flow.languages.includes(n.language)) problems.push({ pointer: `${at}/language`, message: `'${n.language}' is not one of the flow's languages` });
     if (n.type === 'hours') {
+      n.open.forEach((r, i) => {
+        const [a, b] = r.split('-');
+        if (a >= b) problems.push({ pointer: `${at}/open/${i}`, message: `the range '${r}' ends before it starts` });
+      });
       try {
         new Intl.DateTimeFormat('en', { timeZone: n.timeZone ?? 'Asia/Shanghai' });
       } catch {

@@ -47,6 +47,7 @@ const cases: Array<[string, (d: any) => void, string, RegExp]> = [
   ['bad-regex', (d) => (d.nodes.mailbox_callback.validate = '(['), '/nodes/mailbox_callback/validate', /regular expression/],
   ['bad-timezone', (d) => (d.nodes.agent.timeZone = 'Mars/Olympus'), '/nodes/agent/timeZone', /IANA/],
   ['bad-start', (d) => (d.start = 'begin'), '/start', /begin/],
+  ['backwards-hours', (d) => (d.nodes.agent.open = ['17:30-08:30']), '/nodes/agent/open/0', /ends before it starts/],
   ['bad-tries', (d) => (d.nodes.main.tries = 0), '/nodes/main/tries', /must be >= 1/],
   ['bad-language', (d) => (d.nodes.to_english.language = 'fr'), '/nodes/to_english/language', /fr/],
 ];
