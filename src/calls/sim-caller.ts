@@ -21,8 +21,7 @@ export interface SimCallerOptions {
    * How the caller knows the IVR has finished speaking. 'silence' (default):
    * it records the line until the far end falls silent. 'timed': it waits as
    * long as the prompts it expects last (from the manifest), plus 0.7 s:
-   * no recorder runs, which keeps bulk simulations fast (the board's writer
-   * thread drains each recorder every 40 ms of wall time).
+   * no recorder runs, so a bulk simulation writes no scratch WAV files.
    */
   listen?: 'silence' | 'timed';
   /** Needed for 'timed' listening: prompt durations. */
