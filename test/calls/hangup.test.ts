@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SimCaller } from '../../src/calls/sim-caller.ts';
+import { findPrompt } from '../../src/ivr/audio-match.ts';
+import { readWavSamples } from '../../src/ivr/wav.ts';
 import { filesIn, harness, type Harness } from '../ivr/_harness.ts';
 
 let h: Harness;
@@ -77,6 +79,11 @@ for (const [name, steps, node] of WALKS) {
       assert.is(c.caseNumbers.length, 1, 'hanging up after speaking should still register the complaint');
       const kase = await h.engine.store.getCase(c.caseNumbers[0]);
       assert.is(kase!.recordingIds!.length, 1);
+      // The caller spoke, then hung up: the recording holds what was said.
+      const rec = readWavSamples(join(h.engine.dataDir, kase!.recordingIds![0])).samples;
+      const said = readWavSamples(h.engine.prompts.file('zh', 'caller_complaint')).samples;
+      const m = findPrompt(rec, said);
+      assert.ok(m.score > 0.9, `the recording of a caller who hung up does not hold the speech (${m.score.toFixed(3)})`);
     }
     if (name === 'survey second question') {
       const tally = await h.engine.store.surveyTally('satisfaction');
