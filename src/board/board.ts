@@ -130,8 +130,9 @@ class ChannelImpl implements Channel {
     readonly index: number,
     readonly timeslot: number,
     readonly nativeIndex: number,
+    readonly kind: 'e1' | 'fxs' | 'fxo',
   ) {
-    this.name = `${board.name}/${span.index}:${timeslot}`;
+    this.name = kind === 'e1' ? `${board.name}/${span.index}:${timeslot}` : `${board.name}/${span.index}:${kind}${timeslot}`;
     this.events$ = board.channelSubject(this.nativeIndex);
   }
 
@@ -438,6 +439,8 @@ class SpanImpl implements Span {
     readonly board: BoardView,
     readonly index: number,
     readonly nativeSpan: number,
+    readonly kind: 'E1' | 'fxs' | 'fxo',
+    readonly name?: string,
   ) {}
 
   status(): SpanStatus {
@@ -542,19 +545,29 @@ export class BoardView implements Board {
     private readonly profile: BoardProfile,
     private readonly baseDir: string,
     private readonly shared: SharedState,
+    networkSide = false,
   ) {
     this.events$ = this.subject.asObservable();
     for (let s = 0; s < spanCount; s++) {
-      const span = new SpanImpl(this, s, firstSpan + s);
+      const sp = profile.spans[s];
+      // An analog port group occupies one native span; its ports are the first N bearers.
+      const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : 'E1';
+      const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name);
       this.spans.push(span);
-      for (let k = 0; k < BEARERS; k++) {
+      const count = sp.type === 'analog' ? (sp.ports ?? 8) : BEARERS;
+      for (let k = 0; k < count; k++) {
         const nativeIndex = (firstSpan + s) * BEARERS + k;
-        const ch = new ChannelImpl(this, span, s * BEARERS + k, timeslotOf(k), nativeIndex);
+        const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' ? 'e1' : kind);
+        this.localIndex.set(nativeIndex, ch.index);
+        if (ch.index !== nativeIndex) this.identity = false;
         span.channels.push(ch);
         this.channels.push(ch);
       }
     }
   }
+  /** Native channel -> this view's channel index (they differ on the network side and after analog spans). */
+  private readonly localIndex = new Map<number, number>();
+  private identity = true;
 
   get mode(): 'stepped' | 'realtime' {
     return this.engine.mode;
@@ -577,11 +590,12 @@ export class BoardView implements Board {
 
   /** Delivers an event whose native numbers fall in this view. */
   deliver(ev: BoardEvent, nativeChannel: number, nativeSpan: number): void {
-    // The engine side's numbers are the native ones; only the network side renumbers (one copy).
+    // Where the view's numbers are the native ones (an all-E1 engine side), the event goes
+    // out as decoded; otherwise it is renumbered (one copy).
     const local =
-      this.firstSpan === 0
+      this.identity && this.firstSpan === 0
         ? ev
-        : ({ ...ev, span: nativeSpan - this.firstSpan, channel: nativeChannel >= 0 ? nativeChannel - this.firstSpan * BEARERS : -1 } as BoardEvent);
+        : ({ ...ev, span: nativeSpan - this.firstSpan, channel: nativeChannel >= 0 ? (this.localIndex.get(nativeChannel) ?? -1) : -1 } as BoardEvent);
     if (nativeChannel >= 0) this.perChannel.get(nativeChannel)?.next(local as ChannelEvent);
     this.subject.next(local);
   }
@@ -602,14 +616,19 @@ export class BoardView implements Board {
       return this.channels[a];
     }
     if (!Number.isInteger(a) || a < 0 || a >= this.spans.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `span ${a} (this board has ${this.spans.length})`, { span: a });
+    const span = this.spans[a];
+    if (span.kind !== 'E1') {
+      if (!Number.isInteger(b) || b < 1 || b > span.channels.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `port ${b} (span ${a} has ${span.kind} ports 1-${span.channels.length})`, { span: a, port: b });
+      return span.channels[b - 1];
+    }
     if (!Number.isInteger(b) || b < 1 || b > 31 || b === 16) throw boardError('BOARD_CHANNEL_UNKNOWN', `timeslot ${b} (bearers are 1-15 and 17-31; 16 carries CAS)`, { span: a, timeslot: b });
-    return this.spans[a].channels[b < 16 ? b - 1 : b - 2];
+    return span.channels[b < 16 ? b - 1 : b - 2];
   }
 
   group(name: string): Channel[] {
     const spec = this.profile.groups?.[name];
     if (spec === undefined) throw boardError('BOARD_CHANNEL_UNKNOWN', `no channel group '${name}' in profile ${this.profile.name}`);
-    return parseGroup(spec, this.spans.length, name).map(([s, ts]) => this.channel(s, ts));
+    return parseGroup(spec, this.spans.length, name, this.profile.spans).map(([s, ts]) => this.channel(s, ts));
   }
 
   own(ch: Channel, what: string): ChannelImpl {
@@ -686,7 +705,7 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);
   if (loop) {
-    const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: {} }, baseDir, shared);
+    const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: {} }, baseDir, shared, true);
     main.network = net;
     net.network = null;
     engine.setDispatch((ev, ch, span) => (span >= n ? net : main).deliver(ev, ch, span));

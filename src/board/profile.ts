@@ -49,7 +49,14 @@ export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
     const at = `${where}#/spans/${i}`;
     if (!s || typeof s !== 'object') fail(at, 'must be an object');
     const o = s as Record<string, unknown>;
-    if (o.type !== 'E1') fail(`${at}/type`, "must be 'E1' (analog ports come later)");
+    if (o.type === 'analog') {
+      if (o.role !== 'fxs' && o.role !== 'fxo') fail(`${at}/role`, "must be 'fxs' (station ports) or 'fxo' (exchange lines)");
+      const ports = o.ports ?? 8;
+      if (typeof ports !== 'number' || !Number.isInteger(ports) || ports < 1 || ports > 30) fail(`${at}/ports`, 'must be an integer from 1 to 30');
+      if (o.name !== undefined && typeof o.name !== 'string') fail(`${at}/name`, 'must be a string');
+      return { type: 'analog', role: o.role, ports, ...(o.name ? { name: o.name as string } : {}) };
+    }
+    if (o.type !== 'E1') fail(`${at}/type`, "must be 'E1' or 'analog'");
     if (o.signalling !== undefined && o.signalling !== 'cas') fail(`${at}/signalling`, "must be 'cas'");
     if (o.crc4 !== undefined && typeof o.crc4 !== 'boolean') fail(`${at}/crc4`, 'must be true or false');
     if (o.name !== undefined && typeof o.name !== 'string') fail(`${at}/name`, 'must be a string');
@@ -67,15 +74,15 @@ export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
     groups = {};
     for (const [name, spec] of Object.entries(p.groups as Record<string, unknown>)) {
       if (typeof spec !== 'string') fail(`${where}#/groups/${name}`, 'must be a string like "0:1-15,0:17-31"');
-      parseGroup(spec, spans.length, `${where}#/groups/${name}`);
+      parseGroup(spec, spans.length, `${where}#/groups/${name}`, spans);
       groups[name] = spec;
     }
   }
   return { name: p.name, driver: 'sim', tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
 }
 
-/** "0:1-15,1:17" -> [[span, timeslot], ...] */
-export function parseGroup(spec: string, spans: number, where: string): Array<[number, number]> {
+/** "0:1-15,1:17" -> [[span, timeslot or port], ...] */
+export function parseGroup(spec: string, spans: number, where: string, profiles?: SpanProfile[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(\d+):(\d+)(?:-(\d+))?$/.exec(part);
@@ -84,6 +91,13 @@ export function parseGroup(spec: string, spans: number, where: string): Array<[n
     const a = Number(m[2]);
     const b = m[3] ? Number(m[3]) : a;
     if (span >= spans) fail(where, `span ${span} does not exist (the profile has ${spans})`);
+    const sp = profiles?.[span];
+    if (sp?.type === 'analog') {
+      const ports = sp.ports ?? 8;
+      if (a < 1 || b > ports || a > b) fail(where, `ports '${part}' are outside 1-${ports}`);
+      for (let p = a; p <= b; p++) out.push([span, p]);
+      continue;
+    }
     if (a < 1 || b > 31 || a > b) fail(where, `timeslots '${part}' are outside 1-31`);
     for (let ts = a; ts <= b; ts++) {
       if (ts === 16) continue; // timeslot 16 carries CAS

@@ -38,13 +38,41 @@ export interface BoardProfile {
   groups?: Record<string, string>;
 }
 
-export interface SpanProfile {
+export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
+
+export interface E1SpanProfile {
   type: 'E1';
   /** Line signalling. 'cas': plain CAS line states (Q.421-style ABCD bits). */
   signalling?: 'cas';
   /** CRC-4 multiframe checking (default true). */
   crc4?: boolean;
   /** Label for logs. */
+  name?: string;
+}
+
+/**
+ * A group of analog ports (loop start). 'fxs': station ports, the agents'
+ * phones (the board rings them and feeds them); 'fxo': trunk ports to an
+ * exchange line (the board detects ringing and goes off-hook).
+ *
+ * On the sim, loop start is carried on CAS bits as a channel bank does, so the
+ * events are the E1 ones with these meanings:
+ * - FXO port: 'ring' = ringing from the exchange (with the calling number when
+ *   the exchange sends it); answer() = go off-hook; 'hangup' = the exchange
+ *   cleared (loop current dropped); hangup() = go on-hook.
+ * - FXS port: call() = ring the phone; 'answer' = the handset was lifted;
+ *   'ring' = the handset was lifted while the port was idle (the engine
+ *   answers = feeds the line, then plays dial tone and collects digits);
+ *   'hangup' = the handset was put down.
+ * On the network side (`board.network`), an FXS port's far end is the
+ * telephone (it rings, answer() lifts the handset, call() lifts it from idle),
+ * an FXO port's far end is the exchange line.
+ */
+export interface AnalogSpanProfile {
+  type: 'analog';
+  role: 'fxs' | 'fxo';
+  /** Ports in the group, 1-30 (default 8). */
+  ports?: number;
   name?: string;
 }
 
@@ -309,8 +337,10 @@ export interface Channel {
   /** Board-wide index, 0-based. */
   readonly index: number;
   readonly span: Span;
-  /** E1 timeslot 1–15, 17–31. */
+  /** E1 timeslot 1–15, 17–31; on an analog span the port number 1–N. */
   readonly timeslot: number;
+  /** 'e1' for a timeslot, 'fxs'/'fxo' for an analog port (see AnalogSpanProfile). */
+  readonly kind: 'e1' | 'fxs' | 'fxo';
   /** "board/span:timeslot", for logs. */
   readonly name: string;
   readonly board: Board;
@@ -395,6 +425,10 @@ export interface Impairments {
 
 export interface Span {
   readonly index: number;
+  /** 'E1', or the role of an analog port group. */
+  readonly kind: 'E1' | 'fxs' | 'fxo';
+  /** The profile's label, if any. */
+  readonly name?: string;
   readonly board: Board;
   readonly channels: ReadonlyArray<Channel>;
   status(): SpanStatus;
