@@ -48,7 +48,11 @@ export function checkSchema(s: LmdbCaseStore, readOnly: boolean): void {
   }
 }
 
-/** v1 → v2: fill the record fields v2 added, then derive indexes and counters. */
+/**
+ * v1 → v2: fill the record fields v2 added, then derive indexes and counters.
+ * v2 → v3: nothing to rewrite: v2 records (structures inline) stay readable
+ * and are re-encoded with the shared structures when next written.
+ */
 function migrate(s: LmdbCaseStore, from: number): void {
   if (from === 1) {
     let after = -1;
@@ -63,8 +67,8 @@ function migrate(s: LmdbCaseStore, from: number): void {
       });
       after = chunk[chunk.length - 1][0];
     }
+    rebuildDerived(s);
   }
-  rebuildDerived(s);
   s.env.transactionSync(() => s.meta.putSync('schema', SCHEMA_VERSION));
 }
 

@@ -91,6 +91,36 @@ test('a v1 store (records only) is migrated: fields filled, indexes and counters
   }
 });
 
+test('a v2 store (records with inline msgpack structures) opens as v3: records readable, updated and verified', async () => {
+  const f = await fixture();
+  const made = await Promise.all(Array.from({ length: 6 }, (_, i) => f.store.createCase(complaint({ facts: `第${i}号 空调 不制冷` }))));
+  await f.store.close();
+  // Rewrite the records as v2 code stored them: no shared structures.
+  const env = open({ path: f.dir, maxDbs: 24 });
+  const plain = env.openDB('cases', {});
+  await env.transaction(() => {
+    for (const c of made) plain.put(Number(c.number), c);
+    env.openDB('meta', {}).put('schema', 2);
+  });
+  await env.close();
+  const s = await openCaseStore({ dir: f.dir, config: { now: () => f.clock.now } });
+  try {
+    assert.is(s.meta.get('schema'), SCHEMA_VERSION);
+    for (const c of made) assert.equal(await s.getCase(c.number), c, `v2 record ${c.number} reads back unchanged`);
+    const moved = await s.transition(made[0].number, { type: 'accept' }, 'a1');
+    const fresh = await s.createCase(complaint({ facts: '新的 空调 不制冷' }));
+    assert.equal(await s.getCase(made[0].number), moved);
+    assert.equal(await s.getCase(made[1].number), made[1]);
+    assert.equal(await s.getCase(fresh.number), fresh);
+    assert.is((await s.searchCases({ words: '不制冷' })).length, 7);
+    const v = verifyStore(s);
+    assert.ok(v.ok, v.problems.join('\n'));
+  } finally {
+    await s.close();
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
 test('online backup opens as a store with the same cases', async () => {
   const f = await fixture();
   try {
