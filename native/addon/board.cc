@@ -134,6 +134,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("sendMf", &BoardWrap::SendMf),
       InstanceMethod("mfTone", &BoardWrap::MfTone),
       InstanceMethod("detectMf", &BoardWrap::DetectMf),
+      InstanceMethod("hookGuard", &BoardWrap::HookGuard),
+      InstanceMethod("flash", &BoardWrap::Flash),
       InstanceMethod("record", &BoardWrap::Record),
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
@@ -351,6 +353,14 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::Value MfTone(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_mf_tone(B(info), I32(info, 0, "channel"), I32(info, 1, "direction"), I32(info, 2, "code"), F64(info, 3, "levelDbm0")),
           "setMfTone");
+    return info.Env().Undefined();
+  }
+  Napi::Value HookGuard(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_hook_guard(B(info), I32(info, 0, "channel"), info.Length() > 1 && info[1].ToBoolean() ? 1 : 0), "hook guard");
+    return info.Env().Undefined();
+  }
+  Napi::Value Flash(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_flash(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "durationMs")), "flash");
     return info.Env().Undefined();
   }
   Napi::Value DetectMf(const Napi::CallbackInfo &info) {

@@ -48,12 +48,13 @@ enum hl_event_type {
   HL_EV_CAS = 8,       /* a = ABCD bits */
   HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
   HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
-  HL_EV_MF = 11        /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
+  HL_EV_MF = 11,       /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
+  HL_EV_FLASH = 12     /* hook flash from the far end (analog lines, hook guard on) */
 };
 
 enum hl_op {
   HL_OP_PLAY = 1, HL_OP_RECORD = 2, HL_OP_GETDIGITS = 3, HL_OP_SENDDIGITS = 4,
-  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7, HL_OP_SENDMF = 8
+  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7, HL_OP_SENDMF = 8, HL_OP_FLASH = 9
 };
 
 enum hl_reason {
@@ -142,6 +143,12 @@ int hl_cmd_clear_digits(hl_board *b, int ch);
  * and fax tone detector on or off (default off; always on while a call the channel
  * placed is not answered yet). -1 leaves a detector as it is. */
 int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones);
+/* Analog loop start: with the hook guard on, an on-hook from the far end during
+ * a call is a clear only after 800 ms; back off-hook after 50-800 ms it is a
+ * hook flash (HL_EV_FLASH); shorter is a bounce and ignored. */
+int hl_cmd_hook_guard(hl_board *b, int ch, int on);
+/* Sends a hook flash: on-hook for ms (50-800), then off-hook again. */
+int hl_cmd_flash(hl_board *b, int ch, uint32_t req, uint32_t ms);
 /* dst hears src. */
 int hl_cmd_route(hl_board *b, int src, int dst);
 int hl_cmd_unroute(hl_board *b, int ch);

@@ -64,8 +64,16 @@ void set_cas(hl_board *b, Channel &c, uint8_t bits) {
   b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits);
 }
 
+void end_flash(hl_board *b, Channel &c, int reason) {
+  if (!c.flash_ticks) return;
+  c.flash_ticks = 0;
+  emit_done(b, c.index, HL_OP_FLASH, c.flash_req, reason, 0);
+}
+
 void go_idle(hl_board *b, Channel &c) {
   media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+  end_flash(b, c, HL_R_HANGUP);
+  c.hook_pending = false;
   c.mf_tone_on = false;
   if (c.route_src >= 0) c.route_src = -1;
   for (int i = 0; i < b->nch; i++)
@@ -88,12 +96,40 @@ void far_cleared(hl_board *b, Channel &c, int cause) {
   media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
 }
 
+// Analog loop-start timing (typical exchange and PBX figures): an on-hook
+// shorter than 50 ms is a bounce, 50-800 ms a hook flash, longer a clear.
+constexpr uint32_t kFlashMinMs = 50, kFlashMaxMs = 800;
+
 void line_rx(hl_board *b, Channel &c, uint8_t rx) {
   int st = c.state.load(std::memory_order_relaxed);
   if (st == HL_CH_BLOCKED) return;
+  if (c.flash_ticks && --c.flash_ticks == 0) {  // our flash is over: off-hook again
+    c.flash_ticks = 1;
+    set_cas(b, c, c.flash_restore);
+    end_flash(b, c, HL_R_DONE);
+  }
   if (rx != c.cas_rx) {
+    const uint8_t prev = c.cas_rx;
     c.cas_rx = rx;
     emit(b, HL_EV_CAS, c.index, c.span, rx);
+    if (c.hook_guard && st == HL_CH_CONNECTED) {
+      const uint8_t on_hook = c.outgoing ? kAck : kIdle;
+      if (c.hook_pending) {
+        c.hook_pending = false;
+        if (rx == c.hook_offcode) {
+          if (c.hook_ticks * (uint32_t)b->tick_ms >= kFlashMinMs) emit(b, HL_EV_FLASH, c.index, c.span);
+          return;
+        }
+      } else if (rx == on_hook) {
+        c.hook_pending = true;
+        c.hook_ticks = 0;
+        c.hook_offcode = prev;
+        return;
+      }
+    }
+  } else if (c.hook_pending) {
+    if (++c.hook_ticks * (uint32_t)b->tick_ms < kFlashMaxMs) return;
+    c.hook_pending = false;  // on-hook for good: a clear, handled below
   } else {
     // No change. A clear that the far end never saw (a seizure released in the
     // same tick it was made) leaves the far end idle all along: after the
@@ -160,6 +196,8 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
 void local_hangup(hl_board *b, Channel &c) {
   int st = c.state.load(std::memory_order_relaxed);
   if (st == HL_CH_IDLE || st == HL_CH_BLOCKED || st == HL_CH_CLEARING) return;
+  end_flash(b, c, HL_R_HANGUP);
+  c.hook_pending = false;
   media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
   if (c.outgoing) {
     set_cas(b, c, kIdle);  // clear-forward
@@ -222,6 +260,20 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
       return;
     case C_ROUTE:
       b->ch[cmd.i[0]].route_src = cmd.ch;
+      return;
+    case C_HOOKGUARD:
+      c.hook_guard = cmd.i[0] != 0;
+      c.hook_pending = false;
+      return;
+    case C_FLASH:
+      if (st != HL_CH_CONNECTED || c.flash_ticks) {
+        emit_done(b, c.index, HL_OP_FLASH, cmd.req, c.flash_ticks ? HL_R_ERROR : HL_R_HANGUP, 0);
+        return;
+      }
+      c.flash_req = cmd.req;
+      c.flash_restore = c.cas_tx;
+      set_cas(b, c, c.outgoing ? kIdle : kAck);  // on-hook as this side signals it
+      c.flash_ticks = (uint32_t)cmd.i[0] / (uint32_t)b->tick_ms + 1;
       return;
     case C_UNROUTE:
       c.route_src = -1;
@@ -612,6 +664,17 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
 extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf; c.i[1] = tones;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  Cmd c; c.kind = C_HOOKGUARD; c.ch = ch; c.i[0] = on ? 1 : 0;
+  return submit(b, c);
+}
+extern "C" int hl_cmd_flash(hl_board *b, int ch, uint32_t req, uint32_t ms) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (ms < kFlashMinMs || ms > kFlashMaxMs - 20) return HL_ERANGE;
+  Cmd c; c.kind = C_FLASH; c.ch = ch; c.req = req; c.i[0] = (int32_t)ms;
   return submit(b, c);
 }
 extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {

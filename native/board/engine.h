@@ -30,7 +30,7 @@ constexpr int kConfMax = 32;      // members per conference
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH
 };
 
 struct Cmd {
@@ -120,6 +120,14 @@ struct Channel {
   std::atomic<int> state{HL_CH_IDLE};
   bool outgoing = false;
   uint32_t clear_ticks = 0;  // ticks spent clearing with the far end idle
+  // Analog loop start (hl_cmd_hook_guard / hl_cmd_flash).
+  bool hook_guard = false;
+  bool hook_pending = false;  // far end on-hook, not yet long enough to be a clear
+  uint32_t hook_ticks = 0;
+  uint8_t hook_offcode = 0;   // the far end's off-hook bits before it went on-hook
+  uint32_t flash_ticks = 0;   // our flash still on-hook for this many ticks
+  uint8_t flash_restore = 0;
+  uint32_t flash_req = 0;
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
   bool detect_dtmf = true;

@@ -327,6 +327,18 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
+  async flash(options: { durationMs?: number; signal?: AbortSignal } = {}): Promise<OpResult> {
+    this.engine.assertOpen();
+    if (this.state !== 'connected') throw boardError('BOARD_NOT_CONNECTED', `flash() on ${this.name}, which is ${this.state}`, { channel: this.name });
+    const ms = checkInt('durationMs', options.durationMs ?? 300, 50, 780);
+    let id = 0;
+    const d = await this.engine.request('flash', (req) => {
+      id = req;
+      this.engine.native.flash(this.nativeIndex, req, ms);
+    });
+    return { requestId: id, reason: d.reason, durationMs: ms };
+  }
+
   setMfTone(code: number, direction: MfDirection, levelDbm0 = -11.5): void {
     this.engine.assertOpen();
     checkInt('code', code, 0, 15);
@@ -559,6 +571,8 @@ export class BoardView implements Board {
         const nativeIndex = (firstSpan + s) * BEARERS + k;
         const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' ? 'e1' : kind);
         this.localIndex.set(nativeIndex, ch.index);
+        // Loop start: the side that faces a telephone or an FXO line tells a flash from a hang-up.
+        if (kind === 'fxs') engine.native.hookGuard(nativeIndex, true);
         if (ch.index !== nativeIndex) this.identity = false;
         span.channels.push(ch);
         this.channels.push(ch);

@@ -238,6 +238,9 @@ export class Engine {
       case EV.ALARM:
         ev = { type: 'alarm', time, channel: -1, span, alarm: ALARM_BITS[a] ?? 'los', raised: b2 === 1 };
         break;
+      case EV.FLASH:
+        ev = { type: 'flash', time, channel, span };
+        break;
       case EV.MF:
         ev = { type: 'mf', time, channel, span, code: a, direction: b2 === 1 ? 'backward' : 'forward' };
         break;

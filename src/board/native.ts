@@ -50,6 +50,8 @@ export interface NativeBoard {
   sendMf(ch: number, req: number, codes: number[], dir: number, onMs: number, offMs: number, levelDbm0: number): void;
   mfTone(ch: number, dir: number, code: number, levelDbm0: number): void;
   detectMf(ch: number, dir: number): void;
+  hookGuard(ch: number, on: boolean): void;
+  flash(ch: number, req: number, ms: number): void;
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
@@ -84,9 +86,9 @@ export function nativeBoardClass(): NativeBoardCtor {
 }
 
 // Mirrors of native/board/board.h enums.
-export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10, MF: 11 } as const;
-export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7, sendMf: 8 } as const;
-export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap', 'sendMf'] as const;
+export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10, MF: 11, FLASH: 12 } as const;
+export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7, sendMf: 8, flash: 9 } as const;
+export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap', 'sendMf', 'flash'] as const;
 export const REASONS = ['done', 'digit', 'max-digits', 'timeout', 'silence', 'hangup', 'stopped', 'error'] as const;
 export const STATES = ['idle', 'ringing', 'dialing', 'connected', 'clearing', 'blocked'] as const;
 export const TONES = ['', 'dial', 'busy', 'ringback', 'congestion', 'fax-cng', 'fax-ced'] as const;

@@ -100,7 +100,7 @@ export type DtmfDigit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9
 
 export type ToneName = 'dial' | 'busy' | 'ringback' | 'congestion' | 'fax-cng' | 'fax-ced';
 
-export type Operation = 'play' | 'record' | 'getDigits' | 'sendDigits' | 'call' | 'tone' | 'tap' | 'sendMf';
+export type Operation = 'play' | 'record' | 'getDigits' | 'sendDigits' | 'call' | 'tone' | 'tap' | 'sendMf' | 'flash';
 
 interface EventBase {
   /** Board time in ms when the event happened (end of the tick that saw it). */
@@ -153,6 +153,10 @@ export interface DoneEvent extends EventBase {
   /** For play: ms of audio played; record: ms recorded; others: ms elapsed. */
   durationMs: number;
 }
+/** Hook flash from the far end of an analog line (50-800 ms on-hook; longer is a hang-up). */
+export interface FlashEvent extends EventBase {
+  type: 'flash';
+}
 /** MF R2 receiver (setDetectors({ mf })): the code on the line changed (Q.441 two of six). */
 export interface MfEvent extends EventBase {
   type: 'mf';
@@ -182,7 +186,7 @@ export interface OverrunEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
 
 // ---------------------------------------------------------------- commands
@@ -380,6 +384,13 @@ export interface Channel {
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
   /** Send MF R2 codes (1-15) as pulses (register signalling without the compelled cycle). */
   sendMf(codes: number[], options: SendMfOptions): Promise<OpResult>;
+  /**
+   * Analog: a hook flash toward the far end (on-hook for durationMs, default 300,
+   * 50-780). The far end of an FXS port (the phone) flashes to the port; an FXO
+   * port flashes to the exchange. Ports facing a phone or an FXO line report
+   * 'flash' events; on them a hang-up is only reported after 800 ms on-hook.
+   */
+  flash(options?: { durationMs?: number; signal?: AbortSignal }): Promise<OpResult>;
   /** Compelled MF R2: hold a code on the line until changed; 0 stops it. */
   setMfTone(code: number, direction: MfDirection, levelDbm0?: number): void;
   /** Play a China call-progress tone (450 Hz cadences). */

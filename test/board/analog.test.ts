@@ -58,6 +58,14 @@ test('FXO: the exchange rings with a calling number; answer, digits, the exchang
     await board.advance(800);
     await sent;
     assert.is((await got).digits, '315');
+    // The FXO port flashes toward the exchange (e.g. to transfer), which sees a flash.
+    const exchange: string[] = [];
+    line.events$.subscribe((e) => exchange.push(e.type));
+    const fl = fxo.flash({ durationMs: 200 });
+    await board.advance(400);
+    assert.is((await fl).reason, 'done');
+    assert.ok(exchange.includes('flash'), 'the exchange saw the flash');
+    assert.is(line.state, 'connected');
     await line.hangup();
     await board.advance(60);
     assert.ok(evs.some((e) => e.type === 'hangup' && e.cause === 'remote'), 'hangup when the exchange clears');
@@ -89,9 +97,20 @@ test('FXS: ring an agent phone, bridge it to an E1 caller, the agent hangs up; a
     await board.advance(900);
     await say;
     assert.ok(tonePowerDb(readWav((await heard).file).samples, 900, 400, 4400) > -30, 'the agent hears the caller');
+    // A hook flash (300 ms on-hook) is reported as such; the call stays up.
+    const fl = phone.flash();
+    await board.advance(500);
+    assert.is((await fl).reason, 'done');
+    assert.is(portEvents.filter((e) => e.type === 'flash').length, 1, 'one flash event');
+    assert.is(port.state, 'connected', 'a flash is not a hang-up');
+    assert.not.ok(portEvents.some((e) => e.type === 'hangup'));
     await phone.hangup(); // handset down
-    await board.advance(60);
-    assert.ok(portEvents.some((e) => e.type === 'hangup'), 'hangup when the handset is put down');
+    await board.advance(500);
+    assert.is(port.state, 'connected', 'on-hook under 800 ms could still be a flash');
+    await board.advance(500);
+    assert.ok(portEvents.some((e) => e.type === 'hangup'), 'hangup when the handset stays down');
+    assert.not.ok(portEvents.filter((e) => e.type === 'flash').length > 1, 'the hang-up was not taken for a flash');
+    await board.advance(100);
     assert.is(port.state, 'idle');
 
     // Handset lifted while idle: the port sees it as 'ring'; the engine answers and gives dial tone.

@@ -55,7 +55,7 @@ static int run_sequence(const uint8_t *data, size_t size) {
     }
   };
   while (r.n > 0) {
-    int op = r.u8() % 21;
+    int op = r.u8() % 23;
     int ch = r.u8() % 64;  // 60 channels: some out of range on purpose
     uint32_t a = r.u16(), c = r.u16();
     int rc = 0;
@@ -101,10 +101,12 @@ static int run_sequence(const uint8_t *data, size_t size) {
       }
       case 17: rc = hl_cmd_mf_tone(b, ch, (int)(a % 3), (int)(c % 17), -11.5); break;
       case 18: rc = hl_cmd_detect_mf(b, ch, (int)(a % 4) - 2); break;
+      case 19: rc = hl_cmd_hook_guard(b, ch, (int)(a & 1)); break;
+      case 20: rc = hl_cmd_flash(b, ch, id, 20 + a % 900); break;
       default: hl_board_step(b, 1 + (int)(a % 40), (int)(c & 1)); break;
     }
     // Operations whose command was queued must complete exactly once.
-    if (rc == 0 && (op == 2 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7 || op == 16)) open_reqs.insert(id);
+    if (rc == 0 && (op == 2 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7 || op == 16 || op == 20)) open_reqs.insert(id);
     drain();
     for (int i = 0; i < 60; i++) {
       int st = hl_board_channel_state(b, i);
