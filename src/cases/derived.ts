@@ -8,9 +8,16 @@ import { terms } from './text.ts';
 import type { CallRecord, CaseRecord } from './types.ts';
 import { TERMINAL } from './workflow.ts';
 
-/** Index fields in the `idx` table: [field, value, caseNo]. */
+/**
+ * Index fields. A case is indexed under [field, value, caseNo]; the `idx`
+ * table stores these as posting lists, one key [field, value, day] whose value
+ * holds the sorted low parts (caseLow) of that day's case numbers (see
+ * store.ts).
+ */
 export type IdxField = 'st' | 'ag' | 'ct' | 'cn' | 'bz' | 'dp' | 'cb';
 export type IdxKey = [IdxField, string, number];
+/** A key of the `idx` table: [field, value, day (YYYYMMDD)]. */
+export type IdxListKey = [IdxField, string, number];
 /** Caller history: [phone, at, caseNo | 'c:' + callId]. */
 export type CallerKey = [string, number, number | string];
 /** Open deadlines: [dueAt, caseNo, kind]. */
@@ -36,6 +43,14 @@ export function caseLow(no: number): number {
 export function caseDay(no: number): number {
   return Math.floor(no / 1_000_000);
 }
+const NO_LOWS = new Uint32Array(0);
+
+/** A stored posting list (sorted lows, 4 bytes each), copied out of LMDB's reused read buffer. */
+export function lowsOf(v: Buffer | undefined): Uint32Array {
+  if (!v || v.length === 0) return NO_LOWS;
+  return new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.length));
+}
+
 export function numberString(no: number): string {
   return String(no).padStart(14, '0');
 }

@@ -12,6 +12,7 @@ import {
   dueEntries,
   factTerms,
   idxKeys,
+  lowsOf,
 } from './derived.ts';
 import { SCHEMA_VERSION, type LmdbCaseStore } from './store.ts';
 import type { CaseRecord } from './types.ts';
@@ -52,6 +53,7 @@ export function checkSchema(s: LmdbCaseStore, readOnly: boolean): void {
  * v1 → v2: fill the record fields v2 added, then derive indexes and counters.
  * v2 → v3: nothing to rewrite: v2 records (structures inline) stay readable
  * and are re-encoded with the shared structures when next written.
+ * v3 → v4: the index becomes day posting lists: re-derived.
  */
 function migrate(s: LmdbCaseStore, from: number): void {
   if (from === 1) {
@@ -67,13 +69,13 @@ function migrate(s: LmdbCaseStore, from: number): void {
       });
       after = chunk[chunk.length - 1][0];
     }
-    rebuildDerived(s);
   }
+  if (from < 4) rebuildDerived(s);
   s.env.transactionSync(() => s.meta.putSync('schema', SCHEMA_VERSION));
 }
 
 interface Expected {
-  idx: Set<string>;
+  idx: Map<string, number[]>;
   caller: Set<string>;
   due: Set<string>;
   postings: Map<string, number[]>;
@@ -83,7 +85,7 @@ interface Expected {
 }
 
 function expected(s: LmdbCaseStore): Expected {
-  const e: Expected = { idx: new Set(), caller: new Set(), due: new Set(), postings: new Map(), counters: new Map(), cases: 0, calls: 0 };
+  const e: Expected = { idx: new Map(), caller: new Set(), due: new Set(), postings: new Map(), counters: new Map(), cases: 0, calls: 0 };
   const sk = (k: unknown[]): string => JSON.stringify(k);
   const count = (day: number, dim: string, val: string, metric: string): void => {
     for (const k of [sk(['d', day, dim, val]), sk(['m', Math.floor(day / 100), dim, val]), sk(['y', Math.floor(day / 10000), dim, val])]) {
@@ -95,7 +97,12 @@ function expected(s: LmdbCaseStore): Expected {
   for (const { key, value: r } of s.cases.getRange({ start: 0, end: Infinity })) {
     if (typeof key !== 'number') continue;
     e.cases += 1;
-    for (const k of idxKeys(r)) e.idx.add(sk(k));
+    for (const k of idxKeys(r)) {
+      const pk = sk([k[0], k[1], Math.floor(k[2] / 1_000_000)]);
+      const l = e.idx.get(pk);
+      if (l) l.push(caseLow(k[2]));
+      else e.idx.set(pk, [caseLow(k[2])]);
+    }
     for (const k of callerKeys(r)) e.caller.add(sk(k));
     for (const [k] of dueEntries(r)) e.due.add(sk(k));
     const no = caseNo(r.number);
@@ -133,18 +140,25 @@ export function verifyStore(s: LmdbCaseStore): VerifyResult {
     }
     for (const w of want) if (!seen.has(w)) note(`${name}: missing entry ${w}`);
   };
-  cmpSet('idx', e.idx, s.idx.getKeys({}));
   cmpSet('caller', e.caller, s.caller.getKeys({}));
   cmpSet('due', e.due, s.due.getKeys({}));
-  const seenP = new Set<string>();
-  for (const { key, value } of s.words.getRange({})) {
-    const k = sk(key);
-    seenP.add(k);
-    const got = Array.from(new Uint32Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.length))).sort((a, b) => a - b);
-    const want = (e.postings.get(k) ?? []).slice().sort((a, b) => a - b);
-    if (got.join(',') !== want.join(',')) note(`words ${k}: stored [${got.slice(0, 10).join(',')}…] (${got.length}) but recount gives ${want.length}`);
-  }
-  for (const k of e.postings.keys()) if (!seenP.has(k)) note(`words ${k}: missing posting list`);
+  // Posting lists must hold exactly the recounted numbers, each once, sorted
+  // where the store keeps them sorted (the index; fact lists are sorted on read).
+  const cmpPostings = (name: string, want: Map<string, number[]>, rows: Iterable<{ key: unknown; value: Buffer }>, sorted: boolean): void => {
+    const seenP = new Set<string>();
+    for (const { key, value } of rows) {
+      const k = sk(key);
+      seenP.add(k);
+      const stored = Array.from(lowsOf(value));
+      const got = stored.slice().sort((a, b) => a - b);
+      const w = (want.get(k) ?? []).slice().sort((a, b) => a - b);
+      if (got.join(',') !== w.join(',')) note(`${name} ${k}: stored [${got.slice(0, 10).join(',')}…] (${got.length}) but recount gives ${w.length}`);
+      else if (sorted && stored.join(',') !== got.join(',')) note(`${name} ${k}: list not in number order`);
+    }
+    for (const k of want.keys()) if (!seenP.has(k)) note(`${name} ${k}: missing posting list`);
+  };
+  cmpPostings('idx', e.idx, s.idx.getRange({}), true);
+  cmpPostings('words', e.postings, s.words.getRange({}), false);
   const seenC = new Set<string>();
   for (const { key, value } of s.counters.getRange({})) {
     const k = sk(key);
@@ -195,12 +209,13 @@ export function rebuildDerived(s: LmdbCaseStore): void {
     if (batch.length) flush();
   };
   const parse = (k: string): unknown => JSON.parse(k);
-  put([...e.idx].map((k) => [parse(k), null] as [unknown, null]), s.idx as never);
+  const lists = (m: Map<string, number[]>): Array<[unknown, Buffer]> => [...m].map(([k, l]) => [parse(k), Buffer.from(Uint32Array.from(l).sort().buffer)]);
+  put(lists(e.idx), s.idx as never);
   put([...e.caller].map((k) => [parse(k), null] as [unknown, null]), s.caller as never);
   // due values need the record: re-derive them
   const dues: Array<[unknown, unknown]> = [];
   for (const { key, value } of s.cases.getRange({ start: 0, end: Infinity })) if (typeof key === 'number') for (const [k, v] of dueEntries(value)) dues.push([k, v]);
   put(dues, s.due as never);
-  put([...e.postings].map(([k, l]) => [parse(k), Buffer.from(Uint32Array.from(l).buffer)] as [unknown, Buffer]), s.words as never);
+  put(lists(e.postings), s.words as never);
   put([...e.counters].map(([k, n]) => [parse(k), n] as [unknown, Record<string, number>]), s.counters as never);
 }

@@ -7,15 +7,15 @@
 import type { Database } from 'lmdb';
 import { dayKeyToEpochDay, epochDayToDayKey, type BureauCalendar } from './calendar.ts';
 import type { CategoryIndex } from './config.ts';
-import type { CallerKey, IdxField, IdxKey } from './derived.ts';
-import { casePhones } from './derived.ts';
+import type { CallerKey, IdxField, IdxListKey } from './derived.ts';
+import { caseDay, casePhones, lowsOf } from './derived.ts';
 import { CaseErrors, caseError } from './errors.ts';
 import { containsAll, terms } from './text.ts';
 import { CASE_KINDS, CASE_STATUSES, type CaseQuery, type CaseRecord } from './types.ts';
 
 export interface SearchTables {
   cases: Database<CaseRecord, number>;
-  idx: Database<null, IdxKey>;
+  idx: Database<Buffer, IdxListKey>;
   caller: Database<null, CallerKey>;
   words: Database<Buffer, [number, string]>;
   calendar: BureauCalendar;
@@ -46,8 +46,18 @@ function* mergeDesc(streams: Iterator<number>[]): Generator<number> {
   }
 }
 
+/** Numbers indexed under (field, value) in [lo, hi], newest first: the day lists backwards, each list from its end. */
 function* idxStream(t: SearchTables, field: IdxField, value: string, lo: number, hi: number): Generator<number> {
-  for (const key of t.idx.getKeys({ start: [field, value, hi], end: [field, value, lo], reverse: true })) yield key[2];
+  for (const { key, value: v } of t.idx.getRange({ start: [field, value, caseDay(hi)], end: [field, value, caseDay(lo) - 1], reverse: true })) {
+    const base = key[2] * 1_000_000;
+    const lows = lowsOf(v);
+    for (let i = lows.length - 1; i >= 0; i--) {
+      const no = base + lows[i];
+      if (no > hi) continue;
+      if (no < lo) break;
+      yield no;
+    }
+  }
 }
 
 /**
@@ -77,7 +87,7 @@ function* wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: n
         cur = null;
         break;
       }
-      const u = new Uint32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.length));
+      const u = lowsOf(v);
       if (cur === null) cur = u;
       else {
         const s = new Set(u);

@@ -23,12 +23,15 @@ import {
   dueEntries,
   factTerms,
   idxKeys,
+  lowsOf,
   numberString,
   type CallerKey,
   type Contribution,
   type DueKey,
   type DueValue,
+  type IdxField,
   type IdxKey,
+  type IdxListKey,
 } from './derived.ts';
 import { CaseErrors, caseError } from './errors.ts';
 import { formatCaseNumber, MAX_DAILY_SEQUENCE, validateCaseNumber } from './number.ts';
@@ -71,10 +74,11 @@ import { addReminder, applyAction, newCaseRecord, type WorkflowEnv } from './wor
  * missingFields / callbackPending). 2: adds indexes, caller history, due
  * list, fact postings and aggregate counters. 3: case records are encoded
  * with msgpack record structures shared through the table (see CASES_DB), so
- * code of version 2 cannot read them. Opening an older store migrates it; a
- * store newer than this code is refused.
+ * code of version 2 cannot read them. 4: the `idx` table holds one posting
+ * list per (field, value, day) instead of one key per case and field. Opening
+ * an older store migrates it; a store newer than this code is refused.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The case table keeps its msgpack record structures (field-name lists) under
@@ -90,11 +94,29 @@ type K = Parameters<Database['get']>[0];
 /** Counter record key: granularity ('d' | 'm' | 'y'), period (20260315 | 202603 | 2026), dimension, value. */
 export type CounterKey = [string, number, string, string];
 
-/** Changes gathered during one write transaction and applied at its end. */
+/**
+ * Net changes to one stored posting list, relative to what is stored: lows to
+ * add (absent from it) and lows to remove (present in it). Writes diff the old
+ * and new record, so an add is never for a stored low and a removal always is.
+ */
 interface PostingDelta {
   add: number[];
   del: Set<number> | null;
 }
+
+function changePosting(e: PostingDelta, low: number, add: boolean): void {
+  if (add) {
+    // removed earlier in this batch: still in the stored list, keep it there
+    if (e.del !== null && e.del.delete(low)) return;
+    e.add.push(low);
+  } else {
+    const i = e.add.indexOf(low);
+    if (i >= 0) e.add.splice(i, 1);
+    else (e.del ??= new Set()).add(low);
+  }
+}
+
+/** Changes gathered during one write transaction and applied at its end. */
 
 class Batch {
   readonly seqs = new Map<number, number>();
@@ -103,6 +125,8 @@ class Batch {
   private readonly deltas = new Map<number, Map<string, Map<string, Map<string, number>>>>();
   /** day → term → posting changes. */
   readonly postings = new Map<number, Map<string, PostingDelta>>();
+  /** Index field → value → day → posting changes. */
+  readonly idxPostings = new Map<IdxField, Map<string, Map<number, PostingDelta>>>();
 
   count(contribs: Contribution[], sign: 1 | -1): void {
     for (const c of contribs) this.add(c.day, c.dim, c.val, c.metric, sign);
@@ -156,16 +180,45 @@ class Batch {
     if (!terms) this.postings.set(day, (terms = new Map()));
     let e = terms.get(term);
     if (!e) terms.set(term, (e = { add: [], del: null }));
-    const low = caseLow(no);
-    if (add) {
-      e.del?.delete(low);
-      e.add.push(low);
-    } else {
-      (e.del ??= new Set()).add(low);
-      const i = e.add.indexOf(low);
-      if (i >= 0) e.add.splice(i, 1);
-    }
+    changePosting(e, caseLow(no), add);
   }
+
+  idxPosting(k: IdxKey, add: boolean): void {
+    const no = k[2];
+    let vals = this.idxPostings.get(k[0]);
+    if (!vals) this.idxPostings.set(k[0], (vals = new Map()));
+    let days = vals.get(k[1]);
+    if (!days) vals.set(k[1], (days = new Map()));
+    const day = Math.floor(no / 1_000_000);
+    let e = days.get(day);
+    if (!e) days.set(day, (e = { add: [], del: null }));
+    changePosting(e, caseLow(no), add);
+  }
+}
+
+/**
+ * Applies a batch's changes to one posting list (sorted lows, 4 bytes each):
+ * one read and one write per list and transaction, however many cases of the
+ * batch it holds. New cases arrive in number order and are appended; an
+ * update of an older case needs a sort.
+ */
+function applyPosting<Key extends K>(db: Database<Buffer, Key>, key: Key, p: PostingDelta): void {
+  if (p.add.length === 0 && (p.del === null || p.del.size === 0)) return;
+  const cur = db.get(key);
+  const old = lowsOf(cur);
+  const kept = p.del !== null && p.del.size > 0 ? old.filter((x) => !p.del!.has(x)) : old;
+  let list = kept;
+  if (p.add.length > 0) {
+    list = new Uint32Array(kept.length + p.add.length);
+    list.set(kept);
+    list.set(p.add, kept.length);
+    let sorted = kept.length === 0 || p.add[0] > kept[kept.length - 1];
+    for (let i = 1; sorted && i < p.add.length; i++) sorted = p.add[i] > p.add[i - 1];
+    if (!sorted) list.sort();
+  }
+  if (list.length === 0) {
+    if (cur) db.removeSync(key);
+  } else db.putSync(key, Buffer.from(list.buffer, list.byteOffset, list.byteLength));
 }
 
 interface Op {
@@ -192,7 +245,7 @@ export class LmdbCaseStore implements CaseStore {
   readonly env: RootDatabase;
   readonly meta: Database;
   readonly cases: Database<CaseRecord, number>;
-  readonly idx: Database<null, IdxKey>;
+  readonly idx: Database<Buffer, IdxListKey>;
   readonly caller: Database<null, CallerKey>;
   readonly due: Database<DueValue, DueKey>;
   readonly words: Database<Buffer, [number, string]>;
@@ -223,7 +276,7 @@ export class LmdbCaseStore implements CaseStore {
     }
     this.meta = this.env.openDB('meta', {});
     this.cases = this.env.openDB('cases', CASES_DB);
-    this.idx = this.env.openDB('idx', {});
+    this.idx = this.env.openDB('idx', { encoding: 'binary' });
     this.caller = this.env.openDB('caller', {});
     this.due = this.env.openDB('due', {});
     this.words = this.env.openDB('words', { encoding: 'binary' });
@@ -335,22 +388,9 @@ export class LmdbCaseStore implements CaseStore {
         if (cur) this.counters.removeSync(key);
       } else this.counters.putSync(key, next);
     }
-    for (const [day, terms] of b.postings) {
-      for (const [term, p] of terms) {
-        const key: [number, string] = [day, term];
-        const cur = this.words.get(key);
-        let list: Uint32Array;
-        if (cur && cur.length) {
-          const old = new Uint32Array(cur.buffer.slice(cur.byteOffset, cur.byteOffset + cur.length));
-          const kept = p.del && p.del.size ? old.filter((x) => !p.del!.has(x)) : old;
-          list = new Uint32Array(kept.length + p.add.length);
-          list.set(kept);
-          list.set(p.add, kept.length);
-        } else list = Uint32Array.from(p.add);
-        if (list.length === 0) {
-          if (cur) this.words.removeSync(key);
-        } else this.words.putSync(key, Buffer.from(list.buffer, list.byteOffset, list.byteLength));
-      }
+    for (const [day, terms] of b.postings) for (const [term, p] of terms) applyPosting(this.words, [day, term], p);
+    for (const [field, vals] of b.idxPostings) {
+      for (const [value, days] of vals) for (const [day, p] of days) applyPosting(this.idx, [field, value, day], p);
     }
   }
 
@@ -369,7 +409,7 @@ export class LmdbCaseStore implements CaseStore {
     const no = caseNo(rec.number);
     this.cases.putSync(no, rec);
     if (!old) {
-      for (const k of idxKeys(rec)) this.idx.putSync(k, null);
+      for (const k of idxKeys(rec)) b.idxPosting(k, true);
       for (const k of callerKeys(rec)) this.caller.putSync(k, null);
       for (const [k, v] of dueEntries(rec)) this.due.putSync(k, v);
       for (const t of factTerms(rec)) b.posting(t, no, true);
@@ -382,8 +422,8 @@ export class LmdbCaseStore implements CaseStore {
     const sk = (k: unknown[]): string => k.join('\u0001');
     const newSet = new Set(newIdx.map(sk));
     const oldSet = new Set(oldIdx.map(sk));
-    for (const k of oldIdx) if (!newSet.has(sk(k))) this.idx.removeSync(k);
-    for (const k of newIdx) if (!oldSet.has(sk(k))) this.idx.putSync(k, null);
+    for (const k of oldIdx) if (!newSet.has(sk(k))) b.idxPosting(k, false);
+    for (const k of newIdx) if (!oldSet.has(sk(k))) b.idxPosting(k, true);
     // caller history
     const oldC = old ? callerKeys(old) : [];
     const newC = callerKeys(rec);
@@ -544,10 +584,13 @@ export class LmdbCaseStore implements CaseStore {
 
   async callbackList(limit = 200): Promise<CaseRecord[]> {
     const out: CaseRecord[] = [];
-    for (const key of this.idx.getKeys({ start: ['cb', '1'], end: ['cb', '1', Infinity] })) {
-      const r = this.cases.get(key[2]);
-      if (r) out.push(r);
-      if (out.length >= limit) break;
+    for (const { key, value } of this.idx.getRange({ start: ['cb', '1'], end: ['cb', '1', Infinity] })) {
+      const base = key[2] * 1_000_000;
+      for (const low of lowsOf(value)) {
+        const r = this.cases.get(base + low);
+        if (r) out.push(r);
+        if (out.length >= limit) return out;
+      }
     }
     return out;
   }

@@ -105,4 +105,24 @@ test('caller history for the screen pop: cases and calls, newest first', async (
   }
 });
 
+test('changes that go there and back inside one group commit leave each index list with the case once', async () => {
+  // Not awaited one by one: the updates share one write transaction, so the
+  // posting-list changes of a case cancel within the batch.
+  const mk = await Promise.all([0, 1].map(() => f.store.createCase(complaint({ categoryId: 'goods.appliance', facts: '微波炉 打火 冒烟' }))));
+  await Promise.all([
+    f.store.updateCase(mk[0].number, { categoryId: 'goods.telecom', facts: '电饭煲 漏电' }, 'a1'),
+    f.store.updateCase(mk[0].number, { categoryId: 'goods.appliance', facts: '微波炉 打火 冒烟' }, 'a1'),
+    f.store.updateCase(mk[1].number, { categoryId: 'goods.telecom' }, 'a1'),
+    // an older case joins a list of its day behind newer numbers: the list stays in number order
+    f.store.updateCase(n.gym, { categoryId: 'goods.telecom' }, 'a1'),
+    f.store.updateCase(n.report, { categoryId: 'goods.telecom' }, 'a1'),
+  ]);
+  assert.equal(nums(await f.store.searchCases({ words: '微波炉' })), [mk[1].number, mk[0].number]);
+  assert.equal(nums(await f.store.searchCases({ words: '电饭煲' })), []);
+  assert.equal(nums(await f.store.searchCases({ categoryId: 'goods.appliance' })), [mk[0].number]);
+  assert.equal(nums(await f.store.searchCases({ categoryId: 'goods.telecom' })), [mk[1].number, n.report, n.gym, n.phone]);
+  const v = verifyStore(f.store);
+  assert.ok(v.ok, v.problems.join('\n'));
+});
+
 test.run();
