@@ -4,7 +4,7 @@
 //    a year of cases (2025) registered in time order, 4,096 in flight (--window);
 //  - look-up by number p50/p99 (random numbers, async API);
 //  - search by caller number (median and p99 of 1,000 random callers);
-//  - search by words in the facts;
+//  - search by words in the facts, and by agent (an index field) in one month;
 //  - a year's statistics report (target < 50 ms).
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -191,6 +191,17 @@ export async function run(args: string[]): Promise<number> {
     }
     wordTimes.sort((a, b) => a - b);
 
+    // search by an index field (agent) within one month: the index's day lists
+    const agentTimes: number[] = [];
+    let agentHits = 0;
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      const r = await store.searchCases({ agentId: 'agent' + Math.floor(rnd() * AGENTS), from: Date.UTC(2025, 5, 1), to: Date.UTC(2025, 6, 1), limit: 50 });
+      agentTimes.push(performance.now() - t0);
+      agentHits += r.length;
+    }
+    agentTimes.sort((a, b) => a - b);
+
     // a year's reports (counters only)
     const yearQueries = [
       { name: 'total', q: { period: { from: '2025-01-01', to: '2025-12-31' } } },
@@ -226,6 +237,8 @@ export async function run(args: string[]): Promise<number> {
       search_by_caller_avg_hits: Number((found / 1000).toFixed(2)),
       search_words_month_ms: Number(pct(wordTimes, 0.5).toFixed(2)),
       search_words_avg_hits: Number((wordHits / 50).toFixed(1)),
+      search_by_agent_month_ms: Number(pct(agentTimes, 0.5).toFixed(3)),
+      search_by_agent_avg_hits: Number((agentHits / 200).toFixed(1)),
       year_report_ms: yearReportMs,
       year_report_detail_ms: reportMs,
       store_mb: Math.round(dirSize(dir) / 1e6),
@@ -235,6 +248,7 @@ export async function run(args: string[]): Promise<number> {
       log(`look-up by number: p50 ${out.lookup_p50_ms} ms, p99 ${out.lookup_p99_ms} ms`);
       log(`search by caller: median ${out.search_by_caller_ms} ms, p99 ${out.search_by_caller_p99_ms} ms (${out.search_by_caller_avg_hits} cases per caller)`);
       log(`search by words in one month: median ${out.search_words_month_ms} ms (${out.search_words_avg_hits} hits)`);
+      log(`search by agent in one month: median ${out.search_by_agent_month_ms} ms (${out.search_by_agent_avg_hits} hits, limit 50)`);
       log(`year report (slowest of ${Object.keys(reportMs).join(', ')}): ${yearReportMs} ms  ${JSON.stringify(reportMs)}`);
       log(`store size: ${out.store_mb} MB in ${dir}`);
     }
