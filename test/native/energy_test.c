@@ -10,16 +10,7 @@
 #include "dsp/energy.h"
 #include "hl_errors.h"
 
-static int failures;
-#define CHECK(cond, ...)                            \
-  do {                                              \
-    if (!(cond)) {                                  \
-      failures++;                                   \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-      printf(__VA_ARGS__);                          \
-      printf("\n");                                 \
-    }                                               \
-  } while (0)
+#include "check.h"
 
 typedef struct log_t {
   int n;

@@ -7,18 +7,7 @@
 #include "dsp/g711.h"
 #include "dsp/tone_gen.h"
 
-static int failures;
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    if (!(cond)) {                                \
-      failures++;                                 \
-      if (failures < 30) {                        \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-        printf(__VA_ARGS__);                      \
-        printf("\n");                             \
-      }                                           \
-    }                                             \
-  } while (0)
+#include "check.h"
 
 /* A-law reconstruction value from G.711 Table 1a, in 13-bit units, for the
  * sign-magnitude code (before the even-bit inversion): segment e has step

@@ -14,16 +14,7 @@
 #include "dsp/mf_r2.h"
 #include "hl_errors.h"
 
-static int failures;
-#define CHECK(cond, ...)                                       \
-  do {                                                         \
-    if (!(cond)) {                                             \
-      failures++;                                              \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);              \
-      printf(__VA_ARGS__);                                     \
-      printf("\n");                                            \
-    }                                                          \
-  } while (0)
+#include "check.h"
 
 #define FS 8000
 #define MAXN (FS * 2)

@@ -9,16 +9,7 @@
 #include "dsp/mixer.h"
 #include "hl_errors.h"
 
-static int failures;
-#define CHECK(cond, ...)                                       \
-  do {                                                         \
-    if (!(cond)) {                                             \
-      failures++;                                              \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);              \
-      printf(__VA_ARGS__);                                     \
-      printf("\n");                                            \
-    }                                                          \
-  } while (0)
+#include "check.h"
 
 #define MAXP 8
 #define N 500 /* not a multiple of the mixer's internal block */

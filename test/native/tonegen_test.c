@@ -13,16 +13,7 @@
 #include "dsp/tone_gen.h"
 #include "hl_errors.h"
 
-static int failures;
-#define CHECK(cond, ...)                            \
-  do {                                              \
-    if (!(cond)) {                                  \
-      failures++;                                   \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-      printf(__VA_ARGS__);                          \
-      printf("\n");                                 \
-    }                                               \
-  } while (0)
+#include "check.h"
 
 #define P0 ((double)HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK / 2.0)
 

@@ -9,16 +9,7 @@
 #include "dsp/wav.h"
 #include "hl_errors.h"
 
-static int failures;
-#define CHECK(cond, ...)                                       \
-  do {                                                         \
-    if (!(cond)) {                                             \
-      failures++;                                              \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);              \
-      printf(__VA_ARGS__);                                     \
-      printf("\n");                                            \
-    }                                                          \
-  } while (0)
+#include "check.h"
 
 static void put32(uint8_t *p, uint32_t v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
 static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
