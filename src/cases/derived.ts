@@ -18,8 +18,14 @@ export type IdxField = 'st' | 'ag' | 'ct' | 'cn' | 'bz' | 'dp' | 'cb';
 export type IdxKey = [IdxField, string, number];
 /** A key of the `idx` table: [field, value, day (YYYYMMDD)]. */
 export type IdxListKey = [IdxField, string, number];
-/** Caller history: [phone, at, caseNo | 'c:' + callId]. */
-export type CallerKey = [string, number, number | string];
+/**
+ * Caller history: [month (YYYYMM of `at` in the bureau's calendar), phone, at,
+ * caseNo | 'c:' + callId]. The month comes first so that a month's new
+ * entries dirty only that month's B-tree pages: phone order across all time
+ * made nearly every create touch its own leaf page (at 200,000 cases, 15 % of
+ * a create's CPU time). A lookup walks the months backwards.
+ */
+export type CallerKey = [number, string, number, number | string];
 /** Open deadlines: [dueAt, caseNo, kind]. */
 export type DueKey = [number, number, string];
 export interface DueValue {
@@ -78,13 +84,14 @@ export function casePhones(r: CaseRecord): string[] {
   return out;
 }
 
-export function callerKeys(r: CaseRecord): CallerKey[] {
+export function callerKeys(r: CaseRecord, cal: BureauCalendar): CallerKey[] {
   const no = caseNo(r.number);
-  return casePhones(r).map((p) => [p, r.createdAt, no]);
+  const month = Math.floor(cal.dayKey(r.createdAt) / 100);
+  return casePhones(r).map((p) => [month, p, r.createdAt, no]);
 }
 
-export function callCallerKey(c: CallRecord): CallerKey | null {
-  return c.callerNumber ? [c.callerNumber, c.startedAt, 'c:' + c.id] : null;
+export function callCallerKey(c: CallRecord, cal: BureauCalendar): CallerKey | null {
+  return c.callerNumber ? [Math.floor(cal.dayKey(c.startedAt) / 100), c.callerNumber, c.startedAt, 'c:' + c.id] : null;
 }
 
 export function dueEntries(r: CaseRecord): Array<[DueKey, DueValue]> {

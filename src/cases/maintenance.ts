@@ -53,7 +53,8 @@ export function checkSchema(s: LmdbCaseStore, readOnly: boolean): void {
  * v1 → v2: fill the record fields v2 added, then derive indexes and counters.
  * v2 → v3: nothing to rewrite: v2 records (structures inline) stay readable
  * and are re-encoded with the shared structures when next written.
- * v3 → v4: the index becomes day posting lists: re-derived.
+ * v3 → v4: the index becomes day posting lists; v4 → v5: caller history
+ * keys start with the month. Both are re-derived from the records.
  */
 function migrate(s: LmdbCaseStore, from: number): void {
   if (from === 1) {
@@ -70,7 +71,7 @@ function migrate(s: LmdbCaseStore, from: number): void {
       after = chunk[chunk.length - 1][0];
     }
   }
-  if (from < 4) rebuildDerived(s);
+  if (from < 5) rebuildDerived(s);
   s.env.transactionSync(() => s.meta.putSync('schema', SCHEMA_VERSION));
 }
 
@@ -103,7 +104,7 @@ function expected(s: LmdbCaseStore): Expected {
       if (l) l.push(caseLow(k[2]));
       else e.idx.set(pk, [caseLow(k[2])]);
     }
-    for (const k of callerKeys(r)) e.caller.add(sk(k));
+    for (const k of callerKeys(r, s.calendar)) e.caller.add(sk(k));
     for (const [k] of dueEntries(r)) e.due.add(sk(k));
     const no = caseNo(r.number);
     for (const t of factTerms(r)) {
@@ -116,7 +117,7 @@ function expected(s: LmdbCaseStore): Expected {
   }
   for (const { value: c } of s.calls.getRange({})) {
     e.calls += 1;
-    const k = callCallerKey(c);
+    const k = callCallerKey(c, s.calendar);
     if (k) e.caller.add(sk(k));
     for (const x of callContributions(c, s.calendar)) count(x.day, x.dim, x.val, x.metric);
   }

@@ -102,6 +102,25 @@ function* wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: n
   }
 }
 
+/**
+ * What is filed under a phone number (case numbers, 'c:' + call ids), newest
+ * first, optionally within [fromMs, toMs): the months that hold entries,
+ * backwards, one range read each.
+ */
+export function* callerRefs(t: SearchTables, phone: string, fromMs?: number, toMs?: number): Generator<number | string> {
+  let first = 0;
+  let last = 0;
+  for (const k of t.caller.getKeys({ limit: 1 })) first = k[0];
+  for (const k of t.caller.getKeys({ reverse: true, limit: 1 })) last = k[0];
+  if (first === 0) return;
+  const lo = fromMs !== undefined ? Math.max(first, Math.floor(t.calendar.dayKey(fromMs) / 100)) : first;
+  let m = toMs !== undefined ? Math.min(last, Math.floor(t.calendar.dayKey(toMs - 1) / 100)) : last;
+  for (; m >= lo; m = m % 100 === 1 ? m - 89 : m - 1) {
+    const end: unknown[] = fromMs !== undefined ? [m, phone, fromMs] : [m, phone];
+    for (const key of t.caller.getKeys({ start: [m, phone, toMs ?? Infinity], end: end as CallerKey, reverse: true })) yield key[3];
+  }
+}
+
 export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
   if (!q || typeof q !== 'object') throw bad('the query must be an object');
   const limit = q.limit ?? 100;
@@ -139,10 +158,10 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
     const phone = q.callerNumber;
     stream = (function* () {
       const seen = new Set<number>();
-      for (const key of t.caller.getKeys({ start: [phone, q.to ?? Infinity], end: [phone, q.from ?? 0], reverse: true })) {
-        if (typeof key[2] === 'number' && !seen.has(key[2])) {
-          seen.add(key[2]);
-          yield key[2];
+      for (const ref of callerRefs(t, phone, q.from, q.to)) {
+        if (typeof ref === 'number' && !seen.has(ref)) {
+          seen.add(ref);
+          yield ref;
         }
       }
     })();

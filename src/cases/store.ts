@@ -36,7 +36,7 @@ import {
 import { CaseErrors, caseError } from './errors.ts';
 import { formatCaseNumber, MAX_DAILY_SEQUENCE, validateCaseNumber } from './number.ts';
 import { buildReport, type CounterReader } from './report.ts';
-import { searchCases, type SearchTables } from './search.ts';
+import { callerRefs, searchCases, type SearchTables } from './search.ts';
 import { attachPeople, type PeopleTables } from './people.ts';
 import type {
   Agent,
@@ -75,10 +75,11 @@ import { addReminder, applyAction, newCaseRecord, type WorkflowEnv } from './wor
  * list, fact postings and aggregate counters. 3: case records are encoded
  * with msgpack record structures shared through the table (see CASES_DB), so
  * code of version 2 cannot read them. 4: the `idx` table holds one posting
- * list per (field, value, day) instead of one key per case and field. Opening
- * an older store migrates it; a store newer than this code is refused.
+ * list per (field, value, day) instead of one key per case and field. 5:
+ * caller-history keys start with the month. Opening an older store migrates
+ * it; a store newer than this code is refused.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The case table keeps its msgpack record structures (field-name lists) under
@@ -410,7 +411,7 @@ export class LmdbCaseStore implements CaseStore {
     this.cases.putSync(no, rec);
     if (!old) {
       for (const k of idxKeys(rec)) b.idxPosting(k, true);
-      for (const k of callerKeys(rec)) this.caller.putSync(k, null);
+      for (const k of callerKeys(rec, this.calendar)) this.caller.putSync(k, null);
       for (const [k, v] of dueEntries(rec)) this.due.putSync(k, v);
       for (const t of factTerms(rec)) b.posting(t, no, true);
       forEachCaseContribution(rec, this.calendar, b.plus);
@@ -425,8 +426,8 @@ export class LmdbCaseStore implements CaseStore {
     for (const k of oldIdx) if (!newSet.has(sk(k))) b.idxPosting(k, false);
     for (const k of newIdx) if (!oldSet.has(sk(k))) b.idxPosting(k, true);
     // caller history
-    const oldC = old ? callerKeys(old) : [];
-    const newC = callerKeys(rec);
+    const oldC = old ? callerKeys(old, this.calendar) : [];
+    const newC = callerKeys(rec, this.calendar);
     const newCS = new Set(newC.map(sk));
     const oldCS = new Set(oldC.map(sk));
     for (const k of oldC) if (!newCS.has(sk(k))) this.caller.removeSync(k);
@@ -547,9 +548,8 @@ export class LmdbCaseStore implements CaseStore {
   async callerHistory(callerNumber: string, limit = 50): Promise<HistoryItem[]> {
     if (typeof callerNumber !== 'string' || callerNumber === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'callerHistory needs a telephone number');
     const out: HistoryItem[] = [];
-    for (const key of this.caller.getKeys({ start: [callerNumber, Infinity], end: [callerNumber], reverse: true })) {
+    for (const ref of callerRefs(this.searchTables(), callerNumber)) {
       if (out.length >= limit) break;
-      const ref = key[2];
       if (typeof ref === 'number') {
         const r = this.cases.get(ref);
         if (r) out.push({ type: 'case', at: r.createdAt, number: r.number, kind: r.kind, status: r.status, ...(r.result ? { result: r.result } : {}) });
@@ -625,9 +625,9 @@ export class LmdbCaseStore implements CaseStore {
       const old = this.calls.get(c.id) ?? null;
       const rec: CallRecord = { ...c };
       this.calls.putSync(c.id, rec);
-      const ok = old ? callCallerKey(old) : null;
+      const ok = old ? callCallerKey(old, this.calendar) : null;
       if (ok) this.caller.removeSync(ok);
-      const nk = callCallerKey(rec);
+      const nk = callCallerKey(rec, this.calendar);
       if (nk) this.caller.putSync(nk, null);
       if (old) b.count(callContributions(old, this.calendar), -1);
       b.count(callContributions(rec, this.calendar), 1);

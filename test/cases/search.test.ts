@@ -125,4 +125,24 @@ test('changes that go there and back inside one group commit leave each index li
   assert.ok(v.ok, v.problems.join('\n'));
 });
 
+test('caller history and caller search across months and a year end (Beijing time)', async () => {
+  const phone = '13522223333';
+  const at = [bj(2025, 11, 20, 9), bj(2025, 12, 31, 23, 30), bj(2026, 1, 1, 0, 10), bj(2026, 2, 15, 9)];
+  const made: string[] = [];
+  for (const t of at) {
+    f.clock.now = t;
+    made.push((await f.store.createCase(complaint({ callerNumber: phone, complainant: { name: '赵六', phone, address: '东城区' } }))).number);
+  }
+  await f.store.putCallRecord({ id: 'call-ye', startedAt: bj(2025, 12, 31, 23, 50), endedAt: bj(2025, 12, 31, 23, 55), channel: 'span0/ts4', callerNumber: phone, ivrPath: [], recordingIds: [] });
+  const h = await f.store.callerHistory(phone);
+  assert.equal(h.map((x) => (x.type === 'case' ? x.number : x.callId)), [made[3], made[2], 'call-ye', made[1], made[0]]);
+  assert.equal(nums(await f.store.searchCases({ callerNumber: phone })), [made[3], made[2], made[1], made[0]]);
+  // [from, to): the first minute of 2026 in Beijing back to 20 November inclusive
+  assert.equal(nums(await f.store.searchCases({ callerNumber: phone, from: at[0], to: at[2] })), [made[1], made[0]]);
+  assert.equal(nums(await f.store.searchCases({ callerNumber: phone, from: at[1] + 1, to: at[3] + 1 })), [made[3], made[2]]);
+  assert.equal((await f.store.callerHistory(phone, 2)).length, 2);
+  const v = verifyStore(f.store);
+  assert.ok(v.ok, v.problems.join('\n'));
+});
+
 test.run();
