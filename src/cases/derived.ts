@@ -128,7 +128,8 @@ export function forEachCaseContribution(r: CaseRecord, cal: BureauCalendar, emit
   const cat = r.categoryId;
   const day = cal.dayKey(r.createdAt);
   const kind = r.kind;
-  for (const metric of ['cases', kind]) {
+  for (let i = 0; i < 2; i++) {
+    const metric = i === 0 ? 'cases' : kind;
     emit(day, '*', '*', metric);
     emit(day, 'kind', kind, metric);
     if (r.agentId) emit(day, 'agent', r.agentId, metric);
@@ -141,7 +142,10 @@ export function forEachCaseContribution(r: CaseRecord, cal: BureauCalendar, emit
       for (const dep of deps) emitAll(emit, d, [['*', '*'], ['kind', kind], ['agent', h.by], ['category', cat], ['department', dep]], ['dispatches']);
     } else if (h.action === 'close') {
       const d = cal.dayKey(h.at);
-      emitAll(emit, d, [['*', '*'], ['kind', kind], ['agent', h.by], ['category', cat]], ['closed']);
+      emit(d, '*', '*', 'closed');
+      emit(d, 'kind', kind, 'closed');
+      if (h.by) emit(d, 'agent', h.by, 'closed');
+      if (cat) emit(d, 'category', cat, 'closed');
       for (const x of r.dispatches) emit(d, 'department', x.departmentId, 'closed');
     }
   }

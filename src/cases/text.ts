@@ -9,13 +9,17 @@ const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hang
 const WORD = /[\p{L}\p{N}]/u;
 
 /** 1 = CJK, 2 = letter or digit, 0 = separator. Common ranges by code point, the rest by Unicode property. */
-function classify(ch: string): number {
-  const c = ch.codePointAt(0)!;
+function classifyCode(c: number, ch: string | null): number {
   if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? 2 : 0;
   if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) return 1;
   if ((c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f)) return 0; // CJK and full-width punctuation
-  if (CJK.test(ch)) return 1;
-  return WORD.test(ch) ? 2 : 0;
+  const t = ch ?? String.fromCharCode(c);
+  if (CJK.test(t)) return 1;
+  return WORD.test(t) ? 2 : 0;
+}
+
+function classify(ch: string): number {
+  return classifyCode(ch.codePointAt(0)!, ch);
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -31,34 +35,28 @@ export function terms(text: string): string[] {
  * Chinese text): bigrams are sliced straight from the string, no run buffers.
  */
 function termsBmp(s: string): string[] {
+  // Plain loops, no inner closures: this runs once per created case, and the
+  // TypeScript loader names every closure it creates (keepNames), which cost
+  // more than the cut itself.
   const out = new Set<string>();
   let runStart = -1; // start of the current CJK run
   let wordStart = -1;
   const n = s.length;
-  const endRun = (i: number): void => {
-    if (runStart >= 0 && i - runStart === 1) out.add(s[runStart]);
-    runStart = -1;
-  };
-  const endWord = (i: number): void => {
-    if (wordStart >= 0) out.add(i - wordStart > 32 ? s.slice(wordStart, wordStart + 32) : s.slice(wordStart, i));
-    wordStart = -1;
-  };
-  for (let i = 0; i < n; i++) {
-    const k = classify(s[i]);
+  for (let i = 0; i <= n; i++) {
+    const k = i < n ? classifyCode(s.charCodeAt(i), null) : 0;
+    if (k !== 2 && wordStart >= 0) {
+      out.add(i - wordStart > 32 ? s.slice(wordStart, wordStart + 32) : s.slice(wordStart, i));
+      wordStart = -1;
+    }
     if (k === 1) {
-      endWord(i);
       if (runStart < 0) runStart = i;
       else out.add(s.slice(i - 1, i + 1));
-    } else if (k === 2) {
-      endRun(i);
-      if (wordStart < 0) wordStart = i;
     } else {
-      endRun(i);
-      endWord(i);
+      if (runStart >= 0 && i - runStart === 1) out.add(s[runStart]);
+      runStart = -1;
+      if (k === 2 && wordStart < 0) wordStart = i;
     }
   }
-  endRun(n);
-  endWord(n);
   return [...out];
 }
 
