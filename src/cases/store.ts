@@ -204,22 +204,32 @@ class Batch {
  * update of an older case needs a sort.
  */
 function applyPosting<Key extends K>(db: Database<Buffer, Key>, key: Key, p: PostingDelta): void {
-  if (p.add.length === 0 && (p.del === null || p.del.size === 0)) return;
+  const nDel = p.del === null ? 0 : p.del.size;
+  if (p.add.length === 0 && nDel === 0) return;
   const cur = db.get(key);
-  const old = lowsOf(cur);
-  const kept = p.del !== null && p.del.size > 0 ? old.filter((x) => !p.del!.has(x)) : old;
-  let list = kept;
-  if (p.add.length > 0) {
-    list = new Uint32Array(kept.length + p.add.length);
-    list.set(kept);
-    list.set(p.add, kept.length);
-    let sorted = kept.length === 0 || p.add[0] > kept[kept.length - 1];
-    for (let i = 1; sorted && i < p.add.length; i++) sorted = p.add[i] > p.add[i - 1];
-    if (!sorted) list.sort();
+  const oldLen = cur === undefined ? 0 : cur.length >>> 2;
+  // One copy: the stored list straight into the new one, filtered in place.
+  const list = new Uint32Array(oldLen + p.add.length);
+  if (oldLen > 0) new Uint8Array(list.buffer, 0, oldLen * 4).set(cur!.subarray(0, oldLen * 4));
+  let n = oldLen;
+  if (nDel > 0) {
+    n = 0;
+    for (let i = 0; i < oldLen; i++) {
+      const x = list[i];
+      if (!p.del!.has(x)) list[n++] = x;
+    }
   }
-  if (list.length === 0) {
-    if (cur) db.removeSync(key);
-  } else db.putSync(key, Buffer.from(list.buffer, list.byteOffset, list.byteLength));
+  let sorted = true;
+  for (let i = 0; i < p.add.length; i++) {
+    const x = p.add[i];
+    if (n > 0 && x <= list[n - 1]) sorted = false;
+    list[n++] = x;
+  }
+  const used = n === list.length ? list : list.subarray(0, n);
+  if (!sorted) used.sort();
+  if (n === 0) {
+    if (cur !== undefined) db.removeSync(key);
+  } else db.putSync(key, Buffer.from(used.buffer, used.byteOffset, n * 4));
 }
 
 interface Op {
@@ -329,15 +339,17 @@ export class LmdbCaseStore implements CaseStore {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const ops = this.queue.length > MAX_OPS_PER_TXN ? this.queue.splice(0, MAX_OPS_PER_TXN) : this.queue.splice(0);
-      const results: Array<{ ok: boolean; v: unknown }> = new Array(ops.length);
+      const values: unknown[] = new Array(ops.length);
+      const failed = new Uint8Array(ops.length);
       try {
         this.env.transactionSync(() => {
           const b = new Batch();
           for (let i = 0; i < ops.length; i++) {
             try {
-              results[i] = { ok: true, v: ops[i].fn(b) };
+              values[i] = ops[i].fn(b);
             } catch (e) {
-              results[i] = { ok: false, v: e };
+              values[i] = e;
+              failed[i] = 1;
             }
           }
           this.applyBatch(b);
@@ -353,8 +365,8 @@ export class LmdbCaseStore implements CaseStore {
       }
       const settle = (): void => {
         for (let i = 0; i < ops.length; i++) {
-          if (results[i].ok) ops[i].resolve(results[i].v);
-          else ops[i].reject(results[i].v);
+          if (failed[i] === 0) ops[i].resolve(values[i]);
+          else ops[i].reject(values[i]);
         }
       };
       this.syncing += 1;
