@@ -149,6 +149,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
       InstanceMethod("resetLatency", &BoardWrap::ResetLatency),
+      InstanceMethod("traceLatency", &BoardWrap::TraceLatency),
       InstanceMethod("close", &BoardWrap::Close),
       InstanceMethod("clipCheck", &BoardWrap::ClipCheck),
     });
@@ -185,6 +186,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::ThreadSafeFunction tsfn_;
   bool running_ = false;
   Hist hist_;
+  // Optional per-wake record for diagnosis (bench --trace): triplets of
+  // (tick end, CLOCK_MONOTONIC ms; latency ms; events waiting), up to trace_cap_.
+  std::vector<double> trace_;
+  size_t trace_cap_ = 0;
 
   void Destroy() {
     if (!b_) return;
@@ -245,7 +250,15 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     int max = (int)(buf.Length() / sizeof(hl_event));
     if (info.Length() > 1 && info[1].ToBoolean()) {
       uint64_t t = hl_board_wake_tick_ns(b);
-      if (t) hist_.add((double)(hl_mono_ns() - t) / 1e6);
+      if (t) {
+        const double ms = (double)(hl_mono_ns() - t) / 1e6;
+        hist_.add(ms);
+        if (trace_.size() + 3 <= trace_cap_) {
+          trace_.push_back((double)t / 1e6);
+          trace_.push_back(ms);
+          trace_.push_back((double)hl_board_pending_events(b));
+        }
+      }
     }
     int n = hl_board_drain(b, reinterpret_cast<hl_event *>(buf.Data()), max);
     return Napi::Number::New(env, n);
@@ -448,6 +461,23 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::Value ResetLatency(const Napi::CallbackInfo &info) {
     hist_ = Hist();
     return info.Env().Undefined();
+  }
+  // traceLatency(maxSamples) starts recording each latency sample (0 stops);
+  // traceLatency() returns what was recorded as a Float64Array of triplets.
+  Napi::Value TraceLatency(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() > 0 && info[0].IsNumber()) {
+      uint32_t n = U32(info, 0, "maxSamples");
+      if (n > 10000000) hl::ThrowHl(env, HL_ERANGE, "maxSamples is at most 10,000,000");
+      trace_.clear();
+      trace_.shrink_to_fit();
+      trace_.reserve((size_t)n * 3);
+      trace_cap_ = (size_t)n * 3;
+      return env.Undefined();
+    }
+    Napi::Float64Array out = Napi::Float64Array::New(env, trace_.size());
+    if (!trace_.empty()) std::memcpy(out.Data(), trace_.data(), trace_.size() * sizeof(double));
+    return out;
   }
   Napi::Value Close(const Napi::CallbackInfo &info) {
     Destroy();

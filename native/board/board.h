@@ -175,6 +175,8 @@ int hl_board_drain(hl_board *b, hl_event *out, int max);
 /* Monotonic ns at the end of the tick whose events triggered the pending wake
  * (0 when none); read when the wake arrives, for latency figures. */
 uint64_t hl_board_wake_tick_ns(hl_board *b);
+/* Events waiting in the ring (relaxed; for diagnostics). */
+int hl_board_pending_events(hl_board *b);
 
 typedef struct hl_board_stats {
   uint64_t ticks, overruns, events, events_dropped;

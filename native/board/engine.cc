@@ -787,6 +787,8 @@ extern "C" void hl_board_stop(hl_board *b) {
 
 extern "C" uint64_t hl_board_wake_tick_ns(hl_board *b) { return b ? b->wake_ns.load(std::memory_order_relaxed) : 0; }
 
+extern "C" int hl_board_pending_events(hl_board *b) { return b ? (int)b->events.size() : 0; }
+
 extern "C" int hl_board_drain(hl_board *b, hl_event *out, int max) {
   if (!b || !out || max <= 0) return 0;
   b->wake_pending.store(false, std::memory_order_release);

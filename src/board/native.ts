@@ -66,6 +66,8 @@ export interface NativeBoard {
   channelState(ch: number): number;
   stats(): NativeStats;
   resetLatency(): void;
+  /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting) triplets. */
+  traceLatency(maxSamples?: number): Float64Array | undefined;
   close(): void;
 }
 
