@@ -602,6 +602,11 @@ export class BoardView implements Board {
     return s.asObservable();
   }
 
+  /** Whether a subscriber waits for events of this native channel (-1: span/board events only). */
+  wants(nativeChannel: number): boolean {
+    return this.subject.observed || (nativeChannel >= 0 && this.perChannel.get(nativeChannel)?.observed === true);
+  }
+
   /** Delivers an event whose native numbers fall in this view. */
   deliver(ev: BoardEvent, nativeChannel: number, nativeSpan: number): void {
     // Where the view's numbers are the native ones (an all-E1 engine side), the event goes
@@ -722,9 +727,16 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
     const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: {} }, baseDir, shared, true);
     main.network = net;
     net.network = null;
-    engine.setDispatch((ev, ch, span) => (span >= n ? net : main).deliver(ev, ch, span));
+    engine.setDispatch(
+      (ev, ch, span) => (span >= n ? net : main).deliver(ev, ch, span),
+      // overrun events (span -1) go to the engine side, as deliver() sends them
+      (ch, span) => (span >= n ? net : main).wants(ch),
+    );
   } else {
-    engine.setDispatch((ev, ch, span) => main.deliver(ev, ch, span < 0 ? 0 : span));
+    engine.setDispatch(
+      (ev, ch, span) => main.deliver(ev, ch, span < 0 ? 0 : span),
+      (ch) => main.wants(ch),
+    );
   }
   return main;
 }
