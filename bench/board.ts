@@ -10,7 +10,8 @@
 // 1,920 channels, 0 overruns over 60 s, p99 < 2 ms. channels_per_core_estimate
 // extrapolates the measured tick cost to 80 % of a 10 ms tick.
 // `--trace FILE` writes every latency sample (tick end on CLOCK_MONOTONIC ms,
-// latency ms, events waiting) and every GC pause (same clock) as JSON, to find
+// latency ms, events waiting, ms the JS thread sat runnable but off-CPU since
+// the previous sample) and every GC pause (same clock) as JSON, to find
 // what the slow wakes coincide with.
 //
 // Event-loop figures: monitorEventLoopDelay(resolution 1 ms) records the whole
@@ -181,7 +182,7 @@ export async function runLoad(
     loop.disable();
     if (traceFile) {
       const samples = Array.from(native0.traceLatency() ?? []);
-      writeFileSync(traceFile, JSON.stringify({ samples: 'tickEndMs,latencyMs,eventsWaiting', latency: samples, gc: 'startMs,durationMs', gcs }));
+      writeFileSync(traceFile, JSON.stringify({ samples: 'tickEndMs,latencyMs,eventsWaiting,jsRunQueueWaitMs', latency: samples, gc: 'startMs,durationMs', gcs }));
     }
     await Promise.all(senders);
     await sleep(300);

@@ -2,6 +2,12 @@
 // addon.Board, with plain checked arguments. Validation with full sentences
 // happens in src/board; here arguments are only type-checked, and native
 // errors become Error objects with the table's `code`.
+#include <fcntl.h>
+
+#include <atomic>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -179,17 +185,37 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       hl::ThrowHl(env, rc, "creating the board");
     }
   }
-  ~BoardWrap() override { Destroy(); }
+  ~BoardWrap() override {
+    Destroy();
+    if (schedstat_fd_.load() >= 0) close(schedstat_fd_.load());
+  }
 
  private:
   hl_board *b_ = nullptr;
   Napi::ThreadSafeFunction tsfn_;
   bool running_ = false;
   Hist hist_;
-  // Optional per-wake record for diagnosis (bench --trace): triplets of
-  // (tick end, CLOCK_MONOTONIC ms; latency ms; events waiting), up to trace_cap_.
+  // Optional per-wake record for diagnosis (bench --trace): quadruplets of
+  // (tick end, CLOCK_MONOTONIC ms; latency ms; events waiting; ms the JS
+  // thread spent runnable but not running between the wake and this drain,
+  // from its /proc schedstat read at both ends, -1 where unavailable).
   std::vector<double> trace_;
   size_t trace_cap_ = 0;
+  std::atomic<int> schedstat_fd_{-1};     // the JS thread's schedstat, opened on it
+  std::atomic<double> wake_run_delay_{-1};  // its run-queue wait so far, read at the wake
+
+  // Run-queue wait of the JS thread so far (schedstat field 2, ns), in ms.
+  double RunDelayMs() {
+    const int fd = schedstat_fd_.load(std::memory_order_acquire);
+    if (fd < 0) return -1;
+    char buf[96];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = buf;
+    std::strtoull(p, &p, 10);
+    return (double)std::strtoull(p, nullptr, 10) / 1e6;
+  }
 
   void Destroy() {
     if (!b_) return;
@@ -219,6 +245,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
 
   static void Wake(void *ctx) {
     BoardWrap *self = static_cast<BoardWrap *>(ctx);
+    // Tracing only: where the JS thread's run-queue wait stood at the wake (a pread, ~5 us).
+    if (self->schedstat_fd_.load(std::memory_order_relaxed) >= 0) self->wake_run_delay_.store(self->RunDelayMs(), std::memory_order_relaxed);
     self->tsfn_.NonBlockingCall();  // at most once per tick: the board holds a wake flag until the next drain
   }
 
@@ -253,10 +281,12 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       if (t) {
         const double ms = (double)(hl_mono_ns() - t) / 1e6;
         hist_.add(ms);
-        if (trace_.size() + 3 <= trace_cap_) {
+        if (trace_.size() + 4 <= trace_cap_) {
           trace_.push_back((double)t / 1e6);
           trace_.push_back(ms);
           trace_.push_back((double)hl_board_pending_events(b));
+          const double rd = RunDelayMs(), at_wake = wake_run_delay_.load(std::memory_order_relaxed);
+          trace_.push_back(rd >= 0 && at_wake >= 0 ? rd - at_wake : -1);
         }
       }
     }
@@ -463,7 +493,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return info.Env().Undefined();
   }
   // traceLatency(maxSamples) starts recording each latency sample (0 stops);
-  // traceLatency() returns what was recorded as a Float64Array of triplets.
+  // traceLatency() returns what was recorded as a Float64Array of quadruplets.
   Napi::Value TraceLatency(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     if (info.Length() > 0 && info[0].IsNumber()) {
@@ -471,8 +501,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       if (n > 10000000) hl::ThrowHl(env, HL_ERANGE, "maxSamples is at most 10,000,000");
       trace_.clear();
       trace_.shrink_to_fit();
-      trace_.reserve((size_t)n * 3);
-      trace_cap_ = (size_t)n * 3;
+      trace_.reserve((size_t)n * 4);
+      trace_cap_ = (size_t)n * 4;
+      // Opened on the JS thread: thread-self names the thread that drains.
+      if (schedstat_fd_.load() < 0) schedstat_fd_.store(open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC));
       return env.Undefined();
     }
     Napi::Float64Array out = Napi::Float64Array::New(env, trace_.size());

@@ -66,7 +66,7 @@ export interface NativeBoard {
   channelState(ch: number): number;
   stats(): NativeStats;
   resetLatency(): void;
-  /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting) triplets. */
+  /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting, runQueueWaitMs) quadruplets. */
   traceLatency(maxSamples?: number): Float64Array | undefined;
   close(): void;
 }
