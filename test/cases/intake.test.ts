@@ -16,9 +16,9 @@ async function fieldErrors(p: Promise<unknown>): Promise<FieldError[]> {
   try {
     await p;
   } catch (e) {
-    const err = e as { code: string; details?: { errors: FieldError[] } };
+    const err = e as { code: string; info?: { errors: FieldError[] } };
     assert.is(err.code, 'CASE_INVALID');
-    return err.details!.errors;
+    return err.info!.errors;
   }
   assert.unreachable('the case was accepted but should have been refused');
   return [];

@@ -44,9 +44,8 @@ export async function harness(o: Partial<EngineOptions> = {}): Promise<Harness> 
           await script(caller);
         })(), 600_000, 50, () => engine.core.busy());
       } catch (e) {
-        // uvu prints an error with a `details` field as an assertion diff (and
-        // loses it): hand it a plain Error with the code, the sentence and the
-        // path the IVR took.
+        // Hand uvu a plain Error with the code, the sentence and the path the
+        // IVR took, so a failure says where the call went.
         await drive(engine.board, caller.hangup()).catch(() => null);
         await drive(engine.board, engine.core.idle()).catch(() => null);
         const path = ended.slice(before).map((c) => c.path.join('>')).join(' | ');

@@ -21,11 +21,11 @@ function variant(name: string, edit: (doc: any) => void, ext = 'yaml'): string {
   return file;
 }
 
-function refusal(file: string): { code: string; message: string; details: any } {
+function refusal(file: string): { code: string; message: string; info: any } {
   try {
     loadFlow(file, prompts);
   } catch (e) {
-    return e as { code: string; message: string; details: any };
+    return e as { code: string; message: string; info: any };
   }
   throw new Error(`flow ${file} was accepted but should have been refused`);
 }
@@ -58,8 +58,8 @@ for (const [name, edit, pointer, what] of cases) {
     const e = refusal(file);
     assert.is(e.code, 'IVR_FLOW_INVALID');
     assert.ok(e.message.includes(file), `message does not name the file: ${e.message}`);
-    const hit = e.details.problems.find((p: any) => p.pointer === pointer);
-    assert.ok(hit, `no problem at ${pointer}; got ${JSON.stringify(e.details.problems)}`);
+    const hit = e.info.problems.find((p: any) => p.pointer === pointer);
+    assert.ok(hit, `no problem at ${pointer}; got ${JSON.stringify(e.info.problems)}`);
     assert.match(hit.message, what);
   });
 }

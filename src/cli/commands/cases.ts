@@ -26,8 +26,8 @@ const USAGE = `usage: hotline cases <command> [--dir DATA] [--config FILE]
 
 function fail(e: unknown): number {
   process.stderr.write(`hotline cases: ${isHotlineError(e) ? `${e.code}: ${e.message}` : (e as Error)?.stack ?? String(e)}\n`);
-  if (isHotlineError(e) && Array.isArray(e.details?.errors)) {
-    for (const fe of e.details.errors as Array<{ field: string; code: string; message: string }>) process.stderr.write(`  ${fe.field}: ${fe.code}: ${fe.message}\n`);
+  if (isHotlineError(e) && Array.isArray(e.info?.errors)) {
+    for (const fe of e.info.errors as Array<{ field: string; code: string; message: string }>) process.stderr.write(`  ${fe.field}: ${fe.code}: ${fe.message}\n`);
   }
   return 1;
 }
