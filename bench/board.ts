@@ -1,4 +1,4 @@
-// `npm run bench -- board [--json] [--channels N] [--seconds S] [--prompt-seconds P] [--key-every MS] [--trace FILE]`
+// `npm run bench -- board [--json] [--channels N] [--seconds S] [--prompt-seconds P] [--key-every MS] [--trace FILE] [--js-rt]`
 // Real-time load on the simulated E1 board: N engine channels (default 1,920 =
 // 64 E1 spans), each in a call, detecting DTMF, playing a prompt in a loop and
 // recording what it receives to disk; the network side (the other end of the
@@ -62,6 +62,7 @@ export interface LoadResult {
   recorded_bytes: number;
   events_dropped: number;
   rt_priority: boolean;
+  js_rt_priority: boolean;
   idle_loop_late_p99_ms: number;
   loop_late_p50_ms: number;
   loop_late_p99_ms: number;
@@ -84,6 +85,7 @@ export async function runLoad(
   promptSeconds = 3,
   keyEveryMs = 2000,
   traceFile?: string,
+  jsRealtime = false,
 ): Promise<LoadResult> {
   const spans = Math.ceil(channels / 30);
   const profile: BoardProfile = {
@@ -112,7 +114,7 @@ export async function runLoad(
   });
   gcObs.observe({ entryTypes: ['gc'] });
   try {
-    board = await openBoard(profile, { mode: 'realtime' });
+    board = await openBoard(profile, { mode: 'realtime', jsRealtime });
     const net = board.network!;
     const eng = board.channels.slice(0, channels);
     const far = net.channels.slice(0, channels);
@@ -187,7 +189,7 @@ export async function runLoad(
     await Promise.all(senders);
     await sleep(300);
     const st = board.stats();
-    const native = (board as unknown as { engine: { native: { stats(): { meanTickMs: number; maxTickMs: number; latencySamples: number; rtPriority: boolean } } } }).engine.native.stats();
+    const native = (board as unknown as { engine: { native: { stats(): { meanTickMs: number; maxTickMs: number; latencySamples: number; rtPriority: boolean; jsRtPriority: boolean } } } }).engine.native.stats();
     for (const c of eng) c.stop();
     for (const c of far) await c.hangup();
     await waitFor('every line to clear', () => eng.every((c) => c.state === 'idle'), 10000);
@@ -213,6 +215,7 @@ export async function runLoad(
       recorded_bytes: bytes,
       events_dropped: st.eventsDropped,
       rt_priority: native.rtPriority,
+      js_rt_priority: native.jsRtPriority,
       idle_loop_late_p99_ms: idleP99,
       loop_late_p50_ms: late(loop, 50),
       loop_late_p99_ms: late(loop, 99),
@@ -253,7 +256,9 @@ export async function run(args: string[]): Promise<number> {
   const t = args.indexOf('--trace');
   const traceFile = t >= 0 ? args[t + 1] : undefined;
   if (t >= 0 && !traceFile) throw new Error('--trace needs a file name');
-  const r = await runLoad(channels, seconds, json ? () => {} : (s) => process.stdout.write(`board: ${s}\n`), promptSeconds, keyEvery, traceFile);
+  // --js-rt: OpenOptions.jsRealtime (the JS thread SCHED_FIFO 5), as HL_BOARD_JS_RT=1 gives `hotline start`.
+  const jsRt = args.includes('--js-rt') || process.env.HL_BOARD_JS_RT === '1';
+  const r = await runLoad(channels, seconds, json ? () => {} : (s) => process.stdout.write(`board: ${s}\n`), promptSeconds, keyEvery, traceFile, jsRt);
   if (json) {
     process.stdout.write(JSON.stringify(r) + '\n');
   } else {

@@ -3,6 +3,8 @@
 // happens in src/board; here arguments are only type-checked, and native
 // errors become Error objects with the table's `code`.
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <unistd.h>
@@ -217,8 +219,30 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return (double)std::strtoull(p, nullptr, 10) / 1e6;
   }
 
+  // The JS thread's scheduling before RaiseJsThread, restored on close.
+  bool js_rt_ = false;
+  int js_old_policy_ = SCHED_OTHER;
+  sched_param js_old_param_{};
+
+  // SCHED_FIFO 5 for the calling (JS) thread: below the clock thread (10), so
+  // a tick is never delayed by JavaScript, above every normal thread, so the
+  // wake after a tick does not queue behind them (see OpenOptions.jsRealtime).
+  void RaiseJsThread() {
+    if (js_rt_) return;
+    if (pthread_getschedparam(pthread_self(), &js_old_policy_, &js_old_param_) != 0) return;
+    sched_param sp{};
+    sp.sched_priority = 5;
+    js_rt_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) == 0;
+  }
+  void RestoreJsThread() {
+    if (!js_rt_) return;
+    pthread_setschedparam(pthread_self(), js_old_policy_, &js_old_param_);
+    js_rt_ = false;
+  }
+
   void Destroy() {
     if (!b_) return;
+    RestoreJsThread();
     hl_board_stop(b_);
     if (running_) {
       running_ = false;
@@ -257,6 +281,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     if (running_) hl::ThrowHl(env, HL_ESTATE, "the clock already runs");
     if (info.Length() < 1 || !info[0].IsFunction()) hl::ThrowHl(env, HL_EINVAL, "onEvents must be a function");
     tsfn_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "hotline-board", 0, 1);
+    if (info.Length() > 1 && info[1].ToBoolean()) RaiseJsThread();
     // The JS handler measures nothing itself: the latency is taken here, on
     // the JS thread, right before the handler runs.
     running_ = true;
@@ -484,6 +509,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("latencyP50Ms", p50 < 0 ? env.Null() : Napi::Number::New(env, p50));
     o.Set("latencyP99Ms", p99 < 0 ? env.Null() : Napi::Number::New(env, p99));
     o.Set("rtPriority", Napi::Boolean::New(env, st.rt_priority != 0));
+    o.Set("jsRtPriority", Napi::Boolean::New(env, js_rt_));
     o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
     return o;
   }

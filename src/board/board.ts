@@ -713,13 +713,15 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const p = loadProfile(profile);
   const mode = options.mode ?? 'stepped';
   if (mode !== 'stepped' && mode !== 'realtime') throw boardError('BOARD_ARG', `mode must be 'stepped' or 'realtime', got ${JSON.stringify(mode)}`);
+  const jsRt = options.jsRealtime ?? process.env.HL_BOARD_JS_RT === '1';
+  if (typeof jsRt !== 'boolean') throw boardError('BOARD_ARG', `jsRealtime must be true or false, got ${JSON.stringify(jsRt)}`);
   const n = p.spans.length;
   const loop = p.network?.type === 'loop';
   const total = loop ? 2 * n : n;
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
   const Native = nativeBoardClass();
   const native = new Native(total, p.tickMs ?? 10, peers);
-  const engine = new Engine(native, p.tickMs ?? 10, mode);
+  const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);

@@ -45,13 +45,14 @@ export class Engine {
     readonly native: NativeBoard,
     tickMs: number,
     mode: 'stepped' | 'realtime',
+    jsRealtime = false,
   ) {
     this.tickMs = tickMs;
     this.mode = mode;
     this.scheduler = new BoardScheduler(() => this.now());
     if (mode === 'realtime') {
       this.scheduler.onChange = () => this.arm();
-      native.start(() => this.onWake());
+      native.start(() => this.onWake(), jsRealtime);
     }
   }
 

@@ -20,6 +20,8 @@ export interface NativeStats {
   latencyP99Ms: number | null;
   latencySamples: number;
   rtPriority: boolean;
+  /** The JS thread runs SCHED_FIFO (OpenOptions.jsRealtime granted). */
+  jsRtPriority: boolean;
 }
 
 /** A decoded prompt (native Clip), shared by any number of plays. */
@@ -37,7 +39,8 @@ export interface NativeBoard {
   channelOf(span: number, timeslot: number): number;
   nowMs(): number;
   step(ticks: number, stopOnEvent: boolean): number;
-  start(onEvents: () => void): void;
+  /** jsRealtime: make the calling (JS) thread SCHED_FIFO 5 until close (best effort). */
+  start(onEvents: () => void, jsRealtime?: boolean): void;
   drain(buf: Buffer, measure?: boolean): number;
   answer(ch: number): void;
   hangup(ch: number): void;

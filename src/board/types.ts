@@ -81,6 +81,17 @@ export interface OpenOptions {
   mode?: 'stepped' | 'realtime';
   /** Base directory for relative file paths in play/record (default: process.cwd()). */
   baseDir?: string;
+  /**
+   * Real-time mode: run this (the JavaScript) thread SCHED_FIFO at priority 5,
+   * below the clock thread's 10, while the board is open, where the system
+   * allows it. Default: the environment's HL_BOARD_JS_RT=1, else off.
+   * Why: on a shared machine a woken JS thread waits for the CPU behind other
+   * threads for up to a scheduler tick (4 ms at HZ 250), which is the tail of
+   * the event latency; as SCHED_FIFO it preempts them on the wake. The cost: a
+   * JS thread that spins holds a core (the kernel's RT throttling still leaves
+   * others 5 %), so it is a deployment choice, not a default.
+   */
+  jsRealtime?: boolean;
 }
 
 // ---------------------------------------------------------------- events
