@@ -356,14 +356,9 @@ void switch_tx(hl_board *b) {
 
 namespace hl {
 
-void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const char *text) {
-  hl_event e;
-  std::memset(&e, 0, sizeof e);
-  e.type = type;
-  e.channel = ch;
-  e.span = span;
-  e.a = a;
-  e.b = b2;
+// Stamps an event with the time of the tick being run and queues it for
+// JavaScript; a full ring counts a drop instead of blocking the tick.
+static void push_event(hl_board *b, hl_event &e, const char *text) {
   e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
   if (text) std::strncpy(e.text, text, sizeof e.text - 1);
   if (!b->events.push(e)) {
@@ -373,6 +368,17 @@ void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const cha
   }
   b->nevents.fetch_add(1, std::memory_order_relaxed);
   b->produced = true;
+}
+
+void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const char *text) {
+  hl_event e;
+  std::memset(&e, 0, sizeof e);
+  e.type = type;
+  e.channel = ch;
+  e.span = span;
+  e.a = a;
+  e.b = b2;
+  push_event(b, e, text);
 }
 
 void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra, const char *text) {
@@ -386,15 +392,7 @@ void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int durati
   e.reason = reason;
   e.a = duration_ms;
   e.b = extra;
-  e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
-  if (text) std::strncpy(e.text, text, sizeof e.text - 1);
-  if (!b->events.push(e)) {
-    b->pending_drop++;
-    b->dropped.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  b->nevents.fetch_add(1, std::memory_order_relaxed);
-  b->produced = true;
+  push_event(b, e, text);
 }
 
 void run_tick(hl_board *b) {
