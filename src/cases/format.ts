@@ -1,7 +1,8 @@
 // Report rendering (table, CSV, JSON) and the small option parser the
 // `hotline cases` and `hotline report` commands share. Rendering lives here so
 // the seats layer can offer the same CSV download.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CaseErrors, caseError } from './errors.ts';
 import type { Report, ReportRow } from './types.ts';
 import type { OpenCaseStoreOptions } from './types.ts';
@@ -108,9 +109,20 @@ export function flagString(p: ParsedArgs, name: string): string | undefined {
   return v;
 }
 
-/** Store options from --dir (default $HOTLINE_DATA or ./data) and --config FILE (JSON: { calendar, deadlines, categories }). */
+/**
+ * The store folder for a CLI call. --dir (default $HOTLINE_DATA or ./data) may
+ * name the hotline's data folder, as `hotline start --data` does (the store is
+ * its cases/ folder, beside recordings/), or a store folder itself, such as a
+ * backup. A folder holding neither yet is taken as a data folder.
+ */
+export function resolveStoreDir(dir: string): string {
+  if (existsSync(join(dir, 'data.mdb'))) return dir;
+  return join(dir, 'cases');
+}
+
+/** Store options from --dir (see resolveStoreDir) and --config FILE (JSON: { calendar, deadlines, categories }). */
 export function storeOptions(p: ParsedArgs): OpenCaseStoreOptions {
-  const dir = flagString(p, 'dir') ?? process.env.HOTLINE_DATA ?? './data';
+  const dir = resolveStoreDir(flagString(p, 'dir') ?? process.env.HOTLINE_DATA ?? './data');
   const file = flagString(p, 'config');
   if (!file) return { dir };
   let cfg: { calendar?: OpenCaseStoreOptions['calendar']; deadlines?: Record<string, number>; categories?: unknown };

@@ -91,6 +91,17 @@ test('cases check, due, verify, export (JSON lines), backup', async () => {
   assert.is(JSON.parse(fromBackup.out).number, number);
 });
 
+test('the data folder of `hotline start --data` is found by the commands, as is a store folder itself', async () => {
+  // The engine keeps its store in DATA/cases (beside DATA/recordings).
+  assert.ok(existsSync(join(dir, 'cases', 'data.mdb')), 'the store was not made in DATA/cases');
+  const viaData = await hotline('cases', 'show', number, '--json', '--dir', dir);
+  assert.is(viaData.code, 0, viaData.err);
+  assert.is(JSON.parse(viaData.out).number, number);
+  const viaStore = await hotline('cases', 'show', number, '--json', '--dir', join(dir, 'cases'));
+  assert.is(viaStore.code, 0, viaStore.err);
+  assert.is(JSON.parse(viaStore.out).number, number);
+});
+
 test('report as table, CSV and JSON; usage errors exit 2', async () => {
   const year = number.slice(0, 4);
   const t = await hotline('report', '--year', year, '--by', 'category');
