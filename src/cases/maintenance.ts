@@ -44,7 +44,7 @@ export function checkSchema(s: LmdbCaseStore, readOnly: boolean): void {
     );
   }
   if (version < SCHEMA_VERSION) {
-    if (readOnly) throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `the case store in ${s.dir} has layout version ${version} and must be migrated; open it read-write once`);
+    if (readOnly) throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `the case store in ${s.dir} has layout version ${version} and must be migrated first: run 'hotline cases migrate --dir ${s.dir}' (or start the engine on it) once`);
     migrate(s, version);
   }
 }
