@@ -189,9 +189,14 @@ export function buildReport(q: ReportQuery, read: CounterReader, label: (dim: st
   };
 
   let total: ReportRow | null = null;
+  // By day against last year, a day is paired with the same calendar day one
+  // year earlier, not with the i-th day of the earlier period: across a leap
+  // year the two periods differ by 29 February, which would shift every later
+  // pair by a day. 29 February itself has no counterpart (previous 0).
+  const byDate = g === 'day' && q.compareTo === 'last_year' ? new Map(cmpB.map((x) => [x.from, x])) : null;
   for (let i = 0; i < curB.length; i++) {
     const b = curB[i];
-    const pb = cmp ? cmpB[i] : undefined;
+    const pb = !cmp ? undefined : byDate ? (b.from % 10000 === 229 ? undefined : byDate.get(b.from - 10000)) : cmpB[i];
     const counts = sumSpan(read, dim, b.from, b.to);
     const prev = pb ? sumSpan(read, dim, pb.from, pb.to) : cmp ? new Map() : null;
     if (by !== 'none') rowsFor(b.label, counts, prev);

@@ -1,0 +1,39 @@
+// Review findings on reports: 同期比 by day across a leap day pairs each day
+// with the same calendar day one year earlier, not with the n-th day of the
+// earlier period (2024 has 29 February, 2023 does not).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bj, complaint, fixture, type Fixture } from './helpers.ts';
+
+let f: Fixture;
+test.before(async () => {
+  f = await fixture(bj(2023, 3, 1));
+  // 2023-03-01: one case; 2024-03-01: two cases; 2024-02-29: one case; 2025-03-01: three cases
+  for (const [y, m, d, n] of [[2023, 3, 1, 1], [2024, 2, 29, 1], [2024, 3, 1, 2], [2025, 3, 1, 3]]) {
+    for (let k = 0; k < n; k++) {
+      f.clock.now = bj(y, m, d, 9 + k);
+      await f.store.createCase(complaint());
+    }
+  }
+});
+test.after(async () => f.done());
+
+test('day rows compared with last year pair the same calendar day across a leap year', async () => {
+  const r = await f.store.report({ period: { from: '2024-02-27', to: '2024-03-02' }, granularity: 'day', compareTo: 'last_year' });
+  const byDay = new Map(r.rows.map((x) => [x.period, x]));
+  const mar1 = byDay.get('2024-03-01')!;
+  assert.is(mar1.counts.cases, 2);
+  assert.is(mar1.previous!.cases, 1, 'previous of 2024-03-01 is 2023-03-01');
+  const feb29 = byDay.get('2024-02-29')!;
+  assert.is(feb29.counts.cases, 1);
+  assert.is(feb29.previous!.cases, 0, '2023 has no 29 February');
+  assert.is(byDay.get('2024-03-02')!.previous!.cases, 0);
+  // and the other way round: 2025 against leap 2024
+  const r2 = await f.store.report({ period: { from: '2025-02-27', to: '2025-03-02' }, granularity: 'day', compareTo: 'last_year' });
+  const m1 = r2.rows.find((x) => x.period === '2025-03-01')!;
+  assert.is(m1.counts.cases, 3);
+  assert.is(m1.previous!.cases, 2, 'previous of 2025-03-01 is 2024-03-01, not 2024-02-29');
+  assert.is(r2.total.previous!.cases, 3, 'the total still covers 2024-02-27..2024-03-02 including 29 February');
+});
+
+test.run();
