@@ -6,6 +6,21 @@ import { join } from 'node:path';
 import { CaseErrors, caseError } from './errors.ts';
 import type { Report, ReportRow } from './types.ts';
 import type { OpenCaseStoreOptions } from './types.ts';
+import type { BureauCalendar } from './calendar.ts';
+
+/**
+ * An instant as the bureau reads it: local wall time in the calendar's zone
+ * with the UTC offset, e.g. '2026-03-06 20:30:00 +08:00' (ISO 8601 with a
+ * space). A supervisor reading bare UTC ('12:30Z') misjudges every deadline
+ * by 8 hours.
+ */
+export function localTime(cal: BureauCalendar, ms: number): string {
+  const off = cal.offsetAt(ms);
+  const t = new Date(ms + off).toISOString();
+  const a = Math.abs(off) / 60_000;
+  const zone = `${off < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  return `${t.slice(0, 10)} ${t.slice(11, 19)} ${zone}`;
+}
 
 export const METRIC_LABEL: Record<string, string> = {
   calls: '来电',
@@ -54,10 +69,15 @@ function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function reportCsv(r: Report): string {
+/**
+ * CSV (RFC 4180, CRLF line ends) starting with a UTF-8 byte-order mark:
+ * without it Excel on a Chinese Windows reads the file as GBK and shows the
+ * labels (投诉, 合计) as mojibake. Pass bom = false for a machine consumer.
+ */
+export function reportCsv(r: Report, bom = true): string {
   const lines = [columns(r).join(',')];
   for (const row of allRows(r)) lines.push(cells(r, row).map(csvCell).join(','));
-  return lines.join('\n') + '\n';
+  return (bom ? '\uFEFF' : '') + lines.join('\r\n') + '\r\n';
 }
 
 /** Display width: CJK characters take two terminal columns. */
@@ -130,6 +150,16 @@ export function storeOptions(p: ParsedArgs): OpenCaseStoreOptions {
     cfg = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw caseError(CaseErrors.CASE_CONFIG_INVALID, `cannot read the configuration ${file}: ${(e as Error).message}`);
+  }
+  // A list, a number or a misspelt key ('calender') would otherwise be
+  // ignored without a word and the defaults used in its place.
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) {
+    throw caseError(CaseErrors.CASE_CONFIG_INVALID, `the configuration ${file} must be a JSON object: { "calendar": {...}, "deadlines": {...}, "categories": [...] }`);
+  }
+  for (const k of Object.keys(cfg)) {
+    if (k !== 'calendar' && k !== 'deadlines' && k !== 'categories') {
+      throw caseError(CaseErrors.CASE_CONFIG_INVALID, `the configuration ${file} has an unknown key '${k}'; the keys are calendar, deadlines, categories`);
+    }
   }
   return { dir, calendar: cfg.calendar, config: { deadlines: cfg.deadlines, categories: cfg.categories as never } };
 }

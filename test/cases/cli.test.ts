@@ -109,7 +109,7 @@ test('report as table, CSV and JSON; usage errors exit 2', async () => {
   assert.match(t.out, /家用电器/);
   assert.match(t.out, /商品 小计/);
   const csv = await hotline('report', '--year', year, '--by', 'kind', '--format', 'csv', '--compare', 'last_year');
-  const rows = csv.out.trim().split('\n');
+  const rows = csv.out.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   assert.ok(rows[0].startsWith('period,key,label,calls,calls_previous,calls_change_pct,cases'), rows[0]);
   assert.ok(rows.some((r) => r.startsWith('total,complaint,投诉,0,0,,1,0,')), csv.out);
   const j = await hotline('report', '--month', `${year}-${number.slice(4, 6)}`, '--format', 'json');

@@ -2,7 +2,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { isHotlineError } from '../../errors.ts';
 import { isoToDayKey } from '../../cases/calendar.ts';
-import { flagString, parseArgs, storeOptions, type ParsedArgs } from '../../cases/format.ts';
+import { flagString, localTime, parseArgs, storeOptions, type ParsedArgs } from '../../cases/format.ts';
+import type { BureauCalendar } from '../../cases/calendar.ts';
 import { openCaseStore, validateCaseNumber, verifyStore, type LmdbCaseStore } from '../../cases/index.ts';
 import type { CaseAction, CaseQuery, CaseRecord, CaseStatus, CaseKind, CreateCaseInput, CategoryNode } from '../../cases/types.ts';
 
@@ -38,22 +39,40 @@ function usage(msg: string): number {
   return 2;
 }
 
+/** A usage mistake found after the store is open: printed as CASES_USAGE, exit 2. */
+class UsageError extends Error {}
+
 function readJson(p: ParsedArgs): unknown {
   const inline = flagString(p, 'data');
   const file = flagString(p, 'file');
-  const text = inline ?? (file ? readFileSync(file, 'utf8') : undefined);
-  if (text === undefined) throw new Error('give the data with --json \'{...}\' or --file FILE');
+  let text = inline;
+  if (text === undefined && file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (text === undefined) throw new UsageError('give the data with --data \'{...}\' or --file FILE');
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`the JSON does not parse: ${(e as Error).message}`);
+    throw new UsageError(`the JSON ${file !== undefined && inline === undefined ? `in ${file} ` : 'of --data '}does not parse: ${(e as Error).message}`);
   }
 }
 
-function line(r: CaseRecord): string {
+function limitFlag(p: ParsedArgs, dflt: number): number {
+  const v = flagString(p, 'limit');
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 100_000) throw new UsageError(`--limit takes a whole number from 1 to 100000; got '${v}'`);
+  return n;
+}
+
+function line(cal: BureauCalendar, r: CaseRecord): string {
   const who = r.complainant?.name ?? (r.anonymous ? '(anonymous)' : '');
   const facts = (r.facts ?? '').replace(/\s+/g, ' ').slice(0, 40);
-  return `${r.number}  ${new Date(r.createdAt).toISOString().slice(0, 16)}Z  ${r.kind.padEnd(12)} ${r.status.padEnd(12)} ${r.callerNumber ?? ''}  ${who}  ${r.business?.name ?? ''}  ${facts}`;
+  return `${r.number}  ${localTime(cal, r.createdAt)}  ${r.kind.padEnd(12)} ${r.status.padEnd(12)} ${r.callerNumber ?? ''}  ${who}  ${r.business?.name ?? ''}  ${facts}`;
 }
 
 function dayStart(store: LmdbCaseStore, iso: string): number {
@@ -111,9 +130,9 @@ export async function run(args: string[]): Promise<number> {
         }
         if (asJson) process.stdout.write(JSON.stringify(rec) + '\n');
         else {
-          process.stdout.write(line(rec) + '\n');
-          for (const d of rec.deadlines) process.stdout.write(`  deadline ${d.kind}: ${new Date(d.dueAt).toISOString()}${d.metAt ? ' (met)' : ''}\n`);
-          for (const h of rec.history) process.stdout.write(`  ${new Date(h.at).toISOString()} ${h.by}: ${h.action} ${h.from ?? '-'} → ${h.to}${h.note ? ` (${h.note})` : ''}\n`);
+          process.stdout.write(line(store.calendar, rec) + '\n');
+          for (const d of rec.deadlines) process.stdout.write(`  deadline ${d.kind}: ${localTime(store.calendar, d.dueAt)}${d.metAt ? ' (met)' : ''}\n`);
+          for (const h of rec.history) process.stdout.write(`  ${localTime(store.calendar, h.at)} ${h.by}: ${h.action} ${h.from ?? '-'} → ${h.to}${h.note ? ` (${h.note})` : ''}\n`);
         }
         return 0;
       }
@@ -139,20 +158,20 @@ export async function run(args: string[]): Promise<number> {
         if (s('words')) q.words = s('words');
         if (s('from')) q.from = dayStart(store, s('from')!);
         if (s('to')) q.to = store.calendar.endOfDay(isoToDayKey(s('to')!, 'date')) + 1;
-        if (s('limit')) q.limit = Number(s('limit'));
+        if (s('limit')) q.limit = limitFlag(p, 100);
         const rs = await store.searchCases(q);
-        for (const r of rs) process.stdout.write((asJson ? JSON.stringify(r) : line(r)) + '\n');
+        for (const r of rs) process.stdout.write((asJson ? JSON.stringify(r) : line(store.calendar, r)) + '\n');
         if (!asJson) process.stderr.write(`${rs.length} case(s)\n`);
         return 0;
       }
       case 'history': {
         const phone = p.positional[0];
         if (!phone) return usage('history needs a telephone number');
-        const items = await store.callerHistory(phone, Number(flagString(p, 'limit') ?? 50));
+        const items = await store.callerHistory(phone, limitFlag(p, 50));
         for (const it of items) {
           if (asJson) process.stdout.write(JSON.stringify(it) + '\n');
-          else if (it.type === 'case') process.stdout.write(`${new Date(it.at).toISOString()}  case ${it.number} ${it.kind} ${it.status}${it.result ? ` (${it.result})` : ''}\n`);
-          else process.stdout.write(`${new Date(it.at).toISOString()}  call ${it.callId}${it.agentId ? ` agent ${it.agentId}` : ''}${it.caseNumber ? ` case ${it.caseNumber}` : ''}\n`);
+          else if (it.type === 'case') process.stdout.write(`${localTime(store.calendar, it.at)}  case ${it.number} ${it.kind} ${it.status}${it.result ? ` (${it.result})` : ''}\n`);
+          else process.stdout.write(`${localTime(store.calendar, it.at)}  call ${it.callId}${it.agentId ? ` agent ${it.agentId}` : ''}${it.caseNumber ? ` case ${it.caseNumber}` : ''}\n`);
         }
         return 0;
       }
@@ -161,7 +180,7 @@ export async function run(args: string[]): Promise<number> {
         if (!Number.isFinite(hours) || hours < 0) return usage('--within-hours takes a number of hours');
         const items = await store.dueItems({ withinMs: hours * 3_600_000, ...(flagString(p, 'department') ? { departmentId: flagString(p, 'department') } : {}), ...(flagString(p, 'agent') ? { agentId: flagString(p, 'agent') } : {}) });
         for (const it of items) {
-          process.stdout.write(asJson ? JSON.stringify(it) + '\n' : `${it.overdue ? 'OVERDUE ' : 'due     '} ${new Date(it.dueAt).toISOString()}  ${it.number}  ${it.kind}  ${it.departmentIds.join(',')}  ${it.agentId ?? ''}\n`);
+          process.stdout.write(asJson ? JSON.stringify(it) + '\n' : `${it.overdue ? 'OVERDUE ' : 'due     '} ${localTime(store.calendar, it.dueAt)}  ${it.number}  ${it.kind}  ${it.departmentIds.join(',')}  ${it.agentId ?? ''}\n`);
         }
         return 0;
       }
@@ -205,6 +224,7 @@ export async function run(args: string[]): Promise<number> {
     }
     return 2;
   } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
     return fail(e);
   } finally {
     await store.close();
