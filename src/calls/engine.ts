@@ -25,6 +25,8 @@ export interface EngineOptions {
   epochAtZero?: number;
   maxCallMs?: number;
   log?: (line: string) => void;
+  /** Prompt folder with its manifest.json (default: the repository's prompts/). */
+  promptsDir?: string;
   /** Extra case-store configuration (tests). */
   storeConfig?: CaseStoreConfig;
 }
@@ -45,7 +47,7 @@ export interface Engine {
 export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
   mkdirSync(dataDir, { recursive: true });
-  const prompts = new PromptSet();
+  const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
   // The store keeps time by the board clock (case numbers, deadlines, call

@@ -102,13 +102,14 @@ export class Interpreter {
   async run(call: IvrCall): Promise<FlowOutcome> {
     let id: string | null = call.flow.start;
     let afterHangup = false;
+    let failed = false;
     for (let step = 0; id !== null; step++) {
       if (step >= MAX_STEPS) {
         call.error = `IVR_FLOW_INVALID: more than ${MAX_STEPS} nodes without an end (a loop in ${call.flow.file}?)`;
         return 'error';
       }
       const node: FlowNode = call.flow.nodes[id];
-      if (afterHangup && MEDIA.has(node.type)) return 'hangup';
+      if (afterHangup && MEDIA.has(node.type)) return failed ? 'error' : 'hangup';
       call.path.push(id);
       let next: string | null;
       try {
@@ -121,7 +122,12 @@ export class Interpreter {
           this.#s.log?.(`call ${call.callId}: node ${id}: ${call.error}`);
           // Tell the caller rather than leave silence; best effort.
           if (this.#s.prompts.has(call.lang, 'system_error')) await this.#play(call, ['system_error']).catch(() => null);
-          return 'error';
+          // Lose nothing: a message recorded before the failure (a broken
+          // confirm prompt, say) still becomes a case through the node's
+          // onHangup path, which runs only nodes without audio.
+          failed = true;
+          afterHangup = true;
+          next = node.onHangup ?? null;
         }
       }
       if (call.signal.aborted && !afterHangup) {
@@ -130,6 +136,7 @@ export class Interpreter {
       }
       id = next;
     }
+    if (failed) return 'error';
     return afterHangup || call.signal.aborted ? 'hangup' : 'completed';
   }
 
@@ -375,10 +382,10 @@ export class Interpreter {
         else if (existsSync(file)) unlinkSync(file);
         return null;
       }
-      if (!n.confirm) {
-        this.#keep(call, n.var, id);
-        return n.next;
-      }
+      // Kept at once, so a failure or hang-up in the confirm loop below still
+      // leaves the message to the onHangup path; 'record again' drops it.
+      this.#keep(call, n.var, id);
+      if (!n.confirm) return n.next;
       // listen (1) / record again (2) / keep (3); no answer keeps it.
       for (;;) {
         const key = await this.#ask(call, { prompts: ['record_confirm'], valid: (k) => k === '1' || k === '2' || k === '3', tries: 2 });
@@ -394,6 +401,7 @@ export class Interpreter {
           continue;
         }
         if (key === '2') {
+          this.#drop(call, n.var, id);
           unlinkSync(file);
           break;
         }
@@ -402,6 +410,12 @@ export class Interpreter {
       }
     }
     return n.next;
+  }
+
+  #drop(call: IvrCall, variable: string, id: string): void {
+    if (call.vars[variable] === id) delete call.vars[variable];
+    const i = call.recordings.indexOf(id);
+    if (i >= 0) call.recordings.splice(i, 1);
   }
 
   #keep(call: IvrCall, variable: string, id: string): void {

@@ -1,0 +1,60 @@
+// A prompt file broken at run time (a bureau's bad replacement, a disk fault):
+// the caller hears the system-error prompt, the message already recorded
+// still becomes a case, the call gets its record, and the engine keeps taking
+// calls. End to end on the simulated board; keys travel as DTMF audio.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findPrompt } from '../../src/ivr/audio-match.ts';
+import { DEFAULT_PROMPTS_DIR } from '../../src/ivr/prompts.ts';
+import { readWavSamples } from '../../src/ivr/wav.ts';
+import { harness, heardInOrder, type Harness } from './_harness.ts';
+
+let h: Harness;
+const logs: string[] = [];
+const promptsDir = mkdtempSync(join(tmpdir(), 'hl-ivr-prompts-'));
+
+test.before(async () => {
+  cpSync(DEFAULT_PROMPTS_DIR, promptsDir, { recursive: true });
+  // The file exists (the flow loads) but is not a WAV any more.
+  writeFileSync(join(promptsDir, 'zh', 'record_confirm.wav'), 'not a wav file');
+  h = await harness({ promptsDir, log: (l) => logs.push(l) });
+});
+
+test.after(async () => {
+  await h.close();
+  rmSync(promptsDir, { recursive: true, force: true });
+});
+
+test('a broken confirm prompt after a mailbox message: system error heard, the message becomes a case, the call has a record', async () => {
+  const speech = h.engine.prompts.file('zh', 'caller_mailbox');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.speak(speech);
+    await c.press('#');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['mailbox_intro', 'beep', 'system_error']);
+  assert.is(calls.length, 1, 'one call record');
+  assert.is(calls[0].outcome, 'error');
+  // The log names the code and the file in a sentence.
+  const line = logs.find((l) => l.includes('record_confirm.wav'));
+  assert.ok(line, `no log line names the broken file: ${logs.join(' / ')}`);
+  assert.match(line!, /: IVR_[A-Z_]+: /);
+  assert.is(calls[0].caseNumbers.length, 1, `the recorded message was lost (path ${calls[0].path.join('>')})`);
+  const kase = await h.engine.store.getCase(calls[0].caseNumbers[0]);
+  assert.is(kase?.kind, 'mailbox');
+  const m = findPrompt(readWavSamples(join(h.engine.dataDir, kase!.recordingIds![0])).samples, readWavSamples(speech).samples);
+  assert.ok(m.score > 0.9, `the case recording does not hold the message (${m.score.toFixed(3)})`);
+  // The engine goes on: the next caller is answered and hears the menu.
+  const next = await h.call(async (c) => {
+    await c.hear();
+  });
+  heardInOrder(h.engine, next.heard, ['welcome', 'main_menu']);
+});
+
+test.run();
