@@ -176,6 +176,17 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
           c.call.active = false;
           emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, (int)(c.call.ticks * b->tick_ms));
         }
+      } else if (rx == kSeize) {
+        // Dual seizure (glare): the far end seized the same timeslot and sends
+        // a seizure where we wait for its seize-acknowledge (Q.421). Neither
+        // side will ever acknowledge, so both give up at once: the call fails
+        // ('error', for the caller to retry) and the seizure is released;
+        // the line is idle again when both ends send idle.
+        media_stop(b, c, 1u << HL_OP_CALL, 0, HL_R_ERROR);
+        media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
+        set_cas(b, c, kIdle);
+        c.clear_ticks = 0;
+        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       } else if (rx == kReject || rx == kIdle) {
         far_cleared(b, c, 0);
         set_cas(b, c, kIdle);
