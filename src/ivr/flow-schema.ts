@@ -65,6 +65,14 @@ const sayPart = {
   },
 } as const;
 
+/** One text, or one per language ({ zh: …, en: … }): the caller's language is picked. */
+const localText = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z]{2,3}$' }, additionalProperties: { type: 'string', minLength: 1 } },
+  ],
+} as const;
+
 const condition = {
   type: 'object',
   required: ['var'],
@@ -160,8 +168,8 @@ export const nodeSchemas: Record<NodeType, object> = {
   transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId }),
   email: node('email', ['to', 'subject', 'text', 'sent', 'failed'], {
     to: { type: 'string', minLength: 1 },
-    subject: { type: 'string', minLength: 1 },
-    text: { type: 'string', minLength: 1 },
+    subject: localText,
+    text: localText,
     sent: nodeId,
     failed: nodeId,
   }),

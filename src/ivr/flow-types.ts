@@ -86,7 +86,12 @@ export interface CaseLookupNode extends NodeBase {
   type: 'case_lookup';
   /** Template of the case number. */
   number: string;
-  /** Variables set: case.number, case.status, case.result, case.email, case.kind. */
+  /**
+   * Variables set: case.number, case.status, case.result, case.email, case.kind,
+   * case.createdAt (epoch ms), case.date (YYYY-MM-DD, Asia/Shanghai), and
+   * case.statusText / case.resultText: the status and result as the prompt
+   * texts say them in the caller's language (for e-mails).
+   */
   found: string;
   notFound: string;
 }
@@ -183,8 +188,9 @@ export interface TransferNode extends NodeBase {
 export interface EmailNode extends NodeBase {
   type: 'email';
   to: string;
-  subject: string;
-  text: string;
+  /** A template, or one per language: the caller's language, else the flow's. */
+  subject: string | Record<string, string>;
+  text: string | Record<string, string>;
   sent: string;
   failed: string;
 }

@@ -11,7 +11,7 @@ import type { Condition, Flow, FlowNode } from './flow-types.ts';
 import { isEmail, type Mailer } from './mail.ts';
 import type { LinePort } from './port.ts';
 import type { PromptSet } from './prompts.ts';
-import { say, type SayKind } from './say.ts';
+import { fields, say, sayResult, sayStatus, type SayKind } from './say.ts';
 
 export interface IvrServices {
   prompts: PromptSet;
@@ -287,6 +287,13 @@ export class Interpreter {
         v['case.status'] = c.status;
         v['case.result'] = c.result ?? '';
         v['case.createdAt'] = String(c.createdAt);
+        // Readable words for e-mails, in the caller's language (the texts of the
+        // same fragments the say node plays).
+        const words = (id: string, other: string) => s.prompts.text(call.lang, id) ?? s.prompts.text(call.lang, other) ?? '';
+        v['case.statusText'] = words(sayStatus(c.status, (x) => s.prompts.has(call.lang, x))[0], 'status_unknown');
+        v['case.resultText'] = c.result ? words(sayResult(c.result, (x) => s.prompts.has(call.lang, x))[0], 'result_other') : '';
+        const d = fields(c.createdAt);
+        v['case.date'] = d ? `${d.y}-${String(d.mo).padStart(2, '0')}-${String(d.d).padStart(2, '0')}` : '';
         const email = [(c as { email?: string }).email, c.complainant?.address].find((x) => isEmail(x));
         v['case.email'] = email ?? '';
         return n.found;
@@ -349,7 +356,9 @@ export class Interpreter {
         if (!s.mailer) return n.failed;
         try {
           const m = s.mailer;
-          await this.#io(() => m.send(fill(n.to, v), fill(n.subject, v), fill(n.text, v)));
+          const local = (t: string | Record<string, string>): string =>
+            typeof t === 'string' ? t : (t[call.lang] ?? t[call.flow.language] ?? Object.values(t)[0] ?? '');
+          await this.#io(() => m.send(fill(n.to, v), fill(local(n.subject), v), fill(local(n.text), v)));
           return n.sent;
         } catch (e) {
           s.log?.(`call ${call.callId}: ${(e as Error).message}`);

@@ -11,6 +11,22 @@ import { readWavSamples } from '../../src/ivr/wav.ts';
 import { harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;
+
+/** Subject and text of a single-part message as it arrived (RFC 2047 words, base64 or quoted-printable body). */
+function decodeMail(raw: string): { subject: string; body: string } {
+  const cut = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
+  let body = raw.slice(cut + 4);
+  const words = (t: string) =>
+    t.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, data: string) =>
+      enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : qp(data.replace(/_/g, ' ')),
+    );
+  const qp = (t: string) => Buffer.from(t.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  const cte = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1].toLowerCase();
+  if (cte === 'base64') body = Buffer.from(body, 'base64').toString('utf8');
+  else if (cte === 'quoted-printable') body = qp(body);
+  return { subject: words(/^subject:\s*(.*)$/im.exec(head)?.[1] ?? '').trim(), body };
+}
 const inbox: string[] = [];
 let smtp: SMTPServer;
 let complaintNumber = '';
@@ -127,8 +143,15 @@ test('closed case with an e-mail address: status, result, then the result by e-m
   heardInOrder(h.engine, heard, ['status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'email_sent', 'goodbye']);
   assert.is(inbox.length, 1, 'no e-mail arrived');
   assert.match(inbox[0], /To: zhangsan@example\.test/);
-  assert.match(inbox[0], new RegExp(`12315 case ${complaintNumber}`));
-  assert.match(inbox[0], /Result: agreement/);
+  // A Mandarin caller gets the e-mail in Mandarin, with the words heard on the
+  // line (已办结, 双方达成调解协议), not the store's codes ('closed', 'agreement').
+  const mail = decodeMail(inbox[0]);
+  assert.match(mail.subject, new RegExp(`投诉举报案件 ${complaintNumber}`));
+  assert.match(mail.body, new RegExp(`案件编号：${complaintNumber}`));
+  assert.match(mail.body, /案件状态：已办结/);
+  assert.match(mail.body, /处理结果：双方达成调解协议/);
+  assert.match(mail.body, /登记日期：\d{4}-\d{2}-\d{2}/);
+  assert.not.match(mail.body, /closed|agreement/);
 });
 
 test('press 1 → a director\'s-mailbox case with the callback number and the message', async () => {
