@@ -29,6 +29,16 @@ export const DEFAULT_WORKING_WEEKENDS: readonly string[] = [
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Statutory holidays on fixed Gregorian dates (全国年节及纪念日放假办法, as
+ * revised 2024: 元旦 1 Jan, 劳动节 1-2 May, 国庆节 1-3 Oct), as MMDD. They
+ * apply in a year with no configured holiday list yet (the State Council's
+ * notice for a year comes out in the November before), so a deadline that
+ * crosses into next year does not count New Year's Day as a working day. The
+ * lunar-calendar holidays cannot be derived; configure them when published.
+ */
+const FIXED_HOLIDAYS_MMDD: ReadonlySet<number> = new Set([101, 501, 502, 1001, 1002, 1003]);
+
 function parseDay(s: string, what: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) throw caseError(CaseErrors.CASE_CALENDAR_INVALID, `${what}: '${s}' is not a date in the form YYYY-MM-DD`);
@@ -62,6 +72,8 @@ export class BureauCalendar {
   readonly timeZone: string;
   private readonly holidays: Set<number>;
   private readonly workingWeekends: Set<number>;
+  /** Years for which a holiday list is configured: only that list counts there. */
+  private readonly configuredYears: Set<number>;
   private readonly fmt: Intl.DateTimeFormat;
   // Offsets change at most twice a year (DST zones); cache per hour of UTC.
   private readonly offsetCache = new Map<number, number>();
@@ -90,6 +102,7 @@ export class BureauCalendar {
     if (cfg.workingWeekends !== undefined && !Array.isArray(cfg.workingWeekends)) throw caseError(CaseErrors.CASE_CALENDAR_INVALID, 'calendar.workingWeekends must be a list of YYYY-MM-DD dates');
     this.holidays = new Set((cfg.holidays ?? DEFAULT_HOLIDAYS).map((s) => parseDay(s, 'calendar.holidays')));
     this.workingWeekends = new Set((cfg.workingWeekends ?? DEFAULT_WORKING_WEEKENDS).map((s) => parseDay(s, 'calendar.workingWeekends')));
+    this.configuredYears = new Set([...this.holidays].map((k) => Math.floor(k / 10000)));
   }
 
   /** Offset of local time from UTC at instant `ms`, in ms. */
@@ -132,6 +145,7 @@ export class BureauCalendar {
   isWorkingDay(key: number): boolean {
     if (this.workingWeekends.has(key)) return true;
     if (this.holidays.has(key)) return false;
+    if (!this.configuredYears.has(Math.floor(key / 10000)) && FIXED_HOLIDAYS_MMDD.has(key % 10000)) return false;
     const dow = (dayKeyToEpochDay(key) + 4) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
     return dow !== 0 && dow !== 6;
   }
