@@ -495,6 +495,12 @@ class SpanImpl implements Span {
   }
 }
 
+// The conference each channel is in (the native switch keeps one per
+// channel: joining another conference moves it there).
+const conferenceOf = new WeakMap<Channel, ConferenceImpl>();
+// Members per conference in the native switch (engine.h kConfMax).
+const CONF_MAX = 32;
+
 class ConferenceImpl implements Conference {
   private list: Array<{ channel: Channel; mode: ConferenceMode; whisperTo?: Channel }> = [];
   private closed = false;
@@ -521,15 +527,33 @@ class ConferenceImpl implements Conference {
       if (t === ch) throw boardError('BOARD_ARG', 'a member cannot whisper to itself');
       target = t.nativeIndex;
     }
+    const rejoin = this.list.some((m) => m.channel === channel);
+    // The native switch would ignore a member past its table and the join would seem to work.
+    if (!rejoin && this.list.length >= CONF_MAX) {
+      throw boardError('BOARD_BUSY', `conference ${this.id} already has ${CONF_MAX} members, the most one conference holds`);
+    }
     this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target));
+    // Joining here took the channel out of any other conference (native side): drop it from that list too,
+    // or that conference's leave()/close() would later pull it out of this one.
+    const prev = conferenceOf.get(channel);
+    if (prev && prev !== this) prev.forget(channel);
+    conferenceOf.set(channel, this);
     this.list = this.list.filter((m) => m.channel !== channel);
     this.list.push({ channel, mode, ...(options.whisperTo ? { whisperTo: options.whisperTo } : {}) });
+  }
+
+  /** The channel moved to another conference: no longer ours, nothing to undo natively. */
+  forget(channel: Channel): void {
+    this.list = this.list.filter((m) => m.channel !== channel);
   }
 
   leave(channel: Channel): void {
     const ch = this.board.own(channel, 'leave()');
     if (!this.list.some((m) => m.channel === channel)) return;
-    this.board.engine.call('conference leave', () => this.board.engine.native.confLeave(ch.nativeIndex));
+    if (conferenceOf.get(channel) === this) {
+      this.board.engine.call('conference leave', () => this.board.engine.native.confLeave(ch.nativeIndex));
+      conferenceOf.delete(channel);
+    }
     this.list = this.list.filter((m) => m.channel !== channel);
   }
 
