@@ -180,6 +180,9 @@ export function buildReport(q: ReportQuery, read: CounterReader, label: (dim: st
         if (sub.length > 1) {
           if (!sub.some((s) => keys.has(s))) continue;
           emit(id, `${info.name} 小计`, sumOver(counts, sub), sumOver(prevCounts, sub) ?? undefined, true);
+          // Cases filed under the parent itself: without this row they showed
+          // only inside the subtotal, and the plain rows did not add up to it.
+          if (keys.has(id)) emit(id, `${info.name} (本级)`, counts.get(id), prevCounts?.get(id), false);
         } else if (keys.has(id)) emit(id, info.name, counts.get(id), prevCounts?.get(id), false);
       }
       for (const k of sorted) if (!cats.byId.has(k)) emit(k, k, counts.get(k), prevCounts?.get(k), false);

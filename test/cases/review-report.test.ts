@@ -36,4 +36,19 @@ test('day rows compared with last year pair the same calendar day across a leap 
   assert.is(r2.total.previous!.cases, 3, 'the total still covers 2024-02-27..2024-03-02 including 29 February');
 });
 
+test('a case filed under a parent category has its own row: the plain rows add up to the subtotal', async () => {
+  f.clock.now = bj(2025, 6, 2, 10);
+  await f.store.createCase(complaint({ categoryId: 'goods' }));
+  await f.store.createCase(complaint({ categoryId: 'goods.food' }));
+  await f.store.createCase(complaint({ categoryId: 'goods.appliance' }));
+  const r = await f.store.report({ period: { from: '2025-06-02', to: '2025-06-02' }, by: 'category' });
+  const plain = r.rows.filter((x) => !x.subtotal && x.key.startsWith('goods'));
+  const sub = r.rows.find((x) => x.subtotal && x.key === 'goods')!;
+  assert.is(sub.counts.cases, 3);
+  assert.is(plain.reduce((n, x) => n + x.counts.cases, 0), 3, JSON.stringify(r.rows));
+  const own = plain.find((x) => x.key === 'goods')!;
+  assert.is(own.counts.cases, 1);
+  assert.match(own.label, /商品/);
+});
+
 test.run();
