@@ -176,6 +176,8 @@ export class Engine {
   }
 
   drainAll(measure: boolean): number {
+    // close() may run while advance() awaits between steps: nothing is left to drain then.
+    if (this.closed) return 0;
     let total = 0;
     for (;;) {
       const n = this.native.drain(this.buf, measure && total === 0);
