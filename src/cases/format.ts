@@ -123,6 +123,18 @@ export function parseArgs(args: string[], booleans: string[] = []): ParsedArgs {
   return { positional, flags };
 }
 
+/**
+ * The first option not in `allowed`, as a sentence, or null. A mistyped
+ * option must not be ignored: 'search --caler N' would list every case as if
+ * they were that caller's.
+ */
+export function unknownFlag(p: ParsedArgs, allowed: readonly string[]): string | null {
+  for (const k of p.flags.keys()) {
+    if (!allowed.includes(k)) return `there is no option --${k} here; the options are ${allowed.map((a) => '--' + a).join(' ')}`;
+  }
+  return null;
+}
+
 export function flagString(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags.get(name);
   if (v === true) throw caseError(CaseErrors.CASE_CONFIG_INVALID, `--${name} needs a value`);

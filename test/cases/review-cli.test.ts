@@ -96,6 +96,14 @@ test('bad JSON, a missing file and bad numbers get a code and a sentence, not a 
   const cfg = await hotline('report', '--year', '2026', '--config', badCfg);
   assert.is(cfg.code, 1);
   assert.match(cfg.err, /CASE_CONFIG_INVALID/);
+  // a mistyped option is refused, not ignored (search --caler listed every case)
+  const typo = await hotline('cases', 'search', '--caler', '13900000000');
+  assert.is(typo.code, 2);
+  assert.match(typo.err, /CASES_USAGE: .*--caler/);
+  assert.is(typo.out, '');
+  const rtypo = await hotline('report', '--year', '2026', '--formt', 'csv');
+  assert.is(rtypo.code, 2);
+  assert.match(rtypo.err, /REPORT_USAGE: .*--formt/);
   // the case is still there and untouched
   const show = await hotline('cases', 'show', number, '--json');
   assert.is(JSON.parse(show.out).status, 'registered');

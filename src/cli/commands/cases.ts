@@ -2,7 +2,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { isHotlineError } from '../../errors.ts';
 import { isoToDayKey } from '../../cases/calendar.ts';
-import { flagString, localTime, parseArgs, storeOptions, type ParsedArgs } from '../../cases/format.ts';
+import { flagString, localTime, parseArgs, storeOptions, unknownFlag, type ParsedArgs } from '../../cases/format.ts';
 import type { BureauCalendar } from '../../cases/calendar.ts';
 import { openCaseStore, validateCaseNumber, verifyStore, type LmdbCaseStore } from '../../cases/index.ts';
 import type { CaseAction, CaseQuery, CaseRecord, CaseStatus, CaseKind, CreateCaseInput, CategoryNode } from '../../cases/types.ts';
@@ -25,6 +25,22 @@ const USAGE = `usage: hotline cases <command> [--dir DATA] [--config FILE]
   check NUMBER                                    check digit and date, no lookup
   categories                                      the category tree
 `;
+
+/** Options of each subcommand besides --dir and --config. */
+const OPTIONS: Record<string, readonly string[]> = {
+  create: ['data', 'file'],
+  show: ['json'],
+  act: ['by', 'data', 'file'],
+  search: ['caller', 'complainant', 'business', 'status', 'kind', 'department', 'agent', 'category', 'from', 'to', 'words', 'limit', 'json'],
+  history: ['limit', 'json'],
+  due: ['within-hours', 'department', 'agent', 'json'],
+  export: ['out'],
+  backup: [],
+  verify: ['json'],
+  migrate: [],
+  check: [],
+  categories: ['json'],
+};
 
 function fail(e: unknown): number {
   process.stderr.write(`hotline cases: ${isHotlineError(e) ? `${e.code}: ${e.message}` : (e as Error)?.stack ?? String(e)}\n`);
@@ -96,6 +112,8 @@ export async function run(args: string[]): Promise<number> {
   if (!known.includes(sub)) return usage(`there is no subcommand '${sub}'`);
   const p = parseArgs(rest, ['json']);
   const asJson = p.flags.get('json') === true;
+  const unknown = unknownFlag(p, ['dir', 'config', ...OPTIONS[sub]]);
+  if (unknown) return usage(`${sub}: ${unknown}`);
 
   if (sub === 'check') {
     const n = p.positional[0];

@@ -3,7 +3,7 @@
 //   hotline report --from 2025-03-01 --to 2025-03-31 --by category --format json
 import { isHotlineError } from '../../errors.ts';
 import { openCaseStore } from '../../cases/index.ts';
-import { flagString, parseArgs, reportCsv, reportTable, storeOptions } from '../../cases/format.ts';
+import { flagString, parseArgs, reportCsv, reportTable, storeOptions, unknownFlag } from '../../cases/format.ts';
 import type { Granularity, Period, ReportDimension, ReportMetric } from '../../cases/types.ts';
 
 export const summary = 'case statistics by day/month/year × agent/category/department/kind, with 同期比 (table, CSV, JSON)';
@@ -30,6 +30,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const p = parseArgs(args);
+  const unknown = unknownFlag(p, ['dir', 'config', 'year', 'month', 'from', 'to', 'by', 'granularity', 'compare', 'metrics', 'format']);
+  if (unknown) return usage(unknown);
   let period: Period;
   const year = flagString(p, 'year');
   const month = flagString(p, 'month');
