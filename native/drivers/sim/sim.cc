@@ -62,6 +62,9 @@ struct Sim {
   uint64_t rng = 0x9e3779b97f4a7c15ull;
 };
 
+// Near-end defects: no usable signal received.
+constexpr uint32_t kDefects = HL_ALARM_LOS | HL_ALARM_AIS | HL_ALARM_LOF;
+
 inline uint64_t next_rand(uint64_t &s) {
   // xorshift64*: fast, good enough for line noise and error positions.
   s ^= s >> 12; s ^= s << 25; s ^= s >> 27;
@@ -105,7 +108,11 @@ void carry(Sim *sim, Span &from, Span &to, bool connected) {
   } else {
     RxImpair &im = to.imp;
     std::memcpy(to.rx, from.tx, (size_t)kTs * n);
-    if (from.send_rai) alarms |= HL_ALARM_RAI;
+    // RAI (G.704 TS0 A bit) goes out on request and, as a real framer does on
+    // its own (G.732 4.2.1, G.775), whenever `from` itself receives no usable
+    // signal (LOS, AIS, LOF): the far end must learn that we do not hear it.
+    // `from.alarms` is what it received last tick: one tick of delay.
+    if (from.send_rai || (from.alarms.load(std::memory_order_relaxed) & kDefects)) alarms |= HL_ALARM_RAI;
     std::memcpy(to.cas_rx, from.cas_tx, kTs);
     // Gain and noise in the linear domain, then back to A-law.
     for (int ts = 1; ts < kTs; ts++) {
@@ -231,7 +238,8 @@ void sim_tick_end(void *drv, uint64_t tick) {
   if ((tick + 1) % ticks_per_second == 0) {
     for (int i = 0; i < s->nspans; i++) {
       Span &a = s->spans[i];
-      if (a.errored_this_second || a.alarms.load(std::memory_order_relaxed)) a.es.fetch_add(1, std::memory_order_relaxed);
+      // A received RAI is the far end's trouble, not an errored second here (G.826: defects LOS, AIS, LOF).
+      if (a.errored_this_second || (a.alarms.load(std::memory_order_relaxed) & kDefects)) a.es.fetch_add(1, std::memory_order_relaxed);
       a.errored_this_second = false;
     }
   }
