@@ -64,6 +64,10 @@ export interface RecordNode extends NodeBase {
   silenceMs?: number;
   /** Offer listen (1) / record again (2) / keep (3) afterwards. */
   confirm?: boolean;
+  /** Played when a take holds no speech (default ['no_message']); the caller then records again once. */
+  noInput?: PromptList;
+  /** Where to go when the second take holds no speech either (default: next, with no recording). */
+  fallback?: string;
   next: string;
 }
 

@@ -12,6 +12,7 @@ import { isEmail, type Mailer } from './mail.ts';
 import type { LinePort } from './port.ts';
 import type { PromptSet } from './prompts.ts';
 import { fields, say, sayResult, sayStatus, type SayKind } from './say.ts';
+import { readWavSamples, rmsDbfs } from './wav.ts';
 
 export interface IvrServices {
   prompts: PromptSet;
@@ -88,6 +89,25 @@ export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number
     const [a, b] = r.split('-').map((hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)));
     return t.minute >= a && t.minute < b;
   });
+}
+
+/** Speech: at least 200 ms of 20 ms frames above -45 dBFS RMS (a DTMF key lasts 80 ms and does not count). */
+const SPEECH_FRAME = 160;
+const SPEECH_DBFS = -45;
+const SPEECH_FRAMES = 10;
+
+function hasSpeech(file: string): boolean {
+  let samples: Int16Array;
+  try {
+    samples = readWavSamples(file).samples;
+  } catch {
+    return true; // unreadable here: keep it, the bureau can still look
+  }
+  let loud = 0;
+  for (let i = 0; i + SPEECH_FRAME <= samples.length; i += SPEECH_FRAME) {
+    if (rmsDbfs(samples.subarray(i, i + SPEECH_FRAME)) > SPEECH_DBFS && ++loud >= SPEECH_FRAMES) return true;
+  }
+  return false;
 }
 
 export class Interpreter {
@@ -375,6 +395,7 @@ export class Interpreter {
 
   async #record(call: IvrCall, n: Extract<FlowNode, { type: 'record' }>): Promise<string | null> {
     const intro = n.beep === false ? n.prompts : [...n.prompts, 'beep'];
+    let empty = 0;
     for (let take = 0; take < 5; take++) {
       if ((await this.#play(call, intro)) === null) return null;
       call.port.clearDigits();
@@ -385,11 +406,20 @@ export class Interpreter {
         if (existsSync(file)) unlinkSync(file);
         throw e;
       });
+      // A take with no speech (the caller said nothing, pressed # at once, or
+      // hung up after the beep) is no message: it must not become a case with
+      // a silent recording for the bureau to open.
+      const spoken = existsSync(file) && hasSpeech(file);
+      if (!spoken && existsSync(file)) unlinkSync(file);
       if (r === null || call.signal.aborted) {
         // Hung up while recording: the message so far is what the caller left.
-        if (existsSync(file) && (r?.durationMs ?? 1) > 0) this.#keep(call, n.var, id);
-        else if (existsSync(file)) unlinkSync(file);
+        if (spoken) this.#keep(call, n.var, id);
         return null;
+      }
+      if (!spoken) {
+        if ((await this.#play(call, n.noInput ?? ['no_message'])) === null) return null;
+        if (++empty >= 2) return n.fallback ?? n.next;
+        continue;
       }
       // Kept at once, so a failure or hang-up in the confirm loop below still
       // leaves the message to the onHangup path; 'record again' drops it.

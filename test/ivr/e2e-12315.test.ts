@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/ivr/wav.ts';
-import { harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
+import { filesIn, harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;
 
@@ -270,6 +270,32 @@ test('at night, 0 (an agent) gives the night-service prompt, then the director\'
   } finally {
     await night.close();
   }
+});
+
+test('a complaint take with no speech (# at once, twice) → "no message heard", goodbye, no empty case; hanging up after the beep leaves none either', async () => {
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.press('#');
+    await c.hear();
+    await c.press('#');
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['complaint_record', 'beep', 'no_message', 'complaint_record', 'beep', 'no_message', 'goodbye']);
+  assert.equal(calls[0].caseNumbers, [], `a case was made from silence: ${calls[0].caseNumbers.join(', ')}`);
+  assert.equal(filesIn(join(h.engine.dataDir, 'recordings')).filter((f) => f.startsWith(`${calls[0].id}-`)), [], 'silent takes left on disk');
+  const gone = await h.call(async (c) => {
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+  });
+  assert.is(gone.calls[0].outcome, 'caller_hangup');
+  assert.equal(gone.calls[0].caseNumbers, [], `a case was made from a hang-up after the beep: ${gone.calls[0].path.join('>')}`);
 });
 
 test.run();
