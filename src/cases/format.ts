@@ -80,10 +80,18 @@ export function reportCsv(r: Report, bom = true): string {
   return (bom ? '\uFEFF' : '') + lines.join('\r\n') + '\r\n';
 }
 
-/** Display width: CJK characters take two terminal columns. */
+/**
+ * East Asian Wide and Fullwidth characters (Unicode UAX #11) take two
+ * terminal columns, including the supplementary ideographs (U+20000-U+3FFFD,
+ * e.g. 𠮷 in names), which need the u flag: without it a surrogate pair
+ * matched nothing and counted as one column, shifting the row.
+ */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
+
+/** Display width in terminal columns. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
   return w;
 }
 function pad(s: string, w: number, right: boolean): string {

@@ -3,6 +3,7 @@
 // earlier period (2024 has 29 February, 2023 does not).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { reportTable } from '../../src/cases/format.ts';
 import { bj, complaint, fixture, type Fixture } from './helpers.ts';
 
 let f: Fixture;
@@ -49,6 +50,22 @@ test('a case filed under a parent category has its own row: the plain rows add u
   const own = plain.find((x) => x.key === 'goods')!;
   assert.is(own.counts.cases, 1);
   assert.match(own.label, /商品/);
+});
+
+test('report table columns line up with names outside the basic plane (𠮷) and full-width text', async () => {
+  await f.store.putAgent({ id: 'x1', name: '𠮷田', role: 'agent', password: 'secret-1' });
+  await f.store.putAgent({ id: 'x2', name: 'Li Lei', role: 'agent', password: 'secret-1' });
+  await f.store.putAgent({ id: 'x3', name: '王（二）', role: 'agent', password: 'secret-1' });
+  f.clock.now = bj(2025, 7, 1, 10);
+  for (const a of ['x1', 'x2', 'x3']) await f.store.createCase(complaint({ agentId: a }));
+  const r = await f.store.report({ period: { from: '2025-07-01', to: '2025-07-01' }, by: 'agent', metrics: ['cases', 'complaint'] });
+  // East Asian Wide/Fullwidth (UAX #11) take two terminal columns, including the supplementary ideographs.
+  const wide = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
+  const w = (line: string): number => Array.from(line).reduce((n, ch) => n + (wide.test(ch) ? 2 : 1), 0);
+  const lines = reportTable(r).trimEnd().split('\n').slice(1);
+  assert.ok(lines.some((l) => l.includes('𠮷田')));
+  const widths = lines.map(w);
+  assert.equal(new Set(widths).size, 1, lines.map((l, i) => `${widths[i]} ${l}`).join('\n'));
 });
 
 test.run();
