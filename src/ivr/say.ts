@@ -59,7 +59,8 @@ function zhNumber(n: number): string[] {
   const low = n % 10000;
   const out: string[] = [];
   if (high) {
-    out.push(...zhSection(high, true), 'num_10k');
+    // 两万, not 二万: a lone 2 before a unit reads 两 (as before 千).
+    out.push(...(high === 2 ? ['num_2_liang'] : zhSection(high, true)), 'num_10k');
     if (low && low < 1000) out.push('digit_0');
   }
   if (low) out.push(...zhSection(low, !high));

@@ -18,6 +18,9 @@ test('Mandarin numbers: 十五, 一百一十五, 两千零二十六, 三万零�
   assert.equal(sayNumber('zh', 30005), ['digit_3', 'num_10k', 'digit_0', 'digit_5']);
   assert.equal(sayNumber('zh', 12000), ['num_1', 'num_10k', 'num_2_liang', 'num_thousand']);
   assert.equal(sayNumber('zh', 0), ['digit_0']);
+  // 两万两千, not 二万两千; 十二万 keeps 二.
+  assert.equal(sayNumber('zh', 22000), ['num_2_liang', 'num_10k', 'num_2_liang', 'num_thousand']);
+  assert.equal(sayNumber('zh', 120000), ['num_10', 'digit_2', 'num_10k']);
 });
 
 test('English numbers: 15, 115, 2026, 1000000', () => {
