@@ -66,9 +66,7 @@ function* idxStream(t: SearchTables, field: IdxField, value: string, lo: number,
  * (cheap commits); a search walks the days backwards and intersects that
  * day's lists, so a search with a limit stops as soon as it has enough.
  */
-function* wordCandidates(t: SearchTables, words: string, loDay: number, hiDay: number): Generator<number> {
-  const qs = terms(words);
-  if (qs.length === 0) throw bad('words must contain at least one letter, digit or Chinese character');
+function* wordCandidates(t: SearchTables, qs: string[], loDay: number, hiDay: number): Generator<number> {
   // clamp the walk to the days that hold cases
   let first = 0;
   let last = 0;
@@ -136,11 +134,16 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
     const v = q[f];
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) throw bad(`${f} must be non-empty text`);
   }
+  // Terms the index can answer. A lone Chinese character ('A4纸', 'U盘') is
+  // not one (inside a run it is stored only as pairs), but beside an
+  // indexable term it is checked in the facts of the candidates (containsAll).
+  let wordTerms: string[] = [];
   if (q.words !== undefined) {
-    for (const term of terms(q.words)) {
-      if (term.length === 1 && /[^\p{L}\p{N}]|[\p{Script=Han}]/u.test(term)) {
-        throw bad(`'${term}': search Chinese words of at least two characters (the index holds character pairs)`);
-      }
+    const all = terms(q.words);
+    if (all.length === 0) throw bad('words must contain at least one letter, digit or Chinese character');
+    wordTerms = all.filter((term) => !(term.length === 1 && /[^\p{L}\p{N}]|[\p{Script=Han}]/u.test(term)));
+    if (wordTerms.length === 0) {
+      throw bad(`'${all[0]}': search Chinese words of at least two characters (the index holds character pairs)`);
     }
   }
 
@@ -167,7 +170,7 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
     })();
   } else if (complainant !== undefined) stream = idxStream(t, 'cn', complainant, lo, hi);
   else if (business !== undefined) stream = idxStream(t, 'bz', business, lo, hi);
-  else if (q.words !== undefined) stream = wordCandidates(t, q.words, loDay, hiDay);
+  else if (q.words !== undefined) stream = wordCandidates(t, wordTerms, loDay, hiDay);
   else if (q.agentId !== undefined) stream = idxStream(t, 'ag', q.agentId, lo, hi);
   else if (q.departmentId !== undefined) stream = idxStream(t, 'dp', q.departmentId, lo, hi);
   else if (cats !== null) stream = mergeDesc([...cats].map((c) => idxStream(t, 'ct', c, lo, hi)));
