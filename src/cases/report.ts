@@ -109,15 +109,23 @@ function iso(key: number): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
-/** The same period one year earlier (29 February maps to 28 February). */
+/**
+ * The same period one year earlier. 29 February maps to 28 February; a
+ * period ending on the last day of February ends on the last day of
+ * February last year, so February 2025 is compared with all of February 2024
+ * (29 days), not with 1-28 February 2024.
+ */
 export function lastYear(p: Period): Period {
-  const shift = (s: string): string => {
+  const shift = (s: string, end: boolean): string => {
+    if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return s; // parsePeriod refuses it with its message
     const y = Number(s.slice(0, 4)) - 1;
     let md = s.slice(5);
     if (md === '02-29') md = '02-28';
+    else if (end && md === '02-28' && lastDayOfMonth(y, 2) === 29) md = '02-29';
     return `${y}-${md}`;
   };
-  return { from: shift(p.from), to: shift(p.to) };
+  if (!p || typeof p !== 'object') return p;
+  return { from: shift(p.from, false), to: shift(p.to, true) };
 }
 
 function pick(m: Map<string, number> | undefined, metrics: ReportMetric[]): Record<string, number> {

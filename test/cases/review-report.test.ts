@@ -68,4 +68,15 @@ test('report table columns line up with names outside the basic plane (𠮷) and
   assert.equal(new Set(widths).size, 1, lines.map((l, i) => `${widths[i]} ${l}`).join('\n'));
 });
 
+test('February of a common year compared with last year takes all of a leap February (29 Feb included)', async () => {
+  const r = await f.store.report({ period: { from: '2025-02-01', to: '2025-02-28' }, compareTo: 'last_year' });
+  assert.equal(r.comparePeriod, { from: '2024-02-01', to: '2024-02-29' });
+  assert.is(r.total.previous!.cases, 1, 'the case of 2024-02-29');
+  // a period ending mid-month stays day for day; 29 Feb still maps to 28 Feb
+  const mid = await f.store.report({ period: { from: '2025-02-01', to: '2025-02-27' }, compareTo: 'last_year' });
+  assert.equal(mid.comparePeriod, { from: '2024-02-01', to: '2024-02-27' });
+  const leap = await f.store.report({ period: { from: '2024-02-01', to: '2024-02-29' }, compareTo: 'last_year' });
+  assert.equal(leap.comparePeriod, { from: '2023-02-01', to: '2023-02-28' });
+});
+
 test.run();
