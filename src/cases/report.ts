@@ -210,10 +210,36 @@ export function buildReport(q: ReportQuery, read: CounterReader, label: (dim: st
     const pb = !cmp ? undefined : byDate ? (b.from % 10000 === 229 ? undefined : byDate.get(b.from - 10000)) : cmpB[i];
     const counts = sumSpan(read, dim, b.from, b.to);
     const prev = pb ? sumSpan(read, dim, pb.from, pb.to) : cmp ? new Map() : null;
+    const firstRow = rows.length;
     if (by !== 'none') rowsFor(b.label, counts, prev);
     // by = none already read the '*' counters; do not read them twice
     const all = (dim === '*' ? counts : sumSpan(read, '*', b.from, b.to)).get('*');
     const prevAll = pb ? (dim === '*' && prev ? prev : sumSpan(read, '*', pb.from, pb.to)).get('*') : undefined;
+    if (by === 'agent' || by === 'category') {
+      // What no row holds (IVR intake with no agent, cases with no category,
+      // calls, which have no category): each case counts under at most one
+      // agent / category per metric, so subtotal minus the plain rows is exactly
+      // that, and the rows now add up to the subtotal.
+      const rest = (tot: Map<string, number> | undefined, part: (r: ReportRow) => Record<string, number> | undefined): Record<string, number> => {
+        const out: Record<string, number> = {};
+        for (const m of metrics) {
+          let n = tot?.get(m) ?? 0;
+          for (let j = firstRow; j < rows.length; j++) if (!rows[j].subtotal) n -= part(rows[j])?.[m] ?? 0;
+          out[m] = n;
+        }
+        return out;
+      };
+      const c = rest(all, (r) => r.counts);
+      const pc = cmp ? rest(prevAll, (r) => r.previous) : null;
+      if (metrics.some((m) => c[m] !== 0 || (pc !== null && pc[m] !== 0))) {
+        const row: ReportRow = { period: b.label, key: '', label: by === 'agent' ? '(无坐席)' : '(未分类)', counts: c };
+        if (pc) {
+          row.previous = pc;
+          row.changePct = change(c, pc);
+        }
+        rows.push(row);
+      }
+    }
     const st: ReportRow = { period: b.label, key: '', label: by === 'none' ? '全部' : '小计', counts: pick(all, metrics) };
     if (cmp) {
       st.previous = pick(prevAll, metrics);

@@ -79,4 +79,27 @@ test('February of a common year compared with last year takes all of a leap Febr
   assert.equal(leap.comparePeriod, { from: '2023-02-01', to: '2023-02-28' });
 });
 
+test('by agent and by category the rows add up to the subtotal: cases without an agent or a category get a row', async () => {
+  f.clock.now = bj(2025, 8, 4, 10);
+  await f.store.createCase({ kind: 'report', channel: 'ivr', anonymous: true, recordingIds: ['rec-1'] });
+  await f.store.createCase(complaint({ agentId: 'x2', categoryId: 'goods.food' }));
+  await f.store.putCallRecord({ id: 'rv-call-1', startedAt: bj(2025, 8, 4, 11), endedAt: bj(2025, 8, 4, 11, 2), channel: 's0/1', ivrPath: [], recordingIds: [], agentId: 'x2' });
+  for (const by of ['agent', 'category'] as const) {
+    const r = await f.store.report({ period: { from: '2025-08-04', to: '2025-08-04' }, by, compareTo: { from: '2025-08-04', to: '2025-08-04' } });
+    const plain = r.rows.filter((x) => !x.subtotal);
+    for (const m of r.metrics) {
+      const sum = plain.reduce((n, x) => n + x.counts[m], 0);
+      assert.is(sum, r.subtotals[0].counts[m], `${by} ${m}: ${JSON.stringify(r.rows)}`);
+      assert.is(plain.reduce((n, x) => n + x.previous![m], 0), r.subtotals[0].previous![m]);
+    }
+    const none = plain.find((x) => x.key === '')!;
+    assert.is(none.counts.cases, 1, by);
+    assert.is(none.counts.report, 1, by);
+    assert.is(none.counts.calls, by === 'agent' ? 0 : 1, by);
+  }
+  // by agent with nothing unassigned: no extra row
+  const r2 = await f.store.report({ period: { from: '2025-07-01', to: '2025-07-01' }, by: 'agent' });
+  assert.not.ok(r2.rows.some((x) => x.key === ''));
+});
+
 test.run();
