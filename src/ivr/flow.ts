@@ -154,8 +154,13 @@ export class FlowHost {
     return this.#current;
   }
 
-  /** Reloads from `file` (default: the current file). Throws, keeping the current flow, if invalid. */
+  /**
+   * Reloads from `file` (default: the current file). Throws, keeping the
+   * current flow, if invalid. The prompts are read again first, so replaced
+   * WAV files are checked against the new flow and played from the next call.
+   */
   reload(file = this.#current.file): Flow {
+    this.#prompts?.refresh();
     const next = loadFlow(file, this.#prompts);
     this.#current = next;
     return next;

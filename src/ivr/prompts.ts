@@ -53,36 +53,57 @@ export function checkPrompts(dir: string, manifest: PromptManifest): PromptCheck
   return { problems, ms };
 }
 
+function readManifest(dir: string): PromptManifest {
+  const path = join(dir, 'manifest.json');
+  let m: PromptManifest;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as PromptManifest;
+  } catch (e) {
+    throw new IvrError('IVR_PROMPT_MANIFEST', `cannot read the prompt manifest ${path}: ${(e as Error).message}; run 'npm run prompts'`, { file: path });
+  }
+  if (!m || !m.languages || typeof m.languages !== 'object') {
+    throw new IvrError('IVR_PROMPT_MANIFEST', `${path} has no "languages" object`, { file: path });
+  }
+  return m;
+}
+
 /** Prompt files by language and id, resolved to absolute paths. */
 export class PromptSet {
   readonly dir: string;
-  readonly manifest: PromptManifest;
+  #manifest: PromptManifest;
 
   constructor(dir = DEFAULT_PROMPTS_DIR) {
     this.dir = dir;
-    const path = join(dir, 'manifest.json');
-    try {
-      this.manifest = JSON.parse(readFileSync(path, 'utf8')) as PromptManifest;
-    } catch (e) {
-      throw new IvrError('IVR_PROMPT_MANIFEST', `cannot read the prompt manifest ${path}: ${(e as Error).message}; run 'npm run prompts'`, { file: path });
-    }
-    if (!this.manifest.languages || typeof this.manifest.languages !== 'object') {
-      throw new IvrError('IVR_PROMPT_MANIFEST', `${path} has no "languages" object`, { file: path });
-    }
+    this.#manifest = readManifest(dir);
+  }
+
+  get manifest(): PromptManifest {
+    return this.#manifest;
+  }
+
+  /**
+   * Reads the manifest again and forgets the audio held in memory, so a WAV a
+   * bureau replaced is played from the next call on (the flow reload, SIGHUP,
+   * calls this). A broken manifest throws IVR_PROMPT_MANIFEST and the prompts
+   * in use stay. Calls in progress keep the audio they already hold.
+   */
+  refresh(): void {
+    this.#manifest = readManifest(this.dir);
+    this.#audio.clear();
   }
 
   get languages(): string[] {
-    return Object.keys(this.manifest.languages);
+    return Object.keys(this.#manifest.languages);
   }
 
   has(lang: string, id: string): boolean {
-    return Boolean(this.manifest.languages[lang]?.prompts[id]);
+    return Boolean(this.#manifest.languages[lang]?.prompts[id]);
   }
 
   /** Absolute file of a prompt; an id that is a path (has a '/' or ends in .wav) is taken as a file. */
   file(lang: string, id: string): string {
     if (id.includes('/') || id.endsWith('.wav')) return isAbsolute(id) ? id : join(this.dir, id);
-    const p = this.manifest.languages[lang]?.prompts[id];
+    const p = this.#manifest.languages[lang]?.prompts[id];
     if (!p) throw new IvrError('IVR_PROMPT_MISSING', `no prompt '${id}' in language '${lang}' in ${join(this.dir, 'manifest.json')}`, { lang, id });
     return join(this.dir, p.file);
   }
@@ -117,7 +138,7 @@ export class PromptSet {
   }
 
   text(lang: string, id: string): string | undefined {
-    return this.manifest.languages[lang]?.prompts[id]?.text;
+    return this.#manifest.languages[lang]?.prompts[id]?.text;
   }
 
   /** Ids missing from a language, or whose file is gone. */

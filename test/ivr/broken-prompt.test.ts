@@ -1,8 +1,9 @@
 // A prompt file broken at run time (a bureau's bad replacement, a disk fault):
 // the caller hears the system-error prompt, the message already recorded
 // still becomes a case, the call gets its record, and the engine keeps taking
-// calls. End to end on the simulated board; keys travel as DTMF audio.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// calls; a WAV replaced by the bureau is played after a flow reload. End to
+// end on the simulated board; keys travel as DTMF audio.
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -55,6 +56,19 @@ test('a broken confirm prompt after a mailbox message: system error heard, the m
     await c.hear();
   });
   heardInOrder(h.engine, next.heard, ['welcome', 'main_menu']);
+});
+
+test('a bureau replaces a WAV and reloads (SIGHUP): the next call plays the new recording', async () => {
+  // The "new recording" of the welcome: any other audio will do.
+  copyFileSync(join(promptsDir, 'zh', 'kb_office.wav'), join(promptsDir, 'zh', 'welcome.wav'));
+  h.engine.flows.reload();
+  const { heard } = await h.call(async (c) => {
+    await c.hear();
+  });
+  heardInOrder(h.engine, heard, ['kb_office', 'main_menu']);
+  const old = readWavSamples(join(DEFAULT_PROMPTS_DIR, 'zh', 'welcome.wav')).samples;
+  const m = findPrompt(heard, old);
+  assert.ok(m.score < 0.6, `the caller still heard the replaced welcome (${m.score.toFixed(3)})`);
 });
 
 test.run();
