@@ -143,6 +143,22 @@ export function unknownFlag(p: ParsedArgs, allowed: readonly string[]): string |
   return null;
 }
 
+/**
+ * A reader that stops early ('hotline cases export | head') closes the pipe:
+ * the next write fails with EPIPE, which as an unhandled 'error' event
+ * crashed the command with a stack trace. The reader has what it wanted:
+ * end quietly with status 0.
+ */
+let pipeWatched = false;
+export function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export function flagString(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags.get(name);
   if (v === true) throw caseError(CaseErrors.CASE_CONFIG_INVALID, `--${name} needs a value`);

@@ -2,8 +2,8 @@
 // store in a temporary folder): times in the bureau's local time with the
 // zone, CSV a spreadsheet opens as UTF-8, and every bad option or input gets a
 // code and a sentence (no stack trace).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,26 @@ test('bad JSON, a missing file and bad numbers get a code and a sentence, not a 
   // the case is still there and untouched
   const show = await hotline('cases', 'show', number, '--json');
   assert.is(JSON.parse(show.out).status, 'registered');
+});
+
+test('categories needs no store and makes none in a mistyped --dir', async () => {
+  const typo = join(tmp, 'dta');
+  const r = await hotline('cases', 'categories', '--dir', typo);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /goods\.food {2}食品/);
+  assert.not.ok(existsSync(typo), 'a store was created in the mistyped folder');
+});
+
+test('a reader that closes the pipe early (| head) ends the command quietly, status 0', async () => {
+  for (const args of [['cases', 'categories'], ['cases', 'export'], ['report', '--year', '2026', '--by', 'category']]) {
+    const child = spawn(process.execPath, [join(root, 'src/cli/bin.js'), ...args], { cwd: root, env: { ...process.env, HOTLINE_DATA: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before the child writes anything: its first write gets EPIPE
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    assert.not.match(err, /EPIPE|Unhandled/, `${args.join(' ')}: ${err}`);
+    assert.is(code, 0, `${args.join(' ')}: ${err}`);
+  }
 });
 
 test.run();

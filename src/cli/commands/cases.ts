@@ -2,7 +2,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { isHotlineError } from '../../errors.ts';
 import { isoToDayKey } from '../../cases/calendar.ts';
-import { flagString, localTime, parseArgs, storeOptions, unknownFlag, type ParsedArgs } from '../../cases/format.ts';
+import { flagString, localTime, parseArgs, quietOnClosedPipe, storeOptions, unknownFlag, type ParsedArgs } from '../../cases/format.ts';
+import { indexCategories } from '../../cases/config.ts';
 import type { BureauCalendar } from '../../cases/calendar.ts';
 import { openCaseStore, validateCaseNumber, verifyStore, type LmdbCaseStore } from '../../cases/index.ts';
 import type { CaseAction, CaseQuery, CaseRecord, CaseStatus, CaseKind, CreateCaseInput, CategoryNode } from '../../cases/types.ts';
@@ -103,6 +104,7 @@ function printTree(nodes: CategoryNode[], depth: number): void {
 }
 
 export async function run(args: string[]): Promise<number> {
+  quietOnClosedPipe();
   const [sub, ...rest] = args;
   if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
     process.stdout.write(USAGE);
@@ -124,10 +126,23 @@ export async function run(args: string[]): Promise<number> {
     return r.ok ? 0 : 1;
   }
 
+  if (sub === 'categories') {
+    // The tree is configuration (--config, or the defaults), not stored: no
+    // store is opened, so a mistyped --dir does not get an empty store made in it.
+    try {
+      const tree = indexCategories(storeOptions(p).config?.categories).tree;
+      if (asJson) process.stdout.write(JSON.stringify(tree) + '\n');
+      else printTree(tree, 0);
+      return 0;
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
   let store: LmdbCaseStore;
   try {
-    const readOnly = ['show', 'search', 'history', 'due', 'export', 'verify', 'categories'].includes(sub);
-    store = await openCaseStore({ ...storeOptions(p), readOnly: readOnly && sub !== 'categories' ? true : false });
+    const readOnly = ['show', 'search', 'history', 'due', 'export', 'verify'].includes(sub);
+    store = await openCaseStore({ ...storeOptions(p), readOnly });
   } catch (e) {
     return fail(e);
   }
@@ -232,11 +247,6 @@ export async function run(args: string[]): Promise<number> {
       case 'migrate': {
         // Opening read-write has already migrated it (maintenance.ts).
         process.stdout.write(`the case store in ${storeOptions(p).dir} is up to date\n`);
-        return 0;
-      }
-      case 'categories': {
-        if (asJson) process.stdout.write(JSON.stringify(store.categories()) + '\n');
-        else printTree(store.categories(), 0);
         return 0;
       }
     }

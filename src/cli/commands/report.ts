@@ -3,7 +3,7 @@
 //   hotline report --from 2025-03-01 --to 2025-03-31 --by category --format json
 import { isHotlineError } from '../../errors.ts';
 import { openCaseStore } from '../../cases/index.ts';
-import { flagString, parseArgs, reportCsv, reportTable, storeOptions, unknownFlag } from '../../cases/format.ts';
+import { flagString, parseArgs, quietOnClosedPipe, reportCsv, reportTable, storeOptions, unknownFlag } from '../../cases/format.ts';
 import type { Granularity, Period, ReportDimension, ReportMetric } from '../../cases/types.ts';
 
 export const summary = 'case statistics by day/month/year × agent/category/department/kind, with 同期比 (table, CSV, JSON)';
@@ -25,6 +25,7 @@ function monthEnd(y: number, m: number): string {
 }
 
 export async function run(args: string[]): Promise<number> {
+  quietOnClosedPipe();
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
     return 0;
