@@ -33,7 +33,7 @@ import {
   type IdxKey,
   type IdxListKey,
 } from './derived.ts';
-import { CaseErrors, caseError } from './errors.ts';
+import { CaseErrors, caseError, invalidCase } from './errors.ts';
 import { formatCaseNumber, MAX_DAILY_SEQUENCE, validateCaseNumber } from './number.ts';
 import { buildReport, type CounterReader } from './report.ts';
 import { callerRefs, searchCases, type SearchTables } from './search.ts';
@@ -478,6 +478,12 @@ export class LmdbCaseStore implements CaseStore {
       return Promise.reject(e);
     }
     const now = this.now();
+    // A receipt time in the future (a mistyped year) would push every
+    // statutory deadline out by as much; allow 10 min of clock skew between
+    // the intake desk and this machine.
+    if (typeof input.receivedAt === 'number' && input.receivedAt > now + 600_000) {
+      return Promise.reject(invalidCase([{ field: 'receivedAt', code: CaseErrors.CASE_FIELD_INVALID, message: `is in the future (${new Date(input.receivedAt).toISOString()}); the time the case was received cannot be later than now` }]));
+    }
     return this.write((b) => {
       if (input.agentId !== undefined && !this.knownAgents.has(input.agentId)) {
         if (!this.people.agents.get(input.agentId)) throw caseError(CaseErrors.CASE_AGENT_UNKNOWN, `agent '${input.agentId}' is not registered`);

@@ -1,0 +1,31 @@
+// Review finding on intake: a receipt time in the future (a mistyped year)
+// was stored and pushed the statutory deadlines out by as much.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bj, complaint, fixture } from './helpers.ts';
+
+test('receivedAt in the future is refused per field; a few minutes of clock skew and past times are fine', async () => {
+  const f = await fixture(bj(2026, 3, 2, 10));
+  try {
+    try {
+      await f.store.createCase(complaint({ receivedAt: bj(2062, 3, 2, 10) }));
+      assert.unreachable();
+    } catch (e) {
+      const err = e as { code: string; info?: { errors?: Array<{ field: string; code: string }> } };
+      assert.is(err.code, 'CASE_INVALID');
+      assert.equal(err.info?.errors?.map((x) => [x.field, x.code]), [['receivedAt', 'CASE_FIELD_INVALID']]);
+    }
+    const skew = await f.store.createCase(complaint({ receivedAt: bj(2026, 3, 2, 10, 3) }));
+    assert.is(skew.receivedAt, bj(2026, 3, 2, 10, 3));
+    const letter = await f.store.createCase(complaint({ channel: 'letter', receivedAt: bj(2026, 2, 27, 16) }));
+    // received Friday 27 Feb 2026: 7 working days = Saturday 28 Feb (a make-up
+    // working day after the Spring Festival) and 2, 3, 4, 5, 6, 9 March
+    assert.is(letter.deadlines[0].dueAt, bj(2026, 3, 10, 0) - 1);
+    // the refused case took no number: the letter is the second of the day
+    assert.is(letter.number.slice(8, 13), '00002');
+  } finally {
+    await f.done();
+  }
+});
+
+test.run();
