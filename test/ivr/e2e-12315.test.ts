@@ -298,4 +298,26 @@ test('a complaint take with no speech (# at once, twice) → "no message heard",
   assert.equal(gone.calls[0].caseNumbers, [], `a case was made from a hang-up after the beep: ${gone.calls[0].path.join('>')}`);
 });
 
+test('an open case with an e-mail address: status read, no offer to mail a result it does not have', async () => {
+  const kase = await h.engine.store.createCase({
+    kind: 'complaint',
+    channel: 'web',
+    complainant: { name: '李四', phone: '13700000000', address: 'lisi@example.test' },
+    business: { name: '某商店', address: '解放路2号' },
+    request: '换货',
+    facts: '手机屏幕坏了',
+  });
+  const before = inbox.length;
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${kase.number}#`);
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['status_is', 'status_registered', 'goodbye']);
+  assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_offer')).score < 0.6, `the caller was offered a result by e-mail: ${calls[0].path.join('>')}`);
+  assert.is(inbox.length, before);
+});
+
 test.run();
