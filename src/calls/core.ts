@@ -15,7 +15,7 @@ export interface CallCoreOptions {
   board: Board;
   flows: FlowHost;
   store: CaseStore;
-  services: Omit<IvrServices, 'store' | 'now' | 'log'>;
+  services: Omit<IvrServices, 'store' | 'now' | 'log' | 'scheduler'>;
   /** Channels that take calls (default: every channel of the board). */
   channels?: ReadonlyArray<Channel>;
   /** Epoch ms at board time 0 (default: now minus board.now()). Tests pin it for office hours. */
@@ -73,7 +73,7 @@ export class CallCore {
     this.#log = o.log ?? (() => {});
     this.#channels = o.channels ?? o.board.channels;
     this.#scheduler = new CountingScheduler(o.board.scheduler);
-    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io });
+    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io, scheduler: this.#scheduler });
   }
 
   /** Epoch ms from the board clock. */

@@ -3,7 +3,8 @@
 // operation in flight ends at once (reason 'hangup' or 'stopped') and no node
 // starts another. After a hang-up only non-media nodes run (the node's
 // `onHangup` path: create the case from what was recorded, store answers).
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
 import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
@@ -12,7 +13,7 @@ import { isEmail, type Mailer } from './mail.ts';
 import type { LinePort } from './port.ts';
 import type { PromptSet } from './prompts.ts';
 import { fields, say, sayResult, sayStatus, type SayKind } from './say.ts';
-import { readWavSamples, rmsDbfs } from './wav.ts';
+import { decode, readWavSamples, rmsDbfs } from './wav.ts';
 
 export interface IvrServices {
   prompts: PromptSet;
@@ -23,6 +24,8 @@ export interface IvrServices {
   /** Epoch ms now (the board clock mapped to wall time). */
   now(): number;
   log?(line: string): void;
+  /** Board-time timers (the call core's scheduler); without it a record node has no no-speech cut-off. */
+  scheduler?: SchedulerLike;
   /**
    * Counts store and mail requests in flight. A stepped simulation holds board
    * time while it is above 0, as a real-time line would barely notice them.
@@ -103,12 +106,40 @@ function hasSpeech(file: string): boolean {
   } catch {
     return true; // unreadable here: keep it, the bureau can still look
   }
+  return speechIn(samples);
+}
+
+function speechIn(samples: Int16Array): boolean {
   let loud = 0;
   for (let i = 0; i + SPEECH_FRAME <= samples.length; i += SPEECH_FRAME) {
     if (rmsDbfs(samples.subarray(i, i + SPEECH_FRAME)) > SPEECH_DBFS && ++loud >= SPEECH_FRAMES) return true;
   }
   return false;
 }
+
+/**
+ * A-law bytes written so far to a recording still in progress (the board
+ * records A-law by default), decoded; null
+ * when the file cannot tell yet. The board rewrites the header only about once
+ * a second, so the data chunk is taken to run to the end of the file.
+ */
+function partialAlaw(file: string): Int16Array | null {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return null;
+  }
+  const at = buf.indexOf('data', 12, 'latin1');
+  if (at < 0 || buf.indexOf('WAVE', 0, 'latin1') !== 8) return null;
+  const dataOffset = at + 8;
+  const samples = buf.length - dataOffset;
+  if (samples <= 0) return null;
+  return decode(buf, { format: 'alaw', rate: 8000, channels: 1, samples, ms: samples / 8, dataOffset, dataBytes: samples });
+}
+
+/** A record node ends a take with no speech at all after this long (ms of board time). */
+const NO_SPEECH_MS = 10_000;
 
 export class Interpreter {
   readonly #s: IvrServices;
@@ -400,12 +431,27 @@ export class Interpreter {
       if ((await this.#play(call, intro)) === null) return null;
       call.port.clearDigits();
       const { file, id } = this.#recordingFile(call);
+      // The board ends a take on silence only after speech: a caller who says
+      // nothing (or a line with no audio) would hold it for maxMs, 2-3 minutes.
+      // After NO_SPEECH_MS of board time, a take whose audio so far holds no
+      // speech is stopped (best effort: only when the file shows that much).
+      const cut = new AbortController();
+      const maxMs = n.maxMs ?? 120_000;
+      const watch =
+        this.#s.scheduler && maxMs > NO_SPEECH_MS
+          ? this.#s.scheduler.schedule(() => {
+              const heard = partialAlaw(file);
+              if (heard && heard.length >= (NO_SPEECH_MS - 2000) * 8 && !speechIn(heard)) cut.abort('no speech');
+            }, NO_SPEECH_MS)
+          : null;
       const r: RecordResult | null = await this.#op(call, () =>
-        call.port.record(file, { signal: call.signal, maxMs: n.maxMs ?? 120_000, silenceMs: n.silenceMs ?? 5000, stopOnDigits: '#' }),
-      ).catch((e) => {
-        if (existsSync(file)) unlinkSync(file);
-        throw e;
-      });
+        call.port.record(file, { signal: AbortSignal.any([call.signal, cut.signal]), maxMs, silenceMs: n.silenceMs ?? 5000, stopOnDigits: '#' }),
+      )
+        .catch((e) => {
+          if (existsSync(file)) unlinkSync(file);
+          throw e;
+        })
+        .finally(() => watch?.unsubscribe());
       // A take with no speech (the caller said nothing, pressed # at once, or
       // hung up after the beep) is no message: it must not become a case with
       // a silent recording for the bureau to open.

@@ -320,4 +320,20 @@ test('an open case with an e-mail address: status read, no offer to mail a resul
   assert.is(inbox.length, before);
 });
 
+test('a caller silent after the beep is told "no message heard" within seconds, not after the 3-minute maximum', async () => {
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.hear({ silenceMs: 2500, maxMs: 400_000 });
+    await c.hear({ silenceMs: 2500, maxMs: 400_000 });
+  });
+  const ends = heardInOrder(h.engine, heard, ['complaint_record', 'beep', 'no_message', 'complaint_record', 'beep', 'no_message', 'goodbye']);
+  const waited = (ends[2] - promptAudio(h.engine, 'no_message').length - ends[1]) / 8000;
+  assert.ok(waited < 15, `the caller waited ${waited.toFixed(1)} s in silence before being told`);
+  assert.equal(calls[0].caseNumbers, []);
+});
+
 test.run();
