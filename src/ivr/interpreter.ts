@@ -138,6 +138,9 @@ function partialAlaw(file: string): Int16Array | null {
   return decode(buf, { format: 'alaw', rate: 8000, channels: 1, samples, ms: samples / 8, dataOffset, dataBytes: samples });
 }
 
+/** Takes a caller may record in one record node (re-records and empty takes). */
+const MAX_TAKES = 5;
+
 /** A record node ends a take with no speech at all after this long (ms of board time). */
 const NO_SPEECH_MS = 10_000;
 
@@ -427,7 +430,7 @@ export class Interpreter {
   async #record(call: IvrCall, n: Extract<FlowNode, { type: 'record' }>): Promise<string | null> {
     const intro = n.beep === false ? n.prompts : [...n.prompts, 'beep'];
     let empty = 0;
-    for (let take = 0; take < 5; take++) {
+    for (let take = 0; take < MAX_TAKES; take++) {
       if ((await this.#play(call, intro)) === null) return null;
       call.port.clearDigits();
       const { file, id } = this.#recordingFile(call);
@@ -485,7 +488,9 @@ export class Interpreter {
           }
           continue;
         }
-        if (key === '2') {
+        // 'Record again' on the last take allowed keeps that take: dropping it
+        // left the node with no message at all (no case, system error).
+        if (key === '2' && take < MAX_TAKES - 1) {
           this.#drop(call, n.var, id);
           unlinkSync(file);
           break;

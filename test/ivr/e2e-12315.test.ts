@@ -336,4 +336,26 @@ test('a caller silent after the beep is told "no message heard" within seconds, 
   assert.equal(calls[0].caseNumbers, []);
 });
 
+test('mailbox: "record again" five times keeps the fifth take (no message lost, no system error)', async () => {
+  const speech = h.engine.prompts.file('zh', 'caller_mailbox');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('1');
+    for (let take = 0; take < 5; take++) {
+      await c.hear();
+      await c.speak(speech);
+      await c.press('#');
+      await c.hear();
+      await c.press('2');
+    }
+    await c.hear();
+  });
+  heardInOrder(h.engine, heard, ['record_confirm', 'record_confirm', 'record_confirm', 'record_confirm', 'record_confirm', 'callback_number']);
+  assert.ok(findPrompt(heard, promptAudio(h.engine, 'system_error')).score < 0.6, 'the caller heard the system error');
+  assert.is(calls[0].caseNumbers.length, 1, `no case from the message: ${calls[0].path.join('>')}`);
+  const kase = await h.engine.store.getCase(calls[0].caseNumbers[0]);
+  const m = findPrompt(readWavSamples(join(h.engine.dataDir, kase!.recordingIds![0])).samples, readWavSamples(speech).samples);
+  assert.ok(m.score > 0.9, `the case recording does not hold the message (${m.score.toFixed(3)})`);
+});
+
 test.run();
