@@ -182,7 +182,7 @@ struct hl_board {
   // real-time clock
   std::thread clock;
   std::atomic<bool> running{false};
-  bool rt_priority = false;  // the clock thread got SCHED_FIFO
+  std::atomic<bool> rt_priority{false};  // the clock thread got SCHED_FIFO (set there, read by stats)
   void (*wake)(void *) = nullptr;
   void *wake_ctx = nullptr;
   std::atomic<bool> wake_pending{false};
