@@ -104,6 +104,12 @@ test('bad JSON, a missing file and bad numbers get a code and a sentence, not a 
   const rtypo = await hotline('report', '--year', '2026', '--formt', 'csv');
   assert.is(rtypo.code, 2);
   assert.match(rtypo.err, /REPORT_USAGE: .*--formt/);
+  const two = await hotline('report', '--year', '2026', '--month', '2026-03');
+  assert.is(two.code, 2);
+  assert.match(two.err, /REPORT_USAGE: .*--year or --month/);
+  const badFrom = await hotline('cases', 'search', '--from', '2026-13-01');
+  assert.is(badFrom.code, 1);
+  assert.match(badFrom.err, /CASE_CALENDAR_INVALID: --from: '2026-13-01'/);
   // the case is still there and untouched
   const show = await hotline('cases', 'show', number, '--json');
   assert.is(JSON.parse(show.out).status, 'registered');

@@ -93,7 +93,7 @@ function line(cal: BureauCalendar, r: CaseRecord): string {
 }
 
 function dayStart(store: LmdbCaseStore, iso: string): number {
-  return store.calendar.startOfDay(isoToDayKey(iso, 'date'));
+  return store.calendar.startOfDay(isoToDayKey(iso, '--from'));
 }
 
 function printTree(nodes: CategoryNode[], depth: number): void {
@@ -190,7 +190,7 @@ export async function run(args: string[]): Promise<number> {
         if (s('category')) q.categoryId = s('category');
         if (s('words')) q.words = s('words');
         if (s('from')) q.from = dayStart(store, s('from')!);
-        if (s('to')) q.to = store.calendar.endOfDay(isoToDayKey(s('to')!, 'date')) + 1;
+        if (s('to')) q.to = store.calendar.endOfDay(isoToDayKey(s('to')!, '--to')) + 1;
         if (s('limit')) q.limit = limitFlag(p, 100);
         const rs = await store.searchCases(q);
         for (const r of rs) process.stdout.write((asJson ? JSON.stringify(r) : line(store.calendar, r)) + '\n');

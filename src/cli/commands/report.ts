@@ -38,6 +38,8 @@ export async function run(args: string[]): Promise<number> {
   const month = flagString(p, 'month');
   const from = flagString(p, 'from');
   const to = flagString(p, 'to');
+  const named = [year !== undefined && '--year', month !== undefined && '--month', (from !== undefined || to !== undefined) && '--from/--to'].filter(Boolean);
+  if (named.length > 1) return usage(`name the period one way: ${named.join(' or ')}, not both`);
   if (year !== undefined) {
     if (!/^\d{4}$/.test(year)) return usage(`--year takes a year like 2025; got '${year}'`);
     period = { from: `${year}-01-01`, to: `${year}-12-31` };
