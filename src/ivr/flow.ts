@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { IvrError } from './errors.ts';
 import { flowDocSchema, NEXT_FIELDS, nodeSchemas, PROMPT_FIELDS } from './flow-schema.ts';
 import type { Flow, FlowDoc, FlowNode, NodeType } from './flow-types.ts';
-import type { PromptSet } from './prompts.ts';
+import { PromptSet } from './prompts.ts';
 
 export const DEFAULT_FLOW_FILE = join(dirname(fileURLToPath(import.meta.url)), 'flows', '12315.yaml');
 
@@ -160,8 +160,10 @@ export class FlowHost {
    * WAV files are checked against the new flow and played from the next call.
    */
   reload(file = this.#current.file): Flow {
+    // Checked against the prompts as they are on disk now; the prompts in
+    // service are swapped only with a flow that passed.
+    const next = loadFlow(file, this.#prompts ? new PromptSet(this.#prompts.dir) : undefined);
     this.#prompts?.refresh();
-    const next = loadFlow(file, this.#prompts);
     this.#current = next;
     return next;
   }

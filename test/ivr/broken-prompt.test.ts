@@ -3,7 +3,7 @@
 // still becomes a case, the call gets its record, and the engine keeps taking
 // calls; a WAV replaced by the bureau is played after a flow reload. End to
 // end on the simulated board; keys travel as DTMF audio.
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -69,6 +69,22 @@ test('a bureau replaces a WAV and reloads (SIGHUP): the next call plays the new 
   const old = readWavSamples(join(DEFAULT_PROMPTS_DIR, 'zh', 'welcome.wav')).samples;
   const m = findPrompt(heard, old);
   assert.ok(m.score < 0.6, `the caller still heard the replaced welcome (${m.score.toFixed(3)})`);
+});
+
+test('a manifest edit that drops a prompt the flow uses: the reload is refused and the prompts in service stay', async () => {
+  const path = join(promptsDir, 'manifest.json');
+  const good = readFileSync(path, 'utf8');
+  const m = JSON.parse(good) as { languages: Record<string, { prompts: Record<string, unknown> }> };
+  delete m.languages.zh.prompts.goodbye;
+  writeFileSync(path, JSON.stringify(m));
+  try {
+    const version = h.engine.flows.current.version;
+    assert.throws(() => h.engine.flows.reload(), (e: Error & { code?: string }) => e.code === 'IVR_FLOW_INVALID' && /'goodbye'/.test(e.message));
+    assert.is(h.engine.flows.current.version, version);
+    assert.ok(h.engine.prompts.has('zh', 'goodbye'), 'the refused reload took the goodbye prompt out of service');
+  } finally {
+    writeFileSync(path, good);
+  }
 });
 
 test.run();
