@@ -669,8 +669,10 @@ export class BoardView implements Board {
   }
 
   group(name: string): Channel[] {
-    const spec = this.profile.groups?.[name];
-    if (spec === undefined) throw boardError('BOARD_CHANNEL_UNKNOWN', `no channel group '${name}' in profile ${this.profile.name}`);
+    // Own keys only: 'toString' or 'constructor' must not find Object.prototype's members.
+    const groups = this.profile.groups;
+    const spec = typeof name === 'string' && groups && Object.hasOwn(groups, name) ? groups[name] : undefined;
+    if (typeof spec !== 'string') throw boardError('BOARD_CHANNEL_UNKNOWN', `no channel group '${name}' in profile ${this.profile.name}`);
     return parseGroup(spec, this.spans.length, name, this.profile.spans).map(([s, ts]) => this.channel(s, ts));
   }
 

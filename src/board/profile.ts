@@ -99,6 +99,7 @@ export function parseGroup(spec: string, spans: number, where: string, profiles?
       continue;
     }
     if (a < 1 || b > 31 || a > b) fail(where, `timeslots '${part}' are outside 1-31`);
+    if (a === 16 && b === 16) fail(where, `timeslot 16 ('${part}') carries CAS signalling, not a call; bearers are 1-15 and 17-31`);
     for (let ts = a; ts <= b; ts++) {
       if (ts === 16) continue; // timeslot 16 carries CAS
       out.push([span, ts]);
