@@ -110,6 +110,10 @@ test('bad JSON, a missing file and bad numbers get a code and a sentence, not a 
   const badFrom = await hotline('cases', 'search', '--from', '2026-13-01');
   assert.is(badFrom.code, 1);
   assert.match(badFrom.err, /CASE_CALENDAR_INVALID: --from: '2026-13-01'/);
+  const exOut = await hotline('cases', 'export', '--out', join(tmp, 'no-such-dir', 'x.jsonl'));
+  assert.is(exOut.code, 1);
+  assert.match(exOut.err, /CASES_EXPORT_FAILED: cannot write --out .*ENOENT/);
+  assert.not.match(exOut.err, /\n\s+at /);
   // the case is still there and untouched
   const show = await hotline('cases', 'show', number, '--json');
   assert.is(JSON.parse(show.out).status, 'registered');

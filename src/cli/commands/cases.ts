@@ -1,5 +1,5 @@
 // `hotline cases …`: the case store from the command line.
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, openSync, readFileSync, type WriteStream } from 'node:fs';
 import { isHotlineError } from '../../errors.ts';
 import { isoToDayKey } from '../../cases/calendar.ts';
 import { flagString, localTime, parseArgs, quietOnClosedPipe, storeOptions, unknownFlag, type ParsedArgs } from '../../cases/format.ts';
@@ -219,16 +219,40 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'export': {
         const out = flagString(p, 'out');
-        const ws = out ? createWriteStream(out) : null;
+        // Opened here, synchronously, so a bad path is one coded line, not an
+        // unhandled stream 'error' with a stack trace; a write error later
+        // (disk full) is caught the same way and the export reported failed.
+        let ws: WriteStream | null = null;
+        let writeErr: Error | null = null;
+        const outFailed = (e: Error): number => {
+          process.stderr.write(`hotline cases: CASES_EXPORT_FAILED: cannot write --out ${out}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}\n`);
+          return 1;
+        };
+        if (out) {
+          try {
+            ws = createWriteStream(out, { fd: openSync(out, 'w') });
+          } catch (e) {
+            return outFailed(e as Error);
+          }
+          ws.on('error', (e) => {
+            writeErr = e;
+            ws?.emit('drain');
+          });
+        }
         let n = 0;
         for await (const r of store.exportCases()) {
           const text = JSON.stringify(r) + '\n';
           if (ws) {
-            if (!ws.write(text)) await new Promise<void>((res) => ws.once('drain', () => res()));
+            if (writeErr) break;
+            if (!ws.write(text)) await new Promise<void>((res) => ws!.once('drain', () => res()));
           } else if (!process.stdout.write(text)) await new Promise<void>((res) => process.stdout.once('drain', () => res()));
           n++;
         }
-        if (ws) await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
+        if (ws) {
+          const w = ws;
+          if (!writeErr) await new Promise<void>((res) => w.end(() => res()));
+          if (writeErr) return outFailed(writeErr);
+        }
         process.stderr.write(`exported ${n} case(s)\n`);
         return 0;
       }
