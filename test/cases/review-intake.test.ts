@@ -28,4 +28,20 @@ test('receivedAt in the future is refused per field; a few minutes of clock skew
   }
 });
 
+test('the daily sequence restarts at Beijing midnight, not at UTC midnight', async () => {
+  const f = await fixture(Date.UTC(2026, 2, 2, 15, 59)); // 23:59 Beijing, 2 March
+  try {
+    const a = await f.store.createCase(complaint());
+    f.clock.now = Date.UTC(2026, 2, 2, 16, 1); // 00:01 Beijing, 3 March (still 2 March in UTC)
+    const b = await f.store.createCase(complaint());
+    f.clock.now = Date.UTC(2026, 2, 2, 23, 59); // 07:59 Beijing, 3 March (UTC midnight is next)
+    const c = await f.store.createCase(complaint());
+    f.clock.now = Date.UTC(2026, 2, 3, 0, 1); // 08:01 Beijing, 3 March (a new UTC day)
+    const d = await f.store.createCase(complaint());
+    assert.equal([a, b, c, d].map((x) => x.number.slice(0, 13)), ['2026030200001', '2026030300001', '2026030300002', '2026030300003']);
+  } finally {
+    await f.done();
+  }
+});
+
 test.run();
