@@ -159,6 +159,9 @@ export function applyAction(
         if (!d || !nonEmptyText(d.departmentId) || !departments.exists(d.departmentId)) {
           throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department '${String(d?.departmentId)}' is not registered; add it first (putDepartment)`);
         }
+        if (d.personInCharge !== undefined && !nonEmptyText(d.personInCharge)) {
+          throw caseError(CaseErrors.CASE_FIELD_INVALID, `the person in charge for department '${d.departmentId}' must be a name or agent id (non-empty text); got ${JSON.stringify(d.personInCharge)}`);
+        }
         if (next.dispatches.some((x) => x.departmentId === d.departmentId) || added.includes(d.departmentId)) continue;
         const head = d.personInCharge ?? departments.headOf(d.departmentId);
         next.dispatches.push(head ? { departmentId: d.departmentId, personInCharge: head } : { departmentId: d.departmentId });

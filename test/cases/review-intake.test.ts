@@ -44,4 +44,26 @@ test('the daily sequence restarts at Beijing midnight, not at UTC midnight', asy
   }
 });
 
+test('dispatch to several departments: each keeps its person in charge; a malformed one is refused and nothing changes', async () => {
+  const f = await fixture(bj(2026, 3, 2, 10));
+  try {
+    await f.store.putDepartment({ id: 'd1', name: '执法一队', head: '李队' });
+    await f.store.putDepartment({ id: 'd2', name: '执法二队' });
+    const c = await f.store.createCase(complaint());
+    await f.store.transition(c.number, { type: 'accept' }, 'sup1');
+    try {
+      await f.store.transition(c.number, { type: 'dispatch', departments: [{ departmentId: 'd1' }, { departmentId: 'd2', personInCharge: 42 as unknown as string }] }, 'sup1');
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as { code: string }).code, 'CASE_FIELD_INVALID');
+      assert.match((e as Error).message, /person in charge/);
+    }
+    assert.is((await f.store.getCase(c.number))!.status, 'accepted');
+    const r = await f.store.transition(c.number, { type: 'dispatch', departments: [{ departmentId: 'd1' }, { departmentId: 'd2', personInCharge: '王五' }] }, 'sup1');
+    assert.equal(r.dispatches, [{ departmentId: 'd1', personInCharge: '李队' }, { departmentId: 'd2', personInCharge: '王五' }]);
+  } finally {
+    await f.done();
+  }
+});
+
 test.run();
