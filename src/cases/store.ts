@@ -565,6 +565,8 @@ export class LmdbCaseStore implements CaseStore {
 
   async callerHistory(callerNumber: string, limit = 50): Promise<HistoryItem[]> {
     if (typeof callerNumber !== 'string' || callerNumber === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'callerHistory needs a telephone number');
+    // NaN compared false with every length, so a bad limit read the whole history
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw caseError(CaseErrors.CASE_FIELD_INVALID, `callerHistory: limit must be a whole number from 1 to 100000; got ${String(limit)}`);
     const out: HistoryItem[] = [];
     for (const ref of callerRefs(this.searchTables(), callerNumber)) {
       if (out.length >= limit) break;

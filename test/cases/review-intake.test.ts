@@ -66,4 +66,24 @@ test('dispatch to several departments: each keeps its person in charge; a malfor
   }
 });
 
+test('callerHistory refuses a limit that is not a whole number from 1', async () => {
+  const f = await fixture(bj(2026, 3, 2, 10));
+  try {
+    await f.store.createCase(complaint());
+    await f.store.createCase(complaint());
+    for (const bad of [Number.NaN, 0, 1.5]) {
+      try {
+        await f.store.callerHistory('13800138000', bad);
+        assert.unreachable(String(bad));
+      } catch (e) {
+        assert.is((e as { code: string }).code, 'CASE_FIELD_INVALID', String(bad));
+      }
+    }
+    assert.is((await f.store.callerHistory('13800138000', 1)).length, 1);
+    assert.is((await f.store.callerHistory('13800138000')).length, 2);
+  } finally {
+    await f.done();
+  }
+});
+
 test.run();
