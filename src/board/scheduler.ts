@@ -24,7 +24,10 @@ export class BoardAction<T> extends Subscription implements SchedulerAction<T> {
   schedule(state?: T, delay = 0): Subscription {
     if (this.closed) return this;
     this.state = state;
-    this.sched.insert(this as BoardAction<unknown>, Math.max(0, delay));
+    // NaN (or a non-number) would sort first and never fall due, freezing
+    // every later action and advance(): run it at once, as setTimeout does.
+    const d = typeof delay === 'number' && !Number.isNaN(delay) ? Math.max(0, delay) : 0;
+    this.sched.insert(this as BoardAction<unknown>, d);
     return this;
   }
 
