@@ -521,7 +521,9 @@ export class Interpreter {
     for (const e of entries) {
       const title = n.titles?.[e.id];
       if (title) ids.push(title);
-      ids.push('press', ...say(call.lang, 'digits', e.menuCode, () => true));
+      // A menu key in Mandarin is 一 (yi1), as the main menu says it; 幺 (yao1)
+      // is for numbers read back digit by digit.
+      ids.push('press', ...say(call.lang, 'digits', e.menuCode, () => true).map((x) => (x === 'digit_1' && call.lang === 'zh' ? 'num_1' : x)));
     }
     const byCode = new Map(entries.map((e) => [e.menuCode, e]));
     const longest = Math.max(...entries.map((e) => e.menuCode.length));

@@ -190,6 +190,11 @@ test('press 4 → the knowledge menu; key 2 → the caller hears that entry', as
     await c.hear();
   });
   heardInOrder(h.engine, heard, ['consult_intro', 'kb_returns_title', 'kb_warranty_title', 'kb_office_title', 'kb_warranty']);
+  // Menu keys read as in the main menu (请按一, yi1), not as a keyed number (幺, yao1).
+  const at = heardInOrder(h.engine, heard, ['kb_returns_title', 'press', 'num_1', 'kb_warranty_title', 'press', 'digit_2']);
+  // (The welcome itself says 幺 in 12315: look only between the first title and the second.)
+  const yao = findPrompt(heard, promptAudio(h.engine, 'digit_1'), at[0], at[3]);
+  assert.ok(yao.score < 0.7, `the knowledge menu said 幺 for key 1 (${yao.score.toFixed(3)})`);
   const other = findPrompt(heard, promptAudio(h.engine, 'kb_office'));
   assert.ok(other.score < 0.6, 'an entry not chosen was played');
 });
