@@ -4,7 +4,7 @@
 // N..2N-1 the network side (`board.network`), joined pairwise by cables.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { boardError } from './errors.ts';
 import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
@@ -504,6 +504,8 @@ const CONF_MAX = 32;
 class ConferenceImpl implements Conference {
   private list: Array<{ channel: Channel; mode: ConferenceMode; whisperTo?: Channel }> = [];
   private closed = false;
+  // Per member: watches for the end of its call, when the native switch drops it (engine.cc go_idle).
+  private watches = new Map<Channel, Subscription>();
   constructor(
     private readonly board: BoardView,
     readonly id: number,
@@ -540,11 +542,26 @@ class ConferenceImpl implements Conference {
     conferenceOf.set(channel, this);
     this.list = this.list.filter((m) => m.channel !== channel);
     this.list.push({ channel, mode, ...(options.whisperTo ? { whisperTo: options.whisperTo } : {}) });
+    if (!this.watches.has(channel)) {
+      // Events already queued carry times up to now(); only a later 'idle' ends this membership.
+      const joinedAt = this.board.now();
+      this.watches.set(
+        channel,
+        channel.events$.subscribe((e) => {
+          if (e.type === 'idle' && e.time > joinedAt && conferenceOf.get(channel) === this) {
+            conferenceOf.delete(channel);
+            this.forget(channel);
+          }
+        }),
+      );
+    }
   }
 
-  /** The channel moved to another conference: no longer ours, nothing to undo natively. */
+  /** The channel moved to another conference or its call ended: no longer ours, nothing to undo natively. */
   forget(channel: Channel): void {
     this.list = this.list.filter((m) => m.channel !== channel);
+    this.watches.get(channel)?.unsubscribe();
+    this.watches.delete(channel);
   }
 
   leave(channel: Channel): void {
@@ -554,12 +571,15 @@ class ConferenceImpl implements Conference {
       this.board.engine.call('conference leave', () => this.board.engine.native.confLeave(ch.nativeIndex));
       conferenceOf.delete(channel);
     }
-    this.list = this.list.filter((m) => m.channel !== channel);
+    this.forget(channel);
   }
 
   close(): void {
     if (this.closed) return;
-    for (const m of [...this.list]) if (!this.board.engine.isClosed()) this.leave(m.channel);
+    for (const m of [...this.list]) {
+      if (!this.board.engine.isClosed()) this.leave(m.channel);
+      else this.forget(m.channel);
+    }
     this.closed = true;
     this.release(this.id);
   }

@@ -65,5 +65,39 @@ test('a conference holds 32 members; the 33rd join is refused with BOARD_BUSY an
   }
 });
 
+test('a member whose call ends leaves the member list (the switch dropped it); it can join again on its next call', async () => {
+  const board = await openBoard('boards/sim-e1x2.json');
+  try {
+    const [[e0, n0], [e1], [e2]] = await connect(board, [20, 21, 22]);
+    const conf = board.createConference();
+    for (const e of [e0, e1, e2]) conf.join(e);
+    await board.advance(20);
+    assert.is(conf.members.length, 3);
+    await n0.hangup();
+    await board.advance(100);
+    assert.is(e0.state, 'idle');
+    assert.equal(
+      conf.members.map((m) => m.channel),
+      [e1, e2].filter((c) => conf.members.some((m) => m.channel === c)),
+    );
+    assert.not.ok(conf.members.some((m) => m.channel === e0), 'the hung-up channel is no longer listed');
+    assert.is(conf.members.length, 2);
+    // Next call on the same timeslot: joins again and hears the others.
+    await connect(board, [20]);
+    conf.join(e0);
+    assert.is(conf.members.length, 3);
+    await board.advance(20);
+    const rec = n0.record(join(dir, 'again.wav'), { maxMs: 800 });
+    const talk = board.network!.channel(21).play({ encoding: 'pcm16', data: sine(1200, 1000) });
+    await board.advance(1100);
+    await talk;
+    const lvl = tonePowerDb(readWav((await rec).file).samples, 1200, 200, 6000);
+    assert.ok(lvl > HEARD, `rejoined member hears the conference (${lvl.toFixed(1)} dB)`);
+    conf.close();
+  } finally {
+    await board.close();
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
