@@ -155,6 +155,8 @@ export class Interpreter {
   /** Runs the call's flow to its end; never throws (errors become outcome 'error'). */
   async run(call: IvrCall): Promise<FlowOutcome> {
     let id: string | null = call.flow.start;
+    // Whether e-mail can go out at all (hotline start --smtp): a flow offers it only then.
+    if (call.vars['mail.enabled'] === undefined) call.vars['mail.enabled'] = this.#s.mailer ? 'true' : '';
     let afterHangup = false;
     let failed = false;
     for (let step = 0; id !== null; step++) {

@@ -1,7 +1,8 @@
 // A prompt file broken at run time (a bureau's bad replacement, a disk fault):
 // the caller hears the system-error prompt, the message already recorded
 // still becomes a case, the call gets its record, and the engine keeps taking
-// calls; a WAV replaced by the bureau is played after a flow reload. End to
+// calls; a WAV replaced by the bureau is played after a flow reload; with no
+// SMTP server no e-mail is offered. End to
 // end on the simulated board; keys travel as DTMF audio.
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { DEFAULT_PROMPTS_DIR } from '../../src/ivr/prompts.ts';
 import { readWavSamples } from '../../src/ivr/wav.ts';
-import { harness, heardInOrder, type Harness } from './_harness.ts';
+import { harness, heardInOrder, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;
 const logs: string[] = [];
@@ -69,6 +70,32 @@ test('a bureau replaces a WAV and reloads (SIGHUP): the next call plays the new 
   const old = readWavSamples(join(DEFAULT_PROMPTS_DIR, 'zh', 'welcome.wav')).samples;
   const m = findPrompt(heard, old);
   assert.ok(m.score < 0.6, `the caller still heard the replaced welcome (${m.score.toFixed(3)})`);
+});
+
+test('no SMTP server configured: a closed case with an address is read back without an e-mail offer that could only fail', async () => {
+  const s = h.engine.store;
+  const kase = await s.createCase({
+    kind: 'complaint',
+    channel: 'web',
+    complainant: { name: '王五', phone: '13600000000', address: 'wangwu@example.test' },
+    business: { name: '某饭店', address: '中山路3号' },
+    request: '退款',
+    facts: '菜品变质',
+  });
+  await s.putDepartment({ id: 'd9', name: '消费者权益保护科', head: '王科长' });
+  await s.transition(kase.number, { type: 'accept' }, 'a1');
+  await s.transition(kase.number, { type: 'dispatch', departments: [{ departmentId: 'd9' }] }, 'a1');
+  await s.transition(kase.number, { type: 'start_mediation' }, 'a1');
+  await s.transition(kase.number, { type: 'close', result: 'agreement' }, 'a1');
+  const { heard, calls } = await h.call(async (c) => {
+    await c.hear();
+    await c.press('3');
+    await c.hear();
+    await c.press(`${kase.number}#`);
+    await c.hear({ silenceMs: 2500 });
+  });
+  heardInOrder(h.engine, heard, ['status_is', 'status_closed', 'result_is', 'result_agreement', 'goodbye']);
+  assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_offer')).score < 0.6, `offered an e-mail with no SMTP server: ${calls[0].path.join('>')}`);
 });
 
 test('a manifest edit that drops a prompt the flow uses: the reload is refused and the prompts in service stay', async () => {
