@@ -115,7 +115,14 @@ export async function run(args: string[]): Promise<number> {
     log(`hotline: stopping (${why}): clearing ${core.stats().active} calls`);
     stopResolve();
   };
-  const onSig = (sig: NodeJS.Signals) => stop(sig);
+  // A second Ctrl-C while calls are being cleared exits at once: the recorder
+  // rewrites WAV headers about every second and the store acknowledges only
+  // what is durable, so at most the last second of audio is lost.
+  const onSig = (sig: NodeJS.Signals) => {
+    if (!stopping) return stop(sig);
+    log(`hotline: ${sig} again: exiting now without waiting for ${core.stats().active} calls`);
+    process.exit(130);
+  };
   process.on('SIGINT', onSig);
   process.on('SIGTERM', onSig);
   const onHup = () => {
