@@ -329,6 +329,9 @@ class ChannelImpl implements Channel {
 
   async flash(options: { durationMs?: number; signal?: AbortSignal } = {}): Promise<OpResult> {
     this.engine.assertOpen();
+    // E1 CAS (Q.421, China No.1) has no hook flash: an on-hook on the ABCD bits
+    // is a clear, and the far end would release the call.
+    if (this.kind === 'e1') throw boardError('BOARD_STATE', `flash() on ${this.name}: a hook flash exists only on analog ports; on an E1 line it would clear the call`, { channel: this.name });
     if (this.state !== 'connected') throw boardError('BOARD_NOT_CONNECTED', `flash() on ${this.name}, which is ${this.state}`, { channel: this.name });
     const ms = checkInt('durationMs', options.durationMs ?? 300, 50, 780);
     let id = 0;
