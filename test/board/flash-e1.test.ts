@@ -9,15 +9,15 @@ test('flash() on an E1 channel is refused with BOARD_STATE and does not clear th
   const board = await openBoard('boards/sim-e1x2.json');
   try {
     const [[eng, net]] = await connect(board, [4]);
-    let err: { code?: string; message?: string } | null = null;
-    const p = eng.flash({ durationMs: 300 }).catch((e) => {
-      err = e;
-    });
+    const p = eng.flash({ durationMs: 300 }).then(
+      () => null,
+      (e: { code?: string; message?: string }) => e,
+    );
     await board.advance(1000);
-    await p;
+    const err = await p;
     assert.ok(err, 'flash() on E1 rejected');
-    assert.is(err!.code, 'BOARD_STATE');
-    assert.match(err!.message!, 'analog');
+    assert.is(err?.code, 'BOARD_STATE');
+    assert.match(err?.message ?? '', 'analog');
     assert.is(eng.state, 'connected');
     assert.is(net.state, 'connected');
   } finally {
