@@ -42,7 +42,7 @@ enum hl_event_type {
   HL_EV_ANSWER = 2,
   HL_EV_HANGUP = 3,    /* a = 0 remote, 1 alarm */
   HL_EV_IDLE = 4,
-  HL_EV_DIGIT = 5,     /* text[0] = digit, a = start ms (board time) */
+  HL_EV_DIGIT = 5,     /* text[0] = digit, a = ms from the key's start to time_ms */
   HL_EV_TONE = 6,      /* a = hl_tone_kind */
   HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
   HL_EV_CAS = 8,       /* a = ABCD bits */

@@ -121,7 +121,10 @@ void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms) {
   if (c.ndigits == kDigitBuf) std::memmove(c.digits, c.digits + 1, (size_t)--c.ndigits);  // keep the newest
   c.digits[c.ndigits++] = d;
   char text[2] = {d, 0};
-  emit(b, HL_EV_DIGIT, c.index, c.span, (int)start_ms, 0, text);
+  // The start travels as "ms before the event's time" (small), not as board
+  // time: a 32-bit board-ms count would wrap after 24.8 days of service.
+  uint64_t t = now_ms(b);
+  emit(b, HL_EV_DIGIT, c.index, c.span, (int)(t > start_ms ? t - start_ms : 0), 0, text);
   int bit = hl_digit_bit(d);
   if (bit >= 0) {
     if (c.play.active && (c.play.stop_mask & (1u << bit))) end_play(b, c, HL_R_DIGIT);

@@ -226,7 +226,7 @@ export class Engine {
         ev = { type: 'idle', time, channel, span };
         break;
       case EV.DIGIT:
-        ev = { type: 'digit', time, channel, span, digit: text as DtmfDigit, start: a };
+        ev = { type: 'digit', time, channel, span, digit: text as DtmfDigit, start: time - a };
         break;
       case EV.TONE:
         ev = { type: 'tone', time, channel, span, tone: (TONES[a] || 'dial') as ToneName };

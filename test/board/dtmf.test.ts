@@ -33,13 +33,19 @@ test('type-ahead, terminator and inter-digit timeout', async () => {
   try {
     const [[eng, net]] = await connect(board, [3]);
     const seen: string[] = [];
+    const lead: number[] = [];
     const sub = eng.events$.subscribe((e) => {
-      if (e.type === 'digit') seen.push(e.digit);
+      if (e.type === 'digit') {
+        seen.push(e.digit);
+        lead.push(e.time - e.start);
+      }
     });
     // Keys pressed before anyone asks are kept in the buffer.
     const s1 = net.sendDigits('42');
     await board.advance(600);
     assert.is((await s1).reason, 'done');
+    // A digit's start is when the tone began: some tens of ms before it was detected.
+    for (const ms of lead) assert.ok(ms >= 20 && ms <= 200, `digit start ${ms} ms before the event, expected 20-200`);
     const r1 = eng.getDigits({ max: 5, terminators: '#', interDigitTimeoutMs: 500 });
     // 2 buffered digits; the 500 ms inter-digit timer then ends it.
     await board.advance(1000);
