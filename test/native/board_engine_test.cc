@@ -15,27 +15,9 @@ extern "C" {
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 
-static int failures = 0;
-#define CHECK(cond, ...)                              \
-  do {                                                \
-    if (!(cond)) {                                    \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                       \
-      std::printf("\n");                              \
-      failures++;                                     \
-    }                                                 \
-  } while (0)
+#include "check.h"
+#include "board_fixture.h"
 
-static std::vector<hl_event> run(hl_board *b, int ms) {
-  std::vector<hl_event> all;
-  hl_event ev[256];
-  for (int t = 0; t < ms / 10; t++) {
-    hl_board_step(b, 1, 0);
-    int n;
-    while ((n = hl_board_drain(b, ev, 256)) > 0) all.insert(all.end(), ev, ev + n);
-  }
-  return all;
-}
 
 static int count(const std::vector<hl_event> &evs, int type, int ch) {
   int n = 0;
@@ -47,12 +29,8 @@ static int count(const std::vector<hl_event> &evs, int type, int ch) {
 int main() {
   // Spans 0,1 = engine side; 2,3 = network side; cables 0-2 and 1-3.
   const int peers[4] = {2, 3, 0, 1};
-  hl_board_config cfg{};
-  CHECK(hl_sim_create(4, peers, 80, 10, &cfg.driver) == 0, "sim create");
-  cfg.spans = 4;
-  cfg.tick_ms = 10;
-  hl_board *b = nullptr;
-  CHECK(hl_board_create(&cfg, &b) == 0 && b, "board create");
+  hl_board *b = sim_board(4, peers);
+  CHECK(b, "sim board create");
   if (!b) return 1;
   // The engine's table encoder gives G.711's codes for every 16-bit input.
   int mismatches = 0;

@@ -19,16 +19,8 @@ extern "C" {
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 
-static int failures = 0;
-#define CHECK(cond, ...)                              \
-  do {                                                \
-    if (!(cond)) {                                    \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                       \
-      std::printf("\n");                              \
-      failures++;                                     \
-    }                                                 \
-  } while (0)
+#include "check.h"
+#include "board_fixture.h"
 
 static std::atomic<int> wakes{0};
 static void on_wake(void *) { wakes.fetch_add(1); }
@@ -57,12 +49,8 @@ static int pump(hl_board *b, int ms, int type = 0, int want = 0) {
 
 int main() {
   const int peers[2] = {1, 0};
-  hl_board_config cfg{};
-  CHECK(hl_sim_create(2, peers, 80, 10, &cfg.driver) == 0, "sim create");
-  cfg.spans = 2;
-  cfg.tick_ms = 10;
-  hl_board *b = nullptr;
-  CHECK(hl_board_create(&cfg, &b) == 0 && b, "board create");
+  hl_board *b = sim_board(2, peers);
+  CHECK(b, "sim board create");
   if (!b) return 1;
   CHECK(hl_board_start(b, on_wake, nullptr) == 0, "clock start");
   CHECK(hl_board_step(b, 1, 0) == HL_ESTATE, "no stepping while the clock runs");

@@ -7,14 +7,7 @@
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 
-static int failures = 0;
-#define CHECK(cond, msg)                                          \
-  do {                                                            \
-    if (!(cond)) {                                                \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, msg);        \
-      failures++;                                                 \
-    }                                                             \
-  } while (0)
+#include "check.h"
 
 int main(void) {
   int peers[2] = {1, 0};

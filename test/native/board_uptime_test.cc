@@ -10,26 +10,13 @@
 #include "board/engine.h"
 #include "drivers/sim/sim.h"
 #include "check.h"
+#include "board_fixture.h"
 
-static std::vector<hl_event> run(hl_board *b, int ms) {
-  std::vector<hl_event> all;
-  hl_event ev[256];
-  for (int t = 0; t < ms / 10; t++) {
-    hl_board_step(b, 1, 0);
-    int n;
-    while ((n = hl_board_drain(b, ev, 256)) > 0) all.insert(all.end(), ev, ev + n);
-  }
-  return all;
-}
 
 int main() {
   const int peers[2] = {1, 0};
-  hl_board_config cfg{};
-  CHECK(hl_sim_create(2, peers, 80, 10, &cfg.driver) == 0, "sim create");
-  cfg.spans = 2;
-  cfg.tick_ms = 10;
-  hl_board *b = nullptr;
-  CHECK(hl_board_create(&cfg, &b) == 0 && b, "board create");
+  hl_board *b = sim_board(2, peers);
+  CHECK(b, "sim board create");
   if (!b) return 1;
   const uint64_t days30 = 30ull * 24 * 3600 * 1000;
   b->tick.store(days30 / 10);
