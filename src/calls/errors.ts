@@ -4,7 +4,6 @@ import { defineErrors, HotlineError } from '../errors.ts';
 export const CALL_CATALOG = defineErrors('calls', {
   CALL_RECORD_FAILED: 'the call record could not be written to the case store; check the data folder\'s disk space and permissions',
   CALL_CORE_STOPPED: 'the call core is stopped and takes no new calls; start the engine again',
-  CALL_BAD_OPTION: 'an option of the call core is malformed',
 });
 
 /** code → sentence. */

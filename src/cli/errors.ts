@@ -11,6 +11,7 @@ export const CLI_CATALOG = defineErrors('cli', {
   CLI_EXTRA_ARGUMENT: 'the command got an argument it does not take; run `hotline CMD --help`',
   CLI_MISSING_ARGUMENT: 'a required argument is missing; run `hotline CMD --help`',
   CLI_UNKNOWN_BENCHMARK: 'there is no such benchmark; `hotline bench --help` lists them',
+  CLI_BENCH_NOT_BUILT: 'the native addon lacks the benchmark part; run `npm run build` first',
   CLI_INTERNAL: 'unexpected failure in the command (a bug: please report it with the command line and this message)',
   // Codes of commands not yet moved to src/cli/args.ts (cases, report): kept
   // with their meaning until those commands print CLI_* codes.

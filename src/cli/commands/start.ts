@@ -8,6 +8,7 @@ import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
 import { join } from 'node:path';
+import { describeAlarm } from '../../board/index.ts';
 import { defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { setLongTimeout } from '../long-timer.ts';
@@ -91,6 +92,8 @@ async function runStart(a: StartArgs): Promise<number> {
   }
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
+  // A technician sees a pulled cable or a far-end fault with what to check.
+  board.events$.subscribe((e) => e.type === 'alarm' && log(`hotline: ${describeAlarm(e)}`));
   core.calls$.subscribe(({ type, call }) => {
     if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
     else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
