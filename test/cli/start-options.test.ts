@@ -37,6 +37,20 @@ test('--smtp port 0 or above 65535, --demo-callers 0x2 or empty, --for 1e-9: ref
   }
 });
 
+test('SMTP relaxations are explicit options that need --smtp; a user needs the password from the environment', () => {
+  const h = start('--help');
+  for (const o of ['--smtp-tls', '--smtp-user USER', '--smtp-ca FILE', '--smtp-insecure']) assert.ok(h.stdout.includes(o), `${o} missing from the help`);
+  let r = start('--smtp-insecure', '--stepped', '--for', '1', '--data', join(dir, 'never'));
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /CLI_MISSING_ARGUMENT: --smtp-insecure goes with --smtp HOST:PORT/);
+  r = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--smtp', 'mail.local:587', '--smtp-user', 'hotline', '--stepped', '--for', '1', '--data', join(dir, 'never')], {
+    encoding: 'utf8',
+    env: { ...process.env, HOTLINE_SMTP_PASSWORD: '' },
+  });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /needs the password in the environment variable HOTLINE_SMTP_PASSWORD/);
+});
+
 test('--demo-callers above the network lines is refused, naming how many there are', () => {
   const r = start('--demo-callers', '100', '--stepped', '--for', '1', '--data', join(dir, 'many'));
   assert.is(r.status, 2, r.stdout + r.stderr);

@@ -7,7 +7,9 @@
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SmtpOptions } from '../../ivr/mail.ts';
 import { describeAlarm } from '../../board/index.ts';
 import { defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
@@ -28,20 +30,36 @@ const startCommand = defineCommand({
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
     from: option(text(), 'sender address of those e-mails', { valueName: 'ADDR', default: '12315 hotline <noreply@12315.local>' }),
+    'smtp-tls': flag('TLS from the first byte (SMTPS, port 465); without it STARTTLS is used whenever the server offers it'),
+    'smtp-user': option(text(), 'log in to the SMTP server as USER; the password comes from the environment variable HOTLINE_SMTP_PASSWORD (never on the command line). With a user, mail is sent only over TLS', { valueName: 'USER' }),
+    'smtp-ca': option(existingFile(), "PEM certificate(s) to trust for the SMTP server besides the system's, e.g. the bureau's own CA", { valueName: 'FILE' }),
+    'smtp-insecure': flag("accept an SMTP certificate that does not verify (self-signed or for another name); credentials still need TLS. Prefer --smtp-ca"),
     quiet: flag('print nothing but errors'),
   },
-  run: async ({ values: v }) =>
-    runStart({
+  run: async ({ values: v }) => {
+    const smtpOnly = (['smtp-tls', 'smtp-user', 'smtp-ca', 'smtp-insecure'] as const).find((k) => v[k] !== undefined && v[k] !== false);
+    if (smtpOnly && !v.smtp) throw cliError('CLI_MISSING_ARGUMENT', `--${smtpOnly} goes with --smtp HOST:PORT, which is missing`, { option: `--${smtpOnly}` });
+    if (v['smtp-user'] !== undefined && !process.env.HOTLINE_SMTP_PASSWORD)
+      throw cliError('CLI_MISSING_ARGUMENT', `--smtp-user ${v['smtp-user']} needs the password in the environment variable HOTLINE_SMTP_PASSWORD`, { option: '--smtp-user' });
+    return runStart({
       board: v.board,
       flow: v.flow,
       data: v.data,
       demoCallers: v['demo-callers'],
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
-      smtp: v.smtp,
+      smtp: v.smtp && {
+        ...v.smtp,
+        secure: v['smtp-tls'],
+        user: v['smtp-user'],
+        pass: v['smtp-user'] === undefined ? undefined : process.env.HOTLINE_SMTP_PASSWORD,
+        ca: v['smtp-ca'] === undefined ? undefined : readFileSync(v['smtp-ca']),
+        insecure: v['smtp-insecure'],
+      },
       from: v.from,
       quiet: v.quiet,
-    }),
+    });
+  },
 });
 
 export const run = (args: string[]): Promise<number> => runCommand(startCommand, args);
@@ -53,7 +71,7 @@ interface StartArgs {
   demoCallers: number;
   forSeconds?: number;
   stepped: boolean;
-  smtp?: { host: string; port: number };
+  smtp?: Omit<SmtpOptions, 'from'>;
   from: string;
   quiet: boolean;
 }
