@@ -4,7 +4,9 @@ import { HotlineError } from '../errors.ts';
 export const IVR_ERRORS = {
   IVR_FLOW_UNREADABLE: 'the flow file cannot be read or parsed as JSON/YAML',
   IVR_FLOW_INVALID: 'the flow breaks the flow schema or names a node/prompt that does not exist',
+  IVR_FLOW_UNREACHABLE: 'a flow node cannot be reached from the start node (a warning: the flow still loads); link it or delete it',
   IVR_PROMPT_MISSING: 'a prompt named by a flow or a manifest has no file',
+  IVR_PROMPT_OUTSIDE: 'a prompt path leads outside the prompts folder; name a file under prompts/ (e.g. zh/welcome.wav)',
   IVR_PROMPT_BAD_WAV: 'a prompt file is not an 8 kHz mono A-law/µ-law/PCM16 WAV',
   IVR_PROMPT_MANIFEST: 'prompts/manifest.json is missing or malformed',
   IVR_PROMPTS_TOOL: 'espeak-ng or sox failed while building prompts',

@@ -3,8 +3,11 @@
 // both languages carry the same fragments, and the WAV reader rejects junk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkPrompts, PromptSet } from '../../src/ivr/prompts.ts';
-import { parseWav, readWavSamples, rmsDbfs } from '../../src/ivr/wav.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readWavSamples, rmsDbfs } from '../../src/dsp/wav.ts';
+import { checkPrompts, promptAudio, PromptSet } from '../../src/ivr/prompts.ts';
 
 const prompts = new PromptSet();
 
@@ -14,7 +17,7 @@ test('every prompt file is 8 kHz mono A-law, longer than 0 ms and not silent', (
   assert.ok(Object.keys(report.ms).length >= 200, `only ${Object.keys(report.ms).length} files checked`);
   for (const lang of ['zh', 'en']) {
     const { info, samples } = readWavSamples(prompts.file(lang, 'main_menu'));
-    assert.is(info.format, 'alaw');
+    assert.is(info.encoding, 'alaw');
     assert.is(info.rate, 8000);
     assert.ok(info.ms > 3000, `${lang} main menu lasts only ${info.ms} ms`);
     assert.ok(rmsDbfs(samples) > -30, `${lang} main menu RMS ${rmsDbfs(samples)} dBFS`);
@@ -39,9 +42,11 @@ test('digits differ from one another (no two fragments the same file content)', 
   }
 });
 
-test('the WAV reader refuses a file that is not RIFF/WAVE, with a stable code', () => {
+test('a prompt file that is not RIFF/WAVE is refused with a stable code naming the file', () => {
+  const junk = join(mkdtempSync(join(tmpdir(), 'hl-prompt-junk-')), 'junk.wav');
+  writeFileSync(junk, 'not a wav file at all');
   try {
-    parseWav(Buffer.from('not a wav file at all'), 'junk.wav');
+    promptAudio(junk);
     assert.unreachable('junk accepted');
   } catch (e) {
     assert.is((e as { code: string }).code, 'IVR_PROMPT_BAD_WAV');
