@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { IvrError } from './errors.ts';
 import { checkMeaning, esc, nullProto, type FlowProblem } from './flow-check.ts';
 import { flowDocSchema, nodeSchemas, PROMPT_FIELDS } from './flow-schema.ts';
@@ -93,6 +93,18 @@ export function describeProblems(file: string, problems: FlowProblem[]): string 
   return problems.map((p) => `  ${file}#${p.pointer}: ${p.message}`).join('\n');
 }
 
+/**
+ * YAML to plain data. A warning (an unknown tag such as `!!js/function`) is
+ * refused like an error: it is a typo or a foreign file, and the library
+ * would otherwise print it to the engine's stderr.
+ */
+function readYaml(text: string): unknown {
+  const d = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const faults = [...d.errors, ...d.warnings];
+  if (faults.length) throw new Error(faults.map((f) => f.message.split('\n')[0]).join('; '));
+  return d.toJS({ maxAliasCount: 100 });
+}
+
 let versions = 0;
 
 /** Reads, parses and validates a flow file; throws IVR_FLOW_UNREADABLE or IVR_FLOW_INVALID (naming every problem). */
@@ -101,7 +113,7 @@ export function loadFlow(file: string, prompts?: PromptSet): Flow {
   let doc: unknown;
   try {
     const text = readFileSync(path, 'utf8');
-    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    doc = path.endsWith('.json') ? JSON.parse(text) : readYaml(text);
   } catch (e) {
     throw new IvrError('IVR_FLOW_UNREADABLE', `cannot read flow ${path}: ${(e as Error).message}`, { file: path });
   }
