@@ -774,7 +774,7 @@ export class Acd {
   }
 
   /** Position × the queue's mean handle time ÷ members able to serve (logged in, not not-ready). */
-  estimatedWait(q: QueueRt, position: number): number {
+  private estimatedWait(q: QueueRt, position: number): number {
     const aht = q.handleN ? q.handleSum / q.handleN : DEFAULT_HANDLE_MS;
     let serving = 0;
     for (const m of q.members) if (m.eligible && m.agent.state !== 'loggedOut' && m.agent.state !== 'notReady') serving++;
