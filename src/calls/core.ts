@@ -3,6 +3,7 @@
 // a call in progress). One subscription, made here at the edge: every channel's
 // seizures, each mapped to its Call's run$.
 import { concat, defer, filter, finalize, map, merge, mergeMap, type Observable, of, Subject, type Subscription } from 'rxjs';
+import { ANSWERING_ROLES } from '../board/index.ts';
 import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
@@ -16,7 +17,7 @@ export interface CallCoreOptions {
   flows: FlowHost;
   store: CaseStore;
   services: Omit<IvrServices, 'store' | 'now' | 'log' | 'scheduler'>;
-  /** Channels that take calls (default: every channel of the board). */
+  /** Channels that take calls (default: the trunks whose role takes calls in: inbound, bothway). */
   channels?: ReadonlyArray<Channel>;
   /** Epoch ms at board time 0 (default: now minus board.now()). Tests pin it for office hours. */
   epochAtZero?: number;
@@ -71,7 +72,9 @@ export class CallCore {
     this.#epochAtZero = o.epochAtZero ?? Date.now() - o.board.now();
     this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
     this.#log = o.log ?? (() => {});
-    this.#channels = o.channels ?? o.board.channels;
+    // Only trunks that take calls in reach the IVR: an agent lifting his
+    // station's handset, or a seizure on an outbound-only trunk, is not a caller.
+    this.#channels = o.channels ?? o.board.byRole(...ANSWERING_ROLES);
     this.#scheduler = new CountingScheduler(o.board.scheduler);
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io, scheduler: this.#scheduler });
   }
