@@ -4,7 +4,9 @@
 // against the end of the call (the channel's hang-up event, or the watchdog
 // timer on the board's scheduler), which aborts the call's AbortSignal and so
 // stops the board operation in flight; when the flow is over the race is
-// unsubscribed (timer cancelled), then the line is cleared and the record written.
+// unsubscribed (timer cancelled) and the record written. The line is released
+// as soon as the end is seen: work after a hang-up (case, e-mail) does not
+// hold the timeslot.
 import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, take, tap, timer } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
@@ -76,11 +78,31 @@ export class Call {
     return this.#abort.signal;
   }
 
-  /** Ends the call from outside (shutdown): the flow stops at once. */
+  /**
+   * Ends the call (caller hung up, span alarm, watchdog, shutdown): the flow
+   * stops its line operation at once and the line is released now. What the
+   * flow still does after a hang-up (create the case, send an e-mail) runs
+   * on without the line, and the call record waits for it.
+   */
   abort(cause: EndCause): void {
     if (this.#abort.signal.aborted) return;
     this.endCause = cause;
     this.#abort.abort(cause);
+    void this.#release();
+  }
+
+  #released: Promise<void> | undefined;
+
+  /** Clears our side of the line, once (after a remote clear the line returns to idle only then). */
+  #release(): Promise<void> {
+    if (!this.#released) {
+      this.#released = this.channel.state === 'idle'
+        ? Promise.resolve()
+        : this.channel.hangup().catch(() => {
+            // The line already cleared (span alarm, board closing): nothing left to release.
+          });
+    }
+    return this.#released;
   }
 
   /** The call from answer to call record; emits its summary once, never errors. */
@@ -131,14 +153,7 @@ export class Call {
   async #finish(flowOutcome: FlowOutcome): Promise<void> {
     const d = this.#deps;
     if (!this.endCause) this.endCause = 'flow';
-    // Clear our side too (after a remote clear the line returns to idle only then).
-    if (this.channel.state !== 'idle') {
-      try {
-        await this.channel.hangup();
-      } catch {
-        // The line already cleared (span alarm, board closing): nothing left to release.
-      }
-    }
+    await this.#release();
     this.endedAt = d.now();
     this.outcome = this.#outcome(flowOutcome);
     await this.#writeRecord();
