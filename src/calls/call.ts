@@ -30,7 +30,7 @@ export interface CallSummary {
 export interface CallDeps {
   store: CaseStore;
   interpreter: Interpreter;
-  /** Epoch ms now, from the board clock. */
+  /** Epoch ms now (wall clock in real time, simulated calendar in stepped mode). */
   now(): number;
   maxCallMs: number;
   /** The board's scheduler (board time), counting pending timers. */
@@ -51,12 +51,15 @@ export class Call {
   outcome?: string;
   readonly #abort = new AbortController();
   readonly #deps: CallDeps;
+  /** Board ms at the start: answer and end times are the start plus board time, so a wall-clock step during the call does not stretch it. */
+  readonly #boardStart: number;
 
   constructor(id: string, channel: Channel, ring: RingEvent, flow: Flow, deps: CallDeps) {
     this.id = id;
     this.channel = channel;
     this.#deps = deps;
     this.startedAt = deps.now();
+    this.#boardStart = channel.board.now();
     this.ivr = {
       callId: id,
       flow,
@@ -136,7 +139,7 @@ export class Call {
     try {
       if (this.channel.state === 'ringing') await this.channel.answer();
       else if (this.channel.state !== 'connected') this.abort('remote');
-      if (!this.signal.aborted) this.answeredAt = d.now();
+      if (!this.signal.aborted) this.answeredAt = this.#at();
       return await d.interpreter.run(this.ivr);
     } catch (e) {
       // The caller gave up while we answered.
@@ -154,9 +157,14 @@ export class Call {
     const d = this.#deps;
     if (!this.endCause) this.endCause = 'flow';
     await this.#release();
-    this.endedAt = d.now();
+    this.endedAt = this.#at();
     this.outcome = this.#outcome(flowOutcome);
     await this.#writeRecord();
+  }
+
+  /** Epoch ms now for this call: its start plus the board time since. */
+  #at(): number {
+    return this.startedAt + (this.channel.board.now() - this.#boardStart);
   }
 
   #outcome(flow: FlowOutcome): string {
@@ -186,7 +194,7 @@ export class Call {
     const rec: CallRecordInput = {
       id: this.id,
       startedAt: this.startedAt,
-      endedAt: this.endedAt ?? this.#deps.now(),
+      endedAt: this.endedAt ?? this.#at(),
       channel: this.channel.name,
       ivrPath: this.ivr.path,
       recordingIds: this.ivr.recordings,

@@ -19,8 +19,14 @@ export interface CallCoreOptions {
   services: Omit<IvrServices, 'store' | 'now' | 'log' | 'scheduler'>;
   /** Channels that take calls (default: the trunks whose role takes calls in: inbound, bothway). */
   channels?: ReadonlyArray<Channel>;
-  /** Epoch ms at board time 0 (default: now minus board.now()). Tests pin it for office hours. */
+  /**
+   * Stepped mode: epoch ms at board time 0 (default: now minus board.now()),
+   * the simulated calendar the board's time moves; tests pin it for office hours.
+   * Ignored in real time, where timestamps come from `wallClock`.
+   */
   epochAtZero?: number;
+  /** Real-time mode: epoch ms now (default Date.now; tests inject a stepped clock). */
+  wallClock?: () => number;
   /** A call longer than this is cleared (default 30 min of board time). */
   maxCallMs?: number;
   log?: (line: string) => void;
@@ -59,6 +65,7 @@ export class CallCore {
   readonly #io = { pending: 0 };
   readonly #scheduler: CountingScheduler;
   readonly #epochAtZero: number;
+  readonly #wallClock: (() => number) | undefined;
   readonly #maxCallMs: number;
   readonly #log: (line: string) => void;
   readonly #channels: ReadonlyArray<Channel>;
@@ -70,6 +77,10 @@ export class CallCore {
     this.flows = o.flows;
     this.store = o.store;
     this.#epochAtZero = o.epochAtZero ?? Date.now() - o.board.now();
+    // Real time: the wall clock, read each time, so an NTP step moves case
+    // numbers, deadlines, office hours and call records with it (the board's
+    // monotonic clock would keep the error of the moment the engine started).
+    this.#wallClock = o.board.mode === 'realtime' ? (o.wallClock ?? Date.now) : undefined;
     this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
     this.#log = o.log ?? (() => {});
     // Only trunks that take calls in reach the IVR: an agent lifting his
@@ -79,9 +90,9 @@ export class CallCore {
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io, scheduler: this.#scheduler });
   }
 
-  /** Epoch ms from the board clock. */
+  /** Epoch ms now: the wall clock in real time, the simulated calendar in stepped mode. Intervals use board time. */
   now(): number {
-    return this.#epochAtZero + this.board.now();
+    return this.#wallClock ? this.#wallClock() : this.#epochAtZero + this.board.now();
   }
 
   start(): this {

@@ -21,8 +21,10 @@ export interface EngineOptions {
   dataDir?: string;
   mode?: 'stepped' | 'realtime';
   smtp?: SmtpOptions;
-  /** Epoch ms at board time 0 (tests pin office hours). */
+  /** Stepped mode: epoch ms at board time 0 (tests pin office hours). */
   epochAtZero?: number;
+  /** Real-time mode: the wall clock (default Date.now; tests inject a stepped one). */
+  wallClock?: () => number;
   maxCallMs?: number;
   log?: (line: string) => void;
   /** Prompt folder with its manifest.json (default: the repository's prompts/). */
@@ -50,8 +52,9 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
-  // The store keeps time by the board clock (case numbers, deadlines, call
-  // records), so a stepped simulation is dated by its own calendar.
+  // The store keeps the call core's time (case numbers, deadlines, call
+  // records): the wall clock in real time, and in a stepped simulation the
+  // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
   let board: Board;
@@ -69,6 +72,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     store,
     services: { prompts, mailer, dataDir },
     epochAtZero: o.epochAtZero,
+    wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
     log: o.log,
   }).start();
