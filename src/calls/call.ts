@@ -12,6 +12,7 @@ import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
+import type { Logger } from './log.ts';
 
 export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
 
@@ -37,7 +38,8 @@ export interface CallDeps {
   scheduler: SchedulerLike;
   /** Counts live RxJS subscriptions of all calls (leak check). */
   subscriptions: { live: number };
-  log(line: string): void;
+  /** The call's child logger (call id, channel, caller number). */
+  log: Logger;
 }
 
 export class Call {
@@ -74,6 +76,7 @@ export class Call {
       caseNumbers: [],
       pending: 0,
       lineGone: () => this.abort('remote'),
+      log: (line) => deps.log.warn(line),
     };
   }
 
@@ -122,6 +125,7 @@ export class Call {
       ignoreElements(),
     );
     return defer(() => {
+      d.log.info({ event: 'call_start', calledNumber: this.ivr.calledNumber }, `call ${this.id} start  ${this.channel.name} from ${this.ivr.callerNumber ?? '(no caller id)'}`);
       d.subscriptions.live++;
       return merge(end$, defer(() => this.#flow())).pipe(
         take(1),
@@ -129,7 +133,14 @@ export class Call {
       );
     }).pipe(
       concatMap((outcome) => defer(() => this.#finish(outcome))),
-      map(() => this.summary()),
+      map(() => {
+        const c = this.summary();
+        d.log.info(
+          { event: 'call_end', outcome: c.outcome, endCause: this.endCause, path: c.path, caseNumbers: c.caseNumbers, durationMs: (c.endedAt ?? c.startedAt) - c.startedAt },
+          `call ${c.id} end    ${c.channel} ${c.outcome} path ${c.path.join('>')}${c.caseNumbers.length ? ` case ${c.caseNumbers.join(',')}` : ''}`,
+        );
+        return c;
+      }),
     );
   }
 
@@ -146,7 +157,7 @@ export class Call {
       if (!this.signal.aborted && this.channel.state !== 'connected' && this.answeredAt === undefined) this.abort('remote');
       if (!this.signal.aborted) {
         this.ivr.error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
-        d.log(`call ${this.id}: ${this.ivr.error}`);
+        d.log.warn({ err: e }, `call ${this.id}: ${this.ivr.error}`);
       }
       return 'error';
     }
@@ -211,7 +222,7 @@ export class Call {
         return;
       } catch (e) {
         if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;
-        if (attempt === 2) this.#deps.log(`call ${this.id}: CALL_RECORD_FAILED: ${(e as Error).message}`);
+        if (attempt === 2) this.#deps.log.error({ err: e }, `call ${this.id}: CALL_RECORD_FAILED: ${(e as Error).message}`);
       }
     }
   }

@@ -10,6 +10,8 @@ import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
+import { catchUnhandled } from './isolate.ts';
+import { createLogger, silentLogger, type Logger } from './log.ts';
 import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
 
@@ -26,6 +28,9 @@ export interface EngineOptions {
   /** Real-time mode: the wall clock (default Date.now; tests inject a stepped one). */
   wallClock?: () => number;
   maxCallMs?: number;
+  /** pino logger of the engine (default: silent, or readable lines to `log`). */
+  logger?: Logger;
+  /** Readable log lines (tests): used when no `logger` is given. */
   log?: (line: string) => void;
   /** Prompt folder with its manifest.json (default: the repository's prompts/). */
   promptsDir?: string;
@@ -41,6 +46,8 @@ export interface Engine {
   core: CallCore;
   mailer?: Mailer;
   dataDir: string;
+  /** The engine's logger (calls log through children of it). */
+  logger: Logger;
   /** Channels of the network side (simulated callers), when the profile has one. */
   networkChannels: ReadonlyArray<Channel>;
   close(): Promise<void>;
@@ -66,6 +73,9 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   }
   await seedDefaults(store);
   const mailer = o.smtp ? createMailer(o.smtp) : undefined;
+  const logger = o.logger ?? (o.log ? createLogger({ write: (line) => o.log!(line.trimEnd()) }) : silentLogger());
+  // While the engine runs, an error thrown by any subscriber is logged, not fatal.
+  const releaseUnhandled = catchUnhandled(logger);
   const core = new CallCore({
     board,
     flows,
@@ -74,7 +84,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
-    log: o.log,
+    logger,
   }).start();
   clock = () => core.now();
   let closed = false;
@@ -86,6 +96,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     core,
     mailer,
     dataDir,
+    logger,
     networkChannels: board.network?.channels ?? [],
     async close() {
       if (closed) return;
@@ -95,6 +106,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       mailer?.close();
       await board.close();
       await store.close();
+      releaseUnhandled();
     },
   };
 }

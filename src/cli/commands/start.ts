@@ -8,6 +8,7 @@ import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
 import { join } from 'node:path';
+import { createLogger, type Logger } from '../../calls/log.ts';
 
 export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
 
@@ -73,16 +74,20 @@ function parse(args: string[]): StartArgs | string {
   return a;
 }
 
-const stamp = () => new Date().toISOString().slice(11, 23);
-
 export async function run(args: string[]): Promise<number> {
   const a = parse(args);
   if (typeof a === 'string') return usage(a);
   // A log piped into `head` that closes early must not crash the engine.
   process.stdout.on('error', () => {});
-  const log = (line: string) => {
-    if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
-  };
+  // Log times in the bureau's zone (HOTLINE_TIME_ZONE, default Asia/Shanghai);
+  // HOTLINE_LOG_FORMAT=json for pino's JSON lines (a log collector).
+  let logger: Logger;
+  try {
+    logger = createLogger({ timeZone: process.env.HOTLINE_TIME_ZONE || undefined, format: process.env.HOTLINE_LOG_FORMAT === 'json' ? 'json' : 'pretty', level: a.quiet ? 'silent' : 'info' });
+  } catch (e) {
+    return usage(`HOTLINE_TIME_ZONE: ${(e as Error).message}`);
+  }
+  const log = (line: string) => logger.info(line);
   let engine: Engine;
   try {
     engine = await openEngine({
@@ -91,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
       dataDir: a.data,
       mode: a.stepped ? 'stepped' : 'realtime',
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
-      log,
+      logger,
     });
   } catch (e) {
     const err = e as { code?: string; message: string };
@@ -101,10 +106,7 @@ export async function run(args: string[]): Promise<number> {
   const { board, core, flows } = engine;
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
-  core.calls$.subscribe(({ type, call }) => {
-    if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
-    else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
-  });
+  // Each call logs its start and end lines itself (src/calls/call.ts).
 
   let stopping = false;
   let stopResolve!: () => void;
