@@ -1,6 +1,5 @@
 // Assembles a running hotline: board, case store, prompts, flow, call core.
 // Shared by `hotline start`, the end-to-end tests and the IVR benchmark.
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
@@ -10,6 +9,7 @@ import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
+import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { openBoard } from '../board/index.ts';
@@ -55,10 +55,20 @@ export interface Engine {
 
 export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
-  mkdirSync(dataDir, { recursive: true });
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
+  // One engine per data folder (CALL_DATA_LOCKED names the other one).
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await assemble(o, dataDir, prompts, flows, unlock);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, flows: FlowHost, unlock: () => void): Promise<Engine> {
   // The store keeps the call core's time (case numbers, deadlines, call
   // records): the wall clock in real time, and in a stepped simulation the
   // simulated calendar its board time moves.
@@ -107,6 +117,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       await board.close();
       await store.close();
       releaseUnhandled();
+      unlock();
     },
   };
 }

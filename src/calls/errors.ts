@@ -5,6 +5,9 @@ export const CALL_ERRORS = {
   CALL_RECORD_FAILED: 'the call record could not be written to the case store',
   CALL_CORE_STOPPED: 'the call core is stopped and takes no new calls',
   CALL_BAD_OPTION: 'an option of the call core or of `hotline start` is malformed',
+  CALL_DATA_LOCKED: 'the data folder is in use by another hotline engine; stop it or give this one another --data',
+  CALL_DATA_NOT_DIR: 'the data folder given (or one of its parents) is a file; give --data a folder',
+  CALL_DATA_UNUSABLE: 'the data folder cannot be made, written or locked; give --data a folder this user can write',
 } as const;
 
 export type CallErrorCode = keyof typeof CALL_ERRORS;
