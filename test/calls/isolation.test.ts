@@ -31,8 +31,13 @@ async function threeCalls(): Promise<void> {
   await drive(board, Promise.all(callers.map((c) => c.hear())), 120_000, 50, () => h.engine.core.busy());
   await drive(board, Promise.all(callers.map((c) => c.hangup())));
   await drive(board, h.engine.core.idle());
-  // The unhandled-error report of rxjs runs on a timer: let it run before counting.
-  await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Waits for `n` error records: rxjs reports a piped subscriber's error on a timer of its own. */
+async function errors(n: number): Promise<Array<Record<string, unknown>>> {
+  const errs = () => lines.filter((l) => l.level === 'error');
+  for (let i = 0; i < 500 && errs().length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  return errs();
 }
 
 async function allRecorded(): Promise<void> {
@@ -49,7 +54,7 @@ test('a calls$ subscriber that throws on one call: logged with that call, every 
   });
   await threeCalls();
   await allRecorded();
-  const errs = lines.filter((l) => l.level === 'error');
+  const errs = await errors(2);
   assert.is(errs.length, 2, `expected the start and end of one call: ${JSON.stringify(errs)}`);
   const bad = h.ended.find((c) => c.callerNumber === '13900000001')!;
   for (const l of errs) {
@@ -66,7 +71,7 @@ test('a piped subscriber that throws: logged, every call goes on', async () => {
   });
   await threeCalls();
   await allRecorded();
-  const errs = lines.filter((l) => l.level === 'error');
+  const errs = await errors(1);
   assert.is(errs.length, 1, JSON.stringify(errs));
   assert.match(String(errs[0].msg), 'a broken dashboard');
 });
