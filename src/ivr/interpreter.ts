@@ -56,6 +56,8 @@ export interface IvrCall {
   pending: number;
   /** Called when a command finds the line already cleared; aborts `signal`. */
   lineGone?: () => void;
+  /** The call's own log (with its call id, channel and caller); else the services' log. */
+  log?(line: string): void;
   error?: string;
 }
 
@@ -196,7 +198,7 @@ export class Interpreter {
         else {
           const err = e as { code?: string; message: string };
           call.error = `${err.code ?? 'ERROR'}: ${err.message}`;
-          this.#s.log?.(`call ${call.callId}: node ${id}: ${call.error}`);
+          (call.log ?? this.#s.log)?.(`call ${call.callId}: node ${id}: ${call.error}`);
           // Tell the caller rather than leave silence; best effort.
           if (this.#s.prompts.has(call.lang, 'system_error')) await this.#play(call, ['system_error']).catch(() => null);
           // Lose nothing: a message recorded before the failure (a broken
@@ -404,7 +406,7 @@ export class Interpreter {
           call.caseNumbers.push(c.number);
           return n.next;
         } catch (e) {
-          s.log?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
+          (call.log ?? s.log)?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
           return n.error;
         }
       }
@@ -444,7 +446,7 @@ export class Interpreter {
           await this.#io(() => m.send(fill(n.to, v), fill(local(n.subject), v), fill(local(n.text), v)));
           return n.sent;
         } catch (e) {
-          s.log?.(`call ${call.callId}: ${(e as Error).message}`);
+          (call.log ?? s.log)?.(`call ${call.callId}: ${(e as Error).message}`);
           return n.failed;
         }
       }

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SmtpOptions } from '../../ivr/mail.ts';
 import { describeAlarm } from '../../board/index.ts';
+import { createLogger, type Logger } from '../../calls/log.ts';
+import { isHotlineError } from '../../errors.ts';
 import { defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { setLongTimeout } from '../long-timer.ts';
@@ -76,14 +78,20 @@ interface StartArgs {
   quiet: boolean;
 }
 
-const stamp = () => new Date().toISOString().slice(11, 23);
-
 async function runStart(a: StartArgs): Promise<number> {
   // A log piped into `head` that closes early must not crash the engine.
   process.stdout.on('error', () => {});
-  const log = (line: string) => {
-    if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
-  };
+  // Log times in the bureau's zone (HOTLINE_TIME_ZONE, default Asia/Shanghai);
+  // HOTLINE_LOG_FORMAT=json for pino's JSON lines (a log collector).
+  let logger: Logger;
+  try {
+    logger = createLogger({ timeZone: process.env.HOTLINE_TIME_ZONE || undefined, format: process.env.HOTLINE_LOG_FORMAT === 'json' ? 'json' : 'pretty', level: a.quiet ? 'silent' : 'info' });
+  } catch (e) {
+    if (!isHotlineError(e)) throw e;
+    process.stderr.write(`hotline start: ${e.code}: ${e.message} (from the environment variable HOTLINE_TIME_ZONE)\n`);
+    return 2;
+  }
+  const log = (line: string) => logger.info(line);
   let engine: Engine;
   try {
     engine = await openEngine({
@@ -92,7 +100,7 @@ async function runStart(a: StartArgs): Promise<number> {
       dataDir: a.data,
       mode: a.stepped ? 'stepped' : 'realtime',
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
-      log,
+      logger,
     });
   } catch (e) {
     const err = e as { code?: string; message: string };
@@ -112,10 +120,7 @@ async function runStart(a: StartArgs): Promise<number> {
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
   // A technician sees a pulled cable or a far-end fault with what to check.
   board.events$.subscribe((e) => e.type === 'alarm' && log(`hotline: ${describeAlarm(e)}`));
-  core.calls$.subscribe(({ type, call }) => {
-    if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
-    else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
-  });
+  // Each call logs its start and end lines itself (src/calls/call.ts).
 
   let stopping = false;
   let stopResolve!: () => void;
