@@ -3,7 +3,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
-import type { CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { CalendarConfig, CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { BureauCalendar } from '../cases/calendar.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
@@ -36,6 +37,9 @@ export interface EngineOptions {
   promptsDir?: string;
   /** Extra case-store configuration (tests). */
   storeConfig?: CaseStoreConfig;
+  /** The bureau's working calendar (time zone, holidays, make-up days): set
+   * once, used by the case deadlines and the flow's office hours alike. */
+  calendar?: CalendarConfig;
 }
 
 export interface Engine {
@@ -50,6 +54,8 @@ export interface Engine {
   logger: Logger;
   /** Channels of the network side (simulated callers), when the profile has one. */
   networkChannels: ReadonlyArray<Channel>;
+  /** The one working calendar (the case store's), which the flow's hours follow too. */
+  calendar: BureauCalendar;
   close(): Promise<void>;
 }
 
@@ -73,7 +79,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // records): the wall clock in real time, and in a stepped simulation the
   // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
   try {
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
@@ -90,7 +96,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     board,
     flows,
     store,
-    services: { prompts, mailer, dataDir },
+    services: { prompts, mailer, dataDir, calendar: store.calendar },
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
@@ -108,6 +114,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     dataDir,
     logger,
     networkChannels: board.network?.channels ?? [],
+    calendar: store.calendar,
     async close() {
       if (closed) return;
       closed = true;

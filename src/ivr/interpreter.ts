@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
+import { BureauCalendar } from '../cases/calendar.ts';
 import { CASE_KINDS, type CaseKind, type CaseStore, type CreateCaseInput, type KnowledgeEntry } from '../cases/types.ts';
 import { parseWav, readWavSamples, rmsDbfs, wavSamples } from '../dsp/wav.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
@@ -24,6 +25,8 @@ export interface IvrServices {
   dataDir: string;
   /** Epoch ms now (the board clock mapped to wall time). */
   now(): number;
+  /** The bureau's working calendar (the case store's); default: the State Council's. */
+  calendar?: WorkingCalendar;
   log?(line: string): void;
   /** Board-time timers (the call core's scheduler); without it a record node has no no-speech cut-off. */
   scheduler?: SchedulerLike;
@@ -97,22 +100,21 @@ function holds(c: Condition, vars: Record<string, string>): boolean {
   return true;
 }
 
-/** Local weekday (1 = Monday), date and minute of day in a time zone. */
-function localNow(epoch: number, timeZone: string): { weekday: number; date: string; minute: number } {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const p = Object.fromEntries(f.formatToParts(new Date(epoch)).map((x) => [x.type, x.value]));
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
-  return { weekday, date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
-}
+/** The bureau's working calendar as the hours node needs it (the case store's BureauCalendar). */
+export type WorkingCalendar = Pick<BureauCalendar, 'dayKey' | 'isWorkingDay' | 'offsetAt'>;
 
-export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number): boolean {
-  const t = localNow(epoch, node.timeZone ?? 'Asia/Shanghai');
-  if (node.holidays?.includes(t.date)) return false;
-  const working = node.workingDays?.includes(t.date) || (node.days ?? [1, 2, 3, 4, 5]).includes(t.weekday);
-  if (!working) return false;
+// The State Council calendar, for an interpreter given none (tests); the
+// engine passes the case store's, so office hours and deadlines agree.
+let defaultCalendar: BureauCalendar | undefined;
+
+/** Open: a working day of the bureau's calendar, inside one of the node's ranges (local time). */
+export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number, calendar: WorkingCalendar = (defaultCalendar ??= new BureauCalendar())): boolean {
+  if (!calendar.isWorkingDay(calendar.dayKey(epoch))) return false;
+  const local = epoch + calendar.offsetAt(epoch);
+  const minute = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
   return node.open.some((r) => {
     const [a, b] = r.split('-').map((hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)));
-    return t.minute >= a && t.minute < b;
+    return minute >= a && minute < b;
   });
 }
 
@@ -425,7 +427,7 @@ export class Interpreter {
         return n.cases.find((c) => holds(c.if, v))?.next ?? n.else;
 
       case 'hours':
-        return isOpen(n, s.now()) ? n.openNext : n.closedNext;
+        return isOpen(n, s.now(), s.calendar) ? n.openNext : n.closedNext;
 
       case 'language':
         call.lang = n.language;
