@@ -28,7 +28,14 @@ export const CaseErrors = {
   CASE_CALL_EXISTS: 'CASE_CALL_EXISTS',
   CASE_STORE_TOO_NEW: 'CASE_STORE_TOO_NEW',
   CASE_STORE_CLOSED: 'CASE_STORE_CLOSED',
+  /** The store could not be opened (LMDB refused the folder), or an older layout must be migrated first. */
   CASE_STORE_OPEN_FAILED: 'CASE_STORE_OPEN_FAILED',
+  /** The folder holds no case store and the caller did not ask for one to be made. */
+  CASE_STORE_MISSING: 'CASE_STORE_MISSING',
+  /** A write transaction (or one operation in it) failed; LMDB kept the previous state, nothing of it was stored: safe to retry. */
+  CASE_STORE_WRITE_FAILED: 'CASE_STORE_WRITE_FAILED',
+  /** The disk reported an I/O error (EIO) while the commit was written or fsynced; nothing of it was stored; the disk needs checking. */
+  CASE_STORE_SYNC_FAILED: 'CASE_STORE_SYNC_FAILED',
   CASE_CONFIG_INVALID: 'CASE_CONFIG_INVALID',
   CASE_CALENDAR_INVALID: 'CASE_CALENDAR_INVALID',
   CASE_REPORT_INVALID: 'CASE_REPORT_INVALID',

@@ -375,8 +375,8 @@ export interface CaseStoreConfig {
   now?: () => number;
 }
 
-export interface CaseStore {
-  // — cases —
+/** Cases: intake, the workflow, look-ups and lists. */
+export interface CaseRecords {
   createCase(input: CreateCaseInput): Promise<CaseRecord>;
   getCase(number: string): Promise<CaseRecord | null>;
   updateCase(number: string, update: CaseUpdate, by: string): Promise<CaseRecord>;
@@ -390,41 +390,56 @@ export interface CaseStore {
   callbackList(limit?: number): Promise<CaseRecord[]>;
   exportCases(): AsyncIterable<CaseRecord>;
   categories(): CategoryNode[];
+}
 
-  // — people —
+/** Departments and agents. */
+export interface Directory {
   putDepartment(d: Department): Promise<void>;
   listDepartments(): Promise<Department[]>;
   putAgent(a: AgentInput): Promise<Agent>;
   getAgent(id: string): Promise<Agent | null>;
   listAgents(): Promise<Agent[]>;
-  /** Returns the agent when the password matches (scrypt), else null. */
+  /** Returns the agent when the password matches (scrypt), else null; takes as long for an unknown id. */
   verifyAgent(id: string, password: string): Promise<Agent | null>;
+}
 
-  // — knowledge base —
+/** The knowledge base the agents and the IVR's automated consultation read. */
+export interface KnowledgeBase {
   putKnowledge(e: KnowledgeEntry): Promise<KnowledgeEntry>;
   getKnowledge(id: string): Promise<KnowledgeEntry | null>;
   getKnowledgeByMenuCode(menuCode: string): Promise<KnowledgeEntry | null>;
   listKnowledge(category?: KnowledgeCategory): Promise<KnowledgeEntry[]>;
+}
 
-  // — surveys —
+/** Keypad satisfaction surveys. */
+export interface Surveys {
   putSurvey(s: SurveyDefinition): Promise<void>;
   getSurvey(id: string): Promise<SurveyDefinition | null>;
   listSurveys(): Promise<SurveyDefinition[]>;
   saveSurveyAnswer(a: SurveyAnswerInput): Promise<SurveyAnswer>;
   surveyTally(surveyId: string): Promise<SurveyTally>;
+  /** One survey's answers, oldest first (default at most 1000). */
+  listSurveyAnswers(surveyId: string, limit?: number): Promise<SurveyAnswer[]>;
+}
 
-  // — calls —
+/** Call records (one per call, written when it ends). */
+export interface CallLog {
+  /** Resolves only once the record is durable; rejects (and stores nothing) otherwise. */
   putCallRecord(c: CallRecordInput): Promise<void>;
   getCallRecord(id: string): Promise<CallRecord | null>;
+}
 
-  // — reports —
+/** Statistics and the store's own upkeep. */
+export interface CaseStoreAdmin {
   report(q: ReportQuery): Promise<Report>;
-
-  // — maintenance —
   /** Online, consistent copy of the store into an empty folder. */
   backup(dir: string): Promise<void>;
+  /** Refuses new writes at once (CASE_STORE_CLOSED), waits for those already taken, then closes. */
   close(): Promise<void>;
 }
+
+/** The whole store: every concern above. Code that needs one concern should ask for that interface. */
+export interface CaseStore extends CaseRecords, Directory, KnowledgeBase, Surveys, CallLog, CaseStoreAdmin {}
 
 export interface OpenCaseStoreOptions {
   /** Data folder (default './data'). */
@@ -433,4 +448,17 @@ export interface OpenCaseStoreOptions {
   config?: CaseStoreConfig;
   /** Open read-only (reports, export from a second process). */
   readOnly?: boolean;
+  /**
+   * Make a new store when the folder holds none (default true, as the engine
+   * does). The CLI passes false for every command but `init`, so a mistyped
+   * folder is refused (CASE_STORE_MISSING) instead of getting a new store
+   * whose daily sequence repeats the real store's numbers.
+   */
+  create?: boolean;
+  /**
+   * The recordings folder, when known: recording ids of cases are checked
+   * against it (the file <id>.wav must exist). Without it only their format
+   * is checked.
+   */
+  recordingsDir?: string;
 }
