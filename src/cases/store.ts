@@ -459,21 +459,14 @@ export class LmdbCaseStore implements CaseStore {
     const failed = new Uint8Array(ops.length);
     try {
       await this.env.childTransaction(() => {
-        const b = new Batch();
-        for (let i = 0; i < ops.length; i++) {
-          const fn = ops[i].fn;
-          b.begin();
-          try {
-            values[i] = this.env.childTransaction(() => fn(b));
-            b.commit();
-          } catch (e) {
-            b.rollback();
-            this.forgetUnsavedStructures();
-            values[i] = isHotlineError(e) ? e : caseError(CaseErrors.CASE_STORE_WRITE_FAILED, `the write failed and nothing of it was stored: ${(e as Error)?.message ?? String(e)}`);
-            failed[i] = 1;
-          }
+        if (!this.runRound(ops, values)) {
+          // An operation threw: its writes went with the aborted attempt.
+          // Run the round again with a child transaction per operation
+          // (slower: LMDB allocates a dirty-page list for each), so each
+          // failure takes only its own operation with it.
+          this.forgetUnsavedStructures();
+          this.runRoundPerOp(ops, values, failed);
         }
-        this.applyBatch(b);
       });
       await this.env.flushed;
     } catch (e) {
@@ -493,6 +486,52 @@ export class LmdbCaseStore implements CaseStore {
       if (failed[i] === 0) ops[i].resolve(values[i]);
       else ops[i].reject(values[i]);
     }
+  }
+
+  /**
+   * Every operation of the round and the batch, in one child transaction.
+   * False (and nothing kept) if an operation threw; a failure of the batch
+   * itself propagates and fails the round.
+   */
+  private runRound(ops: Op[], values: unknown[]): boolean {
+    let opFailed = false;
+    try {
+      this.env.childTransaction(() => {
+        const b = new Batch();
+        for (let i = 0; i < ops.length; i++) {
+          try {
+            values[i] = ops[i].fn(b);
+          } catch (e) {
+            opFailed = true;
+            throw e;
+          }
+        }
+        this.applyBatch(b);
+      });
+      return true;
+    } catch (e) {
+      if (opFailed) return false;
+      throw e;
+    }
+  }
+
+  /** The slow path of a round: each operation in a child transaction of its own, its batch changes journaled. */
+  private runRoundPerOp(ops: Op[], values: unknown[], failed: Uint8Array): void {
+    const b = new Batch();
+    for (let i = 0; i < ops.length; i++) {
+      const fn = ops[i].fn;
+      b.begin();
+      try {
+        values[i] = this.env.childTransaction(() => fn(b));
+        b.commit();
+      } catch (e) {
+        b.rollback();
+        this.forgetUnsavedStructures();
+        values[i] = isHotlineError(e) ? e : caseError(CaseErrors.CASE_STORE_WRITE_FAILED, `the write failed and nothing of it was stored: ${(e as Error)?.message ?? String(e)}`);
+        failed[i] = 1;
+      }
+    }
+    this.applyBatch(b);
   }
 
   /**
