@@ -1,50 +1,36 @@
 // Every error code the engine can raise, across the layers' catalogs and the
 // native table, is unique, carries its layer's prefix and has a sentence: a
-// code is never reused for a second meaning. A layer may carry a native code
-// (HL_*) it passes through, with the native meaning.
+// code is never reused for a second meaning.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addon } from '../src/addon.ts';
-import { BoardErrors } from '../src/board/errors.ts';
-import { CALL_ERRORS } from '../src/calls/errors.ts';
-import { CaseErrors } from '../src/cases/errors.ts';
-import { DspErrors } from '../src/dsp/errors.ts';
-import { IVR_ERRORS } from '../src/ivr/errors.ts';
+import { allErrorRows, CATALOGS } from '../src/cli/catalog.ts';
+import { defineErrors } from '../src/errors.ts';
 
-const nativeCodes = new Set(addon.errors.map((e) => e.code));
+const PREFIX: Record<string, RegExp> = { native: /^HL_/, board: /^BOARD_/, dsp: /^DSP_/, calls: /^CALL_/, cases: /^CASE_/, ivr: /^IVR_/, cli: /^(CLI|CASES|REPORT)_/ };
 
-const catalogs: Array<[string, RegExp, Record<string, string>]> = [
-  ['board', /^BOARD_/, BoardErrors],
-  ['calls', /^CALL_/, CALL_ERRORS],
-  ['cases', /^CASE_/, CaseErrors],
-  ['dsp', /^DSP_/, DspErrors],
-  ['ivr', /^IVR_/, IVR_ERRORS],
-];
-
-test('layer catalogs: prefixed codes, each with a sentence', () => {
-  for (const [layer, prefix, cat] of catalogs) {
-    const codes = Object.keys(cat);
-    assert.ok(codes.length > 0, `${layer} has an empty error catalog`);
-    for (const code of codes) {
-      const passedThrough = code.startsWith('HL_') && nativeCodes.has(code);
-      assert.ok(prefix.test(code) || passedThrough, `${layer} code ${code} has neither the prefix ${prefix} nor a row in the native table`);
-      assert.ok(typeof cat[code] === 'string' && cat[code].length >= 10, `${layer} code ${code} has no sentence`);
-    }
+test('one shape: every row has a code with its layer prefix and a sentence', () => {
+  const rows = allErrorRows();
+  assert.ok(rows.length > 60, `only ${rows.length} rows`);
+  for (const r of rows) {
+    assert.match(r.code, PREFIX[r.layer], `${r.layer} code ${r.code} lacks the layer prefix`);
+    assert.ok(r.sentence.length >= 10 && /\s/.test(r.sentence) && r.sentence !== r.code, `${r.code} has no sentence`);
   }
+  assert.is(new Set(CATALOGS.map((c) => c.layer)).size, CATALOGS.length);
 });
 
-test('no code appears in two layer catalogs', () => {
-  const owner = new Map<string, string>();
-  for (const row of addon.errors) owner.set(row.code, 'native');
-  for (const [layer, , cat] of catalogs) {
-    for (const code of Object.keys(cat)) {
-      if (code.startsWith('HL_') && owner.get(code) === 'native') continue;
-      const prev = owner.get(code);
-      assert.is(prev, undefined, `${code} is defined by both ${prev} and ${layer}`);
-      owner.set(code, layer);
-    }
+test('no code in two catalogs; the native rows are the .def table', () => {
+  const seen = new Map<string, string>();
+  for (const r of allErrorRows()) {
+    assert.is(seen.get(r.code), undefined, `${r.code} is defined by both ${seen.get(r.code)} and ${r.layer}`);
+    seen.set(r.code, r.layer);
   }
-  assert.ok(owner.size > 40, `only ${owner.size} codes found in all`);
+  assert.equal(CATALOGS[0].rows.map((r) => [r.code, r.sentence]), addon.errors.map((e) => [e.code, e.message]));
+});
+
+test('a catalog refuses an empty sentence or a code another layer owns', () => {
+  assert.throws(() => defineErrors('cli', { CLI_TEST_EMPTY: '' }), /CLI_TEST_EMPTY has no sentence/);
+  assert.throws(() => defineErrors('cli', { BOARD_ARG: 'again' }), /BOARD_ARG is already defined by board/);
 });
 
 test.run();

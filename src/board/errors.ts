@@ -1,8 +1,9 @@
-// Catalog of the board layer's error codes (TypeScript-side validation). Native
-// errors keep their HL_* codes from native/include/hl_errors.def.
-import { HotlineError } from '../errors.ts';
+// The board layer's error catalog (TypeScript-side validation). An error's
+// message is the sentence followed by `: detail` naming the value. Native errors
+// keep their HL_* codes from native/include/hl_errors.def (src/addon.ts).
+import { defineErrors, type HotlineError } from '../errors.ts';
 
-export const BoardErrors = {
+export const BOARD_ERRORS = defineErrors('board', {
   BOARD_PROFILE_MISSING: 'the board profile file does not exist or cannot be read',
   BOARD_PROFILE_INVALID: 'the board profile is malformed',
   BOARD_CHANNEL_UNKNOWN: 'there is no such channel on this board',
@@ -14,10 +15,13 @@ export const BoardErrors = {
   BOARD_ARG: 'an option is out of range or of the wrong type',
   BOARD_MODE: 'the command is not available in this clock mode',
   BOARD_CLOSED: 'the board is closed; open a new one with openBoard()',
-} as const;
+});
+
+/** code → sentence (the catalog's rows). */
+export const BoardErrors = BOARD_ERRORS.sentences;
 
 export type BoardErrorCode = keyof typeof BoardErrors;
 
 export function boardError(code: BoardErrorCode, detail?: string, details?: Record<string, unknown>): HotlineError {
-  return new HotlineError(code, detail ? `${BoardErrors[code]}: ${detail}` : BoardErrors[code], details);
+  return BOARD_ERRORS.error(code, detail, details);
 }

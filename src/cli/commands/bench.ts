@@ -1,12 +1,21 @@
 // `hotline bench NAME [--json] [options]`: runs bench/NAME.ts. A scenario module
-// exports `run(args: string[]): Promise<number>` and a one-line `summary`.
+// exports a one-line `summary` and either `command` (a src/cli/args.ts
+// Command: options checked, `--help` generated) or `run(args: string[])`.
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { helpText, refuse, runCommand, wantsHelp, type Command } from '../args.ts';
+import { cliError } from '../errors.ts';
 
 export const summary = 'measure the engine: hotline bench <scenario> [--json]';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench');
+
+interface Scenario {
+  summary: string;
+  command?: Command<any>;
+  run?(args: string[]): Promise<number>;
+}
 
 function scenarios(): string[] {
   return readdirSync(benchDir)
@@ -15,14 +24,31 @@ function scenarios(): string[] {
     .sort();
 }
 
+const load = async (name: string) => (await import(pathToFileURL(join(benchDir, `${name}.ts`)).href)) as Scenario;
+
+async function listing(): Promise<string> {
+  const lines = ['usage: hotline bench <scenario> [--json] [options]', '', 'Measure the engine; figures go to stdout (--json: one JSON object).', '', 'scenarios:'];
+  for (const n of scenarios()) lines.push(`  ${n.padEnd(8)} ${(await load(n)).summary}`);
+  lines.push('', "run 'hotline bench <scenario> --help' for its options");
+  return `${lines.join('\n')}\n`;
+}
+
 export async function run(args: string[]): Promise<number> {
   const [name, ...rest] = args;
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(await listing());
+    return 0;
+  }
   const known = scenarios();
   if (!name || !known.includes(name)) {
     const what = name ? `there is no benchmark '${name}'` : 'name a benchmark';
-    process.stderr.write(`hotline bench: BENCH_UNKNOWN: ${what}; known: ${known.join(', ') || '(none yet)'}\n`);
-    return 2;
+    return refuse('hotline bench', cliError('CLI_UNKNOWN_BENCHMARK', `${what}; known: ${known.join(', ') || '(none yet)'}`, { benchmark: name }));
   }
-  const mod = (await import(pathToFileURL(join(benchDir, `${name}.ts`)).href)) as { run(a: string[]): Promise<number> };
-  return mod.run(rest);
+  const mod = await load(name);
+  if (mod.command) return runCommand(mod.command, rest);
+  if (wantsHelp(rest)) {
+    process.stdout.write(helpText({ name: `hotline bench ${name}`, summary: mod.summary, options: {}, run: async () => 0 }).replace(/\noptions:[\s\S]*$/, '\nsee the comment at the top of bench/' + name + '.ts for its options\n'));
+    return 0;
+  }
+  return mod.run!(rest);
 }
