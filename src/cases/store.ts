@@ -69,7 +69,7 @@ import type {
   SurveyDefinition,
   SurveyTally,
 } from './types.ts';
-import { validateCreate, validateUpdate } from './validate.ts';
+import { short, validateCreate, validateUpdate, type FieldContext } from './validate.ts';
 import { addReminder, applyAction, newCaseRecord, type WorkflowEnv } from './workflow.ts';
 
 /**
@@ -335,6 +335,7 @@ export class LmdbCaseStore implements CaseStore {
   private readonly knowledge: LmdbKnowledge;
   private readonly surveys: LmdbSurveys;
   private readonly clock: () => number;
+  private readonly fieldCtx: FieldContext;
   /** Agent ids seen to exist (agents are never deleted), to spare a read per case. */
   private readonly knownAgents = new Set<string>();
   private queue: Op[] = [];
@@ -351,6 +352,7 @@ export class LmdbCaseStore implements CaseStore {
     this.deadlines = resolveDeadlines(opts.config?.deadlines);
     this.cats = indexCategories(opts.config?.categories);
     this.clock = opts.config?.now ?? Date.now;
+    this.fieldCtx = { categories: this.cats, ...(opts.recordingsRoot !== undefined ? { recordingsRoot: opts.recordingsRoot } : {}) };
     if (!opts.readOnly && opts.create !== false) mkdirSync(this.dir, { recursive: true });
     else if (!existsSync(join(this.dir, 'data.mdb'))) {
       throw caseError(
@@ -636,7 +638,7 @@ export class LmdbCaseStore implements CaseStore {
   createCase(input: CreateCaseInput): Promise<CaseRecord> {
     let missing: string[];
     try {
-      missing = validateCreate(input, this.cats);
+      missing = validateCreate(input, this.fieldCtx);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -645,7 +647,7 @@ export class LmdbCaseStore implements CaseStore {
     // statutory deadline out by as much; allow 10 min of clock skew between
     // the intake desk and this machine.
     if (typeof input.receivedAt === 'number' && input.receivedAt > now + 600_000) {
-      return Promise.reject(invalidCase([{ field: 'receivedAt', code: CaseErrors.CASE_FIELD_INVALID, message: `is in the future (${new Date(input.receivedAt).toISOString()}); the time the case was received cannot be later than now` }]));
+      return Promise.reject(invalidCase([{ field: 'receivedAt', code: CaseErrors.CASE_FIELD_INVALID, message: `is in the future (${new Date(input.receivedAt).toISOString()}, more than 10 min after this machine's clock); the time the case was received cannot be later than now` }]));
     }
     return this.write((b) => {
       if (input.agentId !== undefined && !this.knownAgents.has(input.agentId)) {
@@ -679,7 +681,7 @@ export class LmdbCaseStore implements CaseStore {
       const old = this.loadCase(number);
       if (typeof by !== 'string' || by.trim() === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'an update needs who made it (an agent id)');
       const merged = { ...old, ...update } as CaseRecord;
-      const missing = validateUpdate(old.channel, merged, update, this.cats);
+      const missing = validateUpdate(old.channel, merged, update, this.fieldCtx);
       const changed = Object.keys(update).filter((k) => JSON.stringify((old as unknown as Record<string, unknown>)[k]) !== JSON.stringify((update as Record<string, unknown>)[k]));
       const rec: CaseRecord = {
         ...merged,
@@ -732,7 +734,7 @@ export class LmdbCaseStore implements CaseStore {
     this.ensureOpen();
     if (typeof callerNumber !== 'string' || callerNumber === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'callerHistory needs a telephone number');
     // NaN compared false with every length, so a bad limit read the whole history
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw caseError(CaseErrors.CASE_FIELD_INVALID, `callerHistory: limit must be a whole number from 1 to 100000; got ${String(limit)}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw caseError(CaseErrors.CASE_FIELD_INVALID, `callerHistory: limit must be a whole number from 1 to 100000; got ${short(limit)}`);
     const out: HistoryItem[] = [];
     for (const ref of callerRefs(this.searchTables(), callerNumber)) {
       if (out.length >= limit) break;
@@ -806,7 +808,7 @@ export class LmdbCaseStore implements CaseStore {
       if (!Array.isArray(c.ivrPath) || c.ivrPath.some((x) => typeof x !== 'string')) problems.push('ivrPath must be a list of text');
       if (!Array.isArray(c.recordingIds) || c.recordingIds.some((x) => typeof x !== 'string')) problems.push('recordingIds must be a list of text');
       if (c.queueWaitMs !== undefined && (typeof c.queueWaitMs !== 'number' || c.queueWaitMs < 0)) problems.push('queueWaitMs must be a non-negative number');
-      if (c.caseNumber !== undefined && (typeof c.caseNumber !== 'string' || !validateCaseNumber(c.caseNumber).ok)) problems.push(`caseNumber '${String(c.caseNumber)}' is not a valid case number`);
+      if (c.caseNumber !== undefined && (typeof c.caseNumber !== 'string' || !validateCaseNumber(c.caseNumber).ok)) problems.push(`caseNumber ${short(c.caseNumber)} is not a valid case number`);
       if (c.answeredAt !== undefined && (typeof c.answeredAt !== 'number' || !Number.isFinite(c.answeredAt))) problems.push('answeredAt must be epoch ms');
       for (const f of ['callerNumber', 'calledNumber', 'agentId', 'outcome'] as const) {
         if (c[f] !== undefined && (typeof c[f] !== 'string' || c[f]!.length > 200)) problems.push(`${f} must be text of at most 200 characters`);

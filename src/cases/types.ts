@@ -456,9 +456,11 @@ export interface OpenCaseStoreOptions {
    */
   create?: boolean;
   /**
-   * The recordings folder, when known: recording ids of cases are checked
-   * against it (the file <id>.wav must exist). Without it only their format
-   * is checked.
+   * The folder recording ids are relative to (the data folder: the IVR names
+   * them recordings/<call>-<n>.wav). When given, every recording id of a
+   * created or updated case must name an existing file there (the CLI does
+   * this). Without it only the id's format is checked: the engine registers
+   * an IVR case while the recording may still be finalised.
    */
-  recordingsDir?: string;
+  recordingsRoot?: string;
 }

@@ -8,6 +8,7 @@
 //       └──close (consultation / suggestion / mailbox answered at once)
 import type { BureauCalendar } from './calendar.ts';
 import { CaseErrors, caseError } from './errors.ts';
+import { short } from './validate.ts';
 import {
   CASE_RESULTS,
   type CaseAction,
@@ -157,7 +158,7 @@ export function applyAction(
       const added: string[] = [];
       for (const d of action.departments) {
         if (!d || !nonEmptyText(d.departmentId) || !departments.exists(d.departmentId)) {
-          throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department '${String(d?.departmentId)}' is not registered; add it first (putDepartment)`);
+          throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department ${short(d?.departmentId)} is not registered; add it first (putDepartment)`);
         }
         if (d.personInCharge !== undefined && !nonEmptyText(d.personInCharge)) {
           throw caseError(CaseErrors.CASE_FIELD_INVALID, `the person in charge for department '${d.departmentId}' must be a name or agent id (non-empty text); got ${JSON.stringify(d.personInCharge)}`);
@@ -185,7 +186,7 @@ export function applyAction(
     }
     case 'close': {
       if (!CASE_RESULTS.includes(action.result)) {
-        throw caseError(CaseErrors.CASE_FIELD_INVALID, `'${String(action.result)}' is not a result; one of ${CASE_RESULTS.join(', ')}`);
+        throw caseError(CaseErrors.CASE_FIELD_INVALID, `${short(action.result)} is not a result; one of ${CASE_RESULTS.join(', ')}`);
       }
       const fits = RESULTS_BY_KIND[rec.kind];
       if (!fits.includes(action.result)) illegal(rec, `close with '${action.result}'`, `a ${rec.kind} closes with ${fits.join(' / ')}`);
@@ -216,7 +217,7 @@ export function applyAction(
       break;
     }
     default:
-      throw caseError(CaseErrors.CASE_FIELD_INVALID, `'${String((action as { type: unknown }).type)}' is not a workflow action`);
+      throw caseError(CaseErrors.CASE_FIELD_INVALID, `${short((action as { type: unknown }).type)} is not a workflow action`);
   }
   return next;
 }
