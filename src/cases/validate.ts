@@ -2,6 +2,7 @@
 // completeness by kind (missing → CASE_FIELD_REQUIRED). One FieldError per
 // field, all reported at once, so an agent fixes the form in one go.
 import { existsSync } from 'node:fs';
+import { distance } from 'fastest-levenshtein';
 import { join } from 'node:path';
 import type { CategoryIndex } from './config.ts';
 import { CaseErrors, invalidCase, type FieldError } from './errors.ts';
@@ -50,26 +51,12 @@ function bad(errors: FieldError[], field: string, message: string): void {
   errors.push({ field, code: CaseErrors.CASE_FIELD_INVALID, message });
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 /** The valid name closest to a mistyped one ('category' → 'categoryId'), if any is close. */
 export function nearestField(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {
-    const d = n.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(n.toLowerCase()) ? Math.abs(n.length - word.length) / 4 : editDistance(word, n);
+    const d = n.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(n.toLowerCase()) ? Math.abs(n.length - word.length) / 4 : distance(word.toLowerCase(), n.toLowerCase());
     if (d < bestD) [best, bestD] = [n, d];
   }
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
