@@ -357,7 +357,7 @@ export class LmdbCaseStore implements CaseStore {
     else if (!existsSync(join(this.dir, 'data.mdb'))) {
       throw caseError(
         CaseErrors.CASE_STORE_MISSING,
-        `there is no case store in ${this.dir} (no data.mdb); check --dir / --data, or create one with 'hotline cases init --dir ${this.dir}'`,
+        `there is no case store in ${this.dir} (no data.mdb); check the folder, or make a new store there first`,
         { dir: this.dir },
       );
     }

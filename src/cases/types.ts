@@ -258,9 +258,9 @@ export type CallRecord = CallRecordInput;
 
 export interface CaseQuery {
   callerNumber?: string;
-  /** Exact complainant name. */
+  /** Complainant names beginning with this text ('张' finds 张三 and 张伟; a whole name finds it and longer names that start with it). */
   complainant?: string;
-  /** Exact business name. */
+  /** Business names beginning with this text. */
   business?: string;
   status?: CaseStatus;
   kind?: CaseKind;
