@@ -1,4 +1,4 @@
-// Review findings on the CLI, run as an operator runs it (real processes, real
+// The CLI as an operator runs it (real processes, real
 // store in a temporary folder): times in the bureau's local time with the
 // zone, CSV a spreadsheet opens as UTF-8, and every bad option or input gets a
 // code and a sentence (no stack trace).
@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tmp = mkdtempSync(join(tmpdir(), 'hotline-cli-review-'));
+const tmp = mkdtempSync(join(tmpdir(), 'hotline-cli-refusals-'));
 const dir = join(tmp, 'data');
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
