@@ -1,7 +1,9 @@
 // The board layer's error catalog (TypeScript-side validation). An error's
 // message is the sentence followed by `: detail` naming the value. Native errors
 // keep their HL_* codes from native/include/hl_errors.def (src/addon.ts).
+import { NATIVE_ERRORS } from '../addon.ts';
 import { defineErrors, type HotlineError } from '../errors.ts';
+import type { AlarmEvent, AlarmName } from './types.ts';
 
 export const BOARD_ERRORS = defineErrors('board', {
   BOARD_PROFILE_MISSING: 'the board profile file does not exist or cannot be read',
@@ -24,4 +26,18 @@ export type BoardErrorCode = keyof typeof BoardErrors;
 
 export function boardError(code: BoardErrorCode, detail?: string, details?: Record<string, unknown>): HotlineError {
   return BOARD_ERRORS.error(code, detail, details);
+}
+
+/** The native table's code for each span alarm (G.775 / G.704 conditions). */
+export const ALARM_CODES: Readonly<Record<AlarmName, 'HL_E1_LOS' | 'HL_E1_AIS' | 'HL_E1_RAI' | 'HL_E1_LOF'>> = {
+  los: 'HL_E1_LOS',
+  ais: 'HL_E1_AIS',
+  rai: 'HL_E1_RAI',
+  lof: 'HL_E1_LOF',
+};
+
+/** One log line for a span alarm: the code and, when raised, what to check. */
+export function describeAlarm(e: AlarmEvent): string {
+  const code = ALARM_CODES[e.alarm];
+  return e.raised ? `span ${e.span} alarm: ${code}: ${NATIVE_ERRORS.sentences[code]}` : `span ${e.span} alarm cleared: ${code}`;
 }

@@ -14,7 +14,6 @@ export const CASE_CATALOG = defineErrors('cases', {
   CASE_SEQUENCE_EXHAUSTED: 'all 99,999 case numbers of the day are used; no case can be registered until the next day',
   CASE_TRANSITION_ILLEGAL: 'the workflow step is not allowed from the case\'s current status; `hotline cases show` lists the status and history',
   CASE_INCOMPLETE: 'the case cannot be accepted before the missing fields are filled in; update the case first',
-  CASE_CATEGORY_UNKNOWN: 'the category id is not in the category tree; use an id from the configuration',
   CASE_DEPARTMENT_UNKNOWN: 'the department is not registered; add it first',
   CASE_AGENT_UNKNOWN: 'the agent id is not registered; add the agent first or check the id',
   CASE_SURVEY_UNKNOWN: 'there is no survey with that id; define the survey first',

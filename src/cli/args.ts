@@ -375,7 +375,13 @@ export async function runCommand<O extends Options>(cmd: Command<O>, argv: strin
   } catch (e) {
     return refuse(cmd.name, e);
   }
-  return cmd.run(parsed);
+  // A HotlineError the command lets through is a refusal with its code (exit
+  // 2); anything else is a bug, told in one line (exit 1), never a stack.
+  try {
+    return await cmd.run(parsed);
+  } catch (e) {
+    return refuse(cmd.name, e);
+  }
 }
 
 /** Picks the subcommand named by argv[0] and runs it. */

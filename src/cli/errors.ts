@@ -11,6 +11,7 @@ export const CLI_CATALOG = defineErrors('cli', {
   CLI_EXTRA_ARGUMENT: 'the command got an argument it does not take; run `hotline CMD --help`',
   CLI_MISSING_ARGUMENT: 'a required argument is missing; run `hotline CMD --help`',
   CLI_UNKNOWN_BENCHMARK: 'there is no such benchmark; `hotline bench --help` lists them',
+  CLI_BENCH_NOT_BUILT: 'the native addon lacks the benchmark part; run `npm run build` first',
   CLI_INTERNAL: 'unexpected failure in the command (a bug: please report it with the command line and this message)',
   CASES_EXPORT_FAILED: 'the export file could not be written; check the --out path and free disk space',
 });

@@ -48,4 +48,13 @@ test('bench: unknown scenario is CLI_UNKNOWN_BENCHMARK; --help lists them', () =
   assert.match(h.stdout, /scenarios:\n  board /);
 });
 
+test('hotline errors CODE prints its layer and sentence; an unknown code exits 2', () => {
+  const r = hotline('errors', 'hl_e1_los', '--json');
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), { code: 'HL_E1_LOS', sentence: 'loss of signal on the E1 span: check the cable and the far end', layer: 'native' });
+  const u = hotline('errors', 'NOPE_CODE');
+  assert.is(u.status, 2);
+  assert.match(u.stderr, /CLI_BAD_VALUE: no error code NOPE_CODE in the catalog/);
+});
+
 test.run();

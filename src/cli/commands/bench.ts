@@ -1,10 +1,10 @@
 // `hotline bench NAME [--json] [options]`: runs bench/NAME.ts. A scenario module
-// exports a one-line `summary` and either `command` (a src/cli/args.ts
-// Command: options checked, `--help` generated) or `run(args: string[])`.
+// exports a one-line `summary` and `command` (a src/cli/args.ts Command:
+// options checked, `--help` generated).
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { helpText, refuse, runCommand, wantsHelp, type Command } from '../args.ts';
+import { refuse, runCommand, type Command } from '../args.ts';
 import { cliError } from '../errors.ts';
 
 export const summary = 'measure the engine: hotline bench <scenario> [--json]';
@@ -13,8 +13,7 @@ const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..',
 
 interface Scenario {
   summary: string;
-  command?: Command<any>;
-  run?(args: string[]): Promise<number>;
+  command: Command<any>;
 }
 
 function scenarios(): string[] {
@@ -44,11 +43,5 @@ export async function run(args: string[]): Promise<number> {
     const what = name ? `there is no benchmark '${name}'` : 'name a benchmark';
     return refuse('hotline bench', cliError('CLI_UNKNOWN_BENCHMARK', `${what}; known: ${known.join(', ') || '(none yet)'}`, { benchmark: name }));
   }
-  const mod = await load(name);
-  if (mod.command) return runCommand(mod.command, rest);
-  if (wantsHelp(rest)) {
-    process.stdout.write(helpText({ name: `hotline bench ${name}`, summary: mod.summary, options: {}, run: async () => 0 }).replace(/\noptions:[\s\S]*$/, '\nsee the comment at the top of bench/' + name + '.ts for its options\n'));
-    return 0;
-  }
-  return mod.run!(rest);
+  return runCommand((await load(name)).command, rest);
 }
