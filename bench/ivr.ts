@@ -20,13 +20,10 @@ import { advanceHeld, SimCaller } from '../src/calls/sim-caller.ts';
 
 import { findPrompt } from '../src/ivr/audio-match.ts';
 import { parseWav, readWavSamples } from '../src/ivr/wav.ts';
+import { choice, decimal, defineCommand, flag, int, option } from '../src/cli/args.ts';
 
 export const summary = 'IVR: calls held in real time, digit-to-prompt delay, stepped speed-up';
 
-function opt(args: string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -152,14 +149,25 @@ async function stepped(dir: string, simSeconds: number): Promise<number> {
   return simSeconds / wall;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const calls = opt(args, '--calls', 960);
-  const hold = opt(args, '--hold', 20);
-  const simSeconds = opt(args, '--stepped-seconds', 300);
+export const command = defineCommand({
+  name: 'hotline bench ivr',
+  summary,
+  options: {
+    json: flag('print one JSON object'),
+    calls: option(int({ min: 1, max: 1920 }), 'calls held at once in real time', { valueName: 'N', default: 960 }),
+    hold: option(decimal({ min: 1, max: 3600 }), 'seconds each real-time call is held', { valueName: 'SECONDS', default: 20 }),
+    'stepped-seconds': option(decimal({ min: 1, max: 86_400 }), 'board seconds of the stepped run', { valueName: 'S', default: 300 }),
+    only: option(choice(['realtime', 'stepped'] as const), 'run one half only', { valueName: 'WHICH', defaultText: 'both' }),
+  },
+  run: ({ values }) => run(values),
+});
+
+async function run(o: { json: boolean; calls: number; hold: number; 'stepped-seconds': number; only?: 'realtime' | 'stepped' }): Promise<number> {
+  const { json, calls, hold } = o;
+  const simSeconds = o['stepped-seconds'];
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-ivr-'));
   try {
-    const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+    const only = o.only ?? '';
     const rt = only === 'stepped' ? { held: 0, lagP99: NaN, digitP99: NaN, digitP50: NaN, digitMin: NaN, digitN: 0 } : await realtime(dir, calls, hold);
     const idle = only === 'realtime' ? NaN : await steppedIdle(dir, Math.min(simSeconds, 60));
     const speedup = only === 'realtime' ? NaN : await stepped(dir, simSeconds);
