@@ -10,7 +10,7 @@
 // 3. stepped_speedup: 60 channels (sim-e1x2) busy with scripted callers in
 //    stepped mode, after 30 s of warm-up: simulated seconds per wall second.
 //    Beside it, the same board with no calls.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import { openEngine, type Engine } from '../src/calls/engine.ts';
 import { advanceHeld, SimCaller } from '../src/calls/sim-caller.ts';
 
 import { findPrompt } from '../src/ivr/audio-match.ts';
-import { parseWav, readWavSamples } from '../src/ivr/wav.ts';
+import { readWavFile, readWavSamples, wavSamples } from '../src/dsp/wav.ts';
 import { choice, decimal, defineCommand, flag, int, option } from '../src/cli/args.ts';
 
 export const summary = 'IVR: calls held in real time, digit-to-prompt delay, stepped speed-up';
@@ -44,16 +44,11 @@ function profile(dir: string, spans: number): string {
  * when the key interrupted a prompt and the line never fell silent).
  */
 function keyToPromptMs(file: string, prompt: Int16Array, afterMs: number): number | null {
-  const buf = readFileSync(file);
-  const info = parseWav(buf, file);
-  if (info.channels !== 2 || info.format !== 'pcm16') return null;
-  const n = info.samples;
-  const left = new Int16Array(n);
-  const right = new Int16Array(n);
-  for (let i = 0; i < n; i++) {
-    left[i] = buf.readInt16LE(info.dataOffset + 4 * i);
-    right[i] = buf.readInt16LE(info.dataOffset + 4 * i + 2);
-  }
+  const wav = readWavFile(file);
+  if (wav.channels !== 2 || wav.encoding !== 'pcm16') return null;
+  const n = wav.frames;
+  const left = wavSamples(wav, 0);
+  const right = wavSamples(wav, 1);
   const frame = 40; // 5 ms at 8 kHz
   const loud = (s: Int16Array, i: number) => {
     let e = 0;

@@ -3,10 +3,12 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
-import type { CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { CalendarConfig, CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { BureauCalendar } from '../cases/calendar.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
+import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
 import { lockDataDir } from './datadir.ts';
@@ -36,6 +38,11 @@ export interface EngineOptions {
   promptsDir?: string;
   /** Extra case-store configuration (tests). */
   storeConfig?: CaseStoreConfig;
+  /** The bureau's working calendar (time zone, holidays, make-up days): set
+   * once, used by the case deadlines and the flow's office hours alike. */
+  calendar?: CalendarConfig;
+  /** Each step of every call (hotline call). */
+  trace?: IvrServices['trace'];
 }
 
 export interface Engine {
@@ -50,6 +57,8 @@ export interface Engine {
   logger: Logger;
   /** Channels of the network side (simulated callers), when the profile has one. */
   networkChannels: ReadonlyArray<Channel>;
+  /** The one working calendar (the case store's), which the flow's hours follow too. */
+  calendar: BureauCalendar;
   close(): Promise<void>;
 }
 
@@ -57,7 +66,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
-  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
+  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
   // One engine per data folder (CALL_DATA_LOCKED names the other one).
   const unlock = lockDataDir(dataDir);
   try {
@@ -73,7 +82,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // records): the wall clock in real time, and in a stepped simulation the
   // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
   try {
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
@@ -90,7 +99,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     board,
     flows,
     store,
-    services: { prompts, mailer, dataDir },
+    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace },
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
@@ -108,6 +117,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     dataDir,
     logger,
     networkChannels: board.network?.channels ?? [],
+    calendar: store.calendar,
     async close() {
       if (closed) return;
       closed = true;

@@ -7,13 +7,15 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
-import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
+import { BureauCalendar } from '../cases/calendar.ts';
+import { CASE_KINDS, type CaseKind, type CaseStore, type CreateCaseInput, type KnowledgeEntry } from '../cases/types.ts';
+import { parseWav, readWavSamples, rmsDbfs, wavSamples } from '../dsp/wav.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
 import { isEmail, type Mailer } from './mail.ts';
 import type { LinePort } from './port.ts';
 import type { PromptSet } from './prompts.ts';
 import { fields, say, sayResult, sayStatus, type SayKind } from './say.ts';
-import { decode, readWavSamples, rmsDbfs } from './wav.ts';
+import { TEMPLATE } from './flow-check.ts';
 
 export interface IvrServices {
   prompts: PromptSet;
@@ -23,6 +25,10 @@ export interface IvrServices {
   dataDir: string;
   /** Epoch ms now (the board clock mapped to wall time). */
   now(): number;
+  /** The bureau's working calendar (the case store's); default: the State Council's. */
+  calendar?: WorkingCalendar;
+  /** Told each step of every call: `hotline call` prints them node by node. */
+  trace?(e: IvrTraceEvent): void;
   log?(line: string): void;
   /** Board-time timers (the call core's scheduler); without it a record node has no no-speech cut-off. */
   scheduler?: SchedulerLike;
@@ -32,6 +38,15 @@ export interface IvrServices {
    */
   io?: { pending: number };
 }
+
+/** One step of a call, as `hotline call` shows it. */
+export type IvrTraceEvent =
+  | { type: 'node'; callId: string; node: string; nodeType: FlowNode['type'] }
+  /** Prompts played (ids, or file names for recordings); reason 'digits': a key cut in at item itemIndex. */
+  | { type: 'play'; callId: string; prompts: string[]; reason: string; itemIndex: number }
+  | { type: 'digits'; callId: string; digits: string; reason: string }
+  /** A node finished: where the call goes, the variables and the cases so far. */
+  | { type: 'next'; callId: string; node: string; next: string | null; vars: Record<string, string>; cases: string[]; error?: string };
 
 export type FlowOutcome = 'completed' | 'hangup' | 'error';
 
@@ -62,14 +77,33 @@ export interface IvrCall {
 
 const MEDIA = new Set<FlowNode['type']>(['play', 'menu', 'collect', 'record', 'say', 'consult', 'survey', 'transfer', 'hangup']);
 const MAX_STEPS = 2000;
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+
+/** A call variable: only the call's own (a name such as `constructor` never reaches Object.prototype). */
+function get(vars: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(vars, name) ? vars[name] : undefined;
+}
+
+/** The value of `key` in an object read from a file or the store, own properties only. */
+function own<T>(o: Record<string, T> | undefined, key: string): T | undefined {
+  return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** Call variables in a null-prototype object: a flow may name a variable `__proto__`. */
+export function callVars(init: Record<string, string> = {}): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, init);
+}
+
+/** Whether a keyed answer is one of a survey question's choices (own keys only: `toString` is no choice). */
+export function isChoice(choices: Record<string, string>, key: string): boolean {
+  return Object.hasOwn(choices, key);
+}
 
 export function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(TEMPLATE, (_, name: string) => vars[name] ?? '');
+  return template.replace(TEMPLATE, (_, name: string) => get(vars, name) ?? '');
 }
 
 function holds(c: Condition, vars: Record<string, string>): boolean {
-  const v = vars[c.var];
+  const v = get(vars, c.var);
   if (c.exists !== undefined && (v !== undefined && v !== '') !== c.exists) return false;
   if (c.eq !== undefined && v !== c.eq) return false;
   if (c.ne !== undefined && v === c.ne) return false;
@@ -77,22 +111,21 @@ function holds(c: Condition, vars: Record<string, string>): boolean {
   return true;
 }
 
-/** Local weekday (1 = Monday), date and minute of day in a time zone. */
-function localNow(epoch: number, timeZone: string): { weekday: number; date: string; minute: number } {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const p = Object.fromEntries(f.formatToParts(new Date(epoch)).map((x) => [x.type, x.value]));
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
-  return { weekday, date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
-}
+/** The bureau's working calendar as the hours node needs it (the case store's BureauCalendar). */
+export type WorkingCalendar = Pick<BureauCalendar, 'dayKey' | 'isWorkingDay' | 'offsetAt'>;
 
-export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number): boolean {
-  const t = localNow(epoch, node.timeZone ?? 'Asia/Shanghai');
-  if (node.holidays?.includes(t.date)) return false;
-  const working = node.workingDays?.includes(t.date) || (node.days ?? [1, 2, 3, 4, 5]).includes(t.weekday);
-  if (!working) return false;
+// The State Council calendar, for an interpreter given none (tests); the
+// engine passes the case store's, so office hours and deadlines agree.
+let defaultCalendar: BureauCalendar | undefined;
+
+/** Open: a working day of the bureau's calendar, inside one of the node's ranges (local time). */
+export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number, calendar: WorkingCalendar = (defaultCalendar ??= new BureauCalendar())): boolean {
+  if (!calendar.isWorkingDay(calendar.dayKey(epoch))) return false;
+  const local = epoch + calendar.offsetAt(epoch);
+  const minute = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
   return node.open.some((r) => {
     const [a, b] = r.split('-').map((hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)));
-    return t.minute >= a && t.minute < b;
+    return minute >= a && minute < b;
   });
 }
 
@@ -126,18 +159,17 @@ function speechIn(samples: Int16Array): boolean {
  * a second, so the data chunk is taken to run to the end of the file.
  */
 function partialAlaw(file: string): Int16Array | null {
-  let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    const buf = readFileSync(file);
+    const wav = parseWav(buf, { lenient: true });
+    if (wav.encoding !== 'alaw' || wav.channels !== 1) return null;
+    const offset = wav.data.byteOffset - buf.byteOffset;
+    const samples = buf.length - offset;
+    if (samples <= 0) return null;
+    return wavSamples({ ...wav, frames: samples, ms: samples / 8, data: buf.subarray(offset) });
   } catch {
     return null;
   }
-  const at = buf.indexOf('data', 12, 'latin1');
-  if (at < 0 || buf.indexOf('WAVE', 0, 'latin1') !== 8) return null;
-  const dataOffset = at + 8;
-  const samples = buf.length - dataOffset;
-  if (samples <= 0) return null;
-  return decode(buf, { format: 'alaw', rate: 8000, channels: 1, samples, ms: samples / 8, dataOffset, dataBytes: samples });
 }
 
 /** Takes a caller may record in one record node (re-records and empty takes). */
@@ -157,8 +189,10 @@ export class Interpreter {
   /** Runs the call's flow to its end; never throws (errors become outcome 'error'). */
   async run(call: IvrCall): Promise<FlowOutcome> {
     let id: string | null = call.flow.start;
+    // Names come from the flow file: no lookup may reach Object.prototype.
+    if (Object.getPrototypeOf(call.vars) !== null) call.vars = callVars(call.vars);
     // Whether e-mail can go out at all (hotline start --smtp): a flow offers it only then.
-    if (call.vars['mail.enabled'] === undefined) call.vars['mail.enabled'] = this.#s.mailer ? 'true' : '';
+    if (get(call.vars, 'mail.enabled') === undefined) call.vars['mail.enabled'] = this.#s.mailer ? 'true' : '';
     let afterHangup = false;
     let failed = false;
     for (let step = 0; id !== null; step++) {
@@ -169,6 +203,7 @@ export class Interpreter {
       const node: FlowNode = call.flow.nodes[id];
       if (afterHangup && MEDIA.has(node.type)) return failed ? 'error' : 'hangup';
       call.path.push(id);
+      this.#s.trace?.({ type: 'node', callId: call.callId, node: id, nodeType: node.type });
       let next: string | null;
       try {
         next = await this.#exec(call, id, node);
@@ -192,6 +227,7 @@ export class Interpreter {
         afterHangup = true;
         if (MEDIA.has(node.type) || next === null) next = node.onHangup ?? null;
       }
+      this.#s.trace?.({ type: 'next', callId: call.callId, node: id, next, vars: { ...call.vars }, cases: [...call.caseNumbers], error: call.error });
       id = next;
     }
     if (failed) return 'error';
@@ -230,14 +266,22 @@ export class Interpreter {
   }
 
   #files(call: IvrCall, ids: string[]): PlayItem[] {
-    return ids.map((id) => this.#s.prompts.item(call.lang, id));
+    return ids.map((id) => this.#labelled(this.#s.prompts.item(call.lang, id), id));
+  }
+
+  // Which prompt an audio buffer is, for the trace (buffers are cached per file).
+  #labels = new WeakMap<object, string>();
+  #labelled(item: PlayItem, id: string): PlayItem {
+    if (this.#s.trace && typeof item === 'object') this.#labels.set(item, id);
+    return item;
   }
 
   /** A prompt file from the store (knowledge, survey), in the caller's language when one exists. */
   #storedPrompt(call: IvrCall, file: string): PlayItem {
     const id = basename(file).replace(/\.wav$/i, '');
-    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.item(call.lang, id);
-    return this.#s.prompts.file(call.lang, file);
+    if (this.#s.prompts.has(call.lang, id)) return this.#labelled(this.#s.prompts.item(call.lang, id), id);
+    // Parsed (and kept inside the prompts folder) as a flow's prompts are.
+    return this.#labelled(this.#s.prompts.item(call.lang, file), file);
   }
 
   #play(call: IvrCall, ids: string[], interruptible = false): Promise<PlayResult | null> {
@@ -245,14 +289,22 @@ export class Interpreter {
     return this.#playFiles(call, this.#files(call, ids), interruptible);
   }
 
-  #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
-    return this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+  async #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
+    const r = await this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+    const trace = this.#s.trace;
+    if (trace) {
+      const prompts = files.map((f) => (typeof f === 'string' ? basename(f) : (this.#labels.get(f) ?? '(audio)')));
+      trace({ type: 'play', callId: call.callId, prompts, reason: r?.reason ?? 'hangup', itemIndex: r?.itemIndex ?? 0 });
+    }
+    return r;
   }
 
-  #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
-    return this.#op(call, () =>
+  async #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
+    const r = await this.#op(call, () =>
       call.port.getDigits({ signal: call.signal, max, terminators: o.terminators, firstDigitTimeoutMs: o.firstMs ?? 5000, interDigitTimeoutMs: o.interMs ?? 3000 }),
     );
+    this.#s.trace?.({ type: 'digits', callId: call.callId, digits: r?.digits ?? '', reason: r?.reason ?? 'hangup' });
+    return r;
   }
 
   /** Prompt, one key, retries with invalid / no-input prompts. Returns the key, or null (hang-up or tries used). */
@@ -293,10 +345,10 @@ export class Interpreter {
         return (await this.#play(call, n.prompts, n.interruptible)) === null ? null : n.next;
 
       case 'menu': {
-        const key = await this.#ask(call, { prompts: n.prompts, valid: (k) => k in n.keys, invalid: n.invalid, noInput: n.noInput, tries: n.tries, timeoutMs: n.timeoutMs });
+        const key = await this.#ask(call, { prompts: n.prompts, valid: (k) => Object.hasOwn(n.keys, k), invalid: n.invalid, noInput: n.noInput, tries: n.tries, timeoutMs: n.timeoutMs });
         if (key === null) return call.signal.aborted ? null : n.fallback;
         call.path.push(`${id}=${key}`);
-        return n.keys[key];
+        return own(n.keys, key)!;
       }
 
       case 'collect': {
@@ -358,9 +410,14 @@ export class Interpreter {
       }
 
       case 'create_case': {
-        const recordingIds = n.recordings.map((r) => v[r]).filter((x): x is string => Boolean(x));
+        const recordingIds = n.recordings.map((r) => get(v, r)).filter((x): x is string => Boolean(x));
         const callback = n.callbackNumber ? fill(n.callbackNumber, v) : '';
         const kind = fill(n.kind, v) as CaseKind;
+        // The flow check allows only kinds the store knows; this guards a variable changed since.
+        if (!CASE_KINDS.includes(kind)) {
+          s.log?.(`call ${call.callId}: create_case: IVR_FLOW_INVALID: the kind '${kind}' from ${call.flow.file} is not a case kind (${CASE_KINDS.join(', ')})`);
+          return n.error;
+        }
         const reply = n.replyWanted ? fill(n.replyWanted, v) : '';
         const input: CreateCaseInput = {
           kind,
@@ -398,7 +455,7 @@ export class Interpreter {
         return n.cases.find((c) => holds(c.if, v))?.next ?? n.else;
 
       case 'hours':
-        return isOpen(n, s.now()) ? n.openNext : n.closedNext;
+        return isOpen(n, s.now(), s.calendar) ? n.openNext : n.closedNext;
 
       case 'language':
         call.lang = n.language;
@@ -415,7 +472,7 @@ export class Interpreter {
         try {
           const m = s.mailer;
           const local = (t: string | Record<string, string>): string =>
-            typeof t === 'string' ? t : (t[call.lang] ?? t[call.flow.language] ?? Object.values(t)[0] ?? '');
+            typeof t === 'string' ? t : (own(t, call.lang) ?? own(t, call.flow.language) ?? Object.values(t)[0] ?? '');
           await this.#io(() => m.send(fill(n.to, v), fill(local(n.subject), v), fill(local(n.text), v)));
           return n.sent;
         } catch (e) {
@@ -507,7 +564,7 @@ export class Interpreter {
   }
 
   #drop(call: IvrCall, variable: string, id: string): void {
-    if (call.vars[variable] === id) delete call.vars[variable];
+    if (get(call.vars, variable) === id) delete call.vars[variable];
     const i = call.recordings.indexOf(id);
     if (i >= 0) call.recordings.splice(i, 1);
   }
@@ -523,7 +580,7 @@ export class Interpreter {
     if (entries.length === 0) return (await this.#play(call, n.empty ?? [])) === null ? null : n.next;
     const ids: string[] = [...n.intro];
     for (const e of entries) {
-      const title = n.titles?.[e.id];
+      const title = own(n.titles, e.id);
       if (title) ids.push(title);
       // A menu key in Mandarin is 一 (yi1), as the main menu says it; 幺 (yao1)
       // is for numbers read back digit by digit.
@@ -541,22 +598,23 @@ export class Interpreter {
   async #survey(call: IvrCall, n: Extract<FlowNode, { type: 'survey' }>): Promise<string | null> {
     const def = await this.#io(() => this.#s.store.getSurvey(n.survey));
     if (!def || !def.active) return (await this.#play(call, n.none ?? [])) === null ? null : n.next;
-    const answers: Record<string, string> = {};
+    // Question ids come from the store: a Map, turned into own properties only when saved.
+    const answers = new Map<string, string>();
     const save = async () => {
-      if (Object.keys(answers).length === 0) return;
-      await this.#io(() => this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers, at: this.#s.now() }));
+      if (answers.size === 0) return;
+      await this.#io(() => this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers: Object.fromEntries(answers), at: this.#s.now() }));
     };
     if ((await this.#play(call, n.intro ?? [])) === null) return null;
     for (const q of def.questions) {
-      const promptId = n.questions?.[q.id];
+      const promptId = own(n.questions, q.id);
       const files = promptId ? this.#files(call, [promptId]) : q.promptFile ? [this.#storedPrompt(call, q.promptFile)] : null;
       if (!files) continue;
-      const key = await this.#ask(call, { prompts: [], files, valid: (k) => k in q.choices, invalid: n.invalid, tries: n.tries ?? 2, timeoutMs: n.timeoutMs });
+      const key = await this.#ask(call, { prompts: [], files, valid: (k) => isChoice(q.choices, k), invalid: n.invalid, tries: n.tries ?? 2, timeoutMs: n.timeoutMs });
       if (call.signal.aborted) {
         await save();
         return null;
       }
-      if (key !== null) answers[q.id] = key;
+      if (key !== null) answers.set(q.id, key);
     }
     await save();
     call.vars.survey = n.survey;

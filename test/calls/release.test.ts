@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { harness, type Harness } from '../ivr/_harness.ts';
 
 const FLOW = {

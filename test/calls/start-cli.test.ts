@@ -81,7 +81,7 @@ test('bad option → exit 2 with CLI_BAD_VALUE; a broken flow → exit 1 with IV
   writeFileSync(flow, JSON.stringify({ name: 'x', language: 'zh', languages: ['zh'], start: 'a', nodes: { a: { type: 'play', prompts: ['welcome'], next: 'b' } } }));
   const broken = await start(['--flow', flow, '--data', join(dir, 'broken'), '--for', '1']);
   assert.is(broken.code, 1);
-  assert.match(broken.err, /IVR_FLOW_INVALID: .*broken\.json refused: \/nodes\/a\/next names node 'b'/);
+  assert.match(broken.err, /IVR_FLOW_INVALID: .*broken\.json refused, 1 problem:\n  .*broken\.json#\/nodes\/a\/next: names node 'b'/);
 });
 
 test.run();
