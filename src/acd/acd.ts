@@ -476,7 +476,7 @@ export class Acd {
       if (caller) ev.callerNumber = caller;
       if (rejoin) ev.rejoin = true;
       this.write(ev);
-      this.armCaller(call, rule === 'leave');
+      this.armCaller(call);
       this.dirty = true;
       return { joined: true, position };
     });
@@ -632,7 +632,7 @@ export class Acd {
         c.state = 'waiting';
         const position = this.insert(target, c);
         this.write({ type: 'enter', at: now, queue: target.id, callId, priority: c.priority, position });
-        this.armCaller(c, false);
+        this.armCaller(c);
         this.dirty = true;
       } else {
         // Back at its old place in its queue, offered to the chosen agent only.
@@ -736,9 +736,11 @@ export class Acd {
   }
 
   /** The caller-side timers a queue's configuration asks for. */
-  private armCaller(c: CallRt, leaveWhenEmpty: boolean): void {
+  private armCaller(c: CallRt): void {
     const q = c.queue;
     const cfg = q.cfg;
+    // A queue can empty while the caller waits, not only before he joins.
+    const leaveWhenEmpty = cfg.whenEmpty?.noneLoggedIn === 'leave' || cfg.whenEmpty?.noneReady === 'leave';
     const an = cfg.announce;
     if (an?.positionEveryMs || an?.positionFirstMs) {
       const every = an.positionEveryMs ?? 0;
