@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,22 +21,15 @@ function runAndKill(round: number, afterAcks: number, limit: number): Promise<Se
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'log-crash-writer.ts'), dir, String(round), String(limit)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const acks = new Set<string>();
-    let buf = '';
-    let err = '';
     let armed = false;
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const m = /^ACK (\S+)$/.exec(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        if (m) acks.add(m[1]);
-      }
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('ACK ')) acks.add(line.slice(4));
       if (!armed && acks.size >= afterAcks) {
         armed = true;
         setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 100));
       }
     });
+    let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(acks) : reject(new Error(`writer ended by itself (code ${code}): ${err}`))));
   });
