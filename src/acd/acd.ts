@@ -16,6 +16,7 @@ import { acdError } from './errors.ts';
 import { Sfc32, type Rng } from './rng.ts';
 import { choose } from './strategy.ts';
 import {
+  AGENT_STATES,
   REASON_DISCONNECTED,
   REASON_NO_ANSWER,
   REASON_OFFER_FAILED,
@@ -54,6 +55,8 @@ interface AgentRt {
   keptReason: string | undefined;
   /** Not ready asked for while busy: applied when the call and wrap-up end. */
   pendingNotReady: string | undefined;
+  /** Logged out by a supervisor during a call: applied when the call and wrap-up end. */
+  pendingLogout: boolean;
   misses: number;
   calls: number;
   talkMs: number;
@@ -124,6 +127,7 @@ export interface AgentSnapshot {
   since: number;
   reason?: string;
   pendingNotReady?: string;
+  pendingLogout?: boolean;
   callId?: string;
   misses: number;
   calls: number;
@@ -175,7 +179,7 @@ export class Acd {
       }
       this.agents.set(a.id, {
         id: a.id, skills, wrapUpMs: a.wrapUpMs, state: 'loggedOut', since: now, reason: undefined, keptReason: undefined,
-        pendingNotReady: undefined, misses: 0, calls: 0, talkMs: 0, idleSince: now, call: null, offerAt: 0, ringTimer: null,
+        pendingNotReady: undefined, pendingLogout: false, misses: 0, calls: 0, talkMs: 0, idleSince: now, call: null, offerAt: 0, ringTimer: null,
         wrap: null, connected: true, graceTimer: null, members: [],
       });
     }
@@ -330,7 +334,12 @@ export class Acd {
 
   /** After a call (or an offer) the agent is ready, unless he asked for not ready meanwhile. */
   private toIdle(a: AgentRt): void {
-    if (a.pendingNotReady !== undefined) {
+    if (a.pendingLogout) {
+      a.pendingLogout = false;
+      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.pendingNotReady = undefined;
+      this.setState(a, 'loggedOut');
+    } else if (a.pendingNotReady !== undefined) {
       const r = a.pendingNotReady;
       a.pendingNotReady = undefined;
       this.setState(a, 'notReady', r);
@@ -392,6 +401,20 @@ export class Acd {
       else {
         if (a.state === 'workingAfterCall') this.finishWrap(a);
         this.setState(a, 'notReady', reason);
+      }
+    });
+  }
+
+  /** A supervisor logs the agent out: at once when idle, else when his call and wrap-up end (the call is never cut). */
+  forceLogout(agentId: string): void {
+    this.op(() => {
+      const a = this.agentOf(agentId);
+      if (a.state === 'loggedOut') this.refuse(a, 'the agent is not logged in');
+      if (a.call) a.pendingLogout = true;
+      else {
+        if (a.state === 'workingAfterCall') this.finishWrap(a);
+        a.pendingLogout = true;
+        this.toIdle(a);
       }
     });
   }
@@ -826,7 +849,8 @@ export class Acd {
     if (i >= 0) c.offers.splice(i, 1);
     a.call = null;
     if (how !== 'failed') this.emit({ type: 'cancel-offer', callId: c.id, agentId: a.id, reason: how });
-    if (how === 'failed') {
+    if (a.pendingLogout) this.toIdle(a);
+    else if (how === 'failed') {
       a.pendingNotReady = undefined;
       this.setState(a, 'notReady', REASON_OFFER_FAILED);
     } else if (how === 'no-answer' && ++a.misses >= (c.queue.cfg.maxMisses ?? DEFAULT_MAX_MISSES)) {
@@ -908,6 +932,7 @@ export class Acd {
     const s: AgentSnapshot = { id: a.id, state: a.state, since: a.since, misses: a.misses, calls: a.calls, connected: a.connected };
     if (a.reason !== undefined) s.reason = a.reason;
     if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
+    if (a.pendingLogout) s.pendingLogout = true;
     const call = a.call ?? null;
     if (call) s.callId = call.id;
     return s;
@@ -915,6 +940,17 @@ export class Acd {
 
   agent(agentId: string): AgentSnapshot {
     return this.snapshot(this.agentOf(agentId));
+  }
+
+  /** The supervisor's wallboard: agents by state (服务座席数、空闲数和关闭数), each agent with his time in state, each queue's waiting calls and longest wait. */
+  wallboard(): { byState: Record<AgentState, number>; agents: (AgentSnapshot & { inStateMs: number })[]; queues: QueueStatus[] } {
+    const now = this.clock.now();
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    const agents = [...this.agents.values()].map((a) => {
+      byState[a.state]++;
+      return { ...this.snapshot(a), inStateMs: now - a.since };
+    });
+    return { byState, agents, queues: [...this.queues.keys()].map((q) => this.queue(q)) };
   }
 
   agentIds(): string[] {
