@@ -103,7 +103,7 @@ interface CallRt {
   state: 'waiting' | 'offering' | 'connected';
   offers: AgentRt[];
   agent: AgentRt | null;
-  /** A direct offer (transfer to an agent): the strategy does not pick. */
+  /** Transferred to an agent: no new queue entry, so its next answer is not a queue answer. */
   direct: boolean;
   talkStart: number;
   holdStart: number;
@@ -550,7 +550,6 @@ export class Acd {
       this.setState(a, 'talking');
       const ev: QueueEvent = { type: 'connect', at: now, queue: c.queue.id, callId, agentId, waitMs: now - c.enteredAt, ringMs: now - a.offerAt };
       if (c.direct) ev.transferred = true;
-      c.direct = false;
       this.write(ev);
       if (c.callerNumber && this.callbackList.length) this.dropCallbacks((e) => e.callerNumber === c.callerNumber);
     });
@@ -650,6 +649,7 @@ export class Acd {
       c.holdMs = 0;
       if ('cfg' in target) {
         c.queue = target;
+        c.direct = false;
         c.seq = this.seq++;
         c.enteredAt = now;
         c.state = 'waiting';
@@ -859,7 +859,6 @@ export class Acd {
     } else this.toIdle(a);
     if (c.offers.length === 0 && c.state === 'offering') {
       c.state = 'waiting';
-      c.direct = false;
       if (c.progressive) {
         c.progressive.cancel();
         c.progressive = null;

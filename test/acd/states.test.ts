@@ -121,8 +121,14 @@ test('anchor: a transfer is logged and the transferring agent wraps up (to a que
   assert.equal(h.offers().at(-1), 'c1>a2');
   const tr = h.events.find((e) => e.type === 'transfer');
   assert.equal(tr && [tr.agentId, tr.to, tr.talkMs], ['a1', 'agent:a2', 30_000]);
+  // a2 lets it ring out: the call is back at the head of its queue and offered
+  // again (a2 is the only ready member); still a transfer, not a second queue answer.
+  h.advance(15_000);
+  assert.ok(h.events.some((e) => e.type === 'ring-no-answer' && e.agentId === 'a2'));
+  assert.equal([acd.agent('a2').state, acd.position('c1')], ['reserved', 1]);
   acd.answered('c1', 'a2');
-  h.advance(20_000);
+  assert.equal(h.events.filter((e) => e.type === 'connect').map((e) => [e.agentId, (e as { transferred?: boolean }).transferred ?? false]), [['a1', false], ['a2', true]]);
+  h.advance(5_000);
   assert.is(acd.agent('a1').state, 'ready');
   const wu = h.events.find((e) => e.type === 'wrap-up');
   assert.equal(wu && [wu.agentId, wu.callId, wu.wrapMs], ['a1', 'c1', 20_000]);
