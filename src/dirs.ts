@@ -8,7 +8,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export interface DirError extends Error {
-  /** Errno code (ENOENT, EACCES, ...) or NOT_DIR when a path on the way is a file. */
+  /** Errno code (ENOENT, EACCES, ...) or ENOTDIR when a path on the way is a file. */
   code: string;
   /** The path that failed. */
   at: string;
@@ -33,7 +33,7 @@ export function makeDirs(dir: string): void {
       if (dirname(d) === d) break;
       continue;
     }
-    if (!st.isDirectory()) throw dirError('NOT_DIR', d, `${d} is a file, not a folder`);
+    if (!st.isDirectory()) throw dirError('ENOTDIR', d, `${d} is a file, not a folder`);
     break;
   }
   for (const d of missing.reverse()) {

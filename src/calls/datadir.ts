@@ -25,7 +25,7 @@ export function ensureDir(dir: string): void {
     makeDirs(dir);
   } catch (e) {
     const { code, at } = e as DirError;
-    if (code === 'NOT_DIR') throw new CallError('CALL_DATA_NOT_DIR', `${at} is a file, not a folder, so it cannot hold the data folder ${dir}; give --data a folder (it is made if missing)`, { dir, at });
+    if (code === 'ENOTDIR') throw new CallError('CALL_DATA_NOT_DIR', `${at} is a file, not a folder, so it cannot hold the data folder ${dir}; give --data a folder (it is made if missing)`, { dir, at });
     throw new CallError('CALL_DATA_UNUSABLE', `the data folder ${dir} cannot be made or used: ${(e as Error).message}; choose a folder this user can write with --data`, { dir, at, errno: code });
   }
 }

@@ -16,7 +16,7 @@ test('makeDirs: missing parents made, an existing folder fine, a file on the way
   assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
   makeDirs(join(dir, 'a', 'b', 'c'));
   writeFileSync(join(dir, 'file'), 'x');
-  assert.throws(() => makeDirs(join(dir, 'file', 'sub')), (e: DirError) => e.code === 'NOT_DIR' && e.at === join(dir, 'file'));
+  assert.throws(() => makeDirs(join(dir, 'file', 'sub')), (e: DirError) => e.code === 'ENOTDIR' && e.at === join(dir, 'file'));
 });
 
 test('makeDirs on procfs fails at once instead of spinning', () => {
