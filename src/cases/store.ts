@@ -786,6 +786,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async *exportCases(): AsyncIterable<CaseRecord> {
+    this.ensureOpen();
     for (const { key, value } of this.cases.getRange({ start: 0, end: Infinity })) {
       if (typeof key === 'number') yield value;
     }
