@@ -8,6 +8,7 @@ import type { BureauCalendar } from '../cases/calendar.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
+import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
 import { lockDataDir } from './datadir.ts';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   /** The bureau's working calendar (time zone, holidays, make-up days): set
    * once, used by the case deadlines and the flow's office hours alike. */
   calendar?: CalendarConfig;
+  /** Each step of every call (hotline call). */
+  trace?: IvrServices['trace'];
 }
 
 export interface Engine {
@@ -96,7 +99,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     board,
     flows,
     store,
-    services: { prompts, mailer, dataDir, calendar: store.calendar },
+    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace },
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,

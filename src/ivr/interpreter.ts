@@ -27,6 +27,8 @@ export interface IvrServices {
   now(): number;
   /** The bureau's working calendar (the case store's); default: the State Council's. */
   calendar?: WorkingCalendar;
+  /** Told each step of every call: `hotline call` prints them node by node. */
+  trace?(e: IvrTraceEvent): void;
   log?(line: string): void;
   /** Board-time timers (the call core's scheduler); without it a record node has no no-speech cut-off. */
   scheduler?: SchedulerLike;
@@ -36,6 +38,15 @@ export interface IvrServices {
    */
   io?: { pending: number };
 }
+
+/** One step of a call, as `hotline call` shows it. */
+export type IvrTraceEvent =
+  | { type: 'node'; callId: string; node: string; nodeType: FlowNode['type'] }
+  /** Prompts played (ids, or file names for recordings); reason 'digits': a key cut in at item itemIndex. */
+  | { type: 'play'; callId: string; prompts: string[]; reason: string; itemIndex: number }
+  | { type: 'digits'; callId: string; digits: string; reason: string }
+  /** A node finished: where the call goes, the variables and the cases so far. */
+  | { type: 'next'; callId: string; node: string; next: string | null; vars: Record<string, string>; cases: string[]; error?: string };
 
 export type FlowOutcome = 'completed' | 'hangup' | 'error';
 
@@ -192,6 +203,7 @@ export class Interpreter {
       const node: FlowNode = call.flow.nodes[id];
       if (afterHangup && MEDIA.has(node.type)) return failed ? 'error' : 'hangup';
       call.path.push(id);
+      this.#s.trace?.({ type: 'node', callId: call.callId, node: id, nodeType: node.type });
       let next: string | null;
       try {
         next = await this.#exec(call, id, node);
@@ -215,6 +227,7 @@ export class Interpreter {
         afterHangup = true;
         if (MEDIA.has(node.type) || next === null) next = node.onHangup ?? null;
       }
+      this.#s.trace?.({ type: 'next', callId: call.callId, node: id, next, vars: { ...call.vars }, cases: [...call.caseNumbers], error: call.error });
       id = next;
     }
     if (failed) return 'error';
@@ -253,15 +266,22 @@ export class Interpreter {
   }
 
   #files(call: IvrCall, ids: string[]): PlayItem[] {
-    return ids.map((id) => this.#s.prompts.item(call.lang, id));
+    return ids.map((id) => this.#labelled(this.#s.prompts.item(call.lang, id), id));
+  }
+
+  // Which prompt an audio buffer is, for the trace (buffers are cached per file).
+  #labels = new WeakMap<object, string>();
+  #labelled(item: PlayItem, id: string): PlayItem {
+    if (this.#s.trace && typeof item === 'object') this.#labels.set(item, id);
+    return item;
   }
 
   /** A prompt file from the store (knowledge, survey), in the caller's language when one exists. */
   #storedPrompt(call: IvrCall, file: string): PlayItem {
     const id = basename(file).replace(/\.wav$/i, '');
-    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.item(call.lang, id);
+    if (this.#s.prompts.has(call.lang, id)) return this.#labelled(this.#s.prompts.item(call.lang, id), id);
     // Parsed (and kept inside the prompts folder) as a flow's prompts are.
-    return this.#s.prompts.item(call.lang, file);
+    return this.#labelled(this.#s.prompts.item(call.lang, file), file);
   }
 
   #play(call: IvrCall, ids: string[], interruptible = false): Promise<PlayResult | null> {
@@ -269,14 +289,22 @@ export class Interpreter {
     return this.#playFiles(call, this.#files(call, ids), interruptible);
   }
 
-  #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
-    return this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+  async #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
+    const r = await this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+    const trace = this.#s.trace;
+    if (trace) {
+      const prompts = files.map((f) => (typeof f === 'string' ? basename(f) : (this.#labels.get(f) ?? '(audio)')));
+      trace({ type: 'play', callId: call.callId, prompts, reason: r?.reason ?? 'hangup', itemIndex: r?.itemIndex ?? 0 });
+    }
+    return r;
   }
 
-  #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
-    return this.#op(call, () =>
+  async #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
+    const r = await this.#op(call, () =>
       call.port.getDigits({ signal: call.signal, max, terminators: o.terminators, firstDigitTimeoutMs: o.firstMs ?? 5000, interDigitTimeoutMs: o.interMs ?? 3000 }),
     );
+    this.#s.trace?.({ type: 'digits', callId: call.callId, digits: r?.digits ?? '', reason: r?.reason ?? 'hangup' });
+    return r;
   }
 
   /** Prompt, one key, retries with invalid / no-input prompts. Returns the key, or null (hang-up or tries used). */
