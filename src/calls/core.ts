@@ -122,9 +122,9 @@ export class CallCore {
   }
 
   #call$(ch: Channel, ring: RingEvent): Observable<CallEvent> {
+    const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
+    const log = this.#logger.child({ callId: id, channel: ch.name, ...(ring.callerNumber ? { caller: ring.callerNumber } : {}) });
     return defer(() => {
-      const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
-      const log = this.#logger.child({ callId: id, channel: ch.name, ...(ring.callerNumber ? { caller: ring.callerNumber } : {}) });
       const call = new Call(id, ch, ring, this.flows.current, {
         store: this.store,
         interpreter: this.#interpreter,
@@ -142,19 +142,20 @@ export class CallCore {
         of<CallEvent>({ type: 'start', call: call.summary() }),
         call.run$().pipe(map((summary): CallEvent => ({ type: 'end', call: summary }))),
       ).pipe(
-        // One call failing (a bug, a throwing hook) must not end the merged
-        // stream, which would stop the engine answering on every line.
-        catchError((err) => {
-          log.error({ err }, `call ${id}: failed: ${(err as Error)?.message ?? String(err)}; other calls go on`);
-          return EMPTY;
-        }),
         finalize(() => {
           this.#active.delete(id);
           this.#counts.ended++;
           settle();
         }),
       );
-    });
+    }).pipe(
+      // One call failing (a bug, a throwing hook) must not end the merged
+      // stream, which would stop the engine answering on every line.
+      catchError((err) => {
+        log.error({ err }, `call ${id}: failed: ${(err as Error)?.message ?? String(err)}; other calls go on`);
+        return EMPTY;
+      }),
+    );
   }
 
   get stopped(): boolean {

@@ -35,7 +35,7 @@ function zoneFormat(timeZone: string): Intl.DateTimeFormat {
     try {
       f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' });
     } catch {
-      throw new CallError('CALL_BAD_OPTION', `the time zone '${timeZone}' is unknown; give an IANA name such as Asia/Shanghai or Asia/Urumqi`, { timeZone });
+      throw new CallError('CALL_TIME_ZONE_UNKNOWN', `the time zone '${timeZone}' is unknown; give an IANA name such as Asia/Shanghai or Asia/Urumqi`, { timeZone });
     }
     formats.set(timeZone, f);
   }

@@ -1,8 +1,7 @@
 // Logs: structured (pino), one child logger per call carrying its call id,
 // channel and caller number; `hotline start` prints one readable line per
 // record, dated in the bureau's time zone with the offset (Asia/Shanghai by
-// default, HOTLINE_TIME_ZONE to change it), or pino's JSON lines
-// (HOTLINE_LOG_FORMAT=json).
+// default, --time-zone to change it), or pino's JSON lines (--log-format json).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,10 @@ test('local ISO times: date, time and offset in the zone asked for', () => {
   assert.is(localIso(t, 'Asia/Shanghai'), '2026-03-16T09:30:00.250+08:00');
   assert.is(localIso(t, 'UTC'), '2026-03-16T01:30:00.250+00:00');
   assert.is(localIso(t, 'America/New_York'), '2026-03-15T21:30:00.250-04:00');
-  assert.throws(() => createLogger({ timeZone: 'Mars/Olympus' }), (e: { code?: string }) => e.code === 'CALL_BAD_OPTION');
+  assert.throws(() => createLogger({ timeZone: 'Mars/Olympus' }), (e: { code?: string }) => e.code === 'CALL_TIME_ZONE_UNKNOWN');
+  const bad = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--time-zone', 'Mars/Olympus', '--data', join(dir, 'tz')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, "hotline start: CALL_TIME_ZONE_UNKNOWN: the time zone 'Mars/Olympus' is unknown");
 });
 
 test('each call logs through a child logger with its call id, channel and caller number', async () => {
@@ -43,10 +45,10 @@ test('each call logs through a child logger with its call id, channel and caller
   }
 });
 
-function start(env: Record<string, string>): string[] {
-  const r = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--stepped', '--for', '20', '--demo-callers', '1', '--data', join(dir, `d${Object.keys(env).length}`)], {
+let runs = 0;
+function start(extra: string[]): string[] {
+  const r = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--stepped', '--for', '20', '--demo-callers', '1', '--data', join(dir, `d${++runs}`), ...extra], {
     cwd: root,
-    env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -55,15 +57,15 @@ function start(env: Record<string, string>): string[] {
 }
 
 test('hotline start: one readable line per record, with the date and the bureau\'s offset', () => {
-  const lines = start({});
+  const lines = start([]);
   assert.ok(lines.some((l) => / call \S+ start /.test(l)), lines.join('\n'));
   for (const l of lines) assert.match(l, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\+08:00 /, `no date and offset: ${l}`);
-  const ny = start({ HOTLINE_TIME_ZONE: 'America/New_York' });
+  const ny = start(['--time-zone', 'America/New_York']);
   for (const l of ny) assert.match(l, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}-0[45]:00 /, `not New York time: ${l}`);
 });
 
-test('hotline start with HOTLINE_LOG_FORMAT=json: pino lines, call records with their context', () => {
-  const lines = start({ HOTLINE_LOG_FORMAT: 'json', X: '1' }).map((l) => JSON.parse(l) as Record<string, unknown>);
+test('hotline start --log-format json: pino lines, call records with their context', () => {
+  const lines = start(['--log-format', 'json']).map((l) => JSON.parse(l) as Record<string, unknown>);
   const calls = lines.filter((l) => l.event === 'call_start');
   assert.ok(calls.length >= 1);
   assert.ok(calls.every((l) => typeof l.callId === 'string' && typeof l.channel === 'string' && l.caller === '13900001000'));

@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { harness, type Harness } from '../ivr/_harness.ts';
 
 const FLOW = {
@@ -116,6 +117,25 @@ test("engine shutdown during a message: the caller's line is released at once, n
   release();
   await stopping;
   await checkOneRecord();
+});
+
+test('the watchdog ends a call during a message: the caller is released at once, the e-mail after it still goes and the call has one record', async () => {
+  // Cut the call 1.5 s after the caller has finished speaking.
+  const ms = (id: string) => readWavSamples(h.engine.prompts.file('zh', id)).samples.length / 8;
+  const maxCallMs = Math.round(ms('mailbox_intro') + ms('beep') + ms('caller_mailbox') + 1500);
+  await h.close();
+  const port = (smtp.server.address() as { port: number }).port;
+  h = await harness({ flowFile: join(dir, 'flow.yaml'), maxCallMs, smtp: { host: '127.0.0.1', port, from: 'noreply@12315.test' } });
+  const far = h.engine.networkChannels[0];
+  await leaveMessage();
+  await until(() => received === 1);
+  await until(() => far.state === 'idle', 5000).catch(() => undefined);
+  assert.is(far.state, 'idle', `the caller's line is '${far.state}' while the work after the watchdog runs`);
+  assert.is(h.engine.core.stats().active, 1, 'the call ended before its e-mail was sent');
+  release();
+  await drive(h.engine.board, h.engine.core.idle());
+  await checkOneRecord();
+  assert.is(h.ended[0].outcome, 'timeout');
 });
 
 test('the caller hangs up: the timeslot is idle while the e-mail is in flight and takes the next call; stop() waits', async () => {
