@@ -453,8 +453,8 @@ export class LmdbCaseStore implements CaseStore {
   /**
    * One round: every operation in its own child transaction, then the
    * round's derived changes (counters, posting lists), all inside one child
-   * of lmdb-js's batched write transaction. The promises settle when
-   * `env.flushed` (lmdb-js's documented promise) says the commit is on disk.
+   * of lmdb-js's batched write transaction. The promises settle when that
+   * transaction's commit, synchronous and fsynced, has completed.
    *
    * Failure modes, for whoever retries:
    * - an operation throws: that operation only is rejected, nothing of it
@@ -477,7 +477,11 @@ export class LmdbCaseStore implements CaseStore {
           this.runRoundPerOp(ops, values, failed);
         }
       });
-      await this.env.flushed;
+      // That promise is lmdb-js's "committed"; with overlappingSync off the
+      // commit it waits for is LMDB's synchronous one (data and meta page
+      // on disk), so committed is flushed here. Not `await env.flushed`: it
+      // follows the latest commit, and a later batch's failure would reject
+      // this batch, which is stored: the caller would retry a stored case.
     } catch (e) {
       this.forgetUnsavedStructures();
       const cause = await commitCause(e);
@@ -793,6 +797,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async *exportCases(): AsyncIterable<CaseRecord> {
+    this.ensureOpen();
     for (const { key, value } of this.cases.getRange({ start: 0, end: Infinity })) {
       if (typeof key === 'number') yield value;
     }
