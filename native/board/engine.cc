@@ -523,25 +523,23 @@ extern "C" void hl_board_destroy(hl_board *b) {
     while (hl_board_drain(b, ev, 64) > 0) {}
   }
   writer_stop(b);
-  {
-    std::lock_guard<std::mutex> lk(b->io_mu);
-    for (Recorder *r : b->recs) {
-      if (r->f) std::fclose(r->f);
-      delete r;
-    }
-    b->recs.clear();
-  }
+  // Commands never applied. A queued record/tap command does not own its
+  // recorder: b->recs does (rec_open put it there), and it is finished below
+  // with the others, once.
   Cmd cmd;
   while (b->cmds.pop(cmd)) {
     if (cmd.kind == C_PLAY && cmd.p) {
       hl_clip **clips = static_cast<hl_clip **>(cmd.p);
       for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
       delete[] clips;
-    } else if (cmd.kind == C_RECORD && cmd.p) {
-      Recorder *r = static_cast<Recorder *>(cmd.p);
-      rec_finalize(b, r);
     }
   }
+  std::vector<Recorder *> left;
+  {
+    std::lock_guard<std::mutex> lk(b->io_mu);
+    left = b->recs;
+  }
+  for (Recorder *r : left) rec_finalize(b, r);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
   delete[] b->ch;
   delete[] b->rx_lin;
