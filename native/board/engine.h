@@ -237,6 +237,9 @@ int rec_drain_done(hl_board *b, hl_event *out, int max);  // control thread: com
 void rec_free_all(hl_board *b);
 uint64_t rec_part_limit_default();
 uint32_t rec_ring_default();
+int rec_errno(int e);                                  // errno -> HL_EREC_*
+int rename_noreplace(const char *from, const char *to);  // 0 or HL_EREC_* (HL_EREC_EXISTS: target exists)
+int sync_dir_of(const std::string &path);             // fsync of the folder holding path
 void writer_start(hl_board *b);
 void writer_stop(hl_board *b);
 }  // namespace hl

@@ -37,13 +37,10 @@
 
 using namespace hl;
 
-namespace {
+namespace hl {
 
-constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 may lose
-constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
-constexpr int kChunk = 4096;
-
-int err_of(int e) {
+// errno -> the recording error codes (hl_errors.def HL_EREC_*).
+int rec_errno(int e) {
   switch (e) {
     case EEXIST: return HL_EREC_EXISTS;
     case EMFILE:
@@ -62,25 +59,45 @@ int err_of(int e) {
   }
 }
 
-// NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
-std::string part_name(const std::string &path, uint32_t n) {
-  if (n <= 1) return path;
-  const size_t dot = path.size() >= 4 && path.compare(path.size() - 4, 4, ".wav") == 0 ? path.size() - 4 : path.size();
-  return path.substr(0, dot) + "." + std::to_string(n) + ".wav";
-}
-
-std::string dir_of(const std::string &path) {
+static std::string dir_of(const std::string &path) {
   const size_t s = path.rfind('/');
   if (s == std::string::npos) return ".";
   return s == 0 ? "/" : path.substr(0, s);
 }
 
-int sync_dir(const std::string &path) {
+int sync_dir_of(const std::string &path) {
   int dfd = ::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return err_of(errno);
-  int rc = ::fsync(dfd) == 0 ? 0 : err_of(errno);
+  if (dfd < 0) return rec_errno(errno);
+  int rc = ::fsync(dfd) == 0 ? 0 : rec_errno(errno);
   ::close(dfd);
   return rc;
+}
+
+// Renames without replacing: renameat2(RENAME_NOREPLACE) where the kernel and
+// file system have it, else link + unlink (also refuses an existing target).
+int rename_noreplace(const char *from, const char *to) {
+#ifdef SYS_renameat2
+  if (::syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) == 0) return 0;
+  if (errno != ENOSYS && errno != EINVAL) return rec_errno(errno);
+#endif
+  if (::link(from, to) != 0) return rec_errno(errno);
+  if (::unlink(from) != 0) return rec_errno(errno);
+  return 0;
+}
+
+}  // namespace hl
+
+namespace {
+
+constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 may lose
+constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
+constexpr int kChunk = 4096;
+
+// NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
+std::string part_name(const std::string &path, uint32_t n) {
+  if (n <= 1) return path;
+  const size_t dot = path.size() >= 4 && path.compare(path.size() - 4, 4, ".wav") == 0 ? path.size() - 4 : path.size();
+  return path.substr(0, dot) + "." + std::to_string(n) + ".wav";
 }
 
 // Writes all of buf at the file position; returns bytes written, errno in *e.
@@ -118,7 +135,7 @@ int put_header(Recorder *r) {
   ssize_t w;
   do w = ::pwrite(r->fd, hdr, (size_t)hs, 0);
   while (w < 0 && errno == EINTR);
-  if (w != hs) return err_of(w < 0 ? errno : EIO);
+  if (w != hs) return rec_errno(w < 0 ? errno : EIO);
   return 0;
 }
 
@@ -128,15 +145,15 @@ int open_part(Recorder *r) {
   const std::string final_name = part_name(r->path, r->parts + 1);
   struct stat st;
   if (::stat(final_name.c_str(), &st) == 0) return HL_EREC_EXISTS;
-  if (errno != ENOENT) return err_of(errno);
+  if (errno != ENOENT) return rec_errno(errno);
   const std::string tmp = final_name + ".part";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return err_of(errno);
+  if (fd < 0) return rec_errno(errno);
   r->fd = fd;
   r->data_bytes = 0;
   int rc = put_header(r);
-  if (rc == 0 && ::lseek(fd, header_size(r), SEEK_SET) < 0) rc = err_of(errno);
-  if (rc == 0) rc = sync_dir(tmp);
+  if (rc == 0 && ::lseek(fd, header_size(r), SEEK_SET) < 0) rc = rec_errno(errno);
+  if (rc == 0) rc = sync_dir_of(tmp);
   if (rc != 0) {
     ::close(fd);
     r->fd = -1;
@@ -144,18 +161,6 @@ int open_part(Recorder *r) {
     return rc;
   }
   r->last_header_ns = r->last_sync_ns = hl_mono_ns();
-  return 0;
-}
-
-// Renames without replacing: renameat2(RENAME_NOREPLACE) where the kernel and
-// file system have it, else link + unlink (also refuses an existing target).
-int rename_noreplace(const char *from, const char *to) {
-#ifdef SYS_renameat2
-  if (::syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) == 0) return 0;
-  if (errno != ENOSYS && errno != EINVAL) return err_of(errno);
-#endif
-  if (::link(from, to) != 0) return err_of(errno);
-  if (::unlink(from) != 0) return err_of(errno);
   return 0;
 }
 
@@ -172,19 +177,19 @@ int finish_part(Recorder *r) {
     const int e = errno;
     if (r->data_bytes & 1) {
       r->data_bytes--;
-      if (::ftruncate(r->fd, (off_t)(header_size(r) + r->data_bytes)) != 0) rc = err_of(errno);
+      if (::ftruncate(r->fd, (off_t)(header_size(r) + r->data_bytes)) != 0) rc = rec_errno(errno);
     } else {
-      rc = err_of(e);
+      rc = rec_errno(e);
     }
   }
   if (rc == 0) rc = put_header(r);
-  if (rc == 0 && ::fsync(r->fd) != 0) rc = err_of(errno);
-  if (::close(r->fd) != 0 && rc == 0) rc = err_of(errno);
+  if (rc == 0 && ::fsync(r->fd) != 0) rc = rec_errno(errno);
+  if (::close(r->fd) != 0 && rc == 0) rc = rec_errno(errno);
   r->fd = -1;
   const std::string final_name = part_name(r->path, r->parts + 1);
   const std::string tmp = final_name + ".part";
   if (rc == 0) rc = rename_noreplace(tmp.c_str(), final_name.c_str());
-  if (rc == 0) rc = sync_dir(final_name);
+  if (rc == 0) rc = sync_dir_of(final_name);
   if (rc == 0) r->parts++;
   return rc;
 }
@@ -208,7 +213,7 @@ void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
     size_t w = write_all(r->fd, out, k, &e);
     r->data_bytes += w;  // only what reached the file
     if (w < k) {
-      fail(r, err_of(e));
+      fail(r, rec_errno(e));
       return;
     }
     out += k;
@@ -270,7 +275,7 @@ bool service(Recorder *r, uint64_t now, bool closing) {
       r->last_header_ns = now;
     }
     if (now - r->last_sync_ns >= kSyncEveryNs) {
-      if (::fdatasync(r->fd) != 0) fail(r, err_of(errno));
+      if (::fdatasync(r->fd) != 0) fail(r, rec_errno(errno));
       r->last_sync_ns = now;
     }
   }

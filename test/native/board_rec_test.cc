@@ -19,6 +19,7 @@ extern "C" {
 #include "dsp/wav.h"
 }
 #include "board/board.h"
+#include "board/recover.h"
 #include "hl_errors.h"
 
 #include "check.h"
@@ -229,6 +230,42 @@ void rolls_over_at_the_limit() {
   hl_board_destroy(b);
 }
 
+void write_file(const std::string &p, const std::vector<uint8_t> &d) {
+  FILE *f = std::fopen(p.c_str(), "wb");
+  std::fwrite(d.data(), 1, d.size(), f);
+  std::fclose(f);
+}
+
+// Start-up repair (recover.cc): a take killed in its first second has a
+// header saying 0 bytes while its audio is on disk, under NAME.part.
+void recover_unfinished() {
+  std::vector<uint8_t> d(58 + 4001, 0x55);  // A-law header + 0.5 s and a byte
+  CHECK(hl_wav_write_header(d.data(), 58, HL_WAV_ALAW, 1, 0) == 58, "header");
+  std::string part = tmp_path("killed.wav.part");
+  write_file(part, d);
+  hl_rec_recovery r;
+  CHECK(hl_rec_recover(part.c_str(), &r) == 0, "recovered");
+  CHECK(r.repaired && r.renamed && !r.truncated && r.data_bytes == 4001, "repaired %d renamed %d truncated %d bytes %llu",
+        r.repaired, r.renamed, r.truncated, (unsigned long long)r.data_bytes);
+  hl_wav_info info;
+  CHECK(std::string(r.file) == tmp_path("killed.wav") && valid_wav(r.file, &info) && info.data_bytes == 4001,
+        "%s valid with all its audio", r.file);
+  CHECK(!exists(part), "the .part name is gone");
+  // A stereo PCM take cut inside a frame; its final name taken meanwhile.
+  std::vector<uint8_t> s(44 + 4 * 100 + 3, 1);
+  hl_wav_write_header(s.data(), 44, HL_WAV_PCM16, 2, 0);
+  write_file(tmp_path("cut.wav.part"), s);
+  write_file(tmp_path("cut.wav"), std::vector<uint8_t>{1, 2, 3});
+  CHECK(hl_rec_recover(tmp_path("cut.wav.part").c_str(), &r) == 0, "recovered");
+  CHECK(r.truncated && r.data_bytes == 400 && std::string(r.file) == tmp_path("cut.recovered.wav"),
+        "cut frame dropped, not over the existing name: %s %llu", r.file, (unsigned long long)r.data_bytes);
+  CHECK(slurp(tmp_path("cut.wav")).size() == 3, "the existing file is untouched");
+  // Not a WAV (cut off inside the header): refused with the parser's reason.
+  write_file(tmp_path("junk.wav.part"), std::vector<uint8_t>{'R', 'I', 'F', 'F', 9});
+  int rc = hl_rec_recover(tmp_path("junk.wav.part").c_str(), &r);
+  CHECK(rc == HL_EWAV_TRUNC && r.reason[0], "junk: %s (%s)", hl_err_code(rc), r.reason);
+}
+
 }  // namespace
 
 int main() {
@@ -242,6 +279,7 @@ int main() {
   write_error_keeps_header_true();
   dropped_samples_reported();
   rolls_over_at_the_limit();
+  recover_unfinished();
   std::string cmd = "rm -rf '" + g_dir + "'";
   if (std::system(cmd.c_str()) != 0) std::printf("could not remove %s\n", g_dir.c_str());
   std::printf("board_rec_test: %d failures\n", failures);
