@@ -22,7 +22,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,11 +72,12 @@ int sync_dir_of(const std::string &path) {
   return rc;
 }
 
-// Renames without replacing: renameat2(RENAME_NOREPLACE) where the kernel and
-// file system have it, else link + unlink (also refuses an existing target).
+// Renames without replacing: renameat2(RENAME_NOREPLACE) where the C
+// library, kernel and file system have it, else link + unlink (which also
+// refuses an existing target).
 int rename_noreplace(const char *from, const char *to) {
-#ifdef SYS_renameat2
-  if (::syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) == 0) return 0;
+#ifdef RENAME_NOREPLACE
+  if (::renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
   if (errno != ENOSYS && errno != EINVAL) return rec_errno(errno);
 #endif
   if (::link(from, to) != 0) return rec_errno(errno);
@@ -268,7 +268,8 @@ bool service(Recorder *r, uint64_t now, bool closing) {
     }
     return true;
   }
-  if (r->fd >= 0 && !r->io_err) {
+  // `now` was read before this pass; a file opened in it is newer (unsigned).
+  if (r->fd >= 0 && !r->io_err && now > r->last_sync_ns) {
     if (now - r->last_header_ns >= kHeaderEveryNs) {
       int rc = put_header(r);
       if (rc != 0) fail(r, rc);
