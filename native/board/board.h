@@ -44,10 +44,7 @@ enum hl_event_type {
   HL_EV_IDLE = 4,
   HL_EV_DIGIT = 5,     /* text[0] = digit, a = ms from the key's start to time_ms */
   HL_EV_TONE = 6,      /* a = hl_tone_kind */
-  HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits;
-                        * record/tap: b = 0 or the hl_err of what went wrong (HL_EREC_*),
-                        * c = samples dropped, text[0] = stop digit, text[4..7] = files
-                        * written (uint32, > 1 when the recording rolled over) */
+  HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
   HL_EV_CAS = 8,       /* a = ABCD bits */
   HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
   HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
@@ -77,7 +74,7 @@ typedef struct hl_event {
   uint32_t req;      /* request id for HL_EV_DONE */
   int32_t reason;    /* hl_reason for HL_EV_DONE */
   int32_t a, b;
-  uint32_t c;         /* record/tap done: samples dropped (saturating) */
+  uint32_t pad;
   uint64_t time_ms;  /* board time */
   char text[24];     /* NUL-terminated: digits, numbers */
 } hl_event;
@@ -177,7 +174,10 @@ void hl_board_stop(hl_board *b);
 
 /* ----- events (control thread) */
 /* Copies up to max events out; frees what the tick retired; adds the done
- * events of recordings whose files the writer has finished. Returns the count. */
+ * events of recordings whose files the writer has finished. Returns the count.
+ * A record/tap done: b = 0 or the hl_err of what went wrong (HL_EREC_*), and
+ * in text (little-endian): [0] stop digit, [8..15] samples dropped (uint64),
+ * [16..19] files written (uint32, > 1 when the recording rolled over). */
 int hl_board_drain(hl_board *b, hl_event *out, int max);
 /* Monotonic ns at the end of the tick whose events triggered the pending wake
  * (0 when none); read when the wake arrives, for latency figures. */

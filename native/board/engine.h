@@ -78,7 +78,7 @@ struct Recorder {
   // tick -> writer: set last, with release; the fields before it are the tick's
   std::atomic<bool> ended{false};
   int end_reason = 0;
-  uint32_t end_ms = 0;
+  uint64_t end_ms = 0;
   uint64_t end_time_ms = 0;
   char end_digit = 0;
   int refused = 0;          // the tick never started it: 0, or the code for the completion
@@ -231,7 +231,7 @@ void media_taps(hl_board *b, Channel &c);
 void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
 void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
 // writer.cc
-void rec_end(hl_board *b, Recorder *r, int reason, uint32_t ms, char digit);  // tick: hand over to the writer
+void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit);  // tick: hand over to the writer
 void writer_pass(hl_board *b, bool closing);  // closing: every recorder is finished now
 int rec_drain_done(hl_board *b, hl_event *out, int max);  // control thread: completions of finished files
 void rec_free_all(hl_board *b);

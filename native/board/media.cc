@@ -76,7 +76,7 @@ void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
   Recorder *r = slot;
   if (!r) return;
   slot = nullptr;
-  rec_end(b, r, reason, r->ticks * (uint32_t)b->tick_ms, digit);
+  rec_end(b, r, reason, r->ticks * (uint64_t)b->tick_ms, digit);
 }
 
 // Runs get-digits over the digit buffer.

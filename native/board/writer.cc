@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -375,7 +376,7 @@ uint32_t rec_ring_default() {
   return n;
 }
 
-void rec_end(hl_board *b, Recorder *r, int reason, uint32_t ms, char digit) {
+void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit) {
   r->end_reason = reason;
   r->end_ms = ms;
   r->end_digit = digit;
@@ -407,12 +408,12 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
     const uint64_t dropped = r->dropped.load(std::memory_order_relaxed);
     // A failure found while finishing (fsync, rename) also makes it an error.
     e.reason = r->io_err ? HL_R_ERROR : r->end_reason;
-    e.a = (int32_t)r->end_ms;
+    e.a = r->end_ms > INT32_MAX ? INT32_MAX : (int32_t)r->end_ms;
     e.b = r->io_err ? r->io_err : r->refused && r->end_reason == HL_R_ERROR ? r->refused : dropped ? HL_EREC_DROPPED : 0;
-    e.c = dropped > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)dropped;
     e.time_ms = r->end_time_ms;
     e.text[0] = r->end_digit;
-    std::memcpy(e.text + 4, &r->parts, sizeof r->parts);  // files finished (little-endian hosts)
+    std::memcpy(e.text + 8, &dropped, sizeof dropped);     // little-endian hosts (x86, arm64)
+    std::memcpy(e.text + 16, &r->parts, sizeof r->parts);  // files finished
     delete r;
   }
   if (b->rec_fin.empty()) b->rec_done.store(false, std::memory_order_release);

@@ -281,8 +281,9 @@ export class Engine {
       const text = rec ? (b[o + 40] ? String.fromCharCode(b[o + 40]) : '') : this.text(o);
       const info: DoneInfo = { op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text, time };
       if (rec) {
-        info.dropped = b.readUInt32LE(o + 28);
-        info.files = b.readUInt32LE(o + 44);
+        // board.h hl_board_drain: text[8..15] samples dropped, text[16..19] files written.
+        info.dropped = b.readUInt32LE(o + 48) + b.readUInt32LE(o + 52) * 0x100000000;
+        info.files = b.readUInt32LE(o + 56);
       }
       p.resolve(info);
     }
