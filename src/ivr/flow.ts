@@ -12,7 +12,7 @@ import { parseDocument } from 'yaml';
 import { IvrError } from './errors.ts';
 import { checkMeaning, esc, nullProto, type FlowProblem } from './flow-check.ts';
 import { flowDocSchema, nodeSchemas, PROMPT_FIELDS } from './flow-schema.ts';
-import type { Flow, FlowDoc, FlowNode, NodeType } from './flow-types.ts';
+import type { Flow, FlowDoc, FlowNode } from './flow-types.ts';
 import { PromptSet } from './prompts.ts';
 
 export type { FlowProblem } from './flow-check.ts';
@@ -60,14 +60,19 @@ export interface FlowCheck {
 
 /** Checks a parsed flow document: every problem, not only the first. */
 export function checkFlow(doc: unknown, prompts?: PromptSet): FlowCheck {
-  if (!validateDoc(doc)) return { problems: ajvProblems(validateDoc.errors, ''), warnings: [] };
-  const raw = doc as FlowDoc;
-  const problems: FlowProblem[] = [];
-  for (const id of Object.keys(raw.nodes)) {
-    const v = validateNode.get((raw.nodes[id] as { type: NodeType }).type)!;
-    if (!v(raw.nodes[id])) problems.push(...ajvProblems(v.errors, `/nodes/${esc(id)}`));
+  const problems: FlowProblem[] = validateDoc(doc) ? [] : ajvProblems(validateDoc.errors, '');
+  // Each node against its type's schema, even when the document failed, so
+  // one refusal lists the problems of every node too.
+  const nodes = (doc as { nodes?: unknown } | null)?.nodes;
+  if (nodes !== null && typeof nodes === 'object' && !Array.isArray(nodes)) {
+    for (const id of Object.keys(nodes)) {
+      const n = (nodes as Record<string, unknown>)[id] as { type?: unknown } | null;
+      const v = typeof n?.type === 'string' ? validateNode.get(n.type) : undefined;
+      if (v && !v(n)) problems.push(...ajvProblems(v.errors, `/nodes/${esc(id)}`));
+    }
   }
   if (problems.length) return { problems, warnings: [] };
+  const raw = doc as FlowDoc;
   const flow = nullProto(raw);
   if (!flow.languages.includes(flow.language)) problems.push({ pointer: '/language', message: `'${flow.language}' is not one of languages ${JSON.stringify(flow.languages)}` });
   if (prompts) {

@@ -75,6 +75,19 @@ test('every problem is shown, one line each with file#pointer and reason (not "a
   for (const l of lines) assert.match(l, new RegExp(`^  ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}#/[^ ]+: .{10,}`));
 });
 
+test('a document and a node broken at once: both are listed in one refusal', () => {
+  const file = variant('doc-and-node', (d) => {
+    delete d.name;
+    d.nodes.query.colour = 'red';
+    d.nodes.welcome.type = 'dance';
+  });
+  const e = refusal(file);
+  const at = e.info.problems.map((p: any) => p.pointer);
+  assert.ok(at.includes(''), `no problem for the missing name: ${at}`);
+  assert.ok(at.includes('/nodes/query'), `no problem for the unknown field: ${at}`);
+  assert.ok(at.includes('/nodes/welcome/type'), `no problem for the unknown type: ${at}`);
+});
+
 test('an unreachable node is a warning: the flow loads, the warning names the node, FlowHost prints it at load and reload', () => {
   const file = variant('unreachable', (d) => {
     d.nodes.orphan = { type: 'play', prompts: ['goodbye'], next: 'goodbye' };
