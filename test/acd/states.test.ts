@@ -3,7 +3,10 @@
 // lost across a reconnect, transfers missing from the log) cannot happen.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Acd } from '../../src/acd/acd.ts';
+import { VirtualClock } from '../../src/acd/clock.ts';
 import { Sfc32 } from '../../src/acd/rng.ts';
+import type { AcdConfig } from '../../src/acd/types.ts';
 import { harness, refused, simple } from './_harness.ts';
 
 test('login is not ready; ready and not ready with reason codes; illegal requests are refused with the state unchanged', () => {
@@ -217,6 +220,25 @@ test('a supervisor logs an agent out: at once when idle, after the call and wrap
   acd.login('a2');
   assert.equal([acd.agent('a2').state, acd.agent('a2').reason], ['notReady', 'training'], 'the reason survives a forced logout');
   h.ok();
+});
+
+test('a bad configuration is refused with ACD_CONFIG_INVALID naming the queue or agent', () => {
+  const bad = (cfg: unknown, what: RegExp) => {
+    try {
+      new Acd(new VirtualClock(0), cfg as AcdConfig);
+    } catch (e) {
+      assert.is((e as { code?: string }).code, 'ACD_CONFIG_INVALID');
+      assert.match(String((e as Error).message), what);
+      return;
+    }
+    assert.unreachable(String(what));
+  };
+  bad({}, /lists agents and queues/);
+  bad({ agents: [{ id: 'a' }, { id: 'a' }], queues: [] }, /agent 'a' is listed twice/);
+  bad({ agents: [{ id: 'a', skills: { english: 0 } }], queues: [] }, /skill 'english' level 0/);
+  bad({ agents: [{ id: 'a' }], queues: [{ id: 'q', strategy: 'fastest', members: [] }] }, /queue 'q': strategy 'fastest'/);
+  bad({ agents: [{ id: 'a' }], queues: [{ id: 'q', strategy: 'linear', members: [{ agent: 'b' }] }] }, /member 'b' is not in the agent roster/);
+  bad({ agents: [{ id: 'a' }], queues: [{ id: 'q', strategy: 'linear', members: [], ringTimeoutMs: -1 }] }, /ringTimeoutMs/);
 });
 
 test('random steps keep every invariant, and refusals are catalog errors', () => {
