@@ -17,6 +17,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
+import { openRecordingLayer, type RecordingLayer } from '../recording/index.ts';
 
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
 
@@ -60,6 +61,8 @@ export interface Engine {
   networkChannels: ReadonlyArray<Channel>;
   /** The one working calendar (the case store's), which the flow's hours follow too. */
   calendar: BureauCalendar;
+  /** The recording index (DATA/recordings-index) and the IVR's hook into it. */
+  recordings: RecordingLayer;
   close(): Promise<void>;
 }
 
@@ -85,11 +88,16 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   let clock: () => number = () => Date.now();
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
+  let recordings: RecordingLayer | undefined;
   try {
-    // A crash's unfinished takes and orphans, before calls come.
-    await scanRecordings({ dataDir, store, log: (line) => (o.logger ? o.logger.info(line) : o.log?.(line)) });
+    // A crash's unfinished takes and orphans, before calls come; then the
+    // recording index follows the disk (src/recording).
+    const scanLog = (line: string) => (o.logger ? o.logger.info(line) : o.log?.(line));
+    await scanRecordings({ dataDir, store, log: scanLog });
+    recordings = await openRecordingLayer({ dataDir, store, log: scanLog });
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
+    await recordings?.close();
     await store.close();
     throw e;
   }
@@ -102,7 +110,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     board,
     flows,
     store,
-    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace },
+    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace, recorded: recordings.hook },
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
@@ -121,6 +129,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     logger,
     networkChannels: board.network?.channels ?? [],
     calendar: store.calendar,
+    recordings,
     async close() {
       if (closed) return;
       closed = true;
@@ -128,6 +137,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await board.close();
+      await recordings.close();
       await store.close();
       releaseUnhandled();
       unlock();

@@ -9,11 +9,12 @@ import { DSP_CATALOG } from '../dsp/errors.ts';
 import { TTS_CATALOG } from '../tts/errors.ts';
 import { CALL_CATALOG } from '../calls/errors.ts';
 import { CASE_CATALOG } from '../cases/errors.ts';
+import { REC_CATALOG } from '../recording/errors.ts';
 import { IVR_CATALOG } from '../ivr/errors.ts';
 import { ACD_CATALOG } from '../acd/errors.ts';
 import { CLI_CATALOG } from './errors.ts';
 
-export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, IVR_CATALOG, ACD_CATALOG, CLI_CATALOG] as const;
+export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, REC_CATALOG, IVR_CATALOG, ACD_CATALOG, CLI_CATALOG] as const;
 
 export function allErrorRows(): ErrorRow[] {
   return CATALOGS.flatMap((c) => c.rows);
@@ -26,6 +27,7 @@ const LAYER_TEXT: Record<string, string> = {
   tts: 'speech synthesis (src/tts)',
   calls: 'call core (src/calls)',
   cases: 'case store (src/cases)',
+  recording: 'recordings (src/recording)',
   ivr: 'IVR (src/ivr)',
   acd: 'ACD (src/acd)',
   cli: 'command line (src/cli)',

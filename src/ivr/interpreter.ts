@@ -8,6 +8,7 @@ import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
 import { inProgressName } from '../board/recording.ts';
+import type { RecordingHook } from '../recording/maintain.ts';
 import { BureauCalendar } from '../cases/calendar.ts';
 import { CASE_KINDS, type CaseKind, type CaseStore, type CreateCaseInput, type KnowledgeEntry } from '../cases/types.ts';
 import { parseWav, readWavSamples, rmsDbfs, wavSamples } from '../dsp/wav.ts';
@@ -38,6 +39,8 @@ export interface IvrServices {
    * time while it is above 0, as a real-time line would barely notice them.
    */
   io?: { pending: number };
+  /** The recording index: told when a finished take is kept, dropped, or linked to a case. */
+  recorded?: RecordingHook;
 }
 
 /** One step of a call, as `hotline call` shows it. */
@@ -435,6 +438,7 @@ export class Interpreter {
           const c = await this.#io(() => s.store.createCase(input));
           v[n.var] = c.number;
           call.caseNumbers.push(c.number);
+          s.recorded?.linked(recordingIds, c.number);
           return n.next;
         } catch (e) {
           (call.log ?? s.log)?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
@@ -568,11 +572,14 @@ export class Interpreter {
     if (get(call.vars, variable) === id) delete call.vars[variable];
     const i = call.recordings.indexOf(id);
     if (i >= 0) call.recordings.splice(i, 1);
+    this.#s.recorded?.dropped(id);
   }
 
   #keep(call: IvrCall, variable: string, id: string): void {
     call.vars[variable] = id;
     if (!call.recordings.includes(id)) call.recordings.push(id);
+    // Only a finished take reaches here (record() resolved after its `done`: durable, renamed).
+    this.#s.recorded?.kept({ id, callId: call.callId, callerNumber: call.callerNumber, calledNumber: call.calledNumber });
   }
 
   async #consult(call: IvrCall, n: Extract<FlowNode, { type: 'consult' }>): Promise<string | null> {

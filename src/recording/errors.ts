@@ -1,0 +1,24 @@
+// The recording layer's error catalog (index, retention, export). Codes are
+// stable: never reuse one for a new meaning; add a new row.
+import { defineErrors, type HotlineError } from '../errors.ts';
+
+export const REC_CATALOG = defineErrors('recording', {
+  REC_BAD_ID: 'a recording id is a path relative to the data folder under recordings/ ending in .wav (e.g. recordings/CALL-1.wav), never an absolute path, a .part file or a path with ..; take the id from `hotline recordings search`',
+  REC_NOT_FOUND: 'no recording with this id is in the index; search for it with `hotline recordings search`, or run `hotline recordings repair` if the file is on disk',
+  REC_FILE_MISSING: 'the recording file is not on disk (deleted or moved outside the engine); run `hotline recordings repair` to make the index follow the disk',
+  REC_FILE_INVALID: 'the recording file is not a valid finished WAV (cut off, unfinished .part, or not 8 kHz A-law/µ-law/PCM16); the start-up scan repairs unfinished takes, then `hotline recordings repair`',
+  REC_INDEX_OPEN_FAILED: 'the recording index could not be opened; check that the data folder is writable and not on a full disk, or move DATA/recordings-index away and run `hotline recordings repair` to rebuild it',
+  REC_INDEX_WRITE_FAILED: 'the recording index could not commit; check the disk space and permissions of DATA/recordings-index (the recording file itself is kept)',
+  REC_NO_INDEX: 'there is no recording index in this data folder; check --dir (or $HOTLINE_DATA), or run `hotline recordings repair --dir DATA` to build one from the files on disk',
+  REC_RETENTION_INVALID: 'the retention rules are invalid; each rule names a category (case, no-case) and a maxAgeDays and/or quotaMB that are positive numbers',
+  REC_DELETE_FAILED: 'a recording past its retention could not be deleted (permission or disk error); it stays on disk and in the index, and the next run tries again',
+  REC_EXPORT_EXISTS: 'the export target already exists; an export never overwrites a file, name a new one with --out',
+  REC_QUERY_INVALID: 'the search is invalid: --from must not be later than --to, and times are ISO 8601 (2026-03-15T09:00:00+08:00) or epoch milliseconds',
+});
+
+export type RecErrorCode = keyof typeof REC_CATALOG.sentences;
+
+/** A HotlineError whose message is the catalog sentence followed by the detail. */
+export function recError(code: RecErrorCode, detail?: string, info?: Record<string, unknown>): HotlineError {
+  return REC_CATALOG.error(code, detail, info);
+}

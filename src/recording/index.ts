@@ -1,0 +1,45 @@
+// The recording layer: index of recordings (LMDB behind RecordingIndex),
+// maintenance (repair, verify), retention, and the IVR's hook.
+import type { CaseStore } from '../cases/types.ts';
+import { openRecordingIndex, type LmdbRecordingIndex } from './lmdb-index.ts';
+import { indexHook, repairIndex, type RecordingHook } from './maintain.ts';
+
+export { openRecordingIndex, LmdbRecordingIndex, INDEX_FOLDER } from './lmdb-index.ts';
+export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
+export { runRetention, scheduleRetention, checkRetention, DEFAULT_RETENTION, type RetentionRule, type RetentionReport } from './retention.ts';
+export { checkRecordingId, recordingPath } from './ids.ts';
+export { exportRecording } from './export.ts';
+export { REC_CATALOG, recError } from './errors.ts';
+export type * from './types.ts';
+
+export interface RecordingLayer {
+  index: LmdbRecordingIndex;
+  hook: RecordingHook & { settled(): Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * The engine's start-up step, after the start-up scan of DATA/recordings:
+ * opens (or makes) the index, brings it in line with the disk and the case
+ * store, and returns the hook the IVR calls when a take is kept.
+ */
+export async function openRecordingLayer(o: { dataDir: string; store: Pick<CaseStore, 'exportCases'>; log?: (line: string) => void }): Promise<RecordingLayer> {
+  const log = o.log ?? (() => {});
+  const index = openRecordingIndex(o.dataDir);
+  try {
+    const r = await repairIndex({ dataDir: o.dataDir, index, store: o.store, log });
+    if (r.added.length + r.dropped.length + r.updated.length > 0) log(`recordings: index: ${r.added.length} added, ${r.updated.length} updated, ${r.dropped.length} dropped, ${index.count()} indexed`);
+  } catch (e) {
+    await index.close();
+    throw e;
+  }
+  const hook = indexHook(o.dataDir, index, log);
+  return {
+    index,
+    hook,
+    async close() {
+      await hook.settled();
+      await index.close();
+    },
+  };
+}
