@@ -1,6 +1,7 @@
 // Retention: recordings are deleted by age and by disk quota, per category
 // (a recording some case refers to is kept longer than one no case refers
-// to). A recording linked to a case that is not closed is on legal hold and
+// to). A recording linked to an open case (not closed, not not_accepted:
+// cases/workflow.ts TERMINAL) is on legal hold and
 // is never deleted, whatever the rules say: the link is read from the case
 // store itself at each run, not from the index, so a stale index cannot
 // release a hold. Every deletion and every hold that stops a deletion is
@@ -8,6 +9,7 @@
 import { unlinkSync } from 'node:fs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CaseStore } from '../cases/types.ts';
+import { TERMINAL } from '../cases/workflow.ts';
 import { recError } from './errors.ts';
 import { recordingPath } from './ids.ts';
 import { caseLinks } from './maintain.ts';
@@ -77,7 +79,7 @@ export async function runRetention(o: RetentionOptions): Promise<RetentionReport
   const links = await caseLinks(o.store);
   const report: RetentionReport = { deleted: [], held: [], failed: [], freedBytes: 0 };
   const byCat = new Map<RetentionCategory, RecordingEntry[]>([['case', []], ['no-case', []]]);
-  const openCases = (e: RecordingEntry) => [...new Set(e.files.flatMap((f) => links.get(f) ?? []).filter((c) => c.status !== 'closed').map((c) => c.number))];
+  const openCases = (e: RecordingEntry) => [...new Set(e.files.flatMap((f) => links.get(f) ?? []).filter((c) => !TERMINAL.has(c.status)).map((c) => c.number))];
   for (const e of o.index.all()) {
     const linked = e.caseNumbers.length > 0 || e.files.some((f) => links.has(f));
     byCat.get(linked ? 'case' : 'no-case')!.push(e);
