@@ -79,6 +79,7 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   const links = o.store ? await caseLinks(o.store) : new Map();
   const r: RepairReport = { added: [], updated: [], dropped: [], skipped: [] };
   const onDisk = new Set(recordingsOnDisk(o.dataDir));
+  const movedFacts = new Map<string, RecordingEntry>();
   for (const old of [...o.index.all()]) {
     let fresh: RecordingEntry | undefined;
     try {
@@ -88,6 +89,10 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
       r.dropped.push(old.id);
       log(`recordings: index: dropped ${old.id}: ${e.code}`);
       if (!o.dryRun) await o.index.remove(old.id);
+      // The start-up scan moved it to orphans/ (no case refers to it): the
+      // call facts the hook indexed go with it to its new id.
+      const moved = old.id.replace(/^recordings\//, 'recordings/orphans/');
+      if (moved !== old.id && onDisk.has(moved)) movedFacts.set(moved, old);
       continue;
     }
     onDisk.delete(old.id);
@@ -99,7 +104,8 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   }
   for (const id of onDisk) {
     try {
-      const e = withCases(entryFor(o.dataDir, id), links);
+      const was = movedFacts.get(id);
+      const e = withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : {}), links);
       if (!o.dryRun) await o.index.put(e);
       r.added.push(id);
       log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''})`);

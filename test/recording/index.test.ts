@@ -163,6 +163,25 @@ test('a folder with no index: mustExist refuses with REC_NO_INDEX and makes noth
   }
 });
 
+test('repair: a take the scan moved to orphans/ keeps its call facts under its new id', async () => {
+  const d = await data();
+  const index = openRecordingIndex(d.dir);
+  try {
+    d.take('recordings/m-1.wav', 1);
+    await index.put(entryFor(d.dir, 'recordings/m-1.wav', { callerNumber: '13600000000', calledNumber: '12315', direction: 'inbound' }));
+    const { renameSync, mkdirSync } = await import('node:fs');
+    mkdirSync(join(d.dir, 'recordings/orphans'));
+    renameSync(join(d.dir, 'recordings/m-1.wav'), join(d.dir, 'recordings/orphans/m-1.wav'));
+    const r = await repairIndex({ dataDir: d.dir, index });
+    assert.equal([r.dropped, r.added], [['recordings/m-1.wav'], ['recordings/orphans/m-1.wav']]);
+    const e = index.get('recordings/orphans/m-1.wav')!;
+    assert.equal([e.callerNumber, e.calledNumber, e.direction, e.callId], ['13600000000', '12315', 'inbound', 'm']);
+  } finally {
+    await index.close();
+    await d.done();
+  }
+});
+
 test('export: by id only, parts joined into one WAV, never overwriting', async () => {
   const d = await data();
   const index = openRecordingIndex(d.dir);
