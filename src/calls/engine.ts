@@ -17,7 +17,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { openRecordingLayer, type RecordingLayer } from '../recording/index.ts';
+import { openRecordingLayer, scheduleRetention, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
 
@@ -45,6 +45,8 @@ export interface EngineOptions {
   calendar?: CalendarConfig;
   /** Each step of every call (hotline call). */
   trace?: IvrServices['trace'];
+  /** Recording retention run every `everyMs` of board time (src/recording/README.md); off when absent. */
+  retention?: { everyMs: number; rules?: RetentionRule[] };
 }
 
 export interface Engine {
@@ -117,6 +119,9 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     logger,
   }).start();
   clock = () => core.now();
+  const retention = o.retention
+    ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })
+    : undefined;
   let closed = false;
   return {
     board,
@@ -134,6 +139,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       if (closed) return;
       closed = true;
       const stepped = board.mode === 'stepped';
+      retention?.unsubscribe();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await board.close();

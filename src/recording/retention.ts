@@ -143,11 +143,13 @@ export async function runRetention(o: RetentionOptions): Promise<RetentionReport
  * simulation runs it on board time; or any RxJS scheduler). A run never
  * overlaps the previous one; a failed run is logged and the next one comes.
  */
-export function scheduleRetention(o: Omit<RetentionOptions, 'now'> & { scheduler: SchedulerLike; everyMs: number; onReport?: (r: RetentionReport) => void }): Subscription {
+export function scheduleRetention(
+  o: Omit<RetentionOptions, 'now'> & { scheduler: SchedulerLike; everyMs: number; onReport?: (r: RetentionReport) => void; /** Epoch ms now (default: the scheduler's time; the board's counts from 0, so the engine passes its clock). */ now?: () => number },
+): Subscription {
   const log = o.log ?? (() => {});
   return o.scheduler.schedule(function (this: { schedule(s?: undefined, d?: number): void }) {
     const next = () => this.schedule(undefined, o.everyMs);
-    runRetention({ ...o, now: o.scheduler.now() }).then(
+    runRetention({ ...o, now: o.now ? o.now() : o.scheduler.now() }).then(
       (r) => {
         o.onReport?.(r);
         next();

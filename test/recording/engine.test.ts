@@ -4,7 +4,9 @@
 // folder lost, the start-up step rebuilds it from the disk and the case store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { buildWav } from '../../src/dsp/wav.ts';
 import { join } from 'node:path';
 import { openEngine } from '../../src/calls/engine.ts';
 import { verifyIndex } from '../../src/recording/index.ts';
@@ -56,6 +58,33 @@ test('a complaint take is indexed when kept, linked to its case, and re-indexed 
     }
   } finally {
     await h.close();
+  }
+});
+
+test('the engine runs retention on board time when configured: an old take no case refers to goes, logged', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-rec-engine-'));
+  const dataDir = join(dir, 'data');
+  const old = join(dataDir, 'recordings', 'old-1.wav');
+  mkdirSync(join(dataDir, 'recordings'), { recursive: true });
+  writeFileSync(old, buildWav('alaw', 1, Buffer.alloc(8000, 0xd5)));
+  const t = (MONDAY_10AM - 400 * 86_400_000) / 1000;
+  utimesSync(old, t, t);
+  const lines: string[] = [];
+  const engine = await openEngine({ dataDir, mode: 'stepped', epochAtZero: MONDAY_10AM, retention: { everyMs: 60_000 }, log: (l) => lines.push(l) });
+  try {
+    // the start-up scan moved it to orphans/ (no case), the index has it there
+    const id = 'recordings/orphans/old-1.wav';
+    assert.ok(engine.recordings.index.get(id), 'not indexed at start-up');
+    await engine.board.advance(59_000);
+    assert.ok(existsSync(join(dataDir, id)), 'deleted before the period');
+    await engine.board.advance(1_000);
+    for (let i = 0; i < 100 && engine.recordings.index.get(id) !== undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.not.ok(existsSync(join(dataDir, id)), 'not deleted after one period');
+    assert.is(engine.recordings.index.get(id), undefined);
+    assert.match(lines.join('\n'), /retention: deleted recordings\/orphans\/old-1.wav \(no-case, age, 400.0 days old/);
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
