@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { SeatClient, type SeatEvent } from '../../seats/client.ts';
 import { DEFAULT_SEAT_HOST, DEFAULT_SEAT_PORT } from '../../seats/server.ts';
-import { defineCommand, duration, option, runCommand, text } from '../args.ts';
+import { defineCommand, duration, flag, option, runCommand, text } from '../args.ts';
+import { seatProtocolMarkdown } from '../../seats/protocol-doc.ts';
 import { cliError } from '../errors.ts';
 
 export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, print the wallboard';
@@ -20,6 +21,7 @@ const seatCommand = defineCommand({
   options: {
     url: option(text(), 'seat server WebSocket address, as `hotline start` printed it', { valueName: 'URL', default: `ws://${DEFAULT_SEAT_HOST}:${DEFAULT_SEAT_PORT}/seat` }),
     agent: option(text({ maxLength: 64 }), 'agent id (工号); the password comes from HOTLINE_SEAT_PASSWORD, or is asked for on a terminal', { valueName: 'ID' }),
+    protocol: flag('print the seat protocol reference (docs/seat-protocol.md, generated from the schemas) and exit'),
     for: option(duration({ minMs: 1, maxMs: 86_400_000 }), 'watch/wallboard: stop after this long (90, 30s, 5m)', { valueName: 'DURATION', defaultText: 'until Ctrl-C' }),
   },
   positionals: [
@@ -34,6 +36,11 @@ const seatCommand = defineCommand({
     'Exit status: 0 done, 2 refused (the server\'s code is printed, e.g. SEAT_LOGIN_FAILED, ACD_STATE_REFUSED).',
   ].join('\n'),
   run: async ({ values: v, positionals }) => {
+    if (v.protocol) {
+      if (positionals.length) throw cliError('CLI_EXTRA_ARGUMENT', '--protocol prints the reference and takes no ACTION');
+      process.stdout.write(seatProtocolMarkdown());
+      return 0;
+    }
     const [action = 'status', reason, ...extra] = positionals;
     if (!(ACTIONS as readonly string[]).includes(action)) throw cliError('CLI_BAD_VALUE', `ACTION takes one of ${ACTIONS.join(', ')}, not '${action}'`, { value: action });
     if (action === 'not-ready' && reason === undefined) throw cliError('CLI_MISSING_ARGUMENT', 'not-ready needs a REASON (临时闭席, meal, training …)');
