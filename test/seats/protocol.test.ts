@@ -101,6 +101,27 @@ test('a supervisor forces not ready and logout, and gets a live wallboard', asyn
   }
 });
 
+test('the wallboard shows today\'s service level and abandon rate from the durable queue log', async () => {
+  const r = await rig();
+  try {
+    r.acd.login('1001', { ready: true });
+    r.acd.enter('c1', 'agents');
+    r.clock.advance(5_000);
+    r.acd.answered('c1', '1001'); // within 20 s
+    r.acd.enter('c2', 'agents');
+    r.clock.advance(40_000);
+    r.acd.callerHangup('c2'); // abandoned after 40 s
+    await r.acd.settled();
+    const sup = await loggedIn(r, '2001');
+    const q = (await sup.ask('wallboard')).result.queues[0];
+    assert.equal([q.answeredToday, q.abandonedToday, q.serviceLevelToday, q.abandonRateToday], [1, 1, 1, 0.5]);
+    assert.equal(r.acd.check(), []);
+    await sup.close();
+  } finally {
+    await r.close();
+  }
+});
+
 test('failed logins are rate-limited per agent id and per address', async () => {
   const r = await rig({ maxLoginFailures: 3, loginWindowMs: 60_000 });
   try {
