@@ -16,6 +16,7 @@ import { acdError } from './errors.ts';
 import { Sfc32, type Rng } from './rng.ts';
 import { choose } from './strategy.ts';
 import {
+  AGENT_STATES,
   REASON_DISCONNECTED,
   REASON_NO_ANSWER,
   REASON_OFFER_FAILED,
@@ -54,6 +55,8 @@ interface AgentRt {
   keptReason: string | undefined;
   /** Not ready asked for while busy: applied when the call and wrap-up end. */
   pendingNotReady: string | undefined;
+  /** Logged out by a supervisor during a call: applied when the call and wrap-up end. */
+  pendingLogout: boolean;
   misses: number;
   calls: number;
   talkMs: number;
@@ -100,7 +103,7 @@ interface CallRt {
   state: 'waiting' | 'offering' | 'connected';
   offers: AgentRt[];
   agent: AgentRt | null;
-  /** A direct offer (transfer to an agent): the strategy does not pick. */
+  /** Transferred to an agent: no new queue entry, so its next answer is not a queue answer. */
   direct: boolean;
   talkStart: number;
   holdStart: number;
@@ -124,6 +127,7 @@ export interface AgentSnapshot {
   since: number;
   reason?: string;
   pendingNotReady?: string;
+  pendingLogout?: boolean;
   callId?: string;
   misses: number;
   calls: number;
@@ -175,7 +179,7 @@ export class Acd {
       }
       this.agents.set(a.id, {
         id: a.id, skills, wrapUpMs: a.wrapUpMs, state: 'loggedOut', since: now, reason: undefined, keptReason: undefined,
-        pendingNotReady: undefined, misses: 0, calls: 0, talkMs: 0, idleSince: now, call: null, offerAt: 0, ringTimer: null,
+        pendingNotReady: undefined, pendingLogout: false, misses: 0, calls: 0, talkMs: 0, idleSince: now, call: null, offerAt: 0, ringTimer: null,
         wrap: null, connected: true, graceTimer: null, members: [],
       });
     }
@@ -330,7 +334,12 @@ export class Acd {
 
   /** After a call (or an offer) the agent is ready, unless he asked for not ready meanwhile. */
   private toIdle(a: AgentRt): void {
-    if (a.pendingNotReady !== undefined) {
+    if (a.pendingLogout) {
+      a.pendingLogout = false;
+      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.pendingNotReady = undefined;
+      this.setState(a, 'loggedOut');
+    } else if (a.pendingNotReady !== undefined) {
       const r = a.pendingNotReady;
       a.pendingNotReady = undefined;
       this.setState(a, 'notReady', r);
@@ -392,6 +401,20 @@ export class Acd {
       else {
         if (a.state === 'workingAfterCall') this.finishWrap(a);
         this.setState(a, 'notReady', reason);
+      }
+    });
+  }
+
+  /** A supervisor logs the agent out: at once when idle, else when his call and wrap-up end (the call is never cut). */
+  forceLogout(agentId: string): void {
+    this.op(() => {
+      const a = this.agentOf(agentId);
+      if (a.state === 'loggedOut') this.refuse(a, 'the agent is not logged in');
+      if (a.call) a.pendingLogout = true;
+      else {
+        if (a.state === 'workingAfterCall') this.finishWrap(a);
+        a.pendingLogout = true;
+        this.toIdle(a);
       }
     });
   }
@@ -476,7 +499,7 @@ export class Acd {
       if (caller) ev.callerNumber = caller;
       if (rejoin) ev.rejoin = true;
       this.write(ev);
-      this.armCaller(call, rule === 'leave');
+      this.armCaller(call);
       this.dirty = true;
       return { joined: true, position };
     });
@@ -527,7 +550,6 @@ export class Acd {
       this.setState(a, 'talking');
       const ev: QueueEvent = { type: 'connect', at: now, queue: c.queue.id, callId, agentId, waitMs: now - c.enteredAt, ringMs: now - a.offerAt };
       if (c.direct) ev.transferred = true;
-      c.direct = false;
       this.write(ev);
       if (c.callerNumber && this.callbackList.length) this.dropCallbacks((e) => e.callerNumber === c.callerNumber);
     });
@@ -627,12 +649,13 @@ export class Acd {
       c.holdMs = 0;
       if ('cfg' in target) {
         c.queue = target;
+        c.direct = false;
         c.seq = this.seq++;
         c.enteredAt = now;
         c.state = 'waiting';
         const position = this.insert(target, c);
         this.write({ type: 'enter', at: now, queue: target.id, callId, priority: c.priority, position });
-        this.armCaller(c, false);
+        this.armCaller(c);
         this.dirty = true;
       } else {
         // Back at its old place in its queue, offered to the chosen agent only.
@@ -736,9 +759,11 @@ export class Acd {
   }
 
   /** The caller-side timers a queue's configuration asks for. */
-  private armCaller(c: CallRt, leaveWhenEmpty: boolean): void {
+  private armCaller(c: CallRt): void {
     const q = c.queue;
     const cfg = q.cfg;
+    // A queue can empty while the caller waits, not only before he joins.
+    const leaveWhenEmpty = cfg.whenEmpty?.noneLoggedIn === 'leave' || cfg.whenEmpty?.noneReady === 'leave';
     const an = cfg.announce;
     if (an?.positionEveryMs || an?.positionFirstMs) {
       const every = an.positionEveryMs ?? 0;
@@ -774,7 +799,7 @@ export class Acd {
   }
 
   /** Position × the queue's mean handle time ÷ members able to serve (logged in, not not-ready). */
-  estimatedWait(q: QueueRt, position: number): number {
+  private estimatedWait(q: QueueRt, position: number): number {
     const aht = q.handleN ? q.handleSum / q.handleN : DEFAULT_HANDLE_MS;
     let serving = 0;
     for (const m of q.members) if (m.eligible && m.agent.state !== 'loggedOut' && m.agent.state !== 'notReady') serving++;
@@ -824,7 +849,8 @@ export class Acd {
     if (i >= 0) c.offers.splice(i, 1);
     a.call = null;
     if (how !== 'failed') this.emit({ type: 'cancel-offer', callId: c.id, agentId: a.id, reason: how });
-    if (how === 'failed') {
+    if (a.pendingLogout) this.toIdle(a);
+    else if (how === 'failed') {
       a.pendingNotReady = undefined;
       this.setState(a, 'notReady', REASON_OFFER_FAILED);
     } else if (how === 'no-answer' && ++a.misses >= (c.queue.cfg.maxMisses ?? DEFAULT_MAX_MISSES)) {
@@ -833,7 +859,6 @@ export class Acd {
     } else this.toIdle(a);
     if (c.offers.length === 0 && c.state === 'offering') {
       c.state = 'waiting';
-      c.direct = false;
       if (c.progressive) {
         c.progressive.cancel();
         c.progressive = null;
@@ -906,6 +931,7 @@ export class Acd {
     const s: AgentSnapshot = { id: a.id, state: a.state, since: a.since, misses: a.misses, calls: a.calls, connected: a.connected };
     if (a.reason !== undefined) s.reason = a.reason;
     if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
+    if (a.pendingLogout) s.pendingLogout = true;
     const call = a.call ?? null;
     if (call) s.callId = call.id;
     return s;
@@ -913,6 +939,17 @@ export class Acd {
 
   agent(agentId: string): AgentSnapshot {
     return this.snapshot(this.agentOf(agentId));
+  }
+
+  /** The supervisor's wallboard: agents by state (服务座席数、空闲数和关闭数), each agent with his time in state, each queue's waiting calls and longest wait. */
+  wallboard(): { byState: Record<AgentState, number>; agents: (AgentSnapshot & { inStateMs: number })[]; queues: QueueStatus[] } {
+    const now = this.clock.now();
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    const agents = [...this.agents.values()].map((a) => {
+      byState[a.state]++;
+      return { ...this.snapshot(a), inStateMs: now - a.since };
+    });
+    return { byState, agents, queues: [...this.queues.keys()].map((q) => this.queue(q)) };
   }
 
   agentIds(): string[] {

@@ -82,6 +82,12 @@ test('empty queue: refuse when nobody is logged in; leave after N s when nobody 
   acd.enter('c4', 'q');
   h.advance(60_000);
   assert.is(acd.position('c4'), 1);
+  // The queue empties while c4 waits (its last agent goes not ready after his call): c4 leaves too.
+  acd.setNotReady('a1', 'meal');
+  acd.agentHangup('c3');
+  assert.is(acd.agent('a1').state, 'notReady');
+  h.advance(20_000);
+  assert.equal(of(h.decisions, 'overflow').map((d) => [d.callId, d.reason]), [['c2', 'empty'], ['c4', 'empty']]);
   h.ok();
 });
 

@@ -121,8 +121,14 @@ test('anchor: a transfer is logged and the transferring agent wraps up (to a que
   assert.equal(h.offers().at(-1), 'c1>a2');
   const tr = h.events.find((e) => e.type === 'transfer');
   assert.equal(tr && [tr.agentId, tr.to, tr.talkMs], ['a1', 'agent:a2', 30_000]);
+  // a2 lets it ring out: the call is back at the head of its queue and offered
+  // again (a2 is the only ready member); still a transfer, not a second queue answer.
+  h.advance(15_000);
+  assert.ok(h.events.some((e) => e.type === 'ring-no-answer' && e.agentId === 'a2'));
+  assert.equal([acd.agent('a2').state, acd.position('c1')], ['reserved', 1]);
   acd.answered('c1', 'a2');
-  h.advance(20_000);
+  assert.equal(h.events.filter((e) => e.type === 'connect').map((e) => [e.agentId, (e as { transferred?: boolean }).transferred ?? false]), [['a1', false], ['a2', true]]);
+  h.advance(5_000);
   assert.is(acd.agent('a1').state, 'ready');
   const wu = h.events.find((e) => e.type === 'wrap-up');
   assert.equal(wu && [wu.agentId, wu.callId, wu.wrapMs], ['a1', 'c1', 20_000]);
@@ -185,6 +191,34 @@ test('a dropped seat keeps the call; not ready asked during a call applies after
   h.ok();
 });
 
+test('a supervisor logs an agent out: at once when idle, after the call and wrap-up when busy; the wallboard counts states', () => {
+  const h = harness(simple(3, { wrapUpMs: 10_000 }));
+  const { acd } = h;
+  acd.login('a1', { ready: true });
+  acd.login('a2');
+  acd.enter('c1', 'q');
+  acd.answered('c1', 'a1');
+  h.advance(5000);
+  const wb = acd.wallboard();
+  assert.equal(wb.byState, { loggedOut: 1, notReady: 1, ready: 0, reserved: 0, ringing: 0, talking: 1, held: 0, workingAfterCall: 0 });
+  assert.equal(wb.agents.find((a) => a.id === 'a1')?.inStateMs, 5000);
+  acd.forceLogout('a1');
+  acd.forceLogout('a2');
+  assert.equal([acd.agent('a1').state, acd.agent('a1').pendingLogout, acd.agent('a2').state], ['talking', true, 'loggedOut']);
+  acd.callerHangup('c1');
+  assert.is(acd.agent('a1').state, 'workingAfterCall');
+  h.advance(10_000);
+  assert.is(acd.agent('a1').state, 'loggedOut');
+  assert.ok(h.events.some((e) => e.type === 'wrap-up' && e.agentId === 'a1'), 'the wrap-up was not lost to the logout');
+  refused(() => acd.forceLogout('a3'), 'ACD_STATE_REFUSED');
+  acd.login('a2');
+  acd.setNotReady('a2', 'training');
+  acd.forceLogout('a2');
+  acd.login('a2');
+  assert.equal([acd.agent('a2').state, acd.agent('a2').reason], ['notReady', 'training'], 'the reason survives a forced logout');
+  h.ok();
+});
+
 test('random steps keep every invariant, and refusals are catalog errors', () => {
   const cfg = simple(5, { ringTimeoutMs: 8000, wrapUpMs: 3000, maxMisses: 2, strategy: 'ring-all' });
   cfg.queues.push({ id: 'q2', strategy: 'round-robin', members: [{ agent: 'a4' }, { agent: 'a5' }], maxWaitMs: 90_000 });
@@ -200,6 +234,7 @@ test('random steps keep every invariant, and refusals are catalog errors', () =>
     const ops = [
       () => acd.login(a, { ready: r(2) === 0 }),
       () => acd.logout(a),
+      () => acd.forceLogout(a),
       () => acd.setReady(a),
       () => acd.setNotReady(a, 'meal'),
       () => acd.enter(c, r(2) ? 'q' : 'q2', { priority: r(3) }),
