@@ -44,12 +44,18 @@ enum hl_event_type {
   HL_EV_IDLE = 4,
   HL_EV_DIGIT = 5,     /* text[0] = digit, a = ms from the key's start to time_ms */
   HL_EV_TONE = 6,      /* a = hl_tone_kind */
-  HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
+  HL_EV_DONE = 7,      /* op, req, reason, a + a_hi = duration ms (64-bit), b = item index (play) / extra, text = digits */
   HL_EV_CAS = 8,       /* a = ABCD bits */
   HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
   HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
   HL_EV_MF = 11,       /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
-  HL_EV_FLASH = 12     /* hook flash from the far end (analog lines, hook guard on) */
+  HL_EV_FLASH = 12,    /* hook flash from the far end (analog lines, hook guard on) */
+  HL_EV_FAULT = 13     /* the clock or the driver failed: a = error (a negative hl_err
+                        * from the driver, an errno from the clock), b = failures of
+                        * this kind since the last report, text = where ("read",
+                        * "write", "cas_read", "cas_write", "status", "control",
+                        * "numbers", "clock_nanosleep"); span -1 for the clock.
+                        * Reported at once, then at most once a second per span. */
 };
 
 enum hl_op {
@@ -65,7 +71,11 @@ enum hl_reason {
 enum hl_tone_kind { HL_TONE_DIAL = 1, HL_TONE_BUSY = 2, HL_TONE_RINGBACK = 3, HL_TONE_CONGESTION = 4,
                     HL_TONE_FAX_CNG = 5, HL_TONE_FAX_CED = 6 };
 
-/* One event: 64 bytes, copied out in batches. */
+/* Numbers presented with a call (calling, called): up to this many digits
+ * each (E.164 allows 15; ring text carries both with room to spare). */
+#define HL_NUMBER_MAX 24
+
+/* One event: 96 bytes, copied out in batches. */
 typedef struct hl_event {
   uint16_t type;     /* hl_event_type */
   uint16_t op;       /* hl_op for HL_EV_DONE */
@@ -74,10 +84,11 @@ typedef struct hl_event {
   uint32_t req;      /* request id for HL_EV_DONE */
   int32_t reason;    /* hl_reason for HL_EV_DONE */
   int32_t a, b;
-  uint32_t pad;
+  uint32_t a_hi;     /* HL_EV_DONE: high 32 bits of the duration (a holds the low 32) */
   uint64_t time_ms;  /* board time */
-  char text[24];     /* NUL-terminated: digits, numbers */
+  char text[56];     /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each) */
 } hl_event;
+#define HL_EVENT_BYTES 96
 
 /* Audio for the player, decoded to 16-bit linear by the control thread. */
 typedef struct hl_clip hl_clip;
@@ -97,9 +108,23 @@ int hl_clip_samples(const hl_clip *c);
 typedef struct hl_board_config {
   int spans;
   int tick_ms;         /* 5, 10 or 20 */
-  hl_driver driver;    /* the board takes ownership */
+  hl_driver driver;    /* the board takes ownership (see hl_board_create) */
+  /* Event ring capacity in events, 0 for the default (65,536). It is raised to
+   * a power of two of at least twice the completions that can be in flight
+   * (HL_OPS_PER_CHANNEL per channel), and at most HL_EVENTS_MAX. */
+  int events;
 } hl_board_config;
 
+/* Operations a channel can have in flight at once: play, get-digits, one
+ * sender (digits, MF or tone), call, record, tap, flash. */
+#define HL_OPS_PER_CHANNEL 7
+#define HL_EVENTS_MAX (1 << 22)
+
+/* Creates a board. Driver ownership: hl_board_create owns cfg->driver from
+ * the moment it is called, whatever it returns. On success the board destroys
+ * the driver in hl_board_destroy; on failure hl_board_create has destroyed it
+ * already (when cfg and cfg->driver.ops are not NULL), so the caller never
+ * destroys a driver it passed here. */
 int hl_board_create(const hl_board_config *cfg, hl_board **out);
 /* Stops the clock, ends every operation, finalises recordings, frees all. */
 void hl_board_destroy(hl_board *b);
@@ -113,6 +138,7 @@ int hl_board_channel_of(const hl_board *b, int span, int ts);
 /* ----- commands (control thread). Return 0 when queued, or a negative hl_err. */
 int hl_cmd_answer(hl_board *b, int ch);
 int hl_cmd_hangup(hl_board *b, int ch);
+/* calling, called: up to HL_NUMBER_MAX characters each (HL_EINVAL beyond). */
 int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called);
 /* clips: array of `n` clips (ownership passes to the board). stop_mask: bit
  * per DTMF digit (digit_bit), 0 = not interruptible. */
@@ -168,7 +194,14 @@ int hl_board_step(hl_board *b, int max_ticks, int stop_on_event);
 int hl_board_start(hl_board *b, void (*wake)(void *ctx), void *ctx);
 void hl_board_stop(hl_board *b);
 
-/* ----- events (control thread) */
+/* ----- events (control thread)
+ * Completions (HL_EV_DONE) are never dropped: the ring keeps room for every
+ * operation that can be in flight (HL_OPS_PER_CHANNEL per channel), and the
+ * tick applies a queued command only while the ring has room beyond that
+ * reserve (otherwise commands wait in their queue for the next tick). Any
+ * other event that finds only the reserve free is dropped and counted
+ * (hl_board_stats.events_dropped); an HL_EV_OVERRUN (a = 1, b = count) tells
+ * JavaScript as soon as there is room again. */
 /* Copies up to max events out; frees what the tick retired; finalises the file
  * of every record/tap whose done event is returned. Returns the count. */
 int hl_board_drain(hl_board *b, hl_event *out, int max);
@@ -179,11 +212,20 @@ uint64_t hl_board_wake_tick_ns(hl_board *b);
 int hl_board_pending_events(hl_board *b);
 
 typedef struct hl_board_stats {
-  uint64_t ticks, overruns, events, events_dropped;
+  /* events: pushed into the ring; events_dropped: ordinary events dropped on
+   * a full ring; completions_lost: HL_EV_DONE or retired objects that found no
+   * room (0 unless the reserve above is wrong: a bug, tested to stay 0). */
+  uint64_t ticks, overruns, events, events_dropped, completions_lost;
+  uint64_t commands_deferred;  /* ticks that left commands queued for want of event room */
+  uint32_t events_capacity;
   uint64_t max_tick_ns, total_tick_ns;
+  uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
+  uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);
+/* The driver's status of a span, plus the board's own count of errors the
+ * driver returned on it (driver_errors, each also reported by HL_EV_FAULT). */
 int hl_board_span_status(hl_board *b, int span, hl_span_status *st);
 /* Channel state as the tick last saw it (relaxed read). */
 int hl_board_channel_state(hl_board *b, int ch);

@@ -2,6 +2,8 @@
 #ifndef HL_BOARD_ENGINE_H
 #define HL_BOARD_ENGINE_H
 
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -70,7 +72,8 @@ struct Recorder {
   uint32_t max_ticks = 0, silence_ticks = 0;
   double threshold_ms = 0;  // mean square threshold, linear^2
   uint16_t stop_mask = 0;
-  uint32_t ticks = 0, quiet_ticks = 0;
+  uint64_t ticks = 0;  // 64-bit: a tap may run for months
+  uint32_t quiet_ticks = 0;
   bool heard = false;
   std::atomic<uint64_t> dropped{0};
 };
@@ -112,7 +115,19 @@ struct Collect {
 struct CallOp {
   bool active = false;
   uint32_t req = 0;
-  uint32_t timeout_ticks = 0, ticks = 0;
+  uint32_t timeout_ticks = 0;
+  uint64_t ticks = 0;
+};
+
+// Failures of the driver on one span (or of the clock), counted in the tick
+// and reported as HL_EV_FAULT at once, then at most once a second.
+struct Fault {
+  std::atomic<uint64_t> total{0};  // read by stats on the control thread
+  uint64_t pending = 0;            // since the last report
+  int last_err = 0;
+  const char *where = "";
+  uint64_t reported_tick = 0;
+  bool ever = false;
 };
 
 struct Channel {
@@ -168,6 +183,10 @@ struct hl_board {
   uint8_t *span_tx = nullptr;
   uint8_t *cas_buf = nullptr;  // [nspans][32]
   uint32_t *span_alarms = nullptr;
+  hl::Fault *span_faults = nullptr;  // [nspans]: driver errors
+  hl::Fault clock_fault;             // clock_nanosleep errors
+  // The clock thread's sleep (a test substitutes a failing one).
+  int (*sleep_fn)(clockid_t, int, const struct timespec *, struct timespec *) = ::clock_nanosleep;
   hl::Conference *confs = nullptr;
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
@@ -177,6 +196,10 @@ struct hl_board {
   hl::Spsc<hl::Retire> retire;
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  std::atomic<uint64_t> lost{0}, deferred{0};
+  // Event slots kept free for completions: every operation that can be in
+  // flight (HL_OPS_PER_CHANNEL per channel) has one (see board.h).
+  size_t done_reserve = 0;
   uint64_t pending_overrun = 0, pending_drop = 0;
   bool produced = false;   // events pushed in the current tick
   // real-time clock
@@ -198,7 +221,16 @@ struct hl_board {
 namespace hl {
 // engine.cc
 void emit(hl_board *b, uint16_t type, int ch, int span, int a = 0, int b2 = 0, const char *text = nullptr);
-void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra = 0, const char *text = nullptr);
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, uint64_t duration_ms, int extra = 0, const char *text = nullptr);
+// Counts a driver error (rc < 0) on a span; the tick reports it (HL_EV_FAULT).
+inline void driver_rc(hl_board *b, int span, int rc, const char *where) {
+  if (rc >= 0 || span < 0 || span >= b->nspans) return;
+  Fault &f = b->span_faults[span];
+  f.total.fetch_add(1, std::memory_order_relaxed);
+  f.pending++;
+  f.last_err = rc;
+  f.where = where;
+}
 void run_tick(hl_board *b);
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);

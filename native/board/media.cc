@@ -35,7 +35,9 @@ void retire(hl_board *b, uint8_t kind, void *p, int n) {
   r.kind = kind;
   r.p = p;
   r.n = n;
-  b->retire.push(r);  // 16k entries: far more than operations that can end in one drain interval
+  // Cannot fail (hl_board_create sizes the retire ring); counted if it did,
+  // as the object would leak.
+  if (!b->retire.push(r)) b->lost.fetch_add(1, std::memory_order_relaxed);
 }
 
 void end_play(hl_board *b, Channel &c, int reason) {
@@ -44,14 +46,14 @@ void end_play(hl_board *b, Channel &c, int reason) {
   p.active = false;
   retire(b, RT_CLIPS, p.clips, p.n);
   p.clips = nullptr;
-  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, (int)(p.played / 8), p.idx);
+  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, p.played / 8, p.idx);
 }
 
 void end_send(hl_board *b, Channel &c, int reason) {
   Sender &s = c.send;
   if (!s.active) return;
   s.active = false;
-  emit_done(b, c.index, s.op, s.req, reason, (int)(s.elapsed / 8));
+  emit_done(b, c.index, s.op, s.req, reason, s.elapsed / 8);
 }
 
 void end_collect(hl_board *b, Channel &c, int reason, char term) {
@@ -60,13 +62,13 @@ void end_collect(hl_board *b, Channel &c, int reason, char term) {
   k.active = false;
   k.got[k.n] = 0;
   uint64_t elapsed = (b->tick.load(std::memory_order_relaxed) + 1 - k.start_tick) * (uint64_t)b->tick_ms;
-  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, (int)elapsed, term, k.got);
+  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, elapsed, term, k.got);
 }
 
 void end_call(hl_board *b, Channel &c, int reason) {
   if (!c.call.active) return;
   c.call.active = false;
-  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, (int)(c.call.ticks * b->tick_ms));
+  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, c.call.ticks * (uint64_t)b->tick_ms);
 }
 
 void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
@@ -76,7 +78,7 @@ void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
   char text[2] = {digit, 0};
   int op = r->tap ? HL_OP_TAP : HL_OP_RECORD;
   uint32_t req = r->req;
-  int ms = (int)(r->ticks * (uint32_t)b->tick_ms);
+  const uint64_t ms = r->ticks * (uint64_t)b->tick_ms;
   retire(b, RT_REC, r, 0);  // before the event: the drain finalises the file first
   emit_done(b, c.index, op, req, reason, ms, 0, digit ? text : nullptr);
 }
@@ -293,7 +295,7 @@ void media_rx(hl_board *b, Channel &c) {
       end_call(b, c, HL_R_TIMEOUT);
       // Give up the seizure: clear-forward.
       c.cas_tx = 0x9;
-      b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+      driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx), "cas_write");
       c.clear_ticks = 0;
       c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       return;

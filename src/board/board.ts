@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { boardError } from './errors.ts';
-import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
 import { loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -172,7 +172,7 @@ class ChannelImpl implements Channel {
     const timeoutMs = checkInt('timeoutMs', options.timeoutMs ?? 60000, 10, 3600000);
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
-    if (calling.length > 11 || called.length > 11) throw boardError('BOARD_ARG', 'callerNumber and calledNumber hold at most 11 digits on the sim');
+    if (calling.length > NUMBER_MAX || called.length > NUMBER_MAX) throw boardError('BOARD_ARG', `callerNumber and calledNumber hold at most ${NUMBER_MAX} digits, got ${calling.length} and ${called.length}`);
     let id = 0;
     const d = await this.engine.request(
       'call',
@@ -462,7 +462,13 @@ class SpanImpl implements Span {
     const s = this.board.engine.call('span status', () => this.board.engine.native.spanStatus(this.nativeSpan));
     return {
       alarms: { los: !!(s.alarms & 1), ais: !!(s.alarms & 2), rai: !!(s.alarms & 4), lof: !!(s.alarms & 8) },
-      counters: { crc4Errors: s.crc4Errors, bipolarViolations: s.bipolarViolations, slips: s.slips, erroredSeconds: s.erroredSeconds },
+      counters: {
+        crc4Errors: s.crc4Errors,
+        bipolarViolations: s.bipolarViolations,
+        slips: s.slips,
+        erroredSeconds: s.erroredSeconds,
+        driverErrors: s.driverErrors,
+      },
     };
   }
 
@@ -718,6 +724,9 @@ export class BoardView implements Board {
       overruns: s.overruns,
       eventsDelivered: s.events,
       eventsDropped: s.eventsDropped,
+      commandsDeferred: s.commandsDeferred,
+      clockErrors: s.clockErrors,
+      driverErrors: s.driverErrors,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };

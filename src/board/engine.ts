@@ -2,9 +2,10 @@
 // the event drain and dispatch, pending requests and the board-time
 // scheduler. Board views (board.ts) sit on top; a profile with a network loop
 // has two views (engine side and network side) over one Engine.
+import { constants as osConstants } from 'node:os';
 import { HotlineError } from '../errors.ts';
 import { boardError } from './errors.ts';
-import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, type NativeBoard } from './native.ts';
+import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, nativeErrorCode, type NativeBoard } from './native.ts';
 import { BoardScheduler } from './scheduler.ts';
 import type { BoardEvent, DtmfDigit, Operation, Reason, ToneName } from './types.ts';
 
@@ -208,7 +209,7 @@ export class Engine {
     const b2 = b.readInt32LE(o + 24);
     // board time in ms: a uint64 read as two halves (no BigInt per event)
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
-    const text = type === EV.RING || type === EV.DIGIT ? this.text(o) : '';
+    const text = type === EV.RING || type === EV.DIGIT || type === EV.FAULT ? this.text(o) : '';
     let ev: BoardEvent;
     switch (type) {
       case EV.RING: {
@@ -243,6 +244,9 @@ export class Engine {
       case EV.MF:
         ev = { type: 'mf', time, channel, span, code: a, direction: b2 === 1 ? 'backward' : 'forward' };
         break;
+      case EV.FAULT:
+        ev = { type: 'fault', time, channel: -1, span, source: span < 0 ? 'clock' : `driver.${text}`, code: faultCode(span, a), count: b2 };
+        break;
       case EV.OVERRUN:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
         break;
@@ -256,7 +260,7 @@ export class Engine {
     const b = this.buf;
     if (b[o + 40] === 0) return '';
     const end = b.indexOf(0, o + 40);
-    return b.toString('latin1', o + 40, end < 0 || end > o + 64 ? o + 64 : end);
+    return b.toString('latin1', o + 40, end < 0 || end > o + EVENT_BYTES ? o + EVENT_BYTES : end);
   }
 
   private decodeDone(o: number, channel: number, span: number): void {
@@ -267,7 +271,8 @@ export class Engine {
     if (!p && !listened) return;
     const op = OP_NAMES[b.readUInt16LE(o + 2)] as Operation;
     const reason = REASONS[b.readInt32LE(o + 16)] ?? 'error';
-    const a = b.readInt32LE(o + 20);
+    // 64-bit duration: low half in a, high half in a_hi (board.h hl_event)
+    const a = b.readUInt32LE(o + 20) + b.readUInt32LE(o + 28) * 0x100000000;
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
     if (listened) this.safeDispatch({ type: 'done', time, channel, span, op, requestId: req, reason, durationMs: a }, channel, span);
     if (p) {
@@ -303,6 +308,14 @@ export class Engine {
     }
     this.pending.clear();
   }
+}
+
+// A fault's error: the driver's is a native hl_err (its HL_* code from the
+// addon's table), the clock's an errno (its name from node:os).
+function faultCode(span: number, err: number): string {
+  if (span >= 0) return nativeErrorCode(err);
+  for (const [name, n] of Object.entries(osConstants.errno)) if (n === err) return name;
+  return `errno ${err}`;
 }
 
 export function toHotline(e: unknown, what: string): HotlineError {

@@ -10,13 +10,14 @@
 #include <cstring>
 #include <new>
 
+#include "board/board.h"
 #include "board/codec.h"
 #include "hl_errors.h"
 
 namespace {
 
 constexpr int kTs = HL_E1_TIMESLOTS;
-constexpr int kNumLen = 24;
+constexpr int kNumLen = HL_NUMBER_MAX + 1;
 
 // Impairments applied to what a span receives.
 struct RxImpair {
