@@ -149,7 +149,10 @@ int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uin
 int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms);
 /* MF R2 (Q.441, two of six): send `n` codes (1..15) as pulses of on_ms with
  * off_ms between, in direction dir (0 forward 1380-1980 Hz, 1 backward
- * 1140-540 Hz), at level_dbm0 per frequency. */
+ * 1140-540 Hz), at level_dbm0 per frequency (HL_MF_LEVEL_MIN..MAX: two tones
+ * above -3 dBm0 each would clip; Q.454 asks -11.5). */
+#define HL_MF_LEVEL_MIN (-40.0)
+#define HL_MF_LEVEL_MAX (-3.0)
 int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
                   uint32_t off_ms, double level_dbm0);
 /* A continuous MF R2 tone for compelled signalling: code 1..15 on, 0 off. */

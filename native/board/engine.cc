@@ -41,14 +41,6 @@ const hl_dtmf_desc *dtmf_desc() {
 
 }  // namespace
 
-uint8_t hl::g_alaw_enc[8192];
-void hl::alaw_table_init(void) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (int i = 0; i < 8192; i++) g_alaw_enc[i] = hl_g711_alaw_encode((int16_t)(uint16_t)(i << 3));
-  });
-}
-
 namespace {
 
 // Shared read-only descriptors, built once (std::call_once: no init race
@@ -536,7 +528,6 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
   b->cp_desc = cp_desc();
-  alaw_table_init();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
   b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();
@@ -701,7 +692,7 @@ extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *c
                              uint32_t off_ms, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (!codes || n < 1 || n > 63 || (dir != 0 && dir != 1) || on_ms < 10 || on_ms > 5000 || off_ms > 5000) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
   Cmd c; c.kind = C_SENDMF; c.ch = ch; c.req = req;
   for (int i = 0; i < n; i++) {
     if (codes[i] < 1 || codes[i] > 15) return HL_EINVAL;
@@ -716,7 +707,7 @@ extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *c
 extern "C" int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if ((dir != 0 && dir != 1) || code < 0 || code > 15) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
   Cmd c; c.kind = C_MFTONE; c.ch = ch; c.i[0] = dir; c.i[1] = code; c.d = level_dbm0;
   return submit(b, c);
 }

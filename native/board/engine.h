@@ -98,7 +98,9 @@ struct Sender {
   float level_dbm0 = -8;
   int tone = 0;
   uint64_t limit_samples = 0, elapsed = 0;
-  hl_tone_gen gen;  // dsp/tone_gen.h: one key (tone + gap) or a cadenced China tone
+  hl_tone_gen gen;          // dsp/tone_gen.h: one DTMF key (tone + gap) or a cadenced China tone
+  hl_mf_r2_tx_state mf;     // SENDMF: dsp/mf_r2.h, the one MF R2 sender
+  uint32_t key_pos = 0;     // SENDMF: samples into the current code (tone, then gap)
 };
 
 struct Collect {
@@ -153,7 +155,7 @@ struct Channel {
   int mf_rx_code = 0;        // code last reported
   hl_mf_r2_rx_state mf_rx;
   bool mf_tone_on = false;   // continuous MF tone (compelled signalling)
-  hl_tone_gen mf_tone;
+  hl_mf_r2_tx_state mf_tone; // dsp/mf_r2.h sender, as SENDMF uses
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;

@@ -15,17 +15,43 @@ namespace {
 
 // One DTMF key (Q.23): tone then gap, high tone 2 dB above the low one
 // (the usual pre-emphasis against line loss at higher frequencies).
-// MF R2 codes: both frequencies at the same level (Q.454 §1.4), once.
+// MF R2 codes go through dsp/mf_r2.h's sender (both frequencies at the same
+// level, Q.454 §1.4), on for on_ms then off for off_ms.
 void start_key(Sender &s) {
-  hl_tone_desc d;
   if (s.mf_dir >= 0) {
-    int fa = 0, fb = 0;
-    hl_mf_r2_freqs(s.mf_dir, (unsigned char)s.digits[s.idx], &fa, &fb);
-    hl_tone_desc_dual(&d, (float)fa, s.level_dbm0, (float)fb, s.level_dbm0, s.on_ms, s.off_ms, 1);
-  } else {
-    hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+    hl_mf_r2_tx_set(&s.mf, (unsigned char)s.digits[s.idx]);
+    s.key_pos = 0;
+    return;
   }
+  hl_tone_desc d;
+  hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
   hl_tone_gen_init(&s.gen, &d);
+}
+
+// MF R2 pulses: fills tx from the current code's tone and gap, moving to the
+// next code at each gap's end. Returns false once the last gap is over.
+bool mf_pulses(Sender &s, int16_t *tx, size_t n) {
+  const uint32_t on = s.on_ms * 8, key = (s.on_ms + s.off_ms) * 8;
+  size_t i = 0;
+  while (i < n) {
+    if (s.key_pos == on) hl_mf_r2_tx_set(&s.mf, 0);  // the gap
+    if (s.key_pos >= key) {
+      ++s.idx;
+      start_key(s);
+    }
+    const uint32_t edge = s.key_pos < on ? on : key;
+    size_t m = edge - s.key_pos;
+    if (m > n - i) m = n - i;
+    hl_mf_r2_tx(&s.mf, tx + i, m);
+    s.key_pos += (uint32_t)m;
+    s.elapsed += m;
+    i += m;
+    if (s.key_pos >= key && s.idx + 1 >= s.nd) {  // the last gap is over
+      std::memset(tx + i, 0, sizeof(int16_t) * (n - i));
+      return false;
+    }
+  }
+  return true;
 }
 
 uint64_t now_ms(hl_board *b) { return (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms; }
@@ -209,6 +235,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.elapsed = 0;
       s.idx = 0;
       s.mf_dir = op == HL_OP_SENDMF ? cmd.i[2] : -1;
+      if (op == HL_OP_SENDMF) hl_mf_r2_tx_init(&s.mf, s.mf_dir, (float)cmd.d);  // level checked by hl_cmd_sendmf
       if (op == HL_OP_SENDDIGITS || op == HL_OP_SENDMF) {
         std::memcpy(s.digits, cmd.text, sizeof s.digits);
         s.digits[sizeof s.digits - 1] = 0;
@@ -268,11 +295,9 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       if (cmd.i[1] == 0) {
         c.mf_tone_on = false;
       } else {
-        int fa = 0, fb = 0;
-        hl_mf_r2_freqs(cmd.i[0], cmd.i[1], &fa, &fb);
-        hl_tone_desc d;
-        hl_tone_desc_dual(&d, (float)fa, (float)cmd.d, (float)fb, (float)cmd.d, 0, 0, 0);  // continuous
-        hl_tone_gen_init(&c.mf_tone, &d);
+        // Continuous until changed (compelled signalling); a new code starts at zero phase.
+        hl_mf_r2_tx_init(&c.mf_tone, cmd.i[0], (float)cmd.d);
+        hl_mf_r2_tx_set(&c.mf_tone, cmd.i[1]);
         c.mf_tone_on = true;
       }
       return;
@@ -362,7 +387,9 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
   Sender &s = c.send;
   if (s.active) {
-    if (s.op == HL_OP_SENDDIGITS || s.op == HL_OP_SENDMF) {
+    if (s.op == HL_OP_SENDMF) {
+      if (!mf_pulses(s, tx, (size_t)n)) end_send(b, c, HL_R_DONE);
+    } else if (s.op == HL_OP_SENDDIGITS) {
       size_t i = 0;
       while (i < (size_t)n) {
         size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
@@ -387,7 +414,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
     return;
   }
   if (c.mf_tone_on) {  // compelled MF signalling owns the line while it sends
-    hl_tone_gen_tx(&c.mf_tone, tx, (size_t)n);
+    hl_mf_r2_tx(&c.mf_tone, tx, (size_t)n);
     return;
   }
   Player &p = c.play;

@@ -62,6 +62,13 @@ function mfDir(d: unknown): number {
   throw boardError('BOARD_ARG', `direction must be 'forward' or 'backward', got ${JSON.stringify(d)}`);
 }
 
+// MF R2 level per frequency, dBm0: two tones above -3 dBm0 each would clip (Q.454 asks -11.5).
+function checkMfLevel(v: unknown): void {
+  if (typeof v !== 'number' || !(v >= -40 && v <= -3)) {
+    throw boardError('BOARD_ARG', `levelDbm0 must be from -40 to -3 dBm0 per frequency (two tones above -3 would clip), got ${JSON.stringify(v)}`);
+  }
+}
+
 function checkDigits(name: string, v: unknown): string {
   if (typeof v !== 'string' || !/^[0-9*#A-Da-d]*$/.test(v)) {
     throw boardError('BOARD_ARG', `${name} must be DTMF keys (0-9 * # A-D), got ${JSON.stringify(v)}`);
@@ -313,7 +320,7 @@ class ChannelImpl implements Channel {
     const on = checkInt('toneMs', options.toneMs ?? 100, 10, 5000);
     const off = checkInt('gapMs', options.gapMs ?? 100, 0, 5000);
     const level = options.levelDbm0 ?? -11.5;
-    if (typeof level !== 'number' || !(level >= -40 && level <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(level);
     let id = 0;
     const d = await this.engine.request(
       'sendMf',
@@ -346,7 +353,7 @@ class ChannelImpl implements Channel {
     this.engine.assertOpen();
     checkInt('code', code, 0, 15);
     const dir = mfDir(direction);
-    if (typeof levelDbm0 !== 'number' || !(levelDbm0 >= -40 && levelDbm0 <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(levelDbm0);
     this.engine.call('setMfTone', () => this.engine.native.mfTone(this.nativeIndex, dir, code, levelDbm0));
   }
 

@@ -319,7 +319,7 @@ export interface SendMfOptions extends CommandOptions {
   toneMs?: number;
   /** Silence between codes, ms (default 100). */
   gapMs?: number;
-  /** Level per frequency, dBm0 (default -11.5, Q.454). */
+  /** Level per frequency, dBm0, -40 to -3 (default -11.5, Q.454; two tones above -3 would clip). */
   levelDbm0?: number;
 }
 export interface OpResult {

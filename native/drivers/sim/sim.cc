@@ -270,7 +270,6 @@ extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_m
     int p = peer ? peer[i] : -1;
     if (p >= spans || p == i || (p >= 0 && peer[p] != i)) return HL_EINVAL;
   }
-  hl::alaw_table_init();
   Sim *s = new (std::nothrow) Sim();
   if (!s) return HL_ENOMEM;
   s->nspans = spans;
