@@ -560,9 +560,33 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   }
 };
 
+// The board's enums from board/board_enums.def, name -> number per enum, and
+// the event record's layout constants: src/board/native.ts reads these
+// instead of copies.
+Napi::Object BoardTables(Napi::Env env) {
+  Napi::Object t = Napi::Object::New(env);
+  Napi::Object events = Napi::Object::New(env), ops = Napi::Object::New(env), reasons = Napi::Object::New(env),
+               states = Napi::Object::New(env), tones = Napi::Object::New(env);
+#define HL_EV(name, num, js) events.Set(js, num);
+#define HL_OP(name, num, js) ops.Set(js, num);
+#define HL_REASON(name, num, js) reasons.Set(js, num);
+#define HL_STATE(name, num, js) states.Set(js, num);
+#define HL_TONE(name, num, js) tones.Set(js, num);
+#include "board/board_enums.def"
+  t.Set("events", events);
+  t.Set("ops", ops);
+  t.Set("reasons", reasons);
+  t.Set("states", states);
+  t.Set("tones", tones);
+  t.Set("eventBytes", HL_EVENT_BYTES);
+  t.Set("numberMax", HL_NUMBER_MAX);
+  return t;
+}
+
 void InitBoard(Napi::Env env, Napi::Object exports) {
   exports.Set("Board", BoardWrap::Define(env));
   exports.Set("Clip", ClipWrap::Define(env));
+  exports.Set("boardTables", BoardTables(env));
 }
 
 }  // namespace

@@ -28,48 +28,32 @@ typedef struct hl_board hl_board;
 /* Bearer timeslots per E1 span (1-15, 17-31). */
 #define HL_E1_BEARERS 30
 
+/* The enums come from board/board_enums.def (the addon exports the same
+ * table to JavaScript). */
 enum hl_chan_state {
-  HL_CH_IDLE = 0,
-  HL_CH_RINGING = 1,   /* far end seized us */
-  HL_CH_DIALING = 2,   /* we seized; not answered */
-  HL_CH_CONNECTED = 3,
-  HL_CH_CLEARING = 4,
-  HL_CH_BLOCKED = 5    /* span alarm */
+#define HL_STATE(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_event_type {
-  HL_EV_RING = 1,
-  HL_EV_ANSWER = 2,
-  HL_EV_HANGUP = 3,    /* a = 0 remote, 1 alarm */
-  HL_EV_IDLE = 4,
-  HL_EV_DIGIT = 5,     /* text[0] = digit, a = ms from the key's start to time_ms */
-  HL_EV_TONE = 6,      /* a = hl_tone_kind */
-  HL_EV_DONE = 7,      /* op, req, reason, a + a_hi = duration ms (64-bit), b = item index (play) / extra, text = digits */
-  HL_EV_CAS = 8,       /* a = ABCD bits */
-  HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
-  HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
-  HL_EV_MF = 11,       /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
-  HL_EV_FLASH = 12,    /* hook flash from the far end (analog lines, hook guard on) */
-  HL_EV_FAULT = 13     /* the clock or the driver failed: a = error (a negative hl_err
-                        * from the driver, an errno from the clock), b = failures of
-                        * this kind since the last report, text = where ("read",
-                        * "write", "cas_read", "cas_write", "status", "control",
-                        * "numbers", "clock_nanosleep"); span -1 for the clock.
-                        * Reported at once, then at most once a second per span. */
+#define HL_EV(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_op {
-  HL_OP_PLAY = 1, HL_OP_RECORD = 2, HL_OP_GETDIGITS = 3, HL_OP_SENDDIGITS = 4,
-  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7, HL_OP_SENDMF = 8, HL_OP_FLASH = 9
+#define HL_OP(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_reason {
-  HL_R_DONE = 0, HL_R_DIGIT = 1, HL_R_MAXDIGITS = 2, HL_R_TIMEOUT = 3, HL_R_SILENCE = 4,
-  HL_R_HANGUP = 5, HL_R_STOPPED = 6, HL_R_ERROR = 7
+#define HL_REASON(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
-enum hl_tone_kind { HL_TONE_DIAL = 1, HL_TONE_BUSY = 2, HL_TONE_RINGBACK = 3, HL_TONE_CONGESTION = 4,
-                    HL_TONE_FAX_CNG = 5, HL_TONE_FAX_CED = 6 };
+enum hl_tone_kind {
+#define HL_TONE(name, num, js) name = num,
+#include "board/board_enums.def"
+};
 
 /* Numbers presented with a call (calling, called): up to this many digits
  * each (E.164 allows 15; ring text carries both with room to spare). */

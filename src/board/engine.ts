@@ -200,7 +200,7 @@ export class Engine {
     const type = b.readUInt16LE(o);
     const channel = b.readInt32LE(o + 4);
     const span = b.readInt32LE(o + 8);
-    if (type === EV.DONE) {
+    if (type === EV.done) {
       this.decodeDone(o, channel, span);
       return;
     }
@@ -209,45 +209,45 @@ export class Engine {
     const b2 = b.readInt32LE(o + 24);
     // board time in ms: a uint64 read as two halves (no BigInt per event)
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
-    const text = type === EV.RING || type === EV.DIGIT || type === EV.FAULT ? this.text(o) : '';
+    const text = type === EV.ring || type === EV.digit || type === EV.fault ? this.text(o) : '';
     let ev: BoardEvent;
     switch (type) {
-      case EV.RING: {
+      case EV.ring: {
         const [calling, called] = text.split('|');
         ev = { type: 'ring', time, channel, span, ...(calling ? { callerNumber: calling } : {}), ...(called ? { calledNumber: called } : {}) };
         break;
       }
-      case EV.ANSWER:
+      case EV.answer:
         ev = { type: 'answer', time, channel, span };
         break;
-      case EV.HANGUP:
+      case EV.hangup:
         ev = { type: 'hangup', time, channel, span, cause: a === 1 ? 'alarm' : 'remote' };
         break;
-      case EV.IDLE:
+      case EV.idle:
         ev = { type: 'idle', time, channel, span };
         break;
-      case EV.DIGIT:
+      case EV.digit:
         ev = { type: 'digit', time, channel, span, digit: text as DtmfDigit, start: time - a };
         break;
-      case EV.TONE:
+      case EV.tone:
         ev = { type: 'tone', time, channel, span, tone: (TONES[a] || 'dial') as ToneName };
         break;
-      case EV.CAS:
+      case EV.cas:
         ev = { type: 'cas', time, channel, span, bits: a };
         break;
-      case EV.ALARM:
+      case EV.alarm:
         ev = { type: 'alarm', time, channel: -1, span, alarm: ALARM_BITS[a] ?? 'los', raised: b2 === 1 };
         break;
-      case EV.FLASH:
+      case EV.flash:
         ev = { type: 'flash', time, channel, span };
         break;
-      case EV.MF:
+      case EV.mf:
         ev = { type: 'mf', time, channel, span, code: a, direction: b2 === 1 ? 'backward' : 'forward' };
         break;
-      case EV.FAULT:
+      case EV.fault:
         ev = { type: 'fault', time, channel: -1, span, source: span < 0 ? 'clock' : `driver.${text}`, code: faultCode(span, a), count: b2 };
         break;
-      case EV.OVERRUN:
+      case EV.overrun:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
         break;
       default:
