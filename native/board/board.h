@@ -57,7 +57,7 @@ enum hl_tone_kind {
 
 /* Numbers presented with a call (calling, called): up to this many digits
  * each (E.164 allows 15; ring text carries both with room to spare). */
-#define HL_NUMBER_MAX 24
+#define HL_NUMBER_MAX 23
 
 /* One event: 96 bytes, copied out in batches. */
 typedef struct hl_event {
@@ -70,7 +70,9 @@ typedef struct hl_event {
   int32_t a, b;
   uint32_t a_hi;     /* HL_EV_DONE: high 32 bits of the duration (a holds the low 32) */
   uint64_t time_ms;  /* board time */
-  char text[56];     /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each) */
+  char text[48];     /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each) */
+  uint32_t c;        /* record/tap done: samples dropped (saturating) */
+  uint32_t d;        /* record/tap done: files written (> 1 when the recording rolled over) */
 } hl_event;
 #define HL_EVENT_BYTES 96
 
@@ -144,7 +146,11 @@ int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0);
 /* MF R2 receiver on the channel's received audio: dir 0/1, or -1 off.
  * Reports HL_EV_MF when the code on the line changes. */
 int hl_cmd_detect_mf(hl_board *b, int ch, int dir);
-/* Recorder: opens `path` now (errors here), writes from the writer thread.
+/* Recorder: the writer thread creates `path`.part (never an existing file),
+ * writes it, and at the end fsyncs it, renames it to `path` and fsyncs the
+ * folder; only then is the done event queued. File errors come in the done
+ * event (reason error, b = HL_EREC_*). Past the 4 GiB RIFF limit it rolls
+ * over to `path` minus .wav + ".2.wav", ".3.wav"...
  * tap: 0 = record received audio; 1 = stereo tap (left rx, right tx); 2 = mixed tap.
  * format: HL_WAV_ALAW / HL_WAV_MULAW / HL_WAV_PCM16. max_ms 0 = no limit. */
 int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap,
@@ -188,9 +194,10 @@ void hl_board_stop(hl_board *b);
  * reserve (otherwise commands wait in their queue for the next tick). Any
  * other event that finds only the reserve free is dropped and counted
  * (hl_board_stats.events_dropped); an HL_EV_OVERRUN (a = 1, b = count) tells
- * JavaScript as soon as there is room again. */
-/* Copies up to max events out; frees what the tick retired; finalises the file
- * of every record/tap whose done event is returned. Returns the count. */
+ * JavaScript as soon as there is room again. Recordings' completions come
+ * from the writer (after their files are durable) and are added by the drain. */
+/* Copies up to max events out; frees what the tick retired; adds the done
+ * events of recordings whose files the writer has finished. Returns the count. */
 int hl_board_drain(hl_board *b, hl_event *out, int max);
 /* Monotonic ns at the end of the tick whose events triggered the pending wake
  * (0 when none); read when the wake arrives, for latency figures. */

@@ -16,6 +16,10 @@ export interface DoneInfo {
   extra: number;
   text: string;
   time: number;
+  /** record/tap: samples dropped (board.h hl_event.c). */
+  dropped?: number;
+  /** record/tap: files written (more than one after a roll-over). */
+  files?: number;
 }
 
 interface Pending {
@@ -28,6 +32,9 @@ interface Pending {
 export type Dispatch = (ev: BoardEvent, nativeChannel: number, nativeSpan: number) => void;
 /** Whether anyone listens to events of this native channel (-1: span or board events) and span. */
 export type Wants = (nativeChannel: number, nativeSpan: number) => boolean;
+
+// hl_event.text: bytes 40 to 87 (board.h).
+const TEXT_END = 88;
 
 export class Engine {
   readonly scheduler: BoardScheduler;
@@ -260,7 +267,7 @@ export class Engine {
     const b = this.buf;
     if (b[o + 40] === 0) return '';
     const end = b.indexOf(0, o + 40);
-    return b.toString('latin1', o + 40, end < 0 || end > o + EVENT_BYTES ? o + EVENT_BYTES : end);
+    return b.toString('latin1', o + 40, end < 0 || end > o + TEXT_END ? o + TEXT_END : end);
   }
 
   private decodeDone(o: number, channel: number, span: number): void {
@@ -278,7 +285,14 @@ export class Engine {
     if (p) {
       this.pending.delete(req);
       p.cleanup?.();
-      p.resolve({ op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text: this.text(o), time });
+      const rec = op === 'record' || op === 'tap';
+      const text = rec ? (b[o + 40] ? String.fromCharCode(b[o + 40]) : '') : this.text(o);
+      const info: DoneInfo = { op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text, time };
+      if (rec) {
+        info.dropped = b.readUInt32LE(o + 88); // hl_event.c
+        info.files = b.readUInt32LE(o + 92); // hl_event.d
+      }
+      p.resolve(info);
     }
   }
 
