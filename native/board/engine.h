@@ -85,12 +85,14 @@ struct Recorder {
   char end_digit = 0;
   int refused = 0;          // the tick never started it: 0, or the code for the completion
   // tick side
-  uint32_t max_ticks = 0, silence_ticks = 0;
-  double threshold_ms = 0;  // mean square threshold, linear^2
+  uint32_t max_ticks = 0;
+  // End on silence (silence_ms > 0): dsp/energy's detector with on = off =
+  // the threshold, one 10 ms block to count as heard, silence_ms of hangover.
+  bool vad_on = false;
+  hl_energy_desc vad_desc;
+  hl_energy_state vad;
   uint16_t stop_mask = 0;
   uint64_t ticks = 0;  // 64-bit: a tap may run for months
-  uint32_t quiet_ticks = 0;
-  bool heard = false;
   std::atomic<uint64_t> dropped{0};  // samples lost to a full ring
 };
 

@@ -263,8 +263,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       slot = r;
       r->ticks = 0;
-      r->quiet_ticks = 0;
-      r->heard = false;
+      if (r->vad_on) hl_energy_init(&r->vad, &r->vad_desc, nullptr, nullptr);
       // A stop digit already in the buffer ends it at once (type-ahead).
       for (int i = 0; i < c.ndigits && !r->tap; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -362,16 +361,11 @@ void media_rx(hl_board *b, Channel &c) {
     Recorder *r = c.rec;
     rec_push(r, rx, n);
     r->ticks++;
-    if (r->silence_ticks) {
-      double e = 0;
-      for (int i = 0; i < n; i++) e += (double)rx[i] * rx[i];
-      e /= n;
-      if (e >= r->threshold_ms) {
-        r->heard = true;
-        r->quiet_ticks = 0;
-      } else if (r->heard && ++r->quiet_ticks >= r->silence_ticks) {
-        end_rec(b, c, c.rec, HL_R_SILENCE, 0);
-      }
+    if (r->vad_on && hl_energy_rx(&r->vad, rx, (size_t)n) > 0) {
+      hl_energy_event ev;
+      bool quiet = false;
+      while (hl_energy_get_event(&r->vad, &ev)) quiet = ev.type == HL_ENERGY_EV_SILENCE;
+      if (quiet) end_rec(b, c, c.rec, HL_R_SILENCE, 0);
     }
     if (c.rec && r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.rec, HL_R_TIMEOUT, 0);
   }

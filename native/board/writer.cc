@@ -462,9 +462,17 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   r->req = req;
   r->ch = ch;
   r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  r->silence_ticks = (silence_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  const double rms = kDbm0Rms * std::pow(10.0, threshold_dbm0 / 20.0);
-  r->threshold_ms = rms * rms;
+  if (silence_ms) {
+    hl_energy_params vp;
+    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
+    vp.min_voice_ms = 10;  // one block above the threshold: heard
+    vp.hangover_ms = silence_ms;
+    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
+      delete r;
+      return HL_ERANGE;
+    }
+    r->vad_on = true;
+  }
   r->stop_mask = stop_mask;
   // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
   if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
