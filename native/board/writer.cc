@@ -485,7 +485,7 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   c.kind = C_RECORD;
   c.ch = ch;
   c.req = req;
-  c.p = r;
+  c.u.record.rec = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
     if (!b->cmds.push(c)) {
