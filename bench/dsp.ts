@@ -10,6 +10,8 @@
 //  (d) G.711 A-law block decode/encode, Msamples/s.
 // S = CPU seconds per headline figure (default 1), N = channels simulated (default 240).
 import { addon } from '../src/addon.ts';
+import { decimal, defineCommand, flag, int, option, refuse } from '../src/cli/args.ts';
+import { cliError } from '../src/cli/errors.ts';
 
 export const summary = 'DSP: receive-path and DTMF channels per core vs SpanDSP, G.711 throughput';
 
@@ -39,33 +41,22 @@ interface DspBenchAddon {
   dspBench(opts: { seconds: number; channels: number }): DspBenchResult;
 }
 
-function flag(args: string[], name: string, dflt: number, lo: number, hi: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < lo || v > hi) {
-    throw new Error(`BENCH_BAD_FLAG: ${name} needs a number from ${lo} to ${hi}, got '${args[i + 1] ?? ''}'`);
-  }
-  return v;
-}
+export const command = defineCommand({
+  name: 'hotline bench dsp',
+  summary,
+  options: {
+    json: flag('print one JSON object'),
+    seconds: option(decimal({ min: 0.05, max: 600 }), 'CPU seconds per headline figure', { valueName: 'S', default: 1 }),
+    channels: option(int({ min: 1, max: 100_000 }), 'channels simulated', { valueName: 'N', default: 240 }),
+  },
+  run: ({ values }) => run(values),
+});
 
-export async function run(args: string[]): Promise<number> {
-  let seconds: number;
-  let channels: number;
-  try {
-    seconds = flag(args, '--seconds', 1, 0.05, 600);
-    channels = Math.round(flag(args, '--channels', 240, 1, 100000));
-  } catch (e) {
-    process.stderr.write(`hotline bench dsp: ${(e as Error).message}\n`);
-    return 2;
-  }
+async function run({ json, seconds, channels }: { json: boolean; seconds: number; channels: number }): Promise<number> {
   const native = addon as unknown as Partial<DspBenchAddon>;
-  if (typeof native.dspBench !== 'function') {
-    process.stderr.write('hotline bench dsp: BENCH_NO_ADDON: the addon has no dspBench; run `npm run build` first\n');
-    return 2;
-  }
+  if (typeof native.dspBench !== 'function') return refuse('hotline bench dsp', cliError('CLI_BENCH_NOT_BUILT', 'the addon has no dspBench; run `npm run build` first'));
   const r = native.dspBench({ seconds, channels });
-  if (args.includes('--json')) {
+  if (json) {
     process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   }

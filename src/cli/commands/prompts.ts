@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { checkPrompts, type PromptManifest } from '../../ivr/prompts.ts';
+import { DEFAULT_FLOW_FILE, loadFlow, warningLines } from '../../ivr/flow.ts';
+import { checkPrompts, PromptSet, readManifest, type PromptManifest } from '../../ivr/prompts.ts';
 
 export const summary = 'build (espeak-ng + sox) or check the voice prompts: hotline prompts build|check';
 
@@ -96,19 +97,29 @@ async function build(): Promise<number> {
   return report.problems.length ? 1 : 0;
 }
 
+/** The manifest's shape, every file, and the default flow against them (its warnings too). */
 function check(): number {
   let manifest: PromptManifest;
   try {
-    manifest = JSON.parse(readFileSync(join(promptsDir, 'manifest.json'), 'utf8')) as PromptManifest;
+    manifest = readManifest(promptsDir);
   } catch (e) {
-    process.stderr.write(`hotline prompts: IVR_PROMPT_MANIFEST: ${(e as Error).message}\n`);
+    process.stderr.write(`hotline prompts: ${(e as { code?: string }).code}: ${(e as Error).message}\n`);
     return 1;
   }
   const report = checkPrompts(promptsDir, manifest);
   const n = Object.keys(report.ms).length;
   process.stdout.write(`hotline prompts: ${n} files checked, ${report.problems.length} problems\n`);
   for (const p of report.problems) process.stdout.write(`  ${p}\n`);
-  return report.problems.length ? 1 : 0;
+  if (report.problems.length) return 1;
+  try {
+    const flow = loadFlow(DEFAULT_FLOW_FILE, new PromptSet(promptsDir));
+    for (const w of warningLines(flow)) process.stdout.write(`hotline prompts: ${w}\n`);
+    process.stdout.write(`hotline prompts: flow ${flow.file} finds every prompt it names\n`);
+  } catch (e) {
+    process.stderr.write(`hotline prompts: ${(e as { code?: string }).code}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 export async function run(args: string[]): Promise<number> {
