@@ -100,7 +100,7 @@ export async function scanRecordings(o: ScanOptions): Promise<ScanReport> {
       }
     } catch (e) {
       const err = e as { code?: string; message?: string };
-      if (err.code?.startsWith('HL_EWAV')) {
+      if (err.code?.startsWith('HL_EWAV_')) { // the WAV parser's codes
         const to = moveInto(file, name, orphans);
         report.unreadable.push(name);
         log(`recordings: moved ${name} to ${to}: not a WAV file (${err.code}: ${err.message})`);
