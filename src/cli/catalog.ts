@@ -6,12 +6,13 @@ import type { ErrorRow } from '../errors.ts';
 import { NATIVE_ERRORS } from '../addon.ts';
 import { BOARD_ERRORS } from '../board/errors.ts';
 import { DSP_CATALOG } from '../dsp/errors.ts';
+import { TTS_CATALOG } from '../tts/errors.ts';
 import { CALL_CATALOG } from '../calls/errors.ts';
 import { CASE_CATALOG } from '../cases/errors.ts';
 import { IVR_CATALOG } from '../ivr/errors.ts';
 import { CLI_CATALOG } from './errors.ts';
 
-export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, CALL_CATALOG, CASE_CATALOG, IVR_CATALOG, CLI_CATALOG] as const;
+export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, IVR_CATALOG, CLI_CATALOG] as const;
 
 export function allErrorRows(): ErrorRow[] {
   return CATALOGS.flatMap((c) => c.rows);
@@ -21,6 +22,7 @@ const LAYER_TEXT: Record<string, string> = {
   native: 'native engine (native/include/hl_errors.def)',
   board: 'board (src/board)',
   dsp: 'DSP (src/dsp)',
+  tts: 'speech synthesis (src/tts)',
   calls: 'call core (src/calls)',
   cases: 'case store (src/cases)',
   ivr: 'IVR (src/ivr)',
