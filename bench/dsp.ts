@@ -3,8 +3,9 @@
 // side by side:
 //  (a) rx path: A-law decode + DTMF + call progress + energy, channels/core;
 //  (b) DTMF alone (A-law in), channels/core (and per SIMD kernel);
-//  (c) SpanDSP's g711_decode + dtmf_rx on the same tape (dlopen'ed; null when
-//      libspandsp.so.2 is absent) and our ratio to it (target >= 2.5);
+//  (c) SpanDSP's g711_decode + dtmf_rx on the same tape (dlopen'ed; null, and one
+//      line saying so, when libspandsp.so.2 is absent or HL_SPANDSP_LIB names a
+//      missing file) and our ratio to it (target >= 2.5);
 //  (a), (b) and (c) run in ten alternating slices, so a busy machine slows
 //  them alike;
 //  (d) G.711 A-law block decode/encode, Msamples/s.
@@ -67,10 +68,15 @@ async function run({ json, seconds, channels }: { json: boolean; seconds: number
     `      parts alone (with the A-law decode): call progress ${f(r.callprog_channels_per_core)}, energy ${f(r.energy_channels_per_core)} channels/core`,
     `  (b) DTMF alone (A-law in):                          ${f(r.dtmf_channels_per_core)} channels/core` +
       `  [${Object.entries(r.dtmf_channels_per_core_by_isa).map(([k, v]) => `${k} ${f(v)}`).join(', ')}]`,
-    `  (c) SpanDSP g711_decode + dtmf_rx:                  ${f(r.spandsp_channels_per_core)} channels/core`,
-    `      ratio rx path / SpanDSP: ${f(r.ratio_vs_spandsp, 2)} (target >= 2.5); DTMF alone / SpanDSP: ${f(r.dtmf_ratio_vs_spandsp, 2)}`,
+    ...(r.spandsp_channels_per_core === null
+      ? [`  (c) SpanDSP absent (${process.env.HL_SPANDSP_LIB || 'libspandsp.so.2'} cannot be loaded; apt-get install libspandsp-dev): no side-by-side figures`]
+      : [
+          `  (c) SpanDSP g711_decode + dtmf_rx:                  ${f(r.spandsp_channels_per_core)} channels/core`,
+          `      ratio rx path / SpanDSP: ${f(r.ratio_vs_spandsp, 2)} (target >= 2.5); DTMF alone / SpanDSP: ${f(r.dtmf_ratio_vs_spandsp, 2)}`,
+        ]),
     `  (d) G.711 A-law: decode ${f(r.g711_decode_msamples_per_s, 1)} Msamples/s, encode ${f(r.g711_encode_msamples_per_s, 1)} Msamples/s`,
-    `  digits found per channel per tape pass (tape has ${r.tape_keys.length}): ours ${f(r.dtmf_digits_per_channel_pass, 2)}, SpanDSP ${f(r.spandsp_digits_per_channel_pass, 2)}`,
+    `  digits found per channel per tape pass (tape has ${r.tape_keys.length}): ours ${f(r.dtmf_digits_per_channel_pass, 2)}` +
+      (r.spandsp_digits_per_channel_pass === null ? '' : `, SpanDSP ${f(r.spandsp_digits_per_channel_pass, 2)}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

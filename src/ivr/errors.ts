@@ -9,9 +9,8 @@ export const IVR_CATALOG = defineErrors('ivr', {
   IVR_PROMPT_OUTSIDE: 'a prompt path leads outside the prompts folder; name a file under prompts/ (e.g. zh/welcome.wav)',
   IVR_PROMPT_BAD_WAV: 'a prompt file is not an 8 kHz mono A-law/µ-law/PCM16 WAV; convert it (e.g. sox IN -r 8000 -c 1 -e a-law OUT.wav)',
   IVR_PROMPT_MANIFEST: 'prompts/manifest.json is missing or malformed; run `hotline prompts build`',
-  IVR_PROMPTS_TOOL: 'espeak-ng or sox failed while building prompts',
+  IVR_PROMPT_TEXTS: 'prompts/texts.yaml (the source texts of the prompts) is missing or malformed; fix the entry named',
   IVR_EMAIL_FAILED: 'the SMTP server refused or did not answer; check --smtp, the network and the server log',
-  IVR_BAD_OPTION: 'a command-line option or engine option is malformed',
 });
 
 /** code → sentence. */
