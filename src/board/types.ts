@@ -220,10 +220,26 @@ export interface OverrunEvent extends EventBase {
   count: number;
 }
 
+/**
+ * The driver returned an error inside the tick (span set, channel -1) or the real-time
+ * clock failed to sleep (span -1): reported at once, then at most once a second, with
+ * the count since the last report. The board keeps running; a driver fault usually
+ * means the card or its kernel driver needs attention.
+ */
+export interface FaultEvent extends EventBase {
+  type: 'fault';
+  /** Where: 'driver.read', 'driver.write', 'driver.cas_read', 'driver.cas_write', 'driver.status', 'driver.control', 'driver.numbers', or 'clock'. */
+  source: string;
+  /** The error's code: a native HL_* code for the driver, an errno name (e.g. 'EINVAL') for the clock. */
+  code: string;
+  /** Failures of this kind since the previous report. */
+  count: number;
+}
+
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
 export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
-export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
+export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
 
@@ -342,7 +358,7 @@ export interface SendMfOptions extends CommandOptions {
   toneMs?: number;
   /** Silence between codes, ms (default 100). */
   gapMs?: number;
-  /** Level per frequency, dBm0 (default -11.5, Q.454). */
+  /** Level per frequency, dBm0, -40 to -3 (default -11.5, Q.454; two tones above -3 would clip). */
   levelDbm0?: number;
 }
 export interface OpResult {
@@ -465,6 +481,8 @@ export interface SpanCounters {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
+  driverErrors: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
@@ -509,7 +527,15 @@ export interface BoardStats {
   ticks: number;
   overruns: number;
   eventsDelivered: number;
+  /** Events other than completions dropped because JavaScript did not drain in time
+   * (each batch is also reported by an 'overrun' event of what 'events'). Completions are never dropped. */
   eventsDropped: number;
+  /** Ticks in which commands waited in their queue because the event ring was full. */
+  commandsDeferred: number;
+  /** Real-time clock sleeps that failed (other than by a signal); each batch also a 'fault' event. */
+  clockErrors: number;
+  /** Errors returned by the driver inside the tick, all spans. */
+  driverErrors: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;
