@@ -131,7 +131,11 @@ int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0);
 /* MF R2 receiver on the channel's received audio: dir 0/1, or -1 off.
  * Reports HL_EV_MF when the code on the line changes. */
 int hl_cmd_detect_mf(hl_board *b, int ch, int dir);
-/* Recorder: opens `path` now (errors here), writes from the writer thread.
+/* Recorder: the writer thread creates `path`.part (never an existing file),
+ * writes it, and at the end fsyncs it, renames it to `path` and fsyncs the
+ * folder; only then is the done event queued. File errors come in the done
+ * event (reason error, b = HL_EREC_*). Past the 4 GiB RIFF limit it rolls
+ * over to `path` minus .wav + ".2.wav", ".3.wav"...
  * tap: 0 = record received audio; 1 = stereo tap (left rx, right tx); 2 = mixed tap.
  * format: HL_WAV_ALAW / HL_WAV_MULAW / HL_WAV_PCM16. max_ms 0 = no limit. */
 int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap,
@@ -169,8 +173,11 @@ int hl_board_start(hl_board *b, void (*wake)(void *ctx), void *ctx);
 void hl_board_stop(hl_board *b);
 
 /* ----- events (control thread) */
-/* Copies up to max events out; frees what the tick retired; finalises the file
- * of every record/tap whose done event is returned. Returns the count. */
+/* Copies up to max events out; frees what the tick retired; adds the done
+ * events of recordings whose files the writer has finished. Returns the count.
+ * A record/tap done: b = 0 or the hl_err of what went wrong (HL_EREC_*), and
+ * in text (little-endian): [0] stop digit, [8..15] samples dropped (uint64),
+ * [16..19] files written (uint32, > 1 when the recording rolled over). */
 int hl_board_drain(hl_board *b, hl_event *out, int max);
 /* Monotonic ns at the end of the tick whose events triggered the pending wake
  * (0 when none); read when the wake arrives, for latency figures. */

@@ -481,6 +481,8 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
   b->cp_desc = cp_desc();
+  b->rec_part_bytes = rec_part_limit_default();
+  b->rec_ring_samples = rec_ring_default();
   alaw_table_init();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
@@ -517,20 +519,15 @@ extern "C" void hl_board_destroy(hl_board *b) {
   if (!b) return;
   hl_board_stop(b);
   if (b->ch) {
-    // End every operation so recorders finish; then finalise their files.
+    // End every operation (recorders hand their files to the writer).
     for (int i = 0; i < b->nch; i++) media_stop(b, b->ch[i], 0xffffffffu, 0, HL_R_STOPPED);
     hl_event ev[64];
     while (hl_board_drain(b, ev, 64) > 0) {}
   }
   writer_stop(b);
-  {
-    std::lock_guard<std::mutex> lk(b->io_mu);
-    for (Recorder *r : b->recs) {
-      if (r->f) std::fclose(r->f);
-      delete r;
-    }
-    b->recs.clear();
-  }
+  // Commands never applied. A queued record/tap command only borrows its
+  // recorder (b->rec_new / b->recs own it): it is ended here and finished
+  // with the others below, once.
   Cmd cmd;
   while (b->cmds.pop(cmd)) {
     if (cmd.kind == C_PLAY && cmd.p) {
@@ -538,10 +535,12 @@ extern "C" void hl_board_destroy(hl_board *b) {
       for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
       delete[] clips;
     } else if (cmd.kind == C_RECORD && cmd.p) {
-      Recorder *r = static_cast<Recorder *>(cmd.p);
-      rec_finalize(b, r);
+      rec_end(b, static_cast<Recorder *>(cmd.p), HL_R_STOPPED, 0, 0);
     }
   }
+  // Every recording's file is finished (durable, renamed) before the board goes.
+  writer_pass(b, true);
+  rec_free_all(b);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
   delete[] b->ch;
   delete[] b->rx_lin;
@@ -723,10 +722,12 @@ extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
   while (done < max_ticks) {
     run_tick(b);
     done++;
-    // Stepped mode has no writer thread: recorders are emptied here, between
-    // ticks, often enough that their 2 s rings never fill (every 500 ms of audio).
-    if (b->tick.load(std::memory_order_relaxed) % 50 == 0) writer_pass(b, false);
-    if (stop_on_event && b->events.size() > 0) break;
+    // Stepped mode has no writer thread: recorders are served here, between
+    // ticks: at once when one starts or ends (its file opened or finished),
+    // else every 500 ms of audio, well before their 2 s rings fill.
+    if (b->rec_work.exchange(false, std::memory_order_acq_rel) || b->tick.load(std::memory_order_relaxed) % 50 == 0)
+      writer_pass(b, false);
+    if (stop_on_event && (b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire))) break;
   }
   return done;
 }
@@ -760,7 +761,8 @@ static void clock_main(hl_board *b) {
       emit(b, HL_EV_OVERRUN, -1, -1, 0, (int)b->pending_overrun);
       b->pending_overrun = 0;
     }
-    if (b->events.size() > 0 && !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
+    if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
+        !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
       b->wake_ns.store(end, std::memory_order_relaxed);
       b->wake(b->wake_ctx);
     }
@@ -809,11 +811,11 @@ extern "C" int hl_board_drain(hl_board *b, hl_event *out, int max) {
       hl_clip **clips = static_cast<hl_clip **>(r.p);
       for (int i = 0; i < r.n; i++) hl_clip_free(clips[i]);
       delete[] clips;
-    } else if (r.kind == RT_REC) {
-      rec_finalize(b, static_cast<Recorder *>(r.p));
     }
   }
-  if (b->events.size() > 0) b->wake_pending.store(false, std::memory_order_release);
+  // Completions of recordings whose files are finished (the writer queues them).
+  n += rec_drain_done(b, out + n, max - n);
+  if (b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) b->wake_pending.store(false, std::memory_order_release);
   return n;
 }
 

@@ -43,7 +43,7 @@ struct Cmd {
   char text[64] = {};
 };
 
-enum RetireKind : uint8_t { RT_CLIPS = 1, RT_REC = 2 };
+enum RetireKind : uint8_t { RT_CLIPS = 1 };
 struct Retire {
   uint8_t kind = 0;
   int n = 0;
@@ -51,28 +51,45 @@ struct Retire {
 };
 
 // A recording in progress: tick -> ring -> writer thread -> file.
+// Ownership: b->rec_new, then b->recs (writer) from hl_cmd_record until the
+// writer has finished the file, then b->rec_fin until hl_board_drain turns it
+// into its completion and deletes it. A channel slot or a queued command only
+// borrows it; the tick stops touching it once it sets `ended`.
 struct Recorder {
   // set by the control thread before the command is queued
-  FILE *f = nullptr;
-  std::string path;
+  std::string path;     // final name of the first file (later parts: part_name)
   int format = 0;       // wav.h format
   int channels = 1;     // 2 for a stereo tap
   int tap = 0;          // 0 record rx, 1 stereo tap, 2 mixed tap
+  int frame = 1;        // bytes per sample frame (channels x bytes per sample)
   uint32_t req = 0;
   int ch = -1;
+  uint64_t part_limit = 0;  // data bytes per file before rolling to the next
   Spsc<int16_t> ring;
-  // writer side (under Board::io_mu)
-  uint64_t data_bytes = 0;
+  // writer side (writer thread, stepped caller or destroy; under Board::io_mu)
+  int fd = -1;
+  bool opened = false;        // the first part was opened (or failed to)
+  uint32_t parts = 0;         // files finished and renamed to their final names
+  uint64_t data_bytes = 0;    // sample bytes in the current part
   uint64_t last_header_ns = 0;
-  bool closed = false;
-  int io_err = 0;
+  uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
+  int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
+  // writer -> tick: an I/O failure ends the recording at the next tick
+  std::atomic<int> err{0};
+  // tick -> writer: set last, with release; the fields before it are the tick's
+  std::atomic<bool> ended{false};
+  int end_reason = 0;
+  uint64_t end_ms = 0;
+  uint64_t end_time_ms = 0;
+  char end_digit = 0;
+  int refused = 0;          // the tick never started it: 0, or the code for the completion
   // tick side
   uint32_t max_ticks = 0, silence_ticks = 0;
   double threshold_ms = 0;  // mean square threshold, linear^2
   uint16_t stop_mask = 0;
   uint32_t ticks = 0, quiet_ticks = 0;
   bool heard = false;
-  std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> dropped{0};  // samples lost to a full ring
 };
 
 struct Player {
@@ -187,9 +204,17 @@ struct hl_board {
   void *wake_ctx = nullptr;
   std::atomic<bool> wake_pending{false};
   std::atomic<uint64_t> wake_ns{0};
-  // recorders (writer thread, or the stepped caller)
-  std::mutex io_mu;
-  std::vector<hl::Recorder *> recs;
+  // recorders (writer thread, or the stepped caller); see hl::Recorder
+  std::mutex io_mu;                      // the writer's work; never taken by the tick or the control thread
+  std::vector<hl::Recorder *> recs;      // under io_mu
+  std::mutex rec_mu;                     // short: the two hand-over lists below
+  std::vector<hl::Recorder *> rec_new;   // control thread -> writer
+  std::vector<hl::Recorder *> rec_fin;   // writer -> drain (finished, durable)
+  std::atomic<bool> rec_work{false};     // a recorder is new or has ended: run the writer soon
+  std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
+  uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
+  uint32_t rec_ring_samples = 16384;     // per mono recorder: 2 s (HL_REC_RING_SAMPLES, tests)
+  uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
   std::thread writer;
   std::atomic<bool> writer_run{false};
   std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)
@@ -208,9 +233,15 @@ void media_taps(hl_board *b, Channel &c);
 void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
 void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
 // writer.cc
-int rec_open(hl_board *b, Recorder *r);
-void rec_finalize(hl_board *b, Recorder *r);  // control thread: drain, header, close, free
-void writer_pass(hl_board *b, bool final_headers);
+void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit);  // tick: hand over to the writer
+void writer_pass(hl_board *b, bool closing);  // closing: every recorder is finished now
+int rec_drain_done(hl_board *b, hl_event *out, int max);  // control thread: completions of finished files
+void rec_free_all(hl_board *b);
+uint64_t rec_part_limit_default();
+uint32_t rec_ring_default();
+int rec_errno(int e);                                  // errno -> HL_EREC_*
+int rename_noreplace(const char *from, const char *to);  // 0 or HL_EREC_* (HL_EREC_EXISTS: target exists)
+int sync_dir_of(const std::string &path);             // fsync of the folder holding path
 void writer_start(hl_board *b);
 void writer_stop(hl_board *b);
 }  // namespace hl

@@ -69,16 +69,14 @@ void end_call(hl_board *b, Channel &c, int reason) {
   emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, (int)(c.call.ticks * b->tick_ms));
 }
 
+// The tick's part of ending a recording: the writer finishes the file and
+// only then is the completion queued (writer.cc), so a `done` always means a
+// complete, durable file.
 void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
   Recorder *r = slot;
   if (!r) return;
   slot = nullptr;
-  char text[2] = {digit, 0};
-  int op = r->tap ? HL_OP_TAP : HL_OP_RECORD;
-  uint32_t req = r->req;
-  int ms = (int)(r->ticks * (uint32_t)b->tick_ms);
-  retire(b, RT_REC, r, 0);  // before the event: the drain finalises the file first
-  emit_done(b, c.index, op, req, reason, ms, 0, digit ? text : nullptr);
+  rec_end(b, r, reason, r->ticks * (uint64_t)b->tick_ms, digit);
 }
 
 // Runs get-digits over the digit buffer.
@@ -230,9 +228,8 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       Recorder *r = static_cast<Recorder *>(cmd.p);
       Recorder *&slot = r->tap ? c.tap : c.rec;
       if (!in_call(st) || slot) {
-        int reason = slot ? HL_R_ERROR : HL_R_HANGUP;
-        retire(b, RT_REC, r, 0);
-        emit_done(b, c.index, r->tap ? HL_OP_TAP : HL_OP_RECORD, r->req, reason, 0);
+        r->refused = slot ? HL_ESTATE : 0;  // busy: one record (or tap) at a time per channel
+        rec_end(b, r, slot ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
         return;
       }
       slot = r;
@@ -333,6 +330,7 @@ void media_rx(hl_board *b, Channel &c) {
   } else {
     c.tones_running = false;
   }
+  if (c.rec && c.rec->err.load(std::memory_order_relaxed)) end_rec(b, c, c.rec, HL_R_ERROR, 0);  // disk failed
   if (c.rec) {
     Recorder *r = c.rec;
     rec_push(r, rx, n);
@@ -411,6 +409,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
 }
 
 void media_taps(hl_board *b, Channel &c) {
+  if (c.tap && c.tap->err.load(std::memory_order_relaxed)) end_rec(b, c, c.tap, HL_R_ERROR, 0);  // disk failed
   Recorder *r = c.tap;
   if (!r) return;
   const int n = b->samples;

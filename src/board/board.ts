@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
+import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
 import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
 import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
@@ -284,7 +285,7 @@ class ChannelImpl implements Channel {
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.record, req),
     );
-    return { requestId: id, reason: d.reason, durationMs: d.durationMs, file: path, ...(d.text ? { digit: d.text } : {}) };
+    return recordResult(id, path, d);
   }
 
   async sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<OpResult> {
@@ -416,7 +417,7 @@ class ChannelImpl implements Channel {
         options.signal,
         (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tap, req),
       )
-      .then((d): RecordResult => ({ requestId: id, reason: d.reason, durationMs: d.durationMs, file: path }));
+      .then((d): RecordResult => recordResult(id, path, d));
     const engine = this.engine;
     const nativeIndex = this.nativeIndex;
     return {

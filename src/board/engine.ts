@@ -15,6 +15,10 @@ export interface DoneInfo {
   extra: number;
   text: string;
   time: number;
+  /** record/tap: samples dropped (board.h hl_event.c). */
+  dropped?: number;
+  /** record/tap: files written (more than one after a roll-over). */
+  files?: number;
 }
 
 interface Pending {
@@ -273,7 +277,15 @@ export class Engine {
     if (p) {
       this.pending.delete(req);
       p.cleanup?.();
-      p.resolve({ op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text: this.text(o), time });
+      const rec = op === 'record' || op === 'tap';
+      const text = rec ? (b[o + 40] ? String.fromCharCode(b[o + 40]) : '') : this.text(o);
+      const info: DoneInfo = { op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text, time };
+      if (rec) {
+        // board.h hl_board_drain: text[8..15] samples dropped, text[16..19] files written.
+        info.dropped = b.readUInt32LE(o + 48) + b.readUInt32LE(o + 52) * 0x100000000;
+        info.files = b.readUInt32LE(o + 56);
+      }
+      p.resolve(info);
     }
   }
 

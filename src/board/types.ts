@@ -291,10 +291,24 @@ export interface RecordResult {
   reason: Reason;
   /** Audio written, in ms. */
   durationMs: number;
-  /** Absolute path of the finished WAV file. */
+  /** Absolute path of the finished WAV file (the first one when it rolled over). */
   file: string;
+  /**
+   * Every file written, in order, when the recording rolled over to a new file
+   * before the 4 GiB WAV limit (NAME.wav, NAME.2.wav, ...); absent otherwise.
+   */
+  files?: string[];
   /** The digit that stopped it (reason 'digit'). */
   digit?: string;
+  /**
+   * What went wrong, when something did: a native HL_EREC_* code (disk full,
+   * permission, file exists, I/O error, too many open files, audio dropped
+   * because the disk was too slow) and its sentence. Reason is 'error' for
+   * every code but HL_EREC_DROPPED, where the file is complete but has gaps.
+   */
+  error?: { code: string; message: string };
+  /** Samples lost because the writer fell behind (HL_EREC_DROPPED). */
+  droppedSamples?: number;
 }
 
 export interface TapOptions extends CommandOptions {

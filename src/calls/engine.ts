@@ -8,6 +8,7 @@ import type { BureauCalendar } from '../cases/calendar.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
+import { scanRecordings } from '../ivr/recordings.ts';
 import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
@@ -85,6 +86,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
   try {
+    // A crash's unfinished takes and orphans, before calls come.
+    await scanRecordings({ dataDir, store, log: (line) => (o.logger ? o.logger.info(line) : o.log?.(line)) });
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
     await store.close();
