@@ -10,6 +10,7 @@ import { CALL_ERRORS } from '../src/calls/errors.ts';
 import { CaseErrors } from '../src/cases/errors.ts';
 import { DspErrors } from '../src/dsp/errors.ts';
 import { IVR_ERRORS } from '../src/ivr/errors.ts';
+import { TtsErrors } from '../src/tts/errors.ts';
 
 const nativeCodes = new Set(addon.errors.map((e) => e.code));
 
@@ -19,6 +20,7 @@ const catalogs: Array<[string, RegExp, Record<string, string>]> = [
   ['cases', /^CASE_/, CaseErrors],
   ['dsp', /^DSP_/, DspErrors],
   ['ivr', /^IVR_/, IVR_ERRORS],
+  ['tts', /^TTS_/, TtsErrors],
 ];
 
 test('layer catalogs: prefixed codes, each with a sentence', () => {
