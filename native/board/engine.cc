@@ -8,6 +8,9 @@
 #include <sched.h>
 #include <time.h>
 
+#include <cerrno>
+#include <cstddef>
+#include <chrono>
 #include <cstdlib>
 
 #include <cstring>
@@ -39,14 +42,6 @@ const hl_dtmf_desc *dtmf_desc() {
 
 }  // namespace
 
-uint8_t hl::g_alaw_enc[8192];
-void hl::alaw_table_init(void) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (int i = 0; i < 8192; i++) g_alaw_enc[i] = hl_g711_alaw_encode((int16_t)(uint16_t)(i << 3));
-  });
-}
-
 namespace {
 
 // Shared read-only descriptors, built once (std::call_once: no init race
@@ -61,7 +56,7 @@ const hl_callprog_desc *cp_desc() {
 void set_cas(hl_board *b, Channel &c, uint8_t bits) {
   if (c.cas_tx == bits) return;
   c.cas_tx = bits;
-  b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits);
+  driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits), "cas_write");
 }
 
 void end_flash(hl_board *b, Channel &c, int reason) {
@@ -146,10 +141,13 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         c.outgoing = false;
         set_cas(b, c, kAck);
         c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
-        char calling[24] = {}, called[24] = {}, text[24] = {};
-        if (b->drv.ops->get_numbers) b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling);
-        // text = "calling|called", both short (sim side channel, 11 digits each at most).
-        std::snprintf(text, sizeof text, "%.11s|%.11s", calling, called);
+        char calling[HL_NUMBER_MAX + 1] = {}, called[HL_NUMBER_MAX + 1] = {};
+        char text[sizeof(hl_event::text)] = {};
+        if (b->drv.ops->get_numbers)
+          driver_rc(b, c.span, b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling), "numbers");
+        // text = "calling|called": HL_NUMBER_MAX digits each fit (board.h).
+        static_assert(sizeof text >= 2 * HL_NUMBER_MAX + 2, "ring text holds both numbers");
+        std::snprintf(text, sizeof text, "%s|%s", calling, called);
         emit(b, HL_EV_RING, c.index, c.span, 0, 0, text);
       }
       break;
@@ -174,7 +172,7 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         emit(b, HL_EV_ANSWER, c.index, c.span);
         if (c.call.active) {
           c.call.active = false;
-          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, (int)(c.call.ticks * b->tick_ms));
+          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, c.call.ticks * (uint64_t)b->tick_ms);
         }
       } else if (rx == kSeize) {
         // Dual seizure (glare): the far end seized the same timeslot and sends
@@ -221,7 +219,7 @@ void local_hangup(hl_board *b, Channel &c) {
 
 void apply_cmd(hl_board *b, const Cmd &cmd) {
   if (cmd.kind == C_DRIVER) {
-    if (b->drv.ops->control) b->drv.ops->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d);
+    if (b->drv.ops->control) driver_rc(b, cmd.ch, b->drv.ops->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d), "control");
     return;
   }
   if (cmd.kind == C_CONF_JOIN) {
@@ -260,7 +258,8 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
         emit_done(b, c.index, HL_OP_CALL, cmd.req, st == HL_CH_BLOCKED ? HL_R_ERROR : HL_R_ERROR, 0);
         return;
       }
-      if (b->drv.ops->set_numbers) b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32);
+      if (b->drv.ops->set_numbers)
+        driver_rc(b, c.span, b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32), "numbers");
       c.outgoing = true;
       set_cas(b, c, kSeize);
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
@@ -306,7 +305,11 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
 
 void span_alarms(hl_board *b, int s) {
   hl_span_status st;
-  if (b->drv.ops->status(b->drv.self, s, &st) != 0) return;
+  const int rc = b->drv.ops->status(b->drv.self, s, &st);
+  if (rc != 0) {
+    driver_rc(b, s, rc < 0 ? rc : HL_EIO, "status");
+    return;
+  }
   uint32_t was = b->span_alarms[s], now = st.alarms;
   if (was == now) return;
   for (uint32_t bit = 1; bit <= HL_ALARM_LOF; bit <<= 1) {
@@ -367,12 +370,22 @@ void switch_tx(hl_board *b) {
 
 namespace hl {
 
+// Room for one more ordinary event: more free slots than the completion reserve.
+static bool event_room(hl_board *b) { return b->events.free_space() > b->done_reserve; }
+
 // Stamps an event with the time of the tick being run and queues it for
-// JavaScript; a full ring counts a drop instead of blocking the tick.
+// JavaScript. An ordinary event that finds only the completion reserve free is
+// counted as dropped instead of blocking the tick; a completion always finds a
+// slot (board.h), and `lost` counts one that did not (a broken reserve).
 static void push_event(hl_board *b, hl_event &e, const char *text) {
   e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
   if (text) std::strncpy(e.text, text, sizeof e.text - 1);
-  if (!b->events.push(e)) {
+  const bool done = e.type == HL_EV_DONE;
+  if ((!done && !event_room(b)) || !b->events.push(e)) {
+    if (done) {
+      b->lost.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
     b->pending_drop++;
     b->dropped.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -392,7 +405,7 @@ void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const cha
   push_event(b, e, text);
 }
 
-void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra, const char *text) {
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, uint64_t duration_ms, int extra, const char *text) {
   hl_event e;
   std::memset(&e, 0, sizeof e);
   e.type = HL_EV_DONE;
@@ -401,27 +414,52 @@ void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int durati
   e.span = b->ch[ch].span;
   e.req = req;
   e.reason = reason;
-  e.a = duration_ms;
+  e.a = (int32_t)(uint32_t)duration_ms;  // 64-bit ms: a holds the low half, a_hi the high
+  e.a_hi = (uint32_t)(duration_ms >> 32);
   e.b = extra;
   push_event(b, e, text);
+}
+
+// Reports counted failures (HL_EV_FAULT): the first at once, then at most
+// once a second, each with the count since the last report.
+static void report_fault(hl_board *b, Fault &f, int span) {
+  if (!f.pending) return;
+  const uint64_t now = b->tick.load(std::memory_order_relaxed);
+  if (f.ever && now - f.reported_tick < 1000u / (unsigned)b->tick_ms) return;
+  if (!event_room(b)) return;  // reported when JavaScript has drained
+  const uint64_t n = f.pending;
+  f.pending = 0;
+  f.ever = true;
+  f.reported_tick = now;
+  emit(b, HL_EV_FAULT, -1, span, f.last_err, n > INT32_MAX ? INT32_MAX : (int)n, f.where);
 }
 
 void run_tick(hl_board *b) {
   const uint64_t t0 = hl_mono_ns();
   const int n = b->samples;
   b->produced = false;
-  if (b->pending_drop && b->events.free_space() > 1) {
+  if (b->pending_drop && event_room(b)) {
     uint64_t d = b->pending_drop;
     b->pending_drop = 0;
-    emit(b, HL_EV_OVERRUN, -1, -1, 1, (int)d);
+    emit(b, HL_EV_OVERRUN, -1, -1, 1, d > INT32_MAX ? INT32_MAX : (int)d);
   }
+  // A command may complete at once (a refusal) or start an operation that
+  // takes a reserved slot: apply it only while there is room beyond the
+  // reserve, else it waits in its queue until JavaScript drains.
   Cmd cmd;
-  while (b->cmds.pop(cmd)) apply_cmd(b, cmd);
+  while (b->cmds.size() > 0) {
+    if (!event_room(b)) {
+      b->deferred.fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+    if (!b->cmds.pop(cmd)) break;
+    apply_cmd(b, cmd);
+  }
 
   for (int s = 0; s < b->nspans; s++) {
     uint8_t *rx = b->span_rx + (size_t)s * HL_E1_TIMESLOTS * n;
-    b->drv.ops->read(b->drv.self, s, rx, n);
-    b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS);
+    driver_rc(b, s, b->drv.ops->read(b->drv.self, s, rx, n), "read");
+    driver_rc(b, s, b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS), "cas_read");
     span_alarms(b, s);
   }
   for (int i = 0; i < b->nch; i++) {
@@ -442,8 +480,10 @@ void run_tick(hl_board *b) {
     lin_to_alaw_block(out, tx, n);
   }
   for (int s = 0; s < b->nspans; s++)
-    b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n);
+    driver_rc(b, s, b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n), "write");
   b->drv.ops->tick_end(b->drv.self, b->tick.load(std::memory_order_relaxed));
+  for (int s = 0; s < b->nspans; s++) report_fault(b, b->span_faults[s], s);
+  report_fault(b, b->clock_fault, -1);
   b->tick.fetch_add(1, std::memory_order_release);
   const uint64_t dt = hl_mono_ns() - t0;
   b->total_tick_ns.fetch_add(dt, std::memory_order_relaxed);
@@ -469,19 +509,28 @@ extern "C" int hl_digit_bit(char d) {
   return -1;
 }
 
+// hl_board_create owns the driver whatever it returns (board.h): a refusal
+// destroys it, so no caller has to know which failure happened where.
+static int refuse_config(const hl_board_config *cfg, int rc) {
+  if (cfg && cfg->driver.ops && cfg->driver.ops->destroy) cfg->driver.ops->destroy(cfg->driver.self);
+  return rc;
+}
+
 extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
-  if (!cfg || !out || !cfg->driver.ops || cfg->spans <= 0 || cfg->spans > cfg->driver.spans) return HL_EINVAL;
-  if (cfg->tick_ms != 5 && cfg->tick_ms != 10 && cfg->tick_ms != 20) return HL_EINVAL;
+  if (!cfg || !out || !cfg->driver.ops || cfg->spans <= 0 || cfg->spans > cfg->driver.spans) return refuse_config(cfg, HL_EINVAL);
+  if (cfg->tick_ms != 5 && cfg->tick_ms != 10 && cfg->tick_ms != 20) return refuse_config(cfg, HL_EINVAL);
+  if (cfg->events < 0 || cfg->events > HL_EVENTS_MAX) return refuse_config(cfg, HL_EINVAL);
   const hl_dtmf_desc *desc = dtmf_desc();
   hl_board *b = new (std::nothrow) hl_board();
-  if (!b) return HL_ENOMEM;
+  if (!b) return refuse_config(cfg, HL_ENOMEM);
   b->nspans = cfg->spans;
   b->nch = cfg->spans * HL_E1_BEARERS;
   b->tick_ms = cfg->tick_ms;
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
   b->cp_desc = cp_desc();
-  alaw_table_init();
+  b->rec_part_bytes = rec_part_limit_default();
+  b->rec_ring_samples = rec_ring_default();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
   b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();
@@ -490,11 +539,20 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->span_tx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
   b->cas_buf = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS]();
   b->span_alarms = new (std::nothrow) uint32_t[b->nspans]();
+  b->span_faults = new (std::nothrow) Fault[b->nspans];
   b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
   b->confs = new (std::nothrow) Conference[b->nconf]();
   b->parties = new (std::nothrow) hl_mix_party[kConfMax]();
-  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->confs &&
-            b->parties && b->cmds.init(16384) && b->events.init(65536) && b->retire.init(16384);
+  // Completions reserve (board.h); the ring holds at least twice that. The
+  // retire ring is as large as the event ring: every retired object is
+  // announced by a completion pushed after it, and the drain empties the
+  // retire ring after taking events, so it never holds more than one ring of
+  // events' worth and its push cannot fail.
+  b->done_reserve = (size_t)b->nch * HL_OPS_PER_CHANNEL;
+  size_t cap = cfg->events ? (size_t)cfg->events : 65536;
+  if (cap < 2 * b->done_reserve) cap = 2 * b->done_reserve;
+  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->span_faults && b->confs &&
+            b->parties && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
   if (!ok) {
     hl_board_destroy(b);
     return HL_ENOMEM;
@@ -507,7 +565,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
     int k = i % HL_E1_BEARERS;
     c.ts = k < 15 ? k + 1 : k + 2;
     hl_dtmf_init(&c.dtmf, desc, nullptr, nullptr);
-    b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+    driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx), "cas_write");
   }
   *out = b;
   return 0;
@@ -517,20 +575,15 @@ extern "C" void hl_board_destroy(hl_board *b) {
   if (!b) return;
   hl_board_stop(b);
   if (b->ch) {
-    // End every operation so recorders finish; then finalise their files.
+    // End every operation (recorders hand their files to the writer).
     for (int i = 0; i < b->nch; i++) media_stop(b, b->ch[i], 0xffffffffu, 0, HL_R_STOPPED);
     hl_event ev[64];
     while (hl_board_drain(b, ev, 64) > 0) {}
   }
   writer_stop(b);
-  {
-    std::lock_guard<std::mutex> lk(b->io_mu);
-    for (Recorder *r : b->recs) {
-      if (r->f) std::fclose(r->f);
-      delete r;
-    }
-    b->recs.clear();
-  }
+  // Commands never applied. A queued record/tap command only borrows its
+  // recorder (b->rec_new / b->recs own it): it is ended here and finished
+  // with the others below, once.
   Cmd cmd;
   while (b->cmds.pop(cmd)) {
     if (cmd.kind == C_PLAY && cmd.p) {
@@ -538,10 +591,12 @@ extern "C" void hl_board_destroy(hl_board *b) {
       for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
       delete[] clips;
     } else if (cmd.kind == C_RECORD && cmd.p) {
-      Recorder *r = static_cast<Recorder *>(cmd.p);
-      rec_finalize(b, r);
+      rec_end(b, static_cast<Recorder *>(cmd.p), HL_R_STOPPED, 0, 0);
     }
   }
+  // Every recording's file is finished (durable, renamed) before the board goes.
+  writer_pass(b, true);
+  rec_free_all(b);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
   delete[] b->ch;
   delete[] b->rx_lin;
@@ -550,6 +605,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   delete[] b->span_tx;
   delete[] b->cas_buf;
   delete[] b->span_alarms;
+  delete[] b->span_faults;
   delete[] b->confs;
   delete[] b->parties;
   delete b;
@@ -591,8 +647,9 @@ extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_m
   if (bad_ch(b, ch)) return HL_ENOENT;
   Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
   c.i[0] = (int32_t)((timeout_ms + b->tick_ms - 1) / b->tick_ms);
-  if (calling) std::strncpy(c.text, calling, 31);
-  if (called) std::strncpy(c.text + 32, called, 31);
+  if ((calling && std::strlen(calling) > HL_NUMBER_MAX) || (called && std::strlen(called) > HL_NUMBER_MAX)) return HL_EINVAL;
+  if (calling) std::strncpy(c.text, calling, HL_NUMBER_MAX);
+  if (called) std::strncpy(c.text + 32, called, HL_NUMBER_MAX);
   return submit(b, c);
 }
 extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
@@ -635,7 +692,7 @@ extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *c
                              uint32_t off_ms, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (!codes || n < 1 || n > 63 || (dir != 0 && dir != 1) || on_ms < 10 || on_ms > 5000 || off_ms > 5000) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
   Cmd c; c.kind = C_SENDMF; c.ch = ch; c.req = req;
   for (int i = 0; i < n; i++) {
     if (codes[i] < 1 || codes[i] > 15) return HL_EINVAL;
@@ -650,7 +707,7 @@ extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *c
 extern "C" int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if ((dir != 0 && dir != 1) || code < 0 || code > 15) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
   Cmd c; c.kind = C_MFTONE; c.ch = ch; c.i[0] = dir; c.i[1] = code; c.d = level_dbm0;
   return submit(b, c);
 }
@@ -723,10 +780,12 @@ extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
   while (done < max_ticks) {
     run_tick(b);
     done++;
-    // Stepped mode has no writer thread: recorders are emptied here, between
-    // ticks, often enough that their 2 s rings never fill (every 500 ms of audio).
-    if (b->tick.load(std::memory_order_relaxed) % 50 == 0) writer_pass(b, false);
-    if (stop_on_event && b->events.size() > 0) break;
+    // Stepped mode has no writer thread: recorders are served here, between
+    // ticks: at once when one starts or ends (its file opened or finished),
+    // else every 500 ms of audio, well before their 2 s rings fill.
+    if (b->rec_work.exchange(false, std::memory_order_acq_rel) || b->tick.load(std::memory_order_relaxed) % 50 == 0)
+      writer_pass(b, false);
+    if (stop_on_event && (b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire))) break;
   }
   return done;
 }
@@ -747,7 +806,21 @@ static void clock_main(hl_board *b) {
     struct timespec ts;
     ts.tv_sec = (time_t)(next / 1000000000ull);
     ts.tv_nsec = (long)(next % 1000000000ull);
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {}
+    int rc;
+    while ((rc = b->sleep_fn(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr)) == EINTR) {}
+    if (rc != 0) {
+      // Not a signal: the call itself failed and slept nothing (EINVAL,
+      // ENOTSUP...). Retrying would spin this SCHED_FIFO thread forever and
+      // starve the CPU; count it, report it from the next tick
+      // (HL_EV_FAULT), and wait with a relative sleep instead.
+      Fault &f = b->clock_fault;
+      f.total.fetch_add(1, std::memory_order_relaxed);
+      f.pending++;
+      f.last_err = rc;
+      f.where = "clock_nanosleep";
+      const uint64_t now = hl_mono_ns();
+      std::this_thread::sleep_for(std::chrono::nanoseconds(next > now ? next - now : 0));
+    }
     if (!b->running.load(std::memory_order_acquire)) break;
     run_tick(b);
     const uint64_t end = hl_mono_ns();
@@ -756,11 +829,12 @@ static void clock_main(hl_board *b) {
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
-    if (b->pending_overrun && b->events.free_space() > 1) {
-      emit(b, HL_EV_OVERRUN, -1, -1, 0, (int)b->pending_overrun);
+    if (b->pending_overrun && event_room(b)) {
+      emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
       b->pending_overrun = 0;
     }
-    if (b->events.size() > 0 && !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
+    if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
+        !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
       b->wake_ns.store(end, std::memory_order_relaxed);
       b->wake(b->wake_ctx);
     }
@@ -809,11 +883,11 @@ extern "C" int hl_board_drain(hl_board *b, hl_event *out, int max) {
       hl_clip **clips = static_cast<hl_clip **>(r.p);
       for (int i = 0; i < r.n; i++) hl_clip_free(clips[i]);
       delete[] clips;
-    } else if (r.kind == RT_REC) {
-      rec_finalize(b, static_cast<Recorder *>(r.p));
     }
   }
-  if (b->events.size() > 0) b->wake_pending.store(false, std::memory_order_release);
+  // Completions of recordings whose files are finished (the writer queues them).
+  n += rec_drain_done(b, out + n, max - n);
+  if (b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) b->wake_pending.store(false, std::memory_order_release);
   return n;
 }
 
@@ -823,12 +897,27 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->overruns = b->overruns.load();
   st->events = b->nevents.load();
   st->events_dropped = b->dropped.load();
+  st->completions_lost = b->lost.load();
+  st->commands_deferred = b->deferred.load();
+  st->events_capacity = (uint32_t)b->events.capacity();
   st->max_tick_ns = b->max_tick_ns.load();
   st->total_tick_ns = b->total_tick_ns.load();
   st->rt_priority = b->rt_priority ? 1 : 0;
+  st->clock_errors = b->clock_fault.total.load(std::memory_order_relaxed);
+  st->driver_errors = 0;
+  for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
 }
 
 extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {
   if (!b || span < 0 || span >= b->nspans || !st) return HL_ENOENT;
-  return b->drv.ops->status(b->drv.self, span, st);
+  *st = hl_span_status{};
+  const int rc = b->drv.ops->status(b->drv.self, span, st);
+  st->driver_errors = b->span_faults[span].total.load(std::memory_order_relaxed);
+  return rc;
 }
+static_assert(sizeof(hl_event) == HL_EVENT_BYTES, "hl_event layout (src/board reads it)");
+// src/board/engine.ts reads the record at these offsets.
+static_assert(offsetof(hl_event, req) == 12 && offsetof(hl_event, a) == 20 && offsetof(hl_event, a_hi) == 28 &&
+                  offsetof(hl_event, time_ms) == 32 && offsetof(hl_event, text) == 40 && offsetof(hl_event, c) == 88 &&
+                  offsetof(hl_event, d) == 92,
+              "hl_event offsets (src/board/engine.ts)");

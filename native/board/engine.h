@@ -2,6 +2,8 @@
 #ifndef HL_BOARD_ENGINE_H
 #define HL_BOARD_ENGINE_H
 
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -43,7 +45,7 @@ struct Cmd {
   char text[64] = {};
 };
 
-enum RetireKind : uint8_t { RT_CLIPS = 1, RT_REC = 2 };
+enum RetireKind : uint8_t { RT_CLIPS = 1 };
 struct Retire {
   uint8_t kind = 0;
   int n = 0;
@@ -51,28 +53,47 @@ struct Retire {
 };
 
 // A recording in progress: tick -> ring -> writer thread -> file.
+// Ownership: b->rec_new, then b->recs (writer) from hl_cmd_record until the
+// writer has finished the file, then b->rec_fin until hl_board_drain turns it
+// into its completion and deletes it. A channel slot or a queued command only
+// borrows it; the tick stops touching it once it sets `ended`.
 struct Recorder {
   // set by the control thread before the command is queued
-  FILE *f = nullptr;
-  std::string path;
+  std::string path;     // final name of the first file (later parts: part_name)
   int format = 0;       // wav.h format
   int channels = 1;     // 2 for a stereo tap
   int tap = 0;          // 0 record rx, 1 stereo tap, 2 mixed tap
+  int frame = 1;        // bytes per sample frame (channels x bytes per sample)
   uint32_t req = 0;
   int ch = -1;
+  uint64_t part_limit = 0;  // data bytes per file before rolling to the next
   Spsc<int16_t> ring;
-  // writer side (under Board::io_mu)
-  uint64_t data_bytes = 0;
-  uint64_t last_header_ns = 0;
-  bool closed = false;
-  int io_err = 0;
+  // writer side (writer thread, stepped caller or destroy; under Board::io_mu)
+  int fd = -1;
+  bool opened = false;        // the first part was opened (or failed to)
+  uint32_t parts = 0;         // files finished and renamed to their final names
+  uint64_t data_bytes = 0;    // sample bytes in the current part
+  uint64_t last_header_ns = 0, last_sync_ns = 0;
+  int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
+  // writer -> tick: an I/O failure ends the recording at the next tick
+  std::atomic<int> err{0};
+  // tick -> writer: set last, with release; the fields before it are the tick's
+  std::atomic<bool> ended{false};
+  int end_reason = 0;
+  uint64_t end_ms = 0;
+  uint64_t end_time_ms = 0;
+  char end_digit = 0;
+  int refused = 0;          // the tick never started it: 0, or the code for the completion
   // tick side
-  uint32_t max_ticks = 0, silence_ticks = 0;
-  double threshold_ms = 0;  // mean square threshold, linear^2
+  uint32_t max_ticks = 0;
+  // End on silence (silence_ms > 0): dsp/energy's detector with on = off =
+  // the threshold, one 10 ms block to count as heard, silence_ms of hangover.
+  bool vad_on = false;
+  hl_energy_desc vad_desc;
+  hl_energy_state vad;
   uint16_t stop_mask = 0;
-  uint32_t ticks = 0, quiet_ticks = 0;
-  bool heard = false;
-  std::atomic<uint64_t> dropped{0};
+  uint64_t ticks = 0;  // 64-bit: a tap may run for months
+  std::atomic<uint64_t> dropped{0};  // samples lost to a full ring
 };
 
 struct Player {
@@ -95,7 +116,9 @@ struct Sender {
   float level_dbm0 = -8;
   int tone = 0;
   uint64_t limit_samples = 0, elapsed = 0;
-  hl_tone_gen gen;  // dsp/tone_gen.h: one key (tone + gap) or a cadenced China tone
+  hl_tone_gen gen;          // dsp/tone_gen.h: one DTMF key (tone + gap) or a cadenced China tone
+  hl_mf_r2_tx_state mf;     // SENDMF: dsp/mf_r2.h, the one MF R2 sender
+  uint32_t key_pos = 0;     // SENDMF: samples into the current code (tone, then gap)
 };
 
 struct Collect {
@@ -112,7 +135,19 @@ struct Collect {
 struct CallOp {
   bool active = false;
   uint32_t req = 0;
-  uint32_t timeout_ticks = 0, ticks = 0;
+  uint32_t timeout_ticks = 0;
+  uint64_t ticks = 0;
+};
+
+// Failures of the driver on one span (or of the clock), counted in the tick
+// and reported as HL_EV_FAULT at once, then at most once a second.
+struct Fault {
+  std::atomic<uint64_t> total{0};  // read by stats on the control thread
+  uint64_t pending = 0;            // since the last report
+  int last_err = 0;
+  const char *where = "";
+  uint64_t reported_tick = 0;
+  bool ever = false;
 };
 
 struct Channel {
@@ -138,7 +173,7 @@ struct Channel {
   int mf_rx_code = 0;        // code last reported
   hl_mf_r2_rx_state mf_rx;
   bool mf_tone_on = false;   // continuous MF tone (compelled signalling)
-  hl_tone_gen mf_tone;
+  hl_mf_r2_tx_state mf_tone; // dsp/mf_r2.h sender, as SENDMF uses
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;
@@ -168,6 +203,10 @@ struct hl_board {
   uint8_t *span_tx = nullptr;
   uint8_t *cas_buf = nullptr;  // [nspans][32]
   uint32_t *span_alarms = nullptr;
+  hl::Fault *span_faults = nullptr;  // [nspans]: driver errors
+  hl::Fault clock_fault;             // clock_nanosleep errors
+  // The clock thread's sleep (a test substitutes a failing one).
+  int (*sleep_fn)(clockid_t, int, const struct timespec *, struct timespec *) = ::clock_nanosleep;
   hl::Conference *confs = nullptr;
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
@@ -177,6 +216,10 @@ struct hl_board {
   hl::Spsc<hl::Retire> retire;
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  std::atomic<uint64_t> lost{0}, deferred{0};
+  // Event slots kept free for completions: every operation that can be in
+  // flight (HL_OPS_PER_CHANNEL per channel) has one (see board.h).
+  size_t done_reserve = 0;
   uint64_t pending_overrun = 0, pending_drop = 0;
   bool produced = false;   // events pushed in the current tick
   // real-time clock
@@ -187,9 +230,16 @@ struct hl_board {
   void *wake_ctx = nullptr;
   std::atomic<bool> wake_pending{false};
   std::atomic<uint64_t> wake_ns{0};
-  // recorders (writer thread, or the stepped caller)
-  std::mutex io_mu;
-  std::vector<hl::Recorder *> recs;
+  // recorders (writer thread, or the stepped caller); see hl::Recorder
+  std::mutex io_mu;                      // the writer's work; never taken by the tick or the control thread
+  std::vector<hl::Recorder *> recs;      // under io_mu
+  std::mutex rec_mu;                     // short: the two hand-over lists below
+  std::vector<hl::Recorder *> rec_new;   // control thread -> writer
+  std::vector<hl::Recorder *> rec_fin;   // writer -> drain (finished, durable)
+  std::atomic<bool> rec_work{false};     // a recorder is new or has ended: run the writer soon
+  std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
+  uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
+  uint32_t rec_ring_samples = 16384;     // per mono recorder: 2 s (HL_REC_RING_SAMPLES, tests)
   std::thread writer;
   std::atomic<bool> writer_run{false};
   std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)
@@ -198,7 +248,16 @@ struct hl_board {
 namespace hl {
 // engine.cc
 void emit(hl_board *b, uint16_t type, int ch, int span, int a = 0, int b2 = 0, const char *text = nullptr);
-void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra = 0, const char *text = nullptr);
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, uint64_t duration_ms, int extra = 0, const char *text = nullptr);
+// Counts a driver error (rc < 0) on a span; the tick reports it (HL_EV_FAULT).
+inline void driver_rc(hl_board *b, int span, int rc, const char *where) {
+  if (rc >= 0 || span < 0 || span >= b->nspans) return;
+  Fault &f = b->span_faults[span];
+  f.total.fetch_add(1, std::memory_order_relaxed);
+  f.pending++;
+  f.last_err = rc;
+  f.where = where;
+}
 void run_tick(hl_board *b);
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);
@@ -208,9 +267,15 @@ void media_taps(hl_board *b, Channel &c);
 void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
 void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
 // writer.cc
-int rec_open(hl_board *b, Recorder *r);
-void rec_finalize(hl_board *b, Recorder *r);  // control thread: drain, header, close, free
-void writer_pass(hl_board *b, bool final_headers);
+void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit);  // tick: hand over to the writer
+void writer_pass(hl_board *b, bool closing);  // closing: every recorder is finished now
+int rec_drain_done(hl_board *b, hl_event *out, int max);  // control thread: completions of finished files
+void rec_free_all(hl_board *b);
+uint64_t rec_part_limit_default();
+uint32_t rec_ring_default();
+int rec_errno(int e);                                  // errno -> HL_EREC_*
+int rename_noreplace(const char *from, const char *to);  // 0 or HL_EREC_* (HL_EREC_EXISTS: target exists)
+int sync_dir_of(const std::string &path);             // fsync of the folder holding path
 void writer_start(hl_board *b);
 void writer_stop(hl_board *b);
 }  // namespace hl

@@ -15,17 +15,43 @@ namespace {
 
 // One DTMF key (Q.23): tone then gap, high tone 2 dB above the low one
 // (the usual pre-emphasis against line loss at higher frequencies).
-// MF R2 codes: both frequencies at the same level (Q.454 §1.4), once.
+// MF R2 codes go through dsp/mf_r2.h's sender (both frequencies at the same
+// level, Q.454 §1.4), on for on_ms then off for off_ms.
 void start_key(Sender &s) {
-  hl_tone_desc d;
   if (s.mf_dir >= 0) {
-    int fa = 0, fb = 0;
-    hl_mf_r2_freqs(s.mf_dir, (unsigned char)s.digits[s.idx], &fa, &fb);
-    hl_tone_desc_dual(&d, (float)fa, s.level_dbm0, (float)fb, s.level_dbm0, s.on_ms, s.off_ms, 1);
-  } else {
-    hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+    hl_mf_r2_tx_set(&s.mf, (unsigned char)s.digits[s.idx]);
+    s.key_pos = 0;
+    return;
   }
+  hl_tone_desc d;
+  hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
   hl_tone_gen_init(&s.gen, &d);
+}
+
+// MF R2 pulses: fills tx from the current code's tone and gap, moving to the
+// next code at each gap's end. Returns false once the last gap is over.
+bool mf_pulses(Sender &s, int16_t *tx, size_t n) {
+  const uint32_t on = s.on_ms * 8, key = (s.on_ms + s.off_ms) * 8;
+  size_t i = 0;
+  while (i < n) {
+    if (s.key_pos == on) hl_mf_r2_tx_set(&s.mf, 0);  // the gap
+    if (s.key_pos >= key) {
+      ++s.idx;
+      start_key(s);
+    }
+    const uint32_t edge = s.key_pos < on ? on : key;
+    size_t m = edge - s.key_pos;
+    if (m > n - i) m = n - i;
+    hl_mf_r2_tx(&s.mf, tx + i, m);
+    s.key_pos += (uint32_t)m;
+    s.elapsed += m;
+    i += m;
+    if (s.key_pos >= key && s.idx + 1 >= s.nd) {  // the last gap is over
+      std::memset(tx + i, 0, sizeof(int16_t) * (n - i));
+      return false;
+    }
+  }
+  return true;
 }
 
 uint64_t now_ms(hl_board *b) { return (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms; }
@@ -35,7 +61,9 @@ void retire(hl_board *b, uint8_t kind, void *p, int n) {
   r.kind = kind;
   r.p = p;
   r.n = n;
-  b->retire.push(r);  // 16k entries: far more than operations that can end in one drain interval
+  // Cannot fail (hl_board_create sizes the retire ring); counted if it did,
+  // as the object would leak.
+  if (!b->retire.push(r)) b->lost.fetch_add(1, std::memory_order_relaxed);
 }
 
 void end_play(hl_board *b, Channel &c, int reason) {
@@ -44,14 +72,14 @@ void end_play(hl_board *b, Channel &c, int reason) {
   p.active = false;
   retire(b, RT_CLIPS, p.clips, p.n);
   p.clips = nullptr;
-  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, (int)(p.played / 8), p.idx);
+  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, p.played / 8, p.idx);
 }
 
 void end_send(hl_board *b, Channel &c, int reason) {
   Sender &s = c.send;
   if (!s.active) return;
   s.active = false;
-  emit_done(b, c.index, s.op, s.req, reason, (int)(s.elapsed / 8));
+  emit_done(b, c.index, s.op, s.req, reason, s.elapsed / 8);
 }
 
 void end_collect(hl_board *b, Channel &c, int reason, char term) {
@@ -60,25 +88,23 @@ void end_collect(hl_board *b, Channel &c, int reason, char term) {
   k.active = false;
   k.got[k.n] = 0;
   uint64_t elapsed = (b->tick.load(std::memory_order_relaxed) + 1 - k.start_tick) * (uint64_t)b->tick_ms;
-  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, (int)elapsed, term, k.got);
+  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, elapsed, term, k.got);
 }
 
 void end_call(hl_board *b, Channel &c, int reason) {
   if (!c.call.active) return;
   c.call.active = false;
-  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, (int)(c.call.ticks * b->tick_ms));
+  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, c.call.ticks * (uint64_t)b->tick_ms);
 }
 
+// The tick's part of ending a recording: the writer finishes the file and
+// only then is the completion queued (writer.cc), so a `done` always means a
+// complete, durable file.
 void end_rec(hl_board *b, Channel &c, Recorder *&slot, int reason, char digit) {
   Recorder *r = slot;
   if (!r) return;
   slot = nullptr;
-  char text[2] = {digit, 0};
-  int op = r->tap ? HL_OP_TAP : HL_OP_RECORD;
-  uint32_t req = r->req;
-  int ms = (int)(r->ticks * (uint32_t)b->tick_ms);
-  retire(b, RT_REC, r, 0);  // before the event: the drain finalises the file first
-  emit_done(b, c.index, op, req, reason, ms, 0, digit ? text : nullptr);
+  rec_end(b, r, reason, r->ticks * (uint64_t)b->tick_ms, digit);
 }
 
 // Runs get-digits over the digit buffer.
@@ -207,6 +233,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.elapsed = 0;
       s.idx = 0;
       s.mf_dir = op == HL_OP_SENDMF ? cmd.i[2] : -1;
+      if (op == HL_OP_SENDMF) hl_mf_r2_tx_init(&s.mf, s.mf_dir, (float)cmd.d);  // level checked by hl_cmd_sendmf
       if (op == HL_OP_SENDDIGITS || op == HL_OP_SENDMF) {
         std::memcpy(s.digits, cmd.text, sizeof s.digits);
         s.digits[sizeof s.digits - 1] = 0;
@@ -230,15 +257,13 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       Recorder *r = static_cast<Recorder *>(cmd.p);
       Recorder *&slot = r->tap ? c.tap : c.rec;
       if (!in_call(st) || slot) {
-        int reason = slot ? HL_R_ERROR : HL_R_HANGUP;
-        retire(b, RT_REC, r, 0);
-        emit_done(b, c.index, r->tap ? HL_OP_TAP : HL_OP_RECORD, r->req, reason, 0);
+        r->refused = slot ? HL_EBUSY : HL_ESTATE;
+        rec_end(b, r, slot ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
         return;
       }
       slot = r;
       r->ticks = 0;
-      r->quiet_ticks = 0;
-      r->heard = false;
+      if (r->vad_on) hl_energy_init(&r->vad, &r->vad_desc, nullptr, nullptr);
       // A stop digit already in the buffer ends it at once (type-ahead).
       for (int i = 0; i < c.ndigits && !r->tap; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -266,11 +291,9 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       if (cmd.i[1] == 0) {
         c.mf_tone_on = false;
       } else {
-        int fa = 0, fb = 0;
-        hl_mf_r2_freqs(cmd.i[0], cmd.i[1], &fa, &fb);
-        hl_tone_desc d;
-        hl_tone_desc_dual(&d, (float)fa, (float)cmd.d, (float)fb, (float)cmd.d, 0, 0, 0);  // continuous
-        hl_tone_gen_init(&c.mf_tone, &d);
+        // Continuous until changed (compelled signalling); a new code starts at zero phase.
+        hl_mf_r2_tx_init(&c.mf_tone, cmd.i[0], (float)cmd.d);
+        hl_mf_r2_tx_set(&c.mf_tone, cmd.i[1]);
         c.mf_tone_on = true;
       }
       return;
@@ -293,7 +316,7 @@ void media_rx(hl_board *b, Channel &c) {
       end_call(b, c, HL_R_TIMEOUT);
       // Give up the seizure: clear-forward.
       c.cas_tx = 0x9;
-      b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+      driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx), "cas_write");
       c.clear_ticks = 0;
       c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       return;
@@ -333,20 +356,16 @@ void media_rx(hl_board *b, Channel &c) {
   } else {
     c.tones_running = false;
   }
+  if (c.rec && c.rec->err.load(std::memory_order_relaxed)) end_rec(b, c, c.rec, HL_R_ERROR, 0);  // disk failed
   if (c.rec) {
     Recorder *r = c.rec;
     rec_push(r, rx, n);
     r->ticks++;
-    if (r->silence_ticks) {
-      double e = 0;
-      for (int i = 0; i < n; i++) e += (double)rx[i] * rx[i];
-      e /= n;
-      if (e >= r->threshold_ms) {
-        r->heard = true;
-        r->quiet_ticks = 0;
-      } else if (r->heard && ++r->quiet_ticks >= r->silence_ticks) {
-        end_rec(b, c, c.rec, HL_R_SILENCE, 0);
-      }
+    if (r->vad_on && hl_energy_rx(&r->vad, rx, (size_t)n) > 0) {
+      hl_energy_event ev;
+      bool quiet = false;
+      while (hl_energy_get_event(&r->vad, &ev)) quiet = ev.type == HL_ENERGY_EV_SILENCE;
+      if (quiet) end_rec(b, c, c.rec, HL_R_SILENCE, 0);
     }
     if (c.rec && r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.rec, HL_R_TIMEOUT, 0);
   }
@@ -360,7 +379,9 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
   Sender &s = c.send;
   if (s.active) {
-    if (s.op == HL_OP_SENDDIGITS || s.op == HL_OP_SENDMF) {
+    if (s.op == HL_OP_SENDMF) {
+      if (!mf_pulses(s, tx, (size_t)n)) end_send(b, c, HL_R_DONE);
+    } else if (s.op == HL_OP_SENDDIGITS) {
       size_t i = 0;
       while (i < (size_t)n) {
         size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
@@ -385,7 +406,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
     return;
   }
   if (c.mf_tone_on) {  // compelled MF signalling owns the line while it sends
-    hl_tone_gen_tx(&c.mf_tone, tx, (size_t)n);
+    hl_mf_r2_tx(&c.mf_tone, tx, (size_t)n);
     return;
   }
   Player &p = c.play;
@@ -411,6 +432,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
 }
 
 void media_taps(hl_board *b, Channel &c) {
+  if (c.tap && c.tap->err.load(std::memory_order_relaxed)) end_rec(b, c, c.tap, HL_R_ERROR, 0);  // disk failed
   Recorder *r = c.tap;
   if (!r) return;
   const int n = b->samples;

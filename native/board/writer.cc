@@ -1,13 +1,33 @@
-// Recorder file I/O, off the tick: the control thread opens the file and
-// finalises it; a writer thread (real-time mode) or the stepping caller
-// (stepped mode) moves samples from each recorder's ring to its file, coding
-// them (A-law, mu-law or PCM16), and rewrites the WAV header about once a
-// second so a crash leaves a valid file missing at most the last second.
+// Recorder file I/O, off the tick and off the JavaScript thread. A writer
+// thread (real-time mode; the stepping caller in stepped mode) opens each
+// file, moves samples from the recorder's ring to it, coded as A-law, mu-law
+// or PCM16, and finishes it. The control thread only queues the recorder and,
+// in hl_board_drain, hands out the completion of a finished one.
+//
+// Durability (DESIGN.md "Storage is transactional"):
+//   - a recording is written as NAME.part (O_EXCL: an existing file is never
+//     touched) and its folder is fsynced, so after a power cut the name exists;
+//   - the header is rewritten about once a second (kill -9 keeps the page
+//     cache: at most ~1 s lost) and the data fdatasynced every 5 s (a power
+//     cut loses at most ~5 s; the start-up scan repairs the header);
+//   - at the end: header, fsync, rename NAME.part -> NAME without replacing
+//     (renameat2 RENAME_NOREPLACE, or link + unlink), fsync of the folder, and
+//     only then is the completion queued for JavaScript.
+// Size: a file rolls over to NAME.2.wav, NAME.3.wav... before its data would
+// pass the 32-bit RIFF limit (4 GiB), each part finished as above; plain RIFF
+// WAV parts open in every player and in our one parser (dsp/wav.c), where an
+// RF64 file (EBU Tech 3306) would not.
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "board/codec.h"
@@ -16,30 +36,199 @@
 
 using namespace hl;
 
-namespace {
+namespace hl {
 
-constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a crash may lose
-constexpr int kChunk = 4096;
-
-void write_header(Recorder *r) {
-  uint8_t hdr[64];
-  int hs = hl_wav_write_header(hdr, sizeof hdr, r->format, r->channels, r->data_bytes);
-  if (hs < 0) { r->io_err = hs; return; }
-  long pos = std::ftell(r->f);
-  if (std::fseek(r->f, 0, SEEK_SET) != 0 || std::fwrite(hdr, 1, (size_t)hs, r->f) != (size_t)hs) r->io_err = HL_EIO;
-  if (pos > 0) std::fseek(r->f, pos, SEEK_SET);
-  else std::fseek(r->f, 0, SEEK_END);
-  std::fflush(r->f);
+// errno -> the recording error codes (hl_errors.def HL_EREC_*).
+int rec_errno(int e) {
+  switch (e) {
+    case EEXIST: return HL_EREC_EXISTS;
+    case EMFILE:
+    case ENFILE: return HL_EREC_NOFILES;
+    case EACCES:
+    case EPERM:
+    case EROFS: return HL_EREC_ACCESS;
+    case ENOSPC:
+    case EDQUOT: return HL_EREC_DISKFULL;
+    case ENOENT:
+    case ENOTDIR: return HL_EREC_NOFOLDER;
+    case EFBIG: return HL_EREC_FBIG;
+    case ENAMETOOLONG:
+    case EINVAL: return HL_EREC_NAME;
+    default: return HL_EREC_IO;
+  }
 }
 
-// Moves everything in the ring to the file (io_mu held).
+static std::string dir_of(const std::string &path) {
+  const size_t s = path.rfind('/');
+  if (s == std::string::npos) return ".";
+  return s == 0 ? "/" : path.substr(0, s);
+}
+
+int sync_dir_of(const std::string &path) {
+  int dfd = ::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return rec_errno(errno);
+  int rc = ::fsync(dfd) == 0 ? 0 : rec_errno(errno);
+  ::close(dfd);
+  return rc;
+}
+
+// Renames without replacing: renameat2(RENAME_NOREPLACE) where the C
+// library, kernel and file system have it, else link + unlink (which also
+// refuses an existing target).
+int rename_noreplace(const char *from, const char *to) {
+#ifdef RENAME_NOREPLACE
+  if (::renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+  if (errno != ENOSYS && errno != EINVAL) return rec_errno(errno);
+#endif
+  if (::link(from, to) != 0) return rec_errno(errno);
+  if (::unlink(from) != 0) return rec_errno(errno);
+  return 0;
+}
+
+}  // namespace hl
+
+namespace {
+
+constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 may lose
+constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
+constexpr int kChunk = 4096;
+
+// NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
+std::string part_name(const std::string &path, uint32_t n) {
+  if (n <= 1) return path;
+  const size_t dot = path.size() >= 4 && path.compare(path.size() - 4, 4, ".wav") == 0 ? path.size() - 4 : path.size();
+  return path.substr(0, dot) + "." + std::to_string(n) + ".wav";
+}
+
+// Writes all of buf at the file position; returns bytes written, errno in *e.
+size_t write_all(int fd, const uint8_t *buf, size_t n, int *e) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = ::write(fd, buf + done, n - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      *e = errno;
+      break;
+    }
+    if (w == 0) {
+      *e = EIO;
+      break;
+    }
+    done += (size_t)w;
+  }
+  return done;
+}
+
+void fail(Recorder *r, int code) {
+  if (!r->io_err) r->io_err = code;
+  int zero = 0;
+  r->err.compare_exchange_strong(zero, code, std::memory_order_release);
+}
+
+int header_size(const Recorder *r) { return hl_wav_header_size(r->format); }
+
+// Rewrites the header in place for data_bytes (pwrite: the write position stays).
+int put_header(Recorder *r) {
+  uint8_t hdr[64];
+  int hs = hl_wav_write_header(hdr, sizeof hdr, r->format, r->channels, r->data_bytes);
+  if (hs < 0) return HL_EREC_IO;
+  ssize_t w;
+  do w = ::pwrite(r->fd, hdr, (size_t)hs, 0);
+  while (w < 0 && errno == EINTR);
+  if (w != hs) return rec_errno(w < 0 ? errno : EIO);
+  return 0;
+}
+
+// Creates NAME.part for the next part (never an existing file) and makes its
+// name durable.
+int open_part(Recorder *r) {
+  const std::string final_name = part_name(r->path, r->parts + 1);
+  struct stat st;
+  if (::stat(final_name.c_str(), &st) == 0) return HL_EREC_EXISTS;
+  if (errno != ENOENT) return rec_errno(errno);
+  const std::string tmp = final_name + ".part";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return rec_errno(errno);
+  r->fd = fd;
+  r->data_bytes = 0;
+  int rc = put_header(r);
+  if (rc == 0 && ::lseek(fd, header_size(r), SEEK_SET) < 0) rc = rec_errno(errno);
+  if (rc == 0) rc = sync_dir_of(tmp);
+  if (rc != 0) {
+    ::close(fd);
+    r->fd = -1;
+    ::unlink(tmp.c_str());
+    return rc;
+  }
+  r->last_header_ns = r->last_sync_ns = hl_mono_ns();
+  return 0;
+}
+
+// Finishes the current part: whole frames only, RIFF pad byte, header, fsync,
+// rename to the final name, fsync of the folder.
+int finish_part(Recorder *r) {
+  if (r->fd < 0) return 0;
+  r->data_bytes -= r->data_bytes % (uint64_t)r->frame;  // a short write may have cut a frame
+  int rc = 0;
+  // Cut anything past the last whole frame; an odd data size gets the RIFF
+  // pad byte (zero), or, when the disk refuses even that byte (full, file
+  // size limit), loses its last sample instead.
+  if (::ftruncate(r->fd, (off_t)(header_size(r) + r->data_bytes + (r->data_bytes & 1))) != 0) {
+    const int e = errno;
+    if (r->data_bytes & 1) {
+      r->data_bytes--;
+      if (::ftruncate(r->fd, (off_t)(header_size(r) + r->data_bytes)) != 0) rc = rec_errno(errno);
+    } else {
+      rc = rec_errno(e);
+    }
+  }
+  if (rc == 0) rc = put_header(r);
+  if (rc == 0 && ::fsync(r->fd) != 0) rc = rec_errno(errno);
+  if (::close(r->fd) != 0 && rc == 0) rc = rec_errno(errno);
+  r->fd = -1;
+  const std::string final_name = part_name(r->path, r->parts + 1);
+  const std::string tmp = final_name + ".part";
+  if (rc == 0) rc = rename_noreplace(tmp.c_str(), final_name.c_str());
+  if (rc == 0) rc = sync_dir_of(final_name);
+  if (rc == 0) r->parts++;
+  return rc;
+}
+
+// Writes coded bytes, rolling to a new part at the size limit.
+void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
+  while (bytes > 0 && !r->io_err) {
+    uint64_t room = r->part_limit > r->data_bytes ? r->part_limit - r->data_bytes : 0;
+    room -= room % (uint64_t)r->frame;
+    if (room == 0) {
+      int rc = finish_part(r);
+      if (rc == 0) rc = open_part(r);
+      if (rc != 0) {
+        fail(r, rc);
+        return;
+      }
+      continue;
+    }
+    size_t k = (size_t)std::min<uint64_t>(room, bytes);
+    int e = 0;
+    size_t w = write_all(r->fd, out, k, &e);
+    r->data_bytes += w;  // only what reached the file
+    if (w < k) {
+      fail(r, rec_errno(e));
+      return;
+    }
+    out += k;
+    bytes -= k;
+  }
+}
+
+// Moves everything in the ring to the file.
 void drain_rec(Recorder *r) {
-  if (!r->f) return;
   int16_t pcm[kChunk];
   uint8_t out[kChunk * 2];
   for (;;) {
     size_t n = r->ring.pop_n(pcm, kChunk);
     if (n == 0) break;
+    if (r->fd < 0 || r->io_err) continue;  // failed: the completion says so; the samples go
     size_t bytes;
     if (r->format == HL_WAV_PCM16) {
       for (size_t i = 0; i < n; i++) {
@@ -54,9 +243,73 @@ void drain_rec(Recorder *r) {
       for (size_t i = 0; i < n; i++) out[i] = lin_to_alaw(pcm[i]);
       bytes = n;
     }
-    if (std::fwrite(out, 1, bytes, r->f) != bytes) r->io_err = HL_EIO;
-    r->data_bytes += bytes;
+    put_data(r, out, bytes);
   }
+}
+
+// One recorder's share of a writer pass. Returns true when it is finished.
+bool service(Recorder *r, uint64_t now, bool closing) {
+  if (!r->opened) {
+    r->opened = true;
+    int rc = open_part(r);
+    if (rc != 0) fail(r, rc);
+  }
+  drain_rec(r);
+  const bool ended = closing || r->ended.load(std::memory_order_acquire);
+  if (ended) {
+    drain_rec(r);  // what the tick pushed before it ended the recording
+    if (!r->io_err) {
+      int rc = finish_part(r);
+      if (rc != 0) fail(r, rc);
+    } else if (r->fd >= 0) {
+      // Keep what was written (a prefix): finish it as far as the disk lets us.
+      int rc = finish_part(r);
+      (void)rc;
+    }
+    return true;
+  }
+  // `now` was read before this pass; a file opened in it is newer (unsigned).
+  if (r->fd >= 0 && !r->io_err && now > r->last_sync_ns) {
+    if (now - r->last_header_ns >= kHeaderEveryNs) {
+      int rc = put_header(r);
+      if (rc != 0) fail(r, rc);
+      r->last_header_ns = now;
+    }
+    if (now - r->last_sync_ns >= kSyncEveryNs) {
+      if (::fdatasync(r->fd) != 0) fail(r, rec_errno(errno));
+      r->last_sync_ns = now;
+    }
+  }
+  return false;
+}
+
+void take_new(hl_board *b) {
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  b->recs.insert(b->recs.end(), b->rec_new.begin(), b->rec_new.end());
+  b->rec_new.clear();
+}
+
+void hand_over(hl_board *b, Recorder *r) {
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  b->rec_fin.push_back(r);
+  b->rec_done.store(true, std::memory_order_release);
+}
+
+// One pass over recorders [from, to) of recs (io_mu held); finished ones
+// leave recs (swap with the last) and go to rec_fin. Returns the new `to`.
+size_t pass_range(hl_board *b, size_t from, size_t to, uint64_t now, bool closing) {
+  for (size_t k = from; k < to && k < b->recs.size();) {
+    Recorder *r = b->recs[k];
+    if (service(r, now, closing)) {
+      b->recs[k] = b->recs.back();
+      b->recs.pop_back();
+      hand_over(b, r);
+      if (to > b->recs.size()) to = b->recs.size();
+      continue;
+    }
+    k++;
+  }
+  return to;
 }
 
 // One pass in batches: io_mu is released and the CPU offered (sched_yield)
@@ -64,37 +317,35 @@ void drain_rec(Recorder *r) {
 // 3 ms of CPU; run in one piece it kept the JavaScript thread, woken by the
 // clock thread onto this CPU, waiting up to a 4 ms scheduler tick (HZ 250,
 // measured with perf sched timehist: 1-3.7 ms "sch delay" of the JS thread
-// while the writer ran), and a control thread finalising a recording waited
-// for io_mu for the whole pass. A batch is about 0.05 ms of work.
+// while the writer ran). A batch is about 0.05 ms of work.
 constexpr size_t kBatch = 32;
 
 void writer_pass_yielding(hl_board *b) {
   const uint64_t now = hl_mono_ns();
+  take_new(b);
   for (size_t i = 0;; i += kBatch) {
     {
       std::lock_guard<std::mutex> lk(b->io_mu);
-      // recs may have shrunk (rec_finalize swaps the last one in): a recorder
-      // skipped by that is served on the next pass, 40 ms later.
+      // recs may have shrunk (finished ones are swapped out): a recorder
+      // skipped by that is served on the next pass.
       if (i >= b->recs.size()) break;
-      const size_t end = std::min(b->recs.size(), i + kBatch);
-      for (size_t k = i; k < end; k++) {
-        Recorder *r = b->recs[k];
-        drain_rec(r);
-        if (now - r->last_header_ns >= kHeaderEveryNs) {
-          write_header(r);
-          r->last_header_ns = now;
-        }
-      }
+      size_t end = pass_range(b, i, std::min(b->recs.size(), i + kBatch), now, false);
+      (void)end;
     }
     sched_yield();
   }
 }
 
 void writer_main(hl_board *b) {
+  // Every 10 ms when a recorder started or ended (its file opened or finished
+  // promptly), else a full pass every 40 ms: each ring holds 2 s.
+  int idle = 0;
   while (b->writer_run.load(std::memory_order_acquire)) {
-    writer_pass_yielding(b);
-    // 40 ms between passes: each ring holds 2 s, so a pass can be late many times over.
-    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    if (b->rec_work.exchange(false, std::memory_order_acq_rel) || ++idle >= 4) {
+      idle = 0;
+      writer_pass_yielding(b);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
@@ -102,52 +353,85 @@ void writer_main(hl_board *b) {
 
 namespace hl {
 
-int rec_open(hl_board *b, Recorder *r) {
-  r->f = std::fopen(r->path.c_str(), "wb+");
-  if (!r->f) return errno == ENOENT ? HL_ENOENT : errno == ENOSPC ? HL_ENOSPC : HL_EIO;
-  r->data_bytes = 0;
-  write_header(r);
-  if (r->io_err) {
-    std::fclose(r->f);
-    r->f = nullptr;
-    return r->io_err;
+uint64_t rec_part_limit_default() {
+  // 4 GiB minus a margin for the header: the RIFF size field is 32 bits.
+  uint64_t lim = 0xFFFFFFFFull - 0x10000ull;
+  // Tests make the limit small instead of writing 4 GiB.
+  if (const char *e = std::getenv("HL_REC_PART_BYTES")) {
+    char *end = nullptr;
+    unsigned long long v = std::strtoull(e, &end, 10);
+    if (end && *end == 0 && v >= 2 && v < lim) lim = v;
   }
-  r->last_header_ns = hl_mono_ns();
-  std::lock_guard<std::mutex> lk(b->io_mu);
-  b->recs.push_back(r);
-  return 0;
+  return lim;
 }
 
-void rec_finalize(hl_board *b, Recorder *r) {
-  std::lock_guard<std::mutex> lk(b->io_mu);
-  drain_rec(r);
-  if (r->f) {
-    // RIFF chunks are word aligned: pad odd-length data with one byte.
-    if (r->data_bytes & 1) std::fputc(0, r->f);
-    write_header(r);
-    std::fclose(r->f);
-    r->f = nullptr;
+uint32_t rec_ring_default() {
+  // 2 s of mono audio at 8 kHz; tests shrink it to make a slow writer drop samples.
+  uint32_t n = 16384;
+  if (const char *e = std::getenv("HL_REC_RING_SAMPLES")) {
+    long v = std::strtol(e, nullptr, 10);
+    if (v >= 256 && v <= 16384) n = (uint32_t)v;
   }
-  for (size_t i = 0; i < b->recs.size(); i++) {
-    if (b->recs[i] == r) {
-      b->recs[i] = b->recs.back();
-      b->recs.pop_back();
-      break;
-    }
-  }
-  delete r;
+  return n;
 }
 
-void writer_pass(hl_board *b, bool final_headers) {
+void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit) {
+  r->end_reason = reason;
+  r->end_ms = ms;
+  r->end_digit = digit;
+  r->end_time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
+  r->ended.store(true, std::memory_order_release);
+  b->rec_work.store(true, std::memory_order_relaxed);
+}
+
+void writer_pass(hl_board *b, bool closing) {
+  take_new(b);
   std::lock_guard<std::mutex> lk(b->io_mu);
-  const uint64_t now = hl_mono_ns();
+  pass_range(b, 0, b->recs.size(), hl_mono_ns(), closing);
+}
+
+int rec_drain_done(hl_board *b, hl_event *out, int max) {
+  if (max <= 0 || !b->rec_done.load(std::memory_order_acquire)) return 0;
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  int n = 0;
+  while (n < max && !b->rec_fin.empty()) {
+    Recorder *r = b->rec_fin.front();
+    b->rec_fin.erase(b->rec_fin.begin());
+    hl_event &e = out[n++];
+    std::memset(&e, 0, sizeof e);
+    e.type = HL_EV_DONE;
+    e.op = (uint16_t)(r->tap ? HL_OP_TAP : HL_OP_RECORD);
+    e.channel = r->ch;
+    e.span = b->ch[r->ch].span;
+    e.req = r->req;
+    const uint64_t dropped = r->dropped.load(std::memory_order_relaxed);
+    // A failure found while finishing (fsync, rename) also makes it an error.
+    e.reason = r->io_err ? HL_R_ERROR : r->end_reason;
+    e.a = (int32_t)(uint32_t)r->end_ms;  // 64-bit ms: low half in a, high in a_hi
+    e.a_hi = (uint32_t)(r->end_ms >> 32);
+    e.b = r->io_err ? r->io_err : r->refused && r->end_reason == HL_R_ERROR ? r->refused : dropped ? HL_EREC_DROPPED : 0;
+    e.c = dropped > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)dropped;
+    e.time_ms = r->end_time_ms;
+    e.text[0] = r->end_digit;
+    e.d = (uint32_t)r->parts;  // files finished
+    delete r;
+  }
+  if (b->rec_fin.empty()) b->rec_done.store(false, std::memory_order_release);
+  return n;
+}
+
+void rec_free_all(hl_board *b) {
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  for (Recorder *r : b->rec_fin) delete r;
+  b->rec_fin.clear();
+  for (Recorder *r : b->rec_new) delete r;  // only if writer_pass(closing) was skipped
+  b->rec_new.clear();
+  std::lock_guard<std::mutex> lk2(b->io_mu);
   for (Recorder *r : b->recs) {
-    drain_rec(r);
-    if (final_headers || now - r->last_header_ns >= kHeaderEveryNs) {
-      write_header(r);
-      r->last_header_ns = now;
-    }
+    if (r->fd >= 0) ::close(r->fd);
+    delete r;
   }
+  b->recs.clear();
 }
 
 void writer_start(hl_board *b) {
@@ -173,17 +457,30 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   r->format = format;
   r->tap = tap;
   r->channels = tap == 1 ? 2 : 1;
+  r->frame = r->channels * (format == HL_WAV_PCM16 ? 2 : 1);
+  r->part_limit = b->rec_part_bytes;
   r->req = req;
   r->ch = ch;
   r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  r->silence_ticks = (silence_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  const double rms = kDbm0Rms * std::pow(10.0, threshold_dbm0 / 20.0);
-  r->threshold_ms = rms * rms;
+  if (silence_ms) {
+    hl_energy_params vp;
+    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
+    vp.min_voice_ms = 10;  // one block above the threshold: heard
+    vp.hangover_ms = silence_ms;
+    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
+      delete r;
+      return HL_ERANGE;
+    }
+    r->vad_on = true;
+  }
   r->stop_mask = stop_mask;
   // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
-  if (!r->ring.init(r->channels == 2 ? 32768 : 16384)) { delete r; return HL_ENOMEM; }
-  int rc = rec_open(b, r);
-  if (rc != 0) { delete r; return rc; }
+  if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
+    delete r;
+    return HL_ENOMEM;
+  }
+  // The file is opened by the writer (never on this thread): an open failure
+  // comes back in the completion, with its own code.
   Cmd c;
   c.kind = C_RECORD;
   c.ch = ch;
@@ -191,8 +488,15 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   c.p = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
-    if (b->cmds.push(c)) return 0;
+    if (!b->cmds.push(c)) {
+      delete r;
+      return HL_ENOSPC;
+    }
   }
-  rec_finalize(b, r);
-  return HL_ENOSPC;
+  {
+    std::lock_guard<std::mutex> lk(b->rec_mu);
+    b->rec_new.push_back(r);
+  }
+  b->rec_work.store(true, std::memory_order_release);
+  return 0;
 }

@@ -6,8 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
+import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
 import { loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -60,6 +61,13 @@ function mfDir(d: unknown): number {
   if (d === 'forward') return 0;
   if (d === 'backward') return 1;
   throw boardError('BOARD_ARG', `direction must be 'forward' or 'backward', got ${JSON.stringify(d)}`);
+}
+
+// MF R2 level per frequency, dBm0: two tones above -3 dBm0 each would clip (Q.454 asks -11.5).
+function checkMfLevel(v: unknown): void {
+  if (typeof v !== 'number' || !(v >= -40 && v <= -3)) {
+    throw boardError('BOARD_ARG', `levelDbm0 must be from -40 to -3 dBm0 per frequency (two tones above -3 would clip), got ${JSON.stringify(v)}`);
+  }
 }
 
 function checkDigits(name: string, v: unknown): string {
@@ -172,7 +180,7 @@ class ChannelImpl implements Channel {
     const timeoutMs = checkInt('timeoutMs', options.timeoutMs ?? 60000, 10, 3600000);
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
-    if (calling.length > 11 || called.length > 11) throw boardError('BOARD_ARG', 'callerNumber and calledNumber hold at most 11 digits on the sim');
+    if (calling.length > NUMBER_MAX || called.length > NUMBER_MAX) throw boardError('BOARD_ARG', `callerNumber and calledNumber hold at most ${NUMBER_MAX} digits, got ${calling.length} and ${called.length}`);
     let id = 0;
     const d = await this.engine.request(
       'call',
@@ -281,7 +289,7 @@ class ChannelImpl implements Channel {
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.record, req),
     );
-    return { requestId: id, reason: d.reason, durationMs: d.durationMs, file: path, ...(d.text ? { digit: d.text } : {}) };
+    return recordResult(id, path, d);
   }
 
   async sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<OpResult> {
@@ -313,7 +321,7 @@ class ChannelImpl implements Channel {
     const on = checkInt('toneMs', options.toneMs ?? 100, 10, 5000);
     const off = checkInt('gapMs', options.gapMs ?? 100, 0, 5000);
     const level = options.levelDbm0 ?? -11.5;
-    if (typeof level !== 'number' || !(level >= -40 && level <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(level);
     let id = 0;
     const d = await this.engine.request(
       'sendMf',
@@ -346,7 +354,7 @@ class ChannelImpl implements Channel {
     this.engine.assertOpen();
     checkInt('code', code, 0, 15);
     const dir = mfDir(direction);
-    if (typeof levelDbm0 !== 'number' || !(levelDbm0 >= -40 && levelDbm0 <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(levelDbm0);
     this.engine.call('setMfTone', () => this.engine.native.mfTone(this.nativeIndex, dir, code, levelDbm0));
   }
 
@@ -413,7 +421,7 @@ class ChannelImpl implements Channel {
         options.signal,
         (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tap, req),
       )
-      .then((d): RecordResult => ({ requestId: id, reason: d.reason, durationMs: d.durationMs, file: path }));
+      .then((d): RecordResult => recordResult(id, path, d));
     const engine = this.engine;
     const nativeIndex = this.nativeIndex;
     return {
@@ -462,7 +470,13 @@ class SpanImpl implements Span {
     const s = this.board.engine.call('span status', () => this.board.engine.native.spanStatus(this.nativeSpan));
     return {
       alarms: { los: !!(s.alarms & 1), ais: !!(s.alarms & 2), rai: !!(s.alarms & 4), lof: !!(s.alarms & 8) },
-      counters: { crc4Errors: s.crc4Errors, bipolarViolations: s.bipolarViolations, slips: s.slips, erroredSeconds: s.erroredSeconds },
+      counters: {
+        crc4Errors: s.crc4Errors,
+        bipolarViolations: s.bipolarViolations,
+        slips: s.slips,
+        erroredSeconds: s.erroredSeconds,
+        driverErrors: s.driverErrors,
+      },
     };
   }
 
@@ -718,6 +732,9 @@ export class BoardView implements Board {
       overruns: s.overruns,
       eventsDelivered: s.events,
       eventsDropped: s.eventsDropped,
+      commandsDeferred: s.commandsDeferred,
+      clockErrors: s.clockErrors,
+      driverErrors: s.driverErrors,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };

@@ -195,10 +195,26 @@ export interface OverrunEvent extends EventBase {
   count: number;
 }
 
+/**
+ * The driver returned an error inside the tick (span set, channel -1) or the real-time
+ * clock failed to sleep (span -1): reported at once, then at most once a second, with
+ * the count since the last report. The board keeps running; a driver fault usually
+ * means the card or its kernel driver needs attention.
+ */
+export interface FaultEvent extends EventBase {
+  type: 'fault';
+  /** Where: 'driver.read', 'driver.write', 'driver.cas_read', 'driver.cas_write', 'driver.status', 'driver.control', 'driver.numbers', or 'clock'. */
+  source: string;
+  /** The error's code: a native HL_* code for the driver, an errno name (e.g. 'EINVAL') for the clock. */
+  code: string;
+  /** Failures of this kind since the previous report. */
+  count: number;
+}
+
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
 export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
-export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
+export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
 
@@ -266,10 +282,24 @@ export interface RecordResult {
   reason: Reason;
   /** Audio written, in ms. */
   durationMs: number;
-  /** Absolute path of the finished WAV file. */
+  /** Absolute path of the finished WAV file (the first one when it rolled over). */
   file: string;
+  /**
+   * Every file written, in order, when the recording rolled over to a new file
+   * before the 4 GiB WAV limit (NAME.wav, NAME.2.wav, ...); absent otherwise.
+   */
+  files?: string[];
   /** The digit that stopped it (reason 'digit'). */
   digit?: string;
+  /**
+   * What went wrong, when something did: a native HL_EREC_* code (disk full,
+   * permission, file exists, I/O error, too many open files, audio dropped
+   * because the disk was too slow) and its sentence. Reason is 'error' for
+   * every code but HL_EREC_DROPPED, where the file is complete but has gaps.
+   */
+  error?: { code: string; message: string };
+  /** Samples lost because the writer fell behind (HL_EREC_DROPPED). */
+  droppedSamples?: number;
 }
 
 export interface TapOptions extends CommandOptions {
@@ -303,7 +333,7 @@ export interface SendMfOptions extends CommandOptions {
   toneMs?: number;
   /** Silence between codes, ms (default 100). */
   gapMs?: number;
-  /** Level per frequency, dBm0 (default -11.5, Q.454). */
+  /** Level per frequency, dBm0, -40 to -3 (default -11.5, Q.454; two tones above -3 would clip). */
   levelDbm0?: number;
 }
 export interface OpResult {
@@ -424,6 +454,8 @@ export interface SpanCounters {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
+  driverErrors: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
@@ -468,7 +500,15 @@ export interface BoardStats {
   ticks: number;
   overruns: number;
   eventsDelivered: number;
+  /** Events other than completions dropped because JavaScript did not drain in time
+   * (each batch is also reported by an 'overrun' event of what 'events'). Completions are never dropped. */
   eventsDropped: number;
+  /** Ticks in which commands waited in their queue because the event ring was full. */
+  commandsDeferred: number;
+  /** Real-time clock sleeps that failed (other than by a signal); each batch also a 'fault' event. */
+  clockErrors: number;
+  /** Errors returned by the driver inside the tick, all spans. */
+  driverErrors: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;

@@ -8,6 +8,7 @@ import type { CaseStore, CaseStoreConfig } from '../cases/types.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
+import { scanRecordings } from '../ivr/recordings.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
 import { openBoard } from '../board/index.ts';
@@ -56,6 +57,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
   let board: Board;
   try {
+    await scanRecordings({ dataDir, store, log: o.log }); // a crash's unfinished takes and orphans, before calls come
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
     await store.close();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
+import { inProgressName } from '../board/recording.ts';
 import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
 import { isEmail, type Mailer } from './mail.ts';
@@ -119,7 +120,7 @@ function speechIn(samples: Int16Array): boolean {
 
 /**
  * A-law bytes written so far to a recording still in progress (the board
- * records A-law by default), decoded; null
+ * records A-law by default, under its in-progress name), decoded; null
  * when the file cannot tell yet. The board rewrites the header only about once
  * a second, so the data chunk is taken to run to the end of the file.
  */
@@ -445,7 +446,7 @@ export class Interpreter {
       const watch =
         this.#s.scheduler && maxMs > NO_SPEECH_MS
           ? this.#s.scheduler.schedule(() => {
-              const heard = partialAlaw(file);
+              const heard = partialAlaw(inProgressName(file));
               if (heard && heard.length >= (NO_SPEECH_MS - 2000) * 8 && !speechIn(heard)) cut.abort('no speech');
             }, NO_SPEECH_MS)
           : null;

@@ -111,19 +111,22 @@ test('record stops on silence after speech, on max time and on a digit; the file
     assert.ok(r3.durationMs > 500 && r3.durationMs < 800, `digit stop after ${r3.durationMs} ms`);
     readWav(f3);
 
-    // The file is valid while recording (header rewritten at every flush).
+    // The file is valid while recording (header rewritten about once a
+    // second); it is written as NAME.part and renamed when finished.
     const f4 = join(dir, 'live.wav');
     const r4p = eng.record(f4, { maxMs: 0 });
     await board.advance(3000);
     await new Promise((r) => setTimeout(r, 1100));
     await board.advance(1000);
-    const live = readFileSync(f4);
+    assert.not.ok(existsSync(f4), 'the final name appears only when the recording is finished');
+    const live = readFileSync(`${f4}.part`);
     assert.ok(live.length > 44, 'data written during the recording');
     assert.ok(live.readUInt32LE(4) > 36, 'RIFF size updated during the recording');
     eng.stop();
     await board.advance(20);
     await r4p;
     readWav(f4);
+    assert.not.ok(existsSync(`${f4}.part`), 'renamed, not copied');
   } finally {
     await board.close();
   }

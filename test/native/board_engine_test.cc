@@ -57,6 +57,7 @@ int main() {
 
   // Digits as audio, with a record running on the engine side.
   const char *path = "build/board_engine_test.wav";
+  std::remove(path);  // recordings never overwrite a file: a run killed midway left one
   CHECK(hl_cmd_record(b, eng, 7, path, HL_WAV_ALAW, 0, 0, 0, -40, 0) == 0, "record");
   hl_cmd_getdigits(b, eng, 2, 4, 1u << 11, 3000, 2000, 0);
   hl_cmd_senddigits(b, net, 3, "9*0#", 80, 80, -10);
@@ -129,6 +130,7 @@ int main() {
   CHECK(hl_clip_create(pcm.data(), pcm.size(), HL_WAV_ALAW, 0, &clip) == 0, "clip");
   hl_clip **list = new hl_clip *[1]{clip};
   CHECK(hl_cmd_play(b, 40, 31, list, 1, 0) == 0, "play");
+  std::remove("build/board_engine_test2.wav");
   CHECK(hl_cmd_record(b, 40, 32, "build/board_engine_test2.wav", HL_WAV_PCM16, 1, 0, 0, -40, 0) == 0, "tap");
   run(b, 200);
   hl_board_destroy(b);

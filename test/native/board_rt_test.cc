@@ -69,6 +69,7 @@ int main() {
     for (int i = 0; i < N; i++) {
       std::string path = "build/board_rt_test_" + std::to_string(round) + "_" + std::to_string(i) + ".wav";
       files.push_back(path);
+      std::remove(path.c_str());  // recordings never overwrite a file
       CHECK(hl_cmd_record(b, i, 1000 + round * N + i, path.c_str(), HL_WAV_ALAW, 0, 30 + 10 * i, 0, -40, 0) == 0, "record");
       std::vector<uint8_t> tone(1600, 0x55);
       hl_clip *c = nullptr;
@@ -98,6 +99,7 @@ int main() {
   // destroy with the clock running.
   for (int i = 0; i < N; i++) {
     std::string path = "build/board_rt_test_long_" + std::to_string(i) + ".wav";
+    std::remove(path.c_str());
     hl_cmd_record(b, i, 5000 + i, path.c_str(), HL_WAV_PCM16, 1, 0, 0, -40, 0);
   }
   pump(b, 50);
@@ -111,6 +113,7 @@ int main() {
   pump(b, 60);
   for (int i = 0; i < N; i++) {
     std::string path = "build/board_rt_test_end_" + std::to_string(i) + ".wav";
+    std::remove(path.c_str());
     hl_cmd_record(b, i, 6000 + i, path.c_str(), HL_WAV_ALAW, 2, 0, 0, -40, 0);
   }
   pump(b, 30);

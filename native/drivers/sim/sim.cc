@@ -10,13 +10,14 @@
 #include <cstring>
 #include <new>
 
+#include "board/board.h"
 #include "board/codec.h"
 #include "hl_errors.h"
 
 namespace {
 
 constexpr int kTs = HL_E1_TIMESLOTS;
-constexpr int kNumLen = 24;
+constexpr int kNumLen = HL_NUMBER_MAX + 1;
 
 // Impairments applied to what a span receives.
 struct RxImpair {
@@ -269,7 +270,6 @@ extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_m
     int p = peer ? peer[i] : -1;
     if (p >= spans || p == i || (p >= 0 && peer[p] != i)) return HL_EINVAL;
   }
-  hl::alaw_table_init();
   Sim *s = new (std::nothrow) Sim();
   if (!s) return HL_ENOMEM;
   s->nspans = spans;
