@@ -23,17 +23,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { openBoard } from '../src/board/index.ts';
+import { decimal, defineCommand, flag, int, option, text } from '../src/cli/args.ts';
 import type { Board, BoardProfile } from '../src/board/types.ts';
 
 export const summary = 'board engine in real time: channels, overruns, tick cost, event latency p50/p99';
 
-function arg(args: string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
-  return v;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -246,18 +240,27 @@ function alaw(v: number): number {
   return a ^ mask;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const channels = arg(args, '--channels', 1920);
-  const seconds = arg(args, '--seconds', 60);
-  // --prompt-seconds P: length of the looped prompt; --key-every MS: one key per line every MS.
-  const promptSeconds = arg(args, '--prompt-seconds', 3);
-  const keyEvery = arg(args, '--key-every', 2000);
-  const t = args.indexOf('--trace');
-  const traceFile = t >= 0 ? args[t + 1] : undefined;
-  if (t >= 0 && !traceFile) throw new Error('--trace needs a file name');
-  // --js-rt: OpenOptions.jsRealtime (the JS thread SCHED_FIFO 5), as HL_BOARD_JS_RT=1 gives `hotline start`.
-  const jsRt = args.includes('--js-rt') || process.env.HL_BOARD_JS_RT === '1';
+export const command = defineCommand({
+  name: 'hotline bench board',
+  summary,
+  options: {
+    json: flag('print one JSON object'),
+    channels: option(int({ min: 1, max: 1920 }), 'engine channels, each in a call', { valueName: 'N', default: 1920 }),
+    seconds: option(decimal({ min: 1, max: 3600 }), 'real-time seconds to run', { valueName: 'S', default: 60 }),
+    'prompt-seconds': option(decimal({ min: 0.1, max: 60 }), 'length of the looped prompt', { valueName: 'P', default: 3 }),
+    'key-every': option(int({ min: 100, max: 600_000 }), 'one key per line every MS milliseconds', { valueName: 'MS', default: 2000 }),
+    trace: option(text(), 'write every latency sample and GC pause as JSON to FILE', { valueName: 'FILE' }),
+    'js-rt': flag('run the JS thread SCHED_FIFO 5 (OpenOptions.jsRealtime), as HL_BOARD_JS_RT=1 gives `hotline start`'),
+  },
+  run: ({ values }) => run(values),
+});
+
+async function run(o: { json: boolean; channels: number; seconds: number; 'prompt-seconds': number; 'key-every': number; trace?: string; 'js-rt': boolean }): Promise<number> {
+  const { json, channels, seconds } = o;
+  const promptSeconds = o['prompt-seconds'];
+  const keyEvery = o['key-every'];
+  const traceFile = o.trace;
+  const jsRt = o['js-rt'] || process.env.HL_BOARD_JS_RT === '1';
   const r = await runLoad(channels, seconds, json ? () => {} : (s) => process.stdout.write(`board: ${s}\n`), promptSeconds, keyEvery, traceFile, jsRt);
   if (json) {
     process.stdout.write(JSON.stringify(r) + '\n');

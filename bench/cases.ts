@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaseStore } from '../src/cases/index.ts';
+import { defineCommand, flag, int, option, text } from '../src/cli/args.ts';
 import type { CaseKind, CreateCaseInput } from '../src/cases/types.ts';
 
 export const summary = 'case store: creates/s, look-up and search latency, a year report over N cases';
@@ -77,17 +78,23 @@ function dirSize(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
-export async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const ci = args.indexOf('--cases');
-  const n = ci >= 0 ? Number(args[ci + 1]) : 1_000_000;
-  if (!Number.isInteger(n) || n < 1000 || n > 10_000_000) {
-    process.stderr.write('bench cases: BENCH_BAD_OPTION: --cases takes a whole number from 1000 to 10000000\n');
-    return 2;
-  }
-  const di = args.indexOf('--dir');
-  const dir = di >= 0 ? args[di + 1] : mkdtempSync(join(tmpdir(), 'hotline-bench-cases-'));
-  const keep = args.includes('--keep');
+export const command = defineCommand({
+  name: 'hotline bench cases',
+  summary,
+  options: {
+    json: flag('print one JSON object'),
+    cases: option(int({ min: 1000, max: 10_000_000 }), 'cases registered over the year', { valueName: 'N', default: 1_000_000 }),
+    window: option(int({ min: 1, max: 65_536 }), 'creates in flight at once (they share group commits)', { valueName: 'N', default: 4096 }),
+    dir: option(text(), 'store folder (must not hold a store)', { valueName: 'PATH', defaultText: 'a new temporary folder' }),
+    keep: flag('keep the store folder afterwards'),
+  },
+  run: ({ values }) => run(values),
+});
+
+async function run(o: { json: boolean; cases: number; window: number; dir?: string; keep: boolean }): Promise<number> {
+  const { json, keep } = o;
+  const n = o.cases;
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'hotline-bench-cases-'));
   const log = (s: string): void => {
     if (!json) process.stdout.write(s + '\n');
   };
@@ -104,12 +111,7 @@ export async function run(args: string[]): Promise<number> {
     const callers = Math.max(10, Math.floor(n * CALLERS_PER_CASE));
     // Creates in flight at once: they share group commits (measured, 100k cases:
     // 512 → 13.6k, 4096 → 16.4k creates per CPU-second).
-    const wi = args.indexOf('--window');
-    const WINDOW = wi >= 0 ? Number(args[wi + 1]) : 4096;
-    if (!Number.isInteger(WINDOW) || WINDOW < 1 || WINDOW > 65_536) {
-      process.stderr.write('bench cases: BENCH_BAD_OPTION: --window takes a whole number from 1 to 65536\n');
-      return 2;
-    }
+    const WINDOW = o.window;
     // Two windows overlap: the next window is queued while the previous one
     // waits for its fsync, as a steady stream of calls would. Generating the
     // inputs is timed separately and left out of both figures.
@@ -255,6 +257,6 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } finally {
     await store.close();
-    if (!keep && di < 0) rmSync(dir, { recursive: true, force: true });
+    if (!keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,7 @@
 // 3. stepped_speedup: 60 channels (sim-e1x2) busy with scripted callers in
 //    stepped mode, after 30 s of warm-up: simulated seconds per wall second.
 //    Beside it, the same board with no calls.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -19,14 +19,11 @@ import { openEngine, type Engine } from '../src/calls/engine.ts';
 import { advanceHeld, SimCaller } from '../src/calls/sim-caller.ts';
 
 import { findPrompt } from '../src/ivr/audio-match.ts';
-import { parseWav, readWavSamples } from '../src/ivr/wav.ts';
+import { readWavFile, readWavSamples, wavSamples } from '../src/dsp/wav.ts';
+import { choice, decimal, defineCommand, flag, int, option } from '../src/cli/args.ts';
 
 export const summary = 'IVR: calls held in real time, digit-to-prompt delay, stepped speed-up';
 
-function opt(args: string[], name: string, def: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -47,16 +44,11 @@ function profile(dir: string, spans: number): string {
  * when the key interrupted a prompt and the line never fell silent).
  */
 function keyToPromptMs(file: string, prompt: Int16Array, afterMs: number): number | null {
-  const buf = readFileSync(file);
-  const info = parseWav(buf, file);
-  if (info.channels !== 2 || info.format !== 'pcm16') return null;
-  const n = info.samples;
-  const left = new Int16Array(n);
-  const right = new Int16Array(n);
-  for (let i = 0; i < n; i++) {
-    left[i] = buf.readInt16LE(info.dataOffset + 4 * i);
-    right[i] = buf.readInt16LE(info.dataOffset + 4 * i + 2);
-  }
+  const wav = readWavFile(file);
+  if (wav.channels !== 2 || wav.encoding !== 'pcm16') return null;
+  const n = wav.frames;
+  const left = wavSamples(wav, 0);
+  const right = wavSamples(wav, 1);
   const frame = 40; // 5 ms at 8 kHz
   const loud = (s: Int16Array, i: number) => {
     let e = 0;
@@ -152,14 +144,25 @@ async function stepped(dir: string, simSeconds: number): Promise<number> {
   return simSeconds / wall;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const calls = opt(args, '--calls', 960);
-  const hold = opt(args, '--hold', 20);
-  const simSeconds = opt(args, '--stepped-seconds', 300);
+export const command = defineCommand({
+  name: 'hotline bench ivr',
+  summary,
+  options: {
+    json: flag('print one JSON object'),
+    calls: option(int({ min: 1, max: 1920 }), 'calls held at once in real time', { valueName: 'N', default: 960 }),
+    hold: option(decimal({ min: 1, max: 3600 }), 'seconds each real-time call is held', { valueName: 'SECONDS', default: 20 }),
+    'stepped-seconds': option(decimal({ min: 1, max: 86_400 }), 'board seconds of the stepped run', { valueName: 'S', default: 300 }),
+    only: option(choice(['realtime', 'stepped'] as const), 'run one half only', { valueName: 'WHICH', defaultText: 'both' }),
+  },
+  run: ({ values }) => run(values),
+});
+
+async function run(o: { json: boolean; calls: number; hold: number; 'stepped-seconds': number; only?: 'realtime' | 'stepped' }): Promise<number> {
+  const { json, calls, hold } = o;
+  const simSeconds = o['stepped-seconds'];
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-ivr-'));
   try {
-    const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+    const only = o.only ?? '';
     const rt = only === 'stepped' ? { held: 0, lagP99: NaN, digitP99: NaN, digitP50: NaN, digitMin: NaN, digitN: 0 } : await realtime(dir, calls, hold);
     const idle = only === 'realtime' ? NaN : await steppedIdle(dir, Math.min(simSeconds, 60));
     const speedup = only === 'realtime' ? NaN : await stepped(dir, simSeconds);

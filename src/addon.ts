@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defineErrors } from './errors.ts';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,3 +22,7 @@ export interface AddonBase {
 
 const load = require('node-gyp-build') as (dir: string) => unknown;
 export const addon = load(root) as AddonBase & Record<string, unknown>;
+
+/** The native error table (native/include/hl_errors.def) as the `native`
+ * layer's catalog: its HL_* codes and sentences come only from the .def. */
+export const NATIVE_ERRORS = defineErrors('native', Object.fromEntries(addon.errors.map((r) => [r.code, r.message])) as Record<string, string>);

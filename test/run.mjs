@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts file with uvu under tsx, each in its own process
 // (two at a time: the machine has two cores), and ends with one line
-// `N passed, N failed` counting tests. A file that crashes or times out before
-// uvu prints its summary counts as one failed test.
+// `N passed, N failed` counting tests, `, N skipped` added when a test was
+// skipped; before it, one line per skipped test with its reason (tests skip
+// through test/skip.ts, which prints the reason). A file that crashes or
+// times out before uvu prints its summary counts as one failed test.
 //   node test/run.mjs [substring …]   only files whose path contains a substring
+//   HL_TEST_ROOT=DIR                  walk DIR instead of test/ (the runner's own test)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -25,8 +28,9 @@ function walk(dir) {
   return out;
 }
 
+const SKIP_MARK = '[test/run skip] ';
 const filters = process.argv.slice(2);
-const files = walk(here).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+const files = walk(process.env.HL_TEST_ROOT || here).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -45,12 +49,15 @@ function runFile(file) {
     }, FILE_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // uvu's Total counts the tests that ran; Skipped those registered with .skip.
       const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
       const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      const reasons = out.split('\n').filter((l) => l.startsWith(SKIP_MARK)).map((l) => l.slice(SKIP_MARK.length));
+      while (reasons.length < skipped) reasons.push('(a test.skip with no reason: skip through test/skip.ts, saying what is missing)');
       let result;
-      if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0 };
-      else result = { passed, failed: total - passed - skipped + (code !== 0 && total === passed ? 1 : 0), skipped };
+      if (Number.isNaN(total) || Number.isNaN(passed)) result = { passed: 0, failed: 1, skipped: 0, reasons: [] };
+      else result = { passed, failed: total - passed + (code !== 0 && total === passed ? 1 : 0), skipped, reasons: reasons.slice(0, skipped) };
       resolve({ file, code, signal, out, ms: Date.now() - started, ...result });
     });
   });
@@ -59,6 +66,7 @@ function runFile(file) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const skips = [];
 const queue = files.slice();
 async function worker() {
   for (;;) {
@@ -69,8 +77,9 @@ async function worker() {
     failed += r.failed;
     skipped += r.skipped;
     const name = relative(root, file);
+    for (const why of r.reasons) skips.push(`skipped: ${name}: ${why}`);
     const status = r.failed ? 'FAIL' : 'ok  ';
-    process.stdout.write(`${status} ${name}  (${r.passed} passed, ${r.failed} failed, ${(r.ms / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`${status} ${name}  (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}, ${(r.ms / 1000).toFixed(1)} s)\n`);
     if (r.failed) process.stdout.write(r.out.replace(/^/gm, '    | ') + '\n');
   }
 }
@@ -79,5 +88,7 @@ if (files.length === 0) {
   process.stdout.write('no test files found\n');
   failed += 1;
 }
+// Each skip's reason on its own line, then the closing line, always last.
+for (const line of skips.sort()) process.stdout.write(`${line}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failed ? 1 : 0;

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <time.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -111,7 +112,9 @@ struct SpanDsp {
   int (*g711_free)(void*) = nullptr;
   bool ok = false;
   SpanDsp() {
-    void* h = dlopen("libspandsp.so.2", RTLD_NOW | RTLD_LOCAL);
+    // HL_SPANDSP_LIB names the library instead (a missing path shows the absent case).
+    const char* lib = getenv("HL_SPANDSP_LIB");
+    void* h = dlopen(lib && *lib ? lib : "libspandsp.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!h) return;
     dtmf_rx_init = reinterpret_cast<decltype(dtmf_rx_init)>(dlsym(h, "dtmf_rx_init"));
     dtmf_rx = reinterpret_cast<decltype(dtmf_rx)>(dlsym(h, "dtmf_rx"));

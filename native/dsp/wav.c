@@ -87,10 +87,27 @@ static int parse_fmt(const uint8_t *p, size_t len, hl_wav_info *info) {
   return 0;
 }
 
+/* Whether [pos, len) holds nothing but whole chunks ending exactly at the
+ * RIFF end `end` (which must be the buffer end): then an empty data chunk
+ * before them is really empty. */
+static int chunks_fill(const uint8_t *buf, size_t pos, size_t len, size_t end) {
+  if (end != len) return 0;
+  while (pos + 8 <= end) {
+    uint32_t size = rd32(buf + pos + 4);
+    uint64_t stop = (uint64_t)pos + 8 + size;
+    if (stop > end) return 0;
+    if (stop == end) return 1; /* the last chunk may omit its pad byte */
+    pos = (size_t)(stop + (size & 1u));
+  }
+  return pos == end;
+}
+
 int hl_wav_parse(const uint8_t *buf, size_t len, int flags, hl_wav_info *info) {
   if (!info) return HL_EINVAL;
   memset(info, 0, sizeof *info);
-  if (!buf) return fail(info, HL_EINVAL, "no buffer given");
+  /* An empty file may come as a NULL pointer (an empty Buffer has no memory):
+   * it is a file too short to be a WAV file, not a programming error. */
+  if (!buf && len) return fail(info, HL_EINVAL, "no buffer given");
   if (len < 12) {
     if (len >= 4 && memcmp(buf, "RIFF", 4) == 0)
       return fail(info, HL_EWAV_TRUNC, "file is %zu bytes; a RIFF/WAVE header needs 12", len);
@@ -111,24 +128,35 @@ int hl_wav_parse(const uint8_t *buf, size_t len, int flags, hl_wav_info *info) {
 
   size_t pos = 12;
   int have_fmt = 0, have_data = 0;
-  size_t data_off = 0;
+  size_t fmt_at = 0, data_off = 0;
   uint64_t data_declared = 0;
-  while (pos + 8 <= end && !(have_fmt && have_data)) {
+  /* The walk stops at the data chunk: the format must come before it (RIFF
+   * WAVE rule), and whatever follows it (LIST metadata, or audio a crashed
+   * writer appended after its last header rewrite) does not change what the
+   * samples are. */
+  while (pos + 8 <= end) {
     const uint8_t *ch = buf + pos;
     uint32_t size = rd32(ch + 4);
     size_t body = pos + 8;
     size_t avail = end - body;
-    if (memcmp(ch, "fmt ", 4) == 0 && !have_fmt) {
+    if (memcmp(ch, "fmt ", 4) == 0) {
+      /* Two formats before the samples: which one describes them is a guess. */
+      if (have_fmt)
+        return fail(info, HL_EWAV_CHUNK, "a second fmt chunk at byte %zu (the first is at byte %zu); a WAV file has one", pos,
+                    fmt_at);
       if (size > avail)
         return fail(info, HL_EWAV_TRUNC, "fmt chunk declares %lu bytes but only %zu remain", (unsigned long)size, avail);
       int rc = parse_fmt(buf + body, size, info);
       if (rc) return rc;
       have_fmt = 1;
-    } else if (memcmp(ch, "data", 4) == 0 && !have_data) {
+      fmt_at = pos;
+    } else if (memcmp(ch, "data", 4) == 0) {
+      if (!have_fmt)
+        return fail(info, HL_EWAV_NO_DATA, "the data chunk at byte %zu comes before any fmt chunk; the format must come first", pos);
       have_data = 1;
       data_off = body;
       data_declared = size;
-      if (size > avail) break; /* the data runs to (or past) the end: nothing after it */
+      break;
     } else if (size > avail) {
       char id[5];
       id_text(ch, id);
@@ -153,7 +181,15 @@ int hl_wav_parse(const uint8_t *buf, size_t len, int flags, hl_wav_info *info) {
   size_t frame = (size_t)info->channels * (size_t)info->bytes_per_sample;
   size_t present = len - data_off; /* data may run past a too-small RIFF size; buffer end is the hard bound */
   size_t bytes;
-  if (data_declared > present) {
+  if (data_declared == 0 && present > 0 && !chunks_fill(buf, data_off, len, end)) {
+    /* An empty data chunk followed by bytes that are not chunks: a writer
+     * that started with the placeholder size 0 and never rewrote it (a
+     * recording cut by a crash in its first second). */
+    if (!(flags & HL_WAV_LENIENT))
+      return fail(info, HL_EWAV_CHUNK, "data chunk declares 0 bytes but %zu bytes follow it; its header was never finished", present);
+    info->short_data = 1;
+    bytes = present - present % frame;
+  } else if (data_declared > present) {
     if (!(flags & HL_WAV_LENIENT))
       return fail(info, HL_EWAV_TRUNC, "data chunk declares %llu bytes but only %zu are in the file",
                   (unsigned long long)data_declared, present);

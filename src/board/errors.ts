@@ -1,8 +1,11 @@
-// Catalog of the board layer's error codes (TypeScript-side validation). Native
-// errors keep their HL_* codes from native/include/hl_errors.def.
-import { HotlineError } from '../errors.ts';
+// The board layer's error catalog (TypeScript-side validation). An error's
+// message is the sentence followed by `: detail` naming the value. Native errors
+// keep their HL_* codes from native/include/hl_errors.def (src/addon.ts).
+import { NATIVE_ERRORS } from '../addon.ts';
+import { defineErrors, type HotlineError } from '../errors.ts';
+import type { AlarmEvent, AlarmName } from './types.ts';
 
-export const BoardErrors = {
+export const BOARD_ERRORS = defineErrors('board', {
   BOARD_PROFILE_MISSING: 'the board profile file does not exist or cannot be read',
   BOARD_PROFILE_INVALID: 'the board profile is malformed',
   BOARD_CHANNEL_UNKNOWN: 'there is no such channel on this board',
@@ -14,10 +17,27 @@ export const BoardErrors = {
   BOARD_ARG: 'an option is out of range or of the wrong type',
   BOARD_MODE: 'the command is not available in this clock mode',
   BOARD_CLOSED: 'the board is closed; open a new one with openBoard()',
-} as const;
+});
+
+/** code → sentence (the catalog's rows). */
+export const BoardErrors = BOARD_ERRORS.sentences;
 
 export type BoardErrorCode = keyof typeof BoardErrors;
 
 export function boardError(code: BoardErrorCode, detail?: string, details?: Record<string, unknown>): HotlineError {
-  return new HotlineError(code, detail ? `${BoardErrors[code]}: ${detail}` : BoardErrors[code], details);
+  return BOARD_ERRORS.error(code, detail, details);
+}
+
+/** The native table's code for each span alarm (G.775 / G.704 conditions). */
+export const ALARM_CODES: Readonly<Record<AlarmName, 'HL_E1_LOS' | 'HL_E1_AIS' | 'HL_E1_RAI' | 'HL_E1_LOF'>> = {
+  los: 'HL_E1_LOS',
+  ais: 'HL_E1_AIS',
+  rai: 'HL_E1_RAI',
+  lof: 'HL_E1_LOF',
+};
+
+/** One log line for a span alarm: the code and, when raised, what to check. */
+export function describeAlarm(e: AlarmEvent): string {
+  const code = ALARM_CODES[e.alarm];
+  return e.raised ? `span ${e.span} alarm: ${code}: ${NATIVE_ERRORS.sentences[code]}` : `span ${e.span} alarm cleared: ${code}`;
 }

@@ -50,7 +50,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   mkdirSync(dataDir, { recursive: true });
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
-  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts);
+  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
   // The store keeps time by the board clock (case numbers, deadlines, call
   // records), so a stepped simulation is dated by its own calendar.
   let clock: () => number = () => Date.now();

@@ -1,40 +1,37 @@
-// Error codes of the case store. Codes are stable: never reuse one for a new
-// meaning; append new ones.
-import { HotlineError } from '../errors.ts';
+// The case store's error catalog. Codes are stable: never reuse one for a new
+// meaning; append new ones. The message of each error names the case, field
+// or file; the sentence here says what the code means and what to do.
+import { defineErrors, HotlineError } from '../errors.ts';
 
-export const CaseErrors = {
-  /** One or more fields missing or malformed; details.errors lists one FieldError per field. */
-  CASE_INVALID: 'CASE_INVALID',
-  CASE_FIELD_REQUIRED: 'CASE_FIELD_REQUIRED',
-  CASE_FIELD_INVALID: 'CASE_FIELD_INVALID',
-  CASE_NOT_FOUND: 'CASE_NOT_FOUND',
-  /** Not 14 digits. */
-  CASE_NUMBER_FORMAT: 'CASE_NUMBER_FORMAT',
-  /** 14 digits but the check digit does not match: a mistyped number. */
-  CASE_NUMBER_CHECK: 'CASE_NUMBER_CHECK',
-  /** The date part is not a calendar date. */
-  CASE_NUMBER_DATE: 'CASE_NUMBER_DATE',
-  /** More than 99,999 cases registered on one day. */
-  CASE_SEQUENCE_EXHAUSTED: 'CASE_SEQUENCE_EXHAUSTED',
-  CASE_TRANSITION_ILLEGAL: 'CASE_TRANSITION_ILLEGAL',
-  CASE_INCOMPLETE: 'CASE_INCOMPLETE',
-  CASE_CATEGORY_UNKNOWN: 'CASE_CATEGORY_UNKNOWN',
-  CASE_DEPARTMENT_UNKNOWN: 'CASE_DEPARTMENT_UNKNOWN',
-  CASE_AGENT_UNKNOWN: 'CASE_AGENT_UNKNOWN',
-  CASE_SURVEY_UNKNOWN: 'CASE_SURVEY_UNKNOWN',
-  CASE_SURVEY_ANSWER_INVALID: 'CASE_SURVEY_ANSWER_INVALID',
-  CASE_MENU_CODE_TAKEN: 'CASE_MENU_CODE_TAKEN',
-  /** Reserved, not raised: putCallRecord replaces a record with the same id (and its counts). */
-  CASE_CALL_EXISTS: 'CASE_CALL_EXISTS',
-  CASE_STORE_TOO_NEW: 'CASE_STORE_TOO_NEW',
-  CASE_STORE_CLOSED: 'CASE_STORE_CLOSED',
-  CASE_STORE_OPEN_FAILED: 'CASE_STORE_OPEN_FAILED',
-  CASE_CONFIG_INVALID: 'CASE_CONFIG_INVALID',
-  CASE_CALENDAR_INVALID: 'CASE_CALENDAR_INVALID',
-  CASE_REPORT_INVALID: 'CASE_REPORT_INVALID',
-  CASE_BACKUP_FAILED: 'CASE_BACKUP_FAILED',
-} as const;
-export type CaseErrorCode = (typeof CaseErrors)[keyof typeof CaseErrors];
+export const CASE_CATALOG = defineErrors('cases', {
+  CASE_INVALID: 'the case cannot be stored: one or more fields are missing or malformed (details.errors lists each field); correct them and submit again',
+  CASE_FIELD_REQUIRED: 'a required field is missing; fill it in',
+  CASE_FIELD_INVALID: 'a field has the wrong type, size or value; the message names the field and what it accepts',
+  CASE_NOT_FOUND: 'there is no case with that number in this store; check the number and the --dir folder',
+  CASE_NUMBER_FORMAT: 'a case number has 14 digits (date YYYYMMDD, 5-digit sequence, check digit); check the number',
+  CASE_NUMBER_CHECK: 'the check digit of the case number does not match: a digit was probably mistyped',
+  CASE_NUMBER_DATE: 'the case number does not start with a calendar date (YYYYMMDD); check the number',
+  CASE_SEQUENCE_EXHAUSTED: 'all 99,999 case numbers of the day are used; no case can be registered until the next day',
+  CASE_TRANSITION_ILLEGAL: 'the workflow step is not allowed from the case\'s current status; `hotline cases show` lists the status and history',
+  CASE_INCOMPLETE: 'the case cannot be accepted before the missing fields are filled in; update the case first',
+  CASE_DEPARTMENT_UNKNOWN: 'the department is not registered; add it first',
+  CASE_AGENT_UNKNOWN: 'the agent id is not registered; add the agent first or check the id',
+  CASE_SURVEY_UNKNOWN: 'there is no survey with that id; define the survey first',
+  CASE_SURVEY_ANSWER_INVALID: 'the survey answer names a question or choice the survey does not have',
+  CASE_MENU_CODE_TAKEN: 'the IVR menu code already plays another knowledge entry; pick a free code or move the other entry',
+  CASE_CALL_EXISTS: 'a call record with that id already exists; the record is kept as first written',
+  CASE_STORE_TOO_NEW: 'the case store was written by a newer hotline version; upgrade hotline before opening it',
+  CASE_STORE_CLOSED: 'the case store is closed; reopen it (a write after close is refused, nothing was stored)',
+  CASE_STORE_OPEN_FAILED: 'the case store cannot be opened or written; check the --dir folder, its permissions and free disk space',
+  CASE_CONFIG_INVALID: 'the case configuration (calendar, deadlines, categories) is malformed; fix the key named',
+  CASE_CALENDAR_INVALID: 'the holiday calendar is malformed: dates are YYYY-MM-DD and the time zone an IANA name such as Asia/Shanghai',
+  CASE_REPORT_INVALID: 'the report request is malformed (period, granularity or metric); see `hotline report --help`',
+  CASE_BACKUP_FAILED: 'the backup could not be written; name a new or empty folder on a disk with room',
+});
+
+/** code → code: callers name codes as `CaseErrors.CASE_NOT_FOUND`. */
+export const CaseErrors = CASE_CATALOG.codes;
+export type CaseErrorCode = keyof typeof CaseErrors;
 
 export interface FieldError {
   field: string;
@@ -43,7 +40,7 @@ export interface FieldError {
 }
 
 export function caseError(code: CaseErrorCode, message: string, details?: Record<string, unknown>): HotlineError {
-  return new HotlineError(code, message, details);
+  return CASE_CATALOG.make(code, message, details);
 }
 
 /** One error carrying one FieldError per missing or malformed field. */

@@ -1,28 +1,30 @@
-// Catalog of the DSP layer's error codes. Codes of the WAV parser come from
-// the native error table (HL_EWAV_*, native/include/hl_errors.def) and keep
-// those names; the reason sentence is the parser's own (it names the field).
-import { HotlineError } from '../errors.ts';
+// The DSP layer's error catalog. Codes of the WAV parser come from the native
+// error table (HL_EWAV_*, native/include/hl_errors.def) and keep those names;
+// the reason sentence is the parser's own (it names the field).
+import { defineErrors, type HotlineError } from '../errors.ts';
+import { NATIVE_ERRORS } from '../addon.ts';
 
-export const DspErrors = {
+export const DSP_CATALOG = defineErrors('dsp', {
   DSP_ARG: 'an argument is out of range or of the wrong type',
   DSP_ENCODING: 'the sample encoding is not one of pcm16, alaw, ulaw',
   DSP_FILE_READ: 'the file cannot be read',
+  DSP_FILE_EMPTY: 'the file is empty (0 bytes): it holds no WAV header and no audio; check that the recording finished',
   DSP_INTERNAL: 'unexpected failure in the DSP layer (a bug: please report it with the file)',
-  HL_EWAV_NOT_WAV: 'the data is not a RIFF/WAVE file',
-  HL_EWAV_RATE: 'the WAV sample rate is not 8000 Hz',
-  HL_EWAV_CHANNELS: 'the WAV file has a channel count other than 1 or 2',
-  HL_EWAV_CODEC: 'the WAV audio format is not A-law, mu-law or 16-bit PCM',
-  HL_EWAV_TRUNC: 'the WAV file ends before its header or a chunk says it should',
-  HL_EWAV_CHUNK: 'a WAV chunk size or fmt field is inconsistent',
-  HL_EWAV_NO_DATA: 'the WAV file has no fmt or no data chunk',
-} as const;
+});
 
-export type DspErrorCode = keyof typeof DspErrors;
+/** The native WAV parser's codes the DSP layer passes through. */
+export type WavErrorCode = 'HL_EWAV_NOT_WAV' | 'HL_EWAV_RATE' | 'HL_EWAV_CHANNELS' | 'HL_EWAV_CODEC' | 'HL_EWAV_TRUNC' | 'HL_EWAV_CHUNK' | 'HL_EWAV_NO_DATA';
+
+/** code → sentence, the layer's own rows. */
+export const DspErrors = DSP_CATALOG.sentences;
+
+export type DspErrorCode = keyof typeof DspErrors | WavErrorCode;
 
 export function dspError(code: DspErrorCode, detail?: string, details?: Record<string, unknown>): HotlineError {
-  return new HotlineError(code, detail ? `${DspErrors[code]}: ${detail}` : DspErrors[code], details);
+  return DSP_CATALOG.has(code) ? DSP_CATALOG.error(code, detail, details) : NATIVE_ERRORS.error(code, detail, details);
 }
 
+/** A code the DSP layer raises: its own or a native WAV parser code. */
 export function isDspErrorCode(code: unknown): code is DspErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(DspErrors, code);
+  return DSP_CATALOG.has(code) || (typeof code === 'string' && code.startsWith('HL_EWAV_') && NATIVE_ERRORS.has(code));
 }

@@ -31,7 +31,7 @@ export const flowDocSchema = {
     language: { type: 'string', minLength: 2 },
     languages: { type: 'array', items: { type: 'string', minLength: 2 }, minItems: 1, uniqueItems: true },
     start: nodeId,
-    vars: { type: 'object', additionalProperties: { type: 'string' } },
+    vars: { type: 'object', propertyNames: varName, additionalProperties: { type: 'string' } },
     nodes: {
       type: 'object',
       minProperties: 1,

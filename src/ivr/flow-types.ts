@@ -240,4 +240,6 @@ export interface Flow extends FlowDoc {
   /** Increases by one on every successful (re)load in this process. */
   version: number;
   loadedAt: number;
+  /** What the check found that does not stop the flow (unreachable nodes). */
+  warnings: Array<{ pointer: string; message: string }>;
 }

@@ -1,34 +1,28 @@
 // Loading, validating and hot-reloading IVR flows. A flow is validated once, at
 // load (STYLE: validate at the edge); the interpreter then trusts it. An invalid
-// flow is refused with the file, the JSON pointer of the offending node or field
-// and what is wrong, and the flow in service stays in place. Calls keep the
+// flow is refused with every problem, each with the file, the JSON pointer of
+// the offending node or field and what is wrong, and the flow in service stays
+// in place. A loaded flow is held in null-prototype objects (flow-check.ts). Calls keep the
 // Flow object they started with, so a reload never changes a call mid-way.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { IvrError } from './errors.ts';
-import { flowDocSchema, NEXT_FIELDS, nodeSchemas, PROMPT_FIELDS } from './flow-schema.ts';
-import type { Flow, FlowDoc, FlowNode, NodeType } from './flow-types.ts';
+import { checkMeaning, esc, nullProto, type FlowProblem } from './flow-check.ts';
+import { flowDocSchema, nodeSchemas, PROMPT_FIELDS } from './flow-schema.ts';
+import type { Flow, FlowDoc, FlowNode } from './flow-types.ts';
 import { PromptSet } from './prompts.ts';
 
-export const DEFAULT_FLOW_FILE = join(dirname(fileURLToPath(import.meta.url)), 'flows', '12315.yaml');
+export type { FlowProblem } from './flow-check.ts';
 
-export interface FlowProblem {
-  /** JSON pointer (RFC 6901) into the flow document. */
-  pointer: string;
-  message: string;
-}
+export const DEFAULT_FLOW_FILE = join(dirname(fileURLToPath(import.meta.url)), 'flows', '12315.yaml');
 
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateDoc = ajv.compile(flowDocSchema);
-const validateNode = Object.fromEntries(Object.entries(nodeSchemas).map(([t, s]) => [t, ajv.compile(s)])) as Record<NodeType, ValidateFunction>;
-
-function esc(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+const validateNode = new Map<string, ValidateFunction>(Object.entries(nodeSchemas).map(([t, s]) => [t, ajv.compile(s)]));
 
 function ajvProblems(errors: ErrorObject[] | null | undefined, prefix: string): FlowProblem[] {
   return (errors ?? []).map((e) => {
@@ -41,7 +35,7 @@ function ajvProblems(errors: ErrorObject[] | null | undefined, prefix: string): 
   });
 }
 
-/** Every node a prompt field names, for the checks against the manifest. */
+/** Every prompt a node names, with its pointer, for the checks against the prompts. */
 function promptsOf(n: FlowNode): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const rec = n as unknown as Record<string, unknown>;
@@ -50,104 +44,116 @@ function promptsOf(n: FlowNode): Array<[string, string]> {
     list?.forEach((p, i) => out.push([`/${f}/${i}`, p]));
   }
   if (n.type === 'say') n.parts.forEach((p, i) => 'prompt' in p && out.push([`/parts/${i}/prompt`, p.prompt]));
-  if (n.type === 'consult' && n.titles) for (const [k, p] of Object.entries(n.titles)) out.push([`/titles/${esc(k)}`, p]);
-  if (n.type === 'survey' && n.questions) for (const [k, p] of Object.entries(n.questions)) out.push([`/questions/${esc(k)}`, p]);
+  if (n.type === 'consult' && n.titles) for (const k of Object.keys(n.titles)) out.push([`/titles/${esc(k)}`, n.titles[k]]);
+  if (n.type === 'survey' && n.questions) for (const k of Object.keys(n.questions)) out.push([`/questions/${esc(k)}`, n.questions[k]]);
   return out;
 }
 
-/** Checks a parsed flow document; returns the problems (empty = valid). */
-export function checkFlow(doc: unknown, prompts?: PromptSet): FlowProblem[] {
-  if (!validateDoc(doc)) return ajvProblems(validateDoc.errors, '');
-  const flow = doc as FlowDoc;
-  const problems: FlowProblem[] = [];
-  const ids = new Set(Object.keys(flow.nodes));
-  const needNode = (pointer: string, id: string | undefined) => {
-    if (id !== undefined && !ids.has(id)) problems.push({ pointer, message: `names node '${id}', which the flow does not have` });
-  };
-  needNode('/start', flow.start);
+export interface FlowCheck {
+  /** The flow is refused when there is any. */
+  problems: FlowProblem[];
+  /** Printed; the flow still loads (an unreachable node). */
+  warnings: FlowProblem[];
+  /** The document in null-prototype objects, when the schema passed. */
+  flow?: FlowDoc;
+}
+
+/** Checks a parsed flow document: every problem, not only the first. */
+export function checkFlow(doc: unknown, prompts?: PromptSet): FlowCheck {
+  const problems: FlowProblem[] = validateDoc(doc) ? [] : ajvProblems(validateDoc.errors, '');
+  // Each node against its type's schema, even when the document failed, so
+  // one refusal lists the problems of every node too.
+  const nodes = (doc as { nodes?: unknown } | null)?.nodes;
+  if (nodes !== null && typeof nodes === 'object' && !Array.isArray(nodes)) {
+    for (const id of Object.keys(nodes)) {
+      const n = (nodes as Record<string, unknown>)[id] as { type?: unknown } | null;
+      const v = typeof n?.type === 'string' ? validateNode.get(n.type) : undefined;
+      if (v && !v(n)) problems.push(...ajvProblems(v.errors, `/nodes/${esc(id)}`));
+    }
+  }
+  if (problems.length) return { problems, warnings: [] };
+  const raw = doc as FlowDoc;
+  const flow = nullProto(raw);
   if (!flow.languages.includes(flow.language)) problems.push({ pointer: '/language', message: `'${flow.language}' is not one of languages ${JSON.stringify(flow.languages)}` });
   if (prompts) {
     flow.languages.forEach((l, i) => {
       if (!prompts.languages.includes(l)) problems.push({ pointer: `/languages/${i}`, message: `the prompt manifest has no language '${l}' (it has ${prompts.languages.join(', ')})` });
     });
   }
-  for (const [id, raw] of Object.entries(flow.nodes)) {
-    const at = `/nodes/${esc(id)}`;
-    const type = (raw as { type: NodeType }).type;
-    const v = validateNode[type];
-    if (!v(raw)) {
-      problems.push(...ajvProblems(v.errors, at));
-      continue;
-    }
-    const n = raw as FlowNode;
-    for (const f of NEXT_FIELDS[n.type]) needNode(`${at}/${f}`, (n as unknown as Record<string, string>)[f]);
-    needNode(`${at}/onHangup`, n.onHangup);
-    if (n.type === 'menu') for (const [k, to] of Object.entries(n.keys)) needNode(`${at}/keys/${esc(k)}`, to);
-    if (n.type === 'branch') n.cases.forEach((c, i) => needNode(`${at}/cases/${i}/next`, c.next));
-    if (n.type === 'collect') {
-      if ((n.minLength ?? 1) > n.maxLength) problems.push({ pointer: `${at}/minLength`, message: `minLength ${n.minLength} exceeds maxLength ${n.maxLength}` });
-      if (n.validate && n.validate !== 'case_number') {
-        try {
-          new RegExp(n.validate);
-        } catch (e) {
-          problems.push({ pointer: `${at}/validate`, message: `is neither 'case_number' nor a valid regular expression: ${(e as Error).message}` });
-        }
-      }
-    }
-    if (n.type === 'language' && !flow.languages.includes(n.language)) problems.push({ pointer: `${at}/language`, message: `'${n.language}' is not one of the flow's languages` });
-    if (n.type === 'hours') {
-      n.open.forEach((r, i) => {
-        const [a, b] = r.split('-');
-        if (a >= b) problems.push({ pointer: `${at}/open/${i}`, message: `the range '${r}' ends before it starts` });
-      });
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: n.timeZone ?? 'Asia/Shanghai' });
-      } catch {
-        problems.push({ pointer: `${at}/timeZone`, message: `'${n.timeZone}' is not an IANA time zone` });
-      }
-    }
-    if (prompts) {
-      for (const [ptr, p] of promptsOf(n)) {
-        const missing = flow.languages.filter((l) => prompts.missing(l, [p]).length > 0);
-        if (missing.length) problems.push({ pointer: at + ptr, message: `prompt '${p}' has no file in language ${missing.join(', ')}` });
+  const meaning = checkMeaning(flow);
+  problems.push(...meaning.problems);
+  if (prompts) {
+    for (const id of Object.keys(flow.nodes)) {
+      for (const [ptr, p] of promptsOf(flow.nodes[id])) {
+        const why = prompts.problem(flow.languages, p);
+        if (why) problems.push({ pointer: `/nodes/${esc(id)}${ptr}`, message: why });
       }
     }
   }
-  return problems;
+  return { problems, warnings: meaning.warnings, flow };
+}
+
+/** Problems one per line, each `file#pointer: reason` (RFC 6901 pointer as a URI fragment). */
+export function describeProblems(file: string, problems: FlowProblem[]): string {
+  return problems.map((p) => `  ${file}#${p.pointer}: ${p.message}`).join('\n');
+}
+
+/**
+ * YAML to plain data. A warning (an unknown tag such as `!!js/function`) is
+ * refused like an error: it is a typo or a foreign file, and the library
+ * would otherwise print it to the engine's stderr.
+ */
+function readYaml(text: string): unknown {
+  const d = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const faults = [...d.errors, ...d.warnings];
+  if (faults.length) throw new Error(faults.map((f) => f.message.split('\n')[0]).join('; '));
+  return d.toJS({ maxAliasCount: 100 });
 }
 
 let versions = 0;
 
-/** Reads, parses and validates a flow file; throws IVR_FLOW_UNREADABLE or IVR_FLOW_INVALID. */
+/** Reads, parses and validates a flow file; throws IVR_FLOW_UNREADABLE or IVR_FLOW_INVALID (naming every problem). */
 export function loadFlow(file: string, prompts?: PromptSet): Flow {
   const path = resolve(file);
   let doc: unknown;
   try {
     const text = readFileSync(path, 'utf8');
-    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    doc = path.endsWith('.json') ? JSON.parse(text) : readYaml(text);
   } catch (e) {
     throw new IvrError('IVR_FLOW_UNREADABLE', `cannot read flow ${path}: ${(e as Error).message}`, { file: path });
   }
-  const problems = checkFlow(doc, prompts);
-  if (problems.length) {
-    const first = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new IvrError('IVR_FLOW_INVALID', `flow ${path} refused: ${first.pointer || '/'} ${first.message}${more}`, { file: path, pointer: first.pointer, problems });
+  const { problems, warnings, flow } = checkFlow(doc, prompts);
+  if (problems.length || !flow) {
+    const n = problems.length;
+    throw new IvrError('IVR_FLOW_INVALID', `flow ${path} refused, ${n} problem${n === 1 ? '' : 's'}:\n${describeProblems(path, problems)}`, {
+      file: path,
+      pointer: problems[0]?.pointer,
+      problems,
+    });
   }
-  return { ...(doc as FlowDoc), file: path, version: ++versions, loadedAt: Date.now() };
+  return Object.assign(flow, { file: path, version: ++versions, loadedAt: Date.now(), warnings });
+}
+
+/** One line per warning, for a log: `IVR_FLOW_UNREACHABLE: file#pointer: reason`. */
+export function warningLines(flow: Flow): string[] {
+  return flow.warnings.map((w) => `IVR_FLOW_UNREACHABLE: ${flow.file}#${w.pointer}: ${w.message}`);
 }
 
 /**
  * The flow in service. `reload()` swaps it only when the new file is valid;
- * calls in progress hold their own reference and are unaffected.
+ * calls in progress hold their own reference and are unaffected. Warnings
+ * (unreachable nodes) go to `warn` at every load.
  */
 export class FlowHost {
   #current: Flow;
   readonly #prompts: PromptSet | undefined;
+  readonly #warn: ((line: string) => void) | undefined;
 
-  constructor(file: string, prompts?: PromptSet) {
+  constructor(file: string, prompts?: PromptSet, o: { warn?: (line: string) => void } = {}) {
     this.#prompts = prompts;
+    this.#warn = o.warn;
     this.#current = loadFlow(file, prompts);
+    for (const w of warningLines(this.#current)) this.#warn?.(w);
   }
 
   get current(): Flow {
@@ -156,15 +162,19 @@ export class FlowHost {
 
   /**
    * Reloads from `file` (default: the current file). Throws, keeping the
-   * current flow, if invalid. The prompts are read again first, so replaced
-   * WAV files are checked against the new flow and played from the next call.
+   * current flow and prompts, if the flow is invalid or a prompt is missing
+   * or malformed (IVR_PROMPT_BAD_WAV, IVR_PROMPT_MANIFEST). The prompts are
+   * read and parsed again first, so replaced WAV files are checked against
+   * the new flow and played from the next call.
    */
   reload(file = this.#current.file): Flow {
     // Checked against the prompts as they are on disk now; the prompts in
     // service are swapped only with a flow that passed.
-    const next = loadFlow(file, this.#prompts ? new PromptSet(this.#prompts.dir) : undefined);
-    this.#prompts?.refresh();
+    const fresh = this.#prompts ? new PromptSet(this.#prompts.dir) : undefined;
+    const next = loadFlow(file, fresh);
+    if (fresh) this.#prompts!.adopt(fresh);
     this.#current = next;
+    for (const w of warningLines(next)) this.#warn?.(w);
     return next;
   }
 }

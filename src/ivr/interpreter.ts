@@ -8,13 +8,14 @@ import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
 import { inProgressName } from '../board/recording.ts';
-import type { CaseKind, CaseStore, CreateCaseInput, KnowledgeEntry } from '../cases/types.ts';
+import { CASE_KINDS, type CaseKind, type CaseStore, type CreateCaseInput, type KnowledgeEntry } from '../cases/types.ts';
+import { parseWav, readWavSamples, rmsDbfs, wavSamples } from '../dsp/wav.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
 import { isEmail, type Mailer } from './mail.ts';
 import type { LinePort } from './port.ts';
 import type { PromptSet } from './prompts.ts';
 import { fields, say, sayResult, sayStatus, type SayKind } from './say.ts';
-import { decode, readWavSamples, rmsDbfs } from './wav.ts';
+import { TEMPLATE } from './flow-check.ts';
 
 export interface IvrServices {
   prompts: PromptSet;
@@ -61,14 +62,33 @@ export interface IvrCall {
 
 const MEDIA = new Set<FlowNode['type']>(['play', 'menu', 'collect', 'record', 'say', 'consult', 'survey', 'transfer', 'hangup']);
 const MAX_STEPS = 2000;
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+
+/** A call variable: only the call's own (a name such as `constructor` never reaches Object.prototype). */
+function get(vars: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(vars, name) ? vars[name] : undefined;
+}
+
+/** The value of `key` in an object read from a file or the store, own properties only. */
+function own<T>(o: Record<string, T> | undefined, key: string): T | undefined {
+  return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** Call variables in a null-prototype object: a flow may name a variable `__proto__`. */
+export function callVars(init: Record<string, string> = {}): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, init);
+}
+
+/** Whether a keyed answer is one of a survey question's choices (own keys only: `toString` is no choice). */
+export function isChoice(choices: Record<string, string>, key: string): boolean {
+  return Object.hasOwn(choices, key);
+}
 
 export function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(TEMPLATE, (_, name: string) => vars[name] ?? '');
+  return template.replace(TEMPLATE, (_, name: string) => get(vars, name) ?? '');
 }
 
 function holds(c: Condition, vars: Record<string, string>): boolean {
-  const v = vars[c.var];
+  const v = get(vars, c.var);
   if (c.exists !== undefined && (v !== undefined && v !== '') !== c.exists) return false;
   if (c.eq !== undefined && v !== c.eq) return false;
   if (c.ne !== undefined && v === c.ne) return false;
@@ -125,18 +145,17 @@ function speechIn(samples: Int16Array): boolean {
  * a second, so the data chunk is taken to run to the end of the file.
  */
 function partialAlaw(file: string): Int16Array | null {
-  let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    const buf = readFileSync(file);
+    const wav = parseWav(buf, { lenient: true });
+    if (wav.encoding !== 'alaw' || wav.channels !== 1) return null;
+    const offset = wav.data.byteOffset - buf.byteOffset;
+    const samples = buf.length - offset;
+    if (samples <= 0) return null;
+    return wavSamples({ ...wav, frames: samples, ms: samples / 8, data: buf.subarray(offset) });
   } catch {
     return null;
   }
-  const at = buf.indexOf('data', 12, 'latin1');
-  if (at < 0 || buf.indexOf('WAVE', 0, 'latin1') !== 8) return null;
-  const dataOffset = at + 8;
-  const samples = buf.length - dataOffset;
-  if (samples <= 0) return null;
-  return decode(buf, { format: 'alaw', rate: 8000, channels: 1, samples, ms: samples / 8, dataOffset, dataBytes: samples });
 }
 
 /** Takes a caller may record in one record node (re-records and empty takes). */
@@ -156,8 +175,10 @@ export class Interpreter {
   /** Runs the call's flow to its end; never throws (errors become outcome 'error'). */
   async run(call: IvrCall): Promise<FlowOutcome> {
     let id: string | null = call.flow.start;
+    // Names come from the flow file: no lookup may reach Object.prototype.
+    if (Object.getPrototypeOf(call.vars) !== null) call.vars = callVars(call.vars);
     // Whether e-mail can go out at all (hotline start --smtp): a flow offers it only then.
-    if (call.vars['mail.enabled'] === undefined) call.vars['mail.enabled'] = this.#s.mailer ? 'true' : '';
+    if (get(call.vars, 'mail.enabled') === undefined) call.vars['mail.enabled'] = this.#s.mailer ? 'true' : '';
     let afterHangup = false;
     let failed = false;
     for (let step = 0; id !== null; step++) {
@@ -236,7 +257,8 @@ export class Interpreter {
   #storedPrompt(call: IvrCall, file: string): PlayItem {
     const id = basename(file).replace(/\.wav$/i, '');
     if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.item(call.lang, id);
-    return this.#s.prompts.file(call.lang, file);
+    // Parsed (and kept inside the prompts folder) as a flow's prompts are.
+    return this.#s.prompts.item(call.lang, file);
   }
 
   #play(call: IvrCall, ids: string[], interruptible = false): Promise<PlayResult | null> {
@@ -292,10 +314,10 @@ export class Interpreter {
         return (await this.#play(call, n.prompts, n.interruptible)) === null ? null : n.next;
 
       case 'menu': {
-        const key = await this.#ask(call, { prompts: n.prompts, valid: (k) => k in n.keys, invalid: n.invalid, noInput: n.noInput, tries: n.tries, timeoutMs: n.timeoutMs });
+        const key = await this.#ask(call, { prompts: n.prompts, valid: (k) => Object.hasOwn(n.keys, k), invalid: n.invalid, noInput: n.noInput, tries: n.tries, timeoutMs: n.timeoutMs });
         if (key === null) return call.signal.aborted ? null : n.fallback;
         call.path.push(`${id}=${key}`);
-        return n.keys[key];
+        return own(n.keys, key)!;
       }
 
       case 'collect': {
@@ -357,9 +379,14 @@ export class Interpreter {
       }
 
       case 'create_case': {
-        const recordingIds = n.recordings.map((r) => v[r]).filter((x): x is string => Boolean(x));
+        const recordingIds = n.recordings.map((r) => get(v, r)).filter((x): x is string => Boolean(x));
         const callback = n.callbackNumber ? fill(n.callbackNumber, v) : '';
         const kind = fill(n.kind, v) as CaseKind;
+        // The flow check allows only kinds the store knows; this guards a variable changed since.
+        if (!CASE_KINDS.includes(kind)) {
+          s.log?.(`call ${call.callId}: create_case: IVR_FLOW_INVALID: the kind '${kind}' from ${call.flow.file} is not a case kind (${CASE_KINDS.join(', ')})`);
+          return n.error;
+        }
         const reply = n.replyWanted ? fill(n.replyWanted, v) : '';
         const input: CreateCaseInput = {
           kind,
@@ -414,7 +441,7 @@ export class Interpreter {
         try {
           const m = s.mailer;
           const local = (t: string | Record<string, string>): string =>
-            typeof t === 'string' ? t : (t[call.lang] ?? t[call.flow.language] ?? Object.values(t)[0] ?? '');
+            typeof t === 'string' ? t : (own(t, call.lang) ?? own(t, call.flow.language) ?? Object.values(t)[0] ?? '');
           await this.#io(() => m.send(fill(n.to, v), fill(local(n.subject), v), fill(local(n.text), v)));
           return n.sent;
         } catch (e) {
@@ -506,7 +533,7 @@ export class Interpreter {
   }
 
   #drop(call: IvrCall, variable: string, id: string): void {
-    if (call.vars[variable] === id) delete call.vars[variable];
+    if (get(call.vars, variable) === id) delete call.vars[variable];
     const i = call.recordings.indexOf(id);
     if (i >= 0) call.recordings.splice(i, 1);
   }
@@ -522,7 +549,7 @@ export class Interpreter {
     if (entries.length === 0) return (await this.#play(call, n.empty ?? [])) === null ? null : n.next;
     const ids: string[] = [...n.intro];
     for (const e of entries) {
-      const title = n.titles?.[e.id];
+      const title = own(n.titles, e.id);
       if (title) ids.push(title);
       // A menu key in Mandarin is 一 (yi1), as the main menu says it; 幺 (yao1)
       // is for numbers read back digit by digit.
@@ -540,22 +567,23 @@ export class Interpreter {
   async #survey(call: IvrCall, n: Extract<FlowNode, { type: 'survey' }>): Promise<string | null> {
     const def = await this.#io(() => this.#s.store.getSurvey(n.survey));
     if (!def || !def.active) return (await this.#play(call, n.none ?? [])) === null ? null : n.next;
-    const answers: Record<string, string> = {};
+    // Question ids come from the store: a Map, turned into own properties only when saved.
+    const answers = new Map<string, string>();
     const save = async () => {
-      if (Object.keys(answers).length === 0) return;
-      await this.#io(() => this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers, at: this.#s.now() }));
+      if (answers.size === 0) return;
+      await this.#io(() => this.#s.store.saveSurveyAnswer({ surveyId: def.id, callId: call.callId, callerNumber: call.callerNumber, answers: Object.fromEntries(answers), at: this.#s.now() }));
     };
     if ((await this.#play(call, n.intro ?? [])) === null) return null;
     for (const q of def.questions) {
-      const promptId = n.questions?.[q.id];
+      const promptId = own(n.questions, q.id);
       const files = promptId ? this.#files(call, [promptId]) : q.promptFile ? [this.#storedPrompt(call, q.promptFile)] : null;
       if (!files) continue;
-      const key = await this.#ask(call, { prompts: [], files, valid: (k) => k in q.choices, invalid: n.invalid, tries: n.tries ?? 2, timeoutMs: n.timeoutMs });
+      const key = await this.#ask(call, { prompts: [], files, valid: (k) => isChoice(q.choices, k), invalid: n.invalid, tries: n.tries ?? 2, timeoutMs: n.timeoutMs });
       if (call.signal.aborted) {
         await save();
         return null;
       }
-      if (key !== null) answers[q.id] = key;
+      if (key !== null) answers.set(q.id, key);
     }
     await save();
     call.vars.survey = n.survey;

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { normalizePeak, toAlaw, toPcm16, trimSilence } from './pcm.ts';
 import { resample } from './resample.ts';
 import { ttsError } from './errors.ts';
@@ -47,11 +48,14 @@ function load(): Promise<{ create: Create; wasm: object }> {
   engine ??= (async () => {
     let create: Create;
     let file: string;
+    // HL_TTS_PACKAGE names another copy of the package (tests name a missing one).
+    const name = process.env.HL_TTS_PACKAGE || 'espeak-ng';
     try {
-      create = (await import('espeak-ng')).default;
-      file = join(dirname(createRequire(import.meta.url).resolve('espeak-ng')), 'espeak-ng.wasm');
+      const entry = createRequire(import.meta.url).resolve(name);
+      create = ((await import(pathToFileURL(entry).href)) as typeof import('espeak-ng')).default;
+      file = join(dirname(entry), 'espeak-ng.wasm');
     } catch (e) {
-      throw ttsError('TTS_ENGINE_MISSING', (e as Error).message.split('\n')[0]);
+      throw ttsError('TTS_ENGINE_MISSING', `${name}: ${(e as Error).message.split('\n')[0]}`);
     }
     return { create, wasm: await wasmApi.compile(await readFile(file)) };
   })();

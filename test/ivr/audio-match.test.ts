@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findPrompt, readSequence } from '../../src/ivr/audio-match.ts';
 import { PromptSet } from '../../src/ivr/prompts.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 
 const prompts = new PromptSet();
 const load = (id: string) => readWavSamples(prompts.file('zh', id)).samples;

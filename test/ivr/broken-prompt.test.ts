@@ -1,17 +1,21 @@
-// A prompt file broken at run time (a bureau's bad replacement, a disk fault):
-// the caller hears the system-error prompt, the message already recorded
-// still becomes a case, the call gets its record, and the engine keeps taking
-// calls; a WAV replaced by the bureau is played after a flow reload; with no
-// SMTP server no e-mail is offered. End to
-// end on the simulated board; keys travel as DTMF audio.
+// Broken prompt files. A malformed prompt WAV is found when the prompts are
+// loaded: the engine refuses to start, and a reload (SIGHUP) refuses it and
+// keeps the prompts in service, with IVR_PROMPT_BAD_WAV naming the file and
+// the parser's reason (never a raw ERR_OUT_OF_RANGE in every call). A prompt
+// file from the store (a knowledge entry's recording) broken at run time: the
+// caller hears the system-error prompt, the log names the code and the file,
+// and the engine keeps taking calls. A WAV replaced by the bureau is played
+// after a reload; with no SMTP server no e-mail is offered. End to end on the
+// simulated board; keys travel as DTMF audio.
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openEngine } from '../../src/calls/engine.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { DEFAULT_PROMPTS_DIR } from '../../src/ivr/prompts.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { harness, heardInOrder, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;
@@ -20,9 +24,10 @@ const promptsDir = mkdtempSync(join(tmpdir(), 'hl-ivr-prompts-'));
 
 test.before(async () => {
   cpSync(DEFAULT_PROMPTS_DIR, promptsDir, { recursive: true });
-  // The file exists (the flow loads) but is not a WAV any more.
-  writeFileSync(join(promptsDir, 'zh', 'record_confirm.wav'), 'not a wav file');
+  // Not in the manifest: a knowledge entry's recording, read when a caller asks for it.
+  writeFileSync(join(promptsDir, 'zh', 'kb_broken.wav'), 'not a wav file');
   h = await harness({ promptsDir, log: (l) => logs.push(l) });
+  await h.engine.store.putKnowledge({ id: 'kb-broken', category: 'faq', title: '坏文件', text: '坏文件', promptFile: 'zh/kb_broken.wav', menuCode: '4' });
 });
 
 test.after(async () => {
@@ -30,33 +35,96 @@ test.after(async () => {
   rmSync(promptsDir, { recursive: true, force: true });
 });
 
-test('a broken confirm prompt after a mailbox message: system error heard, the message becomes a case, the call has a record', async () => {
-  const speech = h.engine.prompts.file('zh', 'caller_mailbox');
+/** A-law header (RIFF, fmt, data) for `data` bytes, fields overridable. */
+function alaw(o: { channels?: number; rate?: number; align?: number; dataSize?: number; data?: number; fmtSize?: number } = {}): Buffer {
+  const data = o.data ?? 800;
+  const fmtSize = o.fmtSize ?? 16;
+  const b = Buffer.alloc(12 + 8 + fmtSize + 8 + data, 0xd5);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(b.length - 8, 4);
+  b.write('WAVEfmt ', 8, 'latin1');
+  b.writeUInt32LE(fmtSize, 16);
+  const f = Buffer.alloc(16);
+  f.writeUInt16LE(6, 0);
+  f.writeUInt16LE(o.channels ?? 1, 2);
+  f.writeUInt32LE(o.rate ?? 8000, 4);
+  f.writeUInt32LE((o.rate ?? 8000) * (o.align ?? 1), 8);
+  f.writeUInt16LE(o.align ?? 1, 12);
+  f.writeUInt16LE(8, 14);
+  f.copy(b, 20, 0, Math.min(16, fmtSize));
+  b.write('data', 20 + fmtSize, 'latin1');
+  b.writeUInt32LE(o.dataSize ?? data, 24 + fmtSize);
+  return b;
+}
+
+const malformed: Array<[string, Buffer, RegExp]> = [
+  ['text', Buffer.from('not a wav file'), /HL_EWAV_NOT_WAV.*RIFF\/WAVE/],
+  ['no channels', alaw({ channels: 0 }), /HL_EWAV_CHANNELS.*0 channels/],
+  ['16 kHz', alaw({ rate: 16000 }), /HL_EWAV_RATE.*16000 Hz/],
+  ['stereo', alaw({ channels: 2, align: 2, data: 1600 }), /2 channels; a prompt must be mono/],
+  ['fmt cut to 4 bytes', alaw({ fmtSize: 4 }), /HL_EWAV_CHUNK.*fmt chunk is 4 bytes/],
+  ['data longer than the file', alaw({ dataSize: 80000 }), /HL_EWAV_TRUNC.*80000 bytes/],
+  ['empty data', alaw({ data: 0 }), /holds no samples/],
+];
+
+for (const [name, bytes, why] of malformed) {
+  test(`a malformed prompt WAV (${name}) refuses to start: IVR_PROMPT_BAD_WAV naming the file and the reason`, async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'hl-ivr-badwav-'));
+    try {
+      cpSync(DEFAULT_PROMPTS_DIR, join(bad, 'prompts'), { recursive: true });
+      writeFileSync(join(bad, 'prompts', 'zh', 'record_confirm.wav'), bytes);
+      let err: (Error & { code?: string }) | undefined;
+      try {
+        const e = await openEngine({ promptsDir: join(bad, 'prompts'), dataDir: join(bad, 'data'), mode: 'stepped' });
+        await e.close();
+      } catch (x) {
+        err = x as Error & { code?: string };
+      }
+      assert.ok(err, 'the engine started with a malformed prompt');
+      assert.is(err!.code, 'IVR_PROMPT_BAD_WAV', err!.message);
+      assert.match(err!.message, /zh\/record_confirm\.wav/);
+      assert.match(err!.message, why);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a stored prompt broken at run time: system error heard, the log names the code and the file, the engine goes on', async () => {
   const { heard, calls } = await h.call(async (c) => {
     await c.hear();
-    await c.press('1');
+    await c.press('4');
     await c.hear();
-    await c.speak(speech);
-    await c.press('#');
+    await c.press('4');
     await c.hear({ silenceMs: 2500 });
   });
-  heardInOrder(h.engine, heard, ['mailbox_intro', 'beep', 'system_error']);
+  heardInOrder(h.engine, heard, ['consult_intro', 'system_error']);
   assert.is(calls.length, 1, 'one call record');
   assert.is(calls[0].outcome, 'error');
-  // The log names the code and the file in a sentence.
-  const line = logs.find((l) => l.includes('record_confirm.wav'));
+  const line = logs.find((l) => l.includes('kb_broken.wav'));
   assert.ok(line, `no log line names the broken file: ${logs.join(' / ')}`);
-  assert.match(line!, /: IVR_[A-Z_]+: /);
-  assert.is(calls[0].caseNumbers.length, 1, `the recorded message was lost (path ${calls[0].path.join('>')})`);
-  const kase = await h.engine.store.getCase(calls[0].caseNumbers[0]);
-  assert.is(kase?.kind, 'mailbox');
-  const m = findPrompt(readWavSamples(join(h.engine.dataDir, kase!.recordingIds![0])).samples, readWavSamples(speech).samples);
-  assert.ok(m.score > 0.9, `the case recording does not hold the message (${m.score.toFixed(3)})`);
-  // The engine goes on: the next caller is answered and hears the menu.
+  assert.match(line!, /: IVR_PROMPT_BAD_WAV: .*no RIFF\/WAVE signature/);
   const next = await h.call(async (c) => {
     await c.hear();
   });
   heardInOrder(h.engine, next.heard, ['welcome', 'main_menu']);
+});
+
+test('a malformed WAV at reload (SIGHUP): refused with IVR_PROMPT_BAD_WAV, the prompts in service stay', async () => {
+  const file = join(promptsDir, 'zh', 'welcome.wav');
+  const good = readFileSync(file);
+  writeFileSync(file, alaw({ channels: 0 }));
+  try {
+    const version = h.engine.flows.current.version;
+    assert.throws(() => h.engine.flows.reload(), (e: Error & { code?: string }) => e.code === 'IVR_PROMPT_BAD_WAV' && e.message.includes(file) && /0 channels/.test(e.message));
+    assert.is(h.engine.flows.current.version, version);
+    const { heard } = await h.call(async (c) => {
+      await c.hear();
+    });
+    heardInOrder(h.engine, heard, ['welcome', 'main_menu']);
+  } finally {
+    writeFileSync(file, good);
+  }
 });
 
 test('a bureau replaces a WAV and reloads (SIGHUP): the next call plays the new recording', async () => {

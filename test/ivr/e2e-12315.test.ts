@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
-import { readWavSamples } from '../../src/ivr/wav.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
 import { filesIn, harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;

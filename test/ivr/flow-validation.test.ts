@@ -1,34 +1,15 @@
 // Flows are validated at load: a broken flow is refused with the file, the JSON
 // pointer of the node and what is wrong, and the flow in service stays in place.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parse, stringify } from 'yaml';
 import { DEFAULT_FLOW_FILE, FlowHost, loadFlow } from '../../src/ivr/flow.ts';
 import { PromptSet } from '../../src/ivr/prompts.ts';
+import { base, flowVariants } from './_flows.ts';
 
 const prompts = new PromptSet();
-const dir = mkdtempSync(join(tmpdir(), 'hl-flow-'));
-const base = parse(readFileSync(DEFAULT_FLOW_FILE, 'utf8'));
-
-function variant(name: string, edit: (doc: any) => void, ext = 'yaml'): string {
-  const doc = structuredClone(base);
-  edit(doc);
-  const file = join(dir, `${name}.${ext}`);
-  writeFileSync(file, ext === 'json' ? JSON.stringify(doc) : stringify(doc));
-  return file;
-}
-
-function refusal(file: string): { code: string; message: string; info: any } {
-  try {
-    loadFlow(file, prompts);
-  } catch (e) {
-    return e as { code: string; message: string; info: any };
-  }
-  throw new Error(`flow ${file} was accepted but should have been refused`);
-}
+const { dir, variant, refusal } = flowVariants(prompts);
 
 test('the default 12315 flow is valid, with every prompt in both languages', () => {
   const f = loadFlow(DEFAULT_FLOW_FILE, prompts);

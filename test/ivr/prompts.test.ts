@@ -3,8 +3,11 @@
 // both languages carry the same fragments, and the WAV reader rejects junk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkPrompts, PromptSet } from '../../src/ivr/prompts.ts';
-import { parseWav, readWavSamples, rmsDbfs } from '../../src/ivr/wav.ts';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readWavSamples, rmsDbfs } from '../../src/dsp/wav.ts';
+import { checkPrompts, DEFAULT_PROMPTS_DIR, promptAudio, PromptSet } from '../../src/ivr/prompts.ts';
 
 const prompts = new PromptSet();
 
@@ -14,7 +17,7 @@ test('every prompt file is 8 kHz mono A-law, longer than 0 ms and not silent', (
   assert.ok(Object.keys(report.ms).length >= 200, `only ${Object.keys(report.ms).length} files checked`);
   for (const lang of ['zh', 'en']) {
     const { info, samples } = readWavSamples(prompts.file(lang, 'main_menu'));
-    assert.is(info.format, 'alaw');
+    assert.is(info.encoding, 'alaw');
     assert.is(info.rate, 8000);
     assert.ok(info.ms > 3000, `${lang} main menu lasts only ${info.ms} ms`);
     assert.ok(rmsDbfs(samples) > -30, `${lang} main menu RMS ${rmsDbfs(samples)} dBFS`);
@@ -39,14 +42,66 @@ test('digits differ from one another (no two fragments the same file content)', 
   }
 });
 
-test('the WAV reader refuses a file that is not RIFF/WAVE, with a stable code', () => {
+test('a prompt file that is not RIFF/WAVE is refused with a stable code naming the file', () => {
+  const junk = join(mkdtempSync(join(tmpdir(), 'hl-prompt-junk-')), 'junk.wav');
+  writeFileSync(junk, 'not a wav file at all');
   try {
-    parseWav(Buffer.from('not a wav file at all'), 'junk.wav');
+    promptAudio(junk);
     assert.unreachable('junk accepted');
   } catch (e) {
     assert.is((e as { code: string }).code, 'IVR_PROMPT_BAD_WAV');
     assert.match((e as Error).message, /junk\.wav/);
   }
+});
+
+/** A copy of the prompts folder with its manifest edited; the error PromptSet gives, or null. */
+function withManifest(edit: (m: any, dir: string) => void): { code?: string; message: string } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-manifest-'));
+  try {
+    cpSync(DEFAULT_PROMPTS_DIR, dir, { recursive: true });
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    edit(m, dir);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    new PromptSet(dir);
+    return null;
+  } catch (e) {
+    return e as { code?: string; message: string };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const shapes: Array<[string, (m: any, dir: string) => void, string, RegExp]> = [
+  ['an entry without its file', (m) => delete m.languages.zh.prompts.welcome.file, 'IVR_PROMPT_MANIFEST', /\/languages\/zh\/prompts\/welcome must have required property 'file'/],
+  ['a file that is a number', (m) => (m.languages.en.prompts.goodbye.file = 7), 'IVR_PROMPT_MANIFEST', /\/languages\/en\/prompts\/goodbye\/file must be string/],
+  ['languages as a list', (m) => (m.languages = [m.languages.zh]), 'IVR_PROMPT_MANIFEST', /\/languages must be object/],
+  ['a language named constructor', (m) => (m.languages.constructor = m.languages.en), 'IVR_PROMPT_MANIFEST', /'constructor'/],
+  ['a file outside the folder', (m) => (m.languages.zh.prompts.welcome.file = '../../../../etc/passwd'), 'IVR_PROMPT_OUTSIDE', /outside the prompts folder/],
+  ['an absolute file', (m) => (m.languages.zh.prompts.welcome.file = '/etc/passwd'), 'IVR_PROMPT_OUTSIDE', /outside the prompts folder/],
+  ['a symbolic link out of the folder', (m, dir) => {
+    symlinkSync('/etc/hostname', join(dir, 'zh', 'linked.wav'));
+    m.languages.zh.prompts.welcome.file = 'zh/linked.wav';
+  }, 'IVR_PROMPT_OUTSIDE', /outside the prompts folder/],
+  ['a file that is gone', (m) => (m.languages.zh.prompts.welcome.file = 'zh/gone.wav'), 'IVR_PROMPT_MISSING', /gone\.wav/],
+];
+
+for (const [name, edit, code, why] of shapes) {
+  test(`the manifest is checked, not cast: ${name} → ${code}`, () => {
+    const e = withManifest(edit);
+    assert.ok(e, 'the manifest was accepted');
+    assert.is(e!.code, code, e!.message);
+    assert.match(e!.message, why);
+  });
+}
+
+test('the manifest may carry fields it does not need (a build hash, a generator note)', () => {
+  const e = withManifest((m) => {
+    m.generated = { by: 'hotline prompts build', at: '2026-12-01' };
+    m.languages.zh.hash = 'x';
+    m.languages.zh.prompts.welcome.sha256 = 'ab'.repeat(32);
+    m.languages.zh.prompts.welcome.generated = true;
+  });
+  assert.is(e, null, e?.message);
 });
 
 test.run();

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../bench/native/dsp_tapes.h"
@@ -62,13 +63,21 @@ static void sp_on_digits(void *user, const char *digits, int len) {
   for (int i = 0; i < len && r->n < MAXEV; i++) r->digits[r->n++] = digits[i];
   r->digits[r->n] = 0;
 }
+/* HL_SPANDSP_LIB names the library to load instead (a path that does not
+ * exist shows the SpanDSP-absent run on a machine that has it). Absent, the
+ * test says so in one line and every check of ours still runs. */
 static void load_spandsp(void) {
-  void *h = dlopen("libspandsp.so.2", RTLD_NOW | RTLD_LOCAL);
-  if (!h) return;
-  sp_init = (void *(*)(void *, sp_digits_cb, void *))dlsym(h, "dtmf_rx_init");
-  sp_rx = (int (*)(void *, const int16_t *, int))dlsym(h, "dtmf_rx");
-  sp_free = (int (*)(void *))dlsym(h, "dtmf_rx_free");
-  have_sp = sp_init && sp_rx && sp_free;
+  const char *lib = getenv("HL_SPANDSP_LIB");
+  if (!lib || !*lib) lib = "libspandsp.so.2";
+  void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+  if (h) {
+    sp_init = (void *(*)(void *, sp_digits_cb, void *))dlsym(h, "dtmf_rx_init");
+    sp_rx = (int (*)(void *, const int16_t *, int))dlsym(h, "dtmf_rx");
+    sp_free = (int (*)(void *))dlsym(h, "dtmf_rx_free");
+    have_sp = sp_init && sp_rx && sp_free;
+  }
+  if (!have_sp)
+    printf("dtmf_test: SpanDSP absent (%s cannot be loaded; apt-get install libspandsp-dev): its comparison column is skipped, our checks run\n", lib);
 }
 static void run_spandsp(const uint8_t *a, size_t n, result *r) {
   memset(r, 0, sizeof *r);

@@ -61,6 +61,7 @@ static spec good(uint16_t tag, uint16_t channels) {
 }
 
 static uint8_t file[4096];
+static uint8_t file_big[16384];
 
 static void expect_err(const char *what, const spec *s, int flags, int want, const char *reason_part) {
   size_t n = build(file, s);
@@ -168,11 +169,110 @@ static void rejections(void) {
     CHECK(rc == raw[i].want, "%s: got %s, want %s", raw[i].name, hl_err_code(rc), hl_err_code(raw[i].want));
     CHECK(strlen(info.reason) > 10, "%s: no reason given", raw[i].name);
   }
+  rc = hl_wav_parse(NULL, 0, 0, &info);
+  CHECK(rc == HL_EWAV_NOT_WAV && strstr(info.reason, "0 bytes"), "empty file as NULL, 0: %s %s", hl_err_code(rc), info.reason);
   s = good(6, 1);
   n = build(file, &s);
   memcpy(file + 12 + 16 + 8, "junk", 4); /* rename the data chunk */
   rc = hl_wav_parse(file, n, 0, &info);
   CHECK(rc == HL_EWAV_NO_DATA && strstr(info.reason, "data"), "missing data chunk: %s %s", hl_err_code(rc), info.reason);
+}
+
+/* The cases the parsers once disagreed on, decided here (the TypeScript side
+ * has no parser of its own any more):
+ * - a data chunk declaring 0 bytes with audio after it is an unfinished
+ *   header: refused strictly (HL_EWAV_CHUNK), played to the end of the
+ *   buffer when lenient; a data chunk declaring 0 with nothing, or only
+ *   whole chunks, after it is empty (0 frames);
+ * - a second fmt chunk before the data is refused (HL_EWAV_CHUNK);
+ * - a data chunk before any fmt chunk is refused (HL_EWAV_NO_DATA);
+ * - chunks after the data chunk are not read (a duplicate fmt there, a cut
+ *   LIST, audio appended after the last header rewrite);
+ * - odd-length PCM16 data: refused strictly, last byte dropped when lenient;
+ * - block align 0 (or any other than channels x bytes): refused. */
+static void disputed(void) {
+  printf("disputed cases:\n");
+  hl_wav_info info;
+  int rc;
+  size_t n;
+  spec s;
+
+  /* Header rewritten never: data size 0, one second of A-law after it, RIFF
+   * size covering the header only. */
+  s = good(6, 1); s.data_size = 0; s.data_real = 8000;
+  n = build(file_big, &s);
+  put32(file_big + 4, 36 + 8 - 8 + 8); /* RIFF size as first written: header only */
+  rc = hl_wav_parse(file_big, n, 0, &info);
+  printf("  %-34s -> %-17s %s\n", "data size 0, 8000 bytes follow", hl_err_code(rc), info.reason);
+  CHECK(rc == HL_EWAV_CHUNK && strstr(info.reason, "8000 bytes follow"), "unfinished header, strict: %s %s", hl_err_code(rc), info.reason);
+  rc = hl_wav_parse(file_big, n, HL_WAV_LENIENT, &info);
+  CHECK(rc == 0 && info.frames == 8000 && info.short_data, "unfinished header, lenient: %s frames %zu", hl_err_code(rc), info.frames);
+  /* The same with the RIFF size covering the audio. */
+  s = good(6, 1); s.data_size = 0; s.data_real = 8000;
+  n = build(file_big, &s);
+  rc = hl_wav_parse(file_big, n, 0, &info);
+  CHECK(rc == HL_EWAV_CHUNK, "unfinished header (RIFF size right), strict: %s", hl_err_code(rc));
+  /* Really empty: nothing after, or only a whole chunk after. */
+  s = good(6, 1); s.data_size = 0; s.data_real = 0;
+  n = build(file, &s);
+  rc = hl_wav_parse(file, n, 0, &info);
+  CHECK(rc == 0 && info.frames == 0, "empty data chunk: %s %s", hl_err_code(rc), info.reason);
+  memcpy(file + n, "LIST\x04\0\0\0INFO", 12);
+  put32(file + 4, (uint32_t)(n + 12 - 8));
+  rc = hl_wav_parse(file, n + 12, 0, &info);
+  CHECK(rc == 0 && info.frames == 0, "empty data chunk then LIST: %s %s", hl_err_code(rc), info.reason);
+
+  /* Two fmt chunks before the data. */
+  s = good(6, 1);
+  n = build(file, &s);
+  {
+    static uint8_t two[4096];
+    memcpy(two, file, 36);                 /* RIFF, WAVE, first fmt */
+    memcpy(two + 36, file + 12, 24);       /* the same fmt again */
+    put16(two + 36 + 8 + 2, 2);            /* ... saying stereo */
+    put16(two + 36 + 8 + 12, 2);
+    put32(two + 36 + 8 + 8, 16000);
+    memcpy(two + 60, file + 36, n - 36);   /* data */
+    put32(two + 4, (uint32_t)(n + 24 - 8));
+    rc = hl_wav_parse(two, n + 24, 0, &info);
+    printf("  %-34s -> %-17s %s\n", "two fmt chunks", hl_err_code(rc), info.reason);
+    CHECK(rc == HL_EWAV_CHUNK && strstr(info.reason, "second fmt"), "two fmt chunks: %s %s", hl_err_code(rc), info.reason);
+    rc = hl_wav_parse(two, n + 24, HL_WAV_LENIENT, &info);
+    CHECK(rc == HL_EWAV_CHUNK, "two fmt chunks, lenient: %s", hl_err_code(rc));
+  }
+
+  /* data before fmt. */
+  s = good(6, 1);
+  n = build(file, &s);
+  {
+    static uint8_t swapped[4096];
+    memcpy(swapped, file, 12);
+    memcpy(swapped + 12, file + 36, n - 36); /* data first */
+    memcpy(swapped + 12 + (n - 36), file + 12, 24);
+    rc = hl_wav_parse(swapped, n, 0, &info);
+    printf("  %-34s -> %-17s %s\n", "data before fmt", hl_err_code(rc), info.reason);
+    CHECK(rc == HL_EWAV_NO_DATA && strstr(info.reason, "before any fmt"), "data before fmt: %s %s", hl_err_code(rc), info.reason);
+  }
+
+  /* A cut chunk after the data does not matter. */
+  s = good(6, 1);
+  n = build(file, &s);
+  memcpy(file + n, "LIST\xff\0\0\0", 8);
+  put32(file + 4, (uint32_t)(n + 8 - 8));
+  rc = hl_wav_parse(file, n + 8, 0, &info);
+  CHECK(rc == 0 && info.frames == 800, "cut LIST after data: %s %s", hl_err_code(rc), info.reason);
+
+  /* Odd PCM16 length, lenient: the last byte is dropped. */
+  s = good(1, 1); s.data_size = 801; s.data_real = 801;
+  n = build(file, &s);
+  rc = hl_wav_parse(file, n, HL_WAV_LENIENT, &info);
+  CHECK(rc == 0 && info.frames == 400 && info.short_data, "odd PCM16, lenient: %s frames %zu", hl_err_code(rc), info.frames);
+
+  /* Block align 0. */
+  s = good(6, 1); s.align = 0;
+  expect_err("block align 0", &s, 0, HL_EWAV_CHUNK, "block align is 0");
+  s = good(6, 1); s.align = 0;
+  expect_err("block align 0, lenient", &s, HL_WAV_LENIENT, HL_EWAV_CHUNK, "block align is 0");
 }
 
 /* Every prefix and every single-byte change of a valid file: must return
@@ -215,6 +315,7 @@ static void hostile(void) {
 int main(void) {
   round_trips();
   rejections();
+  disputed();
   hostile();
   printf("wav_test: %d failures\n", failures);
   return failures ? 1 : 0;

@@ -4,13 +4,13 @@
 // or is not such a WAV gets one error line on stderr naming the file and the
 // problem; the other files are still decoded and the exit status is 2.
 import { readFileSync } from 'node:fs';
+import { defineCommand, flag, runCommand } from '../args.ts';
 import { isHotlineError } from '../../errors.ts';
 import { detectTones, dspError, parseWav } from '../../dsp/index.ts';
 import type { ToneEvent, Wav } from '../../dsp/index.ts';
 
 export const summary = 'print the DTMF, MF R2 and call-progress tones in WAV recordings';
 
-const USAGE = 'usage: hotline detect [--json] FILE.wav…';
 
 const ENCODING_NAME = { alaw: 'A-law', ulaw: 'mu-law', pcm16: '16-bit PCM' } as const;
 
@@ -38,28 +38,23 @@ function load(file: string): Wav {
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
     throw dspError('DSP_FILE_READ', why);
   }
+  if (bytes.length === 0) throw dspError('DSP_FILE_EMPTY');
   return parseWav(bytes);
 }
 
-export async function run(args: string[]): Promise<number> {
-  let json = false;
-  const files: string[] = [];
-  let endOfFlags = false;
-  for (const a of args) {
-    if (!endOfFlags && a === '--') endOfFlags = true;
-    else if (!endOfFlags && a === '--json') json = true;
-    else if (!endOfFlags && (a === '--help' || a === '-h')) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else if (!endOfFlags && a.startsWith('-') && a !== '-') {
-      process.stderr.write(`hotline detect: CLI_BAD_FLAG: unknown option '${a}'\n${USAGE}\n`);
-      return 2;
-    } else files.push(a);
-  }
-  if (files.length === 0) {
-    process.stderr.write(`hotline detect: CLI_NO_FILES: name at least one WAV file\n${USAGE}\n`);
-    return 2;
-  }
+const detect = defineCommand({
+  name: 'hotline detect',
+  summary: 'Print every DTMF digit, MF R2 code and call-progress or fax tone in 8 kHz WAV recordings (A-law, mu-law or 16-bit PCM), with times. A file that cannot be read is reported on stderr and the others are still decoded; the exit status is then 2.',
+  options: {
+    json: flag('print one JSON object per file and line: { file, events }'),
+  },
+  positionals: [{ name: 'FILE.wav', description: 'recordings to decode (one or more)', required: true, variadic: true }],
+  run: async ({ values, positionals }) => detectFiles(positionals, values.json),
+});
+
+export const run = (args: string[]): Promise<number> => runCommand(detect, args);
+
+async function detectFiles(files: string[], json: boolean): Promise<number> {
   let status = 0;
   for (const file of files) {
     let wav: Wav;

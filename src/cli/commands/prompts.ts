@@ -1,120 +1,81 @@
-// `hotline prompts build|check`: builds the voice prompts from prompts/texts.yaml
-// with espeak-ng and sox (8 kHz A-law WAV, ITU-T G.711) and writes
-// prompts/manifest.json; `check` verifies the committed files without either tool.
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { parse } from 'yaml';
-import { checkPrompts, type PromptManifest } from '../../ivr/prompts.ts';
+// `hotline prompts build|check`: `build` speaks prompts/texts.yaml with the
+// speech layer (eSpeak NG from npm: no system espeak-ng or sox) into 8 kHz
+// A-law WAV files and prompts/manifest.json, never overwriting a prompt the
+// bureau replaced; `check` verifies the manifest, the files and the default
+// flow against them. With no subcommand it prints this help and does nothing.
+import { DEFAULT_FLOW_FILE, loadFlow, warningLines } from '../../ivr/flow.ts';
+import { buildPrompts } from '../../ivr/prompt-build.ts';
+import { checkPrompts, DEFAULT_PROMPTS_DIR, PromptSet, readManifest, type PromptManifest } from '../../ivr/prompts.ts';
+import { defineCommand, existingDir, option, runGroup, type CommandGroup } from '../args.ts';
 
-export const summary = 'build (espeak-ng + sox) or check the voice prompts: hotline prompts build|check';
+export const summary = 'build the voice prompts from prompts/texts.yaml, or check them: hotline prompts build|check';
 
-const run$ = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const promptsDir = join(root, 'prompts');
+const dirOption = {
+  dir: option(existingDir(), 'the prompts folder (texts.yaml, manifest.json, <lang>/<id>.wav)', { valueName: 'DIR', defaultText: 'prompts/ of this installation' }),
+};
 
-interface TextEntry {
-  text: string;
-  say?: string;
-  voice?: string;
-  tone?: number;
-  ms?: number;
-  skip?: boolean;
-}
-interface Texts {
-  languages: Record<string, { voice: string; speed: number }>;
-  prompts: Record<string, Record<string, TextEntry>>;
-}
+/** At most this many file names on a line that lists files. */
+const LIST_MAX = 8;
+const list = (files: string[]): string => (files.length > LIST_MAX ? `${files.slice(0, LIST_MAX).join(', ')} and ${files.length - LIST_MAX} more` : files.join(', '));
 
-// Telephone prompts: trim the synthesiser's lead-in and tail silence (below
-// -45 dBFS), resample to 8 kHz, peak-normalise to -3 dBFS (speech RMS then
-// sits near -18 dBFS, about -15 dBm0 on the line), end with 40 ms of silence so
-// fragments played back to back do not run together.
-const SOX_EFFECTS = ['silence', '1', '0.02', '-45d', 'reverse', 'silence', '1', '0.02', '-45d', 'reverse', 'rate', '8000', 'gain', '-n', '-3', 'pad', '0', '0.04'];
-const SOX_OUT = ['-r', '8000', '-e', 'a-law', '-b', '8', '-c', '1'];
+const build = defineCommand({
+  name: 'hotline prompts build',
+  summary:
+    'Speak every text of texts.yaml with eSpeak NG (the npm package espeak-ng: nothing else to install) into an 8 kHz A-law WAV and write manifest.json. ' +
+    'A WAV the bureau replaced with its own recording is never overwritten: the manifest records a hash of each file the build wrote, and a file that differs from it is kept and listed. ' +
+    'A prompt whose text, voice and speed are unchanged is left as it is.',
+  options: dirOption,
+  details: 'To have a replaced prompt spoken by the synthesiser again, delete its WAV file and run build.\nExit status: 0 all prompts present and valid; 1 a prompt could not be made or a file is invalid; 2 bad arguments or texts.yaml.',
+  run: async ({ values }) => {
+    const dir = values.dir ?? DEFAULT_PROMPTS_DIR;
+    const r = await buildPrompts(dir, (line) => process.stdout.write(`hotline prompts: ${line}\n`));
+    const total = r.built.length + r.upToDate.length + r.kept.length + r.failed.length;
+    process.stdout.write(`hotline prompts: ${total} prompts in ${dir}: ${r.built.length} built, ${r.upToDate.length} up to date, ${r.kept.length} kept as the bureau's, ${r.failed.length} failed\n`);
+    if (r.kept.length) process.stdout.write(`hotline prompts: kept (replaced by the bureau, or not written by a build; delete a file to have it spoken again): ${list(r.kept)}\n`);
+    // One line per distinct error, not one per prompt.
+    const byError = new Map<string, string[]>();
+    for (const f of r.failed) byError.set(`${f.code}: ${f.message}`, [...(byError.get(`${f.code}: ${f.message}`) ?? []), f.file]);
+    for (const [err, files] of byError) process.stderr.write(`hotline prompts: ${err} (${files.length === 1 ? files[0] : `${files.length} prompts: ${list(files)}`})\n`);
+    for (const p of r.problems) process.stdout.write(`  ${p}\n`);
+    return r.failed.length || r.problems.length ? 1 : 0;
+  },
+});
 
-async function buildOne(lang: string, id: string, e: TextEntry, defaults: { voice: string; speed: number }, tmp: string): Promise<string> {
-  const rel = `${lang}/${id}.wav`;
-  const out = join(promptsDir, rel);
-  if (e.tone) {
-    // 1000 Hz at -10 dBFS peak: the usual "record after the tone" beep.
-    await run$('sox', ['-D', '-n', ...SOX_OUT, out, 'synth', String((e.ms ?? 300) / 1000), 'sine', String(e.tone), 'gain', '-n', '-10']);
-    return rel;
-  }
-  const raw = join(tmp, `${lang}-${id}.wav`);
-  await run$('espeak-ng', ['-v', e.voice ?? defaults.voice, '-s', String(defaults.speed), '-w', raw, e.say ?? e.text]);
-  await run$('sox', ['-D', raw, ...SOX_OUT, out, ...SOX_EFFECTS]);
-  return rel;
-}
-
-async function build(): Promise<number> {
-  const texts = parse(readFileSync(join(promptsDir, 'texts.yaml'), 'utf8')) as Texts;
-  const tmp = join(tmpdir(), `hotline-prompts-${process.pid}`);
-  mkdirSync(tmp, { recursive: true });
-  const manifest: PromptManifest = { format: { rate: 8000, encoding: 'alaw', channels: 1 }, languages: {} };
-  const jobs: Array<() => Promise<void>> = [];
-  for (const [lang, defaults] of Object.entries(texts.languages)) {
-    mkdirSync(join(promptsDir, lang), { recursive: true });
-    const entries: PromptManifest['languages'][string]['prompts'] = {};
-    manifest.languages[lang] = { voice: defaults.voice, prompts: entries };
-    for (const [id, byLang] of Object.entries(texts.prompts)) {
-      const e = byLang[lang];
-      if (!e || e.skip) continue;
-      jobs.push(async () => {
-        const file = await buildOne(lang, id, e, defaults, tmp);
-        entries[id] = { text: e.text, file };
-      });
+const check = defineCommand({
+  name: 'hotline prompts check',
+  summary: 'Check manifest.json (its shape), every prompt WAV it names (8 kHz mono A-law, mu-law or 16-bit PCM, not silent) and the default flow against them; needs no synthesiser.',
+  options: dirOption,
+  details: 'Exit status: 0 all good; 1 a problem is listed.',
+  run: async ({ values }) => {
+    const dir = values.dir ?? DEFAULT_PROMPTS_DIR;
+    let manifest: PromptManifest;
+    try {
+      manifest = readManifest(dir);
+    } catch (e) {
+      process.stderr.write(`hotline prompts: ${(e as { code?: string }).code}: ${(e as Error).message}\n`);
+      return 1;
     }
-  }
-  // Two at a time: the build machine has two cores.
-  let failed = 0;
-  const queue = jobs.slice();
-  await Promise.all(
-    [0, 1].map(async () => {
-      for (let j = queue.shift(); j; j = queue.shift()) {
-        try {
-          await j();
-        } catch (e) {
-          failed++;
-          process.stderr.write(`hotline prompts: IVR_PROMPTS_TOOL: ${(e as Error).message}\n`);
-        }
-      }
-    }),
-  );
-  rmSync(tmp, { recursive: true, force: true });
-  if (failed) return 1;
-  // Sorted ids keep the manifest diff-stable between builds.
-  for (const l of Object.values(manifest.languages)) l.prompts = Object.fromEntries(Object.entries(l.prompts).sort(([a], [b]) => a.localeCompare(b)));
-  const report = checkPrompts(promptsDir, manifest);
-  for (const l of Object.values(manifest.languages)) for (const [id, p] of Object.entries(l.prompts)) p.ms = report.ms[`${p.file}`] ?? 0, void id;
-  writeFileSync(join(promptsDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
-  process.stdout.write(`hotline prompts: built ${jobs.length} prompts in ${Object.keys(manifest.languages).join(', ')}; ${report.problems.length} problems\n`);
-  for (const p of report.problems) process.stdout.write(`  ${p}\n`);
-  return report.problems.length ? 1 : 0;
-}
+    const report = checkPrompts(dir, manifest);
+    const n = Object.keys(report.ms).length;
+    process.stdout.write(`hotline prompts: ${n} files checked, ${report.problems.length} problems\n`);
+    for (const p of report.problems) process.stdout.write(`  ${p}\n`);
+    if (report.problems.length) return 1;
+    try {
+      const flow = loadFlow(DEFAULT_FLOW_FILE, new PromptSet(dir));
+      for (const w of warningLines(flow)) process.stdout.write(`hotline prompts: ${w}\n`);
+      process.stdout.write(`hotline prompts: flow ${flow.file} finds every prompt it names\n`);
+    } catch (e) {
+      process.stderr.write(`hotline prompts: ${(e as { code?: string }).code}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    return 0;
+  },
+});
 
-function check(): number {
-  let manifest: PromptManifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(promptsDir, 'manifest.json'), 'utf8')) as PromptManifest;
-  } catch (e) {
-    process.stderr.write(`hotline prompts: IVR_PROMPT_MANIFEST: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const report = checkPrompts(promptsDir, manifest);
-  const n = Object.keys(report.ms).length;
-  process.stdout.write(`hotline prompts: ${n} files checked, ${report.problems.length} problems\n`);
-  for (const p of report.problems) process.stdout.write(`  ${p}\n`);
-  return report.problems.length ? 1 : 0;
-}
+const prompts: CommandGroup = {
+  name: 'hotline prompts',
+  summary: 'The voice prompts (prompts/<lang>/<id>.wav, listed in prompts/manifest.json): build them from prompts/texts.yaml, or check them.',
+  commands: { build, check },
+};
 
-export async function run(args: string[]): Promise<number> {
-  const sub = args[0] ?? 'build';
-  if (sub === 'build') return build();
-  if (sub === 'check') return check();
-  process.stderr.write(`hotline prompts: IVR_BAD_OPTION: unknown subcommand '${sub}'; use build or check\n`);
-  return 2;
-}
+export const run = (args: string[]): Promise<number> => runGroup(prompts, args);

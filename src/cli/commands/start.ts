@@ -7,9 +7,62 @@
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SmtpOptions } from '../../ivr/mail.ts';
+import { describeAlarm } from '../../board/index.ts';
+import { defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
+import { cliError } from '../errors.ts';
+import { setLongTimeout } from '../long-timer.ts';
 
 export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
+
+const startCommand = defineCommand({
+  name: 'hotline start',
+  summary:
+    'Run the hotline: the board (default: the simulated E1 board), the case store in the data folder, the IVR flow. Logs calls as they start and end. Ctrl-C or SIGTERM clears every call (each gets its call record) and closes the files; a second Ctrl-C exits at once; SIGHUP reloads the flow (an invalid file is refused and the old flow stays).',
+  options: {
+    board: option(existingFile(), 'board profile (JSON)', { valueName: 'FILE', defaultText: 'boards/sim-e1x2.json, two simulated E1 spans' }),
+    flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'src/ivr/flows/12315.yaml' }),
+    data: option(text(), 'data folder: case store, recordings, logs (made if missing)', { valueName: 'DIR', default: 'data' }),
+    'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
+    for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
+    stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
+    smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
+    from: option(text(), 'sender address of those e-mails', { valueName: 'ADDR', default: '12315 hotline <noreply@12315.local>' }),
+    'smtp-tls': flag('TLS from the first byte (SMTPS, port 465); without it STARTTLS is used whenever the server offers it'),
+    'smtp-user': option(text(), 'log in to the SMTP server as USER; the password comes from the environment variable HOTLINE_SMTP_PASSWORD (never on the command line). With a user, mail is sent only over TLS', { valueName: 'USER' }),
+    'smtp-ca': option(existingFile(), "PEM certificate(s) to trust for the SMTP server besides the system's, e.g. the bureau's own CA", { valueName: 'FILE' }),
+    'smtp-insecure': flag("accept an SMTP certificate that does not verify (self-signed or for another name); credentials still need TLS. Prefer --smtp-ca"),
+    quiet: flag('print nothing but errors'),
+  },
+  run: async ({ values: v }) => {
+    const smtpOnly = (['smtp-tls', 'smtp-user', 'smtp-ca', 'smtp-insecure'] as const).find((k) => v[k] !== undefined && v[k] !== false);
+    if (smtpOnly && !v.smtp) throw cliError('CLI_MISSING_ARGUMENT', `--${smtpOnly} goes with --smtp HOST:PORT, which is missing`, { option: `--${smtpOnly}` });
+    if (v['smtp-user'] !== undefined && !process.env.HOTLINE_SMTP_PASSWORD)
+      throw cliError('CLI_MISSING_ARGUMENT', `--smtp-user ${v['smtp-user']} needs the password in the environment variable HOTLINE_SMTP_PASSWORD`, { option: '--smtp-user' });
+    return runStart({
+      board: v.board,
+      flow: v.flow,
+      data: v.data,
+      demoCallers: v['demo-callers'],
+      forSeconds: v.for === undefined ? undefined : v.for / 1000,
+      stepped: v.stepped,
+      smtp: v.smtp && {
+        ...v.smtp,
+        secure: v['smtp-tls'],
+        user: v['smtp-user'],
+        pass: v['smtp-user'] === undefined ? undefined : process.env.HOTLINE_SMTP_PASSWORD,
+        ca: v['smtp-ca'] === undefined ? undefined : readFileSync(v['smtp-ca']),
+        insecure: v['smtp-insecure'],
+      },
+      from: v.from,
+      quiet: v.quiet,
+    });
+  },
+});
+
+export const run = (args: string[]): Promise<number> => runCommand(startCommand, args);
 
 interface StartArgs {
   board?: string;
@@ -18,66 +71,14 @@ interface StartArgs {
   demoCallers: number;
   forSeconds?: number;
   stepped: boolean;
-  smtp?: { host: string; port: number };
+  smtp?: Omit<SmtpOptions, 'from'>;
   from: string;
   quiet: boolean;
 }
 
-function usage(msg: string): number {
-  process.stderr.write(`hotline start: CALL_BAD_OPTION: ${msg}\nusage: hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR] [--quiet]\n`);
-  return 2;
-}
-
-function parse(args: string[]): StartArgs | string {
-  const a: StartArgs = { data: 'data', demoCallers: 0, stepped: false, from: '12315 hotline <noreply@12315.local>', quiet: false };
-  for (let i = 0; i < args.length; i++) {
-    const k = args[i];
-    const v = args[i + 1];
-    const need = () => {
-      if (v === undefined || v.startsWith('--')) throw new Error(`${k} needs a value`);
-      i++;
-      return v;
-    };
-    try {
-      switch (k) {
-        case '--board': a.board = need(); break;
-        case '--flow': a.flow = need(); break;
-        case '--data': a.data = need(); break;
-        case '--demo-callers': {
-          const n = Number(need());
-          if (!Number.isInteger(n) || n < 0 || n > 960) return `--demo-callers takes a whole number 0–960, not '${v}'`;
-          a.demoCallers = n;
-          break;
-        }
-        case '--for': {
-          const n = Number(need());
-          if (!Number.isFinite(n) || n <= 0) return `--for takes a positive number of seconds, not '${v}'`;
-          a.forSeconds = n;
-          break;
-        }
-        case '--stepped': a.stepped = true; break;
-        case '--quiet': a.quiet = true; break;
-        case '--smtp': {
-          const m = /^([^:]+):(\d{1,5})$/.exec(need());
-          if (!m) return `--smtp takes HOST:PORT, not '${v}'`;
-          a.smtp = { host: m[1], port: Number(m[2]) };
-          break;
-        }
-        case '--from': a.from = need(); break;
-        default: return `unknown option '${k}'`;
-      }
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }
-  return a;
-}
-
 const stamp = () => new Date().toISOString().slice(11, 23);
 
-export async function run(args: string[]): Promise<number> {
-  const a = parse(args);
-  if (typeof a === 'string') return usage(a);
+async function runStart(a: StartArgs): Promise<number> {
   // A log piped into `head` that closes early must not crash the engine.
   process.stdout.on('error', () => {});
   const log = (line: string) => {
@@ -99,8 +100,18 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const { board, core, flows } = engine;
+  // One simulated caller per network line: more would wait for a free line
+  // for ever, so the number is refused rather than cut.
+  if (a.demoCallers > engine.networkChannels.length) {
+    const n = engine.networkChannels.length;
+    await engine.close();
+    const has = n === 0 ? 'has no network side (no simulated far end), so no simulated callers' : `has ${n} network lines, so at most ${n} simulated callers`;
+    return refuse('hotline start', cliError('CLI_BAD_VALUE', `--demo-callers ${a.demoCallers}: the board '${board.name}' ${has}`, { option: '--demo-callers', max: n }));
+  }
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
+  // A technician sees a pulled cable or a far-end fault with what to check.
+  board.events$.subscribe((e) => e.type === 'alarm' && log(`hotline: ${describeAlarm(e)}`));
   core.calls$.subscribe(({ type, call }) => {
     if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
     else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
@@ -140,8 +151,7 @@ export async function run(args: string[]): Promise<number> {
   const made: string[] = [];
   core.calls$.subscribe(({ type, call }) => type === 'end' && made.push(...call.caseNumbers));
   const net = engine.networkChannels;
-  if (a.demoCallers > 0 && net.length === 0) log('hotline: the board has no network side; --demo-callers ignored');
-  for (let i = 0; i < Math.min(a.demoCallers, net.length); i++) {
+  for (let i = 0; i < a.demoCallers; i++) {
     const ch = net[i];
     demos.push(
       (async () => {
@@ -166,9 +176,9 @@ export async function run(args: string[]): Promise<number> {
     while (!stopping && board.now() < endAt) await advanceHeld(board, 100, () => core.busy());
     if (!stopping) stop(`--for ${a.forSeconds}`);
   } else if (Number.isFinite(endAt)) {
-    const t = setTimeout(() => stop(`--for ${a.forSeconds}`), a.forSeconds! * 1000);
+    const t = setLongTimeout(() => stop(`--for ${a.forSeconds}`), a.forSeconds! * 1000);
     await stopped;
-    clearTimeout(t);
+    t.clear();
   }
   await stopped;
   // Clear every call now (each gets its call record), then let the demo

@@ -1,0 +1,57 @@
+// test/run.mjs counts skipped tests and prints each one's reason on its own
+// line before the closing `N passed, N failed, N skipped`; a bare test.skip
+// is reported as having no reason.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const here = import.meta.dirname;
+const helper = JSON.stringify(join(here, 'skip.ts'));
+
+test('skips are counted, each with its reason on its own line, the closing line last', () => {
+  // Inside the repository so the fixtures resolve uvu; a dot folder, so the full run never walks it.
+  const dir = join(here, `.run-fixture-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(join(dir, 'a.test.ts'), `import { test } from 'uvu';\ntest('passes', () => {});\ntest.run();\n`);
+    writeFileSync(
+      join(dir, 'b.test.ts'),
+      `import { test } from 'uvu';\nimport { skipTest, testUnless } from ${helper};\n` +
+        `testUnless('needs the frob tool (apt-get install frob)', 'uses frob', () => { throw new Error('ran'); });\n` +
+        `testUnless(null, 'runs', () => {});\nskipTest('talks to the network', 'no network here');\ntest.run();\n`,
+    );
+    writeFileSync(join(dir, 'c.test.ts'), `import { test } from 'uvu';\ntest.skip('bare', () => {});\ntest('fine', () => {});\ntest('also fine', () => {});\ntest.run();\n`);
+    const r = spawnSync(process.execPath, [join(here, 'run.mjs')], { encoding: 'utf8', env: { ...process.env, HL_TEST_ROOT: dir }, timeout: 120_000 });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.is(lines[lines.length - 1], '4 passed, 0 failed, 3 skipped');
+    const skips = lines.filter((l) => l.startsWith('skipped: '));
+    const rel = `test/.run-fixture-${process.pid}`;
+    assert.equal(skips, [
+      `skipped: ${rel}/b.test.ts: talks to the network: no network here`,
+      `skipped: ${rel}/b.test.ts: uses frob: needs the frob tool (apt-get install frob)`,
+      `skipped: ${rel}/c.test.ts: (a test.skip with no reason: skip through test/skip.ts, saying what is missing)`,
+    ]);
+    assert.ok(lines.some((l) => l.startsWith(`ok   ${rel}/b.test.ts  (1 passed, 0 failed, 2 skipped,`)), r.stdout);
+    assert.ok(lines.some((l) => l.startsWith(`ok   ${rel}/a.test.ts  (1 passed, 0 failed,`)), r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with no skip the closing line is the plain `N passed, N failed`', () => {
+  const dir = join(here, `.run-fixture-plain-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(join(dir, 'a.test.ts'), `import { test } from 'uvu';\ntest('passes', () => {});\ntest('fails', () => { throw new Error('no'); });\ntest.run();\n`);
+    const r = spawnSync(process.execPath, [join(here, 'run.mjs')], { encoding: 'utf8', env: { ...process.env, HL_TEST_ROOT: dir }, timeout: 120_000 });
+    assert.is(r.status, 1);
+    assert.is(r.stdout.trim().split('\n').pop(), '1 passed, 1 failed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
