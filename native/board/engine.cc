@@ -225,11 +225,12 @@ void local_hangup(hl_board *b, Channel &c) {
 
 void apply_cmd(hl_board *b, const Cmd &cmd) {
   if (cmd.kind == C_DRIVER) {
-    if (b->drv.ops->control) driver_rc(b, cmd.ch, b->drv.ops->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d), "control");
+    if (b->drv.ops->control) driver_rc(b, cmd.ch, b->drv.ops->control(b->drv.self, cmd.ch, cmd.u.driver.what, cmd.u.driver.value), "control");
     return;
   }
   if (cmd.kind == C_CONF_JOIN) {
-    int conf = cmd.i[0];
+    const CmdConfJoin &j = cmd.u.conf;
+    int conf = j.conf;
     Channel &c = b->ch[cmd.ch];
     if (c.conf >= 0 && c.conf != conf) {
       Conference &old = b->confs[c.conf];
@@ -243,8 +244,8 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
       cf.members[cf.n++] = c.index;
     }
     c.conf = conf;
-    c.conf_mode = cmd.i[1];
-    c.whisper_to = cmd.i[2];
+    c.conf_mode = j.mode;
+    c.whisper_to = j.whisper_to;
     return;
   }
   Channel &c = b->ch[cmd.ch];
@@ -265,20 +266,20 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
         return;
       }
       if (b->drv.ops->set_numbers)
-        driver_rc(b, c.span, b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32), "numbers");
+        driver_rc(b, c.span, b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.u.call.calling, cmd.u.call.called), "numbers");
       c.outgoing = true;
       set_cas(b, c, kSeize);
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
       c.call.active = true;
       c.call.req = cmd.req;
       c.call.ticks = 0;
-      c.call.timeout_ticks = (uint32_t)cmd.i[0];
+      c.call.timeout_ticks = cmd.u.call.timeout_ticks;
       return;
     case C_ROUTE:
-      b->ch[cmd.i[0]].route_src = cmd.ch;
+      b->ch[cmd.u.route.dst].route_src = cmd.ch;
       return;
     case C_HOOKGUARD:
-      c.hook_guard = cmd.i[0] != 0;
+      c.hook_guard = cmd.u.flag.value != 0;
       c.hook_pending = false;
       return;
     case C_FLASH:
@@ -289,7 +290,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
       c.flash_req = cmd.req;
       c.flash_restore = c.cas_tx;
       set_cas(b, c, c.outgoing ? kIdle : kAck);  // on-hook as this side signals it
-      c.flash_ticks = (uint32_t)cmd.i[0] / (uint32_t)b->tick_ms + 1;
+      c.flash_ticks = cmd.u.flash.ms / (uint32_t)b->tick_ms + 1;
       return;
     case C_UNROUTE:
       c.route_src = -1;
@@ -593,12 +594,12 @@ extern "C" void hl_board_destroy(hl_board *b) {
   // with the others below, once.
   Cmd cmd;
   while (b->cmds.pop(cmd)) {
-    if (cmd.kind == C_PLAY && cmd.p) {
-      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
-      for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
+    if (cmd.kind == C_PLAY && cmd.u.play.clips) {
+      hl_clip **clips = cmd.u.play.clips;
+      for (int i = 0; i < cmd.u.play.n; i++) hl_clip_free(clips[i]);
       delete[] clips;
-    } else if (cmd.kind == C_RECORD && cmd.p) {
-      rec_end(b, static_cast<Recorder *>(cmd.p), HL_R_STOPPED, 0, 0);
+    } else if (cmd.kind == C_RECORD && cmd.u.record.rec) {
+      rec_end(b, cmd.u.record.rec, HL_R_STOPPED, 0, 0);
     }
   }
   // Every recording's file is finished (durable, renamed) before the board goes.
@@ -653,16 +654,17 @@ extern "C" int hl_cmd_hangup(hl_board *b, int ch) {
 extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
-  c.i[0] = (int32_t)((timeout_ms + b->tick_ms - 1) / b->tick_ms);
+  c.u.call.timeout_ticks = (uint32_t)(((uint64_t)timeout_ms + (uint64_t)b->tick_ms - 1) / (uint64_t)b->tick_ms);
   if ((calling && std::strlen(calling) > HL_NUMBER_MAX) || (called && std::strlen(called) > HL_NUMBER_MAX)) return HL_EINVAL;
-  if (calling) std::strncpy(c.text, calling, HL_NUMBER_MAX);
-  if (called) std::strncpy(c.text + 32, called, HL_NUMBER_MAX);
+  if (calling) std::strncpy(c.u.call.calling, calling, HL_NUMBER_MAX);
+  if (called) std::strncpy(c.u.call.called, called, HL_NUMBER_MAX);
   return submit(b, c);
 }
 extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (!clips || n <= 0) return HL_EINVAL;
-  Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req; c.p = clips; c.i[0] = n; c.i[1] = stop_mask;
+  Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req;
+  c.u.play = CmdPlay{clips, n, stop_mask};
   return submit(b, c);
 }
 extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask, uint32_t first_ms,
@@ -670,10 +672,8 @@ extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (max < 1 || max > 23) return HL_EINVAL;
   Cmd c; c.kind = C_GETDIGITS; c.ch = ch; c.req = req;
-  c.i[0] = max; c.i[1] = term_mask;
-  c.i[2] = (int32_t)((first_ms + b->tick_ms - 1) / b->tick_ms);
-  c.i[3] = (int32_t)((inter_ms + b->tick_ms - 1) / b->tick_ms);
-  c.i[4] = clear;
+  const uint64_t t = (uint64_t)b->tick_ms;
+  c.u.getdigits = CmdGetDigits{max, term_mask, (uint32_t)((first_ms + t - 1) / t), (uint32_t)((inter_ms + t - 1) / t), clear != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
@@ -683,16 +683,17 @@ extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *
   for (const char *p = digits; *p; p++)
     if (hl_digit_bit(*p) < 0) return HL_EINVAL;
   Cmd c; c.kind = C_SENDDIGITS; c.ch = ch; c.req = req;
-  std::strncpy(c.text, digits, 63);
-  c.i[0] = (int32_t)on_ms;
-  c.i[1] = (int32_t)off_ms;
-  c.d = level_dbm0;
+  std::strncpy(c.u.senddigits.digits, digits, sizeof c.u.senddigits.digits - 1);
+  c.u.senddigits.on_ms = on_ms;
+  c.u.senddigits.off_ms = off_ms;
+  c.u.senddigits.level_dbm0 = (float)level_dbm0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
-  Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req; c.i[0] = kind; c.i[1] = (int32_t)duration_ms;
+  Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req;
+  c.u.tone = CmdTone{kind, duration_ms};
   return submit(b, c);
 }
 extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
@@ -703,30 +704,32 @@ extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *c
   Cmd c; c.kind = C_SENDMF; c.ch = ch; c.req = req;
   for (int i = 0; i < n; i++) {
     if (codes[i] < 1 || codes[i] > 15) return HL_EINVAL;
-    c.text[i] = (char)codes[i];
+    c.u.sendmf.codes[i] = codes[i];
   }
-  c.i[0] = (int32_t)on_ms;
-  c.i[1] = (int32_t)off_ms;
-  c.i[2] = dir;
-  c.d = level_dbm0;
+  c.u.sendmf.n = n;
+  c.u.sendmf.dir = dir;
+  c.u.sendmf.on_ms = on_ms;
+  c.u.sendmf.off_ms = off_ms;
+  c.u.sendmf.level_dbm0 = (float)level_dbm0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if ((dir != 0 && dir != 1) || code < 0 || code > 15) return HL_EINVAL;
   if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
-  Cmd c; c.kind = C_MFTONE; c.ch = ch; c.i[0] = dir; c.i[1] = code; c.d = level_dbm0;
+  Cmd c; c.kind = C_MFTONE; c.ch = ch;
+  c.u.mftone = CmdMfTone{dir, code, (float)level_dbm0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_detect_mf(hl_board *b, int ch, int dir) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (dir < -1 || dir > 1) return HL_EINVAL;
-  Cmd c; c.kind = C_DETECTMF; c.ch = ch; c.i[0] = dir;
+  Cmd c; c.kind = C_DETECTMF; c.ch = ch; c.u.flag.value = dir;
   return submit(b, c);
 }
 extern "C" int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_STOP; c.ch = ch; c.req = req; c.i[0] = (int32_t)which;
+  Cmd c; c.kind = C_STOP; c.ch = ch; c.req = req; c.u.stop.which = which;
   return submit(b, c);
 }
 extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
@@ -736,7 +739,7 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
 }
 extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf; c.i[1] = tones;
+  Cmd c; c.kind = C_DETECT; c.ch = ch; c.u.detect = CmdDetect{dtmf, tones};
   return submit(b, c);
 }
 extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
@@ -747,19 +750,19 @@ extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
 }
 extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_HOOKGUARD; c.ch = ch; c.i[0] = on ? 1 : 0;
+  Cmd c; c.kind = C_HOOKGUARD; c.ch = ch; c.u.flag.value = on ? 1 : 0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_flash(hl_board *b, int ch, uint32_t req, uint32_t ms) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (ms < kFlashMinMs || ms > kFlashMaxMs - 20) return HL_ERANGE;
-  Cmd c; c.kind = C_FLASH; c.ch = ch; c.req = req; c.i[0] = (int32_t)ms;
+  Cmd c; c.kind = C_FLASH; c.ch = ch; c.req = req; c.u.flash.ms = ms;
   return submit(b, c);
 }
 extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {
   if (bad_ch(b, src) || bad_ch(b, dst)) return HL_ENOENT;
   if (src == dst) return HL_EINVAL;
-  Cmd c; c.kind = C_ROUTE; c.ch = src; c.i[0] = dst;
+  Cmd c; c.kind = C_ROUTE; c.ch = src; c.u.route.dst = dst;
   return submit(b, c);
 }
 extern "C" int hl_cmd_unroute(hl_board *b, int ch) {
@@ -771,7 +774,7 @@ extern "C" int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whi
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2) return HL_EINVAL;
   if (mode == 2 && (bad_ch(b, whisper_to) || whisper_to == ch)) return HL_EINVAL;
-  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.i[0] = conf; c.i[1] = mode; c.i[2] = whisper_to;
+  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to};
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
@@ -782,7 +785,7 @@ extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
 extern "C" int hl_cmd_driver(hl_board *b, int span, int what, double a) {
   if (!b || span < 0 || span >= b->nspans) return HL_ENOENT;
   if (!b->drv.ops->control) return HL_ENOTSUP;
-  Cmd c; c.kind = C_DRIVER; c.ch = span; c.i[0] = what; c.d = a;
+  Cmd c; c.kind = C_DRIVER; c.ch = span; c.u.driver = CmdDriver{what, a};
   return submit(b, c);
 }
 

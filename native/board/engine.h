@@ -35,14 +35,91 @@ enum CmdKind : uint16_t {
   C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO
 };
 
+struct Recorder;
+
+// Each command's own payload (Cmd::kind says which union member is live).
+// Plain data: the command ring copies commands by value.
+struct CmdCall {
+  uint32_t timeout_ticks;  // 0 = no timeout
+  char calling[HL_NUMBER_MAX + 1], called[HL_NUMBER_MAX + 1];
+};
+struct CmdPlay {
+  hl_clip **clips;  // owned by the command, then by the player
+  int n;
+  uint16_t stop_mask;
+};
+struct CmdGetDigits {
+  int max;
+  uint16_t term_mask;
+  uint32_t first_ticks, inter_ticks;  // 0 = no timeout
+  bool clear;
+};
+struct CmdSendDigits {
+  char digits[64];  // NUL-terminated DTMF keys
+  uint32_t on_ms, off_ms;
+  float level_dbm0;
+};
+struct CmdSendMf {
+  uint8_t codes[64];  // 1..15
+  int n, dir;
+  uint32_t on_ms, off_ms;
+  float level_dbm0;
+};
+struct CmdTone {
+  int kind;  // hl_tone_kind
+  uint32_t duration_ms;  // 0 = until stopped
+};
+struct CmdMfTone {
+  int dir, code;  // code 0 = off
+  float level_dbm0;
+};
+struct CmdRecord {
+  Recorder *rec;  // owned by the command until the tick takes it (see writer.cc)
+};
+struct CmdStop {
+  uint32_t which;  // bit per hl_op; Cmd::req 0 = any request
+};
+struct CmdDetect {
+  int dtmf, tones;  // 1 on, 0 off, -1 unchanged
+};
+struct CmdFlag {
+  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD: 0/1
+};
+struct CmdFlash {
+  uint32_t ms;
+};
+struct CmdRoute {
+  int dst;  // Cmd::ch is the source
+};
+struct CmdConfJoin {
+  int conf, mode, whisper_to;
+};
+struct CmdDriver {
+  int what;  // Cmd::ch is the span
+  double value;
+};
+
 struct Cmd {
   uint16_t kind = 0;
   int32_t ch = -1;
   uint32_t req = 0;
-  int32_t i[6] = {};
-  double d = 0;
-  void *p = nullptr;
-  char text[64] = {};
+  union {
+    CmdCall call;
+    CmdPlay play;
+    CmdGetDigits getdigits;
+    CmdSendDigits senddigits;
+    CmdSendMf sendmf;
+    CmdTone tone;
+    CmdMfTone mftone;
+    CmdRecord record;
+    CmdStop stop;
+    CmdDetect detect;
+    CmdFlag flag;
+    CmdFlash flash;
+    CmdRoute route;
+    CmdConfJoin conf;
+    CmdDriver driver;
+  } u{};
 };
 
 enum RetireKind : uint8_t { RT_CLIPS = 1 };

@@ -174,9 +174,10 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
   const int st = c.state.load(std::memory_order_relaxed);
   switch (cmd.kind) {
     case C_PLAY: {
-      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
+      const CmdPlay &cp = cmd.u.play;
+      hl_clip **clips = cp.clips;
       if (!in_call(st) || c.play.active) {
-        retire(b, RT_CLIPS, clips, cmd.i[0]);
+        retire(b, RT_CLIPS, clips, cp.n);
         emit_done(b, c.index, HL_OP_PLAY, cmd.req, c.play.active ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
         return;
       }
@@ -184,11 +185,11 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       p.active = true;
       p.req = cmd.req;
       p.clips = clips;
-      p.n = cmd.i[0];
+      p.n = cp.n;
       p.idx = 0;
       p.pos = 0;
       p.played = 0;
-      p.stop_mask = (uint16_t)cmd.i[1];
+      p.stop_mask = cp.stop_mask;
       // A digit already waiting in the buffer interrupts at once (type-ahead).
       for (int i = 0; i < c.ndigits; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -207,14 +208,15 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       Collect &k = c.collect;
       k.active = true;
       k.req = cmd.req;
-      k.max = cmd.i[0];
-      k.term = (uint16_t)cmd.i[1];
-      k.first_ticks = (uint32_t)cmd.i[2];
-      k.inter_ticks = (uint32_t)cmd.i[3];
+      const CmdGetDigits &g = cmd.u.getdigits;
+      k.max = g.max;
+      k.term = g.term_mask;
+      k.first_ticks = g.first_ticks;
+      k.inter_ticks = g.inter_ticks;
       k.timer = k.first_ticks;
       k.n = 0;
       k.start_tick = b->tick.load(std::memory_order_relaxed);
-      if (cmd.i[4]) c.ndigits = 0;
+      if (g.clear) c.ndigits = 0;
       collect_digits(b, c);
       return;
     }
@@ -232,29 +234,39 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.op = op;
       s.elapsed = 0;
       s.idx = 0;
-      s.mf_dir = op == HL_OP_SENDMF ? cmd.i[2] : -1;
-      if (op == HL_OP_SENDMF) hl_mf_r2_tx_init(&s.mf, s.mf_dir, (float)cmd.d);  // level checked by hl_cmd_sendmf
-      if (op == HL_OP_SENDDIGITS || op == HL_OP_SENDMF) {
-        std::memcpy(s.digits, cmd.text, sizeof s.digits);
+      s.mf_dir = -1;
+      s.limit_samples = 0;
+      if (op == HL_OP_SENDMF) {
+        const CmdSendMf &m = cmd.u.sendmf;
+        s.mf_dir = m.dir;
+        hl_mf_r2_tx_init(&s.mf, m.dir, m.level_dbm0);  // level checked by hl_cmd_sendmf
+        std::memcpy(s.digits, m.codes, (size_t)m.n);  // codes 1..15 as chars
+        s.nd = m.n;
+        s.on_ms = m.on_ms;
+        s.off_ms = m.off_ms;
+        s.level_dbm0 = m.level_dbm0;
+        start_key(s);
+      } else if (op == HL_OP_SENDDIGITS) {
+        const CmdSendDigits &d = cmd.u.senddigits;
+        std::memcpy(s.digits, d.digits, sizeof s.digits);
         s.digits[sizeof s.digits - 1] = 0;
         s.nd = (int)std::strlen(s.digits);
-        s.on_ms = (uint32_t)cmd.i[0];
-        s.off_ms = (uint32_t)cmd.i[1];
-        s.level_dbm0 = (float)cmd.d;
-        s.limit_samples = 0;
+        s.on_ms = d.on_ms;
+        s.off_ms = d.off_ms;
+        s.level_dbm0 = d.level_dbm0;
         start_key(s);
       } else {
         // China call-progress tones at -10 dBm0 (dsp/tone_gen.h cadences).
-        s.tone = cmd.i[0];
+        s.tone = cmd.u.tone.kind;
         hl_tone_desc d;
         hl_tone_desc_china(&d, (hl_tone_china)s.tone, HL_TONE_CN_DBM0);
         hl_tone_gen_init(&s.gen, &d);
-        s.limit_samples = (uint64_t)(uint32_t)cmd.i[1] * 8;
+        s.limit_samples = (uint64_t)cmd.u.tone.duration_ms * 8;
       }
       return;
     }
     case C_RECORD: {
-      Recorder *r = static_cast<Recorder *>(cmd.p);
+      Recorder *r = cmd.u.record.rec;
       Recorder *&slot = r->tap ? c.tap : c.rec;
       if (!in_call(st) || slot) {
         r->refused = slot ? HL_EBUSY : HL_ESTATE;
@@ -275,25 +287,25 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       return;
     }
     case C_STOP:
-      media_stop(b, c, (uint32_t)cmd.i[0], cmd.req, HL_R_STOPPED);
+      media_stop(b, c, cmd.u.stop.which, cmd.req, HL_R_STOPPED);
       return;
     case C_CLEARDIGITS:
       c.ndigits = 0;
       return;
     case C_DETECT:
-      if (cmd.i[0] >= 0) {
-        if (cmd.i[0] && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
-        c.detect_dtmf = cmd.i[0] != 0;
+      if (cmd.u.detect.dtmf >= 0) {
+        if (cmd.u.detect.dtmf && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
+        c.detect_dtmf = cmd.u.detect.dtmf != 0;
       }
-      if (cmd.i[1] >= 0) c.detect_tones = cmd.i[1] != 0;
+      if (cmd.u.detect.tones >= 0) c.detect_tones = cmd.u.detect.tones != 0;
       return;
     case C_MFTONE:
-      if (cmd.i[1] == 0) {
+      if (cmd.u.mftone.code == 0) {
         c.mf_tone_on = false;
       } else {
         // Continuous until changed (compelled signalling); a new code starts at zero phase.
-        hl_mf_r2_tx_init(&c.mf_tone, cmd.i[0], (float)cmd.d);
-        hl_mf_r2_tx_set(&c.mf_tone, cmd.i[1]);
+        hl_mf_r2_tx_init(&c.mf_tone, cmd.u.mftone.dir, cmd.u.mftone.level_dbm0);
+        hl_mf_r2_tx_set(&c.mf_tone, cmd.u.mftone.code);
         c.mf_tone_on = true;
       }
       return;
@@ -305,7 +317,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       c.ec_on = cmd.i[0] != 0;
       return;
     case C_DETECTMF:
-      c.mf_rx_dir = cmd.i[0];
+      c.mf_rx_dir = cmd.u.flag.value;
       c.mf_rx_code = 0;
       if (c.mf_rx_dir >= 0) hl_mf_r2_rx_init(&c.mf_rx, c.mf_rx_dir, nullptr, nullptr);
       return;

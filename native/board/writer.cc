@@ -421,12 +421,14 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
 }
 
 void rec_free_all(hl_board *b) {
+  // io_mu before rec_mu: the writer's order (hand_over runs under io_mu);
+  // the other order is a lock-order inversion (ThreadSanitizer).
+  std::lock_guard<std::mutex> lk2(b->io_mu);
   std::lock_guard<std::mutex> lk(b->rec_mu);
   for (Recorder *r : b->rec_fin) delete r;
   b->rec_fin.clear();
   for (Recorder *r : b->rec_new) delete r;  // only if writer_pass(closing) was skipped
   b->rec_new.clear();
-  std::lock_guard<std::mutex> lk2(b->io_mu);
   for (Recorder *r : b->recs) {
     if (r->fd >= 0) ::close(r->fd);
     delete r;
@@ -485,7 +487,7 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   c.kind = C_RECORD;
   c.ch = ch;
   c.req = req;
-  c.p = r;
+  c.u.record.rec = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
     if (!b->cmds.push(c)) {
