@@ -152,9 +152,9 @@ function score(keys: Key[], found: { digit: string; at: number }[], before: numb
 interface SpandspAddon { spandspDtmf(pcm: Int16Array): { digits: string; at: Float64Array } | null }
 
 // Bounds per ratio (speech below each tone, dB -> least share of keys found):
-// measured 92.8-94.2 % at 6 dB, 84.9-87.3 % at 3 dB, 73.0-76.6 % at 0 dB (issue 15's
+// measured 92.6-93.9 % at 6 dB, 85.2-87.0 % at 3 dB, 72.0-76.8 % at 0 dB (issue 15's
 // targets are 99 % and 95 %).
-const BOUND: Record<number, number> = { [-6]: 91, [-3]: 83, [0]: 71 };
+const BOUND: Record<number, number> = { [-6]: 91, [-3]: 83, [0]: 70 };
 const TARGET: Record<number, number> = { [-6]: 99, [-3]: 97, [0]: 95 };
 
 test('keys under speech: found at the measured rates (targets printed), more than SpanDSP, no false digits', async () => {
