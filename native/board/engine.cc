@@ -745,7 +745,7 @@ extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
 extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (on != 0 && on != 1) return HL_EINVAL;
-  Cmd c; c.kind = C_ECHO; c.ch = ch; c.i[0] = on;
+  Cmd c; c.kind = C_ECHO; c.ch = ch; c.u.flag.value = on;
   return submit(b, c);
 }
 extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {

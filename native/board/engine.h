@@ -83,7 +83,7 @@ struct CmdDetect {
   int dtmf, tones;  // 1 on, 0 off, -1 unchanged
 };
 struct CmdFlag {
-  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD: 0/1
+  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD, C_ECHO: 0/1
 };
 struct CmdFlash {
   uint32_t ms;

@@ -310,11 +310,11 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       return;
     case C_ECHO:
-      if (cmd.i[0] && !c.ec_on) {  // starts learning afresh
+      if (cmd.u.flag.value && !c.ec_on) {  // starts learning afresh
         hl_echo_init(&c.ec, b->ec_desc);
         std::memset(c.ec_ref, 0, sizeof c.ec_ref);
       }
-      c.ec_on = cmd.i[0] != 0;
+      c.ec_on = cmd.u.flag.value != 0;
       return;
     case C_DETECTMF:
       c.mf_rx_dir = cmd.u.flag.value;
