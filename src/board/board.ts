@@ -9,7 +9,7 @@ import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
 import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
-import { loadProfile, parseGroup } from './profile.ts';
+import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
@@ -19,6 +19,7 @@ import type {
   Channel,
   ChannelEvent,
   ChannelState,
+  ChannelRole,
   Conference,
   ConferenceMode,
   DigitsResult,
@@ -132,6 +133,7 @@ function bufferClip(data: Uint8Array | Int16Array, format: number, gainDb: numbe
 class ChannelImpl implements Channel {
   readonly events$: Observable<ChannelEvent>;
   readonly name: string;
+  role: ChannelRole;
 
   constructor(
     readonly board: BoardView,
@@ -143,6 +145,7 @@ class ChannelImpl implements Channel {
   ) {
     this.name = kind === 'e1' ? `${board.name}/${span.index}:${timeslot}` : `${board.name}/${span.index}:${kind}${timeslot}`;
     this.events$ = board.channelSubject(this.nativeIndex);
+    this.role = defaultRole(kind);
   }
 
   private get engine(): Engine {
@@ -639,6 +642,7 @@ export class BoardView implements Board {
     networkSide = false,
   ) {
     this.events$ = this.subject.asObservable();
+    const roles = channelRoles(profile);
     for (let s = 0; s < spanCount; s++) {
       const sp = profile.spans[s];
       // An analog port group occupies one native span; its ports are the first N bearers.
@@ -649,6 +653,8 @@ export class BoardView implements Board {
       for (let k = 0; k < count; k++) {
         const nativeIndex = (firstSpan + s) * BEARERS + k;
         const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' ? 'e1' : kind);
+        const role = roles.get(`${s}:${ch.timeslot}`)?.role;
+        if (role) ch.role = role;
         this.localIndex.set(nativeIndex, ch.index);
         // Loop start: the side that faces a telephone or an FXO line tells a flash from a hang-up.
         if (kind === 'fxs') engine.native.hookGuard(nativeIndex, true);
@@ -726,9 +732,14 @@ export class BoardView implements Board {
   group(name: string): Channel[] {
     // Own keys only: 'toString' or 'constructor' must not find Object.prototype's members.
     const groups = this.profile.groups;
-    const spec = typeof name === 'string' && groups && Object.hasOwn(groups, name) ? groups[name] : undefined;
+    const g = typeof name === 'string' && groups && Object.hasOwn(groups, name) ? groups[name] : undefined;
+    const spec = g === undefined ? undefined : groupChannels(g);
     if (typeof spec !== 'string') throw boardError('BOARD_CHANNEL_UNKNOWN', `no channel group '${name}' in profile ${this.profile.name}`);
     return parseGroup(spec, this.spans.length, name, this.profile.spans).map(([s, ts]) => this.channel(s, ts));
+  }
+
+  byRole(...roles: ChannelRole[]): Channel[] {
+    return this.channels.filter((ch) => roles.includes(ch.role));
   }
 
   own(ch: Channel, what: string): ChannelImpl {
@@ -810,7 +821,7 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);
   if (loop) {
-    const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: {} }, baseDir, shared, true);
+    const net = new BoardView(engine, `${p.name}:network`, n, n, { ...p, groups: undefined }, baseDir, shared, true);
     main.network = net;
     net.network = null;
     engine.setDispatch(

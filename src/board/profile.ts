@@ -1,13 +1,37 @@
 // Board profiles (boards/*.json): loading and validation with precise messages.
+// Names that come from the file (group names) live in null-prototype objects,
+// so a group called `__proto__` or `toString` is a group like any other.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boardError } from './errors.ts';
-import type { BoardProfile, SpanProfile } from './types.ts';
+import type { BoardProfile, ChannelRole, GroupProfile, SpanProfile } from './types.ts';
 
 export const MAX_SPANS = 128;
 
+/** Every role a group may give its channels (see ChannelRole). */
+export const CHANNEL_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'outbound', 'bothway', 'station'];
+/** Roles of trunks that take calls from the network: their seizures go to the IVR. */
+export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'];
+
+const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
+const E1_FIELDS = ['type', 'signalling', 'crc4', 'name'];
+const ANALOG_FIELDS = ['type', 'role', 'ports', 'name'];
+const GROUP_FIELDS = ['channels', 'role', 'description'];
+const NETWORK_FIELDS = ['type'];
+
 function fail(where: string, what: string): never {
   throw boardError('BOARD_PROFILE_INVALID', `${where}: ${what}`, { where });
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Refuses a field the schema does not know, naming it and the fields that exist there. */
+function onlyFields(o: Record<string, unknown>, known: string[], at: string, what: string): void {
+  for (const k of Object.keys(o)) {
+    if (!known.includes(k)) fail(`${at}/${k}`, `unknown field '${k}' in ${what}; the fields are ${known.join(', ')}`);
+  }
 }
 
 export function loadProfile(profile: string | BoardProfile): BoardProfile {
@@ -30,62 +54,141 @@ export function loadProfile(profile: string | BoardProfile): BoardProfile {
   return validateProfile(raw, where);
 }
 
+function validateSpan(s: unknown, at: string): SpanProfile {
+  if (!isObject(s)) fail(at, 'a span must be an object like { "type": "E1" } or { "type": "analog", "role": "fxs", "ports": 8 }');
+  if (s.name !== undefined && typeof s.name !== 'string') fail(`${at}/name`, 'must be a string');
+  const name = typeof s.name === 'string' && s.name ? { name: s.name } : {};
+  if (s.type === 'analog') {
+    onlyFields(s, ANALOG_FIELDS, at, 'an analog span');
+    if (s.role !== 'fxs' && s.role !== 'fxo') fail(`${at}/role`, "must be 'fxs' (station ports) or 'fxo' (exchange lines)");
+    const ports = s.ports ?? 8;
+    if (typeof ports !== 'number' || !Number.isInteger(ports) || ports < 1 || ports > 30) fail(`${at}/ports`, 'must be an integer from 1 to 30');
+    return { type: 'analog', role: s.role, ports, ...name };
+  }
+  if (s.type !== 'E1') fail(`${at}/type`, "must be 'E1' or 'analog'");
+  onlyFields(s, E1_FIELDS, at, 'an E1 span');
+  if (s.signalling !== undefined && s.signalling !== 'cas') fail(`${at}/signalling`, "must be 'cas'");
+  if (s.crc4 !== undefined && typeof s.crc4 !== 'boolean') fail(`${at}/crc4`, 'must be true or false');
+  return { type: 'E1', signalling: 'cas', crc4: s.crc4 !== false, ...name };
+}
+
+/** A group: "0:1-15,0:17-31" (channels only) or { "channels": "...", "role": "inbound" }. */
+function validateGroup(spec: unknown, at: string, spans: SpanProfile[]): string | GroupProfile {
+  if (typeof spec === 'string') {
+    parseGroup(spec, spans.length, at, spans);
+    return spec;
+  }
+  if (!isObject(spec)) fail(at, 'must be a string like "0:1-15,0:17-31" or an object like { "channels": "0:1-15", "role": "inbound" }');
+  onlyFields(spec, GROUP_FIELDS, at, 'a group');
+  if (typeof spec.channels !== 'string') fail(`${at}/channels`, 'must be a string like "0:1-15,0:17-31"');
+  const out: GroupProfile = { channels: spec.channels };
+  if (spec.role !== undefined) {
+    if (typeof spec.role !== 'string' || !(CHANNEL_ROLES as string[]).includes(spec.role)) fail(`${at}/role`, `must be one of ${CHANNEL_ROLES.join(', ')}`);
+    out.role = spec.role as ChannelRole;
+  }
+  if (spec.description !== undefined) {
+    if (typeof spec.description !== 'string') fail(`${at}/description`, 'must be a string');
+    out.description = spec.description;
+  }
+  const list = parseGroup(spec.channels, spans.length, `${at}/channels`, spans);
+  if (out.role) {
+    for (const [s, ts] of list) {
+      const kind = spans[s].type === 'analog' ? (spans[s] as { role: 'fxs' | 'fxo' }).role : 'e1';
+      if (out.role === 'station' && kind !== 'fxs') fail(`${at}/role`, `role 'station' is for FXS station ports, but ${s}:${ts} is ${kind === 'e1' ? 'an E1 timeslot' : 'an FXO exchange line'}; give it a trunk role (inbound, outbound, bothway)`);
+      if (out.role !== 'station' && kind === 'fxs') fail(`${at}/role`, `role '${out.role}' is for trunks, but ${s}:${ts} is an FXS station port (an agent's telephone); give it role 'station'`);
+    }
+  }
+  return out;
+}
+
 export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(where, 'must be a JSON object');
-  const p = raw as Record<string, unknown>;
-  const known = new Set(['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description']);
-  for (const k of Object.keys(p)) if (!known.has(k)) fail(`${where}#/${k}`, 'unknown property');
+  if (!isObject(raw)) fail(where, 'must be a JSON object');
+  const p = raw;
+  for (const k of Object.keys(p)) if (!TOP_FIELDS.includes(k)) fail(`${where}#/${k}`, `unknown field '${k}'; the fields of a profile are ${TOP_FIELDS.join(', ')}`);
   if (typeof p.name !== 'string' || !p.name) fail(`${where}#/name`, 'must be a non-empty string');
   if (p.driver !== 'sim') {
     if (p.driver === 'dahdi' || p.driver === 'fed') fail(`${where}#/driver`, `driver '${p.driver}' is not built yet; use 'sim'`);
     fail(`${where}#/driver`, "must be 'sim'");
   }
+  if (p.description !== undefined && typeof p.description !== 'string') fail(`${where}#/description`, 'must be a string');
   const tickMs = p.tickMs ?? 10;
   if (tickMs !== 5 && tickMs !== 10 && tickMs !== 20) fail(`${where}#/tickMs`, 'must be 5, 10 or 20');
   if (!Array.isArray(p.spans) || p.spans.length === 0) fail(`${where}#/spans`, 'must be a non-empty array');
   const limit = p.network ? MAX_SPANS / 2 : MAX_SPANS;
   if (p.spans.length > limit) fail(`${where}#/spans`, `at most ${limit} spans`);
-  const spans: SpanProfile[] = p.spans.map((s: unknown, i: number) => {
-    const at = `${where}#/spans/${i}`;
-    if (!s || typeof s !== 'object') fail(at, 'must be an object');
-    const o = s as Record<string, unknown>;
-    if (o.type === 'analog') {
-      if (o.role !== 'fxs' && o.role !== 'fxo') fail(`${at}/role`, "must be 'fxs' (station ports) or 'fxo' (exchange lines)");
-      const ports = o.ports ?? 8;
-      if (typeof ports !== 'number' || !Number.isInteger(ports) || ports < 1 || ports > 30) fail(`${at}/ports`, 'must be an integer from 1 to 30');
-      if (o.name !== undefined && typeof o.name !== 'string') fail(`${at}/name`, 'must be a string');
-      return { type: 'analog', role: o.role, ports, ...(o.name ? { name: o.name as string } : {}) };
-    }
-    if (o.type !== 'E1') fail(`${at}/type`, "must be 'E1' or 'analog'");
-    if (o.signalling !== undefined && o.signalling !== 'cas') fail(`${at}/signalling`, "must be 'cas'");
-    if (o.crc4 !== undefined && typeof o.crc4 !== 'boolean') fail(`${at}/crc4`, 'must be true or false');
-    if (o.name !== undefined && typeof o.name !== 'string') fail(`${at}/name`, 'must be a string');
-    return { type: 'E1', signalling: 'cas', crc4: o.crc4 !== false, ...(o.name ? { name: o.name as string } : {}) };
-  });
+  const spans: SpanProfile[] = p.spans.map((s: unknown, i: number) => validateSpan(s, `${where}#/spans/${i}`));
   let network: BoardProfile['network'];
   if (p.network !== undefined) {
-    const n = p.network as Record<string, unknown> | null;
-    if (!n || typeof n !== 'object' || n.type !== 'loop') fail(`${where}#/network`, "must be { \"type\": \"loop\" }");
+    const n = p.network;
+    if (!isObject(n) || n.type !== 'loop') fail(`${where}#/network`, 'must be { "type": "loop" }');
+    onlyFields(n, NETWORK_FIELDS, `${where}#/network`, 'network');
     network = { type: 'loop' };
   }
-  let groups: Record<string, string> | undefined;
+  let groups: Record<string, string | GroupProfile> | undefined;
   if (p.groups !== undefined) {
-    if (!p.groups || typeof p.groups !== 'object' || Array.isArray(p.groups)) fail(`${where}#/groups`, 'must be an object');
-    groups = {};
-    for (const [name, spec] of Object.entries(p.groups as Record<string, unknown>)) {
-      if (typeof spec !== 'string') fail(`${where}#/groups/${name}`, 'must be a string like "0:1-15,0:17-31"');
-      parseGroup(spec, spans.length, `${where}#/groups/${name}`, spans);
-      groups[name] = spec;
+    if (!isObject(p.groups)) fail(`${where}#/groups`, 'must be an object');
+    // Null prototype: a group named __proto__ is stored, not taken for the prototype.
+    groups = Object.create(null) as Record<string, string | GroupProfile>;
+    for (const [name, spec] of Object.entries(p.groups)) {
+      const at = `${where}#/groups/${name}`;
+      if (!name) fail(at, 'a group needs a non-empty name');
+      groups[name] = validateGroup(spec, at, spans);
     }
   }
-  return { name: p.name, driver: 'sim', tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
+  const profile: BoardProfile = { name: p.name, driver: 'sim', tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
+  channelRoles(profile, where);
+  return profile;
 }
 
-/** "0:1-15,1:17" -> [[span, timeslot or port], ...] */
+/** "span:timeslot" or "span:port" -> its group's role, for channels some group gives one. */
+export type RoleMap = Map<string, { role: ChannelRole; group: string }>;
+
+/**
+ * The roles the profile's groups give. A channel may be in several plain
+ * groups, but in one role group only (BOARD_PROFILE_INVALID otherwise).
+ */
+export function channelRoles(profile: BoardProfile, where = 'profile'): RoleMap {
+  const roles: RoleMap = new Map();
+  const groups = profile.groups;
+  if (!groups) return roles;
+  for (const name of Object.keys(groups)) {
+    const g = groups[name];
+    if (typeof g === 'string' || !g.role) continue;
+    for (const [s, ts] of parseGroup(g.channels, profile.spans.length, `${where}#/groups/${name}/channels`, profile.spans)) {
+      const key = `${s}:${ts}`;
+      const had = roles.get(key);
+      if (had && had.group !== name) fail(`${where}#/groups/${name}`, `channel ${key} is already in group '${had.group}' with role '${had.role}'; a channel has one role, so list it in one of the two groups only`);
+      roles.set(key, { role: g.role, group: name });
+    }
+  }
+  return roles;
+}
+
+/** The role of a channel that no group names: trunks take calls both ways, FXS ports are stations. */
+export function defaultRole(kind: 'e1' | 'fxs' | 'fxo'): ChannelRole {
+  return kind === 'fxs' ? 'station' : 'bothway';
+}
+
+/** The channel list of a group, whichever form it has. */
+export function groupChannels(g: string | GroupProfile): string {
+  return typeof g === 'string' ? g : g.channels;
+}
+
+/** "0:1-15,1:17" -> [[span, timeslot or port], ...]; each channel at most once. */
 export function parseGroup(spec: string, spans: number, where: string, profiles?: SpanProfile[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d+):(\d+)(?:-(\d+))?$/.exec(part);
+  const seen = new Set<string>();
+  const add = (span: number, n: number, part: string) => {
+    const key = `${span}:${n}`;
+    if (seen.has(key)) fail(where, `channel ${key} is listed twice ('${part}' overlaps an earlier entry); list each channel once`);
+    seen.add(key);
+    out.push([span, n]);
+  };
+  const parts = spec.split(',').map((s) => s.trim());
+  if (parts.every((x) => !x)) fail(where, 'the group lists no channel; write span:timeslot or span:first-last, e.g. "0:1-15,0:17-31"');
+  for (const part of parts) {
+    if (!part) fail(where, `an empty entry between commas in '${spec}'; remove the extra comma`);
+    const m = /^(\d{1,6}):(\d{1,6})(?:-(\d{1,6}))?$/.exec(part);
     if (!m) fail(where, `'${part}' is not span:timeslot or span:first-last`);
     const span = Number(m[1]);
     const a = Number(m[2]);
@@ -95,14 +198,14 @@ export function parseGroup(spec: string, spans: number, where: string, profiles?
     if (sp?.type === 'analog') {
       const ports = sp.ports ?? 8;
       if (a < 1 || b > ports || a > b) fail(where, `ports '${part}' are outside 1-${ports}`);
-      for (let p = a; p <= b; p++) out.push([span, p]);
+      for (let p = a; p <= b; p++) add(span, p, part);
       continue;
     }
     if (a < 1 || b > 31 || a > b) fail(where, `timeslots '${part}' are outside 1-31`);
     if (a === 16 && b === 16) fail(where, `timeslot 16 ('${part}') carries CAS signalling, not a call; bearers are 1-15 and 17-31`);
     for (let ts = a; ts <= b; ts++) {
       if (ts === 16) continue; // timeslot 16 carries CAS
-      out.push([span, ts]);
+      add(span, ts, part);
     }
   }
   return out;

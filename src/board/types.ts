@@ -34,8 +34,33 @@ export interface BoardProfile {
    * stay in LOS, as a card with no cable plugged).
    */
   network?: { type: 'loop' };
-  /** Named channel groups, e.g. { "inbound": "0:1-15,0:17-31" } (span:timeslots). */
-  groups?: Record<string, string>;
+  /**
+   * Named channel groups (span:timeslots, span:ports), either a plain list
+   * `"0:1-15,0:17-31"` or `{ "channels": "0:1-15", "role": "inbound" }`,
+   * which gives every channel of the group that role. A channel is in at
+   * most one group with a role; a channel no role group lists takes the
+   * default of its kind (E1 timeslot or FXO port: 'bothway'; FXS port: 'station').
+   */
+  groups?: Record<string, string | GroupProfile>;
+}
+
+/**
+ * What a channel is for, from the board profile's groups:
+ * - 'inbound': a trunk the network calls in on; the engine answers (IVR).
+ * - 'outbound': a trunk the engine only dials out on (call-backs, transfers
+ *   to an outside number); a seizure from the network is not answered.
+ * - 'bothway': a trunk that takes calls in (IVR) and may be dialled out on.
+ * - 'station': an FXS port with an agent's telephone; a handset lifted there
+ *   is the agent's, never a caller for the IVR.
+ */
+export type ChannelRole = 'inbound' | 'outbound' | 'bothway' | 'station';
+
+/** A channel group with a role (board profile `groups`). */
+export interface GroupProfile {
+  /** "0:1-15,0:17-31": span:timeslot, span:first-last, or span:port on an analog span. */
+  channels: string;
+  role?: ChannelRole;
+  description?: string;
 }
 
 export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
@@ -386,6 +411,8 @@ export interface Channel {
   readonly timeslot: number;
   /** 'e1' for a timeslot, 'fxs'/'fxo' for an analog port (see AnalogSpanProfile). */
   readonly kind: 'e1' | 'fxs' | 'fxo';
+  /** What the channel is for (profile groups; default by kind). */
+  readonly role: ChannelRole;
   /** "board/span:timeslot", for logs. */
   readonly name: string;
   readonly board: Board;
@@ -553,6 +580,8 @@ export interface Board {
   channel(span: number, timeslot: number): Channel;
   /** Channels of a named group from the profile. */
   group(name: string): Channel[];
+  /** Channels having one of these roles, in board order (e.g. byRole('inbound', 'bothway')). */
+  byRole(...roles: ChannelRole[]): Channel[];
   createConference(): Conference;
   stats(): BoardStats;
   /** Starts the event-latency figures afresh (e.g. after a load generator's set-up). */

@@ -4,12 +4,15 @@
 // against the end of the call (the channel's hang-up event, or the watchdog
 // timer on the board's scheduler), which aborts the call's AbortSignal and so
 // stops the board operation in flight; when the flow is over the race is
-// unsubscribed (timer cancelled), then the line is cleared and the record written.
+// unsubscribed (timer cancelled) and the record written. The line is released
+// as soon as the end is seen: work after a hang-up (case, e-mail) does not
+// hold the timeslot.
 import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, take, tap, timer } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
+import type { Logger } from './log.ts';
 
 export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
 
@@ -28,14 +31,15 @@ export interface CallSummary {
 export interface CallDeps {
   store: CaseStore;
   interpreter: Interpreter;
-  /** Epoch ms now, from the board clock. */
+  /** Epoch ms now (wall clock in real time, simulated calendar in stepped mode). */
   now(): number;
   maxCallMs: number;
   /** The board's scheduler (board time), counting pending timers. */
   scheduler: SchedulerLike;
   /** Counts live RxJS subscriptions of all calls (leak check). */
   subscriptions: { live: number };
-  log(line: string): void;
+  /** The call's child logger (call id, channel, caller number). */
+  log: Logger;
 }
 
 export class Call {
@@ -49,12 +53,15 @@ export class Call {
   outcome?: string;
   readonly #abort = new AbortController();
   readonly #deps: CallDeps;
+  /** Board ms at the start: answer and end times are the start plus board time, so a wall-clock step during the call does not stretch it. */
+  readonly #boardStart: number;
 
   constructor(id: string, channel: Channel, ring: RingEvent, flow: Flow, deps: CallDeps) {
     this.id = id;
     this.channel = channel;
     this.#deps = deps;
     this.startedAt = deps.now();
+    this.#boardStart = channel.board.now();
     this.ivr = {
       callId: id,
       flow,
@@ -69,6 +76,7 @@ export class Call {
       caseNumbers: [],
       pending: 0,
       lineGone: () => this.abort('remote'),
+      log: (line) => deps.log.warn(line),
     };
   }
 
@@ -76,11 +84,31 @@ export class Call {
     return this.#abort.signal;
   }
 
-  /** Ends the call from outside (shutdown): the flow stops at once. */
+  /**
+   * Ends the call (caller hung up, span alarm, watchdog, shutdown): the flow
+   * stops its line operation at once and the line is released now. What the
+   * flow still does after a hang-up (create the case, send an e-mail) runs
+   * on without the line, and the call record waits for it.
+   */
   abort(cause: EndCause): void {
     if (this.#abort.signal.aborted) return;
     this.endCause = cause;
     this.#abort.abort(cause);
+    void this.#release();
+  }
+
+  #released: Promise<void> | undefined;
+
+  /** Clears our side of the line, once (after a remote clear the line returns to idle only then). */
+  #release(): Promise<void> {
+    if (!this.#released) {
+      this.#released = this.channel.state === 'idle'
+        ? Promise.resolve()
+        : this.channel.hangup().catch(() => {
+            // The line already cleared (span alarm, board closing): nothing left to release.
+          });
+    }
+    return this.#released;
   }
 
   /** The call from answer to call record; emits its summary once, never errors. */
@@ -97,6 +125,7 @@ export class Call {
       ignoreElements(),
     );
     return defer(() => {
+      d.log.info({ event: 'call_start', calledNumber: this.ivr.calledNumber }, `call ${this.id} start  ${this.channel.name} from ${this.ivr.callerNumber ?? '(no caller id)'}`);
       d.subscriptions.live++;
       return merge(end$, defer(() => this.#flow())).pipe(
         take(1),
@@ -104,7 +133,14 @@ export class Call {
       );
     }).pipe(
       concatMap((outcome) => defer(() => this.#finish(outcome))),
-      map(() => this.summary()),
+      map(() => {
+        const c = this.summary();
+        d.log.info(
+          { event: 'call_end', outcome: c.outcome, endCause: this.endCause, path: c.path, caseNumbers: c.caseNumbers, durationMs: (c.endedAt ?? c.startedAt) - c.startedAt },
+          `call ${c.id} end    ${c.channel} ${c.outcome} path ${c.path.join('>')}${c.caseNumbers.length ? ` case ${c.caseNumbers.join(',')}` : ''}`,
+        );
+        return c;
+      }),
     );
   }
 
@@ -114,14 +150,14 @@ export class Call {
     try {
       if (this.channel.state === 'ringing') await this.channel.answer();
       else if (this.channel.state !== 'connected') this.abort('remote');
-      if (!this.signal.aborted) this.answeredAt = d.now();
+      if (!this.signal.aborted) this.answeredAt = this.#at();
       return await d.interpreter.run(this.ivr);
     } catch (e) {
       // The caller gave up while we answered.
       if (!this.signal.aborted && this.channel.state !== 'connected' && this.answeredAt === undefined) this.abort('remote');
       if (!this.signal.aborted) {
         this.ivr.error = `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`;
-        d.log(`call ${this.id}: ${this.ivr.error}`);
+        d.log.warn({ err: e }, `call ${this.id}: ${this.ivr.error}`);
       }
       return 'error';
     }
@@ -131,17 +167,15 @@ export class Call {
   async #finish(flowOutcome: FlowOutcome): Promise<void> {
     const d = this.#deps;
     if (!this.endCause) this.endCause = 'flow';
-    // Clear our side too (after a remote clear the line returns to idle only then).
-    if (this.channel.state !== 'idle') {
-      try {
-        await this.channel.hangup();
-      } catch {
-        // The line already cleared (span alarm, board closing): nothing left to release.
-      }
-    }
-    this.endedAt = d.now();
+    await this.#release();
+    this.endedAt = this.#at();
     this.outcome = this.#outcome(flowOutcome);
     await this.#writeRecord();
+  }
+
+  /** Epoch ms now for this call: its start plus the board time since. */
+  #at(): number {
+    return this.startedAt + (this.channel.board.now() - this.#boardStart);
   }
 
   #outcome(flow: FlowOutcome): string {
@@ -171,7 +205,7 @@ export class Call {
     const rec: CallRecordInput = {
       id: this.id,
       startedAt: this.startedAt,
-      endedAt: this.endedAt ?? this.#deps.now(),
+      endedAt: this.endedAt ?? this.#at(),
       channel: this.channel.name,
       ivrPath: this.ivr.path,
       recordingIds: this.ivr.recordings,
@@ -188,7 +222,7 @@ export class Call {
         return;
       } catch (e) {
         if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;
-        if (attempt === 2) this.#deps.log(`call ${this.id}: CALL_RECORD_FAILED: ${(e as Error).message}`);
+        if (attempt === 2) this.#deps.log.error({ err: e }, `call ${this.id}: CALL_RECORD_FAILED: ${(e as Error).message}`);
       }
     }
   }

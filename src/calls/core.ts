@@ -2,13 +2,16 @@
 // seizure, running the flow in service at that moment (a reload never changes
 // a call in progress). One subscription, made here at the edge: every channel's
 // seizures, each mapped to its Call's run$.
-import { concat, defer, filter, finalize, map, merge, mergeMap, type Observable, of, Subject, type Subscription } from 'rxjs';
+import { catchError, concat, defer, EMPTY, filter, finalize, map, merge, mergeMap, type Observable, of, type Subject, type Subscription } from 'rxjs';
+import { ANSWERING_ROLES } from '../board/index.ts';
 import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
 import { Call, type CallSummary } from './call.ts';
 import { CallError } from './errors.ts';
+import { IsolatingSubject } from './isolate.ts';
+import { silentLogger, type Logger } from './log.ts';
 import { CountingScheduler } from './scheduler.ts';
 
 export interface CallCoreOptions {
@@ -16,13 +19,20 @@ export interface CallCoreOptions {
   flows: FlowHost;
   store: CaseStore;
   services: Omit<IvrServices, 'store' | 'now' | 'log' | 'scheduler'>;
-  /** Channels that take calls (default: every channel of the board). */
+  /** Channels that take calls (default: the trunks whose role takes calls in: inbound, bothway). */
   channels?: ReadonlyArray<Channel>;
-  /** Epoch ms at board time 0 (default: now minus board.now()). Tests pin it for office hours. */
+  /**
+   * Stepped mode: epoch ms at board time 0 (default: now minus board.now()),
+   * the simulated calendar the board's time moves; tests pin it for office hours.
+   * Ignored in real time, where timestamps come from `wallClock`.
+   */
   epochAtZero?: number;
+  /** Real-time mode: epoch ms now (default Date.now; tests inject a stepped clock). */
+  wallClock?: () => number;
   /** A call longer than this is cleared (default 30 min of board time). */
   maxCallMs?: number;
-  log?: (line: string) => void;
+  /** pino logger; each call logs through a child with its call id, channel and caller (default: silent). */
+  logger?: Logger;
 }
 
 export interface CallEvent {
@@ -48,8 +58,15 @@ export class CallCore {
   readonly board: Board;
   readonly flows: FlowHost;
   readonly store: CaseStore;
-  /** A call starting and ending (for logs and tests). */
-  readonly calls$ = new Subject<CallEvent>();
+  /**
+   * A call starting and ending (for logs and tests). A subscriber that throws
+   * is isolated: the error is logged with the call's context and the engine,
+   * other subscribers and other calls go on.
+   */
+  readonly calls$: Subject<CallEvent> = new IsolatingSubject<CallEvent>((err, e) => {
+    const log = e ? this.#logger.child({ callId: e.call.id, channel: e.call.channel, ...(e.call.callerNumber ? { caller: e.call.callerNumber } : {}) }) : this.#logger;
+    log.error({ err }, `a subscriber to calls$ threw on ${e ? `the ${e.type} of call ${e.call.id}` : 'the end of calls$'}: ${(err as Error)?.message ?? String(err)}; the call goes on`);
+  });
   readonly #active = new Map<string, { call: Call; done: Promise<void> }>();
   readonly #interpreter: Interpreter;
   #sub: Subscription | undefined;
@@ -58,8 +75,9 @@ export class CallCore {
   readonly #io = { pending: 0 };
   readonly #scheduler: CountingScheduler;
   readonly #epochAtZero: number;
+  readonly #wallClock: (() => number) | undefined;
   readonly #maxCallMs: number;
-  readonly #log: (line: string) => void;
+  readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
   #stopped = false;
@@ -69,16 +87,22 @@ export class CallCore {
     this.flows = o.flows;
     this.store = o.store;
     this.#epochAtZero = o.epochAtZero ?? Date.now() - o.board.now();
+    // Real time: the wall clock, read each time, so an NTP step moves case
+    // numbers, deadlines, office hours and call records with it (the board's
+    // monotonic clock would keep the error of the moment the engine started).
+    this.#wallClock = o.board.mode === 'realtime' ? (o.wallClock ?? Date.now) : undefined;
     this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
-    this.#log = o.log ?? (() => {});
-    this.#channels = o.channels ?? o.board.channels;
+    this.#logger = o.logger ?? silentLogger();
+    // Only trunks that take calls in reach the IVR: an agent lifting his
+    // station's handset, or a seizure on an outbound-only trunk, is not a caller.
+    this.#channels = o.channels ?? o.board.byRole(...ANSWERING_ROLES);
     this.#scheduler = new CountingScheduler(o.board.scheduler);
-    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: this.#log, io: this.#io, scheduler: this.#scheduler });
+    this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
 
-  /** Epoch ms from the board clock. */
+  /** Epoch ms now: the wall clock in real time, the simulated calendar in stepped mode. Intervals use board time. */
   now(): number {
-    return this.#epochAtZero + this.board.now();
+    return this.#wallClock ? this.#wallClock() : this.#epochAtZero + this.board.now();
   }
 
   start(): this {
@@ -98,8 +122,9 @@ export class CallCore {
   }
 
   #call$(ch: Channel, ring: RingEvent): Observable<CallEvent> {
+    const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
+    const log = this.#logger.child({ callId: id, channel: ch.name, ...(ring.callerNumber ? { caller: ring.callerNumber } : {}) });
     return defer(() => {
-      const id = `${this.now().toString(36)}-${ch.index}-${++this.#seq}`;
       const call = new Call(id, ch, ring, this.flows.current, {
         store: this.store,
         interpreter: this.#interpreter,
@@ -107,7 +132,7 @@ export class CallCore {
         maxCallMs: this.#maxCallMs,
         scheduler: this.#scheduler,
         subscriptions: this.#subscriptions,
-        log: this.#log,
+        log,
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));
@@ -123,7 +148,14 @@ export class CallCore {
           settle();
         }),
       );
-    });
+    }).pipe(
+      // One call failing (a bug, a throwing hook) must not end the merged
+      // stream, which would stop the engine answering on every line.
+      catchError((err) => {
+        log.error({ err }, `call ${id}: failed: ${(err as Error)?.message ?? String(err)}; other calls go on`);
+        return EMPTY;
+      }),
+    );
   }
 
   get stopped(): boolean {

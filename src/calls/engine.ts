@@ -1,16 +1,20 @@
 // Assembles a running hotline: board, case store, prompts, flow, call core.
 // Shared by `hotline start`, the end-to-end tests and the IVR benchmark.
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
-import type { CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { CalendarConfig, CaseStore, CaseStoreConfig } from '../cases/types.ts';
+import type { BureauCalendar } from '../cases/calendar.ts';
 import { DEFAULT_FLOW_FILE, FlowHost } from '../ivr/flow.ts';
 import { createMailer, type Mailer, type SmtpOptions } from '../ivr/mail.ts';
 import { PromptSet } from '../ivr/prompts.ts';
 import { scanRecordings } from '../ivr/recordings.ts';
+import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { CallCore } from './core.ts';
+import { lockDataDir } from './datadir.ts';
+import { catchUnhandled } from './isolate.ts';
+import { createLogger, silentLogger, type Logger } from './log.ts';
 import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
 
@@ -22,14 +26,24 @@ export interface EngineOptions {
   dataDir?: string;
   mode?: 'stepped' | 'realtime';
   smtp?: SmtpOptions;
-  /** Epoch ms at board time 0 (tests pin office hours). */
+  /** Stepped mode: epoch ms at board time 0 (tests pin office hours). */
   epochAtZero?: number;
+  /** Real-time mode: the wall clock (default Date.now; tests inject a stepped one). */
+  wallClock?: () => number;
   maxCallMs?: number;
+  /** pino logger of the engine (default: silent, or readable lines to `log`). */
+  logger?: Logger;
+  /** Readable log lines (tests): used when no `logger` is given. */
   log?: (line: string) => void;
   /** Prompt folder with its manifest.json (default: the repository's prompts/). */
   promptsDir?: string;
   /** Extra case-store configuration (tests). */
   storeConfig?: CaseStoreConfig;
+  /** The bureau's working calendar (time zone, holidays, make-up days): set
+   * once, used by the case deadlines and the flow's office hours alike. */
+  calendar?: CalendarConfig;
+  /** Each step of every call (hotline call). */
+  trace?: IvrServices['trace'];
 }
 
 export interface Engine {
@@ -40,21 +54,36 @@ export interface Engine {
   core: CallCore;
   mailer?: Mailer;
   dataDir: string;
+  /** The engine's logger (calls log through children of it). */
+  logger: Logger;
   /** Channels of the network side (simulated callers), when the profile has one. */
   networkChannels: ReadonlyArray<Channel>;
+  /** The one working calendar (the case store's), which the flow's hours follow too. */
+  calendar: BureauCalendar;
   close(): Promise<void>;
 }
 
 export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
-  mkdirSync(dataDir, { recursive: true });
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
-  // The store keeps time by the board clock (case numbers, deadlines, call
-  // records), so a stepped simulation is dated by its own calendar.
+  // One engine per data folder (CALL_DATA_LOCKED names the other one).
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await assemble(o, dataDir, prompts, flows, unlock);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, flows: FlowHost, unlock: () => void): Promise<Engine> {
+  // The store keeps the call core's time (case numbers, deadlines, call
+  // records): the wall clock in real time, and in a stepped simulation the
+  // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig } });
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
   try {
     await scanRecordings({ dataDir, store, log: o.log }); // a crash's unfinished takes and orphans, before calls come
@@ -65,14 +94,18 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   }
   await seedDefaults(store);
   const mailer = o.smtp ? createMailer(o.smtp) : undefined;
+  const logger = o.logger ?? (o.log ? createLogger({ write: (line) => o.log!(line.trimEnd()) }) : silentLogger());
+  // While the engine runs, an error thrown by any subscriber is logged, not fatal.
+  const releaseUnhandled = catchUnhandled(logger);
   const core = new CallCore({
     board,
     flows,
     store,
-    services: { prompts, mailer, dataDir },
+    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace },
     epochAtZero: o.epochAtZero,
+    wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
-    log: o.log,
+    logger,
   }).start();
   clock = () => core.now();
   let closed = false;
@@ -84,7 +117,9 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
     core,
     mailer,
     dataDir,
+    logger,
     networkChannels: board.network?.channels ?? [],
+    calendar: store.calendar,
     async close() {
       if (closed) return;
       closed = true;
@@ -93,6 +128,8 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
       mailer?.close();
       await board.close();
       await store.close();
+      releaseUnhandled();
+      unlock();
     },
   };
 }

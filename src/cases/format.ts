@@ -34,6 +34,7 @@ export const METRIC_LABEL: Record<string, string> = {
   closed: '办结',
 };
 
+/** Column ids (CSV header, JSON-minded consumers): English throughout. */
 function columns(r: Report): string[] {
   const cols = ['period', 'key', 'label'];
   for (const m of r.metrics) {
@@ -43,26 +44,65 @@ function columns(r: Report): string[] {
   return cols;
 }
 
+/** Table headings: Chinese throughout (the bureau reads the table). */
+function headings(r: Report): string[] {
+  const cols = ['期间', '编号', '名称'];
+  for (const m of r.metrics) {
+    const l = METRIC_LABEL[m] ?? m;
+    cols.push(l);
+    if (r.comparePeriod) cols.push(`${l}(上期)`, `${l}增减%`);
+  }
+  return cols;
+}
+
+/**
+ * Change against the comparison period: a percentage, 'new' when the
+ * earlier period had none and this one has some (no percentage exists), '—'
+ * when both are 0.
+ */
+function changeCell(c: number | null | undefined, now: number): string {
+  if (c !== null && c !== undefined) return c.toFixed(1);
+  return now > 0 ? 'new' : '—';
+}
+
 function cells(r: Report, row: ReportRow): string[] {
   const out = [row.period, row.key, row.label];
   for (const m of r.metrics) {
-    out.push(String(row.counts[m] ?? 0));
+    const now = row.counts[m] ?? 0;
+    out.push(String(now));
     if (r.comparePeriod) {
       out.push(String(row.previous?.[m] ?? 0));
-      const c = row.changePct?.[m];
-      out.push(c === null || c === undefined ? '' : c.toFixed(1));
+      out.push(changeCell(row.changePct?.[m], now));
     }
   }
   return out;
 }
 
+/**
+ * The rows in reading order: each period's rows followed by that period's
+ * subtotal, then the grand total. With a single period the subtotal (by =
+ * none: the one '全部' row) is the grand total: it is printed once, as 合计.
+ */
 function allRows(r: Report): ReportRow[] {
-  // rows, then (when broken down) each period's subtotal, then the grand total
   const by = r.query.by ?? 'none';
-  const rows = [...r.rows];
-  if (by !== 'none') rows.push(...r.subtotals);
-  rows.push(r.total);
-  return rows;
+  const single = r.subtotals.length <= 1;
+  const out: ReportRow[] = [];
+  if (by === 'none') {
+    if (!single) out.push(...r.rows);
+  } else {
+    const byPeriod = new Map<string, ReportRow[]>();
+    for (const row of r.rows) {
+      let l = byPeriod.get(row.period);
+      if (!l) byPeriod.set(row.period, (l = []));
+      l.push(row);
+    }
+    for (const st of r.subtotals) {
+      out.push(...(byPeriod.get(st.period) ?? []));
+      if (!single) out.push(st);
+    }
+  }
+  out.push(r.total);
+  return out;
 }
 
 function csvCell(s: string): string {
@@ -100,7 +140,7 @@ function pad(s: string, w: number, right: boolean): string {
 }
 
 export function reportTable(r: Report): string {
-  const head = columns(r).map((c) => METRIC_LABEL[c] ?? c);
+  const head = headings(r);
   const body = allRows(r).map((row) => cells(r, row));
   const widths = head.map((h, i) => Math.max(width(h), ...body.map((b) => width(b[i]))));
   const line = (cs: string[]): string => cs.map((c, i) => pad(c, widths[i], i >= 3)).join('  ');
@@ -109,39 +149,6 @@ export function reportTable(r: Report): string {
 }
 
 // ---- options ----
-
-export interface ParsedArgs {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-/** `--name value`, `--name=value`, bare `--flag`; `booleans` never take a value. */
-export function parseArgs(args: string[], booleans: string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (booleans.includes(a.slice(2)) || i + 1 >= args.length || args[i + 1].startsWith('--')) flags.set(a.slice(2), true);
-      else flags.set(a.slice(2), args[++i]);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-/**
- * The first option not in `allowed`, as a sentence, or null. A mistyped
- * option must not be ignored: 'search --caler N' would list every case as if
- * they were that caller's.
- */
-export function unknownFlag(p: ParsedArgs, allowed: readonly string[]): string | null {
-  for (const k of p.flags.keys()) {
-    if (!allowed.includes(k)) return `there is no option --${k} here; the options are ${allowed.map((a) => '--' + a).join(' ')}`;
-  }
-  return null;
-}
 
 /**
  * A reader that stops early ('hotline cases export | head') closes the pipe:
@@ -159,28 +166,23 @@ export function quietOnClosedPipe(): void {
   });
 }
 
-export function flagString(p: ParsedArgs, name: string): string | undefined {
-  const v = p.flags.get(name);
-  if (v === true) throw caseError(CaseErrors.CASE_CONFIG_INVALID, `--${name} needs a value`);
-  return v;
-}
-
 /**
  * The store folder for a CLI call. --dir (default $HOTLINE_DATA or ./data) may
  * name the hotline's data folder, as `hotline start --data` does (the store is
- * its cases/ folder, beside recordings/), or a store folder itself, such as a
- * backup. A folder holding neither yet is taken as a data folder.
+ * its cases/ folder, beside recordings/), or a store folder itself, such as an
+ * old backup. `dataDir` is the data folder when there is one: recording ids
+ * (recordings/<call>-<n>.wav) are relative to it.
  */
-export function resolveStoreDir(dir: string): string {
-  if (existsSync(join(dir, 'data.mdb'))) return dir;
-  return join(dir, 'cases');
+export function resolveStoreDir(dir: string): { dir: string; dataDir?: string } {
+  if (existsSync(join(dir, 'data.mdb'))) return { dir };
+  return { dir: join(dir, 'cases'), dataDir: dir };
 }
 
 /** Store options from --dir (see resolveStoreDir) and --config FILE (JSON: { calendar, deadlines, categories }). */
-export function storeOptions(p: ParsedArgs): OpenCaseStoreOptions {
-  const dir = resolveStoreDir(flagString(p, 'dir') ?? process.env.HOTLINE_DATA ?? './data');
-  const file = flagString(p, 'config');
-  if (!file) return { dir };
+export function storeOptions(dirFlag: string | undefined, file: string | undefined): OpenCaseStoreOptions & { dir: string; dataDir?: string } {
+  const where = resolveStoreDir(dirFlag ?? process.env.HOTLINE_DATA ?? './data');
+  const base = { dir: where.dir, ...(where.dataDir !== undefined ? { dataDir: where.dataDir } : {}) };
+  if (!file) return base;
   let cfg: { calendar?: OpenCaseStoreOptions['calendar']; deadlines?: Record<string, number>; categories?: unknown };
   try {
     cfg = JSON.parse(readFileSync(file, 'utf8'));
@@ -197,5 +199,5 @@ export function storeOptions(p: ParsedArgs): OpenCaseStoreOptions {
       throw caseError(CaseErrors.CASE_CONFIG_INVALID, `the configuration ${file} has an unknown key '${k}'; the keys are calendar, deadlines, categories`);
     }
   }
-  return { dir, calendar: cfg.calendar, config: { deadlines: cfg.deadlines, categories: cfg.categories as never } };
+  return { ...base, calendar: cfg.calendar, config: { deadlines: cfg.deadlines, categories: cfg.categories as never } };
 }

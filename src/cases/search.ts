@@ -60,6 +60,27 @@ function* idxStream(t: SearchTables, field: IdxField, value: string, lo: number,
   }
 }
 
+/** Above this many distinct names with the prefix, walking each one's lists costs more than reading the cases in the date range. */
+const MAX_PREFIX_VALUES = 500;
+/** The largest code point: in the index's UTF-8 key order it sorts after every name that starts with the prefix. */
+const AFTER_ALL = '\u{10FFFF}';
+
+/**
+ * Numbers of cases whose indexed name (complainant 'cn', business 'bz')
+ * starts with `prefix`, newest first: the distinct names in the index range
+ * [prefix, prefix + U+10FFFF), merged; null when there are too many names
+ * (the caller then walks the cases and filters).
+ */
+function prefixStream(t: SearchTables, field: IdxField, prefix: string, lo: number, hi: number): Iterable<number> | null {
+  const names: string[] = [];
+  for (const key of t.idx.getKeys({ start: [field, prefix], end: [field, prefix + AFTER_ALL] })) {
+    if (names[names.length - 1] === key[1]) continue;
+    names.push(key[1]);
+    if (names.length > MAX_PREFIX_VALUES) return null;
+  }
+  return mergeDesc(names.map((n) => idxStream(t, field, n, lo, hi)));
+}
+
 /**
  * Case numbers whose facts hold every term, newest first. Postings are kept
  * per (day, term) so that one day's new cases touch neighbouring B-tree pages
@@ -157,6 +178,7 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
   const business = q.business?.trim();
 
   let stream: Iterable<number>;
+  let stream0: Iterable<number> | null;
   if (q.callerNumber !== undefined) {
     const phone = q.callerNumber;
     stream = (function* () {
@@ -168,8 +190,8 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
         }
       }
     })();
-  } else if (complainant !== undefined) stream = idxStream(t, 'cn', complainant, lo, hi);
-  else if (business !== undefined) stream = idxStream(t, 'bz', business, lo, hi);
+  } else if (complainant !== undefined && (stream0 = prefixStream(t, 'cn', complainant, lo, hi)) !== null) stream = stream0;
+  else if (business !== undefined && (stream0 = prefixStream(t, 'bz', business, lo, hi)) !== null) stream = stream0;
   else if (q.words !== undefined) stream = wordCandidates(t, wordTerms, loDay, hiDay);
   else if (q.agentId !== undefined) stream = idxStream(t, 'ag', q.agentId, lo, hi);
   else if (q.departmentId !== undefined) stream = idxStream(t, 'dp', q.departmentId, lo, hi);
@@ -189,8 +211,9 @@ export function searchCases(t: SearchTables, q: CaseQuery): CaseRecord[] {
     if (q.from !== undefined && r.createdAt < q.from) continue;
     if (q.to !== undefined && r.createdAt >= q.to) continue;
     if (q.callerNumber !== undefined && !casePhones(r).includes(q.callerNumber)) continue;
-    if (complainant !== undefined && r.complainant?.name?.trim() !== complainant) continue;
-    if (business !== undefined && r.business?.name?.trim() !== business) continue;
+    // names beginning with the text: '张' finds 张三 and 张伟 (the index holds whole names; see prefixStream)
+    if (complainant !== undefined && !(r.complainant?.name?.trim() ?? '').startsWith(complainant)) continue;
+    if (business !== undefined && !(r.business?.name?.trim() ?? '').startsWith(business)) continue;
     if (q.agentId !== undefined && r.agentId !== q.agentId) continue;
     if (q.departmentId !== undefined && !r.dispatches.some((d) => d.departmentId === q.departmentId)) continue;
     if (cats !== null && (r.categoryId === undefined || !cats.has(r.categoryId))) continue;

@@ -6,8 +6,10 @@
 //
 // Writes are group-committed: calls queue an operation; the next turn of the
 // event loop runs every queued operation inside one LMDB write transaction,
-// and their promises resolve once it is fsynced. A resolved createCase is
-// therefore on disk, and many creates share one commit.
+// each in a child transaction of its own (an operation that throws leaves
+// nothing behind, whatever it wrote first), and their promises resolve once
+// the commit is durable. A resolved createCase is therefore on disk, and many
+// creates share one commit. See `flush` for what a failure means.
 import { mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -33,11 +35,12 @@ import {
   type IdxKey,
   type IdxListKey,
 } from './derived.ts';
+import { isHotlineError } from '../errors.ts';
 import { CaseErrors, caseError, invalidCase } from './errors.ts';
 import { formatCaseNumber, MAX_DAILY_SEQUENCE, validateCaseNumber } from './number.ts';
 import { buildReport, type CounterReader } from './report.ts';
 import { callerRefs, searchCases, type SearchTables } from './search.ts';
-import { attachPeople, type PeopleTables } from './people.ts';
+import { LmdbDirectory, LmdbKnowledge, LmdbSurveys, type PeopleTables } from './people.ts';
 import type {
   Agent,
   AgentInput,
@@ -66,7 +69,7 @@ import type {
   SurveyDefinition,
   SurveyTally,
 } from './types.ts';
-import { validateCreate, validateUpdate } from './validate.ts';
+import { short, validateCreate, validateUpdate, type FieldContext } from './validate.ts';
 import { addReminder, applyAction, newCaseRecord, type WorkflowEnv } from './workflow.ts';
 
 /**
@@ -117,10 +120,55 @@ function changePosting(e: PostingDelta, low: number, add: boolean): void {
   }
 }
 
-/** Changes gathered during one write transaction and applied at its end. */
-
-class Batch {
+/**
+ * Changes gathered during one write transaction and applied at its end.
+ * While an operation runs (begin … commit | rollback) its changes are only
+ * journaled: an operation that throws must leave the batch as it found it,
+ * as its child transaction leaves the tables.
+ */
+export class Batch {
   readonly seqs = new Map<number, number>();
+  /** The running operation's changes, replayed on commit; null outside an operation. */
+  private journal: unknown[] | null = null;
+  /** Sequence values before the running operation changed them (undone on rollback). */
+  private seqUndo: Array<[number, number | undefined]> = [];
+
+  begin(): void {
+    this.journal = [];
+    this.seqUndo = [];
+  }
+
+  commit(): void {
+    const j = this.journal!;
+    this.journal = null;
+    for (let i = 0; i < j.length; ) {
+      const op = j[i] as number;
+      if (op === 0) {
+        this.add(j[i + 1] as number, j[i + 2] as string, j[i + 3] as string, j[i + 4] as string, j[i + 5] as number);
+        i += 6;
+      } else if (op === 1) {
+        this.posting(j[i + 1] as string, j[i + 2] as number, j[i + 3] as boolean);
+        i += 4;
+      } else {
+        this.idxPosting(j[i + 1] as IdxKey, j[i + 2] as boolean);
+        i += 3;
+      }
+    }
+  }
+
+  rollback(): void {
+    this.journal = null;
+    for (let i = this.seqUndo.length - 1; i >= 0; i--) {
+      const [day, v] = this.seqUndo[i];
+      if (v === undefined) this.seqs.delete(day);
+      else this.seqs.set(day, v);
+    }
+  }
+
+  setSeq(day: number, seq: number): void {
+    if (this.journal) this.seqUndo.push([day, this.seqs.get(day)]);
+    this.seqs.set(day, seq);
+  }
   // Nested maps (day → dimension → value → metric) rather than joined string
   // keys: a create adds a dozen contributions, and joining was 4 % of the time.
   private readonly deltas = new Map<number, Map<string, Map<string, Map<string, number>>>>();
@@ -134,6 +182,10 @@ class Batch {
   }
 
   add(day: number, dim: string, val: string, metric: string, n: number): void {
+    if (this.journal) {
+      this.journal.push(0, day, dim, val, metric, n);
+      return;
+    }
     let d = this.deltas.get(day);
     if (!d) this.deltas.set(day, (d = new Map()));
     let v = d.get(dim);
@@ -176,6 +228,10 @@ class Batch {
   }
 
   posting(term: string, no: number, add: boolean): void {
+    if (this.journal) {
+      this.journal.push(1, term, no, add);
+      return;
+    }
     const day = Math.floor(no / 1_000_000);
     let terms = this.postings.get(day);
     if (!terms) this.postings.set(day, (terms = new Map()));
@@ -185,6 +241,10 @@ class Batch {
   }
 
   idxPosting(k: IdxKey, add: boolean): void {
+    if (this.journal) {
+      this.journal.push(2, k, add);
+      return;
+    }
     const no = k[2];
     let vals = this.idxPostings.get(k[0]);
     if (!vals) this.idxPostings.set(k[0], (vals = new Map()));
@@ -239,14 +299,22 @@ interface Op {
 }
 
 const MAX_OPS_PER_TXN = 8192;
-// lmdb-js transaction flags: abortable (1 | 2) | MDB_NOMETASYNC (0x40000):
-// the commit fsyncs the data pages but not the meta page, which LMDB documents
-// as keeping the database intact after a system crash (only the last
-// transaction may be undone). MDB_NOSYNC would also skip the data fsync but
-// keeps integrity only on file systems that preserve write order, so it is
-// not used. Durability of an acknowledged write comes from the env.sync()
-// (meta page) that follows on a worker thread; see flush().
-const ASYNC_FLUSH_TXN = 0x40003;
+
+/** The errno behind a failed LMDB commit, when lmdb-js hands it over (`commitError`). */
+async function commitCause(e: unknown): Promise<Error | null> {
+  const p = (e as { commitError?: Promise<unknown> } | null)?.commitError;
+  if (!p || typeof p.then !== 'function') return null;
+  // lmdb-js rejects commitError in the same callback that failed the commit;
+  // the time-out only guards against a version that never settles it.
+  return Promise.race([p.then(() => null, (x: unknown) => (x instanceof Error ? x : new Error(String(x)))), new Promise<null>((r) => setTimeout(() => r(null), 200).unref())]);
+}
+
+/** EIO: how Linux reports a page the disk would not take (write-back or fsync). */
+function isIoError(e: Error | null): boolean {
+  if (!e) return false;
+  const errno = (e as { code?: unknown; errno?: unknown }).errno ?? (e as { code?: unknown }).code;
+  return errno === 5 || errno === -5 || errno === 'EIO' || /\bEIO\b|Input\/output error/i.test(e.message);
+}
 
 export class LmdbCaseStore implements CaseStore {
   readonly dir: string;
@@ -263,12 +331,20 @@ export class LmdbCaseStore implements CaseStore {
   readonly counters: Database<Record<string, number>, CounterKey>;
   readonly calls: Database<CallRecord, string>;
   readonly people: PeopleTables;
+  private readonly directory: LmdbDirectory;
+  private readonly knowledge: LmdbKnowledge;
+  private readonly surveys: LmdbSurveys;
   private readonly clock: () => number;
+  private readonly fieldCtx: FieldContext;
   /** Agent ids seen to exist (agents are never deleted), to spare a read per case. */
   private readonly knownAgents = new Set<string>();
   private queue: Op[] = [];
   private scheduled = false;
-  private closed = false;
+  /** Set by close(): no new write is taken. */
+  private closing = false;
+  private closed: Promise<void> | null = null;
+  /** Rounds handed to LMDB and not yet settled; close() waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(opts: OpenCaseStoreOptions) {
     this.dir = opts.dir ?? './data';
@@ -276,12 +352,25 @@ export class LmdbCaseStore implements CaseStore {
     this.deadlines = resolveDeadlines(opts.config?.deadlines);
     this.cats = indexCategories(opts.config?.categories);
     this.clock = opts.config?.now ?? Date.now;
-    if (!opts.readOnly) mkdirSync(this.dir, { recursive: true });
+    this.fieldCtx = { categories: this.cats, ...(opts.recordingsRoot !== undefined ? { recordingsRoot: opts.recordingsRoot } : {}) };
+    if (!opts.readOnly && opts.create !== false) mkdirSync(this.dir, { recursive: true });
     else if (!existsSync(join(this.dir, 'data.mdb'))) {
-      throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `there is no case store in ${this.dir} (no data.mdb); create one by opening it read-write first`);
+      throw caseError(
+        CaseErrors.CASE_STORE_MISSING,
+        `there is no case store in ${this.dir} (no data.mdb); check the folder, or make a new store there first`,
+        { dir: this.dir },
+      );
     }
     try {
-      this.env = open({ path: this.dir, maxDbs: 24, readOnly: opts.readOnly === true, compression: false });
+      // overlappingSync off (lmdb-js's documented option): a commit is
+      // synchronous in LMDB's own sense, data pages then the meta page are
+      // fsynced before the commit returns, so a write's promise resolves only
+      // when the write is durable, and a failed fsync fails the commit with
+      // the previous state kept (LMDB writes the old meta page back). With
+      // overlappingSync the flush follows the commit, and a flush that fails
+      // is reported as a failed commit of data that is in fact committed:
+      // the caller would retry and duplicate the case.
+      this.env = open({ path: this.dir, maxDbs: 24, readOnly: opts.readOnly === true, compression: false, overlappingSync: false });
     } catch (e) {
       throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `cannot open the case store in ${this.dir}: ${(e as Error).message}`);
     }
@@ -302,7 +391,10 @@ export class LmdbCaseStore implements CaseStore {
       answers: this.env.openDB('answers', {}),
       tally: this.env.openDB('tally', {}),
     };
-    attachPeople({ people: this.people, write: (fn) => this.write(() => fn()), now: () => this.now() }, this as unknown as Record<string, unknown>);
+    const host = { people: this.people, write: <T>(fn: () => T): Promise<T> => this.write(() => fn()), now: () => this.now() };
+    this.directory = new LmdbDirectory(host);
+    this.knowledge = new LmdbKnowledge(host);
+    this.surveys = new LmdbSurveys(host);
   }
 
   now(): number {
@@ -314,11 +406,23 @@ export class LmdbCaseStore implements CaseStore {
     return { calendar: this.calendar, deadlines: this.deadlines, now };
   }
 
+  private closedError(): Error {
+    return caseError(CaseErrors.CASE_STORE_CLOSED, `the case store in ${this.dir} is closed (or closing); nothing was stored`);
+  }
+
+  /** Reads on a closed store get a case error, not lmdb-js's raw one. */
+  private ensureOpen(): void {
+    if (this.closed) throw this.closedError();
+  }
+
   // ---- write queue (group commit) ----
 
-  /** Runs `fn` inside the next write transaction. `fn` must throw (if at all) before its first write. */
+  /**
+   * Runs `fn` inside the next write transaction, in a child transaction of
+   * its own: if `fn` throws, nothing it wrote is kept (tables and batch).
+   */
   write<T>(fn: (b: Batch) => T): Promise<T> {
-    if (this.closed) return Promise.reject(caseError(CaseErrors.CASE_STORE_CLOSED, 'the case store is closed'));
+    if (this.closing) return Promise.reject(this.closedError());
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
@@ -328,60 +432,121 @@ export class LmdbCaseStore implements CaseStore {
     });
   }
 
-  /**
-   * Drains the queue: one LMDB write transaction per round (at most
-   * MAX_OPS_PER_TXN operations). The commit writes and fsyncs the data pages;
-   * the meta-page fsync (mdb_env_sync) then runs on a libuv worker thread
-   * while this thread goes on with the next round, and the round's promises
-   * resolve only when it has completed. An acknowledged write is on disk.
-   */
+  /** Hands the queue to LMDB: one round per MAX_OPS_PER_TXN operations (lmdb-js may commit several rounds together). */
   private flush(): void {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const ops = this.queue.length > MAX_OPS_PER_TXN ? this.queue.splice(0, MAX_OPS_PER_TXN) : this.queue.splice(0);
-      const values: unknown[] = new Array(ops.length);
-      const failed = new Uint8Array(ops.length);
-      try {
-        this.env.transactionSync(() => {
-          const b = new Batch();
-          for (let i = 0; i < ops.length; i++) {
-            try {
-              values[i] = ops[i].fn(b);
-            } catch (e) {
-              values[i] = e;
-              failed[i] = 1;
-            }
-          }
-          this.applyBatch(b);
-        }, ASYNC_FLUSH_TXN as never);
-      } catch (e) {
-        // Structures the encoder added in the aborted transaction were not
-        // saved: make it reload the stored ones before the next record.
-        const structures = (this.cases as unknown as { encoder?: { structures?: { uninitialized?: boolean } } }).encoder?.structures;
-        if (structures) structures.uninitialized = true;
-        const err = caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `the write transaction failed and nothing was stored: ${(e as Error).message}`);
-        for (const op of ops) op.reject(err);
-        continue;
-      }
-      const settle = (): void => {
-        for (let i = 0; i < ops.length; i++) {
-          if (failed[i] === 0) ops[i].resolve(values[i]);
-          else ops[i].reject(values[i]);
-        }
-      };
-      this.syncing += 1;
-      (this.env as unknown as { sync(cb: (err?: Error) => void): void }).sync((err) => {
-        this.syncing -= 1;
-        if (err) {
-          const e2 = caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `the disk did not confirm the write (fsync failed): ${err.message}`);
-          for (const op of ops) op.reject(e2);
-        } else settle();
-      });
+      const p = this.round(ops);
+      this.inFlight.add(p);
+      void p.then(() => this.inFlight.delete(p));
     }
   }
 
-  /** fsyncs in flight (see flush). */
-  private syncing = 0;
+  /**
+   * One round: every operation in its own child transaction, then the
+   * round's derived changes (counters, posting lists), all inside one child
+   * of lmdb-js's batched write transaction. The promises settle when
+   * `env.flushed` (lmdb-js's documented promise) says the commit is on disk.
+   *
+   * Failure modes, for whoever retries:
+   * - an operation throws: that operation only is rejected, nothing of it
+   *   is stored; the rest of the round commits.
+   * - the commit fails (CASE_STORE_WRITE_FAILED, or CASE_STORE_SYNC_FAILED
+   *   when the disk reports EIO): LMDB keeps the previous state, so nothing
+   *   of the round is stored and a retry cannot duplicate a case.
+   */
+  private async round(ops: Op[]): Promise<void> {
+    const values: unknown[] = new Array(ops.length);
+    const failed = new Uint8Array(ops.length);
+    try {
+      await this.env.childTransaction(() => {
+        if (!this.runRound(ops, values)) {
+          // An operation threw: its writes went with the aborted attempt.
+          // Run the round again with a child transaction per operation
+          // (slower: LMDB allocates a dirty-page list for each), so each
+          // failure takes only its own operation with it.
+          this.forgetUnsavedStructures();
+          this.runRoundPerOp(ops, values, failed);
+        }
+      });
+      await this.env.flushed;
+    } catch (e) {
+      this.forgetUnsavedStructures();
+      const cause = await commitCause(e);
+      const why = cause?.message ?? (e as Error)?.message ?? String(e);
+      const err = isIoError(cause)
+        ? caseError(
+            CaseErrors.CASE_STORE_SYNC_FAILED,
+            `the disk did not confirm the write (${why}); LMDB kept the previous state, so none of these ${ops.length} write(s) was stored and a retry will not duplicate anything; check the disk (dmesg), then restart`,
+          )
+        : caseError(CaseErrors.CASE_STORE_WRITE_FAILED, `the write transaction failed (${why}); none of these ${ops.length} write(s) was stored and it is safe to retry`);
+      for (const op of ops) op.reject(err);
+      return;
+    }
+    for (let i = 0; i < ops.length; i++) {
+      if (failed[i] === 0) ops[i].resolve(values[i]);
+      else ops[i].reject(values[i]);
+    }
+  }
+
+  /**
+   * Every operation of the round and the batch, in one child transaction.
+   * False (and nothing kept) if an operation threw; a failure of the batch
+   * itself propagates and fails the round.
+   */
+  private runRound(ops: Op[], values: unknown[]): boolean {
+    let opFailed = false;
+    try {
+      this.env.childTransaction(() => {
+        const b = new Batch();
+        for (let i = 0; i < ops.length; i++) {
+          try {
+            values[i] = ops[i].fn(b);
+          } catch (e) {
+            opFailed = true;
+            throw e;
+          }
+        }
+        this.applyBatch(b);
+      });
+      return true;
+    } catch (e) {
+      if (opFailed) return false;
+      throw e;
+    }
+  }
+
+  /** The slow path of a round: each operation in a child transaction of its own, its batch changes journaled. */
+  private runRoundPerOp(ops: Op[], values: unknown[], failed: Uint8Array): void {
+    const b = new Batch();
+    for (let i = 0; i < ops.length; i++) {
+      const fn = ops[i].fn;
+      b.begin();
+      try {
+        values[i] = this.env.childTransaction(() => fn(b));
+        b.commit();
+      } catch (e) {
+        b.rollback();
+        this.forgetUnsavedStructures();
+        values[i] = isHotlineError(e) ? e : caseError(CaseErrors.CASE_STORE_WRITE_FAILED, `the write failed and nothing of it was stored: ${(e as Error)?.message ?? String(e)}`);
+        failed[i] = 1;
+      }
+    }
+    this.applyBatch(b);
+  }
+
+  /**
+   * A record that introduced a new msgpack record structure saved it in the
+   * same child transaction; if that was rolled back the encoder still holds
+   * the structure, and a later record using it would be unreadable after a
+   * restart. msgpackr's `uninitialized` makes it reload the stored list
+   * (read inside the current transaction) before the next record.
+   */
+  private forgetUnsavedStructures(): void {
+    const structures = (this.cases as unknown as { encoder?: { structures?: { uninitialized?: boolean } } }).encoder?.structures;
+    if (structures) structures.uninitialized = true;
+  }
 
   private applyBatch(b: Batch): void {
     for (const [day, seq] of b.seqs) this.meta.putSync(['seq', day], seq);
@@ -413,7 +578,7 @@ export class LmdbCaseStore implements CaseStore {
     if (last >= MAX_DAILY_SEQUENCE) {
       throw caseError(CaseErrors.CASE_SEQUENCE_EXHAUSTED, `all ${MAX_DAILY_SEQUENCE} case numbers of ${dayKeyToIso(day)} are used; no case can be registered until tomorrow`);
     }
-    b.seqs.set(day, last + 1);
+    b.setSeq(day, last + 1);
     return last + 1;
   }
 
@@ -473,7 +638,7 @@ export class LmdbCaseStore implements CaseStore {
   createCase(input: CreateCaseInput): Promise<CaseRecord> {
     let missing: string[];
     try {
-      missing = validateCreate(input, this.cats);
+      missing = validateCreate(input, this.fieldCtx);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -482,7 +647,7 @@ export class LmdbCaseStore implements CaseStore {
     // statutory deadline out by as much; allow 10 min of clock skew between
     // the intake desk and this machine.
     if (typeof input.receivedAt === 'number' && input.receivedAt > now + 600_000) {
-      return Promise.reject(invalidCase([{ field: 'receivedAt', code: CaseErrors.CASE_FIELD_INVALID, message: `is in the future (${new Date(input.receivedAt).toISOString()}); the time the case was received cannot be later than now` }]));
+      return Promise.reject(invalidCase([{ field: 'receivedAt', code: CaseErrors.CASE_FIELD_INVALID, message: `is in the future (${new Date(input.receivedAt).toISOString()}, more than 10 min after this machine's clock); the time the case was received cannot be later than now` }]));
     }
     return this.write((b) => {
       if (input.agentId !== undefined && !this.knownAgents.has(input.agentId)) {
@@ -499,6 +664,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async getCase(number: string): Promise<CaseRecord | null> {
+    this.ensureOpen();
     const chk = validateCaseNumber(number);
     if (!chk.ok) throw caseError(chk.code as typeof CaseErrors.CASE_NUMBER_FORMAT, chk.message);
     return this.cases.get(caseNo(chk.number)) ?? null;
@@ -515,7 +681,7 @@ export class LmdbCaseStore implements CaseStore {
       const old = this.loadCase(number);
       if (typeof by !== 'string' || by.trim() === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'an update needs who made it (an agent id)');
       const merged = { ...old, ...update } as CaseRecord;
-      const missing = validateUpdate(old.channel, merged, update, this.cats);
+      const missing = validateUpdate(old.channel, merged, update, this.fieldCtx);
       const changed = Object.keys(update).filter((k) => JSON.stringify((old as unknown as Record<string, unknown>)[k]) !== JSON.stringify((update as Record<string, unknown>)[k]));
       const rec: CaseRecord = {
         ...merged,
@@ -560,13 +726,15 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async searchCases(q: CaseQuery): Promise<CaseRecord[]> {
+    this.ensureOpen();
     return searchCases(this.searchTables(), q);
   }
 
   async callerHistory(callerNumber: string, limit = 50): Promise<HistoryItem[]> {
+    this.ensureOpen();
     if (typeof callerNumber !== 'string' || callerNumber === '') throw caseError(CaseErrors.CASE_FIELD_INVALID, 'callerHistory needs a telephone number');
     // NaN compared false with every length, so a bad limit read the whole history
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw caseError(CaseErrors.CASE_FIELD_INVALID, `callerHistory: limit must be a whole number from 1 to 100000; got ${String(limit)}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw caseError(CaseErrors.CASE_FIELD_INVALID, `callerHistory: limit must be a whole number from 1 to 100000; got ${short(limit)}`);
     const out: HistoryItem[] = [];
     for (const ref of callerRefs(this.searchTables(), callerNumber)) {
       if (out.length >= limit) break;
@@ -591,6 +759,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async dueItems(q: DueQuery = {}): Promise<DueItem[]> {
+    this.ensureOpen();
     const now = q.now ?? this.now();
     const within = q.withinMs ?? 48 * 3_600_000;
     const out: DueItem[] = [];
@@ -603,6 +772,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async callbackList(limit = 200): Promise<CaseRecord[]> {
+    this.ensureOpen();
     const out: CaseRecord[] = [];
     for (const { key, value } of this.idx.getRange({ start: ['cb', '1'], end: ['cb', '1', Infinity] })) {
       const base = key[2] * 1_000_000;
@@ -638,7 +808,13 @@ export class LmdbCaseStore implements CaseStore {
       if (!Array.isArray(c.ivrPath) || c.ivrPath.some((x) => typeof x !== 'string')) problems.push('ivrPath must be a list of text');
       if (!Array.isArray(c.recordingIds) || c.recordingIds.some((x) => typeof x !== 'string')) problems.push('recordingIds must be a list of text');
       if (c.queueWaitMs !== undefined && (typeof c.queueWaitMs !== 'number' || c.queueWaitMs < 0)) problems.push('queueWaitMs must be a non-negative number');
-      if (c.caseNumber !== undefined && !validateCaseNumber(c.caseNumber).ok) problems.push(`caseNumber '${c.caseNumber}' is not a valid case number`);
+      if (c.caseNumber !== undefined && (typeof c.caseNumber !== 'string' || !validateCaseNumber(c.caseNumber).ok)) problems.push(`caseNumber ${short(c.caseNumber)} is not a valid case number`);
+      if (c.answeredAt !== undefined && (typeof c.answeredAt !== 'number' || !Number.isFinite(c.answeredAt))) problems.push('answeredAt must be epoch ms');
+      for (const f of ['callerNumber', 'calledNumber', 'agentId', 'outcome'] as const) {
+        if (c[f] !== undefined && (typeof c[f] !== 'string' || c[f]!.length > 200)) problems.push(`${f} must be text of at most 200 characters`);
+      }
+      if (Array.isArray(c.ivrPath) && c.ivrPath.length > 10_000) problems.push('ivrPath has more than 10000 steps');
+      if (Array.isArray(c.recordingIds) && c.recordingIds.length > 100) problems.push('recordingIds has more than 100 recordings');
     }
     if (problems.length) return Promise.reject(caseError(CaseErrors.CASE_FIELD_INVALID, `call record: ${problems.join('; ')}`, { problems }));
     return this.write((b) => {
@@ -655,25 +831,70 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async getCallRecord(id: string): Promise<CallRecord | null> {
+    this.ensureOpen();
     return this.calls.get(id) ?? null;
   }
 
   // ---- people, knowledge base, surveys: see people.ts ----
-  putDepartment!: (d: Department) => Promise<void>;
-  listDepartments!: () => Promise<Department[]>;
-  putAgent!: (a: AgentInput) => Promise<Agent>;
-  getAgent!: (id: string) => Promise<Agent | null>;
-  listAgents!: () => Promise<Agent[]>;
-  verifyAgent!: (id: string, password: string) => Promise<Agent | null>;
-  putKnowledge!: (e: KnowledgeEntry) => Promise<KnowledgeEntry>;
-  getKnowledge!: (id: string) => Promise<KnowledgeEntry | null>;
-  getKnowledgeByMenuCode!: (menuCode: string) => Promise<KnowledgeEntry | null>;
-  listKnowledge!: (category?: KnowledgeCategory) => Promise<KnowledgeEntry[]>;
-  putSurvey!: (s: SurveyDefinition) => Promise<void>;
-  getSurvey!: (id: string) => Promise<SurveyDefinition | null>;
-  listSurveys!: () => Promise<SurveyDefinition[]>;
-  saveSurveyAnswer!: (a: SurveyAnswerInput) => Promise<SurveyAnswer>;
-  surveyTally!: (surveyId: string) => Promise<SurveyTally>;
+  async putDepartment(d: Department): Promise<void> {
+    return this.directory.putDepartment(d);
+  }
+  async listDepartments(): Promise<Department[]> {
+    this.ensureOpen();
+    return this.directory.listDepartments();
+  }
+  async putAgent(a: AgentInput): Promise<Agent> {
+    return this.directory.putAgent(a);
+  }
+  async getAgent(id: string): Promise<Agent | null> {
+    this.ensureOpen();
+    return this.directory.getAgent(id);
+  }
+  async listAgents(): Promise<Agent[]> {
+    this.ensureOpen();
+    return this.directory.listAgents();
+  }
+  async verifyAgent(id: string, password: string): Promise<Agent | null> {
+    this.ensureOpen();
+    return this.directory.verifyAgent(id, password);
+  }
+  async putKnowledge(e: KnowledgeEntry): Promise<KnowledgeEntry> {
+    return this.knowledge.putKnowledge(e);
+  }
+  async getKnowledge(id: string): Promise<KnowledgeEntry | null> {
+    this.ensureOpen();
+    return this.knowledge.getKnowledge(id);
+  }
+  async getKnowledgeByMenuCode(menuCode: string): Promise<KnowledgeEntry | null> {
+    this.ensureOpen();
+    return this.knowledge.getKnowledgeByMenuCode(menuCode);
+  }
+  async listKnowledge(category?: KnowledgeCategory): Promise<KnowledgeEntry[]> {
+    this.ensureOpen();
+    return this.knowledge.listKnowledge(category);
+  }
+  async putSurvey(s: SurveyDefinition): Promise<void> {
+    return this.surveys.putSurvey(s);
+  }
+  async getSurvey(id: string): Promise<SurveyDefinition | null> {
+    this.ensureOpen();
+    return this.surveys.getSurvey(id);
+  }
+  async listSurveys(): Promise<SurveyDefinition[]> {
+    this.ensureOpen();
+    return this.surveys.listSurveys();
+  }
+  async saveSurveyAnswer(a: SurveyAnswerInput): Promise<SurveyAnswer> {
+    return this.surveys.saveSurveyAnswer(a);
+  }
+  async surveyTally(surveyId: string): Promise<SurveyTally> {
+    this.ensureOpen();
+    return this.surveys.surveyTally(surveyId);
+  }
+  async listSurveyAnswers(surveyId: string, limit?: number): Promise<SurveyAnswer[]> {
+    this.ensureOpen();
+    return this.surveys.listSurveyAnswers(surveyId, limit);
+  }
 
   // ---- reports ----
 
@@ -690,6 +911,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async report(q: ReportQuery): Promise<Report> {
+    this.ensureOpen();
     return buildReport(q, this.counterReader(), (dim, key) => this.label(dim, key), this.cats);
   }
 
@@ -704,6 +926,7 @@ export class LmdbCaseStore implements CaseStore {
   // ---- maintenance ----
 
   async backup(dir: string): Promise<void> {
+    this.ensureOpen();
     if (existsSync(dir) && readdirSync(dir).length > 0) throw caseError(CaseErrors.CASE_BACKUP_FAILED, `backup folder ${dir} is not empty; name a new or empty folder`);
     mkdirSync(dir, { recursive: true });
     try {
@@ -713,11 +936,21 @@ export class LmdbCaseStore implements CaseStore {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    while (this.queue.length > 0 || this.scheduled || this.syncing > 0) await new Promise((r) => setTimeout(r, 1));
-    this.closed = true;
-    await this.env.close();
+  /**
+   * Refuses new writes at once (CASE_STORE_CLOSED), waits for every write
+   * already taken to settle (stored or rejected), then closes LMDB.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    this.closing = true;
+    this.closed = (async () => {
+      while (this.scheduled || this.queue.length > 0 || this.inFlight.size > 0) {
+        if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+        else await new Promise((r) => setImmediate(r));
+      }
+      await this.env.close();
+    })();
+    return this.closed;
   }
 }
 

@@ -258,9 +258,9 @@ export type CallRecord = CallRecordInput;
 
 export interface CaseQuery {
   callerNumber?: string;
-  /** Exact complainant name. */
+  /** Complainant names beginning with this text ('张' finds 张三 and 张伟; a whole name finds it and longer names that start with it). */
   complainant?: string;
-  /** Exact business name. */
+  /** Business names beginning with this text. */
   business?: string;
   status?: CaseStatus;
   kind?: CaseKind;
@@ -375,8 +375,8 @@ export interface CaseStoreConfig {
   now?: () => number;
 }
 
-export interface CaseStore {
-  // — cases —
+/** Cases: intake, the workflow, look-ups and lists. */
+export interface CaseRecords {
   createCase(input: CreateCaseInput): Promise<CaseRecord>;
   getCase(number: string): Promise<CaseRecord | null>;
   updateCase(number: string, update: CaseUpdate, by: string): Promise<CaseRecord>;
@@ -390,41 +390,56 @@ export interface CaseStore {
   callbackList(limit?: number): Promise<CaseRecord[]>;
   exportCases(): AsyncIterable<CaseRecord>;
   categories(): CategoryNode[];
+}
 
-  // — people —
+/** Departments and agents. */
+export interface Directory {
   putDepartment(d: Department): Promise<void>;
   listDepartments(): Promise<Department[]>;
   putAgent(a: AgentInput): Promise<Agent>;
   getAgent(id: string): Promise<Agent | null>;
   listAgents(): Promise<Agent[]>;
-  /** Returns the agent when the password matches (scrypt), else null. */
+  /** Returns the agent when the password matches (scrypt), else null; takes as long for an unknown id. */
   verifyAgent(id: string, password: string): Promise<Agent | null>;
+}
 
-  // — knowledge base —
+/** The knowledge base the agents and the IVR's automated consultation read. */
+export interface KnowledgeBase {
   putKnowledge(e: KnowledgeEntry): Promise<KnowledgeEntry>;
   getKnowledge(id: string): Promise<KnowledgeEntry | null>;
   getKnowledgeByMenuCode(menuCode: string): Promise<KnowledgeEntry | null>;
   listKnowledge(category?: KnowledgeCategory): Promise<KnowledgeEntry[]>;
+}
 
-  // — surveys —
+/** Keypad satisfaction surveys. */
+export interface Surveys {
   putSurvey(s: SurveyDefinition): Promise<void>;
   getSurvey(id: string): Promise<SurveyDefinition | null>;
   listSurveys(): Promise<SurveyDefinition[]>;
   saveSurveyAnswer(a: SurveyAnswerInput): Promise<SurveyAnswer>;
   surveyTally(surveyId: string): Promise<SurveyTally>;
+  /** One survey's answers, oldest first (default at most 1000). */
+  listSurveyAnswers(surveyId: string, limit?: number): Promise<SurveyAnswer[]>;
+}
 
-  // — calls —
+/** Call records (one per call, written when it ends). */
+export interface CallLog {
+  /** Resolves only once the record is durable; rejects (and stores nothing) otherwise. */
   putCallRecord(c: CallRecordInput): Promise<void>;
   getCallRecord(id: string): Promise<CallRecord | null>;
+}
 
-  // — reports —
+/** Statistics and the store's own upkeep. */
+export interface CaseStoreAdmin {
   report(q: ReportQuery): Promise<Report>;
-
-  // — maintenance —
   /** Online, consistent copy of the store into an empty folder. */
   backup(dir: string): Promise<void>;
+  /** Refuses new writes at once (CASE_STORE_CLOSED), waits for those already taken, then closes. */
   close(): Promise<void>;
 }
+
+/** The whole store: every concern above. Code that needs one concern should ask for that interface. */
+export interface CaseStore extends CaseRecords, Directory, KnowledgeBase, Surveys, CallLog, CaseStoreAdmin {}
 
 export interface OpenCaseStoreOptions {
   /** Data folder (default './data'). */
@@ -433,4 +448,19 @@ export interface OpenCaseStoreOptions {
   config?: CaseStoreConfig;
   /** Open read-only (reports, export from a second process). */
   readOnly?: boolean;
+  /**
+   * Make a new store when the folder holds none (default true, as the engine
+   * does). The CLI passes false for every command but `init`, so a mistyped
+   * folder is refused (CASE_STORE_MISSING) instead of getting a new store
+   * whose daily sequence repeats the real store's numbers.
+   */
+  create?: boolean;
+  /**
+   * The folder recording ids are relative to (the data folder: the IVR names
+   * them recordings/<call>-<n>.wav). When given, every recording id of a
+   * created or updated case must name an existing file there (the CLI does
+   * this). Without it only the id's format is checked: the engine registers
+   * an IVR case while the recording may still be finalised.
+   */
+  recordingsRoot?: string;
 }

@@ -8,6 +8,7 @@
 //       └──close (consultation / suggestion / mailbox answered at once)
 import type { BureauCalendar } from './calendar.ts';
 import { CaseErrors, caseError } from './errors.ts';
+import { nearestField, short } from './validate.ts';
 import {
   CASE_RESULTS,
   type CaseAction,
@@ -103,6 +104,18 @@ function nonEmptyText(v: unknown): v is string {
   return typeof v === 'string' && v.trim().length > 0;
 }
 
+/** The fields each action type takes besides `type`. */
+const ACTION_FIELDS: Record<string, readonly string[]> = {
+  accept: ['note'],
+  not_accept: ['reason'],
+  dispatch: ['departments', 'note'],
+  start_mediation: ['note'],
+  start_verification: ['note'],
+  close: ['result', 'note', 'answer'],
+  callback_done: ['note'],
+  note: ['text'],
+};
+
 /**
  * Applies a workflow action. `departmentExists` and `headOf` come from the
  * store (checked inside the same transaction).
@@ -116,6 +129,15 @@ export function applyAction(
 ): CaseRecord {
   if (!action || typeof action !== 'object' || typeof action.type !== 'string') {
     throw caseError(CaseErrors.CASE_FIELD_INVALID, 'the action must be an object with a type: accept, not_accept, dispatch, start_mediation, start_verification, close, callback_done, note');
+  }
+  // A misspelt field ('notes', 'reson') would otherwise be dropped without a word.
+  const fields = ACTION_FIELDS[action.type];
+  if (fields) {
+    for (const k of Object.keys(action)) {
+      if (k === 'type' || fields.includes(k)) continue;
+      const near = nearestField(k, fields);
+      throw caseError(CaseErrors.CASE_FIELD_INVALID, `a '${action.type}' action has no field '${k}'${near ? `; did you mean '${near}'?` : ''} (its fields: type${fields.length ? ', ' + fields.join(', ') : ''})`);
+    }
   }
   if (!nonEmptyText(by)) throw caseError(CaseErrors.CASE_FIELD_INVALID, 'every workflow change needs who did it (an agent id)');
   const now = env.now;
@@ -157,7 +179,7 @@ export function applyAction(
       const added: string[] = [];
       for (const d of action.departments) {
         if (!d || !nonEmptyText(d.departmentId) || !departments.exists(d.departmentId)) {
-          throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department '${String(d?.departmentId)}' is not registered; add it first (putDepartment)`);
+          throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department ${short(d?.departmentId)} is not registered; add it first (putDepartment)`);
         }
         if (d.personInCharge !== undefined && !nonEmptyText(d.personInCharge)) {
           throw caseError(CaseErrors.CASE_FIELD_INVALID, `the person in charge for department '${d.departmentId}' must be a name or agent id (non-empty text); got ${JSON.stringify(d.personInCharge)}`);
@@ -185,7 +207,7 @@ export function applyAction(
     }
     case 'close': {
       if (!CASE_RESULTS.includes(action.result)) {
-        throw caseError(CaseErrors.CASE_FIELD_INVALID, `'${String(action.result)}' is not a result; one of ${CASE_RESULTS.join(', ')}`);
+        throw caseError(CaseErrors.CASE_FIELD_INVALID, `${short(action.result)} is not a result; one of ${CASE_RESULTS.join(', ')}`);
       }
       const fits = RESULTS_BY_KIND[rec.kind];
       if (!fits.includes(action.result)) illegal(rec, `close with '${action.result}'`, `a ${rec.kind} closes with ${fits.join(' / ')}`);
@@ -216,7 +238,7 @@ export function applyAction(
       break;
     }
     default:
-      throw caseError(CaseErrors.CASE_FIELD_INVALID, `'${String((action as { type: unknown }).type)}' is not a workflow action`);
+      throw caseError(CaseErrors.CASE_FIELD_INVALID, `${short((action as { type: unknown }).type)} is not a workflow action`);
   }
   return next;
 }

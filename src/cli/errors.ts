@@ -13,11 +13,7 @@ export const CLI_CATALOG = defineErrors('cli', {
   CLI_UNKNOWN_BENCHMARK: 'there is no such benchmark; `hotline bench --help` lists them',
   CLI_BENCH_NOT_BUILT: 'the native addon lacks the benchmark part; run `npm run build` first',
   CLI_INTERNAL: 'unexpected failure in the command (a bug: please report it with the command line and this message)',
-  // Codes of commands not yet moved to src/cli/args.ts (cases, report): kept
-  // with their meaning until those commands print CLI_* codes.
-  CASES_USAGE: 'the `hotline cases` command line is malformed; run `hotline cases --help`',
   CASES_EXPORT_FAILED: 'the export file could not be written; check the --out path and free disk space',
-  REPORT_USAGE: 'the `hotline report` command line is malformed; run `hotline report --help`',
 });
 
 export type CliErrorCode = keyof typeof CLI_CATALOG.sentences;

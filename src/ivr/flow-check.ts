@@ -114,6 +114,10 @@ function writes(n: FlowNode): string[] {
 
 const KINDS = new Set<string>(CASE_KINDS);
 
+
+// Fields an hours node once had for a calendar of its own.
+const CALENDAR_FIELDS = ['timeZone', 'days', 'holidays', 'workingDays'] as const;
+
 /**
  * The checks after the schema. `flow` is a schema-valid document held in
  * null-prototype objects. Returns problems (the flow is refused) and
@@ -183,10 +187,11 @@ export function checkMeaning(flow: FlowDoc): { problems: FlowProblem[]; warnings
         const [a, b] = r.split('-');
         if (a >= b) problems.push({ pointer: `${at}/open/${i}`, message: `the range '${r}' ends before it starts` });
       });
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: n.timeZone ?? 'Asia/Shanghai' });
-      } catch {
-        problems.push({ pointer: `${at}/timeZone`, message: `'${n.timeZone}' is not an IANA time zone` });
+      // One calendar: office hours follow the case store's working days, so
+      // a second list here would disagree with the deadlines.
+      for (const k of CALENDAR_FIELDS) {
+        if (Object.hasOwn(n, k))
+          problems.push({ pointer: `${at}/${k}`, message: `the hours node follows the bureau's working calendar (the case store's: time zone, State Council holidays and make-up days; set calendar.timeZone / holidays / workingWeekends in the cases configuration); remove '${k}'` });
       }
     }
   }

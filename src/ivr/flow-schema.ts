@@ -157,6 +157,8 @@ export const nodeSchemas: Record<NodeType, object> = {
     cases: { type: 'array', minItems: 1, items: { type: 'object', required: ['if', 'next'], additionalProperties: false, properties: { if: condition, next: nodeId } } },
     else: nodeId,
   }),
+  // timeZone, days, holidays and workingDays pass the schema only so the flow
+  // check can say where the calendar lives now (the case store's).
   hours: node('hours', ['open', 'openNext', 'closedNext'], {
     timeZone: { type: 'string', minLength: 1 },
     days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, uniqueItems: true },

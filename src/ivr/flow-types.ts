@@ -160,16 +160,9 @@ export interface BranchNode extends NodeBase {
 
 export interface HoursNode extends NodeBase {
   type: 'hours';
-  /** IANA time zone (default Asia/Shanghai). */
-  timeZone?: string;
-  /** ISO weekdays open, 1 = Monday (default 1–5). */
-  days?: number[];
-  /** 'HH:MM-HH:MM' ranges, local time. */
+  /** 'HH:MM-HH:MM' ranges, local time, on the working days of the bureau's
+   * calendar (the case store's: its time zone, holidays and make-up days). */
   open: string[];
-  /** 'YYYY-MM-DD' days closed. */
-  holidays?: string[];
-  /** 'YYYY-MM-DD' weekend days that are working days (调休). */
-  workingDays?: string[];
   openNext: string;
   closedNext: string;
 }

@@ -8,6 +8,7 @@ import type { SchedulerLike } from 'rxjs';
 import { basename, join, relative } from 'node:path';
 import type { DigitsResult, PlayItem, PlayResult, RecordResult } from '../board/types.ts';
 import { inProgressName } from '../board/recording.ts';
+import { BureauCalendar } from '../cases/calendar.ts';
 import { CASE_KINDS, type CaseKind, type CaseStore, type CreateCaseInput, type KnowledgeEntry } from '../cases/types.ts';
 import { parseWav, readWavSamples, rmsDbfs, wavSamples } from '../dsp/wav.ts';
 import type { Condition, Flow, FlowNode } from './flow-types.ts';
@@ -25,6 +26,10 @@ export interface IvrServices {
   dataDir: string;
   /** Epoch ms now (the board clock mapped to wall time). */
   now(): number;
+  /** The bureau's working calendar (the case store's); default: the State Council's. */
+  calendar?: WorkingCalendar;
+  /** Told each step of every call: `hotline call` prints them node by node. */
+  trace?(e: IvrTraceEvent): void;
   log?(line: string): void;
   /** Board-time timers (the call core's scheduler); without it a record node has no no-speech cut-off. */
   scheduler?: SchedulerLike;
@@ -34,6 +39,15 @@ export interface IvrServices {
    */
   io?: { pending: number };
 }
+
+/** One step of a call, as `hotline call` shows it. */
+export type IvrTraceEvent =
+  | { type: 'node'; callId: string; node: string; nodeType: FlowNode['type'] }
+  /** Prompts played (ids, or file names for recordings); reason 'digits': a key cut in at item itemIndex. */
+  | { type: 'play'; callId: string; prompts: string[]; reason: string; itemIndex: number }
+  | { type: 'digits'; callId: string; digits: string; reason: string }
+  /** A node finished: where the call goes, the variables and the cases so far. */
+  | { type: 'next'; callId: string; node: string; next: string | null; vars: Record<string, string>; cases: string[]; error?: string };
 
 export type FlowOutcome = 'completed' | 'hangup' | 'error';
 
@@ -57,6 +71,8 @@ export interface IvrCall {
   pending: number;
   /** Called when a command finds the line already cleared; aborts `signal`. */
   lineGone?: () => void;
+  /** The call's own log (with its call id, channel and caller); else the services' log. */
+  log?(line: string): void;
   error?: string;
 }
 
@@ -96,22 +112,21 @@ function holds(c: Condition, vars: Record<string, string>): boolean {
   return true;
 }
 
-/** Local weekday (1 = Monday), date and minute of day in a time zone. */
-function localNow(epoch: number, timeZone: string): { weekday: number; date: string; minute: number } {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const p = Object.fromEntries(f.formatToParts(new Date(epoch)).map((x) => [x.type, x.value]));
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
-  return { weekday, date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute) };
-}
+/** The bureau's working calendar as the hours node needs it (the case store's BureauCalendar). */
+export type WorkingCalendar = Pick<BureauCalendar, 'dayKey' | 'isWorkingDay' | 'offsetAt'>;
 
-export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number): boolean {
-  const t = localNow(epoch, node.timeZone ?? 'Asia/Shanghai');
-  if (node.holidays?.includes(t.date)) return false;
-  const working = node.workingDays?.includes(t.date) || (node.days ?? [1, 2, 3, 4, 5]).includes(t.weekday);
-  if (!working) return false;
+// The State Council calendar, for an interpreter given none (tests); the
+// engine passes the case store's, so office hours and deadlines agree.
+let defaultCalendar: BureauCalendar | undefined;
+
+/** Open: a working day of the bureau's calendar, inside one of the node's ranges (local time). */
+export function isOpen(node: Extract<FlowNode, { type: 'hours' }>, epoch: number, calendar: WorkingCalendar = (defaultCalendar ??= new BureauCalendar())): boolean {
+  if (!calendar.isWorkingDay(calendar.dayKey(epoch))) return false;
+  const local = epoch + calendar.offsetAt(epoch);
+  const minute = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
   return node.open.some((r) => {
     const [a, b] = r.split('-').map((hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5)));
-    return t.minute >= a && t.minute < b;
+    return minute >= a && minute < b;
   });
 }
 
@@ -189,6 +204,7 @@ export class Interpreter {
       const node: FlowNode = call.flow.nodes[id];
       if (afterHangup && MEDIA.has(node.type)) return failed ? 'error' : 'hangup';
       call.path.push(id);
+      this.#s.trace?.({ type: 'node', callId: call.callId, node: id, nodeType: node.type });
       let next: string | null;
       try {
         next = await this.#exec(call, id, node);
@@ -197,7 +213,7 @@ export class Interpreter {
         else {
           const err = e as { code?: string; message: string };
           call.error = `${err.code ?? 'ERROR'}: ${err.message}`;
-          this.#s.log?.(`call ${call.callId}: node ${id}: ${call.error}`);
+          (call.log ?? this.#s.log)?.(`call ${call.callId}: node ${id}: ${call.error}`);
           // Tell the caller rather than leave silence; best effort.
           if (this.#s.prompts.has(call.lang, 'system_error')) await this.#play(call, ['system_error']).catch(() => null);
           // Lose nothing: a message recorded before the failure (a broken
@@ -212,6 +228,7 @@ export class Interpreter {
         afterHangup = true;
         if (MEDIA.has(node.type) || next === null) next = node.onHangup ?? null;
       }
+      this.#s.trace?.({ type: 'next', callId: call.callId, node: id, next, vars: { ...call.vars }, cases: [...call.caseNumbers], error: call.error });
       id = next;
     }
     if (failed) return 'error';
@@ -250,15 +267,22 @@ export class Interpreter {
   }
 
   #files(call: IvrCall, ids: string[]): PlayItem[] {
-    return ids.map((id) => this.#s.prompts.item(call.lang, id));
+    return ids.map((id) => this.#labelled(this.#s.prompts.item(call.lang, id), id));
+  }
+
+  // Which prompt an audio buffer is, for the trace (buffers are cached per file).
+  #labels = new WeakMap<object, string>();
+  #labelled(item: PlayItem, id: string): PlayItem {
+    if (this.#s.trace && typeof item === 'object') this.#labels.set(item, id);
+    return item;
   }
 
   /** A prompt file from the store (knowledge, survey), in the caller's language when one exists. */
   #storedPrompt(call: IvrCall, file: string): PlayItem {
     const id = basename(file).replace(/\.wav$/i, '');
-    if (this.#s.prompts.has(call.lang, id)) return this.#s.prompts.item(call.lang, id);
+    if (this.#s.prompts.has(call.lang, id)) return this.#labelled(this.#s.prompts.item(call.lang, id), id);
     // Parsed (and kept inside the prompts folder) as a flow's prompts are.
-    return this.#s.prompts.item(call.lang, file);
+    return this.#labelled(this.#s.prompts.item(call.lang, file), file);
   }
 
   #play(call: IvrCall, ids: string[], interruptible = false): Promise<PlayResult | null> {
@@ -266,14 +290,22 @@ export class Interpreter {
     return this.#playFiles(call, this.#files(call, ids), interruptible);
   }
 
-  #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
-    return this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+  async #playFiles(call: IvrCall, files: PlayItem[], interruptible = false): Promise<PlayResult | null> {
+    const r = await this.#op(call, () => call.port.play(files, { signal: call.signal, stopOnDigits: interruptible }));
+    const trace = this.#s.trace;
+    if (trace) {
+      const prompts = files.map((f) => (typeof f === 'string' ? basename(f) : (this.#labels.get(f) ?? '(audio)')));
+      trace({ type: 'play', callId: call.callId, prompts, reason: r?.reason ?? 'hangup', itemIndex: r?.itemIndex ?? 0 });
+    }
+    return r;
   }
 
-  #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
-    return this.#op(call, () =>
+  async #digits(call: IvrCall, max: number, o: { terminators?: string; firstMs?: number; interMs?: number } = {}): Promise<DigitsResult | null> {
+    const r = await this.#op(call, () =>
       call.port.getDigits({ signal: call.signal, max, terminators: o.terminators, firstDigitTimeoutMs: o.firstMs ?? 5000, interDigitTimeoutMs: o.interMs ?? 3000 }),
     );
+    this.#s.trace?.({ type: 'digits', callId: call.callId, digits: r?.digits ?? '', reason: r?.reason ?? 'hangup' });
+    return r;
   }
 
   /** Prompt, one key, retries with invalid / no-input prompts. Returns the key, or null (hang-up or tries used). */
@@ -405,7 +437,7 @@ export class Interpreter {
           call.caseNumbers.push(c.number);
           return n.next;
         } catch (e) {
-          s.log?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
+          (call.log ?? s.log)?.(`call ${call.callId}: create_case: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
           return n.error;
         }
       }
@@ -424,7 +456,7 @@ export class Interpreter {
         return n.cases.find((c) => holds(c.if, v))?.next ?? n.else;
 
       case 'hours':
-        return isOpen(n, s.now()) ? n.openNext : n.closedNext;
+        return isOpen(n, s.now(), s.calendar) ? n.openNext : n.closedNext;
 
       case 'language':
         call.lang = n.language;
@@ -445,7 +477,7 @@ export class Interpreter {
           await this.#io(() => m.send(fill(n.to, v), fill(local(n.subject), v), fill(local(n.text), v)));
           return n.sent;
         } catch (e) {
-          s.log?.(`call ${call.callId}: ${(e as Error).message}`);
+          (call.log ?? s.log)?.(`call ${call.callId}: ${(e as Error).message}`);
           return n.failed;
         }
       }

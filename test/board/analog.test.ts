@@ -23,7 +23,8 @@ test('profile: E1 span, 8 FXS ports, 4 FXO ports; the network side has the oppos
     assert.is(board.channel(1, 3).name, 'sim-mixed/1:fxs3');
     assert.is(board.channel(1, 3).index, 32);
     assert.is(board.group('agents').length, 8);
-    assert.is(board.group('inbound').length, 34);
+    assert.is(board.group('inbound').length, 32);
+    assert.is(board.byRole('outbound').length, 2);
     const bad = (() => {
       try {
         board.channel(2, 5);

@@ -1,5 +1,6 @@
 // Closing a board while work is in flight: an advance() awaiting between
 // steps, operations pending, a real-time clock delivering events.
+import { filter, firstValueFrom } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
@@ -34,13 +35,16 @@ test('close() during advance(): advance ends quietly, pending operations settle 
 test('close() of a real-time board while a call is up and digits flow: no error, the process is free to exit', async () => {
   const board = await openBoard('boards/sim-e1x2.json', { mode: 'realtime' });
   const eng = board.channel(0), net = board.network!.channel(0);
+  const ring = firstValueFrom(eng.events$.pipe(filter((e) => e.type === 'ring')));
   const c = net.call({ timeoutMs: 5000 });
-  await new Promise((r) => setTimeout(r, 100));
+  await ring;
   await eng.answer();
   assert.is((await c).reason, 'done');
   const g = eng.getDigits({ max: 20, firstDigitTimeoutMs: 0 });
+  // Close while digits flow: after the first key is heard, before the last.
+  const firstKey = firstValueFrom(eng.events$.pipe(filter((e) => e.type === 'digit')));
   void net.sendDigits('1234567890').catch(() => {});
-  await new Promise((r) => setTimeout(r, 150));
+  await firstKey;
   await board.close();
   assert.is((await g).reason, 'stopped');
 });

@@ -11,8 +11,11 @@ test('real time: a NaN-delay timer fires and later timers still fire', async () 
   try {
     const fired: string[] = [];
     timer(NaN, board.scheduler).subscribe(() => fired.push('nan'));
-    timer(50, board.scheduler).subscribe(() => fired.push('50'));
-    await new Promise((r) => setTimeout(r, 400));
+    const later = firstValueFrom(timer(50, board.scheduler)).then(() => fired.push('50'));
+    // Wait for the later timer itself (bounded in wall time), not a fixed sleep.
+    let guard: NodeJS.Timeout | undefined;
+    await Promise.race([later, new Promise((r) => (guard = setTimeout(r, 10_000)))]);
+    clearTimeout(guard);
     assert.equal(fired, ['nan', '50']);
   } finally {
     await board.close();

@@ -13,11 +13,12 @@ import { DEFAULT_FLOW_FILE } from '../../src/ivr/flow.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
 import { harness, heardInOrder, promptAudio, type Harness } from '../ivr/_harness.ts';
 
+// A fresh engine per test: a pulled cable or a reloaded flow stays in its test.
 let h: Harness;
-test.before(async () => {
+test.before.each(async () => {
   h = await harness();
 });
-test.after(async () => {
+test.after.each(async () => {
   await h.close();
 });
 
@@ -74,7 +75,6 @@ test('reload during a call: the call keeps its flow, the next call takes the new
   });
   heardInOrder(h.engine, second.heard, ['main_menu', 'goodbye']);
   assert.ok(findPrompt(second.heard, promptAudio(h.engine, 'consult_intro')).score < 0.6, 'the new call still ran the old flow');
-  h.engine.flows.reload(DEFAULT_FLOW_FILE);
 });
 
 test('record confirm: re-record (2), listen (1), keep (3): the case holds the second take only', async () => {

@@ -12,13 +12,26 @@ import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
 import { filesIn, harness, type Harness } from '../ivr/_harness.ts';
 
+// A fresh engine per test: each walk stands alone.
 let h: Harness;
-test.before(async () => {
+test.before.each(async () => {
   h = await harness();
 });
-test.after(async () => {
+test.after.each(async () => {
   await h.close();
 });
+
+/** Every recording file on disk belongs to a call record (no orphans); returns how many there are. */
+async function noOrphans(): Promise<number> {
+  const referenced = new Set<string>();
+  for (const c of h.ended) {
+    const rec = await h.engine.store.getCallRecord(c.id);
+    rec?.recordingIds.forEach((r) => referenced.add(r));
+  }
+  const files = filesIn(join(h.engine.dataDir, 'recordings')).map((f) => join('recordings', f));
+  for (const f of files) assert.ok(referenced.has(f), `orphan recording ${f}`);
+  return files.length;
+}
 
 // Keys (heard to the end of the prompt first), '!keys' (keyed at once, e.g.
 // the # that ends a recording), 'speak', or 'wait' (listen to the end of the prompt).
@@ -75,6 +88,7 @@ for (const [name, steps, node] of WALKS) {
     assert.is(st.pendingOps, 0, 'line operations left pending');
     assert.is(st.liveSubscriptions, 0, 'per-call subscriptions left open');
     assert.is(st.liveTimers, 0, 'a watchdog timer is still scheduled on the board clock');
+    await noOrphans();
     if (name === 'complaint recording' || name === 'complaint number read-back' || name === 'mailbox recording') {
       assert.is(c.caseNumbers.length, 1, 'hanging up after speaking should still register the complaint');
       const kase = await h.engine.store.getCase(c.caseNumbers[0]);
@@ -102,15 +116,12 @@ test('a call in progress holds exactly one board timer (its watchdog), released 
   assert.is(h.engine.core.stats().liveTimers, 0);
 });
 
-test('every recording file on disk belongs to a call record (no orphans)', async () => {
-  const referenced = new Set<string>();
-  for (const c of h.ended) {
-    const rec = await h.engine.store.getCallRecord(c.id);
-    rec?.recordingIds.forEach((r) => referenced.add(r));
+test('the walks that spoke keep their recordings, and only those (no orphans)', async () => {
+  for (const [name, steps] of WALKS.filter(([n]) => ['complaint recording', 'complaint number read-back', 'mailbox recording'].includes(n))) {
+    const { calls } = await h.call(walk(steps));
+    assert.is(calls[0].recordings.length, 1, `${name}: ${calls[0].recordings.length} recordings kept`);
   }
-  const files = filesIn(join(h.engine.dataDir, 'recordings')).map((f) => join('recordings', f));
-  for (const f of files) assert.ok(referenced.has(f), `orphan recording ${f}`);
-  assert.ok(files.length >= 3, `only ${files.length} recordings were kept`);
+  assert.is(await noOrphans(), 3);
 });
 
 test.run();

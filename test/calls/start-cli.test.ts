@@ -60,9 +60,11 @@ test('real time: SIGTERM during calls clears them (outcome shutdown) and exits 0
   const data = join(dir, 'realtime');
   let signalled = false;
   const r = await start(['--demo-callers', '2', '--data', data], (line, kill) => {
+    // A call has started (its line is seized and being answered): stop now,
+    // while it is in progress; a demo call lasts tens of seconds.
     if (!signalled && / start /.test(line) && /call /.test(line)) {
       signalled = true;
-      setTimeout(() => kill('SIGTERM'), 1500);
+      kill('SIGTERM');
     }
   });
   assert.ok(signalled, `no call started:\n${r.out}\n${r.err}`);

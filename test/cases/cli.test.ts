@@ -34,6 +34,10 @@ const complaint = {
 let number = '';
 
 test('cases create prints the case; a bad case exits 1 with one line per field', async () => {
+  const init = await hotline('cases', 'init');
+  assert.is(init.code, 0, init.err);
+  const agent = await hotline('cases', 'agents', 'add', '--data', JSON.stringify({ id: 'sup1', name: '孙主任', role: 'supervisor', password: 'secret-1' }));
+  assert.is(agent.code, 0, agent.err);
   const r = await hotline('cases', 'create', '--data', JSON.stringify(complaint));
   assert.is(r.code, 0, r.err);
   const c = JSON.parse(r.out);
@@ -86,7 +90,7 @@ test('cases check, due, verify, export (JSON lines), backup', async () => {
   assert.equal(lines.map((l) => l.number), [number]);
   const b = await hotline('cases', 'backup', join(tmp, 'backup'));
   assert.is(b.code, 0, b.err);
-  assert.ok(existsSync(join(tmp, 'backup', 'data.mdb')));
+  assert.ok(existsSync(join(tmp, 'backup', 'cases', 'data.mdb')));
   const fromBackup = await hotline('cases', 'show', number, '--json', '--dir', join(tmp, 'backup'));
   assert.is(JSON.parse(fromBackup.out).number, number);
 });
@@ -111,15 +115,15 @@ test('report as table, CSV and JSON; usage errors exit 2', async () => {
   const csv = await hotline('report', '--year', year, '--by', 'kind', '--format', 'csv', '--compare', 'last_year');
   const rows = csv.out.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   assert.ok(rows[0].startsWith('period,key,label,calls,calls_previous,calls_change_pct,cases'), rows[0]);
-  assert.ok(rows.some((r) => r.startsWith('total,complaint,投诉,0,0,,1,0,')), csv.out);
+  assert.ok(rows.some((r) => r.startsWith('total,complaint,投诉,0,0,—,1,0,new,')), csv.out);
   const j = await hotline('report', '--month', `${year}-${number.slice(4, 6)}`, '--format', 'json');
   assert.is(JSON.parse(j.out).total.counts.complaint, 1);
   const u = await hotline('report', '--by', 'agent');
   assert.is(u.code, 2);
-  assert.match(u.err, /REPORT_USAGE/);
+  assert.match(u.err, /CLI_MISSING_ARGUMENT: name the period/);
   const bad = await hotline('report', '--year', year, '--by', 'weather');
-  assert.is(bad.code, 1);
-  assert.match(bad.err, /CASE_REPORT_INVALID/);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /CLI_BAD_VALUE: --by takes one of none, agent/);
   const sub = await hotline('cases', 'frobnicate');
   assert.is(sub.code, 2);
 });

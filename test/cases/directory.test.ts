@@ -74,4 +74,23 @@ test('surveys: keypad answers stored and tallied; bad answers refused', async ()
   assert.equal((await f.store.getSurvey('sat'))!.questions.length, 2);
 });
 
+test('verifyAgent spends as long on an unknown id as on a wrong password (no early return to time)', async () => {
+  await f.store.putAgent({ id: 'timing-agent', name: '计时', role: 'agent', password: 'secret-pw' });
+  const time = async (id: string): Promise<number> => {
+    const t0 = performance.now();
+    assert.is(await f.store.verifyAgent(id, 'wrong-password'), null);
+    return performance.now() - t0;
+  };
+  await time('nobody-at-all'); // the dummy hash is made once
+  // medians of 5: scrypt (N = 2^14) is tens of ms; an early return is microseconds
+  const med = (xs: number[]): number => xs.sort((a, b) => a - b)[2];
+  const known: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    known.push(await time('timing-agent'));
+    unknown.push(await time('nobody-' + i));
+  }
+  assert.ok(med(unknown) > med(known) / 4, `unknown id ${med(unknown).toFixed(2)} ms vs wrong password ${med(known).toFixed(2)} ms`);
+});
+
 test.run();

@@ -152,4 +152,26 @@ test('configured limits replace the defaults', async () => {
   }
 });
 
+test('an action with a misspelt field is refused naming the nearest one, and the case is unchanged', async () => {
+  const f = await fixture();
+  try {
+    const c = await f.store.createCase(complaint());
+    for (const [action, want] of [
+      [{ type: 'accept', notes: '受理' }, /'accept' action has no field 'notes'; did you mean 'note'/],
+      [{ type: 'not_accept', reson: '不属于受理范围' }, /no field 'reson'; did you mean 'reason'/],
+    ] as const) {
+      try {
+        await f.store.transition(c.number, action as never, 'a1');
+        assert.unreachable(JSON.stringify(action));
+      } catch (e) {
+        assert.is((e as { code?: string }).code, 'CASE_FIELD_INVALID');
+        assert.match((e as Error).message, want);
+      }
+    }
+    assert.is((await f.store.getCase(c.number))!.status, 'registered');
+  } finally {
+    await f.done();
+  }
+});
+
 test.run();

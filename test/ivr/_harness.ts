@@ -72,11 +72,13 @@ export async function harness(o: Partial<EngineOptions> = {}): Promise<Harness> 
   };
 }
 
+// Keyed by the file, not the prompt id: engines of different tests may use
+// different prompt folders (a test's replaced prompt must not leak into the next).
 const cache = new Map<string, Int16Array>();
 export function promptAudio(engine: Engine, id: string, lang = 'zh'): Int16Array {
-  const key = `${lang}/${id}`;
-  let s = cache.get(key);
-  if (!s) cache.set(key, (s = readWavSamples(engine.prompts.file(lang, id)).samples));
+  const file = engine.prompts.file(lang, id);
+  let s = cache.get(file);
+  if (!s) cache.set(file, (s = readWavSamples(file).samples));
   return s;
 }
 

@@ -29,7 +29,6 @@ function decodeMail(raw: string): { subject: string; body: string } {
 }
 const inbox: string[] = [];
 let smtp: SMTPServer;
-let complaintNumber = '';
 
 test.before(async () => {
   smtp = new SMTPServer({
@@ -42,14 +41,48 @@ test.before(async () => {
     },
   });
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+});
+
+// Every test gets its own engine, store and inbox: no test depends on what
+// another left behind, and each can run alone.
+test.before.each(async () => {
+  inbox.length = 0;
   const port = (smtp.server.address() as { port: number }).port;
   h = await harness({ smtp: { host: '127.0.0.1', port, from: 'noreply@12315.test' } });
 });
 
-test.after(async () => {
+test.after.each(async () => {
   await h.close();
+});
+
+test.after(async () => {
   await new Promise<void>((r) => smtp.close(() => r()));
 });
+
+/** A complaint registered today (the simulated Monday) with a complainant's e-mail address; returns its number. */
+async function registeredCase(email = 'zhangsan@example.test'): Promise<string> {
+  const kase = await h.engine.store.createCase({
+    kind: 'complaint',
+    channel: 'web',
+    complainant: { name: '张三', phone: '13912345678', address: email },
+    business: { name: '某超市', address: '人民路1号' },
+    request: '退款',
+    facts: '牛奶过期',
+  });
+  return kase.number;
+}
+
+/** A complaint taken through the workflow to closed with a mediation agreement. */
+async function closedCase(): Promise<string> {
+  const s = h.engine.store;
+  const number = await registeredCase();
+  await s.putDepartment({ id: 'd1', name: '消费者权益保护科', head: '王科长' });
+  await s.transition(number, { type: 'accept' }, 'a1');
+  await s.transition(number, { type: 'dispatch', departments: [{ departmentId: 'd1' }] }, 'a1');
+  await s.transition(number, { type: 'start_mediation' }, 'a1');
+  await s.transition(number, { type: 'close', result: 'agreement' }, 'a1');
+  return number;
+}
 
 test('press 2, complaint, speak, # → case with the caller\'s audio; the number read back twice equals the stored one', async () => {
   const speech = h.engine.prompts.file('zh', 'caller_complaint');
@@ -84,11 +117,10 @@ test('press 2, complaint, speak, # → case with the caller\'s audio; the number
   const cr = await h.engine.store.getCallRecord(calls[0].id);
   assert.ok(cr, 'no call record');
   assert.is(cr!.caseNumber, first);
-  complaintNumber = first;
 });
 
 test('press 3, key the number → the caller hears the status of the case and the date it was registered', async () => {
-  assert.ok(complaintNumber, 'needs the complaint of the first test');
+  const complaintNumber = await registeredCase();
   const { heard } = await h.call(async (c) => {
     await c.hear();
     await c.press('3');
@@ -103,7 +135,7 @@ test('press 3, key the number → the caller hears the status of the case and th
 });
 
 test('a number with one digit changed → "not valid"; three times → goodbye', async () => {
-  const d = complaintNumber.split('');
+  const d = (await registeredCase()).split('');
   d[9] = String((Number(d[9]) + 3) % 10);
   const wrong = d.join('');
   assert.not.ok(h.engine.store.validateCaseNumber(wrong).ok, 'the altered number passes the check digit');
@@ -123,13 +155,7 @@ test('a number with one digit changed → "not valid"; three times → goodbye',
 });
 
 test('closed case with an e-mail address: status, result, then the result by e-mail arrives at the SMTP server', async () => {
-  const s = h.engine.store;
-  await s.putDepartment({ id: 'd1', name: '消费者权益保护科', head: '王科长' });
-  await s.updateCase(complaintNumber, { complainant: { name: '张三', phone: '13912345678', address: 'zhangsan@example.test' }, business: { name: '某超市', address: '人民路1号' }, request: '退款', facts: '牛奶过期' }, 'a1');
-  await s.transition(complaintNumber, { type: 'accept' }, 'a1');
-  await s.transition(complaintNumber, { type: 'dispatch', departments: [{ departmentId: 'd1' }] }, 'a1');
-  await s.transition(complaintNumber, { type: 'start_mediation' }, 'a1');
-  await s.transition(complaintNumber, { type: 'close', result: 'agreement' }, 'a1');
+  const complaintNumber = await closedCase();
   const { heard } = await h.call(async (c) => {
     await c.hear();
     await c.press('3');
@@ -231,6 +257,7 @@ test('press 9 → English: the menu and goodbye are heard in English', async () 
 });
 
 test('in English: the closed case is read back with English fragments; 2 declines the e-mail', async () => {
+  const complaintNumber = await closedCase();
   const { heard } = await h.call(async (c) => {
     await c.hear();
     await c.press('9');
@@ -244,6 +271,7 @@ test('in English: the closed case is read back with English fragments; 2 decline
   });
   heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'goodbye'], 'en');
   assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_sent', 'en')).score < 0.6, 'an e-mail was sent though the caller pressed 2');
+  assert.is(inbox.length, 0, 'an e-mail arrived though the caller pressed 2');
 });
 
 test('a well-formed number that no case has → "no case has that number"', async () => {

@@ -1,90 +1,90 @@
 // `hotline report`: statistics from the case store's counters.
 //   hotline report --year 2025 --by agent --granularity month --compare last_year --format csv
 //   hotline report --from 2025-03-01 --to 2025-03-31 --by category --format json
-import { isHotlineError } from '../../errors.ts';
-import { openCaseStore } from '../../cases/index.ts';
-import { flagString, parseArgs, quietOnClosedPipe, reportCsv, reportTable, storeOptions, unknownFlag } from '../../cases/format.ts';
-import type { Granularity, Period, ReportDimension, ReportMetric } from '../../cases/types.ts';
+import { choice, defineCommand, option, refuse, runCommand, text, type Parser } from '../args.ts';
+import { cliError } from '../errors.ts';
+import { quietOnClosedPipe, reportCsv, reportTable } from '../../cases/format.ts';
+import type { LmdbCaseStore } from '../../cases/index.ts';
+import type { Period, ReportMetric } from '../../cases/types.ts';
+import { fail, openStore, storeFlags } from '../store-cli.ts';
 
 export const summary = 'case statistics by day/month/year × agent/category/department/kind, with 同期比 (table, CSV, JSON)';
 
-const USAGE = `usage: hotline report [--dir DATA] [--config FILE]
-         (--year YYYY | --month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)
-         [--by none|agent|category|department|kind] [--granularity total|day|month|year]
-         [--compare last_year|YYYY-MM-DD:YYYY-MM-DD] [--metrics calls,cases,complaint,...]
-         [--format table|csv|json]
-`;
+const METRICS: readonly ReportMetric[] = ['calls', 'cases', 'consultation', 'complaint', 'report', 'suggestion', 'mailbox', 'dispatches', 'closed'];
 
-function usage(msg: string): number {
-  process.stderr.write(`hotline report: REPORT_USAGE: ${msg}\n${USAGE}`);
-  return 2;
-}
+const pattern =
+  (re: RegExp, takes: string): Parser<string> =>
+  (raw, label) => {
+    if (!re.test(raw)) throw cliError('CLI_BAD_VALUE', `${label} takes ${takes}, not '${raw}'`, { option: label, value: raw });
+    return raw;
+  };
+const DATE = pattern(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD');
 
 function monthEnd(y: number, m: number): string {
   return `${y}-${String(m).padStart(2, '0')}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 }
 
-export async function run(args: string[]): Promise<number> {
-  quietOnClosedPipe();
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const p = parseArgs(args);
-  const unknown = unknownFlag(p, ['dir', 'config', 'year', 'month', 'from', 'to', 'by', 'granularity', 'compare', 'metrics', 'format']);
-  if (unknown) return usage(unknown);
-  let period: Period;
-  const year = flagString(p, 'year');
-  const month = flagString(p, 'month');
-  const from = flagString(p, 'from');
-  const to = flagString(p, 'to');
-  const named = [year !== undefined && '--year', month !== undefined && '--month', (from !== undefined || to !== undefined) && '--from/--to'].filter(Boolean);
-  if (named.length > 1) return usage(`name the period one way: ${named.join(' or ')}, not both`);
-  if (year !== undefined) {
-    if (!/^\d{4}$/.test(year)) return usage(`--year takes a year like 2025; got '${year}'`);
-    period = { from: `${year}-01-01`, to: `${year}-12-31` };
-  } else if (month !== undefined) {
-    const m = /^(\d{4})-(\d{2})$/.exec(month);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return usage(`--month takes YYYY-MM; got '${month}'`);
-    period = { from: `${month}-01`, to: monthEnd(Number(m[1]), Number(m[2])) };
-  } else if (from !== undefined && to !== undefined) period = { from, to };
-  else return usage('name the period: --year, --month, or --from and --to');
+const report = defineCommand({
+  name: 'hotline report',
+  summary:
+    'Case statistics from the store: counts of calls, cases by kind, dispatches and closures per day, month, year or the whole period, broken down by agent, category, department or kind, optionally compared with last year (同期比). Name the period with --year, --month, or --from and --to.',
+  options: {
+    ...storeFlags,
+    year: option(pattern(/^(19|20|21)\d\d$/, 'a year like 2025'), 'the calendar year', { valueName: 'YYYY' }),
+    month: option(pattern(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'), 'one calendar month', { valueName: 'YYYY-MM' }),
+    from: option(DATE, 'first day of the period (with --to)', { valueName: 'YYYY-MM-DD' }),
+    to: option(DATE, 'last day of the period, inclusive (with --from)', { valueName: 'YYYY-MM-DD' }),
+    by: option(choice(['none', 'agent', 'category', 'department', 'kind'] as const), 'break the counts down by', { default: 'none' as const }),
+    granularity: option(choice(['total', 'day', 'month', 'year'] as const), 'one row per', { default: 'total' as const }),
+    compare: option(text(), "compare with 'last_year' (the same days a year earlier) or FROM:TO", { valueName: 'last_year|FROM:TO' }),
+    metrics: option(text(), `comma-separated subset of ${METRICS.join(', ')}`, { valueName: 'LIST' }),
+    format: option(choice(['table', 'csv', 'json'] as const), 'output format (CSV starts with a UTF-8 BOM for spreadsheets)', { default: 'table' as const }),
+  },
+  details: 'Exit status: 0 printed, 1 the store refused (no store, bad period), 2 a malformed command line.',
+  run: async ({ values: v }) => {
+    quietOnClosedPipe();
+    let period: Period;
+    let compareTo: 'last_year' | Period | undefined;
+    let metrics: ReportMetric[] | undefined;
+    try {
+      const named = [v.year !== undefined && '--year', v.month !== undefined && '--month', (v.from !== undefined || v.to !== undefined) && '--from/--to'].filter(Boolean);
+      if (named.length > 1) throw cliError('CLI_BAD_VALUE', `name the period one way: ${named.join(' or ')}, not both`);
+      if (v.year !== undefined) period = { from: `${v.year}-01-01`, to: `${v.year}-12-31` };
+      else if (v.month !== undefined) period = { from: `${v.month}-01`, to: monthEnd(Number(v.month.slice(0, 4)), Number(v.month.slice(5, 7))) };
+      else if (v.from !== undefined && v.to !== undefined) period = { from: v.from, to: v.to };
+      else throw cliError('CLI_MISSING_ARGUMENT', 'name the period: --year, --month, or --from and --to');
+      if (v.compare === 'last_year') compareTo = 'last_year';
+      else if (v.compare !== undefined) {
+        const [cf, ct, extra] = v.compare.split(':');
+        if (!cf || !ct || extra !== undefined) throw cliError('CLI_BAD_VALUE', `--compare takes last_year or FROM:TO (YYYY-MM-DD:YYYY-MM-DD), not '${v.compare}'`);
+        compareTo = { from: DATE(cf, '--compare FROM'), to: DATE(ct, '--compare TO') };
+      }
+      if (v.metrics !== undefined) {
+        metrics = v.metrics.split(',').filter(Boolean) as ReportMetric[];
+        const badM = metrics.find((m) => !METRICS.includes(m));
+        if (badM !== undefined || metrics.length === 0) throw cliError('CLI_BAD_VALUE', `--metrics takes a comma-separated subset of ${METRICS.join(', ')}; '${badM ?? ''}' is none of them`);
+      }
+    } catch (e) {
+      return refuse('hotline report', e);
+    }
+    let store: LmdbCaseStore;
+    try {
+      store = await openStore(v, { readOnly: true });
+    } catch (e) {
+      return fail('hotline report', e);
+    }
+    try {
+      const r = await store.report({ period, by: v.by, granularity: v.granularity, ...(metrics ? { metrics } : {}), ...(compareTo ? { compareTo } : {}) });
+      if (v.format === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      else if (v.format === 'csv') process.stdout.write(reportCsv(r));
+      else process.stdout.write(reportTable(r));
+      return 0;
+    } catch (e) {
+      return fail('hotline report', e);
+    } finally {
+      await store.close();
+    }
+  },
+});
 
-  const format = flagString(p, 'format') ?? 'table';
-  if (!['table', 'csv', 'json'].includes(format)) return usage(`--format is table, csv or json; got '${format}'`);
-  const compare = flagString(p, 'compare');
-  let compareTo: 'last_year' | Period | undefined;
-  if (compare === 'last_year') compareTo = 'last_year';
-  else if (compare !== undefined) {
-    const [cf, ct] = compare.split(':');
-    if (!cf || !ct) return usage(`--compare is last_year or FROM:TO; got '${compare}'`);
-    compareTo = { from: cf, to: ct };
-  }
-  const metrics = flagString(p, 'metrics')?.split(',').filter(Boolean) as ReportMetric[] | undefined;
-
-  let store;
-  try {
-    store = await openCaseStore({ ...storeOptions(p), readOnly: true });
-  } catch (e) {
-    process.stderr.write(`hotline report: ${isHotlineError(e) ? `${e.code}: ${e.message}` : String(e)}\n`);
-    return 1;
-  }
-  try {
-    const r = await store.report({
-      period,
-      by: (flagString(p, 'by') ?? 'none') as ReportDimension,
-      granularity: (flagString(p, 'granularity') ?? 'total') as Granularity,
-      ...(metrics ? { metrics } : {}),
-      ...(compareTo ? { compareTo } : {}),
-    });
-    if (format === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-    else if (format === 'csv') process.stdout.write(reportCsv(r));
-    else process.stdout.write(reportTable(r));
-    return 0;
-  } catch (e) {
-    process.stderr.write(`hotline report: ${isHotlineError(e) ? `${e.code}: ${e.message}` : String(e)}\n`);
-    return 1;
-  } finally {
-    await store.close();
-  }
-}
+export const run = (args: string[]): Promise<number> => runCommand(report, args);

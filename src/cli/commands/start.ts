@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SmtpOptions } from '../../ivr/mail.ts';
 import { describeAlarm } from '../../board/index.ts';
-import { defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
+import { createLogger, DEFAULT_TIME_ZONE, type Logger } from '../../calls/log.ts';
+import { choice, defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { setLongTimeout } from '../long-timer.ts';
 
@@ -35,6 +36,8 @@ const startCommand = defineCommand({
     'smtp-ca': option(existingFile(), "PEM certificate(s) to trust for the SMTP server besides the system's, e.g. the bureau's own CA", { valueName: 'FILE' }),
     'smtp-insecure': flag("accept an SMTP certificate that does not verify (self-signed or for another name); credentials still need TLS. Prefer --smtp-ca"),
     quiet: flag('print nothing but errors'),
+    'time-zone': option(text(), 'time zone of the log times (IANA name); each line carries the date and the UTC offset', { valueName: 'ZONE', default: DEFAULT_TIME_ZONE }),
+    'log-format': option(choice(['pretty', 'json'] as const), "'pretty': one readable line per record; 'json': pino's JSON lines, with call id, channel and caller on every line of a call", { valueName: 'FORMAT', default: 'pretty' }),
   },
   run: async ({ values: v }) => {
     const smtpOnly = (['smtp-tls', 'smtp-user', 'smtp-ca', 'smtp-insecure'] as const).find((k) => v[k] !== undefined && v[k] !== false);
@@ -58,6 +61,8 @@ const startCommand = defineCommand({
       },
       from: v.from,
       quiet: v.quiet,
+      timeZone: v['time-zone'],
+      logFormat: v['log-format'],
     });
   },
 });
@@ -74,16 +79,20 @@ interface StartArgs {
   smtp?: Omit<SmtpOptions, 'from'>;
   from: string;
   quiet: boolean;
+  timeZone: string;
+  logFormat: 'pretty' | 'json';
 }
-
-const stamp = () => new Date().toISOString().slice(11, 23);
 
 async function runStart(a: StartArgs): Promise<number> {
   // A log piped into `head` that closes early must not crash the engine.
   process.stdout.on('error', () => {});
-  const log = (line: string) => {
-    if (!a.quiet) process.stdout.write(`${stamp()} ${line}\n`);
-  };
+  let logger: Logger;
+  try {
+    logger = createLogger({ timeZone: a.timeZone, format: a.logFormat, level: a.quiet ? 'silent' : 'info' });
+  } catch (e) {
+    return refuse('hotline start', e);
+  }
+  const log = (line: string) => logger.info(line);
   let engine: Engine;
   try {
     engine = await openEngine({
@@ -92,7 +101,7 @@ async function runStart(a: StartArgs): Promise<number> {
       dataDir: a.data,
       mode: a.stepped ? 'stepped' : 'realtime',
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
-      log,
+      logger,
     });
   } catch (e) {
     const err = e as { code?: string; message: string };
@@ -112,10 +121,7 @@ async function runStart(a: StartArgs): Promise<number> {
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
   // A technician sees a pulled cable or a far-end fault with what to check.
   board.events$.subscribe((e) => e.type === 'alarm' && log(`hotline: ${describeAlarm(e)}`));
-  core.calls$.subscribe(({ type, call }) => {
-    if (type === 'start') log(`call ${call.id} start  ${call.channel} from ${call.callerNumber ?? '(no caller id)'}`);
-    else log(`call ${call.id} end    ${call.channel} ${call.outcome} path ${call.path.join('>')}${call.caseNumbers.length ? ` case ${call.caseNumbers.join(',')}` : ''}`);
-  });
+  // Each call logs its start and end lines itself, through its child logger (src/calls/call.ts).
 
   let stopping = false;
   let stopResolve!: () => void;

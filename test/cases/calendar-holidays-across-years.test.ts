@@ -1,4 +1,4 @@
-// Review finding: a deadline that crosses into a year whose holiday notice is
+// A deadline that crosses into a year whose holiday notice is
 // not configured yet (2027 in the shipped defaults) counted New Year's Day as
 // a working day. The fixed-date statutory holidays (全国年节及纪念日放假办法:
 // 元旦 1 Jan, 劳动节 1-2 May, 国庆节 1-3 Oct) hold in every year; a configured

@@ -1,4 +1,4 @@
-// Review findings on search: a mixed Chinese/ASCII query with a lone Chinese
+// Search: a mixed Chinese/ASCII query with a lone Chinese
 // character beside a Latin word ('A4纸', 'U盘') was refused outright, though
 // the Latin word is in the index and the character can be checked in the facts.
 import { test } from 'uvu';

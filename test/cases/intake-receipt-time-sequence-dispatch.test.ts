@@ -1,4 +1,4 @@
-// Review finding on intake: a receipt time in the future (a mistyped year)
+// Intake: a receipt time in the future (a mistyped year)
 // was stored and pushed the statutory deadlines out by as much.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

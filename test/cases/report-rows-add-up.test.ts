@@ -1,4 +1,4 @@
-// Review findings on reports: 同期比 by day across a leap day pairs each day
+// Reports: 同期比 by day across a leap day pairs each day
 // with the same calendar day one year earlier, not with the n-th day of the
 // earlier period (2024 has 29 February, 2023 does not).
 import { test } from 'uvu';
