@@ -57,7 +57,7 @@ enum hl_tone_kind {
 
 /* Numbers presented with a call (calling, called): up to this many digits
  * each (E.164 allows 15; ring text carries both with room to spare). */
-#define HL_NUMBER_MAX 23
+#define HL_NUMBER_MAX 24
 
 /* One event: 96 bytes, copied out in batches. */
 typedef struct hl_event {
@@ -70,9 +70,10 @@ typedef struct hl_event {
   int32_t a, b;
   uint32_t a_hi;     /* HL_EV_DONE: high 32 bits of the duration (a holds the low 32) */
   uint64_t time_ms;  /* board time */
-  char text[48];     /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each) */
-  uint32_t c;        /* record/tap done: samples dropped (saturating) */
-  uint32_t d;        /* record/tap done: files written (> 1 when the recording rolled over) */
+  /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each). A record/tap
+   * done: text[0] = stop digit, text[8..15] = samples dropped (uint64),
+   * text[16..19] = files written (uint32), little-endian. */
+  char text[56];
 } hl_event;
 #define HL_EVENT_BYTES 96
 
@@ -202,7 +203,10 @@ void hl_board_stop(hl_board *b);
  * JavaScript as soon as there is room again. Recordings' completions come
  * from the writer (after their files are durable) and are added by the drain. */
 /* Copies up to max events out; frees what the tick retired; adds the done
- * events of recordings whose files the writer has finished. Returns the count. */
+ * events of recordings whose files the writer has finished. Returns the count.
+ * A record/tap done: b = 0 or the hl_err of what went wrong (HL_EREC_*), and
+ * in text (little-endian): [0] stop digit, [8..15] samples dropped (uint64),
+ * [16..19] files written (uint32, > 1 when the recording rolled over). */
 int hl_board_drain(hl_board *b, hl_event *out, int max);
 /* Monotonic ns at the end of the tick whose events triggered the pending wake
  * (0 when none); read when the wake arrives, for latency figures. */

@@ -934,6 +934,5 @@ extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {
 static_assert(sizeof(hl_event) == HL_EVENT_BYTES, "hl_event layout (src/board reads it)");
 // src/board/engine.ts reads the record at these offsets.
 static_assert(offsetof(hl_event, req) == 12 && offsetof(hl_event, a) == 20 && offsetof(hl_event, a_hi) == 28 &&
-                  offsetof(hl_event, time_ms) == 32 && offsetof(hl_event, text) == 40 && offsetof(hl_event, c) == 88 &&
-                  offsetof(hl_event, d) == 92,
+                  offsetof(hl_event, time_ms) == 32 && offsetof(hl_event, text) == 40,
               "hl_event offsets (src/board/engine.ts)");

@@ -150,7 +150,8 @@ struct Recorder {
   bool opened = false;        // the first part was opened (or failed to)
   uint32_t parts = 0;         // files finished and renamed to their final names
   uint64_t data_bytes = 0;    // sample bytes in the current part
-  uint64_t last_header_ns = 0, last_sync_ns = 0;
+  uint64_t last_header_ns = 0;
+  uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
   int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
   // writer -> tick: an I/O failure ends the recording at the next tick
   std::atomic<int> err{0};
@@ -324,6 +325,7 @@ struct hl_board {
   std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
   uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
   uint32_t rec_ring_samples = 16384;     // per mono recorder: 2 s (HL_REC_RING_SAMPLES, tests)
+  uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
   std::thread writer;
   std::atomic<bool> writer_run{false};
   std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)

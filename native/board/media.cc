@@ -269,7 +269,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       Recorder *r = cmd.u.record.rec;
       Recorder *&slot = r->tap ? c.tap : c.rec;
       if (!in_call(st) || slot) {
-        r->refused = slot ? HL_EBUSY : HL_ESTATE;
+        r->refused = slot ? HL_ESTATE : 0;  // busy: one record (or tap) at a time per channel
         rec_end(b, r, slot ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
         return;
       }

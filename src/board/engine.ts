@@ -33,8 +33,8 @@ export type Dispatch = (ev: BoardEvent, nativeChannel: number, nativeSpan: numbe
 /** Whether anyone listens to events of this native channel (-1: span or board events) and span. */
 export type Wants = (nativeChannel: number, nativeSpan: number) => boolean;
 
-// hl_event.text: bytes 40 to 87 (board.h).
-const TEXT_END = 88;
+// hl_event.text: bytes 40 to 95 (board.h).
+const TEXT_END = 96;
 
 export class Engine {
   readonly scheduler: BoardScheduler;
@@ -289,8 +289,9 @@ export class Engine {
       const text = rec ? (b[o + 40] ? String.fromCharCode(b[o + 40]) : '') : this.text(o);
       const info: DoneInfo = { op, reason, durationMs: a, extra: b.readInt32LE(o + 24), text, time };
       if (rec) {
-        info.dropped = b.readUInt32LE(o + 88); // hl_event.c
-        info.files = b.readUInt32LE(o + 92); // hl_event.d
+        // board.h hl_board_drain: text[8..15] samples dropped, text[16..19] files written.
+        info.dropped = b.readUInt32LE(o + 48) + b.readUInt32LE(o + 52) * 0x100000000;
+        info.files = b.readUInt32LE(o + 56);
       }
       p.resolve(info);
     }

@@ -86,7 +86,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
   let board: Board;
   try {
-    await scanRecordings({ dataDir, store, log: o.log }); // a crash's unfinished takes and orphans, before calls come
+    // A crash's unfinished takes and orphans, before calls come.
+    await scanRecordings({ dataDir, store, log: (line) => (o.logger ? o.logger.info(line) : o.log?.(line)) });
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
     await store.close();

@@ -16,6 +16,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdi
 import { join } from 'node:path';
 import { recoverRecording } from '../board/recording.ts';
 import type { CaseStore } from '../cases/types.ts';
+import { isDspErrorCode } from '../dsp/errors.ts';
 
 export interface ScanReport {
   /** Unfinished takes given their final name (and a true header). */
@@ -100,7 +101,7 @@ export async function scanRecordings(o: ScanOptions): Promise<ScanReport> {
       }
     } catch (e) {
       const err = e as { code?: string; message?: string };
-      if (err.code?.startsWith('HL_EWAV')) {
+      if (isDspErrorCode(err.code)) {
         const to = moveInto(file, name, orphans);
         report.unreadable.push(name);
         log(`recordings: moved ${name} to ${to}: not a WAV file (${err.code}: ${err.message})`);

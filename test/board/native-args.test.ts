@@ -3,7 +3,7 @@
 //   and a sentence naming the range, instead of wrapping it (Int32Value made
 //   channel 2^32 + 3 into channel 3) or cutting it (MF code 257 became 1);
 // - a ring carries calling and called numbers of 20 digits whole (the native
-//   ring text cut them at 11), and a number over 23 digits is refused.
+//   ring text cut them at 11), and a number over 24 digits is refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
@@ -76,7 +76,7 @@ test('a ring carries 20-digit numbers whole; 25 digits are refused', async () =>
       err = e;
     }
     assert.ok(err instanceof HotlineError && err.code === 'BOARD_ARG', `25 digits refused: ${err}`);
-    assert.match((err as Error).message, /at most 23 digits, got 25/);
+    assert.match((err as Error).message, /at most 24 digits, got 25/);
   } finally {
     await board.close();
   }

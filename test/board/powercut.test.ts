@@ -5,7 +5,8 @@
 // the checker then rebuilds the folder as a power cut after each chosen
 // operation would leave it, under two models:
 //   strict: only what was fsynced: a file's bytes as of its last fsync, names
-//           as of the folder's last fsync (a rename is lost until then);
+//           as of the folder's last fsync (a rename is lost until then), all
+//           of it as of the last syncfs;
 //   cache:  everything done so far (what kill -9 leaves).
 // Each state goes through the real start-up scan (src/ivr/recordings.ts) and
 // every promise is checked: a recording whose `done` was delivered is there,
@@ -47,7 +48,7 @@ function buildShim(): string {
 const shim = buildShim();
 
 type Op =
-  | { k: 'C' | 'S' | 'U'; p: string }
+  | { k: 'C' | 'S' | 'U' | 'Y'; p: string }
   | { k: 'W'; p: string; off: number; data: Buffer }
   | { k: 'T'; p: string; len: number }
   | { k: 'R' | 'L'; p: string; to: string }
@@ -61,6 +62,7 @@ function parse(log: string): Op[] {
       case 'C':
       case 'S':
       case 'U':
+      case 'Y':
         ops.push({ k: f[0], p: f[1] });
         break;
       case 'W':
@@ -121,6 +123,12 @@ class Model {
           const ino = this.live.get(op.p)!;
           this.durableData.set(ino, Buffer.from(this.liveData.get(ino)!));
         }
+        break;
+      case 'Y':
+        // syncfs: every name and every byte on the file system is durable.
+        this.durable.clear();
+        for (const [p, ino] of this.live) this.durable.set(p, ino);
+        for (const [ino, d] of this.liveData) this.durableData.set(ino, Buffer.from(d));
         break;
       case 'R':
         this.live.set(op.to, this.live.get(op.p)!);

@@ -174,7 +174,7 @@ static void numbers_test() {
   if (!b) return;
   const char *calling = "86105551234567890123", *called = "12315000000000000001";  // 20 digits each
   CHECK(hl_cmd_call(b, 30, 1, 5000, calling, called) == 0, "call with 20-digit numbers");
-  CHECK(hl_cmd_call(b, 31, 2, 5000, "123456789012345678901234", "") == HL_EINVAL, "a 24-digit number refused");
+  CHECK(hl_cmd_call(b, 31, 2, 5000, "1234567890123456789012345", "") == HL_EINVAL, "a 25-digit number refused");
   auto evs = run(b, 50);
   std::string want = std::string(calling) + "|" + called;
   int rings = 0;

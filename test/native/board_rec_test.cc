@@ -120,8 +120,11 @@ void done_means_finished() {
   hl_wav_info info;
   CHECK(valid_wav(f, &info) && info.data_bytes == 5600, "at done the file is finished: %zu bytes of data", info.data_bytes);
   CHECK(!exists(f + ".part"), "renamed");
-  const uint32_t files = e.d;
-  CHECK(files == 1 && e.c == 0, "one file, nothing dropped (%u, %u)", files, e.c);
+  uint32_t files = 0;
+  std::memcpy(&files, e.text + 16, 4);
+  uint64_t dropped = 1;
+  std::memcpy(&dropped, e.text + 8, 8);
+  CHECK(files == 1 && dropped == 0, "one file, nothing dropped (%u, %llu)", files, (unsigned long long)dropped);
   hl_board_destroy(b);
 }
 
@@ -197,10 +200,13 @@ void dropped_samples_reported() {
   std::string f = tmp_path("dropped.wav");
   CHECK(hl_cmd_record(b, 0, 15, f.c_str(), HL_WAV_ALAW, 0, 1500, 0, -40, 0) == 0, "record queued");
   hl_event e = wait_done(b, 15, 3000);
-  CHECK(e.reason == HL_R_TIMEOUT && e.b == HL_EREC_DROPPED && e.c > 0, "dropped: reason %d code %d count %u", e.reason,
-        e.b, e.c);
+  uint64_t dropped = 0;
+  std::memcpy(&dropped, e.text + 8, 8);
+  CHECK(e.reason == HL_R_TIMEOUT && e.b == HL_EREC_DROPPED && dropped > 0, "dropped: reason %d code %d count %llu",
+        e.reason, e.b, (unsigned long long)dropped);
   hl_wav_info info;
-  CHECK(valid_wav(f, &info) && info.data_bytes + e.c == 12000, "file + dropped = 1.5 s (%zu + %u)", info.data_bytes, e.c);
+  CHECK(valid_wav(f, &info) && info.data_bytes + dropped == 12000, "file + dropped = 1.5 s (%zu + %llu)", info.data_bytes,
+        (unsigned long long)dropped);
   hl_board_destroy(b);
 }
 
@@ -213,7 +219,8 @@ void rolls_over_at_the_limit() {
   std::string f = tmp_path("roll.wav");
   CHECK(hl_cmd_record(b, 0, 16, f.c_str(), HL_WAV_PCM16, 1, 1250, 0, -40, 0) == 0, "stereo PCM tap queued");
   hl_event e = wait_done(b, 16, 3000);
-  const uint32_t files = e.d;
+  uint32_t files = 0;
+  std::memcpy(&files, e.text + 16, 4);
   // 1.25 s x 8000 x 4 bytes = 40000 bytes: 8000 per part (whole 4-byte frames) = 5 files.
   CHECK(e.reason == HL_R_DONE && e.b == 0 && files == 5, "rolled: reason %d code %d files %u", e.reason, e.b, files);
   const char *names[5] = {"roll.wav", "roll.2.wav", "roll.3.wav", "roll.4.wav", "roll.5.wav"};

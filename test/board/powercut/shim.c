@@ -10,6 +10,7 @@
  *   W path off hex    bytes written at offset (write or pwrite)
  *   T path len        truncated or extended to len (ftruncate, O_TRUNC)
  *   S path            fsync or fdatasync (of a file, or of a folder)
+ *   Y path            syncfs: everything on the file system of path
  *   R from to         rename (rename, renameat, renameat2)
  *   L from to         hard link
  *   U path            unlink
@@ -56,6 +57,7 @@ static int (*real_openat)(int, const char *, int, ...);
 static int (*real_ftruncate)(int, off_t);
 static int (*real_fsync)(int);
 static int (*real_fdatasync)(int);
+static int (*real_syncfs)(int);
 static int (*real_close)(int);
 static int (*real_rename)(const char *, const char *);
 static int (*real_renameat)(int, const char *, int, const char *);
@@ -74,7 +76,7 @@ static int errno_of(const char *name) {
 static void init(void) {
   if (ready) return;
 #define REAL(name) real_##name = dlsym(RTLD_NEXT, #name)
-  REAL(write); REAL(pwrite); REAL(open); REAL(openat); REAL(ftruncate); REAL(fsync); REAL(fdatasync);
+  REAL(write); REAL(pwrite); REAL(open); REAL(openat); REAL(ftruncate); REAL(fsync); REAL(fdatasync); REAL(syncfs);
   REAL(close); REAL(rename); REAL(renameat); REAL(renameat2); REAL(link); REAL(unlink);
 #undef REAL
   dir = getenv("HL_SHIM_DIR");
@@ -260,6 +262,18 @@ static int do_sync(int fd, int data_only) {
   return rc;
 }
 int fsync(int fd) { return do_sync(fd, 0); }
+int syncfs(int fd) {
+  init();
+  const char *p = path_of(fd);
+  if (!p) return real_syncfs(fd);
+  ENTER("fsync", p);
+  int rc = real_syncfs(fd);
+  int saved = errno;
+  if (rc == 0) log_line("Y %s", p);
+  pthread_mutex_unlock(&mu);
+  errno = saved;
+  return rc;
+}
 int fdatasync(int fd) { return do_sync(fd, 1); }
 
 int close(int fd) {
