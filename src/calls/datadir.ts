@@ -4,7 +4,8 @@
 // cores would answer the same board's calls into one store). The lock is a
 // file, hotline.lock, holding the owner's pid; a lock whose process is gone
 // (kill -9, power cut) is stale and taken over.
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { makeDirs, type DirError } from '../dirs.ts';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CallError } from './errors.ts';
@@ -20,30 +21,12 @@ interface Holder {
 
 /** Makes `dir` and its missing parents, one level at a time. */
 export function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    let st;
-    try {
-      st = statSync(d);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      // ENOTDIR: a parent is a file; the walk up finds which one.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new CallError('CALL_DATA_UNUSABLE', `the data folder ${dir} cannot be used: ${d} gives ${code}; choose a folder this user can write with --data`, { dir, at: d, errno: code });
-      missing.push(d);
-      if (dirname(d) === d) break;
-      continue;
-    }
-    if (!st.isDirectory()) throw new CallError('CALL_DATA_NOT_DIR', `${d} is a file, not a folder, so it cannot hold the data folder ${dir}; give --data a folder (it is made if missing)`, { dir, at: d });
-    break;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      throw new CallError('CALL_DATA_UNUSABLE', `the data folder ${dir} cannot be made: mkdir ${d} gives ${code}; choose a folder this user can write with --data`, { dir, at: d, errno: code });
-    }
+  try {
+    makeDirs(dir);
+  } catch (e) {
+    const { code, at } = e as DirError;
+    if (code === 'ENOTDIR') throw new CallError('CALL_DATA_NOT_DIR', `${at} is a file, not a folder, so it cannot hold the data folder ${dir}; give --data a folder (it is made if missing)`, { dir, at });
+    throw new CallError('CALL_DATA_UNUSABLE', `the data folder ${dir} cannot be made or used: ${(e as Error).message}; choose a folder this user can write with --data`, { dir, at, errno: code });
   }
 }
 

@@ -10,7 +10,8 @@
 // nothing behind, whatever it wrote first), and their promises resolve once
 // the commit is durable. A resolved createCase is therefore on disk, and many
 // creates share one commit. See `flush` for what a failure means.
-import { mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { makeDirs } from '../dirs.ts';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { BureauCalendar, dayKeyToIso } from './calendar.ts';
@@ -353,7 +354,13 @@ export class LmdbCaseStore implements CaseStore {
     this.cats = indexCategories(opts.config?.categories);
     this.clock = opts.config?.now ?? Date.now;
     this.fieldCtx = { categories: this.cats, ...(opts.recordingsRoot !== undefined ? { recordingsRoot: opts.recordingsRoot } : {}) };
-    if (!opts.readOnly && opts.create !== false) mkdirSync(this.dir, { recursive: true });
+    if (!opts.readOnly && opts.create !== false) {
+      try {
+        makeDirs(this.dir);
+      } catch (e) {
+        throw caseError(CaseErrors.CASE_STORE_OPEN_FAILED, `cannot make the case store folder ${this.dir}: ${(e as Error).message}`);
+      }
+    }
     else if (!existsSync(join(this.dir, 'data.mdb'))) {
       throw caseError(
         CaseErrors.CASE_STORE_MISSING,
@@ -446,8 +453,8 @@ export class LmdbCaseStore implements CaseStore {
   /**
    * One round: every operation in its own child transaction, then the
    * round's derived changes (counters, posting lists), all inside one child
-   * of lmdb-js's batched write transaction. The promises settle when
-   * `env.flushed` (lmdb-js's documented promise) says the commit is on disk.
+   * of lmdb-js's batched write transaction. The promises settle when that
+   * transaction's commit, synchronous and fsynced, has completed.
    *
    * Failure modes, for whoever retries:
    * - an operation throws: that operation only is rejected, nothing of it
@@ -470,7 +477,11 @@ export class LmdbCaseStore implements CaseStore {
           this.runRoundPerOp(ops, values, failed);
         }
       });
-      await this.env.flushed;
+      // That promise is lmdb-js's "committed"; with overlappingSync off the
+      // commit it waits for is LMDB's synchronous one (data and meta page
+      // on disk), so committed is flushed here. Not `await env.flushed`: it
+      // follows the latest commit, and a later batch's failure would reject
+      // this batch, which is stored: the caller would retry a stored case.
     } catch (e) {
       this.forgetUnsavedStructures();
       const cause = await commitCause(e);
@@ -786,6 +797,7 @@ export class LmdbCaseStore implements CaseStore {
   }
 
   async *exportCases(): AsyncIterable<CaseRecord> {
+    this.ensureOpen();
     for (const { key, value } of this.cases.getRange({ start: 0, end: Infinity })) {
       if (typeof key === 'number') yield value;
     }
@@ -928,8 +940,8 @@ export class LmdbCaseStore implements CaseStore {
   async backup(dir: string): Promise<void> {
     this.ensureOpen();
     if (existsSync(dir) && readdirSync(dir).length > 0) throw caseError(CaseErrors.CASE_BACKUP_FAILED, `backup folder ${dir} is not empty; name a new or empty folder`);
-    mkdirSync(dir, { recursive: true });
     try {
+      makeDirs(dir);
       await this.env.backup(dir, false);
     } catch (e) {
       throw caseError(CaseErrors.CASE_BACKUP_FAILED, `backup to ${dir} failed: ${(e as Error).message}`);

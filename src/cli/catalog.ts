@@ -10,9 +10,10 @@ import { TTS_CATALOG } from '../tts/errors.ts';
 import { CALL_CATALOG } from '../calls/errors.ts';
 import { CASE_CATALOG } from '../cases/errors.ts';
 import { IVR_CATALOG } from '../ivr/errors.ts';
+import { ACD_CATALOG } from '../acd/errors.ts';
 import { CLI_CATALOG } from './errors.ts';
 
-export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, IVR_CATALOG, CLI_CATALOG] as const;
+export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, IVR_CATALOG, ACD_CATALOG, CLI_CATALOG] as const;
 
 export function allErrorRows(): ErrorRow[] {
   return CATALOGS.flatMap((c) => c.rows);
@@ -26,6 +27,7 @@ const LAYER_TEXT: Record<string, string> = {
   calls: 'call core (src/calls)',
   cases: 'case store (src/cases)',
   ivr: 'IVR (src/ivr)',
+  acd: 'ACD (src/acd)',
   cli: 'command line (src/cli)',
 };
 

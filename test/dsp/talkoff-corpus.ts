@@ -205,7 +205,7 @@ export async function corpus(log: (s: string) => void): Promise<CorpusFile[]> {
     files.push({ kind: 'music', name: j.name, path: `${j.name}.wav`, seconds: x.length / 8000, bytes: wav.length, what: `${j.what}, ${j.tempo} bpm, peak ${-1 + j.gainDb} dBFS, ${SOUNDFONT}` });
   }
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(files, null, 1));
-  // Older corpora (other keys) are dead weight: ~45 MB each.
+  // Older corpora (other keys) are dead weight: ~50 MB each.
   if (existsSync(CACHE)) for (const old of readdirSync(CACHE)) if (old !== key && !old.includes('.tmp-')) rmSync(join(CACHE, old), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);

