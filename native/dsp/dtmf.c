@@ -321,23 +321,36 @@ static int run_valid(const hl_dtmf_state *s, int r, int c, float *mr, float *mc)
   const float mzr = sqrtf(zr0 * zr0 + zr1 * zr1), mzc = sqrtf(zc0 * zc0 + zc1 * zc1);
   if (mzr <= 0 || mzc <= 0) return 0;
   if (mzr < COHERENCE * azr || mzc < COHERENCE * azc) return 0;
-  /* Phase advance per hop: from neighbouring windows (unambiguous up to
-     +-pi per hop), then refined over 3 hops (a third of the error from what
-     speech adds to a window), unwrapped around the first estimate. */
-  const float th_r = refine(s, 0, atan2f(zr1, zr0)), th_c = refine(s, 1, atan2f(zc1, zc0));
-  const float ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
-  const float ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
-  if (fabsf(ang_r) > acosf(d->cos_tol[r]) || fabsf(ang_c) > acosf(d->cos_tol[c])) return 0;
-  float rho_r, rho_c, pj_r, pj_c;
-  coherent(s, 0, cosf(th_r), sinf(th_r), &rho_r, &pj_r);
-  coherent(s, 1, cosf(th_c), sinf(th_c), &rho_c, &pj_c);
   const int filled = minr >= FILL_POWER * maxr && minc >= FILL_POWER * maxc;
-  if (!filled && (rho_r < STEADY || rho_c < STEADY || pj_r < PROJ || pj_c < PROJ)) return 0;
+  /* Remove the nominal advance: what is left is the offset's phase per hop. */
+  const float ar = zr0 * d->rot[r][0] - zr1 * d->rot[r][1], ac = zc0 * d->rot[c][0] - zc1 * d->rot[c][1];
+  float ang_r, ang_c;
+  if (filled) {
+    /* a clean run (the common case, and every window of a long one): the
+       advance from neighbouring windows rejects most runs cheaply */
+    if (ar < mzr * d->cos_tol[r] || ac < mzc * d->cos_tol[c]) return 0;
+    /* the offset's phase, refined over 3 hops (see below) */
+    ang_r = wrap_pi(refine(s, 0, atan2f(zr1, zr0)) + atan2f(d->rot[r][1], d->rot[r][0]));
+    ang_c = wrap_pi(refine(s, 1, atan2f(zc1, zc0)) + atan2f(d->rot[c][1], d->rot[c][0]));
+    if (fabsf(ang_r) > acosf(d->cos_tol[r]) || fabsf(ang_c) > acosf(d->cos_tol[c])) return 0;
+  } else {
+    /* under speech: the coarse advance within twice the tolerance first
+       (cos 2t = 2 cos^2 t - 1), then refined over 3 hops (a third of the
+       error from what speech adds to a window, unwrapped around the first
+       estimate), and the run must add up coherently */
+    if (ar < mzr * (2 * d->cos_tol[r] * d->cos_tol[r] - 1) || ac < mzc * (2 * d->cos_tol[c] * d->cos_tol[c] - 1)) return 0;
+    const float th_r = refine(s, 0, atan2f(zr1, zr0)), th_c = refine(s, 1, atan2f(zc1, zc0));
+    ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
+    ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
+    const float hz_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP));
+    if (fabsf(ang_r) * hz_per_rad > STEADY_TOL * FREQ[r] || fabsf(ang_c) * hz_per_rad > STEADY_TOL * FREQ[c]) return 0;
+    float rho_r, rho_c, pj_r, pj_c;
+    coherent(s, 0, cosf(th_r), sinf(th_r), &rho_r, &pj_r);
+    coherent(s, 1, cosf(th_c), sinf(th_c), &rho_c, &pj_c);
+    if (rho_r < STEADY || rho_c < STEADY || pj_r < PROJ || pj_c < PROJ) return 0;
+  }
   const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
-  const float hz_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP));
-  const float off_r = fabsf(ang_r) * hz_per_rad / FREQ[r], off_c = fabsf(ang_c) * hz_per_rad / FREQ[c];
   const float gr = hann_gain(ang_r * bins_per_rad), gc = hann_gain(ang_c * bins_per_rad);
-  if (!filled && (off_r > STEADY_TOL || off_c > STEADY_TOL)) return 0;
   /* most of the energy (less any 450 Hz dial tone) is in the two tones */
   if (sr / gr + sc / gc < d->min_fraction * se) return 0;
   /* A key's frequencies do not move; voiced speech glides. Compare the phase
