@@ -164,6 +164,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
       InstanceMethod("detect", &BoardWrap::Detect),
+      InstanceMethod("echo", &BoardWrap::Echo),
       InstanceMethod("unroute", &BoardWrap::Unroute),
       InstanceMethod("confJoin", &BoardWrap::ConfJoin),
       InstanceMethod("confLeave", &BoardWrap::ConfLeave),
@@ -462,6 +463,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   }
   Napi::Value ClearDigits(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
+    return info.Env().Undefined();
+  }
+  Napi::Value Echo(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_echo(B(info), I32(info, 0, "channel"), I32(info, 1, "on")), "echoCanceller");
     return info.Env().Undefined();
   }
   Napi::Value Detect(const Napi::CallbackInfo &info) {

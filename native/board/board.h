@@ -163,6 +163,11 @@ int hl_cmd_clear_digits(hl_board *b, int ch);
  * and fax tone detector on or off (default off; always on while a call the channel
  * placed is not answered yet). -1 leaves a detector as it is. */
 int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones);
+/* Line echo canceller (dsp/echo.h, 64 ms tail) in front of the channel's
+ * detectors and everything else that reads its received audio: 1 on (it
+ * starts learning afresh), 0 off (default). Leave it off on fax and data
+ * channels; a fax tone (CNG/CED) turns it off by itself. */
+int hl_cmd_echo(hl_board *b, int ch, int on);
 /* Analog loop start: with the hook guard on, an on-hook from the far end during
  * a call is a clear only after 800 ms; back off-hook after 50-800 ms it is a
  * hook flash (HL_EV_FLASH); shorter is a bounce and ignored. */

@@ -9,6 +9,7 @@
 
 #include "dsp/callprog.h"
 #include "dsp/dtmf.h"
+#include "dsp/echo.h"
 #include "dsp/energy.h"
 #include "dsp/mf_r2.h"
 #include "dsp/mixer.h"

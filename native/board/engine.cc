@@ -52,6 +52,12 @@ const hl_callprog_desc *cp_desc() {
   std::call_once(g_cp_once, [] { hl_callprog_desc_init(&g_cp_storage, nullptr); });
   return &g_cp_storage;
 }
+hl_echo_desc g_ec_storage;
+std::once_flag g_ec_once;
+const hl_echo_desc *ec_desc() {
+  std::call_once(g_ec_once, [] { hl_echo_desc_init(&g_ec_storage, nullptr); });
+  return &g_ec_storage;
+}
 
 void set_cas(hl_board *b, Channel &c, uint8_t bits) {
   if (c.cas_tx == bits) return;
@@ -530,6 +536,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
   b->cp_desc = cp_desc();
+  b->ec_desc = ec_desc();
   b->rec_part_bytes = rec_part_limit_default();
   b->rec_ring_samples = rec_ring_default();
   const size_t n = (size_t)b->samples;
@@ -733,6 +740,12 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
 extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   Cmd c; c.kind = C_DETECT; c.ch = ch; c.u.detect = CmdDetect{dtmf, tones};
+  return submit(b, c);
+}
+extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (on != 0 && on != 1) return HL_EINVAL;
+  Cmd c; c.kind = C_ECHO; c.ch = ch; c.u.flag.value = on;
   return submit(b, c);
 }
 extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {

@@ -32,7 +32,7 @@ constexpr int kConfMax = 32;      // members per conference
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO
 };
 
 struct Recorder;
@@ -83,7 +83,7 @@ struct CmdDetect {
   int dtmf, tones;  // 1 on, 0 off, -1 unchanged
 };
 struct CmdFlag {
-  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD: 0/1
+  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD, C_ECHO: 0/1
 };
 struct CmdFlash {
   uint32_t ms;
@@ -243,6 +243,12 @@ struct Channel {
   uint32_t flash_req = 0;
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
+  // Line echo canceller in front of the detectors (hl_cmd_echo): off by
+  // default and for fax/data; the reference is what the channel sent in the
+  // previous tick (what went out ahead of this tick's received audio).
+  bool ec_on = false;
+  int16_t ec_ref[kMaxSamples] = {};
+  hl_echo_state ec;
   bool detect_dtmf = true;
   bool detect_tones = false;  // call-progress/fax; also on while we place a call
   bool tones_running = false;
@@ -289,6 +295,7 @@ struct hl_board {
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
   const hl_callprog_desc *cp_desc = nullptr;
+  const hl_echo_desc *ec_desc = nullptr;
   hl::Spsc<hl::Cmd> cmds;
   hl::Spsc<hl_event> events;
   hl::Spsc<hl::Retire> retire;

@@ -309,6 +309,13 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
         c.mf_tone_on = true;
       }
       return;
+    case C_ECHO:
+      if (cmd.u.flag.value && !c.ec_on) {  // starts learning afresh
+        hl_echo_init(&c.ec, b->ec_desc);
+        std::memset(c.ec_ref, 0, sizeof c.ec_ref);
+      }
+      c.ec_on = cmd.u.flag.value != 0;
+      return;
     case C_DETECTMF:
       c.mf_rx_dir = cmd.u.flag.value;
       c.mf_rx_code = 0;
@@ -335,6 +342,9 @@ void media_rx(hl_board *b, Channel &c) {
     }
   }
   if (st == HL_CH_CLEARING) return;
+  // The echo of what we sent leaves the received audio before anything reads
+  // it (in place: detectors, recorders, routes all get the caller's side).
+  if (c.ec_on) hl_echo_rx(&c.ec, b->rx_lin + (size_t)c.index * n, c.ec_ref, b->rx_lin + (size_t)c.index * n, (size_t)n);
   hl_dtmf_event ev;
   if (c.detect_dtmf) hl_dtmf_rx_i16(&c.dtmf, rx, (size_t)n);
   while (c.detect_dtmf && hl_dtmf_get_event(&c.dtmf, &ev)) {
@@ -364,6 +374,7 @@ void media_rx(hl_board *b, Channel &c) {
     hl_callprog_event cev;
     while (hl_callprog_get_event(&c.cp, &cev)) {
       if (cev.on) emit(b, HL_EV_TONE, c.index, c.span, cev.tone);
+      if (cev.on && (cev.tone == HL_CP_FAX_CNG || cev.tone == HL_CP_FAX_CED)) c.ec_on = false;  // fax: no canceller
     }
   } else {
     c.tones_running = false;
@@ -444,6 +455,9 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
 }
 
 void media_taps(hl_board *b, Channel &c) {
+  // What this tick sends is the echo canceller's reference for the next
+  // tick's received audio (sent now, heard back a tick later at the soonest).
+  if (c.ec_on) std::memcpy(c.ec_ref, b->tx_lin + (size_t)c.index * b->samples, sizeof(int16_t) * (size_t)b->samples);
   if (c.tap && c.tap->err.load(std::memory_order_relaxed)) end_rec(b, c, c.tap, HL_R_ERROR, 0);  // disk failed
   Recorder *r = c.tap;
   if (!r) return;

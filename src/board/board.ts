@@ -24,6 +24,7 @@ import type {
   ConferenceMode,
   DigitsResult,
   GetDigitsOptions,
+  ChannelImpairments,
   Impairments,
   JoinOptions,
   MfDirection,
@@ -268,6 +269,11 @@ class ChannelImpl implements Channel {
     this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, dtmf, tones));
   }
 
+  echoCanceller(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', 'echoCanceller takes true or false');
+    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+  }
+
   clearDigits(): void {
     this.engine.call('clearDigits', () => this.engine.native.clearDigits(this.nativeIndex));
   }
@@ -379,12 +385,24 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
-  impair(imp: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void {
+  impair(imp: ChannelImpairments): void {
     const { noise, gain } = checkNoiseGain(imp);
+    if (imp.echoLossDb !== undefined && imp.echoLossDb !== null && (typeof imp.echoLossDb !== 'number' || !(imp.echoLossDb >= 0 && imp.echoLossDb <= 60)))
+      throw boardError('BOARD_ARG', 'echoLossDb must be from 0 to 60 dB, or null (no echo)');
+    if (imp.echoDelayMs !== undefined && (typeof imp.echoDelayMs !== 'number' || !(imp.echoDelayMs >= 0 && imp.echoDelayMs <= 32)))
+      throw boardError('BOARD_ARG', 'echoDelayMs must be from 0 to 32');
     const e = this.engine;
     const what = (op: number) => op | (this.timeslot << 8);
     if (noise !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_NOISE_DBM0), noise));
     if (gain !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_GAIN_DB), gain));
+    if (imp.echoDelayMs !== undefined) {
+      const ms = imp.echoDelayMs;
+      e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_ECHO_MS), ms));
+    }
+    if (imp.echoLossDb !== undefined) {
+      const db = imp.echoLossDb ?? 99;
+      e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_ECHO_DB), db));
+    }
   }
 
   stop(): void {

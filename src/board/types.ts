@@ -447,6 +447,15 @@ export interface Channel {
    * receiver for one direction ('mf' events), off by default.
    */
   setDetectors(options: { dtmf?: boolean; tones?: boolean; mf?: MfDirection | false }): void;
+  /**
+   * Line echo canceller (G.168 style, 64 ms tail) on what this channel
+   * receives, in front of the detectors: the echo of what the channel plays
+   * or sends, returned by an analog line or a far hybrid, is removed, so a key
+   * pressed during a prompt is heard (barge-in). Off by default; it learns
+   * afresh each time it is turned on. Leave it off for fax and data (a fax
+   * tone turns it off by itself).
+   */
+  echoCanceller(on: boolean): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
@@ -472,8 +481,8 @@ export interface Channel {
   unroute(): void;
   /** Record both directions, independent of what the channel plays or routes. */
   tap(file: string, options?: TapOptions): Tap;
-  /** Sim: noise and gain on what this channel receives (on top of its span's). */
-  impair(impairments: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void;
+  /** Sim: noise, gain and echo on what this channel receives (on top of its span's). */
+  impair(impairments: ChannelImpairments): void;
 }
 
 export interface SpanCounters {
@@ -488,6 +497,15 @@ export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
   counters: SpanCounters;
 }
+/** Sim: what one channel receives (Channel.impair). */
+export type ChannelImpairments = Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'> & {
+  /** Echo of what this channel sends, back in what it receives this many dB
+   * down (echo return loss, 0..60), a tick plus echoDelayMs later; null: none. */
+  echoLossDb?: number | null;
+  /** Extra delay of that echo, 0..32 ms (default 0). */
+  echoDelayMs?: number;
+};
+
 export interface Impairments {
   /**
    * Added white noise (0-4 kHz) at `referenceDbm0 - snrDb` dBm0; null: no noise.
