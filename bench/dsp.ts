@@ -8,7 +8,8 @@
 //      missing file) and our ratio to it (target >= 2.5);
 //  (a), (b) and (c) run in ten alternating slices, so a busy machine slows
 //  them alike;
-//  (d) G.711 A-law block decode/encode, Msamples/s.
+//  (d) G.711 A-law block decode/encode, Msamples/s;
+//  (e) the line echo canceller alone (64 ms tail), channels/core.
 // S = CPU seconds per headline figure (default 1), N = channels simulated (default 240).
 import { addon } from '../src/addon.ts';
 import { decimal, defineCommand, flag, int, option, refuse } from '../src/cli/args.ts';
@@ -32,6 +33,9 @@ interface DspBenchResult {
   g711_msamples_per_s: number;
   g711_decode_msamples_per_s: number;
   g711_encode_msamples_per_s: number;
+  echo_canceller_channels_per_core: number;
+  echo_canceller_channels_per_core_by_isa: Record<string, number | null>;
+  echo_canceller_tail_ms: number;
   tape_keys: string;
   rx_digits_per_channel_pass: number;
   dtmf_digits_per_channel_pass: number;
@@ -75,6 +79,8 @@ async function run({ json, seconds, channels }: { json: boolean; seconds: number
           `      ratio rx path / SpanDSP: ${f(r.ratio_vs_spandsp, 2)} (target >= 2.5); DTMF alone / SpanDSP: ${f(r.dtmf_ratio_vs_spandsp, 2)}`,
         ]),
     `  (d) G.711 A-law: decode ${f(r.g711_decode_msamples_per_s, 1)} Msamples/s, encode ${f(r.g711_encode_msamples_per_s, 1)} Msamples/s`,
+    `  (e) line echo canceller (${r.echo_canceller_tail_ms} ms tail):        ${f(r.echo_canceller_channels_per_core)} channels/core` +
+      `  [${Object.entries(r.echo_canceller_channels_per_core_by_isa).map(([k, v]) => `${k} ${f(v)}`).join(', ')}]`,
     `  digits found per channel per tape pass (tape has ${r.tape_keys.length}): ours ${f(r.dtmf_digits_per_channel_pass, 2)}` +
       (r.spandsp_digits_per_channel_pass === null ? '' : `, SpanDSP ${f(r.spandsp_digits_per_channel_pass, 2)}`),
   ];

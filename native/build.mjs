@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Native builds of the plain C/C++ core through cmake-js (no Node in them):
-//   node native/build.mjs test [ctest args…]   ASan+UBSan build, then ctest
+// Native builds of the plain C/C++ core with CMake (no Node in them):
+//   node native/build.mjs test [ctest args…]   ASan+UBSan build, then ctest; then the
+//                                              same tests in a ThreadSanitizer build
 //   node native/build.mjs fuzz [seconds]       clang libFuzzer build, run each target
-// Build folders: build/native-asan, build/native-fuzz (HL_NATIVE_BUILD overrides).
+// HL_NATIVE_SAN=address|thread runs one of the two test builds only (default both).
+// Build folders: build/native-asan, build/native-tsan, build/native-fuzz
+// (HL_NATIVE_BUILD=<folder> overrides; a test run adds -asan / -tsan to it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cmakeJs = join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js');
 const jobs = String(Number(process.env.HL_NATIVE_JOBS ?? 2));
 
 function sh(cmd, args, opts = {}) {
@@ -20,18 +22,42 @@ function sh(cmd, args, opts = {}) {
   }
 }
 
+// Plain CMake (the project needs no Node headers), with Ninja when it is
+// installed: nothing is downloaded (cmake-js would fetch Node's headers from
+// nodejs.org first).
 function configureAndBuild(out, defs, env = process.env) {
   mkdirSync(out, { recursive: true });
-  sh(process.execPath, [cmakeJs, 'compile', '-d', 'native', '-O', out, '--parallel', jobs, ...defs.map((d) => `--CD${d}`)], { env });
+  const ninja = spawnSync('ninja', ['--version'], { stdio: 'ignore' }).status === 0;
+  sh('cmake', ['-S', 'native', '-B', out, ...(ninja ? ['-G', 'Ninja'] : []), ...defs.map((d) => `-D${d}`)], { env });
+  sh('cmake', ['--build', out, '--parallel', jobs], { env });
 }
 
 const [mode = 'test', ...rest] = process.argv.slice(2);
+// Sanitizer runtime options: stop at the first report, so ctest sees a failure.
+const SANITIZERS = {
+  address: {
+    dir: 'native-asan',
+    env: { ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' },
+  },
+  thread: {
+    dir: 'native-tsan',
+    env: { TSAN_OPTIONS: 'halt_on_error=1:second_deadlock_stack=1:exitcode=66' },
+  },
+};
+
 if (mode === 'test') {
-  const out = process.env.HL_NATIVE_BUILD ?? join(root, 'build', 'native-asan');
-  configureAndBuild(out, ['HL_SANITIZE=ON', 'HL_FUZZ=OFF']);
-  sh('ctest', ['--test-dir', out, '--output-on-failure', '-j', jobs, ...rest], {
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' },
-  });
+  const which = process.env.HL_NATIVE_SAN ? [process.env.HL_NATIVE_SAN] : ['address', 'thread'];
+  for (const san of which) {
+    const cfg = SANITIZERS[san];
+    if (!cfg) {
+      process.stderr.write(`native/build: HL_NATIVE_SAN must be address or thread, not '${san}'\n`);
+      process.exit(2);
+    }
+    const out = process.env.HL_NATIVE_BUILD ? `${process.env.HL_NATIVE_BUILD}-${cfg.dir.slice(7)}` : join(root, 'build', cfg.dir);
+    process.stdout.write(`== native tests under ${san === 'address' ? 'AddressSanitizer + UBSan' : 'ThreadSanitizer'} (${out})\n`);
+    configureAndBuild(out, [`HL_SANITIZE=${san}`, 'HL_FUZZ=OFF']);
+    sh('ctest', ['--test-dir', out, '--output-on-failure', '-j', jobs, ...rest], { env: { ...process.env, ...cfg.env } });
+  }
 } else if (mode === 'fuzz') {
   const seconds = Number(rest[0] ?? 60);
   const out = process.env.HL_NATIVE_BUILD ?? join(root, 'build', 'native-fuzz');

@@ -7,7 +7,7 @@
 // sentence; docs/errors.md is generated from the catalogs (npm run docs:errors).
 // Codes are stable: never reuse one for a new meaning; add a new row.
 
-export type ErrorLayer = 'native' | 'board' | 'dsp' | 'tts' | 'calls' | 'cases' | 'recording' | 'ivr' | 'acd' | 'cli';
+export type ErrorLayer = 'native' | 'board' | 'dsp' | 'tts' | 'calls' | 'cases' | 'recording' | 'ivr' | 'acd' | 'seats' | 'cli';
 
 /** One row of a catalog. */
 export interface ErrorRow {

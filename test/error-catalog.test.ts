@@ -12,7 +12,7 @@ import { defineErrors } from '../src/errors.ts';
 import { codesUsed } from './cli/code-scan.ts';
 
 const root = join(import.meta.dirname, '..');
-const PREFIX: Record<string, RegExp> = { native: /^HL_/, board: /^BOARD_/, dsp: /^DSP_/, tts: /^TTS_/, calls: /^CALL_/, cases: /^CASE_/, recording: /^REC_/, ivr: /^IVR_/, acd: /^ACD_/, cli: /^(CLI|CASES|REPORT)_/ };
+const PREFIX: Record<string, RegExp> = { native: /^HL_/, board: /^BOARD_/, dsp: /^DSP_/, tts: /^TTS_/, calls: /^CALL_/, cases: /^CASE_/, recording: /^REC_/, ivr: /^IVR_/, acd: /^ACD_/, seats: /^SEAT_/, cli: /^(CLI|CASES|REPORT)_/ };
 // The table's success value: returned as 0, never raised.
 const NOT_RAISED = new Set(['HL_OK']);
 // Node.js's own error codes (ERR_PARSE_ARGS_*, ERR_OUT_OF_RANGE) are checked

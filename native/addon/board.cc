@@ -9,6 +9,9 @@
 #include <atomic>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -22,16 +25,28 @@
 
 namespace {
 
-int32_t I32(const Napi::CallbackInfo &info, size_t i, const char *what) {
-  if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
-  return info[i].As<Napi::Number>().Int32Value();
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
 }
-uint32_t U32(const Napi::CallbackInfo &info, size_t i, const char *what) {
-  if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
-  double v = info[i].As<Napi::Number>().DoubleValue();
-  if (!(v >= 0 && v <= 4294967295.0)) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " is out of range");
-  return (uint32_t)v;
+// A number that must be an integer from lo to hi. Anything else is refused
+// with a sentence naming the range, never wrapped or truncated (Int32Value
+// turns 2^32 + 3 into 3, a uint8_t cast turns MF code 257 into 1).
+int64_t IntIn(Napi::Env env, Napi::Value v, const std::string &what, int64_t lo, int64_t hi) {
+  if (!v.IsNumber()) hl::ThrowHl(env, HL_EINVAL, what + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= (double)lo && d <= (double)hi) || d != std::trunc(d))
+    hl::ThrowHl(env, HL_EINVAL, what + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + Num(d));
+  return (int64_t)d;
 }
+int64_t IntArg(const Napi::CallbackInfo &info, size_t i, const char *what, int64_t lo, int64_t hi) {
+  if (i >= info.Length()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
+  return IntIn(info.Env(), info[i], what, lo, hi);
+}
+int32_t I32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (int32_t)IntArg(info, i, what, INT32_MIN, INT32_MAX); }
+uint32_t U32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint32_t)IntArg(info, i, what, 0, UINT32_MAX); }
+uint16_t Mask16(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint16_t)IntArg(info, i, what, 0, 0xffff); }
 double F64(const Napi::CallbackInfo &info, size_t i, const char *what) {
   if (i >= info.Length() || !info[i].IsNumber()) hl::ThrowHl(info.Env(), HL_EINVAL, std::string(what) + " must be a number");
   return info[i].As<Napi::Number>().DoubleValue();
@@ -115,7 +130,7 @@ hl_clip *MakeClipFrom(Napi::Env env, Napi::Value item, double gain, int index) {
     Napi::TypedArray ta = v.As<Napi::TypedArray>();
     Napi::ArrayBuffer ab = ta.ArrayBuffer();
     const uint8_t *p = static_cast<const uint8_t *>(ab.Data()) + ta.ByteOffset();
-    int fmt = o.Get("format").IsNumber() ? o.Get("format").As<Napi::Number>().Int32Value() : 0;
+    int fmt = o.Get("format").IsNumber() ? (int)IntIn(env, o.Get("format"), "play item format", 0, 255) : 0;
     int rc = hl_clip_create(p, ta.ByteLength(), fmt, gain, &clip);
     if (rc < 0) hl::ThrowHl(env, rc, "play item " + std::to_string(index));
   }
@@ -149,6 +164,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
       InstanceMethod("detect", &BoardWrap::Detect),
+      InstanceMethod("echo", &BoardWrap::Echo),
       InstanceMethod("unroute", &BoardWrap::Unroute),
       InstanceMethod("confJoin", &BoardWrap::ConfJoin),
       InstanceMethod("confLeave", &BoardWrap::ConfLeave),
@@ -163,7 +179,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     });
   }
 
-  // new Board(spans, tickMs, peers[])
+  // new Board(spans, tickMs, peers[], events?)
   explicit BoardWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<BoardWrap>(info) {
     Napi::Env env = info.Env();
     int spans = I32(info, 0, "spans");
@@ -174,18 +190,16 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     std::vector<int> peers((size_t)spans);
     for (int i = 0; i < spans; i++) {
       Napi::Value v = arr.Get((uint32_t)i);
-      peers[(size_t)i] = v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1;
+      peers[(size_t)i] = v.IsNumber() ? (int)IntIn(env, v, "peers[" + std::to_string(i) + "]", -1, spans - 1) : -1;
     }
     if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
     hl_board_config cfg{};
+    cfg.events = info.Length() > 3 && !info[3].IsUndefined() ? I32(info, 3, "events") : 0;
     Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
     cfg.spans = spans;
     cfg.tick_ms = tick;
-    int rc = hl_board_create(&cfg, &b_);
-    if (rc < 0) {
-      cfg.driver.ops->destroy(cfg.driver.self);
-      hl::ThrowHl(env, rc, "creating the board");
-    }
+    // The board owns the driver from here, on failure too (board.h).
+    Check(env, hl_board_create(&cfg, &b_), "creating the board");
   }
   ~BoardWrap() override {
     Destroy();
@@ -357,7 +371,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     uint32_t req = U32(info, 1, "request id");
     if (info.Length() < 3 || !info[2].IsArray()) hl::ThrowHl(env, HL_EINVAL, "items must be an array");
     Napi::Array items = info[2].As<Napi::Array>();
-    uint32_t mask = U32(info, 3, "stop mask");
+    uint16_t mask = Mask16(info, 3, "stop mask");
     double gain = F64(info, 4, "gainDb");
     uint32_t n = items.Length();
     if (n == 0 || n > 256) hl::ThrowHl(env, HL_EINVAL, "play needs 1 to 256 items");
@@ -368,7 +382,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       throw;
     }
-    int rc = hl_cmd_play(b, ch, req, clips.get(), (int)n, (uint16_t)mask);
+    int rc = hl_cmd_play(b, ch, req, clips.get(), (int)n, mask);
     if (rc < 0) {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       hl::ThrowHl(env, rc, "play");
@@ -380,7 +394,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::Value GetDigits(const Napi::CallbackInfo &info) {
     Check(info.Env(),
           hl_cmd_getdigits(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "max"),
-                           (uint16_t)U32(info, 3, "terminators"), U32(info, 4, "firstDigitTimeoutMs"),
+                           Mask16(info, 3, "terminators"), U32(info, 4, "firstDigitTimeoutMs"),
                            U32(info, 5, "interDigitTimeoutMs"), info.Length() > 6 && info[6].ToBoolean() ? 1 : 0),
           "getDigits");
     return info.Env().Undefined();
@@ -409,10 +423,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     uint8_t codes[64];
     uint32_t n = a.Length();
     if (n == 0 || n > 63) hl::ThrowHl(env, HL_EINVAL, "sendMf takes 1 to 63 codes");
-    for (uint32_t i = 0; i < n; i++) {
-      Napi::Value v = a.Get(i);
-      codes[i] = v.IsNumber() ? (uint8_t)v.As<Napi::Number>().Uint32Value() : 0;
-    }
+    // Each code checked over its full range here: a cast first would pass 257 as 1.
+    for (uint32_t i = 0; i < n; i++) codes[i] = (uint8_t)IntIn(env, a.Get(i), "codes[" + std::to_string(i) + "]", 1, 15);
     Check(env, hl_cmd_sendmf(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), codes, (int)n, I32(info, 3, "direction"),
                              U32(info, 4, "toneMs"), U32(info, 5, "gapMs"), F64(info, 6, "levelDbm0")),
           "sendMf");
@@ -441,7 +453,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(),
           hl_cmd_record(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), path.c_str(), I32(info, 3, "format"),
                         I32(info, 4, "tap"), U32(info, 5, "maxMs"), U32(info, 6, "silenceMs"), F64(info, 7, "threshold"),
-                        (uint16_t)U32(info, 8, "stop mask")),
+                        Mask16(info, 8, "stop mask")),
           ("record to " + path).c_str());
     return info.Env().Undefined();
   }
@@ -451,6 +463,10 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   }
   Napi::Value ClearDigits(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
+    return info.Env().Undefined();
+  }
+  Napi::Value Echo(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_echo(B(info), I32(info, 0, "channel"), I32(info, 1, "on")), "echoCanceller");
     return info.Env().Undefined();
   }
   Napi::Value Detect(const Napi::CallbackInfo &info) {
@@ -489,6 +505,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("bipolarViolations", Napi::Number::New(env, (double)st.bpv));
     o.Set("slips", Napi::Number::New(env, (double)st.slips));
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
+    o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
     return o;
   }
   Napi::Value ChannelState(const Napi::CallbackInfo &info) {
@@ -503,6 +520,11 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("overruns", Napi::Number::New(env, (double)st.overruns));
     o.Set("events", Napi::Number::New(env, (double)st.events));
     o.Set("eventsDropped", Napi::Number::New(env, (double)st.events_dropped));
+    o.Set("completionsLost", Napi::Number::New(env, (double)st.completions_lost));
+    o.Set("commandsDeferred", Napi::Number::New(env, (double)st.commands_deferred));
+    o.Set("eventsCapacity", Napi::Number::New(env, (double)st.events_capacity));
+    o.Set("clockErrors", Napi::Number::New(env, (double)st.clock_errors));
+    o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
     o.Set("maxTickMs", Napi::Number::New(env, (double)st.max_tick_ns / 1e6));
     o.Set("meanTickMs", Napi::Number::New(env, st.ticks ? (double)st.total_tick_ns / 1e6 / (double)st.ticks : 0));
     double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);
@@ -543,9 +565,33 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   }
 };
 
+// The board's enums from board/board_enums.def, name -> number per enum, and
+// the event record's layout constants: src/board/native.ts reads these
+// instead of copies.
+Napi::Object BoardTables(Napi::Env env) {
+  Napi::Object t = Napi::Object::New(env);
+  Napi::Object events = Napi::Object::New(env), ops = Napi::Object::New(env), reasons = Napi::Object::New(env),
+               states = Napi::Object::New(env), tones = Napi::Object::New(env);
+#define HL_EV(name, num, js) events.Set(js, num);
+#define HL_OP(name, num, js) ops.Set(js, num);
+#define HL_REASON(name, num, js) reasons.Set(js, num);
+#define HL_STATE(name, num, js) states.Set(js, num);
+#define HL_TONE(name, num, js) tones.Set(js, num);
+#include "board/board_enums.def"
+  t.Set("events", events);
+  t.Set("ops", ops);
+  t.Set("reasons", reasons);
+  t.Set("states", states);
+  t.Set("tones", tones);
+  t.Set("eventBytes", HL_EVENT_BYTES);
+  t.Set("numberMax", HL_NUMBER_MAX);
+  return t;
+}
+
 void InitBoard(Napi::Env env, Napi::Object exports) {
   exports.Set("Board", BoardWrap::Define(env));
   exports.Set("Clip", ClipWrap::Define(env));
+  exports.Set("boardTables", BoardTables(env));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 extern "C" {
 #include "dsp/dtmf.h"
+#include "dsp/echo.h"
 #include "dsp/energy.h"
 #include "dsp/g711.h"
 #include "dsp/tone_gen.h"
@@ -267,6 +268,40 @@ Napi::Value DspBench(const Napi::CallbackInfo& info) {
     }));
   }
 
+  // (e) the line echo canceller alone (64 ms tail, the default), 16-bit in
+  // and out: received = the tape, reference = the tape 0.5 s further on
+  // (its cost does not depend on the signal: every sample runs both filters)
+  {
+    hl_echo_desc ecd;
+    hl_echo_desc_init(&ecd, nullptr);
+    std::vector<hl_echo_state> ec(channels);
+    for (int c = 0; c < channels; c++) hl_echo_init(&ec[c], &ecd);
+    const size_t len = tape.size();
+    std::vector<int16_t> lin(len);
+    hl_g711_alaw_decode_block(lin.data(), tape.data(), len);
+    Napi::Object ec_isa = Napi::Object::New(env);
+    static const char* ec_names[2] = {"generic", "avx2"};
+    double best = 0;
+    for (int isa = 1; isa >= 0; isa--) {
+      hl_echo_desc di = ecd;
+      if (hl_echo_desc_set_isa(&di, isa) != 0) {
+        ec_isa.Set(ec_names[isa], env.Null());
+        continue;
+      }
+      for (int c = 0; c < channels; c++) hl_echo_init(&ec[c], &di);
+      double v = Measure(tape, channels, secs / 2, [&](int c, const uint8_t* a) {
+        const size_t at = (size_t)(a - tape.data());
+        int16_t out[kTick];
+        hl_echo_rx(&ec[c], lin.data() + at, lin.data() + (at + 4000) % len, out, kTick);
+      });
+      ec_isa.Set(ec_names[isa], v);
+      if (isa == ecd.isa) best = v;
+    }
+    out.Set("echo_canceller_channels_per_core", best);
+    out.Set("echo_canceller_channels_per_core_by_isa", ec_isa);
+    out.Set("echo_canceller_tail_ms", ecd.taps / 8);
+  }
+
   // DTMF alone for each kernel this CPU runs (the scalar one is what a CPU
   // without SSE2/AVX2 paths would get)
   Napi::Object by_isa = Napi::Object::New(env);
@@ -318,7 +353,62 @@ Napi::Value DspBench(const Napi::CallbackInfo& info) {
   return out;
 }
 
-void InitDspBench(Napi::Env env, Napi::Object exports) { exports.Set("dspBench", Napi::Function::New(env, DspBench)); }
+// `addon.spandspDtmf(pcm: Int16Array)`: SpanDSP's dtmf_rx over 16-bit
+// samples (in 80-sample ticks, as the board feeds ours), for comparison
+// columns in tests: { digits, at } with `at[i]` the sample index of the tick
+// in which digit i was reported (SpanDSP's realtime callback), or null when
+// libspandsp.so.2 is absent.
+struct SpRealtime {
+  std::string digits;
+  std::vector<double> at;
+  size_t now = 0;
+};
+void SpOnTone(void* user, int code, int, int) {
+  SpRealtime* r = static_cast<SpRealtime*>(user);
+  if (code) {
+    r->digits.push_back((char)code);
+    r->at.push_back((double)r->now);
+  }
+}
+
+Napi::Value SpandspDtmf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array)
+    hl::ThrowHl(env, HL_EINVAL, "spandspDtmf: pass an Int16Array of 8 kHz samples");
+  static void* h = dlopen("libspandsp.so.2", RTLD_NOW | RTLD_LOCAL);
+  if (!h) return env.Null();
+  using Init = void* (*)(void*, void (*)(void*, const char*, int), void*);
+  using Rt = void (*)(void*, void (*)(void*, int, int, int), void*);
+  using Rx = int (*)(void*, const int16_t*, int);
+  using Free = int (*)(void*);
+  auto init = reinterpret_cast<Init>(dlsym(h, "dtmf_rx_init"));
+  auto rt = reinterpret_cast<Rt>(dlsym(h, "dtmf_rx_set_realtime_callback"));
+  auto rx = reinterpret_cast<Rx>(dlsym(h, "dtmf_rx"));
+  auto fr = reinterpret_cast<Free>(dlsym(h, "dtmf_rx_free"));
+  if (!init || !rt || !rx || !fr) return env.Null();
+  Napi::Int16Array pcm = info[0].As<Napi::Int16Array>();
+  SpRealtime r;
+  void* s = init(nullptr, nullptr, nullptr);
+  rt(s, SpOnTone, &r);
+  const size_t n = pcm.ElementLength();
+  for (size_t i = 0; i < n; i += kTick) {
+    const int k = (int)(n - i < (size_t)kTick ? n - i : (size_t)kTick);
+    r.now = i;
+    rx(s, pcm.Data() + i, k);
+  }
+  fr(s);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("digits", r.digits);
+  Napi::Float64Array at = Napi::Float64Array::New(env, r.at.size());
+  for (size_t i = 0; i < r.at.size(); i++) at[i] = r.at[i];
+  out.Set("at", at);
+  return out;
+}
+
+void InitDspBench(Napi::Env env, Napi::Object exports) {
+  exports.Set("dspBench", Napi::Function::New(env, DspBench));
+  exports.Set("spandspDtmf", Napi::Function::New(env, SpandspDtmf));
+}
 
 }  // namespace
 

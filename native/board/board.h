@@ -28,44 +28,38 @@ typedef struct hl_board hl_board;
 /* Bearer timeslots per E1 span (1-15, 17-31). */
 #define HL_E1_BEARERS 30
 
+/* The enums come from board/board_enums.def (the addon exports the same
+ * table to JavaScript). */
 enum hl_chan_state {
-  HL_CH_IDLE = 0,
-  HL_CH_RINGING = 1,   /* far end seized us */
-  HL_CH_DIALING = 2,   /* we seized; not answered */
-  HL_CH_CONNECTED = 3,
-  HL_CH_CLEARING = 4,
-  HL_CH_BLOCKED = 5    /* span alarm */
+#define HL_STATE(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_event_type {
-  HL_EV_RING = 1,
-  HL_EV_ANSWER = 2,
-  HL_EV_HANGUP = 3,    /* a = 0 remote, 1 alarm */
-  HL_EV_IDLE = 4,
-  HL_EV_DIGIT = 5,     /* text[0] = digit, a = ms from the key's start to time_ms */
-  HL_EV_TONE = 6,      /* a = hl_tone_kind */
-  HL_EV_DONE = 7,      /* op, req, reason, a = duration ms, b = item index (play) / extra, text = digits */
-  HL_EV_CAS = 8,       /* a = ABCD bits */
-  HL_EV_ALARM = 9,     /* a = HL_ALARM_* bit, b = 1 raised / 0 cleared */
-  HL_EV_OVERRUN = 10,  /* a = 0 tick / 1 events, b = count */
-  HL_EV_MF = 11,       /* MF R2 code detected: a = code 1..15, or 0 when it stopped; b = direction */
-  HL_EV_FLASH = 12     /* hook flash from the far end (analog lines, hook guard on) */
+#define HL_EV(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_op {
-  HL_OP_PLAY = 1, HL_OP_RECORD = 2, HL_OP_GETDIGITS = 3, HL_OP_SENDDIGITS = 4,
-  HL_OP_CALL = 5, HL_OP_TONE = 6, HL_OP_TAP = 7, HL_OP_SENDMF = 8, HL_OP_FLASH = 9
+#define HL_OP(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
 enum hl_reason {
-  HL_R_DONE = 0, HL_R_DIGIT = 1, HL_R_MAXDIGITS = 2, HL_R_TIMEOUT = 3, HL_R_SILENCE = 4,
-  HL_R_HANGUP = 5, HL_R_STOPPED = 6, HL_R_ERROR = 7
+#define HL_REASON(name, num, js) name = num,
+#include "board/board_enums.def"
 };
 
-enum hl_tone_kind { HL_TONE_DIAL = 1, HL_TONE_BUSY = 2, HL_TONE_RINGBACK = 3, HL_TONE_CONGESTION = 4,
-                    HL_TONE_FAX_CNG = 5, HL_TONE_FAX_CED = 6 };
+enum hl_tone_kind {
+#define HL_TONE(name, num, js) name = num,
+#include "board/board_enums.def"
+};
 
-/* One event: 64 bytes, copied out in batches. */
+/* Numbers presented with a call (calling, called): up to this many digits
+ * each (E.164 allows 15; ring text carries both with room to spare). */
+#define HL_NUMBER_MAX 24
+
+/* One event: 96 bytes, copied out in batches. */
 typedef struct hl_event {
   uint16_t type;     /* hl_event_type */
   uint16_t op;       /* hl_op for HL_EV_DONE */
@@ -74,10 +68,14 @@ typedef struct hl_event {
   uint32_t req;      /* request id for HL_EV_DONE */
   int32_t reason;    /* hl_reason for HL_EV_DONE */
   int32_t a, b;
-  uint32_t pad;
+  uint32_t a_hi;     /* HL_EV_DONE: high 32 bits of the duration (a holds the low 32) */
   uint64_t time_ms;  /* board time */
-  char text[24];     /* NUL-terminated: digits, numbers */
+  /* NUL-terminated: digits; "calling|called" (HL_NUMBER_MAX each). A record/tap
+   * done: text[0] = stop digit, text[8..15] = samples dropped (uint64),
+   * text[16..19] = files written (uint32), little-endian. */
+  char text[56];
 } hl_event;
+#define HL_EVENT_BYTES 96
 
 /* Audio for the player, decoded to 16-bit linear by the control thread. */
 typedef struct hl_clip hl_clip;
@@ -97,9 +95,23 @@ int hl_clip_samples(const hl_clip *c);
 typedef struct hl_board_config {
   int spans;
   int tick_ms;         /* 5, 10 or 20 */
-  hl_driver driver;    /* the board takes ownership */
+  hl_driver driver;    /* the board takes ownership (see hl_board_create) */
+  /* Event ring capacity in events, 0 for the default (65,536). It is raised to
+   * a power of two of at least twice the completions that can be in flight
+   * (HL_OPS_PER_CHANNEL per channel), and at most HL_EVENTS_MAX. */
+  int events;
 } hl_board_config;
 
+/* Operations a channel can have in flight at once: play, get-digits, one
+ * sender (digits, MF or tone), call, record, tap, flash. */
+#define HL_OPS_PER_CHANNEL 7
+#define HL_EVENTS_MAX (1 << 22)
+
+/* Creates a board. Driver ownership: hl_board_create owns cfg->driver from
+ * the moment it is called, whatever it returns. On success the board destroys
+ * the driver in hl_board_destroy; on failure hl_board_create has destroyed it
+ * already (when cfg and cfg->driver.ops are not NULL), so the caller never
+ * destroys a driver it passed here. */
 int hl_board_create(const hl_board_config *cfg, hl_board **out);
 /* Stops the clock, ends every operation, finalises recordings, frees all. */
 void hl_board_destroy(hl_board *b);
@@ -113,6 +125,7 @@ int hl_board_channel_of(const hl_board *b, int span, int ts);
 /* ----- commands (control thread). Return 0 when queued, or a negative hl_err. */
 int hl_cmd_answer(hl_board *b, int ch);
 int hl_cmd_hangup(hl_board *b, int ch);
+/* calling, called: up to HL_NUMBER_MAX characters each (HL_EINVAL beyond). */
 int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called);
 /* clips: array of `n` clips (ownership passes to the board). stop_mask: bit
  * per DTMF digit (digit_bit), 0 = not interruptible. */
@@ -123,7 +136,10 @@ int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uin
 int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms);
 /* MF R2 (Q.441, two of six): send `n` codes (1..15) as pulses of on_ms with
  * off_ms between, in direction dir (0 forward 1380-1980 Hz, 1 backward
- * 1140-540 Hz), at level_dbm0 per frequency. */
+ * 1140-540 Hz), at level_dbm0 per frequency (HL_MF_LEVEL_MIN..MAX: two tones
+ * above -3 dBm0 each would clip; Q.454 asks -11.5). */
+#define HL_MF_LEVEL_MIN (-40.0)
+#define HL_MF_LEVEL_MAX (-3.0)
 int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
                   uint32_t off_ms, double level_dbm0);
 /* A continuous MF R2 tone for compelled signalling: code 1..15 on, 0 off. */
@@ -147,6 +163,11 @@ int hl_cmd_clear_digits(hl_board *b, int ch);
  * and fax tone detector on or off (default off; always on while a call the channel
  * placed is not answered yet). -1 leaves a detector as it is. */
 int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones);
+/* Line echo canceller (dsp/echo.h, 64 ms tail) in front of the channel's
+ * detectors and everything else that reads its received audio: 1 on (it
+ * starts learning afresh), 0 off (default). Leave it off on fax and data
+ * channels; a fax tone (CNG/CED) turns it off by itself. */
+int hl_cmd_echo(hl_board *b, int ch, int on);
 /* Analog loop start: with the hook guard on, an on-hook from the far end during
  * a call is a clear only after 800 ms; back off-hook after 50-800 ms it is a
  * hook flash (HL_EV_FLASH); shorter is a bounce and ignored. */
@@ -172,7 +193,15 @@ int hl_board_step(hl_board *b, int max_ticks, int stop_on_event);
 int hl_board_start(hl_board *b, void (*wake)(void *ctx), void *ctx);
 void hl_board_stop(hl_board *b);
 
-/* ----- events (control thread) */
+/* ----- events (control thread)
+ * Completions (HL_EV_DONE) are never dropped: the ring keeps room for every
+ * operation that can be in flight (HL_OPS_PER_CHANNEL per channel), and the
+ * tick applies a queued command only while the ring has room beyond that
+ * reserve (otherwise commands wait in their queue for the next tick). Any
+ * other event that finds only the reserve free is dropped and counted
+ * (hl_board_stats.events_dropped); an HL_EV_OVERRUN (a = 1, b = count) tells
+ * JavaScript as soon as there is room again. Recordings' completions come
+ * from the writer (after their files are durable) and are added by the drain. */
 /* Copies up to max events out; frees what the tick retired; adds the done
  * events of recordings whose files the writer has finished. Returns the count.
  * A record/tap done: b = 0 or the hl_err of what went wrong (HL_EREC_*), and
@@ -186,11 +215,20 @@ uint64_t hl_board_wake_tick_ns(hl_board *b);
 int hl_board_pending_events(hl_board *b);
 
 typedef struct hl_board_stats {
-  uint64_t ticks, overruns, events, events_dropped;
+  /* events: pushed into the ring; events_dropped: ordinary events dropped on
+   * a full ring; completions_lost: HL_EV_DONE or retired objects that found no
+   * room (0 unless the reserve above is wrong: a bug, tested to stay 0). */
+  uint64_t ticks, overruns, events, events_dropped, completions_lost;
+  uint64_t commands_deferred;  /* ticks that left commands queued for want of event room */
+  uint32_t events_capacity;
   uint64_t max_tick_ns, total_tick_ns;
+  uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
+  uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);
+/* The driver's status of a span, plus the board's own count of errors the
+ * driver returned on it (driver_errors, each also reported by HL_EV_FAULT). */
 int hl_board_span_status(hl_board *b, int span, hl_span_status *st);
 /* Channel state as the tick last saw it (relaxed read). */
 int hl_board_channel_state(hl_board *b, int ch);

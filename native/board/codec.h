@@ -1,5 +1,6 @@
 /* G.711 for the board layer: thin inline wrappers over dsp/g711.h (bit-exact
- * ITU-T G.711 tables), plus the level reference and saturation helpers. */
+ * ITU-T G.711, the one encoder; its block encoder uses AVX2 where the CPU has
+ * it), plus the level reference and saturation helpers. */
 #ifndef HL_BOARD_CODEC_H
 #define HL_BOARD_CODEC_H
 
@@ -9,16 +10,8 @@
 
 namespace hl {
 
-/* A-law encode by table: G.711 A-law depends only on the top 13 bits of a
- * 16-bit sample (x >> 3; the segment steps are multiples of 16, and the
- * one's-complement for negatives keeps 8-aligned groups together), so 8,192
- * entries filled once from dsp/g711.h's encoder give the same codes with one
- * load per sample. Call alaw_table_init() before use (hl_board_create does). */
-extern uint8_t g_alaw_enc[8192];
-void alaw_table_init(void);
-
 inline int16_t alaw_to_lin(uint8_t a) { return hl_g711_alaw_to_i16[a]; }
-inline uint8_t lin_to_alaw(int16_t s) { return g_alaw_enc[(uint16_t)s >> 3]; }
+inline uint8_t lin_to_alaw(int16_t s) { return hl_g711_alaw_encode(s); }
 inline void lin_to_alaw_block(uint8_t *dst, const int16_t *src, int n) {
   // Most frames on a telephone line are digital silence (idle lines, pauses
   // between prompts): an OR over the frame (vectorised) spares the lookups.
@@ -28,7 +21,7 @@ inline void lin_to_alaw_block(uint8_t *dst, const int16_t *src, int n) {
     for (int i = 0; i < n; i++) dst[i] = 0xd5;  // A-law code of 0 (G.711, even bits inverted)
     return;
   }
-  for (int i = 0; i < n; i++) dst[i] = g_alaw_enc[(uint16_t)src[i] >> 3];
+  hl_g711_alaw_encode_block(dst, src, (size_t)n);
 }
 inline int16_t ulaw_to_lin(uint8_t u) { return hl_g711_ulaw_to_i16[u]; }
 inline uint8_t lin_to_ulaw(int16_t s) { return hl_g711_ulaw_encode(s); }

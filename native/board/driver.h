@@ -33,6 +33,7 @@ typedef struct hl_span_status {
   uint64_t bpv;               /* HDB3 bipolar violations */
   uint64_t slips;             /* controlled frame slips */
   uint64_t errored_seconds;   /* seconds with at least one error or defect (G.826) */
+  uint64_t driver_errors;     /* filled by the board: errors the driver returned on this span */
 } hl_span_status;
 
 typedef struct hl_driver_ops {

@@ -9,6 +9,8 @@
 
 #include "dsp/callprog.h"
 #include "dsp/dtmf.h"
+#include "dsp/echo.h"
+#include "dsp/energy.h"
 #include "dsp/mf_r2.h"
 #include "dsp/mixer.h"
 #include "dsp/tone_gen.h"

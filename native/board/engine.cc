@@ -8,6 +8,9 @@
 #include <sched.h>
 #include <time.h>
 
+#include <cerrno>
+#include <cstddef>
+#include <chrono>
 #include <cstdlib>
 
 #include <cstring>
@@ -39,14 +42,6 @@ const hl_dtmf_desc *dtmf_desc() {
 
 }  // namespace
 
-uint8_t hl::g_alaw_enc[8192];
-void hl::alaw_table_init(void) {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (int i = 0; i < 8192; i++) g_alaw_enc[i] = hl_g711_alaw_encode((int16_t)(uint16_t)(i << 3));
-  });
-}
-
 namespace {
 
 // Shared read-only descriptors, built once (std::call_once: no init race
@@ -57,11 +52,17 @@ const hl_callprog_desc *cp_desc() {
   std::call_once(g_cp_once, [] { hl_callprog_desc_init(&g_cp_storage, nullptr); });
   return &g_cp_storage;
 }
+hl_echo_desc g_ec_storage;
+std::once_flag g_ec_once;
+const hl_echo_desc *ec_desc() {
+  std::call_once(g_ec_once, [] { hl_echo_desc_init(&g_ec_storage, nullptr); });
+  return &g_ec_storage;
+}
 
 void set_cas(hl_board *b, Channel &c, uint8_t bits) {
   if (c.cas_tx == bits) return;
   c.cas_tx = bits;
-  b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits);
+  driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits), "cas_write");
 }
 
 void end_flash(hl_board *b, Channel &c, int reason) {
@@ -146,10 +147,13 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         c.outgoing = false;
         set_cas(b, c, kAck);
         c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
-        char calling[24] = {}, called[24] = {}, text[24] = {};
-        if (b->drv.ops->get_numbers) b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling);
-        // text = "calling|called", both short (sim side channel, 11 digits each at most).
-        std::snprintf(text, sizeof text, "%.11s|%.11s", calling, called);
+        char calling[HL_NUMBER_MAX + 1] = {}, called[HL_NUMBER_MAX + 1] = {};
+        char text[sizeof(hl_event::text)] = {};
+        if (b->drv.ops->get_numbers)
+          driver_rc(b, c.span, b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling), "numbers");
+        // text = "calling|called": HL_NUMBER_MAX digits each fit (board.h).
+        static_assert(sizeof text >= 2 * HL_NUMBER_MAX + 2, "ring text holds both numbers");
+        std::snprintf(text, sizeof text, "%s|%s", calling, called);
         emit(b, HL_EV_RING, c.index, c.span, 0, 0, text);
       }
       break;
@@ -174,7 +178,7 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         emit(b, HL_EV_ANSWER, c.index, c.span);
         if (c.call.active) {
           c.call.active = false;
-          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, (int)(c.call.ticks * b->tick_ms));
+          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, c.call.ticks * (uint64_t)b->tick_ms);
         }
       } else if (rx == kSeize) {
         // Dual seizure (glare): the far end seized the same timeslot and sends
@@ -221,11 +225,12 @@ void local_hangup(hl_board *b, Channel &c) {
 
 void apply_cmd(hl_board *b, const Cmd &cmd) {
   if (cmd.kind == C_DRIVER) {
-    if (b->drv.ops->control) b->drv.ops->control(b->drv.self, cmd.ch, cmd.i[0], cmd.d);
+    if (b->drv.ops->control) driver_rc(b, cmd.ch, b->drv.ops->control(b->drv.self, cmd.ch, cmd.u.driver.what, cmd.u.driver.value), "control");
     return;
   }
   if (cmd.kind == C_CONF_JOIN) {
-    int conf = cmd.i[0];
+    const CmdConfJoin &j = cmd.u.conf;
+    int conf = j.conf;
     Channel &c = b->ch[cmd.ch];
     if (c.conf >= 0 && c.conf != conf) {
       Conference &old = b->confs[c.conf];
@@ -239,8 +244,8 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
       cf.members[cf.n++] = c.index;
     }
     c.conf = conf;
-    c.conf_mode = cmd.i[1];
-    c.whisper_to = cmd.i[2];
+    c.conf_mode = j.mode;
+    c.whisper_to = j.whisper_to;
     return;
   }
   Channel &c = b->ch[cmd.ch];
@@ -260,20 +265,21 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
         emit_done(b, c.index, HL_OP_CALL, cmd.req, st == HL_CH_BLOCKED ? HL_R_ERROR : HL_R_ERROR, 0);
         return;
       }
-      if (b->drv.ops->set_numbers) b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.text, cmd.text + 32);
+      if (b->drv.ops->set_numbers)
+        driver_rc(b, c.span, b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.u.call.calling, cmd.u.call.called), "numbers");
       c.outgoing = true;
       set_cas(b, c, kSeize);
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
       c.call.active = true;
       c.call.req = cmd.req;
       c.call.ticks = 0;
-      c.call.timeout_ticks = (uint32_t)cmd.i[0];
+      c.call.timeout_ticks = cmd.u.call.timeout_ticks;
       return;
     case C_ROUTE:
-      b->ch[cmd.i[0]].route_src = cmd.ch;
+      b->ch[cmd.u.route.dst].route_src = cmd.ch;
       return;
     case C_HOOKGUARD:
-      c.hook_guard = cmd.i[0] != 0;
+      c.hook_guard = cmd.u.flag.value != 0;
       c.hook_pending = false;
       return;
     case C_FLASH:
@@ -284,7 +290,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
       c.flash_req = cmd.req;
       c.flash_restore = c.cas_tx;
       set_cas(b, c, c.outgoing ? kIdle : kAck);  // on-hook as this side signals it
-      c.flash_ticks = (uint32_t)cmd.i[0] / (uint32_t)b->tick_ms + 1;
+      c.flash_ticks = cmd.u.flash.ms / (uint32_t)b->tick_ms + 1;
       return;
     case C_UNROUTE:
       c.route_src = -1;
@@ -306,7 +312,11 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
 
 void span_alarms(hl_board *b, int s) {
   hl_span_status st;
-  if (b->drv.ops->status(b->drv.self, s, &st) != 0) return;
+  const int rc = b->drv.ops->status(b->drv.self, s, &st);
+  if (rc != 0) {
+    driver_rc(b, s, rc < 0 ? rc : HL_EIO, "status");
+    return;
+  }
   uint32_t was = b->span_alarms[s], now = st.alarms;
   if (was == now) return;
   for (uint32_t bit = 1; bit <= HL_ALARM_LOF; bit <<= 1) {
@@ -367,12 +377,22 @@ void switch_tx(hl_board *b) {
 
 namespace hl {
 
+// Room for one more ordinary event: more free slots than the completion reserve.
+static bool event_room(hl_board *b) { return b->events.free_space() > b->done_reserve; }
+
 // Stamps an event with the time of the tick being run and queues it for
-// JavaScript; a full ring counts a drop instead of blocking the tick.
+// JavaScript. An ordinary event that finds only the completion reserve free is
+// counted as dropped instead of blocking the tick; a completion always finds a
+// slot (board.h), and `lost` counts one that did not (a broken reserve).
 static void push_event(hl_board *b, hl_event &e, const char *text) {
   e.time_ms = (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms;
   if (text) std::strncpy(e.text, text, sizeof e.text - 1);
-  if (!b->events.push(e)) {
+  const bool done = e.type == HL_EV_DONE;
+  if ((!done && !event_room(b)) || !b->events.push(e)) {
+    if (done) {
+      b->lost.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
     b->pending_drop++;
     b->dropped.fetch_add(1, std::memory_order_relaxed);
     return;
@@ -392,7 +412,7 @@ void emit(hl_board *b, uint16_t type, int ch, int span, int a, int b2, const cha
   push_event(b, e, text);
 }
 
-void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra, const char *text) {
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, uint64_t duration_ms, int extra, const char *text) {
   hl_event e;
   std::memset(&e, 0, sizeof e);
   e.type = HL_EV_DONE;
@@ -401,27 +421,52 @@ void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int durati
   e.span = b->ch[ch].span;
   e.req = req;
   e.reason = reason;
-  e.a = duration_ms;
+  e.a = (int32_t)(uint32_t)duration_ms;  // 64-bit ms: a holds the low half, a_hi the high
+  e.a_hi = (uint32_t)(duration_ms >> 32);
   e.b = extra;
   push_event(b, e, text);
+}
+
+// Reports counted failures (HL_EV_FAULT): the first at once, then at most
+// once a second, each with the count since the last report.
+static void report_fault(hl_board *b, Fault &f, int span) {
+  if (!f.pending) return;
+  const uint64_t now = b->tick.load(std::memory_order_relaxed);
+  if (f.ever && now - f.reported_tick < 1000u / (unsigned)b->tick_ms) return;
+  if (!event_room(b)) return;  // reported when JavaScript has drained
+  const uint64_t n = f.pending;
+  f.pending = 0;
+  f.ever = true;
+  f.reported_tick = now;
+  emit(b, HL_EV_FAULT, -1, span, f.last_err, n > INT32_MAX ? INT32_MAX : (int)n, f.where);
 }
 
 void run_tick(hl_board *b) {
   const uint64_t t0 = hl_mono_ns();
   const int n = b->samples;
   b->produced = false;
-  if (b->pending_drop && b->events.free_space() > 1) {
+  if (b->pending_drop && event_room(b)) {
     uint64_t d = b->pending_drop;
     b->pending_drop = 0;
-    emit(b, HL_EV_OVERRUN, -1, -1, 1, (int)d);
+    emit(b, HL_EV_OVERRUN, -1, -1, 1, d > INT32_MAX ? INT32_MAX : (int)d);
   }
+  // A command may complete at once (a refusal) or start an operation that
+  // takes a reserved slot: apply it only while there is room beyond the
+  // reserve, else it waits in its queue until JavaScript drains.
   Cmd cmd;
-  while (b->cmds.pop(cmd)) apply_cmd(b, cmd);
+  while (b->cmds.size() > 0) {
+    if (!event_room(b)) {
+      b->deferred.fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+    if (!b->cmds.pop(cmd)) break;
+    apply_cmd(b, cmd);
+  }
 
   for (int s = 0; s < b->nspans; s++) {
     uint8_t *rx = b->span_rx + (size_t)s * HL_E1_TIMESLOTS * n;
-    b->drv.ops->read(b->drv.self, s, rx, n);
-    b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS);
+    driver_rc(b, s, b->drv.ops->read(b->drv.self, s, rx, n), "read");
+    driver_rc(b, s, b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS), "cas_read");
     span_alarms(b, s);
   }
   for (int i = 0; i < b->nch; i++) {
@@ -442,8 +487,10 @@ void run_tick(hl_board *b) {
     lin_to_alaw_block(out, tx, n);
   }
   for (int s = 0; s < b->nspans; s++)
-    b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n);
+    driver_rc(b, s, b->drv.ops->write(b->drv.self, s, b->span_tx + (size_t)s * HL_E1_TIMESLOTS * n, n), "write");
   b->drv.ops->tick_end(b->drv.self, b->tick.load(std::memory_order_relaxed));
+  for (int s = 0; s < b->nspans; s++) report_fault(b, b->span_faults[s], s);
+  report_fault(b, b->clock_fault, -1);
   b->tick.fetch_add(1, std::memory_order_release);
   const uint64_t dt = hl_mono_ns() - t0;
   b->total_tick_ns.fetch_add(dt, std::memory_order_relaxed);
@@ -469,21 +516,29 @@ extern "C" int hl_digit_bit(char d) {
   return -1;
 }
 
+// hl_board_create owns the driver whatever it returns (board.h): a refusal
+// destroys it, so no caller has to know which failure happened where.
+static int refuse_config(const hl_board_config *cfg, int rc) {
+  if (cfg && cfg->driver.ops && cfg->driver.ops->destroy) cfg->driver.ops->destroy(cfg->driver.self);
+  return rc;
+}
+
 extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
-  if (!cfg || !out || !cfg->driver.ops || cfg->spans <= 0 || cfg->spans > cfg->driver.spans) return HL_EINVAL;
-  if (cfg->tick_ms != 5 && cfg->tick_ms != 10 && cfg->tick_ms != 20) return HL_EINVAL;
+  if (!cfg || !out || !cfg->driver.ops || cfg->spans <= 0 || cfg->spans > cfg->driver.spans) return refuse_config(cfg, HL_EINVAL);
+  if (cfg->tick_ms != 5 && cfg->tick_ms != 10 && cfg->tick_ms != 20) return refuse_config(cfg, HL_EINVAL);
+  if (cfg->events < 0 || cfg->events > HL_EVENTS_MAX) return refuse_config(cfg, HL_EINVAL);
   const hl_dtmf_desc *desc = dtmf_desc();
   hl_board *b = new (std::nothrow) hl_board();
-  if (!b) return HL_ENOMEM;
+  if (!b) return refuse_config(cfg, HL_ENOMEM);
   b->nspans = cfg->spans;
   b->nch = cfg->spans * HL_E1_BEARERS;
   b->tick_ms = cfg->tick_ms;
   b->samples = cfg->tick_ms * 8;
   b->drv = cfg->driver;
   b->cp_desc = cp_desc();
+  b->ec_desc = ec_desc();
   b->rec_part_bytes = rec_part_limit_default();
   b->rec_ring_samples = rec_ring_default();
-  alaw_table_init();
   const size_t n = (size_t)b->samples;
   b->ch = new (std::nothrow) Channel[b->nch];
   b->rx_lin = new (std::nothrow) int16_t[b->nch * n]();
@@ -492,11 +547,20 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->span_tx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
   b->cas_buf = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS]();
   b->span_alarms = new (std::nothrow) uint32_t[b->nspans]();
+  b->span_faults = new (std::nothrow) Fault[b->nspans];
   b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
   b->confs = new (std::nothrow) Conference[b->nconf]();
   b->parties = new (std::nothrow) hl_mix_party[kConfMax]();
-  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->confs &&
-            b->parties && b->cmds.init(16384) && b->events.init(65536) && b->retire.init(16384);
+  // Completions reserve (board.h); the ring holds at least twice that. The
+  // retire ring is as large as the event ring: every retired object is
+  // announced by a completion pushed after it, and the drain empties the
+  // retire ring after taking events, so it never holds more than one ring of
+  // events' worth and its push cannot fail.
+  b->done_reserve = (size_t)b->nch * HL_OPS_PER_CHANNEL;
+  size_t cap = cfg->events ? (size_t)cfg->events : 65536;
+  if (cap < 2 * b->done_reserve) cap = 2 * b->done_reserve;
+  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->span_faults && b->confs &&
+            b->parties && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
   if (!ok) {
     hl_board_destroy(b);
     return HL_ENOMEM;
@@ -509,7 +573,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
     int k = i % HL_E1_BEARERS;
     c.ts = k < 15 ? k + 1 : k + 2;
     hl_dtmf_init(&c.dtmf, desc, nullptr, nullptr);
-    b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+    driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx), "cas_write");
   }
   *out = b;
   return 0;
@@ -530,12 +594,12 @@ extern "C" void hl_board_destroy(hl_board *b) {
   // with the others below, once.
   Cmd cmd;
   while (b->cmds.pop(cmd)) {
-    if (cmd.kind == C_PLAY && cmd.p) {
-      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
-      for (int i = 0; i < cmd.i[0]; i++) hl_clip_free(clips[i]);
+    if (cmd.kind == C_PLAY && cmd.u.play.clips) {
+      hl_clip **clips = cmd.u.play.clips;
+      for (int i = 0; i < cmd.u.play.n; i++) hl_clip_free(clips[i]);
       delete[] clips;
-    } else if (cmd.kind == C_RECORD && cmd.p) {
-      rec_end(b, static_cast<Recorder *>(cmd.p), HL_R_STOPPED, 0, 0);
+    } else if (cmd.kind == C_RECORD && cmd.u.record.rec) {
+      rec_end(b, cmd.u.record.rec, HL_R_STOPPED, 0, 0);
     }
   }
   // Every recording's file is finished (durable, renamed) before the board goes.
@@ -549,6 +613,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   delete[] b->span_tx;
   delete[] b->cas_buf;
   delete[] b->span_alarms;
+  delete[] b->span_faults;
   delete[] b->confs;
   delete[] b->parties;
   delete b;
@@ -589,15 +654,17 @@ extern "C" int hl_cmd_hangup(hl_board *b, int ch) {
 extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
-  c.i[0] = (int32_t)((timeout_ms + b->tick_ms - 1) / b->tick_ms);
-  if (calling) std::strncpy(c.text, calling, 31);
-  if (called) std::strncpy(c.text + 32, called, 31);
+  c.u.call.timeout_ticks = (uint32_t)(((uint64_t)timeout_ms + (uint64_t)b->tick_ms - 1) / (uint64_t)b->tick_ms);
+  if ((calling && std::strlen(calling) > HL_NUMBER_MAX) || (called && std::strlen(called) > HL_NUMBER_MAX)) return HL_EINVAL;
+  if (calling) std::strncpy(c.u.call.calling, calling, HL_NUMBER_MAX);
+  if (called) std::strncpy(c.u.call.called, called, HL_NUMBER_MAX);
   return submit(b, c);
 }
 extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (!clips || n <= 0) return HL_EINVAL;
-  Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req; c.p = clips; c.i[0] = n; c.i[1] = stop_mask;
+  Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req;
+  c.u.play = CmdPlay{clips, n, stop_mask};
   return submit(b, c);
 }
 extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask, uint32_t first_ms,
@@ -605,10 +672,8 @@ extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (max < 1 || max > 23) return HL_EINVAL;
   Cmd c; c.kind = C_GETDIGITS; c.ch = ch; c.req = req;
-  c.i[0] = max; c.i[1] = term_mask;
-  c.i[2] = (int32_t)((first_ms + b->tick_ms - 1) / b->tick_ms);
-  c.i[3] = (int32_t)((inter_ms + b->tick_ms - 1) / b->tick_ms);
-  c.i[4] = clear;
+  const uint64_t t = (uint64_t)b->tick_ms;
+  c.u.getdigits = CmdGetDigits{max, term_mask, (uint32_t)((first_ms + t - 1) / t), (uint32_t)((inter_ms + t - 1) / t), clear != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
@@ -618,50 +683,53 @@ extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *
   for (const char *p = digits; *p; p++)
     if (hl_digit_bit(*p) < 0) return HL_EINVAL;
   Cmd c; c.kind = C_SENDDIGITS; c.ch = ch; c.req = req;
-  std::strncpy(c.text, digits, 63);
-  c.i[0] = (int32_t)on_ms;
-  c.i[1] = (int32_t)off_ms;
-  c.d = level_dbm0;
+  std::strncpy(c.u.senddigits.digits, digits, sizeof c.u.senddigits.digits - 1);
+  c.u.senddigits.on_ms = on_ms;
+  c.u.senddigits.off_ms = off_ms;
+  c.u.senddigits.level_dbm0 = (float)level_dbm0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
-  Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req; c.i[0] = kind; c.i[1] = (int32_t)duration_ms;
+  Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req;
+  c.u.tone = CmdTone{kind, duration_ms};
   return submit(b, c);
 }
 extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
                              uint32_t off_ms, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (!codes || n < 1 || n > 63 || (dir != 0 && dir != 1) || on_ms < 10 || on_ms > 5000 || off_ms > 5000) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
   Cmd c; c.kind = C_SENDMF; c.ch = ch; c.req = req;
   for (int i = 0; i < n; i++) {
     if (codes[i] < 1 || codes[i] > 15) return HL_EINVAL;
-    c.text[i] = (char)codes[i];
+    c.u.sendmf.codes[i] = codes[i];
   }
-  c.i[0] = (int32_t)on_ms;
-  c.i[1] = (int32_t)off_ms;
-  c.i[2] = dir;
-  c.d = level_dbm0;
+  c.u.sendmf.n = n;
+  c.u.sendmf.dir = dir;
+  c.u.sendmf.on_ms = on_ms;
+  c.u.sendmf.off_ms = off_ms;
+  c.u.sendmf.level_dbm0 = (float)level_dbm0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_mf_tone(hl_board *b, int ch, int dir, int code, double level_dbm0) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if ((dir != 0 && dir != 1) || code < 0 || code > 15) return HL_EINVAL;
-  if (!(level_dbm0 >= -40 && level_dbm0 <= 0)) return HL_ERANGE;
-  Cmd c; c.kind = C_MFTONE; c.ch = ch; c.i[0] = dir; c.i[1] = code; c.d = level_dbm0;
+  if (!(level_dbm0 >= HL_MF_LEVEL_MIN && level_dbm0 <= HL_MF_LEVEL_MAX)) return HL_ERANGE;
+  Cmd c; c.kind = C_MFTONE; c.ch = ch;
+  c.u.mftone = CmdMfTone{dir, code, (float)level_dbm0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_detect_mf(hl_board *b, int ch, int dir) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (dir < -1 || dir > 1) return HL_EINVAL;
-  Cmd c; c.kind = C_DETECTMF; c.ch = ch; c.i[0] = dir;
+  Cmd c; c.kind = C_DETECTMF; c.ch = ch; c.u.flag.value = dir;
   return submit(b, c);
 }
 extern "C" int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_STOP; c.ch = ch; c.req = req; c.i[0] = (int32_t)which;
+  Cmd c; c.kind = C_STOP; c.ch = ch; c.req = req; c.u.stop.which = which;
   return submit(b, c);
 }
 extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
@@ -671,24 +739,30 @@ extern "C" int hl_cmd_clear_digits(hl_board *b, int ch) {
 }
 extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_DETECT; c.ch = ch; c.i[0] = dtmf; c.i[1] = tones;
+  Cmd c; c.kind = C_DETECT; c.ch = ch; c.u.detect = CmdDetect{dtmf, tones};
+  return submit(b, c);
+}
+extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
+  if (bad_ch(b, ch)) return HL_ENOENT;
+  if (on != 0 && on != 1) return HL_EINVAL;
+  Cmd c; c.kind = C_ECHO; c.ch = ch; c.u.flag.value = on;
   return submit(b, c);
 }
 extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  Cmd c; c.kind = C_HOOKGUARD; c.ch = ch; c.i[0] = on ? 1 : 0;
+  Cmd c; c.kind = C_HOOKGUARD; c.ch = ch; c.u.flag.value = on ? 1 : 0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_flash(hl_board *b, int ch, uint32_t req, uint32_t ms) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (ms < kFlashMinMs || ms > kFlashMaxMs - 20) return HL_ERANGE;
-  Cmd c; c.kind = C_FLASH; c.ch = ch; c.req = req; c.i[0] = (int32_t)ms;
+  Cmd c; c.kind = C_FLASH; c.ch = ch; c.req = req; c.u.flash.ms = ms;
   return submit(b, c);
 }
 extern "C" int hl_cmd_route(hl_board *b, int src, int dst) {
   if (bad_ch(b, src) || bad_ch(b, dst)) return HL_ENOENT;
   if (src == dst) return HL_EINVAL;
-  Cmd c; c.kind = C_ROUTE; c.ch = src; c.i[0] = dst;
+  Cmd c; c.kind = C_ROUTE; c.ch = src; c.u.route.dst = dst;
   return submit(b, c);
 }
 extern "C" int hl_cmd_unroute(hl_board *b, int ch) {
@@ -700,7 +774,7 @@ extern "C" int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whi
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2) return HL_EINVAL;
   if (mode == 2 && (bad_ch(b, whisper_to) || whisper_to == ch)) return HL_EINVAL;
-  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.i[0] = conf; c.i[1] = mode; c.i[2] = whisper_to;
+  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to};
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
@@ -711,7 +785,7 @@ extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
 extern "C" int hl_cmd_driver(hl_board *b, int span, int what, double a) {
   if (!b || span < 0 || span >= b->nspans) return HL_ENOENT;
   if (!b->drv.ops->control) return HL_ENOTSUP;
-  Cmd c; c.kind = C_DRIVER; c.ch = span; c.i[0] = what; c.d = a;
+  Cmd c; c.kind = C_DRIVER; c.ch = span; c.u.driver = CmdDriver{what, a};
   return submit(b, c);
 }
 
@@ -748,7 +822,21 @@ static void clock_main(hl_board *b) {
     struct timespec ts;
     ts.tv_sec = (time_t)(next / 1000000000ull);
     ts.tv_nsec = (long)(next % 1000000000ull);
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {}
+    int rc;
+    while ((rc = b->sleep_fn(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr)) == EINTR) {}
+    if (rc != 0) {
+      // Not a signal: the call itself failed and slept nothing (EINVAL,
+      // ENOTSUP...). Retrying would spin this SCHED_FIFO thread forever and
+      // starve the CPU; count it, report it from the next tick
+      // (HL_EV_FAULT), and wait with a relative sleep instead.
+      Fault &f = b->clock_fault;
+      f.total.fetch_add(1, std::memory_order_relaxed);
+      f.pending++;
+      f.last_err = rc;
+      f.where = "clock_nanosleep";
+      const uint64_t now = hl_mono_ns();
+      std::this_thread::sleep_for(std::chrono::nanoseconds(next > now ? next - now : 0));
+    }
     if (!b->running.load(std::memory_order_acquire)) break;
     run_tick(b);
     const uint64_t end = hl_mono_ns();
@@ -757,8 +845,8 @@ static void clock_main(hl_board *b) {
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
-    if (b->pending_overrun && b->events.free_space() > 1) {
-      emit(b, HL_EV_OVERRUN, -1, -1, 0, (int)b->pending_overrun);
+    if (b->pending_overrun && event_room(b)) {
+      emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
       b->pending_overrun = 0;
     }
     if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
@@ -825,12 +913,26 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->overruns = b->overruns.load();
   st->events = b->nevents.load();
   st->events_dropped = b->dropped.load();
+  st->completions_lost = b->lost.load();
+  st->commands_deferred = b->deferred.load();
+  st->events_capacity = (uint32_t)b->events.capacity();
   st->max_tick_ns = b->max_tick_ns.load();
   st->total_tick_ns = b->total_tick_ns.load();
   st->rt_priority = b->rt_priority ? 1 : 0;
+  st->clock_errors = b->clock_fault.total.load(std::memory_order_relaxed);
+  st->driver_errors = 0;
+  for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
 }
 
 extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {
   if (!b || span < 0 || span >= b->nspans || !st) return HL_ENOENT;
-  return b->drv.ops->status(b->drv.self, span, st);
+  *st = hl_span_status{};
+  const int rc = b->drv.ops->status(b->drv.self, span, st);
+  st->driver_errors = b->span_faults[span].total.load(std::memory_order_relaxed);
+  return rc;
 }
+static_assert(sizeof(hl_event) == HL_EVENT_BYTES, "hl_event layout (src/board reads it)");
+// src/board/engine.ts reads the record at these offsets.
+static_assert(offsetof(hl_event, req) == 12 && offsetof(hl_event, a) == 20 && offsetof(hl_event, a_hi) == 28 &&
+                  offsetof(hl_event, time_ms) == 32 && offsetof(hl_event, text) == 40,
+              "hl_event offsets (src/board/engine.ts)");

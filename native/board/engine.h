@@ -2,6 +2,8 @@
 #ifndef HL_BOARD_ENGINE_H
 #define HL_BOARD_ENGINE_H
 
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -30,17 +32,94 @@ constexpr int kConfMax = 32;      // members per conference
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO
+};
+
+struct Recorder;
+
+// Each command's own payload (Cmd::kind says which union member is live).
+// Plain data: the command ring copies commands by value.
+struct CmdCall {
+  uint32_t timeout_ticks;  // 0 = no timeout
+  char calling[HL_NUMBER_MAX + 1], called[HL_NUMBER_MAX + 1];
+};
+struct CmdPlay {
+  hl_clip **clips;  // owned by the command, then by the player
+  int n;
+  uint16_t stop_mask;
+};
+struct CmdGetDigits {
+  int max;
+  uint16_t term_mask;
+  uint32_t first_ticks, inter_ticks;  // 0 = no timeout
+  bool clear;
+};
+struct CmdSendDigits {
+  char digits[64];  // NUL-terminated DTMF keys
+  uint32_t on_ms, off_ms;
+  float level_dbm0;
+};
+struct CmdSendMf {
+  uint8_t codes[64];  // 1..15
+  int n, dir;
+  uint32_t on_ms, off_ms;
+  float level_dbm0;
+};
+struct CmdTone {
+  int kind;  // hl_tone_kind
+  uint32_t duration_ms;  // 0 = until stopped
+};
+struct CmdMfTone {
+  int dir, code;  // code 0 = off
+  float level_dbm0;
+};
+struct CmdRecord {
+  Recorder *rec;  // owned by the command until the tick takes it (see writer.cc)
+};
+struct CmdStop {
+  uint32_t which;  // bit per hl_op; Cmd::req 0 = any request
+};
+struct CmdDetect {
+  int dtmf, tones;  // 1 on, 0 off, -1 unchanged
+};
+struct CmdFlag {
+  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD, C_ECHO: 0/1
+};
+struct CmdFlash {
+  uint32_t ms;
+};
+struct CmdRoute {
+  int dst;  // Cmd::ch is the source
+};
+struct CmdConfJoin {
+  int conf, mode, whisper_to;
+};
+struct CmdDriver {
+  int what;  // Cmd::ch is the span
+  double value;
 };
 
 struct Cmd {
   uint16_t kind = 0;
   int32_t ch = -1;
   uint32_t req = 0;
-  int32_t i[6] = {};
-  double d = 0;
-  void *p = nullptr;
-  char text[64] = {};
+  union {
+    CmdCall call;
+    CmdPlay play;
+    CmdGetDigits getdigits;
+    CmdSendDigits senddigits;
+    CmdSendMf sendmf;
+    CmdTone tone;
+    CmdMfTone mftone;
+    CmdRecord record;
+    CmdStop stop;
+    CmdDetect detect;
+    CmdFlag flag;
+    CmdFlash flash;
+    CmdRoute route;
+    CmdConfJoin conf;
+    CmdDriver driver;
+  } u{};
 };
 
 enum RetireKind : uint8_t { RT_CLIPS = 1 };
@@ -84,11 +163,14 @@ struct Recorder {
   char end_digit = 0;
   int refused = 0;          // the tick never started it: 0, or the code for the completion
   // tick side
-  uint32_t max_ticks = 0, silence_ticks = 0;
-  double threshold_ms = 0;  // mean square threshold, linear^2
+  uint32_t max_ticks = 0;
+  // End on silence (silence_ms > 0): dsp/energy's detector with on = off =
+  // the threshold, one 10 ms block to count as heard, silence_ms of hangover.
+  bool vad_on = false;
+  hl_energy_desc vad_desc;
+  hl_energy_state vad;
   uint16_t stop_mask = 0;
-  uint32_t ticks = 0, quiet_ticks = 0;
-  bool heard = false;
+  uint64_t ticks = 0;  // 64-bit: a tap may run for months
   std::atomic<uint64_t> dropped{0};  // samples lost to a full ring
 };
 
@@ -112,7 +194,9 @@ struct Sender {
   float level_dbm0 = -8;
   int tone = 0;
   uint64_t limit_samples = 0, elapsed = 0;
-  hl_tone_gen gen;  // dsp/tone_gen.h: one key (tone + gap) or a cadenced China tone
+  hl_tone_gen gen;          // dsp/tone_gen.h: one DTMF key (tone + gap) or a cadenced China tone
+  hl_mf_r2_tx_state mf;     // SENDMF: dsp/mf_r2.h, the one MF R2 sender
+  uint32_t key_pos = 0;     // SENDMF: samples into the current code (tone, then gap)
 };
 
 struct Collect {
@@ -129,7 +213,19 @@ struct Collect {
 struct CallOp {
   bool active = false;
   uint32_t req = 0;
-  uint32_t timeout_ticks = 0, ticks = 0;
+  uint32_t timeout_ticks = 0;
+  uint64_t ticks = 0;
+};
+
+// Failures of the driver on one span (or of the clock), counted in the tick
+// and reported as HL_EV_FAULT at once, then at most once a second.
+struct Fault {
+  std::atomic<uint64_t> total{0};  // read by stats on the control thread
+  uint64_t pending = 0;            // since the last report
+  int last_err = 0;
+  const char *where = "";
+  uint64_t reported_tick = 0;
+  bool ever = false;
 };
 
 struct Channel {
@@ -147,6 +243,12 @@ struct Channel {
   uint32_t flash_req = 0;
   uint8_t cas_rx = 0x9, cas_tx = 0x9;
   GlueDtmfRx dtmf;
+  // Line echo canceller in front of the detectors (hl_cmd_echo): off by
+  // default and for fax/data; the reference is what the channel sent in the
+  // previous tick (what went out ahead of this tick's received audio).
+  bool ec_on = false;
+  int16_t ec_ref[kMaxSamples] = {};
+  hl_echo_state ec;
   bool detect_dtmf = true;
   bool detect_tones = false;  // call-progress/fax; also on while we place a call
   bool tones_running = false;
@@ -155,7 +257,7 @@ struct Channel {
   int mf_rx_code = 0;        // code last reported
   hl_mf_r2_rx_state mf_rx;
   bool mf_tone_on = false;   // continuous MF tone (compelled signalling)
-  hl_tone_gen mf_tone;
+  hl_mf_r2_tx_state mf_tone; // dsp/mf_r2.h sender, as SENDMF uses
   char digits[kDigitBuf] = {};
   int ndigits = 0;
   Player play;
@@ -185,15 +287,24 @@ struct hl_board {
   uint8_t *span_tx = nullptr;
   uint8_t *cas_buf = nullptr;  // [nspans][32]
   uint32_t *span_alarms = nullptr;
+  hl::Fault *span_faults = nullptr;  // [nspans]: driver errors
+  hl::Fault clock_fault;             // clock_nanosleep errors
+  // The clock thread's sleep (a test substitutes a failing one).
+  int (*sleep_fn)(clockid_t, int, const struct timespec *, struct timespec *) = ::clock_nanosleep;
   hl::Conference *confs = nullptr;
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
   const hl_callprog_desc *cp_desc = nullptr;
+  const hl_echo_desc *ec_desc = nullptr;
   hl::Spsc<hl::Cmd> cmds;
   hl::Spsc<hl_event> events;
   hl::Spsc<hl::Retire> retire;
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  std::atomic<uint64_t> lost{0}, deferred{0};
+  // Event slots kept free for completions: every operation that can be in
+  // flight (HL_OPS_PER_CHANNEL per channel) has one (see board.h).
+  size_t done_reserve = 0;
   uint64_t pending_overrun = 0, pending_drop = 0;
   bool produced = false;   // events pushed in the current tick
   // real-time clock
@@ -223,7 +334,16 @@ struct hl_board {
 namespace hl {
 // engine.cc
 void emit(hl_board *b, uint16_t type, int ch, int span, int a = 0, int b2 = 0, const char *text = nullptr);
-void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, int duration_ms, int extra = 0, const char *text = nullptr);
+void emit_done(hl_board *b, int ch, int op, uint32_t req, int reason, uint64_t duration_ms, int extra = 0, const char *text = nullptr);
+// Counts a driver error (rc < 0) on a span; the tick reports it (HL_EV_FAULT).
+inline void driver_rc(hl_board *b, int span, int rc, const char *where) {
+  if (rc >= 0 || span < 0 || span >= b->nspans) return;
+  Fault &f = b->span_faults[span];
+  f.total.fetch_add(1, std::memory_order_relaxed);
+  f.pending++;
+  f.last_err = rc;
+  f.where = where;
+}
 void run_tick(hl_board *b);
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);

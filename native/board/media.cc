@@ -15,17 +15,43 @@ namespace {
 
 // One DTMF key (Q.23): tone then gap, high tone 2 dB above the low one
 // (the usual pre-emphasis against line loss at higher frequencies).
-// MF R2 codes: both frequencies at the same level (Q.454 §1.4), once.
+// MF R2 codes go through dsp/mf_r2.h's sender (both frequencies at the same
+// level, Q.454 §1.4), on for on_ms then off for off_ms.
 void start_key(Sender &s) {
-  hl_tone_desc d;
   if (s.mf_dir >= 0) {
-    int fa = 0, fb = 0;
-    hl_mf_r2_freqs(s.mf_dir, (unsigned char)s.digits[s.idx], &fa, &fb);
-    hl_tone_desc_dual(&d, (float)fa, s.level_dbm0, (float)fb, s.level_dbm0, s.on_ms, s.off_ms, 1);
-  } else {
-    hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
+    hl_mf_r2_tx_set(&s.mf, (unsigned char)s.digits[s.idx]);
+    s.key_pos = 0;
+    return;
   }
+  hl_tone_desc d;
+  hl_tone_desc_dtmf(&d, s.digits[s.idx], s.level_dbm0, s.level_dbm0 + 2.0f, s.on_ms, s.off_ms);
   hl_tone_gen_init(&s.gen, &d);
+}
+
+// MF R2 pulses: fills tx from the current code's tone and gap, moving to the
+// next code at each gap's end. Returns false once the last gap is over.
+bool mf_pulses(Sender &s, int16_t *tx, size_t n) {
+  const uint32_t on = s.on_ms * 8, key = (s.on_ms + s.off_ms) * 8;
+  size_t i = 0;
+  while (i < n) {
+    if (s.key_pos == on) hl_mf_r2_tx_set(&s.mf, 0);  // the gap
+    if (s.key_pos >= key) {
+      ++s.idx;
+      start_key(s);
+    }
+    const uint32_t edge = s.key_pos < on ? on : key;
+    size_t m = edge - s.key_pos;
+    if (m > n - i) m = n - i;
+    hl_mf_r2_tx(&s.mf, tx + i, m);
+    s.key_pos += (uint32_t)m;
+    s.elapsed += m;
+    i += m;
+    if (s.key_pos >= key && s.idx + 1 >= s.nd) {  // the last gap is over
+      std::memset(tx + i, 0, sizeof(int16_t) * (n - i));
+      return false;
+    }
+  }
+  return true;
 }
 
 uint64_t now_ms(hl_board *b) { return (b->tick.load(std::memory_order_relaxed) + 1) * (uint64_t)b->tick_ms; }
@@ -35,7 +61,9 @@ void retire(hl_board *b, uint8_t kind, void *p, int n) {
   r.kind = kind;
   r.p = p;
   r.n = n;
-  b->retire.push(r);  // 16k entries: far more than operations that can end in one drain interval
+  // Cannot fail (hl_board_create sizes the retire ring); counted if it did,
+  // as the object would leak.
+  if (!b->retire.push(r)) b->lost.fetch_add(1, std::memory_order_relaxed);
 }
 
 void end_play(hl_board *b, Channel &c, int reason) {
@@ -44,14 +72,14 @@ void end_play(hl_board *b, Channel &c, int reason) {
   p.active = false;
   retire(b, RT_CLIPS, p.clips, p.n);
   p.clips = nullptr;
-  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, (int)(p.played / 8), p.idx);
+  emit_done(b, c.index, HL_OP_PLAY, p.req, reason, p.played / 8, p.idx);
 }
 
 void end_send(hl_board *b, Channel &c, int reason) {
   Sender &s = c.send;
   if (!s.active) return;
   s.active = false;
-  emit_done(b, c.index, s.op, s.req, reason, (int)(s.elapsed / 8));
+  emit_done(b, c.index, s.op, s.req, reason, s.elapsed / 8);
 }
 
 void end_collect(hl_board *b, Channel &c, int reason, char term) {
@@ -60,13 +88,13 @@ void end_collect(hl_board *b, Channel &c, int reason, char term) {
   k.active = false;
   k.got[k.n] = 0;
   uint64_t elapsed = (b->tick.load(std::memory_order_relaxed) + 1 - k.start_tick) * (uint64_t)b->tick_ms;
-  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, (int)elapsed, term, k.got);
+  emit_done(b, c.index, HL_OP_GETDIGITS, k.req, reason, elapsed, term, k.got);
 }
 
 void end_call(hl_board *b, Channel &c, int reason) {
   if (!c.call.active) return;
   c.call.active = false;
-  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, (int)(c.call.ticks * b->tick_ms));
+  emit_done(b, c.index, HL_OP_CALL, c.call.req, reason, c.call.ticks * (uint64_t)b->tick_ms);
 }
 
 // The tick's part of ending a recording: the writer finishes the file and
@@ -146,9 +174,10 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
   const int st = c.state.load(std::memory_order_relaxed);
   switch (cmd.kind) {
     case C_PLAY: {
-      hl_clip **clips = static_cast<hl_clip **>(cmd.p);
+      const CmdPlay &cp = cmd.u.play;
+      hl_clip **clips = cp.clips;
       if (!in_call(st) || c.play.active) {
-        retire(b, RT_CLIPS, clips, cmd.i[0]);
+        retire(b, RT_CLIPS, clips, cp.n);
         emit_done(b, c.index, HL_OP_PLAY, cmd.req, c.play.active ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
         return;
       }
@@ -156,11 +185,11 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       p.active = true;
       p.req = cmd.req;
       p.clips = clips;
-      p.n = cmd.i[0];
+      p.n = cp.n;
       p.idx = 0;
       p.pos = 0;
       p.played = 0;
-      p.stop_mask = (uint16_t)cmd.i[1];
+      p.stop_mask = cp.stop_mask;
       // A digit already waiting in the buffer interrupts at once (type-ahead).
       for (int i = 0; i < c.ndigits; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -179,14 +208,15 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       Collect &k = c.collect;
       k.active = true;
       k.req = cmd.req;
-      k.max = cmd.i[0];
-      k.term = (uint16_t)cmd.i[1];
-      k.first_ticks = (uint32_t)cmd.i[2];
-      k.inter_ticks = (uint32_t)cmd.i[3];
+      const CmdGetDigits &g = cmd.u.getdigits;
+      k.max = g.max;
+      k.term = g.term_mask;
+      k.first_ticks = g.first_ticks;
+      k.inter_ticks = g.inter_ticks;
       k.timer = k.first_ticks;
       k.n = 0;
       k.start_tick = b->tick.load(std::memory_order_relaxed);
-      if (cmd.i[4]) c.ndigits = 0;
+      if (g.clear) c.ndigits = 0;
       collect_digits(b, c);
       return;
     }
@@ -204,28 +234,39 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.op = op;
       s.elapsed = 0;
       s.idx = 0;
-      s.mf_dir = op == HL_OP_SENDMF ? cmd.i[2] : -1;
-      if (op == HL_OP_SENDDIGITS || op == HL_OP_SENDMF) {
-        std::memcpy(s.digits, cmd.text, sizeof s.digits);
+      s.mf_dir = -1;
+      s.limit_samples = 0;
+      if (op == HL_OP_SENDMF) {
+        const CmdSendMf &m = cmd.u.sendmf;
+        s.mf_dir = m.dir;
+        hl_mf_r2_tx_init(&s.mf, m.dir, m.level_dbm0);  // level checked by hl_cmd_sendmf
+        std::memcpy(s.digits, m.codes, (size_t)m.n);  // codes 1..15 as chars
+        s.nd = m.n;
+        s.on_ms = m.on_ms;
+        s.off_ms = m.off_ms;
+        s.level_dbm0 = m.level_dbm0;
+        start_key(s);
+      } else if (op == HL_OP_SENDDIGITS) {
+        const CmdSendDigits &d = cmd.u.senddigits;
+        std::memcpy(s.digits, d.digits, sizeof s.digits);
         s.digits[sizeof s.digits - 1] = 0;
         s.nd = (int)std::strlen(s.digits);
-        s.on_ms = (uint32_t)cmd.i[0];
-        s.off_ms = (uint32_t)cmd.i[1];
-        s.level_dbm0 = (float)cmd.d;
-        s.limit_samples = 0;
+        s.on_ms = d.on_ms;
+        s.off_ms = d.off_ms;
+        s.level_dbm0 = d.level_dbm0;
         start_key(s);
       } else {
         // China call-progress tones at -10 dBm0 (dsp/tone_gen.h cadences).
-        s.tone = cmd.i[0];
+        s.tone = cmd.u.tone.kind;
         hl_tone_desc d;
         hl_tone_desc_china(&d, (hl_tone_china)s.tone, HL_TONE_CN_DBM0);
         hl_tone_gen_init(&s.gen, &d);
-        s.limit_samples = (uint64_t)(uint32_t)cmd.i[1] * 8;
+        s.limit_samples = (uint64_t)cmd.u.tone.duration_ms * 8;
       }
       return;
     }
     case C_RECORD: {
-      Recorder *r = static_cast<Recorder *>(cmd.p);
+      Recorder *r = cmd.u.record.rec;
       Recorder *&slot = r->tap ? c.tap : c.rec;
       if (!in_call(st) || slot) {
         r->refused = slot ? HL_ESTATE : 0;  // busy: one record (or tap) at a time per channel
@@ -234,8 +275,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       slot = r;
       r->ticks = 0;
-      r->quiet_ticks = 0;
-      r->heard = false;
+      if (r->vad_on) hl_energy_init(&r->vad, &r->vad_desc, nullptr, nullptr);
       // A stop digit already in the buffer ends it at once (type-ahead).
       for (int i = 0; i < c.ndigits && !r->tap; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -247,32 +287,37 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       return;
     }
     case C_STOP:
-      media_stop(b, c, (uint32_t)cmd.i[0], cmd.req, HL_R_STOPPED);
+      media_stop(b, c, cmd.u.stop.which, cmd.req, HL_R_STOPPED);
       return;
     case C_CLEARDIGITS:
       c.ndigits = 0;
       return;
     case C_DETECT:
-      if (cmd.i[0] >= 0) {
-        if (cmd.i[0] && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
-        c.detect_dtmf = cmd.i[0] != 0;
+      if (cmd.u.detect.dtmf >= 0) {
+        if (cmd.u.detect.dtmf && !c.detect_dtmf) hl_dtmf_init(&c.dtmf, c.dtmf.desc, nullptr, nullptr);  // restart clean
+        c.detect_dtmf = cmd.u.detect.dtmf != 0;
       }
-      if (cmd.i[1] >= 0) c.detect_tones = cmd.i[1] != 0;
+      if (cmd.u.detect.tones >= 0) c.detect_tones = cmd.u.detect.tones != 0;
       return;
     case C_MFTONE:
-      if (cmd.i[1] == 0) {
+      if (cmd.u.mftone.code == 0) {
         c.mf_tone_on = false;
       } else {
-        int fa = 0, fb = 0;
-        hl_mf_r2_freqs(cmd.i[0], cmd.i[1], &fa, &fb);
-        hl_tone_desc d;
-        hl_tone_desc_dual(&d, (float)fa, (float)cmd.d, (float)fb, (float)cmd.d, 0, 0, 0);  // continuous
-        hl_tone_gen_init(&c.mf_tone, &d);
+        // Continuous until changed (compelled signalling); a new code starts at zero phase.
+        hl_mf_r2_tx_init(&c.mf_tone, cmd.u.mftone.dir, cmd.u.mftone.level_dbm0);
+        hl_mf_r2_tx_set(&c.mf_tone, cmd.u.mftone.code);
         c.mf_tone_on = true;
       }
       return;
+    case C_ECHO:
+      if (cmd.u.flag.value && !c.ec_on) {  // starts learning afresh
+        hl_echo_init(&c.ec, b->ec_desc);
+        std::memset(c.ec_ref, 0, sizeof c.ec_ref);
+      }
+      c.ec_on = cmd.u.flag.value != 0;
+      return;
     case C_DETECTMF:
-      c.mf_rx_dir = cmd.i[0];
+      c.mf_rx_dir = cmd.u.flag.value;
       c.mf_rx_code = 0;
       if (c.mf_rx_dir >= 0) hl_mf_r2_rx_init(&c.mf_rx, c.mf_rx_dir, nullptr, nullptr);
       return;
@@ -290,13 +335,16 @@ void media_rx(hl_board *b, Channel &c) {
       end_call(b, c, HL_R_TIMEOUT);
       // Give up the seizure: clear-forward.
       c.cas_tx = 0x9;
-      b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx);
+      driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, c.cas_tx), "cas_write");
       c.clear_ticks = 0;
       c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
       return;
     }
   }
   if (st == HL_CH_CLEARING) return;
+  // The echo of what we sent leaves the received audio before anything reads
+  // it (in place: detectors, recorders, routes all get the caller's side).
+  if (c.ec_on) hl_echo_rx(&c.ec, b->rx_lin + (size_t)c.index * n, c.ec_ref, b->rx_lin + (size_t)c.index * n, (size_t)n);
   hl_dtmf_event ev;
   if (c.detect_dtmf) hl_dtmf_rx_i16(&c.dtmf, rx, (size_t)n);
   while (c.detect_dtmf && hl_dtmf_get_event(&c.dtmf, &ev)) {
@@ -326,6 +374,7 @@ void media_rx(hl_board *b, Channel &c) {
     hl_callprog_event cev;
     while (hl_callprog_get_event(&c.cp, &cev)) {
       if (cev.on) emit(b, HL_EV_TONE, c.index, c.span, cev.tone);
+      if (cev.on && (cev.tone == HL_CP_FAX_CNG || cev.tone == HL_CP_FAX_CED)) c.ec_on = false;  // fax: no canceller
     }
   } else {
     c.tones_running = false;
@@ -335,16 +384,11 @@ void media_rx(hl_board *b, Channel &c) {
     Recorder *r = c.rec;
     rec_push(r, rx, n);
     r->ticks++;
-    if (r->silence_ticks) {
-      double e = 0;
-      for (int i = 0; i < n; i++) e += (double)rx[i] * rx[i];
-      e /= n;
-      if (e >= r->threshold_ms) {
-        r->heard = true;
-        r->quiet_ticks = 0;
-      } else if (r->heard && ++r->quiet_ticks >= r->silence_ticks) {
-        end_rec(b, c, c.rec, HL_R_SILENCE, 0);
-      }
+    if (r->vad_on && hl_energy_rx(&r->vad, rx, (size_t)n) > 0) {
+      hl_energy_event ev;
+      bool quiet = false;
+      while (hl_energy_get_event(&r->vad, &ev)) quiet = ev.type == HL_ENERGY_EV_SILENCE;
+      if (quiet) end_rec(b, c, c.rec, HL_R_SILENCE, 0);
     }
     if (c.rec && r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.rec, HL_R_TIMEOUT, 0);
   }
@@ -358,7 +402,9 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
   Sender &s = c.send;
   if (s.active) {
-    if (s.op == HL_OP_SENDDIGITS || s.op == HL_OP_SENDMF) {
+    if (s.op == HL_OP_SENDMF) {
+      if (!mf_pulses(s, tx, (size_t)n)) end_send(b, c, HL_R_DONE);
+    } else if (s.op == HL_OP_SENDDIGITS) {
       size_t i = 0;
       while (i < (size_t)n) {
         size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
@@ -383,7 +429,7 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
     return;
   }
   if (c.mf_tone_on) {  // compelled MF signalling owns the line while it sends
-    hl_tone_gen_tx(&c.mf_tone, tx, (size_t)n);
+    hl_mf_r2_tx(&c.mf_tone, tx, (size_t)n);
     return;
   }
   Player &p = c.play;
@@ -409,6 +455,9 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
 }
 
 void media_taps(hl_board *b, Channel &c) {
+  // What this tick sends is the echo canceller's reference for the next
+  // tick's received audio (sent now, heard back a tick later at the soonest).
+  if (c.ec_on) std::memcpy(c.ec_ref, b->tx_lin + (size_t)c.index * b->samples, sizeof(int16_t) * (size_t)b->samples);
   if (c.tap && c.tap->err.load(std::memory_order_relaxed)) end_rec(b, c, c.tap, HL_R_ERROR, 0);  // disk failed
   Recorder *r = c.tap;
   if (!r) return;

@@ -435,7 +435,8 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
     const uint64_t dropped = r->dropped.load(std::memory_order_relaxed);
     // A failure found while finishing (fsync, rename) also makes it an error.
     e.reason = r->io_err ? HL_R_ERROR : r->end_reason;
-    e.a = r->end_ms > INT32_MAX ? INT32_MAX : (int32_t)r->end_ms;
+    e.a = (int32_t)(uint32_t)r->end_ms;  // 64-bit ms: low half in a, high in a_hi
+    e.a_hi = (uint32_t)(r->end_ms >> 32);
     e.b = r->io_err ? r->io_err : r->refused && r->end_reason == HL_R_ERROR ? r->refused : dropped ? HL_EREC_DROPPED : 0;
     e.time_ms = r->end_time_ms;
     e.text[0] = r->end_digit;
@@ -448,12 +449,14 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
 }
 
 void rec_free_all(hl_board *b) {
+  // io_mu before rec_mu: the writer's order (hand_over runs under io_mu);
+  // the other order is a lock-order inversion (ThreadSanitizer).
+  std::lock_guard<std::mutex> lk2(b->io_mu);
   std::lock_guard<std::mutex> lk(b->rec_mu);
   for (Recorder *r : b->rec_fin) delete r;
   b->rec_fin.clear();
   for (Recorder *r : b->rec_new) delete r;  // only if writer_pass(closing) was skipped
   b->rec_new.clear();
-  std::lock_guard<std::mutex> lk2(b->io_mu);
   for (Recorder *r : b->recs) {
     if (r->fd >= 0) ::close(r->fd);
     delete r;
@@ -489,9 +492,17 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   r->req = req;
   r->ch = ch;
   r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  r->silence_ticks = (silence_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  const double rms = kDbm0Rms * std::pow(10.0, threshold_dbm0 / 20.0);
-  r->threshold_ms = rms * rms;
+  if (silence_ms) {
+    hl_energy_params vp;
+    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
+    vp.min_voice_ms = 10;  // one block above the threshold: heard
+    vp.hangover_ms = silence_ms;
+    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
+      delete r;
+      return HL_ERANGE;
+    }
+    r->vad_on = true;
+  }
   r->stop_mask = stop_mask;
   // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
   if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
@@ -504,7 +515,7 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   c.kind = C_RECORD;
   c.ch = ch;
   c.req = req;
-  c.p = r;
+  c.u.record.rec = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
     if (!b->cmds.push(c)) {

@@ -8,7 +8,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
 import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -24,6 +24,7 @@ import type {
   ConferenceMode,
   DigitsResult,
   GetDigitsOptions,
+  ChannelImpairments,
   Impairments,
   JoinOptions,
   MfDirection,
@@ -62,6 +63,13 @@ function mfDir(d: unknown): number {
   if (d === 'forward') return 0;
   if (d === 'backward') return 1;
   throw boardError('BOARD_ARG', `direction must be 'forward' or 'backward', got ${JSON.stringify(d)}`);
+}
+
+// MF R2 level per frequency, dBm0: two tones above -3 dBm0 each would clip (Q.454 asks -11.5).
+function checkMfLevel(v: unknown): void {
+  if (typeof v !== 'number' || !(v >= -40 && v <= -3)) {
+    throw boardError('BOARD_ARG', `levelDbm0 must be from -40 to -3 dBm0 per frequency (two tones above -3 would clip), got ${JSON.stringify(v)}`);
+  }
 }
 
 function checkDigits(name: string, v: unknown): string {
@@ -176,7 +184,7 @@ class ChannelImpl implements Channel {
     const timeoutMs = checkInt('timeoutMs', options.timeoutMs ?? 60000, 10, 3600000);
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
-    if (calling.length > 11 || called.length > 11) throw boardError('BOARD_ARG', 'callerNumber and calledNumber hold at most 11 digits on the sim');
+    if (calling.length > NUMBER_MAX || called.length > NUMBER_MAX) throw boardError('BOARD_ARG', `callerNumber and calledNumber hold at most ${NUMBER_MAX} digits, got ${calling.length} and ${called.length}`);
     let id = 0;
     const d = await this.engine.request(
       'call',
@@ -261,6 +269,11 @@ class ChannelImpl implements Channel {
     this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, dtmf, tones));
   }
 
+  echoCanceller(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', 'echoCanceller takes true or false');
+    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+  }
+
   clearDigits(): void {
     this.engine.call('clearDigits', () => this.engine.native.clearDigits(this.nativeIndex));
   }
@@ -317,7 +330,7 @@ class ChannelImpl implements Channel {
     const on = checkInt('toneMs', options.toneMs ?? 100, 10, 5000);
     const off = checkInt('gapMs', options.gapMs ?? 100, 0, 5000);
     const level = options.levelDbm0 ?? -11.5;
-    if (typeof level !== 'number' || !(level >= -40 && level <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(level);
     let id = 0;
     const d = await this.engine.request(
       'sendMf',
@@ -350,7 +363,7 @@ class ChannelImpl implements Channel {
     this.engine.assertOpen();
     checkInt('code', code, 0, 15);
     const dir = mfDir(direction);
-    if (typeof levelDbm0 !== 'number' || !(levelDbm0 >= -40 && levelDbm0 <= 0)) throw boardError('BOARD_ARG', 'levelDbm0 must be from -40 to 0');
+    checkMfLevel(levelDbm0);
     this.engine.call('setMfTone', () => this.engine.native.mfTone(this.nativeIndex, dir, code, levelDbm0));
   }
 
@@ -372,12 +385,24 @@ class ChannelImpl implements Channel {
     return { requestId: id, reason: d.reason, durationMs: d.durationMs };
   }
 
-  impair(imp: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void {
+  impair(imp: ChannelImpairments): void {
     const { noise, gain } = checkNoiseGain(imp);
+    if (imp.echoLossDb !== undefined && imp.echoLossDb !== null && (typeof imp.echoLossDb !== 'number' || !(imp.echoLossDb >= 0 && imp.echoLossDb <= 60)))
+      throw boardError('BOARD_ARG', 'echoLossDb must be from 0 to 60 dB, or null (no echo)');
+    if (imp.echoDelayMs !== undefined && (typeof imp.echoDelayMs !== 'number' || !(imp.echoDelayMs >= 0 && imp.echoDelayMs <= 32)))
+      throw boardError('BOARD_ARG', 'echoDelayMs must be from 0 to 32');
     const e = this.engine;
     const what = (op: number) => op | (this.timeslot << 8);
     if (noise !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_NOISE_DBM0), noise));
     if (gain !== undefined) e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_GAIN_DB), gain));
+    if (imp.echoDelayMs !== undefined) {
+      const ms = imp.echoDelayMs;
+      e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_ECHO_MS), ms));
+    }
+    if (imp.echoLossDb !== undefined) {
+      const db = imp.echoLossDb ?? 99;
+      e.call('impair', () => e.native.driver(this.span.nativeSpan, what(SIM.TS_ECHO_DB), db));
+    }
   }
 
   stop(): void {
@@ -466,7 +491,13 @@ class SpanImpl implements Span {
     const s = this.board.engine.call('span status', () => this.board.engine.native.spanStatus(this.nativeSpan));
     return {
       alarms: { los: !!(s.alarms & 1), ais: !!(s.alarms & 2), rai: !!(s.alarms & 4), lof: !!(s.alarms & 8) },
-      counters: { crc4Errors: s.crc4Errors, bipolarViolations: s.bipolarViolations, slips: s.slips, erroredSeconds: s.erroredSeconds },
+      counters: {
+        crc4Errors: s.crc4Errors,
+        bipolarViolations: s.bipolarViolations,
+        slips: s.slips,
+        erroredSeconds: s.erroredSeconds,
+        driverErrors: s.driverErrors,
+      },
     };
   }
 
@@ -730,6 +761,9 @@ export class BoardView implements Board {
       overruns: s.overruns,
       eventsDelivered: s.events,
       eventsDropped: s.eventsDropped,
+      commandsDeferred: s.commandsDeferred,
+      clockErrors: s.clockErrors,
+      driverErrors: s.driverErrors,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };

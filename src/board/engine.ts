@@ -2,9 +2,10 @@
 // the event drain and dispatch, pending requests and the board-time
 // scheduler. Board views (board.ts) sit on top; a profile with a network loop
 // has two views (engine side and network side) over one Engine.
+import { constants as osConstants } from 'node:os';
 import { HotlineError } from '../errors.ts';
 import { boardError } from './errors.ts';
-import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, type NativeBoard } from './native.ts';
+import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, nativeErrorCode, type NativeBoard } from './native.ts';
 import { BoardScheduler } from './scheduler.ts';
 import type { BoardEvent, DtmfDigit, Operation, Reason, ToneName } from './types.ts';
 
@@ -31,6 +32,9 @@ interface Pending {
 export type Dispatch = (ev: BoardEvent, nativeChannel: number, nativeSpan: number) => void;
 /** Whether anyone listens to events of this native channel (-1: span or board events) and span. */
 export type Wants = (nativeChannel: number, nativeSpan: number) => boolean;
+
+// hl_event.text: bytes 40 to 95 (board.h).
+const TEXT_END = 96;
 
 export class Engine {
   readonly scheduler: BoardScheduler;
@@ -203,7 +207,7 @@ export class Engine {
     const type = b.readUInt16LE(o);
     const channel = b.readInt32LE(o + 4);
     const span = b.readInt32LE(o + 8);
-    if (type === EV.DONE) {
+    if (type === EV.done) {
       this.decodeDone(o, channel, span);
       return;
     }
@@ -212,42 +216,45 @@ export class Engine {
     const b2 = b.readInt32LE(o + 24);
     // board time in ms: a uint64 read as two halves (no BigInt per event)
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
-    const text = type === EV.RING || type === EV.DIGIT ? this.text(o) : '';
+    const text = type === EV.ring || type === EV.digit || type === EV.fault ? this.text(o) : '';
     let ev: BoardEvent;
     switch (type) {
-      case EV.RING: {
+      case EV.ring: {
         const [calling, called] = text.split('|');
         ev = { type: 'ring', time, channel, span, ...(calling ? { callerNumber: calling } : {}), ...(called ? { calledNumber: called } : {}) };
         break;
       }
-      case EV.ANSWER:
+      case EV.answer:
         ev = { type: 'answer', time, channel, span };
         break;
-      case EV.HANGUP:
+      case EV.hangup:
         ev = { type: 'hangup', time, channel, span, cause: a === 1 ? 'alarm' : 'remote' };
         break;
-      case EV.IDLE:
+      case EV.idle:
         ev = { type: 'idle', time, channel, span };
         break;
-      case EV.DIGIT:
+      case EV.digit:
         ev = { type: 'digit', time, channel, span, digit: text as DtmfDigit, start: time - a };
         break;
-      case EV.TONE:
+      case EV.tone:
         ev = { type: 'tone', time, channel, span, tone: (TONES[a] || 'dial') as ToneName };
         break;
-      case EV.CAS:
+      case EV.cas:
         ev = { type: 'cas', time, channel, span, bits: a };
         break;
-      case EV.ALARM:
+      case EV.alarm:
         ev = { type: 'alarm', time, channel: -1, span, alarm: ALARM_BITS[a] ?? 'los', raised: b2 === 1 };
         break;
-      case EV.FLASH:
+      case EV.flash:
         ev = { type: 'flash', time, channel, span };
         break;
-      case EV.MF:
+      case EV.mf:
         ev = { type: 'mf', time, channel, span, code: a, direction: b2 === 1 ? 'backward' : 'forward' };
         break;
-      case EV.OVERRUN:
+      case EV.fault:
+        ev = { type: 'fault', time, channel: -1, span, source: span < 0 ? 'clock' : `driver.${text}`, code: faultCode(span, a), count: b2 };
+        break;
+      case EV.overrun:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
         break;
       default:
@@ -260,7 +267,7 @@ export class Engine {
     const b = this.buf;
     if (b[o + 40] === 0) return '';
     const end = b.indexOf(0, o + 40);
-    return b.toString('latin1', o + 40, end < 0 || end > o + 64 ? o + 64 : end);
+    return b.toString('latin1', o + 40, end < 0 || end > o + TEXT_END ? o + TEXT_END : end);
   }
 
   private decodeDone(o: number, channel: number, span: number): void {
@@ -271,7 +278,8 @@ export class Engine {
     if (!p && !listened) return;
     const op = OP_NAMES[b.readUInt16LE(o + 2)] as Operation;
     const reason = REASONS[b.readInt32LE(o + 16)] ?? 'error';
-    const a = b.readInt32LE(o + 20);
+    // 64-bit duration: low half in a, high half in a_hi (board.h hl_event)
+    const a = b.readUInt32LE(o + 20) + b.readUInt32LE(o + 28) * 0x100000000;
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
     if (listened) this.safeDispatch({ type: 'done', time, channel, span, op, requestId: req, reason, durationMs: a }, channel, span);
     if (p) {
@@ -315,6 +323,14 @@ export class Engine {
     }
     this.pending.clear();
   }
+}
+
+// A fault's error: the driver's is a native hl_err (its HL_* code from the
+// addon's table), the clock's an errno (its name from node:os).
+function faultCode(span: number, err: number): string {
+  if (span >= 0) return nativeErrorCode(err);
+  for (const [name, n] of Object.entries(osConstants.errno)) if (n === err) return name;
+  return `errno ${err}`;
 }
 
 export function toHotline(e: unknown, what: string): HotlineError {

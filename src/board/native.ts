@@ -1,5 +1,6 @@
 // Typed view of the board part of the addon (native/addon/board.cc).
 import { addon } from '../addon.ts';
+import type { BoardEvent, ChannelState, Operation, Reason, ToneName } from './types.ts';
 
 export interface NativeSpanStatus {
   alarms: number;
@@ -7,13 +8,22 @@ export interface NativeSpanStatus {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  driverErrors: number;
 }
 
 export interface NativeStats {
   ticks: number;
   overruns: number;
   events: number;
+  /** Ordinary events dropped on a full event ring (each also reported by an 'overrun' event of what 'events'). */
   eventsDropped: number;
+  /** Completions that found no room (0: the ring keeps a slot for every operation in flight). */
+  completionsLost: number;
+  /** Ticks that left commands queued because the event ring was full (JavaScript not draining). */
+  commandsDeferred: number;
+  eventsCapacity: number;
+  clockErrors: number;
+  driverErrors: number;
   maxTickMs: number;
   meanTickMs: number;
   latencyP50Ms: number | null;
@@ -60,6 +70,7 @@ export interface NativeBoard {
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
   detect(ch: number, dtmf: number, tones: number): void;
+  echo(ch: number, on: number): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
   confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;
@@ -75,7 +86,8 @@ export interface NativeBoard {
 }
 
 export interface NativeBoardCtor {
-  new (spans: number, tickMs: number, peers: number[]): NativeBoard;
+  /** events: event ring capacity (0 or absent: 65,536; see board.h). */
+  new (spans: number, tickMs: number, peers: number[], events?: number): NativeBoard;
 }
 
 export function nativeClipClass(): NativeClipCtor {
@@ -90,17 +102,52 @@ export function nativeBoardClass(): NativeBoardCtor {
   return ctor;
 }
 
-// Mirrors of native/board/board.h enums.
-export const EV = { RING: 1, ANSWER: 2, HANGUP: 3, IDLE: 4, DIGIT: 5, TONE: 6, DONE: 7, CAS: 8, ALARM: 9, OVERRUN: 10, MF: 11, FLASH: 12 } as const;
-export const OP = { play: 1, record: 2, getDigits: 3, sendDigits: 4, call: 5, tone: 6, tap: 7, sendMf: 8, flash: 9 } as const;
-export const OP_NAMES = ['', 'play', 'record', 'getDigits', 'sendDigits', 'call', 'tone', 'tap', 'sendMf', 'flash'] as const;
-export const REASONS = ['done', 'digit', 'max-digits', 'timeout', 'silence', 'hangup', 'stopped', 'error'] as const;
-export const STATES = ['idle', 'ringing', 'dialing', 'connected', 'clearing', 'blocked'] as const;
-export const TONES = ['', 'dial', 'busy', 'ringback', 'congestion', 'fax-cng', 'fax-ced'] as const;
+/** The board's enums as the addon exports them from native/board/board_enums.def. */
+export interface BoardTables {
+  events: Record<BoardEvent['type'], number>;
+  ops: Record<Operation, number>;
+  reasons: Record<Reason, number>;
+  states: Record<ChannelState, number>;
+  tones: Record<ToneName, number>;
+  /** Bytes of one native event record (board.h HL_EVENT_BYTES). */
+  eventBytes: number;
+  /** Digits of a calling or called number (board.h HL_NUMBER_MAX). */
+  numberMax: number;
+}
+
+function boardTables(): BoardTables {
+  const t = (addon as Record<string, unknown>).boardTables as BoardTables | undefined;
+  if (!t) throw new Error('the addon has no board tables: run `npm run build`');
+  return t;
+}
+
+// number -> name, for decoding (a sparse array: unknown numbers read undefined).
+function names<K extends string>(table: Record<K, number>): K[] {
+  const out: K[] = [];
+  for (const [name, n] of Object.entries(table) as Array<[K, number]>) out[n] = name;
+  return out;
+}
+
+export const TABLES = boardTables();
+/** Event type numbers by name (EV.done === HL_EV_DONE). */
+export const EV = TABLES.events;
+export const OP = TABLES.ops;
+export const OP_NAMES = names(TABLES.ops);
+export const REASONS = names(TABLES.reasons);
+export const STATES = names(TABLES.states);
+export const TONES = names(TABLES.tones);
+export const EVENT_BYTES = TABLES.eventBytes;
+export const NUMBER_MAX = TABLES.numberMax;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
-export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17 } as const;
+export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };
-export const EVENT_BYTES = 64;
+
+// The native error table (native/include/hl_errors.def, exported by the addon).
+const errorCodes = new Map(addon.errors.map((r) => [r.errno, r.code]));
+/** The HL_* code of a native error number ('HL_EUNKNOWN' for one the table lacks). */
+export function nativeErrorCode(errno: number): string {
+  return errorCodes.get(errno) ?? 'HL_EUNKNOWN';
+}
 
 /** Bit mask of DTMF digits (board.h hl_digit_bit). */
 export function digitMask(digits: string): number {

@@ -220,10 +220,26 @@ export interface OverrunEvent extends EventBase {
   count: number;
 }
 
+/**
+ * The driver returned an error inside the tick (span set, channel -1) or the real-time
+ * clock failed to sleep (span -1): reported at once, then at most once a second, with
+ * the count since the last report. The board keeps running; a driver fault usually
+ * means the card or its kernel driver needs attention.
+ */
+export interface FaultEvent extends EventBase {
+  type: 'fault';
+  /** Where: 'driver.read', 'driver.write', 'driver.cas_read', 'driver.cas_write', 'driver.status', 'driver.control', 'driver.numbers', or 'clock'. */
+  source: string;
+  /** The error's code: a native HL_* code for the driver, an errno name (e.g. 'EINVAL') for the clock. */
+  code: string;
+  /** Failures of this kind since the previous report. */
+  count: number;
+}
+
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
 export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
-export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent;
+export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
 
@@ -342,7 +358,7 @@ export interface SendMfOptions extends CommandOptions {
   toneMs?: number;
   /** Silence between codes, ms (default 100). */
   gapMs?: number;
-  /** Level per frequency, dBm0 (default -11.5, Q.454). */
+  /** Level per frequency, dBm0, -40 to -3 (default -11.5, Q.454; two tones above -3 would clip). */
   levelDbm0?: number;
 }
 export interface OpResult {
@@ -431,6 +447,15 @@ export interface Channel {
    * receiver for one direction ('mf' events), off by default.
    */
   setDetectors(options: { dtmf?: boolean; tones?: boolean; mf?: MfDirection | false }): void;
+  /**
+   * Line echo canceller (G.168 style, 64 ms tail) on what this channel
+   * receives, in front of the detectors: the echo of what the channel plays
+   * or sends, returned by an analog line or a far hybrid, is removed, so a key
+   * pressed during a prompt is heard (barge-in). Off by default; it learns
+   * afresh each time it is turned on. Leave it off for fax and data (a fax
+   * tone turns it off by itself).
+   */
+  echoCanceller(on: boolean): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;
@@ -456,8 +481,8 @@ export interface Channel {
   unroute(): void;
   /** Record both directions, independent of what the channel plays or routes. */
   tap(file: string, options?: TapOptions): Tap;
-  /** Sim: noise and gain on what this channel receives (on top of its span's). */
-  impair(impairments: Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'>): void;
+  /** Sim: noise, gain and echo on what this channel receives (on top of its span's). */
+  impair(impairments: ChannelImpairments): void;
 }
 
 export interface SpanCounters {
@@ -465,11 +490,22 @@ export interface SpanCounters {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
+  driverErrors: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
   counters: SpanCounters;
 }
+/** Sim: what one channel receives (Channel.impair). */
+export type ChannelImpairments = Pick<Impairments, 'snrDb' | 'referenceDbm0' | 'gainDb'> & {
+  /** Echo of what this channel sends, back in what it receives this many dB
+   * down (echo return loss, 0..60), a tick plus echoDelayMs later; null: none. */
+  echoLossDb?: number | null;
+  /** Extra delay of that echo, 0..32 ms (default 0). */
+  echoDelayMs?: number;
+};
+
 export interface Impairments {
   /**
    * Added white noise (0-4 kHz) at `referenceDbm0 - snrDb` dBm0; null: no noise.
@@ -509,7 +545,15 @@ export interface BoardStats {
   ticks: number;
   overruns: number;
   eventsDelivered: number;
+  /** Events other than completions dropped because JavaScript did not drain in time
+   * (each batch is also reported by an 'overrun' event of what 'events'). Completions are never dropped. */
   eventsDropped: number;
+  /** Ticks in which commands waited in their queue because the event ring was full. */
+  commandsDeferred: number;
+  /** Real-time clock sleeps that failed (other than by a signal); each batch also a 'fault' event. */
+  clockErrors: number;
+  /** Errors returned by the driver inside the tick, all spans. */
+  driverErrors: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;

@@ -40,6 +40,8 @@ export interface CallDeps {
   subscriptions: { live: number };
   /** The call's child logger (call id, channel, caller number). */
   log: Logger;
+  /** Store and mail requests in flight over all calls (the core's busy()). */
+  io: { pending: number };
 }
 
 export class Call {
@@ -217,8 +219,15 @@ export class Call {
     if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        // Not counted in io.pending: nothing the caller hears waits on it.
-        await this.#deps.store.putCallRecord(rec);
+        // Counted in io.pending like the IVR's own store requests, so a stepped
+        // simulation holds board time while the record is written (under load an
+        // fsync can take longer than a test's board-time budget).
+        this.#deps.io.pending++;
+        try {
+          await this.#deps.store.putCallRecord(rec);
+        } finally {
+          this.#deps.io.pending--;
+        }
         return;
       } catch (e) {
         if ((e as { code?: string }).code === 'CASE_CALL_EXISTS') return;

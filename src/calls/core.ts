@@ -133,6 +133,7 @@ export class CallCore {
         scheduler: this.#scheduler,
         subscriptions: this.#subscriptions,
         log,
+        io: this.#io,
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));

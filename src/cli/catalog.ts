@@ -12,9 +12,10 @@ import { CASE_CATALOG } from '../cases/errors.ts';
 import { REC_CATALOG } from '../recording/errors.ts';
 import { IVR_CATALOG } from '../ivr/errors.ts';
 import { ACD_CATALOG } from '../acd/errors.ts';
+import { SEAT_CATALOG } from '../seats/errors.ts';
 import { CLI_CATALOG } from './errors.ts';
 
-export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, REC_CATALOG, IVR_CATALOG, ACD_CATALOG, CLI_CATALOG] as const;
+export const CATALOGS = [NATIVE_ERRORS, BOARD_ERRORS, DSP_CATALOG, TTS_CATALOG, CALL_CATALOG, CASE_CATALOG, REC_CATALOG, IVR_CATALOG, ACD_CATALOG, SEAT_CATALOG, CLI_CATALOG] as const;
 
 export function allErrorRows(): ErrorRow[] {
   return CATALOGS.flatMap((c) => c.rows);
@@ -30,6 +31,7 @@ const LAYER_TEXT: Record<string, string> = {
   recording: 'recordings (src/recording)',
   ivr: 'IVR (src/ivr)',
   acd: 'ACD (src/acd)',
+  seats: 'seat server (src/seats)',
   cli: 'command line (src/cli)',
 };
 

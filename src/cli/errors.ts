@@ -12,6 +12,7 @@ export const CLI_CATALOG = defineErrors('cli', {
   CLI_MISSING_ARGUMENT: 'a required argument is missing; run `hotline CMD --help`',
   CLI_UNKNOWN_BENCHMARK: 'there is no such benchmark; `hotline bench --help` lists them',
   CLI_BENCH_NOT_BUILT: 'the native addon lacks the benchmark part; run `npm run build` first',
+  CLI_CALL_UNFINISHED: '`hotline call` hung up but the engine did not finish the call (its record or case) in time; check the data folder\'s disk',
   CLI_INTERNAL: 'unexpected failure in the command (a bug: please report it with the command line and this message)',
   CASES_EXPORT_FAILED: 'the export file could not be written; check the --out path and free disk space',
 });

@@ -63,6 +63,18 @@ function load(): Promise<{ create: Create; wasm: object }> {
   return engine;
 }
 
+// eSpeak NG seeds its random generator from the wall clock (time()), and its
+// voices use it (breath noise of the f* variants, pitch jitter): the same
+// text then differs run to run. Its C library reads the clock through this
+// import; a fixed clock makes every synthesis reproducible (a test corpus
+// and a prompt build must not change between runs).
+const FIXED_EPOCH_MS = Date.UTC(2026, 0, 1);
+function fixedClock(imports: object): object {
+  const i = imports as { env?: Record<string, unknown> };
+  if (!i.env || typeof i.env.emscripten_date_now !== 'function') return imports;
+  return { ...i, env: { ...i.env, emscripten_date_now: () => FIXED_EPOCH_MS } };
+}
+
 /** Tells whether the synthesiser can be loaded; the error says what is missing. */
 export async function ttsAvailable(): Promise<HotlineError | null> {
   try {
@@ -115,7 +127,7 @@ export async function speakFloat(text: string, o: SpeakOptions): Promise<Float32
     arguments: ['-b', '1', '-v', o.voice, '-s', String(Math.round(o.wpm ?? 175)), '-p', String(Math.round(o.pitch ?? 50)), '-w', '/out.wav', '-f', '/in.txt'],
     preRun: [(m) => m.FS.writeFile('/in.txt', text)],
     instantiateWasm(imports, done) {
-      wasmApi.instantiate(wasm, imports).then((instance) => done(instance, wasm), (e: Error) => (err += e.message));
+      wasmApi.instantiate(wasm, fixedClock(imports)).then((instance) => done(instance, wasm), (e: Error) => (err += e.message));
       return {};
     },
     print: () => {},

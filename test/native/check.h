@@ -15,6 +15,7 @@ static int failures;
         printf("FAIL %s:%d: ", __FILE__, __LINE__);    \
         printf(__VA_ARGS__);                           \
         printf("\n");                                  \
+        fflush(stdout); /* kept if a sanitizer aborts */ \
       }                                                \
     }                                                  \
   } while (0)

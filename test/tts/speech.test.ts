@@ -87,6 +87,19 @@ test('speak: rate, pitch and peak level are applied', async () => {
   assert.ok(alaw.length > LINE_RATE);
 });
 
+test('speak: the same text and voice give the same samples every time', async () => {
+  // eSpeak NG seeds its breath noise and jitter from the wall clock; the
+  // speech layer fixes that clock so corpora and prompt builds reproduce.
+  const text = 'Please hold the line, your call is important to us.';
+  const a = await speak(text, { voice: 'en-us+f5', wpm: 140, pitch: 70 });
+  await new Promise((r) => setTimeout(r, 1100));
+  const b = await speak(text, { voice: 'en-us+f5', wpm: 140, pitch: 70 });
+  assert.is(a.length, b.length);
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  assert.is(differ, 0, `${differ} of ${a.length} samples differ between two runs`);
+});
+
 test('speak: a text starting with "-" is spoken, not taken as an option', async () => {
   const s = await speak('-5 degrees', { voice: 'en-us' });
   assert.ok(s.length > 0.5 * LINE_RATE);

@@ -10,13 +10,15 @@
 #include <cstring>
 #include <new>
 
+#include "board/board.h"
 #include "board/codec.h"
 #include "hl_errors.h"
 
 namespace {
 
 constexpr int kTs = HL_E1_TIMESLOTS;
-constexpr int kNumLen = 24;
+constexpr int kNumLen = HL_NUMBER_MAX + 1;
+constexpr int kEchoHist = 512;  // 64 ms of sent samples: 32 ms of echo delay + a tick
 
 // Impairments applied to what a span receives.
 struct RxImpair {
@@ -32,6 +34,11 @@ struct RxImpair {
   double ts_noise[kTs] = {};  // per-timeslot additions (channel impairments)
   double ts_gain[kTs];
   bool ts_on[kTs] = {};
+  // echo of what this span sends (HL_SIM_TS_ECHO_*): gain 0 = off
+  double echo_gain[kTs] = {};
+  int echo_delay[kTs] = {};          // samples
+  int16_t echo_hist[kTs][kEchoHist];  // what the span sent, newest at echo_pos - 1
+  int echo_pos[kTs] = {};
   RxImpair() {
     for (double &g : ts_gain) g = 1.0;
   }
@@ -123,6 +130,21 @@ void carry(Sim *sim, Span &from, Span &to, bool connected) {
       for (int i = 0; i < n; i++) {
         double v = hl::alaw_to_lin(f[i]) * g;
         if (nr > 0) v += nr * gauss(sim->rng);
+        f[i] = hl::lin_to_alaw(hl::sat16((int32_t)std::lrint(v)));
+      }
+    }
+    // Echo of what `to` itself sent this tick, heard back from the next tick on.
+    for (int ts = 1; ts < kTs; ts++) {
+      if (ts == HL_E1_CAS_TS || im.echo_gain[ts] <= 0) continue;
+      int16_t *h = im.echo_hist[ts];
+      const uint8_t *sent = to.tx + ts * n;
+      uint8_t *f = to.rx + ts * n;
+      for (int i = 0; i < n; i++) {
+        const int at = im.echo_pos[ts];
+        h[at] = hl::alaw_to_lin(sent[i]);
+        im.echo_pos[ts] = (at + 1) % kEchoHist;
+        const int16_t back = h[(at - im.echo_delay[ts] + kEchoHist) % kEchoHist];
+        const double v = hl::alaw_to_lin(f[i]) + im.echo_gain[ts] * back;
         f[i] = hl::lin_to_alaw(hl::sat16((int32_t)std::lrint(v)));
       }
     }
@@ -269,7 +291,6 @@ extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_m
     int p = peer ? peer[i] : -1;
     if (p >= spans || p == i || (p >= 0 && peer[p] != i)) return HL_EINVAL;
   }
-  hl::alaw_table_init();
   Sim *s = new (std::nothrow) Sim();
   if (!s) return HL_ENOMEM;
   s->nspans = spans;
@@ -313,6 +334,18 @@ extern "C" int hl_sim_control(void *drv, int span, int what, double a) {
         if (a < -60 || a > 30) return HL_ERANGE;
         sp.imp.ts_gain[ts] = std::pow(10.0, a / 20.0);
         break;
+      case HL_SIM_TS_ECHO_DB:
+        if (a < 0) return HL_ERANGE;
+        if (sp.imp.echo_gain[ts] <= 0) {  // (re)start with an empty history
+          std::memset(sp.imp.echo_hist[ts], 0, sizeof sp.imp.echo_hist[ts]);
+          sp.imp.echo_pos[ts] = 0;
+        }
+        sp.imp.echo_gain[ts] = a > 60 ? 0 : std::pow(10.0, -a / 20.0);
+        return 0;
+      case HL_SIM_TS_ECHO_MS:
+        if (a < 0 || a > 32) return HL_ERANGE;
+        sp.imp.echo_delay[ts] = (int)std::lrint(a * 8);
+        return 0;
       default:
         return HL_EINVAL;
     }

@@ -27,7 +27,12 @@ enum hl_sim_ctl {
   HL_SIM_SEND_AIS,       /* a = 1: this span sends all ones (AIS) to its peer */
   /* Per timeslot: what = HL_SIM_TS_* | (timeslot << 8). */
   HL_SIM_TS_NOISE_DBM0 = 16, /* noise added to one timeslot (on top of the span's) */
-  HL_SIM_TS_GAIN_DB = 17     /* gain of one timeslot (times the span's) */
+  HL_SIM_TS_GAIN_DB = 17,    /* gain of one timeslot (times the span's) */
+  /* Echo: what the span SENDS on the timeslot comes back in what it
+   * receives, a tick later plus a delay, attenuated (a hybrid far away, or
+   * an analog line). */
+  HL_SIM_TS_ECHO_DB = 18, /* a = echo return loss in dB (0..60); a > 60 turns it off */
+  HL_SIM_TS_ECHO_MS = 19  /* a = extra delay of the echo, 0..32 ms */
 };
 
 /* Creates a sim driver of `spans` spans with up to `samples` samples per tick

@@ -174,7 +174,7 @@ async function withEngine(o: CallOptions, scratch: string): Promise<number> {
       timedOut = true;
       await drive(engine.board, caller.hangup()).catch(() => null);
     }
-    await drive(engine.board, engine.core.idle(), 60_000, 50, () => engine.core.busy());
+    await settle(engine);
     const call = ended[0];
     const nodes = steps(events, engine, call?.id);
     const cases = await Promise.all((call?.caseNumbers ?? []).map(async (n) => {
@@ -203,6 +203,24 @@ async function withEngine(o: CallOptions, scratch: string): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * Waits for the call's record and case writes after the hang-up. They take
+ * wall time (fsync) that no board-time hold covers, so board time moves
+ * only a little between waits; the bound is wall time (60 s), enough for a
+ * disk under load, where 60 s of board time can pass in a blink.
+ */
+async function settle(engine: Engine): Promise<void> {
+  let done = false;
+  const idle = engine.core.idle().then(() => (done = true));
+  const until = Date.now() + 60_000;
+  while (!done) {
+    if (Date.now() > until) throw cliError('CLI_CALL_UNFINISHED', 'the call did not finish its call record within 60 s after the hang-up; check the data folder (disk full or very slow?)');
+    if (!engine.core.busy()) await engine.board.advance(50);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await idle;
 }
 
 /** The events of one call folded into one entry per node visited. */

@@ -15,6 +15,7 @@ import { createLogger, DEFAULT_TIME_ZONE, type Logger } from '../../calls/log.ts
 import { choice, defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { setLongTimeout } from '../long-timer.ts';
+import { openSeats, SEAT_OPTIONS, seatArgs, type SeatArgs } from '../start-seats.ts';
 
 export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
 
@@ -38,6 +39,7 @@ const startCommand = defineCommand({
     quiet: flag('print nothing but errors'),
     'time-zone': option(text(), 'time zone of the log times (IANA name); each line carries the date and the UTC offset', { valueName: 'ZONE', default: DEFAULT_TIME_ZONE }),
     'log-format': option(choice(['pretty', 'json'] as const), "'pretty': one readable line per record; 'json': pino's JSON lines, with call id, channel and caller on every line of a call", { valueName: 'FORMAT', default: 'pretty' }),
+    ...SEAT_OPTIONS,
   },
   run: async ({ values: v }) => {
     const smtpOnly = (['smtp-tls', 'smtp-user', 'smtp-ca', 'smtp-insecure'] as const).find((k) => v[k] !== undefined && v[k] !== false);
@@ -63,6 +65,7 @@ const startCommand = defineCommand({
       quiet: v.quiet,
       timeZone: v['time-zone'],
       logFormat: v['log-format'],
+      seats: seatArgs(v),
     });
   },
 });
@@ -81,6 +84,7 @@ interface StartArgs {
   quiet: boolean;
   timeZone: string;
   logFormat: 'pretty' | 'json';
+  seats: SeatArgs;
 }
 
 async function runStart(a: StartArgs): Promise<number> {
@@ -116,6 +120,14 @@ async function runStart(a: StartArgs): Promise<number> {
     await engine.close();
     const has = n === 0 ? 'has no network side (no simulated far end), so no simulated callers' : `has ${n} network lines, so at most ${n} simulated callers`;
     return refuse('hotline start', cliError('CLI_BAD_VALUE', `--demo-callers ${a.demoCallers}: the board '${board.name}' ${has}`, { option: '--demo-callers', max: n }));
+  }
+  // The seat server opens after the engine and closes before it.
+  let seats: Awaited<ReturnType<typeof openSeats>>;
+  try {
+    seats = await openSeats(engine, a.seats, log);
+  } catch (e) {
+    await engine.close();
+    return refuse('hotline start', e);
   }
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
@@ -187,6 +199,7 @@ async function runStart(a: StartArgs): Promise<number> {
     t.clear();
   }
   await stopped;
+  await seats?.close();
   // Clear every call now (each gets its call record), then let the demo
   // callers see their lines drop.
   const stepped = board.mode === 'stepped';

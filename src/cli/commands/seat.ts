@@ -1,0 +1,156 @@
+// `hotline seat [--url WS] --agent ID [ACTION [REASON]]`: a command-line seat
+// for technicians testing an installation before the web console exists.
+// Logs in over the seat protocol (the password from HOTLINE_SEAT_PASSWORD, or
+// asked for on a terminal), carries out one action and prints the result.
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { SeatClient, type SeatEvent } from '../../seats/client.ts';
+import { DEFAULT_SEAT_HOST, DEFAULT_SEAT_PORT } from '../../seats/server.ts';
+import { defineCommand, duration, flag, option, runCommand, text } from '../args.ts';
+import { seatProtocolMarkdown } from '../../seats/protocol-doc.ts';
+import { cliError } from '../errors.ts';
+
+export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, print the wallboard';
+
+const ACTIONS = ['status', 'login', 'login-ready', 'ready', 'not-ready', 'wrap-up-end', 'logout', 'wallboard', 'watch'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const seatCommand = defineCommand({
+  name: 'hotline seat',
+  summary: 'A command-line seat on the seat server of a running `hotline start`: logs in as an agent and carries out one action.',
+  options: {
+    url: option(text(), 'seat server WebSocket address, as `hotline start` printed it', { valueName: 'URL', default: `ws://${DEFAULT_SEAT_HOST}:${DEFAULT_SEAT_PORT}/seat` }),
+    agent: option(text({ maxLength: 64 }), 'agent id (工号); the password comes from HOTLINE_SEAT_PASSWORD, or is asked for on a terminal', { valueName: 'ID' }),
+    protocol: flag('print the seat protocol reference (docs/seat-protocol.md, generated from the schemas) and exit'),
+    for: option(duration({ minMs: 1, maxMs: 86_400_000 }), 'watch/wallboard: stop after this long (90, 30s, 5m)', { valueName: 'DURATION', defaultText: 'until Ctrl-C' }),
+  },
+  positionals: [
+    { name: 'ACTION', description: `one of ${ACTIONS.join(', ')} (default status)` },
+    { name: 'REASON', description: 'not-ready: the reason (临时闭席, meal, training …)' },
+  ],
+  details: [
+    'Actions: status prints the agent\'s state and queues; login / login-ready log in to the ACD (not ready / ready);',
+    'ready; not-ready REASON; wrap-up-end; logout (of the ACD); wallboard (supervisor) prints it once, or live with --for;',
+    'watch prints every event until Ctrl-C or --for.',
+    'Example: HOTLINE_SEAT_PASSWORD=… hotline seat --agent 1001 not-ready 临时闭席',
+    'Exit status: 0 done, 2 refused (the server\'s code is printed, e.g. SEAT_LOGIN_FAILED, ACD_STATE_REFUSED).',
+  ].join('\n'),
+  run: async ({ values: v, positionals }) => {
+    if (v.protocol) {
+      if (positionals.length) throw cliError('CLI_EXTRA_ARGUMENT', '--protocol prints the reference and takes no ACTION');
+      process.stdout.write(seatProtocolMarkdown());
+      return 0;
+    }
+    const [action = 'status', reason, ...extra] = positionals;
+    if (!(ACTIONS as readonly string[]).includes(action)) throw cliError('CLI_BAD_VALUE', `ACTION takes one of ${ACTIONS.join(', ')}, not '${action}'`, { value: action });
+    if (action === 'not-ready' && reason === undefined) throw cliError('CLI_MISSING_ARGUMENT', 'not-ready needs a REASON (临时闭席, meal, training …)');
+    if (extra.length || (reason !== undefined && action !== 'not-ready')) throw cliError('CLI_EXTRA_ARGUMENT', `'${extra[0] ?? reason}' is one argument too many for ${action}`);
+    if (v.agent === undefined) throw cliError('CLI_MISSING_ARGUMENT', '--agent ID is required (the agent id to log in as)', { option: '--agent' });
+    const password = process.env.HOTLINE_SEAT_PASSWORD ?? (await askPassword(v.agent));
+    return seat(v.url, v.agent, password, action as Action, reason, v.for);
+  },
+});
+
+export const run = (args: string[]): Promise<number> => runCommand(seatCommand, args);
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function stateLine(a: { agentId: string; state: string; reason?: string; pendingNotReady?: string; timeInStateMs: number; seatConnected?: boolean } | null): string {
+  if (!a) return 'not in the ACD roster (no agent state)';
+  return `${a.agentId} ${a.state}${a.reason ? ` (${a.reason})` : ''} for ${Math.round(a.timeInStateMs / 1000)} s${a.pendingNotReady ? `; not ready (${a.pendingNotReady}) after the call` : ''}`;
+}
+
+function printEvent(e: SeatEvent, gap: boolean): void {
+  if (gap) out(`! events missed before #${e.seq}`);
+  if (e.event === 'agent-state') out(`#${e.seq} state: ${stateLine(e.data)}`);
+  else if (e.event === 'wallboard') printWallboard(e.data, `#${e.seq} `);
+  else if (e.event === 'snapshot') out(`#${e.seq} snapshot: ${stateLine(e.data.agent)}; queues ${e.data.queues.map((q: any) => `${q.queue} ${q.waiting} waiting, longest ${Math.round(q.longestWaitMs / 1000)} s`).join('; ') || 'none'}`);
+  else out(`#${e.seq} ${e.event}: ${JSON.stringify(e.data)}`);
+}
+
+function pct(x: number | null): string {
+  return x === null ? '—' : `${(x * 100).toFixed(1)} %`;
+}
+
+function printWallboard(w: any, prefix = ''): void {
+  const c = w.counts;
+  out(`${prefix}wallboard: ${c.loggedIn} logged in, ${c.ready} ready, ${c.talking} on calls, ${c.notReady} not ready, ${c.wrapUp} in wrap-up`);
+  for (const q of w.queues) out(`  queue ${q.queue}: ${q.waiting} waiting, longest ${Math.round(q.longestWaitMs / 1000)} s; today SL(${w.serviceLevelMs / 1000} s) ${pct(q.serviceLevelToday)}, abandoned ${pct(q.abandonRateToday)}`);
+  for (const a of w.agents) out(`  ${stateLine(a)}${a.seatConnected ? '' : ', no seat'}`);
+}
+
+async function seat(url: string, agentId: string, password: string, action: Action, reason: string | undefined, forMs: number | undefined): Promise<number> {
+  const watching = action === 'watch' || (action === 'wallboard' && forMs !== undefined);
+  const client = await SeatClient.connect(url, (e, gap) => {
+    if (watching || e.event === 'snapshot') printEvent(e, gap);
+  });
+  try {
+    const who = await client.call('login', { agentId, password });
+    out(`logged in as ${who.agentId} (${who.role}); session until ${new Date(who.expiresAt).toISOString()}`);
+    let a: any;
+    switch (action) {
+      case 'status':
+        // The snapshot event printed it.
+        await client.call('ping');
+        return 0;
+      case 'login':
+      case 'login-ready':
+        a = await client.call('acd-login', { ready: action === 'login-ready' });
+        break;
+      case 'ready':
+        a = await client.call('ready');
+        break;
+      case 'not-ready':
+        a = await client.call('not-ready', { reason });
+        break;
+      case 'wrap-up-end':
+        a = await client.call('wrap-up-end');
+        break;
+      case 'logout':
+        a = await client.call('acd-logout');
+        break;
+      case 'wallboard':
+        printWallboard(await client.call('wallboard', { live: forMs !== undefined }));
+        break;
+      case 'watch':
+        break;
+    }
+    if (a) out(`now: ${stateLine(a)}`);
+    if (watching) await until(forMs);
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Until --for has passed, or Ctrl-C. */
+function until(ms: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      clearTimeout(t);
+      resolve();
+    };
+    const t = ms === undefined ? undefined : setTimeout(done, ms);
+    process.on('SIGINT', done);
+  });
+}
+
+/** Reads the password from a terminal without echo; refuses when stdin is not one. */
+async function askPassword(agentId: string): Promise<string> {
+  if (!process.stdin.isTTY) throw cliError('CLI_MISSING_ARGUMENT', `no password for ${agentId}: set HOTLINE_SEAT_PASSWORD, or run on a terminal to be asked`);
+  let muted = false;
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      if (!muted) process.stderr.write(chunk);
+      cb();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output: sink, terminal: true });
+  const answer = new Promise<string>((resolve) => rl.question(`password for ${agentId}: `, resolve));
+  muted = true;
+  const pw = await answer;
+  rl.close();
+  process.stderr.write('\n');
+  return pw;
+}

@@ -1,0 +1,101 @@
+// Puts the seat server on a running engine: the ACD over the case store's
+// roster (until the call layer with legs owns the ACD), its durable queue
+// log, the data-folder probe, the server. `hotline start` opens it after the
+// engine and closes it first.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { open, type RootDatabase } from 'lmdb';
+import type { Logger } from 'pino';
+import { Acd } from '../acd/acd.ts';
+import type { AcdClock } from '../acd/clock.ts';
+import { LmdbQueueLog } from '../acd/log.ts';
+import type { AcdConfig } from '../acd/types.ts';
+import type { Board } from '../board/types.ts';
+import type { Agent } from '../cases/types.ts';
+import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
+import { SeatService } from './service.ts';
+
+/** The queue the 12315 flow's transfer node names (src/ivr/flows/12315.yaml: `queue: agents`). */
+export const DEFAULT_QUEUE = 'agents';
+
+/**
+ * The ACD roster from the case store's agents: every agent and supervisor
+ * (a supervisor may take queue calls himself); administrators are not call
+ * takers. One queue, `agents`, longest-idle, everyone a member.
+ */
+export function rosterConfig(agents: Agent[]): AcdConfig {
+  const takers = agents.filter((a) => a.role === 'agent' || a.role === 'supervisor').sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    agents: takers.map((a) => ({ id: a.id })),
+    queues: [{ id: DEFAULT_QUEUE, strategy: 'longest-idle', members: takers.map((a) => ({ agent: a.id })) }],
+  };
+}
+
+/** A synced write to `<dir>`: the data folder takes writes (and how fast). */
+export function dataProbe(dir: string): { probe: () => Promise<number>; close: () => Promise<void> } {
+  mkdirSync(dir, { recursive: true });
+  const db: RootDatabase<number, string> = open<number, string>({ path: dir, compression: false });
+  return {
+    probe: async () => {
+      const t0 = performance.now();
+      await db.put('probe', Date.now());
+      await db.flushed;
+      return performance.now() - t0;
+    },
+    close: () => db.close(),
+  };
+}
+
+export interface SeatHost {
+  acd: Acd;
+  seats: SeatService;
+  server: SeatServer;
+  close(): Promise<void>;
+}
+
+export interface SeatHostOptions extends ListenOptions {
+  board: Board;
+  /** The case store's agents and password check. */
+  store: { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
+  /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
+  now: () => number;
+  dataDir: string;
+  logger?: Logger;
+}
+
+export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
+  const config = rosterConfig(await o.store.listAgents());
+  // Epoch ms on board time: queue log times are real dates ("today"), timers run on the board's clock.
+  const clock: AcdClock = {
+    now: o.now,
+    setTimer(ms, fn) {
+      const sub = o.board.scheduler.schedule(fn, Math.max(0, ms));
+      return { cancel: () => sub.unsubscribe() };
+    },
+  };
+  const log = LmdbQueueLog.open(join(o.dataDir, 'acd', 'queue-log'));
+  const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
+  const acd = new Acd(clock, config, log);
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), queueLog: log, logger: o.logger });
+  let server: SeatServer;
+  try {
+    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });
+  } catch (e) {
+    seats.close();
+    await probe.close();
+    await log.close();
+    throw e;
+  }
+  return {
+    acd,
+    seats,
+    server,
+    async close() {
+      await server.close();
+      await acd.settled().catch(() => {});
+      await probe.close();
+      await log.close();
+    },
+  };
+}

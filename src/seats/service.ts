@@ -1,0 +1,400 @@
+// The seat service: what a seat socket's messages do, without the transport.
+// A thin layer over the ACD's agent states and the case store's agents:
+// every message is parsed, checked against its schema, its session and the
+// sender's role before it can touch the ACD; a refused message gets its code
+// and changes nothing. Each connection's messages run one after another
+// (a login's scrypt check finishes before the next message is read).
+import type { Logger } from 'pino';
+import { Compile } from 'typebox/compile';
+import type { Acd, AgentSnapshot } from '../acd/acd.ts';
+import type { QueueLog } from '../acd/log.ts';
+import { figures } from '../acd/figures.ts';
+import type { AcdConfig } from '../acd/types.ts';
+import type { Agent } from '../cases/types.ts';
+import { isHotlineError, type HotlineError } from '../errors.ts';
+import { LoginLimiter, Sessions, type Session } from './auth.ts';
+import { seatError } from './errors.ts';
+import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
+
+export interface SeatServiceOptions {
+  acd: Acd;
+  /** The roster and queues the ACD was built from (who serves which queue). */
+  acdConfig: AcdConfig;
+  /** The ACD clock's now (ms), for time in state. */
+  acdNow: () => number;
+  /** The case store's agent check (scrypt). */
+  verifyAgent: (id: string, password: string) => Promise<Agent | null>;
+  /** Today's service level and abandon rate come from it. */
+  queueLog?: QueueLog;
+  /** Service level T (default 20 s, the 12315 target "answered within 20 s"). */
+  serviceLevelMs?: number;
+  /** Offset of the bureau's day from UTC (default +8 h, Beijing) for "today". */
+  dayOffsetMs?: number;
+  /** Session length (default 12 h: a shift and its overlap). */
+  sessionTtlMs?: number;
+  /** Failed logins allowed per agent id and per address in `loginWindowMs` (default 5 in 5 min). */
+  maxLoginFailures?: number;
+  loginWindowMs?: number;
+  /** Wall clock for sessions and the limiter (tests). */
+  now?: () => number;
+  /** Live wallboards are re-sent this often (default 1 s). */
+  wallboardEveryMs?: number;
+  logger?: Logger;
+}
+
+/** One socket, as the service sees it. */
+export interface SeatConn {
+  readonly address: string;
+  send(text: string): void;
+  close(code: number, why: string): void;
+}
+
+interface ConnState {
+  conn: SeatConn;
+  seq: number;
+  session: Session | null;
+  wallboard: boolean;
+  chain: Promise<void>;
+  closed: boolean;
+}
+
+const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
+const DAY_MS = 86_400_000;
+const validators = Object.fromEntries(Object.entries(CLIENT_MESSAGES).map(([k, d]) => [k, Compile(d.schema)])) as Record<ClientType, ReturnType<typeof Compile>>;
+
+export class SeatService {
+  private readonly conns = new Map<SeatConn, ConnState>();
+  private readonly byAgent = new Map<string, Set<ConnState>>();
+  private readonly roster: Set<string>;
+  private readonly servedBy = new Map<string, string[]>();
+  readonly sessions: Sessions;
+  private readonly limiter: LoginLimiter;
+  private readonly now: () => number;
+  private readonly slMs: number;
+  private readonly dayOffset: number;
+  private readonly unsubscribe: () => void;
+  private readonly ticker: NodeJS.Timeout;
+  private wallboardTimer: NodeJS.Timeout | null = null;
+  private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
+
+  constructor(private readonly o: SeatServiceOptions) {
+    this.now = o.now ?? Date.now;
+    this.sessions = new Sessions(o.sessionTtlMs ?? 12 * 3_600_000, this.now);
+    this.limiter = new LoginLimiter(o.maxLoginFailures ?? 5, o.loginWindowMs ?? 300_000, this.now);
+    this.slMs = o.serviceLevelMs ?? 20_000;
+    this.dayOffset = o.dayOffsetMs ?? 8 * 3_600_000;
+    this.roster = new Set(o.acd.agentIds());
+    for (const q of o.acdConfig.queues) for (const m of q.members) this.servedBy.set(m.agent, [...(this.servedBy.get(m.agent) ?? []), q.id]);
+    this.unsubscribe = o.acd.onDecision((d) => {
+      if (d.type !== 'agent-state') return;
+      const view = this.agentView(d.agentId);
+      for (const c of this.byAgent.get(d.agentId) ?? []) this.event(c, 'agent-state', view);
+      this.wallboardSoon();
+    });
+    // Time in state and the longest wait grow by themselves: live wallboards
+    // are re-sent once a second; expired sessions are closed on the same beat.
+    this.ticker = setInterval(() => {
+      this.expire();
+      this.pushWallboards();
+    }, o.wallboardEveryMs ?? 1000);
+    this.ticker.unref();
+  }
+
+  /** Sockets open, and sessions live. */
+  stats(): { sockets: number; sessions: number } {
+    return { sockets: this.conns.size, sessions: this.sessions.sweep() };
+  }
+
+  attach(conn: SeatConn): void {
+    this.conns.set(conn, { conn, seq: 0, session: null, wallboard: false, chain: Promise.resolve(), closed: false });
+  }
+
+  detach(conn: SeatConn): void {
+    const c = this.conns.get(conn);
+    if (!c) return;
+    c.closed = true;
+    this.conns.delete(conn);
+    this.unbind(c);
+  }
+
+  /** A text frame from a socket; replies go back through conn.send. */
+  receive(conn: SeatConn, raw: string): Promise<void> {
+    const c = this.conns.get(conn);
+    if (!c) return Promise.resolve();
+    c.chain = c.chain.then(() => this.handle(c, raw));
+    return c.chain;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearInterval(this.ticker);
+    if (this.wallboardTimer) clearTimeout(this.wallboardTimer);
+    for (const c of [...this.conns.values()]) {
+      c.conn.close(1001, 'seat server stopping');
+      this.detach(c.conn);
+    }
+  }
+
+  /** Login by REST (POST /login) and over the socket alike. */
+  async login(agentId: string, password: string, address: string): Promise<{ session: Session } | { error: HotlineError; retryAfterMs?: number }> {
+    const keys = [`id:${agentId}`, `addr:${address}`];
+    const wait = this.limiter.retryAfter(keys);
+    if (wait > 0) return { error: seatError('SEAT_LOGIN_RATE_LIMITED', `try again in ${Math.ceil(wait / 1000)} s`), retryAfterMs: wait };
+    const agent = await this.o.verifyAgent(agentId, password);
+    if (!agent) {
+      this.limiter.failed(keys);
+      return { error: seatError('SEAT_LOGIN_FAILED') };
+    }
+    this.limiter.succeeded(keys[0]);
+    return { session: this.sessions.open(agent.id, agent.role) };
+  }
+
+  // ---- one message --------------------------------------------------------
+
+  private async handle(c: ConnState, raw: string): Promise<void> {
+    if (c.closed) return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return this.fail(c, null, seatError('SEAT_BAD_MESSAGE', 'not JSON'));
+    }
+    const rec = msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? (msg as Record<string, unknown>) : null;
+    const id = rec && typeof rec.id === 'string' && rec.id.length > 0 && rec.id.length <= 64 ? rec.id : null;
+    if (!rec || typeof rec.type !== 'string') return this.fail(c, id, seatError('SEAT_BAD_MESSAGE', 'a message is a JSON object with "id" and "type"'));
+    if (!Object.prototype.hasOwnProperty.call(CLIENT_MESSAGES, rec.type)) return this.fail(c, id, seatError('SEAT_UNKNOWN_TYPE', JSON.stringify(rec.type.slice(0, 40))));
+    const type = rec.type as ClientType;
+    const check = validators[type];
+    if (!check.Check(rec)) {
+      const first = check.Errors(rec)[0];
+      return this.fail(c, id, seatError('SEAT_BAD_MESSAGE', `${type}: ${first ? `${first.instancePath || '/'} ${first.message}` : 'does not match its schema'}`));
+    }
+    const m = rec as ClientMessage;
+    const def = CLIENT_MESSAGES[type];
+    if (def.roles !== 'anyone') {
+      if (!c.session) return this.fail(c, m.id, seatError('SEAT_NOT_LOGGED_IN'));
+      if (!this.sessions.live(c.session)) return this.endSession(c, m.id);
+      if (!(def.roles as readonly Role[]).includes(c.session.role)) return this.fail(c, m.id, seatError('SEAT_FORBIDDEN', `'${type}' needs the role ${(def.roles as readonly Role[]).join(' or ')}; you are ${c.session.role}`));
+    }
+    try {
+      const result = await this.run(c, m);
+      if (result !== undefined) this.reply(c, m.id, result);
+    } catch (e) {
+      if (isHotlineError(e)) return this.fail(c, m.id, e);
+      this.o.logger?.error({ err: e, type }, 'seat message failed');
+      return this.fail(c, m.id, seatError('SEAT_INTERNAL', type));
+    }
+  }
+
+  /** Carries out a checked message; returns the reply's result, or undefined when it replied itself. */
+  private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
+    const acd = this.o.acd;
+    const self = c.session?.agentId ?? '';
+    switch (m.type) {
+      case 'ping':
+        return { serverTime: this.now() };
+      case 'login':
+      case 'resume': {
+        if (c.session && this.sessions.live(c.session)) throw seatError('SEAT_ALREADY_LOGGED_IN', `as ${c.session.agentId}`);
+        let session: Session;
+        if (m.type === 'login') {
+          const r = await this.login(m.agentId, m.password, c.conn.address);
+          if ('error' in r) {
+            this.fail(c, m.id, r.error, r.retryAfterMs);
+            return undefined;
+          }
+          session = r.session;
+        } else {
+          const s = this.sessions.get(m.token);
+          if (!s) throw seatError('SEAT_SESSION_EXPIRED');
+          session = s;
+        }
+        if (c.closed) return undefined;
+        this.unbind(c);
+        c.session = session;
+        this.bind(c);
+        this.reply(c, m.id, { token: session.token, agentId: session.agentId, role: session.role, expiresAt: session.expiresAt });
+        this.event(c, 'snapshot', this.snapshot(session));
+        return undefined;
+      }
+      case 'end-session':
+        this.sessions.end(c.session!.token);
+        this.unbind(c);
+        c.session = null;
+        return {};
+      case 'snapshot':
+        this.reply(c, m.id, {});
+        this.event(c, 'snapshot', this.snapshot(c.session!));
+        return undefined;
+      case 'acd-login':
+        this.inRoster(self);
+        acd.login(self, { ready: m.ready === true });
+        return this.agentView(self);
+      case 'acd-logout':
+        this.inRoster(self);
+        acd.logout(self);
+        return this.agentView(self);
+      case 'ready':
+        this.inRoster(self);
+        acd.setReady(self);
+        return this.agentView(self);
+      case 'not-ready':
+        this.inRoster(self);
+        acd.setNotReady(self, m.reason);
+        return this.agentView(self);
+      case 'wrap-up-end':
+        this.inRoster(self);
+        acd.endWrapUp(self);
+        return this.agentView(self);
+      case 'wallboard':
+        if (m.live !== undefined) c.wallboard = m.live;
+        return this.wallboard();
+      case 'force-not-ready':
+        this.inRoster(m.agentId);
+        acd.setNotReady(m.agentId, m.reason);
+        this.o.logger?.info({ by: self, agentId: m.agentId, reason: m.reason }, 'supervisor set agent not ready');
+        return this.agentView(m.agentId);
+      case 'force-logout':
+        this.inRoster(m.agentId);
+        acd.logout(m.agentId);
+        this.o.logger?.info({ by: self, agentId: m.agentId }, 'supervisor logged agent out');
+        return this.agentView(m.agentId);
+    }
+  }
+
+  private inRoster(agentId: string): void {
+    if (!this.roster.has(agentId)) throw seatError('SEAT_NOT_IN_ROSTER', `'${agentId}'`, { agentId });
+  }
+
+  // ---- sessions and sockets ----------------------------------------------
+
+  private bind(c: ConnState): void {
+    const id = c.session!.agentId;
+    let set = this.byAgent.get(id);
+    if (!set) this.byAgent.set(id, (set = new Set()));
+    set.add(c);
+    if (this.roster.has(id)) this.o.acd.seatReconnected(id);
+  }
+
+  /** The socket no longer carries the session; the last seat of an agent gone → the ACD knows (his state stays). */
+  private unbind(c: ConnState): void {
+    if (!c.session) return;
+    const id = c.session.agentId;
+    const set = this.byAgent.get(id);
+    set?.delete(c);
+    if (set && set.size === 0) {
+      this.byAgent.delete(id);
+      if (this.roster.has(id)) this.o.acd.seatDisconnected(id);
+    }
+    c.wallboard = false;
+  }
+
+  private endSession(c: ConnState, id: string | null): void {
+    const err = seatError('SEAT_SESSION_EXPIRED');
+    this.fail(c, id, err);
+    this.event(c, 'session-ended', { code: err.code, message: err.message });
+    this.unbind(c);
+    c.session = null;
+    c.conn.close(4401, 'session expired');
+  }
+
+  private expire(): void {
+    for (const c of this.conns.values()) if (c.session && !this.sessions.live(c.session)) this.endSession(c, null);
+  }
+
+  // ---- views --------------------------------------------------------------
+
+  agentView(agentId: string): AgentStateView {
+    return this.view(this.o.acd.agent(agentId));
+  }
+
+  private view(a: AgentSnapshot): AgentStateView {
+    const v: AgentStateView = { agentId: a.id, state: a.state, timeInStateMs: Math.max(0, Math.round(this.o.acdNow() - a.since)), seatConnected: this.byAgent.has(a.id) };
+    if (a.reason !== undefined) v.reason = a.reason;
+    if (a.pendingNotReady !== undefined) v.pendingNotReady = a.pendingNotReady;
+    return v;
+  }
+
+  private queueView(id: string): QueueView {
+    const q = this.o.acd.queue(id);
+    return { queue: q.id, waiting: q.waiting, longestWaitMs: Math.round(q.longestWaitMs), loggedIn: q.loggedIn, ready: q.ready };
+  }
+
+  snapshot(s: Session): Snapshot {
+    const inRoster = this.roster.has(s.agentId);
+    return {
+      agentId: s.agentId,
+      role: s.role,
+      agent: inRoster ? this.agentView(s.agentId) : null,
+      queues: (this.servedBy.get(s.agentId) ?? []).map((q) => this.queueView(q)),
+    };
+  }
+
+  wallboard(): Wallboard {
+    const counts = { loggedIn: 0, ready: 0, talking: 0, notReady: 0, wrapUp: 0 };
+    const agents: AgentStateView[] = [];
+    for (const id of this.roster) {
+      const v = this.agentView(id);
+      agents.push(v);
+      if (v.state !== 'loggedOut') counts.loggedIn++;
+      if (v.state === 'ready') counts.ready++;
+      else if (v.state === 'notReady') counts.notReady++;
+      else if (v.state === 'workingAfterCall') counts.wrapUp++;
+      else if (BUSY.has(v.state)) counts.talking++;
+    }
+    const today = this.today();
+    const queues = this.o.acdConfig.queues.map((q) => {
+      const t = today.get(q.id);
+      return { ...this.queueView(q.id), serviceLevelToday: t?.sl ?? null, abandonRateToday: t?.ab ?? null, answeredToday: t?.answered ?? 0, abandonedToday: t?.abandoned ?? 0 };
+    });
+    return { counts, agents, queues, serviceLevelMs: this.slMs };
+  }
+
+  /** Today's SL and abandon rate per queue from the queue log, read again at most once a second. */
+  private today(): Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> {
+    const log = this.o.queueLog;
+    const wall = this.now();
+    if (!log) return new Map();
+    if (this.todayCache && wall - this.todayCache.at < 1000) return this.todayCache.byQueue;
+    const t = this.o.acdNow();
+    const from = Math.floor((t + this.dayOffset) / DAY_MS) * DAY_MS - this.dayOffset;
+    const byQueue = new Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }>();
+    const [p] = figures(log.events({ from }), { serviceLevelMs: this.slMs, from });
+    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned });
+    this.todayCache = { at: wall, byQueue };
+    return byQueue;
+  }
+
+  private wallboardSoon(): void {
+    if (this.wallboardTimer) return;
+    // Agent changes come in bursts (a call ends: talking → wrap-up → ready): one wallboard per 100 ms.
+    this.wallboardTimer = setTimeout(() => {
+      this.wallboardTimer = null;
+      this.pushWallboards();
+    }, 100);
+    this.wallboardTimer.unref();
+  }
+
+  private pushWallboards(): void {
+    let board: Wallboard | null = null;
+    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', (board ??= this.wallboard()));
+  }
+
+  // ---- output -------------------------------------------------------------
+
+  private reply(c: ConnState, id: string, result: unknown): void {
+    if (!c.closed) c.conn.send(JSON.stringify({ type: 'reply', id, ok: true, result }));
+  }
+
+  private fail(c: ConnState, id: string | null, e: HotlineError, retryAfterMs?: number): void {
+    if (c.closed) return;
+    const out: Record<string, unknown> = { type: 'reply', id, ok: false, code: e.code, message: e.message };
+    if (retryAfterMs !== undefined) out.retryAfterMs = Math.ceil(retryAfterMs);
+    c.conn.send(JSON.stringify(out));
+  }
+
+  private event(c: ConnState, event: ServerEventName, data: unknown): void {
+    if (c.closed) return;
+    c.conn.send(JSON.stringify({ type: 'event', seq: ++c.seq, event, data }));
+  }
+}

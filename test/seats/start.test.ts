@@ -1,0 +1,80 @@
+// `hotline start --listen` prints the seat server's URL and serves it;
+// `hotline seat` logs in and changes the agent's state; a non-loopback address
+// is refused without --listen-public; the seat server closes before the engine.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCaseStore } from '../../src/cases/index.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'hl-seat-start-'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function seat(args: string[], password = 'secret-12315') {
+  return spawnSync(process.execPath, ['src/cli/bin.js', 'seat', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOTLINE_SEAT_PASSWORD: password } });
+}
+
+test('hotline start --listen serves seats, health and metrics; hotline seat sets the state; stop closes it', async () => {
+  const data = join(dir, 'data');
+  const store = await openCaseStore({ dir: join(data, 'cases') });
+  await store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: 'secret-12315' });
+  await store.putAgent({ id: '2001', name: '班长', role: 'supervisor', password: 'secret-12315' });
+  await store.close();
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    for (let i = 0; i < 600 && !/seat server on/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, new RegExp(`seat server on http://127\\.0\\.0\\.1:${port}/ \\(seats: ws://127\\.0\\.0\\.1:${port}/seat; 2 agents`), `${out}\n${err}`);
+    const url = `ws://127.0.0.1:${port}/seat`;
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    const h = (await health.json()) as { board: { mode: string }; store: { writable: boolean } };
+    assert.equal([health.status, h.board.mode, h.store.writable], [200, 'realtime', true], JSON.stringify(h));
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^hotline_acd_agents\{state="loggedOut"\} 2$/m);
+
+    let r = seat(['--url', url, '--agent', '1001', 'login-ready']);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /logged in as 1001 \(agent\)/);
+    assert.match(r.stdout, /now: 1001 ready/);
+    r = seat(['--url', url, '--agent', '1001', 'not-ready', '临时闭席']);
+    assert.match(r.stdout, /now: 1001 notReady \(临时闭席\)/, r.stderr);
+    r = seat(['--url', url, '--agent', '1001', 'wallboard']);
+    assert.equal([r.status, /SEAT_FORBIDDEN/.test(r.stderr)], [2, true], r.stderr);
+    r = seat(['--url', url, '--agent', '2001', 'wallboard']);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /wallboard: 1 logged in, 0 ready, 0 on calls, 1 not ready, 0 in wrap-up/);
+    assert.match(r.stdout, /1001 notReady \(临时闭席\) for \d+ s, no seat/);
+    r = seat(['--url', url, '--agent', '1001', 'status'], 'wrong-password');
+    assert.equal([r.status, /SEAT_LOGIN_FAILED/.test(r.stderr)], [2, true], r.stderr);
+    // Beyond loopback only when asked.
+    const refused = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--listen', `0.0.0.0:${port}`, '--data', join(dir, 'other'), '--for', '1'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    assert.equal([refused.status, /SEAT_LISTEN_REFUSED/.test(refused.stderr)], [2, true], refused.stderr);
+    child.kill('SIGINT');
+    assert.is(await exited, 0, err);
+    assert.match(out, /stopped/);
+    r = seat(['--url', url, '--agent', '1001', 'status']);
+    assert.equal([r.status, /SEAT_CONNECT_FAILED/.test(r.stderr)], [2, true], r.stderr);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
