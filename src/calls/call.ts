@@ -40,8 +40,8 @@ export interface CallDeps {
   subscriptions: { live: number };
   /** The call's child logger (call id, channel, caller number). */
   log: Logger;
-  /** Store and mail requests in flight over all calls (the core's busy()). */
-  io: { pending: number };
+  /** Call records being written over all calls (the core's writing()). */
+  records: { pending: number };
 }
 
 export class Call {
@@ -219,14 +219,14 @@ export class Call {
     if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        // Counted in io.pending like the IVR's own store requests, so a stepped
-        // simulation holds board time while the record is written (under load an
-        // fsync can take longer than a test's board-time budget).
-        this.#deps.io.pending++;
+        // Counted apart from io.pending (nothing the caller hears waits on it),
+        // so a stepped test waiting for idle() can hold board time meanwhile
+        // (under load an fsync can outlast its board-time budget).
+        this.#deps.records.pending++;
         try {
           await this.#deps.store.putCallRecord(rec);
         } finally {
-          this.#deps.io.pending--;
+          this.#deps.records.pending--;
         }
         return;
       } catch (e) {

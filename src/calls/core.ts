@@ -73,6 +73,7 @@ export class CallCore {
   readonly #counts = { started: 0, ended: 0 };
   readonly #subscriptions = { live: 0 };
   readonly #io = { pending: 0 };
+  readonly #records = { pending: 0 };
   readonly #scheduler: CountingScheduler;
   readonly #epochAtZero: number;
   readonly #wallClock: (() => number) | undefined;
@@ -133,7 +134,7 @@ export class CallCore {
         scheduler: this.#scheduler,
         subscriptions: this.#subscriptions,
         log,
-        io: this.#io,
+        records: this.#records,
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));
@@ -176,6 +177,11 @@ export class CallCore {
   /** True while store or mail requests are in flight: a stepped simulation should not move board time then. */
   busy(): boolean {
     return this.#io.pending > 0;
+  }
+
+  /** True while call records are being written (after their calls ended). */
+  writing(): boolean {
+    return this.#records.pending > 0;
   }
 
   /** Resolves when no call is active (call records written). */
