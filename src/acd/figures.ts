@@ -83,19 +83,8 @@ export interface FigureOptions {
   to?: number;
 }
 
-interface AgentRaw {
-  answered: number;
-  handled: number;
-  transfers: number;
-  missed: number;
-  talkMs: number;
-  holdMs: number;
-  wrapMs: number;
-  readyMs: number;
-  busyMs: number;
-  notReadyMs: number;
-  byReason: Map<string, number>;
-}
+/** The counters of AgentFigures as they are summed (reasons in a Map: codes come from seats). */
+type AgentRaw = Omit<AgentFigures, 'notReadyByReason' | 'occupancy' | 'ahtMs'> & { byReason: Map<string, number> };
 
 interface Bucket {
   queues: Map<string, QueueCounts>;
