@@ -75,6 +75,20 @@ export async function harness(o: Partial<EngineOptions> = {}): Promise<Harness> 
 // Keyed by the file, not the prompt id: engines of different tests may use
 // different prompt folders (a test's replaced prompt must not leak into the next).
 const cache = new Map<string, Int16Array>();
+/** The caller's side of an automated complaint: 2 (complaint/report), 1
+ * (complaint), speaks `speech` after the beep, ends it with #, and listens to
+ * the case number read back. */
+export async function fileComplaint(c: SimCaller, speech: string): Promise<void> {
+    await c.hear();
+    await c.press('2');
+    await c.hear();
+    await c.press('1');
+    await c.hear();
+    await c.speak(speech);
+    await c.press('#');
+    await c.hear({ silenceMs: 2500 });
+}
+
 export function promptAudio(engine: Engine, id: string, lang = 'zh'): Int16Array {
   const file = engine.prompts.file(lang, id);
   let s = cache.get(file);

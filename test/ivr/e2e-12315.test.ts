@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
-import { filesIn, harness, heardDigits, heardInOrder, promptAudio, type Harness } from './_harness.ts';
+import { filesIn, harness, heardDigits, heardInOrder, promptAudio, type Harness, fileComplaint } from './_harness.ts';
 
 let h: Harness;
 
@@ -86,16 +86,7 @@ async function closedCase(): Promise<string> {
 
 test('press 2, complaint, speak, # → case with the caller\'s audio; the number read back twice equals the stored one', async () => {
   const speech = h.engine.prompts.file('zh', 'caller_complaint');
-  const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('2');
-    await c.hear();
-    await c.press('1');
-    await c.hear();
-    await c.speak(speech);
-    await c.press('#');
-    await c.hear({ silenceMs: 2500 });
-  });
+  const { heard, calls } = await h.call((c) => fileComplaint(c, speech));
   const ends = heardInOrder(h.engine, heard, ['welcome', 'main_menu', 'complaint_kind', 'complaint_record', 'beep', 'case_number_is']);
   const first = heardDigits(h.engine, heard, ends[5], 14);
   const again = heardInOrder(h.engine, heard.subarray(ends[5]), ['repeat_once'])[0] + ends[5];

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { harness, type Harness } from './_harness.ts';
+import { harness, type Harness, fileComplaint } from './_harness.ts';
 
 let h: Harness;
 const seen: Array<{ id: string; problem: string | null }> = [];
@@ -43,16 +43,7 @@ test.after(async () => {
 test('a complaint ended with #: the case is created after the recording is finished', async () => {
   const speech = h.engine.prompts.file('zh', 'caller_complaint');
   const before = seen.length;
-  const { calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('2');
-    await c.hear();
-    await c.press('1');
-    await c.hear();
-    await c.speak(speech);
-    await c.press('#');
-    await c.hear({ silenceMs: 2500 });
-  });
+  const { calls } = await h.call((c) => fileComplaint(c, speech));
   assert.is(calls[0].caseNumbers.length, 1, 'a case was made');
   assert.is(seen.length - before, 1, 'one recording referenced');
   assert.equal(seen.slice(before), [{ id: seen[before].id, problem: null }]);

@@ -10,7 +10,7 @@ import { buildWav } from '../../src/dsp/wav.ts';
 import { join } from 'node:path';
 import { openEngine } from '../../src/calls/engine.ts';
 import { verifyIndex } from '../../src/recording/index.ts';
-import { harness, MONDAY_10AM } from '../ivr/_harness.ts';
+import { harness, MONDAY_10AM, fileComplaint } from '../ivr/_harness.ts';
 
 test('a complaint take is indexed when kept, linked to its case, and re-indexed after a restart', async () => {
   const h = await harness();
@@ -19,16 +19,7 @@ test('a complaint take is indexed when kept, linked to its case, and re-indexed 
   let id = '';
   try {
     const speech = h.engine.prompts.file('zh', 'caller_complaint');
-    const { calls } = await h.call(async (c) => {
-      await c.hear();
-      await c.press('2');
-      await c.hear();
-      await c.press('1');
-      await c.hear();
-      await c.speak(speech);
-      await c.press('#');
-      await c.hear({ silenceMs: 2500 });
-    });
+    const { calls } = await h.call((c) => fileComplaint(c, speech));
     assert.is(calls.length, 1);
     number = calls[0].caseNumbers[0];
     const kase = await h.engine.store.getCase(number);
