@@ -17,6 +17,7 @@
 
 #include "board/codec.h"
 #include "hl_errors.h"
+#include "signalling/r2_board.h"
 
 using namespace hl;
 
@@ -249,6 +250,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
     return;
   }
   Channel &c = b->ch[cmd.ch];
+  if (c.r2 && r2_cmd(b, c, cmd)) return;  // China No.1 channel
   int st = c.state.load(std::memory_order_relaxed);
   switch (cmd.kind) {
     case C_ANSWER:
@@ -329,6 +331,10 @@ void span_alarms(hl_board *b, int s) {
   if (is_down == was_down) return;
   for (int i = 0; i < HL_E1_BEARERS; i++) {
     Channel &c = b->ch[s * HL_E1_BEARERS + i];
+    if (c.r2) {
+      r2_alarm(b, c, is_down);
+      continue;
+    }
     if (is_down) {
       int cst = c.state.load(std::memory_order_relaxed);
       if (cst != HL_CH_IDLE && cst != HL_CH_CLEARING) far_cleared(b, c, 1);
@@ -441,6 +447,8 @@ static void report_fault(hl_board *b, Fault &f, int span) {
   emit(b, HL_EV_FAULT, -1, span, f.last_err, n > INT32_MAX ? INT32_MAX : (int)n, f.where);
 }
 
+void channel_idle(hl_board *b, Channel &c) { go_idle(b, c); }
+
 void run_tick(hl_board *b) {
   const uint64_t t0 = hl_mono_ns();
   const int n = b->samples;
@@ -474,14 +482,20 @@ void run_tick(hl_board *b) {
     const uint8_t *rx = b->span_rx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
     int16_t *lin = b->rx_lin + (size_t)i * n;
     hl_g711_alaw_decode_block(lin, rx, (size_t)n);
-    line_rx(b, c, b->cas_buf[c.span * HL_E1_TIMESLOTS + c.ts]);
-    media_rx(b, c);
+    const uint8_t cas = b->cas_buf[c.span * HL_E1_TIMESLOTS + c.ts];
+    if (c.r2) {
+      if (!r2_line(b, c, cas, lin)) media_rx(b, c);
+    } else {
+      line_rx(b, c, cas);
+      media_rx(b, c);
+    }
   }
   switch_tx(b);
   for (int i = 0; i < b->nch; i++) {
     Channel &c = b->ch[i];
     int16_t *tx = b->tx_lin + (size_t)i * n;
     media_tx(b, c, tx);
+    r2_tx(c, tx, n);
     media_taps(b, c);
     uint8_t *out = b->span_tx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
     lin_to_alaw_block(out, tx, n);
@@ -606,6 +620,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   writer_pass(b, true);
   rec_free_all(b);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
+  r2_free(b);
   delete[] b->ch;
   delete[] b->rx_lin;
   delete[] b->tx_lin;

@@ -36,6 +36,7 @@ enum CmdKind : uint16_t {
 };
 
 struct Recorder;
+struct R2Slot;  // signalling/r2_board.cc: a China No.1 channel
 
 // Each command's own payload (Cmd::kind says which union member is live).
 // Plain data: the command ring copies commands by value.
@@ -268,6 +269,7 @@ struct Channel {
   Recorder *tap = nullptr;
   int route_src = -1;
   int conf = -1, conf_mode = 0, whisper_to = -1;
+  R2Slot *r2 = nullptr;  // set when the span runs China No.1 (hl_board_set_signalling)
 };
 
 struct Conference {
@@ -345,6 +347,8 @@ inline void driver_rc(hl_board *b, int span, int rc, const char *where) {
   f.where = where;
 }
 void run_tick(hl_board *b);
+// The channel is idle again: operations stopped, routes and conference left, HL_EV_IDLE.
+void channel_idle(hl_board *b, Channel &c);
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);
 void media_rx(hl_board *b, Channel &c);            // detectors, digit buffer, recorders, timers
