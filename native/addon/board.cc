@@ -22,6 +22,7 @@
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 #include "registry.h"
+#include "signalling/r2_board.h"
 
 namespace {
 
@@ -169,6 +170,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("confJoin", &BoardWrap::ConfJoin),
       InstanceMethod("confLeave", &BoardWrap::ConfLeave),
       InstanceMethod("driver", &BoardWrap::Driver),
+      InstanceMethod("setSignalling", &BoardWrap::SetSignalling),
       InstanceMethod("spanStatus", &BoardWrap::SpanStatus),
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
@@ -493,6 +495,14 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   }
   Napi::Value Driver(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_driver(B(info), I32(info, 0, "span"), I32(info, 1, "control"), F64(info, 2, "value")), "span control");
+    return info.Env().Undefined();
+  }
+  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter): "cas" or
+  // "china-no1" (signalling/r2_board.h); JavaScript validated the profile.
+  Napi::Value SetSignalling(const Napi::CallbackInfo &info) {
+    std::string variant = Str(info, 1, "signalling");
+    hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0};
+    Check(info.Env(), hl_board_set_signalling(B(info), I32(info, 0, "span"), variant.c_str(), &cfg), "signalling");
     return info.Env().Undefined();
   }
   Napi::Value SpanStatus(const Napi::CallbackInfo &info) {

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { Engine } from './engine.ts';
+import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
 import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -800,6 +800,25 @@ interface SharedState {
   freeConfs: number[];
 }
 
+// China No.1 spans (signalling/r2_board.h). The built-in network side of a
+// loop runs the same signalling as the span it is cabled to, with the
+// opposite glare priority, and does not know our numbers' length.
+function setSignalling(native: NativeBoard, p: BoardProfile, n: number, loop: boolean): void {
+  p.spans.forEach((sp, s) => {
+    if (sp.type !== 'E1' || sp.signalling !== 'china-no1') return;
+    const r2 = sp.r2 ?? {};
+    const prio = r2.glarePriority ? 1 : 0;
+    const aniAfter = r2.aniAfter ?? 1;
+    try {
+      native.setSignalling(s, 'china-no1', prio, r2.maxDnis ?? 0, aniAfter);
+      if (loop) native.setSignalling(s + n, 'china-no1', 1 - prio, 0, aniAfter);
+    } catch (e) {
+      native.close();
+      throw toHotline(e, `span ${s}: China No.1`);
+    }
+  });
+}
+
 /**
  * Opens a board from a profile (a path to boards/*.json or the object itself).
  * Stepped mode (default): time moves only in `board.advance(ms)`.
@@ -816,6 +835,7 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
   const Native = nativeBoardClass();
   const native = new Native(total, p.tickMs ?? 10, peers);
+  setSignalling(native, p, n, loop);
   const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();

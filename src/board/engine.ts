@@ -7,7 +7,7 @@ import { HotlineError } from '../errors.ts';
 import { boardError } from './errors.ts';
 import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, nativeErrorCode, type NativeBoard } from './native.ts';
 import { BoardScheduler } from './scheduler.ts';
-import type { BoardEvent, DtmfDigit, Operation, Reason, ToneName } from './types.ts';
+import type { BoardEvent, DtmfDigit, Operation, R2EventKind, Reason, ToneName } from './types.ts';
 
 export interface DoneInfo {
   op: Operation;
@@ -216,12 +216,16 @@ export class Engine {
     const b2 = b.readInt32LE(o + 24);
     // board time in ms: a uint64 read as two halves (no BigInt per event)
     const time = b.readUInt32LE(o + 32) + b.readUInt32LE(o + 36) * 0x100000000;
-    const text = type === EV.ring || type === EV.digit || type === EV.fault ? this.text(o) : '';
+    const text = type === EV.ring || type === EV.digit || type === EV.fault || type === EV.r2 ? this.text(o) : '';
     let ev: BoardEvent;
     switch (type) {
       case EV.ring: {
         const [calling, called] = text.split('|');
-        ev = { type: 'ring', time, channel, span, ...(calling ? { callerNumber: calling } : {}), ...(called ? { calledNumber: called } : {}) };
+        ev = {
+          type: 'ring', time, channel, span,
+          ...(calling ? { callerNumber: calling } : {}), ...(called ? { calledNumber: called } : {}),
+          ...(a > 0 ? { category: a } : {}), ...(b2 > 0 ? { callType: b2 } : {}),
+        };
         break;
       }
       case EV.answer:
@@ -253,6 +257,9 @@ export class Engine {
         break;
       case EV.fault:
         ev = { type: 'fault', time, channel: -1, span, source: span < 0 ? 'clock' : `driver.${text}`, code: faultCode(span, a), count: b2 };
+        break;
+      case EV.r2:
+        ev = { type: 'r2', time, channel, span, what: R2_KINDS[a] ?? 'failed', cause: text };
         break;
       case EV.overrun:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
@@ -327,6 +334,12 @@ export class Engine {
 
 // A fault's error: the driver's is a native hl_err (its HL_* code from the
 // addon's table), the clock's an errno (its name from node:os).
+// signalling/r2.h hl_r2_ev_kind, by number.
+const R2_KINDS: Record<number, R2EventKind> = {
+  1: 'seized', 2: 'offered', 3: 'accepted', 4: 'answered', 5: 'clear-back', 6: 'reanswer', 7: 'clear-forward', 8: 'failed', 9: 'idle',
+  10: 'blocked', 11: 'unblocked',
+};
+
 function faultCode(span: number, err: number): string {
   if (span >= 0) return nativeErrorCode(err);
   for (const [name, n] of Object.entries(osConstants.errno)) if (n === err) return name;

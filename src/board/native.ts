@@ -76,6 +76,8 @@ export interface NativeBoard {
   confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;
   confLeave(ch: number): void;
   driver(span: number, control: number, value: number): void;
+  /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
+  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number): void;
   spanStatus(span: number): NativeSpanStatus;
   channelState(ch: number): number;
   stats(): NativeStats;

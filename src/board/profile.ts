@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boardError } from './errors.ts';
-import type { BoardProfile, ChannelRole, GroupProfile, SpanProfile } from './types.ts';
+import type { BoardProfile, ChannelRole, GroupProfile, R2SpanOptions, SpanProfile } from './types.ts';
 
 export const MAX_SPANS = 128;
 
@@ -14,7 +14,8 @@ export const CHANNEL_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'outbound',
 export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'];
 
 const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
-const E1_FIELDS = ['type', 'signalling', 'crc4', 'name'];
+const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'r2'];
+const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority'];
 const ANALOG_FIELDS = ['type', 'role', 'ports', 'name'];
 const GROUP_FIELDS = ['channels', 'role', 'description'];
 const NETWORK_FIELDS = ['type'];
@@ -67,9 +68,33 @@ function validateSpan(s: unknown, at: string): SpanProfile {
   }
   if (s.type !== 'E1') fail(`${at}/type`, "must be 'E1' or 'analog'");
   onlyFields(s, E1_FIELDS, at, 'an E1 span');
-  if (s.signalling !== undefined && s.signalling !== 'cas') fail(`${at}/signalling`, "must be 'cas'");
+  if (s.signalling !== undefined && s.signalling !== 'cas' && s.signalling !== 'china-no1') {
+    fail(`${at}/signalling`, "must be 'cas' (plain CAS line states) or 'china-no1' (China No.1, MFC R2 China variant)");
+  }
   if (s.crc4 !== undefined && typeof s.crc4 !== 'boolean') fail(`${at}/crc4`, 'must be true or false');
-  return { type: 'E1', signalling: 'cas', crc4: s.crc4 !== false, ...name };
+  const signalling = s.signalling === 'china-no1' ? 'china-no1' : 'cas';
+  if (s.r2 !== undefined && signalling !== 'china-no1') fail(`${at}/r2`, "China No.1 options need \"signalling\": \"china-no1\" on this span");
+  const r2 = s.r2 === undefined ? {} : { r2: validateR2(s.r2, `${at}/r2`) };
+  return { type: 'E1', signalling, crc4: s.crc4 !== false, ...r2, ...name };
+}
+
+function validateR2(r: unknown, at: string): R2SpanOptions {
+  if (!isObject(r)) fail(at, 'must be an object like { "maxDnis": 5, "aniAfter": 1, "glarePriority": false }');
+  onlyFields(r, R2_FIELDS, at, 'China No.1 options');
+  const int = (v: unknown, min: number, max: number, field: string, what: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${at}/${field}`, `must be an integer from ${min} to ${max} (${what})`);
+    return v;
+  };
+  const maxDnis = int(r.maxDnis, 0, 24, 'maxDnis', 'called digits before group B; 0 = not known, A3 is pulsed after 3 s');
+  const aniAfter = int(r.aniAfter, -1, 24, 'aniAfter', "called digits before asking the caller's number; -1 = never");
+  if (aniAfter === 0) fail(`${at}/aniAfter`, "must be -1 (never) or at least 1: the caller's number is asked in answer to a called digit (A6)");
+  if (r.glarePriority !== undefined && typeof r.glarePriority !== 'boolean') fail(`${at}/glarePriority`, 'must be true or false');
+  return {
+    ...(maxDnis !== undefined ? { maxDnis } : {}),
+    ...(aniAfter !== undefined ? { aniAfter } : {}),
+    ...(r.glarePriority !== undefined ? { glarePriority: r.glarePriority as boolean } : {}),
+  };
 }
 
 /** A group: "0:1-15,0:17-31" (channels only) or { "channels": "...", "role": "inbound" }. */

@@ -67,12 +67,29 @@ export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
 
 export interface E1SpanProfile {
   type: 'E1';
-  /** Line signalling. 'cas': plain CAS line states (Q.421-style ABCD bits). */
-  signalling?: 'cas';
+  /**
+   * Line signalling. 'cas': plain CAS line states (Q.421-style ABCD bits).
+   * 'china-no1': China No.1 (MFC R2, China variant): line signals on the ABCD
+   * bits and compelled MF register signals carry the calling and called
+   * numbers, the caller's category (KA) and the call type (KD).
+   */
+  signalling?: 'cas' | 'china-no1';
+  /** China No.1 options (only with signalling 'china-no1'). */
+  r2?: R2SpanOptions;
   /** CRC-4 multiframe checking (default true). */
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+}
+
+/** China No.1 options of an E1 span. */
+export interface R2SpanOptions {
+  /** Called digits to collect before asking for group B (A3); 0 (default): the length is not known, A3 is sent as a pulse after 3 s without digits. */
+  maxDnis?: number;
+  /** Called digits received before asking for the caller's category and number (A6); -1: never ask. Default 1. */
+  aniAfter?: number;
+  /** On a double seizure (glare) our call goes on and the far end's gives way. Default false (the exchange has priority). */
+  glarePriority?: boolean;
 }
 
 /**
@@ -154,6 +171,10 @@ export interface RingEvent extends EventBase {
   callerNumber?: string;
   /** Called number when the signalling delivers one. */
   calledNumber?: string;
+  /** China No.1: the caller's category KA (1 ordinary, 4 priority, ...: see signalling/r2.h). */
+  category?: number;
+  /** China No.1: the call type KD (2 toll automatic, 3 local subscriber, 6 test, ...). */
+  callType?: number;
 }
 /** The far end answered our outgoing call. */
 export interface AnswerEvent extends EventBase {
@@ -202,6 +223,16 @@ export interface MfEvent extends EventBase {
 }
 /** MF R2 direction: forward 1380-1980 Hz (caller to called), backward 1140-540 Hz. */
 export type MfDirection = 'forward' | 'backward';
+/** China No.1 signalling on the channel (for logs and `hotline diag`): what happened and why. */
+export interface R2Event extends EventBase {
+  type: 'r2';
+  what: R2EventKind;
+  /** Stable cause name: 'none', 'normal', 'busy-local', 'busy-toll', 'vacant', 'congestion', 'glare', 'blocked', 'span-fault', 'unexpected-mf', 'unexpected-line', 'timeout-…' (signalling/r2.h). */
+  cause: string;
+}
+export type R2EventKind =
+  | 'seized' | 'offered' | 'accepted' | 'answered' | 'clear-back' | 'reanswer' | 'clear-forward' | 'failed' | 'idle' | 'blocked' | 'unblocked';
+
 /** CAS ABCD bits received on the channel changed (bits: 4-bit value A=8 B=4 C=2 D=1). */
 export interface CasEvent extends EventBase {
   type: 'cas';
@@ -238,7 +269,7 @@ export interface FaultEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | R2Event;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands

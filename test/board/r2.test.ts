@@ -1,0 +1,128 @@
+// China No.1 spans on the simulated board: the numbers, the caller's category
+// and the call type travel as compelled MF R2 tones through the sim cable and
+// the real MF receivers (no side channel), and JavaScript sees them on the
+// ring event; answer, clear-back, clear-forward and a pulled cable give the
+// ordinary events; the profile option is validated with clear errors.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openBoard } from '../../src/board/index.ts';
+import type { BoardEvent, BoardProfile, R2Event, RingEvent } from '../../src/board/types.ts';
+
+const PROFILE: BoardProfile = {
+  name: 'sim-china-no1',
+  driver: 'sim',
+  tickMs: 10,
+  spans: [{ type: 'E1', signalling: 'china-no1', r2: { maxDnis: 5, aniAfter: 1 } }],
+  network: { type: 'loop' },
+};
+
+test('network -> engine: ring carries ANI, DNIS, KA and KD from the MF tones; answer, clear-forward, idle', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const eng = board.channel(4), net = board.network!.channel(4);
+    const evs: BoardEvent[] = [];
+    eng.events$.subscribe((e) => evs.push(e));
+    const call = net.call({ callerNumber: '01062345678', calledNumber: '12315' });
+    await board.advance(3000);
+    const ring = evs.find((e): e is RingEvent => e.type === 'ring');
+    assert.ok(ring, `rang (events: ${evs.map((e) => e.type).join(',')})`);
+    assert.is(ring!.callerNumber, '01062345678');
+    assert.is(ring!.calledNumber, '12315');
+    assert.is(ring!.category, 1, 'KA 1: ordinary subscriber');
+    assert.is(ring!.callType, 3, 'KD 3: local call');
+    assert.ok(ring!.time > 1000, `register signalling took ${ring!.time} ms of board time (compelled cycles, not a side channel)`);
+    const r2 = evs.filter((e): e is R2Event => e.type === 'r2').map((e) => e.what);
+    assert.equal(r2.slice(0, 2), ['seized', 'offered']);
+    assert.is(eng.state, 'ringing');
+    await eng.answer();
+    await board.advance(300);
+    assert.is((await call).reason, 'done', 'the caller saw the answer');
+    assert.is(eng.state, 'connected');
+    await net.hangup();
+    await board.advance(300);
+    assert.ok(evs.some((e) => e.type === 'hangup'), 'clear-forward reached the engine');
+    assert.is(eng.state, 'idle');
+    assert.is(net.state, 'idle');
+  } finally {
+    await board.close();
+  }
+});
+
+test('engine -> network: an outgoing call is answered, then the called party clears back and the engine clears forward', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const eng = board.channel(9), net = board.network!.channel(9);
+    let ring: RingEvent | undefined;
+    net.events$.subscribe((e) => { if (e.type === 'ring') ring = e; });
+    const call = eng.call({ callerNumber: '12315', calledNumber: '13800138000' });
+    // The network side does not know the number's length: A3 comes as a pulse after 3 s of silence.
+    await board.advance(8000);
+    assert.ok(ring, 'the network side rang');
+    assert.is(ring!.calledNumber, '13800138000');
+    assert.is(ring!.callerNumber, '12315');
+    await net.answer();
+    await board.advance(300);
+    assert.is((await call).reason, 'done');
+    const engEvents: string[] = [];
+    eng.events$.subscribe((e) => engEvents.push(e.type));
+    await net.hangup();
+    await board.advance(400);
+    assert.ok(engEvents.includes('hangup') && engEvents.includes('idle'), engEvents.join(','));
+    assert.is(eng.state, 'idle');
+    assert.is(net.state, 'idle');
+  } finally {
+    await board.close();
+  }
+});
+
+test('a pulled cable clears a China No.1 call (hangup cause alarm, r2 cause span-fault) and the line works when it is back', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const eng = board.channel(0), net = board.network!.channel(0);
+    const evs: BoardEvent[] = [];
+    eng.events$.subscribe((e) => evs.push(e));
+    const call = net.call({ callerNumber: '1', calledNumber: '12315' });
+    await board.advance(3000);
+    await eng.answer();
+    await board.advance(300);
+    assert.is((await call).reason, 'done');
+    board.spans[0].setCable(false);
+    await board.advance(200);
+    assert.ok(evs.some((e) => e.type === 'hangup' && e.cause === 'alarm'), 'hangup(alarm)');
+    assert.ok(evs.some((e) => e.type === 'r2' && e.cause === 'span-fault'), 'r2 names span-fault');
+    assert.is(eng.state, 'blocked');
+    board.spans[0].setCable(true);
+    await board.advance(300);
+    assert.is(eng.state, 'idle');
+    const again = net.call({ callerNumber: '2', calledNumber: '12315' });
+    await board.advance(3000);
+    assert.is(eng.state, 'ringing');
+    await eng.answer();
+    await board.advance(300);
+    assert.is((await again).reason, 'done');
+  } finally {
+    await board.close();
+  }
+});
+
+test('profile: China No.1 options are checked with a sentence saying where and what', async () => {
+  const bad = async (span: Record<string, unknown>, want: RegExp) => {
+    const p = { ...PROFILE, spans: [span] } as unknown as BoardProfile;
+    try {
+      await openBoard(p);
+      assert.unreachable(`accepted ${JSON.stringify(span)}`);
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      assert.is(err.code, 'BOARD_PROFILE_INVALID', err.message);
+      assert.match(err.message, want);
+    }
+  };
+  await bad({ type: 'E1', signalling: 'china-no.1' }, /spans\/0\/signalling.*'china-no1'/);
+  await bad({ type: 'E1', signalling: 'cas', r2: { maxDnis: 5 } }, /spans\/0\/r2.*china-no1/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { maxDnis: 30 } }, /maxDnis.*0 to 24/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { aniAfter: 0 } }, /aniAfter.*-1 \(never\) or at least 1/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { glarePriority: 'yes' } }, /glarePriority.*true or false/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { maxDnls: 5 } }, /maxDnls/);
+});
+
+test.run();
