@@ -22,8 +22,8 @@
  *   clear-forward       1 0                      0 1 or 1 1
  *   release guard       1 0                      1 0 (backward back to idle)
  *   blocking            1 0                      1 1
- * A change counts after it has lasted t_recog (Q.422: 20 +- 10 ms), so a
- * bit error on timeslot 16 that lasts one tick is ignored.
+ * A change counts after it has lasted t_recog (Q.422: 20 +- 10 ms; we take
+ * 30), so bit errors on timeslot 16 in one or two ticks are ignored.
  *
  * Register signals (two of six, dsp/mf_r2.h), China meanings:
  *   forward I: digits 1..10 (10 = 0), KA caller category after A6, I-15

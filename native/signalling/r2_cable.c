@@ -2,8 +2,12 @@
 #include "signalling/r2_cable.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "hl_errors.h"
 
 #include "dsp/g711.h"
 
@@ -24,6 +28,8 @@ struct hl_r2_cable {
   dir_state rx[2]; /* rx[e]: what end e receives */
   int16_t *tx[2];  /* [samples] each: what each end sent this tick */
   int plugged;
+  int measure;
+  uint64_t reg_steps, reg_ns;
   uint64_t ticks;
   uint32_t rng;
   hl_r2_cable_cb cb;
@@ -161,16 +167,128 @@ static void carry(hl_r2_cable *k, int from, int i, int sent) {
   d->prev[i] = prev;
 }
 
+static uint64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void hl_r2_cable_measure(hl_r2_cable *k, int on) { k->measure = on; }
+void hl_r2_cable_register_steps(const hl_r2_cable *k, uint64_t *steps, uint64_t *ns) {
+  if (steps) *steps = k->reg_steps;
+  if (ns) *ns = k->reg_ns;
+}
+
 void hl_r2_cable_tick(hl_r2_cable *k) {
   const int n = k->samples;
   /* Both ends step on what the line delivered last tick; what they send
    * reaches the other end next tick (one tick of latency each way). */
   for (int i = 0; i < k->n; i++) {
     int sent[2];
-    for (int e = 0; e < 2; e++)
-      sent[e] = hl_r2_step(&k->ch[e][i], k->rx[e].cas[i], k->rx[e].audio + (size_t)i * (size_t)n, k->tx[e], n);
+    for (int e = 0; e < 2; e++) {
+      hl_r2_chan *c = &k->ch[e][i];
+      const int16_t *rx = k->rx[e].audio + (size_t)i * (size_t)n;
+      if (!c->mf_on) {
+        sent[e] = hl_r2_step(c, k->rx[e].cas[i], rx, k->tx[e], n);
+        continue;
+      }
+      const uint64_t t0 = k->measure ? mono_ns() : 0;
+      sent[e] = hl_r2_step(c, k->rx[e].cas[i], rx, k->tx[e], n);
+      if (k->measure) k->reg_ns += mono_ns() - t0;
+      k->reg_steps++;
+    }
     carry(k, 0, i, sent[0]);
     carry(k, 1, i, sent[1]);
   }
   k->ticks++;
+}
+
+/* ---- traffic ---- */
+
+typedef struct circ {
+  int active, from, answered;
+  uint64_t next_ms, hangup_ms;
+} circ;
+
+static void place(hl_r2_cable *k, hl_r2_traffic *t, circ *x, int i) {
+  hl_r2_chan *o = &k->ch[x->from][i];
+  x->active = 1;
+  x->answered = 0;
+  t->calls[x->from]++;
+  hl_r2_call(o, x->from ? "02087654321" : "01062345678", "12315", 1, 3);
+}
+
+/* One circuit's call, as its two ends stand after this tick. */
+static void follow(hl_r2_cable *k, hl_r2_traffic *t, circ *x, int i, uint64_t now) {
+  hl_r2_chan *o = &k->ch[x->from][i], *d = &k->ch[!x->from][i];
+  if (d->state == HL_R2_S_IN_OFFERED && !d->answer_pending) hl_r2_answer(d);
+  if (!x->answered && o->state == HL_R2_S_OUT_ANSWERED) {
+    x->answered = 1;
+    x->hangup_ms = now + (uint64_t)t->hold_ms;
+    uint64_t b = o->setup_ms / 10;
+    t->setup_hist[b < HL_R2_SETUP_BUCKETS ? b : HL_R2_SETUP_BUCKETS - 1]++;
+    if (o->setup_ms > t->setup_max_ms) t->setup_max_ms = o->setup_ms;
+  }
+  if (x->answered && now >= x->hangup_ms && o->state == HL_R2_S_OUT_ANSWERED) hl_r2_hangup(o);
+  if (o->state != HL_R2_S_IDLE || d->state != HL_R2_S_IDLE) return;
+  if (x->answered && o->cause == HL_R2_C_NONE) {
+    t->ok[x->from]++;
+  } else {
+    t->failed[x->from]++;
+    t->causes[o->cause]++;
+  }
+  x->active = 0;
+  x->next_ms = now + (uint64_t)t->gap_ms;
+}
+
+int hl_r2_cable_traffic(hl_r2_cable *k, hl_r2_traffic *t) {
+  circ *c = calloc((size_t)k->n, sizeof *c);
+  if (!c) return HL_ENOMEM;
+  const int per_way = t->per_way;
+  memset(&t->calls, 0, sizeof *t - offsetof(hl_r2_traffic, calls));
+  const uint64_t start = hl_r2_cable_ms(k);
+  for (int i = 0; i < k->n; i++) {
+    c[i].from = i & 1;
+    c[i].next_ms = start + (uint64_t)(i * 37 % 400); /* spread the first seizures */
+  }
+  uint64_t quiet_since = 0;
+  for (;;) {
+    const uint64_t now = hl_r2_cable_ms(k);
+    if (now - start >= t->max_ms) break;
+    int busy = 0;
+    for (int i = 0; i < k->n; i++) {
+      circ *x = &c[i];
+      if (x->active) {
+        follow(k, t, x, i, now);
+        busy = 1;
+      } else if (t->calls[x->from] < per_way) {
+        busy = 1;
+        if (now >= x->next_ms && hl_r2_is_idle(&k->ch[0][i]) && hl_r2_is_idle(&k->ch[1][i])) place(k, t, x, i);
+      }
+    }
+    if (!busy) {
+      if (!quiet_since) quiet_since = now;
+      if (now - quiet_since >= 1000) break;
+    }
+    hl_r2_cable_tick(k);
+  }
+  for (int e = 0; e < 2; e++)
+    for (int i = 0; i < k->n; i++)
+      if (!hl_r2_is_idle(&k->ch[e][i])) t->stuck++;
+  t->line_ms = hl_r2_cable_ms(k) - start;
+  free(c);
+  return 0;
+}
+
+double hl_r2_traffic_setup_pct(const hl_r2_traffic *t, double pct) {
+  uint64_t total = 0;
+  for (int b = 0; b < HL_R2_SETUP_BUCKETS; b++) total += t->setup_hist[b];
+  if (!total) return 0;
+  const double want = pct / 100.0 * (double)total;
+  uint64_t seen = 0;
+  for (int b = 0; b < HL_R2_SETUP_BUCKETS; b++) {
+    seen += t->setup_hist[b];
+    if ((double)seen >= want) return b * 10.0 + 5.0; /* the bucket's middle */
+  }
+  return (HL_R2_SETUP_BUCKETS - 1) * 10.0;
 }

@@ -42,6 +42,33 @@ void hl_r2_cable_plug(hl_r2_cable *k, int plugged);
 void hl_r2_cable_tick(hl_r2_cable *k);
 uint64_t hl_r2_cable_ms(const hl_r2_cable *k);
 
+/* Steps of channels in register signalling: how many, and their wall time
+ * (CLOCK_MONOTONIC, ns) when measuring is on (hl_r2_cable_measure). */
+void hl_r2_cable_measure(hl_r2_cable *k, int on);
+void hl_r2_cable_register_steps(const hl_r2_cable *k, uint64_t *steps, uint64_t *ns);
+
+/* Calls back to back on every circuit: even circuits call from end A, odd
+ * ones from end B; the called end answers as soon as it is offered; the
+ * caller clears forward hold_ms after the answer, and calls again gap_ms
+ * after both ends are idle. Runs until per_way calls were placed from each
+ * end and every circuit is idle again, or max_ms of line time. */
+#define HL_R2_SETUP_BUCKETS 2000 /* 10 ms each: setups up to 20 s */
+typedef struct hl_r2_traffic {
+  int per_way, hold_ms, gap_ms;
+  uint64_t max_ms;
+  /* results */
+  int calls[2], ok[2], failed[2];
+  int causes[HL_R2_C_COUNT];
+  uint32_t setup_hist[HL_R2_SETUP_BUCKETS]; /* caller's seize -> KB free, 10 ms buckets */
+  uint64_t setup_max_ms;
+  uint64_t line_ms;   /* line time run */
+  int stuck;          /* channels not idle 1 s after the last call ended (or at max_ms) */
+} hl_r2_traffic;
+/* Returns 0, or HL_ENOMEM. */
+int hl_r2_cable_traffic(hl_r2_cable *k, hl_r2_traffic *t);
+/* Setup time (ms) at a percentile 0..100 of t's histogram. */
+double hl_r2_traffic_setup_pct(const hl_r2_traffic *t, double pct);
+
 #ifdef __cplusplus
 }
 #endif

@@ -313,108 +313,28 @@ static void pulled_cable(void) {
 
 /* ---- traffic: many circuits, calls back to back, both ways ---- */
 
-typedef struct {
-  int active;        /* a call placed and not yet idle at both ends */
-  int from;
-  uint64_t next_ms;  /* when the caller places the next call */
-  uint64_t hangup_ms;
-  int answered;
-} circ_t;
-
-typedef struct {
-  int calls[2], ok[2], failed[2];
-  uint64_t setup_max_ms;
-  int causes[HL_R2_C_COUNT];
-} traffic_t;
-
-/* Places calls until `per_way` calls have been made from each end, each
- * circuit calling from a fixed end (even circuits from A, odd from B).
- * The called end answers at once; the caller hangs up 300-800 ms after the
- * answer. Returns ticks run. */
-static int traffic(hl_r2_cable *k, int circuits, int per_way, traffic_t *tr, int max_s) {
-  circ_t c[NC];
-  memset(c, 0, sizeof c);
-  memset(tr, 0, sizeof *tr);
-  uint32_t rng = 12345;
-  for (int i = 0; i < circuits; i++) {
-    c[i].from = i & 1;
-    c[i].next_ms = (uint64_t)(i * 37 % 400);
-  }
-  int ticks = 0;
-  for (; ticks < max_s * 100; ticks++) {
-    const uint64_t now = hl_r2_cable_ms(k);
-    int busy = 0;
-    for (int i = 0; i < circuits; i++) {
-      circ_t *x = &c[i];
-      hl_r2_chan *o = hl_r2_cable_chan(k, x->from, i), *t = hl_r2_cable_chan(k, !x->from, i);
-      if (x->active) {
-        busy = 1;
-        if (find(!x->from, i, HL_R2_EV_OFFERED, -1) >= 0 && t->state == HL_R2_S_IN_OFFERED) hl_r2_answer(t);
-        if (!x->answered && find(x->from, i, HL_R2_EV_ANSWERED, -1) >= 0) {
-          x->answered = 1;
-          rng = rng * 1664525u + 1013904223u;
-          x->hangup_ms = now + 300 + (rng >> 16) % 500;
-          if (o->setup_ms > tr->setup_max_ms) tr->setup_max_ms = o->setup_ms;
-        }
-        if (x->answered && now >= x->hangup_ms && o->state == HL_R2_S_OUT_ANSWERED) hl_r2_hangup(o);
-        if (hl_r2_is_idle(o) && hl_r2_is_idle(t) && nlog[x->from][i] > 0) {
-          int f = find(x->from, i, HL_R2_EV_FAILED, -1);
-          if (f >= 0) {
-            tr->failed[x->from]++;
-            tr->causes[evlog[x->from][i][f].cause]++;
-          } else if (x->answered) {
-            tr->ok[x->from]++;
-          } else {
-            tr->failed[x->from]++;
-          }
-          x->active = 0;
-          x->next_ms = now + 50;
-        }
-      } else if (tr->calls[x->from] < per_way && now >= x->next_ms && hl_r2_is_idle(o) && hl_r2_is_idle(t)) {
-        nlog[0][i] = nlog[1][i] = 0;
-        x->answered = 0;
-        x->active = 1;
-        tr->calls[x->from]++;
-        hl_r2_call(o, x->from ? "02087654321" : "01062345678", "12315", 1, 3);
-        busy = 1;
-      } else if (tr->calls[x->from] < per_way) {
-        busy = 1;
-      }
-    }
-    if (!busy) break;
-    hl_r2_cable_tick(k);
-  }
-  return ticks;
-}
-
-static void check_no_stuck(hl_r2_cable *k, int circuits, const char *what) {
-  run_ms(k, 500);
-  int stuck = 0;
-  for (int e = 0; e < 2; e++)
-    for (int i = 0; i < circuits; i++)
-      if (!hl_r2_is_idle(hl_r2_cable_chan(k, e, i))) {
-        stuck++;
-        if (stuck < 4) printf("  %s: stuck end %d circuit %d in %s\n", what, e, i, hl_r2_state_name(hl_r2_cable_chan(k, e, i)->state));
-      }
-  CHECK(stuck == 0, "%s: %d channels not idle at the end", what, stuck);
-}
-
-/* Traffic on NC circuits with impairments on both directions: every call
- * placed is answered, and every channel ends idle. */
+/* Traffic on NC circuits with impairments on both directions
+ * (hl_r2_cable_traffic): every call placed is answered, and every channel
+ * ends idle. */
 static void traffic_run(const char *what, const hl_r2_impair *imp, int per_way, int max_s) {
   hl_r2_cable *k = mk(NC, &cfg_a, &cfg_b);
   if (!k) return;
   hl_r2_cable_impair(k, 0, imp);
   hl_r2_cable_impair(k, 1, imp);
-  traffic_t tr;
-  int ticks = traffic(k, NC, per_way, &tr, max_s);
-  printf("%s: %d+%d calls, %d+%d answered, %d+%d failed, longest setup %llu ms, %d s of line time on %d circuits\n", what,
-         tr.calls[0], tr.calls[1], tr.ok[0], tr.ok[1], tr.failed[0], tr.failed[1], (unsigned long long)tr.setup_max_ms,
-         ticks / 100, NC);
+  static hl_r2_traffic tr;
+  memset(&tr, 0, sizeof tr);
+  tr.per_way = per_way;
+  tr.hold_ms = 500;
+  tr.gap_ms = 50;
+  tr.max_ms = (uint64_t)max_s * 1000;
+  CHECK(hl_r2_cable_traffic(k, &tr) == 0, "%s: traffic ran", what);
+  printf("%s: %d+%d calls, %d+%d answered, %d+%d failed, setup p50 %.0f p99 %.0f max %llu ms, %llu s of line time on %d circuits\n",
+         what, tr.calls[0], tr.calls[1], tr.ok[0], tr.ok[1], tr.failed[0], tr.failed[1], hl_r2_traffic_setup_pct(&tr, 50),
+         hl_r2_traffic_setup_pct(&tr, 99), (unsigned long long)tr.setup_max_ms, (unsigned long long)(tr.line_ms / 1000), NC);
   for (int i = 1; i < HL_R2_C_COUNT; i++)
     if (tr.causes[i]) printf("  cause %s: %d\n", hl_r2_cause_name(i), tr.causes[i]);
   CHECK(tr.ok[0] == per_way && tr.ok[1] == per_way, "%s: every call answered (%d, %d of %d)", what, tr.ok[0], tr.ok[1], per_way);
-  check_no_stuck(k, NC, what);
+  CHECK(tr.stuck == 0, "%s: %d channels not idle at the end", what, tr.stuck);
   hl_r2_cable_destroy(k);
 }
 
@@ -455,11 +375,10 @@ int main(void) {
   pulled_cable();
   {
     /* -12 dB (tones at -23.5 dBm0 each), white noise at -45 dBm0 (S/N
-     * about 21 dB per tone), 4.6 dB of twist, 0.3 % of ticks with a CAS
-     * bit error (each lasts one 10 ms tick, under the 20 ms recognition
-     * time; at 1 % two errors of one bit in a row, a real 20 ms signal,
-     * came once in 200 calls and released one). */
-    const hl_r2_impair hard = {-12, -45, 0.7, 0.003};
+     * about 21 dB per tone), 4.6 dB of twist, 1 % of ticks with a CAS bit
+     * error (each lasts one 10 ms tick; with a 20 ms recognition time two
+     * errors of one bit in a row made a signal and released a call). */
+    const hl_r2_impair hard = {-12, -45, 0.7, 0.01};
     traffic_run("impaired line", &hard, 100, 600);
     const hl_r2_impair mild = {-6, -55, 0.3, 0.001};
     traffic_run("1,000 each way", &mild, 1000, 3600);
