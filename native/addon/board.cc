@@ -171,6 +171,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("confLeave", &BoardWrap::ConfLeave),
       InstanceMethod("driver", &BoardWrap::Driver),
       InstanceMethod("setSignalling", &BoardWrap::SetSignalling),
+      InstanceMethod("r2Cmd", &BoardWrap::R2Cmd),
+      InstanceMethod("r2Info", &BoardWrap::R2Info),
       InstanceMethod("spanStatus", &BoardWrap::SpanStatus),
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
@@ -504,6 +506,45 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0};
     Check(info.Env(), hl_board_set_signalling(B(info), I32(info, 0, "span"), variant.c_str(), &cfg), "signalling");
     return info.Env().Undefined();
+  }
+  Napi::Value R2Cmd(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_r2(B(info), I32(info, 0, "channel"), I32(info, 1, "what"), I32(info, 2, "value")), "China No.1");
+    return info.Env().Undefined();
+  }
+  // r2Info(ch) -> { state, cause, trace: string[], counters } or undefined (plain CAS).
+  Napi::Value R2Info(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    static hl_r2_chan copy;  // control thread only; ~1.6 KiB kept off the stack
+    const int rc = hl_board_r2_read(B(info), I32(info, 0, "channel"), &copy);
+    if (rc == HL_ENOENT) return env.Undefined();
+    Check(env, rc, "China No.1 state");
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("state", hl_r2_state_name(copy.state));
+    o.Set("cause", hl_r2_cause_name(copy.cause));
+    const int n = hl_r2_trace_line(&copy, 0, nullptr, 0);
+    Napi::Array trace = Napi::Array::New(env, (size_t)n);
+    char line[160];
+    for (int i = 0; i < n; i++) {
+      hl_r2_trace_line(&copy, i, line, sizeof line);
+      trace.Set((uint32_t)i, Napi::String::New(env, line));
+    }
+    o.Set("trace", trace);
+    Napi::Object k = Napi::Object::New(env);
+    const hl_r2_counters &c = copy.n;
+    k.Set("callsIn", (double)c.calls_in);
+    k.Set("callsOut", (double)c.calls_out);
+    k.Set("offered", (double)c.offered);
+    k.Set("accepted", (double)c.accepted);
+    k.Set("answered", (double)c.answered);
+    k.Set("glare", (double)c.glare);
+    k.Set("mfSent", (double)c.mf_tx);
+    k.Set("mfReceived", (double)c.mf_rx);
+    Napi::Object f = Napi::Object::New(env);
+    for (int i = 1; i < HL_R2_C_COUNT; i++)
+      if (c.failed[i]) f.Set(hl_r2_cause_name(i), (double)c.failed[i]);
+    k.Set("failed", f);
+    o.Set("counters", k);
+    return o;
   }
   Napi::Value SpanStatus(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();

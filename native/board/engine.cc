@@ -653,6 +653,7 @@ static int submit(hl_board *b, const Cmd &c) {
   std::lock_guard<std::mutex> lk(b->cmd_mu);  // control thread only; never taken by the tick
   return b->cmds.push(c) ? 0 : HL_ENOSPC;
 }
+int hl::board_submit(hl_board *b, const Cmd &c) { return submit(b, c); }
 
 static bool bad_ch(hl_board *b, int ch) { return !b || ch < 0 || ch >= b->nch; }
 

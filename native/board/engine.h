@@ -32,7 +32,8 @@ constexpr int kConfMax = 32;      // members per conference
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO,
+  C_R2 = 100  // signalling/r2_board.h: blocking and KB policy of a China No.1 channel
 };
 
 struct Recorder;
@@ -349,6 +350,8 @@ inline void driver_rc(hl_board *b, int span, int rc, const char *where) {
 void run_tick(hl_board *b);
 // The channel is idle again: operations stopped, routes and conference left, HL_EV_IDLE.
 void channel_idle(hl_board *b, Channel &c);
+// Queues a command for the tick (control thread): 0 or HL_ENOSPC.
+int board_submit(hl_board *b, const Cmd &c);
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);
 void media_rx(hl_board *b, Channel &c);            // detectors, digit buffer, recorders, timers

@@ -155,6 +155,10 @@ bool r2_cmd(hl_board *b, Channel &c, const Cmd &cmd) {
       }
       break;
     }
+    case C_R2:
+      if (cmd.u.driver.what == HL_R2_CMD_BLOCK) hl_r2_block(&s.r2, cmd.u.driver.value != 0);
+      else hl_r2_set_kb(&s.r2, (int)cmd.u.driver.value);
+      break;
     default:
       return false;
   }
@@ -214,4 +218,24 @@ extern "C" int hl_board_set_signalling(hl_board *b, int span, const char *varian
 extern "C" const hl_r2_chan *hl_board_r2(hl_board *b, int ch) {
   if (!b || ch < 0 || ch >= b->nch || !b->ch[ch].r2) return nullptr;
   return &b->ch[ch].r2->r2;
+}
+
+extern "C" int hl_board_r2_read(hl_board *b, int ch, hl_r2_chan *copy) {
+  if (!b || ch < 0 || ch >= b->nch || !copy) return HL_ENOENT;
+  if (!b->ch[ch].r2) return HL_ENOENT;
+  if (b->running.load()) return HL_ESTATE;
+  std::memcpy(copy, &b->ch[ch].r2->r2, sizeof *copy);
+  return 0;
+}
+
+extern "C" int hl_cmd_r2(hl_board *b, int ch, int what, int value) {
+  if (!b || ch < 0 || ch >= b->nch || !b->ch[ch].r2) return HL_ENOENT;
+  if ((what != HL_R2_CMD_BLOCK && what != HL_R2_CMD_KB) || (what == HL_R2_CMD_BLOCK && value != 0 && value != 1) ||
+      (what == HL_R2_CMD_KB && (value < HL_R2_KB_FREE || value > HL_R2_KB_VACANT)))
+    return HL_EINVAL;
+  Cmd c;
+  c.kind = C_R2;
+  c.ch = ch;
+  c.u.driver = CmdDriver{what, (double)value};
+  return board_submit(b, c);
 }

@@ -32,8 +32,17 @@ int hl_board_set_signalling(hl_board *b, int span, const char *variant, const hl
 
 /* A channel's China No.1 state for diagnostics (NULL when its span runs
  * plain CAS). Read it only while the board is not ticking (stepped mode
- * between steps) or accept a torn read. */
+ * between steps). */
 const hl_r2_chan *hl_board_r2(hl_board *b, int ch);
+/* A copy of it for the control thread: HL_ENOENT when the channel runs
+ * plain CAS, HL_ESTATE while the real-time clock ticks (the tick writes it;
+ * the r2 events carry the same facts then). */
+int hl_board_r2_read(hl_board *b, int ch, hl_r2_chan *copy);
+
+/* Commands to a China No.1 channel, applied in the tick. */
+enum { HL_R2_CMD_BLOCK = 1, /* value 1 block, 0 unblock (hl_r2_block) */
+       HL_R2_CMD_KB = 2     /* value hl_r2_kb: what the next incoming calls are answered (hl_r2_set_kb) */ };
+int hl_cmd_r2(hl_board *b, int ch, int what, int value);
 
 #ifdef __cplusplus
 }

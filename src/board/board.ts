@@ -8,7 +8,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Info } from './native.ts';
 import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -42,6 +42,7 @@ import type {
   SpanStatus,
   Tap,
   TapOptions,
+  R2Kb,
   ToneOptions,
 } from './types.ts';
 
@@ -267,6 +268,28 @@ class ChannelImpl implements Channel {
     const dtmf = flag('dtmf', options.dtmf);
     const tones = flag('tones', options.tones);
     this.engine.call('setDetectors', () => this.engine.native.detect(this.nativeIndex, dtmf, tones));
+  }
+
+  r2(): R2Info | undefined {
+    return this.engine.call('China No.1 state', () => this.engine.native.r2Info(this.nativeIndex));
+  }
+
+  setR2Answer(kb: R2Kb): void {
+    const v = R2_KB.indexOf(kb);
+    if (v < 0) throw boardError('BOARD_ARG', `setR2Answer takes ${R2_KB.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(kb)}`);
+    this.r2Command('setR2Answer', 2, v);
+  }
+
+  r2Block(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', 'r2Block takes true or false');
+    this.r2Command('r2Block', 1, on ? 1 : 0);
+  }
+
+  private r2Command(what: string, cmd: number, value: number): void {
+    if (this.r2() === undefined && this.engine.mode === 'stepped') {
+      throw boardError('BOARD_ARG', `${what}: ${this.name} is not on a China No.1 span (profile "signalling": "china-no1")`);
+    }
+    this.engine.call(what, () => this.engine.native.r2Cmd(this.nativeIndex, cmd, value));
   }
 
   echoCanceller(on: boolean): void {
@@ -799,6 +822,9 @@ export class BoardView implements Board {
 interface SharedState {
   freeConfs: number[];
 }
+
+// KB answers in signalling/r2.h's hl_r2_kb order.
+const R2_KB: R2Kb[] = ['free', 'busy-local', 'busy-toll', 'congestion', 'vacant'];
 
 // China No.1 spans (signalling/r2_board.h). The built-in network side of a
 // loop runs the same signalling as the span it is cabled to, with the

@@ -78,6 +78,10 @@ export interface NativeBoard {
   driver(span: number, control: number, value: number): void;
   /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
   setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number): void;
+  /** China No.1 channel: what 1 = block (value 0/1), 2 = KB answered to the next calls (value 0 free .. 4 vacant). */
+  r2Cmd(ch: number, what: number, value: number): void;
+  /** China No.1 state, MF trace and counters; undefined on a plain CAS channel; HL_ESTATE while the real-time clock runs. */
+  r2Info(ch: number): R2Info | undefined;
   spanStatus(span: number): NativeSpanStatus;
   channelState(ch: number): number;
   stats(): NativeStats;
@@ -85,6 +89,25 @@ export interface NativeBoard {
   /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting, runQueueWaitMs) quadruplets. */
   traceLatency(maxSamples?: number): Float64Array | undefined;
   close(): void;
+}
+
+export interface R2Info {
+  state: string;
+  cause: string;
+  trace: string[];
+  counters: R2Counters;
+}
+export interface R2Counters {
+  callsIn: number;
+  callsOut: number;
+  offered: number;
+  accepted: number;
+  answered: number;
+  glare: number;
+  mfSent: number;
+  mfReceived: number;
+  /** Failures by cause name (only causes that happened). */
+  failed: Record<string, number>;
 }
 
 export interface NativeBoardCtor {

@@ -16,6 +16,7 @@
 //   generators (a simulated caller seizes a line, keys DTMF as audio, speaks
 //   by playing buffers, records what it hears, hangs up).
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { R2Info } from './native.ts';
 
 // ---------------------------------------------------------------- profile
 
@@ -81,6 +82,9 @@ export interface E1SpanProfile {
   /** Label for logs. */
   name?: string;
 }
+
+export type R2Kb = 'free' | 'busy-local' | 'busy-toll' | 'congestion' | 'vacant';
+export type { R2Info, R2Counters } from './native.ts';
 
 /** China No.1 options of an E1 span. */
 export interface R2SpanOptions {
@@ -487,6 +491,23 @@ export interface Channel {
    * tone turns it off by itself).
    */
   echoCanceller(on: boolean): void;
+  /**
+   * China No.1 channels (span signalling 'china-no1'): the line state, the
+   * last failure's cause, the MF trace (one readable line per signal: time,
+   * tx/rx, code, meaning) and the counters; undefined on a plain CAS
+   * channel. Read between steps: in real-time mode it throws HL_ESTATE (the
+   * 'r2' events carry the same facts as they happen).
+   */
+  r2(): R2Info | undefined;
+  /**
+   * China No.1: what the next incoming calls are told in KB: 'free' (they
+   * are offered), 'busy-local' (市忙), 'busy-toll' (长忙), 'congestion' or
+   * 'vacant'. The compelled cycle cannot wait for JavaScript, so this is set
+   * ahead (e.g. 'busy-local' while the trunk group is to refuse calls).
+   */
+  setR2Answer(kb: R2Kb): void;
+  /** China No.1: block (true) or unblock the circuit towards the far end. */
+  r2Block(on: boolean): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;
   /** Send DTMF keys as audio on the line. */
   sendDigits(digits: string, options?: SendDigitsOptions): Promise<OpResult>;

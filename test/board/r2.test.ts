@@ -105,6 +105,54 @@ test('a pulled cable clears a China No.1 call (hangup cause alarm, r2 cause span
   }
 });
 
+test('KB: a channel told to answer busy-local refuses the next call with KB2; blocking refuses with blocked; the MF trace and counters say so', async () => {
+  const board = await openBoard(PROFILE);
+  try {
+    const eng = board.channel(2), net = board.network!.channel(2);
+    const netR2: R2Event[] = [];
+    net.events$.subscribe((e) => { if (e.type === 'r2') netR2.push(e); });
+    eng.setR2Answer('busy-local');
+    const c1 = net.call({ callerNumber: '1', calledNumber: '12315' });
+    await board.advance(3000);
+    assert.is((await c1).reason, 'error', 'the caller is refused');
+    assert.ok(netR2.some((e) => e.what === 'failed' && e.cause === 'busy-local'), netR2.map((e) => `${e.what}:${e.cause}`).join(','));
+    const info = eng.r2()!;
+    assert.is(info.counters.failed['busy-local'], 1);
+    assert.ok(info.trace.some((l) => /tx\s+KB-2\s+called party busy, local/.test(l)), info.trace.join('\n'));
+    assert.ok(info.trace.some((l) => /rx\s+KA-1\s+ordinary/.test(l)), 'the trace names KA');
+    await board.advance(500);
+    assert.is(eng.state, 'idle');
+    eng.setR2Answer('free');
+    eng.r2Block(true);
+    await board.advance(100);
+    assert.is(net.state, 'blocked', 'the far end sees the circuit blocked');
+    assert.ok(netR2.some((e) => e.what === 'blocked' && e.cause === 'blocked'), 'r2 event: blocked');
+    const refused = await net.call({ callerNumber: '1', calledNumber: '12315' }).then(() => null, (e: Error) => e);
+    assert.match(refused?.message ?? 'no error', /which is blocked/);
+    eng.r2Block(false);
+    await board.advance(100);
+    const c3 = net.call({ callerNumber: '1', calledNumber: '12315' });
+    await board.advance(3000);
+    await eng.answer();
+    await board.advance(300);
+    assert.is((await c3).reason, 'done', 'unblocked: calls go through');
+    assert.throws(() => eng.setR2Answer('busy' as never), /setR2Answer takes 'free', 'busy-local'/);
+  } finally {
+    await board.close();
+  }
+});
+
+test('a plain CAS channel has no China No.1 state, and its China No.1 commands are refused with the reason', async () => {
+  const board = await openBoard('boards/sim-e1x2.json');
+  try {
+    const ch = board.channel(0);
+    assert.is(ch.r2(), undefined);
+    assert.throws(() => ch.r2Block(true), /not on a China No.1 span/);
+  } finally {
+    await board.close();
+  }
+});
+
 test('profile: China No.1 options are checked with a sentence saying where and what', async () => {
   const bad = async (span: Record<string, unknown>, want: RegExp) => {
     const p = { ...PROFILE, spans: [span] } as unknown as BoardProfile;
