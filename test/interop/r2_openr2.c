@@ -1,0 +1,330 @@
+/* China No.1 interop: our signalling/r2 against libopenr2 (Debian
+ * libopenr2-dev, variant CN), both over the userspace DAHDI of issue 13
+ * (test/dahdi/emu, LD_PRELOAD), in one process and one thread.
+ *
+ *   span 1 (DAHDI channels 1-15, 17-31): libopenr2, one openr2_chan each
+ *   span 2 (channels 32-46, 48-62):      ours, hl_r2_chan over the channel
+ *                                         files (A-law audio, CAS bits)
+ * cabled together. The emulation runs on its virtual clock: our first read
+ * of a tick moves every span 80 samples (10 ms); we then step our channels,
+ * write their audio and bits, and let libopenr2 process each of its channels.
+ * libopenr2 times on the wall clock, so each tick waits for 10 ms of wall
+ * time to pass (the line and libopenr2 agree on time).
+ *
+ * usage: r2_openr2 CALLS_PER_WAY [CIRCUITS]
+ * Prints one JSON line: calls each way, answered, failed (with causes),
+ * stuck channels. Exit 0 when every call was answered and nothing stuck.
+ * HL_R2_DEBUG=1 prints both ends' states twice a second and our MF traces;
+ * HL_R2_DUMP=FILE writes what circuit 0 of our end received (16-bit PCM).
+ *
+ * STATUS (not in CI yet): line signalling interworks both ways (seize, seize
+ * acknowledge, clear-forward, release guard); register signalling does not
+ * finish. libopenr2's tones reach us with 10 ms gaps and 10 ms blips of a
+ * tone between compelled tones, and it misses ours: setups end in
+ * timeout-next-forward / unexpected-line. Whether the gaps come from this
+ * harness's pacing or from the emulation is not settled.
+ * Build (dahdi-source and libopenr2-dev installed; the emulation from the
+ * dahdi branch):
+ *   cc -O1 -I build/dahdi-include/modules/dahdi/include -I native -I native/include  *      test/interop/r2_openr2.c native/signalling/r2.c native/signalling/r2_variant.c  *      native/dsp/mf_r2.c native/dsp/g711.c native/board/errors.c -lopenr2 -lm -ldl -o r2_openr2
+ *   LD_PRELOAD=build/dahdi-emu/libhl_dahdi_emu.so HL_DAHDI_EMU="spans=2 cable=1-2 clock=virtual" ./r2_openr2 10 4 */
+#define _GNU_SOURCE
+#include <dahdi/user.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <openr2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dsp/g711.h"
+#include "signalling/r2.h"
+
+#define MAXC 30
+#define N 80
+
+typedef struct {
+  int fd;
+  hl_r2_chan r2;
+  openr2_chan_t *or2;
+  int from_ours;   /* this circuit's calls start at our end */
+  int active, answered, or2_answered, done_or2, failed_cause;
+  uint64_t hangup_ms, next_ms;
+} circ;
+
+/* Two ioctls libopenr2 uses that the userspace DAHDI does not serve,
+ * answered here; everything else goes on to it. DAHDI_ECHOCANCEL (int): the
+ * echo canceller off (the emulation has none). DAHDI_IOMUX: what is ready,
+ * never waiting (libopenr2 asks with NOWAIT): audio when a block is queued
+ * and room to write when under two blocks wait (DAHDI_GET_BUFINFO), a signalling event when DAHDI_GETEVENT has one (kept
+ * here and handed to libopenr2's own DAHDI_GETEVENT next). */
+static int held_event[4096];
+int ioctl(int fd, unsigned long req, ...) {
+  static int (*next)(int, unsigned long, ...);
+  if (!next) next = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+  va_list ap;
+  va_start(ap, req);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  if (req == DAHDI_ECHOCANCEL) return 0;
+  if (req == DAHDI_GETEVENT && fd >= 0 && fd < 4096 && held_event[fd]) {
+    *(int *)arg = held_event[fd];
+    held_event[fd] = 0;
+    return 0;
+  }
+  if (req == DAHDI_IOMUX) {
+    const int want = *(int *)arg;
+    int got = 0;
+    struct dahdi_bufferinfo bi;
+    const int have = next(fd, DAHDI_GET_BUFINFO, &bi) == 0;
+    if ((want & DAHDI_IOMUX_READ) && have && bi.readbufs > 0) got |= DAHDI_IOMUX_READ;
+    /* Room to write while less than two blocks wait to go: what libopenr2
+     * sends stays within 20 ms of the line, as a card's buffers keep it. */
+    if ((want & DAHDI_IOMUX_WRITE) && have && bi.writebufs < 2) got |= DAHDI_IOMUX_WRITE;
+    if ((want & DAHDI_IOMUX_SIGEVENT) && fd >= 0 && fd < 4096) {
+      if (!held_event[fd]) next(fd, DAHDI_GETEVENT, &held_event[fd]);
+      if (held_event[fd]) got |= DAHDI_IOMUX_SIGEVENT;
+    }
+    *(int *)arg = got;
+    return 0;
+  }
+  return next(fd, req, arg);
+}
+
+static long wrote_bytes[4096], read_bytes[4096];
+ssize_t write(int fd, const void *buf, size_t n) {
+  static ssize_t (*next)(int, const void *, size_t);
+  if (!next) next = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+  ssize_t r = next(fd, buf, n);
+  if (r > 0 && fd >= 0 && fd < 4096) wrote_bytes[fd] += r;
+  return r;
+}
+ssize_t read(int fd, void *buf, size_t n) {
+  static ssize_t (*next)(int, void *, size_t);
+  if (!next) next = (ssize_t(*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+  ssize_t r = next(fd, buf, n);
+  if (r > 0 && fd >= 0 && fd < 4096) read_bytes[fd] += r;
+  return r;
+}
+
+static circ C[MAXC];
+static int nc;
+static uint64_t now_ms;
+static int placed[2], ok[2], failed[2];
+static int causes[HL_R2_C_COUNT + 32];
+
+static int ts_of(int i) { return i < 15 ? i + 1 : i + 2; }
+
+/* ---- libopenr2 callbacks ---- */
+static circ *of(openr2_chan_t *ch) { return (circ *)openr2_chan_get_client_data(ch); }
+static void o_init(openr2_chan_t *ch) { (void)ch; }
+static void o_offered(openr2_chan_t *ch, const char *ani, const char *dnis, openr2_calling_party_category_t cat) {
+  (void)ani; (void)dnis; (void)cat;
+  openr2_chan_accept_call(ch, OR2_CALL_WITH_CHARGE);
+}
+static void o_accepted(openr2_chan_t *ch, openr2_call_mode_t mode) {
+  (void)mode;
+  if (openr2_chan_get_direction(ch) == OR2_DIR_BACKWARD) openr2_chan_answer_call(ch);
+}
+static void o_answered(openr2_chan_t *ch) {
+  circ *c = of(ch);
+  c->or2_answered = 1;
+  c->hangup_ms = now_ms + 300;
+}
+static void o_disconnect(openr2_chan_t *ch, openr2_call_disconnect_cause_t cause) {
+  (void)cause;
+  openr2_chan_disconnect_call(ch, OR2_CAUSE_NORMAL_CLEARING);
+}
+static void o_end(openr2_chan_t *ch) { of(ch)->done_or2 = 1; }
+static void o_read(openr2_chan_t *ch, const unsigned char *buf, int n) { (void)ch; (void)buf; (void)n; }
+static void o_alarm(openr2_chan_t *ch, int alarm) { (void)ch; (void)alarm; }
+static void o_oserr(openr2_chan_t *ch, int e) { fprintf(stderr, "openr2 chan %d: os error %s\n", openr2_chan_get_number(ch), strerror(e)); }
+static void o_proto(openr2_chan_t *ch, openr2_protocol_error_t e) {
+  fprintf(stderr, "openr2 chan %d: protocol error %s\n", openr2_chan_get_number(ch), openr2_proto_get_error(e));
+}
+static void o_blocked(openr2_chan_t *ch) { (void)ch; }
+static void o_idle(openr2_chan_t *ch) { (void)ch; }
+static void o_log(openr2_context_t *ctx, openr2_log_level_t l, const char *fmt, va_list ap) {
+  (void)ctx; (void)l; (void)fmt; (void)ap;
+}
+static int o_dnis(openr2_chan_t *ch, char d) { (void)ch; (void)d; return 1; }
+static void o_ani(openr2_chan_t *ch, char d) { (void)ch; (void)d; }
+static void o_bill(openr2_chan_t *ch) { (void)ch; }
+
+static openr2_event_interface_t EV = {
+    .on_call_init = o_init, .on_call_offered = o_offered, .on_call_accepted = o_accepted,
+    .on_call_answered = o_answered, .on_call_disconnect = o_disconnect, .on_call_end = o_end,
+    .on_call_read = o_read, .on_hardware_alarm = o_alarm, .on_os_error = o_oserr,
+    .on_protocol_error = o_proto, .on_line_blocked = o_blocked, .on_line_idle = o_idle,
+    .on_context_log = o_log, .on_dnis_digit_received = o_dnis, .on_ani_digit_received = o_ani,
+    .on_billing_pulse_received = o_bill,
+};
+
+/* ---- our side over the channel files ---- */
+static int open_ours(int chan) {
+  int fd = open("/dev/dahdi/channel", O_RDWR);
+  if (fd < 0) return -1;
+  int bs = N, law = DAHDI_LAW_ALAW;
+  if (ioctl(fd, DAHDI_SPECIFY, &chan) || ioctl(fd, DAHDI_SET_BLOCKSIZE, &bs) || ioctl(fd, DAHDI_SETLAW, &law)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* One tick of our channel i: read 80 samples (taking pending events), step, write. */
+static void our_tick(circ *c) {
+  uint8_t a[N];
+  int16_t rx[N], tx[N];
+  for (;;) {
+    ssize_t r = read(c->fd, a, N);
+    if (r == N) break;
+    if (r < 0 && errno == ELAST) {
+      int ev;
+      ioctl(c->fd, DAHDI_GETEVENT, &ev);
+      continue;
+    }
+    memset(a, 0xd5, N);
+    break;
+  }
+  int bits = 0;
+  ioctl(c->fd, DAHDI_GETRXBITS, &bits);
+  hl_g711_alaw_decode_block(rx, a, N);
+  static FILE *dump;
+  if (getenv("HL_R2_DUMP") && c == &C[0]) {
+    if (!dump) dump = fopen(getenv("HL_R2_DUMP"), "wb");
+    fwrite(rx, sizeof rx[0], N, dump);
+  }
+  if (hl_r2_step(&c->r2, (uint8_t)bits, rx, tx, N)) hl_g711_alaw_encode_block(a, tx, N);
+  else memset(a, 0xd5, N);
+  int txb = hl_r2_cas_tx(&c->r2);
+  ioctl(c->fd, DAHDI_SETTXBITS, &txb);
+  if (write(c->fd, a, N) < 0 && errno == ELAST) {
+    int ev;
+    ioctl(c->fd, DAHDI_GETEVENT, &ev);
+  }
+}
+
+static void sleep_until(struct timespec *t) {
+  t->tv_nsec += 10 * 1000000L;
+  if (t->tv_nsec >= 1000000000L) {
+    t->tv_nsec -= 1000000000L;
+    t->tv_sec++;
+  }
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR) {}
+}
+
+int main(int argc, char **argv) {
+  const int per_way = argc > 1 ? atoi(argv[1]) : 10;
+  nc = argc > 2 ? atoi(argv[2]) : 30;
+  if (per_way < 1 || nc < 2 || nc > MAXC) return 2;
+  openr2_context_t *ctx = openr2_context_new(NULL, &EV, NULL, OR2_VAR_CHINA, 20, 5);
+  if (!ctx) {
+    fprintf(stderr, "r2_openr2: openr2_context_new failed\n");
+    return 2;
+  }
+  openr2_context_set_log_level(ctx, OR2_LOG_NOTHING);
+  const hl_r2_config cfg = {0, 5, 1, -11.5f};
+  for (int i = 0; i < nc; i++) {
+    circ *c = &C[i];
+    c->from_ours = i & 1;
+    c->next_ms = 200 + (uint64_t)i * 37;
+    c->fd = open_ours(31 + ts_of(i));
+    c->or2 = openr2_chan_new(ctx, ts_of(i), NULL, NULL);
+    if (c->fd < 0 || !c->or2 || hl_r2_init(&c->r2, hl_r2_variant_china(), &cfg, NULL, NULL) != 0) {
+      fprintf(stderr, "r2_openr2: circuit %d: cannot open (%s)\n", i, strerror(errno));
+      return 2;
+    }
+    openr2_chan_set_client_data(c->or2, c);
+    openr2_chan_set_idle(c->or2);
+    int bs = N;
+    ioctl(openr2_chan_get_fd(c->or2), DAHDI_SET_BLOCKSIZE, &bs);
+  }
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  const uint64_t limit_ms = (uint64_t)per_way * 2 * 8000 / (uint64_t)nc + 60000;
+  for (now_ms = 0; now_ms < limit_ms; now_ms += 10) {
+    int busy = 0;
+    for (int i = 0; i < nc; i++) our_tick(&C[i]);
+    for (int i = 0; i < nc; i++) {
+      circ *c = &C[i];
+      openr2_chan_process_event(c->or2);
+      const int way = c->from_ours ? 0 : 1; /* 0: ours -> openr2, 1: openr2 -> ours */
+      if (!c->active) {
+        if (placed[way] < per_way) {
+          busy = 1;
+          if (now_ms >= c->next_ms && hl_r2_is_idle(&c->r2)) {
+            c->active = 1;
+            c->answered = c->or2_answered = c->done_or2 = 0;
+            c->failed_cause = 0;
+            placed[way]++;
+            if (c->from_ours) hl_r2_call(&c->r2, "01062345678", "12315", 1, 3);
+            else openr2_chan_make_call(c->or2, "075512345678", "12315", OR2_CALLING_PARTY_CATEGORY_NATIONAL_SUBSCRIBER);
+          }
+        }
+        continue;
+      }
+      busy = 1;
+      /* our end */
+      if (c->r2.state == HL_R2_S_IN_OFFERED && !c->r2.answer_pending) hl_r2_answer(&c->r2);
+      if (c->r2.state == HL_R2_S_OUT_ANSWERED && !c->answered) {
+        c->answered = 1;
+        c->hangup_ms = now_ms + 300;
+      }
+      if (c->r2.state == HL_R2_S_IN_ANSWERED && !c->answered) c->answered = 1;
+      if (c->from_ours && c->answered && now_ms >= c->hangup_ms && c->r2.state == HL_R2_S_OUT_ANSWERED) hl_r2_hangup(&c->r2);
+      if (!c->from_ours && c->or2_answered && now_ms >= c->hangup_ms) {
+        c->or2_answered = 0;
+        openr2_chan_disconnect_call(c->or2, OR2_CAUSE_NORMAL_CLEARING);
+      }
+      if (c->r2.cause != HL_R2_C_NONE && !c->failed_cause) c->failed_cause = c->r2.cause;
+      if (hl_r2_is_idle(&c->r2) && (c->done_or2 || c->failed_cause)) {
+        if (c->answered && !c->failed_cause) ok[way]++;
+        else {
+          failed[way]++;
+          causes[c->failed_cause]++;
+        }
+        c->active = 0;
+        c->next_ms = now_ms + 200;
+      }
+    }
+    if (!busy) break;
+    if (getenv("HL_R2_DEBUG") && now_ms % 500 == 0) {
+      for (int i = 0; i < nc; i++) {
+        int f = openr2_chan_get_fd(C[i].or2);
+        fprintf(stderr, "   openr2 fd %d: read %ld wrote %ld bytes so far; ours read %ld wrote %ld\n", f, read_bytes[f], wrote_bytes[f], read_bytes[C[i].fd], wrote_bytes[C[i].fd]);
+      }
+      for (int i = 0; i < nc; i++)
+        fprintf(stderr, "%6.1f s c%d ours %s (%s) | openr2 %s / %s / %s rx %s tx %s\n", now_ms / 1000.0, i, hl_r2_state_name(C[i].r2.state),
+                hl_r2_cause_name(C[i].r2.cause), openr2_chan_get_call_state_string(C[i].or2), openr2_chan_get_r2_state_string(C[i].or2),
+                openr2_chan_get_mf_state_string(C[i].or2), openr2_chan_get_rx_cas_string(C[i].or2), openr2_chan_get_tx_cas_string(C[i].or2));
+    }
+    sleep_until(&t);
+  }
+  if (getenv("HL_R2_DEBUG")) {
+    char line[160];
+    for (int i = 0; i < nc; i++) {
+      fprintf(stderr, "circuit %d, our end's MF trace:\n", i);
+      for (int k = 0; k < hl_r2_trace_line(&C[i].r2, 0, NULL, 0); k++)
+        if (hl_r2_trace_line(&C[i].r2, k, line, sizeof line) > 0) fprintf(stderr, "  %s\n", line);
+    }
+  }
+  int stuck = 0;
+  for (int i = 0; i < nc; i++)
+    if (C[i].active || !hl_r2_is_idle(&C[i].r2)) stuck++;
+  printf("{\"openr2_calls\":%d,\"openr2_failed_calls\":%d,\"ours_to_openr2\":{\"calls\":%d,\"answered\":%d,\"failed\":%d},"
+         "\"openr2_to_ours\":{\"calls\":%d,\"answered\":%d,\"failed\":%d},\"stuck_channels\":%d,\"line_seconds\":%.1f,\"causes\":{",
+         placed[0] + placed[1], failed[0] + failed[1], placed[0], ok[0], failed[0], placed[1], ok[1], failed[1], stuck, now_ms / 1000.0);
+  int first = 1;
+  for (int k = 1; k < HL_R2_C_COUNT; k++)
+    if (causes[k]) {
+      printf("%s\"%s\":%d", first ? "" : ",", hl_r2_cause_name(k), causes[k]);
+      first = 0;
+    }
+  printf("}}\n");
+  return failed[0] + failed[1] == 0 && stuck == 0 && ok[0] == per_way && ok[1] == per_way ? 0 : 1;
+}
