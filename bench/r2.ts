@@ -8,10 +8,13 @@
 // stuck_channels, setup p50/p99 (the caller's seizure -> KB "free", line
 // time), calls_per_s (answered calls per second of line time), and the cost
 // of a channel in register signalling (wall time of its 10 ms step).
-// openr2_calls / openr2_failed_calls are null until the libopenr2 interop
-// run exists (it needs the userspace DAHDI of issue 13).
+// --openr2 N: also N calls each way against libopenr2 (CN variant) over the
+// userspace DAHDI of issue 13 (bench/_r2_openr2.ts; real time: libopenr2
+// times on the wall clock) -> openr2_calls / openr2_failed_calls /
+// openr2_stuck_channels; null with openr2_note saying why when it cannot run.
 import { addon } from '../src/addon.ts';
 import { defineCommand, flag, int, option, refuse } from '../src/cli/args.ts';
+import { openr2Prepare, openr2Run } from './_r2_openr2.ts';
 import { cliError } from '../src/cli/errors.ts';
 
 export const summary = 'China No.1: call setup time and calls/s on 64 simulated E1 spans, CPU per channel in register signalling';
@@ -51,15 +54,24 @@ export const command = defineCommand({
     spans: option(int({ min: 1, max: 128 }), 'E1 spans of 30 circuits, both ends ours', { valueName: 'N', default: 64 }),
     calls: option(int({ min: 2, max: 1_000_000 }), 'calls to place, half from each end', { valueName: 'N', default: 10_000 }),
     'hold-ms': option(int({ min: 0, max: 60_000 }), 'how long each answered call lasts', { valueName: 'MS', default: 500 }),
+    openr2: option(int({ min: 0, max: 100_000 }), 'calls each way against libopenr2 over the userspace DAHDI (real time); 0 = not run', { valueName: 'N', default: 0 }),
   },
   run: ({ values }) => run(values),
 });
 
-async function run(o: { json: boolean; spans: number; calls: number; 'hold-ms': number }): Promise<number> {
+async function interop(perWay: number): Promise<{ openr2_calls: number | null; openr2_failed_calls: number | null; openr2_stuck_channels?: number; openr2_note?: string }> {
+  if (perWay === 0) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: 'not run (--openr2 N runs N calls each way against libopenr2)' };
+  const prep = await openr2Prepare();
+  if ('missing' in prep) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: prep.missing };
+  const r = openr2Run(prep.lib, perWay);
+  return { openr2_calls: r.openr2_calls, openr2_failed_calls: r.openr2_failed_calls, openr2_stuck_channels: r.stuck_channels };
+}
+
+async function run(o: { json: boolean; spans: number; calls: number; 'hold-ms': number; openr2: number }): Promise<number> {
   const native = addon as unknown as Partial<R2BenchAddon>;
   if (typeof native.r2Bench !== 'function') return refuse('hotline bench r2', cliError('CLI_BENCH_NOT_BUILT', 'the addon has no r2Bench; run `npm run build` first'));
   const r = native.r2Bench({ spans: o.spans, calls: o.calls, holdMs: o['hold-ms'] });
-  const out = { ...r, openr2_calls: null, openr2_failed_calls: null, openr2_note: 'libopenr2 interop not run: it needs the userspace DAHDI fixture (issue 13)' };
+  const out = { ...r, ...(await interop(o.openr2)) };
   if (o.json) {
     process.stdout.write(JSON.stringify(out) + '\n');
     return 0;
@@ -73,7 +85,9 @@ async function run(o: { json: boolean; spans: number; calls: number; 'hold-ms': 
     `  ${f(r.calls_per_s, 1)} calls/s over ${f(r.line_seconds, 1)} s of line time (calls held ${r.hold_ms} ms)`,
     `  CPU ${f(r.cpu_seconds, 2)} s for ${f(r.line_seconds, 1)} s of line time (x${f(r.realtime_factor, 2)} real time on one core)`,
     `  a channel in register signalling: ${f(r.register_step_us, 2)} us per 10 ms step (${f(r.register_cpu_percent_per_channel, 3)} % of a core; ${f(r.register_channels_per_core)} channels/core)`,
-    `  libopenr2 interop: not run (needs the userspace DAHDI of issue 13)`,
+    out.openr2_calls === null
+      ? `  libopenr2 interop: ${out.openr2_note}`
+      : `  libopenr2 interop: ${out.openr2_calls} calls, ${out.openr2_failed_calls} failed, ${out.openr2_stuck_channels} stuck channels`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -17,15 +17,14 @@
  * HL_R2_DEBUG=1 prints both ends' states twice a second and our MF traces;
  * HL_R2_DUMP=FILE writes what circuit 0 of our end received (16-bit PCM).
  *
- * STATUS (not in CI yet): line signalling interworks both ways (seize, seize
- * acknowledge, clear-forward, release guard); register signalling does not
- * finish. libopenr2's tones reach us with 10 ms gaps and 10 ms blips of a
- * tone between compelled tones, and it misses ours: setups end in
- * timeout-next-forward / unexpected-line. Whether the gaps come from this
- * harness's pacing or from the emulation is not settled.
- * Build (dahdi-source and libopenr2-dev installed; the emulation from the
- * dahdi branch):
- *   cc -O1 -I build/dahdi-include/modules/dahdi/include -I native -I native/include  *      test/interop/r2_openr2.c native/signalling/r2.c native/signalling/r2_variant.c  *      native/dsp/mf_r2.c native/dsp/g711.c native/board/errors.c -lopenr2 -lm -ldl -o r2_openr2
+ * libopenr2's CN variant answers A1 after KA with called digits and never
+ * sends the calling number, so our incoming side does not ask for it here
+ * (aniAfter -1); it sends its group II category where China No.1 has KD.
+ * Built and run by bench/_r2_openr2.ts (test/interop/openr2.test.ts,
+ * `npm run bench -- r2 --openr2`); by hand:
+ *   cc -O1 -I build/dahdi-include/modules/dahdi/include -I native -I native/include
+ *      test/interop/r2_openr2.c native/signalling/r2.c native/signalling/r2_variant.c
+ *      native/dsp/mf_r2.c native/dsp/g711.c native/board/errors.c -lopenr2 -lm -ldl -o r2_openr2
  *   LD_PRELOAD=build/dahdi-emu/libhl_dahdi_emu.so HL_DAHDI_EMU="spans=2 cable=1-2 clock=virtual" ./r2_openr2 10 4 */
 #define _GNU_SOURCE
 #include <dahdi/user.h>
@@ -60,7 +59,7 @@ typedef struct {
  * answered here; everything else goes on to it. DAHDI_ECHOCANCEL (int): the
  * echo canceller off (the emulation has none). DAHDI_IOMUX: what is ready,
  * never waiting (libopenr2 asks with NOWAIT): audio when a block is queued
- * and room to write when under two blocks wait (DAHDI_GET_BUFINFO), a signalling event when DAHDI_GETEVENT has one (kept
+ * and room to write when less than a block waits (DAHDI_GET_BUFINFO), a signalling event when DAHDI_GETEVENT has one (kept
  * here and handed to libopenr2's own DAHDI_GETEVENT next). */
 static int held_event[4096];
 int ioctl(int fd, unsigned long req, ...) {
@@ -82,9 +81,9 @@ int ioctl(int fd, unsigned long req, ...) {
     struct dahdi_bufferinfo bi;
     const int have = next(fd, DAHDI_GET_BUFINFO, &bi) == 0;
     if ((want & DAHDI_IOMUX_READ) && have && bi.readbufs > 0) got |= DAHDI_IOMUX_READ;
-    /* Room to write while less than two blocks wait to go: what libopenr2
+    /* Room to write while less than a block waits to go: what libopenr2
      * sends stays within 20 ms of the line, as a card's buffers keep it. */
-    if ((want & DAHDI_IOMUX_WRITE) && have && bi.writebufs < 2) got |= DAHDI_IOMUX_WRITE;
+    if ((want & DAHDI_IOMUX_WRITE) && have && bi.writebufs < 1) got |= DAHDI_IOMUX_WRITE;
     if ((want & DAHDI_IOMUX_SIGEVENT) && fd >= 0 && fd < 4096) {
       if (!held_event[fd]) next(fd, DAHDI_GETEVENT, &held_event[fd]);
       if (held_event[fd]) got |= DAHDI_IOMUX_SIGEVENT;
@@ -228,7 +227,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   openr2_context_set_log_level(ctx, OR2_LOG_NOTHING);
-  const hl_r2_config cfg = {0, 5, 1, -11.5f};
+  /* aniAfter -1: libopenr2's CN variant answers A1 after KA with called
+   * digits, never the calling number, so ours does not ask for it (A6);
+   * ANI both ways is tested ours against ours (r2_test). */
+  hl_r2_config cfg = {0, 5, -1, -11.5f};
+  if (getenv("HL_R2_ANI_AFTER")) cfg.ani_after = atoi(getenv("HL_R2_ANI_AFTER"));
   for (int i = 0; i < nc; i++) {
     circ *c = &C[i];
     c->from_ours = i & 1;
@@ -240,9 +243,10 @@ int main(int argc, char **argv) {
       return 2;
     }
     openr2_chan_set_client_data(c->or2, c);
+    /* libopenr2's channel keeps DAHDI's 160-sample block: its MF detector
+     * wants whole 20 ms reads (with 80 it reported a tone on and off in
+     * turns); it reads when a block is queued, every other tick. */
     openr2_chan_set_idle(c->or2);
-    int bs = N;
-    ioctl(openr2_chan_get_fd(c->or2), DAHDI_SET_BLOCKSIZE, &bs);
   }
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -252,7 +256,13 @@ int main(int argc, char **argv) {
     for (int i = 0; i < nc; i++) our_tick(&C[i]);
     for (int i = 0; i < nc; i++) {
       circ *c = &C[i];
+      const int f = openr2_chan_get_fd(c->or2);
+      const long r0 = read_bytes[f], w0 = wrote_bytes[f];
       openr2_chan_process_event(c->or2);
+      if (getenv("HL_R2_TICKS") && i == 0 && now_ms >= 240 && now_ms < 800)
+        fprintf(stderr, "t=%llu or2 read %ld wrote %ld tx_mf %c rx_mf %c | ours tx %d rx %d\n", (unsigned long long)now_ms, read_bytes[f] - r0,
+                wrote_bytes[f] - w0, openr2_chan_get_tx_mf_signal(c->or2) ? openr2_chan_get_tx_mf_signal(c->or2) : '-',
+                openr2_chan_get_rx_mf_signal(c->or2) ? openr2_chan_get_rx_mf_signal(c->or2) : '-', c->r2.tx_code, c->r2.rx_code);
       const int way = c->from_ours ? 0 : 1; /* 0: ours -> openr2, 1: openr2 -> ours */
       if (!c->active) {
         if (placed[way] < per_way) {
