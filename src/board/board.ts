@@ -8,7 +8,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Info } from './native.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -538,6 +538,18 @@ class SpanImpl implements Span {
       if (typeof imp.slipsPerMinute !== 'number' || !(imp.slipsPerMinute >= 0 && imp.slipsPerMinute <= 6000)) throw boardError('BOARD_ARG', 'slipsPerMinute must be from 0 to 6000');
       set(SIM.SLIPS, imp.slipsPerMinute);
     }
+  }
+
+  r2Counters(): R2Counters | undefined {
+    let sum: R2Counters | undefined;
+    for (const ch of this.channels) {
+      const c = ch.r2()?.counters;
+      if (!c) continue;
+      sum ??= { callsIn: 0, callsOut: 0, offered: 0, accepted: 0, answered: 0, glare: 0, mfSent: 0, mfReceived: 0, failed: {} };
+      for (const k of ['callsIn', 'callsOut', 'offered', 'accepted', 'answered', 'glare', 'mfSent', 'mfReceived'] as const) sum[k] += c[k];
+      for (const [cause, n] of Object.entries(c.failed)) sum.failed[cause] = (sum.failed[cause] ?? 0) + n;
+    }
+    return sum;
   }
 
   setCable(connected: boolean): void {

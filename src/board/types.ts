@@ -16,7 +16,7 @@
 //   generators (a simulated caller seizes a line, keys DTMF as audio, speaks
 //   by playing buffers, records what it hears, hangs up).
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { R2Info } from './native.ts';
+import type { R2Counters, R2Info } from './native.ts';
 
 // ---------------------------------------------------------------- profile
 
@@ -583,6 +583,8 @@ export interface Span {
   readonly board: Board;
   readonly channels: ReadonlyArray<Channel>;
   status(): SpanStatus;
+  /** China No.1 spans: the counters of its channels summed (calls, answers, glare, MF signals, failures by cause); undefined on plain CAS. Between steps, as Channel.r2(). */
+  r2Counters(): R2Counters | undefined;
   /** Sim: impairments on what this span RECEIVES. */
   impair(impairments: Impairments): void;
   /** Sim: pull (false) or plug back (true) the cable of this span (affects both ends). */

@@ -120,6 +120,9 @@ test('KB: a channel told to answer busy-local refuses the next call with KB2; bl
     assert.is(info.counters.failed['busy-local'], 1);
     assert.ok(info.trace.some((l) => /tx\s+KB-2\s+called party busy, local/.test(l)), info.trace.join('\n'));
     assert.ok(info.trace.some((l) => /rx\s+KA-1\s+ordinary/.test(l)), 'the trace names KA');
+    const span = board.spans[0].r2Counters()!;
+    assert.is(span.failed['busy-local'], 1, 'span counters: one refusal busy-local');
+    assert.is(span.callsIn, 1);
     await board.advance(500);
     assert.is(eng.state, 'idle');
     eng.setR2Answer('free');
@@ -147,6 +150,7 @@ test('a plain CAS channel has no China No.1 state, and its China No.1 commands a
   try {
     const ch = board.channel(0);
     assert.is(ch.r2(), undefined);
+    assert.is(board.spans[0].r2Counters(), undefined);
     assert.throws(() => ch.r2Block(true), /not on a China No.1 span/);
   } finally {
     await board.close();
