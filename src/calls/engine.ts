@@ -11,7 +11,12 @@ import { PromptSet } from '../ivr/prompts.ts';
 import { scanRecordings } from '../ivr/recordings.ts';
 import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
+import { LmdbQueueLog } from '../acd/log.ts';
+import type { AcdConfig } from '../acd/types.ts';
+import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
+import { rosterConfig } from './roster.ts';
+import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
@@ -32,6 +37,17 @@ export interface EngineOptions {
   /** Real-time mode: the wall clock (default Date.now; tests inject a stepped one). */
   wallClock?: () => number;
   maxCallMs?: number;
+  /** Watchdog per call phase (call.ts DEFAULT_PHASE_LIMITS). */
+  phaseLimits?: PhaseLimits;
+  /**
+   * The ACD roster and queues (default: the case store's agents and
+   * supervisors, one queue `agents`, longest-idle); false: no ACD (a transfer
+   * node plays its busy prompt). Stations: the roster's `station` fields,
+   * DATA/stations.json, then the i-th agent on the i-th station port.
+   */
+  acd?: AcdConfig | false;
+  /** 自动报工号 by default (a flow's transfer node may say otherwise). Default false. */
+  announceAgent?: boolean;
   /** pino logger of the engine (default: silent, or readable lines to `log`). */
   logger?: Logger;
   /** Readable log lines (tests): used when no `logger` is given. */
@@ -65,6 +81,8 @@ export interface Engine {
   calendar: BureauCalendar;
   /** The recording index (DATA/recordings-index) and the IVR's hook into it. */
   recordings: RecordingLayer;
+  /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
+  queueLog?: LmdbQueueLog;
   close(): Promise<void>;
 }
 
@@ -108,6 +126,25 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const logger = o.logger ?? (o.log ? createLogger({ write: (line) => o.log!(line.trimEnd()) }) : silentLogger());
   // While the engine runs, an error thrown by any subscriber is logged, not fatal.
   const releaseUnhandled = catchUnhandled(logger);
+  // The ACD and who sits at which telephone (refused with CALL_STATION_* before any call is taken).
+  let queueLog: LmdbQueueLog | undefined;
+  let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
+  if (o.acd !== false) {
+    try {
+      const config = o.acd ?? rosterConfig(await store.listAgents());
+      const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
+      if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
+      queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
+      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}) };
+    } catch (e) {
+      await queueLog?.close();
+      releaseUnhandled();
+      await board.close();
+      await recordings.close();
+      await store.close();
+      throw e;
+    }
+  }
   const core = new CallCore({
     board,
     flows,
@@ -116,6 +153,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
+    phaseLimits: o.phaseLimits,
+    acd,
     logger,
   }).start();
   clock = () => core.now();
@@ -135,6 +174,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     networkChannels: board.network?.channels ?? [],
     calendar: store.calendar,
     recordings,
+    queueLog,
     async close() {
       if (closed) return;
       closed = true;
@@ -142,6 +182,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       retention?.unsubscribe();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
+      await core.acd?.settled().catch(() => {});
+      await queueLog?.close();
       await board.close();
       await recordings.close();
       await store.close();

@@ -11,6 +11,7 @@ import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
+import type { Switchboard } from '../calls/switchboard.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { seatError } from './errors.ts';
@@ -22,6 +23,8 @@ export interface SeatServiceOptions {
   acdConfig: AcdConfig;
   /** The ACD clock's now (ms), for time in state. */
   acdNow: () => number;
+  /** The call layer's switchboard: call control (answer, hang-up, hold, retrieve) and call events for the seats. */
+  switchboard?: Switchboard;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
