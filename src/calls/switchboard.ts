@@ -140,6 +140,12 @@ export class Switchboard {
     return null;
   }
 
+  /** A call in the switchboard's hands (waiting, talking or held): for operations built on top (transfer, conference). */
+  live(callId: string): { call: QueueCall; agent: Leg | null; state: 'waiting' | 'talking' | 'held' } | null {
+    const q = this.#calls.get(callId);
+    return q ? { call: q.call, agent: q.agent, state: q.state } : null;
+  }
+
   get waiting(): number {
     return this.#calls.size;
   }
