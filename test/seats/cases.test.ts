@@ -105,7 +105,7 @@ test('roles: an agent changes his own and unowned cases, notes any; a supervisor
     // An update with a misspelt field: the store names the nearest.
     const typo = await b.ask('case-update', { number: ivr.number, fields: { requst: 'x' } });
     assert.is(typo.code, 'CASE_INVALID');
-    assert.match(typo.message, 'request');
+    assert.match(typo.message!, 'request');
     // Not logged in: nothing.
     const anon = await Client.open(r.server.seatUrl);
     assert.is((await anon.ask('case-create', { fields: COMPLAINT })).code, 'SEAT_NOT_LOGGED_IN');
