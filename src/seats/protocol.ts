@@ -341,15 +341,15 @@ export const ScreenPop = Type.Object({
   openCases: Type.Array(CaseSummary, { description: 'his cases not yet closed' }),
   enteredCase: Type.Union([CaseSummary, Type.Null()], { description: 'the case whose number he keyed in the IVR, when it exists' }),
   enteredCaseError: Type.Optional(Type.String({ description: 'why the keyed number gave no case: CASE_NUMBER_CHECK, CASE_NOT_FOUND …' })),
+  kindFrom: Type.Union([Type.Literal('ivr-var'), Type.Literal('entered-case'), Type.Literal('ivr-path'), Type.Literal('default')], { description: 'what the guess of `form.kind` rests on' }),
   form: Type.Object({
     kind: Type.String({ description: 'guessed; the agent may change it' }),
-    kindFrom: Type.Union([Type.Literal('ivr-var'), Type.Literal('entered-case'), Type.Literal('ivr-path'), Type.Literal('default')], { description: 'what the guess rests on' }),
     channel: Type.Literal('hotline'),
     callerNumber: Type.Optional(Type.String()),
     callbackNumber: Type.Optional(Type.String()),
-    complainant: Type.Optional(Type.Object({ name: Type.String(), phone: Type.String(), address: Type.Optional(Type.String()) })),
+    complainant: Type.Optional(Type.Object({ name: Type.String(), phone: Type.String(), address: Type.Optional(Type.String()) }, { description: 'as he gave it in his latest case on this number, if any' })),
     callId: Type.Optional(Type.String()),
-  }, { description: 'fields for `case-create`, pre-filled' }),
+  }, { description: 'fields for `case-create`, pre-filled: the agent adds what the kind needs (facts, request …) and sends them' }),
 });
 export type ScreenPop = Static<typeof ScreenPop>;
 

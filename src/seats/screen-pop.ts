@@ -98,7 +98,7 @@ export async function buildScreenPop(store: ScreenPopStore, input: ScreenPopInpu
   // The kind: what the caller chose in the IVR beats what he passed through,
   // which beats the kind of the case he keyed (he may call about a new matter).
   let kind: CaseKind = o.defaultKind ?? 'complaint';
-  let kindFrom: ScreenPop['form']['kindFrom'] = 'default';
+  let kindFrom: ScreenPop['kindFrom'] = 'default';
   const fromPath = lastRuleKind(ivrPath, o.kindRules ?? DEFAULT_KIND_RULES);
   if ((CASE_KINDS as readonly string[]).includes(ivrVars.kind)) {
     kind = ivrVars.kind as CaseKind;
@@ -111,13 +111,13 @@ export async function buildScreenPop(store: ScreenPopStore, input: ScreenPopInpu
     kindFrom = 'entered-case';
   }
 
-  const form: ScreenPop['form'] = { kind, kindFrom, channel: 'hotline' };
+  const form: ScreenPop['form'] = { kind, channel: 'hotline' };
   if (caller) {
     form.callerNumber = caller;
     form.callbackNumber = caller;
     // His name and address as he gave them last time on this number (newest first).
-    const last = cases.find((r) => r.complainant?.phone === caller && r.complainant.name);
-    form.complainant = { name: last?.complainant?.name ?? '', phone: caller, ...(last?.complainant?.address ? { address: last.complainant.address } : {}) };
+    const last = cases.find((r) => r.complainant?.phone === caller && r.complainant.name)?.complainant;
+    if (last) form.complainant = { name: last.name, phone: caller, ...(last.address ? { address: last.address } : {}) };
   }
   if (input.callId) form.callId = input.callId;
 
@@ -129,6 +129,7 @@ export async function buildScreenPop(store: ScreenPopStore, input: ScreenPopInpu
     history: history.map((h) => ({ ...h })),
     openCases,
     enteredCase: enteredCase ? caseSummary(enteredCase) : null,
+    kindFrom,
     form,
   };
   if (enteredCaseError) pop.enteredCaseError = enteredCaseError;
