@@ -43,7 +43,7 @@ async function owned(store: SeatCaseStore, s: Session, number: string, what: str
   const rec = await store.getCase(number);
   if (!rec) return; // the store's own call refuses with CASE_NOT_FOUND
   if (!anyone && !mayChange(s, rec)) {
-    throw seatError('SEAT_FORBIDDEN', `case ${rec.number} was registered by agent ${rec.agentId}: an agent may ${what} only his own cases and unowned ones`, { number: rec.number });
+    throw seatError('SEAT_FORBIDDEN', `case ${rec.number} was registered by agent ${rec.agentId}: an agent may ${what} his own cases and unowned ones only`, { number: rec.number });
   }
 }
 
