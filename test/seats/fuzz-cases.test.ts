@@ -57,7 +57,7 @@ test('case messages: one reply each, refusals change nothing, owners respected, 
     };
     const fields = (): Record<string, unknown> =>
       pick([
-        () => complaint(),
+        () => ({ ...complaint() }),
         () => ({ kind: 'consultation', facts: '问', answer: '答' }),
         () => ({ kind: pick(['report', 'suggestion', 'mailbox', 'nope']), facts: huge(), anonymous: true, business: { name: '店', address: '路' } }),
         () => ({ request: pick(['赔偿', '', 5]) }),
