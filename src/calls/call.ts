@@ -138,6 +138,14 @@ export class Call implements QueueCall {
     return this.ivr.vars;
   }
 
+  get calledNumber(): string | undefined {
+    return this.ivr.calledNumber;
+  }
+
+  get path(): readonly string[] {
+    return this.ivr.path;
+  }
+
   get log(): Logger {
     return this.#deps.log;
   }

@@ -17,6 +17,7 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_NO_STATION: 'the agent has no station port, so his telephone cannot be rung or connected; map the agent to a station',
   CALL_NO_OFFER: 'no call is being offered to this agent now, so there is nothing to answer',
   CALL_STATION_ON_HOOK: 'the agent\'s telephone is on hook: it rings, and lifting the handset answers (headset mode needs the station off hook before the offer)',
+  CALL_CONTROL_UNAVAILABLE: 'no call layer runs behind this seat server (no engine with an ACD), so calls cannot be answered, held or ended from a seat; start the seat server with the engine (hotline start)',
   CALL_NOT_CONNECTED: 'the agent has no connected call, so it cannot be hung up, held or retrieved',
 });
 

@@ -65,16 +65,20 @@ export class SimStation {
   /**
    * Lifts the handset: answers a ringing phone, or goes off hook while idle
    * (headset mode: the port answers the seizure and the line stays open).
-   * Resolves once the lift is queued; the tap starts at once.
+   * Answering resolves once the lift is queued; going off hook while idle
+   * resolves when the port has answered (board time must move). The tap
+   * starts then. Returns false if the port never answered the lifted handset.
    */
-  async liftHandset(): Promise<void> {
-    if (this.offHook) return;
+  async liftHandset(): Promise<boolean> {
+    if (this.offHook) return true;
     if (this.ringing) await this.phone.answer();
     else {
       // Off hook while idle: a seizure toward the port, which answers it.
-      void this.phone.call({ timeoutMs: 10_000 }).catch(() => undefined);
+      const r = await this.phone.call({ timeoutMs: 10_000 });
+      if (r.reason !== 'done') return false;
     }
     this.#startTap();
+    return true;
   }
 
   #startTap(): void {

@@ -35,6 +35,9 @@ export interface QueueCall {
   /** The caller's language (prompts) and the IVR variables he keyed (screen pop). */
   readonly lang: string;
   readonly vars: Readonly<Record<string, string>>;
+  readonly calledNumber?: string;
+  /** IVR nodes passed (screen pop: what the caller chose). */
+  readonly path: readonly string[];
   readonly log: Logger;
   /** Epoch ms now, on board time. */
   at(): number;
@@ -46,7 +49,7 @@ export interface QueueCall {
 
 /** Call events for the agent's seat (src/seats pushes them on the socket). */
 export type SeatCallEvent =
-  | { type: 'offer'; agentId: string; callId: string; queue: string; callerNumber?: string; vars: Record<string, string>; headset: boolean }
+  | { type: 'offer'; agentId: string; callId: string; queue: string; callerNumber?: string; calledNumber?: string; vars: Record<string, string>; path: string[]; headset: boolean }
   | { type: 'offer-cancelled'; agentId: string; callId: string; reason: string }
   | { type: 'connected'; agentId: string; callId: string; callerNumber?: string }
   | { type: 'held'; agentId: string; callId: string }
@@ -265,7 +268,7 @@ export class Switchboard {
     if (st.offer || st.callId) return this.acd.offerFailed(callId, agentId, 'station busy');
     const port = st.port;
     const seat = (headset: boolean) =>
-      this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), vars: { ...q.call.vars }, headset });
+      this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
     if (port.state === 'connected') {
       // Headset mode: the agent is off hook; a zip tone in his ear, his seat answers.
       st.offer = { callId, headset: true, ring: null };
