@@ -15,7 +15,7 @@ import { LmdbQueueLog } from '../acd/log.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
-import { rosterConfig } from './roster.ts';
+import { rosterConfig, withDemoAgents } from './roster.ts';
 import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
@@ -24,7 +24,8 @@ import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
 import { openRecordingLayer, scheduleRetention, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
-export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
+// Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
+export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
 
 export interface EngineOptions {
   boardFile?: string;
@@ -48,6 +49,8 @@ export interface EngineOptions {
   acd?: AcdConfig | false;
   /** 自动报工号 by default (a flow's transfer node may say otherwise). Default false. */
   announceAgent?: boolean;
+  /** Demo agents 8001… on the first station ports, added to the roster (hotline start --demo-agents). */
+  demoAgents?: number;
   /** pino logger of the engine (default: silent, or readable lines to `log`). */
   logger?: Logger;
   /** Readable log lines (tests): used when no `logger` is given. */
@@ -75,8 +78,10 @@ export interface Engine {
   dataDir: string;
   /** The engine's logger (calls log through children of it). */
   logger: Logger;
-  /** Channels of the network side (simulated callers), when the profile has one. */
+  /** Channels of the network side (simulated callers), when the profile has one; the far ends of station ports (the agents' phones) are not among them. */
   networkChannels: ReadonlyArray<Channel>;
+  /** The telephones on the far side of the station ports (simulated stations), when the profile has a network side. */
+  phoneChannels: ReadonlyArray<Channel>;
   /** The one working calendar (the case store's), which the flow's hours follow too. */
   calendar: BureauCalendar;
   /** The recording index (DATA/recordings-index) and the IVR's hook into it. */
@@ -131,7 +136,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
   if (o.acd !== false) {
     try {
-      const config = o.acd ?? rosterConfig(await store.listAgents());
+      const config = withDemoAgents(o.acd ?? rosterConfig(await store.listAgents()), o.demoAgents ?? 0, board.byRole('station'));
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
@@ -171,7 +176,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     mailer,
     dataDir,
     logger,
-    networkChannels: board.network?.channels ?? [],
+    networkChannels: (board.network?.channels ?? []).filter((ch) => board.channel(ch.span.index, ch.timeslot).role !== 'station'),
+    phoneChannels: (board.network?.channels ?? []).filter((ch) => board.channel(ch.span.index, ch.timeslot).role === 'station'),
     calendar: store.calendar,
     recordings,
     queueLog,

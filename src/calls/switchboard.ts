@@ -394,8 +394,8 @@ export class Switchboard {
       q.resolve({ result: 'ended' });
       return;
     }
-    this.#safe(() => this.acd.callerHangup(id));
     this.#endTalk(q, 'caller');
+    this.#safe(() => this.acd.callerHangup(id));
     q.resolve({ result: 'ended' });
   }
 
@@ -418,8 +418,8 @@ export class Switchboard {
   }
 
   #agentGone(q: Queued): void {
-    this.#safe(() => this.acd.agentHangup(q.call.id));
     this.#endTalk(q, 'agent');
+    this.#safe(() => this.acd.agentHangup(q.call.id));
     q.resolve(q.req.afterAgent ? { result: 'ivr', node: q.req.afterAgent } : { result: 'ended' });
   }
 
