@@ -125,6 +125,7 @@ test('watchdogs per phase: a conversation longer than the IVR limit is not cut; 
   await h.run(st.hangUp());
   const rec = await e.store.getCallRecord(h.ended[0].id);
   assert.is(rec!.outcome, 'timeout');
+  assert.is(rec!.endedBy, 'system', 'the engine, not the caller, ended it');
   assert.ok(rec!.holdMs! >= 5000, `hold ${rec!.holdMs} ms`);
   assert.is(e.core.acd!.agent('1001').state, 'ready', 'the agent is freed');
   assert.equal(e.core.acd!.check(), []);
