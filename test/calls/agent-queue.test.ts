@@ -193,4 +193,31 @@ test('nobody logged in (whenEmpty refuse): the caller hears the busy prompt and 
   assert.is(rec!.legs!.length, 1);
 });
 
+test('announcements in the caller\'s language: position, estimated wait in minutes, the periodic "please hold", between music', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { announce: { positionFirstMs: 500, periodicEveryMs: 12_000 } }));
+  h.engine.core.acd!.login('1001'); // not ready: the caller waits
+  const c = h.caller(10);
+  const e = h.engine;
+  await h.run(
+    (async () => {
+      if (!(await c.dial())) throw new Error('no answer');
+      await c.hear();
+      await c.press('9'); // English
+      await c.hear();
+      await c.press('0');
+      await h.sleep(20_000);
+    })(),
+  );
+  const f = await h.run(c.hangup());
+  await h.run(e.core.idle());
+  const heard = heardIn(f);
+  for (const id of ['queue_position', 'queue_position_post', 'queue_wait', 'queue_minutes', 'queue_periodic']) {
+    const sc = score(heard, prompt(e, 'en', id));
+    assert.ok(sc > 0.8, `'${id}' heard in English (score ${sc.toFixed(2)})`);
+  }
+  // Estimated wait: position 1 × 3 min default handle time ÷ 1 = 3 minutes, read "three".
+  assert.ok(score(heard, prompt(e, 'en', 'digit_3')) > 0.8, 'three minutes');
+  assert.ok(score(heard, prompt(e, 'zh', 'queue_position')) < 0.5, 'not the Mandarin one');
+});
+
 test.run();
