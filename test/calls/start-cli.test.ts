@@ -58,7 +58,7 @@ test('start --stepped --for 40 --demo-callers 4: calls logged start and end, eve
 
 test('start --stepped --demo-callers 2 --demo-agents 2: callers who press 0 are answered by the demo agents, talk, and the agents wrap up', async () => {
   const data = join(dir, 'agents');
-  const r = await start(['--stepped', '--for', '90', '--demo-callers', '2', '--demo-agents', '2', '--data', data]);
+  const r = await start(['--stepped', '--for', '90', '--demo-callers', '2', '--demo-agents', '2', '--announce-agent', '--data', data]);
   assert.is(r.code, 0, `exit ${r.code}: ${r.err}`);
   assert.match(r.out, /demo agent 8001 at \S+:fxs1: ready/);
   const talked = [...r.out.matchAll(/agent (800[12]): talking with (\S+) \(call (\S+)\)/g)];
