@@ -189,7 +189,9 @@ export class Switchboard {
       return await done;
     } finally {
       call.signal.removeEventListener('abort', onAbort);
-      if (q.state !== 'talking') call.caller.stopMedia();
+      // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
+      // the IVR's next node plays on this line.
+      call.caller.stopMedia();
       this.#calls.delete(call.id);
     }
   }
