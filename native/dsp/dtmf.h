@@ -41,7 +41,7 @@
  * measured phase advance, add up as a steady tone's do), with a tighter
  * frequency limit (1.2 %). Tones holding less than 80 % (down to 70 %) are
  * taken when they add up coherently. Last, over the run's 35 ms of samples
- * (kept in a 64 ms ring) with a long Hann window: two tones that are
+ * (kept in an 80 ms ring) with a long Hann window: two tones that are
  * harmonics of one voice pitch with the next harmonics present (voiced
  * speech), or that carry overtones of their own (music), are not keys.
  * Talk-off on the project's first corpus (system espeak-ng: 61 min of speech
@@ -51,7 +51,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (2056 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (2344 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -76,7 +76,7 @@ extern "C" {
 #define HL_DTMF_QUEUE 8 /* events kept when no callback is set */
 /* samples a run of windows spans (35 ms) */
 #define HL_DTMF_SPAN (HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP)
-#define HL_DTMF_HIST 512 /* received samples kept (64 ms), a power of 2 */
+#define HL_DTMF_HIST 640 /* received samples kept (80 ms, a multiple of the 10 and 20 ms ticks) */
 
 /* Tunables, with the defaults hl_dtmf_params_default sets. */
 typedef struct hl_dtmf_params {
@@ -147,7 +147,7 @@ typedef struct hl_dtmf_state {
   int ring_pos;
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
-  struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e; } ring[HL_DTMF_RUN];
+  struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
   /* digit currently on */
   char digit;
   int dig_r, dig_c; /* its lanes */
@@ -155,7 +155,8 @@ typedef struct hl_dtmf_state {
   float ref_r, ref_c;
   uint64_t digit_start, miss_at;
   uint64_t sample;  /* samples consumed since init */
-  int16_t hist[HL_DTMF_HIST]; /* the last samples (13-bit), at sample index & (HIST - 1) */
+  int16_t hist[HL_DTMF_HIST]; /* the last samples (13-bit), sample t at t % HIST */
+  int hist_pos;     /* sample % HIST */
   const hl_dtmf_desc *desc;
   hl_dtmf_cb cb;
   void *user;
