@@ -472,7 +472,8 @@ export interface Channel {
    * or sends, returned by an analog line or a far hybrid, is removed, so a key
    * pressed during a prompt is heard (barge-in). Off by default; it learns
    * afresh each time it is turned on. Leave it off for fax and data (a fax
-   * tone turns it off by itself).
+   * tone turns it off by itself, for that call only). The board profile's
+   * `echoCanceller` (span or group) turns it on when the board opens.
    */
   echoCanceller(on: boolean): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;

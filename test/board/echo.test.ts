@@ -10,7 +10,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { openBoard } from '../../src/board/index.ts';
 import { echoCancellers, validateProfile } from '../../src/board/profile.ts';
-import type { BoardProfile } from '../../src/board/types.ts';
+import type { Board, BoardProfile, Channel } from '../../src/board/types.ts';
+import { toAlaw } from '../../src/tts/index.ts';
 import { parseWav } from '../../src/dsp/index.ts';
 import { connect } from './helpers.ts';
 
@@ -20,13 +21,19 @@ const PROMPT = { encoding: 'alaw' as const, data: wav.data };
 const KEYS = '159#';
 
 /** Keys during a prompt on channel `index`; `canceller` undefined leaves the
- * canceller as the profile set it. */
-async function bargeIns(canceller: boolean | undefined, profile: string | BoardProfile = PROFILE, index = 2): Promise<{ taken: number; report: string[] }> {
+ * canceller as the profile set it. `before` runs calls of its own on the
+ * channel first (then the keys come on a new call). */
+async function bargeIns(canceller: boolean | undefined, profile: string | BoardProfile = PROFILE, index = 2,
+  before?: (board: Board, eng: Channel, net: Channel) => Promise<void>): Promise<{ taken: number; report: string[] }> {
   const board = await openBoard(profile);
   const report: string[] = [];
   let taken = 0;
   try {
-    const [[eng, net]] = await connect(board, [index]);
+    let [[eng, net]] = await connect(board, [index]);
+    if (before) {
+      await before(board, eng, net);
+      [[eng, net]] = await connect(board, [index]);
+    }
     eng.impair({ echoLossDb: 6, echoDelayMs: 20 });
     if (canceller !== undefined) eng.echoCanceller(canceller);
     for (let i = 0; i < KEYS.length; i++) {
@@ -80,6 +87,35 @@ test('the profile switches the canceller on per span and off per group: keys dur
   assert.is(on.taken, KEYS.length, `span with echoCanceller true: ${on.report.join('; ')}`);
   assert.ok(plain.taken < KEYS.length, `span without the option took every key: ${plain.report.join('; ')}`);
   assert.ok(fax.taken < KEYS.length, `the fax group (echoCanceller false) took every key: ${fax.report.join('; ')}`);
+});
+
+// A fax call turns the canceller off (fax tones and data want no canceller);
+// the next call on that channel has it again, as the profile says.
+async function faxCall(board: Board, eng: Channel, net: Channel): Promise<void> {
+  eng.setDetectors({ tones: true });
+  let ced = false;
+  const sub = eng.events$.subscribe((e) => {
+    if (e.type === 'tone' && e.tone === 'fax-ced') ced = true;
+  });
+  const f = new Float32Array(8000 * 2.5); // answering fax: 2100 Hz, -12 dBm0-ish, 2.5 s
+  for (let i = 0; i < f.length; i++) f[i] = 0.2 * Math.sin((2 * Math.PI * 2100 * i) / 8000);
+  const sent = net.play({ encoding: 'alaw', data: toAlaw(f) });
+  await board.advance(2700);
+  await sent;
+  sub.unsubscribe();
+  assert.ok(ced, 'the fax tone was not recognised');
+  const down = net.hangup();
+  await board.advance(100);
+  await down;
+  const up = eng.hangup();
+  await board.advance(500);
+  await up;
+}
+
+test('after a fax call turned it off, the next call on the channel has the profile\'s canceller again', async () => {
+  const r = await bargeIns(undefined, profileEcho(), 2, faxCall);
+  process.stdout.write(`barge-in on the call after a fax call (profile canceller): ${r.taken}/${KEYS.length}\n`);
+  assert.is(r.taken, KEYS.length, r.report.join('; '));
 });
 
 test('the profile option: which channels get the canceller, and bad values refused with BOARD_PROFILE_INVALID and a sentence', () => {
