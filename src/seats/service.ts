@@ -13,8 +13,10 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
+import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
-import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
+import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
   acd: Acd;
@@ -40,6 +42,13 @@ export interface SeatServiceOptions {
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
   logger?: Logger;
+  /**
+   * Called as each server event leaves for a socket (the seat bench stamps
+   * server event → client received with it); keep it cheap.
+   */
+  onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
+  /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
+  cases?: SeatCaseStore;
 }
 
 /** One socket, as the service sees it. */
@@ -149,6 +158,24 @@ export class SeatService {
     return { session: this.sessions.open(agent.id, agent.role) };
   }
 
+  /**
+   * The screen pop of an offered call, sent as a `screen-pop` event to every
+   * seat of the agent (the call layer calls it after sending `offer`). Never
+   * throws: a store failure is logged and the pop is skipped (null).
+   */
+  async screenPop(agentId: string, input: ScreenPopInput): Promise<ScreenPop | null> {
+    if (!this.o.cases) return null;
+    let pop: ScreenPop;
+    try {
+      pop = await buildScreenPop(this.o.cases, input);
+    } catch (e) {
+      this.o.logger?.warn({ err: e, agentId, callId: input.callId }, 'screen pop not built');
+      return null;
+    }
+    for (const c of this.byAgent.get(agentId) ?? []) this.event(c, 'screen-pop', pop);
+    return pop;
+  }
+
   // ---- one message --------------------------------------------------------
 
   private async handle(c: ConnState, raw: string): Promise<void> {
@@ -190,6 +217,10 @@ export class SeatService {
   private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
     const acd = this.o.acd;
     const self = c.session?.agentId ?? '';
+    if (isCaseMessage(m)) {
+      if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
+      return runCaseMessage(this.o.cases, c.session!, m);
+    }
     switch (m.type) {
       case 'ping':
         return { serverTime: this.now() };
@@ -376,8 +407,8 @@ export class SeatService {
   }
 
   private pushWallboards(): void {
-    let board: Wallboard | null = null;
-    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', (board ??= this.wallboard()));
+    let board: string | null = null;
+    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', null, (board ??= JSON.stringify(this.wallboard())));
   }
 
   // ---- output -------------------------------------------------------------
@@ -390,11 +421,16 @@ export class SeatService {
     if (c.closed) return;
     const out: Record<string, unknown> = { type: 'reply', id, ok: false, code: e.code, message: e.message };
     if (retryAfterMs !== undefined) out.retryAfterMs = Math.ceil(retryAfterMs);
+    if (e.info) out.details = e.info;
     c.conn.send(JSON.stringify(out));
   }
 
-  private event(c: ConnState, event: ServerEventName, data: unknown): void {
+  private event(c: ConnState, event: ServerEventName, data: unknown, dataJson?: string): void {
     if (c.closed) return;
-    c.conn.send(JSON.stringify({ type: 'event', seq: ++c.seq, event, data }));
+    const seq = ++c.seq;
+    // The same data to many sockets (a wallboard to every supervisor) is serialised once.
+    const text = dataJson === undefined ? JSON.stringify({ type: 'event', seq, event, data }) : `{"type":"event","seq":${seq},"event":"${event}","data":${dataJson}}`;
+    this.o.onEventSent?.(c.session?.agentId ?? null, seq, event);
+    c.conn.send(text);
   }
 }
