@@ -62,6 +62,13 @@ export interface GroupProfile {
   channels: string;
   role?: ChannelRole;
   description?: string;
+  /**
+   * Line echo canceller on the group's channels from the moment the board
+   * opens, overriding their span's `echoCanceller`: true for lines that return
+   * the echo of our prompts, false for fax and data lines. A channel in two
+   * groups that both set it must get the same value from each.
+   */
+  echoCanceller?: boolean;
 }
 
 export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
@@ -81,6 +88,12 @@ export interface E1SpanProfile {
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+  /**
+   * Line echo canceller on every timeslot (default false): true when the
+   * calls reach a 2-wire hybrid far away that returns our prompts' echo.
+   * A group's `echoCanceller` overrides it for its channels.
+   */
+  echoCanceller?: boolean;
 }
 
 export type R2Kb = 'free' | 'busy-local' | 'busy-toll' | 'congestion' | 'vacant';
@@ -120,6 +133,12 @@ export interface AnalogSpanProfile {
   /** Ports in the group, 1-30 (default 8). */
   ports?: number;
   name?: string;
+  /**
+   * Line echo canceller on every port (default false): analog lines return
+   * the echo of our prompts through their hybrid, so set it for FXO exchange
+   * lines that take callers. A group's `echoCanceller` overrides it.
+   */
+  echoCanceller?: boolean;
 }
 
 export interface OpenOptions {
@@ -488,7 +507,8 @@ export interface Channel {
    * or sends, returned by an analog line or a far hybrid, is removed, so a key
    * pressed during a prompt is heard (barge-in). Off by default; it learns
    * afresh each time it is turned on. Leave it off for fax and data (a fax
-   * tone turns it off by itself).
+   * tone turns it off by itself, for that call only). The board profile's
+   * `echoCanceller` (span or group) turns it on when the board opens.
    */
   echoCanceller(on: boolean): void;
   /**
