@@ -25,7 +25,7 @@ import type { QueueCall, Switchboard } from './switchboard.ts';
 export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
 
 /** Where a call is. `wrap-up` is the agent's after-call work (his ACD state); a call is `ended` once its record is due. */
-export type CallPhase = 'ivr' | 'queue' | 'ringing' | 'talking' | 'held' | 'wrap-up' | 'back-to-ivr' | 'ended';
+export type CallPhase = 'ivr' | 'queue' | 'ringing' | 'talking' | 'held' | 'consulting' | 'conference' | 'wrap-up' | 'back-to-ivr' | 'ended';
 
 /** Watchdog per phase, ms of board time; Infinity (or absent for talking) = none. */
 export type PhaseLimits = Partial<Record<CallPhase, number>>;

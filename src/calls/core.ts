@@ -18,6 +18,7 @@ import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { CountingScheduler } from './scheduler.ts';
 import { Switchboard } from './switchboard.ts';
+import { AgentOps } from './agent-ops.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -103,6 +104,8 @@ export class CallCore {
   /** The ACD (decisions on board time) and the switchboard that plays them; absent without `acd` options. */
   readonly acd?: Acd;
   readonly switchboard?: Switchboard;
+  /** Transfers, consultations, conferences, supervision, back to the IVR (on the switchboard). */
+  readonly ops?: AgentOps;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -143,6 +146,7 @@ export class CallCore {
         ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
       });
+      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
     }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
@@ -253,6 +257,7 @@ export class CallCore {
     }
     await all;
     this.#sub?.unsubscribe();
+    this.ops?.close();
     this.switchboard?.close();
     this.calls$.complete();
   }
