@@ -415,7 +415,7 @@ export class AgentOps {
       this.#moveTo(ops, p, 'consult');
       return true;
     }
-    if (ops.consult) this.#endConsult(ops, 'cancelled');
+    if (ops.consult) this.#dropConsult(ops);
     const heir = ops.parties.find((p) => !p.supervisor);
     if (ops.conf && heir) {
       // The agent leaves the conference; the call goes on with the others, in the first consulted party's name.
@@ -450,14 +450,19 @@ export class AgentOps {
     this.#drop(ops);
   }
 
+  /** The consultation ends with the call (nobody to go back to): its ring or dial stops, its party is released. */
+  #dropConsult(ops: OpsCall): void {
+    const c = ops.consult;
+    if (!c) return;
+    ops.consult = null;
+    c.ctl.abort();
+    if (c.party) this.#release(ops, c.party);
+    else if (c.claimed) this.#unclaim(c.claimed, c.wasReady);
+    this.events$.next({ type: 'consult-ended', agentId: ops.agentId, callId: ops.call.id, reason: 'cancelled' });
+  }
+
   #drop(ops: OpsCall): void {
-    if (ops.consult) {
-      const c = ops.consult;
-      ops.consult = null;
-      c.ctl.abort();
-      if (c.party) this.#release(ops, c.party);
-      else if (c.claimed) this.#unclaim(c.claimed, c.wasReady);
-    }
+    this.#dropConsult(ops);
     for (const p of ops.parties.splice(0)) this.#release(ops, p);
     this.#closeConf(ops);
     this.#forget(ops);
@@ -519,6 +524,7 @@ export class AgentOps {
   toIvr(agentId: string, node: string): { callId: string } {
     const ops = this.#current(agentId);
     if (ops.consult || ops.conf) throw new CallError('CALL_OPERATION_STATE', `agent '${agentId}': finish the consultation or conference first`, { agentId });
+    if (typeof node !== 'string' || !ops.call.hasNode(node)) throw new CallError('CALL_IVR_NODE_UNKNOWN', `the call's flow has no node '${String(node)}'`, { node });
     this.#forget(ops);
     return this.#sb.toIvr(agentId, node);
   }

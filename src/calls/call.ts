@@ -155,6 +155,11 @@ export class Call implements QueueCall {
     return this.#at();
   }
 
+  /** The call's flow has this node (人工转自动 checks its target). */
+  hasNode(id: string): boolean {
+    return Object.hasOwn(this.ivr.flow.nodes, id);
+  }
+
   /** Adds a leg (an agent's station, a supervisor, an outside party); the call record lists it. */
   addLeg(leg: Leg): void {
     this.legs.push(leg);

@@ -43,6 +43,7 @@ export interface QueueCall {
   at(): number;
   setPhase(p: 'queue' | 'ringing' | 'talking' | 'held' | 'consulting' | 'conference'): void;
   readonly phase: string;
+  hasNode(id: string): boolean;
   addLeg(leg: Leg): void;
   /** The queue phase's figures, for the call record. */
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void;
@@ -524,7 +525,16 @@ export class Switchboard {
 
   #agentGone(q: Queued): void {
     const agentId = q.agent?.agentId;
-    if (agentId !== undefined && this.onAgentHangup?.(q.call.id, agentId)) return;
+    if (agentId !== undefined && this.onAgentHangup) {
+      let taken = false;
+      try {
+        taken = this.onAgentHangup(q.call.id, agentId);
+      } catch (e) {
+        // An operation that cannot take the hang-up over must not leave the agent stuck: end his part as usual.
+        this.#o.logger.error({ err: e }, `switchboard: the hang-up of ${agentId} on call ${q.call.id} failed in an operation: ${(e as Error).message}`);
+      }
+      if (taken) return;
+    }
     this.#endTalk(q, 'agent');
     this.#safe(() => this.acd.agentHangup(q.call.id));
     q.resolve(q.req.afterAgent ? { result: 'ivr', node: q.req.afterAgent } : { result: 'ended' });
