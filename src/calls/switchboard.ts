@@ -499,7 +499,8 @@ export class Switchboard {
       q.resolve({ result: 'ended' });
       return;
     }
-    this.#endTalk(q, 'caller');
+    // The call's signal carries why it ended: the caller ('remote'), or the engine (watchdog, shutdown, span alarm).
+    this.#endTalk(q, q.call.signal.reason === 'remote' ? 'caller' : 'system');
     if (!q.outside) this.#safe(() => this.acd.callerHangup(id));
     q.resolve({ result: 'ended' });
   }
@@ -518,7 +519,7 @@ export class Switchboard {
     if (st && st.callId === q.call.id) {
       st.callId = null;
       // As a PBX: busy tone in the agent's ear until he hangs up (a headset agent hears a short one).
-      if (by === 'caller' && st.port.state === 'connected') void leg.tone('busy', st.headset ? 1500 : (this.#o.busyToneMs ?? 60_000));
+      if (by !== 'agent' && st.port.state === 'connected') void leg.tone('busy', st.headset ? 1500 : (this.#o.busyToneMs ?? 60_000));
     }
     this.events$.next({ type: 'ended', agentId: leg.agentId!, callId: q.call.id, by });
   }

@@ -125,9 +125,41 @@ test('watchdogs per phase: a conversation longer than the IVR limit is not cut; 
   await h.run(st.hangUp());
   const rec = await e.store.getCallRecord(h.ended[0].id);
   assert.is(rec!.outcome, 'timeout');
+  assert.is(rec!.endedBy, 'system', 'the engine, not the caller, ended it');
   assert.ok(rec!.holdMs! >= 5000, `hold ${rec!.holdMs} ms`);
   assert.is(e.core.acd!.agent('1001').state, 'ready', 'the agent is freed');
   assert.equal(e.core.acd!.check(), []);
 });
+
+for (const strategy of ['fewest-calls', 'least-talk-time', 'top-down', 'random', 'weighted-random', 'ring-progressively'] as const) {
+  test(`${strategy}: the call reaches a station through the strategy and the two hear each other`, async () => {
+    h = await agentHarness(roster(2, strategy));
+    h.login('1001', '1002');
+    const c = h.caller(5);
+    const e = h.engine;
+    let who = -1;
+    await h.run(
+      (async () => {
+        await h.toAgent(c);
+        const rung = await Promise.race(h.stations.map((st, i) => st.waitRing(20_000).then((ok) => (ok ? i : -1))));
+        assert.ok(rung >= 0, 'a station rings');
+        who = rung;
+        await h.stations[who].liftHandset();
+        await h.sleep(200);
+        await h.stations[who].speak(e.prompts.file('zh', 'kb_office'));
+        await c.speak(e.prompts.file('zh', 'caller_complaint'));
+        await h.sleep(300);
+      })(),
+    );
+    const f = await h.run(c.hangup());
+    await h.run(e.core.idle());
+    const a = await h.run(h.stations[who].hangUp());
+    assert.ok(score(heardIn(f), prompt(e, 'zh', 'kb_office')) > 0.8, 'the caller hears the agent');
+    assert.ok(score(heardIn(a), prompt(e, 'zh', 'caller_complaint')) > 0.8, 'the agent hears the caller');
+    const rec = await e.store.getCallRecord(h.ended[0].id);
+    assert.is(rec!.agentId, String(1001 + who));
+    assert.equal(e.core.acd!.check(), []);
+  });
+}
 
 test.run();

@@ -128,4 +128,41 @@ test('call control refusals: an agent out of the roster, a ringing (on-hook) pho
   await seat.close();
 });
 
+test('a dropped seat socket keeps the call up; the agent resumes on a new socket, finds the call in the snapshot and ends it', async () => {
+  const seat = await withSeats();
+  const e = h.engine;
+  const token = seat.got.find((m) => m.type === 'reply' && m.ok)!.result.token as string;
+  assert.ok((await seat.ask('acd-login', { ready: true })).ok);
+  const st = h.stations[0];
+  const c = h.caller(3);
+  let again: Client | undefined;
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await st.waitRing(20_000);
+      await st.liftHandset();
+      await seat.until(() => seat.events('connected')[0], 'connected');
+      await seat.close();
+      await h.sleep(2000);
+      assert.is(c.ch.state, 'connected', 'the call is up without the seat');
+      await st.speak(e.prompts.file('zh', 'kb_returns'));
+      again = await Client.open(host!.server.seatUrl);
+      assert.ok((await again.ask('resume', { token })).ok);
+      const snap = await again.until(() => again!.events('snapshot')[0], 'snapshot');
+      assert.is(snap.data.call?.state, 'talking', `snapshot: ${JSON.stringify(snap.data)}`);
+      assert.is(snap.data.call?.station, e.board.channel(1, 1).name);
+      assert.is(snap.data.agent.state, 'talking');
+      assert.ok((await again.ask('hangup')).ok);
+      await h.sleep(1000);
+    })(),
+  );
+  await h.run(e.core.idle());
+  const f = await h.run(c.hangup());
+  await h.run(st.hangUp());
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'kb_returns')) > 0.8, 'the caller heard the agent while his seat was away');
+  const rec = await e.store.getCallRecord(h.ended[0].id);
+  assert.is(rec!.endedBy, 'agent');
+  await again?.close();
+});
+
 test.run();
