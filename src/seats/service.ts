@@ -13,6 +13,8 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
+import type { AgentOps } from '../calls/agent-ops.ts';
+import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
@@ -28,6 +30,8 @@ export interface SeatServiceOptions {
   acdNow: () => number;
   /** The call layer's switchboard: call control (answer, hang-up, hold, retrieve) and call events for the seats. */
   switchboard?: Switchboard;
+  /** Transfers, consultation, conference, back to the IVR, supervision (the call core's ops). */
+  ops?: AgentOps;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -82,6 +86,7 @@ export class SeatService {
   private readonly dayOffset: number;
   private readonly unsubscribe: () => void;
   private readonly callEvents: { unsubscribe(): void } | undefined;
+  private readonly opsEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
@@ -102,6 +107,10 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
+    this.opsEvents = o.ops?.events$.subscribe((e) => {
+      const { to, data } = opsEventFor(e);
+      for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
+    });
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
     this.ticker = setInterval(() => {
@@ -139,6 +148,7 @@ export class SeatService {
   close(): void {
     this.unsubscribe();
     this.callEvents?.unsubscribe();
+    this.opsEvents?.unsubscribe();
     clearInterval(this.ticker);
     if (this.wallboardTimer) clearTimeout(this.wallboardTimer);
     for (const c of [...this.conns.values()]) {
@@ -252,6 +262,11 @@ export class SeatService {
   private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
     const acd = this.o.acd;
     const self = c.session?.agentId ?? '';
+    if (isOpsMessage(m)) {
+      this.inRoster(self);
+      if (m.type === 'supervise') this.inRoster(m.agentId);
+      return runOp(this.o.ops, self, m);
+    }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runCaseMessage(this.o.cases, c.session!, m);
