@@ -19,6 +19,7 @@ import { silentLogger, type Logger } from './log.ts';
 import { CountingScheduler } from './scheduler.ts';
 import { Switchboard } from './switchboard.ts';
 import { AgentOps } from './agent-ops.ts';
+import { OutboundCalls } from './outbound.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -106,6 +107,8 @@ export class CallCore {
   readonly switchboard?: Switchboard;
   /** Transfers, consultations, conferences, supervision, back to the IVR (on the switchboard). */
   readonly ops?: AgentOps;
+  /** Calls agents place from their telephones (座席呼出, 呼叫班长). */
+  readonly outbound?: OutboundCalls;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -147,6 +150,7 @@ export class CallCore {
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
       });
       this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
+      this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now() });
     }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }

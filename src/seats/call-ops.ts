@@ -3,10 +3,11 @@
 // call layer's AgentOps, and its events to the seats concerned. Role and
 // roster checks are the service's; the call layer answers with CALL_* codes.
 import type { AgentOps, OpsEvent, OpTarget } from '../calls/agent-ops.ts';
+import type { OutboundCalls, PlacedEvent, PlaceTarget } from '../calls/outbound.ts';
 import { CallError } from '../calls/errors.ts';
 import type { ClientMessage } from './protocol.ts';
 
-export const OPS_TYPES = ['transfer', 'consult', 'consult-complete', 'consult-cancel', 'conference', 'to-ivr', 'supervise', 'supervise-leave'] as const;
+export const OPS_TYPES = ['transfer', 'consult', 'consult-complete', 'consult-cancel', 'conference', 'to-ivr', 'supervise', 'supervise-leave', 'dial'] as const;
 export type OpsType = (typeof OPS_TYPES)[number];
 type OpsMessage = Extract<ClientMessage, { type: OpsType }>;
 
@@ -15,7 +16,11 @@ export function isOpsMessage(m: ClientMessage): m is OpsMessage {
 }
 
 /** Runs one operation for `self`; returns the reply's result. */
-export async function runOp(ops: AgentOps | undefined, self: string, m: OpsMessage): Promise<unknown> {
+export async function runOp(ops: AgentOps | undefined, out: OutboundCalls | undefined, self: string, m: OpsMessage): Promise<unknown> {
+  if (m.type === 'dial') {
+    if (!out) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+    return { callId: out.place(self, m.to as PlaceTarget).callId };
+  }
   if (!ops) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
   switch (m.type) {
     case 'transfer':
@@ -38,8 +43,14 @@ export async function runOp(ops: AgentOps | undefined, self: string, m: OpsMessa
 }
 
 /** Who gets an operation's event, and its data (the event name is the type). */
-export function opsEventFor(e: OpsEvent): { to: string[]; data: Record<string, unknown> } {
+export function opsEventFor(e: OpsEvent | PlacedEvent): { to: string[]; data: Record<string, unknown> } {
   switch (e.type) {
+    case 'placed-connected':
+      return { to: [e.agentId], data: { callId: e.callId, to: e.to } };
+    case 'placed-ended':
+      return { to: [e.agentId], data: { callId: e.callId, outcome: e.outcome } };
+    case 'intercom':
+      return { to: [e.agentId], data: { callId: e.callId, from: e.from } };
     case 'consult-answered':
       return { to: [e.agentId], data: { callId: e.callId, target: e.target } };
     case 'consult-ended':

@@ -243,6 +243,17 @@ const OPS_MESSAGES = {
     summary: 'The supervisor\'s station joins the agent\'s call: listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by all). An on-hook station rings first.',
     result: '`{ callId }` once his station is in the call',
   },
+  dial: {
+    schema: message('dial', {
+      to: Type.Union([
+        Type.Object({ number: Type.String({ pattern: '^[0-9*#]{1,20}$' }), callback: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the callback-list entry (call id) this call answers: it leaves the list once answered' })) }, { additionalProperties: false }),
+        Type.Object({ agent: AgentId }, { additionalProperties: false }),
+      ], { description: '`{ number, callback? }` 座席呼出 on an outbound trunk; `{ agent }` another station (呼叫班长, 呼叫话务员)' }),
+    }),
+    roles: ALL,
+    summary: 'Place a call from the sender\'s telephone (no call on it): an off-hook station dials at once, an on-hook phone rings first (lift it). While on it a ready agent is not ready (outbound / intercom). `hangup` ends it. Written as a call record.',
+    result: '`{ callId }`; `placed-connected` and `placed-ended` events follow (the called agent gets `intercom`)',
+  },
   'supervise-leave': {
     schema: message('supervise-leave', {}),
     roles: SUPERVISORS,
@@ -490,6 +501,9 @@ export const SERVER_EVENTS = {
   'consult-ended': { schema: event('consult-ended', Type.Object({ callId: CallId, reason: Type.String({ description: 'no-answer, target-hung-up, cancelled, completed, conference' }) })), summary: 'The consultation is over.' },
   conference: { schema: event('conference', Type.Object({ callId: CallId, parties: Type.Integer({ minimum: 2 }) })), summary: 'The call is a conference of this many parties.' },
   transferred: { schema: event('transferred', Type.Object({ callId: CallId, to: Type.String({ description: 'agent:ID, queue:ID or external:NUMBER' }), kind: Type.Union([Type.Literal('blind'), Type.Literal('consult')]) })), summary: 'The agent transferred the call (he is in wrap-up now).' },
+  'placed-connected': { schema: event('placed-connected', Type.Object({ callId: CallId, to: Type.String() })), summary: 'The call this seat placed is answered.' },
+  'placed-ended': { schema: event('placed-ended', Type.Object({ callId: CallId, outcome: Type.String({ description: 'outbound_completed, outbound_no_answer, outbound_abandoned' }) })), summary: 'The call this seat placed is over.' },
+  intercom: { schema: event('intercom', Type.Object({ callId: CallId, from: Type.String() })), summary: 'Another agent or supervisor called this one\'s station (呼叫班长 / 呼叫话务员), answered.' },
   supervising: { schema: event('supervising', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), mode: Type.String({ description: 'listen, whisper or barge' }) })), summary: 'To the supervisor: he is in the agent\'s call in this mode.' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },

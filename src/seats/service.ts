@@ -14,6 +14,7 @@ import type { Agent } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import type { AgentOps } from '../calls/agent-ops.ts';
+import type { OutboundCalls } from '../calls/outbound.ts';
 import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
@@ -32,6 +33,8 @@ export interface SeatServiceOptions {
   switchboard?: Switchboard;
   /** Transfers, consultation, conference, back to the IVR, supervision (the call core's ops). */
   ops?: AgentOps;
+  /** Calls placed from agents' telephones (dial). */
+  outbound?: OutboundCalls;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -107,10 +110,12 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
-    this.opsEvents = o.ops?.events$.subscribe((e) => {
+    const toSeats = (e: Parameters<typeof opsEventFor>[0]) => {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
-    });
+    };
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats)];
+    this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
     this.ticker = setInterval(() => {
@@ -265,7 +270,7 @@ export class SeatService {
     if (isOpsMessage(m)) {
       this.inRoster(self);
       if (m.type === 'supervise') this.inRoster(m.agentId);
-      return runOp(this.o.ops, self, m);
+      return runOp(this.o.ops, this.o.outbound, self, m);
     }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
@@ -341,6 +346,8 @@ export class SeatService {
       case 'retrieve': {
         this.inRoster(self);
         const sb = this.switchboard();
+        // 呼叫终止 also ends a call the agent placed (dial).
+        if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
       }
       case 'force-logout':

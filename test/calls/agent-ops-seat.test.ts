@@ -84,4 +84,43 @@ test('consult → consult-answered → consult-complete → transferred over the
   await s3.close();
 });
 
+test('dial over the socket: 呼叫班长 from a headset, intercom event to the supervisor, hangup ends it; a bad number is refused', async () => {
+  h = await agentHarness(roster(3, 'linear'));
+  const e = h.engine;
+  await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
+  await e.store.putAgent({ id: '1003', name: '班长', role: 'supervisor', password: PASSWORD });
+  const sb = e.core.switchboard!;
+  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! } });
+  const s1 = await seat('1001');
+  const s3 = await seat('1003');
+  const [a1, , sup] = h.stations;
+  await h.run(
+    (async () => {
+      await a1.liftHandset();
+      await h.sleep(300);
+      assert.is((await s1.ask('dial', { to: { number: '+86' } })).code, 'SEAT_BAD_MESSAGE');
+      const r = await s1.ask('dial', { to: { agent: '1003' } });
+      assert.ok(r.ok, `dial: ${r.code} ${r.message}`);
+      assert.ok(await sup.waitRing(5000));
+      await sup.liftHandset();
+      await s1.until(() => s1.events('placed-connected')[0], 'placed-connected');
+      const ic = await s3.until(() => s3.events('intercom')[0], 'intercom');
+      assert.is(ic.data.from, '1001');
+      await sup.speak(e.prompts.file('zh', 'kb_warranty'));
+      await h.sleep(200);
+      assert.ok((await s1.ask('hangup')).ok);
+      const end = await s1.until(() => s1.events('placed-ended')[0], 'placed-ended');
+      assert.is(end.data.outcome, 'outbound_completed');
+      await h.sleep(1500);
+    })(),
+  );
+  const f = await h.run(a1.hangUp());
+  await h.run(sup.hangUp());
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'kb_warranty')) > 0.8, 'the agent hears the supervisor');
+  const rec = await e.store.getCallRecord(s1.events('placed-ended')[0].data.callId);
+  assert.is(rec!.outcome, 'outbound_completed');
+  await s1.close();
+  await s3.close();
+});
+
 test.run();
