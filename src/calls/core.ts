@@ -20,6 +20,7 @@ import { CountingScheduler } from './scheduler.ts';
 import { Switchboard } from './switchboard.ts';
 import { AgentOps } from './agent-ops.ts';
 import { OutboundCalls } from './outbound.ts';
+import { CallWaiting } from './call-waiting.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -52,6 +53,8 @@ export interface CallCoreOptions {
     log?: QueueLogSink | null;
     /** 自动报工号 by default (a transfer node may say otherwise). */
     announceAgent?: boolean;
+    /** 呼叫等待提示: a short tone in the ear of an agent on a call when a call joins his queue (default false; the seat event is always sent). */
+    callWaitingTone?: boolean;
     /** Music on hold WAV (default: generated). */
     mohFile?: string;
   };
@@ -109,6 +112,8 @@ export class CallCore {
   readonly ops?: AgentOps;
   /** Calls agents place from their telephones (座席呼出, 呼叫班长). */
   readonly outbound?: OutboundCalls;
+  /** 呼叫等待提示 to agents on a call. */
+  readonly callWaiting?: CallWaiting;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -151,6 +156,8 @@ export class CallCore {
       });
       this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
       this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now() });
+      const out = this.outbound;
+      this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });
     }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
@@ -262,6 +269,7 @@ export class CallCore {
     await all;
     this.#sub?.unsubscribe();
     this.ops?.close();
+    this.callWaiting?.close();
     this.switchboard?.close();
     this.calls$.complete();
   }

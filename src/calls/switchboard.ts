@@ -115,6 +115,8 @@ export class Switchboard {
   readonly acd: Acd;
   readonly acdConfig: AcdConfig;
   readonly events$ = new Subject<SeatCallEvent>();
+  /** A call joined a queue (call-waiting indication to the agents on a call). */
+  readonly entered$ = new Subject<{ callId: string; queue: string }>();
   readonly #stations = new Map<string, StationRt>();
   readonly #calls = new Map<string, Queued>();
   readonly #o: SwitchboardOptions;
@@ -163,6 +165,7 @@ export class Switchboard {
     this.#unDecide();
     for (const s of this.#subs) s.unsubscribe();
     this.events$.complete();
+    this.entered$.complete();
   }
 
   // ------------------------------------------------------------ the queue phase
@@ -188,6 +191,7 @@ export class Switchboard {
       this.#calls.delete(call.id);
       return { result: 'busy' };
     }
+    this.entered$.next({ callId: call.id, queue: req.queue });
     const onAbort = () => this.#callerGone(q);
     call.signal.addEventListener('abort', onAbort, { once: true });
     if (q.state === 'waiting') void this.#music(q);

@@ -4,6 +4,7 @@
 // roster checks are the service's; the call layer answers with CALL_* codes.
 import type { AgentOps, OpsEvent, OpTarget } from '../calls/agent-ops.ts';
 import type { OutboundCalls, PlacedEvent, PlaceTarget } from '../calls/outbound.ts';
+import type { CallWaitingEvent } from '../calls/call-waiting.ts';
 import { CallError } from '../calls/errors.ts';
 import type { ClientMessage } from './protocol.ts';
 
@@ -43,8 +44,10 @@ export async function runOp(ops: AgentOps | undefined, out: OutboundCalls | unde
 }
 
 /** Who gets an operation's event, and its data (the event name is the type). */
-export function opsEventFor(e: OpsEvent | PlacedEvent): { to: string[]; data: Record<string, unknown> } {
+export function opsEventFor(e: OpsEvent | PlacedEvent | CallWaitingEvent): { to: string[]; data: Record<string, unknown> } {
   switch (e.type) {
+    case 'call-waiting':
+      return { to: [e.agentId], data: { queue: e.queue, waiting: e.waiting, longestWaitMs: e.longestWaitMs } };
     case 'placed-connected':
       return { to: [e.agentId], data: { callId: e.callId, to: e.to } };
     case 'placed-ended':

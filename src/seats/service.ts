@@ -15,6 +15,7 @@ import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import type { AgentOps } from '../calls/agent-ops.ts';
 import type { OutboundCalls } from '../calls/outbound.ts';
+import type { CallWaiting } from '../calls/call-waiting.ts';
 import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
@@ -35,6 +36,8 @@ export interface SeatServiceOptions {
   ops?: AgentOps;
   /** Calls placed from agents' telephones (dial). */
   outbound?: OutboundCalls;
+  /** 呼叫等待提示 events. */
+  callWaiting?: CallWaiting;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -114,7 +117,7 @@ export class SeatService {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
     };
-    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats)];
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats)];
     this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
