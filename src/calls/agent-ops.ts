@@ -93,6 +93,13 @@ export class AgentOps {
     this.#sb.onAgentHangup = (callId, agentId) => this.#agentHungUp(callId, agentId);
   }
 
+  /** The agent is consulting or in a conference (hold/retrieve from his seat would break it). */
+  inOperation(agentId: string): boolean {
+    const c = this.#sb.callOf(agentId);
+    const ops = c ? this.#calls.get(c.callId) : undefined;
+    return !!ops && ops.agentId === agentId && (ops.consult !== null || ops.conf !== null);
+  }
+
   close(): void {
     this.#sb.onAgentHangup = null;
     this.events$.complete();

@@ -349,6 +349,7 @@ export class SeatService {
       case 'retrieve': {
         this.inRoster(self);
         const sb = this.switchboard();
+        if ((m.type === 'hold' || m.type === 'retrieve') && this.o.ops?.inOperation(self)) throw new CallError('CALL_OPERATION_STATE', `'${m.type}' while consulting or in a conference: use consult-cancel, consult-complete or conference`, { agentId: self });
         // 呼叫终止 also ends a call the agent placed (dial).
         if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);

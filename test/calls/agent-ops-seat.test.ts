@@ -61,6 +61,7 @@ test('consult → consult-answered → consult-complete → transferred over the
       await a2.waitRing(10_000);
       await a2.liftHandset();
       await s1.until(() => s1.events('consult-answered')[0], 'consult-answered event');
+      assert.is((await s1.ask('retrieve')).code, 'CALL_OPERATION_STATE', 'no retrieve behind the consultation\'s back');
       const done = await s1.ask('consult-complete');
       assert.ok(done.ok, `complete: ${done.code}`);
       const tr = await s1.until(() => s1.events('transferred')[0], 'transferred event');
