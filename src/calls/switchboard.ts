@@ -199,7 +199,9 @@ export class Switchboard {
       return await done;
     } finally {
       call.signal.removeEventListener('abort', onAbort);
-      if (q.state !== 'talking') call.caller.stopMedia();
+      // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
+      // the IVR's next node plays on this line.
+      call.caller.stopMedia();
       this.#calls.delete(call.id);
     }
   }
@@ -378,7 +380,8 @@ export class Switchboard {
     const port = st.port;
     const seat = (headset: boolean) =>
       this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
-    if (port.state === 'connected') {
+    // Off hook, or the handset lifted a moment ago (its answer is queued: the port still says ringing).
+    if (port.state === 'connected' || (port.state === 'ringing' && st.headset)) {
       // Headset mode: the agent is off hook; a zip tone in his ear, his seat answers.
       st.offer = { callId, headset: true, ring: null };
       this.acd.ringing(callId, agentId);

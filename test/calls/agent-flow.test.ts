@@ -78,7 +78,8 @@ test('人工转自动: after the agent hangs up the caller goes on in the flow (
   assert.ok(yaml.includes('afterAgent: survey'), 'flow edited');
   const flow = join(tmpdir(), `legs-after-agent-${process.pid}.yaml`);
   writeFileSync(flow, yaml);
-  h = await agentHarness(roster(1), { flowFile: flow });
+  // 自动报工号 on: the agent hangs up while his number is still being read, and the survey must still play.
+  h = await agentHarness(roster(1), { flowFile: flow, announceAgent: true });
   h.login('1001');
   const st = h.stations[0];
   const c = h.caller(3);

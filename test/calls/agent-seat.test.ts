@@ -165,4 +165,36 @@ test('a dropped seat socket keeps the call up; the agent resumes on a new socket
   await again?.close();
 });
 
+test('glare: the agent lifts his handset in the very tick the ACD offers him a call: the offer becomes a zip tone, not a failure', async () => {
+  const seat = await withSeats();
+  const e = h.engine;
+  const acd = e.core.acd!;
+  assert.ok((await seat.ask('acd-login')).ok); // logged in, not ready: the caller waits
+  const c = h.caller(4);
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(1000);
+    })(),
+  );
+  const phone = h.stations[0].phone;
+  const lifted = phone.call({ timeoutMs: 5000 });
+  // Tick by tick until the port sees the handset lifted (it queues its answer, applied next tick).
+  for (let i = 0; i < 10 && e.board.channel(1, 1).state === 'idle'; i++) await e.board.advance(10);
+  assert.is(e.board.channel(1, 1).state, 'ringing', 'the answer is still queued');
+  acd.setReady('1001'); // the waiting call is offered at once
+  await h.run((async () => {
+    await lifted;
+    const offer = await seat.until(() => seat.events('offer')[0], 'offer');
+    assert.is(offer.data.headset, true);
+    assert.ok((await seat.ask('answer')).ok);
+    await h.sleep(500);
+  })());
+  assert.is(acd.agent('1001').state, 'talking', `not ${acd.agent('1001').state} (${acd.agent('1001').reason ?? ''})`);
+  await h.run(c.hangup());
+  await h.run(e.core.idle());
+  await h.run(h.stations[0].hangUp());
+  await seat.close();
+});
+
 test.run();
