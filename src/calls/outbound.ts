@@ -57,9 +57,15 @@ export class OutboundCalls {
   readonly events$ = new Subject<PlacedEvent>();
   readonly #o: OutboundOptions;
   readonly #byAgent = new Map<string, Placed>();
+  readonly #writing = new Set<Promise<void>>();
 
   constructor(o: OutboundOptions) {
     this.#o = o;
+  }
+
+  /** Resolves once every call record of a finished call is written. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#writing]);
   }
 
   /** The placed call the agent is on, if any. */
@@ -123,8 +129,13 @@ export class OutboundCalls {
       }
       this.#byAgent.delete(agentId);
       this.events$.next({ type: 'placed-ended', agentId, callId: p.id, outcome });
-      p.record = this.#record(p, outcome, target);
-      void p.record.finally(resolveEnded);
+      const rec = this.#record(p, outcome, target);
+      p.record = rec;
+      this.#writing.add(rec);
+      void rec.finally(() => {
+        this.#writing.delete(rec);
+        resolveEnded();
+      });
     };
     p.finish = finish;
     hungUp = () => finish(p.answeredAt !== undefined ? 'outbound_completed' : 'outbound_abandoned');

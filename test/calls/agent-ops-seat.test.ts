@@ -118,6 +118,7 @@ test('dial over the socket: 呼叫班长 from a headset, intercom event to the s
   const f = await h.run(a1.hangUp());
   await h.run(sup.hangUp());
   assert.ok(score(heardIn(f), prompt(e, 'zh', 'kb_warranty')) > 0.8, 'the agent hears the supervisor');
+  await e.core.outbound!.settled();
   const rec = await e.store.getCallRecord(s1.events('placed-ended')[0].data.callId);
   assert.is(rec!.outcome, 'outbound_completed');
   await s1.close();
