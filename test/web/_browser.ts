@@ -1,0 +1,61 @@
+// Debian's Chromium driven by playwright-core (no browser download), and a
+// seat server on 127.0.0.1 over a real case store, queue log and stepped sim
+// board (test/seats/_harness.ts) serving the freshly built console.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildConsole } from '../../web/build.mjs';
+import { PASSWORD, rig, type Rig } from '../seats/_harness.ts';
+
+export { PASSWORD };
+
+/** Where Debian (and Ubuntu) put Chromium; HL_CHROMIUM names another. */
+const CANDIDATES = [process.env.HL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
+export const NO_CHROMIUM = CHROMIUM ? null : `no Chromium at ${CANDIDATES.join(' or ')}: install Debian's package (apt-get install chromium), or set HL_CHROMIUM to a Chromium binary`;
+
+export async function launch(): Promise<Browser> {
+  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+  return chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'], timeout: 30_000 });
+}
+
+let built: Promise<string> | null = null;
+/** The console built from the current sources, once per test file. */
+export function built_(): Promise<string> {
+  return (built ??= buildConsole({ minify: false }));
+}
+
+/** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */
+export async function consoleRig(): Promise<Rig> {
+  await built_();
+  return rig({ now: Date.now });
+}
+
+export interface Tab {
+  ctx: BrowserContext;
+  page: Page;
+  /** CSP violations and page errors the browser reported. */
+  problems: string[];
+}
+
+/** A fresh browser context (own storage) at 1366×768, Chinese. */
+export async function tab(b: Browser, r: Rig, path = '/'): Promise<Tab> {
+  const ctx = await b.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  ctx.setDefaultTimeout(8_000);
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(new URL(path, r.server.url).href);
+  return { ctx, page, problems };
+}
+
+/** Logs in through the login page; lands on the role's page with the seat connected. */
+export async function logIn(t: Tab, agentId: string, password = PASSWORD): Promise<void> {
+  await t.page.fill('#agent-id', agentId);
+  await t.page.fill('#password', password);
+  await t.page.click('#login-submit');
+  await t.page.waitForURL(/\/(agent|supervisor)\.html$/);
+  await t.page.waitForSelector('#link[data-state="open"]');
+}

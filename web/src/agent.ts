@@ -1,0 +1,165 @@
+// The agent page: the soft phone (state indicator and selector, call
+// controls, call timer, calls waiting) and the case form with its drafts.
+// Everything an agent does is a seat message; the server decides and the
+// page shows its answer: a refusal appears in the status line with its code.
+import type { AgentState } from '../../src/acd/types.ts';
+import type { AgentStateView, QueueView } from '../../src/seats/protocol.ts';
+import { byId, clock, h, setText } from './dom.ts';
+import { dropDraft, keepDrafts, readForm, saveDraft, type Draft } from './drafts.ts';
+import { onLang, stateName, t } from './i18n.ts';
+import type { EventData } from './seat.ts';
+import { openShell } from './shell.ts';
+
+const ON_CALL = new Set<AgentState>(['talking', 'held']);
+
+let agent: AgentStateView | null = null;
+let agentAt = 0; // performance.now() when `agent` arrived
+let callStart: number | null = null; // performance.now() at the start of the call
+let queues: QueueView[] = [];
+let queuesAt = 0;
+let offeredCall: string | null = null;
+
+const shell = openShell((name, data) => {
+  if (name === 'snapshot') {
+    const s = data as EventData<'snapshot'>;
+    setAgent(s.agent);
+    queues = s.queues;
+    queuesAt = performance.now();
+    drawQueues();
+  } else if (name === 'agent-state') setAgent(data as EventData<'agent-state'>);
+  // The call layer's offer carries the call id that answer needs (issue 10).
+  else if (name === 'offer' && data && typeof (data as { callId?: unknown }).callId === 'string') offeredCall = (data as { callId: string }).callId;
+});
+
+function setAgent(v: AgentStateView | null): void {
+  const wasOnCall = agent !== null && ON_CALL.has(agent.state);
+  agent = v;
+  agentAt = performance.now();
+  if (v && ON_CALL.has(v.state)) {
+    if (!wasOnCall) callStart = agentAt - v.timeInStateMs;
+  } else callStart = null;
+  drawState();
+}
+
+function drawState(): void {
+  const badge = byId('state-badge');
+  badge.dataset.state = agent?.state ?? 'none';
+  setText(badge, stateName(agent?.state ?? null));
+  const reason = agent?.reason ? ` · ${agent.reason}` : '';
+  setText(byId('state-reason'), reason);
+  setText(byId('state-pending'), agent?.pendingNotReady ? t('phone.pending', { r: agent.pendingNotReady }) : '');
+  tick();
+}
+
+/** Time in state, call timer and waits grow between server messages. */
+function tick(): void {
+  const now = performance.now();
+  setText(byId('state-since'), agent ? t('phone.since', { t: clock(agent.timeInStateMs + now - agentAt) }) : '');
+  setText(byId('call-timer'), callStart === null ? '0:00' : clock(now - callStart));
+  for (const li of byId('waiting').querySelectorAll<HTMLElement>('li[data-queue]')) {
+    const q = queues.find((x) => x.queue === li.dataset.queue);
+    if (q) setText(li, t('phone.waitingLine', { q: q.queue, n: q.waiting, w: clock(q.waiting > 0 ? q.longestWaitMs + now - queuesAt : 0) }));
+  }
+}
+
+function drawQueues(): void {
+  const list = byId('waiting');
+  list.replaceChildren(...(queues.length ? queues.map((q) => h('li', { attrs: { 'data-queue': q.queue }, class: q.waiting > 0 ? 'alert' : '' })) : [h('li', {}, t('phone.noQueues'))]));
+  byId('waiting-box').dataset.waiting = String(queues.reduce((n, q) => n + q.waiting, 0));
+  tick();
+}
+
+if (shell) {
+  const { seat, report, say, session } = shell;
+  const act = async (fn: () => Promise<Parameters<typeof report>[0]>) => report(await fn());
+  const reasonOf = () => {
+    const sel = byId<HTMLSelectElement>('reason').value;
+    return sel === 'other' ? byId<HTMLInputElement>('reason-other').value.trim() : sel;
+  };
+  const ops: Record<string, () => void> = {
+    'acd-login': () => act(() => seat.request('acd-login', {})),
+    'acd-logout': () => act(() => seat.request('acd-logout', {})),
+    ready: () => act(() => seat.request('ready', {})),
+    'not-ready': () => act(() => seat.request('not-ready', { reason: reasonOf() })),
+    'wrap-up-end': () => act(() => seat.request('wrap-up-end', {})),
+    answer: () => act(() => seat.requestAhead('answer', offeredCall ? { callId: offeredCall } : {})),
+    hangup: () => act(() => seat.requestAhead('hangup')),
+    hold: () => act(() => seat.requestAhead(agent?.state === 'held' ? 'retrieve' : 'hold')),
+    transfer: () => {
+      const to = byId<HTMLInputElement>('transfer-to');
+      if (!to.value.trim()) return to.focus();
+      void act(() => seat.requestAhead('transfer', { target: to.value.trim() }));
+    },
+  };
+  for (const [id, fn] of Object.entries(ops)) byId(id).addEventListener('click', fn);
+  byId<HTMLSelectElement>('reason').addEventListener('change', (e) => {
+    const other = byId<HTMLInputElement>('reason-other');
+    other.hidden = (e.target as HTMLSelectElement).value !== 'other';
+    if (!other.hidden) other.focus();
+  });
+  // Function keys, as on the desk soft phones agents know; F5 (reload) stays the browser's.
+  const KEYS: Record<string, string> = { F2: 'answer', F3: 'hangup', F4: 'hold', F6: 'transfer', F7: 'ready', F8: 'not-ready', F9: 'wrap-up-end' };
+  document.addEventListener('keydown', (e) => {
+    const op = KEYS[e.key];
+    if (!op || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    if (op === 'transfer' && document.activeElement !== byId('transfer-to')) byId('transfer-to').focus();
+    else ops[op]();
+  });
+
+  // The case form: drafts in localStorage, submitted through the seat (the case API of issue 10).
+  const form = byId<HTMLFormElement>('case-form');
+  const saved = byId('case-saved');
+  const showSaved = (d: Draft) => setText(saved, d.queued ? t('case.queued') : d.savedAt ? t('case.saved', { t: new Date(d.savedAt).toLocaleTimeString() }) : '');
+  const draft = keepDrafts(form, session.agentId, showSaved);
+  showSaved(draft);
+  onLang(() => {
+    drawState();
+    drawQueues();
+    showSaved(draft);
+  });
+  const submit = async () => {
+    draft.fields = readForm(form);
+    if (!seat.online) {
+      draft.queued = true;
+      saveDraft(session.agentId, draft);
+      showSaved(draft);
+      return;
+    }
+    draft.queued = false;
+    saveDraft(session.agentId, draft);
+    showSaved(draft);
+    const r = await seat.requestAhead('case-create', { case: caseInput(draft.fields) });
+    if (r.ok) {
+      dropDraft(session.agentId);
+      form.reset();
+      Object.assign(draft, { fields: {}, savedAt: 0, queued: false });
+      const n = (r.result as { number?: string } | undefined)?.number ?? '';
+      say(t('case.created', { n }));
+    } else report(r);
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit();
+  });
+  byId('case-clear').addEventListener('click', () => {
+    form.reset();
+    dropDraft(session.agentId);
+    Object.assign(draft, { fields: {}, savedAt: 0, queued: false });
+    showSaved(draft);
+  });
+  // Queued while offline: sent once the seat is back.
+  shell.onOnline(() => draft.queued && void submit());
+  // Agents have no wallboard: the snapshot carries their queues' waiting calls.
+  setInterval(() => seat.online && void seat.request('snapshot', {}), 5000);
+  setInterval(tick, 1000);
+}
+
+/** The form's fields as the store's case input (src/cases/types.ts CreateCaseInput). */
+function caseInput(f: Record<string, string>): Record<string, unknown> {
+  const opt = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
+  const input: Record<string, unknown> = { kind: f.kind, channel: 'hotline', callerNumber: opt(f.callerNumber), request: opt(f.request), facts: opt(f.facts) };
+  if (opt(f.name) || opt(f.phone) || opt(f.address)) input.complainant = { name: f.name?.trim() ?? '', phone: f.phone?.trim() ?? '', address: opt(f.address) };
+  if (opt(f.business) || opt(f.businessAddress)) input.business = { name: f.business?.trim() ?? '', address: f.businessAddress?.trim() ?? '' };
+  return JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+}
