@@ -1,9 +1,12 @@
+/// <reference lib="dom" />
+// (DOM types: the callbacks given to page.evaluate run in the browser.)
 // Debian's Chromium driven by playwright-core (no browser download), and a
 // seat server on 127.0.0.1 over a real case store, queue log and stepped sim
 // board (test/seats/_harness.ts) serving the freshly built console.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildConsole } from '../../web/build.mjs';
+import type { SeatServiceOptions } from '../../src/seats/service.ts';
 import { PASSWORD, rig, type Rig } from '../seats/_harness.ts';
 
 export { PASSWORD };
@@ -25,9 +28,9 @@ export function built_(): Promise<string> {
 }
 
 /** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */
-export async function consoleRig(): Promise<Rig> {
+export async function consoleRig(o: Partial<SeatServiceOptions> = {}): Promise<Rig> {
   await built_();
-  return rig({ now: Date.now });
+  return rig({ now: Date.now, ...o });
 }
 
 export interface Tab {
@@ -58,4 +61,39 @@ export async function logIn(t: Tab, agentId: string, password = PASSWORD): Promi
   await t.page.click('#login-submit');
   await t.page.waitForURL(/\/(agent|supervisor)\.html$/);
   await t.page.waitForSelector('#link[data-state="open"]');
+}
+
+/** Every message the seat server receives, parsed (the real service, watched: nothing is replaced). */
+export function watchMessages(r: Rig): { type?: string; [k: string]: unknown }[] {
+  const seen: { type?: string; [k: string]: unknown }[] = [];
+  const receive = r.seats.receive.bind(r.seats);
+  r.seats.receive = (conn, raw) => {
+    try {
+      seen.push(JSON.parse(raw));
+    } catch {
+      seen.push({});
+    }
+    return receive(conn, raw);
+  };
+  return seen;
+}
+
+/** Drops every seat socket from the server's side (a network cut, as the page sees it). */
+export function dropSockets(r: Rig): number {
+  const wss = r.server.app.websocketServer;
+  let n = 0;
+  for (const c of wss.clients) {
+    c.terminate();
+    n++;
+  }
+  return n;
+}
+
+/** Polls cond every 50 ms for at most ms; throws what was awaited. */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
 }

@@ -151,7 +151,7 @@ if (shell) {
   // Queued while offline: sent once the seat is back.
   shell.onOnline(() => draft.queued && void submit());
   // Agents have no wallboard: the snapshot carries their queues' waiting calls.
-  setInterval(() => seat.online && void seat.request('snapshot', {}), 5000);
+  setInterval(() => seat.online && void seat.request('snapshot', {}), 3000);
   setInterval(tick, 1000);
 }
 
