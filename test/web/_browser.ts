@@ -11,8 +11,8 @@ import { PASSWORD, rig, type Rig } from '../seats/_harness.ts';
 
 export { PASSWORD };
 
-/** Where Debian (and Ubuntu) put Chromium; HL_CHROMIUM names another. */
-const CANDIDATES = [process.env.HL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+/** Where Debian (and Ubuntu) put Chromium; HL_CHROMIUM names another (and only that one). */
+const CANDIDATES = process.env.HL_CHROMIUM ? [process.env.HL_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
 export const NO_CHROMIUM = CHROMIUM ? null : `no Chromium at ${CANDIDATES.join(' or ')}: install Debian's package (apt-get install chromium), or set HL_CHROMIUM to a Chromium binary`;
 

@@ -101,6 +101,30 @@ testUnless(NO_CHROMIUM, 'calls waiting in the agent\'s queue are shown with the 
   }
 });
 
+testUnless(NO_CHROMIUM, 'the call timer runs from the start of the call on the server\'s clock', async () => {
+  const r = await consoleRig();
+  try {
+    const t = await tab(browser, r);
+    await logIn(t, '1001');
+    await t.page.click('#acd-login');
+    await t.page.click('#ready');
+    await t.page.waitForSelector('#state-badge[data-state="ready"]');
+    assert.is(await t.page.textContent('#call-timer'), '0:00');
+    r.acd.enter('c1', 'agents', { callerNumber: '13900001234' });
+    r.acd.answered('c1', '1001');
+    await t.page.waitForSelector('#state-badge[data-state="talking"]');
+    r.clock.advance(65_000);
+    // The page learns the server's time in state from its next snapshot (every 3 s).
+    await until(async () => /^1:0\d$/.test((await t.page.textContent('#call-timer')) ?? ''), 'the call timer at 1:0x', 10_000);
+    r.acd.callerHangup('c1');
+    await t.page.waitForSelector('#state-badge:not([data-state="talking"])');
+    assert.is(await t.page.textContent('#call-timer'), '0:00');
+    await t.ctx.close();
+  } finally {
+    await r.close();
+  }
+});
+
 testUnless(NO_CHROMIUM, 'a case draft survives a reload and a dropped socket; a case submitted offline is sent when the seat is back', async () => {
   const r = await consoleRig();
   const seen = watchMessages(r);

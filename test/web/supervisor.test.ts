@@ -46,9 +46,9 @@ testUnless(NO_CHROMIUM, 'the supervisor sees an agent\'s state change live and f
     await sup.page.selectOption(`${card('1001')} .force-reason`, 'training');
     await sup.page.click(`${card('1001')} .force-not-ready`);
     await agent.page.waitForSelector('#state-badge[data-state="notReady"]');
-    assert.is(await agent.page.textContent('#state-reason'), ' · training');
+    assert.is(await agent.page.textContent('#state-reason'), ' · 培训');
     await sup.page.waitForSelector(`${card('1001')}[data-state="notReady"]`);
-    assert.is(await sup.page.textContent(`${card('1001')} .seat-reason`), 'training');
+    assert.is(await sup.page.textContent(`${card('1001')} .seat-reason`), '培训');
     await sup.page.click(`${card('1001')} .force-logout`);
     await agent.page.waitForSelector('#state-badge[data-state="loggedOut"]');
     await sup.page.waitForSelector(`${card('1001')}[data-state="loggedOut"]`);

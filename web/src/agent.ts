@@ -6,7 +6,7 @@ import type { AgentState } from '../../src/acd/types.ts';
 import type { AgentStateView, QueueView } from '../../src/seats/protocol.ts';
 import { byId, clock, h, setText } from './dom.ts';
 import { dropDraft, keepDrafts, readForm, saveDraft, type Draft } from './drafts.ts';
-import { onLang, stateName, t } from './i18n.ts';
+import { onLang, reasonName, stateName, t } from './i18n.ts';
 import type { EventData } from './seat.ts';
 import { openShell } from './shell.ts';
 
@@ -36,7 +36,10 @@ function setAgent(v: AgentStateView | null): void {
   agent = v;
   agentAt = performance.now();
   if (v && ON_CALL.has(v.state)) {
-    if (!wasOnCall) callStart = agentAt - v.timeInStateMs;
+    // The call began when the first call state began (talking → held → talking is one call);
+    // a later view of the same state may only move that start earlier (the server's clock wins).
+    const since = agentAt - v.timeInStateMs;
+    callStart = !wasOnCall || callStart === null ? since : Math.min(callStart, since);
   } else callStart = null;
   drawState();
 }
@@ -45,9 +48,9 @@ function drawState(): void {
   const badge = byId('state-badge');
   badge.dataset.state = agent?.state ?? 'none';
   setText(badge, stateName(agent?.state ?? null));
-  const reason = agent?.reason ? ` · ${agent.reason}` : '';
+  const reason = agent?.reason ? ` · ${reasonName(agent.reason)}` : '';
   setText(byId('state-reason'), reason);
-  setText(byId('state-pending'), agent?.pendingNotReady ? t('phone.pending', { r: agent.pendingNotReady }) : '');
+  setText(byId('state-pending'), agent?.pendingNotReady ? t('phone.pending', { r: reasonName(agent.pendingNotReady) }) : '');
   tick();
 }
 

@@ -222,6 +222,12 @@ export function stateName(s: AgentState | null): string {
   return s ? t(`state.${s}`) : t('state.none');
 }
 
+/** A not-ready reason: the console's own codes in words, anyone else's text as it is. */
+export function reasonName(r: string): string {
+  const k = `reason.${r}`;
+  return k in DICT[lang] ? t(k) : r;
+}
+
 /** A server refusal or a local failure as one line: the words, then the code a technician looks up. */
 export function errorText(code: string | undefined, message?: string): string {
   if (code && `err.${code}` in DICT[lang]) return `${t(`err.${code}`)} (${code})`;

@@ -4,7 +4,7 @@
 // a second; cards are updated in place (a control being used keeps focus).
 import type { Wallboard } from '../../src/seats/protocol.ts';
 import { byId, clock, h, setText } from './dom.ts';
-import { onLang, stateName, t } from './i18n.ts';
+import { onLang, reasonName, stateName, t } from './i18n.ts';
 import { openShell } from './shell.ts';
 
 const REASONS = ['临时闭席', 'meal', 'training', 'meeting'];
@@ -98,7 +98,7 @@ function drawSeats(b: Wallboard): void {
     const el = card(a.agentId);
     el.dataset.state = a.state;
     setText(el.querySelector('.seat-state')!, stateName(a.state));
-    setText(el.querySelector('.seat-reason')!, a.reason ?? a.pendingNotReady ?? '');
+    setText(el.querySelector('.seat-reason')!, reasonName(a.reason ?? a.pendingNotReady ?? ''));
     setText(el.querySelector('.seat-time')!, clock(a.timeInStateMs + now - boardAt));
     setText(el.querySelector('.seat-conn')!, a.seatConnected || a.state === 'loggedOut' ? '' : t('sup.seatOff'));
     if (list.children[i] !== el) list.insertBefore(el, list.children[i] ?? null);
