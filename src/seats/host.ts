@@ -13,6 +13,7 @@ import { LmdbQueueLog } from '../acd/log.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { Board } from '../board/types.ts';
 import type { Agent } from '../cases/types.ts';
+import type { SeatCaseStore } from './cases.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
 
@@ -57,7 +58,7 @@ export interface SeatHost {
 export interface SeatHostOptions extends ListenOptions {
   board: Board;
   /** The case store's agents and password check. */
-  store: { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
+  store: SeatCaseStore & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
   dataDir: string;
@@ -77,7 +78,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
   const log = LmdbQueueLog.open(join(o.dataDir, 'acd', 'queue-log'));
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
   const acd = new Acd(clock, config, log);
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), queueLog: log, logger: o.logger });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: log, logger: o.logger });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });

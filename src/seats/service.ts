@@ -13,8 +13,10 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
+import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
-import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
+import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
   acd: Acd;
@@ -40,6 +42,8 @@ export interface SeatServiceOptions {
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
   logger?: Logger;
+  /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
+  cases?: SeatCaseStore;
 }
 
 /** One socket, as the service sees it. */
@@ -149,6 +153,24 @@ export class SeatService {
     return { session: this.sessions.open(agent.id, agent.role) };
   }
 
+  /**
+   * The screen pop of an offered call, sent as a `screen-pop` event to every
+   * seat of the agent (the call layer calls it after sending `offer`). Never
+   * throws: a store failure is logged and the pop is skipped (null).
+   */
+  async screenPop(agentId: string, input: ScreenPopInput): Promise<ScreenPop | null> {
+    if (!this.o.cases) return null;
+    let pop: ScreenPop;
+    try {
+      pop = await buildScreenPop(this.o.cases, input);
+    } catch (e) {
+      this.o.logger?.warn({ err: e, agentId, callId: input.callId }, 'screen pop not built');
+      return null;
+    }
+    for (const c of this.byAgent.get(agentId) ?? []) this.event(c, 'screen-pop', pop);
+    return pop;
+  }
+
   // ---- one message --------------------------------------------------------
 
   private async handle(c: ConnState, raw: string): Promise<void> {
@@ -190,6 +212,10 @@ export class SeatService {
   private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
     const acd = this.o.acd;
     const self = c.session?.agentId ?? '';
+    if (isCaseMessage(m)) {
+      if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
+      return runCaseMessage(this.o.cases, c.session!, m);
+    }
     switch (m.type) {
       case 'ping':
         return { serverTime: this.now() };
@@ -390,6 +416,7 @@ export class SeatService {
     if (c.closed) return;
     const out: Record<string, unknown> = { type: 'reply', id, ok: false, code: e.code, message: e.message };
     if (retryAfterMs !== undefined) out.retryAfterMs = Math.ceil(retryAfterMs);
+    if (e.info) out.details = e.info;
     c.conn.send(JSON.stringify(out));
   }
 
