@@ -158,12 +158,65 @@ testUnless(NO_CHROMIUM, 'a case draft survives a reload and a dropped socket; a 
     assert.ok(seen.filter((m) => m.type === 'resume').length > resumesBefore, 'the page resumed its session');
     assert.is(await t.page.getAttribute('#state-badge', 'data-state'), 'notReady');
     await until(() => seen.some((m) => m.type === 'case-create'), 'the queued case at the server');
-    const sent = seen.find((m) => m.type === 'case-create') as { case: Record<string, unknown> };
-    assert.equal([sent.case.kind, sent.case.request, sent.case.facts, (sent.case.complainant as { name: string }).name], ['report', '退一赔三', HOSTILE, '张三']);
-    // Refused (no case API yet, or a field missing): the draft is kept, the code shown.
-    await until(async () => /\([A-Z]+_[A-Z_]+\)$/.test((await t.page.textContent('#status')) ?? ''), 'the server\'s answer');
+    const sent = seen.find((m) => m.type === 'case-create') as { fields: Record<string, unknown> };
+    assert.equal([sent.fields.kind, sent.fields.request, sent.fields.facts, (sent.fields.complainant as { name: string }).name], ['report', '退一赔三', HOSTILE, '张三']);
+    // Refused by the store (a report names the business): the draft is kept, the code shown.
+    await until(async () => /\(CASE_INVALID\)$/.test((await t.page.textContent('#status')) ?? ''), 'the store\'s refusal');
     const kept = await t.page.evaluate(() => localStorage.getItem('hotline.draft.1001'));
     assert.ok(kept && JSON.parse(kept).fields.facts === HOSTILE, 'the draft is still in localStorage');
+    assert.equal(t.problems, []);
+    await t.ctx.close();
+  } finally {
+    await r.close();
+  }
+});
+
+testUnless(NO_CHROMIUM, 'the case form shows the store\'s own refusal beside each field, then registers the case; history and knowledge base answer', async () => {
+  const r = await consoleRig();
+  try {
+    await r.store.putKnowledge({ id: 'kb1', category: 'regulation', title: '七日无理由退货', text: '网购商品自收到之日起七日内可无理由退货。' });
+    const t = await tab(browser, r);
+    await logIn(t, '1001');
+    await t.page.selectOption('#case-kind', 'complaint');
+    await t.page.fill('#case-caller', '13912345678');
+    await t.page.fill('#case-name', '王女士');
+    await t.page.fill('#case-facts', HOSTILE);
+    await t.page.click('#case-form button[type="submit"]');
+    // The store's sentences, each beside its field, the first one focused.
+    await t.page.waitForSelector('#case-business-error');
+    assert.is(await t.page.textContent('#case-business-error'), 'business.name: the name of the business is required (CASE_FIELD_REQUIRED)');
+    assert.is(await t.page.textContent('#case-request-error'), "request: the complainant's request (诉求) is required (CASE_FIELD_REQUIRED)");
+    assert.is(await t.page.getAttribute('#case-phone', 'aria-invalid'), 'true');
+    assert.is(await t.page.getAttribute('#case-phone', 'aria-describedby'), 'case-phone-error');
+    assert.ok(await t.page.evaluate(() => document.activeElement?.getAttribute('aria-invalid') === 'true'), 'focus on the first bad field');
+    assert.is(await t.page.locator('#case-name[aria-invalid]').count(), 0);
+    assert.is((await r.store.searchCases({})).length, 0);
+    await t.page.fill('#case-phone', '13912345678');
+    await t.page.fill('#case-address', '北京市朝阳区某小区 3 号楼');
+    await t.page.fill('#case-business', '某某电器商城');
+    await t.page.fill('#case-business-address', '北京市朝阳区建国路 88 号');
+    await t.page.fill('#case-request', '退货');
+    await t.page.click('#case-form button[type="submit"]');
+    await until(async () => /^已登记：\d{14}$/.test((await t.page.textContent('#status')) ?? ''), 'the case number');
+    const number = (await t.page.textContent('#case-last')) ?? '';
+    const rec = await r.store.getCase(number);
+    assert.equal([rec?.kind, rec?.agentId, rec?.facts, rec?.complainant?.name], ['complaint', '1001', HOSTILE, '王女士']);
+    assert.is(await t.page.locator('.field-error').count(), 0);
+    assert.is(await t.page.evaluate(() => localStorage.getItem('hotline.draft.1001')), null);
+    assert.is(await t.page.inputValue('#case-facts'), '');
+    // The caller's history lists it; the knowledge base answers.
+    await t.page.click('details.lookup:nth-of-type(1) summary');
+    await t.page.fill('#case-caller', '13912345678');
+    await t.page.click('#history-lookup');
+    await until(async () => ((await t.page.textContent('#history')) ?? '').includes(number), 'the case in the history');
+    await t.page.click('details.lookup:nth-of-type(2) summary');
+    await t.page.fill('#kb-words', '退货');
+    await t.page.click('#kb-form button');
+    await until(async () => ((await t.page.textContent('#kb-results')) ?? '').includes('七日无理由退货'), 'the knowledge base entry');
+    // A consultation shows its own fields.
+    assert.ok(await t.page.isHidden('#case-answer'));
+    await t.page.selectOption('#case-kind', 'consultation');
+    assert.ok(await t.page.isVisible('#case-answer'));
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {

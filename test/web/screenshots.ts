@@ -59,6 +59,15 @@ try {
   await sup.page.waitForSelector('.seat-card[data-agent="1001"][data-state="talking"]');
   await sup.page.waitForFunction(() => document.getElementById('count-talking')?.textContent === '1');
   await sup.page.screenshot({ path: join(docs, 'console-supervisor.png') });
+  // The store's refusal beside each field of an incomplete complaint.
+  const second = await tab(browser, r);
+  await logIn(second, '1002');
+  await second.page.fill('#case-caller', '13600001111');
+  await second.page.fill('#case-name', '李先生');
+  await second.page.fill('#case-facts', '预付卡商家关门，余额 800 元无法退还。');
+  await second.page.click('#case-form button[type="submit"]');
+  await second.page.waitForSelector('#case-business-error');
+  await second.page.screenshot({ path: join(docs, 'console-case-errors.png') });
   const login = await tab(browser, r);
   await login.page.screenshot({ path: join(docs, 'console-login.png') });
   process.stdout.write(`screenshots in ${docs} (browser ${CHROMIUM})\n`);

@@ -1,11 +1,11 @@
 // The agent page: the soft phone (state indicator and selector, call
-// controls, call timer, calls waiting) and the case form with its drafts.
+// controls, call timer, calls waiting) and the case form (caseform.ts).
 // Everything an agent does is a seat message; the server decides and the
 // page shows its answer: a refusal appears in the status line with its code.
 import type { AgentState } from '../../src/acd/types.ts';
 import type { AgentStateView, QueueView } from '../../src/seats/protocol.ts';
 import { byId, clock, h, setText } from './dom.ts';
-import { dropDraft, keepDrafts, readForm, saveDraft, type Draft } from './drafts.ts';
+import { openCaseForm } from './caseform.ts';
 import { onLang, reasonName, stateName, t } from './i18n.ts';
 import type { EventData } from './seat.ts';
 import { openShell } from './shell.ts';
@@ -73,7 +73,7 @@ function drawQueues(): void {
 }
 
 if (shell) {
-  const { seat, report, say, session } = shell;
+  const { seat, report } = shell;
   const act = async (fn: () => Promise<Parameters<typeof report>[0]>) => report(await fn());
   const reasonOf = () => {
     const sel = byId<HTMLSelectElement>('reason').value;
@@ -110,59 +110,13 @@ if (shell) {
     else ops[op]();
   });
 
-  // The case form: drafts in localStorage, submitted through the seat (the case API of issue 10).
-  const form = byId<HTMLFormElement>('case-form');
-  const saved = byId('case-saved');
-  const showSaved = (d: Draft) => setText(saved, d.queued ? t('case.queued') : d.savedAt ? t('case.saved', { t: new Date(d.savedAt).toLocaleTimeString() }) : '');
-  const draft = keepDrafts(form, session.agentId, showSaved);
-  showSaved(draft);
   onLang(() => {
     drawState();
     drawQueues();
-    showSaved(draft);
   });
-  const submit = async () => {
-    draft.fields = readForm(form);
-    if (!seat.online) {
-      draft.queued = true;
-      saveDraft(session.agentId, draft);
-      showSaved(draft);
-      return;
-    }
-    draft.queued = false;
-    saveDraft(session.agentId, draft);
-    showSaved(draft);
-    const r = await seat.requestAhead('case-create', { case: caseInput(draft.fields) });
-    if (r.ok) {
-      dropDraft(session.agentId);
-      form.reset();
-      Object.assign(draft, { fields: {}, savedAt: 0, queued: false });
-      const n = (r.result as { number?: string } | undefined)?.number ?? '';
-      say(t('case.created', { n }));
-    } else report(r);
-  };
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void submit();
-  });
-  byId('case-clear').addEventListener('click', () => {
-    form.reset();
-    dropDraft(session.agentId);
-    Object.assign(draft, { fields: {}, savedAt: 0, queued: false });
-    showSaved(draft);
-  });
-  // Queued while offline: sent once the seat is back.
-  shell.onOnline(() => draft.queued && void submit());
+  openCaseForm(shell);
   // Agents have no wallboard: the snapshot carries their queues' waiting calls.
   setInterval(() => seat.online && void seat.request('snapshot', {}), 3000);
   setInterval(tick, 1000);
 }
 
-/** The form's fields as the store's case input (src/cases/types.ts CreateCaseInput). */
-function caseInput(f: Record<string, string>): Record<string, unknown> {
-  const opt = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
-  const input: Record<string, unknown> = { kind: f.kind, channel: 'hotline', callerNumber: opt(f.callerNumber), request: opt(f.request), facts: opt(f.facts) };
-  if (opt(f.name) || opt(f.phone) || opt(f.address)) input.complainant = { name: f.name?.trim() ?? '', phone: f.phone?.trim() ?? '', address: opt(f.address) };
-  if (opt(f.business) || opt(f.businessAddress)) input.business = { name: f.business?.trim() ?? '', address: f.businessAddress?.trim() ?? '' };
-  return JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
-}

@@ -38,13 +38,19 @@ function fieldsOf(form: HTMLFormElement): Field[] {
   return [...form.elements].filter((e): e is Field => (e instanceof HTMLInputElement || e instanceof HTMLSelectElement || e instanceof HTMLTextAreaElement) && e.name !== '');
 }
 
+/** Checkboxes read as 'true' or ''. */
 export function readForm(form: HTMLFormElement): Record<string, string> {
-  return Object.fromEntries(fieldsOf(form).map((f) => [f.name, f.value]));
+  return Object.fromEntries(fieldsOf(form).map((f) => [f.name, f instanceof HTMLInputElement && f.type === 'checkbox' ? (f.checked ? 'true' : '') : f.value]));
 }
 
 /** Puts a draft back into the form (values: no markup is ever parsed). */
 export function fillForm(form: HTMLFormElement, fields: Record<string, string>): void {
-  for (const f of fieldsOf(form)) if (typeof fields[f.name] === 'string') f.value = fields[f.name];
+  for (const f of fieldsOf(form)) {
+    const v = fields[f.name];
+    if (typeof v !== 'string') continue;
+    if (f instanceof HTMLInputElement && f.type === 'checkbox') f.checked = v === 'true';
+    else f.value = v;
+  }
 }
 
 /** Saves the form on every input; returns the draft as restored (or a new one). */

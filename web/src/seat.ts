@@ -14,11 +14,10 @@ export type EventData<E extends ServerEventName> = Static<(typeof SERVER_EVENTS)
 
 /**
  * Operations the console offers before the server has them: call control
- * (answer, hang up, hold, retrieve, transfer) from the call layer, cases
- * from the case API. Sent as they are; until the server knows them it
+ * (answer, hang up, hold, retrieve, transfer) from the call layer. Sent as they are; until the server knows them it
  * answers SEAT_UNKNOWN_TYPE, which the page shows.
  */
-export type AheadType = 'answer' | 'hangup' | 'hold' | 'retrieve' | 'transfer' | 'case-create';
+export type AheadType = 'answer' | 'hangup' | 'hold' | 'retrieve' | 'transfer';
 
 export interface Reply {
   ok: boolean;
@@ -26,6 +25,8 @@ export interface Reply {
   code?: string;
   message?: string;
   retryAfterMs?: number;
+  /** What the error names, e.g. CASE_INVALID: { errors: [{ field, code, message }] }. */
+  details?: Record<string, unknown>;
 }
 
 export type LinkState = 'connecting' | 'open' | 'closed';

@@ -14,6 +14,8 @@ export interface Shell {
   say(text: string, isError?: boolean): void;
   /** fn runs each time the seat is back online (resumed, snapshot on its way). */
   onOnline(fn: () => void): void;
+  /** fn runs on every server event of this name (after the page's own handler). */
+  onEvent(name: string, fn: (data: unknown) => void): void;
 }
 
 export function openShell(onEvent: (name: string, data: unknown) => void): Shell | null {
@@ -29,6 +31,7 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
   const link = byId('link');
   let linkState: LinkState = 'connecting';
   const online: (() => void)[] = [];
+  const listeners = new Map<string, ((data: unknown) => void)[]>();
   const showLink = () => {
     link.dataset.state = linkState;
     setText(link, t(`link.${linkState}`));
@@ -40,7 +43,10 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
   };
   const seat = new Seat({
     token: session.token,
-    onEvent,
+    onEvent: (name, data) => {
+      onEvent(name, data);
+      for (const fn of listeners.get(name) ?? []) fn(data);
+    },
     onLink: (s) => {
       linkState = s;
       showLink();
@@ -64,6 +70,7 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
     seat,
     say,
     onOnline: (fn) => online.push(fn),
+    onEvent: (name, fn) => listeners.set(name, [...(listeners.get(name) ?? []), fn]),
     report(r, okText) {
       if (r.ok) say(okText ?? '');
       else say(errorText(r.code, r.message), true);
