@@ -152,6 +152,39 @@ const CASE_MESSAGES = {
 } as const satisfies Record<string, MessageDef>;
 
 /** Every client message type: its schema, who may send it, what it does. */
+// ---- call control (legs) ---------------------------------------------------
+// The agent's telephone is a station port on the board; these drive the call
+// on it (the seed's soft phone: 来话应答, 呼叫终止, hold/retrieve). The call layer
+// answers with CALL_* codes (no call offered, handset on hook, no call
+// connected) or ACD_* (the call's state does not allow it).
+
+const CALL_MESSAGES = {
+  answer: {
+    schema: message('answer', {}),
+    roles: ALL,
+    summary: 'Answer the call offered (来话应答). Headset mode: the station is off hook and the offer is a zip tone; `answer` connects. On hook, the phone rings and lifting the handset answers (CALL_STATION_ON_HOOK).',
+    result: '`{ callId }` (the `connected` event comes with it)',
+  },
+  hangup: {
+    schema: message('hangup', {}),
+    roles: ALL,
+    summary: 'End the conversation (呼叫终止): the caller is cleared (or goes back to the IVR node the flow names); the station stays off hook, silent.',
+    result: '`{ callId }` (the `ended` event comes with it)',
+  },
+  hold: {
+    schema: message('hold', {}),
+    roles: ALL,
+    summary: 'Put the caller on hold: he hears music on hold, the agent silence.',
+    result: '`{ callId }` (the `held` event comes with it)',
+  },
+  retrieve: {
+    schema: message('retrieve', {}),
+    roles: ALL,
+    summary: 'Take the held caller back: the two hear each other again.',
+    result: '`{ callId }` (the `retrieved` event comes with it)',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 export const CLIENT_MESSAGES = {
   login: {
     schema: message('login', { agentId: AgentId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
@@ -232,6 +265,7 @@ export const CLIENT_MESSAGES = {
     result: '`{ serverTime }` (UTC ms)',
   },
   ...CASE_MESSAGES,
+  ...CALL_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -358,11 +392,29 @@ function event<const E extends string, D extends TSchema>(name: E, data: D) {
 }
 
 /** Server events, in the order of `seq` per socket. */
+// ---- call events (legs) ----------------------------------------------------
+
+const CallId = Type.String({ description: 'the call id (call records, recordings and cases carry it)' });
+export const CallOffer = Type.Object({
+  callId: CallId,
+  queue: Type.String(),
+  callerNumber: Type.Optional(Type.String()),
+  vars: Type.Record(Type.String(), Type.String(), { description: 'the IVR variables of the call: what the caller keyed (the raw screen-pop data)' }),
+  headset: Type.Boolean({ description: 'true: the station is off hook and heard a zip tone; send `answer`. false: the phone rings; lift the handset' }),
+});
+const CallRef = Type.Object({ callId: CallId });
+
 export const SERVER_EVENTS = {
   snapshot: { schema: event('snapshot', Snapshot), summary: 'Everything the seat shows, after login/resume and on request.' },
   'agent-state': { schema: event('agent-state', AgentStateView), summary: 'The agent\'s own state changed (by himself, a supervisor, the ACD: missed offers, seat gone while ready).' },
   wallboard: { schema: event('wallboard', Wallboard), summary: 'Supervisors who asked for `wallboard` with `live: true`: on every agent change and once a second.' },
   'screen-pop': { schema: event('screen-pop', ScreenPop), summary: 'On an offer to this agent (sent by the call layer with its `offer` event): the caller\'s history, open cases, the case he keyed, a pre-filled case form.' },
+  offer: { schema: event('offer', CallOffer), summary: 'A call is offered to this agent (his phone rings, or a zip tone in his headset); a `screen-pop` event follows.' },
+  'offer-cancelled': { schema: event('offer-cancelled', Type.Object({ callId: CallId, reason: Type.String({ description: 'no-answer, answered-elsewhere, caller-gone' }) })), summary: 'The offer ended without this agent answering.' },
+  connected: { schema: event('connected', Type.Object({ callId: CallId, callerNumber: Type.Optional(Type.String()) })), summary: 'The agent is connected to the caller (talking).' },
+  held: { schema: event('held', CallRef), summary: 'The caller is on hold.' },
+  retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
+  ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },
 } as const;
 

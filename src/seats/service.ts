@@ -11,6 +11,8 @@ import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
+import { CallError } from '../calls/errors.ts';
+import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
@@ -24,6 +26,8 @@ export interface SeatServiceOptions {
   acdConfig: AcdConfig;
   /** The ACD clock's now (ms), for time in state. */
   acdNow: () => number;
+  /** The call layer's switchboard: call control (answer, hang-up, hold, retrieve) and call events for the seats. */
+  switchboard?: Switchboard;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -77,6 +81,7 @@ export class SeatService {
   private readonly slMs: number;
   private readonly dayOffset: number;
   private readonly unsubscribe: () => void;
+  private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
@@ -95,6 +100,8 @@ export class SeatService {
       for (const c of this.byAgent.get(d.agentId) ?? []) this.event(c, 'agent-state', view);
       this.wallboardSoon();
     });
+    // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
+    this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
     this.ticker = setInterval(() => {
@@ -131,6 +138,7 @@ export class SeatService {
 
   close(): void {
     this.unsubscribe();
+    this.callEvents?.unsubscribe();
     clearInterval(this.ticker);
     if (this.wallboardTimer) clearTimeout(this.wallboardTimer);
     for (const c of [...this.conns.values()]) {
@@ -169,6 +177,38 @@ export class SeatService {
     }
     for (const c of this.byAgent.get(agentId) ?? []) this.event(c, 'screen-pop', pop);
     return pop;
+  }
+
+  /** A call event of an agent's telephone → his seats (`offer` then its `screen-pop`). */
+  private callEvent(e: SeatCallEvent): void {
+    const seats = this.byAgent.get(e.agentId);
+    switch (e.type) {
+      case 'offer': {
+        const data: Record<string, unknown> = { callId: e.callId, queue: e.queue, vars: e.vars, headset: e.headset };
+        if (e.callerNumber) data.callerNumber = e.callerNumber;
+        for (const c of seats ?? []) this.event(c, 'offer', data);
+        if (seats?.size) void this.screenPop(e.agentId, { callerNumber: e.callerNumber, calledNumber: e.calledNumber, ivrPath: e.path, ivrVars: e.vars, callId: e.callId });
+        return;
+      }
+      case 'offer-cancelled':
+        for (const c of seats ?? []) this.event(c, 'offer-cancelled', { callId: e.callId, reason: e.reason });
+        return;
+      case 'connected':
+        for (const c of seats ?? []) this.event(c, 'connected', e.callerNumber ? { callId: e.callId, callerNumber: e.callerNumber } : { callId: e.callId });
+        return;
+      case 'held':
+      case 'retrieved':
+        for (const c of seats ?? []) this.event(c, e.type, { callId: e.callId });
+        return;
+      case 'ended':
+        for (const c of seats ?? []) this.event(c, 'ended', { callId: e.callId, by: e.by });
+        return;
+    }
+  }
+
+  private switchboard(): Switchboard {
+    if (!this.o.switchboard) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+    return this.o.switchboard;
   }
 
   // ---- one message --------------------------------------------------------
@@ -280,6 +320,14 @@ export class SeatService {
         acd.setNotReady(m.agentId, m.reason);
         this.o.logger?.info({ by: self, agentId: m.agentId, reason: m.reason }, 'supervisor set agent not ready');
         return this.agentView(m.agentId);
+      case 'answer':
+      case 'hangup':
+      case 'hold':
+      case 'retrieve': {
+        this.inRoster(self);
+        const sb = this.switchboard();
+        return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
+      }
       case 'force-logout':
         this.inRoster(m.agentId);
         acd.logout(m.agentId);
