@@ -55,7 +55,7 @@ export async function tab(b: Browser, r: Rig, path = '/'): Promise<Tab> {
 }
 
 /** Logs in through the login page; lands on the role's page with the seat connected. */
-export async function logIn(t: Tab, agentId: string, password = PASSWORD): Promise<void> {
+export async function logIn(t: Pick<Tab, 'page'>, agentId: string, password = PASSWORD): Promise<void> {
   await t.page.fill('#agent-id', agentId);
   await t.page.fill('#password', password);
   await t.page.click('#login-submit');

@@ -89,12 +89,16 @@ testUnless(NO_CHROMIUM, 'calls waiting in the agent\'s queue are shown with the 
     const t = await tab(browser, r);
     await logIn(t, '1001');
     assert.match((await t.page.textContent('#waiting')) ?? '', /agents：0 通等待/);
-    r.acd.enter('c1', 'agents', { callerNumber: '13900001234' }); // nobody ready: it waits
+    r.acd.login('1002', { ready: true });
+    r.acd.enter('c0', 'agents'); // 1002 takes it: the queue is staffed, the next call waits
+    r.acd.answered('c0', '1002');
+    r.acd.enter('c1', 'agents', { callerNumber: '13900001234' });
     r.clock.advance(65_000);
     await t.page.waitForSelector('#waiting li.alert');
     assert.match((await t.page.textContent('#waiting')) ?? '', /agents：1 通等待，最长 1:0\d/);
     assert.is(await t.page.getAttribute('#waiting-box', 'data-waiting'), '1');
     r.acd.callerHangup('c1');
+    r.acd.callerHangup('c0');
     await t.ctx.close();
   } finally {
     await r.close();

@@ -18,14 +18,14 @@ try {
   r.acd.enter('c0', 'agents', { callerNumber: '13800000000' });
   r.clock.advance(6_000);
   r.acd.answered('c0', '2001');
-  r.clock.advance(60_000);
+  r.acd.enter('cx', 'agents', { callerNumber: '13700000000' });
+  r.clock.advance(40_000);
+  r.acd.callerHangup('cx');
+  r.clock.advance(20_000);
   r.acd.callerHangup('c0');
   r.acd.setNotReady('2001', '临时闭席');
   r.acd.login('1002', {});
   r.acd.setNotReady('1002', 'meal');
-  r.acd.enter('cx', 'agents', { callerNumber: '13700000000' });
-  r.clock.advance(40_000);
-  r.acd.callerHangup('cx');
 
   const sup = await tab(browser, r);
   await logIn(sup, '2001');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaseStore } from '../../src/cases/index.ts';
 import { testUnless } from '../skip.ts';
-import { built_, launch, NO_CHROMIUM, PASSWORD } from './_browser.ts';
+import { built_, launch, logIn, NO_CHROMIUM, PASSWORD } from './_browser.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'hl-web-start-'));
@@ -50,10 +50,7 @@ testUnless(NO_CHROMIUM, 'hotline start serves the console; an agent goes ready i
     ctx.setDefaultTimeout(10_000);
     const agent = await ctx.newPage();
     await agent.goto(url!);
-    await agent.fill('#agent-id', '1001');
-    await agent.fill('#password', PASSWORD);
-    await agent.click('#login-submit');
-    await agent.waitForSelector('#link[data-state="open"]');
+    await logIn({ page: agent }, '1001');
     await agent.click('#acd-login');
     await agent.click('#ready');
     await agent.waitForSelector('#state-badge[data-state="ready"]');
@@ -62,9 +59,7 @@ testUnless(NO_CHROMIUM, 'hotline start serves the console; an agent goes ready i
     ctx2.setDefaultTimeout(10_000);
     const sup = await ctx2.newPage();
     await sup.goto(url!);
-    await sup.fill('#agent-id', '2001');
-    await sup.fill('#password', PASSWORD);
-    await sup.click('#login-submit');
+    await logIn({ page: sup }, '2001');
     await sup.waitForSelector('.seat-card[data-agent="1001"][data-state="ready"]');
     await agent.keyboard.press('F8');
     await sup.waitForSelector('.seat-card[data-agent="1001"][data-state="notReady"]');

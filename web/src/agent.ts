@@ -17,7 +17,8 @@ let agentAt = 0; // performance.now() when `agent` arrived
 let callStart: number | null = null; // performance.now() at the start of the call
 let queues: QueueView[] = [];
 let queuesAt = 0;
-let offeredCall: string | null = null;
+/** What the call layer said last about this agent's call (offer, connected, held …). */
+let call: { phase: 'offered' | 'connected' | 'held' | 'ended' | 'cancelled'; callerNumber?: string; queue?: string; headset?: boolean; detail?: string } | null = null;
 
 const shell = openShell((name, data) => {
   if (name === 'snapshot') {
@@ -27,9 +28,38 @@ const shell = openShell((name, data) => {
     queuesAt = performance.now();
     drawQueues();
   } else if (name === 'agent-state') setAgent(data as EventData<'agent-state'>);
-  // The call layer's offer carries the call id that answer needs (issue 10).
-  else if (name === 'offer' && data && typeof (data as { callId?: unknown }).callId === 'string') offeredCall = (data as { callId: string }).callId;
+  else if (name === 'offer') {
+    const o = data as EventData<'offer'>;
+    call = { phase: 'offered', callerNumber: o.callerNumber, queue: o.queue, headset: o.headset };
+  } else if (name === 'offer-cancelled') call = { ...call, phase: 'cancelled', detail: (data as EventData<'offer-cancelled'>).reason };
+  else if (name === 'connected') {
+    const c = data as EventData<'connected'>;
+    call = { ...call, phase: 'connected', callerNumber: c.callerNumber ?? call?.callerNumber };
+    callStart ??= performance.now();
+  } else if (name === 'held') call = { ...call, phase: 'held' };
+  else if (name === 'retrieved') call = { ...call, phase: 'connected' };
+  else if (name === 'ended') {
+    call = { ...call, phase: 'ended', detail: (data as EventData<'ended'>).by };
+    callStart = null;
+  }
+  if (name === 'offer' || name === 'offer-cancelled' || name === 'connected' || name === 'held' || name === 'retrieved' || name === 'ended') drawCall();
 });
+
+/** The call line: who is calling, what to do (F2 or lift the handset), or how the call ended. */
+function drawCall(): void {
+  const line = byId('call-info');
+  line.dataset.phase = call?.phase ?? 'none';
+  if (!call) return setText(line, '');
+  const who = call.callerNumber ?? t('call.withheld');
+  const text: Record<typeof call.phase, string> = {
+    offered: t(call.headset ? 'call.offerHeadset' : 'call.offerRing', { n: who, q: call.queue ?? '' }),
+    connected: t('call.connected', { n: who }),
+    held: t('call.held', { n: who }),
+    ended: t(`call.ended.${call.detail ?? 'system'}`, { n: who }),
+    cancelled: t('call.cancelled', { n: who, r: call.detail ?? '' }),
+  };
+  setText(line, text[call.phase]);
+}
 
 function setAgent(v: AgentStateView | null): void {
   const wasOnCall = agent !== null && ON_CALL.has(agent.state);
@@ -85,9 +115,9 @@ if (shell) {
     ready: () => act(() => seat.request('ready', {})),
     'not-ready': () => act(() => seat.request('not-ready', { reason: reasonOf() })),
     'wrap-up-end': () => act(() => seat.request('wrap-up-end', {})),
-    answer: () => act(() => seat.requestAhead('answer', offeredCall ? { callId: offeredCall } : {})),
-    hangup: () => act(() => seat.requestAhead('hangup')),
-    hold: () => act(() => seat.requestAhead(agent?.state === 'held' ? 'retrieve' : 'hold')),
+    answer: () => act(() => seat.request('answer', {})),
+    hangup: () => act(() => seat.request('hangup', {})),
+    hold: () => act(() => (agent?.state === 'held' || call?.phase === 'held' ? seat.request('retrieve', {}) : seat.request('hold', {}))),
     transfer: () => {
       const to = byId<HTMLInputElement>('transfer-to');
       if (!to.value.trim()) return to.focus();
@@ -113,6 +143,7 @@ if (shell) {
   onLang(() => {
     drawState();
     drawQueues();
+    drawCall();
   });
   openCaseForm(shell);
   // Agents have no wallboard: the snapshot carries their queues' waiting calls.

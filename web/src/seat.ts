@@ -13,11 +13,11 @@ export type Fields<K extends ClientType> = Omit<Extract<ClientMessage, { type: K
 export type EventData<E extends ServerEventName> = Static<(typeof SERVER_EVENTS)[E]['schema']>['data'];
 
 /**
- * Operations the console offers before the server has them: call control
- * (answer, hang up, hold, retrieve, transfer) from the call layer. Sent as they are; until the server knows them it
- * answers SEAT_UNKNOWN_TYPE, which the page shows.
+ * Operations the console offers before the server has them (transfer: the
+ * agent and supervisor operations of issue 10). Sent as they are; until the
+ * server knows them it answers SEAT_UNKNOWN_TYPE, which the page shows.
  */
-export type AheadType = 'answer' | 'hangup' | 'hold' | 'retrieve' | 'transfer';
+export type AheadType = 'transfer';
 
 export interface Reply {
   ok: boolean;
