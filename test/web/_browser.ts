@@ -44,6 +44,8 @@ export interface Tab {
 export async function tab(b: Browser, r: Rig, path = '/'): Promise<Tab> {
   const ctx = await b.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   ctx.setDefaultTimeout(8_000);
+  // tsx (esbuild, keepNames) wraps named functions in __name(); page.evaluate callbacks carry those calls into the page.
+  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   const page = await ctx.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

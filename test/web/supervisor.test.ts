@@ -93,7 +93,43 @@ function unlabelled(page: Page): Promise<string[]> {
   });
 }
 
-testUnless(NO_CHROMIUM, 'both pages fit 1366×768, every control has a label, Tab reaches the controls with a visible focus ring', async () => {
+/**
+ * Text whose contrast with what is behind it is below WCAG 2.1 AA (4.5:1,
+ * 3:1 for large text): each element with its own text, its colour against
+ * the first opaque background up its ancestors (the page's own when none).
+ */
+function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const ch = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+    };
+    const behind = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c.length >= 3 && (c.length === 3 || c[3] > 0.99)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim());
+      if (!own || el.getClientRects().length === 0 || (el as HTMLButtonElement).disabled) continue;
+      const st = getComputedStyle(el);
+      if (st.visibility === 'hidden') continue;
+      const fg = lum(rgba(st.color));
+      const bg = lum(behind(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      const size = parseFloat(st.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}" ${ratio.toFixed(2)}:1`);
+    }
+    return out;
+  });
+}
+
+testUnless(NO_CHROMIUM, 'both pages fit 1366×768, every control has a label, text has AA contrast, Tab reaches the controls with a visible focus ring', async () => {
   const r = await consoleRig();
   try {
     for (const [who, page, first] of [['1001', 'agent', '#acd-login'], ['2001', 'supervisor', `${card('1001')} .force-not-ready`]] as const) {
@@ -106,6 +142,7 @@ testUnless(NO_CHROMIUM, 'both pages fit 1366×768, every control has a label, Ta
       const box = await t.page.locator(first).boundingBox();
       assert.ok(box && box.y + box.height <= 768, `${page}: ${first} is off screen`);
       assert.equal(await unlabelled(t.page), [], `${page}: controls without a label`);
+      assert.equal(await lowContrast(t.page), [], `${page}: text below WCAG AA contrast`);
       // Keyboard only: Tab from the top reaches the control, and focus is visible.
       await t.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       let reached = false;
@@ -129,6 +166,7 @@ testUnless(NO_CHROMIUM, 'the login page: labels, a wrong password answered with 
   try {
     const t = await tab(browser, r);
     assert.equal(await unlabelled(t.page), []);
+    assert.equal(await lowContrast(t.page), []);
     assert.ok(await t.page.evaluate(() => document.activeElement?.id === 'agent-id'), 'the agent id field has focus');
     await t.page.fill('#agent-id', '1001');
     await t.page.fill('#password', 'wrong');
