@@ -29,7 +29,7 @@ import { seatError } from './errors.ts';
 export const CONSOLE_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 export interface WebConsoleOptions {
-  /** Folder of the built pages (default web/dist). */
+  /** Folder of the built pages (default $HOTLINE_WEB_DIR, else web/dist). */
   root?: string;
 }
 
@@ -57,7 +57,8 @@ export function crossSite(req: FastifyRequest): boolean {
 }
 
 async function webConsole(app: FastifyInstance, o: WebConsoleOptions): Promise<void> {
-  const root = o.root ?? CONSOLE_DIR;
+  // HOTLINE_WEB_DIR: a console built elsewhere (a site's own build; each test process its own).
+  const root = o.root ?? process.env.HOTLINE_WEB_DIR ?? CONSOLE_DIR;
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     strictTransportSecurity: false,

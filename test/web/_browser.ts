@@ -3,7 +3,9 @@
 // Debian's Chromium driven by playwright-core (no browser download), and a
 // seat server on 127.0.0.1 over a real case store, queue log and stepped sim
 // board (test/seats/_harness.ts) serving the freshly built console.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildConsole } from '../../web/build.mjs';
 import type { SeatServiceOptions } from '../../src/seats/service.ts';
@@ -22,9 +24,20 @@ export async function launch(): Promise<Browser> {
 }
 
 let built: Promise<string> | null = null;
-/** The console built from the current sources, once per test file. */
+/**
+ * The console built from the current sources, once per test file, into a
+ * folder of this process (test files run in parallel: one must not rebuild
+ * web/dist under another's server). HOTLINE_WEB_DIR points the seat server
+ * (and a `hotline start` child) at it.
+ */
 export function built_(): Promise<string> {
-  return (built ??= buildConsole({ minify: false }));
+  if (!built) {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-web-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    process.env.HOTLINE_WEB_DIR = dir;
+    built = buildConsole({ outdir: dir, minify: false });
+  }
+  return built;
 }
 
 /** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */

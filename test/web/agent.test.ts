@@ -217,6 +217,12 @@ testUnless(NO_CHROMIUM, 'the case form shows the store\'s own refusal beside eac
     await t.page.fill('#kb-words', '退货');
     await t.page.click('#kb-form button');
     await until(async () => ((await t.page.textContent('#kb-results')) ?? '').includes('七日无理由退货'), 'the knowledge base entry');
+    // Printed, the page is the form alone.
+    await t.page.emulateMedia({ media: 'print' });
+    assert.ok(await t.page.isHidden('.phone'), 'the soft phone is not printed');
+    assert.ok(await t.page.isVisible('#case-form .grid'));
+    assert.ok(await t.page.isHidden('#case-print'));
+    await t.page.emulateMedia({ media: 'screen' });
     // A consultation shows its own fields.
     assert.ok(await t.page.isHidden('#case-answer'));
     await t.page.selectOption('#case-kind', 'consultation');

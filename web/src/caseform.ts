@@ -126,6 +126,8 @@ export function openCaseForm(shell: Shell): void {
     void submit();
   });
   byId('case-clear').addEventListener('click', reset);
+  // The 受理单 on paper (or PDF): the print stylesheet leaves the form alone on the page.
+  byId('case-print').addEventListener('click', () => window.print());
   // Submitted while offline: sent once the seat is back.
   shell.onOnline(() => draft.queued && void submit());
 
