@@ -189,7 +189,9 @@ export class Switchboard {
       return await done;
     } finally {
       call.signal.removeEventListener('abort', onAbort);
-      if (q.state !== 'talking') call.caller.stopMedia();
+      // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
+      // the IVR's next node plays on this line.
+      call.caller.stopMedia();
       this.#calls.delete(call.id);
     }
   }
@@ -269,7 +271,8 @@ export class Switchboard {
     const port = st.port;
     const seat = (headset: boolean) =>
       this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
-    if (port.state === 'connected') {
+    // Off hook, or the handset lifted a moment ago (its answer is queued: the port still says ringing).
+    if (port.state === 'connected' || (port.state === 'ringing' && st.headset)) {
       // Headset mode: the agent is off hook; a zip tone in his ear, his seat answers.
       st.offer = { callId, headset: true, ring: null };
       this.acd.ringing(callId, agentId);
@@ -394,7 +397,8 @@ export class Switchboard {
       q.resolve({ result: 'ended' });
       return;
     }
-    this.#endTalk(q, 'caller');
+    // The call's signal carries why it ended: the caller ('remote'), or the engine (watchdog, shutdown, span alarm).
+    this.#endTalk(q, q.call.signal.reason === 'remote' ? 'caller' : 'system');
     this.#safe(() => this.acd.callerHangup(id));
     q.resolve({ result: 'ended' });
   }
@@ -412,7 +416,7 @@ export class Switchboard {
     if (st && st.callId === q.call.id) {
       st.callId = null;
       // As a PBX: busy tone in the agent's ear until he hangs up (a headset agent hears a short one).
-      if (by === 'caller' && st.port.state === 'connected') void leg.tone('busy', st.headset ? 1500 : (this.#o.busyToneMs ?? 60_000));
+      if (by !== 'agent' && st.port.state === 'connected') void leg.tone('busy', st.headset ? 1500 : (this.#o.busyToneMs ?? 60_000));
     }
     this.events$.next({ type: 'ended', agentId: leg.agentId!, callId: q.call.id, by });
   }

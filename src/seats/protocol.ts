@@ -323,6 +323,12 @@ export const Snapshot = Type.Object({
   role: Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')]),
   agent: Type.Union([AgentStateView, Type.Null()], { description: 'null when the agent is not in the ACD roster' }),
   queues: Type.Array(QueueView, { description: 'the queues the agent serves' }),
+  call: Type.Optional(
+    Type.Object(
+      { callId: Type.String(), state: Type.Union([Type.Literal('offered'), Type.Literal('talking'), Type.Literal('held')]), station: Type.String({ description: 'the station port (board channel name)' }) },
+      { description: 'the call on the agent\'s telephone, when there is one (a seat that reconnects finds it here)' },
+    ),
+  ),
 });
 export type Snapshot = Static<typeof Snapshot>;
 

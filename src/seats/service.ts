@@ -406,7 +406,16 @@ export class SeatService {
       role: s.role,
       agent: inRoster ? this.agentView(s.agentId) : null,
       queues: (this.servedBy.get(s.agentId) ?? []).map((q) => this.queueView(q)),
+      ...this.callView(s.agentId),
     };
+  }
+
+  /** The call on the agent's telephone (legs' switchboard), for the snapshot. */
+  private callView(agentId: string): Pick<Snapshot, 'call'> {
+    const sb = this.o.switchboard;
+    const call = sb?.callOf(agentId);
+    const port = sb?.station(agentId);
+    return call && port ? { call: { ...call, station: port.name } } : {};
   }
 
   wallboard(): Wallboard {

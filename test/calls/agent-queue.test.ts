@@ -153,4 +153,71 @@ test('a caller who hangs up while waiting (nobody ready) is an abandon in the qu
   assert.is(e.core.acd!.activeCalls, 0);
 });
 
+test('overflow after the maximum wait: the caller leaves the queue for the transfer node\'s overflow (a message)', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { maxWaitMs: 6000, overflow: { kind: 'mailbox' } }));
+  h.engine.core.acd!.login('1001'); // logged in, not ready
+  const c = h.caller(8);
+  const e = h.engine;
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(9000);
+    })(),
+  );
+  const f = await h.run(c.hangup());
+  await h.run(e.core.idle());
+  await e.core.acd!.settled();
+  const ov = [...e.queueLog!.events()].find((x) => x.type === 'overflow');
+  assert.ok(ov && ov.type === 'overflow' && ov.reason === 'max-wait', `overflow logged: ${JSON.stringify(ov)}`);
+  const rec = await e.store.getCallRecord(h.ended[0].id);
+  assert.ok(rec!.ivrPath.includes('agent_message'), `went on to the message: ${rec!.ivrPath.join('>')}`);
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'beep')) > 0.8, 'the caller hears the beep of the message');
+});
+
+test('nobody logged in (whenEmpty refuse): the caller hears the busy prompt and goes to the overflow at once', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { whenEmpty: { noneLoggedIn: 'refuse' } }));
+  const c = h.caller(9);
+  const e = h.engine;
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(6000);
+    })(),
+  );
+  const f = await h.run(c.hangup());
+  await h.run(e.core.idle());
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'lines_busy')) > 0.8, 'lines busy heard');
+  await e.core.acd!.settled();
+  assert.ok([...e.queueLog!.events()].some((x) => x.type === 'refuse'), 'refuse logged');
+  const rec = await e.store.getCallRecord(h.ended[0].id);
+  assert.is(rec!.legs!.length, 1);
+});
+
+test('announcements in the caller\'s language: position, estimated wait in minutes, the periodic "please hold", between music', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { announce: { positionFirstMs: 500, periodicEveryMs: 12_000 } }));
+  h.engine.core.acd!.login('1001'); // not ready: the caller waits
+  const c = h.caller(10);
+  const e = h.engine;
+  await h.run(
+    (async () => {
+      if (!(await c.dial())) throw new Error('no answer');
+      await c.hear();
+      await c.press('9'); // English
+      await c.hear();
+      await c.press('0');
+      await h.sleep(20_000);
+    })(),
+  );
+  const f = await h.run(c.hangup());
+  await h.run(e.core.idle());
+  const heard = heardIn(f);
+  for (const id of ['queue_position', 'queue_position_post', 'queue_wait', 'queue_minutes', 'queue_periodic']) {
+    const sc = score(heard, prompt(e, 'en', id));
+    assert.ok(sc > 0.8, `'${id}' heard in English (score ${sc.toFixed(2)})`);
+  }
+  // Estimated wait: position 1 × 3 min default handle time ÷ 1 = 3 minutes, read "three".
+  assert.ok(score(heard, prompt(e, 'en', 'digit_3')) > 0.8, 'three minutes');
+  assert.ok(score(heard, prompt(e, 'zh', 'queue_position')) < 0.5, 'not the Mandarin one');
+});
+
 test.run();

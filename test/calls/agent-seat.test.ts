@@ -128,4 +128,73 @@ test('call control refusals: an agent out of the roster, a ringing (on-hook) pho
   await seat.close();
 });
 
+test('a dropped seat socket keeps the call up; the agent resumes on a new socket, finds the call in the snapshot and ends it', async () => {
+  const seat = await withSeats();
+  const e = h.engine;
+  const token = seat.got.find((m) => m.type === 'reply' && m.ok)!.result.token as string;
+  assert.ok((await seat.ask('acd-login', { ready: true })).ok);
+  const st = h.stations[0];
+  const c = h.caller(3);
+  let again: Client | undefined;
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await st.waitRing(20_000);
+      await st.liftHandset();
+      await seat.until(() => seat.events('connected')[0], 'connected');
+      await seat.close();
+      await h.sleep(2000);
+      assert.is(c.ch.state, 'connected', 'the call is up without the seat');
+      await st.speak(e.prompts.file('zh', 'kb_returns'));
+      again = await Client.open(host!.server.seatUrl);
+      assert.ok((await again.ask('resume', { token })).ok);
+      const snap = await again.until(() => again!.events('snapshot')[0], 'snapshot');
+      assert.is(snap.data.call?.state, 'talking', `snapshot: ${JSON.stringify(snap.data)}`);
+      assert.is(snap.data.call?.station, e.board.channel(1, 1).name);
+      assert.is(snap.data.agent.state, 'talking');
+      assert.ok((await again.ask('hangup')).ok);
+      await h.sleep(1000);
+    })(),
+  );
+  await h.run(e.core.idle());
+  const f = await h.run(c.hangup());
+  await h.run(st.hangUp());
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'kb_returns')) > 0.8, 'the caller heard the agent while his seat was away');
+  const rec = await e.store.getCallRecord(h.ended[0].id);
+  assert.is(rec!.endedBy, 'agent');
+  await again?.close();
+});
+
+test('glare: the agent lifts his handset in the very tick the ACD offers him a call: the offer becomes a zip tone, not a failure', async () => {
+  const seat = await withSeats();
+  const e = h.engine;
+  const acd = e.core.acd!;
+  assert.ok((await seat.ask('acd-login')).ok); // logged in, not ready: the caller waits
+  const c = h.caller(4);
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(1000);
+    })(),
+  );
+  const phone = h.stations[0].phone;
+  const lifted = phone.call({ timeoutMs: 5000 });
+  // Tick by tick until the port sees the handset lifted (it queues its answer, applied next tick).
+  for (let i = 0; i < 10 && e.board.channel(1, 1).state === 'idle'; i++) await e.board.advance(10);
+  assert.is(e.board.channel(1, 1).state, 'ringing', 'the answer is still queued');
+  acd.setReady('1001'); // the waiting call is offered at once
+  await h.run((async () => {
+    await lifted;
+    const offer = await seat.until(() => seat.events('offer')[0], 'offer');
+    assert.is(offer.data.headset, true);
+    assert.ok((await seat.ask('answer')).ok);
+    await h.sleep(500);
+  })());
+  assert.is(acd.agent('1001').state, 'talking', `not ${acd.agent('1001').state} (${acd.agent('1001').reason ?? ''})`);
+  await h.run(c.hangup());
+  await h.run(e.core.idle());
+  await h.run(h.stations[0].hangUp());
+  await seat.close();
+});
+
 test.run();

@@ -33,6 +33,7 @@ const startCommand = defineCommand({
     data: option(text(), 'data folder: case store, recordings, logs (made if missing)', { valueName: 'DIR', default: 'data' }),
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
+    'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
@@ -57,6 +58,7 @@ const startCommand = defineCommand({
       data: v.data,
       demoCallers: v['demo-callers'],
       demoAgents: v['demo-agents'],
+      announceAgent: v['announce-agent'],
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
       smtp: v.smtp && {
@@ -84,6 +86,7 @@ interface StartArgs {
   data: string;
   demoCallers: number;
   demoAgents: number;
+  announceAgent: boolean;
   forSeconds?: number;
   stepped: boolean;
   smtp?: Omit<SmtpOptions, 'from'>;
@@ -117,6 +120,7 @@ async function runStart(a: StartArgs): Promise<number> {
       mode: a.stepped ? 'stepped' : 'realtime',
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
       demoAgents: a.demoAgents,
+      announceAgent: a.announceAgent,
       ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
       logger,
     });
