@@ -1,8 +1,9 @@
 // An agent takes a call in the browser, on a stepped engine with a simulated
 // caller on an E1 timeslot and the agent's simulated station (headset mode,
 // off hook): the offer shows the caller's number and the screen pop fills
-// the case form; F2 answers, F4 holds and retrieves, the case registered
-// during the call carries the call's id, F3 hangs up.
+// the case form; F2 answers, a reload finds the call again, F4 holds and
+// retrieves, the case registered during the call carries the call's id,
+// F3 hangs up.
 //
 // Board time is pumped in 20 ms steps with a few real milliseconds between
 // them (a few times real time), so the browser's real-time reactions come
@@ -53,6 +54,12 @@ testUnless(NO_CHROMIUM, 'an agent takes a call in the browser: offer and screen 
     await page.waitForSelector('#state-badge[data-state="talking"]');
     assert.is(await page.textContent('#call-info'), '正在与 13700001111 通话');
     await reached;
+    // A reload mid-call: the telephone kept the call, the snapshot brings it back to the page.
+    await page.reload();
+    await page.waitForSelector('#link[data-state="open"]');
+    await page.waitForSelector('#call-info[data-phase="connected"]');
+    assert.is(await page.textContent('#call-info'), '正在与 13700001111 通话');
+    assert.is(await page.inputValue('#case-caller'), '13700001111', 'the draft kept the screen pop');
     await page.keyboard.press('F4');
     await page.waitForSelector('#call-info[data-phase="held"]');
     await page.keyboard.press('F4');

@@ -18,7 +18,20 @@ let callStart: number | null = null; // performance.now() at the start of the ca
 let queues: QueueView[] = [];
 let queuesAt = 0;
 /** What the call layer said last about this agent's call (offer, connected, held …). */
-let call: { phase: 'offered' | 'connected' | 'held' | 'ended' | 'cancelled'; callerNumber?: string; queue?: string; headset?: boolean; detail?: string } | null = null;
+let call: { phase: 'offered' | 'connected' | 'held' | 'ended' | 'cancelled'; callId?: string; callerNumber?: string; queue?: string; headset?: boolean; detail?: string } | null = null;
+/** Who is on the line, for this tab: a reload gets the call back from the snapshot, its caller from here. */
+const CALL_KEY = 'hotline.call';
+function rememberCall(): void {
+  if (call?.callId) sessionStorage.setItem(CALL_KEY, JSON.stringify({ callId: call.callId, callerNumber: call.callerNumber, queue: call.queue }));
+}
+function recalled(callId: string): { callerNumber?: string; queue?: string } {
+  try {
+    const c = JSON.parse(sessionStorage.getItem(CALL_KEY) ?? 'null') as { callId?: string; callerNumber?: string; queue?: string } | null;
+    return c?.callId === callId ? { callerNumber: c.callerNumber, queue: c.queue } : {};
+  } catch {
+    return {};
+  }
+}
 
 const shell = openShell((name, data) => {
   if (name === 'snapshot') {
@@ -27,14 +40,25 @@ const shell = openShell((name, data) => {
     queues = s.queues;
     queuesAt = performance.now();
     drawQueues();
+    // A seat that reconnects finds its call here (the telephone kept it while the socket was down).
+    const phase = s.call ? ({ offered: 'offered', talking: 'connected', held: 'held' } as const)[s.call.state] : null;
+    if (phase && call?.phase !== phase) {
+      call = { ...recalled(s.call!.callId), ...call, phase, callId: s.call!.callId };
+      drawCall();
+    } else if (!phase && call && call.phase !== 'ended' && call.phase !== 'cancelled') {
+      call = null; // it ended while the socket was down
+      drawCall();
+    }
   } else if (name === 'agent-state') setAgent(data as EventData<'agent-state'>);
   else if (name === 'offer') {
     const o = data as EventData<'offer'>;
-    call = { phase: 'offered', callerNumber: o.callerNumber, queue: o.queue, headset: o.headset };
+    call = { phase: 'offered', callId: o.callId, callerNumber: o.callerNumber, queue: o.queue, headset: o.headset };
+    rememberCall();
   } else if (name === 'offer-cancelled') call = { ...call, phase: 'cancelled', detail: (data as EventData<'offer-cancelled'>).reason };
   else if (name === 'connected') {
     const c = data as EventData<'connected'>;
-    call = { ...call, phase: 'connected', callerNumber: c.callerNumber ?? call?.callerNumber };
+    call = { ...call, phase: 'connected', callId: c.callId, callerNumber: c.callerNumber ?? call?.callerNumber };
+    rememberCall();
     callStart ??= performance.now();
   } else if (name === 'held') call = { ...call, phase: 'held' };
   else if (name === 'retrieved') call = { ...call, phase: 'connected' };
@@ -50,7 +74,7 @@ function drawCall(): void {
   const line = byId('call-info');
   line.dataset.phase = call?.phase ?? 'none';
   if (!call) return setText(line, '');
-  const who = call.callerNumber ?? t('call.withheld');
+  const who = call.callerNumber ?? t('call.unknownCaller');
   const text: Record<typeof call.phase, string> = {
     offered: t(call.headset ? 'call.offerHeadset' : 'call.offerRing', { n: who, q: call.queue ?? '' }),
     connected: t('call.connected', { n: who }),
