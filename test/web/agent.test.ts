@@ -255,12 +255,13 @@ testUnless(NO_CHROMIUM, 'English on request, kept across a reload', async () => 
 });
 
 testUnless(NO_CHROMIUM, 'an expired session goes back to the login page, which says why', async () => {
-  const r = await consoleRig({ sessionTtlMs: 2_500 });
+  // Long enough for the login and resume to finish on a loaded machine, short enough for the test.
+  const r = await consoleRig({ sessionTtlMs: 6_000 });
   try {
     const t = await tab(browser, r);
     await logIn(t, '1001');
     // The server ends the session (its 1 s sweep): the page leaves for the login page.
-    await t.page.waitForURL(/\/\?why=expired$/, { timeout: 10_000 });
+    await t.page.waitForURL(/\/\?why=expired$/, { timeout: 20_000 });
     await until(async () => (await t.page.textContent('#status')) === '会话已结束，请重新登录。', 'the notice');
     assert.is(await t.page.evaluate(() => sessionStorage.getItem('hotline.session')), null);
     // A token the page knows is past its expiry is not even offered.
