@@ -42,6 +42,8 @@ export interface QueueReport {
   granularity: QueueGranularity;
   serviceLevelMs: number;
   rows: QueueReportRow[];
+  /** The whole period (a row of its own when the rows are days, months or years). */
+  total: QueueReportRow;
 }
 
 /** Reads the log: events with at < to, in time order (LmdbQueueLog.events). */
@@ -109,13 +111,15 @@ export function queueReport(events: QueueEventSource, q: QueueReportQuery): Queu
   if (!Number.isFinite(slMs) || slMs < 0) throw caseError('CASE_REPORT_INVALID', `queue figures: the service level time must be ≥ 0 ms; got ${slMs}`);
   const offset = q.dayOffsetMs ?? 8 * 3_600_000;
   const rows: QueueReportRow[] = measure(events, q.period, g, slMs, offset);
-  const out: QueueReport = { period: q.period, granularity: g, serviceLevelMs: slMs, rows };
+  const total: QueueReportRow = g === 'total' ? rows[0] : measure(events, q.period, 'total', slMs, offset)[0];
+  const out: QueueReport = { period: q.period, granularity: g, serviceLevelMs: slMs, rows, total };
   if (q.compareTo !== undefined) {
     const cp = q.compareTo === 'last_year' ? lastYear(q.period) : q.compareTo;
     const prev = measure(events, cp, g, slMs, offset);
     rows.forEach((r, i) => {
       if (prev[i]) r.previous = prev[i];
     });
+    if (g !== 'total') total.previous = measure(events, cp, 'total', slMs, offset)[0];
     out.comparePeriod = cp;
   }
   return out;
@@ -144,7 +148,7 @@ function width(s: string): number {
 export function queueReportTable(r: QueueReport): string {
   const out = [`Queue figures ${r.period.from} – ${r.period.to}${r.comparePeriod ? `, compared with ${r.comparePeriod.from} – ${r.comparePeriod.to} (同期比)` : ''}; service level: answered within ${r.serviceLevelMs / 1000} s ÷ answered`];
   const cmp = r.comparePeriod !== undefined;
-  for (const row of r.rows) {
+  for (const row of r.granularity === 'total' ? r.rows : [...r.rows, r.total]) {
     out.push('', `[${row.period}]  occupancy ${pct(row.occupancy)}${cmp ? ` (last year ${pct(row.previous?.occupancy)})` : ''}`);
     const qs = Object.keys({ ...row.queues, ...row.previous?.queues }).sort();
     if (qs.length === 0) out.push('  no queue calls');

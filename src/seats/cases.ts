@@ -5,7 +5,7 @@
 // stores nothing. This file adds only who may do what (see protocol.ts):
 // reads are open to every role; an agent changes his own and unowned cases
 // (note and callback_done on any); supervisors and admins change all.
-import type { CaseAction, CaseQuery, CaseRecord, CaseRecords, CaseUpdate, CreateCaseInput, KnowledgeBase, KnowledgeCategory, KnowledgeEntry } from '../cases/types.ts';
+import type { CallLog, CallRecord, CaseAction, CaseQuery, CaseRecord, CaseRecords, CaseUpdate, CreateCaseInput, KnowledgeBase, KnowledgeCategory, KnowledgeEntry } from '../cases/types.ts';
 import { CaseErrors, caseError } from '../cases/errors.ts';
 import { TERMINAL } from '../cases/workflow.ts';
 import type { Session } from './auth.ts';
@@ -15,7 +15,8 @@ import { buildScreenPop, caseSummary } from './screen-pop.ts';
 
 /** The store's parts the seat uses (LmdbCaseStore has them). */
 export type SeatCaseStore = Pick<CaseRecords, 'createCase' | 'getCase' | 'updateCase' | 'transition' | 'setReminder' | 'searchCases' | 'callerHistory' | 'dueItems' | 'callbackList'> &
-  Pick<KnowledgeBase, 'listKnowledge'>;
+  Pick<KnowledgeBase, 'listKnowledge'> &
+  Pick<CallLog, 'getCallRecord'>;
 
 type CaseMessage = Extract<ClientMessage, { type: (typeof CASE_TYPES)[number] }>;
 
@@ -80,7 +81,13 @@ export async function runCaseMessage(store: SeatCaseStore, s: Session, m: CaseMe
     case 'caller-history': {
       const items = await store.callerHistory(m.callerNumber, m.limit ?? 50);
       const cases = await store.searchCases({ callerNumber: m.callerNumber, limit: 100 });
-      return { items, openCases: cases.filter((r) => !TERMINAL.has(r.status)).map(caseSummary) };
+      // His earlier calls in full: IVR path, queue wait, who answered, recordings, outcome.
+      const calls: CallRecord[] = [];
+      for (const i of items) {
+        const c = i.type === 'call' ? await store.getCallRecord(i.callId) : null;
+        if (c) calls.push(c);
+      }
+      return { items, openCases: cases.filter((r) => !TERMINAL.has(r.status)).map(caseSummary), calls };
     }
     case 'kb-search':
       return { entries: searchKnowledge(await store.listKnowledge(m.category as KnowledgeCategory | undefined), m.words, m.limit ?? 20) };

@@ -96,8 +96,8 @@ const CASE_MESSAGES = {
   'caller-history': {
     schema: message('caller-history', { callerNumber: Phone, limit: Limit(200, 50) }),
     roles: ALL,
-    summary: 'A caller\'s earlier cases and calls by his number, newest first, and his open cases.',
-    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary] }`',
+    summary: 'A caller\'s earlier cases and calls by his number, newest first, his open cases, and his earlier call records in full.',
+    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queueWaitMs?, agentId?, recordingIds, caseNumber?, outcome?] }`',
   },
   'kb-search': {
     schema: message('kb-search', {

@@ -56,6 +56,11 @@ export interface SeatServiceOptions {
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
   logger?: Logger;
+  /**
+   * Called as each server event leaves for a socket (the seat bench stamps
+   * server event → client received with it); keep it cheap.
+   */
+  onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
   /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
   cases?: SeatCaseStore;
 }
@@ -485,8 +490,8 @@ export class SeatService {
   }
 
   private pushWallboards(): void {
-    let board: Wallboard | null = null;
-    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', (board ??= this.wallboard()));
+    let board: string | null = null;
+    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', null, (board ??= JSON.stringify(this.wallboard())));
   }
 
   // ---- output -------------------------------------------------------------
@@ -503,8 +508,12 @@ export class SeatService {
     c.conn.send(JSON.stringify(out));
   }
 
-  private event(c: ConnState, event: ServerEventName, data: unknown): void {
+  private event(c: ConnState, event: ServerEventName, data: unknown, dataJson?: string): void {
     if (c.closed) return;
-    c.conn.send(JSON.stringify({ type: 'event', seq: ++c.seq, event, data }));
+    const seq = ++c.seq;
+    // The same data to many sockets (a wallboard to every supervisor) is serialised once.
+    const text = dataJson === undefined ? JSON.stringify({ type: 'event', seq, event, data }) : `{"type":"event","seq":${seq},"event":"${event}","data":${dataJson}}`;
+    this.o.onEventSent?.(c.session?.agentId ?? null, seq, event);
+    c.conn.send(text);
   }
 }

@@ -103,6 +103,7 @@ test('by month and by day: Beijing days, state time split at the month\'s edge, 
     assert.is(m.rows[0].agents['1002'].readyMs, 3_600_000);
     assert.equal([m.rows[1].agents['1002'].readyMs, m.rows[1].agents['1002'].busyMs, m.rows[1].agents['1002'].notReadyByReason], [3_600_000 - 60_000, 60_000, { meal: 1_800_000 }]);
     assert.equal([m.rows[0].queues[Q].answered, m.rows[1].queues[Q].answered], [2, 1]);
+    assert.equal([m.total.period, m.total.queues[Q].answered, m.total.queues[Q].entered, m.total.agents['1002'].readyMs], ['total', 3, 4, 2 * 3_600_000 - 60_000]);
     const d = queueReport((range) => log.events(range), { period: { from: '2026-03-04', to: '2026-03-06' }, granularity: 'day' });
     assert.equal(d.rows.map((r) => [r.period, r.queues[Q]?.entered ?? 0]), [['2026-03-04', 0], ['2026-03-05', 3], ['2026-03-06', 0]]);
     // A call at 00:30 Beijing on 1 April is April's, though it is 31 March in UTC.

@@ -129,7 +129,8 @@ test('caller history, knowledge base, "cannot answer now", callbacks and deadlin
     assert.equal(h.result.items.map((i: { type: string }) => i.type).sort(), ['call', 'case']);
     assert.equal(h.result.items.find((i: { type: string }) => i.type === 'call').callId, 'call-earlier');
     assert.equal(h.result.openCases.map((c: { number: string }) => c.number), [no]);
-    assert.equal((await b.ask('caller-history', { callerNumber: '13000000000' })).result, { items: [], openCases: [] });
+    assert.equal(h.result.calls.map((c: { id: string; ivrPath: string[]; agentId: string }) => [c.id, c.ivrPath, c.agentId]), [['call-earlier', ['main', 'agent'], '1002']]);
+    assert.equal((await b.ask('caller-history', { callerNumber: '13000000000' })).result, { items: [], openCases: [], calls: [] });
     assert.is((await b.ask('caller-history', { callerNumber: '' })).code, 'SEAT_BAD_MESSAGE');
 
     await r.store.putKnowledge({ id: 'kb-returns', category: 'regulation', title: '七日无理由退货', text: '网购商品自收到之日起七日内可无理由退货，定制商品除外。' });
