@@ -20,7 +20,10 @@ export function isOpsMessage(m: ClientMessage): m is OpsMessage {
 export async function runOp(ops: AgentOps | undefined, out: OutboundCalls | undefined, self: string, m: OpsMessage): Promise<unknown> {
   if (m.type === 'dial') {
     if (!out) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
-    return { callId: out.place(self, m.to as PlaceTarget).callId };
+    const to = m.to;
+    const target: PlaceTarget | null = to.agent !== undefined && to.number === undefined && to.callback === undefined ? { agent: to.agent } : to.number !== undefined && to.agent === undefined ? { number: to.number, ...(to.callback ? { callback: to.callback } : {}) } : null;
+    if (!target) throw new CallError('CALL_TARGET_UNKNOWN', 'dial names either a number (with an optional callback) or an agent', {});
+    return { callId: out.place(self, target).callId };
   }
   if (!ops) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
   switch (m.type) {

@@ -191,13 +191,15 @@ const CALL_MESSAGES = {
 // whisper and barge. Refusals carry CALL_* codes (CALL_TARGET_NOT_READY,
 // CALL_NO_TRUNK, CALL_OPERATION_STATE …) or ACD_*; nothing changes then.
 
-const Target = Type.Union(
-  [
-    Type.Object({ agent: AgentId }, { additionalProperties: false }),
-    Type.Object({ queue: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-    Type.Object({ number: Type.String({ pattern: '^[0-9*#]{1,20}$', description: 'digits dialled on an outbound trunk (a department or an outside number)' }) }, { additionalProperties: false }),
-  ],
-  { description: '`{ agent }` an agent of the roster (ready), `{ queue }` an ACD queue (transfer only), `{ number }` a number dialled on an outbound trunk' },
+const Dialled = Type.String({ pattern: '^[0-9*#]{1,20}$', description: 'digits dialled on an outbound trunk (a department or an outside number)' });
+// One object with exactly one field (not a union: the reference lists every field).
+const Target = Type.Object(
+  {
+    agent: Type.Optional(AgentId),
+    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue (transfer only)' })),
+    number: Type.Optional(Dialled),
+  },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue (transfer only), `number` a number dialled on an outbound trunk' },
 );
 
 const OPS_MESSAGES = {
@@ -245,10 +247,14 @@ const OPS_MESSAGES = {
   },
   dial: {
     schema: message('dial', {
-      to: Type.Union([
-        Type.Object({ number: Type.String({ pattern: '^[0-9*#]{1,20}$' }), callback: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the callback-list entry (call id) this call answers: it leaves the list once answered' })) }, { additionalProperties: false }),
-        Type.Object({ agent: AgentId }, { additionalProperties: false }),
-      ], { description: '`{ number, callback? }` 座席呼出 on an outbound trunk; `{ agent }` another station (呼叫班长, 呼叫话务员)' }),
+      to: Type.Object(
+        {
+          number: Type.Optional(Dialled),
+          callback: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'with `number`: the callback-list entry (call id) this call answers; it leaves the list once answered' })),
+          agent: Type.Optional(AgentId),
+        },
+        { additionalProperties: false, minProperties: 1, description: '`number` (and `callback`) 座席呼出 on an outbound trunk, or `agent` another station (呼叫班长, 呼叫话务员); CALL_TARGET_UNKNOWN otherwise' },
+      ),
     }),
     roles: ALL,
     summary: 'Place a call from the sender\'s telephone (no call on it): an off-hook station dials at once, an on-hook phone rings first (lift it). While on it a ready agent is not ready (outbound / intercom). `hangup` ends it. Written as a call record.',

@@ -45,6 +45,8 @@ test('consult → consult-answered → consult-complete → transferred over the
       await a1.liftHandset();
       await h.sleep(300);
       assert.is((await s1.ask('transfer', { to: { number: '12a' } })).code, 'SEAT_BAD_MESSAGE');
+      assert.is((await s1.ask('transfer', { to: { agent: '1002', queue: 'agents' } })).code, 'SEAT_BAD_MESSAGE', 'one target only');
+      assert.is((await s1.ask('transfer', { to: {} })).code, 'SEAT_BAD_MESSAGE', 'a target is needed');
       assert.is((await s1.ask('transfer', { to: { queue: 'nope' } })).code, 'CALL_TARGET_UNKNOWN');
       assert.is((await s1.ask('transfer', { to: { agent: '1002' } })).code, 'CALL_TARGET_NOT_READY', '1002 is logged out');
       assert.is((await s1.ask('consult-complete')).code, 'CALL_OPERATION_STATE');
@@ -100,6 +102,7 @@ test('dial over the socket: 呼叫班长 from a headset, intercom event to the s
       await a1.liftHandset();
       await h.sleep(300);
       assert.is((await s1.ask('dial', { to: { number: '+86' } })).code, 'SEAT_BAD_MESSAGE');
+      assert.is((await s1.ask('dial', { to: { number: '123', agent: '1003' } })).code, 'CALL_TARGET_UNKNOWN', 'a number or an agent, not both');
       const r = await s1.ask('dial', { to: { agent: '1003' } });
       assert.ok(r.ok, `dial: ${r.code} ${r.message}`);
       assert.ok(await sup.waitRing(5000));
