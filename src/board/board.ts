@@ -5,15 +5,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { Engine } from './engine.ts';
+import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
-import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
+import { channelRoles, dahdiChannels, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
   BoardProfile,
+  SpanProfile,
   BoardStats,
   CallOptions,
   Channel,
@@ -801,6 +802,38 @@ interface SharedState {
 }
 
 /**
+ * The DAHDI spans a board opens, or undefined for the sim. A DAHDI profile
+ * names them; HL_BOARD_DRIVER=dahdi runs a sim profile, network side
+ * included, on DAHDI spans 1..total (the userspace DAHDI of the tests, whose
+ * cables join span i to span n + i as the sim's loop does).
+ */
+function dahdiLayout(p: BoardProfile, total: number, first = 1): number[] | undefined {
+  if (p.driver === 'dahdi') return dahdiChannels(p.spans);
+  const forced = process.env.HL_BOARD_DRIVER;
+  if (forced === undefined || forced === '' || forced === 'sim') return undefined;
+  if (forced !== 'dahdi') throw boardError('BOARD_ARG', `HL_BOARD_DRIVER must be 'sim' or 'dahdi', got ${JSON.stringify(forced)}`);
+  const spans: SpanProfile[] = [...p.spans, ...(total > p.spans.length ? p.spans : [])];
+  return dahdiChannels(spans.map((s, i) => ({ ...s, dahdiSpan: first + i }) as SpanProfile));
+}
+
+/**
+ * The native board. Under HL_BOARD_DRIVER=dahdi a second board open at once
+ * (tests that run two engines) takes the next 2N spans when the first are in
+ * use, as a second card would be; a DAHDI profile names its spans and never moves.
+ */
+function openNative(p: BoardProfile, total: number, peers: number[]): NativeBoard {
+  const Native = nativeBoardClass();
+  for (let first = 1; ; first += total) {
+    try {
+      return new Native(total, p.tickMs ?? 10, peers, undefined, dahdiLayout(p, total, first));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER !== 'dahdi' || code !== 'HL_EDAHDI_BUSY' || first + 2 * total > 129) throw toHotline(e, 'open board');
+    }
+  }
+}
+
+/**
  * Opens a board from a profile (a path to boards/*.json or the object itself).
  * Stepped mode (default): time moves only in `board.advance(ms)`.
  */
@@ -814,8 +847,7 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const loop = p.network?.type === 'loop';
   const total = loop ? 2 * n : n;
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
-  const Native = nativeBoardClass();
-  const native = new Native(total, p.tickMs ?? 10, peers);
+  const native = openNative(p, total, peers);
   const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();

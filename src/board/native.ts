@@ -87,7 +87,8 @@ export interface NativeBoard {
 
 export interface NativeBoardCtor {
   /** events: event ring capacity (0 or absent: 65,536; see board.h). */
-  new (spans: number, tickMs: number, peers: number[], events?: number): NativeBoard;
+  /** dahdi: [DAHDI span, base channel] per span opens the DAHDI driver instead of the sim. */
+  new (spans: number, tickMs: number, peers: number[], events?: number, dahdi?: number[]): NativeBoard;
 }
 
 export function nativeClipClass(): NativeClipCtor {

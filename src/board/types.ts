@@ -23,7 +23,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 export interface BoardProfile {
   /** Free text shown in logs and `hotline diag`. */
   name: string;
-  /** Which driver moves frames: only 'sim' exists today ('dahdi', 'fed' later). */
+  /** Which driver moves frames: 'sim' (in memory) or 'dahdi' (a Linux DAHDI card); 'fed' later. */
   driver: 'sim' | 'dahdi' | 'fed';
   /** Tick length in ms: 10 (default), 20 or 5. */
   tickMs?: number;
@@ -73,6 +73,10 @@ export interface E1SpanProfile {
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+  /** Driver 'dahdi': the DAHDI span number (dahdi_scan, system.conf `span=`); default: position + 1. */
+  dahdiSpan?: number;
+  /** Driver 'dahdi': DAHDI channel number of timeslot 1 (dahdi_scan's basechan); default (dahdiSpan - 1) * 31 + 1. */
+  basechan?: number;
 }
 
 /**
