@@ -806,6 +806,19 @@ extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
   return done;
 }
 
+// After a real-time tick: report overruns, wake JavaScript when there is news.
+static void after_tick(hl_board *b, uint64_t end) {
+  if (b->pending_overrun && event_room(b)) {
+    emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
+    b->pending_overrun = 0;
+  }
+  if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
+      !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
+    b->wake_ns.store(end, std::memory_order_relaxed);
+    b->wake(b->wake_ctx);
+  }
+}
+
 static void clock_main(hl_board *b) {
   // Real-time priority when the system allows it (root or CAP_SYS_NICE), as a
   // card driver's interrupt would have: other processes must not delay a tick.
@@ -818,6 +831,29 @@ static void clock_main(hl_board *b) {
   }
   const uint64_t period = (uint64_t)b->tick_ms * 1000000ull;
   uint64_t next = hl_mono_ns() + period;
+  while (b->running.load(std::memory_order_acquire) && b->drv.ops->wait_tick) {
+    // The card's clock paces the tick (driver.h "Clock"): no host deadline
+    // to miss, so a tick is late when it took longer than a period (the
+    // card's buffers absorb it; lost audio is the driver's lost_frames).
+    const int rc = b->drv.ops->wait_tick(b->drv.self, 4 * b->tick_ms);
+    if (!b->running.load(std::memory_order_acquire)) return;
+    if (rc <= 0) {
+      Fault &f = b->clock_fault;  // no audio from the card for 4 ticks (or an error)
+      f.total.fetch_add(1, std::memory_order_relaxed);
+      f.pending++;
+      f.last_err = rc < 0 ? -rc : ETIMEDOUT;
+      f.where = "wait_tick";
+      if (rc < 0) std::this_thread::sleep_for(std::chrono::milliseconds(b->tick_ms));
+    }
+    const uint64_t start = hl_mono_ns();
+    run_tick(b);
+    const uint64_t end = hl_mono_ns();
+    if (end > start + period) {
+      b->overruns.fetch_add(1, std::memory_order_relaxed);
+      b->pending_overrun++;
+    }
+    after_tick(b, end);
+  }
   while (b->running.load(std::memory_order_acquire)) {
     struct timespec ts;
     ts.tv_sec = (time_t)(next / 1000000000ull);
@@ -845,15 +881,7 @@ static void clock_main(hl_board *b) {
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
-    if (b->pending_overrun && event_room(b)) {
-      emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
-      b->pending_overrun = 0;
-    }
-    if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
-        !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
-      b->wake_ns.store(end, std::memory_order_relaxed);
-      b->wake(b->wake_ctx);
-    }
+    after_tick(b, end);
     next += period;
     // After a long stall (over 1 s behind), resynchronise instead of racing to catch up.
     if (end > next + 100 * period) next = end + period;
