@@ -520,6 +520,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("bipolarViolations", Napi::Number::New(env, (double)st.bpv));
     o.Set("slips", Napi::Number::New(env, (double)st.slips));
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
+    o.Set("lostFrames", Napi::Number::New(env, (double)st.lost_frames));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
     return o;
   }

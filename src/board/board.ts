@@ -498,6 +498,7 @@ class SpanImpl implements Span {
         slips: s.slips,
         erroredSeconds: s.erroredSeconds,
         driverErrors: s.driverErrors,
+        lostFrames: s.lostFrames,
       },
     };
   }

@@ -8,6 +8,7 @@ export interface NativeSpanStatus {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  lostFrames: number;
   driverErrors: number;
 }
 

@@ -496,6 +496,12 @@ export interface SpanCounters {
   erroredSeconds: number;
   /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
   driverErrors: number;
+  /**
+   * Channel blocks the card did not have (or take) when the tick wanted them:
+   * audio lost, unlike a late tick that the card's buffers absorbed (stats().overruns).
+   * Always 0 on the sim.
+   */
+  lostFrames: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;

@@ -30,6 +30,7 @@ extern "C" int hl_dahdi_create(int, const hl_dahdi_span *, int, hl_driver *, cha
 #include <dahdi/user.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -61,6 +62,8 @@ struct Span {
 struct Dahdi {
   int nspans = 0, samples = 0;
   int ctl = -1;
+  int pace_fd = -1;  // the channel whose blocks pace the tick (wait_tick)
+  bool primed = false;  // transmit slack written (wait_tick)
   Span *spans = nullptr;
 };
 
@@ -168,7 +171,38 @@ int dahdi_status(void *drv, int span, hl_span_status *st) {
   // missing or left over at the tick (a lost frame) or a buffer over/underrun.
   st->slips = sp.overruns.load(std::memory_order_relaxed);
   st->errored_seconds = si.errsec;
+  st->lost_frames = sp.lost.load(std::memory_order_relaxed);
   return 0;
+}
+
+// The card's clock: the first open channel of the first span has a block to
+// read (POLLIN) or an event (POLLPRI). Every channel of a card runs on one
+// clock, so one file paces them all.
+int dahdi_wait_tick(void *drv, int timeout_ms) {
+  Dahdi *d = static_cast<Dahdi *>(drv);
+  if (!d->primed) {
+    // Transmit slack: the tick writes its block when the card has just sent
+    // the previous one, so without a block in hand every late write would
+    // leave the card nothing to send (an underrun: a gap of idle in a tone).
+    // One block of silence ahead absorbs a tick's lateness (10 ms of delay).
+    // Only when the card paces the tick: stepped boards have no deadline.
+    d->primed = true;
+    uint8_t idle[1024];
+    std::memset(idle, 0xd5, sizeof idle);
+    int rc = 0;
+    for (int s = 0; s < d->nspans; s++)
+      for (int ts = 1; ts < kTs; ts++)
+        if (d->spans[s].fd[ts] >= 0) move_block(d->spans[s], ts, idle, d->samples, true, rc);
+  }
+  pollfd p{};
+  p.fd = d->pace_fd;
+  p.events = POLLIN | POLLPRI;
+  for (;;) {
+    const int r = poll(&p, 1, timeout_ms);
+    if (r > 0) return 1;
+    if (r == 0) return 0;
+    if (errno != EINTR) return HL_EIO;
+  }
 }
 
 void dahdi_tick_end(void *, uint64_t) {}
@@ -252,7 +286,7 @@ int dahdi_get_numbers(void *drv, int span, int ts, char *calling, char *called, 
 
 const hl_driver_ops kDahdiOps = {
     "dahdi",        dahdi_read,        dahdi_write,       dahdi_cas_read, dahdi_cas_write, dahdi_status, dahdi_tick_end,
-    dahdi_destroy,  dahdi_control,     dahdi_set_numbers, dahdi_get_numbers,
+    dahdi_destroy,  dahdi_control,     dahdi_set_numbers, dahdi_get_numbers, dahdi_wait_tick,
 };
 
 int refuse(Dahdi *d, int rc, char *err, int cap, const char *fmt, int a, int b = 0, int c = 0, int e = 0) {
@@ -322,6 +356,7 @@ extern "C" int hl_dahdi_create(int spans, const hl_dahdi_span *cfg, int samples,
       if (rc != 0) return rc;  // open_channel destroyed d
     }
   }
+  d->pace_fd = d->spans[0].fd[1];
   out->ops = &kDahdiOps;
   out->self = d;
   out->spans = spans;
