@@ -252,16 +252,26 @@ static void step(unsigned k) {
   pthread_cond_broadcast(&cv);
 }
 
+static unsigned long long mono_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (unsigned long long)t.tv_sec * 1000ull + (unsigned long long)t.tv_nsec / 1000000ull;
+}
+
+/* A card's clock keeps running while the host is busy: a late wake-up makes
+ * up every 1 ms step (8 samples, DAHDI's own tick) it missed, up to the
+ * FIFO's 512 ms, so the sample count follows CLOCK_MONOTONIC. */
 static void *clock_main(void *arg) {
   (void)arg;
-  struct timespec next;
-  clock_gettime(CLOCK_MONOTONIC, &next);
+  const unsigned long long start = mono_ms();
+  unsigned long long done = 0;
   for (;;) {
-    next.tv_nsec += 1000000; /* 1 ms = 8 samples, DAHDI's own tick */
-    if (next.tv_nsec >= 1000000000) { next.tv_nsec -= 1000000000; next.tv_sec++; }
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR) {}
+    struct timespec nap = {0, 1000000};
+    nanosleep(&nap, NULL);
+    unsigned long long due = mono_ms() - start;
+    if (due > done + FIFO / 8) done = due - FIFO / 8;
     pthread_mutex_lock(&mu);
-    step(8);
+    for (; done < due; done++) step(8);
     pthread_mutex_unlock(&mu);
   }
   return NULL;
