@@ -8,7 +8,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
+import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
 import { channelRoles, dahdiChannels, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -406,6 +406,20 @@ class ChannelImpl implements Channel {
     }
   }
 
+  loopback(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', `loopback takes true or false, got ${JSON.stringify(on)}`);
+    const e = this.engine;
+    const at = this.timeslot << 8;
+    // A card loops the channel in its driver (DAHDI_LOOPBACK). The sim has
+    // no such switch: the far end hears what it sends come back, which is an
+    // echo at 0 dB with no added delay on the far span's timeslot.
+    if (e.driver === 'dahdi') return e.call('loopback', () => e.native.driver(this.span.nativeSpan, at | DAHDI.TS_LOOPBACK, on ? 1 : 0));
+    const far = e.peers[this.span.nativeSpan] ?? -1;
+    if (far < 0) throw boardError('BOARD_STATE', `${this.name} has no simulated far end to loop (the profile has no network side)`);
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_MS, 0));
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_DB, on ? 0 : 99));
+  }
+
   stop(): void {
     this.engine.call('stop', () =>
       this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone) | (1 << OP.sendMf), 0),
@@ -670,6 +684,9 @@ export class BoardView implements Board {
   private readonly localIndex = new Map<number, number>();
   private identity = true;
 
+  get driver(): 'sim' | 'dahdi' {
+    return this.engine.driver;
+  }
   get mode(): 'stepped' | 'realtime' {
     return this.engine.mode;
   }
@@ -849,7 +866,10 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const total = loop ? 2 * n : n;
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
   const native = openNative(p, total, peers);
+  const onDahdi = p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER === 'dahdi';
   const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
+  engine.driver = onDahdi ? 'dahdi' : 'sim';
+  engine.peers = peers;
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);

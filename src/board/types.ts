@@ -408,6 +408,13 @@ export interface Conference {
 // ---------------------------------------------------------------- objects
 
 export interface Channel {
+  /**
+   * Maintenance line loop: what the channel receives goes back out to the
+   * line (DAHDI_LOOPBACK on a card; on the sim the far end hears its own
+   * audio back at 0 dB), so the far end can test tone out / tone back.
+   * Off by default; turn it off after the test.
+   */
+  loopback(on: boolean): void;
   /** Board-wide index, 0-based. */
   readonly index: number;
   readonly span: Span;
@@ -571,6 +578,8 @@ export interface BoardStats {
 
 export interface Board {
   readonly name: string;
+  /** The driver that moves the frames: 'sim' or 'dahdi'. */
+  readonly driver: 'sim' | 'dahdi';
   readonly mode: 'stepped' | 'realtime';
   readonly tickMs: number;
   readonly spans: ReadonlyArray<Span>;

@@ -59,7 +59,8 @@ struct chan {
   int open;
   int txbits, rxbits;
   int sent_bits, wrote; /* the bits latched by the last write(), and whether one came since the last step */
-  int loop; /* DAHDI_LOOPBACK: what we send comes back */
+  int loop; /* DAHDI_LOOPBACK: what the channel receives goes back out to the line */
+  uint8_t last_rx[STEP_MAX]; /* what it received in the last step (looped back in the next) */
   struct fifo rx, tx;
   int ev[EVQ];
   unsigned evh, evn;
@@ -195,6 +196,11 @@ static void step(unsigned k) {
        * arrive in the same step; a channel nobody writes sends its bits at once. */
       c->sent_bits = c->wrote ? c->sent_bits : c->txbits;
       c->wrote = 0;
+      if (c->open && c->loop) { /* the line loop replaces what the application writes */
+        fifo_pop(&c->tx, spans[s].sent[t], k);
+        memcpy(spans[s].sent[t], c->last_rx, k);
+        continue;
+      }
       unsigned got = c->open ? fifo_pop(&c->tx, spans[s].sent[t], k) : 0;
       if (c->open && got < k) c->tx_underruns += k - got;
       memset(spans[s].sent[t] + got, 0xd5, k - got); /* A-law idle */
@@ -223,11 +229,12 @@ static void step(unsigned k) {
     for (int t = 1; t < TS; t++) {
       struct chan *c = &sp->ch[t];
       uint8_t buf[STEP_MAX];
-      const uint8_t *src = c->loop ? sp->sent[t] : from >= 0 && !red_blue ? spans[from].sent[t] : NULL;
+      const uint8_t *src = from >= 0 && !red_blue ? spans[from].sent[t] : NULL;
       if (src) memcpy(buf, src, k);
       else memset(buf, spans[s].peer >= 0 && sp->cable && spans[sp->peer].send_ais ? 0xff : 0xd5, k);
+      memcpy(c->last_rx, buf, k);
       if (c->open) fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns); /* a slip loses one 125 us frame */
-      int bits = red_blue ? c->rxbits : c->loop ? c->sent_bits : from >= 0 ? spans[from].ch[t].sent_bits : c->rxbits;
+      int bits = red_blue ? c->rxbits : from >= 0 ? spans[from].ch[t].sent_bits : c->rxbits;
       if (bits != c->rxbits) {
         c->rxbits = bits;
         if (c->open) ev_push(c, DAHDI_EVENT_BITSCHANGED);
@@ -376,6 +383,7 @@ static int do_specify(struct fdinfo *f, int channo) {
   if (c->open) return fail(EBUSY);
   c->open = 1;
   c->loop = 0;
+  memset(c->last_rx, 0xd5, sizeof c->last_rx);
   c->evh = c->evn = 0;
   c->rx.len = c->tx.len = 0;
   f->span = s;
