@@ -11,7 +11,7 @@
  *
  * Configuration (environment, read at the first /dev/dahdi open):
  *   HL_DAHDI_EMU="spans=4 cable=1-3,2-4 clock=virtual"
- *     spans   number of E1 spans (1..16)
+ *     spans   number of E1 spans (1..128)
  *     cable   pairs of spans joined by a cable; a span in no pair sees LOS
  *     clock   virtual: a read that finds no data steps the clock by its block
  *             (deterministic, for stepped boards and tests: time is the
@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,11 +44,11 @@
 
 #include "drivers/dahdi/emu_ioctl.h"
 
-#define MAX_SPANS 16
+#define MAX_SPANS 128 /* DAHDI_MAX_SPANS */
 #define TS 32
 #define FIFO 4096 /* bytes per direction per channel: 512 ms at 8 kHz (DAHDI: numbufs * bufsize) */
 #define EVQ 64    /* DAHDI_MAX_EVENTSIZE */
-#define MAX_FD 4096
+#define MAX_FD 16384
 #define STEP_MAX 1024
 
 struct fifo {
@@ -96,6 +97,7 @@ static int ready, real_clock, nspans;
 static unsigned long long now_samples;
 static struct span spans[MAX_SPANS];
 static struct fdinfo fds[MAX_FD];
+static int timer_hi; /* timer files are below this number (the clock scans only them) */
 static pthread_t clock_thread;
 
 static int (*real_open)(const char *, int, ...);
@@ -157,20 +159,29 @@ static void ev_push(struct chan *c, int ev) {
   c->evn++;
 }
 
+/* Ring buffers copied in at most two pieces (the emulation's own cost must
+ * stay far below the engine's: a real card's read is one copy too). */
 static void fifo_push(struct fifo *f, const uint8_t *p, unsigned n, unsigned long long *over) {
-  for (unsigned i = 0; i < n; i++) {
-    if (f->len == FIFO) { /* full: the oldest byte goes (DAHDI: overrun) */
-      f->head = (f->head + 1) % FIFO;
-      f->len--;
-      if (over) (*over)++;
-    }
-    f->b[(f->head + f->len) % FIFO] = p[i];
-    f->len++;
+  if (n > FIFO) {
+    p += n - FIFO;
+    n = FIFO;
   }
+  if (f->len + n > FIFO) { /* full: the oldest bytes go (DAHDI: overrun) */
+    unsigned drop = f->len + n - FIFO;
+    f->head = (f->head + drop) % FIFO;
+    f->len -= drop;
+    if (over) *over += drop;
+  }
+  unsigned at = (f->head + f->len) % FIFO, first = n < FIFO - at ? n : FIFO - at;
+  memcpy(f->b + at, p, first);
+  memcpy(f->b, p + first, n - first);
+  f->len += n;
 }
 static unsigned fifo_pop(struct fifo *f, uint8_t *p, unsigned n) {
   if (n > f->len) n = f->len;
-  for (unsigned i = 0; i < n; i++) p[i] = f->b[(f->head + i) % FIFO];
+  unsigned first = n < FIFO - f->head ? n : FIFO - f->head;
+  memcpy(p, f->b + f->head, first);
+  memcpy(p + first, f->b, n - first);
   f->head = (f->head + n) % FIFO;
   f->len -= n;
   return n;
@@ -248,7 +259,7 @@ static void step(unsigned k) {
     }
   }
   now_samples += k;
-  for (int fd = 0; fd < MAX_FD; fd++) {
+  for (int fd = 0; fd < timer_hi; fd++) {
     struct fdinfo *f = &fds[fd];
     if (f->kind == K_TIMER && f->period > 0)
       while (now_samples >= f->next) {
@@ -270,6 +281,10 @@ static unsigned long long mono_ms(void) {
  * FIFO's 512 ms, so the sample count follows CLOCK_MONOTONIC. */
 static void *clock_main(void *arg) {
   (void)arg;
+  /* As a card's interrupt: above the board's clock thread (SCHED_FIFO 10)
+   * when the system allows it (root or CAP_SYS_NICE); else it stays normal. */
+  struct sched_param sp = {.sched_priority = 20};
+  pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
   const unsigned long long start = mono_ms();
   unsigned long long done = 0;
   for (;;) {
@@ -352,6 +367,7 @@ static int emu_open(const char *path, int flags) {
   pthread_mutex_lock(&mu);
   memset(&fds[fd], 0, sizeof fds[fd]);
   fds[fd].kind = kind;
+  if (kind == K_TIMER && fd >= timer_hi) timer_hi = fd + 1;
   fds[fd].blocksize = 160; /* DAHDI_DEFAULT_BLOCKSIZE? no: the kernel's default is 160 */
   fds[fd].nonblock = (flags & O_NONBLOCK) != 0;
   pthread_mutex_unlock(&mu);
