@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dahdiChannels, validateProfile } from '../../src/board/profile.ts';
+import { dahdiChannels, loadProfile, validateProfile } from '../../src/board/profile.ts';
 
 const invalid = (raw: unknown): string => {
   try {
@@ -21,6 +21,12 @@ const invalid = (raw: unknown): string => {
 test('defaults: span i+1, channels numbered on from 1 in steps of 31 (timeslot 16 counted)', () => {
   const p = validateProfile({ name: 'd', driver: 'dahdi', spans: [{ type: 'E1' }, { type: 'E1' }, { type: 'E1', dahdiSpan: 4, basechan: 94 }] });
   assert.equal(dahdiChannels(p.spans), [1, 1, 2, 32, 4, 94]);
+});
+
+test('boards/dahdi-e1x2.json is valid and numbers its channels as its system.conf comment says', () => {
+  const p = loadProfile(fileURLToPath(new URL('../../boards/dahdi-e1x2.json', import.meta.url)));
+  assert.is(p.driver, 'dahdi');
+  assert.equal(dahdiChannels(p.spans), [1, 1, 2, 32]);
 });
 
 test('refused: analog spans, overlapping channels, a span twice, a network side, DAHDI fields on the sim', () => {
