@@ -33,6 +33,8 @@ export interface ChannelReport {
   channel: string;
   state: string;
   role: string;
+  /** The ABCD bits received (line signalling), e.g. '1001' idle. */
+  rxAbcd: string;
   /** Mean power received over the window, dBm0 (-99: digital silence). */
   levelDbm0: number;
   /** Quietest 100 ms of the window, dBm0: the line's noise floor. */
@@ -53,10 +55,21 @@ export async function pass(board: Board, ms: number): Promise<void> {
 }
 
 /**
+ * Follows the ABCD bits every channel receives, from the board's first tick:
+ * the engine reports each change ('cas' events) and starts from idle 1001.
+ * Call right after openBoard, before anything awaits.
+ */
+export function followBits(board: Board): Map<number, number> {
+  const bits = new Map<number, number>();
+  board.events$.subscribe((e) => e.type === 'cas' && bits.set(e.channel, e.bits));
+  return bits;
+}
+
+/**
  * Receive level and noise of channels in a call (recording what each
  * receives for `ms`); channels not in a call report their state only.
  */
-export async function channelReport(board: Board, channels: ReadonlyArray<Channel>, ms: number): Promise<ChannelReport[]> {
+export async function channelReport(board: Board, channels: ReadonlyArray<Channel>, ms: number, bits = new Map<number, number>()): Promise<ChannelReport[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-diag-'));
   try {
     const recs = channels.map((c, i) => (c.state === 'connected' ? c.record(join(dir, `${i}.wav`), { maxMs: ms }) : null));
@@ -73,7 +86,8 @@ export async function channelReport(board: Board, channels: ReadonlyArray<Channe
         noise = level;
         for (let at = 0; at + 800 <= x.length; at += 800) noise = Math.min(noise, dbm0(x, at, at + 800));
       }
-      out.push({ channel: c.name, state: c.state, role: c.role, levelDbm0: level, noiseDbm0: noise });
+      const abcd = (bits.get(c.index) ?? 0x9).toString(2).padStart(4, '0');
+      out.push({ channel: c.name, state: c.state, role: c.role, rxAbcd: abcd, levelDbm0: level, noiseDbm0: noise });
     }
     return out;
   } finally {

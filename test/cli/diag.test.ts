@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
-import { channelReport, spanReport } from '../../src/cli/diag.ts';
+import { channelReport, followBits, spanReport } from '../../src/cli/diag.ts';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const PROFILE = fileURLToPath(new URL('../../boards/sim-e1x2.json', import.meta.url));
@@ -45,8 +45,9 @@ test('refused: a channel that does not exist; a board with no far end to loop', 
   assert.match(bad.stderr, /CLI_BAD_VALUE: --channels?/);
 });
 
-test('channel levels: a -20 dBm0 tone from the far end reads -20 dBm0; idle lines read the floor; a pulled cable shows in the span report', async () => {
+test('channel levels and bits: a -20 dBm0 tone from the far end reads -20 dBm0; idle lines read the floor; a pulled cable shows in the span report', async () => {
   const board = await openBoard(PROFILE);
+  const bits = followBits(board);
   try {
     const ch = board.channel(0, 2);
     const far = board.network!.channel(0, 2);
@@ -60,7 +61,9 @@ test('channel levels: a -20 dBm0 tone from the far end reads -20 dBm0; idle line
     const tone = Int16Array.from({ length: n }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * 1004 * i) / 8000)));
     void far.play({ encoding: 'pcm16', data: tone });
     await board.advance(100);
-    const [busy, idle] = await channelReport(board, [ch, board.channel(0, 3)], 1000);
+    const [busy, idle] = await channelReport(board, [ch, board.channel(0, 3)], 1000, bits);
+    assert.is(busy.rxAbcd, '0001', 'the far end seized (Q.421 seize 0001, held while the call lasts)');
+    assert.is(idle.rxAbcd, '1001', 'idle');
     assert.ok(Math.abs(busy.levelDbm0 + 20) <= 0.5, `level ${busy.levelDbm0} dBm0`);
     assert.ok(Math.abs(busy.noiseDbm0 + 20) <= 1, `a steady tone has no quieter 100 ms: ${busy.noiseDbm0}`);
     assert.is(idle.state, 'idle');

@@ -9,7 +9,7 @@ import { defineCommand, existingFile, flag, int, option, runGroup, text, type Co
 import { openBoard } from '../../board/index.ts';
 import { loadProfile, parseGroup } from '../../board/profile.ts';
 import type { Board, Channel } from '../../board/types.ts';
-import { channelReport, digitTest, loopbackTest, pass, spanReport, type SpanReport } from '../diag.ts';
+import { channelReport, digitTest, followBits, loopbackTest, pass, spanReport, type SpanReport } from '../diag.ts';
 import { cliError } from '../errors.ts';
 
 export const summary = 'check a board: spans, channels, loopback and digit tests (sim or DAHDI)';
@@ -17,11 +17,12 @@ export const summary = 'check a board: spans, channels, loopback and digit tests
 const boardOpt = option(existingFile(), 'board profile (JSON)', { valueName: 'FILE', default: 'boards/sim-e1x2.json' });
 const json = flag('print JSON (one object per report)');
 
-async function withBoard<T>(file: string, fn: (b: Board) => Promise<T>): Promise<T> {
+async function withBoard<T>(file: string, fn: (b: Board, bits: Map<number, number>) => Promise<T>): Promise<T> {
   const p = loadProfile(file);
   const board = await openBoard(p, { mode: p.driver === 'dahdi' ? 'realtime' : 'stepped' });
+  const bits = followBits(board);
   try {
-    return await fn(board);
+    return await fn(board, bits);
   } finally {
     await board.close();
   }
@@ -95,14 +96,14 @@ const channels = defineCommand({
     ms: option(int({ min: 100, max: 60_000 }), 'how long to measure the levels, ms', { valueName: 'MS', default: 1000 }),
   },
   run: async ({ values: v }) =>
-    withBoard(v.board, async (board) => {
+    withBoard(v.board, async (board, bits) => {
       const list = pick(board, v.channels);
       progress(`measuring ${list.length} channels for ${v.ms} ms`);
-      const rows = await channelReport(board, list, v.ms);
+      const rows = await channelReport(board, list, v.ms, bits);
       if (v.json) out(JSON.stringify({ board: board.name, driver: board.driver, channels: rows }) + '\n');
       else {
-        out(`${board.name} (${board.driver})\n  channel              state        role      level dBm0  noise dBm0\n`);
-        for (const r of rows) out(`  ${r.channel.padEnd(20)} ${r.state.padEnd(12)} ${r.role.padEnd(9)} ${String(r.levelDbm0).padStart(10)}  ${String(r.noiseDbm0).padStart(10)}\n`);
+        out(`${board.name} (${board.driver})\n  channel              state        role      rx ABCD  level dBm0  noise dBm0\n`);
+        for (const r of rows) out(`  ${r.channel.padEnd(20)} ${r.state.padEnd(12)} ${r.role.padEnd(9)} ${r.rxAbcd.padEnd(7)} ${String(r.levelDbm0).padStart(10)}  ${String(r.noiseDbm0).padStart(10)}\n`);
       }
       return 0;
     }),
