@@ -599,6 +599,26 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
       f->ec_taps = (int)e->tap_length; /* no canceller runs here: the engine has its own */
       return 0;
     }
+    case DAHDI_ECHOCANCEL: /* int: taps, 0 off (the older form of DAHDI_ECHOCANCEL_PARAMS) */
+      if (*ip < 0 || *ip > 1024) return fail(EINVAL);
+      f->ec_taps = *ip;
+      return 0;
+    case DAHDI_IOMUX: { /* wait for what the flags ask: a block to read, room to write, an event */
+      const int want = *ip;
+      for (;;) {
+        int got = 0;
+        if ((want & DAHDI_IOMUX_READ) && c->rx.len >= (unsigned)f->blocksize) got |= DAHDI_IOMUX_READ;
+        if ((want & DAHDI_IOMUX_WRITE) && c->tx.len + (unsigned)f->blocksize <= FIFO) got |= DAHDI_IOMUX_WRITE;
+        if ((want & DAHDI_IOMUX_WRITEEMPTY) && c->tx.len == 0) got |= DAHDI_IOMUX_WRITEEMPTY;
+        if ((want & DAHDI_IOMUX_SIGEVENT) && c->evn) got |= DAHDI_IOMUX_SIGEVENT;
+        if (got || (want & DAHDI_IOMUX_NOWAIT)) {
+          *ip = got;
+          return 0;
+        }
+        if (!real_clock) step((unsigned)f->blocksize); /* the reader's time moves the virtual clock */
+        else pthread_cond_wait(&cv, &mu);
+      }
+    }
     case DAHDI_ECHOTRAIN:
     case DAHDI_AUDIOMODE:
     case DAHDI_SETGAINS:

@@ -177,6 +177,19 @@ int main(void) {
   p.revents = 0;
   CHECK(poll(&p, 1, 0) == 0, "acknowledged");
 
+  /* DAHDI_IOMUX (libopenr2 waits with it): an event is reported; NOWAIT never blocks. */
+  drain_events(a);
+  bits = 0xd; /* the far end changes its bits (seize-ack 1101) */
+  ioctl(b, DAHDI_SETTXBITS, &bits);
+  int mux = DAHDI_IOMUX_SIGEVENT;
+  CHECK(ioctl(a, DAHDI_IOMUX, &mux) == 0 && (mux & DAHDI_IOMUX_SIGEVENT), "IOMUX waits for the bits-changed event (got %x)", mux);
+  drain_events(a);
+  ioctl(a, DAHDI_FLUSH, &(int){DAHDI_FLUSH_READ});
+  mux = DAHDI_IOMUX_READ | DAHDI_IOMUX_NOWAIT;
+  CHECK(ioctl(a, DAHDI_IOMUX, &mux) == 0 && mux == 0, "IOMUX NOWAIT with nothing to read is 0 (got %x)", mux);
+  int taps = 128;
+  CHECK(ioctl(a, DAHDI_ECHOCANCEL, &taps) == 0, "DAHDI_ECHOCANCEL accepted");
+
   int pseudo = open("/dev/dahdi/pseudo", O_RDWR);
   CHECK(pseudo >= 0 && read(pseudo, buf, 160) == 160, "the pseudo channel reads a block of silence");
   struct dahdi_versioninfo v;
