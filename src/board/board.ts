@@ -833,8 +833,10 @@ function dahdiLayout(p: BoardProfile, total: number, first = 1): number[] | unde
   const forced = process.env.HL_BOARD_DRIVER;
   if (forced === undefined || forced === '' || forced === 'sim') return undefined;
   if (forced !== 'dahdi') throw boardError('BOARD_ARG', `HL_BOARD_DRIVER must be 'sim' or 'dahdi', got ${JSON.stringify(forced)}`);
+  // Analog ports ride on CAS bits of an E1-like span on the sim (a channel
+  // bank): here they are an E1 channel bank's span of the userspace DAHDI.
   const spans: SpanProfile[] = [...p.spans, ...(total > p.spans.length ? p.spans : [])];
-  return dahdiChannels(spans.map((s, i) => ({ ...s, dahdiSpan: first + i }) as SpanProfile));
+  return dahdiChannels(spans.map((_, i): SpanProfile => ({ type: 'E1', dahdiSpan: first + i })));
 }
 
 /**

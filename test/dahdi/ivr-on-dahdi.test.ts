@@ -2,8 +2,8 @@
 // unchanged, with the board opened on the DAHDI driver over the userspace
 // DAHDI (HL_BOARD_DRIVER=dahdi): every prompt, key (a dual tone through the
 // detectors), line state and recording crosses /dev/dahdi channel files and
-// the emulated E1 cables. Eight spans: an engine and a second one opened at
-// once (the night-service test) each take two spans and their far ends.
+// the emulated E1 cables. An engine and a second one opened at once (the
+// night-service test) each take their spans and their far ends.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -12,7 +12,9 @@ import { skipTest } from '../skip.ts';
 import { dahdiMissing, EMU_LIB } from './emu.ts';
 
 const FILES = ['e2e-12315', 'call-vars', 'hours', 'broken-prompt', 'recording-durable'];
-const CONFIG = 'spans=8 cable=1-3,2-4,5-7,6-8 clock=virtual';
+// The default board (boards/sim-hotline.json) has 3 spans (2 E1, 8 FXS ports as
+// a channel bank's E1) and their far ends: 6 DAHDI spans per board, two boards.
+const CONFIG = 'spans=12 cable=1-4,2-5,3-6,7-10,8-11,9-12 clock=virtual';
 
 function run(file: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
