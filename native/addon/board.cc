@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "board/board.h"
+#include "drivers/dahdi/dahdi.h"
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 #include "registry.h"
@@ -195,7 +196,21 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
     hl_board_config cfg{};
     cfg.events = info.Length() > 3 && !info[3].IsUndefined() ? I32(info, 3, "events") : 0;
-    Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+    if (info.Length() > 4 && info[4].IsArray()) {
+      // DAHDI: [spanno, basechan] per span; the cables are the card's (peers unused).
+      Napi::Array d = info[4].As<Napi::Array>();
+      if ((int)d.Length() != 2 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number and a base channel per span");
+      std::vector<hl_dahdi_span> ds((size_t)spans);
+      for (int i = 0; i < spans; i++) {
+        ds[(size_t)i].spanno = (int)IntIn(env, d.Get((uint32_t)(2 * i)), "dahdi span", 1, 128);
+        ds[(size_t)i].basechan = (int)IntIn(env, d.Get((uint32_t)(2 * i + 1)), "dahdi basechan", 1, 4096);
+      }
+      char why[256];
+      const int rc = hl_dahdi_create(spans, ds.data(), tick * 8, &cfg.driver, why, sizeof why);
+      if (rc != 0) hl::ThrowHl(env, rc, std::string("opening the DAHDI driver: ") + why);
+    } else {
+      Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+    }
     cfg.spans = spans;
     cfg.tick_ms = tick;
     // The board owns the driver from here, on failure too (board.h).
@@ -505,6 +520,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("bipolarViolations", Napi::Number::New(env, (double)st.bpv));
     o.Set("slips", Napi::Number::New(env, (double)st.slips));
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
+    o.Set("lostFrames", Napi::Number::New(env, (double)st.lost_frames));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
     return o;
   }
@@ -592,6 +608,12 @@ void InitBoard(Napi::Env env, Napi::Object exports) {
   exports.Set("Board", BoardWrap::Define(env));
   exports.Set("Clip", ClipWrap::Define(env));
   exports.Set("boardTables", BoardTables(env));
+  // '' when this build has the DAHDI driver, else why not (a sentence).
+  exports.Set("dahdiAvailable", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+    char why[256];
+    hl_dahdi_available(why, sizeof why);
+    return Napi::String::New(info.Env(), why);
+  }));
 }
 
 }  // namespace

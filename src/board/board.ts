@@ -5,15 +5,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { Engine } from './engine.ts';
+import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
-import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem } from './native.ts';
+import { channelRoles, dahdiChannels, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
   BoardProfile,
+  SpanProfile,
   BoardStats,
   CallOptions,
   Channel,
@@ -405,6 +406,20 @@ class ChannelImpl implements Channel {
     }
   }
 
+  loopback(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', `loopback takes true or false, got ${JSON.stringify(on)}`);
+    const e = this.engine;
+    const at = this.timeslot << 8;
+    // A card loops the channel in its driver (DAHDI_LOOPBACK). The sim has
+    // no such switch: the far end hears what it sends come back, which is an
+    // echo at 0 dB with no added delay on the far span's timeslot.
+    if (e.driver === 'dahdi') return e.call('loopback', () => e.native.driver(this.span.nativeSpan, at | DAHDI.TS_LOOPBACK, on ? 1 : 0));
+    const far = e.peers[this.span.nativeSpan] ?? -1;
+    if (far < 0) throw boardError('BOARD_STATE', `${this.name} has no simulated far end to loop (the profile has no network side)`);
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_MS, 0));
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_DB, on ? 0 : 99));
+  }
+
   stop(): void {
     this.engine.call('stop', () =>
       this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone) | (1 << OP.sendMf), 0),
@@ -497,6 +512,7 @@ class SpanImpl implements Span {
         slips: s.slips,
         erroredSeconds: s.erroredSeconds,
         driverErrors: s.driverErrors,
+        lostFrames: s.lostFrames,
       },
     };
   }
@@ -671,6 +687,9 @@ export class BoardView implements Board {
   private readonly localIndex = new Map<number, number>();
   private identity = true;
 
+  get driver(): 'sim' | 'dahdi' {
+    return this.engine.driver;
+  }
   get mode(): 'stepped' | 'realtime' {
     return this.engine.mode;
   }
@@ -804,6 +823,40 @@ interface SharedState {
 }
 
 /**
+ * The DAHDI spans a board opens, or undefined for the sim. A DAHDI profile
+ * names them; HL_BOARD_DRIVER=dahdi runs a sim profile, network side
+ * included, on DAHDI spans 1..total (the userspace DAHDI of the tests, whose
+ * cables join span i to span n + i as the sim's loop does).
+ */
+function dahdiLayout(p: BoardProfile, total: number, first = 1): number[] | undefined {
+  if (p.driver === 'dahdi') return dahdiChannels(p.spans);
+  const forced = process.env.HL_BOARD_DRIVER;
+  if (forced === undefined || forced === '' || forced === 'sim') return undefined;
+  if (forced !== 'dahdi') throw boardError('BOARD_ARG', `HL_BOARD_DRIVER must be 'sim' or 'dahdi', got ${JSON.stringify(forced)}`);
+  // Analog ports ride on CAS bits of an E1-like span on the sim (a channel
+  // bank): here they are an E1 channel bank's span of the userspace DAHDI.
+  const spans: SpanProfile[] = [...p.spans, ...(total > p.spans.length ? p.spans : [])];
+  return dahdiChannels(spans.map((_, i): SpanProfile => ({ type: 'E1', dahdiSpan: first + i })));
+}
+
+/**
+ * The native board. Under HL_BOARD_DRIVER=dahdi a second board open at once
+ * (tests that run two engines) takes the next 2N spans when the first are in
+ * use, as a second card would be; a DAHDI profile names its spans and never moves.
+ */
+function openNative(p: BoardProfile, total: number, peers: number[]): NativeBoard {
+  const Native = nativeBoardClass();
+  for (let first = 1; ; first += total) {
+    try {
+      return new Native(total, p.tickMs ?? 10, peers, undefined, dahdiLayout(p, total, first));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER !== 'dahdi' || code !== 'HL_EDAHDI_BUSY' || first + 2 * total > 129) throw toHotline(e, 'open board');
+    }
+  }
+}
+
+/**
  * Opens a board from a profile (a path to boards/*.json or the object itself).
  * Stepped mode (default): time moves only in `board.advance(ms)`.
  */
@@ -817,9 +870,11 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const loop = p.network?.type === 'loop';
   const total = loop ? 2 * n : n;
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
-  const Native = nativeBoardClass();
-  const native = new Native(total, p.tickMs ?? 10, peers);
+  const native = openNative(p, total, peers);
+  const onDahdi = p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER === 'dahdi';
   const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
+  engine.driver = onDahdi ? 'dahdi' : 'sim';
+  engine.peers = peers;
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);

@@ -37,6 +37,10 @@ export type Wants = (nativeChannel: number, nativeSpan: number) => boolean;
 const TEXT_END = 96;
 
 export class Engine {
+  /** Which driver moves the frames (set by openBoard). */
+  driver: 'sim' | 'dahdi' = 'sim';
+  /** Sim: the native span cabled to each native span, or -1 (set by openBoard). */
+  peers: number[] = [];
   readonly scheduler: BoardScheduler;
   readonly tickMs: number;
   readonly mode: 'stepped' | 'realtime';

@@ -8,6 +8,7 @@ export interface NativeSpanStatus {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  lostFrames: number;
   driverErrors: number;
 }
 
@@ -87,7 +88,8 @@ export interface NativeBoard {
 
 export interface NativeBoardCtor {
   /** events: event ring capacity (0 or absent: 65,536; see board.h). */
-  new (spans: number, tickMs: number, peers: number[], events?: number): NativeBoard;
+  /** dahdi: [DAHDI span, base channel] per span opens the DAHDI driver instead of the sim. */
+  new (spans: number, tickMs: number, peers: number[], events?: number, dahdi?: number[]): NativeBoard;
 }
 
 export function nativeClipClass(): NativeClipCtor {
@@ -140,6 +142,8 @@ export const EVENT_BYTES = TABLES.eventBytes;
 export const NUMBER_MAX = TABLES.numberMax;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
 export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19 } as const;
+/** DAHDI driver controls (native/drivers/dahdi/dahdi.h hl_dahdi_ctl). */
+export const DAHDI = { MAINT: 64, TS_LOOPBACK: 65 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };
 
 // The native error table (native/include/hl_errors.def, exported by the addon).

@@ -23,7 +23,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 export interface BoardProfile {
   /** Free text shown in logs and `hotline diag`. */
   name: string;
-  /** Which driver moves frames: only 'sim' exists today ('dahdi', 'fed' later). */
+  /** Which driver moves frames: 'sim' (in memory) or 'dahdi' (a Linux DAHDI card); 'fed' later. */
   driver: 'sim' | 'dahdi' | 'fed';
   /** Tick length in ms: 10 (default), 20 or 5. */
   tickMs?: number;
@@ -80,6 +80,10 @@ export interface E1SpanProfile {
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+  /** Driver 'dahdi': the DAHDI span number (dahdi_scan, system.conf `span=`); default: position + 1. */
+  dahdiSpan?: number;
+  /** Driver 'dahdi': DAHDI channel number of timeslot 1 (dahdi_scan's basechan); default (dahdiSpan - 1) * 31 + 1. */
+  basechan?: number;
   /**
    * Line echo canceller on every timeslot (default false): true when the
    * calls reach a 2-wire hybrid far away that returns our prompts' echo.
@@ -423,6 +427,13 @@ export interface Conference {
 // ---------------------------------------------------------------- objects
 
 export interface Channel {
+  /**
+   * Maintenance line loop: what the channel receives goes back out to the
+   * line (DAHDI_LOOPBACK on a card; on the sim the far end hears its own
+   * audio back at 0 dB), so the far end can test tone out / tone back.
+   * Off by default; turn it off after the test.
+   */
+  loopback(on: boolean): void;
   /** Board-wide index, 0-based. */
   readonly index: number;
   readonly span: Span;
@@ -512,6 +523,12 @@ export interface SpanCounters {
   erroredSeconds: number;
   /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
   driverErrors: number;
+  /**
+   * Channel blocks the card did not have (or take) when the tick wanted them:
+   * audio lost, unlike a late tick that the card's buffers absorbed (stats().overruns).
+   * Always 0 on the sim.
+   */
+  lostFrames: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
@@ -581,6 +598,8 @@ export interface BoardStats {
 
 export interface Board {
   readonly name: string;
+  /** The driver that moves the frames: 'sim' or 'dahdi'. */
+  readonly driver: 'sim' | 'dahdi';
   readonly mode: 'stepped' | 'realtime';
   readonly tickMs: number;
   readonly spans: ReadonlyArray<Span>;
