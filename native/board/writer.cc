@@ -98,10 +98,18 @@ constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 m
 constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
 constexpr int kChunk = 4096;
 
-// NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
-std::string part_name(const std::string &path, uint32_t n) {
-  if (n <= 1) return path;
+// Roll-over: NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
+// Rolling segments: NAME-without-.wav + "-001.wav", "-002.wav"... (every
+// segment is a recording of its own, indexed alone; a roll-over part is not).
+std::string part_name(const Recorder *r, uint32_t n) {
+  const std::string &path = r->path;
   const size_t dot = path.size() >= 4 && path.compare(path.size() - 4, 4, ".wav") == 0 ? path.size() - 4 : path.size();
+  if (r->seg_frames) {
+    char num[16];
+    std::snprintf(num, sizeof num, "-%03u.wav", n);
+    return path.substr(0, dot) + num;
+  }
+  if (n <= 1) return path;
   return path.substr(0, dot) + "." + std::to_string(n) + ".wav";
 }
 
@@ -147,7 +155,7 @@ int put_header(Recorder *r) {
 // Creates NAME.part for the next part (never an existing file) and makes its
 // name durable.
 int open_part(Recorder *r) {
-  const std::string final_name = part_name(r->path, r->parts + 1);
+  const std::string final_name = part_name(r, r->parts + 1);
   struct stat st;
   if (::stat(final_name.c_str(), &st) == 0) return HL_EREC_EXISTS;
   if (errno != ENOENT) return rec_errno(errno);
@@ -171,9 +179,27 @@ int open_part(Recorder *r) {
   return 0;
 }
 
+// A rolling segment is durable: HL_EV_SEGMENT for the drain (board.h).
+void segment_done(hl_board *b, Recorder *r) {
+  const uint64_t frames = r->data_bytes / (uint64_t)r->frame;
+  hl_event e;
+  std::memset(&e, 0, sizeof e);
+  e.type = HL_EV_SEGMENT;
+  e.channel = r->ch;
+  e.span = b->ch[r->ch].span;
+  e.req = r->req;
+  e.a = (int32_t)r->parts;
+  e.time_ms = r->start_ms + r->frames_done / 8;  // 8 frames per ms at 8 kHz
+  std::memcpy(e.text + 8, &frames, sizeof frames);  // little-endian hosts (x86, arm64)
+  r->frames_done += frames;
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  b->rec_seg.push_back(e);
+  b->rec_done.store(true, std::memory_order_release);
+}
+
 // Finishes the current part: whole frames only, RIFF pad byte, header, fsync,
 // rename to the final name, fsync of the folder.
-int finish_part(Recorder *r) {
+int finish_part(hl_board *b, Recorder *r) {
   if (r->fd < 0) return 0;
   r->data_bytes -= r->data_bytes % (uint64_t)r->frame;  // a short write may have cut a frame
   int rc = 0;
@@ -193,21 +219,22 @@ int finish_part(Recorder *r) {
   if (rc == 0 && ::fsync(r->fd) != 0) rc = rec_errno(errno);
   if (::close(r->fd) != 0 && rc == 0) rc = rec_errno(errno);
   r->fd = -1;
-  const std::string final_name = part_name(r->path, r->parts + 1);
+  const std::string final_name = part_name(r, r->parts + 1);
   const std::string tmp = final_name + ".part";
   if (rc == 0) rc = rename_noreplace(tmp.c_str(), final_name.c_str());
   if (rc == 0) rc = sync_dir_of(final_name);
   if (rc == 0) r->parts++;
+  if (rc == 0 && r->seg_frames) segment_done(b, r);
   return rc;
 }
 
 // Writes coded bytes, rolling to a new part at the size limit.
-void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
+void put_data(hl_board *b, Recorder *r, const uint8_t *out, size_t bytes) {
   while (bytes > 0 && !r->io_err) {
     uint64_t room = r->part_limit > r->data_bytes ? r->part_limit - r->data_bytes : 0;
     room -= room % (uint64_t)r->frame;
     if (room == 0) {
-      int rc = finish_part(r);
+      int rc = finish_part(b, r);
       if (rc == 0) rc = open_part(r);
       if (rc != 0) {
         fail(r, rc);
@@ -229,7 +256,7 @@ void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
 }
 
 // Moves everything in the ring to the file.
-void drain_rec(Recorder *r) {
+void drain_rec(hl_board *b, Recorder *r) {
   int16_t pcm[kChunk];
   uint8_t out[kChunk * 2];
   for (;;) {
@@ -250,27 +277,28 @@ void drain_rec(Recorder *r) {
       for (size_t i = 0; i < n; i++) out[i] = lin_to_alaw(pcm[i]);
       bytes = n;
     }
-    put_data(r, out, bytes);
+    put_data(b, r, out, bytes);
   }
 }
 
 // One recorder's share of a writer pass. Returns true when it is finished.
-bool service(Recorder *r, uint64_t now, bool closing) {
-  if (!r->opened) {
+bool service(hl_board *b, Recorder *r, uint64_t now, bool closing) {
+  // An armed tap has no file until its channel's first call (taps.cc).
+  if (!r->opened && (!r->armed || r->started.load(std::memory_order_acquire))) {
     r->opened = true;
     int rc = open_part(r);
     if (rc != 0) fail(r, rc);
   }
-  drain_rec(r);
+  drain_rec(b, r);
   const bool ended = closing || r->ended.load(std::memory_order_acquire);
   if (ended) {
-    drain_rec(r);  // what the tick pushed before it ended the recording
+    drain_rec(b, r);  // what the tick pushed before it ended the recording
     if (!r->io_err) {
-      int rc = finish_part(r);
+      int rc = finish_part(b, r);
       if (rc != 0) fail(r, rc);
     } else if (r->fd >= 0) {
       // Keep what was written (a prefix): finish it as far as the disk lets us.
-      int rc = finish_part(r);
+      int rc = finish_part(b, r);
       (void)rc;
     }
     return true;
@@ -324,7 +352,7 @@ void hand_over(hl_board *b, Recorder *r) {
 size_t pass_range(hl_board *b, size_t from, size_t to, uint64_t now, bool closing) {
   for (size_t k = from; k < to && k < b->recs.size();) {
     Recorder *r = b->recs[k];
-    if (service(r, now, closing)) {
+    if (service(b, r, now, closing)) {
       b->recs[k] = b->recs.back();
       b->recs.pop_back();
       hand_over(b, r);
@@ -422,7 +450,11 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
   if (max <= 0 || !b->rec_done.load(std::memory_order_acquire)) return 0;
   std::lock_guard<std::mutex> lk(b->rec_mu);
   int n = 0;
-  while (n < max && !b->rec_fin.empty()) {
+  // Segments first: a tap's segments come before its done.
+  size_t segs = 0;
+  while (n < max && segs < b->rec_seg.size()) out[n++] = b->rec_seg[segs++];
+  b->rec_seg.erase(b->rec_seg.begin(), b->rec_seg.begin() + (long)segs);
+  while (b->rec_seg.empty() && n < max && !b->rec_fin.empty()) {
     Recorder *r = b->rec_fin.front();
     b->rec_fin.erase(b->rec_fin.begin());
     hl_event &e = out[n++];
@@ -444,7 +476,7 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
     std::memcpy(e.text + 16, &r->parts, sizeof r->parts);  // files finished
     delete r;
   }
-  if (b->rec_fin.empty()) b->rec_done.store(false, std::memory_order_release);
+  if (b->rec_fin.empty() && b->rec_seg.empty()) b->rec_done.store(false, std::memory_order_release);
   return n;
 }
 
@@ -475,46 +507,16 @@ void writer_stop(hl_board *b) {
 
 }  // namespace hl
 
-extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms,
-                             uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask) {
-  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
-  if (!path || !*path || tap < 0 || tap > 2) return HL_EINVAL;
-  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
-  if (!std::isfinite(threshold_dbm0) || threshold_dbm0 > 3 || threshold_dbm0 < -90) return HL_ERANGE;
-  Recorder *r = new (std::nothrow) Recorder();
-  if (!r) return HL_ENOMEM;
-  r->path = path;
-  r->format = format;
-  r->tap = tap;
-  r->channels = tap == 1 ? 2 : 1;
-  r->frame = r->channels * (format == HL_WAV_PCM16 ? 2 : 1);
-  r->part_limit = b->rec_part_bytes;
-  r->req = req;
-  r->ch = ch;
-  r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  if (silence_ms) {
-    hl_energy_params vp;
-    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
-    vp.min_voice_ms = 10;  // one block above the threshold: heard
-    vp.hangover_ms = silence_ms;
-    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
-      delete r;
-      return HL_ERANGE;
-    }
-    r->vad_on = true;
-  }
-  r->stop_mask = stop_mask;
-  // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
-  if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
-    delete r;
-    return HL_ENOMEM;
-  }
-  // The file is opened by the writer (never on this thread): an open failure
-  // comes back in the completion, with its own code.
+namespace {
+
+// A recorder for hl_cmd_record / hl_cmd_tap, queued for the tick and the
+// writer. The file is opened by the writer (never on this thread): an open
+// failure comes back in the completion, with its own code.
+int queue_recorder(hl_board *b, Recorder *r) {
   Cmd c;
   c.kind = C_RECORD;
-  c.ch = ch;
-  c.req = req;
+  c.ch = r->ch;
+  c.req = r->req;
   c.u.record.rec = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
@@ -529,4 +531,71 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   }
   b->rec_work.store(true, std::memory_order_release);
   return 0;
+}
+
+Recorder *new_recorder(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms) {
+  Recorder *r = new (std::nothrow) Recorder();
+  if (!r) return nullptr;
+  r->path = path;
+  r->format = format;
+  r->tap = tap;
+  r->channels = tap == 1 ? 2 : 1;
+  r->frame = r->channels * (format == HL_WAV_PCM16 ? 2 : 1);
+  r->part_limit = b->rec_part_bytes;
+  r->req = req;
+  r->ch = ch;
+  r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
+  // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
+  if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
+    delete r;
+    return nullptr;
+  }
+  return r;
+}
+
+}  // namespace
+
+extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms,
+                             uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask) {
+  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
+  if (!path || !*path || tap < 0 || tap > 2) return HL_EINVAL;
+  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
+  if (!std::isfinite(threshold_dbm0) || threshold_dbm0 > 3 || threshold_dbm0 < -90) return HL_ERANGE;
+  Recorder *r = new_recorder(b, ch, req, path, format, tap, max_ms);
+  if (!r) return HL_ENOMEM;
+  if (silence_ms) {
+    hl_energy_params vp;
+    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
+    vp.min_voice_ms = 10;  // one block above the threshold: heard
+    vp.hangover_ms = silence_ms;
+    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
+      delete r;
+      return HL_ERANGE;
+    }
+    r->vad_on = true;
+  }
+  r->stop_mask = stop_mask;
+  return queue_recorder(b, r);
+}
+
+extern "C" int hl_cmd_tap(hl_board *b, int ch, uint32_t req, const char *path, int format, int mode, uint32_t max_ms,
+                          const hl_tap_opts *opts) {
+  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
+  if (!path || !*path || (mode != 1 && mode != 2)) return HL_EINVAL;
+  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
+  hl_tap_opts o{-1, 0, 0};
+  if (opts) o = *opts;
+  if (o.peer < -1 || o.peer >= b->nch || o.peer == ch || (o.armed != 0 && o.armed != 1)) return HL_EINVAL;
+  if (o.segment_ms != 0 && (o.segment_ms < (uint32_t)b->tick_ms || o.segment_ms > HL_SEGMENT_MS_MAX)) return HL_ERANGE;
+  Recorder *r = new_recorder(b, ch, req, path, format, mode, max_ms);
+  if (!r) return HL_ENOMEM;
+  r->peer = o.peer;
+  r->armed = o.armed != 0;
+  if (o.segment_ms) {
+    // 8 frames per ms; a segment of 3 h stays far below the 4 GiB part limit
+    // (3 h of stereo PCM16 is 346 MB), so a segment never rolls over.
+    r->seg_frames = (uint64_t)o.segment_ms * 8;
+    r->part_limit = r->seg_frames * (uint64_t)r->frame;
+  }
+  return queue_recorder(b, r);
 }
