@@ -10,6 +10,8 @@ export { runRetention, scheduleRetention, checkRetention, DEFAULT_RETENTION, typ
 export { checkRecordingId, recordingPath } from './ids.ts';
 export { exportRecording } from './export.ts';
 export { REC_CATALOG, recError } from './errors.ts';
+export { startRolling, selectChannels, channelKey, DEFAULT_SEGMENT_MS, type RollingOptions, type RollingRecorder, type RecordingAlarm, type ChannelSelection } from './rolling.ts';
+export { startCallRecording, type CallRecording, type CallRecordingOptions, type CallRecordingFacts } from './call.ts';
 export type * from './types.ts';
 
 export interface RecordingLayer {
