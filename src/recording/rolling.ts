@@ -110,6 +110,8 @@ export function startRolling(o: RollingOptions): RollingRecorder {
     seq: number;
     sub: Subscription;
     alarm: { code: string; at: number } | null;
+    /** Epoch ms where the current tap's last indexed segment ends (null: none yet). */
+    tapEnd: number | null;
     gap: GapMarker | null;
     retry: Subscription | null;
   }
@@ -123,6 +125,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
       mkdirSync(folder, { recursive: true });
       const file = join(folder, `${st.key.replace(':', '-')}-${t}-${st.seq++}.wav`);
       st.tap = st.ch.tap(file, { armed: true, segmentMs, format: o.format, mode: o.mode });
+      st.tapEnd = null;
     } catch (e) {
       failed(st, (e as { code?: string }).code ?? 'HL_EREC_IO', (e as Error).message);
       return;
@@ -134,12 +137,14 @@ export function startRolling(o: RollingOptions): RollingRecorder {
     );
   };
 
-  const failed = (st: State, code: string, message: string) => {
+  // recordedMs: what the failed tap had recorded; the audio lost starts where
+  // its last durable segment ends (or where it started, if none is).
+  const failed = (st: State, code: string, message: string, recordedMs = 0) => {
     st.tap = null;
     const at = now();
     if (!st.alarm) {
       st.alarm = { code, at };
-      st.gap = { at, ms: 0, reason: code };
+      st.gap = { at: st.tapEnd ?? at - recordedMs, ms: 0, reason: code };
       // The alarm and its log line at once; the call is not touched.
       log(`recordings: ALARM ${code} on channel ${st.key}: rolling recording stopped (${message}); the call goes on, retrying every ${retryMs / 1000} s`);
       alarms.next({ raised: true, code, message, channel: st.key, at });
@@ -155,7 +160,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   const ended = (st: State, tap: Tap, r: RecordResult) => {
     if (st.tap === tap) st.tap = null;
     if (r.reason === 'error') {
-      failed(st, r.error?.code ?? 'HL_EREC_IO', r.error?.message ?? 'write failed');
+      failed(st, r.error?.code ?? 'HL_EREC_IO', r.error?.message ?? 'write failed', r.durationMs);
       return;
     }
     if (r.droppedSamples) log(`recordings: rolling: channel ${st.key}: ${r.droppedSamples} samples dropped (the writer fell behind)`);
@@ -168,6 +173,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
     const file = segmentName(tap.file, e.segment);
     const id = recordingIdOf(dataDir, file);
     const start = epochOf(e.startMs);
+    st.tapEnd = start + e.durationMs;
     const gaps: GapMarker[] = [];
     if (st.gap) {
       gaps.push({ ...st.gap, ms: Math.max(0, start - st.gap.at) });
@@ -183,7 +189,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   };
 
   for (const ch of channels) {
-    const st: State = { ch, key: channelKey(ch), tap: null, seq: 0, sub: null as unknown as Subscription, alarm: null, gap: null, retry: null };
+    const st: State = { ch, key: channelKey(ch), tap: null, seq: 0, sub: null as unknown as Subscription, alarm: null, tapEnd: null, gap: null, retry: null };
     st.sub = ch.events$.subscribe((e) => {
       if (e.type === 'segment') segment(st, e);
     });
