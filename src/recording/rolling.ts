@@ -59,6 +59,8 @@ export interface RollingRecorder {
   stop(): Promise<void>;
   /** Index writes in flight (tests). */
   settled(): Promise<void>;
+  /** Since the start: segments reported durable, samples the writer dropped (it fell behind), write failures. */
+  stats(): { segments: number; droppedSamples: number; failures: number };
 }
 
 export const DEFAULT_SEGMENT_MS = 15 * 60_000;
@@ -93,6 +95,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   const channels = selectChannels(board, o.select);
   const alarms = new Subject<RecordingAlarm>();
   let stopping = false;
+  const counts = { segments: 0, droppedSamples: 0, failures: 0 };
   let chain: Promise<void> = Promise.resolve();
   const later = (what: string, fn: () => Promise<unknown>) => {
     chain = chain.then(fn).then(
@@ -141,6 +144,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   // its last durable segment ends (or where it started, if none is).
   const failed = (st: State, code: string, message: string, recordedMs = 0) => {
     st.tap = null;
+    counts.failures++;
     const at = now();
     if (!st.alarm) {
       st.alarm = { code, at };
@@ -163,6 +167,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
       failed(st, r.error?.code ?? 'HL_EREC_IO', r.error?.message ?? 'write failed', r.durationMs);
       return;
     }
+    counts.droppedSamples += r.droppedSamples ?? 0;
     if (r.droppedSamples) log(`recordings: rolling: channel ${st.key}: ${r.droppedSamples} samples dropped (the writer fell behind)`);
     arm(st);
   };
@@ -170,6 +175,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   const segment = (st: State, e: SegmentEvent) => {
     const tap = st.tap;
     if (!tap || e.requestId !== tap.requestId || e.durationMs === 0) return;
+    counts.segments++;
     const file = segmentName(tap.file, e.segment);
     const id = recordingIdOf(dataDir, file);
     const start = epochOf(e.startMs);
@@ -213,5 +219,6 @@ export function startRolling(o: RollingOptions): RollingRecorder {
       alarms.complete();
     },
     settled: () => chain,
+    stats: () => ({ ...counts }),
   };
 }
