@@ -51,7 +51,10 @@ export interface RecordingBench {
   per_call_recordings: number;
   seconds: number;
   overruns: number;
+  /** Lost while measuring (the steady state). */
   dropped_samples: number;
+  /** Lost over the whole run, the set-up (every file created at once) and the teardown included. */
+  dropped_samples_total: number;
   mb_per_s: number;
   cpu_ms_per_channel_s: number;
   mean_tick_ms: number;
@@ -110,7 +113,8 @@ async function live(channels: number, perCall: number, seconds: number, segmentM
     const rs = rolling.stats();
     return {
       overruns: st.overruns - st0.overruns,
-      dropped_samples: rs.droppedSamples + callDropped,
+      dropped_samples: st.recordingDroppedSamples - st0.recordingDroppedSamples,
+      dropped_samples_total: rs.droppedSamples + callDropped,
       mb_per_s: Number((bytes / 1e6 / elapsed).toFixed(2)),
       cpu_ms_per_channel_s: Number(((cpu.user + cpu.system) / 1000 / channels / elapsed).toFixed(3)),
       mean_tick_ms: Number(native.meanTickMs.toFixed(3)),

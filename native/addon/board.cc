@@ -547,6 +547,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("eventsCapacity", Napi::Number::New(env, (double)st.events_capacity));
     o.Set("clockErrors", Napi::Number::New(env, (double)st.clock_errors));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
+    o.Set("recDropped", Napi::Number::New(env, (double)st.rec_dropped));
     o.Set("maxTickMs", Napi::Number::New(env, (double)st.max_tick_ns / 1e6));
     o.Set("meanTickMs", Napi::Number::New(env, st.ticks ? (double)st.total_tick_ns / 1e6 / (double)st.ticks : 0));
     double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);

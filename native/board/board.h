@@ -268,6 +268,7 @@ typedef struct hl_board_stats {
   uint64_t max_tick_ns, total_tick_ns;
   uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
   uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
+  uint64_t rec_dropped;    /* samples recordings and taps lost to a full ring (the writer fell behind), all channels */
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);

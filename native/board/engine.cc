@@ -921,6 +921,7 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->total_tick_ns = b->total_tick_ns.load();
   st->rt_priority = b->rt_priority ? 1 : 0;
   st->clock_errors = b->clock_fault.total.load(std::memory_order_relaxed);
+  st->rec_dropped = b->rec_dropped.load(std::memory_order_relaxed);
   st->driver_errors = 0;
   for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
 }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -172,9 +173,12 @@ struct Recorder {
   // writer side (writer thread, stepped caller or destroy; under Board::io_mu)
   int fd = -1;
   bool opened = false;        // the first part was opened (or failed to)
-  uint32_t parts = 0;         // files finished and renamed to their final names
+  uint32_t cur_part = 0;      // writer: number of the part open (or last opened)
+  uint32_t parts = 0;         // files finished and renamed to their final names (writer or finisher)
+  int fin_err = 0;            // finisher: first failure completing a part (read by the drain after the hand-over)
   uint64_t data_bytes = 0;    // sample bytes in the current part
   uint64_t last_header_ns = 0;
+  uint64_t last_drain_ns = 0;  // the writer last moved its ring to the file
   uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
   int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
   // writer -> tick: an I/O failure ends the recording at the next tick
@@ -330,6 +334,7 @@ struct hl_board {
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
   std::atomic<uint64_t> lost{0}, deferred{0};
+  std::atomic<uint64_t> rec_dropped{0};  // samples lost to full recorder rings, all recorders (stats)
   // Event slots kept free for completions: every operation that can be in
   // flight (HL_OPS_PER_CHANNEL per channel) has one (see board.h).
   size_t done_reserve = 0;
@@ -357,6 +362,13 @@ struct hl_board {
   uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
   std::thread writer;
   std::atomic<bool> writer_run{false};
+  // Finisher (writer.cc): fsync + rename + folder fsync of ended parts, off the writer.
+  std::thread finisher;
+  std::mutex fin_mu;                     // leaf lock: the queue only
+  std::condition_variable fin_cv;
+  std::deque<void *> fin_q;              // FinJob *, in order
+  bool fin_run = false;                  // under fin_mu
+  std::atomic<bool> fin_async{false};    // the finisher runs: parts end on it
   std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)
 };
 

@@ -127,9 +127,10 @@ void collect_digits(hl_board *b, Channel &c) {
   }
 }
 
-void rec_push(Recorder *r, const int16_t *x, int n) {
+void rec_push(hl_board *b, Recorder *r, const int16_t *x, int n) {
   if (r->ring.free_space() < (size_t)n) {
     r->dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
+    b->rec_dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
     return;
   }
   r->ring.push_n(x, (size_t)n);
@@ -391,7 +392,7 @@ void media_rx(hl_board *b, Channel &c) {
   if (c.rec && c.rec->err.load(std::memory_order_relaxed)) end_rec(b, c, c.rec, HL_R_ERROR, 0);  // disk failed
   if (c.rec) {
     Recorder *r = c.rec;
-    rec_push(r, rx, n);
+    rec_push(b, r, rx, n);
     r->ticks++;
     if (r->vad_on && hl_energy_rx(&r->vad, rx, (size_t)n) > 0) {
       hl_energy_event ev;

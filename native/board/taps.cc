@@ -28,9 +28,10 @@ void end_tap(hl_board *b, Channel &c, int k, int reason) {
   rec_end(b, r, reason, r->ticks * (uint64_t)b->tick_ms, 0);
 }
 
-void push(Recorder *r, const int16_t *x, int n) {
+void push(hl_board *b, Recorder *r, const int16_t *x, int n) {
   if (r->ring.free_space() < (size_t)n) {
     r->dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
+    b->rec_dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
     return;
   }
   r->ring.push_n(x, (size_t)n);
@@ -91,10 +92,10 @@ void taps_tick(hl_board *b, Channel &c) {
         buf[2 * i] = rx[i];
         buf[2 * i + 1] = other[i];
       }
-      push(r, buf, 2 * n);
+      push(b, r, buf, 2 * n);
     } else {
       for (int i = 0; i < n; i++) buf[i] = sat16((int32_t)rx[i] + other[i]);
-      push(r, buf, n);
+      push(b, r, buf, n);
     }
     r->ticks++;
     if (r->max_ticks && r->ticks >= r->max_ticks) end_tap(b, c, k, HL_R_DONE);

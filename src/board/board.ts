@@ -786,6 +786,7 @@ export class BoardView implements Board {
       commandsDeferred: s.commandsDeferred,
       clockErrors: s.clockErrors,
       driverErrors: s.driverErrors,
+      recordingDroppedSamples: s.recDropped,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };

@@ -24,6 +24,8 @@ export interface NativeStats {
   eventsCapacity: number;
   clockErrors: number;
   driverErrors: number;
+  /** Samples recordings and taps lost to a full ring (the writer fell behind), all channels. */
+  recDropped: number;
   maxTickMs: number;
   meanTickMs: number;
   latencyP50Ms: number | null;

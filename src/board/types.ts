@@ -581,6 +581,8 @@ export interface BoardStats {
   clockErrors: number;
   /** Errors returned by the driver inside the tick, all spans. */
   driverErrors: number;
+  /** Samples recordings and taps lost because the writer fell behind (their rings were full), all channels. */
+  recordingDroppedSamples: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;

@@ -169,4 +169,23 @@ test('a per-call tap re-pointed to another party goes on in the same file withou
   }
 });
 
+test('samples a tap loses to a full ring (the writer behind) are counted per tap and for the board', async () => {
+  process.env.HL_REC_RING_SAMPLES = '256'; // read when the board is made: 32 ms of stereo, the stepped writer runs every 500 ms
+  const board = await openBoard(PROFILE);
+  delete process.env.HL_REC_RING_SAMPLES;
+  try {
+    const [[e7]] = await connect(board, [7]);
+    const a = e7.tap(join(dir, 'drop-a.wav'));
+    const b = e7.tap(join(dir, 'drop-b.wav'), { mode: 'mixed' });
+    await board.advance(1000);
+    const stopped = Promise.all([a.stop(), b.stop()]);
+    await board.advance(100);
+    const [ra, rb] = await stopped;
+    assert.ok((ra.droppedSamples ?? 0) > 0 && (rb.droppedSamples ?? 0) > 0, 'both taps lost samples');
+    assert.is(board.stats().recordingDroppedSamples, (ra.droppedSamples ?? 0) + (rb.droppedSamples ?? 0), 'the board counts what the taps lost');
+  } finally {
+    await board.close();
+  }
+});
+
 test.run();
