@@ -277,6 +277,9 @@ struct Channel {
   // default and for fax/data; the reference is what the channel sent in the
   // previous tick (what went out ahead of this tick's received audio).
   bool ec_on = false;
+  // Switched on by hl_cmd_echo (the profile or a command): a fax tone turns
+  // ec_on off for that call only; the next call has the canceller again.
+  bool ec_want = false;
   int16_t ec_ref[kMaxSamples] = {};
   hl_echo_state ec;
   bool detect_dtmf = true;

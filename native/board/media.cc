@@ -324,7 +324,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
         hl_echo_init(&c.ec, b->ec_desc);
         std::memset(c.ec_ref, 0, sizeof c.ec_ref);
       }
-      c.ec_on = cmd.u.flag.value != 0;
+      c.ec_on = c.ec_want = cmd.u.flag.value != 0;
       return;
     case C_DETECTMF:
       c.mf_rx_dir = cmd.u.flag.value;
@@ -336,7 +336,14 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
 
 void media_rx(hl_board *b, Channel &c) {
   const int st = c.state.load(std::memory_order_relaxed);
-  if (st == HL_CH_IDLE || st == HL_CH_BLOCKED) return;
+  if (st == HL_CH_IDLE || st == HL_CH_BLOCKED) {
+    if (c.ec_want && !c.ec_on) {  // a fax call turned it off: back for the next call, learning afresh
+      hl_echo_init(&c.ec, b->ec_desc);
+      std::memset(c.ec_ref, 0, sizeof c.ec_ref);
+      c.ec_on = true;
+    }
+    return;
+  }
   const int n = b->samples;
   const int16_t *rx = b->rx_lin + (size_t)c.index * n;
   if (c.call.active) {

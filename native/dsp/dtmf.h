@@ -16,9 +16,9 @@
  *   - white noise at 12 dB SNR and China dial tone (450 Hz, -10 dBm0)
  *     underneath do not stop detection; speech and music seldom make digits;
  *   - keys of 40-100 ms under speech (the project's TTS, Mandarin and
- *     English, male and female, test/dsp/dtmf-speech.test.ts): 93-94 %
- *     found with the speech's active level 6 dB below each tone, 85-87 % at
- *     3 dB, 72-77 % at equal level (SpanDSP: 86-88 %, 74-76 %, 57-65 %);
+ *     English, male and female, test/dsp/dtmf-speech.test.ts): 94-96 %
+ *     found with the speech's active level 6 dB below each tone, 90-92 % at
+ *     3 dB, 81-84 % at equal level (SpanDSP: 86-88 %, 74-76 %, 58-64 %);
  *     issue 15 asks for 99 % and 95 %, not reached yet.
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
@@ -39,14 +39,19 @@
  * consecutive windows (~20 ms) without it. Under speech the 3 dB fill test
  * gives way to a coherent one (the run's windows, turned back by the
  * measured phase advance, add up as a steady tone's do), with a tighter
- * frequency limit (1.2 %). Talk-off on the project's first corpus (system
- * espeak-ng: 61 min of speech in 40 voices, 30 min of music): 0 false digits
- * (1.3/hour before the glide check); on today's npm corpus
- * (test/dsp/talkoff: 68.5 min of speech, 34.6 min of music): 4 false digits
- * (2 in speech, 2 in one held chord of music), 7 before issue 15's changes.
+ * frequency limit (1.2 %). Tones holding less than 80 % (down to 70 %) are
+ * taken when they add up coherently. Last, over the run's 35 ms of samples
+ * (kept in an 80 ms ring) with a long Hann window: two tones that are
+ * harmonics of one voice pitch with the next harmonics present (voiced
+ * speech), or that carry overtones of their own (music), are not keys.
+ * Talk-off on the project's first corpus (system espeak-ng: 61 min of speech
+ * in 40 voices, 30 min of music): 0 false digits (1.3/hour before the glide
+ * check); on today's npm corpus (test/dsp/talkoff: 68.5 min of speech, 34.6
+ * min of music): 2 false digits, both in one held choir chord (7 before
+ * issue 15's changes, 4 before the voiced/overtone checks).
  *
- * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 3.4 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (1032 bytes, 320
+ * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
+ * by every channel of a board; one hl_dtmf_state per channel (2344 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -69,6 +74,9 @@ extern "C" {
 #define HL_DTMF_HOP 40  /* hop between windows, samples */
 #define HL_DTMF_RUN 6   /* windows needed to declare a digit */
 #define HL_DTMF_QUEUE 8 /* events kept when no callback is set */
+/* samples a run of windows spans (35 ms) */
+#define HL_DTMF_SPAN (HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP)
+#define HL_DTMF_HIST 640 /* received samples kept (80 ms, a multiple of the 10 and 20 ms ticks) */
 
 /* Tunables, with the defaults hl_dtmf_params_default sets. */
 typedef struct hl_dtmf_params {
@@ -100,6 +108,7 @@ typedef struct hl_dtmf_desc {
   float leak_qinv[4][4][2]; /* 1 / (1 - M_r L_r - M_c L_c) per row, column */
   float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
   float cos_tol[8];     /* cos of the largest accepted phase error per hop */
+  float span_win[HL_DTMF_SPAN]; /* Hann window over a run's span */
   float min_power, twist_n, twist_r, min_fraction;
   int end_windows;
   int isa;              /* kernel in use: 0 scalar, 1 SSE2, 2 AVX2 */
@@ -138,7 +147,7 @@ typedef struct hl_dtmf_state {
   int ring_pos;
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
-  struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e; } ring[HL_DTMF_RUN];
+  struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
   /* digit currently on */
   char digit;
   int dig_r, dig_c; /* its lanes */
@@ -146,6 +155,8 @@ typedef struct hl_dtmf_state {
   float ref_r, ref_c;
   uint64_t digit_start, miss_at;
   uint64_t sample;  /* samples consumed since init */
+  int16_t hist[HL_DTMF_HIST]; /* the last samples (13-bit), sample t at t % HIST */
+  int hist_pos;     /* sample % HIST */
   const hl_dtmf_desc *desc;
   hl_dtmf_cb cb;
   void *user;

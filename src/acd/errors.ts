@@ -14,6 +14,7 @@ export const ACD_CATALOG = defineErrors('acd', {
   ACD_CONFIG_INVALID: 'the ACD configuration is invalid; correct the named queue or agent field',
   ACD_HOURS_INVALID: 'the office hours configuration is invalid; use HH:MM times and a known day set (working, every, non-working)',
   ACD_LOG_WRITE_FAILED: 'the queue log could not be committed; check the data folder\'s disk space and permissions',
+  ACD_LOG_READ_FAILED: 'the queue log cannot be opened to read; check the folder (DATA/acd/queue-log, written by hotline start) and its permissions',
   ACD_LOG_CLOSED: 'the queue log is closed and takes no more events; open it again',
 });
 

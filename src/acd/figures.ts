@@ -78,6 +78,12 @@ export interface FigureOptions {
   periodMs?: number;
   /** Added to times before cutting periods (+8 h: Beijing days). */
   periodOffsetMs?: number;
+  /**
+   * Periods of unequal length (calendar months, years): their starts in
+   * ascending order, the last entry being the end of the last period. Takes
+   * the place of periodMs/periodOffsetMs.
+   */
+  boundaries?: readonly number[];
   /** Only this range counts (agent state time is clipped to it). */
   from?: number;
   to?: number;
@@ -103,6 +109,7 @@ export class FigureAccumulator {
   private readonly offset: number;
   private readonly from: number;
   private readonly to: number;
+  private readonly bounds: readonly number[] | null;
 
   constructor(opts: FigureOptions) {
     this.sl = opts.serviceLevelMs;
@@ -110,9 +117,29 @@ export class FigureAccumulator {
     this.offset = opts.periodOffsetMs ?? 0;
     this.from = opts.from ?? -Infinity;
     this.to = opts.to ?? Infinity;
+    this.bounds = opts.boundaries && opts.boundaries.length >= 2 ? opts.boundaries : null;
+  }
+
+  /** Index of the last boundary ≤ ms (0 before the first). */
+  private boundIndex(ms: number): number {
+    const b = this.bounds!;
+    let lo = 0;
+    let hi = b.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (b[mid] <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private endOf(ms: number): number {
+    if (this.bounds) return this.bounds[this.boundIndex(ms) + 1];
+    return this.period > 0 ? this.startOf(ms) + this.period : Infinity;
   }
 
   private startOf(ms: number): number {
+    if (this.bounds) return this.bounds[this.boundIndex(ms)];
     if (this.period <= 0) return Number.isFinite(this.from) ? this.from : 0;
     return Math.floor((ms + this.offset) / this.period) * this.period - this.offset;
   }
@@ -142,7 +169,7 @@ export class FigureAccumulator {
     let s = Math.max(t0, this.from);
     const e = Math.min(t1, this.to);
     while (s < e) {
-      const end = this.period > 0 ? Math.min(e, this.startOf(s) + this.period) : e;
+      const end = Math.min(e, this.endOf(s));
       const r = this.a(this.bucket(s), agentId);
       const d = end - s;
       if (st === 'ready') r.readyMs += d;

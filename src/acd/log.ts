@@ -26,10 +26,24 @@ export class LmdbQueueLog implements QueueLog {
   private constructor(
     private readonly env: RootDatabase,
     private readonly db: Database<QueueEvent, Key>,
+    private readonly readOnly = false,
   ) {
     const meta = env.openDB<number, string>({ name: 'meta' });
     this.boot = (meta.get('boot') ?? 0) + 1;
-    meta.putSync('boot', this.boot);
+    if (!readOnly) meta.putSync('boot', this.boot);
+  }
+
+  /**
+   * Opens an existing queue log to read (`hotline report`, beside a running
+   * engine): writes nothing, not even the boot count; append is refused.
+   */
+  static openReadOnly(dir: string): LmdbQueueLog {
+    try {
+      const env = open({ path: dir, maxDbs: 4, compression: false, readOnly: true });
+      return new LmdbQueueLog(env, env.openDB<QueueEvent, Key>({ name: 'events' }), true);
+    } catch (e) {
+      throw acdError('ACD_LOG_READ_FAILED', `${dir}: ${(e as Error).message}`, { dir });
+    }
   }
 
   /** Opens (creating) the queue log in `dir`. */
@@ -44,7 +58,7 @@ export class LmdbQueueLog implements QueueLog {
   }
 
   async append(ev: QueueEvent): Promise<void> {
-    if (this.closed) throw acdError('ACD_LOG_CLOSED', `event ${ev.type} at ${ev.at}`);
+    if (this.closed || this.readOnly) throw acdError('ACD_LOG_CLOSED', `event ${ev.type} at ${ev.at}${this.readOnly ? ' (opened read-only)' : ''}`);
     try {
       await this.db.put([ev.at, this.boot, this.seq++], ev);
       await this.db.flushed;

@@ -95,6 +95,8 @@ export interface AgentConfig {
   skills?: Record<string, number>;
   /** The agent's own wrap-up time, overriding the queue's. */
   wrapUpMs?: number;
+  /** His telephone: a station (FXS) port, "SPAN:PORT" (the call layer rings it; default: the i-th agent gets the i-th station port). */
+  station?: string;
 }
 
 export interface AcdConfig {

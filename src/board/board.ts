@@ -9,7 +9,7 @@ import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
 import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeClip, type NativePlayItem } from './native.ts';
-import { channelRoles, defaultRole, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
@@ -665,6 +665,8 @@ export class BoardView implements Board {
   ) {
     this.events$ = this.subject.asObservable();
     const roles = channelRoles(profile);
+    // The profile's echo cancellers: the engine side only (the network side stands for the far end).
+    const echo = networkSide ? new Set<string>() : echoCancellers(profile);
     for (let s = 0; s < spanCount; s++) {
       const sp = profile.spans[s];
       // An analog port group occupies one native span; its ports are the first N bearers.
@@ -680,6 +682,7 @@ export class BoardView implements Board {
         this.localIndex.set(nativeIndex, ch.index);
         // Loop start: the side that faces a telephone or an FXO line tells a flash from a hang-up.
         if (kind === 'fxs') engine.native.hookGuard(nativeIndex, true);
+        if (echo.has(`${s}:${ch.timeslot}`)) engine.native.echo(nativeIndex, 1);
         if (ch.index !== nativeIndex) this.identity = false;
         span.channels.push(ch);
         this.channels.push(ch);

@@ -14,9 +14,9 @@ export const CHANNEL_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'outbound',
 export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'];
 
 const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
-const E1_FIELDS = ['type', 'signalling', 'crc4', 'name'];
-const ANALOG_FIELDS = ['type', 'role', 'ports', 'name'];
-const GROUP_FIELDS = ['channels', 'role', 'description'];
+const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'echoCanceller'];
+const ANALOG_FIELDS = ['type', 'role', 'ports', 'name', 'echoCanceller'];
+const GROUP_FIELDS = ['channels', 'role', 'description', 'echoCanceller'];
 const NETWORK_FIELDS = ['type'];
 
 function fail(where: string, what: string): never {
@@ -54,10 +54,18 @@ export function loadProfile(profile: string | BoardProfile): BoardProfile {
   return validateProfile(raw, where);
 }
 
+/** The echo canceller switch of a span or group: absent, true or false. */
+function echoOption(o: Record<string, unknown>, at: string): { echoCanceller?: boolean } {
+  if (o.echoCanceller === undefined) return {};
+  if (typeof o.echoCanceller !== 'boolean')
+    fail(`${at}/echoCanceller`, 'must be true (cancel the echo of our prompts: analog lines, E1 through a far 2-wire hybrid) or false (fax and data lines)');
+  return { echoCanceller: o.echoCanceller };
+}
+
 function validateSpan(s: unknown, at: string): SpanProfile {
   if (!isObject(s)) fail(at, 'a span must be an object like { "type": "E1" } or { "type": "analog", "role": "fxs", "ports": 8 }');
   if (s.name !== undefined && typeof s.name !== 'string') fail(`${at}/name`, 'must be a string');
-  const name = typeof s.name === 'string' && s.name ? { name: s.name } : {};
+  const name = { ...(typeof s.name === 'string' && s.name ? { name: s.name } : {}), ...echoOption(s, at) };
   if (s.type === 'analog') {
     onlyFields(s, ANALOG_FIELDS, at, 'an analog span');
     if (s.role !== 'fxs' && s.role !== 'fxo') fail(`${at}/role`, "must be 'fxs' (station ports) or 'fxo' (exchange lines)");
@@ -90,6 +98,7 @@ function validateGroup(spec: unknown, at: string, spans: SpanProfile[]): string 
     if (typeof spec.description !== 'string') fail(`${at}/description`, 'must be a string');
     out.description = spec.description;
   }
+  Object.assign(out, echoOption(spec, at));
   const list = parseGroup(spec.channels, spans.length, `${at}/channels`, spans);
   if (out.role) {
     for (const [s, ts] of list) {
@@ -137,7 +146,42 @@ export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
   }
   const profile: BoardProfile = { name: p.name, driver: 'sim', tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
   channelRoles(profile, where);
+  echoCancellers(profile, where);
   return profile;
+}
+
+/**
+ * The channels ("span:timeslot" or "span:port") whose line echo canceller the
+ * profile turns on: their span's `echoCanceller`, unless a group that lists
+ * them says otherwise. Two groups giving one channel different values are
+ * refused (BOARD_PROFILE_INVALID).
+ */
+export function echoCancellers(profile: BoardProfile, where = 'profile'): Set<string> {
+  const byGroup = new Map<string, { on: boolean; group: string }>();
+  const groups = profile.groups;
+  if (groups) {
+    for (const name of Object.keys(groups)) {
+      const g = groups[name];
+      if (typeof g === 'string' || g.echoCanceller === undefined) continue;
+      for (const [s, ts] of parseGroup(g.channels, profile.spans.length, `${where}#/groups/${name}/channels`, profile.spans)) {
+        const key = `${s}:${ts}`;
+        const had = byGroup.get(key);
+        if (had && had.on !== g.echoCanceller)
+          fail(`${where}#/groups/${name}/echoCanceller`, `channel ${key} has echoCanceller ${had.on} from group '${had.group}' and ${g.echoCanceller} from group '${name}'; give it one value`);
+        byGroup.set(key, { on: g.echoCanceller, group: name });
+      }
+    }
+  }
+  const on = new Set<string>();
+  profile.spans.forEach((sp, s) => {
+    const count = sp.type === 'analog' ? (sp.ports ?? 8) : 31;
+    for (let ts = 1; ts <= count; ts++) {
+      if (sp.type === 'E1' && ts === 16) continue; // CAS, not a bearer
+      const key = `${s}:${ts}`;
+      if (byGroup.get(key)?.on ?? sp.echoCanceller === true) on.add(key);
+    }
+  });
+  return on;
 }
 
 /** "span:timeslot" or "span:port" -> its group's role, for channels some group gives one. */

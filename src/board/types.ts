@@ -61,6 +61,13 @@ export interface GroupProfile {
   channels: string;
   role?: ChannelRole;
   description?: string;
+  /**
+   * Line echo canceller on the group's channels from the moment the board
+   * opens, overriding their span's `echoCanceller`: true for lines that return
+   * the echo of our prompts, false for fax and data lines. A channel in two
+   * groups that both set it must get the same value from each.
+   */
+  echoCanceller?: boolean;
 }
 
 export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
@@ -73,6 +80,12 @@ export interface E1SpanProfile {
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+  /**
+   * Line echo canceller on every timeslot (default false): true when the
+   * calls reach a 2-wire hybrid far away that returns our prompts' echo.
+   * A group's `echoCanceller` overrides it for its channels.
+   */
+  echoCanceller?: boolean;
 }
 
 /**
@@ -99,6 +112,12 @@ export interface AnalogSpanProfile {
   /** Ports in the group, 1-30 (default 8). */
   ports?: number;
   name?: string;
+  /**
+   * Line echo canceller on every port (default false): analog lines return
+   * the echo of our prompts through their hybrid, so set it for FXO exchange
+   * lines that take callers. A group's `echoCanceller` overrides it.
+   */
+  echoCanceller?: boolean;
 }
 
 export interface OpenOptions {
@@ -480,7 +499,8 @@ export interface Channel {
    * or sends, returned by an analog line or a far hybrid, is removed, so a key
    * pressed during a prompt is heard (barge-in). Off by default; it learns
    * afresh each time it is turned on. Leave it off for fax and data (a fax
-   * tone turns it off by itself).
+   * tone turns it off by itself, for that call only). The board profile's
+   * `echoCanceller` (span or group) turns it on when the board opens.
    */
   echoCanceller(on: boolean): void;
   record(file: string, options?: RecordOptions): Promise<RecordResult>;

@@ -7,14 +7,31 @@
 // unsubscribed (timer cancelled) and the record written. The line is released
 // as soon as the end is seen: work after a hang-up (case, e-mail) does not
 // hold the timeslot.
-import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, take, tap, timer } from 'rxjs';
+//
+// A call owns its legs (the caller's trunk first; an agent's station when
+// the switchboard connects one; ops adds supervisors and outside parties)
+// and moves through phases (ivr → queue → ringing → talking ⇄ held → back
+// to the ivr or ended). Each phase has its own watchdog on board time: the
+// IVR is bounded, a long conversation is not cut.
+import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, Subject, type Subscription, take, tap } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
+import { Leg } from './legs.ts';
 import type { Logger } from './log.ts';
+import type { QueueCall, Switchboard } from './switchboard.ts';
 
 export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
+
+/** Where a call is. `wrap-up` is the agent's after-call work (his ACD state); a call is `ended` once its record is due. */
+export type CallPhase = 'ivr' | 'queue' | 'ringing' | 'talking' | 'held' | 'wrap-up' | 'back-to-ivr' | 'ended';
+
+/** Watchdog per phase, ms of board time; Infinity (or absent for talking) = none. */
+export type PhaseLimits = Partial<Record<CallPhase, number>>;
+
+/** Defaults: the IVR 30 min (as the old whole-call watchdog), a queue wait 2 h (the ACD's maxWaitMs overflows first), held 1 h; a conversation is never cut. */
+export const DEFAULT_PHASE_LIMITS: Readonly<PhaseLimits> = { ivr: 30 * 60_000, 'back-to-ivr': 30 * 60_000, queue: 2 * 3_600_000, ringing: 2 * 3_600_000, held: 3_600_000 };
 
 export interface CallSummary {
   id: string;
@@ -33,7 +50,10 @@ export interface CallDeps {
   interpreter: Interpreter;
   /** Epoch ms now (wall clock in real time, simulated calendar in stepped mode). */
   now(): number;
-  maxCallMs: number;
+  /** Watchdog per phase (DEFAULT_PHASE_LIMITS where absent). */
+  limits: PhaseLimits;
+  /** Agents, queues, stations: present when the engine runs an ACD. */
+  switchboard?: Switchboard;
   /** The board's scheduler (board time), counting pending timers. */
   scheduler: SchedulerLike;
   /** Counts live RxJS subscriptions of all calls (leak check). */
@@ -44,10 +64,21 @@ export interface CallDeps {
   records: { pending: number };
 }
 
-export class Call {
+export class Call implements QueueCall {
   readonly id: string;
   readonly channel: Channel;
   readonly ivr: IvrCall;
+  /** The caller's leg (the trunk the call came in on); always legs[0]. */
+  readonly caller: Leg;
+  readonly legs: Leg[] = [];
+  phase: CallPhase = 'ivr';
+  /** Phases entered, with epoch ms. */
+  readonly phases: { phase: CallPhase; at: number }[] = [];
+  /** Every phase change (ops, seats, tests). */
+  readonly phase$ = new Subject<CallPhase>();
+  /** The queue phase's figures (call record). */
+  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
+  #watchdog: Subscription | undefined;
   readonly startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -80,6 +111,88 @@ export class Call {
       lineGone: () => this.abort('remote'),
       log: (line) => deps.log.warn(line),
     };
+    this.caller = new Leg('caller', channel, this.startedAt, { signal: this.#abort.signal });
+    this.legs.push(this.caller);
+    if (deps.switchboard) {
+      const sb = deps.switchboard;
+      this.ivr.transfer = async (req) => {
+        const r = await sb.enqueue(this, req);
+        if (r.result === 'ivr') this.setPhase('back-to-ivr');
+        else if (r.result !== 'ended') this.setPhase('ivr');
+        return r;
+      };
+    }
+  }
+
+  // ---- QueueCall: what the switchboard (and ops) use ----
+
+  get callerNumber(): string | undefined {
+    return this.ivr.callerNumber;
+  }
+
+  get lang(): string {
+    return this.ivr.lang;
+  }
+
+  get vars(): Readonly<Record<string, string>> {
+    return this.ivr.vars;
+  }
+
+  get calledNumber(): string | undefined {
+    return this.ivr.calledNumber;
+  }
+
+  get path(): readonly string[] {
+    return this.ivr.path;
+  }
+
+  get log(): Logger {
+    return this.#deps.log;
+  }
+
+  /** Epoch ms now for this call (its start plus board time). */
+  at(): number {
+    return this.#at();
+  }
+
+  /** Adds a leg (an agent's station, a supervisor, an outside party); the call record lists it. */
+  addLeg(leg: Leg): void {
+    this.legs.push(leg);
+  }
+
+  /** Moves to a phase and arms that phase's watchdog (none for a phase without a limit). */
+  setPhase(p: CallPhase): void {
+    if (this.phase === p || this.phase === 'ended') return;
+    this.phase = p;
+    this.phases.push({ phase: p, at: this.#at() });
+    this.#arm();
+    this.phase$.next(p);
+  }
+
+  #arm(): void {
+    this.#watchdog?.unsubscribe();
+    this.#watchdog = undefined;
+    if (this.phase === 'ended' || this.#abort.signal.aborted) return;
+    const limit = this.#deps.limits[this.phase] ?? DEFAULT_PHASE_LIMITS[this.phase];
+    if (limit === undefined || !Number.isFinite(limit)) return;
+    const phase = this.phase;
+    this.#watchdog = this.#deps.scheduler.schedule(() => {
+      this.#deps.log.warn({ event: 'watchdog', phase }, `call ${this.id}: the ${phase} phase passed its limit of ${limit} ms; clearing the call`);
+      this.abort('watchdog');
+    }, limit);
+  }
+
+  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void {
+    const q = this.queueInfo;
+    if ('queue' in e) {
+      q.queue = e.queue;
+      q.enteredAt = this.#at();
+    } else if ('agent' in e) {
+      q.agents.push(e.agent);
+      q.answeredAt ??= this.#at();
+    } else if ('holdMs' in e) q.holdMs = e.holdMs;
+    else if ('endedBy' in e) q.endedBy = e.endedBy;
+    else q.wrapUpMs = e.wrapUpMs;
   }
 
   get signal(): AbortSignal {
@@ -96,6 +209,7 @@ export class Call {
     if (this.#abort.signal.aborted) return;
     this.endCause = cause;
     this.#abort.abort(cause);
+    this.#watchdog?.unsubscribe();
     void this.#release();
   }
 
@@ -120,8 +234,7 @@ export class Call {
       filter((e): e is HangupEvent => e.type === 'hangup'),
       map((e) => e.cause as EndCause),
     );
-    const watchdog$ = timer(d.maxCallMs, d.scheduler).pipe(map((): EndCause => 'watchdog'));
-    const end$ = merge(hangup$, watchdog$).pipe(
+    const end$ = hangup$.pipe(
       take(1),
       tap((cause) => this.abort(cause)),
       ignoreElements(),
@@ -129,9 +242,14 @@ export class Call {
     return defer(() => {
       d.log.info({ event: 'call_start', calledNumber: this.ivr.calledNumber }, `call ${this.id} start  ${this.channel.name} from ${this.ivr.callerNumber ?? '(no caller id)'}`);
       d.subscriptions.live++;
+      this.phases.push({ phase: 'ivr', at: this.startedAt });
+      this.#arm();
       return merge(end$, defer(() => this.#flow())).pipe(
         take(1),
-        finalize(() => d.subscriptions.live--),
+        finalize(() => {
+          d.subscriptions.live--;
+          this.#watchdog?.unsubscribe();
+        }),
       );
     }).pipe(
       concatMap((outcome) => defer(() => this.#finish(outcome))),
@@ -171,6 +289,12 @@ export class Call {
     if (!this.endCause) this.endCause = 'flow';
     await this.#release();
     this.endedAt = this.#at();
+    this.#watchdog?.unsubscribe();
+    this.phase = 'ended';
+    this.phases.push({ phase: 'ended', at: this.endedAt });
+    for (const l of this.legs) l.leftAt ??= this.endedAt;
+    this.phase$.next('ended');
+    this.phase$.complete();
     this.outcome = this.#outcome(flowOutcome);
     await this.#writeRecord();
   }
@@ -186,6 +310,10 @@ export class Call {
     if (this.endCause === 'shutdown') return 'shutdown';
     if (this.ivr.error || flow === 'error') return 'error';
     if (this.answeredAt === undefined) return 'abandoned';
+    const q = this.queueInfo;
+    if (q.agents.length) return q.endedBy === 'agent' ? 'agent_hangup' : 'caller_hangup';
+    const before = this.phases[this.phases.length - 2]?.phase;
+    if (before === 'queue' || before === 'ringing') return 'queue_abandoned';
     return flow === 'completed' ? 'ivr_only' : 'caller_hangup';
   }
 
@@ -216,7 +344,25 @@ export class Call {
     if (this.answeredAt !== undefined) rec.answeredAt = this.answeredAt;
     if (this.ivr.callerNumber) rec.callerNumber = this.ivr.callerNumber;
     if (this.ivr.calledNumber) rec.calledNumber = this.ivr.calledNumber;
-    if (this.ivr.caseNumbers.length) rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
+    if (this.ivr.caseNumbers.length) {
+      rec.caseNumber = this.ivr.caseNumbers[this.ivr.caseNumbers.length - 1];
+      rec.caseNumbers = [...this.ivr.caseNumbers];
+    }
+    rec.legs = this.legs.map((l) => l.record());
+    const q = this.queueInfo;
+    if (q.queue !== undefined) {
+      rec.queue = q.queue;
+      rec.queueWaitMs = Math.max(0, (q.answeredAt ?? this.endedAt ?? this.#at()) - (q.enteredAt ?? this.startedAt));
+    }
+    if (q.agents.length) {
+      rec.agentId = q.agents[q.agents.length - 1];
+      rec.agents = [...q.agents];
+      rec.holdMs = q.holdMs;
+      const talk = this.legs.filter((l) => l.kind === 'agent').reduce((sum, l) => sum + ((l.leftAt ?? this.endedAt ?? l.joinedAt) - l.joinedAt), 0);
+      rec.talkMs = Math.max(0, talk - q.holdMs);
+      if (q.wrapUpMs !== undefined) rec.wrapUpMs = q.wrapUpMs;
+      if (q.endedBy) rec.endedBy = q.endedBy;
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         // Counted apart from io.pending (nothing the caller hears waits on it),

@@ -3,16 +3,21 @@
 // a call in progress). One subscription, made here at the edge: every channel's
 // seizures, each mapped to its Call's run$.
 import { catchError, concat, defer, EMPTY, filter, finalize, map, merge, mergeMap, type Observable, of, type Subject, type Subscription } from 'rxjs';
+import { Acd } from '../acd/acd.ts';
+import type { AcdClock } from '../acd/clock.ts';
+import type { QueueLogSink } from '../acd/acd.ts';
+import type { AcdConfig } from '../acd/types.ts';
 import { ANSWERING_ROLES } from '../board/index.ts';
 import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
-import { Call, type CallSummary } from './call.ts';
+import { Call, type CallSummary, type PhaseLimits } from './call.ts';
 import { CallError } from './errors.ts';
 import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { CountingScheduler } from './scheduler.ts';
+import { Switchboard } from './switchboard.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -29,8 +34,25 @@ export interface CallCoreOptions {
   epochAtZero?: number;
   /** Real-time mode: epoch ms now (default Date.now; tests inject a stepped clock). */
   wallClock?: () => number;
-  /** A call longer than this is cleared (default 30 min of board time). */
+  /** The IVR phase of a call is cleared after this long (default 30 min of board time); other phases: `phaseLimits`. */
   maxCallMs?: number;
+  /** Watchdog per phase (src/calls/call.ts DEFAULT_PHASE_LIMITS: a conversation is never cut). */
+  phaseLimits?: PhaseLimits;
+  /**
+   * The ACD and the agents' stations: the transfer node hands calls to it.
+   * Absent, a transfer node plays its busy prompt and overflows (no agents).
+   */
+  acd?: {
+    config: AcdConfig;
+    /** agent id → station port (stations.ts mapStations). */
+    stations: Map<string, Channel>;
+    /** The durable queue log (LmdbQueueLog), or none. */
+    log?: QueueLogSink | null;
+    /** 自动报工号 by default (a transfer node may say otherwise). */
+    announceAgent?: boolean;
+    /** Music on hold WAV (default: generated). */
+    mohFile?: string;
+  };
   /** pino logger; each call logs through a child with its call id, channel and caller (default: silent). */
   logger?: Logger;
 }
@@ -77,7 +99,10 @@ export class CallCore {
   readonly #scheduler: CountingScheduler;
   readonly #epochAtZero: number;
   readonly #wallClock: (() => number) | undefined;
-  readonly #maxCallMs: number;
+  readonly #limits: PhaseLimits;
+  /** The ACD (decisions on board time) and the switchboard that plays them; absent without `acd` options. */
+  readonly acd?: Acd;
+  readonly switchboard?: Switchboard;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -92,12 +117,33 @@ export class CallCore {
     // numbers, deadlines, office hours and call records with it (the board's
     // monotonic clock would keep the error of the moment the engine started).
     this.#wallClock = o.board.mode === 'realtime' ? (o.wallClock ?? Date.now) : undefined;
-    this.#maxCallMs = o.maxCallMs ?? 30 * 60_000;
+    this.#limits = { ...(o.maxCallMs !== undefined ? { ivr: o.maxCallMs, 'back-to-ivr': o.maxCallMs } : {}), ...o.phaseLimits };
     this.#logger = o.logger ?? silentLogger();
     // Only trunks that take calls in reach the IVR: an agent lifting his
     // station's handset, or a seizure on an outbound-only trunk, is not a caller.
     this.#channels = o.channels ?? o.board.byRole(...ANSWERING_ROLES);
     this.#scheduler = new CountingScheduler(o.board.scheduler);
+    if (o.acd) {
+      // Epoch ms on board time: queue-log times are dates ("today"), timers run on the board's clock.
+      const sched = o.board.scheduler;
+      const clock: AcdClock = {
+        now: () => this.now(),
+        setTimer(ms, fn) {
+          const sub = sched.schedule(fn, Math.max(0, ms));
+          return { cancel: () => sub.unsubscribe() };
+        },
+      };
+      this.acd = new Acd(clock, o.acd.config, o.acd.log ?? null);
+      this.switchboard = new Switchboard({
+        acd: this.acd,
+        acdConfig: o.acd.config,
+        stations: o.acd.stations,
+        prompts: o.services.prompts,
+        logger: this.#logger,
+        ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
+        ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
+      });
+    }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
 
@@ -130,7 +176,8 @@ export class CallCore {
         store: this.store,
         interpreter: this.#interpreter,
         now: () => this.now(),
-        maxCallMs: this.#maxCallMs,
+        limits: this.#limits,
+        ...(this.switchboard ? { switchboard: this.switchboard } : {}),
         scheduler: this.#scheduler,
         subscriptions: this.#subscriptions,
         log,
@@ -206,6 +253,7 @@ export class CallCore {
     }
     await all;
     this.#sub?.unsubscribe();
+    this.switchboard?.close();
     this.calls$.complete();
   }
 }

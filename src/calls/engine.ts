@@ -11,7 +11,12 @@ import { PromptSet } from '../ivr/prompts.ts';
 import { scanRecordings } from '../ivr/recordings.ts';
 import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
+import { LmdbQueueLog } from '../acd/log.ts';
+import type { AcdConfig } from '../acd/types.ts';
+import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
+import { rosterConfig, withDemoAgents } from './roster.ts';
+import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
@@ -19,7 +24,8 @@ import { openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
 import { openRecordingLayer, scheduleRetention, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
-export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-e1x2.json');
+// Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
+export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
 
 export interface EngineOptions {
   boardFile?: string;
@@ -32,6 +38,19 @@ export interface EngineOptions {
   /** Real-time mode: the wall clock (default Date.now; tests inject a stepped one). */
   wallClock?: () => number;
   maxCallMs?: number;
+  /** Watchdog per call phase (call.ts DEFAULT_PHASE_LIMITS). */
+  phaseLimits?: PhaseLimits;
+  /**
+   * The ACD roster and queues (default: the case store's agents and
+   * supervisors, one queue `agents`, longest-idle); false: no ACD (a transfer
+   * node plays its busy prompt). Stations: the roster's `station` fields,
+   * DATA/stations.json, then the i-th agent on the i-th station port.
+   */
+  acd?: AcdConfig | false;
+  /** 自动报工号 by default (a flow's transfer node may say otherwise). Default false. */
+  announceAgent?: boolean;
+  /** Demo agents 8001… on the first station ports, added to the roster (hotline start --demo-agents). */
+  demoAgents?: number;
   /** pino logger of the engine (default: silent, or readable lines to `log`). */
   logger?: Logger;
   /** Readable log lines (tests): used when no `logger` is given. */
@@ -59,12 +78,16 @@ export interface Engine {
   dataDir: string;
   /** The engine's logger (calls log through children of it). */
   logger: Logger;
-  /** Channels of the network side (simulated callers), when the profile has one. */
+  /** Channels of the network side (simulated callers), when the profile has one; the far ends of station ports (the agents' phones) are not among them. */
   networkChannels: ReadonlyArray<Channel>;
+  /** The telephones on the far side of the station ports (simulated stations), when the profile has a network side. */
+  phoneChannels: ReadonlyArray<Channel>;
   /** The one working calendar (the case store's), which the flow's hours follow too. */
   calendar: BureauCalendar;
   /** The recording index (DATA/recordings-index) and the IVR's hook into it. */
   recordings: RecordingLayer;
+  /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
+  queueLog?: LmdbQueueLog;
   close(): Promise<void>;
 }
 
@@ -108,6 +131,25 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const logger = o.logger ?? (o.log ? createLogger({ write: (line) => o.log!(line.trimEnd()) }) : silentLogger());
   // While the engine runs, an error thrown by any subscriber is logged, not fatal.
   const releaseUnhandled = catchUnhandled(logger);
+  // The ACD and who sits at which telephone (refused with CALL_STATION_* before any call is taken).
+  let queueLog: LmdbQueueLog | undefined;
+  let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
+  if (o.acd !== false) {
+    try {
+      const config = withDemoAgents(o.acd ?? rosterConfig(await store.listAgents()), o.demoAgents ?? 0, board.byRole('station'));
+      const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
+      if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
+      queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
+      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}) };
+    } catch (e) {
+      await queueLog?.close();
+      releaseUnhandled();
+      await board.close();
+      await recordings.close();
+      await store.close();
+      throw e;
+    }
+  }
   const core = new CallCore({
     board,
     flows,
@@ -116,6 +158,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     epochAtZero: o.epochAtZero,
     wallClock: o.wallClock,
     maxCallMs: o.maxCallMs,
+    phaseLimits: o.phaseLimits,
+    acd,
     logger,
   }).start();
   clock = () => core.now();
@@ -132,9 +176,11 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     mailer,
     dataDir,
     logger,
-    networkChannels: board.network?.channels ?? [],
+    networkChannels: (board.network?.channels ?? []).filter((ch) => board.channel(ch.span.index, ch.timeslot).role !== 'station'),
+    phoneChannels: (board.network?.channels ?? []).filter((ch) => board.channel(ch.span.index, ch.timeslot).role === 'station'),
     calendar: store.calendar,
     recordings,
+    queueLog,
     async close() {
       if (closed) return;
       closed = true;
@@ -142,6 +188,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       retention?.unsubscribe();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
+      await core.acd?.settled().catch(() => {});
+      await queueLog?.close();
       await board.close();
       await recordings.close();
       await store.close();

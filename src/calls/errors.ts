@@ -8,6 +8,17 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_DATA_NOT_DIR: 'the data folder given (or one of its parents) is a file; give --data a folder',
   CALL_DATA_UNUSABLE: 'the data folder cannot be made, written or locked; give --data a folder this user can write',
   CALL_TIME_ZONE_UNKNOWN: 'the time zone for log times is not one this system knows; give an IANA name such as Asia/Shanghai',
+  CALL_STATION_INVALID: 'a station is not written as SPAN:PORT (e.g. 1:3 for the third port of span 1); correct the station in the roster or stations file',
+  CALL_STATION_UNKNOWN: 'the station names a port the board profile does not have; check the span and port numbers against the board profile',
+  CALL_STATION_NOT_STATION: 'the port given as an agent\'s station is not a station port (FXS, role station); give an FXS port of an agents\' group',
+  CALL_STATION_SHARED: 'two agents are given the same station port; give each agent his own telephone',
+  CALL_STATION_AGENT_UNKNOWN: 'the stations file names an agent who is not in the ACD roster; add the agent or remove the line',
+  CALL_STATIONS_FILE_INVALID: 'the stations file is not valid JSON of the form {"stations": {"AGENT": "SPAN:PORT"}}; correct it',
+  CALL_NO_STATION: 'the agent has no station port, so his telephone cannot be rung or connected; map the agent to a station',
+  CALL_NO_OFFER: 'no call is being offered to this agent now, so there is nothing to answer',
+  CALL_STATION_ON_HOOK: 'the agent\'s telephone is on hook: it rings, and lifting the handset answers (headset mode needs the station off hook before the offer)',
+  CALL_CONTROL_UNAVAILABLE: 'no call layer runs behind this seat server (no engine with an ACD), so calls cannot be answered, held or ended from a seat; start the seat server with the engine (hotline start)',
+  CALL_NOT_CONNECTED: 'the agent has no connected call, so it cannot be hung up, held or retrieved',
 });
 
 /** code → sentence. */

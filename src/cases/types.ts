@@ -253,6 +253,28 @@ export interface CallRecordInput {
   caseNumber?: string;
   /** 'answered', 'abandoned', 'ivr_only', … */
   outcome?: string;
+  /** The call's legs (caller trunk, agent stations, …), from the call layer. */
+  legs?: CallLegRecord[];
+  /** The queue the IVR handed the call to. */
+  queue?: string;
+  /** Every agent connected to the call, in order. */
+  agents?: string[];
+  talkMs?: number;
+  holdMs?: number;
+  /** Wrap-up time of the agent who took the call (his configured after-call work). */
+  wrapUpMs?: number;
+  /** Who ended the conversation with the agent. */
+  endedBy?: 'caller' | 'agent' | 'system';
+  /** Every case number made during the call (caseNumber is the last). */
+  caseNumbers?: string[];
+}
+export interface CallLegRecord {
+  kind: 'caller' | 'agent' | 'supervisor' | 'outside';
+  channel: string;
+  agentId?: string;
+  /** Epoch ms. */
+  joinedAt: number;
+  leftAt?: number;
 }
 export type CallRecord = CallRecordInput;
 

@@ -43,7 +43,9 @@ export async function openSeats(engine: Engine, a: SeatArgs, log: (line: string)
   const port = a.listen?.port ?? DEFAULT_SEAT_PORT;
   let seats: SeatHost;
   try {
-    seats = await openSeatHost({ host, port, public: a.public, tls: a.tls, board: engine.board, store: engine.store, now: () => engine.core.now(), dataDir: engine.dataDir, logger: engine.logger.child({ layer: 'seats' }) });
+    const { acd, switchboard } = engine.core;
+    const live = acd && switchboard && engine.queueLog ? { acd, config: switchboard.acdConfig, queueLog: engine.queueLog, switchboard } : undefined;
+    seats = await openSeatHost({ host, port, public: a.public, tls: a.tls, board: engine.board, store: engine.store, now: () => engine.core.now(), dataDir: engine.dataDir, logger: engine.logger.child({ layer: 'seats' }), ...(live ? { engine: live } : {}) });
   } catch (e) {
     if (!a.listen && isHotlineError(e) && e.code === 'SEAT_LISTEN_FAILED') {
       log(`hotline: no seat server: ${e.code}: ${e.message}; give another address with --listen HOST:PORT`);

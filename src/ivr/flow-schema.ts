@@ -169,7 +169,7 @@ export const nodeSchemas: Record<NodeType, object> = {
     closedNext: nodeId,
   }),
   language: node('language', ['language', 'next'], { language: { type: 'string', minLength: 2 }, next: nodeId }),
-  transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId }),
+  transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId, afterAgent: nodeId, announceAgent: { type: 'boolean' } }),
   email: node('email', ['to', 'subject', 'text', 'sent', 'failed'], {
     to: { type: 'string', minLength: 1 },
     subject: localText,
@@ -195,7 +195,7 @@ export const NEXT_FIELDS: Record<NodeType, string[]> = {
   branch: ['else'],
   hours: ['openNext', 'closedNext'],
   language: ['next'],
-  transfer: ['overflow'],
+  transfer: ['overflow', 'afterAgent'],
   email: ['sent', 'failed'],
   hangup: [],
 };

@@ -176,10 +176,14 @@ export interface LanguageNode extends NodeBase {
 export interface TransferNode extends NodeBase {
   type: 'transfer';
   queue: string;
-  /** Played when no agent can take the call (until the ACD exists: always). */
+  /** Played when no agent can take the call (the queue refuses it, or no call layer with an ACD runs). */
   busy: PromptList;
-  /** Where the call goes when no agent takes it (the director's mailbox). */
+  /** Where the call goes when no agent takes it (the director's mailbox), unless the ACD's overflow names a flow node. */
   overflow: string;
+  /** After the agent hangs up, the caller goes on here (人工转自动, e.g. the survey); absent: the call clears. */
+  afterAgent?: string;
+  /** 自动报工号: the caller hears the agent's number when he answers (default: the engine's setting). */
+  announceAgent?: boolean;
 }
 
 export interface EmailNode extends NodeBase {

@@ -54,6 +54,22 @@ export type IvrTraceEvent =
 
 export type FlowOutcome = 'completed' | 'hangup' | 'error';
 
+/** What a transfer node asks of the call layer: a queue, and what follows the agent. */
+export interface TransferRequest {
+  queue: string;
+  /** Node to go on with after the agent hangs up (人工转自动); absent: the call clears. */
+  afterAgent?: string;
+  /** 自动报工号 on answer; absent: the call layer's default. */
+  announceAgent?: boolean;
+}
+
+/** Where the flow goes when the call layer hands the call back. */
+export type TransferOutcome =
+  | { result: 'busy' } // no agent can take it (refused, unknown queue): the node's busy prompt, then its overflow
+  | { result: 'overflow'; node?: string } // the ACD's overflow: its flow node, or the node's overflow
+  | { result: 'ivr'; node: string } // the agent hung up and the caller goes back to the IVR (人工转自动)
+  | { result: 'ended' }; // the conversation is over (or the caller hung up): the call clears
+
 /** The state of one call in the interpreter; the call core owns it. */
 export interface IvrCall {
   readonly callId: string;
@@ -77,6 +93,8 @@ export interface IvrCall {
   /** The call's own log (with its call id, channel and caller); else the services' log. */
   log?(line: string): void;
   error?: string;
+  /** The call layer's queue phase (src/calls): absent, a transfer node plays its busy prompt and overflows. */
+  transfer?(req: TransferRequest): Promise<TransferOutcome>;
 }
 
 const MEDIA = new Set<FlowNode['type']>(['play', 'menu', 'collect', 'record', 'say', 'consult', 'survey', 'transfer', 'hangup']);
@@ -467,10 +485,25 @@ export class Interpreter {
         v.lang = n.language;
         return n.next;
 
-      case 'transfer':
-        // No ACD yet: every agent is busy; the caller leaves a message instead.
+      case 'transfer': {
         v.queue = n.queue;
-        return (await this.#play(call, n.busy)) === null ? null : n.overflow;
+        const r: TransferOutcome = call.transfer
+          ? await call.transfer({ queue: n.queue, ...(n.afterAgent ? { afterAgent: n.afterAgent } : {}), ...(n.announceAgent !== undefined ? { announceAgent: n.announceAgent } : {}) })
+          : { result: 'busy' };
+        switch (r.result) {
+          case 'busy':
+            // Nobody can take it: the caller leaves a message instead.
+            return (await this.#play(call, n.busy)) === null ? null : n.overflow;
+          case 'overflow':
+            return r.node !== undefined && Object.hasOwn(call.flow.nodes, r.node) ? r.node : n.overflow;
+          case 'ivr':
+            call.path.push(`${id}=agent`);
+            return r.node;
+          case 'ended':
+            return null;
+        }
+        return null;
+      }
 
       case 'email': {
         if (!s.mailer) return n.failed;

@@ -1,7 +1,8 @@
-// Puts the seat server on a running engine: the ACD over the case store's
-// roster (until the call layer with legs owns the ACD), its durable queue
-// log, the data-folder probe, the server. `hotline start` opens it after the
-// engine and closes it first.
+// Puts the seat server on a running engine: the engine's ACD and switchboard
+// (the call layer owns them, on board time: src/calls/core.ts) and its
+// durable queue log, the data-folder probe, the server. `hotline start`
+// opens it after the engine and closes it first. Without an engine's ACD
+// (a board with no call layer) it builds one over the case store's roster.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,24 +14,13 @@ import { LmdbQueueLog } from '../acd/log.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { Board } from '../board/types.ts';
 import type { Agent } from '../cases/types.ts';
+import { DEFAULT_QUEUE, rosterConfig } from '../calls/roster.ts';
+import type { Switchboard } from '../calls/switchboard.ts';
+import type { SeatCaseStore } from './cases.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
 
-/** The queue the 12315 flow's transfer node names (src/ivr/flows/12315.yaml: `queue: agents`). */
-export const DEFAULT_QUEUE = 'agents';
-
-/**
- * The ACD roster from the case store's agents: every agent and supervisor
- * (a supervisor may take queue calls himself); administrators are not call
- * takers. One queue, `agents`, longest-idle, everyone a member.
- */
-export function rosterConfig(agents: Agent[]): AcdConfig {
-  const takers = agents.filter((a) => a.role === 'agent' || a.role === 'supervisor').sort((a, b) => a.id.localeCompare(b.id));
-  return {
-    agents: takers.map((a) => ({ id: a.id })),
-    queues: [{ id: DEFAULT_QUEUE, strategy: 'longest-idle', members: takers.map((a) => ({ agent: a.id })) }],
-  };
-}
+export { DEFAULT_QUEUE, rosterConfig };
 
 /** A synced write to `<dir>`: the data folder takes writes (and how fast). */
 export function dataProbe(dir: string): { probe: () => Promise<number>; close: () => Promise<void> } {
@@ -57,14 +47,17 @@ export interface SeatHost {
 export interface SeatHostOptions extends ListenOptions {
   board: Board;
   /** The case store's agents and password check. */
-  store: { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
+  store: SeatCaseStore & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
   dataDir: string;
   logger?: Logger;
+  /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */
+  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard };
 }
 
 export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
+  if (o.engine) return hostOn(o, o.engine);
   const config = rosterConfig(await o.store.listAgents());
   // Epoch ms on board time: queue log times are real dates ("today"), timers run on the board's clock.
   const clock: AcdClock = {
@@ -77,7 +70,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
   const log = LmdbQueueLog.open(join(o.dataDir, 'acd', 'queue-log'));
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
   const acd = new Acd(clock, config, log);
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), queueLog: log, logger: o.logger });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: log, logger: o.logger });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });
@@ -96,6 +89,29 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
       await acd.settled().catch(() => {});
       await probe.close();
       await log.close();
+    },
+  };
+}
+
+/** The seat server on the engine's ACD: the engine closes the ACD and its log, the host only its own parts. */
+async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine']>): Promise<SeatHost> {
+  const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
+  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard });
+  let server: SeatServer;
+  try {
+    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });
+  } catch (err) {
+    seats.close();
+    await probe.close();
+    throw err;
+  }
+  return {
+    acd: e.acd,
+    seats,
+    server,
+    async close() {
+      await server.close();
+      await probe.close();
     },
   };
 }

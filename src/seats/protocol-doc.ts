@@ -21,12 +21,28 @@ function phrase(s: Json): string {
   return limits.length ? `${t} (${limits.join(', ')})` : t;
 }
 
-function fields(s: Json, skip: string[] = []): string[] {
+/** The object a field holds, directly, as array items or as one arm of a union (`X or null`). */
+function inner(v: Json, path: string): { o: Json; path: string } | null {
+  if (v.type === 'object' && v.properties) return { o: v, path: `${path}.` };
+  if (v.type === 'array' && v.items) return inner(v.items, `${path}[]`);
+  for (const arm of (v.anyOf ?? []) as Json[]) {
+    const o = inner(arm, path);
+    if (o) return o;
+  }
+  return null;
+}
+
+/** A table of an object's fields, then one table per field that holds an object (`path.field`). */
+function fields(s: Json, skip: string[] = [], path = ''): string[] {
   const req = new Set<string>(s.required ?? []);
   const rows = Object.entries((s.properties ?? {}) as Record<string, Json>).filter(([k]) => !skip.includes(k));
   if (!rows.length) return ['No fields besides `id` and `type`.'];
   const out = ['| field | type | required | meaning |', '|---|---|---|---|'];
-  for (const [k, v] of rows) out.push(`| \`${k}\` | ${phrase(v).replace(/\|/g, '\\|')} | ${req.has(k) ? 'yes' : 'no'} | ${(v.description ?? '').replace(/\|/g, '\\|')} |`);
+  for (const [k, v] of rows) out.push(`| \`${path}${k}\` | ${phrase(v).replace(/\|/g, '\\|')} | ${req.has(k) ? 'yes' : 'no'} | ${(v.description ?? '').replace(/\|/g, '\\|')} |`);
+  for (const [k, v] of rows) {
+    const sub = inner(v, `${path}${k}`);
+    if (sub) out.push('', ...fields(sub.o, [], sub.path));
+  }
   return out;
 }
 
@@ -71,6 +87,6 @@ export function seatProtocolMarkdown(): string {
   }
   out.push('', '## Codes of the seat server', '', '| code | meaning and what to do |', '|---|---|');
   for (const r of SEAT_CATALOG.rows) out.push(`| \`${r.code}\` | ${r.sentence.replace(/\|/g, '\\|')} |`);
-  out.push('', 'The ACD\'s refusals (`ACD_STATE_REFUSED`, `ACD_UNKNOWN_AGENT` …) come through as they are; see docs/errors.md.');
+  out.push('', 'The ACD\'s refusals (`ACD_STATE_REFUSED`, `ACD_UNKNOWN_AGENT` …) and the case store\'s (`CASE_INVALID`, `CASE_TRANSITION_ILLEGAL`, `CASE_NUMBER_CHECK` …) come through as they are, with their `details`; see docs/errors.md.');
   return `${out.join('\n')}\n`;
 }

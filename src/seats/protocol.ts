@@ -32,7 +32,159 @@ interface MessageDef {
 const ALL: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 
+// ---- cases, caller history, knowledge base (seatapi) -----------------------
+// The case fields and workflow actions go to the case store as they are: its
+// own validation answers (CASE_INVALID with `details.errors` per field,
+// CASE_TRANSITION_ILLEGAL, CASE_NUMBER_CHECK …), so a seat and the CLI get the
+// same codes and sentences. The schemas here only bound the envelope.
+// Who may do what (checked in src/seats/cases.ts): reading (a case, a caller's
+// history, search, the knowledge base, the screen pop) is open to every role:
+// a caller's earlier cases were usually taken by another agent. An agent
+// changes (update, workflow, reminder) only the cases he registered and the
+// unowned ones (IVR, web or letter intake); he may add a note or record a
+// callback on any case. Supervisors and admins change every case.
+
+const CaseNumber = Type.String({ minLength: 1, maxLength: 32, description: 'the 14-digit case number (checked by the case store: CASE_NUMBER_FORMAT / CASE_NUMBER_CHECK / CASE_NOT_FOUND)' });
+const Phone = Type.String({ minLength: 1, maxLength: 32, description: 'a telephone number as the caller id gives it' });
+const Fields = (what: string) => Type.Record(Type.String(), Type.Unknown(), { description: `${what}, as the case store takes them (src/cases/README.md, Fields); the store checks them: CASE_INVALID with \`details.errors\` per field` });
+const Limit = (max: number, dflt: number) => Type.Optional(Type.Integer({ minimum: 1, maximum: max, description: `at most this many (default ${dflt})` }));
+
+const CASE_MESSAGES = {
+  'case-create': {
+    schema: message('case-create', {
+      fields: Fields('kind, channel (default hotline), callerNumber, callbackNumber, complainant, business, anonymous, request, facts, categoryId, recordingIds, attachments, answerLater, answer, receivedAt, callId; `agentId` is the sender, never a field'),
+    }),
+    roles: ALL,
+    summary: 'Register a case of one of the five kinds (咨询 投诉 举报 批评建议 局长信箱) in the sender\'s name. A consultation is answered at once (`answer`, closed) or later (`answerLater` with `callbackNumber`; see also `answer-later`).',
+    result: 'the case record (number, status, deadlines, missingFields …)',
+  },
+  'case-get': {
+    schema: message('case-get', { number: CaseNumber }),
+    roles: ALL,
+    summary: 'One case with its history, deadlines and dispatches.',
+    result: 'the case record',
+  },
+  'case-update': {
+    schema: message('case-update', { number: CaseNumber, fields: Fields('the fields to change: callbackNumber, complainant, business, anonymous, request, facts, categoryId, recordingIds, attachments, answerLater') }),
+    roles: ALL,
+    summary: 'Change fields of a case (completes an IVR intake, corrects the facts). An agent updates his own cases and unowned ones.',
+    result: 'the case record',
+  },
+  'case-action': {
+    schema: message('case-action', {
+      number: CaseNumber,
+      action: Type.Record(Type.String(), Type.Unknown(), { description: 'a workflow action: `{ type: accept | not_accept (reason) | dispatch (departments: [{ departmentId, personInCharge? }]) | start_mediation | start_verification | close (result, answer?) | callback_done | note (text), note? }`; checked by the case store' }),
+    }),
+    roles: ALL,
+    summary: 'A workflow step (受理, 不予受理, 分派/执法调度, 调解, 核查, 办结, 回访, 备注) through the case store\'s workflow. An agent acts on his own and unowned cases; `note` and `callback_done` on any case.',
+    result: 'the case record',
+  },
+  'case-reminder': {
+    schema: message('case-reminder', { number: CaseNumber, at: Type.Integer({ minimum: 0, description: 'when (UTC epoch ms)' }), note: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+    roles: ALL,
+    summary: 'Set a reminder (定时催办) on a case, in the sender\'s name; it appears in `due`.',
+    result: 'the case record',
+  },
+  'case-search': {
+    schema: message('case-search', {
+      query: Type.Record(Type.String(), Type.Unknown(), { description: 'callerNumber, complainant, business, status, kind, departmentId, agentId, categoryId, from, to, words, limit (≤ 100): checked by the case store (CASE_FIELD_INVALID)' }),
+    }),
+    roles: ALL,
+    summary: 'Search cases, newest first (the store\'s search: name prefixes, words in the facts, …).',
+    result: '`{ cases: [summary] }` (number, kind, status, result?, createdAt, agentId?, complainant name?, business name?, callbackPending)',
+  },
+  'caller-history': {
+    schema: message('caller-history', { callerNumber: Phone, limit: Limit(200, 50) }),
+    roles: ALL,
+    summary: 'A caller\'s earlier cases and calls by his number, newest first, his open cases, and his earlier call records in full.',
+    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queueWaitMs?, agentId?, recordingIds, caseNumber?, outcome?] }`',
+  },
+  'kb-search': {
+    schema: message('kb-search', {
+      words: Type.String({ minLength: 1, maxLength: 200, description: 'words that must all occur in the title or text (Chinese by substring)' }),
+      category: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'policy, regulation, product, office_guide, address, faq' })),
+      limit: Limit(50, 20),
+    }),
+    roles: ALL,
+    summary: 'Search the knowledge base (政策法规, 商品知识, 办事指南 …) for a consultation; title hits first.',
+    result: '`{ entries: [{ id, category, title, text, menuCode? }] }`',
+  },
+  'answer-later': {
+    schema: message('answer-later', {
+      question: Type.String({ minLength: 1, maxLength: 20000, description: 'the consumer\'s question (the case facts)' }),
+      callbackNumber: Phone,
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the consumer\'s name, if he gave it' })),
+      callerNumber: Type.Optional(Phone),
+      categoryId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      callId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    }),
+    roles: ALL,
+    summary: '"Cannot answer now" (暂时无法答复): registers a consultation to be answered later with the consumer\'s contact; it goes on the callback list with its deadline.',
+    result: 'the case record (callbackPending true)',
+  },
+  callbacks: {
+    schema: message('callbacks', { limit: Limit(200, 100) }),
+    roles: ALL,
+    summary: 'Cases owing a callback (consultations answered later, IVR intake). An agent gets his own and the unowned ones; supervisors and admins all.',
+    result: '`{ cases: [summary] }`',
+  },
+  due: {
+    schema: message('due', {
+      withinMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 31 * 86_400_000, description: 'deadlines due within this many ms (default 48 h); overdue ones always' })),
+      agentId: Type.Optional(AgentId),
+      departmentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    }),
+    roles: ALL,
+    summary: 'Deadlines and reminders due (受理/调解/核查/回访 时限, 催办): an agent gets those of the cases he registered (another `agentId` is refused); supervisors any agent, department or all.',
+    result: '`{ items: [{ number, kind, dueAt, overdue, departmentIds, agentId? }] }`',
+  },
+  'screen-pop': {
+    schema: message('screen-pop', {
+      callerNumber: Type.Optional(Phone),
+      calledNumber: Type.Optional(Phone),
+      ivrPath: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200, description: 'IVR nodes passed, in order' })),
+      ivrVars: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), { description: 'what the caller keyed (e.g. queryNumber, kind)' })),
+    }),
+    roles: ALL,
+    summary: 'The screen pop for a caller (the same payload a `screen-pop` event carries on an offer), e.g. to look a number up by hand.',
+    result: 'a screen pop (see the `screen-pop` event)',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 /** Every client message type: its schema, who may send it, what it does. */
+// ---- call control (legs) ---------------------------------------------------
+// The agent's telephone is a station port on the board; these drive the call
+// on it (the seed's soft phone: 来话应答, 呼叫终止, hold/retrieve). The call layer
+// answers with CALL_* codes (no call offered, handset on hook, no call
+// connected) or ACD_* (the call's state does not allow it).
+
+const CALL_MESSAGES = {
+  answer: {
+    schema: message('answer', {}),
+    roles: ALL,
+    summary: 'Answer the call offered (来话应答). Headset mode: the station is off hook and the offer is a zip tone; `answer` connects. On hook, the phone rings and lifting the handset answers (CALL_STATION_ON_HOOK).',
+    result: '`{ callId }` (the `connected` event comes with it)',
+  },
+  hangup: {
+    schema: message('hangup', {}),
+    roles: ALL,
+    summary: 'End the conversation (呼叫终止): the caller is cleared (or goes back to the IVR node the flow names); the station stays off hook, silent.',
+    result: '`{ callId }` (the `ended` event comes with it)',
+  },
+  hold: {
+    schema: message('hold', {}),
+    roles: ALL,
+    summary: 'Put the caller on hold: he hears music on hold, the agent silence.',
+    result: '`{ callId }` (the `held` event comes with it)',
+  },
+  retrieve: {
+    schema: message('retrieve', {}),
+    roles: ALL,
+    summary: 'Take the held caller back: the two hear each other again.',
+    result: '`{ callId }` (the `retrieved` event comes with it)',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 export const CLIENT_MESSAGES = {
   login: {
     schema: message('login', { agentId: AgentId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
@@ -112,6 +264,8 @@ export const CLIENT_MESSAGES = {
     summary: 'Liveness check.',
     result: '`{ serverTime }` (UTC ms)',
   },
+  ...CASE_MESSAGES,
+  ...CALL_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -169,6 +323,12 @@ export const Snapshot = Type.Object({
   role: Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')]),
   agent: Type.Union([AgentStateView, Type.Null()], { description: 'null when the agent is not in the ACD roster' }),
   queues: Type.Array(QueueView, { description: 'the queues the agent serves' }),
+  call: Type.Optional(
+    Type.Object(
+      { callId: Type.String(), state: Type.Union([Type.Literal('offered'), Type.Literal('talking'), Type.Literal('held')]), station: Type.String({ description: 'the station port (board channel name)' }) },
+      { description: 'the call on the agent\'s telephone, when there is one (a seat that reconnects finds it here)' },
+    ),
+  ),
 });
 export type Snapshot = Static<typeof Snapshot>;
 
@@ -180,17 +340,87 @@ export const ReplyError = Type.Object({
   code: Type.String({ description: 'an error catalog code (docs/errors.md)' }),
   message: Type.String(),
   retryAfterMs: Type.Optional(Type.Integer({ description: 'SEAT_LOGIN_RATE_LIMITED: when to try again' })),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'what the error names, e.g. CASE_INVALID: `errors: [{ field, code, message }]`' })),
 });
+
+// ---- the screen pop (seatapi) ----------------------------------------------
+
+export const CaseSummary = Type.Object({
+  number: Type.String(),
+  kind: Type.String(),
+  status: Type.String(),
+  result: Type.Optional(Type.String()),
+  createdAt: Type.Integer(),
+  agentId: Type.Optional(Type.String()),
+  complainant: Type.Optional(Type.String({ description: 'the complainant\'s name' })),
+  business: Type.Optional(Type.String({ description: 'the business\'s name' })),
+  callbackPending: Type.Boolean(),
+  missingFields: Type.Array(Type.String()),
+});
+export type CaseSummary = Static<typeof CaseSummary>;
+
+export const HistoryItemView = Type.Object({
+  type: Type.Union([Type.Literal('case'), Type.Literal('call')]),
+  at: Type.Integer({ description: 'UTC epoch ms' }),
+  number: Type.Optional(Type.String({ description: 'case' })),
+  kind: Type.Optional(Type.String({ description: 'case' })),
+  status: Type.Optional(Type.String({ description: 'case' })),
+  result: Type.Optional(Type.String({ description: 'case' })),
+  callId: Type.Optional(Type.String({ description: 'call' })),
+  agentId: Type.Optional(Type.String({ description: 'call: who answered' })),
+  caseNumber: Type.Optional(Type.String({ description: 'call: the case made during it' })),
+  outcome: Type.Optional(Type.String({ description: 'call: answered, abandoned, ivr_only …' })),
+});
+
+export const ScreenPop = Type.Object({
+  callerNumber: Type.Union([Type.String(), Type.Null()], { description: 'null: caller id withheld' }),
+  calledNumber: Type.Union([Type.String(), Type.Null()]),
+  ivrPath: Type.Array(Type.String(), { description: 'IVR nodes passed, in order' }),
+  ivrVars: Type.Record(Type.String(), Type.String(), { description: 'what the caller keyed' }),
+  history: Type.Array(HistoryItemView, { description: 'his earlier cases and calls, newest first (at most 20)' }),
+  openCases: Type.Array(CaseSummary, { description: 'his cases not yet closed' }),
+  enteredCase: Type.Union([CaseSummary, Type.Null()], { description: 'the case whose number he keyed in the IVR, when it exists' }),
+  enteredCaseError: Type.Optional(Type.String({ description: 'why the keyed number gave no case: CASE_NUMBER_CHECK, CASE_NOT_FOUND …' })),
+  kindFrom: Type.Union([Type.Literal('ivr-var'), Type.Literal('entered-case'), Type.Literal('ivr-path'), Type.Literal('default')], { description: 'what the guess of `form.kind` rests on' }),
+  form: Type.Object({
+    kind: Type.String({ description: 'guessed; the agent may change it' }),
+    channel: Type.Literal('hotline'),
+    callerNumber: Type.Optional(Type.String()),
+    callbackNumber: Type.Optional(Type.String()),
+    complainant: Type.Optional(Type.Object({ name: Type.String(), phone: Type.String(), address: Type.Optional(Type.String()) }, { description: 'as he gave it in his latest case on this number, if any' })),
+    callId: Type.Optional(Type.String()),
+  }, { description: 'fields for `case-create`, pre-filled: the agent adds what the kind needs (facts, request …) and sends them' }),
+});
+export type ScreenPop = Static<typeof ScreenPop>;
 
 function event<const E extends string, D extends TSchema>(name: E, data: D) {
   return Type.Object({ type: Type.Literal('event'), seq: Type.Integer({ minimum: 1 }), event: Type.Literal(name), data });
 }
 
 /** Server events, in the order of `seq` per socket. */
+// ---- call events (legs) ----------------------------------------------------
+
+const CallId = Type.String({ description: 'the call id (call records, recordings and cases carry it)' });
+export const CallOffer = Type.Object({
+  callId: CallId,
+  queue: Type.String(),
+  callerNumber: Type.Optional(Type.String()),
+  vars: Type.Record(Type.String(), Type.String(), { description: 'the IVR variables of the call: what the caller keyed (the raw screen-pop data)' }),
+  headset: Type.Boolean({ description: 'true: the station is off hook and heard a zip tone; send `answer`. false: the phone rings; lift the handset' }),
+});
+const CallRef = Type.Object({ callId: CallId });
+
 export const SERVER_EVENTS = {
   snapshot: { schema: event('snapshot', Snapshot), summary: 'Everything the seat shows, after login/resume and on request.' },
   'agent-state': { schema: event('agent-state', AgentStateView), summary: 'The agent\'s own state changed (by himself, a supervisor, the ACD: missed offers, seat gone while ready).' },
   wallboard: { schema: event('wallboard', Wallboard), summary: 'Supervisors who asked for `wallboard` with `live: true`: on every agent change and once a second.' },
+  'screen-pop': { schema: event('screen-pop', ScreenPop), summary: 'On an offer to this agent (sent by the call layer with its `offer` event): the caller\'s history, open cases, the case he keyed, a pre-filled case form.' },
+  offer: { schema: event('offer', CallOffer), summary: 'A call is offered to this agent (his phone rings, or a zip tone in his headset); a `screen-pop` event follows.' },
+  'offer-cancelled': { schema: event('offer-cancelled', Type.Object({ callId: CallId, reason: Type.String({ description: 'no-answer, answered-elsewhere, caller-gone' }) })), summary: 'The offer ended without this agent answering.' },
+  connected: { schema: event('connected', Type.Object({ callId: CallId, callerNumber: Type.Optional(Type.String()) })), summary: 'The agent is connected to the caller (talking).' },
+  held: { schema: event('held', CallRef), summary: 'The caller is on hold.' },
+  retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
+  ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },
 } as const;
 

@@ -11,10 +11,14 @@ import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
+import { CallError } from '../calls/errors.ts';
+import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
+import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
-import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
+import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
   acd: Acd;
@@ -22,6 +26,8 @@ export interface SeatServiceOptions {
   acdConfig: AcdConfig;
   /** The ACD clock's now (ms), for time in state. */
   acdNow: () => number;
+  /** The call layer's switchboard: call control (answer, hang-up, hold, retrieve) and call events for the seats. */
+  switchboard?: Switchboard;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -40,6 +46,13 @@ export interface SeatServiceOptions {
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
   logger?: Logger;
+  /**
+   * Called as each server event leaves for a socket (the seat bench stamps
+   * server event → client received with it); keep it cheap.
+   */
+  onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
+  /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
+  cases?: SeatCaseStore;
 }
 
 /** One socket, as the service sees it. */
@@ -73,6 +86,7 @@ export class SeatService {
   private readonly slMs: number;
   private readonly dayOffset: number;
   private readonly unsubscribe: () => void;
+  private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
@@ -91,6 +105,8 @@ export class SeatService {
       for (const c of this.byAgent.get(d.agentId) ?? []) this.event(c, 'agent-state', view);
       this.wallboardSoon();
     });
+    // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
+    this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
     this.ticker = setInterval(() => {
@@ -127,6 +143,7 @@ export class SeatService {
 
   close(): void {
     this.unsubscribe();
+    this.callEvents?.unsubscribe();
     clearInterval(this.ticker);
     if (this.wallboardTimer) clearTimeout(this.wallboardTimer);
     for (const c of [...this.conns.values()]) {
@@ -147,6 +164,56 @@ export class SeatService {
     }
     this.limiter.succeeded(keys[0]);
     return { session: this.sessions.open(agent.id, agent.role) };
+  }
+
+  /**
+   * The screen pop of an offered call, sent as a `screen-pop` event to every
+   * seat of the agent (the call layer calls it after sending `offer`). Never
+   * throws: a store failure is logged and the pop is skipped (null).
+   */
+  async screenPop(agentId: string, input: ScreenPopInput): Promise<ScreenPop | null> {
+    if (!this.o.cases) return null;
+    let pop: ScreenPop;
+    try {
+      pop = await buildScreenPop(this.o.cases, input);
+    } catch (e) {
+      this.o.logger?.warn({ err: e, agentId, callId: input.callId }, 'screen pop not built');
+      return null;
+    }
+    for (const c of this.byAgent.get(agentId) ?? []) this.event(c, 'screen-pop', pop);
+    return pop;
+  }
+
+  /** A call event of an agent's telephone → his seats (`offer` then its `screen-pop`). */
+  private callEvent(e: SeatCallEvent): void {
+    const seats = this.byAgent.get(e.agentId);
+    switch (e.type) {
+      case 'offer': {
+        const data: Record<string, unknown> = { callId: e.callId, queue: e.queue, vars: e.vars, headset: e.headset };
+        if (e.callerNumber) data.callerNumber = e.callerNumber;
+        for (const c of seats ?? []) this.event(c, 'offer', data);
+        if (seats?.size) void this.screenPop(e.agentId, { callerNumber: e.callerNumber, calledNumber: e.calledNumber, ivrPath: e.path, ivrVars: e.vars, callId: e.callId });
+        return;
+      }
+      case 'offer-cancelled':
+        for (const c of seats ?? []) this.event(c, 'offer-cancelled', { callId: e.callId, reason: e.reason });
+        return;
+      case 'connected':
+        for (const c of seats ?? []) this.event(c, 'connected', e.callerNumber ? { callId: e.callId, callerNumber: e.callerNumber } : { callId: e.callId });
+        return;
+      case 'held':
+      case 'retrieved':
+        for (const c of seats ?? []) this.event(c, e.type, { callId: e.callId });
+        return;
+      case 'ended':
+        for (const c of seats ?? []) this.event(c, 'ended', { callId: e.callId, by: e.by });
+        return;
+    }
+  }
+
+  private switchboard(): Switchboard {
+    if (!this.o.switchboard) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+    return this.o.switchboard;
   }
 
   // ---- one message --------------------------------------------------------
@@ -190,6 +257,10 @@ export class SeatService {
   private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
     const acd = this.o.acd;
     const self = c.session?.agentId ?? '';
+    if (isCaseMessage(m)) {
+      if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
+      return runCaseMessage(this.o.cases, c.session!, m);
+    }
     switch (m.type) {
       case 'ping':
         return { serverTime: this.now() };
@@ -254,6 +325,14 @@ export class SeatService {
         acd.setNotReady(m.agentId, m.reason);
         this.o.logger?.info({ by: self, agentId: m.agentId, reason: m.reason }, 'supervisor set agent not ready');
         return this.agentView(m.agentId);
+      case 'answer':
+      case 'hangup':
+      case 'hold':
+      case 'retrieve': {
+        this.inRoster(self);
+        const sb = this.switchboard();
+        return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
+      }
       case 'force-logout':
         this.inRoster(m.agentId);
         acd.logout(m.agentId);
@@ -327,7 +406,16 @@ export class SeatService {
       role: s.role,
       agent: inRoster ? this.agentView(s.agentId) : null,
       queues: (this.servedBy.get(s.agentId) ?? []).map((q) => this.queueView(q)),
+      ...this.callView(s.agentId),
     };
+  }
+
+  /** The call on the agent's telephone (legs' switchboard), for the snapshot. */
+  private callView(agentId: string): Pick<Snapshot, 'call'> {
+    const sb = this.o.switchboard;
+    const call = sb?.callOf(agentId);
+    const port = sb?.station(agentId);
+    return call && port ? { call: { ...call, station: port.name } } : {};
   }
 
   wallboard(): Wallboard {
@@ -376,8 +464,8 @@ export class SeatService {
   }
 
   private pushWallboards(): void {
-    let board: Wallboard | null = null;
-    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', (board ??= this.wallboard()));
+    let board: string | null = null;
+    for (const c of this.conns.values()) if (c.wallboard && c.session) this.event(c, 'wallboard', null, (board ??= JSON.stringify(this.wallboard())));
   }
 
   // ---- output -------------------------------------------------------------
@@ -390,11 +478,16 @@ export class SeatService {
     if (c.closed) return;
     const out: Record<string, unknown> = { type: 'reply', id, ok: false, code: e.code, message: e.message };
     if (retryAfterMs !== undefined) out.retryAfterMs = Math.ceil(retryAfterMs);
+    if (e.info) out.details = e.info;
     c.conn.send(JSON.stringify(out));
   }
 
-  private event(c: ConnState, event: ServerEventName, data: unknown): void {
+  private event(c: ConnState, event: ServerEventName, data: unknown, dataJson?: string): void {
     if (c.closed) return;
-    c.conn.send(JSON.stringify({ type: 'event', seq: ++c.seq, event, data }));
+    const seq = ++c.seq;
+    // The same data to many sockets (a wallboard to every supervisor) is serialised once.
+    const text = dataJson === undefined ? JSON.stringify({ type: 'event', seq, event, data }) : `{"type":"event","seq":${seq},"event":"${event}","data":${dataJson}}`;
+    this.o.onEventSent?.(c.session?.agentId ?? null, seq, event);
+    c.conn.send(text);
   }
 }

@@ -56,6 +56,26 @@ test('start --stepped --for 40 --demo-callers 4: calls logged start and end, eve
   }
 });
 
+test('start --stepped --demo-callers 2 --demo-agents 2: callers who press 0 are answered by the demo agents, talk, and the agents wrap up', async () => {
+  const data = join(dir, 'agents');
+  const r = await start(['--stepped', '--for', '90', '--demo-callers', '2', '--demo-agents', '2', '--announce-agent', '--data', data]);
+  assert.is(r.code, 0, `exit ${r.code}: ${r.err}`);
+  assert.match(r.out, /demo agent 8001 at \S+:fxs1: ready/);
+  const talked = [...r.out.matchAll(/agent (800[12]): talking with (\S+) \(call (\S+)\)/g)];
+  assert.ok(talked.length >= 2, `only ${talked.length} calls reached an agent:\n${r.out}`);
+  assert.match(r.out, /agent 800[12]: wrap-up/);
+  assert.match(r.out, /agent 800[12]: call \S+ ended by the agent/);
+  const store = await openCaseStore({ dir: join(data, 'cases') });
+  try {
+    const rec = await store.getCallRecord(talked[0][3]);
+    assert.ok(rec, 'a call record for the answered call');
+    assert.equal(rec!.legs!.map((l) => l.kind), ['caller', 'agent']);
+    assert.is(rec!.agentId, talked[0][1]);
+  } finally {
+    await store.close();
+  }
+});
+
 test('real time: SIGTERM during calls clears them (outcome shutdown) and exits 0', async () => {
   const data = join(dir, 'realtime');
   let signalled = false;

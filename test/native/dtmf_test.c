@@ -423,6 +423,38 @@ int main(void) {
   }
   trial(rw, &t, "", NULL, &rng);
 
+  /* 9. steady harmonics that pass for a key (issue 15, the npm talk-off
+     corpus): a sung or held vowel whose 3rd and 7th harmonics of 233 Hz are
+     "A" (699 + 1631 Hz), the 2nd within 5 dB of them; two instrument notes
+     on "5" (770 + 1336 Hz) with their 2nd harmonics 8 dB down. Both hold
+     more than 80 % of the energy in the two tones. */
+  rw = row_new("talk-off", 1, "vowel: harmonics 2-8 of 233 Hz, 3rd + 7th on 'A'");
+  for (int rep = 0; rep < 4; rep++) {
+    tape_reset(&t);
+    tape_silence_n(&t, (size_t)tape_randint(&rng, 0, 400));
+    size_t from = t.n;
+    const double f0 = 233.0 * (1 + 0.002 * rep);
+    tape_dual_n(&t, 3 * f0, -16, 7 * f0, -16, tape_ms(300));
+    tape_overlay_tone(&t, from, 2 * f0, -21);
+    tape_overlay_tone(&t, from, 4 * f0, -30);
+    tape_overlay_tone(&t, from, 6 * f0, -30);
+    tape_overlay_tone(&t, from, 8 * f0, -36);
+    tape_silence(&t, 100);
+    trial(rw, &t, "", NULL, &rng);
+  }
+  rw = row_new("talk-off", 1, "two notes on '5' with 2nd harmonics 8 dB down");
+  for (int rep = 0; rep < 4; rep++) {
+    tape_reset(&t);
+    tape_silence_n(&t, (size_t)tape_randint(&rng, 0, 400));
+    size_t from = t.n;
+    const double lo = 770.0 * (1 + 0.004 * (rep - 2)), hi = 1336.0 * (1 - 0.004 * (rep - 2));
+    tape_dual_n(&t, lo, -16, hi, -16, tape_ms(300));
+    tape_overlay_tone(&t, from, 2 * lo, -24);
+    tape_overlay_tone(&t, from, 2 * hi, -24);
+    tape_silence(&t, 100);
+    trial(rw, &t, "", NULL, &rng);
+  }
+
   /* the table */
   printf("\n%-20s %-52s %6s", "figure", "condition", "trials");
   static const char *isa_name[3] = {"scalar", "sse2", "avx2"};

@@ -301,7 +301,8 @@ int main(void) {
   /* bounds: the measured figures with margin (ERLE at ERL 20 dB is capped
      near 29 dB by the -65 dBm0 line noise and the A-law coding) */
   if (worst_erle < 18) FAIL("steady-state ERLE %.1f dB, want >= 18 dB on every path", worst_erle);
-  if (worst_conv > 4500) FAIL("convergence took %.0f ms, want <= 4500 ms on every path", worst_conv);
+  /* 2.95 s measured since IPNLMS alpha 0.5 (3.75 s with alpha 0) */
+  if (worst_conv > 3300) FAIL("convergence took %.0f ms, want <= 3300 ms on every path", worst_conv);
 
   /* 2. keys during a prompt */
   printf("\n2. DTMF keys (40-100 ms, random key) pressed while a prompt plays, echo delay 0-32 ms random:\n");

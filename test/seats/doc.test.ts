@@ -18,4 +18,26 @@ test('the reference has a section per message type and event, with its fields', 
   assert.match(md, /Who: supervisor, admin\./);
 });
 
+test('every field of every message and event, nested ones too, has its row', () => {
+  const md = seatProtocolMarkdown();
+  type J = Record<string, any>;
+  // An object's fields are `prefix + name`; a value holding objects goes on as `name.`, `name[].`.
+  const value = (v: J, name: string): void => {
+    if (v.type === 'array' && v.items) value(v.items, `${name}[]`);
+    for (const arm of v.anyOf ?? []) value(arm, name);
+    if (v.properties) walk(v, `${name}.`);
+  };
+  const walk = (s: J, prefix: string): void => {
+    for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, J>)) {
+      const name = `${prefix}${k}`;
+      if (prefix !== '' || !['id', 'type'].includes(k)) assert.match(md, `| \`${name}\` |`, `${name} has no row`);
+      value(v, name);
+    }
+  };
+  for (const d of Object.values(CLIENT_MESSAGES)) walk(d.schema as J, '');
+  for (const d of Object.values(SERVER_EVENTS)) walk((d.schema as J).properties.data, '');
+  assert.match(md, '| `form.complainant.name` |');
+  assert.match(md, '| `queues[].serviceLevelToday` |');
+});
+
 test.run();

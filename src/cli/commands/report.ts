@@ -1,12 +1,19 @@
-// `hotline report`: statistics from the case store's counters.
+// `hotline report`: statistics from the case store's counters, and beside
+// them the ACD's queue figures from the durable queue log (DATA/acd/queue-log)
+// when there is one: SL, ASA, abandon rate, AHT, occupancy, per queue and per
+// agent (话务量 by 工号), by the same period and granularity, with 同期比.
 //   hotline report --year 2025 --by agent --granularity month --compare last_year --format csv
 //   hotline report --from 2025-03-01 --to 2025-03-31 --by category --format json
-import { choice, defineCommand, option, refuse, runCommand, text, type Parser } from '../args.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LmdbQueueLog } from '../../acd/log.ts';
+import { queueReport, queueReportTable, type QueueReport } from '../../acd/report.ts';
+import { choice, decimal, defineCommand, existingDir, option, refuse, runCommand, text, type Parser } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { quietOnClosedPipe, reportCsv, reportTable } from '../../cases/format.ts';
 import type { LmdbCaseStore } from '../../cases/index.ts';
 import type { Period, ReportMetric } from '../../cases/types.ts';
-import { fail, openStore, storeFlags } from '../store-cli.ts';
+import { dataDirOf, fail, openStore, storeFlags } from '../store-cli.ts';
 
 export const summary = 'case statistics by day/month/year × agent/category/department/kind, with 同期比 (table, CSV, JSON)';
 
@@ -39,8 +46,11 @@ const report = defineCommand({
     compare: option(text(), "compare with 'last_year' (the same days a year earlier) or FROM:TO", { valueName: 'last_year|FROM:TO' }),
     metrics: option(text(), `comma-separated subset of ${METRICS.join(', ')}`, { valueName: 'LIST' }),
     format: option(choice(['table', 'csv', 'json'] as const), 'output format (CSV starts with a UTF-8 BOM for spreadsheets)', { default: 'table' as const }),
+    'queue-log': option(existingDir(), 'the ACD queue log to take the queue figures from (default: DATA/acd/queue-log when --dir is the data folder and it exists)', { valueName: 'DIR' }),
+    'service-level': option(decimal({ min: 0, max: 3600, unit: 's' }), 'T of the service level: answered within T seconds ÷ answered (Asterisk)', { valueName: 'SECONDS', default: 20 }),
   },
-  details: 'Exit status: 0 printed, 1 the store refused (no store, bad period), 2 a malformed command line.',
+  details:
+    'Queue figures (table and JSON, not CSV) come beside the case counts when a queue log is found: per queue entered, answered, service level, ASA, abandoned, abandon rate, AHT; per agent (工号) answered (话务量), handled, AHT, occupancy (busy ÷ busy + ready), not-ready time, missed offers; with --compare, the same for the comparison period. Days are Beijing days (UTC+8).\nExit status: 0 printed, 1 the store or the queue log refused (no store, bad period), 2 a malformed command line.',
   run: async ({ values: v }) => {
     quietOnClosedPipe();
     let period: Period;
@@ -75,9 +85,20 @@ const report = defineCommand({
     }
     try {
       const r = await store.report({ period, by: v.by, granularity: v.granularity, ...(metrics ? { metrics } : {}), ...(compareTo ? { compareTo } : {}) });
-      if (v.format === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      const data = dataDirOf(v);
+      const logDir = v['queue-log'] ?? (data !== undefined && existsSync(join(data, 'acd', 'queue-log', 'data.mdb')) ? join(data, 'acd', 'queue-log') : undefined);
+      let queues: QueueReport | undefined;
+      if (logDir !== undefined && v.format !== 'csv') {
+        const log = LmdbQueueLog.openReadOnly(logDir);
+        try {
+          queues = queueReport((range) => log.events(range), { period, granularity: v.granularity, serviceLevelMs: v['service-level'] * 1000, ...(compareTo ? { compareTo } : {}) });
+        } finally {
+          await log.close();
+        }
+      }
+      if (v.format === 'json') process.stdout.write(JSON.stringify(queues ? { ...r, queueFigures: queues } : r, null, 2) + '\n');
       else if (v.format === 'csv') process.stdout.write(reportCsv(r));
-      else process.stdout.write(reportTable(r));
+      else process.stdout.write(reportTable(r) + (queues ? `\n${queueReportTable(queues)}` : ''));
       return 0;
     } catch (e) {
       return fail('hotline report', e);

@@ -10,9 +10,11 @@ import { defineCommand, duration, flag, option, runCommand, text } from '../args
 import { seatProtocolMarkdown } from '../../seats/protocol-doc.ts';
 import { cliError } from '../errors.ts';
 
-export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, print the wallboard';
+export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, print the wallboard, look up cases';
 
-const ACTIONS = ['status', 'login', 'login-ready', 'ready', 'not-ready', 'wrap-up-end', 'logout', 'wallboard', 'watch'] as const;
+const ACTIONS = ['status', 'login', 'login-ready', 'ready', 'not-ready', 'wrap-up-end', 'logout', 'wallboard', 'watch', 'case', 'history', 'kb', 'due', 'callbacks'] as const;
+/** Actions that need their argument, and what it is. */
+const NEEDS: Record<string, string> = { 'not-ready': 'a REASON (临时闭席, meal, training …)', case: 'a case NUMBER', history: 'a caller\'s telephone NUMBER', kb: 'WORDS to search for' };
 type Action = (typeof ACTIONS)[number];
 
 const seatCommand = defineCommand({
@@ -26,12 +28,14 @@ const seatCommand = defineCommand({
   },
   positionals: [
     { name: 'ACTION', description: `one of ${ACTIONS.join(', ')} (default status)` },
-    { name: 'REASON', description: 'not-ready: the reason (临时闭席, meal, training …)' },
+    { name: 'ARG', description: 'not-ready: the reason (临时闭席, meal, training …); case: its number; history: the caller\'s number; kb: the words' },
   ],
   details: [
     'Actions: status prints the agent\'s state and queues; login / login-ready log in to the ACD (not ready / ready);',
     'ready; not-ready REASON; wrap-up-end; logout (of the ACD); wallboard (supervisor) prints it once, or live with --for;',
     'watch prints every event until Ctrl-C or --for.',
+    'Look-ups through the seat protocol (the case store\'s answers): case NUMBER; history PHONE (his cases and calls);',
+    'kb WORDS (knowledge base); due (deadlines and reminders due in 48 h); callbacks (cases owing a callback).',
     'Example: HOTLINE_SEAT_PASSWORD=… hotline seat --agent 1001 not-ready 临时闭席',
     'Exit status: 0 done, 2 refused (the server\'s code is printed, e.g. SEAT_LOGIN_FAILED, ACD_STATE_REFUSED).',
   ].join('\n'),
@@ -43,8 +47,8 @@ const seatCommand = defineCommand({
     }
     const [action = 'status', reason, ...extra] = positionals;
     if (!(ACTIONS as readonly string[]).includes(action)) throw cliError('CLI_BAD_VALUE', `ACTION takes one of ${ACTIONS.join(', ')}, not '${action}'`, { value: action });
-    if (action === 'not-ready' && reason === undefined) throw cliError('CLI_MISSING_ARGUMENT', 'not-ready needs a REASON (临时闭席, meal, training …)');
-    if (extra.length || (reason !== undefined && action !== 'not-ready')) throw cliError('CLI_EXTRA_ARGUMENT', `'${extra[0] ?? reason}' is one argument too many for ${action}`);
+    if (NEEDS[action] && reason === undefined) throw cliError('CLI_MISSING_ARGUMENT', `${action} needs ${NEEDS[action]}`);
+    if (extra.length || (reason !== undefined && !NEEDS[action])) throw cliError('CLI_EXTRA_ARGUMENT', `'${extra[0] ?? reason}' is one argument too many for ${action}`);
     if (v.agent === undefined) throw cliError('CLI_MISSING_ARGUMENT', '--agent ID is required (the agent id to log in as)', { option: '--agent' });
     const password = process.env.HOTLINE_SEAT_PASSWORD ?? (await askPassword(v.agent));
     return seat(v.url, v.agent, password, action as Action, reason, v.for);
@@ -58,6 +62,11 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 function stateLine(a: { agentId: string; state: string; reason?: string; pendingNotReady?: string; timeInStateMs: number; seatConnected?: boolean } | null): string {
   if (!a) return 'not in the ACD roster (no agent state)';
   return `${a.agentId} ${a.state}${a.reason ? ` (${a.reason})` : ''} for ${Math.round(a.timeInStateMs / 1000)} s${a.pendingNotReady ? `; not ready (${a.pendingNotReady}) after the call` : ''}`;
+}
+
+function caseLine(c: { number: string; kind: string; status: string; result?: string; agentId?: string; complainant?: string | { name: string } }): string {
+  const who = typeof c.complainant === 'string' ? c.complainant : c.complainant?.name;
+  return `case ${c.number} ${c.kind} ${c.status}${c.result ? ` (${c.result})` : ''}${who ? `, ${who}` : ''}${c.agentId ? `, agent ${c.agentId}` : ''}`;
 }
 
 function printEvent(e: SeatEvent, gap: boolean): void {
@@ -114,6 +123,38 @@ async function seat(url: string, agentId: string, password: string, action: Acti
         break;
       case 'watch':
         break;
+      case 'case': {
+        const c = await client.call('case-get', { number: reason });
+        out(`${caseLine(c)}; received ${new Date(c.receivedAt).toISOString()}`);
+        for (const h of c.history) out(`  ${new Date(h.at).toISOString()} ${h.by} ${h.action}${h.note ? `: ${h.note}` : ''}`);
+        for (const d of c.deadlines) out(`  deadline ${d.kind} ${new Date(d.dueAt).toISOString()}${d.metAt ? ' (met)' : ''}`);
+        break;
+      }
+      case 'history': {
+        const h = await client.call('caller-history', { callerNumber: reason });
+        if (!h.items.length) out(`no cases or calls for ${reason}`);
+        for (const i of h.items) out(i.type === 'case' ? `${new Date(i.at).toISOString()} case ${i.number} ${i.kind} ${i.status}${i.result ? ` ${i.result}` : ''}` : `${new Date(i.at).toISOString()} call ${i.callId}${i.agentId ? ` agent ${i.agentId}` : ''}${i.outcome ? ` ${i.outcome}` : ''}${i.caseNumber ? ` case ${i.caseNumber}` : ''}`);
+        out(`open cases: ${h.openCases.map((c: any) => c.number).join(', ') || 'none'}`);
+        break;
+      }
+      case 'kb': {
+        const r = await client.call('kb-search', { words: reason });
+        if (!r.entries.length) out(`nothing in the knowledge base for ${reason}`);
+        for (const e of r.entries) out(`[${e.id}] ${e.title} (${e.category})\n  ${e.text}`);
+        break;
+      }
+      case 'due': {
+        const r = await client.call('due');
+        if (!r.items.length) out('nothing due in the next 48 h');
+        for (const d of r.items) out(`${new Date(d.dueAt).toISOString()} ${d.overdue ? 'OVERDUE ' : ''}${d.kind} case ${d.number}${d.agentId ? ` (${d.agentId})` : ''}`);
+        break;
+      }
+      case 'callbacks': {
+        const r = await client.call('callbacks');
+        if (!r.cases.length) out('no callbacks owed');
+        for (const c of r.cases) out(caseLine(c));
+        break;
+      }
     }
     if (a) out(`now: ${stateLine(a)}`);
     if (watching) await until(forMs);

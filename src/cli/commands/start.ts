@@ -1,5 +1,5 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
@@ -7,11 +7,15 @@
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
 import { openEngine, type Engine } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
+import { agentCall, logAgents, runDemoAgent } from '../../calls/demo-agents.ts';
+import { demoAgentId } from '../../calls/roster.ts';
+import { SimStation } from '../../calls/sim-station.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SmtpOptions } from '../../ivr/mail.ts';
 import { describeAlarm } from '../../board/index.ts';
-import { createLogger, DEFAULT_TIME_ZONE, type Logger } from '../../calls/log.ts';
+import { createLogger, DEFAULT_TIME_ZONE, localIso, type Logger } from '../../calls/log.ts';
+import { BureauCalendar } from '../../cases/calendar.ts';
 import { choice, defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { setLongTimeout } from '../long-timer.ts';
@@ -28,6 +32,8 @@ const startCommand = defineCommand({
     flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'src/ivr/flows/12315.yaml' }),
     data: option(text(), 'data folder: case store, recordings, logs (made if missing)', { valueName: 'DIR', default: 'data' }),
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
+    'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
+    'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
@@ -51,6 +57,8 @@ const startCommand = defineCommand({
       flow: v.flow,
       data: v.data,
       demoCallers: v['demo-callers'],
+      demoAgents: v['demo-agents'],
+      announceAgent: v['announce-agent'],
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
       smtp: v.smtp && {
@@ -77,6 +85,8 @@ interface StartArgs {
   flow?: string;
   data: string;
   demoCallers: number;
+  demoAgents: number;
+  announceAgent: boolean;
   forSeconds?: number;
   stepped: boolean;
   smtp?: Omit<SmtpOptions, 'from'>;
@@ -97,6 +107,10 @@ async function runStart(a: StartArgs): Promise<number> {
     return refuse('hotline start', e);
   }
   const log = (line: string) => logger.info(line);
+  // Demo agents work office hours (the 12315 flow's `agent` node): outside
+  // them the engine's clock runs from the next working morning, and says so.
+  const shift = a.demoAgents > 0 ? officeClockShift(new BureauCalendar(), Date.now()) : 0;
+  if (shift) log(`hotline: demo: outside office hours now; the engine's clock runs from ${localIso(Date.now() + shift, a.timeZone)} so callers who press 0 reach the demo agents`);
   let engine: Engine;
   try {
     engine = await openEngine({
@@ -105,6 +119,9 @@ async function runStart(a: StartArgs): Promise<number> {
       dataDir: a.data,
       mode: a.stepped ? 'stepped' : 'realtime',
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
+      demoAgents: a.demoAgents,
+      announceAgent: a.announceAgent,
+      ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
       logger,
     });
   } catch (e) {
@@ -130,7 +147,7 @@ async function runStart(a: StartArgs): Promise<number> {
     return refuse('hotline start', e);
   }
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
-  if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers use: npm start -- --demo-callers 4   (Ctrl-C stops)`);
+  if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers and agents use: npm start -- --demo-callers 4 --demo-agents 2   (Ctrl-C stops)`);
   // A technician sees a pulled cable or a far-end fault with what to check.
   board.events$.subscribe((e) => e.type === 'alarm' && log(`hotline: ${describeAlarm(e)}`));
   // Each call logs its start and end lines itself, through its child logger (src/calls/call.ts).
@@ -164,8 +181,21 @@ async function runStart(a: StartArgs): Promise<number> {
   };
   process.on('SIGHUP', onHup);
 
-  // Simulated callers on the network side, each calling again after a pause.
+  // Simulated agents at their stations (the phone end of their FXS ports), logged in ready.
   const demos: Promise<void>[] = [];
+  const stations: SimStation[] = [];
+  const unlogAgents = core.acd && core.switchboard && a.demoAgents > 0 ? logAgents(core.switchboard, core.acd, log) : () => {};
+  for (let i = 0; i < a.demoAgents && core.acd && core.switchboard && board.network; i++) {
+    const id = demoAgentId(i);
+    const port = core.switchboard.station(id)!;
+    const st = new SimStation(board.network.channel(port.span.index, port.timeslot), { dir: join(engine.dataDir, 'demo'), tap: false, name: id });
+    stations.push(st);
+    core.acd.login(id, { ready: true });
+    log(`demo agent ${id} at ${port.name}: ready`);
+    demos.push(runDemoAgent(st, { prompts: engine.prompts, random: Math.random, stopping: () => stopping }).catch((e) => log(`demo agent ${id}: ${(e as Error).message}`)));
+  }
+
+  // Simulated callers on the network side, each calling again after a pause.
   const made: string[] = [];
   core.calls$.subscribe(({ type, call }) => type === 'end' && made.push(...call.caseNumbers));
   const net = engine.networkChannels;
@@ -177,7 +207,9 @@ async function runStart(a: StartArgs): Promise<number> {
           const s: Scenario = SCENARIOS[(i + n) % SCENARIOS.length];
           const caller = new SimCaller(ch, { dir: join(engine.dataDir, 'demo'), callerNumber: `1390000${String(1000 + i).slice(-4)}`, tap: false });
           try {
-            await runScenario(caller, s, { prompts: engine.prompts, knownCases: () => made.slice(-20), random: Math.random });
+            // With demo agents, every other call asks for a person (menu 0).
+            if (a.demoAgents > 0 && (i + n) % 2 === 0) await agentCall(caller, engine.prompts);
+            else await runScenario(caller, s, { prompts: engine.prompts, knownCases: () => made.slice(-20), random: Math.random });
           } catch (e) {
             if (!stopping) log(`demo caller ${i}: ${(e as Error).message}`);
           }
@@ -209,6 +241,8 @@ async function runStart(a: StartArgs): Promise<number> {
   if (stepped) for (let i = 0; i < 100 && !demosDone; i++) await board.advance(100);
   else await Promise.race([Promise.all(demos), new Promise((r) => setTimeout(r, 3000))]);
   const st = core.stats();
+  unlogAgents();
+  for (const x of stations) x.close();
   await engine.close();
   process.off('SIGINT', onSig);
   process.off('SIGTERM', onSig);
@@ -219,4 +253,20 @@ async function runStart(a: StartArgs): Promise<number> {
 
 function sleepBoard(engine: Engine, ms: number): Promise<void> {
   return new Promise((resolve) => engine.board.scheduler.schedule(() => resolve(), ms));
+}
+
+const DAY_MS = 86_400_000;
+
+/** 0 inside 09:00–17:00 of a working day (bureau time); else ms to the next working day's 10:00. */
+export function officeClockShift(cal: BureauCalendar, now: number): number {
+  const off = cal.offsetAt(now);
+  const local = now + off;
+  const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+  if (cal.isWorkingDay(cal.dayKey(now)) && minute >= 9 * 60 && minute < 17 * 60) return 0;
+  const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  for (let d = minute < 9 * 60 ? 0 : 1; d < 60; d++) {
+    const t = midnight + d * DAY_MS + 10 * 3_600_000 - off;
+    if (cal.isWorkingDay(cal.dayKey(t))) return t - now;
+  }
+  return 0;
 }

@@ -1,0 +1,523 @@
+// The switchboard: between the ACD (which decides) and the board (which
+// rings, plays and switches). It owns the agents' stations and plays the
+// ACD's decisions on them: `offer` rings the agent's telephone (or, when his
+// headset is already off hook, gives a zip tone and waits for the seat's
+// `answer`), `cancel-offer` stops the ringing, an answer bridges the caller
+// at once (the announcement or music he was hearing stops in the same tick:
+// no dead air), the caller's announcements and music on hold are played on
+// his leg, and a hang-up on either side is told to the ACD.
+//
+// A call reaches it from the IVR's `transfer` node (Call → `enqueue`), and
+// the promise `enqueue` returns says where the flow goes next: the node's
+// busy path, the overflow target, back to an IVR node after the agent hung
+// up (人工转自动), or the end of the call.
+import { Subject, type Subscription } from 'rxjs';
+import type { Acd } from '../acd/acd.ts';
+import type { AcdConfig, Decision } from '../acd/types.ts';
+import type { AudioBuffer, Channel, ChannelEvent, PlayItem } from '../board/types.ts';
+import type { TransferOutcome, TransferRequest } from '../ivr/interpreter.ts';
+import type { PromptSet } from '../ivr/prompts.ts';
+import { say } from '../ivr/say.ts';
+import { isHotlineError } from '../errors.ts';
+import { CallError } from './errors.ts';
+import { bridge, Leg, unbridge } from './legs.ts';
+import type { Logger } from './log.ts';
+import { musicOnHold } from './moh.ts';
+
+export type { TransferOutcome, TransferRequest };
+
+/** What the switchboard needs of a call (src/calls/call.ts implements it). */
+export interface QueueCall {
+  readonly id: string;
+  readonly caller: Leg;
+  readonly signal: AbortSignal;
+  readonly callerNumber?: string;
+  /** The caller's language (prompts) and the IVR variables he keyed (screen pop). */
+  readonly lang: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly calledNumber?: string;
+  /** IVR nodes passed (screen pop: what the caller chose). */
+  readonly path: readonly string[];
+  readonly log: Logger;
+  /** Epoch ms now, on board time. */
+  at(): number;
+  setPhase(p: 'queue' | 'ringing' | 'talking' | 'held'): void;
+  addLeg(leg: Leg): void;
+  /** The queue phase's figures, for the call record. */
+  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void;
+}
+
+/** Call events for the agent's seat (src/seats pushes them on the socket). */
+export type SeatCallEvent =
+  | { type: 'offer'; agentId: string; callId: string; queue: string; callerNumber?: string; calledNumber?: string; vars: Record<string, string>; path: string[]; headset: boolean }
+  | { type: 'offer-cancelled'; agentId: string; callId: string; reason: string }
+  | { type: 'connected'; agentId: string; callId: string; callerNumber?: string }
+  | { type: 'held'; agentId: string; callId: string }
+  | { type: 'retrieved'; agentId: string; callId: string }
+  | { type: 'ended'; agentId: string; callId: string; by: 'caller' | 'agent' | 'system' };
+
+export interface SwitchboardOptions {
+  acd: Acd;
+  acdConfig: AcdConfig;
+  /** agent id → his station port (stations.ts). */
+  stations: Map<string, Channel>;
+  prompts: PromptSet;
+  logger: Logger;
+  /** Music on hold: a WAV file (default: the generated tune, moh.ts). */
+  mohFile?: string;
+  /** 自动报工号: the caller hears the agent's number on answer (default false; a transfer node may say otherwise). */
+  announceAgent?: boolean;
+  /** Busy tone to a handset agent after the caller left, until he hangs up (ms, default 60 s; headset agents hear 1.5 s). */
+  busyToneMs?: number;
+}
+
+interface StationRt {
+  agentId: string;
+  port: Channel;
+  /** Off hook while no call: headset mode (the offer is a zip tone, `answer` connects). */
+  offer: { callId: string; headset: boolean; ring: AbortController | null } | null;
+  callId: string | null;
+  /** Lifted by the agent before the current offer (headset), or rung and answered (handset). */
+  headset: boolean;
+  /** A ring we stopped is still clearing on the port. */
+  settling: boolean;
+}
+
+interface Queued {
+  call: QueueCall;
+  req: TransferRequest;
+  state: 'waiting' | 'talking' | 'held';
+  agent: Leg | null;
+  heldAt: number;
+  holdMs: number;
+  /** Announcements waiting to be played between music. */
+  pending: PlayItem[][];
+  looping: boolean;
+  /** The caller hears music now (an announcement may cut in at once). */
+  music: boolean;
+  resolve(o: TransferOutcome): void;
+}
+
+// A zip tone (two 440 Hz bursts of 100 ms, -13 dBm0): a call for a headset agent.
+const ZIP: AudioBuffer = (() => {
+  const d = new Int16Array(2400);
+  for (let i = 0; i < d.length; i++) if (i < 800 || (i >= 1600 && i < 2400)) d[i] = Math.round(5000 * Math.sin((2 * Math.PI * 440 * i) / 8000));
+  return { encoding: 'pcm16', data: d };
+})();
+
+export class Switchboard {
+  readonly acd: Acd;
+  readonly acdConfig: AcdConfig;
+  readonly events$ = new Subject<SeatCallEvent>();
+  readonly #stations = new Map<string, StationRt>();
+  readonly #calls = new Map<string, Queued>();
+  readonly #o: SwitchboardOptions;
+  readonly #moh: PlayItem;
+  readonly #subs: Subscription[] = [];
+  readonly #unDecide: () => void;
+
+  constructor(o: SwitchboardOptions) {
+    this.#o = o;
+    this.acd = o.acd;
+    this.acdConfig = o.acdConfig;
+    this.#moh = musicOnHold(o.mohFile);
+    for (const [agentId, port] of o.stations) {
+      const st: StationRt = { agentId, port, offer: null, callId: null, headset: false, settling: false };
+      this.#stations.set(agentId, st);
+      this.#subs.push(port.events$.subscribe((e) => this.#stationEvent(st, e)));
+    }
+    this.#unDecide = o.acd.onDecision((d) => this.#decide(d));
+  }
+
+  /** The agent's station port, if he has one. */
+  station(agentId: string): Channel | undefined {
+    return this.#stations.get(agentId)?.port;
+  }
+
+  /** The call the agent is connected to or offered, if any. */
+  callOf(agentId: string): { callId: string; state: 'offered' | 'talking' | 'held' } | null {
+    const st = this.#stations.get(agentId);
+    if (!st) return null;
+    if (st.callId) return { callId: st.callId, state: this.#calls.get(st.callId)?.state === 'held' ? 'held' : 'talking' };
+    if (st.offer) return { callId: st.offer.callId, state: 'offered' };
+    return null;
+  }
+
+  /** A call in the switchboard's hands (waiting, talking or held): for operations built on top (transfer, conference). */
+  live(callId: string): { call: QueueCall; agent: Leg | null; state: 'waiting' | 'talking' | 'held' } | null {
+    const q = this.#calls.get(callId);
+    return q ? { call: q.call, agent: q.agent, state: q.state } : null;
+  }
+
+  get waiting(): number {
+    return this.#calls.size;
+  }
+
+  close(): void {
+    this.#unDecide();
+    for (const s of this.#subs) s.unsubscribe();
+    this.events$.complete();
+  }
+
+  // ------------------------------------------------------------ the queue phase
+
+  /** The IVR's transfer node: the call waits in `queue` until an agent answers, it overflows, or someone hangs up. */
+  async enqueue(call: QueueCall, req: TransferRequest): Promise<TransferOutcome> {
+    if (call.signal.aborted) return { result: 'ended' };
+    let resolve!: (o: TransferOutcome) => void;
+    const done = new Promise<TransferOutcome>((r) => (resolve = r));
+    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], looping: false, music: false, resolve };
+    // Registered before enter(): the ACD delivers its first decisions (an offer) before enter() returns.
+    this.#calls.set(call.id, q);
+    call.queued({ queue: req.queue });
+    call.setPhase('queue');
+    let joined: boolean;
+    try {
+      joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber }).joined;
+    } catch (e) {
+      call.log.warn({ err: e }, `call ${call.id}: transfer to queue '${req.queue}' refused: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
+      joined = false;
+    }
+    if (!joined) {
+      this.#calls.delete(call.id);
+      return { result: 'busy' };
+    }
+    const onAbort = () => this.#callerGone(q);
+    call.signal.addEventListener('abort', onAbort, { once: true });
+    if (q.state === 'waiting') void this.#music(q);
+    try {
+      return await done;
+    } finally {
+      call.signal.removeEventListener('abort', onAbort);
+      // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
+      // the IVR's next node plays on this line.
+      call.caller.stopMedia();
+      this.#calls.delete(call.id);
+    }
+  }
+
+  /** Music, interleaved with the announcements the ACD asks for, while the caller waits or is held. */
+  async #music(q: Queued): Promise<void> {
+    if (q.looping) return;
+    q.looping = true;
+    try {
+      while ((q.state === 'waiting' || q.state === 'held') && !q.call.signal.aborted && this.#calls.get(q.call.id) === q) {
+        const next = q.pending.shift();
+        q.music = next === undefined;
+        const r = await q.call.caller.play(next ?? [this.#moh]);
+        q.music = false;
+        if (r === null && q.call.caller.channel.state !== 'connected') break;
+      }
+    } finally {
+      q.looping = false;
+    }
+  }
+
+  #announce(q: Queued, ids: string[]): void {
+    if (q.state !== 'waiting') return;
+    const p = this.#o.prompts;
+    const lang = q.call.lang;
+    const items = ids.filter((id) => p.has(lang, id)).map((id) => p.item(lang, id));
+    if (items.length === 0) return;
+    q.pending.push(items);
+    // Music gives way at once; an announcement already playing finishes first.
+    if (q.music) q.call.caller.stopMedia();
+  }
+
+  // ------------------------------------------------------------ ACD decisions
+
+  #decide(d: Decision): void {
+    try {
+      switch (d.type) {
+        case 'offer':
+          return this.#offer(d.callId, d.agentId, d.queue);
+        case 'cancel-offer':
+          return this.#cancelOffer(d.callId, d.agentId, d.reason);
+        case 'announce-position': {
+          const q = this.#calls.get(d.callId);
+          if (!q) return;
+          const lang = q.call.lang;
+          const has = (id: string) => this.#o.prompts.has(lang, id);
+          const mins = Math.round(d.estimatedWaitMs / 60_000);
+          const ids = ['queue_position', ...say(lang, 'number', String(d.position), has), 'queue_position_post'];
+          ids.push(...(mins < 1 ? ['queue_wait_short'] : ['queue_wait', ...say(lang, 'number', String(mins), has), 'queue_minutes']));
+          return this.#announce(q, ids);
+        }
+        case 'announce-periodic': {
+          const q = this.#calls.get(d.callId);
+          if (q) this.#announce(q, ['queue_periodic']);
+          return;
+        }
+        case 'overflow': {
+          const q = this.#calls.get(d.callId);
+          q?.resolve({ result: 'overflow', ...(d.target.kind === 'flow' ? { node: d.target.node } : {}) });
+          return;
+        }
+        case 'agent-state':
+          return;
+      }
+    } catch (e) {
+      // A decision that cannot be played must not stop the others (nor the ACD's delivery).
+      this.#o.logger.error({ err: e, decision: d }, `switchboard: the ACD's ${d.type} decision for ${'callId' in d ? d.callId : d.agentId} failed: ${(e as Error).message}`);
+    }
+  }
+
+  #offer(callId: string, agentId: string, queue: string): void {
+    const q = this.#calls.get(callId);
+    const st = this.#stations.get(agentId);
+    if (!q) return; // the call is already gone; the ACD hears of it from the hang-up
+    if (!st) return this.acd.offerFailed(callId, agentId, 'no station');
+    if (st.offer || st.callId) return this.acd.offerFailed(callId, agentId, 'station busy');
+    const port = st.port;
+    const seat = (headset: boolean) =>
+      this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
+    // Off hook, or the handset lifted a moment ago (its answer is queued: the port still says ringing).
+    if (port.state === 'connected' || (port.state === 'ringing' && st.headset)) {
+      // Headset mode: the agent is off hook; a zip tone in his ear, his seat answers.
+      st.offer = { callId, headset: true, ring: null };
+      this.acd.ringing(callId, agentId);
+      q.call.setPhase('ringing');
+      void port.play(ZIP).catch(() => undefined);
+      seat(true);
+      return;
+    }
+    if (port.state !== 'idle') {
+      // Still clearing from the offer just cancelled (a tick or two): ring once it is idle.
+      if (st.settling && (port.state === 'dialing' || port.state === 'clearing')) return this.#ringWhenIdle(st, callId, agentId, queue);
+      return this.acd.offerFailed(callId, agentId, `station ${port.state}`);
+    }
+    const ring = new AbortController();
+    st.offer = { callId, headset: false, ring };
+    st.headset = false;
+    // The ACD's ring timeout ends an unanswered offer (cancel-offer); the board's is a backstop.
+    const rung = port.call({ signal: ring.signal, timeoutMs: 600_000, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), calledNumber: agentId });
+    this.acd.ringing(callId, agentId);
+    q.call.setPhase('ringing');
+    seat(false);
+    rung.then(
+      (r) => {
+        if (st.offer?.ring !== ring) return; // cancelled meanwhile
+        if (r.reason === 'done') return this.#answered(st);
+        st.offer = null;
+        this.#safe(() => this.acd.offerFailed(callId, agentId, `station ${r.reason}`));
+      },
+      (e) => {
+        if (st.offer?.ring !== ring) return;
+        st.offer = null;
+        this.#safe(() => this.acd.offerFailed(callId, agentId, `station error ${(e as { code?: string }).code ?? ''}`));
+      },
+    );
+  }
+
+  /** Holds the station for the offer until the port is idle again (≤ 1 s), then rings it. */
+  #ringWhenIdle(st: StationRt, callId: string, agentId: string, queue: string): void {
+    const hold = { callId, headset: false, ring: new AbortController() };
+    st.offer = hold;
+    const port = st.port;
+    const sub = port.events$.subscribe((e) => {
+      if (e.type !== 'idle') return;
+      sub.unsubscribe();
+      timeout.unsubscribe();
+      if (st.offer !== hold) return;
+      st.offer = null;
+      st.settling = false;
+      this.#offer(callId, agentId, queue);
+    });
+    const timeout = port.board.scheduler.schedule(() => {
+      sub.unsubscribe();
+      if (st.offer !== hold) return;
+      st.offer = null;
+      this.#safe(() => this.acd.offerFailed(callId, agentId, `station ${port.state}`));
+    }, 1000);
+  }
+
+  #cancelOffer(callId: string, agentId: string, reason: string): void {
+    const st = this.#stations.get(agentId);
+    if (!st?.offer || st.offer.callId !== callId) return;
+    const o = st.offer;
+    st.offer = null;
+    if (o.ring) {
+      st.settling = true;
+      o.ring.abort();
+    }
+    else st.port.stop(); // the zip tone
+    this.events$.next({ type: 'offer-cancelled', agentId, callId, reason });
+    const q = this.#calls.get(callId);
+    if (q && q.state === 'waiting' && reason === 'no-answer') q.call.setPhase('queue');
+  }
+
+  /** The agent answered (lifted the ringing handset, or his seat answered a zip-tone offer): bridge now. */
+  #answered(st: StationRt): void {
+    const o = st.offer!;
+    st.offer = null;
+    const q = this.#calls.get(o.callId);
+    try {
+      if (!q) throw new CallError('CALL_NO_OFFER', `call ${o.callId} is gone`);
+      this.acd.answered(o.callId, st.agentId);
+    } catch (e) {
+      // Answered a moment too late (another agent took it, the caller left): the line is dead to him.
+      this.#o.logger.info({ agentId: st.agentId, callId: o.callId }, `agent ${st.agentId} answered call ${o.callId} too late: ${(e as Error).message}`);
+      void st.port.playTone('busy', { durationMs: 1500 }).catch(() => undefined);
+      return;
+    }
+    const call = q.call;
+    st.callId = call.id;
+    st.headset = o.headset;
+    // Stop the music or announcement and bridge in the same tick (commands apply in order).
+    q.state = 'talking';
+    q.pending.length = 0;
+    call.caller.stopMedia();
+    const leg = new Leg('agent', st.port, call.at(), { agentId: st.agentId });
+    q.agent = leg;
+    call.addLeg(leg);
+    call.queued({ agent: st.agentId });
+    const wrap = this.acdConfig.agents.find((a) => a.id === st.agentId)?.wrapUpMs ?? this.acdConfig.queues.find((x) => x.id === q.req.queue)?.wrapUpMs;
+    if (wrap !== undefined) call.queued({ wrapUpMs: wrap });
+    bridge(call.caller, leg);
+    call.setPhase('talking');
+    this.events$.next({ type: 'connected', agentId: st.agentId, callId: call.id, ...(call.callerNumber ? { callerNumber: call.callerNumber } : {}) });
+    call.log.info({ event: 'agent_connected', agentId: st.agentId, station: st.port.name }, `call ${call.id} agent  ${st.agentId} on ${st.port.name}`);
+    if (q.req.announceAgent ?? this.#o.announceAgent) {
+      // 自动报工号: the caller hears "X号话务员为您服务" over the agent for its length; the agent hears the caller throughout.
+      const p = this.#o.prompts;
+      const lang = call.lang;
+      const has = (id: string) => p.has(lang, id);
+      const ids = ['agent_intro', ...say(lang, 'digits', st.agentId, has), 'agent_serving'].filter(has);
+      void call.caller.play(ids.map((id) => p.item(lang, id)));
+    }
+  }
+
+  // ------------------------------------------------------------ hang-ups
+
+  /** The caller hung up (the call's signal aborted). */
+  #callerGone(q: Queued): void {
+    const id = q.call.id;
+    if (q.state === 'waiting') {
+      this.#safe(() => this.acd.callerHangup(id));
+      q.resolve({ result: 'ended' });
+      return;
+    }
+    // The call's signal carries why it ended: the caller ('remote'), or the engine (watchdog, shutdown, span alarm).
+    this.#endTalk(q, q.call.signal.reason === 'remote' ? 'caller' : 'system');
+    this.#safe(() => this.acd.callerHangup(id));
+    q.resolve({ result: 'ended' });
+  }
+
+  /** The agent's side of a conversation ends: his leg leaves, the caller is unbridged, the seat is told. */
+  #endTalk(q: Queued, by: 'caller' | 'agent' | 'system'): void {
+    const leg = q.agent;
+    if (!leg || leg.gone) return;
+    if (q.state === 'held') q.holdMs += q.call.at() - q.heldAt;
+    q.call.queued({ holdMs: q.holdMs });
+    q.call.queued({ endedBy: by });
+    unbridge(q.call.caller);
+    leg.leftAt = q.call.at();
+    const st = this.#stations.get(leg.agentId!);
+    if (st && st.callId === q.call.id) {
+      st.callId = null;
+      // As a PBX: busy tone in the agent's ear until he hangs up (a headset agent hears a short one).
+      if (by !== 'agent' && st.port.state === 'connected') void leg.tone('busy', st.headset ? 1500 : (this.#o.busyToneMs ?? 60_000));
+    }
+    this.events$.next({ type: 'ended', agentId: leg.agentId!, callId: q.call.id, by });
+  }
+
+  #agentGone(q: Queued): void {
+    this.#endTalk(q, 'agent');
+    this.#safe(() => this.acd.agentHangup(q.call.id));
+    q.resolve(q.req.afterAgent ? { result: 'ivr', node: q.req.afterAgent } : { result: 'ended' });
+  }
+
+  #stationEvent(st: StationRt, e: ChannelEvent): void {
+    if (e.type === 'idle') st.settling = false;
+    if (e.type === 'ring' && st.port.state === 'ringing' && !st.offer && !st.callId) {
+      // The handset lifted while idle: keep the line open (headset mode), silent until an offer.
+      st.headset = true;
+      void st.port.answer().catch(() => undefined);
+      return;
+    }
+    if (e.type !== 'hangup') return;
+    if (st.callId) {
+      const q = this.#calls.get(st.callId);
+      st.callId = null;
+      if (q && q.agent) this.#agentGone(q);
+    } else if (st.offer?.headset) {
+      // On hook during a zip-tone offer: he cannot answer it any more.
+      const callId = st.offer.callId;
+      st.offer = null;
+      this.#safe(() => this.acd.offerFailed(callId, st.agentId, 'station on hook'));
+    }
+    st.headset = false;
+    // An FXS port whose phone went on hook returns to idle by itself; clear ours if not.
+    if (st.port.state !== 'idle' && st.port.state !== 'dialing') void st.port.hangup().catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------ the seat's call control
+
+  /** 来话应答: answers the call offered to a headset agent (an on-hook agent lifts his handset instead). */
+  answer(agentId: string): { callId: string } {
+    const st = this.#station(agentId);
+    if (!st.offer) throw new CallError('CALL_NO_OFFER', `agent '${agentId}' has no call offered`, { agentId });
+    if (!st.offer.headset || st.port.state !== 'connected') throw new CallError('CALL_STATION_ON_HOOK', `agent '${agentId}': lift the handset of ${st.port.name}, which is ringing`, { agentId });
+    const callId = st.offer.callId;
+    st.port.stop();
+    this.#answered(st);
+    if (st.callId !== callId) throw new CallError('CALL_NO_OFFER', `call ${callId} was taken or left before the answer`, { agentId, callId });
+    return { callId };
+  }
+
+  /** 呼叫终止: the agent ends the conversation; a headset station stays off hook, silent. */
+  hangup(agentId: string): { callId: string } {
+    const q = this.#connected(agentId);
+    const st = this.#station(agentId);
+    st.callId = null;
+    this.#agentGone(q);
+    return { callId: q.call.id };
+  }
+
+  /** The caller hears music on hold, the agent silence. */
+  hold(agentId: string): { callId: string } {
+    const q = this.#connected(agentId);
+    this.acd.hold(q.call.id);
+    q.state = 'held';
+    q.heldAt = q.call.at();
+    unbridge(q.call.caller);
+    q.call.setPhase('held');
+    void this.#music(q);
+    this.events$.next({ type: 'held', agentId, callId: q.call.id });
+    return { callId: q.call.id };
+  }
+
+  retrieve(agentId: string): { callId: string } {
+    const q = this.#connected(agentId);
+    this.acd.retrieve(q.call.id);
+    q.holdMs += q.call.at() - q.heldAt;
+    q.state = 'talking';
+    q.call.caller.stopMedia();
+    bridge(q.call.caller, q.agent!);
+    q.call.setPhase('talking');
+    this.events$.next({ type: 'retrieved', agentId, callId: q.call.id });
+    return { callId: q.call.id };
+  }
+
+  #station(agentId: string): StationRt {
+    const st = this.#stations.get(agentId);
+    if (!st) throw new CallError('CALL_NO_STATION', `agent '${agentId}' has no station port`, { agentId });
+    return st;
+  }
+
+  #connected(agentId: string): Queued {
+    const st = this.#station(agentId);
+    const q = st.callId ? this.#calls.get(st.callId) : undefined;
+    if (!q || !q.agent) throw new CallError('CALL_NOT_CONNECTED', `agent '${agentId}' has no call in conversation`, { agentId });
+    return q;
+  }
+
+  #safe(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!isHotlineError(e)) throw e;
+      this.#o.logger.warn({ err: e }, `switchboard: ${e.code}: ${e.message}`);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// Shared by the agent-side tests: a stepped engine on the sim-mixed board
+// (one E1 span of trunks cabled to simulated callers, 8 FXS station ports
+// whose phones are simulated stations), an ACD roster given by the test,
+// and audio checks by correlation of what each end heard.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AcdConfig } from '../../src/acd/types.ts';
+import type { CallSummary } from '../../src/calls/call.ts';
+import { openEngine, type Engine, type EngineOptions } from '../../src/calls/engine.ts';
+import { advanceHeld, drive, SimCaller } from '../../src/calls/sim-caller.ts';
+import { SimStation } from '../../src/calls/sim-station.ts';
+import { findPrompt } from '../../src/ivr/audio-match.ts';
+import { readWavSamples } from '../../src/dsp/wav.ts';
+import { MONDAY_10AM } from '../ivr/_harness.ts';
+
+export const MIXED = new URL('../../boards/sim-mixed.json', import.meta.url).pathname;
+
+export interface AgentHarness {
+  engine: Engine;
+  dir: string;
+  ended: CallSummary[];
+  /** Station i (0-based) is the phone of the i-th agent of the config (FXS port i+1). */
+  stations: SimStation[];
+  login(...ids: string[]): void;
+  /** A caller on E1 timeslot `ts` (1-15, 17-31). */
+  caller(ts: number, callerNumber?: string): SimCaller;
+  /** Runs `work` while moving board time (holding it while the store writes). */
+  run<T>(work: Promise<T>, maxMs?: number): Promise<T>;
+  advance(ms: number): Promise<void>;
+  /** Inside run(): waits `ms` of board time. */
+  sleep(ms: number): Promise<void>;
+  /** Dials, listens to the welcome and the menu, presses 0 (an agent). */
+  toAgent(c: SimCaller): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One roster: agents 1001…100n, one queue `agents` with the strategy given. */
+export function roster(n: number, strategy: AcdConfig['queues'][number]['strategy'] = 'longest-idle', extra: Partial<AcdConfig['queues'][number]> = {}): AcdConfig {
+  const ids = Array.from({ length: n }, (_, i) => String(1001 + i));
+  return { agents: ids.map((id) => ({ id })), queues: [{ id: 'agents', strategy, members: ids.map((agent) => ({ agent })), ...extra }] };
+}
+
+export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {}): Promise<AgentHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-calls-agents-'));
+  const engine = await openEngine({ boardFile: MIXED, dataDir: join(dir, 'data'), mode: 'stepped', epochAtZero: MONDAY_10AM, acd, ...o });
+  const ended: CallSummary[] = [];
+  engine.core.calls$.subscribe((e) => e.type === 'end' && ended.push(e.call));
+  const net = engine.board.network!;
+  const stations = acd.agents.slice(0, 8).map((_, i) => new SimStation(net.channel(1, i + 1), { dir: join(dir, 'stations') }));
+  const hold = () => engine.core.busy();
+  return {
+    engine,
+    dir,
+    ended,
+    stations,
+    login(...ids) {
+      for (const id of ids) engine.core.acd!.login(id, { ready: true });
+    },
+    caller(ts, callerNumber = '13912345678') {
+      return new SimCaller(net.channel(0, ts), { dir: join(dir, 'callers'), callerNumber });
+    },
+    run: (work, maxMs = 600_000) => drive(engine.board, work, maxMs, 20, hold),
+    advance: (ms) => advanceHeld(engine.board, ms, hold, 20),
+    sleep: (ms) => new Promise<void>((r) => engine.board.scheduler.schedule(() => r(), ms)),
+    async toAgent(c) {
+      if (!(await c.dial())) throw new Error('the IVR did not answer');
+      await c.hear();
+      await c.press('0');
+    },
+    async close() {
+      for (const s of stations) s.close();
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const cache = new Map<string, Int16Array>();
+/** Samples of a prompt WAV of the repository's prompts. */
+export function prompt(engine: Engine, lang: string, id: string): Int16Array {
+  const f = engine.prompts.file(lang, id);
+  let s = cache.get(f);
+  if (!s) cache.set(f, (s = readWavSamples(f).samples));
+  return s;
+}
+
+/** Left channel (what the line received) of a stereo tap file. */
+export function heardIn(file: string | null): Int16Array {
+  return file ? readWavSamples(file).samples : new Int16Array(0);
+}
+
+/** Best correlation of `what` in `heard` (1 = identical up to gain). */
+export function score(heard: Int16Array, what: Int16Array, from = 0, to = heard.length): number {
+  return findPrompt(heard, what, from, to).score;
+}
