@@ -161,6 +161,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("hookGuard", &BoardWrap::HookGuard),
       InstanceMethod("flash", &BoardWrap::Flash),
       InstanceMethod("record", &BoardWrap::Record),
+      InstanceMethod("tap", &BoardWrap::Tap),
+      InstanceMethod("tapPeer", &BoardWrap::TapPeer),
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
@@ -388,6 +390,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Napi::Array items = info[2].As<Napi::Array>();
     uint16_t mask = Mask16(info, 3, "stop mask");
     double gain = F64(info, 4, "gainDb");
+    const int flags = Flags(info, 5);
     uint32_t n = items.Length();
     if (n == 0 || n > 256) hl::ThrowHl(env, HL_EINVAL, "play needs 1 to 256 items");
     std::unique_ptr<hl_clip *[]> clips(new hl_clip *[n]());
@@ -397,7 +400,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       throw;
     }
-    int rc = hl_cmd_play(b, ch, req, clips.get(), (int)n, mask);
+    int rc = hl_cmd_play_ex(b, ch, req, clips.get(), (int)n, mask, flags);
     if (rc < 0) {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       hl::ThrowHl(env, rc, "play");
@@ -418,15 +421,15 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::Value SendDigits(const Napi::CallbackInfo &info) {
     std::string d = Str(info, 2, "digits");
     Check(info.Env(),
-          hl_cmd_senddigits(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), d.c_str(), U32(info, 3, "toneMs"),
-                            U32(info, 4, "gapMs"), F64(info, 5, "levelDbm0")),
+          hl_cmd_senddigits_ex(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), d.c_str(), U32(info, 3, "toneMs"),
+                               U32(info, 4, "gapMs"), F64(info, 5, "levelDbm0"), Flags(info, 6)),
           "sendDigits");
     return info.Env().Undefined();
   }
   // tone(ch, req, kind, durationMs)
   Napi::Value Tone(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_tone(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
-                                  U32(info, 3, "durationMs")),
+    Check(info.Env(), hl_cmd_tone_ex(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
+                                     U32(info, 3, "durationMs"), Flags(info, 4)),
           "playTone");
     return info.Env().Undefined();
   }
@@ -472,6 +475,25 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
           ("record to " + path).c_str());
     return info.Env().Undefined();
   }
+  // tap(ch, req, path, format, mode, maxMs, peer, segmentMs, armed)
+  Napi::Value Tap(const Napi::CallbackInfo &info) {
+    std::string path = Str(info, 2, "file");
+    hl_tap_opts o{I32(info, 6, "peer"), U32(info, 7, "segmentMs"), info.Length() > 8 && info[8].ToBoolean() ? 1 : 0};
+    Check(info.Env(),
+          hl_cmd_tap(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), path.c_str(), I32(info, 3, "format"),
+                     I32(info, 4, "mode"), U32(info, 5, "maxMs"), &o),
+          ("tap to " + path).c_str());
+    return info.Env().Undefined();
+  }
+  // tapPeer(ch, req, peer): peer -1 = the channel's own sent audio
+  Napi::Value TapPeer(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_tap_peer(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "peer")), "tap repoint");
+    return info.Env().Undefined();
+  }
+  // Optional trailing flags (HL_TX_MIX, HL_CONF_KEEP_ROUTE): absent = 0.
+  static int Flags(const Napi::CallbackInfo &info, size_t i) {
+    return info.Length() > i && !info[i].IsUndefined() ? I32(info, i, "flags") : 0;
+  }
   Napi::Value Stop(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_stop(B(info), I32(info, 0, "channel"), U32(info, 1, "ops"), U32(info, 2, "request id")), "stop");
     return info.Env().Undefined();
@@ -497,8 +519,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return info.Env().Undefined();
   }
   Napi::Value ConfJoin(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_conf_join(B(info), I32(info, 0, "conference"), I32(info, 1, "channel"), I32(info, 2, "mode"),
-                                       I32(info, 3, "whisperTo")),
+    Check(info.Env(), hl_cmd_conf_join_ex(B(info), I32(info, 0, "conference"), I32(info, 1, "channel"), I32(info, 2, "mode"),
+                                          I32(info, 3, "whisperTo"), Flags(info, 4)),
           "conference join");
     return info.Env().Undefined();
   }
@@ -541,6 +563,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("eventsCapacity", Napi::Number::New(env, (double)st.events_capacity));
     o.Set("clockErrors", Napi::Number::New(env, (double)st.clock_errors));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
+    o.Set("recDropped", Napi::Number::New(env, (double)st.rec_dropped));
     o.Set("maxTickMs", Napi::Number::New(env, (double)st.max_tick_ns / 1e6));
     o.Set("meanTickMs", Napi::Number::New(env, st.ticks ? (double)st.total_tick_ns / 1e6 / (double)st.ticks : 0));
     double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);

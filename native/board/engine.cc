@@ -76,6 +76,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
     c.conf = conf;
     c.conf_mode = j.mode;
     c.whisper_to = j.whisper_to;
+    c.conf_keep_route = (j.flags & HL_CONF_KEEP_ROUTE) != 0;
     return;
   }
   Channel &c = b->ch[cmd.ch];
@@ -183,24 +184,7 @@ void switch_tx(hl_board *b) {
     if (c.route_src >= 0) std::memcpy(tx, b->rx_lin + (size_t)c.route_src * n, sizeof(int16_t) * n);
     else std::memset(tx, 0, sizeof(int16_t) * n);
   }
-  for (int k = 0; k < b->nconf; k++) {
-    Conference &cf = b->confs[k];
-    if (cf.n == 0) continue;
-    hl_mix_party *p = b->parties;
-    for (int m = 0; m < cf.n; m++) {
-      Channel &c = b->ch[cf.members[m]];
-      p[m].in = b->rx_lin + (size_t)c.index * n;
-      p[m].out = b->tx_lin + (size_t)c.index * n;
-      p[m].role = c.conf_mode == 1 ? HL_MIX_LISTEN : c.conf_mode == 2 ? HL_MIX_WHISPER : HL_MIX_TALK;
-      p[m].whisper_to = -1;
-      if (p[m].role == HL_MIX_WHISPER) {
-        for (int t = 0; t < cf.n; t++)
-          if (cf.members[t] == c.whisper_to) p[m].whisper_to = t;
-        if (p[m].whisper_to < 0) p[m].role = HL_MIX_LISTEN;  // target left: nobody hears it
-      }
-    }
-    hl_mix_conference(p, cf.n, (size_t)n);
-  }
+  conf_mix(b);  // mix.cc
 }
 
 }  // namespace
@@ -381,6 +365,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
   b->confs = new (std::nothrow) Conference[b->nconf]();
   b->parties = new (std::nothrow) hl_mix_party[kConfMax]();
+  b->conf_out = new (std::nothrow) int16_t[kConfMax * kMaxSamples]();
   // Completions reserve (board.h); the ring holds at least twice that. The
   // retire ring is as large as the event ring: every retired object is
   // announced by a completion pushed after it, and the drain empties the
@@ -390,7 +375,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   size_t cap = cfg->events ? (size_t)cfg->events : 65536;
   if (cap < 2 * b->done_reserve) cap = 2 * b->done_reserve;
   bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->span_faults && b->confs &&
-            b->parties && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
+            b->parties && b->conf_out && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
   if (!ok) {
     hl_board_destroy(b);
     return HL_ENOMEM;
@@ -446,6 +431,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   delete[] b->span_faults;
   delete[] b->confs;
   delete[] b->parties;
+  delete[] b->conf_out;
   delete b;
 }
 
@@ -464,7 +450,7 @@ extern "C" int hl_board_channel_state(hl_board *b, int ch) {
   return b->ch[ch].state.load(std::memory_order_relaxed);
 }
 
-static int submit(hl_board *b, const Cmd &c) {
+int hl::submit(hl_board *b, const Cmd &c) {
   std::lock_guard<std::mutex> lk(b->cmd_mu);  // control thread only; never taken by the tick
   return b->cmds.push(c) ? 0 : HL_ENOSPC;
 }
@@ -491,10 +477,13 @@ extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_m
   return submit(b, c);
 }
 extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
+  return hl_cmd_play_ex(b, ch, req, clips, n, stop_mask, 0);
+}
+extern "C" int hl_cmd_play_ex(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (!clips || n <= 0) return HL_EINVAL;
+  if (!clips || n <= 0 || (flags & ~HL_TX_MIX)) return HL_EINVAL;
   Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req;
-  c.u.play = CmdPlay{clips, n, stop_mask};
+  c.u.play = CmdPlay{clips, n, stop_mask, (flags & HL_TX_MIX) != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask, uint32_t first_ms,
@@ -508,7 +497,12 @@ extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint
 }
 extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
                                  double level_dbm0) {
+  return hl_cmd_senddigits_ex(b, ch, req, digits, on_ms, off_ms, level_dbm0, 0);
+}
+extern "C" int hl_cmd_senddigits_ex(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
+                                    double level_dbm0, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
+  if (flags & ~HL_TX_MIX) return HL_EINVAL;
   if (!digits || !*digits || std::strlen(digits) > 63 || on_ms < 10 || on_ms > 2000 || off_ms > 2000) return HL_EINVAL;
   for (const char *p = digits; *p; p++)
     if (hl_digit_bit(*p) < 0) return HL_EINVAL;
@@ -517,13 +511,17 @@ extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *
   c.u.senddigits.on_ms = on_ms;
   c.u.senddigits.off_ms = off_ms;
   c.u.senddigits.level_dbm0 = (float)level_dbm0;
+  c.u.senddigits.mix = (flags & HL_TX_MIX) != 0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms) {
+  return hl_cmd_tone_ex(b, ch, req, kind, duration_ms, 0);
+}
+extern "C" int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
+  if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION || (flags & ~HL_TX_MIX)) return HL_EINVAL;
   Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req;
-  c.u.tone = CmdTone{kind, duration_ms};
+  c.u.tone = CmdTone{kind, duration_ms, (flags & HL_TX_MIX) != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
@@ -601,10 +599,13 @@ extern "C" int hl_cmd_unroute(hl_board *b, int ch) {
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whisper_to) {
+  return hl_cmd_conf_join_ex(b, conf, ch, mode, whisper_to, 0);
+}
+extern "C" int hl_cmd_conf_join_ex(hl_board *b, int conf, int ch, int mode, int whisper_to, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2) return HL_EINVAL;
+  if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2 || (flags & ~HL_CONF_KEEP_ROUTE)) return HL_EINVAL;
   if (mode == 2 && (bad_ch(b, whisper_to) || whisper_to == ch)) return HL_EINVAL;
-  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to};
+  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to, flags};
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
@@ -778,6 +779,7 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->total_tick_ns = b->total_tick_ns.load();
   st->rt_priority = b->rt_priority ? 1 : 0;
   st->clock_errors = b->clock_fault.total.load(std::memory_order_relaxed);
+  st->rec_dropped = b->rec_dropped.load(std::memory_order_relaxed);
   st->driver_errors = 0;
   for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
 }

@@ -227,7 +227,7 @@ class ChannelImpl implements Channel {
       'play',
       (req) => {
         id = req;
-        this.engine.native.play(this.nativeIndex, req, native, mask, gain);
+        this.engine.native.play(this.nativeIndex, req, native, mask, gain, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.play, req),
@@ -315,7 +315,7 @@ class ChannelImpl implements Channel {
       'sendDigits',
       (req) => {
         id = req;
-        this.engine.native.sendDigits(this.nativeIndex, req, keys, on, off, level);
+        this.engine.native.sendDigits(this.nativeIndex, req, keys, on, off, level, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.sendDigits, req),
@@ -378,7 +378,7 @@ class ChannelImpl implements Channel {
       'tone',
       (req) => {
         id = req;
-        this.engine.native.tone(this.nativeIndex, req, kind, dur);
+        this.engine.native.tone(this.nativeIndex, req, kind, dur, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tone, req),
@@ -439,25 +439,35 @@ class ChannelImpl implements Channel {
   }
 
   tap(file: string, options: TapOptions = {}): Tap {
-    this.requireCall('tap()');
+    if (!options.armed) this.requireCall('tap()');
     const path = this.board.outputPath(file);
     const format = WAV_FORMAT[options.format ?? 'alaw'];
     if (!format) throw boardError('BOARD_ARG', 'format must be alaw, ulaw or pcm16');
     const mode = options.mode ?? 'stereo';
     if (mode !== 'stereo' && mode !== 'mixed') throw boardError('BOARD_ARG', "mode must be 'stereo' or 'mixed'");
     const maxMs = checkInt('maxMs', options.maxMs ?? 0, 0, 24 * 3600000);
+    const segmentMs = checkInt('segmentMs', options.segmentMs ?? 0, 0, 3 * 3600000);
+    if (segmentMs !== 0 && segmentMs < 10) throw boardError('BOARD_ARG', 'segmentMs must be 0 (one file) or from 10 to 10800000');
+    if (options.armed !== undefined && typeof options.armed !== 'boolean') throw boardError('BOARD_ARG', 'armed takes true or false');
+    const peerOf = (other: Channel | null | undefined, what: string): number => {
+      if (other === null || other === undefined) return -1;
+      const o = this.board.own(other, what);
+      if (o === this) throw boardError('BOARD_ARG', `${what}: a tap's other side must be another channel (null: what this channel sends)`);
+      return o.nativeIndex;
+    };
+    const peer = peerOf(options.other, 'tap() other');
     let id = 0;
     const done = this.engine
       .request(
         'tap',
         (req) => {
           id = req;
-          this.engine.native.record(this.nativeIndex, req, path, format, mode === 'stereo' ? 1 : 2, maxMs, 0, -40, 0);
+          this.engine.native.tap(this.nativeIndex, req, path, format, mode === 'stereo' ? 1 : 2, maxMs, peer, segmentMs, options.armed ?? false);
         },
         options.signal,
         (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tap, req),
       )
-      .then((d): RecordResult => recordResult(id, path, d));
+      .then((d): RecordResult => recordResult(id, path, d, segmentMs > 0));
     const engine = this.engine;
     const nativeIndex = this.nativeIndex;
     return {
@@ -466,12 +476,22 @@ class ChannelImpl implements Channel {
       },
       file: path,
       done,
+      repoint: (other: Channel | null) => {
+        const p = peerOf(other, 'repoint()');
+        engine.call('tap repoint', () => engine.native.tapPeer(nativeIndex, id, p));
+      },
       stop(): Promise<RecordResult> {
         if (!engine.isClosed()) engine.native.stop(nativeIndex, 1 << OP.tap, id);
         return done;
       },
     };
   }
+}
+
+// board.h HL_TX_MIX: add to what the channel sends instead of replacing it.
+function txFlags(mix: unknown): number {
+  if (mix !== undefined && typeof mix !== 'boolean') throw boardError('BOARD_ARG', 'mix takes true or false');
+  return mix ? 1 : 0;
 }
 
 function checkNoiseGain(imp: Impairments): { noise?: number; gain?: number } {
@@ -588,7 +608,9 @@ class ConferenceImpl implements Conference {
     if (!rejoin && this.list.length >= CONF_MAX) {
       throw boardError('BOARD_BUSY', `conference ${this.id} already has ${CONF_MAX} members, the most one conference holds`);
     }
-    this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target));
+    if (options.keepRoute !== undefined && typeof options.keepRoute !== 'boolean') throw boardError('BOARD_ARG', 'keepRoute takes true or false');
+    // board.h HL_CONF_KEEP_ROUTE = 1
+    this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target, options.keepRoute ? 1 : 0));
     // Joining here took the channel out of any other conference (native side): drop it from that list too,
     // or that conference's leave()/close() would later pull it out of this one.
     const prev = conferenceOf.get(channel);
@@ -786,6 +808,7 @@ export class BoardView implements Board {
       commandsDeferred: s.commandsDeferred,
       clockErrors: s.clockErrors,
       driverErrors: s.driverErrors,
+      recordingDroppedSamples: s.recDropped,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };

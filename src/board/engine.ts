@@ -258,6 +258,10 @@ export class Engine {
       case EV.fault:
         ev = { type: 'fault', time, channel: -1, span, source: span < 0 ? 'clock' : `driver.${text}`, code: faultCode(span, a), count: b2 };
         break;
+      case EV.segment:
+        // board.h HL_EV_SEGMENT: a = segment number, text[8..15] = sample frames
+        ev = { type: 'segment', time, channel, span, requestId: b.readUInt32LE(o + 12), segment: a, startMs: time, durationMs: (b.readUInt32LE(o + 48) + b.readUInt32LE(o + 52) * 0x100000000) / 8 };
+        break;
       case EV.overrun:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };
         break;

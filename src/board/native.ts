@@ -25,6 +25,8 @@ export interface NativeStats {
   eventsCapacity: number;
   clockErrors: number;
   driverErrors: number;
+  /** Samples recordings and taps lost to a full ring (the writer fell behind), all channels. */
+  recDropped: number;
   maxTickMs: number;
   meanTickMs: number;
   latencyP50Ms: number | null;
@@ -56,17 +58,21 @@ export interface NativeBoard {
   answer(ch: number): void;
   hangup(ch: number): void;
   call(ch: number, req: number, timeoutMs: number, calling: string, called: string): void;
-  play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number): void;
+  /** flags: board.h HL_TX_MIX (1). */
+  play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number, flags?: number): void;
   clipCheck(item: NativePlayItem): number;
   getDigits(ch: number, req: number, max: number, termMask: number, firstMs: number, interMs: number, clear: boolean): void;
-  sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
-  tone(ch: number, req: number, kind: number, durationMs: number): void;
+  sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number, flags?: number): void;
+  tone(ch: number, req: number, kind: number, durationMs: number, flags?: number): void;
   sendMf(ch: number, req: number, codes: number[], dir: number, onMs: number, offMs: number, levelDbm0: number): void;
   mfTone(ch: number, dir: number, code: number, levelDbm0: number): void;
   detectMf(ch: number, dir: number): void;
   hookGuard(ch: number, on: boolean): void;
   flash(ch: number, req: number, ms: number): void;
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
+  /** mode 1 stereo, 2 mixed; peer -1 = own sent audio; segmentMs 0 = one file (board.h hl_cmd_tap). */
+  tap(ch: number, req: number, path: string, format: number, mode: number, maxMs: number, peer: number, segmentMs: number, armed: boolean): void;
+  tapPeer(ch: number, req: number, peer: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
@@ -74,7 +80,8 @@ export interface NativeBoard {
   echo(ch: number, on: number): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
-  confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;
+  /** flags: board.h HL_CONF_KEEP_ROUTE (1). */
+  confJoin(conf: number, ch: number, mode: number, whisperTo: number, flags?: number): void;
   confLeave(ch: number): void;
   driver(span: number, control: number, value: number): void;
   spanStatus(span: number): NativeSpanStatus;

@@ -213,6 +213,17 @@ export interface DoneEvent extends EventBase {
   durationMs: number;
 }
 /** Hook flash from the far end of an analog line (50-800 ms on-hook; longer is a hang-up). */
+/** A tap's rolling segment is finished and durable (TapOptions.segmentMs); comes before the tap's done. */
+export interface SegmentEvent extends EventBase {
+  type: 'segment';
+  requestId: number;
+  /** 1, 2, ... within the tap. */
+  segment: number;
+  /** Board ms of its first sample. */
+  startMs: number;
+  /** Audio in it, ms (sample frames / 8). */
+  durationMs: number;
+}
 export interface FlashEvent extends EventBase {
   type: 'flash';
 }
@@ -261,7 +272,7 @@ export interface FaultEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | SegmentEvent;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
@@ -284,6 +295,8 @@ export interface PlayOptions extends CommandOptions {
   stopOnDigits?: boolean | string;
   /** Gain applied to the prompt in dB (default 0). */
   gainDb?: number;
+  /** Add the prompt to what the channel sends (its route or conference: heard over a bridge) instead of replacing it (default false). */
+  mix?: boolean;
 }
 export interface PlayResult {
   requestId: number;
@@ -356,11 +369,19 @@ export interface TapOptions extends CommandOptions {
   format?: 'alaw' | 'ulaw' | 'pcm16';
   /** Stop after this many ms (default: until stopped or the channel is closed). */
   maxMs?: number;
+  /** The second side (right, or mixed in): another channel's received audio (the other party); default null: what this channel sends. */
+  other?: Channel | null;
+  /** Rolling segments: a new file every segmentMs (10 ms to 3 h), gapless; each reported by a 'segment' event. Default 0: one file. */
+  segmentMs?: number;
+  /** true: may start on an idle channel; records from its next call until the channel is idle again (no file if no call came). */
+  armed?: boolean;
 }
-/** A recording tap on both directions of a channel (continuous call recording). */
+/** A recording tap on both directions of a channel (continuous call recording); up to 4 per channel at once. */
 export interface Tap {
   readonly requestId: number;
   readonly file: string;
+  /** Re-points the second side to `other`'s received audio (null: this channel's sent audio) from the next tick, in the same file. */
+  repoint(other: Channel | null): void;
   /** Stop and finalise; resolves when the file is complete. */
   stop(): Promise<RecordResult>;
   /** Resolves when the tap ends for any reason (stop, maxMs, board close). */
@@ -374,6 +395,8 @@ export interface SendDigitsOptions extends CommandOptions {
   gapMs?: number;
   /** Level per tone in dBm0 (default -8; the pair sums about -5 dBm0). */
   levelDbm0?: number;
+  /** Add the keys to what the channel sends (route, conference) instead of replacing it (default false). */
+  mix?: boolean;
 }
 export interface SendMfOptions extends CommandOptions {
   direction: MfDirection;
@@ -393,6 +416,8 @@ export interface OpResult {
 export interface ToneOptions extends CommandOptions {
   /** Stop after this long (default: the tone's natural length, or until stopped). */
   durationMs?: number;
+  /** Add the tone to what the channel sends (route, conference) instead of replacing it (default false). */
+  mix?: boolean;
 }
 
 export interface CallOptions extends CommandOptions {
@@ -415,6 +440,8 @@ export interface JoinOptions {
   mode?: ConferenceMode;
   /** For 'whisper': the member who hears this one. */
   whisperTo?: Channel;
+  /** A routed channel keeps its route and hears the conference added to it (a supervisor on a bridged pair); default false: the conference replaces what it hears. */
+  keepRoute?: boolean;
 }
 export interface Conference {
   readonly id: number;
@@ -591,6 +618,8 @@ export interface BoardStats {
   clockErrors: number;
   /** Errors returned by the driver inside the tick, all spans. */
   driverErrors: number;
+  /** Samples recordings and taps lost because the writer fell behind (their rings were full), all channels. */
+  recordingDroppedSamples: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;
