@@ -1,4 +1,4 @@
-// `npm run bench -- board [--json] [--channels N] [--seconds S] [--prompt-seconds P] [--key-every MS] [--trace FILE] [--js-rt]`
+// `npm run bench -- board [--json] [--channels N] [--seconds S] [--prompt-seconds P] [--key-every MS] [--trace FILE] [--js-rt] [--driver sim|dahdi]`
 // Real-time load on the simulated E1 board: N engine channels (default 1,920 =
 // 64 E1 spans), each in a call, detecting DTMF, playing a prompt in a loop and
 // recording what it receives to disk; the network side (the other end of the
@@ -18,12 +18,14 @@
 // interval between two runs of a 1 ms libuv timer, so even a perfectly idle
 // loop reads about 1.0-1.2 ms; the *_late_* figures below subtract the 1 ms
 // interval, leaving how late the loop woke (comparable with event latency).
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { openBoard } from '../src/board/index.ts';
-import { decimal, defineCommand, flag, int, option, text } from '../src/cli/args.ts';
+import { choice, decimal, defineCommand, flag, int, option, text } from '../src/cli/args.ts';
+import { buildEmu, EMU_LIB } from '../test/dahdi/emu.ts';
 import type { Board, BoardProfile } from '../src/board/types.ts';
 
 export const summary = 'board engine in real time: channels, overruns, tick cost, event latency p50/p99';
@@ -40,9 +42,14 @@ async function waitFor(what: string, cond: () => boolean, ms: number): Promise<v
 }
 
 export interface LoadResult {
+  driver: 'sim' | 'dahdi';
   channels: number;
   seconds: number;
   overruns: number;
+  /** Ticks that ran late (overruns); on a card, its buffers absorb them: audio is lost only as lost_frames. */
+  late_ticks: number;
+  /** Channel blocks the driver did not have when the tick came, every span of both sides summed (sim: 0). */
+  lost_frames: number;
   ticks: number;
   event_latency_p50_ms: number | null;
   event_latency_p99_ms: number | null;
@@ -163,6 +170,7 @@ export async function runLoad(
     measuring = true;
     const started = Date.now();
     const t0 = board.stats();
+    const lost0 = [...board.spans, ...net.spans].reduce((a, s) => a + s.status().counters.lostFrames, 0);
     // Stagger the keys: every line once per ~2 s, spread over the period.
     const senders = far.map(async (c, i) => {
       await sleep((i * keyEveryMs) / far.length);
@@ -183,6 +191,7 @@ export async function runLoad(
     await Promise.all(senders);
     await sleep(300);
     const st = board.stats();
+    const lost = [...board.spans, ...net.spans].reduce((a, s) => a + s.status().counters.lostFrames, 0);
     const native = (board as unknown as { engine: { native: { stats(): { meanTickMs: number; maxTickMs: number; latencySamples: number; rtPriority: boolean; jsRtPriority: boolean } } } }).engine.native.stats();
     for (const c of eng) c.stop();
     for (const c of far) await c.hangup();
@@ -191,9 +200,12 @@ export async function runLoad(
     let bytes = 0;
     for (const f of readdirSync(dir)) bytes += statSync(join(dir, f)).size;
     return {
+      driver: process.env.HL_BOARD_DRIVER === 'dahdi' ? 'dahdi' : 'sim',
       channels,
       seconds,
       overruns: st.overruns - t0.overruns,
+      late_ticks: st.overruns - t0.overruns,
+      lost_frames: lost - lost0,
       ticks: st.ticks - t0.ticks,
       event_latency_p50_ms: st.eventLatencyP50Ms,
       event_latency_p99_ms: st.eventLatencyP99Ms,
@@ -240,6 +252,30 @@ function alaw(v: number): number {
   return a ^ mask;
 }
 
+/**
+ * Runs this benchmark again with the board on DAHDI (HL_BOARD_DRIVER=dahdi):
+ * the engine's spans and their far ends are DAHDI spans 1..2N cabled in
+ * pairs. With no card (/dev/dahdi/ctl absent) it runs over the userspace
+ * DAHDI clocked at 8 kHz by its own thread (test/dahdi/emu), so the tick is
+ * paced by the "card" through wait_tick as on a real one.
+ */
+function rerunOnDahdi(channels: number): number {
+  const spans = Math.ceil(channels / 30);
+  const env: NodeJS.ProcessEnv = { ...process.env, HL_BOARD_DRIVER: 'dahdi' };
+  if (!existsSync('/dev/dahdi/ctl')) {
+    const why = buildEmu();
+    if (why) {
+      process.stderr.write(`bench board --driver dahdi: no DAHDI card and no userspace DAHDI: ${why}\n`);
+      return 2;
+    }
+    const cables = Array.from({ length: spans }, (_, i) => `${i + 1}-${spans + i + 1}`).join(',');
+    env.LD_PRELOAD = EMU_LIB;
+    env.HL_DAHDI_EMU = `spans=${2 * spans} cable=${cables} clock=real`;
+  }
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
 export const command = defineCommand({
   name: 'hotline bench board',
   summary,
@@ -251,12 +287,14 @@ export const command = defineCommand({
     'key-every': option(int({ min: 100, max: 600_000 }), 'one key per line every MS milliseconds', { valueName: 'MS', default: 2000 }),
     trace: option(text(), 'write every latency sample and GC pause as JSON to FILE', { valueName: 'FILE' }),
     'js-rt': flag('run the JS thread SCHED_FIFO 5 (OpenOptions.jsRealtime), as HL_BOARD_JS_RT=1 gives `hotline start`'),
+    driver: option(choice(['sim', 'dahdi']), 'sim, or dahdi: the same load through DAHDI channel files (the userspace DAHDI at 8 kHz when no card is there)', { valueName: 'NAME', default: 'sim' }),
   },
   run: ({ values }) => run(values),
 });
 
-async function run(o: { json: boolean; channels: number; seconds: number; 'prompt-seconds': number; 'key-every': number; trace?: string; 'js-rt': boolean }): Promise<number> {
+async function run(o: { json: boolean; channels: number; seconds: number; 'prompt-seconds': number; 'key-every': number; trace?: string; 'js-rt': boolean; driver: string }): Promise<number> {
   const { json, channels, seconds } = o;
+  if (o.driver === 'dahdi' && process.env.HL_BOARD_DRIVER !== 'dahdi') return rerunOnDahdi(channels);
   const promptSeconds = o['prompt-seconds'];
   const keyEvery = o['key-every'];
   const traceFile = o.trace;
@@ -266,7 +304,7 @@ async function run(o: { json: boolean; channels: number; seconds: number; 'promp
     process.stdout.write(JSON.stringify(r) + '\n');
   } else {
     process.stdout.write(
-      `board: ${r.channels} channels for ${r.seconds} s: ${r.overruns} overruns in ${r.ticks} ticks; ` +
+      `board (${r.driver}): ${r.channels} channels for ${r.seconds} s: ${r.late_ticks} late ticks in ${r.ticks}, ${r.lost_frames} lost frames; ` +
         `tick ${r.mean_tick_ms} ms mean, ${r.max_tick_ms} ms max (${(r.tick_budget_used * 100).toFixed(1)} % of 10 ms); ` +
         `event latency p50 ${r.event_latency_p50_ms} ms, p99 ${r.event_latency_p99_ms} ms ` +
         `(an idle event loop here wakes p99 ${r.idle_loop_late_p99_ms} ms late; under load ${r.loop_late_p99_ms} ms); ` +

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "board/board.h"
+#include "drivers/dahdi/dahdi.h"
 #include "drivers/sim/sim.h"
 #include "hl_errors.h"
 #include "registry.h"
@@ -161,6 +162,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("hookGuard", &BoardWrap::HookGuard),
       InstanceMethod("flash", &BoardWrap::Flash),
       InstanceMethod("record", &BoardWrap::Record),
+      InstanceMethod("tap", &BoardWrap::Tap),
+      InstanceMethod("tapPeer", &BoardWrap::TapPeer),
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
@@ -199,7 +202,21 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
     hl_board_config cfg{};
     cfg.events = info.Length() > 3 && !info[3].IsUndefined() ? I32(info, 3, "events") : 0;
-    Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+    if (info.Length() > 4 && info[4].IsArray()) {
+      // DAHDI: [spanno, basechan] per span; the cables are the card's (peers unused).
+      Napi::Array d = info[4].As<Napi::Array>();
+      if ((int)d.Length() != 2 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number and a base channel per span");
+      std::vector<hl_dahdi_span> ds((size_t)spans);
+      for (int i = 0; i < spans; i++) {
+        ds[(size_t)i].spanno = (int)IntIn(env, d.Get((uint32_t)(2 * i)), "dahdi span", 1, 128);
+        ds[(size_t)i].basechan = (int)IntIn(env, d.Get((uint32_t)(2 * i + 1)), "dahdi basechan", 1, 4096);
+      }
+      char why[256];
+      const int rc = hl_dahdi_create(spans, ds.data(), tick * 8, &cfg.driver, why, sizeof why);
+      if (rc != 0) hl::ThrowHl(env, rc, std::string("opening the DAHDI driver: ") + why);
+    } else {
+      Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+    }
     cfg.spans = spans;
     cfg.tick_ms = tick;
     // The board owns the driver from here, on failure too (board.h).
@@ -377,6 +394,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Napi::Array items = info[2].As<Napi::Array>();
     uint16_t mask = Mask16(info, 3, "stop mask");
     double gain = F64(info, 4, "gainDb");
+    const int flags = Flags(info, 5);
     uint32_t n = items.Length();
     if (n == 0 || n > 256) hl::ThrowHl(env, HL_EINVAL, "play needs 1 to 256 items");
     std::unique_ptr<hl_clip *[]> clips(new hl_clip *[n]());
@@ -386,7 +404,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       throw;
     }
-    int rc = hl_cmd_play(b, ch, req, clips.get(), (int)n, mask);
+    int rc = hl_cmd_play_ex(b, ch, req, clips.get(), (int)n, mask, flags);
     if (rc < 0) {
       for (uint32_t i = 0; i < n; i++) hl_clip_free(clips[i]);
       hl::ThrowHl(env, rc, "play");
@@ -407,15 +425,15 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
   Napi::Value SendDigits(const Napi::CallbackInfo &info) {
     std::string d = Str(info, 2, "digits");
     Check(info.Env(),
-          hl_cmd_senddigits(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), d.c_str(), U32(info, 3, "toneMs"),
-                            U32(info, 4, "gapMs"), F64(info, 5, "levelDbm0")),
+          hl_cmd_senddigits_ex(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), d.c_str(), U32(info, 3, "toneMs"),
+                               U32(info, 4, "gapMs"), F64(info, 5, "levelDbm0"), Flags(info, 6)),
           "sendDigits");
     return info.Env().Undefined();
   }
   // tone(ch, req, kind, durationMs)
   Napi::Value Tone(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_tone(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
-                                  U32(info, 3, "durationMs")),
+    Check(info.Env(), hl_cmd_tone_ex(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "tone"),
+                                     U32(info, 3, "durationMs"), Flags(info, 4)),
           "playTone");
     return info.Env().Undefined();
   }
@@ -461,6 +479,25 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
           ("record to " + path).c_str());
     return info.Env().Undefined();
   }
+  // tap(ch, req, path, format, mode, maxMs, peer, segmentMs, armed)
+  Napi::Value Tap(const Napi::CallbackInfo &info) {
+    std::string path = Str(info, 2, "file");
+    hl_tap_opts o{I32(info, 6, "peer"), U32(info, 7, "segmentMs"), info.Length() > 8 && info[8].ToBoolean() ? 1 : 0};
+    Check(info.Env(),
+          hl_cmd_tap(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), path.c_str(), I32(info, 3, "format"),
+                     I32(info, 4, "mode"), U32(info, 5, "maxMs"), &o),
+          ("tap to " + path).c_str());
+    return info.Env().Undefined();
+  }
+  // tapPeer(ch, req, peer): peer -1 = the channel's own sent audio
+  Napi::Value TapPeer(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_cmd_tap_peer(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "peer")), "tap repoint");
+    return info.Env().Undefined();
+  }
+  // Optional trailing flags (HL_TX_MIX, HL_CONF_KEEP_ROUTE): absent = 0.
+  static int Flags(const Napi::CallbackInfo &info, size_t i) {
+    return info.Length() > i && !info[i].IsUndefined() ? I32(info, i, "flags") : 0;
+  }
   Napi::Value Stop(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_stop(B(info), I32(info, 0, "channel"), U32(info, 1, "ops"), U32(info, 2, "request id")), "stop");
     return info.Env().Undefined();
@@ -486,8 +523,8 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     return info.Env().Undefined();
   }
   Napi::Value ConfJoin(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_conf_join(B(info), I32(info, 0, "conference"), I32(info, 1, "channel"), I32(info, 2, "mode"),
-                                       I32(info, 3, "whisperTo")),
+    Check(info.Env(), hl_cmd_conf_join_ex(B(info), I32(info, 0, "conference"), I32(info, 1, "channel"), I32(info, 2, "mode"),
+                                          I32(info, 3, "whisperTo"), Flags(info, 4)),
           "conference join");
     return info.Env().Undefined();
   }
@@ -556,6 +593,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("bipolarViolations", Napi::Number::New(env, (double)st.bpv));
     o.Set("slips", Napi::Number::New(env, (double)st.slips));
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
+    o.Set("lostFrames", Napi::Number::New(env, (double)st.lost_frames));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
     return o;
   }
@@ -576,6 +614,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("eventsCapacity", Napi::Number::New(env, (double)st.events_capacity));
     o.Set("clockErrors", Napi::Number::New(env, (double)st.clock_errors));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
+    o.Set("recDropped", Napi::Number::New(env, (double)st.rec_dropped));
     o.Set("maxTickMs", Napi::Number::New(env, (double)st.max_tick_ns / 1e6));
     o.Set("meanTickMs", Napi::Number::New(env, st.ticks ? (double)st.total_tick_ns / 1e6 / (double)st.ticks : 0));
     double p50 = hist_.pct(0.5), p99 = hist_.pct(0.99);
@@ -643,6 +682,12 @@ void InitBoard(Napi::Env env, Napi::Object exports) {
   exports.Set("Board", BoardWrap::Define(env));
   exports.Set("Clip", ClipWrap::Define(env));
   exports.Set("boardTables", BoardTables(env));
+  // '' when this build has the DAHDI driver, else why not (a sentence).
+  exports.Set("dahdiAvailable", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+    char why[256];
+    hl_dahdi_available(why, sizeof why);
+    return Napi::String::New(info.Env(), why);
+  }));
 }
 
 }  // namespace

@@ -156,6 +156,50 @@ int hl_cmd_detect_mf(hl_board *b, int ch, int dir);
  * format: HL_WAV_ALAW / HL_WAV_MULAW / HL_WAV_PCM16. max_ms 0 = no limit. */
 int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap,
                   uint32_t max_ms, uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask);
+/* Taps: any number up to HL_TAPS_PER_CHANNEL per channel at once (a rolling
+ * recording, a per-call recording, a supervisor's), each with its own
+ * recorder, ring and file, fed from the same frames. mode 1 = stereo (left:
+ * received; right: what the channel sends, or the peer's received audio),
+ * 2 = mixed. Files and durability as hl_cmd_record (HL_OP_TAP completion). */
+#define HL_TAPS_PER_CHANNEL 4
+typedef struct hl_tap_opts {
+  /* The second side: -1 = what this channel sends (what its caller hears:
+   * route, conference, prompts, tones), else the board channel whose received
+   * audio it is (the other party). Re-pointed by hl_cmd_tap_peer. */
+  int peer;
+  /* Rolling segments: a new file every segment_ms (10 ms to 3 h), cut between
+   * two sample frames of one continuous stream (no gap, no overlap). Files:
+   * path minus .wav + "-001.wav", "-002.wav"...; each finished, durable
+   * segment is reported by HL_EV_SEGMENT. 0 = one file (roll-over at 4 GiB). */
+  uint32_t segment_ms;
+  /* 1: accepted on an idle channel, records from the first tick the channel is
+   * in a call (ringing, dialing, connected) until it is idle again; no file is
+   * made for a call that never came. */
+  int armed;
+} hl_tap_opts;
+#define HL_SEGMENT_MS_MAX (3u * 3600u * 1000u)
+int hl_cmd_tap(hl_board *b, int ch, uint32_t req, const char *path, int format, int mode, uint32_t max_ms,
+               const hl_tap_opts *opts);
+/* Re-points the second side of tap `req` on `ch` to `peer`'s received audio
+ * (-1: back to ch's own sent audio) from the next tick on: the same file goes
+ * on, so a transfer neither splits nor ends a per-call recording. */
+int hl_cmd_tap_peer(hl_board *b, int ch, uint32_t req, int peer);
+
+/* Flags of play/tone/digits: HL_TX_MIX adds the prompt or tone to what the
+ * channel sends (its route or conference: a beep or an announcement heard
+ * over a bridge) instead of replacing it (the default). */
+#define HL_TX_MIX 1
+int hl_cmd_play_ex(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask, int flags);
+int hl_cmd_senddigits_ex(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
+                         double level_dbm0, int flags);
+int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms, int flags);
+/* HL_CONF_KEEP_ROUTE: a routed channel joins a conference and keeps its
+ * route: it hears its route source plus the conference (without its route
+ * source a second time), and says what it says into both. The default
+ * (flags 0) replaces what the channel hears by the conference. */
+#define HL_CONF_KEEP_ROUTE 1
+int hl_cmd_conf_join_ex(hl_board *b, int conf, int ch, int mode, int whisper_to, int flags);
+
 /* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
 int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);
 int hl_cmd_clear_digits(hl_board *b, int ch);
@@ -224,6 +268,7 @@ typedef struct hl_board_stats {
   uint64_t max_tick_ns, total_tick_ns;
   uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
   uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
+  uint64_t rec_dropped;    /* samples recordings and taps lost to a full ring (the writer fell behind), all channels */
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);

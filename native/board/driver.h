@@ -5,8 +5,28 @@
  *
  * A table of function pointers rather than link-time symbols, because boards
  * of different drivers can live in one process (libuv's backend pattern).
- * Every function returns 0 or a negative hl_err. None of them may allocate,
- * lock or block: they run inside the tick. */
+ * Every function returns 0 or a negative hl_err.
+ *
+ * Threads. The tick runs on one thread at a time: the clock thread (real-time
+ * mode) or the JavaScript thread inside board.advance() (stepped mode).
+ * read, write, cas_read, cas_write, tick_end, control, set_numbers and
+ * get_numbers run on the tick's thread only (control through the board's
+ * command queue). status() may also run on the JavaScript thread while the
+ * clock thread ticks: a driver keeps what it reports in atomics or asks the
+ * kernel (DAHDI_SPANSTAT), never in state the tick writes unguarded.
+ * wait_tick runs on the clock thread between ticks. create and destroy run
+ * on the JavaScript thread with no tick running. Inside the tick nothing may
+ * allocate or take a lock another thread holds for long; a card driver's
+ * read/write are the card's own (DAHDI's per-channel buffers, microseconds).
+ *
+ * Clock. A driver without wait_tick is clocked by the board (CLOCK_MONOTONIC,
+ * the sim). A card has its own clock (the span's, or a DAHDI timer) that
+ * drifts against the host's: its wait_tick blocks until a tick's worth of
+ * audio is there, so the card paces the tick and nothing slips. A tick that
+ * starts late loses nothing while the card's buffers (the slack, DAHDI's
+ * numbufs x blocksize) hold the audio: the board counts it as a late tick;
+ * audio that was not there when the tick wanted it is a lost frame
+ * (hl_span_status.lost_frames), counted apart. */
 #ifndef HL_BOARD_DRIVER_H
 #define HL_BOARD_DRIVER_H
 
@@ -34,6 +54,7 @@ typedef struct hl_span_status {
   uint64_t slips;             /* controlled frame slips */
   uint64_t errored_seconds;   /* seconds with at least one error or defect (G.826) */
   uint64_t driver_errors;     /* filled by the board: errors the driver returned on this span */
+  uint64_t lost_frames;       /* channel blocks the card did not have (or take) when the tick came */
 } hl_span_status;
 
 typedef struct hl_driver_ops {
@@ -60,6 +81,10 @@ typedef struct hl_driver_ops {
    * out of band (sim side channel; ISDN later). Empty strings when none. */
   int (*set_numbers)(void *drv, int span, int ts, const char *calling, const char *called);
   int (*get_numbers)(void *drv, int span, int ts, char *calling, char *called, int cap);
+  /* Card clock: blocks until the next tick's audio is there or timeout_ms
+   * passes. Returns 1 ready, 0 timed out, or a negative hl_err. NULL: the
+   * board's own clock (the sim). */
+  int (*wait_tick)(void *drv, int timeout_ms);
 } hl_driver_ops;
 
 typedef struct hl_driver {

@@ -1,5 +1,6 @@
-// The channel engine: board lifetime, command queue, the tick, line states
-// (CAS), alarms, the TDM switch, stepped and real-time clocks, event drain.
+// The channel engine: board lifetime, command queue, the tick, alarms, the
+// TDM switch, stepped and real-time clocks, event drain. Line signalling (CAS
+// line states) is in signalling/line.cc.
 // Media operations (player, sender, digits, recorder) are in media.cc; file
 // I/O in writer.cc.
 #include "board/engine.h"
@@ -18,18 +19,11 @@
 #include "board/codec.h"
 #include "hl_errors.h"
 #include "signalling/r2_board.h"
+#include "signalling/line.h"
 
 using namespace hl;
 
 namespace {
-
-// Q.421-style line signals on the ABCD bits (C and D fixed at 0 1):
-//   forward (caller):  idle / clear-forward af=1 bf=0 -> 1001; seize af=0 bf=0 -> 0001
-//   backward (called): idle ab=1 bb=0 -> 1001; seize-ack / clear-back ab=1 bb=1 -> 1101;
-//                      answered ab=0 bb=1 -> 0101
-// Sim extension until China No.1 lands: 1111 = called side released before
-// answering (the caller treats it as a clear-back).
-constexpr uint8_t kIdle = 0x9, kSeize = 0x1, kAck = 0xd, kAnswer = 0x5, kReject = 0xf;
 
 int dsp_desc_init(hl_dtmf_desc *d) { return hl_dtmf_desc_init(d, nullptr); }
 
@@ -60,170 +54,6 @@ const hl_echo_desc *ec_desc() {
   return &g_ec_storage;
 }
 
-void set_cas(hl_board *b, Channel &c, uint8_t bits) {
-  if (c.cas_tx == bits) return;
-  c.cas_tx = bits;
-  driver_rc(b, c.span, b->drv.ops->cas_write(b->drv.self, c.span, c.ts, bits), "cas_write");
-}
-
-void end_flash(hl_board *b, Channel &c, int reason) {
-  if (!c.flash_ticks) return;
-  c.flash_ticks = 0;
-  emit_done(b, c.index, HL_OP_FLASH, c.flash_req, reason, 0);
-}
-
-void go_idle(hl_board *b, Channel &c) {
-  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
-  end_flash(b, c, HL_R_HANGUP);
-  c.hook_pending = false;
-  c.mf_tone_on = false;
-  if (c.route_src >= 0) c.route_src = -1;
-  for (int i = 0; i < b->nch; i++)
-    if (b->ch[i].route_src == c.index) b->ch[i].route_src = -1;
-  if (c.conf >= 0) {
-    Conference &cf = b->confs[c.conf];
-    for (int i = 0; i < cf.n; i++)
-      if (cf.members[i] == c.index) { cf.members[i] = cf.members[--cf.n]; break; }
-    c.conf = -1;
-  }
-  c.ndigits = 0;
-  c.outgoing = false;
-  c.state.store(HL_CH_IDLE, std::memory_order_relaxed);
-  emit(b, HL_EV_IDLE, c.index, c.span);
-}
-
-// The far end cleared or the span failed during a call: stop operations.
-void far_cleared(hl_board *b, Channel &c, int cause) {
-  emit(b, HL_EV_HANGUP, c.index, c.span, cause);
-  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
-}
-
-// Analog loop-start timing (typical exchange and PBX figures): an on-hook
-// shorter than 50 ms is a bounce, 50-800 ms a hook flash, longer a clear.
-constexpr uint32_t kFlashMinMs = 50, kFlashMaxMs = 800;
-
-void line_rx(hl_board *b, Channel &c, uint8_t rx) {
-  int st = c.state.load(std::memory_order_relaxed);
-  if (st == HL_CH_BLOCKED) return;
-  if (c.flash_ticks && --c.flash_ticks == 0) {  // our flash is over: off-hook again
-    c.flash_ticks = 1;
-    set_cas(b, c, c.flash_restore);
-    end_flash(b, c, HL_R_DONE);
-  }
-  if (rx != c.cas_rx) {
-    const uint8_t prev = c.cas_rx;
-    c.cas_rx = rx;
-    emit(b, HL_EV_CAS, c.index, c.span, rx);
-    if (c.hook_guard && st == HL_CH_CONNECTED) {
-      const uint8_t on_hook = c.outgoing ? kAck : kIdle;
-      if (c.hook_pending) {
-        c.hook_pending = false;
-        if (rx == c.hook_offcode) {
-          if (c.hook_ticks * (uint32_t)b->tick_ms >= kFlashMinMs) emit(b, HL_EV_FLASH, c.index, c.span);
-          return;
-        }
-      } else if (rx == on_hook) {
-        c.hook_pending = true;
-        c.hook_ticks = 0;
-        c.hook_offcode = prev;
-        return;
-      }
-    }
-  } else if (c.hook_pending) {
-    if (++c.hook_ticks * (uint32_t)b->tick_ms < kFlashMaxMs) return;
-    c.hook_pending = false;  // on-hook for good: a clear, handled below
-  } else {
-    // No change. A clear that the far end never saw (a seizure released in the
-    // same tick it was made) leaves the far end idle all along: after the
-    // round trip (one tick each way, plus one), idle in means released.
-    if (st == HL_CH_CLEARING && rx == kIdle && ++c.clear_ticks >= 3) {
-      set_cas(b, c, kIdle);
-      go_idle(b, c);
-    }
-    return;
-  }
-  switch (st) {
-    case HL_CH_IDLE:
-      if (rx == kSeize) {
-        c.outgoing = false;
-        set_cas(b, c, kAck);
-        c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
-        char calling[HL_NUMBER_MAX + 1] = {}, called[HL_NUMBER_MAX + 1] = {};
-        char text[sizeof(hl_event::text)] = {};
-        if (b->drv.ops->get_numbers)
-          driver_rc(b, c.span, b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling), "numbers");
-        // text = "calling|called": HL_NUMBER_MAX digits each fit (board.h).
-        static_assert(sizeof text >= 2 * HL_NUMBER_MAX + 2, "ring text holds both numbers");
-        std::snprintf(text, sizeof text, "%s|%s", calling, called);
-        emit(b, HL_EV_RING, c.index, c.span, 0, 0, text);
-      }
-      break;
-    case HL_CH_RINGING:
-    case HL_CH_CONNECTED:
-      if (!c.outgoing) {
-        if (rx == kIdle) {  // clear-forward
-          far_cleared(b, c, 0);
-          set_cas(b, c, kIdle);
-          go_idle(b, c);
-        }
-      } else if (rx == kAck || rx == kReject) {  // clear-back
-        far_cleared(b, c, 0);
-        set_cas(b, c, kIdle);
-        c.clear_ticks = 0;
-        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
-      }
-      break;
-    case HL_CH_DIALING:
-      if (rx == kAnswer) {
-        c.state.store(HL_CH_CONNECTED, std::memory_order_relaxed);
-        emit(b, HL_EV_ANSWER, c.index, c.span);
-        if (c.call.active) {
-          c.call.active = false;
-          emit_done(b, c.index, HL_OP_CALL, c.call.req, HL_R_DONE, c.call.ticks * (uint64_t)b->tick_ms);
-        }
-      } else if (rx == kSeize) {
-        // Dual seizure (glare): the far end seized the same timeslot and sends
-        // a seizure where we wait for its seize-acknowledge (Q.421). Neither
-        // side will ever acknowledge, so both give up at once: the call fails
-        // ('error', for the caller to retry) and the seizure is released;
-        // the line is idle again when both ends send idle.
-        media_stop(b, c, 1u << HL_OP_CALL, 0, HL_R_ERROR);
-        media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
-        set_cas(b, c, kIdle);
-        c.clear_ticks = 0;
-        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
-      } else if (rx == kReject || rx == kIdle) {
-        far_cleared(b, c, 0);
-        set_cas(b, c, kIdle);
-        c.clear_ticks = 0;
-        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
-      }
-      break;
-    case HL_CH_CLEARING:
-      // Both ends idle (1001): the far end released too (release guard).
-      if (rx == kIdle) {
-        set_cas(b, c, kIdle);
-        go_idle(b, c);
-      }
-      break;
-  }
-}
-
-void local_hangup(hl_board *b, Channel &c) {
-  int st = c.state.load(std::memory_order_relaxed);
-  if (st == HL_CH_IDLE || st == HL_CH_BLOCKED || st == HL_CH_CLEARING) return;
-  end_flash(b, c, HL_R_HANGUP);
-  c.hook_pending = false;
-  media_stop(b, c, 0xffffffffu, 0, HL_R_HANGUP);
-  if (c.outgoing) {
-    set_cas(b, c, kIdle);  // clear-forward
-  } else {
-    set_cas(b, c, st == HL_CH_RINGING ? kReject : kAck);  // clear-back
-  }
-  c.clear_ticks = 0;
-        c.state.store(HL_CH_CLEARING, std::memory_order_relaxed);
-}
-
 void apply_cmd(hl_board *b, const Cmd &cmd) {
   if (cmd.kind == C_DRIVER) {
     if (b->drv.ops->control) driver_rc(b, cmd.ch, b->drv.ops->control(b->drv.self, cmd.ch, cmd.u.driver.what, cmd.u.driver.value), "control");
@@ -247,6 +77,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
     c.conf = conf;
     c.conf_mode = j.mode;
     c.whisper_to = j.whisper_to;
+    c.conf_keep_route = (j.flags & HL_CONF_KEEP_ROUTE) != 0;
     return;
   }
   Channel &c = b->ch[cmd.ch];
@@ -359,24 +190,7 @@ void switch_tx(hl_board *b) {
     if (c.route_src >= 0) std::memcpy(tx, b->rx_lin + (size_t)c.route_src * n, sizeof(int16_t) * n);
     else std::memset(tx, 0, sizeof(int16_t) * n);
   }
-  for (int k = 0; k < b->nconf; k++) {
-    Conference &cf = b->confs[k];
-    if (cf.n == 0) continue;
-    hl_mix_party *p = b->parties;
-    for (int m = 0; m < cf.n; m++) {
-      Channel &c = b->ch[cf.members[m]];
-      p[m].in = b->rx_lin + (size_t)c.index * n;
-      p[m].out = b->tx_lin + (size_t)c.index * n;
-      p[m].role = c.conf_mode == 1 ? HL_MIX_LISTEN : c.conf_mode == 2 ? HL_MIX_WHISPER : HL_MIX_TALK;
-      p[m].whisper_to = -1;
-      if (p[m].role == HL_MIX_WHISPER) {
-        for (int t = 0; t < cf.n; t++)
-          if (cf.members[t] == c.whisper_to) p[m].whisper_to = t;
-        if (p[m].whisper_to < 0) p[m].role = HL_MIX_LISTEN;  // target left: nobody hears it
-      }
-    }
-    hl_mix_conference(p, cf.n, (size_t)n);
-  }
+  conf_mix(b);  // mix.cc
 }
 
 }  // namespace
@@ -565,6 +379,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
   b->confs = new (std::nothrow) Conference[b->nconf]();
   b->parties = new (std::nothrow) hl_mix_party[kConfMax]();
+  b->conf_out = new (std::nothrow) int16_t[kConfMax * kMaxSamples]();
   // Completions reserve (board.h); the ring holds at least twice that. The
   // retire ring is as large as the event ring: every retired object is
   // announced by a completion pushed after it, and the drain empties the
@@ -574,7 +389,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   size_t cap = cfg->events ? (size_t)cfg->events : 65536;
   if (cap < 2 * b->done_reserve) cap = 2 * b->done_reserve;
   bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->span_faults && b->confs &&
-            b->parties && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
+            b->parties && b->conf_out && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
   if (!ok) {
     hl_board_destroy(b);
     return HL_ENOMEM;
@@ -631,6 +446,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   delete[] b->span_faults;
   delete[] b->confs;
   delete[] b->parties;
+  delete[] b->conf_out;
   delete b;
 }
 
@@ -649,7 +465,7 @@ extern "C" int hl_board_channel_state(hl_board *b, int ch) {
   return b->ch[ch].state.load(std::memory_order_relaxed);
 }
 
-static int submit(hl_board *b, const Cmd &c) {
+int hl::submit(hl_board *b, const Cmd &c) {
   std::lock_guard<std::mutex> lk(b->cmd_mu);  // control thread only; never taken by the tick
   return b->cmds.push(c) ? 0 : HL_ENOSPC;
 }
@@ -677,10 +493,13 @@ extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_m
   return submit(b, c);
 }
 extern "C" int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask) {
+  return hl_cmd_play_ex(b, ch, req, clips, n, stop_mask, 0);
+}
+extern "C" int hl_cmd_play_ex(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (!clips || n <= 0) return HL_EINVAL;
+  if (!clips || n <= 0 || (flags & ~HL_TX_MIX)) return HL_EINVAL;
   Cmd c; c.kind = C_PLAY; c.ch = ch; c.req = req;
-  c.u.play = CmdPlay{clips, n, stop_mask};
+  c.u.play = CmdPlay{clips, n, stop_mask, (flags & HL_TX_MIX) != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint16_t term_mask, uint32_t first_ms,
@@ -694,7 +513,12 @@ extern "C" int hl_cmd_getdigits(hl_board *b, int ch, uint32_t req, int max, uint
 }
 extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
                                  double level_dbm0) {
+  return hl_cmd_senddigits_ex(b, ch, req, digits, on_ms, off_ms, level_dbm0, 0);
+}
+extern "C" int hl_cmd_senddigits_ex(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
+                                    double level_dbm0, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
+  if (flags & ~HL_TX_MIX) return HL_EINVAL;
   if (!digits || !*digits || std::strlen(digits) > 63 || on_ms < 10 || on_ms > 2000 || off_ms > 2000) return HL_EINVAL;
   for (const char *p = digits; *p; p++)
     if (hl_digit_bit(*p) < 0) return HL_EINVAL;
@@ -703,13 +527,17 @@ extern "C" int hl_cmd_senddigits(hl_board *b, int ch, uint32_t req, const char *
   c.u.senddigits.on_ms = on_ms;
   c.u.senddigits.off_ms = off_ms;
   c.u.senddigits.level_dbm0 = (float)level_dbm0;
+  c.u.senddigits.mix = (flags & HL_TX_MIX) != 0;
   return submit(b, c);
 }
 extern "C" int hl_cmd_tone(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms) {
+  return hl_cmd_tone_ex(b, ch, req, kind, duration_ms, 0);
+}
+extern "C" int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION) return HL_EINVAL;
+  if (kind < HL_TONE_DIAL || kind > HL_TONE_CONGESTION || (flags & ~HL_TX_MIX)) return HL_EINVAL;
   Cmd c; c.kind = C_TONE; c.ch = ch; c.req = req;
-  c.u.tone = CmdTone{kind, duration_ms};
+  c.u.tone = CmdTone{kind, duration_ms, (flags & HL_TX_MIX) != 0};
   return submit(b, c);
 }
 extern "C" int hl_cmd_sendmf(hl_board *b, int ch, uint32_t req, const uint8_t *codes, int n, int dir, uint32_t on_ms,
@@ -787,10 +615,13 @@ extern "C" int hl_cmd_unroute(hl_board *b, int ch) {
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_join(hl_board *b, int conf, int ch, int mode, int whisper_to) {
+  return hl_cmd_conf_join_ex(b, conf, ch, mode, whisper_to, 0);
+}
+extern "C" int hl_cmd_conf_join_ex(hl_board *b, int conf, int ch, int mode, int whisper_to, int flags) {
   if (bad_ch(b, ch)) return HL_ENOENT;
-  if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2) return HL_EINVAL;
+  if (conf < 0 || conf >= b->nconf || mode < 0 || mode > 2 || (flags & ~HL_CONF_KEEP_ROUTE)) return HL_EINVAL;
   if (mode == 2 && (bad_ch(b, whisper_to) || whisper_to == ch)) return HL_EINVAL;
-  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to};
+  Cmd c; c.kind = C_CONF_JOIN; c.ch = ch; c.u.conf = CmdConfJoin{conf, mode, whisper_to, flags};
   return submit(b, c);
 }
 extern "C" int hl_cmd_conf_leave(hl_board *b, int ch) {
@@ -822,6 +653,19 @@ extern "C" int hl_board_step(hl_board *b, int max_ticks, int stop_on_event) {
   return done;
 }
 
+// After a real-time tick: report overruns, wake JavaScript when there is news.
+static void after_tick(hl_board *b, uint64_t end) {
+  if (b->pending_overrun && event_room(b)) {
+    emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
+    b->pending_overrun = 0;
+  }
+  if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
+      !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
+    b->wake_ns.store(end, std::memory_order_relaxed);
+    b->wake(b->wake_ctx);
+  }
+}
+
 static void clock_main(hl_board *b) {
   // Real-time priority when the system allows it (root or CAP_SYS_NICE), as a
   // card driver's interrupt would have: other processes must not delay a tick.
@@ -834,6 +678,29 @@ static void clock_main(hl_board *b) {
   }
   const uint64_t period = (uint64_t)b->tick_ms * 1000000ull;
   uint64_t next = hl_mono_ns() + period;
+  while (b->running.load(std::memory_order_acquire) && b->drv.ops->wait_tick) {
+    // The card's clock paces the tick (driver.h "Clock"): no host deadline
+    // to miss, so a tick is late when it took longer than a period (the
+    // card's buffers absorb it; lost audio is the driver's lost_frames).
+    const int rc = b->drv.ops->wait_tick(b->drv.self, 4 * b->tick_ms);
+    if (!b->running.load(std::memory_order_acquire)) return;
+    if (rc <= 0) {
+      Fault &f = b->clock_fault;  // no audio from the card for 4 ticks (or an error)
+      f.total.fetch_add(1, std::memory_order_relaxed);
+      f.pending++;
+      f.last_err = rc < 0 ? -rc : ETIMEDOUT;
+      f.where = "wait_tick";
+      if (rc < 0) std::this_thread::sleep_for(std::chrono::milliseconds(b->tick_ms));
+    }
+    const uint64_t start = hl_mono_ns();
+    run_tick(b);
+    const uint64_t end = hl_mono_ns();
+    if (end > start + period) {
+      b->overruns.fetch_add(1, std::memory_order_relaxed);
+      b->pending_overrun++;
+    }
+    after_tick(b, end);
+  }
   while (b->running.load(std::memory_order_acquire)) {
     struct timespec ts;
     ts.tv_sec = (time_t)(next / 1000000000ull);
@@ -861,15 +728,7 @@ static void clock_main(hl_board *b) {
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
-    if (b->pending_overrun && event_room(b)) {
-      emit(b, HL_EV_OVERRUN, -1, -1, 0, b->pending_overrun > INT32_MAX ? INT32_MAX : (int)b->pending_overrun);
-      b->pending_overrun = 0;
-    }
-    if ((b->events.size() > 0 || b->rec_done.load(std::memory_order_acquire)) &&
-        !b->wake_pending.exchange(true, std::memory_order_acq_rel)) {
-      b->wake_ns.store(end, std::memory_order_relaxed);
-      b->wake(b->wake_ctx);
-    }
+    after_tick(b, end);
     next += period;
     // After a long stall (over 1 s behind), resynchronise instead of racing to catch up.
     if (end > next + 100 * period) next = end + period;
@@ -936,6 +795,7 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->total_tick_ns = b->total_tick_ns.load();
   st->rt_priority = b->rt_priority ? 1 : 0;
   st->clock_errors = b->clock_fault.total.load(std::memory_order_relaxed);
+  st->rec_dropped = b->rec_dropped.load(std::memory_order_relaxed);
   st->driver_errors = 0;
   for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
 }

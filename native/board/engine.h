@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,11 +29,15 @@ namespace hl {
 constexpr int kMaxSamples = 160;  // 20 ms at 8 kHz
 constexpr int kDigitBuf = 32;
 constexpr int kConfMax = 32;      // members per conference
+// Taps per channel at once, each with its own recorder and file: a rolling
+// recording, a per-call recording, and room for a supervisor's or a
+// re-pointed one (taps.cc).
+constexpr int kMaxTaps = 4;
 
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO,
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO, C_TAPPEER,
   C_R2 = 100  // signalling/r2_board.h: blocking and KB policy of a China No.1 channel
 };
 
@@ -49,6 +54,7 @@ struct CmdPlay {
   hl_clip **clips;  // owned by the command, then by the player
   int n;
   uint16_t stop_mask;
+  bool mix;  // add to what the channel sends (route, conference) instead of replacing it
 };
 struct CmdGetDigits {
   int max;
@@ -60,6 +66,7 @@ struct CmdSendDigits {
   char digits[64];  // NUL-terminated DTMF keys
   uint32_t on_ms, off_ms;
   float level_dbm0;
+  bool mix;
 };
 struct CmdSendMf {
   uint8_t codes[64];  // 1..15
@@ -70,6 +77,7 @@ struct CmdSendMf {
 struct CmdTone {
   int kind;  // hl_tone_kind
   uint32_t duration_ms;  // 0 = until stopped
+  bool mix;
 };
 struct CmdMfTone {
   int dir, code;  // code 0 = off
@@ -95,6 +103,10 @@ struct CmdRoute {
 };
 struct CmdConfJoin {
   int conf, mode, whisper_to;
+  int flags;  // HL_CONF_KEEP_ROUTE
+};
+struct CmdTapPeer {
+  int peer;  // Cmd::req names the tap; -1 = the channel's own sent audio
 };
 struct CmdDriver {
   int what;  // Cmd::ch is the span
@@ -120,6 +132,7 @@ struct Cmd {
     CmdFlash flash;
     CmdRoute route;
     CmdConfJoin conf;
+    CmdTapPeer tappeer;
     CmdDriver driver;
   } u{};
 };
@@ -142,6 +155,18 @@ struct Recorder {
   int format = 0;       // wav.h format
   int channels = 1;     // 2 for a stereo tap
   int tap = 0;          // 0 record rx, 1 stereo tap, 2 mixed tap
+  // Taps (taps.cc). peer: the channel whose received audio is the tap's
+  // second side (-1: what this channel sends); re-pointed by C_TAPPEER at a
+  // tick boundary, so the file goes on without a gap. armed: accepted on an
+  // idle channel, records from the first tick the channel is in a call.
+  int peer = -1;
+  bool armed = false;
+  std::atomic<bool> started{false};  // tick -> writer (release): no file before the first sample
+  uint64_t start_ms = 0;             // board ms of the first sample (set before `started`)
+  // Rolling segments: a new file every seg_frames sample frames, cut by the
+  // writer between two frames of one continuous ring (gapless); 0 = one file.
+  uint64_t seg_frames = 0;
+  uint64_t frames_done = 0;          // writer: frames in the segments finished so far
   int frame = 1;        // bytes per sample frame (channels x bytes per sample)
   uint32_t req = 0;
   int ch = -1;
@@ -150,9 +175,12 @@ struct Recorder {
   // writer side (writer thread, stepped caller or destroy; under Board::io_mu)
   int fd = -1;
   bool opened = false;        // the first part was opened (or failed to)
-  uint32_t parts = 0;         // files finished and renamed to their final names
+  uint32_t cur_part = 0;      // writer: number of the part open (or last opened)
+  uint32_t parts = 0;         // files finished and renamed to their final names (writer or finisher)
+  int fin_err = 0;            // finisher: first failure completing a part (read by the drain after the hand-over)
   uint64_t data_bytes = 0;    // sample bytes in the current part
   uint64_t last_header_ns = 0;
+  uint64_t last_drain_ns = 0;  // the writer last moved its ring to the file
   uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
   int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
   // writer -> tick: an I/O failure ends the recording at the next tick
@@ -183,6 +211,7 @@ struct Player {
   int n = 0, idx = 0, pos = 0;
   uint16_t stop_mask = 0;
   uint64_t played = 0;
+  bool mix = false;
 };
 
 struct Sender {
@@ -199,6 +228,7 @@ struct Sender {
   hl_tone_gen gen;          // dsp/tone_gen.h: one DTMF key (tone + gap) or a cadenced China tone
   hl_mf_r2_tx_state mf;     // SENDMF: dsp/mf_r2.h, the one MF R2 sender
   uint32_t key_pos = 0;     // SENDMF: samples into the current code (tone, then gap)
+  bool mix = false;
 };
 
 struct Collect {
@@ -270,10 +300,11 @@ struct Channel {
   Collect collect;
   CallOp call;
   Recorder *rec = nullptr;
-  Recorder *tap = nullptr;
+  Recorder *taps[kMaxTaps] = {};
   int route_src = -1;
   int conf = -1, conf_mode = 0, whisper_to = -1;
   R2Slot *r2 = nullptr;  // set when the span runs China No.1 (hl_board_set_signalling)
+  bool conf_keep_route = false;  // routed and conferenced: hears the route plus the conference (mix.cc)
 };
 
 struct Conference {
@@ -300,6 +331,7 @@ struct hl_board {
   hl::Conference *confs = nullptr;
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
+  int16_t *conf_out = nullptr;      // scratch, kConfMax x kMaxSamples: conference output of routed members
   const hl_callprog_desc *cp_desc = nullptr;
   const hl_echo_desc *ec_desc = nullptr;
   hl::Spsc<hl::Cmd> cmds;
@@ -308,6 +340,7 @@ struct hl_board {
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
   std::atomic<uint64_t> lost{0}, deferred{0};
+  std::atomic<uint64_t> rec_dropped{0};  // samples lost to full recorder rings, all recorders (stats)
   // Event slots kept free for completions: every operation that can be in
   // flight (HL_OPS_PER_CHANNEL per channel) has one (see board.h).
   size_t done_reserve = 0;
@@ -327,6 +360,7 @@ struct hl_board {
   std::mutex rec_mu;                     // short: the two hand-over lists below
   std::vector<hl::Recorder *> rec_new;   // control thread -> writer
   std::vector<hl::Recorder *> rec_fin;   // writer -> drain (finished, durable)
+  std::vector<hl_event> rec_seg;         // writer -> drain: HL_EV_SEGMENT of durable segments
   std::atomic<bool> rec_work{false};     // a recorder is new or has ended: run the writer soon
   std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
   uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
@@ -334,6 +368,13 @@ struct hl_board {
   uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
   std::thread writer;
   std::atomic<bool> writer_run{false};
+  // Finisher (writer.cc): fsync + rename + folder fsync of ended parts, off the writer.
+  std::thread finisher;
+  std::mutex fin_mu;                     // leaf lock: the queue only
+  std::condition_variable fin_cv;
+  std::deque<void *> fin_q;              // FinJob *, in order
+  bool fin_run = false;                  // under fin_mu
+  std::atomic<bool> fin_async{false};    // the finisher runs: parts end on it
   std::mutex cmd_mu;  // serialises producers of the command ring (control thread + destroy)
 };
 
@@ -355,6 +396,7 @@ void run_tick(hl_board *b);
 void channel_idle(hl_board *b, Channel &c);
 // Queues a command for the tick (control thread): 0 or HL_ENOSPC.
 int board_submit(hl_board *b, const Cmd &c);
+int submit(hl_board *b, const Cmd &c);  // control thread: queue a command for the tick
 // media.cc
 void apply_media_cmd(hl_board *b, const Cmd &c);
 void media_rx(hl_board *b, Channel &c);            // detectors, digit buffer, recorders, timers
@@ -362,6 +404,15 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx);  // player/sender override
 void media_taps(hl_board *b, Channel &c);
 void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
 void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
+void retire_clips(hl_board *b, hl_clip **clips, int n);
+// taps.cc
+bool tap_start(hl_board *b, Channel &c, Recorder *r);  // C_RECORD of a tap: false when refused
+void taps_tick(hl_board *b, Channel &c);              // after the channel's frame to send is final
+void taps_stop(hl_board *b, Channel &c, uint32_t req, int reason);  // req 0: every tap
+void tap_peer(hl_board *b, Channel &c, uint32_t req, int peer);
+// mix.cc
+void conf_mix(hl_board *b);                          // every conference, after routes
+void tx_add(int16_t *tx, const int16_t *x, int n);   // saturating add into a frame
 // writer.cc
 void rec_end(hl_board *b, Recorder *r, int reason, uint64_t ms, char digit);  // tick: hand over to the writer
 void writer_pass(hl_board *b, bool closing);  // closing: every recorder is finished now

@@ -127,9 +127,10 @@ void collect_digits(hl_board *b, Channel &c) {
   }
 }
 
-void rec_push(Recorder *r, const int16_t *x, int n) {
+void rec_push(hl_board *b, Recorder *r, const int16_t *x, int n) {
   if (r->ring.free_space() < (size_t)n) {
     r->dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
+    b->rec_dropped.fetch_add((uint64_t)n, std::memory_order_relaxed);
     return;
   }
   r->ring.push_n(x, (size_t)n);
@@ -166,7 +167,7 @@ void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reaso
   if (c.collect.active && match(HL_OP_GETDIGITS, c.collect.req)) end_collect(b, c, reason, 0);
   if (c.call.active && match(HL_OP_CALL, c.call.req)) end_call(b, c, reason);
   if (c.rec && match(HL_OP_RECORD, c.rec->req)) end_rec(b, c, c.rec, reason, 0);
-  if (c.tap && match(HL_OP_TAP, c.tap->req)) end_rec(b, c, c.tap, reason, 0);
+  if (which & (1u << HL_OP_TAP)) taps_stop(b, c, req, reason);
 }
 
 void apply_media_cmd(hl_board *b, const Cmd &cmd) {
@@ -190,6 +191,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       p.pos = 0;
       p.played = 0;
       p.stop_mask = cp.stop_mask;
+      p.mix = cp.mix;
       // A digit already waiting in the buffer interrupts at once (type-ahead).
       for (int i = 0; i < c.ndigits; i++) {
         int bit = hl_digit_bit(c.digits[i]);
@@ -236,6 +238,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       s.idx = 0;
       s.mf_dir = -1;
       s.limit_samples = 0;
+      s.mix = op == HL_OP_TONE ? cmd.u.tone.mix : op == HL_OP_SENDDIGITS ? cmd.u.senddigits.mix : false;
       if (op == HL_OP_SENDMF) {
         const CmdSendMf &m = cmd.u.sendmf;
         s.mf_dir = m.dir;
@@ -267,7 +270,11 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
     }
     case C_RECORD: {
       Recorder *r = cmd.u.record.rec;
-      Recorder *&slot = r->tap ? c.tap : c.rec;
+      if (r->tap) {
+        tap_start(b, c, r);  // taps.cc
+        return;
+      }
+      Recorder *&slot = c.rec;
       if (!in_call(st) || slot) {
         r->refused = slot ? HL_ESTATE : 0;  // busy: one record (or tap) at a time per channel
         rec_end(b, r, slot ? HL_R_ERROR : HL_R_HANGUP, 0, 0);
@@ -277,7 +284,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       r->ticks = 0;
       if (r->vad_on) hl_energy_init(&r->vad, &r->vad_desc, nullptr, nullptr);
       // A stop digit already in the buffer ends it at once (type-ahead).
-      for (int i = 0; i < c.ndigits && !r->tap; i++) {
+      for (int i = 0; i < c.ndigits; i++) {
         int bit = hl_digit_bit(c.digits[i]);
         if (bit >= 0 && (r->stop_mask & (1u << bit))) {
           end_rec(b, c, c.rec, HL_R_DIGIT, c.digits[i]);
@@ -286,6 +293,9 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       return;
     }
+    case C_TAPPEER:
+      tap_peer(b, c, cmd.req, cmd.u.tappeer.peer);
+      return;
     case C_STOP:
       media_stop(b, c, cmd.u.stop.which, cmd.req, HL_R_STOPPED);
       return;
@@ -389,7 +399,7 @@ void media_rx(hl_board *b, Channel &c) {
   if (c.rec && c.rec->err.load(std::memory_order_relaxed)) end_rec(b, c, c.rec, HL_R_ERROR, 0);  // disk failed
   if (c.rec) {
     Recorder *r = c.rec;
-    rec_push(r, rx, n);
+    rec_push(b, r, rx, n);
     r->ticks++;
     if (r->vad_on && hl_energy_rx(&r->vad, rx, (size_t)n) > 0) {
       hl_energy_event ev;
@@ -405,59 +415,85 @@ void media_rx(hl_board *b, Channel &c) {
   }
 }
 
-void media_tx(hl_board *b, Channel &c, int16_t *tx) {
+// The sender's frame (digits, MF pulses or a cadenced tone) into out.
+static void send_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
   Sender &s = c.send;
-  if (s.active) {
-    if (s.op == HL_OP_SENDMF) {
-      if (!mf_pulses(s, tx, (size_t)n)) end_send(b, c, HL_R_DONE);
-    } else if (s.op == HL_OP_SENDDIGITS) {
-      size_t i = 0;
-      while (i < (size_t)n) {
-        size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
-        s.elapsed += got;
-        i += got;
-        if (i < (size_t)n || hl_tone_gen_done(&s.gen)) {
-          if (++s.idx >= s.nd) {
-            end_send(b, c, HL_R_DONE);  // the rest of tx is already silence
-            break;
-          }
-          start_key(s);
+  if (s.op == HL_OP_SENDMF) {
+    if (!mf_pulses(s, tx, (size_t)n)) end_send(b, c, HL_R_DONE);
+  } else if (s.op == HL_OP_SENDDIGITS) {
+    size_t i = 0;
+    while (i < (size_t)n) {
+      size_t got = hl_tone_gen_tx(&s.gen, tx + i, (size_t)n - i);
+      s.elapsed += got;
+      i += got;
+      if (i < (size_t)n || hl_tone_gen_done(&s.gen)) {
+        if (++s.idx >= s.nd) {
+          end_send(b, c, HL_R_DONE);  // the rest of tx is already silence
+          break;
         }
+        start_key(s);
       }
-    } else {
-      size_t chunk = (size_t)n;
-      if (s.limit_samples && s.elapsed + chunk > s.limit_samples) chunk = (size_t)(s.limit_samples - s.elapsed);
-      hl_tone_gen_tx(&s.gen, tx, chunk);
-      if (chunk < (size_t)n) std::memset(tx + chunk, 0, sizeof(int16_t) * ((size_t)n - chunk));
-      s.elapsed += chunk;
-      if (s.limit_samples && s.elapsed >= s.limit_samples) end_send(b, c, HL_R_DONE);
     }
+  } else {
+    size_t chunk = (size_t)n;
+    if (s.limit_samples && s.elapsed + chunk > s.limit_samples) chunk = (size_t)(s.limit_samples - s.elapsed);
+    hl_tone_gen_tx(&s.gen, tx, chunk);
+    if (chunk < (size_t)n) std::memset(tx + chunk, 0, sizeof(int16_t) * ((size_t)n - chunk));
+    s.elapsed += chunk;
+    if (s.limit_samples && s.elapsed >= s.limit_samples) end_send(b, c, HL_R_DONE);
+  }
+}
+
+// The player's frame into tx (silence after the last clip).
+static void play_tx(hl_board *b, Channel &c, int16_t *tx) {
+  const int n = b->samples;
+  Player &p = c.play;
+  int i = 0;
+  while (i < n && p.idx < p.n) {
+    hl_clip *clip = p.clips[p.idx];
+    int chunk = clip->samples - p.pos;
+    if (chunk > n - i) chunk = n - i;
+    if (chunk > 0) std::memcpy(tx + i, clip->pcm + p.pos, sizeof(int16_t) * (size_t)chunk);
+    else chunk = 0;
+    i += chunk;
+    p.pos += chunk;
+    p.played += (uint64_t)chunk;
+    if (p.pos >= clip->samples) {
+      p.idx++;
+      p.pos = 0;
+    }
+  }
+  if (i < n) std::memset(tx + i, 0, sizeof(int16_t) * (size_t)(n - i));
+  if (p.idx >= p.n) end_play(b, c, HL_R_DONE);
+}
+
+// tx holds what routes and conferences send. A sender or player replaces it
+// (the default: IVR prompts, signalling), or, started with HL_TX_MIX, adds to
+// it (a beep or an announcement heard over a bridge, a whisper).
+void media_tx(hl_board *b, Channel &c, int16_t *tx) {
+  const int n = b->samples;
+  if (c.send.active && !c.send.mix) {
+    send_tx(b, c, tx);
     return;
   }
   if (c.mf_tone_on) {  // compelled MF signalling owns the line while it sends
     hl_mf_r2_tx(&c.mf_tone, tx, (size_t)n);
     return;
   }
-  Player &p = c.play;
-  if (p.active) {
-    int i = 0;
-    while (i < n && p.idx < p.n) {
-      hl_clip *clip = p.clips[p.idx];
-      int chunk = clip->samples - p.pos;
-      if (chunk > n - i) chunk = n - i;
-      if (chunk > 0) std::memcpy(tx + i, clip->pcm + p.pos, sizeof(int16_t) * (size_t)chunk);
-      else chunk = 0;
-      i += chunk;
-      p.pos += chunk;
-      p.played += (uint64_t)chunk;
-      if (p.pos >= clip->samples) {
-        p.idx++;
-        p.pos = 0;
-      }
+  int16_t buf[kMaxSamples];
+  if (c.play.active) {
+    if (c.play.mix) {
+      play_tx(b, c, buf);
+      tx_add(tx, buf, n);
+    } else {
+      play_tx(b, c, tx);
     }
-    if (i < n) std::memset(tx + i, 0, sizeof(int16_t) * (size_t)(n - i));
-    if (p.idx >= p.n) end_play(b, c, HL_R_DONE);
+  }
+  if (c.send.active) {  // a mixing sender
+    std::memset(buf, 0, sizeof buf);
+    send_tx(b, c, buf);
+    tx_add(tx, buf, n);
   }
 }
 
@@ -465,25 +501,7 @@ void media_taps(hl_board *b, Channel &c) {
   // What this tick sends is the echo canceller's reference for the next
   // tick's received audio (sent now, heard back a tick later at the soonest).
   if (c.ec_on) std::memcpy(c.ec_ref, b->tx_lin + (size_t)c.index * b->samples, sizeof(int16_t) * (size_t)b->samples);
-  if (c.tap && c.tap->err.load(std::memory_order_relaxed)) end_rec(b, c, c.tap, HL_R_ERROR, 0);  // disk failed
-  Recorder *r = c.tap;
-  if (!r) return;
-  const int n = b->samples;
-  const int16_t *rx = b->rx_lin + (size_t)c.index * n;
-  const int16_t *tx = b->tx_lin + (size_t)c.index * n;
-  int16_t buf[2 * kMaxSamples];
-  if (r->tap == 1) {
-    for (int i = 0; i < n; i++) {
-      buf[2 * i] = rx[i];
-      buf[2 * i + 1] = tx[i];
-    }
-    rec_push(r, buf, 2 * n);
-  } else {
-    for (int i = 0; i < n; i++) buf[i] = sat16((int32_t)rx[i] + tx[i]);
-    rec_push(r, buf, n);
-  }
-  r->ticks++;
-  if (r->max_ticks && r->ticks >= r->max_ticks) end_rec(b, c, c.tap, HL_R_DONE, 0);
+  taps_tick(b, c);  // taps.cc
 }
 
 }  // namespace hl

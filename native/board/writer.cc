@@ -97,11 +97,26 @@ namespace {
 constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 may lose
 constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
 constexpr int kChunk = 4096;
+// A recorder's ring is written out once it holds a chunk (4096 samples:
+// 0.26 s stereo, 0.51 s mono) or its oldest sample is 200 ms old: one write
+// of a few KB every 200 ms instead of one of 640 bytes every 40 ms pass,
+// which at 2,400 taps was 60,000 write(2) calls a second. What is still in
+// the ring is what a kill -9 loses (the start-up scan repairs the header
+// from the file size): at most this plus the pass period (40 ms).
+constexpr uint64_t kDrainEveryNs = 200000000ull;
 
-// NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
-std::string part_name(const std::string &path, uint32_t n) {
-  if (n <= 1) return path;
+// Roll-over: NAME for part 1, NAME-without-.wav + ".N.wav" for part N > 1.
+// Rolling segments: NAME-without-.wav + "-001.wav", "-002.wav"... (every
+// segment is a recording of its own, indexed alone; a roll-over part is not).
+std::string part_name(const Recorder *r, uint32_t n) {
+  const std::string &path = r->path;
   const size_t dot = path.size() >= 4 && path.compare(path.size() - 4, 4, ".wav") == 0 ? path.size() - 4 : path.size();
+  if (r->seg_frames) {
+    char num[16];
+    std::snprintf(num, sizeof num, "-%03u.wav", n);
+    return path.substr(0, dot) + num;
+  }
+  if (n <= 1) return path;
   return path.substr(0, dot) + "." + std::to_string(n) + ".wav";
 }
 
@@ -147,7 +162,7 @@ int put_header(Recorder *r) {
 // Creates NAME.part for the next part (never an existing file) and makes its
 // name durable.
 int open_part(Recorder *r) {
-  const std::string final_name = part_name(r->path, r->parts + 1);
+  const std::string final_name = part_name(r, r->cur_part + 1);
   struct stat st;
   if (::stat(final_name.c_str(), &st) == 0) return HL_EREC_EXISTS;
   if (errno != ENOENT) return rec_errno(errno);
@@ -168,12 +183,130 @@ int open_part(Recorder *r) {
   }
   r->dev = (uint64_t)fst.st_dev;
   r->last_header_ns = hl_mono_ns();
+  r->cur_part++;
   return 0;
 }
 
-// Finishes the current part: whole frames only, RIFF pad byte, header, fsync,
-// rename to the final name, fsync of the folder.
-int finish_part(Recorder *r) {
+// The end of a part: the writer cuts it to whole frames and writes its
+// header (close_part); fsync, close, the no-replace rename and the folder's
+// fsync follow (complete). In real-time mode `complete` runs on the finisher
+// thread, so the fsyncs of many parts ending at once (segments of calls that
+// began together, a burst of hang-ups) never hold up the writer, which keeps
+// every other recorder's 2 s ring drained. Jobs run in order: a recording's
+// last part, then its hand-over to the drain, so `done` still means durable.
+struct FinJob {
+  Recorder *r = nullptr;
+  int fd = -1;           // -1: no part, only the hand-over (last)
+  int pre_rc = 0;        // the writer's part failed (truncate, header): close only
+  uint32_t part = 0;     // its number (1, 2...)
+  uint64_t frames = 0;   // sample frames in it
+  uint64_t start_ms = 0; // board ms of its first sample (segments)
+  bool last = false;     // hand the recorder over to the drain after this
+  // A periodic syncfs instead (sync_filesystems): the recorders open at the
+  // time, one per file system first. Each stays alive until the job has run:
+  // its own hand-over is queued behind it.
+  std::vector<std::pair<Recorder *, uint64_t>> sync;  // recorder, st_dev (copied: the writer moves on)
+};
+
+// A rolling segment is durable: HL_EV_SEGMENT for the drain (board.h).
+void segment_done(hl_board *b, const FinJob &j) {
+  hl_event e;
+  std::memset(&e, 0, sizeof e);
+  e.type = HL_EV_SEGMENT;
+  e.channel = j.r->ch;
+  e.span = b->ch[j.r->ch].span;
+  e.req = j.r->req;
+  e.a = (int32_t)j.part;
+  e.time_ms = j.start_ms;
+  std::memcpy(e.text + 8, &j.frames, sizeof j.frames);  // little-endian hosts (x86, arm64)
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  b->rec_seg.push_back(e);
+  b->rec_done.store(true, std::memory_order_release);
+}
+
+void hand_over(hl_board *b, Recorder *r) {
+  std::lock_guard<std::mutex> lk(b->rec_mu);
+  b->rec_fin.push_back(r);
+  b->rec_done.store(true, std::memory_order_release);
+}
+
+// fsync, close, rename NAME.part -> NAME, fsync of the folder; the segment
+// event once all of it succeeded. Returns 0 or the HL_EREC_* code.
+int complete(hl_board *b, const FinJob &j) {
+  if (j.fd < 0) return 0;
+  Recorder *r = j.r;
+  int rc = j.pre_rc;
+  if (rc == 0 && ::fsync(j.fd) != 0) rc = rec_errno(errno);
+  if (::close(j.fd) != 0 && rc == 0) rc = rec_errno(errno);
+  const std::string final_name = part_name(r, j.part);
+  const std::string tmp = final_name + ".part";
+  if (rc == 0) rc = rename_noreplace(tmp.c_str(), final_name.c_str());
+  if (rc == 0) rc = sync_dir_of(final_name);
+  if (rc != 0) return rc;
+  r->parts++;
+  if (r->seg_frames) segment_done(b, j);
+  return 0;
+}
+
+// The finisher's side of a failure: the tick ends the recording (err), and
+// its completion carries the code (fin_err, read by the drain after the
+// hand-over). The writer's own io_err is not touched from this thread.
+void fin_fail(Recorder *r, int code) {
+  if (!r->fin_err) r->fin_err = code;
+  int zero = 0;
+  r->err.compare_exchange_strong(zero, code, std::memory_order_release);
+}
+
+// One syncfs per file system of `recs` (through its folder: the writer may
+// close the recording's own fd meanwhile). A failure (a writeback error since
+// the last one, Linux 5.8+) fails every recording on that file system.
+void sync_job(const std::vector<std::pair<Recorder *, uint64_t>> &recs) {
+  for (size_t i = 0; i < recs.size(); i++) {
+    const uint64_t dev = recs[i].second;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++) seen = recs[k].second == dev;
+    if (seen) continue;
+    int code = 0;
+    const int dfd = ::open(dir_of(recs[i].first->path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || ::syncfs(dfd) != 0) code = rec_errno(errno);
+    if (dfd >= 0) ::close(dfd);
+    if (code)
+      for (const auto &o : recs)
+        if (o.second == dev) fin_fail(o.first, code);
+  }
+}
+
+void finisher_main(hl_board *b) {
+  std::unique_lock<std::mutex> lk(b->fin_mu);
+  for (;;) {
+    b->fin_cv.wait(lk, [b] { return !b->fin_q.empty() || !b->fin_run; });
+    if (b->fin_q.empty()) return;  // stopped, nothing left
+    FinJob *j = static_cast<FinJob *>(b->fin_q.front());
+    b->fin_q.pop_front();
+    lk.unlock();
+    if (!j->sync.empty()) {
+      sync_job(j->sync);
+    } else {
+      const int rc = complete(b, *j);
+      if (rc != 0) fin_fail(j->r, rc);
+    }
+    if (j->last) hand_over(b, j->r);
+    delete j;
+    lk.lock();
+  }
+}
+
+void enqueue(hl_board *b, FinJob *j) {
+  {
+    std::lock_guard<std::mutex> lk(b->fin_mu);
+    b->fin_q.push_back(j);
+  }
+  b->fin_cv.notify_one();
+}
+
+// Ends the open part (writer side), then completes it here (stepped mode,
+// closing) or on the finisher. Returns 0 or the code of a failure known now.
+int close_part(hl_board *b, Recorder *r) {
   if (r->fd < 0) return 0;
   r->data_bytes -= r->data_bytes % (uint64_t)r->frame;  // a short write may have cut a frame
   int rc = 0;
@@ -190,24 +323,33 @@ int finish_part(Recorder *r) {
     }
   }
   if (rc == 0) rc = put_header(r);
-  if (rc == 0 && ::fsync(r->fd) != 0) rc = rec_errno(errno);
-  if (::close(r->fd) != 0 && rc == 0) rc = rec_errno(errno);
+  FinJob j;
+  j.r = r;
+  j.fd = r->fd;
+  j.pre_rc = rc;
+  j.part = r->cur_part;
+  j.frames = r->data_bytes / (uint64_t)r->frame;
+  j.start_ms = r->start_ms + r->frames_done / 8;  // 8 frames per ms at 8 kHz
+  r->frames_done += j.frames;
   r->fd = -1;
-  const std::string final_name = part_name(r->path, r->parts + 1);
-  const std::string tmp = final_name + ".part";
-  if (rc == 0) rc = rename_noreplace(tmp.c_str(), final_name.c_str());
-  if (rc == 0) rc = sync_dir_of(final_name);
-  if (rc == 0) r->parts++;
-  return rc;
+  if (b->fin_async.load(std::memory_order_relaxed)) {
+    FinJob *q = new (std::nothrow) FinJob(j);
+    if (q) {
+      enqueue(b, q);
+      return rc;
+    }
+  }
+  const int done = complete(b, j);
+  return rc ? rc : done;
 }
 
 // Writes coded bytes, rolling to a new part at the size limit.
-void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
+void put_data(hl_board *b, Recorder *r, const uint8_t *out, size_t bytes) {
   while (bytes > 0 && !r->io_err) {
     uint64_t room = r->part_limit > r->data_bytes ? r->part_limit - r->data_bytes : 0;
     room -= room % (uint64_t)r->frame;
     if (room == 0) {
-      int rc = finish_part(r);
+      int rc = close_part(b, r);
       if (rc == 0) rc = open_part(r);
       if (rc != 0) {
         fail(r, rc);
@@ -229,7 +371,7 @@ void put_data(Recorder *r, const uint8_t *out, size_t bytes) {
 }
 
 // Moves everything in the ring to the file.
-void drain_rec(Recorder *r) {
+void drain_rec(hl_board *b, Recorder *r) {
   int16_t pcm[kChunk];
   uint8_t out[kChunk * 2];
   for (;;) {
@@ -244,33 +386,37 @@ void drain_rec(Recorder *r) {
       }
       bytes = n * 2;
     } else if (r->format == HL_WAV_MULAW) {
-      for (size_t i = 0; i < n; i++) out[i] = lin_to_ulaw(pcm[i]);
+      hl_g711_ulaw_encode_block(out, pcm, n);
       bytes = n;
     } else {
-      for (size_t i = 0; i < n; i++) out[i] = lin_to_alaw(pcm[i]);
+      lin_to_alaw_block(out, pcm, (int)n);
       bytes = n;
     }
-    put_data(r, out, bytes);
+    put_data(b, r, out, bytes);
   }
 }
 
 // One recorder's share of a writer pass. Returns true when it is finished.
-bool service(Recorder *r, uint64_t now, bool closing) {
-  if (!r->opened) {
+bool service(hl_board *b, Recorder *r, uint64_t now, bool closing) {
+  // An armed tap has no file until its channel's first call (taps.cc).
+  if (!r->opened && (!r->armed || r->started.load(std::memory_order_acquire))) {
     r->opened = true;
     int rc = open_part(r);
     if (rc != 0) fail(r, rc);
   }
-  drain_rec(r);
   const bool ended = closing || r->ended.load(std::memory_order_acquire);
+  if (ended || r->ring.size() >= (size_t)kChunk || now - r->last_drain_ns >= kDrainEveryNs || now < r->last_drain_ns) {
+    r->last_drain_ns = now;
+    drain_rec(b, r);
+  }
   if (ended) {
-    drain_rec(r);  // what the tick pushed before it ended the recording
+    drain_rec(b, r);  // what the tick pushed before it ended the recording
     if (!r->io_err) {
-      int rc = finish_part(r);
+      int rc = close_part(b, r);
       if (rc != 0) fail(r, rc);
     } else if (r->fd >= 0) {
       // Keep what was written (a prefix): finish it as far as the disk lets us.
-      int rc = finish_part(r);
+      int rc = close_part(b, r);
       (void)rc;
     }
     return true;
@@ -291,6 +437,20 @@ void sync_filesystems(hl_board *b, uint64_t now) {
   if (b->rec_synced_ns == 0) b->rec_synced_ns = now;  // the first one 5 s after the first pass
   if (now - b->rec_synced_ns < kSyncEveryNs) return;
   b->rec_synced_ns = now;
+  if (b->fin_async.load(std::memory_order_relaxed)) {
+    // On the finisher: a syncfs flushing seconds of audio of 2,000 files
+    // would stall this thread and overflow every recorder's ring.
+    FinJob *j = new (std::nothrow) FinJob();
+    if (!j) return;
+    for (Recorder *r : b->recs)
+      if (r->fd >= 0 && !r->io_err) j->sync.emplace_back(r, r->dev);
+    if (j->sync.empty()) {
+      delete j;
+      return;
+    }
+    enqueue(b, j);
+    return;
+  }
   uint64_t done[8];
   int ndone = 0;
   for (Recorder *r : b->recs) {
@@ -313,21 +473,23 @@ void take_new(hl_board *b) {
   b->rec_new.clear();
 }
 
-void hand_over(hl_board *b, Recorder *r) {
-  std::lock_guard<std::mutex> lk(b->rec_mu);
-  b->rec_fin.push_back(r);
-  b->rec_done.store(true, std::memory_order_release);
-}
-
 // One pass over recorders [from, to) of recs (io_mu held); finished ones
 // leave recs (swap with the last) and go to rec_fin. Returns the new `to`.
 size_t pass_range(hl_board *b, size_t from, size_t to, uint64_t now, bool closing) {
   for (size_t k = from; k < to && k < b->recs.size();) {
     Recorder *r = b->recs[k];
-    if (service(r, now, closing)) {
+    if (service(b, r, now, closing)) {
       b->recs[k] = b->recs.back();
       b->recs.pop_back();
-      hand_over(b, r);
+      // After its last part is durable: on the finisher, behind that part.
+      FinJob *last = b->fin_async.load(std::memory_order_relaxed) ? new (std::nothrow) FinJob() : nullptr;
+      if (last) {
+        last->r = r;
+        last->last = true;
+        enqueue(b, last);
+      } else {
+        hand_over(b, r);
+      }
       if (to > b->recs.size()) to = b->recs.size();
       continue;
     }
@@ -422,7 +584,11 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
   if (max <= 0 || !b->rec_done.load(std::memory_order_acquire)) return 0;
   std::lock_guard<std::mutex> lk(b->rec_mu);
   int n = 0;
-  while (n < max && !b->rec_fin.empty()) {
+  // Segments first: a tap's segments come before its done.
+  size_t segs = 0;
+  while (n < max && segs < b->rec_seg.size()) out[n++] = b->rec_seg[segs++];
+  b->rec_seg.erase(b->rec_seg.begin(), b->rec_seg.begin() + (long)segs);
+  while (b->rec_seg.empty() && n < max && !b->rec_fin.empty()) {
     Recorder *r = b->rec_fin.front();
     b->rec_fin.erase(b->rec_fin.begin());
     hl_event &e = out[n++];
@@ -434,17 +600,18 @@ int rec_drain_done(hl_board *b, hl_event *out, int max) {
     e.req = r->req;
     const uint64_t dropped = r->dropped.load(std::memory_order_relaxed);
     // A failure found while finishing (fsync, rename) also makes it an error.
-    e.reason = r->io_err ? HL_R_ERROR : r->end_reason;
+    const int io_err = r->io_err ? r->io_err : r->fin_err;
+    e.reason = io_err ? HL_R_ERROR : r->end_reason;
     e.a = (int32_t)(uint32_t)r->end_ms;  // 64-bit ms: low half in a, high in a_hi
     e.a_hi = (uint32_t)(r->end_ms >> 32);
-    e.b = r->io_err ? r->io_err : r->refused && r->end_reason == HL_R_ERROR ? r->refused : dropped ? HL_EREC_DROPPED : 0;
+    e.b = io_err ? io_err : r->refused && r->end_reason == HL_R_ERROR ? r->refused : dropped ? HL_EREC_DROPPED : 0;
     e.time_ms = r->end_time_ms;
     e.text[0] = r->end_digit;
     std::memcpy(e.text + 8, &dropped, sizeof dropped);     // little-endian hosts (x86, arm64)
     std::memcpy(e.text + 16, &r->parts, sizeof r->parts);  // files finished
     delete r;
   }
-  if (b->rec_fin.empty()) b->rec_done.store(false, std::memory_order_release);
+  if (b->rec_fin.empty() && b->rec_seg.empty()) b->rec_done.store(false, std::memory_order_release);
   return n;
 }
 
@@ -466,55 +633,40 @@ void rec_free_all(hl_board *b) {
 
 void writer_start(hl_board *b) {
   if (b->writer_run.exchange(true)) return;
+  {
+    std::lock_guard<std::mutex> lk(b->fin_mu);
+    b->fin_run = true;
+  }
+  b->finisher = std::thread(finisher_main, b);
+  b->fin_async.store(true, std::memory_order_relaxed);  // before the writer thread starts (happens-before)
   b->writer = std::thread(writer_main, b);
 }
 
 void writer_stop(hl_board *b) {
-  if (b->writer_run.exchange(false) && b->writer.joinable()) b->writer.join();
+  if (!b->writer_run.exchange(false)) return;
+  if (b->writer.joinable()) b->writer.join();
+  // The finisher completes what is queued, then stops; parts end inline again.
+  {
+    std::lock_guard<std::mutex> lk(b->fin_mu);
+    b->fin_run = false;
+  }
+  b->fin_cv.notify_one();
+  if (b->finisher.joinable()) b->finisher.join();
+  b->fin_async.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace hl
 
-extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms,
-                             uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask) {
-  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
-  if (!path || !*path || tap < 0 || tap > 2) return HL_EINVAL;
-  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
-  if (!std::isfinite(threshold_dbm0) || threshold_dbm0 > 3 || threshold_dbm0 < -90) return HL_ERANGE;
-  Recorder *r = new (std::nothrow) Recorder();
-  if (!r) return HL_ENOMEM;
-  r->path = path;
-  r->format = format;
-  r->tap = tap;
-  r->channels = tap == 1 ? 2 : 1;
-  r->frame = r->channels * (format == HL_WAV_PCM16 ? 2 : 1);
-  r->part_limit = b->rec_part_bytes;
-  r->req = req;
-  r->ch = ch;
-  r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
-  if (silence_ms) {
-    hl_energy_params vp;
-    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
-    vp.min_voice_ms = 10;  // one block above the threshold: heard
-    vp.hangover_ms = silence_ms;
-    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
-      delete r;
-      return HL_ERANGE;
-    }
-    r->vad_on = true;
-  }
-  r->stop_mask = stop_mask;
-  // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
-  if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
-    delete r;
-    return HL_ENOMEM;
-  }
-  // The file is opened by the writer (never on this thread): an open failure
-  // comes back in the completion, with its own code.
+namespace {
+
+// A recorder for hl_cmd_record / hl_cmd_tap, queued for the tick and the
+// writer. The file is opened by the writer (never on this thread): an open
+// failure comes back in the completion, with its own code.
+int queue_recorder(hl_board *b, Recorder *r) {
   Cmd c;
   c.kind = C_RECORD;
-  c.ch = ch;
-  c.req = req;
+  c.ch = r->ch;
+  c.req = r->req;
   c.u.record.rec = r;
   {
     std::lock_guard<std::mutex> lk(b->cmd_mu);
@@ -529,4 +681,71 @@ extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path
   }
   b->rec_work.store(true, std::memory_order_release);
   return 0;
+}
+
+Recorder *new_recorder(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms) {
+  Recorder *r = new (std::nothrow) Recorder();
+  if (!r) return nullptr;
+  r->path = path;
+  r->format = format;
+  r->tap = tap;
+  r->channels = tap == 1 ? 2 : 1;
+  r->frame = r->channels * (format == HL_WAV_PCM16 ? 2 : 1);
+  r->part_limit = b->rec_part_bytes;
+  r->req = req;
+  r->ch = ch;
+  r->max_ticks = (max_ms + (uint32_t)b->tick_ms - 1) / (uint32_t)b->tick_ms;
+  // 2 s of audio (16384 mono / 32768 stereo samples at 8 kHz).
+  if (!r->ring.init(r->channels == 2 ? 2 * b->rec_ring_samples : b->rec_ring_samples)) {
+    delete r;
+    return nullptr;
+  }
+  return r;
+}
+
+}  // namespace
+
+extern "C" int hl_cmd_record(hl_board *b, int ch, uint32_t req, const char *path, int format, int tap, uint32_t max_ms,
+                             uint32_t silence_ms, double threshold_dbm0, uint16_t stop_mask) {
+  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
+  if (!path || !*path || tap < 0 || tap > 2) return HL_EINVAL;
+  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
+  if (!std::isfinite(threshold_dbm0) || threshold_dbm0 > 3 || threshold_dbm0 < -90) return HL_ERANGE;
+  Recorder *r = new_recorder(b, ch, req, path, format, tap, max_ms);
+  if (!r) return HL_ENOMEM;
+  if (silence_ms) {
+    hl_energy_params vp;
+    vp.on_dbm0 = vp.off_dbm0 = (float)threshold_dbm0;
+    vp.min_voice_ms = 10;  // one block above the threshold: heard
+    vp.hangover_ms = silence_ms;
+    if (hl_energy_desc_init(&r->vad_desc, &vp) != 0) {
+      delete r;
+      return HL_ERANGE;
+    }
+    r->vad_on = true;
+  }
+  r->stop_mask = stop_mask;
+  return queue_recorder(b, r);
+}
+
+extern "C" int hl_cmd_tap(hl_board *b, int ch, uint32_t req, const char *path, int format, int mode, uint32_t max_ms,
+                          const hl_tap_opts *opts) {
+  if (!b || ch < 0 || ch >= b->nch) return HL_ENOENT;
+  if (!path || !*path || (mode != 1 && mode != 2)) return HL_EINVAL;
+  if (format != HL_WAV_ALAW && format != HL_WAV_MULAW && format != HL_WAV_PCM16) return HL_EFORMAT;
+  hl_tap_opts o{-1, 0, 0};
+  if (opts) o = *opts;
+  if (o.peer < -1 || o.peer >= b->nch || o.peer == ch || (o.armed != 0 && o.armed != 1)) return HL_EINVAL;
+  if (o.segment_ms != 0 && (o.segment_ms < (uint32_t)b->tick_ms || o.segment_ms > HL_SEGMENT_MS_MAX)) return HL_ERANGE;
+  Recorder *r = new_recorder(b, ch, req, path, format, mode, max_ms);
+  if (!r) return HL_ENOMEM;
+  r->peer = o.peer;
+  r->armed = o.armed != 0;
+  if (o.segment_ms) {
+    // 8 frames per ms; a segment of 3 h stays far below the 4 GiB part limit
+    // (3 h of stereo PCM16 is 346 MB), so a segment never rolls over.
+    r->seg_frames = (uint64_t)o.segment_ms * 8;
+    r->part_limit = r->seg_frames * (uint64_t)r->frame;
+  }
+  return queue_recorder(b, r);
 }

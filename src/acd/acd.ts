@@ -513,7 +513,7 @@ export class Acd {
    * must be ready; if he does not answer the call returns to its queue), or
    * leaves the ACD for an outside number.
    */
-  transfer(callId: string, to: TransferTarget): void {
+  transfer(callId: string, to: TransferTarget, opts: { consulted?: boolean } = {}): void {
     this.op(() => {
       const c = this.connected(callId);
       const from = c.agent!;
@@ -525,7 +525,9 @@ export class Acd {
         toText = `queue:${to.queue}`;
       } else if ('agent' in to) {
         const t = this.agentOf(to.agent);
-        if (t.state !== 'ready' || t === from) throw acdError('ACD_TARGET_NOT_READY', `agent '${t.id}' is ${t.state}`, { agentId: t.id, state: t.state });
+        // A consultation: the target already talks to the transferring agent (set not ready for it, never offered calls meanwhile).
+        const free = opts.consulted ? t.state === 'ready' || t.state === 'notReady' : t.state === 'ready';
+        if (!free || t === from) throw acdError('ACD_TARGET_NOT_READY', `agent '${t.id}' is ${t.state}`, { agentId: t.id, state: t.state });
         target = t;
         toText = `agent:${to.agent}`;
       } else if ('external' in to && typeof to.external === 'string' && to.external !== '') toText = `external:${to.external}`;
@@ -551,6 +553,17 @@ export class Acd {
         this.write({ type: 'enter', at: now, queue: target.id, callId, priority: c.priority, position });
         this.armCaller(c);
         this.dirty = true;
+      } else if (opts.consulted) {
+        // The consulted agent is on the line already: connected at once, no offer.
+        c.state = 'connected';
+        c.agent = target;
+        c.talkStart = now;
+        target.call = c;
+        target.calls++;
+        const m = target.members.find((x) => x.queue === c.queue);
+        if (m) m.calls++;
+        this.setState(target, 'talking');
+        this.write({ type: 'connect', at: now, queue: c.queue.id, callId, agentId: target.id, waitMs: 0, ringMs: 0, transferred: true });
       } else {
         // Back at its old place in its queue, offered to the chosen agent only.
         c.state = 'waiting';

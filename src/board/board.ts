@@ -8,12 +8,13 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine, toHotline } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
-import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
+import { channelRoles, dahdiChannels, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
   BoardProfile,
+  SpanProfile,
   BoardStats,
   CallOptions,
   Channel,
@@ -227,7 +228,7 @@ class ChannelImpl implements Channel {
       'play',
       (req) => {
         id = req;
-        this.engine.native.play(this.nativeIndex, req, native, mask, gain);
+        this.engine.native.play(this.nativeIndex, req, native, mask, gain, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.play, req),
@@ -337,7 +338,7 @@ class ChannelImpl implements Channel {
       'sendDigits',
       (req) => {
         id = req;
-        this.engine.native.sendDigits(this.nativeIndex, req, keys, on, off, level);
+        this.engine.native.sendDigits(this.nativeIndex, req, keys, on, off, level, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.sendDigits, req),
@@ -400,7 +401,7 @@ class ChannelImpl implements Channel {
       'tone',
       (req) => {
         id = req;
-        this.engine.native.tone(this.nativeIndex, req, kind, dur);
+        this.engine.native.tone(this.nativeIndex, req, kind, dur, txFlags(options.mix));
       },
       options.signal,
       (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tone, req),
@@ -428,6 +429,20 @@ class ChannelImpl implements Channel {
     }
   }
 
+  loopback(on: boolean): void {
+    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', `loopback takes true or false, got ${JSON.stringify(on)}`);
+    const e = this.engine;
+    const at = this.timeslot << 8;
+    // A card loops the channel in its driver (DAHDI_LOOPBACK). The sim has
+    // no such switch: the far end hears what it sends come back, which is an
+    // echo at 0 dB with no added delay on the far span's timeslot.
+    if (e.driver === 'dahdi') return e.call('loopback', () => e.native.driver(this.span.nativeSpan, at | DAHDI.TS_LOOPBACK, on ? 1 : 0));
+    const far = e.peers[this.span.nativeSpan] ?? -1;
+    if (far < 0) throw boardError('BOARD_STATE', `${this.name} has no simulated far end to loop (the profile has no network side)`);
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_MS, 0));
+    e.call('loopback', () => e.native.driver(far, at | SIM.TS_ECHO_DB, on ? 0 : 99));
+  }
+
   stop(): void {
     this.engine.call('stop', () =>
       this.engine.native.stop(this.nativeIndex, (1 << OP.play) | (1 << OP.record) | (1 << OP.getDigits) | (1 << OP.sendDigits) | (1 << OP.tone) | (1 << OP.sendMf), 0),
@@ -447,25 +462,35 @@ class ChannelImpl implements Channel {
   }
 
   tap(file: string, options: TapOptions = {}): Tap {
-    this.requireCall('tap()');
+    if (!options.armed) this.requireCall('tap()');
     const path = this.board.outputPath(file);
     const format = WAV_FORMAT[options.format ?? 'alaw'];
     if (!format) throw boardError('BOARD_ARG', 'format must be alaw, ulaw or pcm16');
     const mode = options.mode ?? 'stereo';
     if (mode !== 'stereo' && mode !== 'mixed') throw boardError('BOARD_ARG', "mode must be 'stereo' or 'mixed'");
     const maxMs = checkInt('maxMs', options.maxMs ?? 0, 0, 24 * 3600000);
+    const segmentMs = checkInt('segmentMs', options.segmentMs ?? 0, 0, 3 * 3600000);
+    if (segmentMs !== 0 && segmentMs < 10) throw boardError('BOARD_ARG', 'segmentMs must be 0 (one file) or from 10 to 10800000');
+    if (options.armed !== undefined && typeof options.armed !== 'boolean') throw boardError('BOARD_ARG', 'armed takes true or false');
+    const peerOf = (other: Channel | null | undefined, what: string): number => {
+      if (other === null || other === undefined) return -1;
+      const o = this.board.own(other, what);
+      if (o === this) throw boardError('BOARD_ARG', `${what}: a tap's other side must be another channel (null: what this channel sends)`);
+      return o.nativeIndex;
+    };
+    const peer = peerOf(options.other, 'tap() other');
     let id = 0;
     const done = this.engine
       .request(
         'tap',
         (req) => {
           id = req;
-          this.engine.native.record(this.nativeIndex, req, path, format, mode === 'stereo' ? 1 : 2, maxMs, 0, -40, 0);
+          this.engine.native.tap(this.nativeIndex, req, path, format, mode === 'stereo' ? 1 : 2, maxMs, peer, segmentMs, options.armed ?? false);
         },
         options.signal,
         (req) => this.engine.native.stop(this.nativeIndex, 1 << OP.tap, req),
       )
-      .then((d): RecordResult => recordResult(id, path, d));
+      .then((d): RecordResult => recordResult(id, path, d, segmentMs > 0));
     const engine = this.engine;
     const nativeIndex = this.nativeIndex;
     return {
@@ -474,12 +499,22 @@ class ChannelImpl implements Channel {
       },
       file: path,
       done,
+      repoint: (other: Channel | null) => {
+        const p = peerOf(other, 'repoint()');
+        engine.call('tap repoint', () => engine.native.tapPeer(nativeIndex, id, p));
+      },
       stop(): Promise<RecordResult> {
         if (!engine.isClosed()) engine.native.stop(nativeIndex, 1 << OP.tap, id);
         return done;
       },
     };
   }
+}
+
+// board.h HL_TX_MIX: add to what the channel sends instead of replacing it.
+function txFlags(mix: unknown): number {
+  if (mix !== undefined && typeof mix !== 'boolean') throw boardError('BOARD_ARG', 'mix takes true or false');
+  return mix ? 1 : 0;
 }
 
 function checkNoiseGain(imp: Impairments): { noise?: number; gain?: number } {
@@ -520,6 +555,7 @@ class SpanImpl implements Span {
         slips: s.slips,
         erroredSeconds: s.erroredSeconds,
         driverErrors: s.driverErrors,
+        lostFrames: s.lostFrames,
       },
     };
   }
@@ -607,7 +643,9 @@ class ConferenceImpl implements Conference {
     if (!rejoin && this.list.length >= CONF_MAX) {
       throw boardError('BOARD_BUSY', `conference ${this.id} already has ${CONF_MAX} members, the most one conference holds`);
     }
-    this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target));
+    if (options.keepRoute !== undefined && typeof options.keepRoute !== 'boolean') throw boardError('BOARD_ARG', 'keepRoute takes true or false');
+    // board.h HL_CONF_KEEP_ROUTE = 1
+    this.board.engine.call('conference join', () => this.board.engine.native.confJoin(this.id, ch.nativeIndex, modeNum, target, options.keepRoute ? 1 : 0));
     // Joining here took the channel out of any other conference (native side): drop it from that list too,
     // or that conference's leave()/close() would later pull it out of this one.
     const prev = conferenceOf.get(channel);
@@ -706,6 +744,9 @@ export class BoardView implements Board {
   private readonly localIndex = new Map<number, number>();
   private identity = true;
 
+  get driver(): 'sim' | 'dahdi' {
+    return this.engine.driver;
+  }
   get mode(): 'stepped' | 'realtime' {
     return this.engine.mode;
   }
@@ -802,6 +843,7 @@ export class BoardView implements Board {
       commandsDeferred: s.commandsDeferred,
       clockErrors: s.clockErrors,
       driverErrors: s.driverErrors,
+      recordingDroppedSamples: s.recDropped,
       eventLatencyP50Ms: s.latencyP50Ms,
       eventLatencyP99Ms: s.latencyP99Ms,
     };
@@ -861,6 +903,40 @@ function setSignalling(native: NativeBoard, p: BoardProfile, n: number, loop: bo
 }
 
 /**
+ * The DAHDI spans a board opens, or undefined for the sim. A DAHDI profile
+ * names them; HL_BOARD_DRIVER=dahdi runs a sim profile, network side
+ * included, on DAHDI spans 1..total (the userspace DAHDI of the tests, whose
+ * cables join span i to span n + i as the sim's loop does).
+ */
+function dahdiLayout(p: BoardProfile, total: number, first = 1): number[] | undefined {
+  if (p.driver === 'dahdi') return dahdiChannels(p.spans);
+  const forced = process.env.HL_BOARD_DRIVER;
+  if (forced === undefined || forced === '' || forced === 'sim') return undefined;
+  if (forced !== 'dahdi') throw boardError('BOARD_ARG', `HL_BOARD_DRIVER must be 'sim' or 'dahdi', got ${JSON.stringify(forced)}`);
+  // Analog ports ride on CAS bits of an E1-like span on the sim (a channel
+  // bank): here they are an E1 channel bank's span of the userspace DAHDI.
+  const spans: SpanProfile[] = [...p.spans, ...(total > p.spans.length ? p.spans : [])];
+  return dahdiChannels(spans.map((_, i): SpanProfile => ({ type: 'E1', dahdiSpan: first + i })));
+}
+
+/**
+ * The native board. Under HL_BOARD_DRIVER=dahdi a second board open at once
+ * (tests that run two engines) takes the next 2N spans when the first are in
+ * use, as a second card would be; a DAHDI profile names its spans and never moves.
+ */
+function openNative(p: BoardProfile, total: number, peers: number[]): NativeBoard {
+  const Native = nativeBoardClass();
+  for (let first = 1; ; first += total) {
+    try {
+      return new Native(total, p.tickMs ?? 10, peers, undefined, dahdiLayout(p, total, first));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER !== 'dahdi' || code !== 'HL_EDAHDI_BUSY' || first + 2 * total > 129) throw toHotline(e, 'open board');
+    }
+  }
+}
+
+/**
  * Opens a board from a profile (a path to boards/*.json or the object itself).
  * Stepped mode (default): time moves only in `board.advance(ms)`.
  */
@@ -874,10 +950,12 @@ export async function openBoard(profile: string | BoardProfile, options: OpenOpt
   const loop = p.network?.type === 'loop';
   const total = loop ? 2 * n : n;
   const peers = Array.from({ length: total }, (_, i) => (loop ? (i < n ? i + n : i - n) : -1));
-  const Native = nativeBoardClass();
-  const native = new Native(total, p.tickMs ?? 10, peers);
+  const native = openNative(p, total, peers);
   setSignalling(native, p, n, loop);
+  const onDahdi = p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER === 'dahdi';
   const engine = new Engine(native, p.tickMs ?? 10, mode, jsRt);
+  engine.driver = onDahdi ? 'dahdi' : 'sim';
+  engine.peers = peers;
   const shared: SharedState = { freeConfs: Array.from({ length: Math.max(1, (total * BEARERS) >> 1) }, (_, i) => (total * BEARERS) / 2 - 1 - i) };
   const baseDir = options.baseDir ?? process.cwd();
   const main = new BoardView(engine, p.name, 0, n, p, baseDir, shared);

@@ -37,6 +37,10 @@ export type Wants = (nativeChannel: number, nativeSpan: number) => boolean;
 const TEXT_END = 96;
 
 export class Engine {
+  /** Which driver moves the frames (set by openBoard). */
+  driver: 'sim' | 'dahdi' = 'sim';
+  /** Sim: the native span cabled to each native span, or -1 (set by openBoard). */
+  peers: number[] = [];
   readonly scheduler: BoardScheduler;
   readonly tickMs: number;
   readonly mode: 'stepped' | 'realtime';
@@ -260,6 +264,10 @@ export class Engine {
         break;
       case EV.r2:
         ev = { type: 'r2', time, channel, span, what: R2_KINDS[a] ?? 'failed', cause: text };
+        break;
+      case EV.segment:
+        // board.h HL_EV_SEGMENT: a = segment number, text[8..15] = sample frames
+        ev = { type: 'segment', time, channel, span, requestId: b.readUInt32LE(o + 12), segment: a, startMs: time, durationMs: (b.readUInt32LE(o + 48) + b.readUInt32LE(o + 52) * 0x100000000) / 8 };
         break;
       case EV.overrun:
         ev = { type: 'overrun', time, channel: -1, span: -1, what: a === 1 ? 'events' : 'tick', count: b2 };

@@ -8,6 +8,7 @@ export interface NativeSpanStatus {
   bipolarViolations: number;
   slips: number;
   erroredSeconds: number;
+  lostFrames: number;
   driverErrors: number;
 }
 
@@ -24,6 +25,8 @@ export interface NativeStats {
   eventsCapacity: number;
   clockErrors: number;
   driverErrors: number;
+  /** Samples recordings and taps lost to a full ring (the writer fell behind), all channels. */
+  recDropped: number;
   maxTickMs: number;
   meanTickMs: number;
   latencyP50Ms: number | null;
@@ -55,17 +58,21 @@ export interface NativeBoard {
   answer(ch: number): void;
   hangup(ch: number): void;
   call(ch: number, req: number, timeoutMs: number, calling: string, called: string): void;
-  play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number): void;
+  /** flags: board.h HL_TX_MIX (1). */
+  play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number, flags?: number): void;
   clipCheck(item: NativePlayItem): number;
   getDigits(ch: number, req: number, max: number, termMask: number, firstMs: number, interMs: number, clear: boolean): void;
-  sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number): void;
-  tone(ch: number, req: number, kind: number, durationMs: number): void;
+  sendDigits(ch: number, req: number, digits: string, onMs: number, offMs: number, levelDbm0: number, flags?: number): void;
+  tone(ch: number, req: number, kind: number, durationMs: number, flags?: number): void;
   sendMf(ch: number, req: number, codes: number[], dir: number, onMs: number, offMs: number, levelDbm0: number): void;
   mfTone(ch: number, dir: number, code: number, levelDbm0: number): void;
   detectMf(ch: number, dir: number): void;
   hookGuard(ch: number, on: boolean): void;
   flash(ch: number, req: number, ms: number): void;
   record(ch: number, req: number, path: string, format: number, tap: number, maxMs: number, silenceMs: number, thresholdDbm0: number, stopMask: number): void;
+  /** mode 1 stereo, 2 mixed; peer -1 = own sent audio; segmentMs 0 = one file (board.h hl_cmd_tap). */
+  tap(ch: number, req: number, path: string, format: number, mode: number, maxMs: number, peer: number, segmentMs: number, armed: boolean): void;
+  tapPeer(ch: number, req: number, peer: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
@@ -73,7 +80,8 @@ export interface NativeBoard {
   echo(ch: number, on: number): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
-  confJoin(conf: number, ch: number, mode: number, whisperTo: number): void;
+  /** flags: board.h HL_CONF_KEEP_ROUTE (1). */
+  confJoin(conf: number, ch: number, mode: number, whisperTo: number, flags?: number): void;
   confLeave(ch: number): void;
   driver(span: number, control: number, value: number): void;
   /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
@@ -112,7 +120,8 @@ export interface R2Counters {
 
 export interface NativeBoardCtor {
   /** events: event ring capacity (0 or absent: 65,536; see board.h). */
-  new (spans: number, tickMs: number, peers: number[], events?: number): NativeBoard;
+  /** dahdi: [DAHDI span, base channel] per span opens the DAHDI driver instead of the sim. */
+  new (spans: number, tickMs: number, peers: number[], events?: number, dahdi?: number[]): NativeBoard;
 }
 
 export function nativeClipClass(): NativeClipCtor {
@@ -165,6 +174,8 @@ export const EVENT_BYTES = TABLES.eventBytes;
 export const NUMBER_MAX = TABLES.numberMax;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
 export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19 } as const;
+/** DAHDI driver controls (native/drivers/dahdi/dahdi.h hl_dahdi_ctl). */
+export const DAHDI = { MAINT: 64, TS_LOOPBACK: 65 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };
 
 // The native error table (native/include/hl_errors.def, exported by the addon).

@@ -14,7 +14,7 @@ export const CHANNEL_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'outbound',
 export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'];
 
 const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
-const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'r2', 'echoCanceller'];
+const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'r2', 'echoCanceller', 'dahdiSpan', 'basechan'];
 const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority'];
 const ANALOG_FIELDS = ['type', 'role', 'ports', 'name', 'echoCanceller'];
 const GROUP_FIELDS = ['channels', 'role', 'description', 'echoCanceller'];
@@ -83,7 +83,16 @@ function validateSpan(s: unknown, at: string): SpanProfile {
   const signalling = s.signalling === 'china-no1' ? 'china-no1' : 'cas';
   if (s.r2 !== undefined && signalling !== 'china-no1') fail(`${at}/r2`, "China No.1 options need \"signalling\": \"china-no1\" on this span");
   const r2 = s.r2 === undefined ? {} : { r2: validateR2(s.r2, `${at}/r2`) };
-  return { type: 'E1', signalling, crc4: s.crc4 !== false, ...r2, ...name };
+  const dahdi: { dahdiSpan?: number; basechan?: number } = {};
+  if (s.dahdiSpan !== undefined) {
+    if (typeof s.dahdiSpan !== 'number' || !Number.isInteger(s.dahdiSpan) || s.dahdiSpan < 1 || s.dahdiSpan > 128) fail(`${at}/dahdiSpan`, 'must be a DAHDI span number from 1 to 128 (as dahdi_scan lists them)');
+    dahdi.dahdiSpan = s.dahdiSpan;
+  }
+  if (s.basechan !== undefined) {
+    if (typeof s.basechan !== 'number' || !Number.isInteger(s.basechan) || s.basechan < 1 || s.basechan > 4066) fail(`${at}/basechan`, "must be the DAHDI channel number of timeslot 1, from 1 to 4066 (dahdi_scan's basechan)");
+    dahdi.basechan = s.basechan;
+  }
+  return { type: 'E1', signalling, crc4: s.crc4 !== false, ...r2, ...name, ...dahdi };
 }
 
 function validateR2(r: unknown, at: string): R2SpanOptions {
@@ -140,9 +149,9 @@ export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
   const p = raw;
   for (const k of Object.keys(p)) if (!TOP_FIELDS.includes(k)) fail(`${where}#/${k}`, `unknown field '${k}'; the fields of a profile are ${TOP_FIELDS.join(', ')}`);
   if (typeof p.name !== 'string' || !p.name) fail(`${where}#/name`, 'must be a non-empty string');
-  if (p.driver !== 'sim') {
-    if (p.driver === 'dahdi' || p.driver === 'fed') fail(`${where}#/driver`, `driver '${p.driver}' is not built yet; use 'sim'`);
-    fail(`${where}#/driver`, "must be 'sim'");
+  if (p.driver !== 'sim' && p.driver !== 'dahdi') {
+    if (p.driver === 'fed') fail(`${where}#/driver`, "driver 'fed' is not built yet; use 'sim' or 'dahdi'");
+    fail(`${where}#/driver`, "must be 'sim' or 'dahdi'");
   }
   if (p.description !== undefined && typeof p.description !== 'string') fail(`${where}#/description`, 'must be a string');
   const tickMs = p.tickMs ?? 10;
@@ -169,10 +178,43 @@ export function validateProfile(raw: unknown, where = 'profile'): BoardProfile {
       groups[name] = validateGroup(spec, at, spans);
     }
   }
-  const profile: BoardProfile = { name: p.name, driver: 'sim', tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
+  if (p.driver === 'dahdi') {
+    if (network) fail(`${where}#/network`, "a simulated network side is for the sim driver; a DAHDI board's far end is the line on its card");
+    dahdiChannels(spans, where);
+  } else {
+    spans.forEach((s, i) => {
+      if (s.type === 'E1' && (s.dahdiSpan !== undefined || s.basechan !== undefined)) fail(`${where}#/spans/${i}`, "dahdiSpan and basechan are for driver 'dahdi'");
+    });
+  }
+  const profile: BoardProfile = { name: p.name, driver: p.driver, tickMs, spans, ...(network ? { network } : {}), ...(groups ? { groups } : {}) };
   channelRoles(profile, where);
   echoCancellers(profile, where);
   return profile;
+}
+
+/**
+ * DAHDI span and base channel of each span of a DAHDI profile, flattened
+ * [span, basechan, ...] as the native board takes them. Defaults: span i+1,
+ * and the numbering system.conf gives E1 spans that follow each other (31
+ * channels each, timeslot 16 included): basechan = (span - 1) * 31 + 1.
+ * Refuses analog spans (not supported on DAHDI yet) and overlaps.
+ */
+export function dahdiChannels(spans: SpanProfile[], where = 'profile'): number[] {
+  const out: number[] = [];
+  const seen = new Map<number, number>();
+  spans.forEach((s, i) => {
+    if (s.type !== 'E1') fail(`${where}#/spans/${i}/type`, 'analog ports on the DAHDI driver are not supported yet; use E1 spans');
+    const span = s.dahdiSpan ?? i + 1;
+    const base = s.basechan ?? (span - 1) * 31 + 1;
+    for (const [j, other] of seen) {
+      const ob = out[2 * j + 1];
+      if (other === span) fail(`${where}#/spans/${i}/dahdiSpan`, `DAHDI span ${span} is already profile span ${j}`);
+      if (base < ob + 31 && ob < base + 31) fail(`${where}#/spans/${i}/basechan`, `channels ${base}-${base + 30} overlap profile span ${j}'s ${ob}-${ob + 30}`);
+    }
+    seen.set(i, span);
+    out.push(span, base);
+  });
+  return out;
 }
 
 /**

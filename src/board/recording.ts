@@ -32,15 +32,22 @@ export function partName(file: string, n: number): string {
   return file.endsWith('.wav') ? `${file.slice(0, -4)}.${n}.wav` : `${file}.${n}.wav`;
 }
 
+/** File of rolling segment n (1-based) of a tap to `file`: NAME-001.wav, NAME-002.wav... (native/board/writer.cc part_name). */
+export function segmentName(file: string, n: number): string {
+  const stem = file.endsWith('.wav') ? file.slice(0, -4) : file;
+  return `${stem}-${String(n).padStart(3, '0')}.wav`;
+}
+
 /** The name a recording has while it is written (renamed to `file` when finished). */
 export function inProgressName(file: string): string {
   return `${file}.part`;
 }
 
-export function recordResult(id: number, file: string, d: DoneInfo): RecordResult {
+export function recordResult(id: number, file: string, d: DoneInfo, segmented = false): RecordResult {
   const r: RecordResult = { requestId: id, reason: d.reason, durationMs: d.durationMs, file };
   if (d.text) r.digit = d.text;
-  if ((d.files ?? 1) > 1) r.files = Array.from({ length: d.files! }, (_, i) => partName(file, i + 1));
+  if (segmented) r.files = Array.from({ length: d.files ?? 0 }, (_, i) => segmentName(file, i + 1));
+  else if ((d.files ?? 1) > 1) r.files = Array.from({ length: d.files! }, (_, i) => partName(file, i + 1));
   if (d.extra < 0) r.error = nativeError(d.extra);
   if (d.dropped) r.droppedSamples = d.dropped;
   return r;

@@ -24,7 +24,7 @@ import type { R2Counters, R2Info } from './native.ts';
 export interface BoardProfile {
   /** Free text shown in logs and `hotline diag`. */
   name: string;
-  /** Which driver moves frames: only 'sim' exists today ('dahdi', 'fed' later). */
+  /** Which driver moves frames: 'sim' (in memory) or 'dahdi' (a Linux DAHDI card); 'fed' later. */
   driver: 'sim' | 'dahdi' | 'fed';
   /** Tick length in ms: 10 (default), 20 or 5. */
   tickMs?: number;
@@ -88,6 +88,10 @@ export interface E1SpanProfile {
   crc4?: boolean;
   /** Label for logs. */
   name?: string;
+  /** Driver 'dahdi': the DAHDI span number (dahdi_scan, system.conf `span=`); default: position + 1. */
+  dahdiSpan?: number;
+  /** Driver 'dahdi': DAHDI channel number of timeslot 1 (dahdi_scan's basechan); default (dahdiSpan - 1) * 31 + 1. */
+  basechan?: number;
   /**
    * Line echo canceller on every timeslot (default false): true when the
    * calls reach a 2-wire hybrid far away that returns our prompts' echo.
@@ -234,6 +238,17 @@ export interface DoneEvent extends EventBase {
   durationMs: number;
 }
 /** Hook flash from the far end of an analog line (50-800 ms on-hook; longer is a hang-up). */
+/** A tap's rolling segment is finished and durable (TapOptions.segmentMs); comes before the tap's done. */
+export interface SegmentEvent extends EventBase {
+  type: 'segment';
+  requestId: number;
+  /** 1, 2, ... within the tap. */
+  segment: number;
+  /** Board ms of its first sample. */
+  startMs: number;
+  /** Audio in it, ms (sample frames / 8). */
+  durationMs: number;
+}
 export interface FlashEvent extends EventBase {
   type: 'flash';
 }
@@ -292,7 +307,7 @@ export interface FaultEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | R2Event;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | R2Event | SegmentEvent;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
@@ -315,6 +330,8 @@ export interface PlayOptions extends CommandOptions {
   stopOnDigits?: boolean | string;
   /** Gain applied to the prompt in dB (default 0). */
   gainDb?: number;
+  /** Add the prompt to what the channel sends (its route or conference: heard over a bridge) instead of replacing it (default false). */
+  mix?: boolean;
 }
 export interface PlayResult {
   requestId: number;
@@ -387,11 +404,19 @@ export interface TapOptions extends CommandOptions {
   format?: 'alaw' | 'ulaw' | 'pcm16';
   /** Stop after this many ms (default: until stopped or the channel is closed). */
   maxMs?: number;
+  /** The second side (right, or mixed in): another channel's received audio (the other party); default null: what this channel sends. */
+  other?: Channel | null;
+  /** Rolling segments: a new file every segmentMs (10 ms to 3 h), gapless; each reported by a 'segment' event. Default 0: one file. */
+  segmentMs?: number;
+  /** true: may start on an idle channel; records from its next call until the channel is idle again (no file if no call came). */
+  armed?: boolean;
 }
-/** A recording tap on both directions of a channel (continuous call recording). */
+/** A recording tap on both directions of a channel (continuous call recording); up to 4 per channel at once. */
 export interface Tap {
   readonly requestId: number;
   readonly file: string;
+  /** Re-points the second side to `other`'s received audio (null: this channel's sent audio) from the next tick, in the same file. */
+  repoint(other: Channel | null): void;
   /** Stop and finalise; resolves when the file is complete. */
   stop(): Promise<RecordResult>;
   /** Resolves when the tap ends for any reason (stop, maxMs, board close). */
@@ -405,6 +430,8 @@ export interface SendDigitsOptions extends CommandOptions {
   gapMs?: number;
   /** Level per tone in dBm0 (default -8; the pair sums about -5 dBm0). */
   levelDbm0?: number;
+  /** Add the keys to what the channel sends (route, conference) instead of replacing it (default false). */
+  mix?: boolean;
 }
 export interface SendMfOptions extends CommandOptions {
   direction: MfDirection;
@@ -424,6 +451,8 @@ export interface OpResult {
 export interface ToneOptions extends CommandOptions {
   /** Stop after this long (default: the tone's natural length, or until stopped). */
   durationMs?: number;
+  /** Add the tone to what the channel sends (route, conference) instead of replacing it (default false). */
+  mix?: boolean;
 }
 
 export interface CallOptions extends CommandOptions {
@@ -446,6 +475,8 @@ export interface JoinOptions {
   mode?: ConferenceMode;
   /** For 'whisper': the member who hears this one. */
   whisperTo?: Channel;
+  /** A routed channel keeps its route and hears the conference added to it (a supervisor on a bridged pair); default false: the conference replaces what it hears. */
+  keepRoute?: boolean;
 }
 export interface Conference {
   readonly id: number;
@@ -458,6 +489,13 @@ export interface Conference {
 // ---------------------------------------------------------------- objects
 
 export interface Channel {
+  /**
+   * Maintenance line loop: what the channel receives goes back out to the
+   * line (DAHDI_LOOPBACK on a card; on the sim the far end hears its own
+   * audio back at 0 dB), so the far end can test tone out / tone back.
+   * Off by default; turn it off after the test.
+   */
+  loopback(on: boolean): void;
   /** Board-wide index, 0-based. */
   readonly index: number;
   readonly span: Span;
@@ -564,6 +602,12 @@ export interface SpanCounters {
   erroredSeconds: number;
   /** Errors the driver returned on this span inside the tick (each batch also a 'fault' event). */
   driverErrors: number;
+  /**
+   * Channel blocks the card did not have (or take) when the tick wanted them:
+   * audio lost, unlike a late tick that the card's buffers absorbed (stats().overruns).
+   * Always 0 on the sim.
+   */
+  lostFrames: number;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
@@ -628,6 +672,8 @@ export interface BoardStats {
   clockErrors: number;
   /** Errors returned by the driver inside the tick, all spans. */
   driverErrors: number;
+  /** Samples recordings and taps lost because the writer fell behind (their rings were full), all channels. */
+  recordingDroppedSamples: number;
   /** Native-tick-end to JS-handler latency in ms (real-time mode only, else null). */
   eventLatencyP50Ms: number | null;
   eventLatencyP99Ms: number | null;
@@ -635,6 +681,8 @@ export interface BoardStats {
 
 export interface Board {
   readonly name: string;
+  /** The driver that moves the frames: 'sim' or 'dahdi'. */
+  readonly driver: 'sim' | 'dahdi';
   readonly mode: 'stepped' | 'realtime';
   readonly tickMs: number;
   readonly spans: ReadonlyArray<Span>;

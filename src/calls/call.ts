@@ -25,7 +25,7 @@ import type { QueueCall, Switchboard } from './switchboard.ts';
 export type EndCause = 'remote' | 'alarm' | 'watchdog' | 'shutdown' | 'flow';
 
 /** Where a call is. `wrap-up` is the agent's after-call work (his ACD state); a call is `ended` once its record is due. */
-export type CallPhase = 'ivr' | 'queue' | 'ringing' | 'talking' | 'held' | 'wrap-up' | 'back-to-ivr' | 'ended';
+export type CallPhase = 'ivr' | 'queue' | 'ringing' | 'talking' | 'held' | 'consulting' | 'conference' | 'wrap-up' | 'back-to-ivr' | 'ended';
 
 /** Watchdog per phase, ms of board time; Infinity (or absent for talking) = none. */
 export type PhaseLimits = Partial<Record<CallPhase, number>>;
@@ -153,6 +153,11 @@ export class Call implements QueueCall {
   /** Epoch ms now for this call (its start plus board time). */
   at(): number {
     return this.#at();
+  }
+
+  /** The call's flow has this node (人工转自动 checks its target). */
+  hasNode(id: string): boolean {
+    return Object.hasOwn(this.ivr.flow.nodes, id);
   }
 
   /** Adds a leg (an agent's station, a supervisor, an outside party); the call record lists it. */

@@ -18,6 +18,9 @@ import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { CountingScheduler } from './scheduler.ts';
 import { Switchboard } from './switchboard.ts';
+import { AgentOps } from './agent-ops.ts';
+import { OutboundCalls } from './outbound.ts';
+import { CallWaiting } from './call-waiting.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -50,6 +53,8 @@ export interface CallCoreOptions {
     log?: QueueLogSink | null;
     /** 自动报工号 by default (a transfer node may say otherwise). */
     announceAgent?: boolean;
+    /** 呼叫等待提示: a short tone in the ear of an agent on a call when a call joins his queue (default false; the seat event is always sent). */
+    callWaitingTone?: boolean;
     /** Music on hold WAV (default: generated). */
     mohFile?: string;
   };
@@ -103,6 +108,12 @@ export class CallCore {
   /** The ACD (decisions on board time) and the switchboard that plays them; absent without `acd` options. */
   readonly acd?: Acd;
   readonly switchboard?: Switchboard;
+  /** Transfers, consultations, conferences, supervision, back to the IVR (on the switchboard). */
+  readonly ops?: AgentOps;
+  /** Calls agents place from their telephones (座席呼出, 呼叫班长). */
+  readonly outbound?: OutboundCalls;
+  /** 呼叫等待提示 to agents on a call. */
+  readonly callWaiting?: CallWaiting;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -143,6 +154,10 @@ export class CallCore {
         ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
       });
+      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
+      this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now() });
+      const out = this.outbound;
+      this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });
     }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
@@ -253,6 +268,8 @@ export class CallCore {
     }
     await all;
     this.#sub?.unsubscribe();
+    this.ops?.close();
+    this.callWaiting?.close();
     this.switchboard?.close();
     this.calls$.complete();
   }

@@ -49,6 +49,8 @@ export interface EngineOptions {
   acd?: AcdConfig | false;
   /** 自动报工号 by default (a flow's transfer node may say otherwise). Default false. */
   announceAgent?: boolean;
+  /** 呼叫等待提示 tone in the ear of agents on a call (core option acd.callWaitingTone). */
+  callWaitingTone?: boolean;
   /** Demo agents 8001… on the first station ports, added to the roster (hotline start --demo-agents). */
   demoAgents?: number;
   /** pino logger of the engine (default: silent, or readable lines to `log`). */
@@ -140,7 +142,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
-      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}) };
+      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
     } catch (e) {
       await queueLog?.close();
       releaseUnhandled();

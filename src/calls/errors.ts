@@ -19,6 +19,13 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_STATION_ON_HOOK: 'the agent\'s telephone is on hook: it rings, and lifting the handset answers (headset mode needs the station off hook before the offer)',
   CALL_CONTROL_UNAVAILABLE: 'no call layer runs behind this seat server (no engine with an ACD), so calls cannot be answered, held or ended from a seat; start the seat server with the engine (hotline start)',
   CALL_NOT_CONNECTED: 'the agent has no connected call, so it cannot be hung up, held or retrieved',
+  CALL_STATION_BUSY: 'the target\'s telephone is on a call, being offered one or used by another operation; try again when it is free',
+  CALL_TARGET_UNKNOWN: 'the transfer or consultation target is not an agent of the roster, a queue of the ACD or a telephone number (digits, up to 20); correct the target',
+  CALL_TARGET_NOT_READY: 'the agent to transfer or consult is not ready (on a call, in wrap-up, not ready or logged out); pick a ready agent or a queue',
+  CALL_NO_TRUNK: 'no outbound trunk (role outbound or bothway) is free to dial the number; try again later, or give the board profile more outbound lines',
+  CALL_TARGET_NO_ANSWER: 'the number or agent dialled did not answer (no answer, busy or line fault); the caller is still with the agent',
+  CALL_IVR_NODE_UNKNOWN: 'the call\'s IVR flow has no node of that name, so the caller cannot be sent there; give a node id of the flow (e.g. survey)',
+  CALL_OPERATION_STATE: 'the call is not in a state this operation applies to (e.g. complete without a consultation, a conference without a consulted party); check the call\'s state in the seat snapshot',
 });
 
 /** code → sentence. */

@@ -41,7 +41,9 @@ export interface QueueCall {
   readonly log: Logger;
   /** Epoch ms now, on board time. */
   at(): number;
-  setPhase(p: 'queue' | 'ringing' | 'talking' | 'held'): void;
+  setPhase(p: 'queue' | 'ringing' | 'talking' | 'held' | 'consulting' | 'conference'): void;
+  readonly phase: string;
+  hasNode(id: string): boolean;
   addLeg(leg: Leg): void;
   /** The queue phase's figures, for the call record. */
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void;
@@ -81,6 +83,8 @@ interface StationRt {
   headset: boolean;
   /** A ring we stopped is still clearing on the port. */
   settling: boolean;
+  /** Taken by an operation (consulted, supervising): its events go there, offers find it busy. */
+  claimed: ((e: ChannelEvent) => void) | null;
 }
 
 interface Queued {
@@ -92,6 +96,8 @@ interface Queued {
   holdMs: number;
   /** Announcements waiting to be played between music. */
   pending: PlayItem[][];
+  /** The caller talks with an outside party (transferred out): the ACD no longer has the call. */
+  outside: boolean;
   looping: boolean;
   /** The caller hears music now (an announcement may cut in at once). */
   music: boolean;
@@ -109,6 +115,8 @@ export class Switchboard {
   readonly acd: Acd;
   readonly acdConfig: AcdConfig;
   readonly events$ = new Subject<SeatCallEvent>();
+  /** A call joined a queue (call-waiting indication to the agents on a call). */
+  readonly entered$ = new Subject<{ callId: string; queue: string }>();
   readonly #stations = new Map<string, StationRt>();
   readonly #calls = new Map<string, Queued>();
   readonly #o: SwitchboardOptions;
@@ -122,7 +130,7 @@ export class Switchboard {
     this.acdConfig = o.acdConfig;
     this.#moh = musicOnHold(o.mohFile);
     for (const [agentId, port] of o.stations) {
-      const st: StationRt = { agentId, port, offer: null, callId: null, headset: false, settling: false };
+      const st: StationRt = { agentId, port, offer: null, callId: null, headset: false, settling: false, claimed: null };
       this.#stations.set(agentId, st);
       this.#subs.push(port.events$.subscribe((e) => this.#stationEvent(st, e)));
     }
@@ -157,6 +165,7 @@ export class Switchboard {
     this.#unDecide();
     for (const s of this.#subs) s.unsubscribe();
     this.events$.complete();
+    this.entered$.complete();
   }
 
   // ------------------------------------------------------------ the queue phase
@@ -166,7 +175,7 @@ export class Switchboard {
     if (call.signal.aborted) return { result: 'ended' };
     let resolve!: (o: TransferOutcome) => void;
     const done = new Promise<TransferOutcome>((r) => (resolve = r));
-    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], looping: false, music: false, resolve };
+    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], outside: false, looping: false, music: false, resolve };
     // Registered before enter(): the ACD delivers its first decisions (an offer) before enter() returns.
     this.#calls.set(call.id, q);
     call.queued({ queue: req.queue });
@@ -182,6 +191,7 @@ export class Switchboard {
       this.#calls.delete(call.id);
       return { result: 'busy' };
     }
+    this.entered$.next({ callId: call.id, queue: req.queue });
     const onAbort = () => this.#callerGone(q);
     call.signal.addEventListener('abort', onAbort, { once: true });
     if (q.state === 'waiting') void this.#music(q);
@@ -194,6 +204,105 @@ export class Switchboard {
       call.caller.stopMedia();
       this.#calls.delete(call.id);
     }
+  }
+
+  // ------------------------------------------------------------ hooks for operations (agent-ops.ts)
+
+  /**
+   * Asked first when the agent's side of a call ends (his station hung up,
+   * or his seat's 呼叫终止): true = an operation in progress (a consultation,
+   * a conference) took it over, and the switchboard does nothing more.
+   */
+  onAgentHangup: ((callId: string, agentId: string) => boolean) | null = null;
+
+  /** Takes the agent's station for an operation (a consultation, a supervisor): offers find it busy, its events go to `onEvent`. */
+  claim(agentId: string, onEvent: (e: ChannelEvent) => void): Channel {
+    const st = this.#station(agentId);
+    if (st.offer || st.callId || st.claimed) throw new CallError('CALL_STATION_BUSY', `agent '${agentId}' is on a call or being offered one`, { agentId });
+    st.claimed = onEvent;
+    return st.port;
+  }
+
+  unclaim(agentId: string): void {
+    const st = this.#stations.get(agentId);
+    if (st) st.claimed = null;
+  }
+
+  /**
+   * The agent leaves the conversation without the ACD hearing a hang-up (a
+   * transfer: the caller of this tells the ACD). The caller is unbridged.
+   */
+  detach(callId: string): Leg {
+    const q = this.#calls.get(callId);
+    const leg = q?.agent;
+    if (!q || !leg) throw new CallError('CALL_NOT_CONNECTED', `call ${callId} has no party in conversation`, { callId });
+    if (q.state === 'held') q.holdMs += q.call.at() - q.heldAt;
+    q.call.queued({ holdMs: q.holdMs });
+    q.state = 'talking';
+    unbridge(q.call.caller);
+    leg.leftAt = q.call.at();
+    q.agent = null;
+    const st = leg.agentId === undefined ? undefined : this.#stations.get(leg.agentId);
+    if (st && st.callId === callId) st.callId = null;
+    if (leg.agentId !== undefined) this.events$.next({ type: 'ended', agentId: leg.agentId, callId, by: 'agent' });
+    return leg;
+  }
+
+  /** After a transfer to a queue or an agent: the caller waits again (music), the ACD's offer follows. */
+  requeue(callId: string, o: { outside?: boolean } = {}): void {
+    const q = this.#calls.get(callId);
+    if (!q) return;
+    q.state = 'waiting';
+    // outside: the caller waits for a number being dialled; the ACD no longer has the call.
+    q.outside = o.outside === true;
+    q.call.setPhase('queue');
+    void this.#music(q);
+  }
+
+  /**
+   * The caller now talks with `leg` (a consulted agent, an outside party, or
+   * the agent again after a cancelled move). `bridge: false` when an
+   * operation joined them otherwise (a conference).
+   */
+  connect(callId: string, leg: Leg, o: { bridge?: boolean; again?: boolean } = {}): void {
+    const q = this.#calls.get(callId);
+    if (!q) throw new CallError('CALL_NOT_CONNECTED', `call ${callId} is gone`, { callId });
+    q.pending.length = 0;
+    q.agent = leg;
+    q.state = 'talking';
+    q.outside = leg.agentId === undefined;
+    q.call.caller.stopMedia();
+    if (o.bridge !== false) bridge(q.call.caller, leg);
+    if (leg.agentId !== undefined) {
+      const st = this.#station(leg.agentId);
+      st.claimed = null;
+      st.callId = callId;
+      if (!o.again) q.call.queued({ agent: leg.agentId });
+      this.events$.next({ type: 'connected', agentId: leg.agentId, callId, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}) });
+    }
+    q.call.setPhase('talking');
+  }
+
+  /** 人工转自动: the agent's part ends (the ACD completes it, wrap-up follows) and the caller goes to an IVR node. */
+  toIvr(agentId: string, node: string): { callId: string } {
+    const q = this.#connected(agentId);
+    const st = this.#station(agentId);
+    st.callId = null;
+    this.#endTalk(q, 'agent');
+    this.#safe(() => this.acd.agentHangup(q.call.id));
+    q.resolve({ result: 'ivr', node });
+    return { callId: q.call.id };
+  }
+
+  /** Ends the switchboard's part of the call (an outside party hung up after a transfer). */
+  finish(callId: string, endedBy: 'caller' | 'agent' | 'system' = 'system'): void {
+    const q = this.#calls.get(callId);
+    if (!q) return;
+    q.call.queued({ endedBy });
+    if (q.agent) q.agent.leftAt ??= q.call.at();
+    q.agent = null;
+    unbridge(q.call.caller);
+    q.resolve({ result: 'ended' });
   }
 
   /** Music, interleaved with the announcements the ACD asks for, while the caller waits or is held. */
@@ -267,7 +376,7 @@ export class Switchboard {
     const st = this.#stations.get(agentId);
     if (!q) return; // the call is already gone; the ACD hears of it from the hang-up
     if (!st) return this.acd.offerFailed(callId, agentId, 'no station');
-    if (st.offer || st.callId) return this.acd.offerFailed(callId, agentId, 'station busy');
+    if (st.offer || st.callId || st.claimed) return this.acd.offerFailed(callId, agentId, 'station busy');
     const port = st.port;
     const seat = (headset: boolean) =>
       this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
@@ -393,13 +502,13 @@ export class Switchboard {
   #callerGone(q: Queued): void {
     const id = q.call.id;
     if (q.state === 'waiting') {
-      this.#safe(() => this.acd.callerHangup(id));
+      if (!q.outside) this.#safe(() => this.acd.callerHangup(id));
       q.resolve({ result: 'ended' });
       return;
     }
     // The call's signal carries why it ended: the caller ('remote'), or the engine (watchdog, shutdown, span alarm).
     this.#endTalk(q, q.call.signal.reason === 'remote' ? 'caller' : 'system');
-    this.#safe(() => this.acd.callerHangup(id));
+    if (!q.outside) this.#safe(() => this.acd.callerHangup(id));
     q.resolve({ result: 'ended' });
   }
 
@@ -412,7 +521,8 @@ export class Switchboard {
     q.call.queued({ endedBy: by });
     unbridge(q.call.caller);
     leg.leftAt = q.call.at();
-    const st = this.#stations.get(leg.agentId!);
+    if (leg.agentId === undefined) return; // an outside party: the operation that dialled it clears it
+    const st = this.#stations.get(leg.agentId);
     if (st && st.callId === q.call.id) {
       st.callId = null;
       // As a PBX: busy tone in the agent's ear until he hangs up (a headset agent hears a short one).
@@ -422,6 +532,17 @@ export class Switchboard {
   }
 
   #agentGone(q: Queued): void {
+    const agentId = q.agent?.agentId;
+    if (agentId !== undefined && this.onAgentHangup) {
+      let taken = false;
+      try {
+        taken = this.onAgentHangup(q.call.id, agentId);
+      } catch (e) {
+        // An operation that cannot take the hang-up over must not leave the agent stuck: end his part as usual.
+        this.#o.logger.error({ err: e }, `switchboard: the hang-up of ${agentId} on call ${q.call.id} failed in an operation: ${(e as Error).message}`);
+      }
+      if (taken) return;
+    }
     this.#endTalk(q, 'agent');
     this.#safe(() => this.acd.agentHangup(q.call.id));
     q.resolve(q.req.afterAgent ? { result: 'ivr', node: q.req.afterAgent } : { result: 'ended' });
@@ -429,6 +550,7 @@ export class Switchboard {
 
   #stationEvent(st: StationRt, e: ChannelEvent): void {
     if (e.type === 'idle') st.settling = false;
+    if (st.claimed) return st.claimed(e);
     if (e.type === 'ring' && st.port.state === 'ringing' && !st.offer && !st.callId) {
       // The handset lifted while idle: keep the line open (headset mode), silent until an offer.
       st.headset = true;

@@ -43,8 +43,8 @@ export async function openSeats(engine: Engine, a: SeatArgs, log: (line: string)
   const port = a.listen?.port ?? DEFAULT_SEAT_PORT;
   let seats: SeatHost;
   try {
-    const { acd, switchboard } = engine.core;
-    const live = acd && switchboard && engine.queueLog ? { acd, config: switchboard.acdConfig, queueLog: engine.queueLog, switchboard } : undefined;
+    const { acd, switchboard, ops, outbound, callWaiting } = engine.core;
+    const live = acd && switchboard && engine.queueLog ? { acd, config: switchboard.acdConfig, queueLog: engine.queueLog, switchboard, ...(ops ? { ops } : {}), ...(outbound ? { outbound } : {}), ...(callWaiting ? { callWaiting } : {}) } : undefined;
     seats = await openSeatHost({ host, port, public: a.public, tls: a.tls, board: engine.board, store: engine.store, now: () => engine.core.now(), dataDir: engine.dataDir, logger: engine.logger.child({ layer: 'seats' }), ...(live ? { engine: live } : {}) });
   } catch (e) {
     if (!a.listen && isHotlineError(e) && e.code === 'SEAT_LISTEN_FAILED') {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readWavFile } from '../dsp/wav.ts';
 import { recError } from './errors.ts';
 import { recordingIdOf, recordingPath, rolledPartId } from './ids.ts';
+import { tapDayFolders } from './recover.ts';
 
 export interface OnDisk {
   /** Ids of the file and its roll-over parts, in order. */
@@ -57,13 +58,14 @@ export function inspectRecording(dataDir: string, id: string): OnDisk {
 const ROLLED = /\.[0-9]+\.wav$/i;
 
 /**
- * Ids of the finished recordings in DATA/recordings and its orphans/ folder
- * (roll-over parts are reported with their first file, never alone).
+ * Ids of the finished recordings in DATA/recordings, its orphans/ folder and
+ * the day folders of rolling segments and per-call recordings (roll-over
+ * parts are reported with their first file, never alone).
  */
 export function recordingsOnDisk(dataDir: string): string[] {
   const root = join(dataDir, 'recordings');
   const out: string[] = [];
-  for (const dir of [root, join(root, 'orphans')]) {
+  for (const dir of [root, join(root, 'orphans'), ...tapDayFolders(dataDir)]) {
     if (!existsSync(dir)) continue;
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       if (!d.isFile() || !/\.wav$/i.test(d.name)) continue; // NAME.wav.part: not finished

@@ -3,6 +3,7 @@
 import type { CaseStore } from '../cases/types.ts';
 import { openRecordingIndex, type LmdbRecordingIndex } from './lmdb-index.ts';
 import { indexHook, repairIndex, type RecordingHook } from './maintain.ts';
+import { finishUnfinished } from './recover.ts';
 
 export { openRecordingIndex, LmdbRecordingIndex, INDEX_FOLDER } from './lmdb-index.ts';
 export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
@@ -10,6 +11,10 @@ export { runRetention, scheduleRetention, checkRetention, DEFAULT_RETENTION, typ
 export { checkRecordingId, recordingPath } from './ids.ts';
 export { exportRecording } from './export.ts';
 export { REC_CATALOG, recError } from './errors.ts';
+export { finishUnfinished, tapDayFolders } from './recover.ts';
+export { startRolling, selectChannels, channelKey, DEFAULT_SEGMENT_MS, type RollingOptions, type RollingRecorder, type RecordingAlarm, type ChannelSelection } from './rolling.ts';
+export { recordingNotice, checkNoticeConfig, DEFAULT_BEEP, type NoticeConfig, type QueueNotice, type NoticeHandle } from './notice.ts';
+export { startCallRecording, type CallRecording, type CallRecordingOptions, type CallRecordingFacts } from './call.ts';
 export type * from './types.ts';
 
 export interface RecordingLayer {
@@ -27,6 +32,8 @@ export async function openRecordingLayer(o: { dataDir: string; store: Pick<CaseS
   const log = o.log ?? (() => {});
   const index = openRecordingIndex(o.dataDir);
   try {
+    // Segments and call recordings a crash left unfinished, before the index follows the disk.
+    finishUnfinished(o.dataDir, log);
     const r = await repairIndex({ dataDir: o.dataDir, index, store: o.store, log });
     if (r.added.length + r.dropped.length + r.updated.length > 0) log(`recordings: index: ${r.added.length} added, ${r.updated.length} updated, ${r.dropped.length} dropped, ${index.count()} indexed`);
   } catch (e) {

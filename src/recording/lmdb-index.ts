@@ -77,6 +77,26 @@ export class LmdbRecordingIndex implements RecordingIndex {
     }
   }
 
+  /** Adds or replaces many entries in one write transaction (bulk loads: a rebuild, the bench). */
+  async putMany(entries: readonly RecordingEntry[]): Promise<void> {
+    for (const e of entries) checkRecordingId(e.id);
+    try {
+      await this.#env.transaction(() => {
+        let longest = this.#meta.get('longestMs') ?? 0;
+        for (const entry of entries) {
+          const old = this.#entries.get(entry.id);
+          if (old) for (const k of keysOf(old)) this.#keys.remove(k);
+          this.#entries.put(entry.id, entry);
+          for (const k of keysOf(entry)) this.#keys.put(k, true);
+          longest = Math.max(longest, entry.end - entry.start);
+        }
+        this.#meta.put('longestMs', longest);
+      });
+    } catch (e) {
+      throw recError('REC_INDEX_WRITE_FAILED', `${entries.length} entries from ${entries[0]?.id}: ${(e as Error).message}`);
+    }
+  }
+
   async remove(id: string): Promise<boolean> {
     checkRecordingId(id);
     try {

@@ -24,6 +24,19 @@ export async function caseLinks(store: Pick<CaseStore, 'exportCases'>): Promise<
 
 // The IVR names a take CALLID-SEQ.wav (src/ivr/interpreter.ts).
 const TAKE = /^recordings\/(?:orphans\/)?(.+)-[0-9]+\.wav$/;
+// Rolling segments: recordings/segments/DAY/SPAN-TS-EPOCH-SEQ-NNN.wav; per-call
+// recordings: recordings/calls/DAY/CALLID.wav (src/recording/rolling.ts, call.ts).
+const SEGMENT = /^recordings\/segments\/[0-9]{8}\/([0-9]+)-([0-9]+)-[0-9]+-[0-9]+-[0-9]{3,}\.wav$/;
+const CALL = /^recordings\/calls\/[0-9]{8}\/(.+)\.wav$/;
+
+/** What a file's id tells of it when the index has nothing (a rebuild, a file a crash left). */
+export function factsFromId(id: string): RecordingFacts {
+  const s = SEGMENT.exec(id);
+  if (s) return { kind: 'segment', channel: `${s[1]}:${s[2]}` };
+  const c = CALL.exec(id);
+  if (c) return { kind: 'call', callId: c[1] };
+  return {};
+}
 
 /** An entry for the recording `id` from its files and what is known of it; throws REC_FILE_* when the file is not a finished WAV. */
 export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}): RecordingEntry {
@@ -105,7 +118,7 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   for (const id of onDisk) {
     try {
       const was = movedFacts.get(id);
-      const e = withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : {}), links);
+      const e = withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : factsFromId(id)), links);
       if (!o.dryRun) await o.index.put(e);
       r.added.push(id);
       log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''})`);

@@ -18,6 +18,8 @@ export const SEAT_CATALOG = defineErrors('seats', {
   SEAT_TLS_INVALID: 'the TLS options are incomplete or the files cannot be read; give both --tls-cert and --tls-key as PEM files',
   SEAT_CONNECT_FAILED: 'cannot reach the seat server at this address; check that hotline start runs and which --listen address it printed',
   SEAT_CASES_UNAVAILABLE: 'this seat server was started without the case store, so case messages cannot be served; start it with the store (hotline start does)',
+  SEAT_ORIGIN_REFUSED: 'a page of another site tried to use the seat server (cross-site request); open the console from the seat server\'s own address',
+  SEAT_CONSOLE_NOT_BUILT: 'the web console is not built; run npm install (or node web/build.mjs) in the hotline folder and reload',
   SEAT_INTERNAL: 'the seat server failed to carry out the request and changed nothing; the log names the cause, report it',
 });
 

@@ -16,6 +16,9 @@ import type { Board } from '../board/types.ts';
 import type { Agent } from '../cases/types.ts';
 import { DEFAULT_QUEUE, rosterConfig } from '../calls/roster.ts';
 import type { Switchboard } from '../calls/switchboard.ts';
+import type { AgentOps } from '../calls/agent-ops.ts';
+import type { OutboundCalls } from '../calls/outbound.ts';
+import type { CallWaiting } from '../calls/call-waiting.ts';
 import type { SeatCaseStore } from './cases.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
@@ -53,7 +56,7 @@ export interface SeatHostOptions extends ListenOptions {
   dataDir: string;
   logger?: Logger;
   /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */
-  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard };
+  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting };
 }
 
 export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
@@ -96,7 +99,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
 /** The seat server on the engine's ACD: the engine closes the ACD and its log, the host only its own parts. */
 async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine']>): Promise<SeatHost> {
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
-  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard });
+  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });

@@ -185,6 +185,89 @@ const CALL_MESSAGES = {
   },
 } as const satisfies Record<string, MessageDef>;
 
+// ---- agent and supervisor operations (ops) ----------------------------------
+// On the agent's call in conversation (src/calls/agent-ops.ts): transfers,
+// consultation, conference, back to the IVR; the supervisor's listen,
+// whisper and barge. Refusals carry CALL_* codes (CALL_TARGET_NOT_READY,
+// CALL_NO_TRUNK, CALL_OPERATION_STATE …) or ACD_*; nothing changes then.
+
+const Dialled = Type.String({ pattern: '^[0-9*#]{1,20}$', description: 'digits dialled on an outbound trunk (a department or an outside number)' });
+// One object with exactly one field (not a union: the reference lists every field).
+const Target = Type.Object(
+  {
+    agent: Type.Optional(AgentId),
+    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue (transfer only)' })),
+    number: Type.Optional(Dialled),
+  },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue (transfer only), `number` a number dialled on an outbound trunk' },
+);
+
+const OPS_MESSAGES = {
+  transfer: {
+    schema: message('transfer', { to: Target }),
+    roles: ALL,
+    summary: 'Blind transfer (来话转接): the agent leaves at once to wrap-up; the caller waits with music for the agent (rung), the queue, or the number (dialled). The queue log records the transfer.',
+    result: '`{ callId }` (an `ended` and a `transferred` event come with it)',
+  },
+  consult: {
+    schema: message('consult', { to: Target }),
+    roles: ALL,
+    summary: 'Consultation: the caller is held with music, the agent\'s station rings / the number is dialled; `consult-answered` or `consult-ended` (no-answer) follows. The consulted agent is set not ready (consult) meanwhile.',
+    result: '`{ callId }`',
+  },
+  'consult-complete': {
+    schema: message('consult-complete', {}),
+    roles: ALL,
+    summary: 'Complete the consultative transfer: caller ↔ the consulted party, the agent leaves to wrap-up (hanging up the handset does the same).',
+    result: '`{ callId }`',
+  },
+  'consult-cancel': {
+    schema: message('consult-cancel', {}),
+    roles: ALL,
+    summary: 'Cancel the consultation: the consulted party is released (an agent is ready again), the agent is back with the caller.',
+    result: '`{ callId }`',
+  },
+  conference: {
+    schema: message('conference', {}),
+    roles: ALL,
+    summary: 'Join the consulted party into a conference with the caller and the agent (电话会议, 执法调度); consult again and conference for N parties. Each leaves by hanging up; with two left they are bridged again.',
+    result: '`{ callId, parties }`',
+  },
+  'to-ivr': {
+    schema: message('to-ivr', { node: Type.String({ minLength: 1, maxLength: 64, description: 'a node of the call\'s flow, e.g. survey' }) }),
+    roles: ALL,
+    summary: '人工转自动: the caller goes to an IVR node (survey, case number read back); the agent\'s part ends (wrap-up).',
+    result: '`{ callId }`',
+  },
+  supervise: {
+    schema: message('supervise', { agentId: AgentId, mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]) }),
+    roles: SUPERVISORS,
+    summary: 'The supervisor\'s station joins the agent\'s call: listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by all). An on-hook station rings first.',
+    result: '`{ callId }` once his station is in the call',
+  },
+  dial: {
+    schema: message('dial', {
+      to: Type.Object(
+        {
+          number: Type.Optional(Dialled),
+          callback: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'with `number`: the callback-list entry (call id) this call answers; it leaves the list once answered' })),
+          agent: Type.Optional(AgentId),
+        },
+        { additionalProperties: false, minProperties: 1, description: '`number` (and `callback`) 座席呼出 on an outbound trunk, or `agent` another station (呼叫班长, 呼叫话务员); CALL_TARGET_UNKNOWN otherwise' },
+      ),
+    }),
+    roles: ALL,
+    summary: 'Place a call from the sender\'s telephone (no call on it): an off-hook station dials at once, an on-hook phone rings first (lift it). While on it a ready agent is not ready (outbound / intercom). `hangup` ends it. Written as a call record.',
+    result: '`{ callId }`; `placed-connected` and `placed-ended` events follow (the called agent gets `intercom`)',
+  },
+  'supervise-leave': {
+    schema: message('supervise-leave', {}),
+    roles: SUPERVISORS,
+    summary: 'The supervisor leaves the call he supervises (hanging up does the same).',
+    result: '`{ callId }`',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 export const CLIENT_MESSAGES = {
   login: {
     schema: message('login', { agentId: AgentId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
@@ -266,6 +349,7 @@ export const CLIENT_MESSAGES = {
   },
   ...CASE_MESSAGES,
   ...CALL_MESSAGES,
+  ...OPS_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -419,6 +503,15 @@ export const SERVER_EVENTS = {
   'offer-cancelled': { schema: event('offer-cancelled', Type.Object({ callId: CallId, reason: Type.String({ description: 'no-answer, answered-elsewhere, caller-gone' }) })), summary: 'The offer ended without this agent answering.' },
   connected: { schema: event('connected', Type.Object({ callId: CallId, callerNumber: Type.Optional(Type.String()) })), summary: 'The agent is connected to the caller (talking).' },
   held: { schema: event('held', CallRef), summary: 'The caller is on hold.' },
+  'consult-answered': { schema: event('consult-answered', Type.Object({ callId: CallId, target: Target })), summary: 'The consulted party answered: the agent talks with it, the caller is held.' },
+  'consult-ended': { schema: event('consult-ended', Type.Object({ callId: CallId, reason: Type.String({ description: 'no-answer, target-hung-up, cancelled, completed, conference' }) })), summary: 'The consultation is over.' },
+  conference: { schema: event('conference', Type.Object({ callId: CallId, parties: Type.Integer({ minimum: 2 }) })), summary: 'The call is a conference of this many parties.' },
+  transferred: { schema: event('transferred', Type.Object({ callId: CallId, to: Type.String({ description: 'agent:ID, queue:ID or external:NUMBER' }), kind: Type.Union([Type.Literal('blind'), Type.Literal('consult')]) })), summary: 'The agent transferred the call (he is in wrap-up now).' },
+  'call-waiting': { schema: event('call-waiting', Type.Object({ queue: Type.String(), waiting: Type.Integer({ minimum: 0 }), longestWaitMs: Type.Integer({ minimum: 0 }) })), summary: '呼叫等待提示: while this agent is on a call, a call joined one of his queues (a short tone in his ear too when the engine is started with it).' },
+  'placed-connected': { schema: event('placed-connected', Type.Object({ callId: CallId, to: Type.String() })), summary: 'The call this seat placed is answered.' },
+  'placed-ended': { schema: event('placed-ended', Type.Object({ callId: CallId, outcome: Type.String({ description: 'outbound_completed, outbound_no_answer, outbound_abandoned' }) })), summary: 'The call this seat placed is over.' },
+  intercom: { schema: event('intercom', Type.Object({ callId: CallId, from: Type.String() })), summary: 'Another agent or supervisor called this one\'s station (呼叫班长 / 呼叫话务员), answered.' },
+  supervising: { schema: event('supervising', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), mode: Type.String({ description: 'listen, whisper or barge' }) })), summary: 'To the supervisor: he is in the agent\'s call in this mode.' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },

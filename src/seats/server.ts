@@ -15,6 +15,7 @@ import { Type } from 'typebox';
 import { seatError } from './errors.ts';
 import { health, metrics, TickWatch, type BoardLike, type OpsSources, type StoreProbe } from './ops.ts';
 import type { SeatConn, SeatService } from './service.ts';
+import webConsole from './web.ts';
 
 export const DEFAULT_SEAT_HOST = '127.0.0.1';
 export const DEFAULT_SEAT_PORT = 8315;
@@ -75,6 +76,7 @@ export async function buildSeatApp(o: SeatServerOptions): Promise<{ app: Fastify
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const ops: OpsSources = { seats: o.seats, board: o.board, ticks: new TickWatch(o.board, o.tickSampleMs), probe: o.probe };
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await app.register(webConsole);
 
   // A refusal by fastify itself (bad JSON body, schema) answers with a code too.
   app.setErrorHandler((err, _req, reply) => {

@@ -13,6 +13,10 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { Agent } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
+import type { AgentOps } from '../calls/agent-ops.ts';
+import type { OutboundCalls } from '../calls/outbound.ts';
+import type { CallWaiting } from '../calls/call-waiting.ts';
+import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
@@ -28,6 +32,12 @@ export interface SeatServiceOptions {
   acdNow: () => number;
   /** The call layer's switchboard: call control (answer, hang-up, hold, retrieve) and call events for the seats. */
   switchboard?: Switchboard;
+  /** Transfers, consultation, conference, back to the IVR, supervision (the call core's ops). */
+  ops?: AgentOps;
+  /** Calls placed from agents' telephones (dial). */
+  outbound?: OutboundCalls;
+  /** 呼叫等待提示 events. */
+  callWaiting?: CallWaiting;
   /** The case store's agent check (scrypt). */
   verifyAgent: (id: string, password: string) => Promise<Agent | null>;
   /** Today's service level and abandon rate come from it. */
@@ -87,6 +97,7 @@ export class SeatService {
   private readonly dayOffset: number;
   private readonly unsubscribe: () => void;
   private readonly callEvents: { unsubscribe(): void } | undefined;
+  private readonly opsEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
@@ -107,6 +118,12 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
+    const toSeats = (e: Parameters<typeof opsEventFor>[0]) => {
+      const { to, data } = opsEventFor(e);
+      for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
+    };
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats)];
+    this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
     this.ticker = setInterval(() => {
@@ -144,6 +161,7 @@ export class SeatService {
   close(): void {
     this.unsubscribe();
     this.callEvents?.unsubscribe();
+    this.opsEvents?.unsubscribe();
     clearInterval(this.ticker);
     if (this.wallboardTimer) clearTimeout(this.wallboardTimer);
     for (const c of [...this.conns.values()]) {
@@ -257,6 +275,11 @@ export class SeatService {
   private async run(c: ConnState, m: ClientMessage): Promise<unknown> {
     const acd = this.o.acd;
     const self = c.session?.agentId ?? '';
+    if (isOpsMessage(m)) {
+      this.inRoster(self);
+      if (m.type === 'supervise') this.inRoster(m.agentId);
+      return runOp(this.o.ops, this.o.outbound, self, m);
+    }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runCaseMessage(this.o.cases, c.session!, m);
@@ -331,6 +354,9 @@ export class SeatService {
       case 'retrieve': {
         this.inRoster(self);
         const sb = this.switchboard();
+        if ((m.type === 'hold' || m.type === 'retrieve') && this.o.ops?.inOperation(self)) throw new CallError('CALL_OPERATION_STATE', `'${m.type}' while consulting or in a conference: use consult-cancel, consult-complete or conference`, { agentId: self });
+        // 呼叫终止 also ends a call the agent placed (dial).
+        if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
       }
       case 'force-logout':

@@ -50,8 +50,12 @@ test('profiles: missing, not JSON, malformed', async () => {
   const e = await code(() => openBoard({ name: 'x', driver: 'sim', spans: [{ type: 'T1' }] } as never));
   assert.is(e.code, 'BOARD_PROFILE_INVALID');
   assert.match(e.message, '#/spans/0/type');
+  // No DAHDI here (no card, no userspace DAHDI loaded): refused with what to do.
   const d = await code(() => openBoard({ name: 'x', driver: 'dahdi', spans: [{ type: 'E1' }] }));
-  assert.match(d.message, 'not built yet');
+  assert.ok(d.code === 'HL_EDAHDI_NODEV' || d.code === 'HL_EDAHDI_ABSENT', `${d.code}: ${d.message}`);
+  assert.match(d.message, d.code === 'HL_EDAHDI_NODEV' ? /\/dev\/dahdi\/ctl .*modprobe/ : /apt-get install dahdi-source/);
+  const f = await code(() => openBoard({ name: 'x', driver: 'fed', spans: [{ type: 'E1' }] }));
+  assert.match(f.message, 'not built yet');
   assert.is((await code(() => openBoard({ name: 'x', driver: 'sim', spans: [] }))).code, 'BOARD_PROFILE_INVALID');
   assert.is((await code(() => openBoard({ name: 'x', driver: 'sim', spans: [{ type: 'E1' }], groups: { a: '3:1-5' } }))).code, 'BOARD_PROFILE_INVALID');
   assert.is((await code(() => openBoard(PROFILE, { mode: 'fast' as never }))).code, 'BOARD_ARG');

@@ -13,39 +13,20 @@
 // complete and valid; an unfinished one is absent, or the scan turns it into
 // a valid file whose audio is a prefix of what was recorded. The same shim
 // makes chosen operations fail, to check each disk error's own code.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scanRecordings } from '../../src/ivr/recordings.ts';
+import { buildShim } from './powercut/build-shim.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'hl-powercut-'));
 const CHILD = join(here, 'powercut', 'child.ts');
 
-/** Builds the shim with whatever C compiler the machine has (cc, gcc, or g++ in C mode). */
-function buildShim(): string {
-  const out = join(root, 'hlshim.so');
-  const src = join(here, 'powercut', 'shim.c');
-  const tries: Array<[string, string[]]> = [
-    ['cc', []],
-    ['gcc', []],
-    ['g++', ['-x', 'c']],
-  ];
-  const errors: string[] = [];
-  for (const [cc, pre] of tries) {
-    try {
-      execFileSync(cc, [...pre, '-shared', '-fPIC', '-O1', '-o', out, src, '-ldl'], { stdio: 'pipe' });
-      return out;
-    } catch (e) {
-      errors.push(`${cc}: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  throw new Error(`no C compiler could build the shim: ${errors.join('; ')}`);
-}
-const shim = buildShim();
+const shim = buildShim(root);
 
 type Op =
   | { k: 'C' | 'S' | 'U' | 'Y'; p: string }

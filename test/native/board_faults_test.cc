@@ -69,8 +69,8 @@ static void durations_test() {
   // 60 days pass (the counters are set as if they had run that long).
   b->tick.fetch_add(ticks60);
   b->ch[30].send.elapsed += ticks60 * 80;
-  CHECK(b->ch[1].tap != nullptr, "tap running");
-  if (b->ch[1].tap) b->ch[1].tap->ticks += ticks60;
+  CHECK(b->ch[1].taps[0] != nullptr, "tap running");
+  if (b->ch[1].taps[0]) b->ch[1].taps[0]->ticks += ticks60;
   b->ch[1].play.played += ticks60 * 80;
   b->ch[2].call.ticks += ticks60;
   hl_cmd_stop(b, 0, 0xffffffffu, 0);

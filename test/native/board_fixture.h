@@ -85,7 +85,7 @@ static inline int f_get_numbers(void *d, int s, int ts, char *a, char *b, int ca
   return F(d)->inner.ops->get_numbers(F(d)->inner.self, s, ts, a, b, cap);
 }
 static const hl_driver_ops kWrapOps = {"wrap", f_read, f_write, f_cas_read, f_cas_write, f_status, f_tick_end,
-                                        f_destroy, f_control, f_set_numbers, f_get_numbers};
+                                        f_destroy, f_control, f_set_numbers, f_get_numbers, nullptr};
 
 // The wrapper over a sim driver of `spans` spans cabled in pairs (0-1, 2-3, ...).
 static inline hl_driver wrap_sim(WrapDriver *f, int spans) {

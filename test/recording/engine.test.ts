@@ -69,7 +69,9 @@ test('the engine runs retention on board time when configured: an old take no ca
     await engine.board.advance(59_000);
     assert.ok(existsSync(join(dataDir, id)), 'deleted before the period');
     await engine.board.advance(1_000);
-    for (let i = 0; i < 100 && engine.recordings.index.get(id) !== undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    // The index entry goes when its removal commits; the log line follows that commit (wait for both).
+    const logged = () => lines.some((l) => l.includes('retention: deleted recordings/orphans/old-1.wav'));
+    for (let i = 0; i < 250 && (engine.recordings.index.get(id) !== undefined || !logged()); i++) await new Promise((r) => setTimeout(r, 20));
     assert.not.ok(existsSync(join(dataDir, id)), 'not deleted after one period');
     assert.is(engine.recordings.index.get(id), undefined);
     assert.match(lines.join('\n'), /retention: deleted recordings\/orphans\/old-1.wav \(no-case, age, 400.0 days old/);

@@ -13,7 +13,7 @@ import { BureauCalendar } from '../../cases/calendar.ts';
 import { localTime, quietOnClosedPipe } from '../../cases/format.ts';
 import { openCaseStore, type LmdbCaseStore } from '../../cases/index.ts';
 import { scanRecordings } from '../../ivr/recordings.ts';
-import { checkRetention, exportRecording, openRecordingIndex, recError, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
+import { checkRetention, exportRecording, finishUnfinished, openRecordingIndex, recError, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
 
 export const summary = 'recording index: search, export, verify, repair, retention';
 
@@ -152,6 +152,7 @@ const repair = defineCommand({
       unlock = lockDataDir(dataDir);
       const log = (l: string) => out(l);
       await scanRecordings({ dataDir, store, log });
+      finishUnfinished(dataDir, log);
       index = openRecordingIndex(dataDir);
       const r = await repairIndex({ dataDir, index, store, log });
       out(`recordings: ${r.added.length} added, ${r.updated.length} updated, ${r.dropped.length} dropped, ${r.skipped.length} not indexed; ${index.count()} indexed`);
