@@ -261,6 +261,8 @@ export class Call implements QueueCall {
    */
   abort(cause: EndCause): void {
     if (this.#abort.signal.aborted) return;
+    // Cases opened during the call reach the recording's index entry, which is written once its file is durable after the hang-up.
+    if (this.ivr.caseNumbers.length) this.recording?.note({ caseNumbers: [...this.ivr.caseNumbers] });
     this.endCause = cause;
     this.#abort.abort(cause);
     this.#watchdog?.unsubscribe();

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { recordingPath } from '../../src/recording/ids.ts';
 import { channelOf, readWav } from '../board/helpers.ts';
+import { fileComplaint, harness } from '../ivr/_harness.ts';
 import { agentHarness, prompt, roster, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
@@ -78,6 +79,25 @@ test('caller → agent 1001 → blind transfer → agent 1002 → hang-up: one s
   assert.ok(two.score > 0.8, `1002 on the right (${two.score.toFixed(2)})`);
   assert.ok(one.pos < two.pos, '1001 before 1002');
   for (const id of ['kb_office', 'kb_returns']) assert.ok(at(left, id).score < 0.5, `${id} not on the caller's side (${at(left, id).score.toFixed(2)})`);
+});
+
+test("a complaint left in the IVR: the call's recording is indexed with the case number", async () => {
+  const ivr = await harness({ recordCalls: true });
+  try {
+    const { calls } = await ivr.call((c) => fileComplaint(c, ivr.engine.prompts.file('zh', 'caller_complaint')));
+    assert.is(calls[0].caseNumbers.length, 1, 'a case was made');
+    const id = calls[0].recordings.find((r) => r.startsWith('recordings/calls/'));
+    assert.ok(id, `the call record lists its recording: ${calls[0].recordings.join(', ')}`);
+    let entry = ivr.engine.recordings.index.get(id!);
+    for (let i = 0; !entry && i < 200; i++) {
+      await ivr.engine.board.advance(20);
+      entry = ivr.engine.recordings.index.get(id!);
+    }
+    assert.equal(entry?.caseNumbers, calls[0].caseNumbers);
+    assert.equal(ivr.engine.recordings.index.search({ caseNumber: calls[0].caseNumbers[0] }).map((x) => x.id).includes(id!), true, 'found by the case number');
+  } finally {
+    await ivr.close();
+  }
 });
 
 test.run();
