@@ -66,7 +66,7 @@ function keyToPromptMs(file: string, prompt: Int16Array, afterMs: number): numbe
 
 async function realtime(dir: string, calls: number, holdS: number): Promise<{ held: number; lagP99: number; digitP99: number; digitP50: number; digitMin: number; digitN: number }> {
   const spans = Math.ceil(calls / 30);
-  const engine: Engine = await openEngine({ boardFile: profile(dir, spans), dataDir: join(dir, `rt-${calls}`), mode: 'realtime', maxCallMs: 3_600_000 });
+  const engine: Engine = await openEngine({ boardFile: profile(dir, spans), dataDir: join(dir, `rt-${calls}`), mode: 'realtime', maxCallMs: 3_600_000, recordCalls: false, rolling: 'none' });
   const net = engine.networkChannels.slice(0, calls);
   const measured = new Set(net.filter((_, i) => i % Math.max(1, Math.floor(calls / 40)) === 0).map((c) => c.index));
   const callers = net.map((ch, i) => new SimCaller(ch, { dir: join(dir, 'callers'), callerNumber: `1380000${String(i).padStart(4, '0')}`, tap: measured.has(ch.index) }));

@@ -2,8 +2,8 @@
 // his queues is pushed to his seat (queue, calls waiting, longest wait) and,
 // if configured, a short tone sounds in his ear (two 100 ms bursts of 440 Hz
 // at -16 dBm0, as the zip tone but softer: audible over speech, not
-// mistaken for a ring). The board's player replaces the caller's audio to
-// the agent for those 300 ms; the caller hears nothing of it.
+// mistaken for a ring), mixed into what the agent hears (the caller's voice
+// goes on under it); the caller hears nothing of it.
 import { Subject, type Subscription } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
 import type { AudioBuffer } from '../board/types.ts';
@@ -55,7 +55,7 @@ export class CallWaiting {
       const busy = (on && on.state !== 'offered') || this.#o.busyElsewhere?.(m.agent);
       if (!busy) continue;
       this.events$.next({ type: 'call-waiting', agentId: m.agent, queue, waiting: st.waiting, longestWaitMs: st.longestWaitMs });
-      if (this.#o.tone) void sb.station(m.agent)?.play(TONE).catch(() => undefined);
+      if (this.#o.tone) void sb.station(m.agent)?.play(TONE, { mix: true }).catch(() => undefined);
     }
   }
 

@@ -17,6 +17,7 @@ import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Ob
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
+import type { CallRecording, CallRecordingFacts } from '../recording/call.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
 import { Leg } from './legs.ts';
 import type { Logger } from './log.ts';
@@ -62,7 +63,12 @@ export interface CallDeps {
   log: Logger;
   /** Call records being written over all calls (the core's writing()). */
   records: { pending: number };
+  /** 全程录音: starts the call's recording at the answer (engine option recordCalls); absent: none. */
+  recorder?: CallRecorder;
 }
+
+/** Starts one call's stereo recording (src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
+export type CallRecorder = (o: { caller: Channel; callId: string; facts: CallRecordingFacts }) => CallRecording;
 
 export class Call implements QueueCall {
   readonly id: string;
@@ -78,6 +84,10 @@ export class Call implements QueueCall {
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
   readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
+  /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
+  recording?: CallRecording;
+  /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
+  #recordingOther: Channel | null = null;
   #watchdog: Subscription | undefined;
   readonly startedAt: number;
   answeredAt?: number;
@@ -171,7 +181,44 @@ export class Call implements QueueCall {
     this.phase = p;
     this.phases.push({ phase: p, at: this.#at() });
     this.#arm();
+    this.#followRecording();
     this.phase$.next(p);
+  }
+
+  /**
+   * The recording's right side follows the call (src/recording/README.md): the
+   * voice of the party the caller talks with (agent, consulted agent, outside
+   * party) while talking, else what the caller hears (prompts, music on hold,
+   * the conference), re-pointed between two ticks in the same file.
+   */
+  #followRecording(): void {
+    const rec = this.recording;
+    if (!rec || this.phase === 'ended') return;
+    let party: Leg | undefined;
+    if (this.phase === 'talking') party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
+    const other = party?.channel ?? null;
+    if (other === this.#recordingOther) return;
+    this.#recordingOther = other;
+    try {
+      rec.repoint(other, party?.agentId);
+    } catch (e) {
+      this.#deps.log.warn({ err: e }, `call ${this.id}: recording not re-pointed: ${(e as Error).message}`);
+    }
+  }
+
+  #startRecording(): void {
+    const recorder = this.#deps.recorder;
+    if (!recorder || this.recording || this.signal.aborted) return;
+    try {
+      this.recording = recorder({
+        caller: this.channel,
+        callId: this.id,
+        facts: { direction: 'inbound', ...(this.ivr.callerNumber ? { callerNumber: this.ivr.callerNumber } : {}), ...(this.ivr.calledNumber ? { calledNumber: this.ivr.calledNumber } : {}) },
+      });
+    } catch (e) {
+      // A recording that cannot start must not cost the call: it is logged (and the call record says none).
+      this.#deps.log.error({ err: e }, `call ${this.id}: recording not started: ${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`);
+    }
   }
 
   #arm(): void {
@@ -192,9 +239,11 @@ export class Call implements QueueCall {
     if ('queue' in e) {
       q.queue = e.queue;
       q.enteredAt = this.#at();
+      this.recording?.note({ queue: e.queue });
     } else if ('agent' in e) {
       q.agents.push(e.agent);
       q.answeredAt ??= this.#at();
+      this.recording?.note({ agents: [e.agent] });
     } else if ('holdMs' in e) q.holdMs = e.holdMs;
     else if ('endedBy' in e) q.endedBy = e.endedBy;
     else q.wrapUpMs = e.wrapUpMs;
@@ -212,6 +261,8 @@ export class Call implements QueueCall {
    */
   abort(cause: EndCause): void {
     if (this.#abort.signal.aborted) return;
+    // Cases opened during the call reach the recording's index entry, which is written once its file is durable after the hang-up.
+    if (this.ivr.caseNumbers.length) this.recording?.note({ caseNumbers: [...this.ivr.caseNumbers] });
     this.endCause = cause;
     this.#abort.abort(cause);
     this.#watchdog?.unsubscribe();
@@ -275,7 +326,10 @@ export class Call implements QueueCall {
     try {
       if (this.channel.state === 'ringing') await this.channel.answer();
       else if (this.channel.state !== 'connected') this.abort('remote');
-      if (!this.signal.aborted) this.answeredAt = this.#at();
+      if (!this.signal.aborted) {
+        this.answeredAt = this.#at();
+        this.#startRecording();
+      }
       return await d.interpreter.run(this.ivr);
     } catch (e) {
       // The caller gave up while we answered.
@@ -298,6 +352,8 @@ export class Call implements QueueCall {
     this.phase = 'ended';
     this.phases.push({ phase: 'ended', at: this.endedAt });
     for (const l of this.legs) l.leftAt ??= this.endedAt;
+    // Case numbers written after the hang-up still reach the index: the entry is made once the file is durable.
+    if (this.ivr.caseNumbers.length) this.recording?.note({ caseNumbers: [...this.ivr.caseNumbers] });
     this.phase$.next('ended');
     this.phase$.complete();
     this.outcome = this.#outcome(flowOutcome);
@@ -332,8 +388,13 @@ export class Call implements QueueCall {
       outcome: this.outcome,
       path: this.ivr.path,
       caseNumbers: this.ivr.caseNumbers,
-      recordings: this.ivr.recordings,
+      recordings: this.#recordingIds(),
     };
+  }
+
+  /** The IVR's recordings (messages) and the call's own recording. */
+  #recordingIds(): string[] {
+    return this.recording ? [...this.ivr.recordings, this.recording.id] : this.ivr.recordings;
   }
 
   async #writeRecord(): Promise<void> {
@@ -343,7 +404,7 @@ export class Call implements QueueCall {
       endedAt: this.endedAt ?? this.#at(),
       channel: this.channel.name,
       ivrPath: this.ivr.path,
-      recordingIds: this.ivr.recordings,
+      recordingIds: this.#recordingIds(),
       outcome: this.outcome,
     };
     if (this.answeredAt !== undefined) rec.answeredAt = this.answeredAt;

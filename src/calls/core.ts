@@ -12,7 +12,7 @@ import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
-import { Call, type CallSummary, type PhaseLimits } from './call.ts';
+import { Call, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
 import { CallError } from './errors.ts';
 import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -41,6 +41,8 @@ export interface CallCoreOptions {
   maxCallMs?: number;
   /** Watchdog per phase (src/calls/call.ts DEFAULT_PHASE_LIMITS: a conversation is never cut). */
   phaseLimits?: PhaseLimits;
+  /** 全程录音: each answered call's recording (engine.ts binds startCallRecording); absent: none. */
+  recorder?: CallRecorder;
   /**
    * The ACD and the agents' stations: the transfer node hands calls to it.
    * Absent, a transfer node plays its busy prompt and overflows (no agents).
@@ -105,6 +107,7 @@ export class CallCore {
   readonly #epochAtZero: number;
   readonly #wallClock: (() => number) | undefined;
   readonly #limits: PhaseLimits;
+  readonly #recorder: CallRecorder | undefined;
   /** The ACD (decisions on board time) and the switchboard that plays them; absent without `acd` options. */
   readonly acd?: Acd;
   readonly switchboard?: Switchboard;
@@ -128,6 +131,7 @@ export class CallCore {
     // numbers, deadlines, office hours and call records with it (the board's
     // monotonic clock would keep the error of the moment the engine started).
     this.#wallClock = o.board.mode === 'realtime' ? (o.wallClock ?? Date.now) : undefined;
+    this.#recorder = o.recorder;
     this.#limits = { ...(o.maxCallMs !== undefined ? { ivr: o.maxCallMs, 'back-to-ivr': o.maxCallMs } : {}), ...o.phaseLimits };
     this.#logger = o.logger ?? silentLogger();
     // Only trunks that take calls in reach the IVR: an agent lifting his
@@ -197,6 +201,7 @@ export class CallCore {
         subscriptions: this.#subscriptions,
         log,
         records: this.#records,
+        ...(this.#recorder ? { recorder: this.#recorder } : {}),
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));

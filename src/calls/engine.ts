@@ -20,9 +20,9 @@ import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
-import { openBoard } from '../board/index.ts';
+import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { openRecordingLayer, scheduleRetention, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { openRecordingLayer, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
@@ -68,6 +68,22 @@ export interface EngineOptions {
   trace?: IvrServices['trace'];
   /** Recording retention run every `everyMs` of board time (src/recording/README.md); off when absent. */
   retention?: { everyMs: number; rules?: RetentionRule[] };
+  /**
+   * 全程录音: every answered inbound call is recorded, one stereo file
+   * following it through IVR, queue, agent, hold, transfer and conference
+   * (src/recording/call.ts). Default: on in real time (`hotline start`), off
+   * in stepped engines (tests ask for it).
+   */
+  recordCalls?: boolean;
+  /**
+   * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
+   * and the trunks that take calls (inbound, bothway), 'all' = every channel
+   * of the board, { group } = a profile group, 'none'. Default: 'lines' in
+   * real time (`hotline start`), 'none' in stepped engines.
+   */
+  rolling?: 'none' | 'lines' | 'all' | { group: string };
+  /** Length of a rolling segment, ms (default 15 min). */
+  rollingSegmentMs?: number;
 }
 
 export interface Engine {
@@ -88,6 +104,8 @@ export interface Engine {
   calendar: BureauCalendar;
   /** The recording index (DATA/recordings-index) and the IVR's hook into it. */
   recordings: RecordingLayer;
+  /** The rolling recording of channels (option `rolling`), when on. */
+  rolling?: RollingRecorder;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
   close(): Promise<void>;
@@ -152,6 +170,14 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       throw e;
     }
   }
+  // Per-call recordings in flight: the engine closes the index only after they are indexed.
+  const recordingsLive = new Set<CallRecording>();
+  const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
+    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line) });
+    recordingsLive.add(rec);
+    void rec.done.finally(() => recordingsLive.delete(rec));
+    return rec;
+  };
   const core = new CallCore({
     board,
     flows,
@@ -163,11 +189,30 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     phaseLimits: o.phaseLimits,
     acd,
     logger,
+    ...((o.recordCalls ?? (o.mode ?? 'realtime') === 'realtime') ? { recorder } : {}),
   }).start();
   clock = () => core.now();
   const retention = o.retention
     ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })
     : undefined;
+  let rolling: RollingRecorder | undefined;
+  const rollSel = o.rolling ?? ((o.mode ?? 'realtime') === 'realtime' ? 'lines' : 'none');
+  if (rollSel !== 'none') {
+    try {
+      const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : rollSel;
+      rolling = startRolling({ board, select, dataDir, index: recordings.index, now: () => core.now(), log: (line) => logger.warn(line), ...(o.rollingSegmentMs !== undefined ? { segmentMs: o.rollingSegmentMs } : {}) });
+      logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : `group ${rollSel.group}`})`);
+    } catch (e) {
+      retention?.unsubscribe();
+      await core.stop(board.mode === 'stepped' ? (ms) => board.advance(ms) : undefined);
+      await queueLog?.close();
+      await board.close();
+      await recordings.close();
+      await store.close();
+      releaseUnhandled();
+      throw e;
+    }
+  }
   let closed = false;
   return {
     board,
@@ -182,6 +227,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     phoneChannels: (board.network?.channels ?? []).filter((ch) => board.channel(ch.span.index, ch.timeslot).role === 'station'),
     calendar: store.calendar,
     recordings,
+    rolling,
     queueLog,
     async close() {
       if (closed) return;
@@ -191,6 +237,18 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await core.acd?.settled().catch(() => {});
+      // The calls are cleared: their recordings end on the idle channels, and
+      // the rolling taps are stopped; both are final and indexed before the
+      // index closes (bounded: 5 s of board or wall time).
+      let rollingDone = rolling === undefined;
+      void rolling
+        ?.stop()
+        .catch((e) => logger.warn({ err: e }, `recordings: rolling recording not stopped cleanly: ${(e as Error).message}`))
+        .finally(() => (rollingDone = true));
+      for (let i = 0; (recordingsLive.size > 0 || !rollingDone) && i < 250; i++) {
+        if (stepped) await board.advance(20);
+        else await new Promise((r) => setTimeout(r, 20));
+      }
       await queueLog?.close();
       await board.close();
       await recordings.close();

@@ -36,13 +36,13 @@ export class Leg {
    * before. Resolves with the result, or null when stopped by a newer play,
    * stopMedia(), the call's end, or a line already gone. Never throws.
    */
-  async play(items: PlayItem | PlayItem[], o: { signal?: AbortSignal } = {}): Promise<PlayResult | null> {
+  async play(items: PlayItem | PlayItem[], o: { signal?: AbortSignal; mix?: boolean } = {}): Promise<PlayResult | null> {
     this.stopMedia();
     const ctl = new AbortController();
     this.#media = ctl;
     const signals = [ctl.signal, ...(this.#callSignal ? [this.#callSignal] : []), ...(o.signal ? [o.signal] : [])];
     try {
-      const r = await this.channel.play(items, { signal: AbortSignal.any(signals) });
+      const r = await this.channel.play(items, { signal: AbortSignal.any(signals), ...(o.mix ? { mix: true } : {}) });
       return r.reason === 'stopped' || r.reason === 'hangup' || r.reason === 'error' ? null : r;
     } catch {
       return null;

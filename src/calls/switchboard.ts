@@ -487,12 +487,12 @@ export class Switchboard {
     this.events$.next({ type: 'connected', agentId: st.agentId, callId: call.id, ...(call.callerNumber ? { callerNumber: call.callerNumber } : {}) });
     call.log.info({ event: 'agent_connected', agentId: st.agentId, station: st.port.name }, `call ${call.id} agent  ${st.agentId} on ${st.port.name}`);
     if (q.req.announceAgent ?? this.#o.announceAgent) {
-      // 自动报工号: the caller hears "X号话务员为您服务" over the agent for its length; the agent hears the caller throughout.
+      // 自动报工号: "X号话务员为您服务" is mixed into the bridge (the caller hears the agent under it, not masked); the agent hears the caller throughout.
       const p = this.#o.prompts;
       const lang = call.lang;
       const has = (id: string) => p.has(lang, id);
       const ids = ['agent_intro', ...say(lang, 'digits', st.agentId, has), 'agent_serving'].filter(has);
-      void call.caller.play(ids.map((id) => p.item(lang, id)));
+      void call.caller.play(ids.map((id) => p.item(lang, id)), { mix: true });
     }
   }
 

@@ -110,6 +110,8 @@ export function startRolling(o: RollingOptions): RollingRecorder {
     ch: Channel;
     key: string;
     tap: Tap | null;
+    /** The tap that ended last: its final segment's event can come after its done (the call's end re-arms at once). */
+    last: Tap | null;
     seq: number;
     sub: Subscription;
     alarm: { code: string; at: number } | null;
@@ -163,6 +165,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
 
   const ended = (st: State, tap: Tap, r: RecordResult) => {
     if (st.tap === tap) st.tap = null;
+    st.last = tap;
     if (r.reason === 'error') {
       failed(st, r.error?.code ?? 'HL_EREC_IO', r.error?.message ?? 'write failed', r.durationMs);
       return;
@@ -173,8 +176,8 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   };
 
   const segment = (st: State, e: SegmentEvent) => {
-    const tap = st.tap;
-    if (!tap || e.requestId !== tap.requestId || e.durationMs === 0) return;
+    const tap = [st.tap, st.last].find((t) => t !== null && t.requestId === e.requestId);
+    if (!tap || e.durationMs === 0) return;
     counts.segments++;
     const file = segmentName(tap.file, e.segment);
     const id = recordingIdOf(dataDir, file);
@@ -195,7 +198,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   };
 
   for (const ch of channels) {
-    const st: State = { ch, key: channelKey(ch), tap: null, seq: 0, sub: null as unknown as Subscription, alarm: null, tapEnd: null, gap: null, retry: null };
+    const st: State = { ch, key: channelKey(ch), tap: null, last: null, seq: 0, sub: null as unknown as Subscription, alarm: null, tapEnd: null, gap: null, retry: null };
     st.sub = ch.events$.subscribe((e) => {
       if (e.type === 'segment') segment(st, e);
     });

@@ -22,6 +22,23 @@ import type { CallWaiting } from '../calls/call-waiting.ts';
 import type { SeatCaseStore } from './cases.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
+import type { RecordingIndex } from '../recording/types.ts';
+
+/** Recording access for the server: a supervisor's team is the agents of his department in the case store. */
+function recordingAccess(o: SeatHostOptions): { recordings?: { dataDir: string; index: RecordingIndex; team(id: string): Promise<string[]> } } {
+  if (!o.recordingIndex) return {};
+  return {
+    recordings: {
+      dataDir: o.dataDir,
+      index: o.recordingIndex,
+      async team(id) {
+        const agents = await o.store.listAgents();
+        const dept = agents.find((a) => a.id === id)?.departmentId;
+        return dept === undefined ? [] : agents.filter((a) => a.departmentId === dept).map((a) => a.id);
+      },
+    },
+  };
+}
 
 export { DEFAULT_QUEUE, rosterConfig };
 
@@ -56,6 +73,8 @@ export interface SeatHostOptions extends ListenOptions {
   dataDir: string;
   logger?: Logger;
   /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */
+  /** The recording index: the server then gives each session the recordings it may hear (src/recording/http.ts). */
+  recordingIndex?: RecordingIndex;
   engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting };
 }
 
@@ -76,7 +95,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
   const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: log, logger: o.logger });
   let server: SeatServer;
   try {
-    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });
+    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });
   } catch (e) {
     seats.close();
     await probe.close();
@@ -102,7 +121,7 @@ async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine
   const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
   let server: SeatServer;
   try {
-    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe });
+    server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });
   } catch (err) {
     seats.close();
     await probe.close();

@@ -12,6 +12,7 @@ import websocket from '@fastify/websocket';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { recordingRoutes, type RecordingAccessOptions } from '../recording/http.ts';
 import { seatError } from './errors.ts';
 import { health, metrics, TickWatch, type BoardLike, type OpsSources, type StoreProbe } from './ops.ts';
 import type { SeatConn, SeatService } from './service.ts';
@@ -37,6 +38,8 @@ export interface SeatServerOptions extends ListenOptions {
   probe: StoreProbe;
   /** Wall ms between two samples of the board's tick counter (default 1 s). */
   tickSampleMs?: number;
+  /** GET /recordings and /recordings/audio (src/recording/http.ts) for the seats' sessions: an agent his own calls, a supervisor his department's, an admin all. */
+  recordings?: Omit<RecordingAccessOptions, 'user'>;
 }
 
 export function isLoopback(host: string): boolean {
@@ -77,6 +80,7 @@ export async function buildSeatApp(o: SeatServerOptions): Promise<{ app: Fastify
   const ops: OpsSources = { seats: o.seats, board: o.board, ticks: new TickWatch(o.board, o.tickSampleMs), probe: o.probe };
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(webConsole);
+  if (o.recordings) await app.register(recordingRoutes, { user: (t) => o.seats.sessions.get(t), ...o.recordings });
 
   // A refusal by fastify itself (bad JSON body, schema) answers with a code too.
   app.setErrorHandler((err, _req, reply) => {

@@ -3,7 +3,7 @@
 // ./data), stopped by SIGTERM in real time (calls cleared, exit 0), and bad
 // options or a broken flow refused with a code and a sentence.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -71,6 +71,10 @@ test('start --stepped --demo-callers 2 --demo-agents 2: callers who press 0 are 
     assert.ok(rec, 'a call record for the answered call');
     assert.equal(rec!.legs!.map((l) => l.kind), ['caller', 'agent']);
     assert.is(rec!.agentId, talked[0][1]);
+    // 全程录音 is on by default: the answered call's own recording is on disk and listed.
+    const own = rec!.recordingIds.filter((id) => id.startsWith('recordings/calls/'));
+    assert.is(own.length, 1, `the call record lists its recording: ${rec!.recordingIds.join(', ')}`);
+    assert.ok(existsSync(join(data, own[0])), `${own[0]} exists`);
   } finally {
     await store.close();
   }
@@ -97,6 +101,9 @@ test('bad option → exit 2 with CLI_BAD_VALUE; a broken flow → exit 1 with IV
   const bad = await start(['--demo-callers', 'many']);
   assert.is(bad.code, 2);
   assert.match(bad.err, /CLI_BAD_VALUE: --demo-callers takes a whole number/);
+  const rolling = await start(['--rolling', 'sometimes']);
+  assert.is(rolling.code, 2);
+  assert.match(rolling.err, /CLI_BAD_VALUE: --rolling sometimes: say 'lines', 'all', 'group:NAME' or 'none'/);
   const flow = join(dir, 'broken.json');
   writeFileSync(flow, JSON.stringify({ name: 'x', language: 'zh', languages: ['zh'], start: 'a', nodes: { a: { type: 'play', prompts: ['welcome'], next: 'b' } } }));
   const broken = await start(['--flow', flow, '--data', join(dir, 'broken'), '--for', '1']);

@@ -1,11 +1,11 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--demo-agents M] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
 // reloads the flow (an invalid file is refused and the old flow stays).
 import { runScenario, SCENARIOS, type Scenario } from '../../calls/demo.ts';
-import { openEngine, type Engine } from '../../calls/engine.ts';
+import { openEngine, type Engine, type EngineOptions } from '../../calls/engine.ts';
 import { advanceHeld, SimCaller } from '../../calls/sim-caller.ts';
 import { agentCall, logAgents, runDemoAgent } from '../../calls/demo-agents.ts';
 import { demoAgentId } from '../../calls/roster.ts';
@@ -34,6 +34,8 @@ const startCommand = defineCommand({
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
+    'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
+    rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group) or 'none'", { valueName: 'WHICH', default: 'lines' }),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
@@ -59,6 +61,8 @@ const startCommand = defineCommand({
       demoCallers: v['demo-callers'],
       demoAgents: v['demo-agents'],
       announceAgent: v['announce-agent'],
+      recordCalls: v['record-calls'] === 'on',
+      rolling: rollingOption(v.rolling),
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
       smtp: v.smtp && {
@@ -78,6 +82,13 @@ const startCommand = defineCommand({
   },
 });
 
+function rollingOption(v: string): NonNullable<EngineOptions['rolling']> {
+  if (v === 'none' || v === 'lines' || v === 'all') return v;
+  const m = /^group:(.+)$/.exec(v);
+  if (m) return { group: m[1] };
+  throw cliError('CLI_BAD_VALUE', `--rolling ${v}: say 'lines', 'all', 'group:NAME' or 'none'`, { option: '--rolling' });
+}
+
 export const run = (args: string[]): Promise<number> => runCommand(startCommand, args);
 
 interface StartArgs {
@@ -87,6 +98,8 @@ interface StartArgs {
   demoCallers: number;
   demoAgents: number;
   announceAgent: boolean;
+  recordCalls: boolean;
+  rolling: NonNullable<EngineOptions['rolling']>;
   forSeconds?: number;
   stepped: boolean;
   smtp?: Omit<SmtpOptions, 'from'>;
@@ -121,6 +134,8 @@ async function runStart(a: StartArgs): Promise<number> {
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
       demoAgents: a.demoAgents,
       announceAgent: a.announceAgent,
+      recordCalls: a.recordCalls,
+      rolling: a.rolling,
       ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
       logger,
     });
