@@ -1,15 +1,17 @@
 // Board, Span, Channel and Conference over one native board (see types.ts for
-// the contract). openBoard(profile) builds the native sim board; with a
+// the contract). openBoard(profile) opens the native board (open-native.ts; clips.ts caches prompts); with a
 // network loop the native board holds 2N spans: 0..N-1 are the engine side,
 // N..2N-1 the network side (`board.network`), joined pairwise by cables.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { Engine, toHotline } from './engine.ts';
+import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, nativeBoardClass, nativeClipClass, type NativeBoard, type NativeClip, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
-import { channelRoles, dahdiChannels, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
+import { bufferClip, fileClip } from './clips.ts';
+import { openNative, setSignalling } from './open-native.ts';
+import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
   BoardEvent,
@@ -90,48 +92,6 @@ function stopMask(name: string, v: boolean | string | undefined): number {
 // Decoded prompts, shared by every play of them: a file is read and decoded
 // once (again when its size or mtime changes); an in-memory buffer once per
 // buffer object (so do not change a buffer's samples after playing it).
-const FILE_CACHE_MAX = 1024;
-const fileCache = new Map<string, { mtimeMs: number; size: number; gainDb: number; clip: NativeClip }>();
-const bufferCache = new WeakMap<object, { format: number; bytes: number; gainDb: number; clip: NativeClip }>();
-
-function fileClip(file: string, gainDb: number): NativeClip {
-  let st;
-  try {
-    st = statSync(file);
-  } catch {
-    throw boardError('BOARD_FILE_NOT_FOUND', file, { file });
-  }
-  if (!st.isFile()) throw boardError('BOARD_FILE_NOT_FOUND', `${file} is not a file`, { file });
-  const hit = fileCache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.gainDb === gainDb) {
-    fileCache.delete(file); // most recently used goes last
-    fileCache.set(file, hit);
-    return hit.clip;
-  }
-  let clip: NativeClip;
-  try {
-    clip = new (nativeClipClass())({ wav: readFileSync(file) }, gainDb);
-  } catch (e) {
-    throw boardError('BOARD_FILE_FORMAT', `${file}: ${(e as Error).message}`, { file, native: (e as { code?: string }).code });
-  }
-  fileCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, gainDb, clip });
-  if (fileCache.size > FILE_CACHE_MAX) fileCache.delete(fileCache.keys().next().value!);
-  return clip;
-}
-
-function bufferClip(data: Uint8Array | Int16Array, format: number, gainDb: number): NativeClip {
-  const hit = bufferCache.get(data);
-  if (hit && hit.format === format && hit.bytes === data.byteLength && hit.gainDb === gainDb) return hit.clip;
-  let clip: NativeClip;
-  try {
-    clip = new (nativeClipClass())({ data, format }, gainDb);
-  } catch (e) {
-    throw boardError('BOARD_ARG', `audio buffer: ${(e as Error).message}`);
-  }
-  bufferCache.set(data, { format, bytes: data.byteLength, gainDb, clip });
-  return clip;
-}
-
 class ChannelImpl implements Channel {
   readonly events$: Observable<ChannelEvent>;
   readonly name: string;
@@ -882,59 +842,6 @@ interface SharedState {
 
 // KB answers in signalling/r2.h's hl_r2_kb order.
 const R2_KB: R2Kb[] = ['free', 'busy-local', 'busy-toll', 'congestion', 'vacant'];
-
-// China No.1 spans (signalling/r2_board.h). The built-in network side of a
-// loop runs the same signalling as the span it is cabled to, with the
-// opposite glare priority, and does not know our numbers' length.
-function setSignalling(native: NativeBoard, p: BoardProfile, n: number, loop: boolean): void {
-  p.spans.forEach((sp, s) => {
-    if (sp.type !== 'E1' || sp.signalling !== 'china-no1') return;
-    const r2 = sp.r2 ?? {};
-    const prio = r2.glarePriority ? 1 : 0;
-    const aniAfter = r2.aniAfter ?? 1;
-    try {
-      native.setSignalling(s, 'china-no1', prio, r2.maxDnis ?? 0, aniAfter);
-      if (loop) native.setSignalling(s + n, 'china-no1', 1 - prio, 0, aniAfter);
-    } catch (e) {
-      native.close();
-      throw toHotline(e, `span ${s}: China No.1`);
-    }
-  });
-}
-
-/**
- * The DAHDI spans a board opens, or undefined for the sim. A DAHDI profile
- * names them; HL_BOARD_DRIVER=dahdi runs a sim profile, network side
- * included, on DAHDI spans 1..total (the userspace DAHDI of the tests, whose
- * cables join span i to span n + i as the sim's loop does).
- */
-function dahdiLayout(p: BoardProfile, total: number, first = 1): number[] | undefined {
-  if (p.driver === 'dahdi') return dahdiChannels(p.spans);
-  const forced = process.env.HL_BOARD_DRIVER;
-  if (forced === undefined || forced === '' || forced === 'sim') return undefined;
-  if (forced !== 'dahdi') throw boardError('BOARD_ARG', `HL_BOARD_DRIVER must be 'sim' or 'dahdi', got ${JSON.stringify(forced)}`);
-  // Analog ports ride on CAS bits of an E1-like span on the sim (a channel
-  // bank): here they are an E1 channel bank's span of the userspace DAHDI.
-  const spans: SpanProfile[] = [...p.spans, ...(total > p.spans.length ? p.spans : [])];
-  return dahdiChannels(spans.map((_, i): SpanProfile => ({ type: 'E1', dahdiSpan: first + i })));
-}
-
-/**
- * The native board. Under HL_BOARD_DRIVER=dahdi a second board open at once
- * (tests that run two engines) takes the next 2N spans when the first are in
- * use, as a second card would be; a DAHDI profile names its spans and never moves.
- */
-function openNative(p: BoardProfile, total: number, peers: number[]): NativeBoard {
-  const Native = nativeBoardClass();
-  for (let first = 1; ; first += total) {
-    try {
-      return new Native(total, p.tickMs ?? 10, peers, undefined, dahdiLayout(p, total, first));
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (p.driver === 'dahdi' || process.env.HL_BOARD_DRIVER !== 'dahdi' || code !== 'HL_EDAHDI_BUSY' || first + 2 * total > 129) throw toHotline(e, 'open board');
-    }
-  }
-}
 
 /**
  * Opens a board from a profile (a path to boards/*.json or the object itself).
