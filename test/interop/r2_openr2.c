@@ -237,9 +237,18 @@ int main(int argc, char **argv) {
     c->from_ours = i & 1;
     c->next_ms = 200 + (uint64_t)i * 37;
     c->fd = open_ours(31 + ts_of(i));
+    if (c->fd < 0) {
+      fprintf(stderr, "r2_openr2: circuit %d: our channel %d does not open (%s)\n", i, 31 + ts_of(i), strerror(errno));
+      return 2;
+    }
     c->or2 = openr2_chan_new(ctx, ts_of(i), NULL, NULL);
-    if (c->fd < 0 || !c->or2 || hl_r2_init(&c->r2, hl_r2_variant_china(), &cfg, NULL, NULL) != 0) {
-      fprintf(stderr, "r2_openr2: circuit %d: cannot open (%s)\n", i, strerror(errno));
+    if (!c->or2) {
+      fprintf(stderr, "r2_openr2: circuit %d: libopenr2's channel %d does not open: %s (errno: %s)\n", i, ts_of(i),
+              openr2_context_error_string(openr2_context_get_last_error(ctx)), strerror(errno));
+      return 2;
+    }
+    if (hl_r2_init(&c->r2, hl_r2_variant_china(), &cfg, NULL, NULL) != 0) {
+      fprintf(stderr, "r2_openr2: circuit %d: hl_r2_init refused the configuration\n", i);
       return 2;
     }
     openr2_chan_set_client_data(c->or2, c);

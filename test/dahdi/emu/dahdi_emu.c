@@ -474,12 +474,14 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_GET_PARAMS: {
       struct dahdi_params *p = arg;
       int s, t;
-      if (p->channo > 0) {
-        if (chan_of(p->channo, &s, &t) < 0) return fail(EINVAL);
-      } else if (c) {
+      /* As DAHDI's dahdi_common_ioctl: on a channel's own file the file's
+       * channel answers and channo is not read (libopenr2 leaves it
+       * uninitialised); elsewhere channo names it, less the
+       * DAHDI_GET_PARAMS_RETURN_MASTER flag. */
+      if (c) {
         s = f->span;
         t = f->ts;
-      } else return fail(EINVAL);
+      } else if (chan_of(p->channo & ~DAHDI_GET_PARAMS_RETURN_MASTER, &s, &t) < 0) return fail(EINVAL);
       fill_params(p, s, t);
       if (c && s == f->span && t == f->ts) p->curlaw = f->law;
       return 0;

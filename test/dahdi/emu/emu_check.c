@@ -77,6 +77,14 @@ int main(void) {
   int x = 16;
   int c16 = open("/dev/dahdi/channel", O_RDWR);
   CHECK(ioctl(c16, DAHDI_SPECIFY, &x) != 0 && errno == ENXIO, "timeslot 16 of a CAS span is no channel (ENXIO)");
+  /* On a channel's own file GET_PARAMS answers for that channel whatever
+   * channo holds (libopenr2 leaves it uninitialised), as DAHDI does. */
+  struct dahdi_params prm;
+  memset(&prm, 0x5a, sizeof prm);
+  CHECK(ioctl(b, DAHDI_GET_PARAMS, &prm) == 0 && prm.channo == 32 && prm.sigtype == DAHDI_SIG_CAS,
+        "GET_PARAMS on channel 32's file with a garbage channo answers for channel 32 (got %d)", prm.channo);
+  prm.channo = 2;
+  CHECK(ioctl(ctl, DAHDI_GET_PARAMS, &prm) == 0 && prm.channo == 2, "GET_PARAMS on ctl answers for the channo asked (got %d)", prm.channo);
   x = 1;
   int again = open("/dev/dahdi/channel", O_RDWR);
   CHECK(ioctl(again, DAHDI_SPECIFY, &x) != 0 && errno == EBUSY, "a channel opened twice is EBUSY");
