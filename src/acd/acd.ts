@@ -12,6 +12,7 @@
 // a waiting or offered call stays in its queue's list at its place until it is
 // connected, abandoned or overflows, so a failed offer returns it where it was.
 import type { AcdClock, Timer } from './clock.ts';
+import { CallbackList } from './callbacks.ts';
 import { acdError } from './errors.ts';
 import { Sfc32, type Rng } from './rng.ts';
 import { brokenInvariants, buildModel, type AgentRt, type CallRt, type Member, type QueueRt } from './model.ts';
@@ -79,7 +80,7 @@ export class Acd {
   private readonly queues: Map<string, QueueRt>;
   private readonly byWeight: QueueRt[];
   private readonly calls = new Map<string, CallRt>();
-  private readonly callbackList: CallbackEntry[] = [];
+  private readonly callbackList: CallbackList;
   private readonly rng: Rng;
   private readonly graceMs: number;
   private readonly listeners: ((d: Decision) => void)[] = [];
@@ -103,6 +104,8 @@ export class Acd {
     this.agents = model.agents;
     this.queues = model.queues;
     this.byWeight = [...this.queues.values()].sort((a, b) => b.weight - a.weight);
+    // After a restart: the list as the queue log left it (callbacks.ts fromLog).
+    this.callbackList = config.callbacks ?? new CallbackList();
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -445,7 +448,7 @@ export class Acd {
       const ev: QueueEvent = { type: 'connect', at: now, queue: c.queue.id, callId, agentId, waitMs: now - c.enteredAt, ringMs: now - a.offerAt };
       if (c.direct) ev.transferred = true;
       this.write(ev);
-      if (c.callerNumber && this.callbackList.length) this.dropCallbacks((e) => e.callerNumber === c.callerNumber);
+      if (c.callerNumber && this.callbackList.size) this.callbackList.drop((e) => e.callerNumber === c.callerNumber);
     });
   }
 
@@ -488,7 +491,7 @@ export class Acd {
         if (keep > 0) c.queue.rejoin.set(c.callerNumber, { seq: c.seq, priority: c.priority, until: now + keep });
       }
       this.write(ev);
-      this.callbackList.push({ callId, queue: c.queue.id, callerNumber: c.callerNumber, at: now, waitMs, reason: 'abandoned' });
+      this.callbackList.add({ callId, queue: c.queue.id, callerNumber: c.callerNumber, at: now, waitMs, reason: 'abandoned' });
     });
   }
 
@@ -722,7 +725,7 @@ export class Acd {
     const waitMs = now - c.enteredAt;
     const t = target.kind === 'mailbox' ? `mailbox:${target.mailbox ?? 'director'}` : target.kind === 'flow' ? `flow:${target.node}` : 'callback';
     this.write({ type: 'overflow', at: now, queue: c.queue.id, callId: c.id, waitMs, reason, target: t });
-    if (target.kind === 'callback') this.callbackList.push({ callId: c.id, queue: c.queue.id, callerNumber: c.callerNumber, at: now, waitMs, reason: 'requested' });
+    if (target.kind === 'callback') this.callbackList.add({ callId: c.id, queue: c.queue.id, callerNumber: c.callerNumber, at: now, waitMs, reason: 'requested' });
     this.emit({ type: 'overflow', callId: c.id, queue: c.queue.id, reason, target });
   }
 
@@ -828,10 +831,6 @@ export class Acd {
     });
   }
 
-  private dropCallbacks(match: (e: CallbackEntry) => boolean): void {
-    for (let i = this.callbackList.length - 1; i >= 0; i--) if (match(this.callbackList[i])) this.callbackList.splice(i, 1);
-  }
-
   // ----------------------------------------------------------------- queries
 
   private snapshot(a: AgentRt): AgentSnapshot {
@@ -891,14 +890,23 @@ export class Acd {
 
   /** The callback list: abandoned calls and callback requests, oldest first. */
   callbacks(): CallbackEntry[] {
-    return this.callbackList.slice();
+    return this.callbackList.list();
   }
 
-  /** An agent called the caller back: the entry leaves the list. */
+  /** The caller confirmed (or keyed) the number to call him back on (logged: the list survives a restart). */
+  callbackNumber(callId: string, number: string): void {
+    const e = this.callbackList.find(callId);
+    if (!e) throw acdError('ACD_UNKNOWN_CALL', `'${callId}' is not in the callback list`, { callId });
+    e.number = number;
+    this.write({ type: 'callback', at: this.clock.now(), queue: e.queue, callId, number });
+  }
+
+  /** An agent called the caller back: the entry leaves the list (logged). */
   callbackDone(callId: string): void {
-    const before = this.callbackList.length;
-    this.dropCallbacks((e) => e.callId === callId);
-    if (this.callbackList.length === before) throw acdError('ACD_UNKNOWN_CALL', `'${callId}' is not in the callback list`, { callId });
+    const e = this.callbackList.find(callId);
+    if (!e) throw acdError('ACD_UNKNOWN_CALL', `'${callId}' is not in the callback list`, { callId });
+    this.callbackList.drop((x) => x.callId === callId);
+    this.write({ type: 'callback', at: this.clock.now(), queue: e.queue, callId, done: true });
   }
 
   /** Broken invariants, as sentences (empty when all hold). */

@@ -106,6 +106,7 @@ function addQueue(agents: Map<string, AgentRt>, queues: Map<string, QueueRt>, cf
     const v = cfg[k];
     if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw bad(`${k} must be a number of ms ≥ 0`);
   }
+  if (cfg.callbackKey !== undefined && !(typeof cfg.callbackKey === 'string' && /^[0-9*#]$/.test(cfg.callbackKey))) throw bad(`callbackKey '${String(cfg.callbackKey)}' must be one telephone key: 0-9, * or #`);
   const q: QueueRt = { id: cfg.id, cfg, weight: cfg.weight ?? 0, members: [], waiting: [], rrLast: -1, handleSum: 0, handleN: 0, rejoin: new Map() };
   const required = Object.entries(cfg.requiredSkills ?? {});
   cfg.members.forEach((m, index) => {

@@ -1,5 +1,6 @@
 // The ACD's vocabulary: agent states, queue configuration, the decisions the
 // ACD hands to the call layer and the events it writes to the queue log.
+import type { CallbackList } from './callbacks.ts';
 
 /**
  * Agent states, named as ECMA-269 CSTA agent states and the common CTI
@@ -87,6 +88,8 @@ export interface QueueConfig {
   whenEmpty?: { noneLoggedIn?: EmptyRule; noneReady?: EmptyRule; leaveAfterMs?: number; target?: OverflowTarget };
   /** A caller who abandoned and calls again within this time gets his old place back (default 0: off). */
   rejoinKeepsPlaceMs?: number;
+  /** "Press 1 and we will call you back": the key a waiting caller presses to leave a callback request; the periodic announcement offers it (default: none, not offered). */
+  callbackKey?: string;
 }
 
 export interface AgentConfig {
@@ -106,6 +109,8 @@ export interface AcdConfig {
   seed?: number;
   /** An agent whose seat disconnects while idle is set not ready after this time (default 30 s). */
   disconnectGraceMs?: number;
+  /** The callback list to start from (CallbackList.fromLog after a restart; default empty). */
+  callbacks?: CallbackList;
 }
 
 /** Decisions the ACD makes; the call layer plays them on the board. */
@@ -132,7 +137,9 @@ export type QueueEvent =
   | { type: 'complete'; at: number; queue: string; callId: string; agentId: string; talkMs: number; holdMs: number; by: 'caller' | 'agent' }
   | { type: 'overflow'; at: number; queue: string; callId: string; waitMs: number; reason: 'max-wait' | 'empty' | 'callback-request'; target: string }
   | { type: 'wrap-up'; at: number; queue: string; callId: string; agentId: string; wrapMs: number }
-  | { type: 'agent-state'; at: number; agentId: string; from: AgentState; to: AgentState; reason?: string };
+  | { type: 'agent-state'; at: number; agentId: string; from: AgentState; to: AgentState; reason?: string }
+  // The callback list (callbacks.ts): the number a caller confirmed, or an agent called him back (done).
+  | { type: 'callback'; at: number; queue: string; callId: string; number?: string; done?: true };
 
 export type QueueEventType = QueueEvent['type'];
 
@@ -144,4 +151,6 @@ export interface CallbackEntry {
   at: number;
   waitMs: number;
   reason: 'abandoned' | 'requested';
+  /** The number to call back, when the caller confirmed his own or keyed another (requests). */
+  number?: string;
 }

@@ -83,7 +83,7 @@ export class Call implements QueueCall {
   /** Every phase change (ops, seats, tests). */
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
-  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
+  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system'; callback?: true } = { agents: [], holdMs: 0 };
   /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
   recording?: CallRecording;
   /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
@@ -175,6 +175,11 @@ export class Call implements QueueCall {
     this.legs.push(leg);
   }
 
+  /** A case made for the call outside the IVR (a callback request). */
+  addCase(number: string): void {
+    this.ivr.caseNumbers.push(number);
+  }
+
   /** Moves to a phase and arms that phase's watchdog (none for a phase without a limit). */
   setPhase(p: CallPhase): void {
     if (this.phase === p || this.phase === 'ended') return;
@@ -234,9 +239,10 @@ export class Call implements QueueCall {
     }, limit);
   }
 
-  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void {
+  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number } | { callback: true }): void {
     const q = this.queueInfo;
-    if ('queue' in e) {
+    if ('callback' in e) q.callback = true;
+    else if ('queue' in e) {
       q.queue = e.queue;
       q.enteredAt = this.#at();
       this.recording?.note({ queue: e.queue });
@@ -373,6 +379,7 @@ export class Call implements QueueCall {
     if (this.answeredAt === undefined) return 'abandoned';
     const q = this.queueInfo;
     if (q.agents.length) return q.endedBy === 'agent' ? 'agent_hangup' : 'caller_hangup';
+    if (q.callback) return 'callback';
     const before = this.phases[this.phases.length - 2]?.phase;
     if (before === 'queue' || before === 'ringing') return 'queue_abandoned';
     return flow === 'completed' ? 'ivr_only' : 'caller_hangup';

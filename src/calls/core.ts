@@ -21,6 +21,7 @@ import { Switchboard } from './switchboard.ts';
 import { AgentOps } from './agent-ops.ts';
 import { OutboundCalls } from './outbound.ts';
 import { CallWaiting } from './call-waiting.ts';
+import { CallbackRequests } from './callback-request.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -155,6 +156,7 @@ export class CallCore {
         stations: o.acd.stations,
         prompts: o.services.prompts,
         logger: this.#logger,
+        callbacks: new CallbackRequests({ acd: this.acd, store: o.store, prompts: o.services.prompts, io: this.#io }),
         ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
       });

@@ -12,6 +12,7 @@ import { scanRecordings } from '../ivr/recordings.ts';
 import type { IvrServices } from '../ivr/interpreter.ts';
 import { seedDefaults } from '../ivr/seed.ts';
 import { LmdbQueueLog } from '../acd/log.ts';
+import { CallbackList } from '../acd/callbacks.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
@@ -26,6 +27,10 @@ import { openRecordingLayer, scheduleRetention, startCallRecording, startRolling
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
+
+// Abandoned calls and callback requests older than this are not put back on the
+// callback list at start (a week: a caller not called back by then has moved on).
+const CALLBACK_KEEP_MS = 7 * 86_400_000;
 
 export interface EngineOptions {
   boardFile?: string;
@@ -160,7 +165,11 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
-      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
+      // The callback list as the last run left it (abandoned calls, callback requests of the last CALLBACK_KEEP_MS).
+      const since = (o.mode === 'stepped' && o.epochAtZero !== undefined ? o.epochAtZero : Date.now()) - CALLBACK_KEEP_MS;
+      const callbacks = CallbackList.fromLog(queueLog.events({ from: since }));
+      if (callbacks.size) logger.info(`hotline: ${callbacks.size} calls on the callback list from the queue log`);
+      acd = { config: { ...config, callbacks }, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
     } catch (e) {
       await queueLog?.close();
       releaseUnhandled();

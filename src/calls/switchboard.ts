@@ -23,6 +23,7 @@ import { CallError } from './errors.ts';
 import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
 import { musicOnHold } from './moh.ts';
+import type { CallbackRequests } from './callback-request.ts';
 
 export type { TransferOutcome, TransferRequest };
 
@@ -45,8 +46,10 @@ export interface QueueCall {
   readonly phase: string;
   hasNode(id: string): boolean;
   addLeg(leg: Leg): void;
+  /** A case made during the call (a callback request): the call record lists it. */
+  addCase(number: string): void;
   /** The queue phase's figures, for the call record. */
-  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void;
+  queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number } | { callback: true }): void;
 }
 
 /** Call events for the agent's seat (src/seats pushes them on the socket). */
@@ -71,6 +74,8 @@ export interface SwitchboardOptions {
   announceAgent?: boolean;
   /** Busy tone to a handset agent after the caller left, until he hangs up (ms, default 60 s; headset agents hear 1.5 s). */
   busyToneMs?: number;
+  /** Callback requests ("press 1", overflow to callback): the dialog and the registration; absent, such a caller goes to the node's overflow. */
+  callbacks?: CallbackRequests;
 }
 
 interface StationRt {
@@ -90,10 +95,13 @@ interface StationRt {
 interface Queued {
   call: QueueCall;
   req: TransferRequest;
-  state: 'waiting' | 'talking' | 'held';
+  /** callback: left the queue for the callback list, confirming his number. */
+  state: 'waiting' | 'talking' | 'held' | 'callback';
   agent: Leg | null;
   heldAt: number;
   holdMs: number;
+  /** Epoch ms the caller joined the queue. */
+  enteredAt: number;
   /** Announcements waiting to be played between music. */
   pending: PlayItem[][];
   /** The caller talks with an outside party (transferred out): the ACD no longer has the call. */
@@ -154,7 +162,7 @@ export class Switchboard {
   /** A call in the switchboard's hands (waiting, talking or held): for operations built on top (transfer, conference). */
   live(callId: string): { call: QueueCall; agent: Leg | null; state: 'waiting' | 'talking' | 'held' } | null {
     const q = this.#calls.get(callId);
-    return q ? { call: q.call, agent: q.agent, state: q.state } : null;
+    return q && q.state !== 'callback' ? { call: q.call, agent: q.agent, state: q.state } : null;
   }
 
   get waiting(): number {
@@ -175,7 +183,7 @@ export class Switchboard {
     if (call.signal.aborted) return { result: 'ended' };
     let resolve!: (o: TransferOutcome) => void;
     const done = new Promise<TransferOutcome>((r) => (resolve = r));
-    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], outside: false, looping: false, music: false, resolve };
+    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, enteredAt: call.at(), pending: [], outside: false, looping: false, music: false, resolve };
     // Registered before enter(): the ACD delivers its first decisions (an offer) before enter() returns.
     this.#calls.set(call.id, q);
     call.queued({ queue: req.queue });
@@ -194,10 +202,16 @@ export class Switchboard {
     this.entered$.next({ callId: call.id, queue: req.queue });
     const onAbort = () => this.#callerGone(q);
     call.signal.addEventListener('abort', onAbort, { once: true });
+    // "Press 1 and we will call you back": the key, heard by the line's DTMF detector while he waits.
+    const key = this.acdConfig.queues.find((x) => x.id === req.queue)?.callbackKey;
+    const keySub = key === undefined || !this.#o.callbacks ? null : call.caller.channel.events$.subscribe((e) => {
+      if (e.type === 'digit' && e.digit === key && q.state === 'waiting') this.#safe(() => this.acd.requestCallback(call.id));
+    });
     if (q.state === 'waiting') void this.#music(q);
     try {
       return await done;
     } finally {
+      keySub?.unsubscribe();
       call.signal.removeEventListener('abort', onAbort);
       // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
       // the IVR's next node plays on this line.
@@ -333,6 +347,25 @@ export class Switchboard {
     if (q.music) q.call.caller.stopMedia();
   }
 
+  /** Left the queue for the callback list: the music stops, the caller confirms his number (callback-request.ts). */
+  async #callback(q: Queued, cb: CallbackRequests): Promise<void> {
+    q.state = 'callback';
+    q.pending.length = 0;
+    q.call.caller.stopMedia();
+    q.call.caller.channel.clearDigits();
+    q.call.log.info({ event: 'callback_request', queue: q.req.queue }, `call ${q.call.id} left queue ${q.req.queue} for a callback`);
+    let ok = false;
+    try {
+      const r = await cb.run(q.call, q.req.queue, q.call.at() - q.enteredAt);
+      ok = r.registered;
+      if (ok) q.call.queued({ callback: true });
+    } catch (e) {
+      this.#o.logger.error({ err: e }, `switchboard: the callback request of call ${q.call.id} failed: ${(e as Error).message}`);
+    }
+    // Registered: the call ends (the caller heard goodbye). Not: the node's overflow (a message), nothing lost.
+    q.resolve(ok || q.call.signal.aborted ? { result: 'ended' } : { result: 'overflow' });
+  }
+
   // ------------------------------------------------------------ ACD decisions
 
   #decide(d: Decision): void {
@@ -354,11 +387,14 @@ export class Switchboard {
         }
         case 'announce-periodic': {
           const q = this.#calls.get(d.callId);
-          if (q) this.#announce(q, ['queue_periodic']);
+          const key = this.acdConfig.queues.find((x) => x.id === d.queue)?.callbackKey;
+          const offer = key !== undefined && this.#o.callbacks && q ? ['queue_callback_offer', ...say(q.call.lang, 'digits', key, (id) => this.#o.prompts.has(q.call.lang, id))] : [];
+          if (q) this.#announce(q, ['queue_periodic', ...offer]);
           return;
         }
         case 'overflow': {
           const q = this.#calls.get(d.callId);
+          if (q && d.target.kind === 'callback' && this.#o.callbacks) return void this.#callback(q, this.#o.callbacks);
           q?.resolve({ result: 'overflow', ...(d.target.kind === 'flow' ? { node: d.target.node } : {}) });
           return;
         }
@@ -501,6 +537,7 @@ export class Switchboard {
   /** The caller hung up (the call's signal aborted). */
   #callerGone(q: Queued): void {
     const id = q.call.id;
+    if (q.state === 'callback') return; // out of the ACD already; the dialog ends on the call's signal
     if (q.state === 'waiting') {
       if (!q.outside) this.#safe(() => this.acd.callerHangup(id));
       q.resolve({ result: 'ended' });

@@ -125,8 +125,8 @@ const CASE_MESSAGES = {
   callbacks: {
     schema: message('callbacks', { limit: Limit(200, 100) }),
     roles: ALL,
-    summary: 'Cases owing a callback (consultations answered later, IVR intake). An agent gets his own and the unowned ones; supervisors and admins all.',
-    result: '`{ cases: [summary] }`',
+    summary: 'Cases owing a callback (consultations answered later, IVR intake, callback requests from a queue). An agent gets his own and the unowned ones; supervisors and admins all. `calls`: the ACD\'s callback list, calls abandoned in a queue and callers who asked to be called back ("press 1"), oldest first; an agent calls one back with `dial` `{ number, callback: callId }`.',
+    result: '`{ cases: [summary], calls: [{ callId, queue, callerNumber?, number? (confirmed by the caller), at, waitMs, reason: abandoned | requested }] }`',
   },
   due: {
     schema: message('due', {

@@ -282,7 +282,9 @@ export class SeatService {
     }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
-      return runCaseMessage(this.o.cases, c.session!, m);
+      const r = await runCaseMessage(this.o.cases, c.session!, m);
+      // Beside the cases, the ACD's list: abandoned calls and callers who asked to be called back (dial with `callback`).
+      return m.type === 'callbacks' ? { ...(r as object), calls: acd.callbacks().slice(0, m.limit ?? 100) } : r;
     }
     switch (m.type) {
       case 'ping':

@@ -5,6 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BureauCalendar } from '../../src/cases/calendar.ts';
 import { OfficeHours } from '../../src/acd/hours.ts';
+import { CallbackList } from '../../src/acd/callbacks.ts';
+import { Acd } from '../../src/acd/acd.ts';
+import { VirtualClock } from '../../src/acd/clock.ts';
 import type { Decision } from '../../src/acd/types.ts';
 import { harness, refused, simple } from './_harness.ts';
 
@@ -112,6 +115,40 @@ test('an abandoned call goes to the callback list; calling back within N s keeps
   acd.setReady('a1');
   acd.answered('c1b', 'a1');
   assert.equal(acd.callbacks().map((c) => c.callId), ['c2'], 'c1 got through: no callback needed');
+  h.ok();
+});
+
+test('the callback list survives a restart: rebuilt from the queue log (abandons, requests with their number, done, answered later)', () => {
+  const h = harness(simple(1, { callbackKey: '1' }));
+  const { acd } = h;
+  acd.login('a1');
+  acd.enter('c1', 'q', { callerNumber: '13500000001' });
+  acd.enter('c2', 'q', { callerNumber: '13500000002' });
+  acd.enter('c3', 'q', { callerNumber: '13500000003' });
+  acd.enter('c4', 'q', { callerNumber: '13500000004' });
+  h.advance(5000);
+  acd.callerHangup('c1');
+  h.advance(1000);
+  acd.requestCallback('c2');
+  acd.callbackNumber('c2', '88001234');
+  acd.callerHangup('c3');
+  acd.callbackDone('c3');
+  acd.callerHangup('c4');
+  h.advance(1000);
+  acd.enter('c4b', 'q', { callerNumber: '13500000004' });
+  acd.setReady('a1');
+  acd.answered('c4b', 'a1'); // got through: no callback owed
+  refused(() => acd.callbackNumber('nope', '1234567'), 'ACD_UNKNOWN_CALL');
+  const before = acd.callbacks();
+  assert.equal(before.map((e) => [e.callId, e.reason, e.number]), [['c1', 'abandoned', undefined], ['c2', 'requested', '88001234']]);
+  const rebuilt = CallbackList.fromLog(h.events);
+  assert.equal(rebuilt.list(), before, 'the same list from the log alone');
+  const restarted = new Acd(new VirtualClock(0), { ...simple(1), callbacks: rebuilt });
+  assert.equal(restarted.callbacks(), before);
+  restarted.callbackDone('c1');
+  assert.equal(restarted.callbacks().map((e) => e.callId), ['c2']);
+  assert.equal(CallbackList.fromLog(h.events, before[1].at).list().map((e) => e.callId), ['c2'], 'older entries left out');
+  refused(() => harness(simple(1, { callbackKey: '12' })), 'ACD_CONFIG_INVALID');
   h.ok();
 });
 

@@ -76,6 +76,36 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
   };
 }
 
+/**
+ * An agent calls a consumer back from the callback list (座席呼出 on an
+ * outbound trunk; the consumer a simulated phone on the exchange line's far
+ * side): both speak, the consumer hangs up. Returns the placed call's id and
+ * the file of what the agent heard. `during` runs once the call is placed.
+ */
+export async function callBack(h: AgentHarness, agentId: string, agent: SimStation, consumer: SimStation, to: { number: string; callback: string }, during: () => void = () => undefined): Promise<{ callId: string; agentFile: string | null }> {
+  const e = h.engine;
+  let callId = '';
+  await h.run(
+    (async () => {
+      await agent.liftHandset();
+      await h.sleep(300);
+      const placed = e.core.outbound!.place(agentId, to);
+      callId = placed.callId;
+      during();
+      if (!(await consumer.waitRing(10_000))) throw new Error('the consumer\'s phone did not ring');
+      await consumer.liftHandset();
+      if (!(await placed.connected)) throw new Error('the call back did not connect');
+      await h.sleep(200);
+      await agent.speak(e.prompts.file('zh', 'kb_office'));
+      await consumer.speak(e.prompts.file('zh', 'caller_complaint'));
+      await h.sleep(200);
+      await consumer.hangUp();
+      await placed.ended;
+    })(),
+  );
+  return { callId, agentFile: await h.run(agent.hangUp()) };
+}
+
 const cache = new Map<string, Int16Array>();
 /** Samples of a prompt WAV of the repository's prompts. */
 export function prompt(engine: Engine, lang: string, id: string): Int16Array {

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimStation } from '../../src/calls/sim-station.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, callBack, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
 test.after.each(async () => {
@@ -36,27 +36,9 @@ test('座席呼出 from the callback list: the abandoned caller is called back o
   const entry = acd.callbacks().find((x) => x.callerNumber === '13811112222');
   assert.ok(entry, 'the abandoned call is on the callback list');
   acd.setReady('1001');
-  const out = e.core.outbound!;
-  let callId = '';
-  await h.run(
-    (async () => {
-      await a1.liftHandset();
-      await h.sleep(300);
-      const placed = out.place('1001', { number: entry!.callerNumber!, callback: entry!.callId });
-      callId = placed.callId;
-      assert.is(acd.agent('1001').state, 'notReady', 'no offers while he calls out');
-      assert.ok(await consumer.waitRing(10_000), 'the consumer\'s phone rings');
-      await consumer.liftHandset();
-      assert.ok(await placed.connected);
-      await h.sleep(200);
-      await a1.speak(e.prompts.file('zh', 'kb_office'));
-      await consumer.speak(e.prompts.file('zh', 'caller_complaint'));
-      await h.sleep(200);
-      await consumer.hangUp();
-      await placed.ended;
-    })(),
-  );
-  const agentFile = await h.run(a1.hangUp());
+  const { callId, agentFile } = await callBack(h, '1001', a1, consumer, { number: entry!.callerNumber!, callback: entry!.callId }, () => {
+    assert.is(acd.agent('1001').state, 'notReady', 'no offers while he calls out');
+  });
   assert.is(called, '13811112222');
   assert.ok(score(consumer.heard(), prompt(e, 'zh', 'kb_office')) > 0.8, 'the consumer hears the agent');
   assert.ok(score(heardIn(agentFile), prompt(e, 'zh', 'caller_complaint')) > 0.8, 'the agent hears the consumer');

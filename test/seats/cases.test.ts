@@ -152,6 +152,14 @@ test('caller history, knowledge base, "cannot answer now", callbacks and deadlin
     assert.equal(await lists(a), [later.result.number]);
     assert.equal(await lists(b), []);
     assert.equal(await lists(sup), [later.result.number]);
+    // The ACD's callback list beside the cases: a call abandoned in the queue, with the caller's number.
+    assert.equal((await a.ask('callbacks')).result.calls, []);
+    if (r.acd.agent('1002').state === 'loggedOut') r.acd.login('1002', { ready: true }); // the queue refuses calls when nobody is logged in
+    r.acd.enter('abandoned-1', 'agents', { callerNumber: '13700000001' });
+    r.clock.advance(12_000);
+    r.acd.callerHangup('abandoned-1');
+    const calls = (await b.ask('callbacks')).result.calls;
+    assert.equal(calls.map((x: { callId: string; callerNumber: string; reason: string; waitMs: number }) => [x.callId, x.callerNumber, x.reason, x.waitMs]), [['abandoned-1', '13700000001', 'abandoned', 12_000]]);
 
     // Deadlines: an agent's own; another agent's refused; a supervisor's all.
     const at = Date.now() + 3_600_000;
