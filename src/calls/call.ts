@@ -19,7 +19,8 @@ import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { CallRecording, CallRecordingFacts } from '../recording/call.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
-import { Leg } from './legs.ts';
+import { bridge, Leg, unbridge } from './legs.ts';
+import type { NightBell } from './night-bell.ts';
 import type { Logger } from './log.ts';
 import type { QueueCall, Switchboard } from './switchboard.ts';
 
@@ -65,6 +66,8 @@ export interface CallDeps {
   records: { pending: number };
   /** 全程录音: starts the call's recording at the answer (engine option recordCalls); absent: none. */
   recorder?: CallRecorder;
+  /** 夜铃: the station that rings for night calls (an hours node with nightBell); absent: none. */
+  nightBell?: NightBell;
 }
 
 /** Starts one call's stereo recording (src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
@@ -95,6 +98,11 @@ export class Call implements QueueCall {
   endCause?: EndCause;
   outcome?: string;
   readonly #abort = new AbortController();
+  /** Stops the IVR alone (the night bell answered): the call goes on. */
+  readonly #ivrStop = new AbortController();
+  #bell: { cancel(): void } | undefined;
+  /** The night bell's station, once answered. */
+  #nightLeg: Leg | undefined;
   readonly #deps: CallDeps;
   /** Board ms at the start: answer and end times are the start plus board time, so a wall-clock step during the call does not stretch it. */
   readonly #boardStart: number;
@@ -109,7 +117,7 @@ export class Call implements QueueCall {
       callId: id,
       flow,
       port: channel,
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, this.#ivrStop.signal]),
       callerNumber: ring.callerNumber || undefined,
       calledNumber: ring.calledNumber || undefined,
       lang: flow.language,
@@ -123,6 +131,8 @@ export class Call implements QueueCall {
     };
     this.caller = new Leg('caller', channel, this.startedAt, { signal: this.#abort.signal });
     this.legs.push(this.caller);
+    const bell = deps.nightBell;
+    if (bell) this.ivr.night = () => void (this.#bell ??= bell.ring(this));
     if (deps.switchboard) {
       const sb = deps.switchboard;
       this.ivr.transfer = async (req) => {
@@ -180,6 +190,40 @@ export class Call implements QueueCall {
     this.ivr.caseNumbers.push(number);
   }
 
+  /** The night bell was answered: the night flow stops (what it recorded is kept, as after a hang-up) and the caller talks with the station. */
+  nightAnswered(leg: Leg): void {
+    if (this.signal.aborted || this.phase === 'ended' || this.#nightLeg) {
+      void leg.tone('busy', 1500);
+      return;
+    }
+    this.#nightLeg = leg;
+    this.addLeg(leg);
+    this.#ivrStop.abort('night-bell');
+  }
+
+  /** Caller and night-bell station talk until either hangs up. */
+  async #nightTalk(leg: Leg): Promise<void> {
+    this.caller.stopMedia();
+    bridge(this.caller, leg);
+    this.setPhase('talking');
+    await new Promise<void>((resolve) => {
+      const sub = leg.channel.events$.subscribe((e) => e.type === 'hangup' && done());
+      const done = () => {
+        sub.unsubscribe();
+        this.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.signal.addEventListener('abort', done, { once: true });
+      if (this.signal.aborted || leg.channel.state !== 'connected') done();
+    });
+    leg.leftAt ??= this.#at();
+    unbridge(this.caller);
+    this.queueInfo.endedBy = this.signal.aborted ? 'caller' : 'agent';
+    // The caller left first: busy tone until the station hangs up, as a PBX; hung up: the port back to idle.
+    if (leg.channel.state === 'connected') void leg.tone('busy', 60_000);
+    else if (leg.channel.state !== 'idle') void leg.channel.hangup().catch(() => undefined);
+  }
+
   /** Moves to a phase and arms that phase's watchdog (none for a phase without a limit). */
   setPhase(p: CallPhase): void {
     if (this.phase === p || this.phase === 'ended') return;
@@ -200,7 +244,7 @@ export class Call implements QueueCall {
     const rec = this.recording;
     if (!rec || this.phase === 'ended') return;
     let party: Leg | undefined;
-    if (this.phase === 'talking') party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
+    if (this.phase === 'talking') party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside' || l.kind === 'night-bell'));
     const other = party?.channel ?? null;
     if (other === this.#recordingOther) return;
     this.#recordingOther = other;
@@ -336,7 +380,14 @@ export class Call implements QueueCall {
         this.answeredAt = this.#at();
         this.#startRecording();
       }
-      return await d.interpreter.run(this.ivr);
+      const outcome = await d.interpreter.run(this.ivr);
+      const night = this.#nightLeg;
+      if (!night) this.#bell?.cancel();
+      else if (!this.signal.aborted) {
+        await this.#nightTalk(night);
+        return 'completed';
+      }
+      return outcome;
     } catch (e) {
       // The caller gave up while we answered.
       if (!this.signal.aborted && this.channel.state !== 'connected' && this.answeredAt === undefined) this.abort('remote');
@@ -378,6 +429,7 @@ export class Call implements QueueCall {
     if (this.ivr.error || flow === 'error') return 'error';
     if (this.answeredAt === undefined) return 'abandoned';
     const q = this.queueInfo;
+    if (this.#nightLeg) return 'night_bell';
     if (q.agents.length) return q.endedBy === 'agent' ? 'agent_hangup' : 'caller_hangup';
     if (q.callback) return 'callback';
     const before = this.phases[this.phases.length - 2]?.phase;

@@ -22,6 +22,7 @@ import { AgentOps } from './agent-ops.ts';
 import { OutboundCalls } from './outbound.ts';
 import { CallWaiting } from './call-waiting.ts';
 import { CallbackRequests } from './callback-request.ts';
+import { NightBell } from './night-bell.ts';
 
 export interface CallCoreOptions {
   board: Board;
@@ -63,6 +64,8 @@ export interface CallCoreOptions {
   };
   /** pino logger; each call logs through a child with its call id, channel and caller (default: silent). */
   logger?: Logger;
+  /** 夜铃: the station port that rings for night calls (an hours node with nightBell, closed); not an agent's station. */
+  nightBell?: Channel;
 }
 
 export interface CallEvent {
@@ -118,6 +121,8 @@ export class CallCore {
   readonly outbound?: OutboundCalls;
   /** 呼叫等待提示 to agents on a call. */
   readonly callWaiting?: CallWaiting;
+  /** 夜铃 (option nightBell). */
+  readonly nightBell?: NightBell;
   readonly #logger: Logger;
   readonly #channels: ReadonlyArray<Channel>;
   #seq = 0;
@@ -165,6 +170,10 @@ export class CallCore {
       const out = this.outbound;
       this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });
     }
+    if (o.nightBell) {
+      if (o.acd && [...o.acd.stations.values()].includes(o.nightBell)) throw new CallError('CALL_NIGHT_BELL_SHARED', `${o.nightBell.name} is an agent's station and the night bell`, { station: o.nightBell.name });
+      this.nightBell = new NightBell({ port: o.nightBell, logger: this.#logger });
+    }
     this.#interpreter = new Interpreter({ ...o.services, store: o.store, now: () => this.now(), log: (line) => this.#logger.warn(line), io: this.#io, scheduler: this.#scheduler });
   }
 
@@ -204,6 +213,7 @@ export class CallCore {
         log,
         records: this.#records,
         ...(this.#recorder ? { recorder: this.#recorder } : {}),
+        ...(this.nightBell ? { nightBell: this.nightBell } : {}),
       });
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));

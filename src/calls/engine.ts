@@ -17,7 +17,7 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
 import { rosterConfig, withDemoAgents } from './roster.ts';
-import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
+import { mapStations, readStationsFile, STATIONS_FILE, stationPort } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
@@ -56,6 +56,8 @@ export interface EngineOptions {
   announceAgent?: boolean;
   /** 呼叫等待提示 tone in the ear of agents on a call (core option acd.callWaitingTone). */
   callWaitingTone?: boolean;
+  /** 夜铃: the station port "SPAN:PORT" that rings outside office hours (flow hours nodes with nightBell); not an agent's. */
+  nightBell?: string;
   /** Demo agents 8001… on the first station ports, added to the roster (hotline start --demo-agents). */
   demoAgents?: number;
   /** pino logger of the engine (default: silent, or readable lines to `log`). */
@@ -158,6 +160,14 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const releaseUnhandled = catchUnhandled(logger);
   // The ACD and who sits at which telephone (refused with CALL_STATION_* before any call is taken).
   let queueLog: LmdbQueueLog | undefined;
+  // A start refused after this point closes what is open, in reverse.
+  const undo = async () => {
+    await queueLog?.close();
+    releaseUnhandled();
+    await board.close();
+    await recordings!.close();
+    await store.close();
+  };
   let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
   if (o.acd !== false) {
     try {
@@ -171,11 +181,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       if (callbacks.size) logger.info(`hotline: ${callbacks.size} calls on the callback list from the queue log`);
       acd = { config: { ...config, callbacks }, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
     } catch (e) {
-      await queueLog?.close();
-      releaseUnhandled();
-      await board.close();
-      await recordings.close();
-      await store.close();
+      await undo();
       throw e;
     }
   }
@@ -187,19 +193,28 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;
   };
-  const core = new CallCore({
-    board,
-    flows,
-    store,
-    services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace, recorded: recordings.hook },
-    epochAtZero: o.epochAtZero,
-    wallClock: o.wallClock,
-    maxCallMs: o.maxCallMs,
-    phaseLimits: o.phaseLimits,
-    acd,
-    logger,
-    ...((o.recordCalls ?? (o.mode ?? 'realtime') === 'realtime') ? { recorder } : {}),
-  }).start();
+  let nightBell: Channel | undefined;
+  let core: CallCore;
+  try {
+    if (o.nightBell !== undefined) nightBell = stationPort(board, o.nightBell, 'the night bell');
+    core = new CallCore({
+      board,
+      flows,
+      store,
+      services: { prompts, mailer, dataDir, calendar: store.calendar, trace: o.trace, recorded: recordings.hook },
+      epochAtZero: o.epochAtZero,
+      wallClock: o.wallClock,
+      maxCallMs: o.maxCallMs,
+      phaseLimits: o.phaseLimits,
+      acd,
+      logger,
+      ...((o.recordCalls ?? (o.mode ?? 'realtime') === 'realtime') ? { recorder } : {}),
+      ...(nightBell ? { nightBell } : {}),
+    }).start();
+  } catch (e) {
+    await undo();
+    throw e;
+  }
   clock = () => core.now();
   const retention = o.retention
     ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })

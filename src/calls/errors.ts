@@ -25,6 +25,7 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_NO_TRUNK: 'no outbound trunk (role outbound or bothway) is free to dial the number; try again later, or give the board profile more outbound lines',
   CALL_TARGET_NO_ANSWER: 'the number or agent dialled did not answer (no answer, busy or line fault); the caller is still with the agent',
   CALL_IVR_NODE_UNKNOWN: 'the call\'s IVR flow has no node of that name, so the caller cannot be sent there; give a node id of the flow (e.g. survey)',
+  CALL_NIGHT_BELL_SHARED: 'the night bell station is also an agent\'s telephone, whose offers and night calls would collide; give the night bell a station port no agent has (--night-bell SPAN:PORT)',
   CALL_OPERATION_STATE: 'the call is not in a state this operation applies to (e.g. complete without a consultation, a conference without a consulted party); check the call\'s state in the seat snapshot',
 });
 

@@ -269,7 +269,7 @@ export interface CallRecordInput {
   caseNumbers?: string[];
 }
 export interface CallLegRecord {
-  kind: 'caller' | 'agent' | 'supervisor' | 'outside';
+  kind: 'caller' | 'agent' | 'supervisor' | 'outside' | 'night-bell';
   channel: string;
   agentId?: string;
   /** Epoch ms. */

@@ -167,6 +167,7 @@ export const nodeSchemas: Record<NodeType, object> = {
     workingDays: { type: 'array', items: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } },
     openNext: nodeId,
     closedNext: nodeId,
+    nightBell: { type: 'boolean' },
   }),
   language: node('language', ['language', 'next'], { language: { type: 'string', minLength: 2 }, next: nodeId }),
   transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId, afterAgent: nodeId, announceAgent: { type: 'boolean' } }),

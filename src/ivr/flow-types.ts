@@ -165,6 +165,8 @@ export interface HoursNode extends NodeBase {
   open: string[];
   openNext: string;
   closedNext: string;
+  /** Closed: the night bell (夜铃) station rings while the caller is in the night flow; answering it connects him (engine option nightBell). */
+  nightBell?: boolean;
 }
 
 export interface LanguageNode extends NodeBase {

@@ -95,6 +95,8 @@ export interface IvrCall {
   error?: string;
   /** The call layer's queue phase (src/calls): absent, a transfer node plays its busy prompt and overflows. */
   transfer?(req: TransferRequest): Promise<TransferOutcome>;
+  /** Night service (an hours node with nightBell, closed): the call layer rings the night bell while the night flow runs. */
+  night?(): void;
 }
 
 const MEDIA = new Set<FlowNode['type']>(['play', 'menu', 'collect', 'record', 'say', 'consult', 'survey', 'transfer', 'hangup']);
@@ -478,7 +480,9 @@ export class Interpreter {
         return n.cases.find((c) => holds(c.if, v))?.next ?? n.else;
 
       case 'hours':
-        return isOpen(n, s.now(), s.calendar) ? n.openNext : n.closedNext;
+        if (isOpen(n, s.now(), s.calendar)) return n.openNext;
+        if (n.nightBell) call.night?.();
+        return n.closedNext;
 
       case 'language':
         call.lang = n.language;

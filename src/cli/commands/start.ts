@@ -34,6 +34,7 @@ const startCommand = defineCommand({
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
+    'night-bell': option(text(), '夜铃: the station port (SPAN:PORT, an FXS port no agent has) that rings outside office hours while a caller who asked for an agent is in the night flow; lifting it connects him', { valueName: 'SPAN:PORT' }),
     'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
     rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group) or 'none'", { valueName: 'WHICH', default: 'lines' }),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
@@ -61,6 +62,7 @@ const startCommand = defineCommand({
       demoCallers: v['demo-callers'],
       demoAgents: v['demo-agents'],
       announceAgent: v['announce-agent'],
+      ...(v['night-bell'] !== undefined ? { nightBell: v['night-bell'] } : {}),
       recordCalls: v['record-calls'] === 'on',
       rolling: rollingOption(v.rolling),
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
@@ -98,6 +100,7 @@ interface StartArgs {
   demoCallers: number;
   demoAgents: number;
   announceAgent: boolean;
+  nightBell?: string;
   recordCalls: boolean;
   rolling: NonNullable<EngineOptions['rolling']>;
   forSeconds?: number;
@@ -134,6 +137,7 @@ async function runStart(a: StartArgs): Promise<number> {
       smtp: a.smtp ? { ...a.smtp, from: a.from } : undefined,
       demoAgents: a.demoAgents,
       announceAgent: a.announceAgent,
+      ...(a.nightBell !== undefined ? { nightBell: a.nightBell } : {}),
       recordCalls: a.recordCalls,
       rolling: a.rolling,
       ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
