@@ -14,7 +14,9 @@ export const DEFAULT_QUEUE = 'agents';
  * id order. Nobody logged in or ready: the caller is refused (the transfer
  * node's busy prompt and its overflow, the director's mailbox), as before
  * there were agents. Waiting: his position and estimated wait after 3 s and
- * every minute, a "please hold" every 45 s, at most 3 minutes, then the mailbox.
+ * every minute, a "please hold" every 45 s with "press 1 and we will call you
+ back" (callback request), at most 3 minutes, then the mailbox. A caller who
+ hangs up and calls again within 2 minutes gets his place back.
  */
 export function rosterConfig(agents: Agent[]): AcdConfig {
   const takers = agents.filter((a) => a.role === 'agent' || a.role === 'supervisor').sort((a, b) => a.id.localeCompare(b.id));
@@ -29,6 +31,8 @@ export function rosterConfig(agents: Agent[]): AcdConfig {
         announce: { positionFirstMs: 3000, positionEveryMs: 60_000, periodicEveryMs: 45_000 },
         maxWaitMs: 180_000,
         overflow: { kind: 'mailbox' },
+        callbackKey: '1',
+        rejoinKeepsPlaceMs: 120_000,
       },
     ],
   };
