@@ -86,7 +86,7 @@ export class Call implements QueueCall {
   /** Every phase change (ops, seats, tests). */
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
-  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system'; callback?: true } = { agents: [], holdMs: 0 };
+  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
   /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
   recording?: CallRecording;
   /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
@@ -100,6 +100,8 @@ export class Call implements QueueCall {
   readonly #abort = new AbortController();
   /** Stops the IVR alone (the night bell answered): the call goes on. */
   readonly #ivrStop = new AbortController();
+  /** Left the queue with a callback request registered (outcome callback). */
+  #callbackRequested = false;
   #bell: { cancel(): void } | undefined;
   /** The night bell's station, once answered. */
   #nightLeg: Leg | undefined;
@@ -285,7 +287,7 @@ export class Call implements QueueCall {
 
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number } | { callback: true }): void {
     const q = this.queueInfo;
-    if ('callback' in e) q.callback = true;
+    if ('callback' in e) this.#callbackRequested = true;
     else if ('queue' in e) {
       q.queue = e.queue;
       q.enteredAt = this.#at();
@@ -431,7 +433,7 @@ export class Call implements QueueCall {
     const q = this.queueInfo;
     if (this.#nightLeg) return 'night_bell';
     if (q.agents.length) return q.endedBy === 'agent' ? 'agent_hangup' : 'caller_hangup';
-    if (q.callback) return 'callback';
+    if (this.#callbackRequested) return 'callback';
     const before = this.phases[this.phases.length - 2]?.phase;
     if (before === 'queue' || before === 'ringing') return 'queue_abandoned';
     return flow === 'completed' ? 'ivr_only' : 'caller_hangup';

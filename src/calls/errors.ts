@@ -12,6 +12,7 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_STATION_UNKNOWN: 'the station names a port the board profile does not have; check the span and port numbers against the board profile',
   CALL_STATION_NOT_STATION: 'the port given as an agent\'s station is not a station port (FXS, role station); give an FXS port of an agents\' group',
   CALL_STATION_SHARED: 'two agents are given the same station port; give each agent his own telephone',
+  CALL_NIGHT_BELL_SHARED: 'the night bell station is also an agent\'s telephone, whose offers and night calls would collide; give the night bell a station port no agent has (--night-bell SPAN:PORT)',
   CALL_STATION_AGENT_UNKNOWN: 'the stations file names an agent who is not in the ACD roster; add the agent or remove the line',
   CALL_STATIONS_FILE_INVALID: 'the stations file is not valid JSON of the form {"stations": {"AGENT": "SPAN:PORT"}}; correct it',
   CALL_NO_STATION: 'the agent has no station port, so his telephone cannot be rung or connected; map the agent to a station',
@@ -25,7 +26,6 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_NO_TRUNK: 'no outbound trunk (role outbound or bothway) is free to dial the number; try again later, or give the board profile more outbound lines',
   CALL_TARGET_NO_ANSWER: 'the number or agent dialled did not answer (no answer, busy or line fault); the caller is still with the agent',
   CALL_IVR_NODE_UNKNOWN: 'the call\'s IVR flow has no node of that name, so the caller cannot be sent there; give a node id of the flow (e.g. survey)',
-  CALL_NIGHT_BELL_SHARED: 'the night bell station is also an agent\'s telephone, whose offers and night calls would collide; give the night bell a station port no agent has (--night-bell SPAN:PORT)',
   CALL_OPERATION_STATE: 'the call is not in a state this operation applies to (e.g. complete without a consultation, a conference without a consulted party); check the call\'s state in the seat snapshot',
 });
 

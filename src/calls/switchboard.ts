@@ -45,9 +45,9 @@ export interface QueueCall {
   setPhase(p: 'queue' | 'ringing' | 'talking' | 'held' | 'consulting' | 'conference'): void;
   readonly phase: string;
   hasNode(id: string): boolean;
-  addLeg(leg: Leg): void;
   /** A case made during the call (a callback request): the call record lists it. */
   addCase(number: string): void;
+  addLeg(leg: Leg): void;
   /** The queue phase's figures, for the call record. */
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number } | { callback: true }): void;
 }
