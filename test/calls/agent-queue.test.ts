@@ -193,6 +193,26 @@ test('nobody logged in (whenEmpty refuse): the caller hears the busy prompt and 
   assert.is(rec!.legs!.length, 1);
 });
 
+test('nobody ready (whenEmpty leave): the waiting caller leaves for the overflow (a message) once the check finds the queue empty', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { whenEmpty: { noneReady: 'leave', leaveAfterMs: 5000 } }));
+  h.engine.core.acd!.login('1001'); // logged in, not ready
+  const c = h.caller(11);
+  const e = h.engine;
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(9000);
+    })(),
+  );
+  const f = await h.run(c.hangup());
+  await h.run(e.core.idle());
+  await e.core.acd!.settled();
+  const ov = [...e.queueLog!.events()].find((x) => x.type === 'overflow');
+  assert.ok(ov && ov.type === 'overflow' && ov.reason === 'empty' && ov.waitMs >= 5000 && ov.waitMs < 6000, `left when empty: ${JSON.stringify(ov)}`);
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'beep')) > 0.8, 'the message beep');
+  assert.is(e.core.acd!.activeCalls, 0);
+});
+
 test('announcements in the caller\'s language: position, estimated wait in minutes, the periodic "please hold", between music', async () => {
   h = await agentHarness(roster(1, 'longest-idle', { announce: { positionFirstMs: 500, periodicEveryMs: 12_000 } }));
   h.engine.core.acd!.login('1001'); // not ready: the caller waits
