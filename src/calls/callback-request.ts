@@ -51,12 +51,14 @@ export class CallbackRequests {
    * The dialog with the caller, then the registration. The ACD's entry was
    * made when he left the queue; without a confirmed number it is dropped
    * again (nobody to call), and the caller hears that and goes on to the
-   * queue's overflow (a message): nothing is lost.
+   * queue's overflow (a message): nothing is lost. A caller who hangs up in
+   * the middle stays on the list with his caller id.
    */
   async run(call: CallbackDialogCall, queue: string, waitMs: number): Promise<CallbackResult> {
     const number = await this.#ask(call);
     if (number === null) {
-      this.#drop(call.id);
+      // Hung up before confirming: the entry stays with his caller id (he did ask); none to call: dropped.
+      if (!(call.signal.aborted && call.callerNumber)) this.#drop(call.id);
       if (!call.signal.aborted) await this.#play(call, ['callback_failed']);
       return { registered: false };
     }

@@ -155,6 +155,30 @@ test('no number confirmed (the caller keys nothing): the request is dropped, he 
 });
 
 
+test('a caller who presses 1 and hangs up before confirming stays on the callback list with his caller id (no case: nothing confirmed)', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { callbackKey: '1' }));
+  const e = h.engine;
+  const acd = e.core.acd!;
+  acd.login('1001');
+  const c = h.caller(12, '13300000003');
+  await h.run(
+    (async () => {
+      await h.toAgent(c);
+      await h.sleep(2000);
+      await c.press('1');
+      await h.sleep(2500); // in the middle of "we will call you back on …"
+      await c.hangup();
+      await h.sleep(500);
+    })(),
+  );
+  await h.run(e.core.idle());
+  const entry = acd.callbacks().find((x) => x.callId === h.ended[0].id);
+  assert.ok(entry && entry.reason === 'requested' && entry.callerNumber === '13300000003' && entry.number === undefined, JSON.stringify(acd.callbacks()));
+  const rec = await e.store.getCallRecord(h.ended[0].id);
+  assert.equal(rec!.caseNumbers ?? [], []);
+  assert.equal(acd.check(), []);
+});
+
 test('a caller who hangs up and calls back within N s keeps his place (ahead of a later caller) and is answered first; abandoned calls stay on the callback list across a restart', async () => {
   h = await agentHarness(roster(1, 'longest-idle', { rejoinKeepsPlaceMs: 60_000 }));
   let e = h.engine;
