@@ -67,8 +67,8 @@ export interface CallDeps {
   recorder?: CallRecorder;
 }
 
-/** Starts one call's stereo recording (src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
-export type CallRecorder = (o: { caller: Channel; callId: string; facts: CallRecordingFacts }) => CallRecording;
+/** Starts one call's stereo recording (`other`: whose voice the right side holds, default what the caller hears; src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
+export type CallRecorder = (o: { caller: Channel; callId: string; facts: CallRecordingFacts; other?: Channel | null }) => CallRecording;
 
 export class Call implements QueueCall {
   readonly id: string;
