@@ -22,7 +22,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { openRecordingLayer, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
@@ -84,6 +84,13 @@ export interface EngineOptions {
   rolling?: 'none' | 'lines' | 'all' | { group: string };
   /** Length of a rolling segment, ms (default 15 min). */
   rollingSegmentMs?: number;
+  /**
+   * "This call may be recorded" per queue (src/recording/notice.ts): a JSON
+   * file (`hotline start --recording-notice FILE`) or the object, `{ QUEUE |
+   * default: { kind: 'none' | 'announcement' | 'beep', … } }`; checked before
+   * anything opens (REC_NOTICE_INVALID). Default: none.
+   */
+  recordingNotice?: string | NoticeConfig;
 }
 
 export interface Engine {
@@ -116,10 +123,11 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
+  const notice = o.recordingNotice === undefined ? undefined : loadNoticeConfig(o.recordingNotice);
   // One engine per data folder (CALL_DATA_LOCKED names the other one).
   const unlock = lockDataDir(dataDir);
   try {
-    return await assemble(o, dataDir, prompts, flows, unlock);
+    return await assemble({ ...o, ...(notice ? { recordingNotice: notice } : {}) }, dataDir, prompts, flows, unlock);
   } catch (e) {
     unlock();
     throw e;
@@ -160,7 +168,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
-      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
+      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}), ...(typeof o.recordingNotice === 'object' ? { recordingNotice: o.recordingNotice } : {}) };
     } catch (e) {
       await queueLog?.close();
       releaseUnhandled();

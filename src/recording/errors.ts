@@ -16,7 +16,7 @@ export const REC_CATALOG = defineErrors('recording', {
   REC_NO_DATA: 'the folder is not a hotline data folder with a case store (no cases/data.mdb); check --dir (or $HOTLINE_DATA): repair and retention need the case store to know which recordings cases refer to',
   REC_SELECTION_INVALID: 'the channels to record are invalid: name all, a group of the board profile, or a list of board channel indexes or "span:timeslot" (e.g. "0:1")',
   REC_CALL_INVALID: 'a per-call recording needs the caller\'s channel and, as the other side, another channel of the same board (or none: what the caller hears)',
-  REC_NOTICE_INVALID: 'the "this call may be recorded" configuration is invalid: per queue (or default) give kind none, announcement (with file, a WAV prompt) or beep (hz 300-3400, ms 50-2000, levelDbm0 -40 to -6, everyMs 0 or 1000-600000)',
+  REC_NOTICE_INVALID: 'the "this call may be recorded" configuration is invalid: per queue (or default) give kind none, announcement (with file, a WAV prompt that exists, or prompt, a prompt id) or beep (hz 300-3400, ms 50-2000, levelDbm0 -40 to -6, everyMs 0 or 1000-600000)',
   REC_UNAUTHORIZED: 'recordings are served to a logged-in seat only: log in (POST /login) and send Authorization: Bearer TOKEN; a session ends after a shift',
   REC_FORBIDDEN: 'this recording is not yours to hear: an agent hears his own calls, a supervisor his team\'s, an admin all (the refusal is in the audit log)',
   REC_RANGE_INVALID: 'the Range header is not one satisfiable byte range (bytes=START-END, START-, or -LAST within the file)',

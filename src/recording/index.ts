@@ -13,7 +13,7 @@ export { exportRecording } from './export.ts';
 export { REC_CATALOG, recError } from './errors.ts';
 export { finishUnfinished, tapDayFolders } from './recover.ts';
 export { startRolling, selectChannels, channelKey, DEFAULT_SEGMENT_MS, type RollingOptions, type RollingRecorder, type RecordingAlarm, type ChannelSelection } from './rolling.ts';
-export { recordingNotice, checkNoticeConfig, DEFAULT_BEEP, type NoticeConfig, type QueueNotice, type NoticeHandle } from './notice.ts';
+export { recordingNotice, checkNoticeConfig, loadNoticeConfig, noticeFor, DEFAULT_BEEP, type NoticeConfig, type QueueNotice, type NoticeHandle } from './notice.ts';
 export { startCallRecording, type CallRecording, type CallRecordingOptions, type CallRecordingFacts } from './call.ts';
 export type * from './types.ts';
 

@@ -1,5 +1,5 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
@@ -36,6 +36,7 @@ const startCommand = defineCommand({
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
     rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group) or 'none'", { valueName: 'WHICH', default: 'lines' }),
+    'recording-notice': option(existingFile(), '"this call may be recorded" per queue: a JSON file { QUEUE or "default": { "kind": "none" | "announcement" (with "file" or "prompt") | "beep" (hz, ms, levelDbm0, everyMs) } } (src/recording/README.md)', { valueName: 'FILE' }),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
@@ -63,6 +64,7 @@ const startCommand = defineCommand({
       announceAgent: v['announce-agent'],
       recordCalls: v['record-calls'] === 'on',
       rolling: rollingOption(v.rolling),
+      ...(v['recording-notice'] !== undefined ? { recordingNotice: v['recording-notice'] } : {}),
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
       smtp: v.smtp && {
@@ -100,6 +102,7 @@ interface StartArgs {
   announceAgent: boolean;
   recordCalls: boolean;
   rolling: NonNullable<EngineOptions['rolling']>;
+  recordingNotice?: string;
   forSeconds?: number;
   stepped: boolean;
   smtp?: Omit<SmtpOptions, 'from'>;
@@ -136,6 +139,7 @@ async function runStart(a: StartArgs): Promise<number> {
       announceAgent: a.announceAgent,
       recordCalls: a.recordCalls,
       rolling: a.rolling,
+      ...(a.recordingNotice !== undefined ? { recordingNotice: a.recordingNotice } : {}),
       ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
       logger,
     });
