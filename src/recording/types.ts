@@ -44,6 +44,8 @@ export interface RecordingEntry {
   caseNumbers: string[];
   direction?: Direction;
   gaps: GapMarker[];
+  /** Converted to the compressed archive (archive.ts): `files` is then [NAME.opus]. */
+  archived?: { at: number; codec: 'opus'; bitrate: number; wavBytes: number };
 }
 
 /** Facts about a recording that the files cannot tell (who, which call). */
