@@ -15,6 +15,7 @@ import { LmdbQueueLog } from '../acd/log.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
+import { CallError } from './errors.ts';
 import { rosterConfig, withDemoAgents } from './roster.ts';
 import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
@@ -22,7 +23,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
@@ -68,6 +69,8 @@ export interface EngineOptions {
   trace?: IvrServices['trace'];
   /** Recording retention run every `everyMs` of board time (src/recording/README.md); off when absent. */
   retention?: { everyMs: number; rules?: RetentionRule[] };
+  /** The Opus archive of recordings older than `olderThanDays` (default 90), run every `everyMs` of board time (src/recording/archive.ts); off when absent. */
+  archive?: { everyMs: number; olderThanDays?: number; bitrate?: number };
   /**
    * 全程录音: every answered inbound call is recorded, one stereo file
    * following it through IVR, queue, agent, hold, transfer and conference
@@ -78,10 +81,12 @@ export interface EngineOptions {
   /**
    * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
    * and the trunks that take calls (inbound, bothway), 'all' = every channel
-   * of the board, { group } = a profile group, 'none'. Default: 'lines' in
+   * of the board, { group } = a profile group, { channels } = board channels
+   * (index or "span:timeslot"), { seats } = the station ports of these agents
+   * (CALL_NO_STATION for an agent without one), 'none'. Default: 'lines' in
    * real time (`hotline start`), 'none' in stepped engines.
    */
-  rolling?: 'none' | 'lines' | 'all' | { group: string };
+  rolling?: 'none' | 'lines' | 'all' | { group: string } | { channels: Array<number | string> } | { seats: string[] };
   /** Length of a rolling segment, ms (default 15 min). */
   rollingSegmentMs?: number;
   /**
@@ -203,15 +208,24 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const retention = o.retention
     ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })
     : undefined;
+  const archive = o.archive
+    ? scheduleArchive({ dataDir, index: recordings.index, scheduler: board.scheduler, everyMs: o.archive.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.archive.olderThanDays !== undefined ? { olderThanDays: o.archive.olderThanDays } : {}), ...(o.archive.bitrate !== undefined ? { bitrate: o.archive.bitrate } : {}) })
+    : undefined;
   let rolling: RollingRecorder | undefined;
   const rollSel = o.rolling ?? ((o.mode ?? 'realtime') === 'realtime' ? 'lines' : 'none');
   if (rollSel !== 'none') {
     try {
-      const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : rollSel;
+      const seatPort = (id: string) => {
+        const ch = acd?.stations.get(id);
+        if (!ch) throw new CallError('CALL_NO_STATION', `--rolling seats: agent '${id}' has no station port`, { agentId: id });
+        return ch.index;
+      };
+      const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : 'seats' in rollSel ? { channels: rollSel.seats.map(seatPort) } : rollSel;
       rolling = startRolling({ board, select, dataDir, index: recordings.index, now: () => core.now(), log: (line) => logger.warn(line), ...(o.rollingSegmentMs !== undefined ? { segmentMs: o.rollingSegmentMs } : {}) });
-      logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : `group ${rollSel.group}`})`);
+      logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : JSON.stringify(rollSel)})`);
     } catch (e) {
       retention?.unsubscribe();
+      await archive?.stop();
       await core.stop(board.mode === 'stepped' ? (ms) => board.advance(ms) : undefined);
       await queueLog?.close();
       await board.close();
@@ -242,6 +256,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       closed = true;
       const stepped = board.mode === 'stepped';
       retention?.unsubscribe();
+      await archive?.stop();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await core.acd?.settled().catch(() => {});

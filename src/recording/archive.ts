@@ -17,6 +17,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as yieldNow } from 'node:timers/promises';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { buildWav, encodeSamples, readWavFile, wavSamples, type Wav } from '../dsp/wav.ts';
 import { recError } from './errors.ts';
 import { recordingPath } from './ids.ts';
@@ -99,7 +100,7 @@ function fsyncFolder(dir: string): void {
 }
 
 /** Converts one recording to Ogg Opus and points its entry at it; returns the new entry. */
-export async function archiveRecording(o: Pick<ArchiveOptions, 'dataDir' | 'index' | 'bitrate'> & { now?: number }, e: RecordingEntry): Promise<RecordingEntry> {
+export async function archiveRecording(o: Pick<ArchiveOptions, 'dataDir' | 'index' | 'bitrate' | 'signal'> & { now?: number }, e: RecordingEntry): Promise<RecordingEntry> {
   const disk = inspectRecording(o.dataDir, e.id); // REC_FILE_MISSING / REC_FILE_INVALID before anything is written
   if (disk.files[0].endsWith('.opus')) {
     // A run interrupted between the rename and the index: the archive is complete; index it, drop the WAV parts.
@@ -118,7 +119,11 @@ export async function archiveRecording(o: Pick<ArchiveOptions, 'dataDir' | 'inde
     pcm.set(p, at);
     at += p.length;
   }
-  const ogg = await encodeOggOpus(pcm, channels, { bitrate: o.bitrate, comments: { HOTLINE_ID: e.id, ...(e.callId ? { HOTLINE_CALL: e.callId } : {}) }, onSecond: () => yieldNow() });
+  const ogg = await encodeOggOpus(pcm, channels, { bitrate: o.bitrate, comments: { HOTLINE_ID: e.id, ...(e.callId ? { HOTLINE_CALL: e.callId } : {}) }, onSecond: async () => {
+      await yieldNow();
+      // Stopped (the engine closes): nothing is written yet, the recording stays as it was.
+      if (o.signal?.aborted) throw new Error(`${e.id}: the archive run was stopped`); // archiveRecordings ends the run on it, reports nothing
+    } });
   const opusId = archiveIdOf(e.id);
   const file = recordingPath(o.dataDir, opusId);
   const part = `${file}.part`;
@@ -183,6 +188,7 @@ export async function archiveRecordings(o: ArchiveOptions): Promise<ArchiveRepor
       r.opusBytes += a.bytes;
       log(`recordings: archive: ${e.id} → ${a.files[0]} (${(a.archived!.wavBytes / 1e6).toFixed(2)} → ${(a.bytes / 1e6).toFixed(2)} MB)`);
     } catch (err) {
+      if (o.signal?.aborted) break;
       const code = (err as { code?: string }).code ?? 'ERROR';
       r.failed.push(`${e.id}: ${code}`);
       log(`recordings: archive: ${e.id} not converted: ${code}: ${(err as Error).message}`);
@@ -208,4 +214,38 @@ function inspectWavLeftovers(dataDir: string, id: string): string[] {
 export function archivedAsWav(dataDir: string, opusId: string): Buffer {
   const d = decodeOggOpus(readFileSync(recordingPath(dataDir, opusId)), opusId);
   return buildWav('pcm16', d.channels, encodeSamples(d.samples, 'pcm16'));
+}
+
+/**
+ * Runs the archive every `everyMs` on a scheduler (the engine: the board's,
+ * board time); runs never overlap; a failed run is logged. `stop()` ends the
+ * schedule and the run in progress (between two seconds of audio) and
+ * resolves when it has stopped, before the index may close.
+ */
+export function scheduleArchive(o: Omit<ArchiveOptions, 'now' | 'signal'> & { scheduler: SchedulerLike; everyMs: number; now?: () => number; onReport?: (r: ArchiveReport) => void }): { stop(): Promise<void> } {
+  const log = o.log ?? (() => {});
+  const abort = new AbortController();
+  let running: Promise<void> = Promise.resolve();
+  const sub: Subscription = o.scheduler.schedule(function (this: { schedule(s?: undefined, d?: number): void }) {
+    const next = () => {
+      if (!abort.signal.aborted) this.schedule(undefined, o.everyMs);
+    };
+    running = archiveRecordings({ ...o, now: o.now ? o.now() : o.scheduler.now(), signal: abort.signal }).then(
+      (r) => {
+        o.onReport?.(r);
+        next();
+      },
+      (e) => {
+        log(`recordings: archive failed: ${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`);
+        next();
+      },
+    );
+  }, o.everyMs);
+  return {
+    async stop() {
+      abort.abort();
+      sub.unsubscribe();
+      await running;
+    },
+  };
 }

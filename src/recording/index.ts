@@ -50,5 +50,5 @@ export async function openRecordingLayer(o: { dataDir: string; store: Pick<CaseS
     },
   };
 }
-export { archiveRecordings, archiveRecording, archivedAsWav, archiveIdOf, isArchived, DEFAULT_ARCHIVE_DAYS, type ArchiveOptions, type ArchiveReport } from './archive.ts';
+export { archiveRecordings, archiveRecording, scheduleArchive, archivedAsWav, archiveIdOf, isArchived, DEFAULT_ARCHIVE_DAYS, type ArchiveOptions, type ArchiveReport } from './archive.ts';
 export { encodeOggOpus, decodeOggOpus, inspectOggOpus } from './opus.ts';

@@ -18,6 +18,7 @@ import { buildWav, encodeSamples, parseWav, readWavSamples } from '../../src/dsp
 import { archiveRecordings, decodeOggOpus, entryFor, exportRecording, openRecordingIndex, recordingPath, repairIndex, runRetention, verifyIndex } from '../../src/recording/index.ts';
 import { recordingRoutes } from '../../src/recording/http.ts';
 import { Sessions } from '../../src/seats/auth.ts';
+import { openEngine } from '../../src/calls/engine.ts';
 import { channelOf } from '../board/helpers.ts';
 import { data, T0 } from './_fixture.ts';
 
@@ -198,6 +199,22 @@ test('hotline recordings archive: converts, then nothing left; bad options refus
     await reopened.close();
   } finally {
     await d.done();
+  }
+});
+
+test('openEngine({ archive }): the archive runs on board time and the engine closes cleanly', async () => {
+  const d = await data();
+  await d.store.close();
+  const dataDir = d.dir;
+  writeWav(dataDir, CALL, 2, interleave(say('kb_office'), say('caller_mailbox')), T0 - 200 * DAY);
+  const e = await openEngine({ dataDir, mode: 'stepped', epochAtZero: T0, acd: false, archive: { everyMs: 1000, olderThanDays: 90 } });
+  try {
+    assert.equal(e.recordings.index.get(CALL)?.files, [CALL], 'indexed at the open, a WAV');
+    for (let i = 0; i < 50 && !e.recordings.index.get(CALL)?.archived; i++) await e.board.advance(100);
+    assert.equal(e.recordings.index.get(CALL)?.files, [CALL.replace('.wav', '.opus')], 'archived by the schedule');
+  } finally {
+    await e.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
