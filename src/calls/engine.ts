@@ -264,7 +264,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       // the rolling taps are stopped; both are final and indexed before the
       // index closes (bounded: 5 s of board or wall time).
       let rollingDone = rolling === undefined;
-      void rolling
+      const rollingStopped = rolling
         ?.stop()
         .catch((e) => logger.warn({ err: e }, `recordings: rolling recording not stopped cleanly: ${(e as Error).message}`))
         .finally(() => (rollingDone = true));
@@ -272,6 +272,10 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
         if (stepped) await board.advance(20);
         else await new Promise((r) => setTimeout(r, 20));
       }
+      // Their index writes take wall time, which a stepped board's 5 s do not give (a loaded disk): up to 10 s more.
+      let wall: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([rollingStopped, ...[...recordingsLive].map((r) => r.done)]), new Promise((r) => (wall = setTimeout(r, 10_000)))]);
+      clearTimeout(wall);
       await queueLog?.close();
       await board.close();
       await recordings.close();
