@@ -129,6 +129,7 @@ export class OutboundCalls {
       for (const l of p.legs) l.leftAt ??= at;
       farSub?.unsubscribe();
       // The recording ends with the call (the placing station may stay off hook).
+      p.recording?.note({ legs: p.legs.map((l) => l.record()) });
       void p.recording?.stop();
       // The far party's line is cleared (trunk or the other station); the placing station stays as its user left it.
       const far = p.legs[1]?.channel ?? other;

@@ -29,6 +29,8 @@ export interface CallRecordingFacts {
   agents?: string[];
   caseNumbers?: string[];
   direction?: Direction;
+  /** The call's legs (the last note wins). */
+  legs?: RecordingEntry['legs'];
 }
 
 export interface CallRecordingOptions {
@@ -119,6 +121,7 @@ export function startCallRecording(o: CallRecordingOptions): CallRecording {
         ...(facts.calledNumber !== undefined ? { calledNumber: facts.calledNumber } : {}),
         ...(facts.queue !== undefined ? { queue: facts.queue } : {}),
         ...(facts.direction !== undefined ? { direction: facts.direction } : {}),
+        ...(facts.legs !== undefined ? { legs: facts.legs } : {}),
       });
       await o.index.put(e);
       return e;
@@ -214,7 +217,7 @@ export function startCallRecording(o: CallRecordingOptions): CallRecording {
     note(f) {
       if (f.agents) facts.agents!.push(...f.agents);
       if (f.caseNumbers) facts.caseNumbers!.push(...f.caseNumbers);
-      for (const k of ['callerNumber', 'calledNumber', 'queue', 'direction'] as const) if (f[k] !== undefined) (facts as Record<string, unknown>)[k] = f[k];
+      for (const k of ['callerNumber', 'calledNumber', 'queue', 'direction', 'legs'] as const) if (f[k] !== undefined) (facts as Record<string, unknown>)[k] = f[k];
     },
     stop() {
       stopped = true;

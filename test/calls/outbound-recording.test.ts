@@ -77,6 +77,7 @@ test('座席呼出 on an outbound trunk: one stereo recording, consumer left, ag
   assert.is(entry.callId, callId);
   assert.is(entry.calledNumber, '13811112222');
   assert.equal(entry.agents, ['1001']);
+  assert.equal(entry.legs?.map((l) => l.kind), ['agent', 'outside'], 'the legs are in the index');
   assert.equal(e.recordings.index.search({ number: '13811112222' }).map((x) => x.id), [entry.id]);
   assert.equal(e.recordings.index.search({ agent: '1001' }).map((x) => x.id), [entry.id]);
   checkSides(entry, 'caller_complaint', 'kb_office');
