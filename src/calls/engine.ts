@@ -1,6 +1,7 @@
 // Assembles a running hotline: board, case store, prompts, flow, call core.
 // Shared by `hotline start`, the end-to-end tests and the IVR benchmark.
 import { dirname, join, resolve } from 'node:path';
+import { Subject, type Observable } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
 import type { CalendarConfig, CaseStore, CaseStoreConfig } from '../cases/types.ts';
@@ -23,7 +24,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
@@ -118,6 +119,8 @@ export interface Engine {
   recordings: RecordingLayer;
   /** The rolling recording of channels (option `rolling`), when on. */
   rolling?: RollingRecorder;
+  /** Recording write failures (disk full, I/O error: raised at once) and their end (cleared), of the rolling recording and of every call's recording; each also has its log line. */
+  recordingAlarms$: Observable<RecordingAlarm>;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
   close(): Promise<void>;
@@ -183,10 +186,11 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       throw e;
     }
   }
+  const recordingAlarms = new Subject<RecordingAlarm>();
   // Per-call recordings in flight: the engine closes the index only after they are indexed.
   const recordingsLive = new Set<CallRecording>();
   const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
-    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line) });
+    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
     recordingsLive.add(rec);
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;
@@ -222,6 +226,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       };
       const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : 'seats' in rollSel ? { channels: rollSel.seats.map(seatPort) } : rollSel;
       rolling = startRolling({ board, select, dataDir, index: recordings.index, now: () => core.now(), log: (line) => logger.warn(line), ...(o.rollingSegmentMs !== undefined ? { segmentMs: o.rollingSegmentMs } : {}) });
+      rolling.alarms$.subscribe((a) => recordingAlarms.next(a));
       logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : JSON.stringify(rollSel)})`);
     } catch (e) {
       retention?.unsubscribe();
@@ -250,6 +255,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     calendar: store.calendar,
     recordings,
     rolling,
+    recordingAlarms$: recordingAlarms.asObservable(),
     queueLog,
     async close() {
       if (closed) return;
@@ -280,6 +286,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       await board.close();
       await recordings.close();
       await store.close();
+      recordingAlarms.complete();
       releaseUnhandled();
       unlock();
     },

@@ -21,6 +21,7 @@ import { checkRecordingId, recordingPath, rolledPartId } from './ids.ts';
 import { inspectFile } from './files.ts';
 import { entryFor } from './maintain.ts';
 import type { Direction, GapMarker, RecordingEntry, RecordingIndex } from './types.ts';
+import type { RecordingAlarm } from './rolling.ts';
 
 export interface CallRecordingFacts {
   callerNumber?: string;
@@ -49,6 +50,8 @@ export interface CallRecordingOptions {
   log?: (line: string) => void;
   /** After a write failure (disk full, I/O error), try again every this many board ms while the call goes on (default 10 s). */
   retryMs?: number;
+  /** The alarm event of a write failure (raised at once) and of the recording resuming (cleared), as the rolling recorder's alarms$. */
+  onAlarm?: (a: RecordingAlarm) => void;
 }
 
 export interface CallRecording {
@@ -85,6 +88,13 @@ export function startCallRecording(o: CallRecordingOptions): CallRecording {
   mkdirSync(folder, { recursive: true });
   const facts: CallRecordingFacts = { ...o.facts, agents: [...(o.facts?.agents ?? [])], caseNumbers: [...(o.facts?.caseNumbers ?? [])] };
   const retryMs = o.retryMs ?? 10_000;
+  const alarm = (raised: boolean, code: string, message: string) => {
+    try {
+      o.onAlarm?.({ raised, code, message, channel: `${caller.span.index}:${caller.timeslot}`, at: now(), callId: o.callId });
+    } catch {
+      // A listener's failure does not touch the recording.
+    }
+  };
   const scheduler = caller.board.scheduler;
 
   // A write failure ends the tap but not the call: while the caller's call
@@ -174,6 +184,7 @@ export function startCallRecording(o: CallRecordingOptions): CallRecording {
         gaps.pop();
         outage = { at: prev.at, code: prev.reason };
       } else outage = { at: lastEnd, code: r.error.code };
+      if (!prev || outage.at !== prev.at) alarm(true, r.error.code, r.error.message);
       if (!prev || outage.at !== prev.at) log(`recordings: ALARM ${r.error.code} on call ${o.callId}: its recording stopped after ${((lastEnd - start) / 1000).toFixed(1)} s (${r.error.message}); the call goes on, retrying every ${retryMs / 1000} s`);
     }
     if (stopped || caller.state === 'idle') {
@@ -198,6 +209,7 @@ export function startCallRecording(o: CallRecordingOptions): CallRecording {
       lastEnd = at;
       gaps.push({ at: was.at, ms: Math.max(0, at - was.at), reason: was.code });
       outage = null;
+      alarm(false, was.code, 'recording again');
       log(`recordings: call ${o.callId}: recording again after ${((at - was.at) / 1000).toFixed(1)} s (${was.code}), in ${partId}`);
     }, retryMs) as unknown as Subscription;
   };

@@ -50,6 +50,8 @@ export interface RecordingAlarm {
   channel: string;
   /** Epoch ms. */
   at: number;
+  /** A per-call recording's alarm: its call. */
+  callId?: string;
 }
 
 export interface RollingRecorder {

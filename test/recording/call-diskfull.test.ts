@@ -36,12 +36,16 @@ for (const nth of [1, 3, 5]) test(`ENOSPC on write ${nth} of a call recording: t
     env: { ...process.env, LD_PRELOAD: shim, HL_SHIM_DIR: dir, HL_SHIM_FAIL: `write:calls:ENOSPC:${nth}` },
   });
   assert.is(r.status, 0, `child failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { entry: RecordingEntry | null; lines: string[]; states: string[]; start: number; files: string[] };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { entry: RecordingEntry | null; lines: string[]; states: string[]; start: number; files: string[]; alarms: Array<{ raised: boolean; code: string; callId?: string }> };
   const e = out.entry;
   assert.ok(e, `indexed: ${out.lines.join(' | ')}`);
   assert.ok(out.states.every((s) => s === 'connected'), 'the call went on');
   assert.is(out.lines.filter((l) => l.includes('ALARM HL_EREC_DISKFULL')).length, 1, `one alarm line: ${out.lines.join(' | ')}`);
   assert.ok(out.lines.some((l) => l.includes('recording again')), 'a line when it resumes');
+  assert.equal(out.alarms, [
+    { raised: true, code: 'HL_EREC_DISKFULL', callId: 'C20260302-0042' },
+    { raised: false, code: 'HL_EREC_DISKFULL', callId: 'C20260302-0042' },
+  ], 'an alarm event raised at once, cleared when it records again');
   assert.ok(!out.files.some((f) => f.endsWith('.part')), `no unfinished file left: ${out.files}`);
   assert.is(e!.gaps.length, 1, JSON.stringify(e!.gaps));
   const gap = e!.gaps[0];
