@@ -184,6 +184,7 @@ test('hotline recordings archive: converts, then nothing left; bad options refus
   const BIN = new URL('../../src/cli/bin.js', import.meta.url).pathname;
   const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'recordings', 'archive', '--dir', d.dir, ...args], { encoding: 'utf8', timeout: 60_000 });
   try {
+    assert.match(run('--older-than', '30', '--kind', 'call').stdout, /0 converted/, 'a take is not a call');
     const dry = run('--older-than', '30', '--dry-run');
     assert.is(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /would convert recordings\/C-OLD-1\.wav/);

@@ -4,7 +4,7 @@
 // (recordings/CALL-1.wav), never by a path the user gives.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineCommand, flag, int, option, refuse, runGroup, text, existingFile, type CommandGroup, type Parsed, type Options } from '../args.ts';
+import { choice, defineCommand, flag, int, option, refuse, runGroup, text, existingFile, type CommandGroup, type Parsed, type Options } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { fail } from '../store-cli.ts';
 import { isHotlineError } from '../../errors.ts';
@@ -213,6 +213,7 @@ const archive = defineCommand({
     'older-than': option(int({ min: 0, max: 36_600 }), 'archive recordings that ended more than this many days ago', { valueName: 'DAYS', default: 90 }),
     bitrate: option(int({ min: 6000, max: 128_000 }), 'Opus bit rate for all channels, bit/s', { valueName: 'BPS', defaultText: '16000 mono, 24000 stereo' }),
     limit: option(int({ min: 1, max: 100_000_000 }), 'at most this many recordings in this run (oldest first)', { valueName: 'N' }),
+    kind: option(choice(['call', 'segment', 'ivr-take'] as const), 'only recordings of this kind (per-call recordings, rolling segments, IVR takes)', { valueName: 'KIND', defaultText: 'all kinds' }),
     'dry-run': flag('say what would be converted, convert nothing'),
   },
   details: 'One line per recording converted and a summary. Exit status: 0 done, 1 refused or a conversion failed (the recording stays as it was).',
@@ -222,7 +223,7 @@ const archive = defineCommand({
     let index: LmdbRecordingIndex | undefined;
     try {
       index = openRecordingIndex(dataDir, { mustExist: true });
-      const r = await archiveRecordings({ dataDir, index, olderThanDays: v['older-than'], ...(v.bitrate !== undefined ? { bitrate: v.bitrate } : {}), ...(v.limit !== undefined ? { limit: v.limit } : {}), dryRun: v['dry-run'], log: (l) => out(l) });
+      const r = await archiveRecordings({ dataDir, index, olderThanDays: v['older-than'], ...(v.bitrate !== undefined ? { bitrate: v.bitrate } : {}), ...(v.limit !== undefined ? { limit: v.limit } : {}), ...(v.kind !== undefined ? { kinds: [v.kind] } : {}), dryRun: v['dry-run'], log: (l) => out(l) });
       return r.failed.length ? 1 : 0;
     } catch (e) {
       return fail(name, e);
