@@ -576,6 +576,27 @@ export class Acd {
     });
   }
 
+  /**
+   * A consultation of a queue (the agent asks the queue for a colleague):
+   * the member its strategy would offer a call to now, among the ready ones,
+   * is set not ready with `reason` in the same step (round-robin's memory
+   * moves as for an offer). null when no member is ready.
+   */
+  reserveForConsult(queueId: string, reason: string): string | null {
+    return this.op(() => {
+      const q = this.queues.get(queueId);
+      if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
+      const now = this.clock.now();
+      // A probe that has just entered: the queue's first penalty group.
+      const cands = this.candidates({ queue: q, enteredAt: now } as CallRt, now, null);
+      const m = cands.length ? choose(q.cfg.strategy, cands, q.rrLast, this.rng)[0] : undefined;
+      if (!m) return null;
+      q.rrLast = m.index;
+      this.setState(m.agent, 'notReady', reason);
+      return m.agent.id;
+    });
+  }
+
   // --------------------------------------------------------------- internals
 
   private connected(callId: string): CallRt {

@@ -67,5 +67,7 @@ export function opsEventFor(e: OpsEvent | PlacedEvent | CallWaitingEvent): { to:
       return { to: [e.agentId], data: { callId: e.callId, to: e.to, kind: e.kind } };
     case 'supervising':
       return { to: [e.supervisorId], data: { callId: e.callId, agentId: e.agentId, supervisorId: e.supervisorId, mode: e.mode } };
+    case 'supervise-ended':
+      return { to: [e.supervisorId], data: { callId: e.callId, agentId: e.agentId, supervisorId: e.supervisorId, reason: e.reason } };
   }
 }

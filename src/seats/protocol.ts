@@ -196,10 +196,10 @@ const Dialled = Type.String({ pattern: '^[0-9*#]{1,20}$', description: 'digits d
 const Target = Type.Object(
   {
     agent: Type.Optional(AgentId),
-    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue (transfer only)' })),
+    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue: a transfer waits in it; a consultation rings the ready agent its strategy picks now' })),
     number: Type.Optional(Dialled),
   },
-  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue (transfer only), `number` a number dialled on an outbound trunk' },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue, `number` a number dialled on an outbound trunk' },
 );
 
 const OPS_MESSAGES = {
@@ -242,7 +242,7 @@ const OPS_MESSAGES = {
   supervise: {
     schema: message('supervise', { agentId: AgentId, mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]) }),
     roles: SUPERVISORS,
-    summary: 'The supervisor\'s station joins the agent\'s call: listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by all). An on-hook station rings first.',
+    summary: 'The supervisor\'s station joins the agent\'s voice path (the bridge, the call\'s phase and its recording stay as they are): listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by both). It follows the agent through hold, consultation and conference. Sent again with another mode it switches at once; with another agent it moves there. An on-hook station rings first.',
     result: '`{ callId }` once his station is in the call',
   },
   dial: {
@@ -512,6 +512,7 @@ export const SERVER_EVENTS = {
   'placed-ended': { schema: event('placed-ended', Type.Object({ callId: CallId, outcome: Type.String({ description: 'outbound_completed, outbound_no_answer, outbound_abandoned' }) })), summary: 'The call this seat placed is over.' },
   intercom: { schema: event('intercom', Type.Object({ callId: CallId, from: Type.String() })), summary: 'Another agent or supervisor called this one\'s station (呼叫班长 / 呼叫话务员), answered.' },
   supervising: { schema: event('supervising', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), mode: Type.String({ description: 'listen, whisper or barge' }) })), summary: 'To the supervisor: he is in the agent\'s call in this mode.' },
+  'supervise-ended': { schema: event('supervise-ended', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), reason: Type.String({ description: 'left, hung-up (his station), agent-left (transfer, hang-up, back to the IVR), call-ended' }) })), summary: 'To the supervisor: he is out of the agent\'s call (his station stays off hook).' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },
