@@ -25,6 +25,8 @@ import { isHotlineError } from '../errors.ts';
 import { CallError } from './errors.ts';
 import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
+import type { CaseStore } from '../cases/types.ts';
+import { type DispatchCallRequest, type DispatchCallStarted, startDispatchCall } from './law-dispatch.ts';
 import { DIALLABLE, dialOut } from './outside.ts';
 import { Supervision, type SuperviseMode, type Supervisor } from './supervise.ts';
 import type { QueueCall, Switchboard } from './switchboard.ts';
@@ -80,6 +82,8 @@ export interface AgentOpsOptions {
   callerNumber?: string;
   /** No answer from a dialled number or a rung station within this long (ms, default 30 s). */
   dialTimeoutMs?: number;
+  /** The case store (执法调度 reads the case and the department, and dispatches). */
+  store: CaseStore;
 }
 
 const CONSULT_REASON = 'consult';
@@ -616,6 +620,14 @@ export class AgentOps {
       this.#sb.unclaim(sup.id);
       this.events$.next({ type: 'supervise-ended', agentId: ops.agentId, callId: ops.call.id, supervisorId: sup.id, reason });
     }
+  }
+
+  // ------------------------------------------------------------ 执法调度
+
+  /** 执法调度 (law-dispatch.ts): the department of a report case is called and joined into a three-way call; the case is dispatched to it. */
+  async dispatchCall(agentId: string, req: DispatchCallRequest): Promise<DispatchCallStarted> {
+    this.#current(agentId);
+    return startDispatchCall({ ops: this, store: this.#o.store, logger: this.#o.logger }, agentId, req);
   }
 
   // ------------------------------------------------------------ back to the IVR

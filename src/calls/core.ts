@@ -158,7 +158,7 @@ export class CallCore {
         ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
       });
-      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
+      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger, store: o.store });
       this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now() });
       const out = this.outbound;
       this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });

@@ -239,6 +239,12 @@ const OPS_MESSAGES = {
     summary: '人工转自动: the caller goes to an IVR node (survey, case number read back); the agent\'s part ends (wrap-up).',
     result: '`{ callId }`',
   },
+  'dispatch-call': {
+    schema: message('dispatch-call', { caseNumber: Type.String({ minLength: 1, maxLength: 32, description: 'a report case (举报), accepted or dispatched' }), departmentId: Type.String({ minLength: 1, maxLength: 64, description: 'the department to act: its phone (directory) is dialled' }) }),
+    roles: ALL,
+    summary: '执法调度: from a report case, the department\'s phone is dialled as a consultation (the caller held with music); when its leader answers, a three-way call with the caller follows and the case is dispatched to the department (a note if it has the case already). CALL_CASE_UNKNOWN, CALL_CASE_NOT_DISPATCHABLE, CALL_DEPARTMENT_NO_PHONE, CALL_TARGET_UNKNOWN refuse it and change nothing.',
+    result: '`{ callId, number }`; `consult-answered`, `consult-ended` (conference) and `conference` events follow',
+  },
   supervise: {
     schema: message('supervise', { agentId: AgentId, mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]) }),
     roles: SUPERVISORS,
