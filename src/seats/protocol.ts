@@ -344,7 +344,7 @@ export const CLIENT_MESSAGES = {
   'force-logout': {
     schema: message('force-logout', { agentId: AgentId }),
     roles: SUPERVISORS,
-    summary: 'Log another agent out of the ACD (强制签出); refused while a call is offered to him or connected.',
+    summary: 'Log another agent out of the ACD (强制签出): at once when idle; during an offer or a call the call is never cut and the logout follows it (and its wrap-up; `pendingLogout` meanwhile).',
     result: 'that agent\'s state',
   },
   ping: {
@@ -370,6 +370,7 @@ export const AgentStateView = Type.Object({
   state: StateName,
   reason: Type.Optional(Type.String({ description: 'not-ready reason' })),
   pendingNotReady: Type.Optional(Type.String({ description: 'not ready asked for during a call, applied after it' })),
+  pendingLogout: Type.Optional(Type.Boolean({ description: 'a supervisor logged him out during a call: applied after it' })),
   timeInStateMs: Type.Integer({ minimum: 0 }),
   seatConnected: Type.Boolean(),
 });

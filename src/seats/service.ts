@@ -361,7 +361,8 @@ export class SeatService {
       }
       case 'force-logout':
         this.inRoster(m.agentId);
-        acd.logout(m.agentId);
+        // 强制签出 never cuts a call: an agent on one (or being offered one) is logged out after it and its wrap-up.
+        acd.forceLogout(m.agentId);
         this.o.logger?.info({ by: self, agentId: m.agentId }, 'supervisor logged agent out');
         return this.agentView(m.agentId);
     }
@@ -417,6 +418,7 @@ export class SeatService {
     const v: AgentStateView = { agentId: a.id, state: a.state, timeInStateMs: Math.max(0, Math.round(this.o.acdNow() - a.since)), seatConnected: this.byAgent.has(a.id) };
     if (a.reason !== undefined) v.reason = a.reason;
     if (a.pendingNotReady !== undefined) v.pendingNotReady = a.pendingNotReady;
+    if (a.pendingLogout) v.pendingLogout = true;
     return v;
   }
 
