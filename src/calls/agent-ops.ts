@@ -586,6 +586,8 @@ export class AgentOps {
 
   /** Puts the supervisors where the agent's voice is now (after every change of his switching). */
   #follow(ops: OpsCall): void {
+    // A barging supervisor is heard by the caller: the call's recording keeps him too (caller left, agent and supervisor right).
+    ops.call.recordHeard?.(!!ops.sup?.sups.some((s) => s.mode === 'barge'));
     if (!ops.sup) return;
     const agent = ops.agentLeg.channel;
     const inConf = ops.conf?.members.some((m) => m.channel === agent) ? ops.conf : null;
@@ -604,7 +606,8 @@ export class AgentOps {
     if (ops.sup?.sups.length === 0) {
       ops.sup.close();
       ops.sup = null;
-    } else this.#follow(ops);
+    }
+    this.#follow(ops);
     this.events$.next({ type: 'supervise-ended', agentId: ops.agentId, callId: ops.call.id, supervisorId: sup.id, reason });
   }
 
@@ -613,6 +616,7 @@ export class AgentOps {
     const s = ops.sup;
     if (!s) return;
     ops.sup = null;
+    ops.call.recordHeard?.(false);
     const sups = [...s.sups];
     s.close();
     for (const sup of sups) {

@@ -47,7 +47,7 @@ const opsEvents = (): OpsEvent[] => {
   return out;
 };
 
-test('listen → whisper → barge by switching modes on the bridge: who hears whom; hold; leave; the call stays talking and its recording keeps caller left, agent right', async () => {
+test('listen → whisper → barge by switching modes on the bridge: who hears whom; hold; leave; the call stays talking and its recording keeps caller left, agent right (and a barging supervisor)', async () => {
   h = await agentHarness(roster(3, 'linear'), { recordCalls: true });
   const e = h.engine;
   h.login('1001');
@@ -87,7 +87,7 @@ test('listen → whisper → barge by switching modes on the bridge: who hears w
       assert.is(call.phase, 'talking');
       ops.leave('1003');
       await h.sleep(200);
-      await c.speak(f('goodbye'));
+      await c.speak(f('consult_intro'));
       await h.sleep(200);
       files.sup.push((await sup.cutTap())!);
     })(),
@@ -115,8 +115,8 @@ test('listen → whisper → barge by switching modes on the bridge: who hears w
   const bargeEnd = findPrompt(callerHeard, prompt(e, 'zh', SUP[2])).pos;
   assert.ok(findPrompt(callerHeard, prompt(e, 'zh', 'kb_office'), bargeEnd).score < 0.5, 'held: the caller does not hear the agent');
   // After leaving.
-  assert.ok(s(files.sup[4], 'goodbye') < 0.5, 'after leaving, the supervisor hears nothing of the call');
-  assert.ok(s(agentLast, 'goodbye') > 0.8, 'after the supervisor left, the agent hears the caller');
+  assert.ok(s(files.sup[4], 'consult_intro') < 0.5, 'after leaving, the supervisor hears nothing of the call');
+  assert.ok(s(agentLast, 'consult_intro') > 0.8, 'after the supervisor left, the agent hears the caller');
 
   assert.equal(
     call.phases.map((p) => p.phase).filter((p) => p !== 'ivr'),
@@ -134,7 +134,9 @@ test('listen → whisper → barge by switching modes on the bridge: who hears w
   const at = (x: Int16Array, p: string) => findPrompt(x, prompt(e, 'zh', p)).score;
   assert.ok(at(left, CALLER) > 0.8 && at(right, CALLER) < 0.5, `the caller on the left only (${at(left, CALLER).toFixed(2)}, ${at(right, CALLER).toFixed(2)})`);
   assert.ok(at(right, AGENT) > 0.8 && at(left, AGENT) < 0.5, `the agent on the right only (${at(right, AGENT).toFixed(2)}, ${at(left, AGENT).toFixed(2)})`);
-  assert.ok(at(left, SUP[0]) < 0.5 && at(right, SUP[0]) < 0.5, 'the listening supervisor is in neither side');
+  assert.ok(at(left, SUP[0]) < 0.5 && at(right, SUP[0]) < 0.5, `listen: the supervisor is on neither side (${at(left, SUP[0]).toFixed(2)}, ${at(right, SUP[0]).toFixed(2)})`);
+  assert.ok(at(left, SUP[1]) < 0.5 && at(right, SUP[1]) < 0.5, `whisper: the supervisor is on neither side (the caller did not hear him) (${at(left, SUP[1]).toFixed(2)}, ${at(right, SUP[1]).toFixed(2)})`);
+  assert.ok(at(right, SUP[2]) > 0.8 && at(left, SUP[2]) < 0.5, `barge: the caller heard the supervisor, so he is on the right (${at(right, SUP[2]).toFixed(2)}, ${at(left, SUP[2]).toFixed(2)})`);
   await nobodyStuck();
 });
 
