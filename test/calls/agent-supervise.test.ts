@@ -269,4 +269,63 @@ test('cancelled consultation, an N-way conference and its end, then the agent ha
   out.close();
 });
 
+test('two calls: the supervisor moves from 1001\'s call to 1002\'s in one message, then hangs up his station: both calls go on untouched', async () => {
+  h = await agentHarness(roster(3, 'linear'));
+  const e = h.engine;
+  const [a1, a2, sup] = h.stations;
+  const c1 = h.caller(4);
+  const c2 = h.caller(5);
+  const ops = e.core.ops!;
+  const sb = e.core.switchboard!;
+  const events = opsEvents();
+  const f = (id: string) => e.prompts.file('zh', id);
+  const supFiles: string[] = [];
+  await h.run(
+    (async () => {
+      await sup.liftHandset();
+      h.login('1001');
+      await toFirstAgent(c1);
+      h.login('1002');
+      await h.toAgent(c2);
+      assert.ok(await a2.waitRing(20_000), '1002 rings');
+      await a2.liftHandset();
+      await h.sleep(300);
+      await ops.supervise('1003', '1001', 'listen');
+      await h.sleep(200);
+      await c1.speak(f('kb_office'));
+      await c2.speak(f('kb_returns'));
+      await h.sleep(200);
+      supFiles.push((await sup.cutTap())!);
+      await ops.supervise('1003', '1002', 'listen');
+      await h.sleep(200);
+      await c1.speak(f('kb_warranty'));
+      await c2.speak(f('caller_mailbox'));
+      await h.sleep(200);
+      supFiles.push((await sup.cutTap())!);
+      await sup.hangUp();
+      await h.sleep(1500);
+      assert.is(sb.callOf('1001')?.state, 'talking');
+      assert.is(sb.callOf('1002')?.state, 'talking');
+      await c1.speak(f('caller_complaint'));
+      await c2.speak(f('goodbye'));
+      await a1.speak(f('consult_intro'));
+      await h.sleep(200);
+    })(),
+  );
+  const c1File = await h.run(c1.hangup());
+  await h.run(c2.hangup());
+  await h.run(e.core.idle());
+  const a1File = await h.run(a1.hangUp());
+  const a2File = await h.run(a2.hangUp());
+  const s = (file: string | null, id: string) => score(heardIn(file), prompt(e, 'zh', id));
+  assert.ok(s(supFiles[0], 'kb_office') > 0.8 && s(supFiles[0], 'kb_returns') < 0.5, 'first he hears 1001\'s caller only');
+  assert.ok(s(supFiles[1], 'caller_mailbox') > 0.8 && s(supFiles[1], 'kb_warranty') < 0.5, 'then 1002\'s caller only');
+  assert.ok(s(a1File, 'caller_complaint') > 0.8 && s(a2File, 'goodbye') > 0.8 && s(c1File, 'consult_intro') > 0.8, 'after his hang-up both calls go on');
+  assert.equal(
+    events.filter((x) => x.type === 'supervise-ended').map((x) => x.type === 'supervise-ended' && [x.agentId, x.reason]),
+    [['1001', 'left'], ['1002', 'hung-up']],
+  );
+  await nobodyStuck();
+});
+
 test.run();
