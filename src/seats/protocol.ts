@@ -366,6 +366,9 @@ export const AgentStateView = Type.Object({
   pendingNotReady: Type.Optional(Type.String({ description: 'not ready asked for during a call, applied after it' })),
   timeInStateMs: Type.Integer({ minimum: 0 }),
   seatConnected: Type.Boolean(),
+  callId: Type.Optional(Type.String({ description: 'the call offered to him or connected (reserved, ringing, talking, held)' })),
+  callQueue: Type.Optional(Type.String({ description: 'the ACD queue that call came through' })),
+  callerNumber: Type.Optional(Type.String({ description: 'the caller\'s number on that call (absent when withheld)' })),
 });
 export type AgentStateView = Static<typeof AgentStateView>;
 

@@ -417,6 +417,9 @@ export class SeatService {
     const v: AgentStateView = { agentId: a.id, state: a.state, timeInStateMs: Math.max(0, Math.round(this.o.acdNow() - a.since)), seatConnected: this.byAgent.has(a.id) };
     if (a.reason !== undefined) v.reason = a.reason;
     if (a.pendingNotReady !== undefined) v.pendingNotReady = a.pendingNotReady;
+    if (a.callId !== undefined) v.callId = a.callId;
+    if (a.callQueue !== undefined) v.callQueue = a.callQueue;
+    if (a.callerNumber !== undefined) v.callerNumber = a.callerNumber;
     return v;
   }
 

@@ -12,13 +12,6 @@ import type { ClientMessage, ClientType, SERVER_EVENTS, ServerEventName } from '
 export type Fields<K extends ClientType> = Omit<Extract<ClientMessage, { type: K }>, 'id' | 'type'>;
 export type EventData<E extends ServerEventName> = Static<(typeof SERVER_EVENTS)[E]['schema']>['data'];
 
-/**
- * Operations the console offers before the server has them (transfer: the
- * agent and supervisor operations of issue 10). Sent as they are; until the
- * server knows them it answers SEAT_UNKNOWN_TYPE, which the page shows.
- */
-export type AheadType = 'transfer';
-
 export interface Reply {
   ok: boolean;
   result?: unknown;
@@ -75,11 +68,6 @@ export class Seat {
 
   request<K extends ClientType>(type: K, fields: Fields<K>): Promise<Reply> {
     return this.send(type, fields as Record<string, unknown>);
-  }
-
-  /** A message the server's protocol may not have yet (see AheadType). */
-  requestAhead(type: AheadType, fields: Record<string, unknown> = {}): Promise<Reply> {
-    return this.send(type, fields);
   }
 
   private send(type: string, fields: Record<string, unknown>, always = false): Promise<Reply> {
