@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
 import type { AgentState } from '../../src/acd/types.ts';
+import type { EngineOptions } from '../../src/calls/engine.ts';
 import type { SimCaller } from '../../src/calls/sim-caller.ts';
 import { agentHarness, roster, type AgentHarness } from '../calls/_agents.ts';
 import { built_, launch, logIn, PASSWORD, until } from './_browser.ts';
@@ -21,14 +22,24 @@ export interface CallRig {
   close(): Promise<void>;
 }
 
-/** Agents 1001…100n of queue `agents` (linear: 1001 first); `supervisors` of them get the supervisor role in the case store. */
-export async function callRig(n: number, supervisors: string[] = []): Promise<CallRig> {
+export interface CallRigOptions {
+  /** These agents get the supervisor role in the case store. */
+  supervisors?: string[];
+  /** Each agent's department in the case store (a supervisor's recordings are his department's). */
+  departmentOf?: (agentId: string) => string;
+  engine?: Partial<EngineOptions>;
+}
+
+/** Agents 1001…100n of queue `agents` (linear: 1001 first), in the ACD roster and the case store. */
+export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRig> {
   await built_();
-  const h = await agentHarness(roster(n, 'linear'));
+  const h = await agentHarness(roster(n, 'linear'), o.engine);
   const e = h.engine;
   for (let i = 0; i < n; i++) {
     const id = String(1001 + i);
-    await e.store.putAgent({ id, name: `座席${id}`, role: supervisors.includes(id) ? 'supervisor' : 'agent', password: PASSWORD });
+    const dept = o.departmentOf?.(id);
+    if (dept) await e.store.putDepartment({ id: dept, name: `科室 ${dept}` });
+    await e.store.putAgent({ id, name: `座席${id}`, role: o.supervisors?.includes(id) ? 'supervisor' : 'agent', password: PASSWORD, ...(dept ? { departmentId: dept } : {}) });
   }
   const sb = e.core.switchboard!;
   const host = await openSeatHost({

@@ -13,7 +13,7 @@ import { NO_CHROMIUM, until } from './_browser.ts';
 import { callRig, goReady, see, takeCall } from './_calls.ts';
 
 testUnless(NO_CHROMIUM, 'agent page: consult → cancel → consult → conference (heard by the caller) → the agent leaves to his colleague; back to the IVR; 呼叫班长', async () => {
-  const r = await callRig(3, ['1003']);
+  const r = await callRig(3, { supervisors: ['1003'] });
   const { h } = r;
   const e = h.engine;
   const sb = e.core.switchboard!;

@@ -12,7 +12,7 @@ import { NO_CHROMIUM, until } from './_browser.ts';
 import { callRig, goReady, see, text } from './_calls.ts';
 
 testUnless(NO_CHROMIUM, 'supervisor page: the seat card shows caller, queue and time; listen, whisper, barge and leave from the card (checked by ear); call an agent', async () => {
-  const r = await callRig(3, ['1003']);
+  const r = await callRig(3, { supervisors: ['1003'] });
   const { h } = r;
   const e = h.engine;
   const sb = e.core.switchboard!;
