@@ -268,6 +268,17 @@ const OPS_MESSAGES = {
   },
 } as const satisfies Record<string, MessageDef>;
 
+// ---- the console's admin pages (read-only) ---------------------------------
+
+const ADMIN_MESSAGES = {
+  directory: {
+    schema: message('directory', {}),
+    roles: SUPERVISORS,
+    summary: 'Read-only view for the admin pages: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. Changes go through `hotline cases agents|departments` and the ACD configuration, read at the next start.',
+    result: 'a directory (`agents`, `departments`, `queues`; see Directory in src/seats/protocol.ts)',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 export const CLIENT_MESSAGES = {
   login: {
     schema: message('login', { agentId: AgentId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
@@ -350,6 +361,7 @@ export const CLIENT_MESSAGES = {
   ...CASE_MESSAGES,
   ...CALL_MESSAGES,
   ...OPS_MESSAGES,
+  ...ADMIN_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -404,6 +416,36 @@ export const Wallboard = Type.Object({
   serviceLevelMs: Type.Integer({ description: 'T of the service level: answered within T ÷ answered (Asterisk SL)' }),
 });
 export type Wallboard = Static<typeof Wallboard>;
+
+const Levels = Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 100 }), { description: 'skill → level 1–100' });
+export const Directory = Type.Object({
+  agents: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.Optional(Type.String({ description: 'absent: in the ACD roster but not in the case store (cannot log in)' })),
+      role: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')])),
+      departmentId: Type.Optional(Type.String()),
+      inRoster: Type.Boolean({ description: 'in the ACD roster the engine runs (takes queue calls)' }),
+      skills: Levels,
+      queues: Type.Array(Type.String(), { description: 'queues he is a member of' }),
+      station: Type.Optional(Type.String({ description: 'his station port, when configured' })),
+      wrapUpMs: Type.Optional(Type.Integer()),
+    }),
+  ),
+  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()) })),
+  queues: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      strategy: Type.String(),
+      members: Type.Array(Type.Object({ agent: Type.String(), penalty: Type.Optional(Type.Integer()) })),
+      requiredSkills: Levels,
+      wrapUpMs: Type.Optional(Type.Integer()),
+      ringTimeoutMs: Type.Optional(Type.Integer()),
+      maxWaitMs: Type.Optional(Type.Integer()),
+    }),
+  ),
+});
+export type Directory = Static<typeof Directory>;
 
 export const Snapshot = Type.Object({
   agentId: Type.String(),

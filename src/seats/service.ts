@@ -20,6 +20,7 @@ import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { directoryView, type DirectorySource } from './directory.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
@@ -63,6 +64,8 @@ export interface SeatServiceOptions {
   onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
   /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
   cases?: SeatCaseStore;
+  /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
+  directory?: DirectorySource;
 }
 
 /** One socket, as the service sees it. */
@@ -340,6 +343,8 @@ export class SeatService {
         this.inRoster(self);
         acd.endWrapUp(self);
         return this.agentView(self);
+      case 'directory':
+        return directoryView(this.o.directory, this.o.acdConfig);
       case 'wallboard':
         if (m.live !== undefined) c.wallboard = m.live;
         return this.wallboard();
