@@ -39,6 +39,7 @@ testUnless(NO_CHROMIUM, 'admin page: people, departments, skills, stations and q
     assert.equal(await row('#adm-queues tr[data-queue="agents"]'), ['agents', 'linear', '1001, 1002 (2), 2001', 'complaint 10', '15 s / — / 180 s']);
     assert.equal(await row('#adm-depts tr[data-department="d1"]'), ['d1', '消费者权益保护科', '张科长', '010-12315']);
     assert.match((await t.page.textContent('.readonly')) ?? '', 'hotline cases agents add');
+    assert.is(await t.page.textContent('#home-link'), '返回');
     assert.equal(t.problems, []);
     assert.ok((await t.page.title()) !== 'pwned');
 

@@ -16,7 +16,6 @@ import { openShell } from './shell.ts';
 addWords(
   {
     'rec.title': '录音查询',
-    'nav.home': '返回',
     'rec.search': '查询条件',
     'rec.number': '电话号码',
     'rec.agent': '工号',
@@ -46,7 +45,6 @@ addWords(
   },
   {
     'rec.title': 'Recordings',
-    'nav.home': 'Back',
     'rec.search': 'Search',
     'rec.number': 'Number',
     'rec.agent': 'Agent',

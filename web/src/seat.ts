@@ -66,11 +66,12 @@ export class Seat {
     return this.link === 'open' && this.resumed;
   }
 
-  request<K extends ClientType>(type: K, fields: Fields<K>): Promise<Reply> {
-    return this.send(type, fields as Record<string, unknown>);
+  /** timeoutMs: for a request the server answers late by design (supervise rings the supervisor's phone, ≤ 30 s). */
+  request<K extends ClientType>(type: K, fields: Fields<K>, timeoutMs?: number): Promise<Reply> {
+    return this.send(type, fields as Record<string, unknown>, false, timeoutMs);
   }
 
-  private send(type: string, fields: Record<string, unknown>, always = false): Promise<Reply> {
+  private send(type: string, fields: Record<string, unknown>, always = false, timeoutMs?: number): Promise<Reply> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN || (!this.resumed && !always)) return Promise.resolve({ ok: false, code: LOCAL_OFFLINE });
     const id = `w${++this.n}`;
@@ -78,7 +79,7 @@ export class Seat {
       const timer = window.setTimeout(() => {
         this.pending.delete(id);
         resolve({ ok: false, code: LOCAL_TIMEOUT });
-      }, this.o.replyTimeoutMs ?? 10_000);
+      }, timeoutMs ?? this.o.replyTimeoutMs ?? 10_000);
       this.pending.set(id, { done: resolve, timer });
       ws.send(JSON.stringify({ ...fields, id, type }));
     });

@@ -75,7 +75,8 @@ export function openSupervise(shell: Shell, cardOf: (agentId: string) => HTMLEle
 
   const supervise = async (agentId: string, mode: Mode) => {
     say(t('sv.ringing'));
-    const r = await seat.request('supervise', { agentId, mode });
+    // An on-hook phone rings first: the reply comes once he lifts it (the server gives up after 30 s).
+    const r = await seat.request('supervise', { agentId, mode }, 35_000);
     if (!r.ok) report(r);
   };
   const leave = async (agentId: string) => {
