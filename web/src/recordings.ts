@@ -133,7 +133,8 @@ async function play(e: RecordingEntry, label: string): Promise<void> {
   if (!blob) return;
   const player = byId<HTMLAudioElement>('rec-player');
   if (objectUrl) URL.revokeObjectURL(objectUrl);
-  objectUrl = URL.createObjectURL(new Blob([blob], { type: 'audio/wav' }));
+  // The blob keeps the response's type: audio/wav, or audio/ogg for a recording archived as Opus.
+  objectUrl = URL.createObjectURL(blob);
   player.src = objectUrl;
   player.dataset.id = e.id;
   setText(byId('rec-playing'), t('rec.playing', { n: label }));
