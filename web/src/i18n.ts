@@ -22,6 +22,8 @@ const zh = {
   'link.closed': '连接中断，正在重连…',
   'nav.agent': '座席',
   'nav.supervisor': '班长监控',
+  'nav.reports': '统计报表',
+  'nav.cases': '案件办理',
   'nav.logout': '退出',
   'phone.title': '软电话',
   'phone.state': '话务员状态',
@@ -143,6 +145,8 @@ const en: Record<keyof typeof zh, string> = {
   'link.closed': 'Connection lost, reconnecting…',
   'nav.agent': 'Agent',
   'nav.supervisor': 'Supervisor',
+  'nav.reports': 'Reports',
+  'nav.cases': 'Cases',
   'nav.logout': 'Log out',
   'phone.title': 'Soft phone',
   'phone.state': 'Agent state',
@@ -253,6 +257,16 @@ const DICT: Record<Lang, Record<Key, string>> = { zh, en };
 const LANG_KEY = 'hotline.lang';
 let lang: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
 const listeners: (() => void)[] = [];
+
+/**
+ * Words of a page module kept beside it (reports, case screens …), added to
+ * the dictionary when the module loads: pages built in parallel don't all
+ * edit this file.
+ */
+export function addWords(more: { zh: Record<string, string>; en: Record<string, string> }): void {
+  Object.assign(DICT.zh, more.zh);
+  Object.assign(DICT.en, more.en);
+}
 
 export function currentLang(): Lang {
   return lang;
