@@ -63,6 +63,10 @@ testUnless(NO_CHROMIUM, 'the case form offers the configured category tree; the 
     await t.page.waitForFunction(() => /^\d{14}$/.test(document.getElementById('case-last')!.textContent ?? ''));
     const n = (await t.page.textContent('#case-last'))!;
     assert.is((await stored(r, n)).categoryId, 'goods.food');
+    // The number leads to its case screen.
+    await t.page.click('#case-last a');
+    await t.page.waitForFunction((no) => document.getElementById('case-number')?.textContent === no, n);
+    assert.ok((await t.page.textContent('#case-facts'))!.includes('商品 › 食品'));
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {
@@ -109,6 +113,10 @@ testUnless(NO_CHROMIUM, 'a complaint through the workflow on the cases page: the
     assert.ok(await p.isHidden('header'));
     const letter = (await p.textContent('#letter'))!;
     for (const s of ['关于转办投诉案件的函', '朝阳市场监管所：', `案件编号 ${n}`, HOSTILE, '北京市朝阳区幸福路1号', '工号 1001']) assert.ok(letter.includes(s), `the letter lacks ${s}`);
+    // Answer by the case's next statutory deadline (Beijing date), not the hotline's own reminders.
+    const due = (await stored(r, n)).deadlines.filter((d) => !d.metAt && d.kind !== 'reminder' && d.kind !== 'callback').sort((a, b) => a.dueAt - b.dueAt)[0];
+    const bjDay = new Date(due.dueAt + 8 * 3_600_000);
+    assert.ok(letter.includes(`并于 ${bjDay.getUTCFullYear()}年${bjDay.getUTCMonth() + 1}月${bjDay.getUTCDate()}日 前`), letter);
     await p.emulateMedia({ media: 'screen' });
     assert.ok(await p.isHidden('#letter'));
 
@@ -136,6 +144,7 @@ testUnless(NO_CHROMIUM, 'a complaint through the workflow on the cases page: the
     assert.equal(done.history.map((h) => h.action), ['create', 'accept', 'dispatch', 'update', 'start_mediation', 'close']);
     assert.is(await p.locator('#case-history li').count(), done.history.length);
     assert.ok(await p.isVisible('#case-finished'));
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 1366), 'the cases page scrolls sideways at 1366 px');
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {

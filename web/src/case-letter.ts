@@ -1,6 +1,7 @@
 // The official letter (公函) of a case, for paper or PDF: the case handed to
 // the departments it is dispatched to, with the facts as registered and the
-// date the bureau wants the result by (the case's earliest open deadline).
+// date the bureau wants the result by (the case's earliest open statutory
+// deadline: mediation, verification …).
 // The letter is a Chinese document whatever the console's language. Its
 // words are the template below; every value from the case goes in as text
 // (dom.ts), so case text typed by a caller cannot become markup.
@@ -36,7 +37,8 @@ export function renderLetter(into: HTMLElement, c: CaseRecord, departments: read
   const T = LETTER_TEMPLATE;
   const kind = KIND[c.kind] ?? c.kind;
   const names = c.dispatches.map((d) => departments.find((x) => x.id === d.departmentId)?.name ?? d.departmentId);
-  const open = c.deadlines.filter((d) => d.metAt === undefined).sort((a, b) => a.dueAt - b.dueAt)[0];
+  // The department answers by the case's next statutory deadline; reminders and callbacks are the hotline's own.
+  const open = c.deadlines.filter((d) => d.metAt === undefined && d.kind !== 'reminder' && d.kind !== 'callback').sort((a, b) => a.dueAt - b.dueAt)[0];
   const who = c.anonymous ? T.anonymous : fill(T.consumer, { name: c.complainant?.name ?? '' });
   const person = c.anonymous ? T.anonymous : [c.complainant?.name, c.complainant?.phone, c.complainant?.address].filter(Boolean).join('　');
   const row = (head: string, text: string | undefined) => (text ? h('tr', {}, h('th', { attrs: { scope: 'row' } }, head), h('td', {}, text)) : null);

@@ -98,7 +98,8 @@ export function openCaseForm(shell: Shell): void {
     const number = (r.result as { number?: string } | undefined)?.number ?? '';
     reset();
     say(t('case.created', { n: number }));
-    setText(byId('case-last'), number);
+    // The case just registered, one click from its case screen (cases.html).
+    byId('case-last').replaceChildren(h('a', { attrs: { href: `/cases.html#${number}` } }, number));
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -60,7 +60,7 @@ async function refreshLists(): Promise<void> {
   const due = await seat.request('due', { withinMs: hours * 3_600_000 });
   if (!due.ok) return report(due);
   const items = (due.result as { items: { number: string; kind: string; dueAt: number; overdue: boolean }[] }).items;
-  fillList('due-list', items.map((d) => caseButton(d.number, `${when(d.dueAt)} · ${d.number} · ${t(`kind.${d.kind}`)}${d.overdue ? ` · ${t('cases.overdue')}` : ''}`, d.overdue)));
+  fillList('due-list', items.map((d) => caseButton(d.number, `${when(d.dueAt)} · ${d.number} · ${t(`deadline.${d.kind}`)}${d.overdue ? ` · ${t('cases.overdue')}` : ''}`, d.overdue)));
   const cb = await seat.request('callbacks', { limit: 100 });
   if (!cb.ok) return report(cb);
   fillList('callback-list', (cb.result as { cases: CaseSummary[] }).cases.map((c) => caseButton(c.number, summaryLine(c))));
@@ -75,7 +75,7 @@ async function openCase(number: string): Promise<void> {
 }
 
 function fact(label: string, value: string | undefined, wide = false): HTMLElement[] {
-  return value ? [h('dt', {}, label), h('dd', { class: wide ? 'wide' : '' }, value)] : [];
+  return value ? [h('dt', { class: wide ? 'wide' : '' }, label), h('dd', { class: wide ? 'wide' : '' }, value)] : [];
 }
 
 function show(c: CaseRecord): void {
