@@ -1,8 +1,8 @@
 // The case screens' words (案件办理, 公函), added to the console's dictionary.
 import { addWords } from './i18n.ts';
 
-addWords({
-  zh: {
+addWords(
+  {
     'cases.title': '案件办理',
     'cases.find': '查找案件',
     'cases.number': '案件编号',
@@ -74,7 +74,7 @@ addWords({
     'deadline.reminder': '催办',
     'deadline.reply': '答复时限',
   },
-  en: {
+  {
     'cases.title': 'Cases',
     'cases.find': 'Find a case',
     'cases.number': 'Case number',
@@ -146,4 +146,4 @@ addWords({
     'deadline.reminder': 'reminder',
     'deadline.reply': 'reply',
   },
-});
+);

@@ -22,9 +22,9 @@ const zh = {
   'link.closed': '连接中断，正在重连…',
   'nav.agent': '座席',
   'nav.supervisor': '班长监控',
+  'nav.logout': '退出',
   'nav.reports': '统计报表',
   'nav.cases': '案件办理',
-  'nav.logout': '退出',
   'phone.title': '软电话',
   'phone.state': '话务员状态',
   'phone.since': '持续 {t}',
@@ -147,9 +147,9 @@ const en: Record<keyof typeof zh, string> = {
   'link.closed': 'Connection lost, reconnecting…',
   'nav.agent': 'Agent',
   'nav.supervisor': 'Supervisor',
+  'nav.logout': 'Log out',
   'nav.reports': 'Reports',
   'nav.cases': 'Cases',
-  'nav.logout': 'Log out',
   'phone.title': 'Soft phone',
   'phone.state': 'Agent state',
   'phone.since': 'for {t}',
@@ -262,16 +262,6 @@ const LANG_KEY = 'hotline.lang';
 let lang: Lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
 const listeners: (() => void)[] = [];
 
-/**
- * Words of a page module kept beside it (reports, case screens …), added to
- * the dictionary when the module loads: pages built in parallel don't all
- * edit this file.
- */
-export function addWords(more: { zh: Record<string, string>; en: Record<string, string> }): void {
-  Object.assign(DICT.zh, more.zh);
-  Object.assign(DICT.en, more.en);
-}
-
 export function currentLang(): Lang {
   return lang;
 }
@@ -321,4 +311,14 @@ export function setLang(l: Lang): void {
 /** Wires a button #lang-switch to toggle the language. */
 export function langSwitch(button: HTMLElement): void {
   button.addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
+}
+
+/**
+ * A page module's own words (Chinese and English), added to the console's:
+ * each feature keeps its dictionary beside its code. Call at module load,
+ * before the page's shell fills the data-i18n elements.
+ */
+export function addWords(zhWords: Record<string, string>, enWords: Record<string, string>): void {
+  Object.assign(DICT.zh, zhWords);
+  Object.assign(DICT.en, enWords);
 }

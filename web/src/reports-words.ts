@@ -2,8 +2,8 @@
 // to the console's dictionary (i18n.ts addWords) when the page loads.
 import { addWords } from './i18n.ts';
 
-addWords({
-  zh: {
+addWords(
+  {
     'nav.reports': '统计报表',
     'rep.title': '统计报表',
     'rep.query': '查询条件',
@@ -72,7 +72,7 @@ addWords({
     'metric.dispatches': '派单',
     'metric.closed': '办结',
   },
-  en: {
+  {
     'nav.reports': 'Reports',
     'rep.title': 'Reports',
     'rep.query': 'Query',
@@ -128,4 +128,4 @@ addWords({
     'metric.dispatches': 'dispatches',
     'metric.closed': 'closed',
   },
-});
+);
