@@ -13,6 +13,7 @@ import { flatten } from '../../web/src/case-reference.ts';
 import { complaint } from '../cases/helpers.ts';
 import type { Rig } from '../seats/_harness.ts';
 import { testUnless } from '../skip.ts';
+import { lowContrast, unlabelled } from './_a11y.ts';
 import { consoleRig, launch, logIn, NO_CHROMIUM, tab, until, type Tab } from './_browser.ts';
 
 let browser: Browser;
@@ -145,6 +146,9 @@ testUnless(NO_CHROMIUM, 'a complaint through the workflow on the cases page: the
     assert.is(await p.locator('#case-history li').count(), done.history.length);
     assert.ok(await p.isVisible('#case-finished'));
     assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 1366), 'the cases page scrolls sideways at 1366 px');
+    await p.evaluate(() => ((document.getElementById('edit-box') as HTMLDetailsElement).open = true)); // its controls are checked too
+    assert.equal(await unlabelled(p), [], 'controls without a label');
+    assert.equal(await lowContrast(p), [], 'text below WCAG AA contrast');
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {

@@ -16,6 +16,7 @@ import { queueGrid } from '../../web/src/reports-data.ts';
 import type { Rig } from '../seats/_harness.ts';
 import { caseClock, seedFigures } from '../seats/_report-seed.ts';
 import { testUnless } from '../skip.ts';
+import { lowContrast, unlabelled } from './_a11y.ts';
 import { consoleRig, launch, logIn, NO_CHROMIUM, tab, type Tab } from './_browser.ts';
 
 let browser: Browser;
@@ -114,6 +115,8 @@ testUnless(NO_CHROMIUM, 'a supervisor\'s report: tables equal the store\'s and t
     // 1366×768: no horizontal scrolling; nothing the CSP refused.
     await t.page.screenshot({ path: '/tmp/x/rep.png', fullPage: true });
     assert.ok(await t.page.evaluate(() => document.documentElement.scrollWidth <= 1366), 'the page scrolls sideways at 1366 px');
+    assert.equal(await unlabelled(t.page), [], 'controls without a label');
+    assert.equal(await lowContrast(t.page), [], 'text below WCAG AA contrast');
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {
