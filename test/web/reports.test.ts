@@ -76,8 +76,9 @@ testUnless(NO_CHROMIUM, 'a supervisor\'s report: tables equal the store\'s and t
     // Charts: the same figures in words on the canvas, and pixels drawn on it.
     const label = (id: string) => t.page.getAttribute(id, 'aria-label');
     const casesTotal = (a: string) => [...mine].filter(([k]) => k.startsWith(`${a}|2026-0`)).reduce((n, [k, v]) => n + (k.endsWith('03') || k.endsWith('04') ? v : 0), 0);
-    assert.is(await label('#chart-cases'), `登记: 话务员一 ${casesTotal('1001')} / ${mine.get('1001|2025-03')}; 话务员二 ${casesTotal('1002')} / ${mine.get('1002|2025-03') ?? 0}`);
+    assert.is(await label('#chart-cases'), `登记 · 按坐席（工号）: 话务员一 ${casesTotal('1001')} / ${mine.get('1001|2025-03')}; 话务员二 ${casesTotal('1002')} / ${mine.get('1002|2025-03') ?? 0}`);
     assert.is(await label('#chart-agents'), '话务量（接听数）按工号: 1001 1 / 1; 1002 1 / 0');
+    assert.is(await t.page.textContent('#chart-agents-title'), '话务量（接听数）按工号');
     const inked = await t.page.$eval('#chart-agents', (c) => {
       const cv = c as HTMLCanvasElement;
       const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
@@ -88,7 +89,7 @@ testUnless(NO_CHROMIUM, 'a supervisor\'s report: tables equal the store\'s and t
     assert.ok(inked.w > 100 && inked.n > 1000, `chart not drawn: ${JSON.stringify(inked)}`);
     // Another chart metric: the table stays, the chart follows.
     await t.page.selectOption('#rep-metric', 'complaint');
-    assert.match((await label('#chart-cases'))!, /^投诉: 话务员一 \d+ \/ \d+/);
+    assert.match((await label('#chart-cases'))!, /^投诉 · 按坐席（工号）: 话务员一 \d+ \/ \d+/);
 
     // CSV: `hotline report --format csv`, byte for byte.
     const [csv] = await Promise.all([t.page.waitForEvent('download'), t.page.click('#rep-csv')]);

@@ -63,7 +63,7 @@ function drawChart(id: string, title: string, s: Series): void {
     chart.data.datasets = datasets;
     chart.update();
   }
-  canvas.dataset.title = title;
+  setText(byId(`${id}-title`), title);
 }
 
 function draw(): void {
@@ -71,7 +71,7 @@ function draw(): void {
   const metric = byId<HTMLSelectElement>('rep-metric').value;
   const grid = reportGrid(last.cases);
   fillTable(byId('case-head'), byId('case-rows'), currentLang() === 'zh' ? grid.headings : grid.columns, grid.rows.map((x) => x.cells), 3);
-  drawChart('chart-cases', t(`metric.${metric}`), caseSeries(last.cases, metric));
+  drawChart('chart-cases', t('rep.chartCases', { m: t(`metric.${metric}`), by: t(`rep.by.${last.cases.query.by ?? 'none'}`) }), caseSeries(last.cases, metric));
   byId('rep-no-log').hidden = last.queues !== null;
   const q = last.queues ? queueGrid(last.queues) : { queues: { columns: [], rows: [] }, agents: { columns: [], rows: [] } };
   fillTable(byId('queue-head'), byId('queue-rows'), q.queues.columns.map(colName), q.queues.rows, 2);
