@@ -144,6 +144,7 @@ testUnless(NO_CHROMIUM, 'a complaint through the workflow on the cases page: the
     assert.equal([done.status, done.result], ['closed', 'agreement']);
     assert.equal(done.history.map((h) => h.action), ['create', 'accept', 'dispatch', 'update', 'start_mediation', 'close']);
     assert.is(await p.locator('#case-history li').count(), done.history.length);
+    assert.match((await p.textContent('#case-history li:nth-child(2)'))!, / · 1001 · 受理 已登记 → 已受理 · 材料齐全$/);
     assert.ok(await p.isVisible('#case-finished'));
     assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 1366), 'the cases page scrolls sideways at 1366 px');
     await p.evaluate(() => ((document.getElementById('edit-box') as HTMLDetailsElement).open = true)); // its controls are checked too

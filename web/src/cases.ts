@@ -36,6 +36,13 @@ const EDIT_CONTROL: Record<string, string> = {
 let current: CaseRecord | null = null;
 let ref: CaseReference = { categories: [], departments: [] };
 
+/** A word of the dictionary, or the id itself when it has none (a store newer than the console). */
+function word(group: string, id: string): string {
+  const k = `${group}.${id}`;
+  const s = t(k);
+  return s === k ? id : s;
+}
+
 /** Beijing wall time, as the bureau reads deadlines: 2026-03-05 14:30. */
 function when(ms: number): string {
   return new Date(ms + BJ).toISOString().slice(0, 16).replace('T', ' ');
@@ -126,7 +133,7 @@ function show(c: CaseRecord): void {
   );
   setText(byId('act-error'), '');
   byId('case-history').replaceChildren(
-    ...c.history.map((e) => h('li', {}, `${when(e.at)} · ${e.by} · ${e.action}${e.from ? ` ${t(`status.${e.from}`)} → ` : ' → '}${t(`status.${e.to}`)}${e.note ? ` · ${e.note}` : ''}`)),
+    ...c.history.map((e) => h('li', {}, `${when(e.at)} · ${e.by} · ${word('action', e.action)}${e.from ? ` ${t(`status.${e.from}`)} → ` : ' → '}${t(`status.${e.to}`)}${e.note ? ` · ${e.note}` : ''}`)),
   );
   renderLetter(byId('letter'), c, ref.departments, categoryPath(ref.categories, c.categoryId), Date.now());
 }
