@@ -60,6 +60,10 @@ export interface AgentSnapshot {
   pendingNotReady?: string;
   pendingLogout?: boolean;
   callId?: string;
+  /** The queue of his call (the wallboard's seat card). */
+  callQueue?: string;
+  /** The caller's number on his call, when the caller id gave one. */
+  callerNumber?: string;
   misses: number;
   calls: number;
   connected: boolean;
@@ -861,7 +865,11 @@ export class Acd {
     if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
     if (a.pendingLogout) s.pendingLogout = true;
     const call = a.call ?? null;
-    if (call) s.callId = call.id;
+    if (call) {
+      s.callId = call.id;
+      s.callQueue = call.queue.id;
+      if (call.callerNumber) s.callerNumber = call.callerNumber;
+    }
     return s;
   }
 

@@ -54,6 +54,8 @@ interface Party {
   agentId?: string;
   /** A consulted agent was ready: he is ready again when he leaves without the call. */
   wasReady?: boolean;
+  /** A consulted agent or a supervisor whose station was already off hook (headset mode): released, it stays off hook and silent, as after a queue call. */
+  headset?: boolean;
   target?: OpTarget;
   mode: ConferenceMode;
 }
@@ -64,7 +66,7 @@ interface OpsCall {
   agentId: string;
   agentLeg: Leg;
   /** A consultation in progress (dialling, or talking with the agent). */
-  consult: { target: OpTarget; ctl: AbortController; party: Party | null; claimed?: string; wasReady?: boolean } | null;
+  consult: { target: OpTarget; ctl: AbortController; party: Party | null; claimed?: string; wasReady?: boolean; headset?: boolean } | null;
   conf: Conference | null;
   /** In the conference besides the caller and the agent. */
   parties: Party[];
@@ -264,7 +266,7 @@ export class AgentOps {
           return false;
         }
         call.addLeg(leg);
-        consult.party = { leg, mode: 'speak+listen', target, ...(consult.claimed ? { agentId: consult.claimed, wasReady: consult.wasReady } : {}) };
+        consult.party = { leg, mode: 'speak+listen', target, ...(consult.claimed ? { agentId: consult.claimed, wasReady: consult.wasReady, headset: consult.headset === true } : {}) };
         if ('number' in target) {
           const sub = leg.channel.events$.subscribe((e) => {
             if (e.type === 'hangup') {
@@ -295,6 +297,7 @@ export class AgentOps {
     if ('number' in t) return new Leg('outside', await dialOut(this.#o.board, t.number, { callerNumber: this.#o.callerNumber ?? '12315', timeoutMs, signal: consult.ctl.signal }), call.at());
     const id = consult.claimed!;
     const port = this.#sb.station(id)!;
+    consult.headset = port.state === 'connected';
     if (port.state !== 'connected') {
       const r = await port.call({ calledNumber: id, callerNumber: ops.agentId, timeoutMs, signal: consult.ctl.signal });
       if (r.reason !== 'done') throw new CallError('CALL_TARGET_NO_ANSWER', `agent '${id}' did not answer (${r.reason})`, { agentId: id, reason: r.reason });
@@ -345,7 +348,8 @@ export class AgentOps {
     ops.conf?.leave(p.leg.channel);
     unbridge(p.leg);
     if (p.agentId !== undefined) this.#unclaim(p.agentId, p.wasReady);
-    if (p.leg.channel.state !== 'idle') void p.leg.channel.hangup().catch(() => undefined);
+    // A headset's line stays open (the switchboard's next offer is a zip tone in it); a handset is cleared.
+    if (p.leg.channel.state !== 'idle' && !p.headset) void p.leg.channel.hangup().catch(() => undefined);
   }
 
   /** The station is the switchboard's again; a consulted agent who was ready is ready again. */

@@ -20,6 +20,8 @@ import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { directoryView, type DirectorySource } from './directory.ts';
+import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
@@ -62,7 +64,9 @@ export interface SeatServiceOptions {
    */
   onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
   /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
-  cases?: SeatCaseStore;
+  cases?: SeatCaseStore & SeatReportStore;
+  /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
+  directory?: DirectorySource;
 }
 
 /** One socket, as the service sees it. */
@@ -280,6 +284,10 @@ export class SeatService {
       if (m.type === 'supervise') this.inRoster(m.agentId);
       return runOp(this.o.ops, this.o.outbound, self, m);
     }
+    if (isReportMessage(m)) {
+      if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
+      return runReportMessage(this.o.cases, this.o.queueLog, c.session!, m, this.slMs);
+    }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runCaseMessage(this.o.cases, c.session!, m);
@@ -340,6 +348,8 @@ export class SeatService {
         this.inRoster(self);
         acd.endWrapUp(self);
         return this.agentView(self);
+      case 'directory':
+        return directoryView(this.o.directory, this.o.acdConfig);
       case 'wallboard':
         if (m.live !== undefined) c.wallboard = m.live;
         return this.wallboard();
@@ -419,6 +429,9 @@ export class SeatService {
     if (a.reason !== undefined) v.reason = a.reason;
     if (a.pendingNotReady !== undefined) v.pendingNotReady = a.pendingNotReady;
     if (a.pendingLogout) v.pendingLogout = true;
+    if (a.callId !== undefined) v.callId = a.callId;
+    if (a.callQueue !== undefined) v.callQueue = a.callQueue;
+    if (a.callerNumber !== undefined) v.callerNumber = a.callerNumber;
     return v;
   }
 
