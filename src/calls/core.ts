@@ -169,7 +169,7 @@ export class CallCore {
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
         ...(o.acd.recordingNotice ? { recordingNotice: o.acd.recordingNotice } : {}),
       });
-      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
+      this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger, store: o.store });
       this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now(), ...(o.recorder ? { recorder: o.recorder } : {}) });
       const out = this.outbound;
       this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });

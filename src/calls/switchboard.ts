@@ -49,6 +49,8 @@ export interface QueueCall {
   /** A case made during the call (a callback request): the call record lists it. */
   addCase(number: string): void;
   addLeg(leg: Leg): void;
+  /** The call's recording takes what the caller hears while talking (a supervisor barging in), or not. */
+  recordHeard?(on: boolean): void;
   /** The queue phase's figures, for the call record. */
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number } | { callback: true }): void;
 }
