@@ -548,24 +548,30 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_r2(B(info), I32(info, 0, "channel"), I32(info, 1, "what"), I32(info, 2, "value")), "China No.1");
     return info.Env().Undefined();
   }
-  // r2Info(ch) -> { state, cause, trace: string[], counters } or undefined (plain CAS).
+  // r2Info(ch) -> { state, cause, numbers, KA, KD, trace: string[], counters } or undefined (plain
+  // CAS); stepped or in real time (signalling/r2_board.h hl_board_r2_read).
   Napi::Value R2Info(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
-    static hl_r2_chan copy;  // control thread only; ~1.6 KiB kept off the stack
+    static hl_r2_snap copy;  // control thread only; ~0.9 KiB kept off the stack
     const int rc = hl_board_r2_read(B(info), I32(info, 0, "channel"), &copy);
     if (rc == HL_ENOENT) return env.Undefined();
     Check(env, rc, "China No.1 state");
     Napi::Object o = Napi::Object::New(env);
     o.Set("state", hl_r2_state_name(copy.state));
     o.Set("cause", hl_r2_cause_name(copy.cause));
-    const int n = hl_r2_trace_line(&copy, 0, nullptr, 0);
+    o.Set("callerNumber", copy.ani);
+    o.Set("calledNumber", copy.dnis);
+    o.Set("category", copy.category);
+    o.Set("callType", copy.kd);
+    const int n = hl_r2_snap_trace_line(&copy, 0, nullptr, 0);
     Napi::Array trace = Napi::Array::New(env, (size_t)n);
     char line[160];
     for (int i = 0; i < n; i++) {
-      hl_r2_trace_line(&copy, i, line, sizeof line);
+      hl_r2_snap_trace_line(&copy, i, line, sizeof line);
       trace.Set((uint32_t)i, Napi::String::New(env, line));
     }
     o.Set("trace", trace);
+    o.Set("traceTotal", (double)copy.trace_n);
     Napi::Object k = Napi::Object::New(env);
     const hl_r2_counters &c = copy.n;
     k.Set("callsIn", (double)c.calls_in);

@@ -258,6 +258,20 @@ int hl_r2_set_kb(hl_r2_chan *c, int kb);  /* hl_r2_kb for the next incoming call
 int hl_r2_block(hl_r2_chan *c, int on);   /* local blocking (when idle; pending otherwise) */
 void hl_r2_fault(hl_r2_chan *c, int on);  /* span alarm raised / cleared */
 
+/* What a technician sees of a channel (hl_r2_snapshot): small enough to
+ * copy in the tick, and all hl_r2_snap_trace_line needs. */
+typedef struct hl_r2_snap {
+  const hl_r2_variant *v;
+  int state, cause;
+  int category, kd; /* KA, KD of the current or last call */
+  char ani[HL_R2_DIGITS_MAX + 1], dnis[HL_R2_DIGITS_MAX + 1];
+  hl_r2_counters n;
+  hl_r2_trace_entry trace[HL_R2_TRACE];
+  uint32_t trace_n;
+} hl_r2_snap;
+void hl_r2_snapshot(const hl_r2_chan *c, hl_r2_snap *s);
+int hl_r2_snap_trace_line(const hl_r2_snap *s, int i, char *buf, size_t cap); /* as hl_r2_trace_line */
+
 /* Stable names. */
 const char *hl_r2_cause_name(int cause);  /* "busy-local" */
 const char *hl_r2_cause_text(int cause);  /* a sentence */

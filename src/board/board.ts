@@ -247,7 +247,7 @@ class ChannelImpl implements Channel {
   }
 
   private r2Command(what: string, cmd: number, value: number): void {
-    if (this.r2() === undefined && this.engine.mode === 'stepped') {
+    if (this.r2() === undefined) {
       throw boardError('BOARD_ARG', `${what}: ${this.name} is not on a China No.1 span (profile "signalling": "china-no1")`);
     }
     this.engine.call(what, () => this.engine.native.r2Cmd(this.nativeIndex, cmd, value));

@@ -100,9 +100,19 @@ export interface NativeBoard {
 }
 
 export interface R2Info {
+  /** Line state (signalling/r2.c: 'idle', 'in-register', ...). */
   state: string;
+  /** Last failure's cause name ('none' before any). */
   cause: string;
+  /** The current or last call's numbers, KA and KD as signalled (either direction). */
+  callerNumber: string;
+  calledNumber: string;
+  category: number;
+  callType: number;
+  /** The MF trace kept (the last 64 signals), oldest first: "   0.140 s  tx  KA-1    ordinary, periodic charging". */
   trace: string[];
+  /** Signals traced since the span was set up: the trace's last line is signal number traceTotal. */
+  traceTotal: number;
   counters: R2Counters;
 }
 export interface R2Counters {

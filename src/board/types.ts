@@ -553,8 +553,9 @@ export interface Channel {
    * China No.1 channels (span signalling 'china-no1'): the line state, the
    * last failure's cause, the MF trace (one readable line per signal: time,
    * tx/rx, code, meaning) and the counters; undefined on a plain CAS
-   * channel. Read between steps: in real-time mode it throws HL_ESTATE (the
-   * 'r2' events carry the same facts as they happen).
+   * channel. Stepped: the state between steps; real time: the copy the tick
+   * published last (in the tick the trace, state or cause moved), so
+   * `hotline diag r2` shows a running board live.
    */
   r2(): R2Info | undefined;
   /**
@@ -647,7 +648,7 @@ export interface Span {
   readonly board: Board;
   readonly channels: ReadonlyArray<Channel>;
   status(): SpanStatus;
-  /** China No.1 spans: the counters of its channels summed (calls, answers, glare, MF signals, failures by cause); undefined on plain CAS. Between steps, as Channel.r2(). */
+  /** China No.1 spans: the counters of its channels summed (calls, answers, glare, MF signals, failures by cause); undefined on plain CAS. Stepped or in real time, as Channel.r2(). */
   r2Counters(): R2Counters | undefined;
   /** Sim: impairments on what this span RECEIVES. */
   impair(impairments: Impairments): void;
