@@ -47,6 +47,10 @@ int64_t IntArg(const Napi::CallbackInfo &info, size_t i, const char *what, int64
   return IntIn(info.Env(), info[i], what, lo, hi);
 }
 int32_t I32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (int32_t)IntArg(info, i, what, INT32_MIN, INT32_MAX); }
+// An optional int argument: 0 when absent or undefined.
+int32_t OptI32(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  return i < info.Length() && !info[i].IsUndefined() ? I32(info, i, what) : 0;
+}
 uint32_t U32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint32_t)IntArg(info, i, what, 0, UINT32_MAX); }
 uint16_t Mask16(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint16_t)IntArg(info, i, what, 0, 0xffff); }
 double F64(const Napi::CallbackInfo &info, size_t i, const char *what) {
@@ -362,11 +366,12 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_hangup(B(info), I32(info, 0, "channel")), "hangup");
     return info.Env().Undefined();
   }
-  // call(ch, req, timeoutMs, calling, called)
+  // call(ch, req, timeoutMs, calling, called, category, callType): the last
+  // two China No.1's KA and KD, 0 = the span's default.
   Napi::Value Call(const Napi::CallbackInfo &info) {
     std::string calling = Str(info, 3, "callerNumber"), called = Str(info, 4, "calledNumber");
-    Check(info.Env(), hl_cmd_call(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "timeoutMs"),
-                                  calling.c_str(), called.c_str()),
+    Check(info.Env(), hl_cmd_call_r2(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "timeoutMs"),
+                                     calling.c_str(), called.c_str(), OptI32(info, 5, "category"), OptI32(info, 6, "callType")),
           "call");
     return info.Env().Undefined();
   }
@@ -536,11 +541,12 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_driver(B(info), I32(info, 0, "span"), I32(info, 1, "control"), F64(info, 2, "value")), "span control");
     return info.Env().Undefined();
   }
-  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter): "cas" or
-  // "china-no1" (signalling/r2_board.h); JavaScript validated the profile.
+  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter, category, callType):
+  // "cas" or "china-no1" (signalling/r2_board.h); JavaScript validated the profile.
   Napi::Value SetSignalling(const Napi::CallbackInfo &info) {
     std::string variant = Str(info, 1, "signalling");
-    hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0};
+    hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0,
+                        OptI32(info, 5, "category"), OptI32(info, 6, "callType")};
     Check(info.Env(), hl_board_set_signalling(B(info), I32(info, 0, "span"), variant.c_str(), &cfg), "signalling");
     return info.Env().Undefined();
   }

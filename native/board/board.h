@@ -127,6 +127,11 @@ int hl_cmd_answer(hl_board *b, int ch);
 int hl_cmd_hangup(hl_board *b, int ch);
 /* calling, called: up to HL_NUMBER_MAX characters each (HL_EINVAL beyond). */
 int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called);
+/* The same with China No.1's caller category (KA) and call type (KD), 1..15
+ * each, 0 = the span's default (profile r2.category / r2.callType); a plain
+ * CAS channel ignores them. HL_EINVAL outside 0..15. */
+int hl_cmd_call_r2(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called,
+                   int category, int kd);
 /* clips: array of `n` clips (ownership passes to the board). stop_mask: bit
  * per DTMF digit (digit_bit), 0 = not interruptible. */
 int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask);

@@ -484,8 +484,15 @@ extern "C" int hl_cmd_hangup(hl_board *b, int ch) {
   return submit(b, c);
 }
 extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called) {
+  return hl_cmd_call_r2(b, ch, req, timeout_ms, calling, called, 0, 0);
+}
+extern "C" int hl_cmd_call_r2(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called,
+                              int category, int kd) {
   if (bad_ch(b, ch)) return HL_ENOENT;
+  if (category < 0 || category > 15 || kd < 0 || kd > 15) return HL_EINVAL;
   Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
+  c.u.call.category = (uint8_t)category;
+  c.u.call.kd = (uint8_t)kd;
   c.u.call.timeout_ticks = (uint32_t)(((uint64_t)timeout_ms + (uint64_t)b->tick_ms - 1) / (uint64_t)b->tick_ms);
   if ((calling && std::strlen(calling) > HL_NUMBER_MAX) || (called && std::strlen(called) > HL_NUMBER_MAX)) return HL_EINVAL;
   if (calling) std::strncpy(c.u.call.calling, calling, HL_NUMBER_MAX);

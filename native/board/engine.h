@@ -49,6 +49,7 @@ struct R2Slot;  // signalling/r2_board.cc: a China No.1 channel
 struct CmdCall {
   uint32_t timeout_ticks;  // 0 = no timeout
   char calling[HL_NUMBER_MAX + 1], called[HL_NUMBER_MAX + 1];
+  uint8_t category, kd;    // China No.1: KA and KD, 0 = the span's (signalling/r2_board.h)
 };
 struct CmdPlay {
   hl_clip **clips;  // owned by the command, then by the player

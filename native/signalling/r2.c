@@ -565,9 +565,13 @@ static void timers(hl_r2_chan *c) {
 
 int hl_r2_init(hl_r2_chan *c, const hl_r2_variant *v, const hl_r2_config *cfg, hl_r2_cb cb, void *user) {
   if (!c || !v) return HL_EINVAL;
-  hl_r2_config d = {0, 0, 1, HL_MF_R2_SEND_DBM0};
+  hl_r2_config d = {0, 0, 1, HL_MF_R2_SEND_DBM0, 1, 3};
   if (cfg) d = *cfg;
-  if (d.max_dnis < 0 || d.max_dnis > HL_R2_DIGITS_MAX || d.ani_after > HL_R2_DIGITS_MAX) return HL_EINVAL;
+  if (d.category == 0) d.category = 1; /* ordinary subscriber, periodic charging */
+  if (d.kd == 0) d.kd = 3;             /* local subscriber call */
+  if (d.max_dnis < 0 || d.max_dnis > HL_R2_DIGITS_MAX || d.ani_after > HL_R2_DIGITS_MAX || d.category < 1 || d.category > 15 ||
+      d.kd < 1 || d.kd > 15)
+    return HL_EINVAL;
   hl_mf_r2_tx_state probe;
   if (hl_mf_r2_tx_init(&probe, HL_MF_R2_FORWARD, d.level_dbm0) != 0) return HL_EINVAL;
   memset(c, 0, sizeof *c);
@@ -608,6 +612,8 @@ static int digits_ok(const char *s, int min) {
 }
 
 int hl_r2_call(hl_r2_chan *c, const char *ani, const char *dnis, int category, int kd) {
+  if (category == 0) category = c->cfg.category;
+  if (kd == 0) kd = c->cfg.kd;
   if (!digits_ok(dnis, 1) || !digits_ok(ani, 0) || category < 1 || category > 15 || kd < 1 || kd > 15) return HL_EINVAL;
   if (c->state == HL_R2_S_BLOCKED || c->want_block) {
     c->n.calls_out++;

@@ -157,6 +157,7 @@ typedef struct hl_r2_config {
   int max_dnis;       /* incoming: called digits to collect before A3; 0 = unknown (A3p) */
   int ani_after;      /* incoming: called digits before A6 asks KA + ANI; -1 never */
   float level_dbm0;   /* MF send level per frequency (Q.454: -11.5) */
+  int category, kd;   /* outgoing calls that name none: KA and KD (0: 1 ordinary subscriber, 3 local call) */
 } hl_r2_config;
 
 typedef struct hl_r2_trace_entry {
@@ -235,7 +236,7 @@ enum hl_r2_state {
 };
 
 /* cfg NULL: defaults (no glare priority, length unknown, ANI after the
- * first digit, -11.5 dBm0). cb may be NULL. Returns 0 or HL_EINVAL. */
+ * first digit, -11.5 dBm0, KA 1, KD 3). cb may be NULL. Returns 0 or HL_EINVAL. */
 int hl_r2_init(hl_r2_chan *c, const hl_r2_variant *v, const hl_r2_config *cfg, hl_r2_cb cb, void *user);
 
 /* One tick: cas_rx = received ABCD nibble, rx = n received samples (linear).
@@ -249,7 +250,7 @@ int hl_r2_state(const hl_r2_chan *c);
 int hl_r2_is_idle(const hl_r2_chan *c);
 
 /* Commands (the tick's thread, between steps). 0, HL_EINVAL for bad
- * numbers, HL_ESTATE when the circuit is not idle. A blocked circuit fails
+ * numbers or a KA / KD outside 1..15 (0: the config's), HL_ESTATE when the circuit is not idle. A blocked circuit fails
  * the call at once with HL_R2_C_BLOCKED (an event) and returns 0. */
 int hl_r2_call(hl_r2_chan *c, const char *ani, const char *dnis, int category, int kd);
 int hl_r2_answer(hl_r2_chan *c);  /* incoming, offered */

@@ -164,16 +164,17 @@ bool r2_cmd(hl_board *b, Channel &c, const Cmd &cmd) {
         emit_done(b, c.index, HL_OP_CALL, cmd.req, HL_R_ERROR, 0, 0, "busy");
         break;
       }
-      // Caller category KA 1 (ordinary subscriber), KD 3 (local call): the
-      // hotline's call-backs are local subscriber calls. The module's timers
-      // bound the setup, so the command's own timeout is not used.
+      // KA and KD as the call asked, else the span's (hl_r2_config: by
+      // default KA 1 ordinary subscriber, KD 3 local call: the hotline's
+      // call-backs). The module's timers bound the setup, so the command's
+      // own timeout is not used.
       c.call.active = true;
       c.call.req = cmd.req;
       c.call.ticks = 0;
       c.call.timeout_ticks = 0;
       c.outgoing = true;
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
-      const int rc = hl_r2_call(&s.r2, cmd.u.call.calling, cmd.u.call.called, 1, 3);
+      const int rc = hl_r2_call(&s.r2, cmd.u.call.calling, cmd.u.call.called, cmd.u.call.category, cmd.u.call.kd);
       if (rc != 0 && c.call.active) {
         c.call.active = false;
         c.state.store(HL_CH_IDLE, std::memory_order_relaxed);

@@ -83,6 +83,24 @@ function checkDigits(name: string, v: unknown): string {
   return v.toUpperCase();
 }
 
+/** China No.1 call options (KA, KD; 0 = the span's), checked before anything is sent: MF R2 carries digits 0-9 only. */
+function r2CallOptions(ch: ChannelImpl, o: CallOptions, calling: string, called: string): [number, number] {
+  const kx = (name: 'category' | 'callType', what: string): number => {
+    const v = o[name];
+    if (v === undefined) return 0;
+    if (!ch.span.chinaNo1) throw boardError('BOARD_R2_CALL', `${name} (${what}) goes only on a China No.1 span; ${ch.name} runs plain CAS`, { channel: ch.name });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 15) throw boardError('BOARD_R2_CALL', `${name} (${what}) must be an integer from 1 to 15, got ${JSON.stringify(v)}`, { channel: ch.name });
+    return v;
+  };
+  const ka = kx('category', "KA, the caller's category");
+  const kd = kx('callType', 'KD, the call type');
+  if (ch.span.chinaNo1) {
+    if (!/^[0-9]+$/.test(called)) throw boardError('BOARD_R2_CALL', `calledNumber on ${ch.name} (China No.1) must be 1 to ${NUMBER_MAX} digits 0-9, got ${JSON.stringify(called)}`, { channel: ch.name });
+    if (!/^[0-9]*$/.test(calling)) throw boardError('BOARD_R2_CALL', `callerNumber on ${ch.name} (China No.1) must be digits 0-9, got ${JSON.stringify(calling)}`, { channel: ch.name });
+  }
+  return [ka, kd];
+}
+
 function stopMask(name: string, v: boolean | string | undefined): number {
   if (v === undefined || v === false) return 0;
   if (v === true) return 0xffff;
@@ -147,12 +165,13 @@ class ChannelImpl implements Channel {
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
     if (calling.length > NUMBER_MAX || called.length > NUMBER_MAX) throw boardError('BOARD_ARG', `callerNumber and calledNumber hold at most ${NUMBER_MAX} digits, got ${calling.length} and ${called.length}`);
+    const [ka, kd] = r2CallOptions(this, options, calling, called);
     let id = 0;
     const d = await this.engine.request(
       'call',
       (req) => {
         id = req;
-        this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called);
+        this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called, ka, kd);
       },
       options.signal,
       (req) => {
@@ -503,6 +522,8 @@ class SpanImpl implements Span {
     readonly nativeSpan: number,
     readonly kind: 'E1' | 'fxs' | 'fxo',
     readonly name?: string,
+    /** The span runs China No.1 (profile "signalling": "china-no1"; the network side mirrors it). */
+    readonly chinaNo1 = false,
   ) {}
 
   status(): SpanStatus {
@@ -682,7 +703,7 @@ export class BoardView implements Board {
       const sp = profile.spans[s];
       // An analog port group occupies one native span; its ports are the first N bearers.
       const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : 'E1';
-      const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name);
+      const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name, sp.type === 'E1' && sp.signalling === 'china-no1');
       this.spans.push(span);
       const count = sp.type === 'analog' ? (sp.ports ?? 8) : BEARERS;
       for (let k = 0; k < count; k++) {

@@ -57,7 +57,8 @@ export interface NativeBoard {
   drain(buf: Buffer, measure?: boolean): number;
   answer(ch: number): void;
   hangup(ch: number): void;
-  call(ch: number, req: number, timeoutMs: number, calling: string, called: string): void;
+  /** category / callType: China No.1's KA and KD (1-15), 0 or absent: the span's default. */
+  call(ch: number, req: number, timeoutMs: number, calling: string, called: string, category?: number, callType?: number): void;
   /** flags: board.h HL_TX_MIX (1). */
   play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number, flags?: number): void;
   clipCheck(item: NativePlayItem): number;
@@ -85,7 +86,8 @@ export interface NativeBoard {
   confLeave(ch: number): void;
   driver(span: number, control: number, value: number): void;
   /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
-  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number): void;
+  /** category / callType: KA and KD of outgoing calls that name none (0 or absent: 1 and 3). */
+  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number, category?: number, callType?: number): void;
   /** China No.1 channel: what 1 = block (value 0/1), 2 = KB answered to the next calls (value 0 free .. 4 vacant). */
   r2Cmd(ch: number, what: number, value: number): void;
   /** China No.1 state, MF trace and counters; undefined on a plain CAS channel; HL_ESTATE while the real-time clock runs. */

@@ -15,7 +15,7 @@ export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'
 
 const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
 const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'r2', 'echoCanceller', 'dahdiSpan', 'basechan'];
-const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority'];
+const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority', 'category', 'callType'];
 const ANALOG_FIELDS = ['type', 'role', 'ports', 'name', 'echoCanceller'];
 const GROUP_FIELDS = ['channels', 'role', 'description', 'echoCanceller'];
 const NETWORK_FIELDS = ['type'];
@@ -107,7 +107,11 @@ function validateR2(r: unknown, at: string): R2SpanOptions {
   const aniAfter = int(r.aniAfter, -1, 24, 'aniAfter', "called digits before asking the caller's number; -1 = never");
   if (aniAfter === 0) fail(`${at}/aniAfter`, "must be -1 (never) or at least 1: the caller's number is asked in answer to a called digit (A6)");
   if (r.glarePriority !== undefined && typeof r.glarePriority !== 'boolean') fail(`${at}/glarePriority`, 'must be true or false');
+  const category = int(r.category, 1, 15, 'category', "KA, the caller's category on outgoing calls: 1 ordinary subscriber, 4 priority, 5 free of charge");
+  const callType = int(r.callType, 1, 15, 'callType', 'KD, the call type on outgoing calls: 3 local call, 1 or 2 toll');
   return {
+    ...(category !== undefined ? { category } : {}),
+    ...(callType !== undefined ? { callType } : {}),
     ...(maxDnis !== undefined ? { maxDnis } : {}),
     ...(aniAfter !== undefined ? { aniAfter } : {}),
     ...(r.glarePriority !== undefined ? { glarePriority: r.glarePriority as boolean } : {}),

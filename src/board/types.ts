@@ -111,6 +111,10 @@ export interface R2SpanOptions {
   aniAfter?: number;
   /** On a double seizure (glare) our call goes on and the far end's gives way. Default false (the exchange has priority). */
   glarePriority?: boolean;
+  /** KA, the caller's category our outgoing calls send unless the call names one (1-15; default 1, ordinary subscriber). */
+  category?: number;
+  /** KD, the call type our outgoing calls send unless the call names one (1-15; default 3, local call). */
+  callType?: number;
 }
 
 /**
@@ -462,6 +466,10 @@ export interface CallOptions extends CommandOptions {
   calledNumber?: string;
   /** Give up if not answered within this time (default 60000 ms): reason 'timeout'. */
   timeoutMs?: number;
+  /** China No.1 only: KA, the caller's category (1-15; default the span's r2.category, else 1 ordinary subscriber). */
+  category?: number;
+  /** China No.1 only: KD, the call type (1-15; default the span's r2.callType, else 3 local call). */
+  callType?: number;
 }
 
 export interface RouteOptions {

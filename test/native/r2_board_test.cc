@@ -33,7 +33,7 @@ int main() {
   hl_board *b = sim_board(2, peers);
   CHECK(b, "board");
   if (!b) return 1;
-  const hl_r2_config eng_cfg = {0, 5, 1, -11.5f}, net_cfg = {1, 5, 1, -11.5f};
+  const hl_r2_config eng_cfg = {0, 5, 1, -11.5f, 0, 0}, net_cfg = {1, 5, 1, -11.5f, 0, 0};
   CHECK(hl_board_set_signalling(b, 0, "china-no1", &eng_cfg) == 0, "span 0 China No.1");
   CHECK(hl_board_set_signalling(b, 1, "china-no1", &net_cfg) == 0, "span 1 China No.1");
   CHECK(hl_board_set_signalling(b, 0, "itu", nullptr) == HL_EINVAL, "unknown variant refused");

@@ -44,8 +44,8 @@ static int find(int e, int i, int kind, int cause) {
   return -1;
 }
 
-static hl_r2_config cfg_a = {1, 5, 1, -11.5f}; /* A wins glare; B's number is 5 digits */
-static hl_r2_config cfg_b = {0, 5, 1, -11.5f};
+static hl_r2_config cfg_a = {1, 5, 1, -11.5f, 0, 0}; /* A wins glare; B's number is 5 digits */
+static hl_r2_config cfg_b = {0, 5, 1, -11.5f, 0, 0};
 
 static hl_r2_cable *mk(int n, const hl_r2_config *a, const hl_r2_config *b) {
   clear_log();
@@ -341,7 +341,7 @@ static void traffic_run(const char *what, const hl_r2_impair *imp, int per_way, 
 static void api_edges(void) {
   hl_r2_chan c;
   CHECK(hl_r2_init(&c, NULL, NULL, NULL, NULL) == HL_EINVAL, "init without variant refused");
-  hl_r2_config bad = {0, 0, 1, 0.0f};
+  hl_r2_config bad = {0, 0, 1, 0.0f, 0, 0};
   CHECK(hl_r2_init(&c, hl_r2_variant_china(), &bad, NULL, NULL) == HL_EINVAL, "0 dBm0 per tone refused (clips)");
   CHECK(hl_r2_init(&c, hl_r2_variant_china(), NULL, NULL, NULL) == 0, "init");
   CHECK(hl_r2_call(&c, "1", "", 1, 3) == HL_EINVAL, "empty DNIS refused");
