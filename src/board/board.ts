@@ -10,7 +10,7 @@ import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
 import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
-import { openNative, setSignalling } from './open-native.ts';
+import { openNative, setSignalling, trunkSignalling } from './open-native.ts';
 import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
 import type {
   Board,
@@ -869,7 +869,7 @@ const R2_KB: R2Kb[] = ['free', 'busy-local', 'busy-toll', 'congestion', 'vacant'
  * Stepped mode (default): time moves only in `board.advance(ms)`.
  */
 export async function openBoard(profile: string | BoardProfile, options: OpenOptions = {}): Promise<Board> {
-  const p = loadProfile(profile);
+  const p = trunkSignalling(loadProfile(profile));
   const mode = options.mode ?? 'stepped';
   if (mode !== 'stepped' && mode !== 'realtime') throw boardError('BOARD_ARG', `mode must be 'stepped' or 'realtime', got ${JSON.stringify(mode)}`);
   const jsRt = options.jsRealtime ?? process.env.HL_BOARD_JS_RT === '1';

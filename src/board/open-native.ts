@@ -28,6 +28,19 @@ export function setSignalling(native: NativeBoard, p: BoardProfile, n: number, l
 }
 
 /**
+ * HL_BOARD_SIGNALLING=china-no1 runs every plain CAS E1 span of a profile on
+ * China No.1 (its own r2 options, if any, else the defaults), as
+ * HL_BOARD_DRIVER=dahdi moves a profile onto DAHDI: how the IVR's end-to-end
+ * tests run unchanged with callers arriving over China No.1.
+ */
+export function trunkSignalling(p: BoardProfile): BoardProfile {
+  const forced = process.env.HL_BOARD_SIGNALLING;
+  if (forced === undefined || forced === '' || forced === 'cas') return p;
+  if (forced !== 'china-no1') throw boardError('BOARD_ARG', `HL_BOARD_SIGNALLING must be 'cas' or 'china-no1', got ${JSON.stringify(forced)}`);
+  return { ...p, spans: p.spans.map((s) => (s.type === 'E1' ? { ...s, signalling: 'china-no1' } : s)) };
+}
+
+/**
  * The DAHDI spans a board opens, or undefined for the sim. A DAHDI profile
  * names them; HL_BOARD_DRIVER=dahdi runs a sim profile, network side
  * included, on DAHDI spans 1..total (the userspace DAHDI of the tests, whose
