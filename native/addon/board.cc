@@ -541,12 +541,29 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_driver(B(info), I32(info, 0, "span"), I32(info, 1, "control"), F64(info, 2, "value")), "span control");
     return info.Env().Undefined();
   }
-  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter, category, callType):
-  // "cas" or "china-no1" (signalling/r2_board.h); JavaScript validated the profile.
+  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter, category, callType,
+  // dnisRules: [prefix, length, ...]): "cas" or "china-no1" (signalling/r2_board.h);
+  // JavaScript validated the profile (hl_r2_init checks again: HL_EINVAL).
   Napi::Value SetSignalling(const Napi::CallbackInfo &info) {
     std::string variant = Str(info, 1, "signalling");
-    hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0,
-                        OptI32(info, 5, "category"), OptI32(info, 6, "callType")};
+    hl_r2_config cfg{};
+    cfg.glare_priority = I32(info, 2, "glarePriority");
+    cfg.max_dnis = I32(info, 3, "maxDnis");
+    cfg.ani_after = I32(info, 4, "aniAfter");
+    cfg.level_dbm0 = HL_MF_R2_SEND_DBM0;
+    cfg.category = OptI32(info, 5, "category");
+    cfg.kd = OptI32(info, 6, "callType");
+    if (info.Length() > 7 && info[7].IsArray()) {
+      Napi::Array rules = info[7].As<Napi::Array>();
+      if (rules.Length() > 2 * HL_R2_DNIS_RULES) hl::ThrowHl(info.Env(), HL_EINVAL, "dnisLengths: at most 8 prefixes");
+      for (uint32_t i = 0; i + 1 < rules.Length(); i += 2) {
+        std::string prefix = rules.Get(i).ToString().Utf8Value();
+        if (prefix.size() >= sizeof cfg.dnis_rules[0].prefix) hl::ThrowHl(info.Env(), HL_EINVAL, "dnisLengths: a prefix has at most 8 digits");
+        std::memcpy(cfg.dnis_rules[i / 2].prefix, prefix.c_str(), prefix.size() + 1);
+        const int32_t len = rules.Get(i + 1).ToNumber().Int32Value();
+        cfg.dnis_rules[i / 2].length = (uint8_t)(len < 0 || len > 255 ? 0 : len);
+      }
+    }
     Check(info.Env(), hl_board_set_signalling(B(info), I32(info, 0, "span"), variant.c_str(), &cfg), "signalling");
     return info.Env().Undefined();
   }

@@ -152,12 +152,24 @@ const hl_r2_variant *hl_r2_variant_china(void);
 /* By name ("china-no1"), or NULL. */
 const hl_r2_variant *hl_r2_variant_find(const char *name);
 
+/* Called-number length by prefix, as an exchange's digit analysis knows it:
+ * a call whose called digits start with `prefix` has `length` digits, so A3
+ * goes as soon as they are in (no 3 s wait for A3p). */
+#define HL_R2_DNIS_RULES 8
+typedef struct hl_r2_dnis_rule {
+  char prefix[9];  /* 1..8 digits; "" = unused */
+  uint8_t length;  /* strlen(prefix)..HL_R2_DIGITS_MAX */
+} hl_r2_dnis_rule;
+
 typedef struct hl_r2_config {
   int glare_priority; /* 1: on a double seizure our call goes on and the far end backs off */
   int max_dnis;       /* incoming: called digits to collect before A3; 0 = unknown (A3p) */
   int ani_after;      /* incoming: called digits before A6 asks KA + ANI; -1 never */
   float level_dbm0;   /* MF send level per frequency (Q.454: -11.5) */
   int category, kd;   /* outgoing calls that name none: KA and KD (0: 1 ordinary subscriber, 3 local call) */
+  /* incoming: the called number's length per call, by the longest prefix
+   * that matches the digits so far; no match: max_dnis */
+  hl_r2_dnis_rule dnis_rules[HL_R2_DNIS_RULES];
 } hl_r2_config;
 
 typedef struct hl_r2_trace_entry {

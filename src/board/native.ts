@@ -87,7 +87,7 @@ export interface NativeBoard {
   driver(span: number, control: number, value: number): void;
   /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
   /** category / callType: KA and KD of outgoing calls that name none (0 or absent: 1 and 3). */
-  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number, category?: number, callType?: number): void;
+  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number, category?: number, callType?: number, dnisRules?: Array<string | number>): void;
   /** China No.1 channel: what 1 = block (value 0/1), 2 = KB answered to the next calls (value 0 free .. 4 vacant). */
   r2Cmd(ch: number, what: number, value: number): void;
   /** China No.1 state, MF trace and counters; undefined on a plain CAS channel; HL_ESTATE while the real-time clock runs. */

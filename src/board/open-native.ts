@@ -18,7 +18,8 @@ export function setSignalling(native: NativeBoard, p: BoardProfile, n: number, l
     const prio = r2.glarePriority ? 1 : 0;
     const aniAfter = r2.aniAfter ?? 1;
     try {
-      native.setSignalling(s, 'china-no1', prio, r2.maxDnis ?? 0, aniAfter, r2.category ?? 0, r2.callType ?? 0);
+      const rules = Object.entries(r2.dnisLengths ?? {}).flat();
+      native.setSignalling(s, 'china-no1', prio, r2.maxDnis ?? 0, aniAfter, r2.category ?? 0, r2.callType ?? 0, rules);
       if (loop) native.setSignalling(s + n, 'china-no1', 1 - prio, 0, aniAfter);
     } catch (e) {
       native.close();

@@ -15,7 +15,7 @@ export const ANSWERING_ROLES: ReadonlyArray<ChannelRole> = ['inbound', 'bothway'
 
 const TOP_FIELDS = ['name', 'driver', 'tickMs', 'spans', 'network', 'groups', 'description'];
 const E1_FIELDS = ['type', 'signalling', 'crc4', 'name', 'r2', 'echoCanceller', 'dahdiSpan', 'basechan'];
-const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority', 'category', 'callType'];
+const R2_FIELDS = ['maxDnis', 'aniAfter', 'glarePriority', 'category', 'callType', 'dnisLengths'];
 const ANALOG_FIELDS = ['type', 'role', 'ports', 'name', 'echoCanceller'];
 const GROUP_FIELDS = ['channels', 'role', 'description', 'echoCanceller'];
 const NETWORK_FIELDS = ['type'];
@@ -109,13 +109,28 @@ function validateR2(r: unknown, at: string): R2SpanOptions {
   if (r.glarePriority !== undefined && typeof r.glarePriority !== 'boolean') fail(`${at}/glarePriority`, 'must be true or false');
   const category = int(r.category, 1, 15, 'category', "KA, the caller's category on outgoing calls: 1 ordinary subscriber, 4 priority, 5 free of charge");
   const callType = int(r.callType, 1, 15, 'callType', 'KD, the call type on outgoing calls: 3 local call, 1 or 2 toll');
+  const dnisLengths = validateDnisLengths(r.dnisLengths, `${at}/dnisLengths`);
   return {
+    ...(dnisLengths !== undefined ? { dnisLengths } : {}),
     ...(category !== undefined ? { category } : {}),
     ...(callType !== undefined ? { callType } : {}),
     ...(maxDnis !== undefined ? { maxDnis } : {}),
     ...(aniAfter !== undefined ? { aniAfter } : {}),
     ...(r.glarePriority !== undefined ? { glarePriority: r.glarePriority as boolean } : {}),
   };
+}
+
+/** { "12315": 5, "1": 11, "0": 12 }: a called number's length by its first digits (at most 8 prefixes of 1-8 digits). */
+function validateDnisLengths(v: unknown, at: string): Record<string, number> | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) fail(at, 'must be an object of prefix: length, like { "12315": 5, "1": 11, "0": 12 }');
+  const entries = Object.entries(v);
+  if (entries.length > 8) fail(at, `holds at most 8 prefixes, got ${entries.length}`);
+  for (const [prefix, len] of entries) {
+    if (!/^[0-9]{1,8}$/.test(prefix)) fail(`${at}/${prefix}`, 'a prefix is 1 to 8 digits 0-9');
+    if (typeof len !== 'number' || !Number.isInteger(len) || len < prefix.length || len > 24) fail(`${at}/${prefix}`, `must be an integer from ${prefix.length} (the prefix's own digits) to 24: the called number's length`);
+  }
+  return Object.fromEntries(entries) as Record<string, number>;
 }
 
 /** A group: "0:1-15,0:17-31" (channels only) or { "channels": "...", "role": "inbound" }. */

@@ -115,6 +115,12 @@ export interface R2SpanOptions {
   category?: number;
   /** KD, the call type our outgoing calls send unless the call names one (1-15; default 3, local call). */
   callType?: number;
+  /**
+   * Called number length per call by its first digits, as the exchange's numbering plan
+   * says: { "12315": 5, "1": 11, "0": 12 } (at most 8 prefixes of 1-8 digits; the longest
+   * matching prefix wins; no match: maxDnis). A3 goes as soon as the number is whole.
+   */
+  dnisLengths?: Record<string, number>;
 }
 
 /**

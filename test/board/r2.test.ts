@@ -178,6 +178,31 @@ test('KA and KD of outgoing calls: per call, else the span profile\'s default; t
   }
 });
 
+test('the called number\'s length per call by its prefix (dnisLengths): A3 as soon as the number is whole; no matching prefix: A3p after 3 s', async () => {
+  const board = await openBoard({ ...PROFILE, spans: [{ type: 'E1', signalling: 'china-no1', r2: { aniAfter: 1, dnisLengths: { '12315': 5, '1': 11, '0': 12 } } }] });
+  try {
+    const cases: Array<[number, string]> = [[1, '12315'], [2, '13800138000'], [3, '075512345678'], [4, '9123']];
+    const rings = new Map<number, RingEvent>();
+    for (const [ts] of cases) board.channel(0, ts).events$.subscribe((e) => { if (e.type === 'ring') rings.set(ts, e); });
+    const t0 = board.now();
+    for (const [ts, dnis] of cases) void board.network!.channel(0, ts).call({ callerNumber: '02012345678', calledNumber: dnis });
+    await board.advance(8000);
+    for (const [ts, dnis] of cases) {
+      const ring = rings.get(ts);
+      assert.is(ring?.calledNumber, dnis, `0:${ts} rang with ${dnis}`);
+      const trace = board.channel(0, ts).r2()!.trace;
+      const a3 = trace.filter((l) => /tx\s+A-3/.test(l));
+      assert.equal(a3.length, 1, trace.join('\n'));
+      if (ts === 4) assert.match(a3[0], /A-3p/, 'no prefix matches and maxDnis is 0: the length is not known, A3 pulsed');
+      else assert.not.match(a3[0], /A-3p/, `${dnis}: A3 at once`);
+    }
+    // The 5-digit number is offered well before the pulsed one, which waits 3 s of silence.
+    assert.ok(rings.get(4)!.time - rings.get(1)!.time > 2500, `${rings.get(1)!.time - t0} vs ${rings.get(4)!.time - t0} ms`);
+  } finally {
+    await board.close();
+  }
+});
+
 test('KA / KD / numbers refused with BOARD_R2_CALL and a sentence; nothing is sent and the line stays idle', async () => {
   const board = await openBoard(PROFILE);
   const plain = await openBoard('boards/sim-e1x2.json');
@@ -225,6 +250,10 @@ test('profile: China No.1 options are checked with a sentence saying where and w
   await bad({ type: 'E1', signalling: 'china-no1', r2: { maxDnls: 5 } }, /maxDnls/);
   await bad({ type: 'E1', signalling: 'china-no1', r2: { category: 16 } }, /r2\/category.*1 to 15 \(KA/);
   await bad({ type: 'E1', signalling: 'china-no1', r2: { callType: 0 } }, /r2\/callType.*1 to 15 \(KD/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: { '1a': 11 } } }, /dnisLengths\/1a.*1 to 8 digits/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: { '12315': 4 } } }, /dnisLengths\/12315.*from 5 .* to 24/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: [5] } }, /dnisLengths.*object of prefix: length/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`${i}`, 5])) } }, /at most 8 prefixes, got 9/);
 });
 
 test.run();

@@ -267,7 +267,7 @@ int main(int argc, char **argv) {
   /* aniAfter -1: libopenr2's CN variant answers A1 after KA with called
    * digits, never the calling number, so ours does not ask for it (A6);
    * ANI both ways is tested ours against ours (r2_test). */
-  hl_r2_config cfg = {0, 5, -1, -11.5f, 0, 0};
+  hl_r2_config cfg = {.max_dnis = 5, .ani_after = -1, .level_dbm0 = -11.5f};
   if (getenv("HL_R2_ANI_AFTER")) cfg.ani_after = atoi(getenv("HL_R2_ANI_AFTER"));
   for (int i = 0; i < nc; i++) {
     circ *c = &C[i];

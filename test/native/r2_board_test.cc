@@ -33,7 +33,11 @@ int main() {
   hl_board *b = sim_board(2, peers);
   CHECK(b, "board");
   if (!b) return 1;
-  const hl_r2_config eng_cfg = {0, 5, 1, -11.5f, 0, 0}, net_cfg = {1, 5, 1, -11.5f, 0, 0};
+  hl_r2_config eng_cfg{}, net_cfg{};
+  eng_cfg.max_dnis = net_cfg.max_dnis = 5;
+  eng_cfg.ani_after = net_cfg.ani_after = 1;
+  eng_cfg.level_dbm0 = net_cfg.level_dbm0 = -11.5f;
+  net_cfg.glare_priority = 1;
   CHECK(hl_board_set_signalling(b, 0, "china-no1", &eng_cfg) == 0, "span 0 China No.1");
   CHECK(hl_board_set_signalling(b, 1, "china-no1", &net_cfg) == 0, "span 1 China No.1");
   CHECK(hl_board_set_signalling(b, 0, "itu", nullptr) == HL_EINVAL, "unknown variant refused");
