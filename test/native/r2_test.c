@@ -335,6 +335,8 @@ static void traffic_run(const char *what, const hl_r2_impair *imp, int per_way, 
     if (tr.causes[i]) printf("  cause %s: %d\n", hl_r2_cause_name(i), tr.causes[i]);
   CHECK(tr.ok[0] == per_way && tr.ok[1] == per_way, "%s: every call answered (%d, %d of %d)", what, tr.ok[0], tr.ok[1], per_way);
   CHECK(tr.stuck == 0, "%s: %d channels not idle at the end", what, tr.stuck);
+  CHECK(hl_r2_traffic_setup_pct(&tr, 50) <= hl_r2_traffic_setup_pct(&tr, 99) && hl_r2_traffic_setup_pct(&tr, 99) <= (double)tr.setup_max_ms,
+        "%s: setup p50 <= p99 <= max", what);
   hl_r2_cable_destroy(k);
 }
 
