@@ -8,10 +8,10 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
 import { boardError } from './errors.ts';
-import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
+import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
 import { openNative, setSignalling } from './open-native.ts';
-import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { channelRoles, checkEchoOptions, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup, spanChannels } from './profile.ts';
 import type {
   Board,
   BoardEvent,
@@ -28,7 +28,9 @@ import type {
   DigitsResult,
   GetDigitsOptions,
   ChannelImpairments,
+  EchoCancellerOptions,
   Impairments,
+  LineEventKind,
   JoinOptions,
   MfDirection,
   SendMfOptions,
@@ -253,9 +255,23 @@ class ChannelImpl implements Channel {
     this.engine.call(what, () => this.engine.native.r2Cmd(this.nativeIndex, cmd, value));
   }
 
-  echoCanceller(on: boolean): void {
-    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', 'echoCanceller takes true or false');
-    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+  echoCanceller(on: boolean | EchoCancellerOptions): void {
+    if (typeof on === 'boolean') {
+      this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+      return;
+    }
+    const { taps, params } = checkEchoOptions(on);
+    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, 1, taps, params));
+  }
+
+  simulateLine(kind: LineEventKind, value = 1): void {
+    const k = Object.entries(LINE_KINDS).find(([, name]) => name === kind)?.[0];
+    if (k === undefined) throw boardError('BOARD_ARG', `simulateLine: kind must be one of ${Object.values(LINE_KINDS).join(', ')}, got ${JSON.stringify(kind)}`);
+    if (value !== 0 && value !== 1) throw boardError('BOARD_ARG', `simulateLine: value must be 0 or 1, got ${JSON.stringify(value)}`);
+    const e = this.engine;
+    if (e.driver !== 'sim') throw boardError('BOARD_STATE', `simulateLine is for the sim; on ${e.driver} the line brings its own events`);
+    const slot = timeslotOf(this.nativeIndex % BEARERS); // a port's or T1 channel's place on the native span
+    e.call('simulateLine', () => e.native.driver(this.span.nativeSpan, SIM.TS_LINE | (slot << 8), Number(k) * 256 + value));
   }
 
   clearDigits(): void {
@@ -501,7 +517,7 @@ class SpanImpl implements Span {
     readonly board: BoardView,
     readonly index: number,
     readonly nativeSpan: number,
-    readonly kind: 'E1' | 'fxs' | 'fxo',
+    readonly kind: 'E1' | 'T1' | 'fxs' | 'fxo',
     readonly name?: string,
   ) {}
 
@@ -516,6 +532,7 @@ class SpanImpl implements Span {
         erroredSeconds: s.erroredSeconds,
         driverErrors: s.driverErrors,
         lostFrames: s.lostFrames,
+        lineDrops: { bits: s.lineDrops[0], hook: s.lineDrops[1], ring: s.lineDrops[2], polarity: s.lineDrops[3], wink: s.lineDrops[4], flash: s.lineDrops[5] },
       },
     };
   }
@@ -677,23 +694,25 @@ export class BoardView implements Board {
     this.events$ = this.subject.asObservable();
     const roles = channelRoles(profile);
     // The profile's echo cancellers: the engine side only (the network side stands for the far end).
-    const echo = networkSide ? new Set<string>() : echoCancellers(profile);
+    const echo = networkSide ? new Map<string, true | EchoCancellerOptions>() : echoCancellers(profile);
     for (let s = 0; s < spanCount; s++) {
       const sp = profile.spans[s];
-      // An analog port group occupies one native span; its ports are the first N bearers.
-      const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : 'E1';
+      // An analog port group or a T1 occupies one native span; its ports or channels are the first N bearers.
+      const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : sp.type;
       const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name);
       this.spans.push(span);
-      const count = sp.type === 'analog' ? (sp.ports ?? 8) : BEARERS;
+      const count = spanChannels(sp);
       for (let k = 0; k < count; k++) {
         const nativeIndex = (firstSpan + s) * BEARERS + k;
-        const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' ? 'e1' : kind);
+        const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' || kind === 'T1' ? 'e1' : kind);
         const role = roles.get(`${s}:${ch.timeslot}`)?.role;
         if (role) ch.role = role;
         this.localIndex.set(nativeIndex, ch.index);
         // Loop start: the side that faces a telephone or an FXO line tells a flash from a hang-up.
         if (kind === 'fxs') engine.native.hookGuard(nativeIndex, true);
-        if (echo.has(`${s}:${ch.timeslot}`)) engine.native.echo(nativeIndex, 1);
+        const ec = echo.get(`${s}:${ch.timeslot}`);
+        if (ec === true) engine.native.echo(nativeIndex, 1);
+        else if (ec) engine.native.echo(nativeIndex, 1, ec.taps, checkEchoOptions(ec).params);
         if (ch.index !== nativeIndex) this.identity = false;
         span.channels.push(ch);
         this.channels.push(ch);
@@ -761,7 +780,7 @@ export class BoardView implements Board {
     if (!Number.isInteger(a) || a < 0 || a >= this.spans.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `span ${a} (this board has ${this.spans.length})`, { span: a });
     const span = this.spans[a];
     if (span.kind !== 'E1') {
-      if (!Number.isInteger(b) || b < 1 || b > span.channels.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `port ${b} (span ${a} has ${span.kind} ports 1-${span.channels.length})`, { span: a, port: b });
+      if (!Number.isInteger(b) || b < 1 || b > span.channels.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `${span.kind === 'T1' ? 'channel' : 'port'} ${b} (span ${a} has ${span.kind} ${span.kind === 'T1' ? 'channels' : 'ports'} 1-${span.channels.length})`, { span: a, port: b });
       return span.channels[b - 1];
     }
     if (!Number.isInteger(b) || b < 1 || b > 31 || b === 16) throw boardError('BOARD_CHANNEL_UNKNOWN', `timeslot ${b} (bearers are 1-15 and 17-31; 16 carries CAS)`, { span: a, timeslot: b });
