@@ -67,7 +67,8 @@ struct Span {
   bool ringing[kTs];           // analog: we ring the phone (FXS) / the exchange rings us (FXO)
   bool called[kTs];            // analog FXS: the phone was rung by us (its on-hook is a clear-back)
   bool dropped[kTs];           // analog FXO: the exchange dropped the battery (kewlstart: the far end cleared)
-  uint8_t polarity[kTs];
+  uint8_t polarity[kTs];       // FXO: the line's polarity now (toggled by each reversal); FXS: what we feed
+  uint8_t seize_polarity[kTs]; // FXO: the polarity when we went off-hook to call (a reversal since = answer)
   uint32_t ring_quiet[kTs];    // FXO: ticks since the last ring burst began (the caller gave up after ~8 s)
   std::atomic<uint64_t> lost{0};       // blocks not there when the tick wanted them (EAGAIN, short)
   std::atomic<uint64_t> overruns{0};   // DAHDI_EVENT_READ_OVERRUN / WRITE_UNDERRUN
@@ -83,6 +84,7 @@ struct Span {
     std::memset(called, 0, sizeof called);
     std::memset(dropped, 0, sizeof dropped);
     std::memset(polarity, 0, sizeof polarity);
+    std::memset(seize_polarity, 0, sizeof seize_polarity);
     std::memset(ring_quiet, 0, sizeof ring_quiet);
   }
   bool analog() const { return kind == HL_DAHDI_FXS || kind == HL_DAHDI_FXO; }
@@ -122,7 +124,7 @@ void analog_bits(Span &sp, int ts) {
     // battery: a clear-back of our call, a clear-forward of its own.
     const bool ours = sp.txbits[ts] == kSeize;
     if (sp.offhook[ts] && sp.dropped[ts]) bits = ours ? kAck : kIdle;
-    else if (sp.offhook[ts] && ours) bits = sp.polarity[ts] ? kAnswer : kAck;
+    else if (sp.offhook[ts] && ours) bits = sp.polarity[ts] != sp.seize_polarity[ts] ? kAnswer : kAck;
     else if (sp.offhook[ts]) bits = kSeize;  // an incoming call we answered: the caller still holds
     else bits = sp.ringing[ts] ? kSeize : kIdle;
   }
@@ -275,24 +277,27 @@ int analog_tx(Span &sp, int ts, uint8_t abcd) {
       sp.ringing[ts] = true;
       return hook(fd, DAHDI_RING);
     }
+    int rc = 0;
     if (abcd == kIdle || abcd == kReject) {
       const bool was_ringing = sp.ringing[ts];
       sp.ringing[ts] = false;
       sp.called[ts] = false;
-      const int rc = was_ringing && !sp.offhook[ts] ? hook(fd, DAHDI_RINGOFF) : sp.offhook[ts] ? hook(fd, DAHDI_ONHOOK) : 0;
+      rc = was_ringing && !sp.offhook[ts] ? hook(fd, DAHDI_RINGOFF) : sp.offhook[ts] ? hook(fd, DAHDI_ONHOOK) : 0;
       analog_bits(sp, ts);
-      return rc;
     }
-    return 0;  // ack, answer: the phone has its battery already
+    // Answer supervision as an exchange gives it: the feed's polarity is
+    // reversed while a call the phone made is answered, normal otherwise.
+    int pol = abcd == kAnswer && !sp.called[ts];
+    if (pol != sp.polarity[ts] && ioctl(fd, DAHDI_SETPOLARITY, &pol) == 0) sp.polarity[ts] = (uint8_t)pol;
+    return rc;  // ack: the phone has its battery already
   }
   const bool off = abcd == kSeize || abcd == kAnswer;
   if (off == sp.offhook[ts]) return 0;
   sp.offhook[ts] = off;
   sp.ringing[ts] = false;
   sp.dropped[ts] = false;
-  if (!off) sp.polarity[ts] = 0;
-  const int rc = hook(fd, off ? DAHDI_OFFHOOK : DAHDI_ONHOOK);
-  return rc;
+  sp.seize_polarity[ts] = sp.polarity[ts];
+  return hook(fd, off ? DAHDI_OFFHOOK : DAHDI_ONHOOK);
 }
 
 int dahdi_cas_write(void *drv, int span, int ts, uint8_t abcd) {
