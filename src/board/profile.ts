@@ -275,7 +275,9 @@ export function dahdiChannels(spans: SpanProfile[], where = 'profile'): number[]
     for (const [j, other] of seen) {
       const ob = out[5 * j + 1];
       const ow = spanWidth(spans[j]);
-      if (other === span) fail(`${where}#/spans/${i}/dahdiSpan`, `DAHDI span ${span} is already profile span ${j}`);
+      // An analog card is one DAHDI span of FXS and FXO modules: port groups may share it.
+      const slices = s.type === 'analog' && spans[j].type === 'analog';
+      if (other === span && !slices) fail(`${where}#/spans/${i}/dahdiSpan`, `DAHDI span ${span} is already profile span ${j}`);
       if (base < ob + ow && ob < base + width) fail(`${where}#/spans/${i}/basechan`, `channels ${base}-${base + width - 1} overlap profile span ${j}'s ${ob}-${ob + ow - 1}`);
     }
     seen.set(i, span);

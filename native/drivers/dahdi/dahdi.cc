@@ -58,6 +58,7 @@ constexpr uint8_t kIdle = 0x9, kSeize = 0x1, kAck = 0xd, kAnswer = 0x5, kReject 
 
 struct Span {
   int spanno = 0, basechan = 0, kind = HL_DAHDI_E1, law = HL_DAHDI_ALAW;
+  int first_pos = 1;  // DAHDI's position of the profile span's first channel (analog: a run of a card's span)
   int fd[kTs];
   int chanpos[kTs];  // DAHDI's position of the channel in this slot (0: none)
   uint8_t rxbits[kTs];
@@ -531,7 +532,11 @@ int open_channel(Dahdi *d, Span &sp, int s, int ts, int pos, char *err, int cap)
   dahdi_params p;
   std::memset(&p, 0, sizeof p);
   if (ioctl(fd, DAHDI_GET_PARAMS, &p) != 0) return refuse(d, HL_EIO, err, cap, "span %d channel %d: DAHDI_GET_PARAMS failed on channel %d", s, pos, channo);
-  if (p.spanno != sp.spanno || p.chanpos != pos)
+  // An analog card is one DAHDI span of mixed FXS and FXO modules: a profile
+  // span of one role takes a run of its channels (from the position its
+  // first port has); E1 and T1 channels sit at their own positions.
+  if (pos == 1) sp.first_pos = sp.analog() ? p.chanpos : 1;
+  if (p.spanno != sp.spanno || p.chanpos != sp.first_pos + pos - 1)
     return refuse(d, HL_EDAHDI_CONFIG, err, cap, "profile span %d channel %d is DAHDI channel %d, but DAHDI has that channel on span %d (fix basechan in the profile)", s, pos, channo, p.spanno);
   if (!sig_fits(sp.kind, p.sigtype)) {
     if (err && cap > 0)

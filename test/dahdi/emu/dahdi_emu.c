@@ -81,10 +81,14 @@ struct chan {
   int ec_value[4];
 };
 
-enum span_kind { S_E1, S_T1, S_FXS, S_FXO };
+/* S_MIX: an analog card's one span of FXS modules (ports 1..nfxs) and FXO
+ * modules (the rest), each FXS port patched to the FXO port nfxs further on
+ * (a tester's cable from port to port) instead of to a cabled span. */
+enum span_kind { S_E1, S_T1, S_FXS, S_FXO, S_MIX };
 
 struct span {
   int kind, nch, base; /* span_kind, channels, DAHDI number of channel 1 */
+  int nfxs;            /* S_MIX: FXS ports before the FXO ones */
   int peer; /* 0-based, or -1 */
   int cable, send_ais, send_rai, maint, forced;
   int alarms;
@@ -207,14 +211,26 @@ static int span_alarms(int s) {
   struct span *sp = &spans[s];
   int a = 0;
   if (sp->maint == DAHDI_MAINT_LOCALLOOP) return DAHDI_ALARM_LOOPBACK;
+  if (sp->kind >= S_FXS) return sp->forced; /* analog ports have no line framing: no LOS, AIS or RAI */
   if (sp->peer < 0 || !sp->cable) a = DAHDI_ALARM_RED | DAHDI_ALARM_LOS;
   else if (spans[sp->peer].send_ais) a = DAHDI_ALARM_BLUE;
   else if (spans[sp->peer].send_rai || (spans[sp->peer].alarms & (DAHDI_ALARM_RED | DAHDI_ALARM_BLUE))) a = DAHDI_ALARM_YELLOW;
   return a | sp->forced;
 }
 
-/* The line of an analog port: the port of the same position on the cabled span. */
+/* What channel t of span s is: a span's kind, or a mixed analog span's module. */
+static int chan_kind(int s, int t) {
+  if (spans[s].kind != S_MIX) return spans[s].kind;
+  return t <= spans[s].nfxs ? S_FXS : S_FXO;
+}
+
+/* The line of an analog port: the port of the same position on the cabled
+ * span, or on a mixed span the port patched to it. */
 static struct chan *far_chan(int s, int t) {
+  if (spans[s].kind == S_MIX) {
+    const int n = spans[s].nfxs, o = t <= n ? t + n : t - n;
+    return o >= 1 && o <= spans[s].nch ? &spans[s].ch[o] : NULL;
+  }
   int p = spans[s].peer;
   if (p < 0 || !spans[s].cable || t > spans[p].nch) return NULL;
   return &spans[p].ch[t];
@@ -253,7 +269,8 @@ static void ring_stop(int s, int t) {
 static int analog_hook(int s, int t, int op) {
   struct span *sp = &spans[s];
   struct chan *c = &sp->ch[t], *far = far_chan(s, t);
-  if (sp->kind == S_FXS) {
+  const int kind = chan_kind(s, t);
+  if (kind == S_FXS) {
     switch (op) {
       case DAHDI_RING:
         if (far && far->hook) return fail(EBUSY); /* the phone is off the hook: nothing to ring */
@@ -272,7 +289,7 @@ static int analog_hook(int s, int t, int op) {
     }
     return fail(EINVAL);
   }
-  if (sp->kind != S_FXO) return fail(EINVAL); /* CAS channels have no hook state: bits only */
+  if (kind != S_FXO) return fail(EINVAL); /* CAS channels have no hook state: bits only */
   const int off = op == DAHDI_OFFHOOK;
   if (op != DAHDI_OFFHOOK && op != DAHDI_ONHOOK) return fail(EINVAL);
   if (off == c->hook) return 0;
@@ -333,6 +350,10 @@ static void step(unsigned k) {
       struct chan *c = &sp->ch[t];
       uint8_t buf[STEP_MAX];
       const uint8_t *src = from >= 0 && !red_blue ? spans[from].sent[t] : NULL;
+      if (sp->kind == S_MIX && t <= sp->nch) { /* the port patched to this one */
+        const int o = t <= sp->nfxs ? t + sp->nfxs : t - sp->nfxs;
+        src = o >= 1 && o <= sp->nch ? sp->sent[o] : NULL;
+      }
       if (src) memcpy(buf, src, k);
       else memset(buf, spans[s].peer >= 0 && sp->cable && spans[sp->peer].send_ais ? 0xff : 0xd5, k);
       memcpy(c->last_rx, buf, k);
@@ -351,8 +372,9 @@ static void step(unsigned k) {
     }
   }
   for (int s = 0; s < nspans; s++)
-    if (spans[s].kind == S_FXS)
-      for (int t = 1; t <= spans[s].nch; t++) ring_step(s, t, k);
+    if (spans[s].kind == S_FXS || spans[s].kind == S_MIX)
+      for (int t = 1; t <= spans[s].nch; t++)
+        if (chan_kind(s, t) == S_FXS) ring_step(s, t, k);
   now_samples += k;
   for (int fd = 0; fd < timer_hi; fd++) {
     struct fdinfo *f = &fds[fd];
@@ -432,12 +454,19 @@ static void configure(void) {
       for (char *p = w + 5; *p;) {
         int sn = (int)strtol(p, &p, 10);
         if (*p == ':') p++;
-        int kind = !strncmp(p, "t1", 2) ? S_T1 : !strncmp(p, "fxs", 3) ? S_FXS : !strncmp(p, "fxo", 3) ? S_FXO : S_E1;
+        int kind = !strncmp(p, "t1", 2) ? S_T1 : !strncmp(p, "fxs", 3) ? S_FXS : !strncmp(p, "fxo", 3) ? S_FXO : !strncmp(p, "mix", 3) ? S_MIX : S_E1;
         while (*p && *p != '/' && *p != ',') p++;
         int n = *p == '/' ? (int)strtol(p + 1, &p, 10) : 0;
+        int m = *p == '/' ? (int)strtol(p + 1, &p, 10) : 0; /* mix/FXS/FXO */
+        if (n < 1) n = 4;
         if (sn >= 1 && sn <= MAX_SPANS) {
           spans[sn - 1].kind = kind;
-          spans[sn - 1].nch = kind == S_T1 ? 24 : kind == S_E1 ? 31 : n < 1 ? 4 : n > 30 ? 30 : n;
+          if (kind == S_MIX) {
+            if (n > 15) n = 15;
+            if (m < 1 || m > 15) m = n;
+            spans[sn - 1].nfxs = n;
+          }
+          spans[sn - 1].nch = kind == S_T1 ? 24 : kind == S_E1 ? 31 : kind == S_MIX ? n + m : n > 30 ? 30 : n;
         }
         while (*p && *p != ',') p++;
         if (*p == ',') p++;
@@ -532,7 +561,7 @@ static int do_specify(struct fdinfo *f, int channo) {
 static void fill_params(struct dahdi_params *p, int s, int t) {
   struct chan *c = &spans[s].ch[t];
   memset(p, 0, sizeof *p);
-  const int kind = spans[s].kind;
+  const int kind = chan_kind(s, t);
   p->channo = spans[s].base + t - 1;
   p->spanno = s + 1;
   p->chanpos = t;
@@ -554,7 +583,7 @@ static void fill_spaninfo(struct dahdi_spaninfo *si, int s) {
   memset(si, 0, sizeof *si);
   si->spanno = s + 1;
   snprintf(si->name, sizeof si->name, "HLEMU/%d", s + 1);
-  static const char *const kinds[] = {"E1", "T1", "FXS ports", "FXO ports"};
+  static const char *const kinds[] = {"E1", "T1", "FXS ports", "FXO ports", "analog (FXS+FXO)"};
   snprintf(si->desc, sizeof si->desc, "hotline userspace %s span %d", kinds[sp->kind], s + 1);
   si->alarms = sp->alarms;
   si->bpvcount = (int)sp->bpv;
@@ -768,7 +797,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
       c->ec_nparams = 0;
       return 0;
     case DAHDI_SETPOLARITY:
-      if (spans[f->span].kind != S_FXS) return fail(EINVAL);
+      if (chan_kind(f->span, f->ts) != S_FXS) return fail(EINVAL);
       if ((*ip != 0) != c->polarity) far_event(f->span, f->ts, DAHDI_EVENT_POLARITY);
       c->polarity = *ip != 0;
       return 0;
@@ -927,8 +956,8 @@ int close(int fd) {
       c->open = 0;
       c->loop = 0;
       c->txbits = 0x9; /* a closed channel sends idle bits, as DAHDI restores idlebits */
-      if (spans[f->span].kind == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
-      if (spans[f->span].kind == S_FXS) ring_stop(f->span, f->ts);
+      if (chan_kind(f->span, f->ts) == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
+      if (chan_kind(f->span, f->ts) == S_FXS) ring_stop(f->span, f->ts);
     }
     f->kind = K_NONE;
   }
