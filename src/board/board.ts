@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
+import { checkNoiseGain, txFlags } from './args.ts';
 import { boardError } from './errors.ts';
 import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
@@ -485,30 +486,6 @@ class ChannelImpl implements Channel {
       },
     };
   }
-}
-
-// board.h HL_TX_MIX: add to what the channel sends instead of replacing it.
-function txFlags(mix: unknown): number {
-  if (mix !== undefined && typeof mix !== 'boolean') throw boardError('BOARD_ARG', 'mix takes true or false');
-  return mix ? 1 : 0;
-}
-
-function checkNoiseGain(imp: Impairments): { noise?: number; gain?: number } {
-  const out: { noise?: number; gain?: number } = {};
-  if (imp.snrDb !== undefined) {
-    if (imp.snrDb === null) out.noise = 99;
-    else {
-      if (typeof imp.snrDb !== 'number' || !(imp.snrDb >= -10 && imp.snrDb <= 80)) throw boardError('BOARD_ARG', 'snrDb must be from -10 to 80, or null');
-      const ref = imp.referenceDbm0 ?? -10;
-      if (typeof ref !== 'number' || !(ref >= -60 && ref <= 3)) throw boardError('BOARD_ARG', 'referenceDbm0 must be from -60 to 3');
-      out.noise = ref - imp.snrDb;
-    }
-  }
-  if (imp.gainDb !== undefined) {
-    if (typeof imp.gainDb !== 'number' || !(imp.gainDb >= -60 && imp.gainDb <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
-    out.gain = imp.gainDb;
-  }
-  return out;
 }
 
 class SpanImpl implements Span {

@@ -28,8 +28,11 @@
  *
  * One process: the emulation lives in the process that loads it (a second
  * process sees its own spans, built from the same configuration).
- * Built at test time (test/dahdi/emu.ts) with the system C compiler, against
- * the header native/dahdi-header.mjs unpacks. Linux/glibc only. */
+ * Files: this one (configuration, the clock, the /dev/dahdi files and the
+ * interposed calls), emu_line.c (G.711 on the wire, events, analog lines),
+ * emu.h (their shared state). Built at test time (test/dahdi/emu.ts) with the
+ * system C compiler, against the header native/dahdi-header.mjs unpacks.
+ * Linux/glibc only. */
 #define _GNU_SOURCE
 #include <dahdi/user.h>
 #include <dlfcn.h>
@@ -46,58 +49,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drivers/dahdi/emu_ioctl.h"
+#include "emu.h"
 
-#define MAX_SPANS 128 /* DAHDI_MAX_SPANS */
-#define TS 32
-#define FIFO 4096 /* bytes per direction per channel: 512 ms at 8 kHz (DAHDI: numbufs * bufsize) */
-#define EVQ 64    /* DAHDI_MAX_EVENTSIZE */
 #define MAX_FD 16384
-#define STEP_MAX 1024
-
-struct fifo {
-  uint8_t b[FIFO];
-  unsigned head, len;
-};
-
-struct chan {
-  int open;
-  int txbits, rxbits;
-  int sent_bits, wrote; /* the bits latched by the last write(), and whether one came since the last step */
-  int loop; /* DAHDI_LOOPBACK: what the channel receives goes back out to the line */
-  uint8_t last_rx[STEP_MAX]; /* what it received in the last step (looped back in the next) */
-  struct fifo rx, tx;
-  int ev[EVQ];
-  unsigned evh, evn;
-  unsigned long long rx_overruns, tx_underruns;
-  char calling[HL_EMU_NUMBER_MAX], called[HL_EMU_NUMBER_MAX];
-  /* analog: an FXO port's hook; an FXS port's ringer (cadence position,
-   * samples), battery and polarity */
-  int hook, ringing, ring_on, battery_off, polarity;
-  unsigned ring_pos;
-  /* DAHDI_ECHOCANCEL_PARAMS as last set (0 taps: off) */
-  unsigned ec_taps, ec_nparams;
-  char ec_name[4][16];
-  int ec_value[4];
-};
-
-/* S_MIX: an analog card's one span of FXS modules (ports 1..nfxs) and FXO
- * modules (the rest), each FXS port patched to the FXO port nfxs further on
- * (a tester's cable from port to port) instead of to a cabled span. */
-enum span_kind { S_E1, S_T1, S_FXS, S_FXO, S_MIX };
-
-struct span {
-  int kind, nch, base; /* span_kind, channels, DAHDI number of channel 1 */
-  int nfxs;            /* S_MIX: FXS ports before the FXO ones */
-  int peer; /* 0-based, or -1 */
-  int cable, send_ais, send_rai, maint, forced;
-  int alarms;
-  unsigned bpv, crc4, fas, errsec, slips;
-  int pending_slips, errored;
-  unsigned long long sec_samples;
-  struct chan ch[TS];
-  uint8_t sent[TS][STEP_MAX]; /* what each channel sent this step */
-};
 
 enum kind { K_NONE, K_CTL, K_CHANNEL, K_TIMER, K_PSEUDO };
 
@@ -111,9 +65,10 @@ struct fdinfo {
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int ready, real_clock, nspans, no_echocan;
+static int ready, real_clock, no_echocan;
+int nspans;
 static unsigned long long now_samples;
-static struct span spans[MAX_SPANS];
+struct span spans[MAX_SPANS];
 static struct fdinfo fds[MAX_FD];
 static int timer_hi; /* timer files are below this number (the clock scans only them) */
 static pthread_t clock_thread;
@@ -137,47 +92,7 @@ static void resolve(void) {
   real_fopen = dlsym(RTLD_NEXT, "fopen");
 }
 
-/* ---- G.711 (for channels set to mu-law or linear; the E1 wire is A-law) */
-
-static int alaw_to_lin(uint8_t a) {
-  a ^= 0x55;
-  int seg = (a >> 4) & 7, m = a & 15;
-  int v = seg ? ((m << 4) + 0x108) << (seg - 1) : (m << 4) + 8;
-  return (a & 0x80) ? v : -v;
-}
-static uint8_t lin_to_alaw(int v) {
-  int sign = v >= 0 ? 0x80 : 0;
-  if (v < 0) v = -v - 1;
-  if (v > 32767) v = 32767;
-  int seg = 0;
-  for (int x = v >> 8; x; x >>= 1) seg++;
-  int m = seg ? (v >> (seg + 3)) & 15 : (v >> 4) & 15;
-  return (uint8_t)((sign | (seg << 4) | m) ^ 0x55);
-}
-static int ulaw_to_lin(uint8_t u) {
-  u = ~u;
-  int v = (((u & 15) << 3) + 0x84) << ((u >> 4) & 7);
-  return (u & 0x80) ? 0x84 - v : v - 0x84;
-}
-static uint8_t lin_to_ulaw(int v) {
-  int sign = v < 0 ? 0x80 : 0;
-  if (v < 0) v = -v;
-  if (v > 32635) v = 32635;
-  v += 0x84;
-  int seg = 0; /* G.711 mu-law segment: floor(log2(v >> 7)), 0 below 256 */
-  for (int x = v >> 8; x; x >>= 1) seg++;
-  return (uint8_t)~(sign | (seg << 4) | ((v >> (seg + 3)) & 15));
-}
-
 /* ---- spans, channels, the clock */
-
-static int fail(int e);
-
-static void ev_push(struct chan *c, int ev) {
-  if (c->evn == EVQ) return; /* DAHDI drops events on a full queue too */
-  c->ev[(c->evh + c->evn) % EVQ] = ev;
-  c->evn++;
-}
 
 /* Ring buffers copied in at most two pieces (the emulation's own cost must
  * stay far below the engine's: a real card's read is one copy too). */
@@ -216,94 +131,6 @@ static int span_alarms(int s) {
   else if (spans[sp->peer].send_ais) a = DAHDI_ALARM_BLUE;
   else if (spans[sp->peer].send_rai || (spans[sp->peer].alarms & (DAHDI_ALARM_RED | DAHDI_ALARM_BLUE))) a = DAHDI_ALARM_YELLOW;
   return a | sp->forced;
-}
-
-/* What channel t of span s is: a span's kind, or a mixed analog span's module. */
-static int chan_kind(int s, int t) {
-  if (spans[s].kind != S_MIX) return spans[s].kind;
-  return t <= spans[s].nfxs ? S_FXS : S_FXO;
-}
-
-/* The line of an analog port: the port of the same position on the cabled
- * span, or on a mixed span the port patched to it. */
-static struct chan *far_chan(int s, int t) {
-  if (spans[s].kind == S_MIX) {
-    const int n = spans[s].nfxs, o = t <= n ? t + n : t - n;
-    return o >= 1 && o <= spans[s].nch ? &spans[s].ch[o] : NULL;
-  }
-  int p = spans[s].peer;
-  if (p < 0 || !spans[s].cable || t > spans[p].nch) return NULL;
-  return &spans[p].ch[t];
-}
-static void far_event(int s, int t, int ev) {
-  struct chan *far = far_chan(s, t);
-  if (far && far->open) ev_push(far, ev);
-}
-
-/* An FXS port's ringer: 1 s on, 4 s off (the cadence of China's and many
- * exchanges' ringing); the FXO port at the line's far end hears each burst
- * begin and end. */
-#define RING_ON 8000u
-#define RING_PERIOD 40000u
-static void ring_step(int s, int t, unsigned k) {
-  struct chan *c = &spans[s].ch[t];
-  if (!c->ringing) return;
-  const int on = c->ring_pos % RING_PERIOD < RING_ON;
-  if (on != c->ring_on) {
-    if (on && c->ring_pos < RING_PERIOD) far_event(s, t, DAHDI_EVENT_RINGBEGIN);
-    far_event(s, t, on ? DAHDI_EVENT_RINGERON : DAHDI_EVENT_RINGEROFF);
-    c->ring_on = on;
-  }
-  c->ring_pos += k;
-}
-
-static void ring_stop(int s, int t) {
-  struct chan *c = &spans[s].ch[t];
-  if (c->ringing && c->ring_on) far_event(s, t, DAHDI_EVENT_RINGEROFF);
-  c->ringing = c->ring_on = 0;
-}
-
-/* DAHDI_HOOK on an analog port. An FXS port (FXO-signalled) rings its
- * phone, stops, or drops and restores the battery (kewlstart disconnect);
- * an FXO port (FXS-signalled) goes off-hook or on-hook on its line. */
-static int analog_hook(int s, int t, int op) {
-  struct span *sp = &spans[s];
-  struct chan *c = &sp->ch[t], *far = far_chan(s, t);
-  const int kind = chan_kind(s, t);
-  if (kind == S_FXS) {
-    switch (op) {
-      case DAHDI_RING:
-        if (far && far->hook) return fail(EBUSY); /* the phone is off the hook: nothing to ring */
-        c->ringing = 1;
-        c->ring_pos = 0;
-        c->ring_on = 0;
-        c->battery_off = 0;
-        return 0;
-      case DAHDI_RINGOFF: ring_stop(s, t); return 0;
-      case DAHDI_ONHOOK:
-        ring_stop(s, t);
-        if (!c->battery_off && far && far->hook) far_event(s, t, DAHDI_EVENT_ONHOOK);
-        c->battery_off = 1;
-        return 0;
-      case DAHDI_OFFHOOK: c->battery_off = 0; return 0;
-    }
-    return fail(EINVAL);
-  }
-  if (kind != S_FXO) return fail(EINVAL); /* CAS channels have no hook state: bits only */
-  const int off = op == DAHDI_OFFHOOK;
-  if (op != DAHDI_OFFHOOK && op != DAHDI_ONHOOK) return fail(EINVAL);
-  if (off == c->hook) return 0;
-  c->hook = off;
-  if (far) {
-    if (off && far->ringing) { /* the phone answers: the ringer stops (no ring-off event: the hook says it) */
-      far->ringing = far->ring_on = 0;
-    }
-    if (!far->battery_off || !off) {
-      if (far->open) ev_push(far, off ? DAHDI_EVENT_RINGOFFHOOK : DAHDI_EVENT_ONHOOK);
-    }
-    if (!off) far->battery_off = 0;
-  }
-  return 0;
 }
 
 /* One step of k samples (k <= STEP_MAX), under mu. */
@@ -531,11 +358,6 @@ static int chan_of(int channo, int *span, int *ts) {
       *ts = channo - spans[s].base + 1;
       return 0;
     }
-  return -1;
-}
-
-static int fail(int e) {
-  errno = e;
   return -1;
 }
 
