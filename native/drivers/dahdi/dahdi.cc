@@ -152,6 +152,15 @@ void take_events(Span &sp, int ts) {
         break;
       }
       case DAHDI_EVENT_RINGOFFHOOK:
+        if (sp.kind == HL_DAHDI_FXO) {
+          // On an FXS-signalled channel (our FXO port) the far end cannot go
+          // off-hook: DAHDI reports the exchange's ringing with this event
+          // (as chan_dahdi reads it), RINGBEGIN where the card tells the start.
+          sp.ringing[ts] = true;
+          sp.ring_quiet[ts] = 0;
+          slot(sp, ts, HL_LINE_RING, 1);
+          break;
+        }
         if (sp.kind == HL_DAHDI_FXS) {
           sp.offhook[ts] = true;
           sp.ringing[ts] = false;  // DAHDI stops the ringer when the phone answers

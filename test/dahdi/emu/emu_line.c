@@ -82,8 +82,10 @@ void ring_step(int s, int t, unsigned k) {
   if (!c->ringing) return;
   const int on = c->ring_pos % RING_PERIOD < RING_ON;
   if (on != c->ring_on) {
-    if (on && c->ring_pos < RING_PERIOD) far_event(s, t, DAHDI_EVENT_RINGBEGIN);
-    far_event(s, t, on ? DAHDI_EVENT_RINGERON : DAHDI_EVENT_RINGEROFF);
+    /* The FXS-signalled port at the far end hears the first burst as
+     * RINGOFFHOOK (how DAHDI reports ringing there), then each burst's end
+     * and the next one's start. */
+    far_event(s, t, on && c->ring_pos < RING_PERIOD ? DAHDI_EVENT_RINGOFFHOOK : on ? DAHDI_EVENT_RINGERON : DAHDI_EVENT_RINGEROFF);
     c->ring_on = on;
   }
   c->ring_pos += k;
