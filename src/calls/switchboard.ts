@@ -395,6 +395,7 @@ export class Switchboard {
       if (st.settling && (port.state === 'dialing' || port.state === 'clearing')) return this.#ringWhenIdle(st, callId, agentId, queue);
       return this.acd.offerFailed(callId, agentId, `station ${port.state}`);
     }
+    st.settling = false;
     const ring = new AbortController();
     st.offer = { callId, headset: false, ring };
     st.headset = false;
@@ -558,6 +559,10 @@ export class Switchboard {
       return;
     }
     if (e.type !== 'hangup') return;
+    // The port clears for a tick or two after the phone goes on hook: an
+    // offer made meanwhile (the ACD makes him ready at once when a call
+    // waits) rings once it is idle, not fails and sets him not ready.
+    st.settling = true;
     if (st.callId) {
       const q = this.#calls.get(st.callId);
       st.callId = null;
