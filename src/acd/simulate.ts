@@ -26,6 +26,8 @@ export interface SimOptions {
   serviceLevelMs: number;
   seed: number;
   strategy?: Strategy;
+  /** Calls that enter at time 0 (a start near steady state: the offered load in erlangs is the mean number in service). Default 0. */
+  preload?: number;
   /** Called after each simulated hour with the hours done (warm-up included). */
   progress?: (hoursDone: number, totalHours: number) => void;
 }
@@ -152,6 +154,7 @@ export function simulateErlangC(o: SimOptions): SimResult {
   });
   for (const id of ids) a.login(id, { ready: true });
   let n = 0;
+  for (let i = 0; i < (o.preload ?? 0); i++) a.enter(`c${n++}`, 'q');
   const arrive = (): void => {
     a.enter(`c${n++}`, 'q');
     const next = exponential(rng, arrivalMean);
