@@ -32,6 +32,24 @@ const MINUTE = 60_000;
 /** A working Monday, 10:00 in Beijing: the 12315 flow's office hours are open (08:30–12:00). */
 export const SYSTEM_EPOCH = Date.parse('2026-03-16T10:00:00+08:00');
 
+/** The whole-system run's random streams: arrival gaps, and handle times in the order the agents answer. */
+export function systemStreams(seed: number): { arrivals: Sfc32; handles: Sfc32 } {
+  return { arrivals: new Sfc32(seed), handles: new Sfc32((seed ^ 0x5eed) >>> 0) };
+}
+
+/**
+ * The decision core on the very calls of the whole-system run: the same
+ * arrival gaps and handle times (the same streams, drawn in the same order),
+ * the same preload, warm-up and window. What differs is only what the whole
+ * system adds (the IVR before the queue, ring ticks, port settling), so the
+ * two should nearly coincide: an engine that hoarded agents or lost calls
+ * would wait visibly longer than its twin.
+ */
+export function pairedCore(o: Omit<SystemOptions, 'progress'>): { pWait: number; asaMs: number; serviceLevel: number; occupancy: number } {
+  const r = simulateErlangC({ agents: o.agents, handleMs: o.ahtMs, occupancy: o.occupancy, hours: o.measureMs / 3_600_000, warmupHours: o.warmupMs / 3_600_000, batches: o.batches, serviceLevelMs: o.serviceLevelMs, seed: o.seed, preload: Math.round(o.occupancy * o.agents), streams: systemStreams(o.seed) });
+  return { pWait: r.pWait.mean, asaMs: r.asaMs.mean, serviceLevel: r.serviceLevel.mean, occupancy: r.occupancy.mean };
+}
+
 export interface SystemOptions {
   agents: number;
   occupancy: number;
@@ -113,8 +131,7 @@ export async function systemHour(o: SystemOptions): Promise<SystemResult> {
   const started = performance.now();
   const board = engine.board;
   const hold = () => engine.core.busy();
-  const arrivals = new Sfc32(o.seed);
-  const handles = new Sfc32(o.seed ^ 0x5eed);
+  const { arrivals, handles } = systemStreams(o.seed);
   let blocked = 0;
   let unanswered = 0;
   let stopArrivals = false;

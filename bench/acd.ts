@@ -19,7 +19,7 @@
 import { loadavg } from 'node:os';
 import { simulateErlangC, type Estimate } from '../src/acd/simulate.ts';
 import { seatBench, type SeatBenchResult } from './_acd-seats.ts';
-import { shortRunSpread, systemHour, type SystemResult } from './_acd-system.ts';
+import { pairedCore, shortRunSpread, systemHour, type SystemResult } from './_acd-system.ts';
 import { offerLatency, type OfferLatencyResult } from './_acd-offer.ts';
 import { decimal, defineCommand, duration, flag, int, option } from '../src/cli/args.ts';
 
@@ -66,6 +66,7 @@ function systemFigures(o: Opts, core: { pWait: Estimate; asaMs: Estimate; servic
   progress(`acd bench: ${o.replications} decision-core runs of ${o['system-hours']} h (+${o['system-warmup'] / 60_000} min warm-up) for the spread of a measurement that short`);
   const spread = shortRunSpread({ agents: o.agents, occupancy: o.occupancy, ahtMs: o.aht, serviceLevelMs: o.sl, measureMs: o['system-hours'] * HOUR, warmupMs: o['system-warmup'], batches: o['system-batches'], seed: o.seed, replications: o.replications, longRun: { pWait: core.pWait.mean, asaMs: core.asaMs.mean, serviceLevel: core.serviceLevel.mean } });
   // Intervals are clipped to what the figure can be (a fraction, a wait ≥ 0).
+  const twin = pairedCore({ agents: o.agents, occupancy: o.occupancy, ahtMs: o.aht, serviceLevelMs: o.sl, measureMs: o['system-hours'] * HOUR, warmupMs: o['system-warmup'], batches: o['system-batches'], seed: o.seed });
   const fig = (f: 'pWait' | 'asaMs' | 'serviceLevel', scale: number, max = Infinity) => {
     const m = sys[f].mean;
     const clip = (a: number, b: number) => [r4(Math.max(0, a) / scale), r4(Math.min(max, b) / scale)];
@@ -76,6 +77,8 @@ function systemFigures(o: Opts, core: { pWait: Estimate; asaMs: Estimate; servic
       ci95_batch_means: clip(m - sys[f].ci95, m + sys[f].ci95),
       batch_ci_coverage: r4(spread.batchCoverage[f]),
       decision_core: r4(core[f].mean / scale),
+      paired_core: r4(twin[f] / scale),
+      paired_error_pct: twin[f] > 0 ? errPct(m, twin[f]) : null,
       error_pct: errPct(m, core[f].mean),
       agrees: Math.abs(m - core[f].mean) <= half,
     };
@@ -94,6 +97,7 @@ function systemFigures(o: Opts, core: { pWait: Estimate; asaMs: Estimate; servic
     mean_ring_ms: Number(sys.meanRingMs.toFixed(1)),
     mean_talk_s: Number((sys.meanTalkMs / 1000).toFixed(1)),
     occupancy: r4(sys.occupancy.mean),
+    paired_core_occupancy: r4(twin.occupancy),
     pwait,
     asa_s,
     sl,
@@ -210,7 +214,7 @@ async function run(o: Opts): Promise<number> {
                 ] as const
               ).map(
                 ([name, f]) =>
-                  `${name.padEnd(18)} ${String(f.measured).padStart(9)}  [${f.ci95[0]}, ${f.ci95[1]}] · [${f.ci95_batch_means[0]}, ${f.ci95_batch_means[1]}] (${(f.batch_ci_coverage * 100).toFixed(0)} %)  core ${f.decision_core}: ${f.agrees ? 'agrees' : 'DISAGREES'}`,
+                  `${name.padEnd(18)} ${String(f.measured).padStart(9)}  [${f.ci95[0]}, ${f.ci95[1]}] · [${f.ci95_batch_means[0]}, ${f.ci95_batch_means[1]}] (${(f.batch_ci_coverage * 100).toFixed(0)} %)  core ${f.decision_core}: ${f.agrees ? 'agrees' : 'DISAGREES'}; paired core ${f.paired_core}`,
               ),
             ]
           : []),

@@ -7,7 +7,7 @@
 import { Acd } from './acd.ts';
 import { VirtualClock } from './clock.ts';
 import { FigureAccumulator } from './figures.ts';
-import { exponential, Sfc32 } from './rng.ts';
+import { exponential, Sfc32, type Rng } from './rng.ts';
 import { erlangC, studentT } from './erlang.ts';
 import type { QueueEvent, Strategy } from './types.ts';
 
@@ -28,6 +28,8 @@ export interface SimOptions {
   strategy?: Strategy;
   /** Calls that enter at time 0 (a start near steady state: the offered load in erlangs is the mean number in service). Default 0. */
   preload?: number;
+  /** Separate streams for the arrival gaps and the handle times (default: one stream from `seed` for both), so a run elsewhere (the whole-system bench) can be paired with this one call for call. */
+  streams?: { arrivals: Rng; handles: Rng };
   /** Called after each simulated hour with the hours done (warm-up included). */
   progress?: (hoursDone: number, totalHours: number) => void;
 }
@@ -144,23 +146,25 @@ export function simulateErlangC(o: SimOptions): SimResult {
   const batches = new BatchFigures({ from: warmEnd, to: end, batches: o.batches, serviceLevelMs: o.serviceLevelMs });
   const acd = new Acd(clock, { agents: ids.map((id) => ({ id })), queues: [{ id: 'q', strategy: o.strategy ?? 'longest-idle', members: ids.map((agent) => ({ agent })) }], seed: o.seed }, batches);
   const rng = new Sfc32(o.seed);
+  const arrivals = o.streams?.arrivals ?? rng;
+  const handles = o.streams?.handles ?? rng;
   const a = acd;
   // Zero ring time: the call layer answers every offer at once and ends the call after an exponential handle time.
   a.onDecision((d) => {
     if (d.type !== 'offer') return;
     a.answered(d.callId, d.agentId);
     const callId = d.callId;
-    clock.setTimer(exponential(rng, o.handleMs), () => a.agentHangup(callId));
+    clock.setTimer(exponential(handles, o.handleMs), () => a.agentHangup(callId));
   });
   for (const id of ids) a.login(id, { ready: true });
   let n = 0;
   for (let i = 0; i < (o.preload ?? 0); i++) a.enter(`c${n++}`, 'q');
   const arrive = (): void => {
     a.enter(`c${n++}`, 'q');
-    const next = exponential(rng, arrivalMean);
+    const next = exponential(arrivals, arrivalMean);
     if (clock.now() + next < end) clock.setTimer(next, arrive);
   };
-  clock.setTimer(exponential(rng, arrivalMean), arrive);
+  clock.setTimer(exponential(arrivals, arrivalMean), arrive);
   const total = o.warmupHours + o.hours;
   for (let h = 1; h <= Math.ceil(total); h++) {
     clock.runUntil(Math.min(end, h * HOUR));

@@ -3,7 +3,8 @@
 // stations, audio, call core, queue log) and a few real-time offers. Checks
 // the fields the issue names exist, nothing is lost, no agent is hoarded
 // (set not ready by a failed offer), and the whole system agrees with the
-// decision core within the interval of a measurement that short. Timing
+// decision core within the interval of a measurement that short, and nearly
+// coincides with the decision core run on the very same calls. Timing
 // figures are only checked to be there (speed is the benchmark's business).
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
@@ -30,6 +31,11 @@ test('bench acd --json: whole-system run agrees with the decision core, nothing 
     assert.ok(x.agrees, `${f}: system ${x.measured} ${x.ci95} vs decision core ${x.decision_core}`);
   }
   assert.ok(s.agrees);
+  // The decision core on the very same calls (arrival gaps, handle times): the system adds only the IVR, ring ticks and port settling.
+  assert.ok(Math.abs(s.pwait.measured - s.pwait.paired_core) < 0.05, `P(wait) ${s.pwait.measured} vs its paired core ${s.pwait.paired_core}`);
+  assert.ok(Math.abs(s.sl.measured - s.sl.paired_core) < 0.05, `SL ${s.sl.measured} vs its paired core ${s.sl.paired_core}`);
+  assert.ok(Math.abs(s.asa_s.measured - s.asa_s.paired_core) < 2, `ASA ${s.asa_s.measured} s vs its paired core ${s.asa_s.paired_core} s`);
+  assert.ok(Math.abs(s.occupancy - s.paired_core_occupancy) < 0.02, `occupancy ${s.occupancy} vs its paired core ${s.paired_core_occupancy}`);
   assert.ok(s.mean_ring_ms > 0 && s.mean_ring_ms < 200, `ring ${s.mean_ring_ms} ms: the agents lift as it rings`);
 });
 
