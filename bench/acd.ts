@@ -23,7 +23,7 @@ import { pairedCore, shortRunSpread, systemHour, type SystemResult } from './_ac
 import { offerLatency, type OfferLatencyResult } from './_acd-offer.ts';
 import { decimal, defineCommand, duration, flag, int, option } from '../src/cli/args.ts';
 
-export const summary = 'ACD decision core vs Erlang C: P(wait), ASA, service level with 95 % CIs, decisions/s';
+export const summary = 'ACD vs Erlang C (decision core, then the whole system in stepped time) with 95 % CIs, offer latency, seat sockets';
 
 export const command = defineCommand({
   name: 'hotline bench acd',
