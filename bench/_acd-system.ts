@@ -2,7 +2,7 @@
 // decision-core half (N agents, one queue, Poisson arrivals, exponential
 // handle times, no ring time, wrap-up or abandonment) carried by the whole
 // engine in stepped time: simulated callers seize E1 trunks of the sim
-// board, hear the 12315 flow's welcome and menu and press 0 as DTMF audio
+// board, hear the 12315 welcome and menu and press 0 as DTMF audio
 // (through the detectors), wait in the queue with music on hold and the
 // position announcements; the switchboard rings the agents' simulated
 // stations on FXS ports; each agent lifts his handset as it rings (no ring
@@ -29,7 +29,7 @@ import { advanceHeld, drive, SimCaller } from '../src/calls/sim-caller.ts';
 import { SimStation } from '../src/calls/sim-station.ts';
 
 const MINUTE = 60_000;
-/** A working Monday, 10:00 in Beijing: the 12315 flow's office hours are open (08:30–12:00). */
+/** A working Monday, 10:00 in Beijing (the queue log's calendar). */
 export const SYSTEM_EPOCH = Date.parse('2026-03-16T10:00:00+08:00');
 
 /** The whole-system run's random streams: arrival gaps, and handle times in the order the agents answer. */
@@ -117,8 +117,25 @@ function boardProfile(agents: number, trunkSpans: number): object {
   };
 }
 
+// The 12315 flow's welcome and main menu (the same prompts, 0 for an agent)
+// without its office hours and working calendar: a run of several simulated
+// hours would otherwise reach the lunch break or the night, and the callers
+// pressing 0 would hear the night service instead of joining the queue.
+const FLOW = `name: bench-system
+language: zh
+languages: [zh]
+start: welcome
+nodes:
+  welcome: { type: play, prompts: [welcome], interruptible: true, next: main }
+  main: { type: menu, prompts: [main_menu, lang_offer], keys: { "0": queue }, tries: 3, timeoutMs: 6000, fallback: bye }
+  queue: { type: transfer, queue: agents, busy: [lines_busy], overflow: bye }
+  bye: { type: hangup, prompts: [goodbye] }
+`;
+
 export async function systemHour(o: SystemOptions): Promise<SystemResult> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-acd-system-'));
+  const flowFile = join(dir, 'flow.yaml');
+  writeFileSync(flowFile, FLOW);
   const erlangs = o.occupancy * o.agents;
   // Lines for the agents' calls and three times as many waiting or in the IVR.
   const trunkSpans = Math.max(2, Math.ceil((o.agents * 3) / 30));
@@ -127,7 +144,7 @@ export async function systemHour(o: SystemOptions): Promise<SystemResult> {
   const ids = Array.from({ length: o.agents }, (_, i) => String(1001 + i));
   const acd: AcdConfig = { agents: ids.map((id) => ({ id })), queues: [{ id: 'agents', strategy: 'longest-idle', members: ids.map((agent) => ({ agent })), wrapUpMs: 0 }], seed: o.seed };
   const dataDir = join(dir, 'data');
-  const engine = await openEngine({ boardFile, dataDir, mode: 'stepped', epochAtZero: SYSTEM_EPOCH, acd });
+  const engine = await openEngine({ boardFile, flowFile, dataDir, mode: 'stepped', epochAtZero: SYSTEM_EPOCH, acd });
   const started = performance.now();
   const board = engine.board;
   const hold = () => engine.core.busy();
