@@ -77,7 +77,9 @@ export interface SystemResult {
   /** Arrivals that found no free trunk, and seizures the IVR did not answer. */
   blocked: number;
   unanswered: number;
-  /** Entered and neither connected, abandoned nor overflowed, plus blocked and unanswered arrivals: must be 0. */
+  /** Answered callers who pressed 0 and never joined the queue. */
+  notQueued: number;
+  /** Entered and neither connected, abandoned nor overflowed, plus blocked, unanswered and not queued arrivals: must be 0. */
   lost: number;
   /** Times an agent was set not ready by the ACD (a failed or missed offer): must be 0 under this load. */
   agentsSetNotReady: number;
@@ -252,7 +254,9 @@ export async function systemHour(o: SystemOptions): Promise<SystemResult> {
     }
     const e = figures.estimates('agents');
     const c = figures.counts;
-    return { ...e, ...c, blocked, unanswered, lost: figures.lost + blocked + unanswered, agentsSetNotReady, meanRingMs: c.connected ? ringMs / c.connected : 0, meanTalkMs: c.connected ? talkMs / c.connected : 0, simulatedMs, wallMs };
+    // Callers the IVR answered who never joined the queue (the flow sent them elsewhere).
+    const notQueued = Math.max(0, n - unanswered - c.entered);
+    return { ...e, ...c, blocked, unanswered, notQueued, lost: figures.lost + blocked + unanswered + notQueued, agentsSetNotReady, meanRingMs: c.connected ? ringMs / c.connected : 0, meanTalkMs: c.connected ? talkMs / c.connected : 0, simulatedMs, wallMs };
   } catch (err) {
     await engine.close().catch(() => undefined);
     throw err;
