@@ -67,8 +67,8 @@ export interface CallDeps {
   recorder?: CallRecorder;
 }
 
-/** Starts one call's stereo recording (src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
-export type CallRecorder = (o: { caller: Channel; callId: string; facts: CallRecordingFacts }) => CallRecording;
+/** Starts one call's stereo recording (`other`: whose voice the right side holds, default what the caller hears; src/recording/call.ts startCallRecording, bound to the engine's data folder and index). */
+export type CallRecorder = (o: { caller: Channel; callId: string; facts: CallRecordingFacts; other?: Channel | null }) => CallRecording;
 
 export class Call implements QueueCall {
   readonly id: string;
@@ -268,6 +268,7 @@ export class Call implements QueueCall {
     if (this.#abort.signal.aborted) return;
     // Cases opened during the call reach the recording's index entry, which is written once its file is durable after the hang-up.
     if (this.ivr.caseNumbers.length) this.recording?.note({ caseNumbers: [...this.ivr.caseNumbers] });
+    this.recording?.note({ legs: this.legs.map((l) => l.record()) });
     this.endCause = cause;
     this.#abort.abort(cause);
     this.#watchdog?.unsubscribe();
@@ -359,6 +360,7 @@ export class Call implements QueueCall {
     for (const l of this.legs) l.leftAt ??= this.endedAt;
     // Case numbers written after the hang-up still reach the index: the entry is made once the file is durable.
     if (this.ivr.caseNumbers.length) this.recording?.note({ caseNumbers: [...this.ivr.caseNumbers] });
+    this.recording?.note({ legs: this.legs.map((l) => l.record()) });
     this.phase$.next('ended');
     this.phase$.complete();
     this.outcome = this.#outcome(flowOutcome);

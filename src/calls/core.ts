@@ -12,6 +12,7 @@ import type { Board, Channel, RingEvent } from '../board/types.ts';
 import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
+import type { NoticeConfig } from '../recording/notice.ts';
 import { Call, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
 import { CallError } from './errors.ts';
 import { IsolatingSubject } from './isolate.ts';
@@ -59,6 +60,8 @@ export interface CallCoreOptions {
     callWaitingTone?: boolean;
     /** Music on hold WAV (default: generated). */
     mohFile?: string;
+    /** "This call may be recorded" per queue (src/recording/notice.ts, checked). */
+    recordingNotice?: NoticeConfig;
   };
   /** pino logger; each call logs through a child with its call id, channel and caller (default: silent). */
   logger?: Logger;
@@ -157,11 +160,12 @@ export class CallCore {
         logger: this.#logger,
         ...(o.acd.announceAgent !== undefined ? { announceAgent: o.acd.announceAgent } : {}),
         ...(o.acd.mohFile ? { mohFile: o.acd.mohFile } : {}),
+        ...(o.acd.recordingNotice ? { recordingNotice: o.acd.recordingNotice } : {}),
       });
       this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger });
       // Transfers go into the call's record (who, to what, blind or consulted, when).
       this.ops.events$.subscribe((e) => e.type === 'transferred' && this.#active.get(e.callId)?.call.transferred({ from: e.agentId, to: e.to, kind: e.kind }));
-      this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now() });
+      this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now(), ...(o.recorder ? { recorder: o.recorder } : {}) });
       const out = this.outbound;
       this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });
     }

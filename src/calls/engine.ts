@@ -1,6 +1,7 @@
 // Assembles a running hotline: board, case store, prompts, flow, call core.
 // Shared by `hotline start`, the end-to-end tests and the IVR benchmark.
 import { dirname, join, resolve } from 'node:path';
+import { Subject, type Observable } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import type { Board, Channel } from '../board/types.ts';
 import type { CalendarConfig, CaseStore, CaseStoreConfig } from '../cases/types.ts';
@@ -15,6 +16,7 @@ import { LmdbQueueLog } from '../acd/log.ts';
 import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
+import { CallError } from './errors.ts';
 import { rosterConfig, withDemoAgents } from './roster.ts';
 import { mapStations, readStationsFile, STATIONS_FILE } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
@@ -22,7 +24,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { openRecordingLayer, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
@@ -68,6 +70,8 @@ export interface EngineOptions {
   trace?: IvrServices['trace'];
   /** Recording retention run every `everyMs` of board time (src/recording/README.md); off when absent. */
   retention?: { everyMs: number; rules?: RetentionRule[] };
+  /** The Opus archive of recordings older than `olderThanDays` (default 90), run every `everyMs` of board time (src/recording/archive.ts); off when absent. */
+  archive?: { everyMs: number; olderThanDays?: number; bitrate?: number };
   /**
    * 全程录音: every answered inbound call is recorded, one stereo file
    * following it through IVR, queue, agent, hold, transfer and conference
@@ -78,12 +82,21 @@ export interface EngineOptions {
   /**
    * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
    * and the trunks that take calls (inbound, bothway), 'all' = every channel
-   * of the board, { group } = a profile group, 'none'. Default: 'lines' in
+   * of the board, { group } = a profile group, { channels } = board channels
+   * (index or "span:timeslot"), { seats } = the station ports of these agents
+   * (CALL_NO_STATION for an agent without one), 'none'. Default: 'lines' in
    * real time (`hotline start`), 'none' in stepped engines.
    */
-  rolling?: 'none' | 'lines' | 'all' | { group: string };
+  rolling?: 'none' | 'lines' | 'all' | { group: string } | { channels: Array<number | string> } | { seats: string[] };
   /** Length of a rolling segment, ms (default 15 min). */
   rollingSegmentMs?: number;
+  /**
+   * "This call may be recorded" per queue (src/recording/notice.ts): a JSON
+   * file (`hotline start --recording-notice FILE`) or the object, `{ QUEUE |
+   * default: { kind: 'none' | 'announcement' | 'beep', … } }`; checked before
+   * anything opens (REC_NOTICE_INVALID). Default: none.
+   */
+  recordingNotice?: string | NoticeConfig;
 }
 
 export interface Engine {
@@ -106,6 +119,8 @@ export interface Engine {
   recordings: RecordingLayer;
   /** The rolling recording of channels (option `rolling`), when on. */
   rolling?: RollingRecorder;
+  /** Recording write failures (disk full, I/O error: raised at once) and their end (cleared), of the rolling recording and of every call's recording; each also has its log line. */
+  recordingAlarms$: Observable<RecordingAlarm>;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
   close(): Promise<void>;
@@ -116,10 +131,11 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
   const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
+  const notice = o.recordingNotice === undefined ? undefined : loadNoticeConfig(o.recordingNotice);
   // One engine per data folder (CALL_DATA_LOCKED names the other one).
   const unlock = lockDataDir(dataDir);
   try {
-    return await assemble(o, dataDir, prompts, flows, unlock);
+    return await assemble({ ...o, ...(notice ? { recordingNotice: notice } : {}) }, dataDir, prompts, flows, unlock);
   } catch (e) {
     unlock();
     throw e;
@@ -160,7 +176,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
-      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}) };
+      acd = { config, stations, log: queueLog, ...(o.announceAgent !== undefined ? { announceAgent: o.announceAgent } : {}), ...(o.callWaitingTone !== undefined ? { callWaitingTone: o.callWaitingTone } : {}), ...(typeof o.recordingNotice === 'object' ? { recordingNotice: o.recordingNotice } : {}) };
     } catch (e) {
       await queueLog?.close();
       releaseUnhandled();
@@ -170,10 +186,11 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       throw e;
     }
   }
+  const recordingAlarms = new Subject<RecordingAlarm>();
   // Per-call recordings in flight: the engine closes the index only after they are indexed.
   const recordingsLive = new Set<CallRecording>();
   const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
-    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line) });
+    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
     recordingsLive.add(rec);
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;
@@ -195,15 +212,25 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   const retention = o.retention
     ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })
     : undefined;
+  const archive = o.archive
+    ? scheduleArchive({ dataDir, index: recordings.index, scheduler: board.scheduler, everyMs: o.archive.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.archive.olderThanDays !== undefined ? { olderThanDays: o.archive.olderThanDays } : {}), ...(o.archive.bitrate !== undefined ? { bitrate: o.archive.bitrate } : {}) })
+    : undefined;
   let rolling: RollingRecorder | undefined;
   const rollSel = o.rolling ?? ((o.mode ?? 'realtime') === 'realtime' ? 'lines' : 'none');
   if (rollSel !== 'none') {
     try {
-      const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : rollSel;
+      const seatPort = (id: string) => {
+        const ch = acd?.stations.get(id);
+        if (!ch) throw new CallError('CALL_NO_STATION', `--rolling seats: agent '${id}' has no station port`, { agentId: id });
+        return ch.index;
+      };
+      const select = rollSel === 'all' ? { all: true as const } : rollSel === 'lines' ? { channels: board.byRole('station', ...ANSWERING_ROLES).map((c) => c.index) } : 'seats' in rollSel ? { channels: rollSel.seats.map(seatPort) } : rollSel;
       rolling = startRolling({ board, select, dataDir, index: recordings.index, now: () => core.now(), log: (line) => logger.warn(line), ...(o.rollingSegmentMs !== undefined ? { segmentMs: o.rollingSegmentMs } : {}) });
-      logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : `group ${rollSel.group}`})`);
+      rolling.alarms$.subscribe((a) => recordingAlarms.next(a));
+      logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : JSON.stringify(rollSel)})`);
     } catch (e) {
       retention?.unsubscribe();
+      await archive?.stop();
       await core.stop(board.mode === 'stepped' ? (ms) => board.advance(ms) : undefined);
       await queueLog?.close();
       await board.close();
@@ -228,12 +255,14 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     calendar: store.calendar,
     recordings,
     rolling,
+    recordingAlarms$: recordingAlarms.asObservable(),
     queueLog,
     async close() {
       if (closed) return;
       closed = true;
       const stepped = board.mode === 'stepped';
       retention?.unsubscribe();
+      await archive?.stop();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();
       await core.acd?.settled().catch(() => {});
@@ -241,7 +270,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       // the rolling taps are stopped; both are final and indexed before the
       // index closes (bounded: 5 s of board or wall time).
       let rollingDone = rolling === undefined;
-      void rolling
+      const rollingStopped = rolling
         ?.stop()
         .catch((e) => logger.warn({ err: e }, `recordings: rolling recording not stopped cleanly: ${(e as Error).message}`))
         .finally(() => (rollingDone = true));
@@ -249,10 +278,15 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
         if (stepped) await board.advance(20);
         else await new Promise((r) => setTimeout(r, 20));
       }
+      // Their index writes take wall time, which a stepped board's 5 s do not give (a loaded disk): up to 10 s more.
+      let wall: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([rollingStopped, ...[...recordingsLive].map((r) => r.done)]), new Promise((r) => (wall = setTimeout(r, 10_000)))]);
+      clearTimeout(wall);
       await queueLog?.close();
       await board.close();
       await recordings.close();
       await store.close();
+      recordingAlarms.complete();
       releaseUnhandled();
       unlock();
     },

@@ -7,10 +7,17 @@
 // on such a call a ready agent is set not ready ('outbound' / 'intercom') so
 // the ACD offers him nothing, and ready again afterwards. Each outbound call
 // writes a call record (legs, agent, number, outcome) to the case store.
+// With the engine's recorder (全程录音, recordCalls), an answered placed call
+// is recorded like an inbound one: one stereo file, the far party (the
+// consumer's trunk, or the called station) on the left and the placing agent
+// on the right, indexed with direction outbound (a trunk) or internal (two
+// stations), and listed in the call record.
 import { Subject } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
 import type { Board, Channel, ChannelEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
+import type { CallRecording } from '../recording/call.ts';
+import type { CallRecorder } from './call.ts';
 import { CallError } from './errors.ts';
 import { bridge, Leg } from './legs.ts';
 import type { Logger } from './log.ts';
@@ -35,6 +42,8 @@ export interface OutboundOptions {
   /** Calling number presented on outbound trunks (default 12315). */
   callerNumber?: string;
   dialTimeoutMs?: number;
+  /** 全程录音: records each answered placed call (engine option recordCalls); absent: none. */
+  recorder?: CallRecorder;
 }
 
 interface Placed {
@@ -48,6 +57,7 @@ interface Placed {
   reserved: string[];
   done: boolean;
   record: Promise<void> | null;
+  recording?: CallRecording;
   finish(outcome: string): void;
 }
 
@@ -118,6 +128,9 @@ export class OutboundCalls {
       const at = this.#o.now();
       for (const l of p.legs) l.leftAt ??= at;
       farSub?.unsubscribe();
+      // The recording ends with the call (the placing station may stay off hook).
+      p.recording?.note({ legs: p.legs.map((l) => l.record()) });
+      void p.recording?.stop();
       // The far party's line is cleared (trunk or the other station); the placing station stays as its user left it.
       const far = p.legs[1]?.channel ?? other;
       if (far && far.state !== 'idle') void far.hangup().catch(() => undefined);
@@ -166,6 +179,7 @@ export class OutboundCalls {
         p.legs.push(new Leg(agentTarget ? (this.#o.switchboard.acdConfig.agents.some((a) => a.id === agentTarget) ? 'agent' : 'supervisor') : 'outside', far, this.#o.now(), agentTarget ? { agentId: agentTarget } : {}));
         p.answeredAt = this.#o.now();
         bridge(p.legs[0], p.legs[1]);
+        this.#startRecording(p, far, own, target);
         if (p.callback) this.#safe(() => this.#o.acd.callbackDone(p.callback!));
         this.events$.next({ type: 'placed-connected', agentId, callId: p.id, to: agentTarget ? `agent:${agentTarget}` : `external:${p.number}` });
         return true;
@@ -186,6 +200,28 @@ export class OutboundCalls {
     return { callId: p.id };
   }
 
+  #startRecording(p: Placed, far: Channel, own: Channel, target: PlaceTarget): void {
+    const recorder = this.#o.recorder;
+    if (!recorder) return;
+    const intercom = 'agent' in target;
+    try {
+      p.recording = recorder({
+        caller: far,
+        other: own,
+        callId: p.id,
+        facts: {
+          direction: intercom ? 'internal' : 'outbound',
+          callerNumber: intercom ? p.agentId : (this.#o.callerNumber ?? '12315'),
+          calledNumber: intercom ? target.agent : target.number,
+          agents: intercom ? [p.agentId, target.agent] : [p.agentId],
+        },
+      });
+    } catch (e) {
+      // A recording that cannot start must not cost the call: logged, and the call record lists none.
+      this.#o.logger.error({ err: e }, `placed call ${p.id}: recording not started: ${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`);
+    }
+  }
+
   #reserve(p: Placed, agentId: string, reason: string): void {
     if (this.#o.acd.agentIds().includes(agentId) && this.#o.acd.agent(agentId).state === 'ready') {
       this.#o.acd.setNotReady(agentId, reason);
@@ -202,7 +238,7 @@ export class OutboundCalls {
       callerNumber: p.agentId,
       calledNumber: 'agent' in target ? target.agent : target.number,
       ivrPath: [],
-      recordingIds: [],
+      recordingIds: p.recording ? [p.recording.id] : [],
       outcome,
       agentId: p.agentId,
       agents: [p.agentId],

@@ -23,6 +23,7 @@ import { CallError } from './errors.ts';
 import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
 import { musicOnHold } from './moh.ts';
+import { noticeFor, recordingNotice, type NoticeConfig, type NoticeHandle } from '../recording/notice.ts';
 
 export type { TransferOutcome, TransferRequest };
 
@@ -71,6 +72,8 @@ export interface SwitchboardOptions {
   announceAgent?: boolean;
   /** Busy tone to a handset agent after the caller left, until he hangs up (ms, default 60 s; headset agents hear 1.5 s). */
   busyToneMs?: number;
+  /** "This call may be recorded", per queue (src/recording/notice.ts; checked by checkNoticeConfig): none, an announcement before the queue, or beeps over the bridge. */
+  recordingNotice?: NoticeConfig;
 }
 
 interface StationRt {
@@ -101,6 +104,8 @@ interface Queued {
   looping: boolean;
   /** The caller hears music now (an announcement may cut in at once). */
   music: boolean;
+  /** The recording beeps over the bridge, from the first answer to the end of the queue phase. */
+  notice: NoticeHandle | null;
   resolve(o: TransferOutcome): void;
 }
 
@@ -119,6 +124,8 @@ export class Switchboard {
   readonly entered$ = new Subject<{ callId: string; queue: string }>();
   readonly #stations = new Map<string, StationRt>();
   readonly #calls = new Map<string, Queued>();
+  /** Calls that heard their queue's recording announcement. */
+  readonly #toldRecorded = new WeakSet<QueueCall>();
   readonly #o: SwitchboardOptions;
   readonly #moh: PlayItem;
   readonly #subs: Subscription[] = [];
@@ -177,11 +184,16 @@ export class Switchboard {
     if (call.signal.aborted) return { result: 'ended' };
     let resolve!: (o: TransferOutcome) => void;
     const done = new Promise<TransferOutcome>((r) => (resolve = r));
-    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], outside: false, looping: false, music: false, resolve };
+    const q: Queued = { call, req, state: 'waiting', agent: null, heldAt: 0, holdMs: 0, pending: [], outside: false, looping: false, music: false, notice: null, resolve };
     // Registered before enter(): the ACD delivers its first decisions (an offer) before enter() returns.
     this.#calls.set(call.id, q);
     call.queued({ queue: req.queue });
     call.setPhase('queue');
+    // "This call may be recorded" is played in full before the call joins the queue, so it is heard even when an agent is free at once.
+    if (!(await this.#announceRecording(call, req.queue))) {
+      this.#calls.delete(call.id);
+      return { result: 'ended' };
+    }
     let joined: boolean;
     try {
       joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber }).joined;
@@ -204,8 +216,30 @@ export class Switchboard {
       // Nothing the switchboard started (music, an announcement, the agent's number) outlives the queue phase:
       // the IVR's next node plays on this line.
       call.caller.stopMedia();
+      q.notice?.stop();
       this.#calls.delete(call.id);
     }
+  }
+
+  /** The queue's recording announcement (if it has one); false when the caller left meanwhile. */
+  async #announceRecording(call: QueueCall, queue: string): Promise<boolean> {
+    const n = noticeFor(this.#o.recordingNotice, queue);
+    // Once per call: a transfer that queues the call again does not repeat it.
+    if (n.kind !== 'announcement' || this.#toldRecorded.has(call)) return true;
+    this.#toldRecorded.add(call);
+    const p = this.#o.prompts;
+    let what: PlayItem | undefined = n.file;
+    if (n.prompt !== undefined) {
+      if (p.has(call.lang, n.prompt)) what = p.item(call.lang, n.prompt);
+      else call.log.warn(`call ${call.id}: queue '${queue}': recording announcement prompt '${n.prompt}' has no ${call.lang} recording; not played`);
+    }
+    if (what === undefined) return true;
+    try {
+      await recordingNotice(call.caller.channel.board, call.caller.channel, queue, { [queue]: n }, { announcement: what }).played;
+    } catch (e) {
+      call.log.warn({ err: e }, `call ${call.id}: queue '${queue}': recording announcement not played: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
+    }
+    return !call.signal.aborted;
   }
 
   // ------------------------------------------------------------ hooks for operations (agent-ops.ts)
@@ -324,6 +358,13 @@ export class Switchboard {
     } finally {
       q.looping = false;
     }
+  }
+
+  /** The queue's recording beeps, mixed into the bridge while the caller talks with an agent (not on hold). */
+  #beepRecording(q: Queued): void {
+    if (q.notice || noticeFor(this.#o.recordingNotice, q.req.queue).kind !== 'beep') return;
+    const ch = q.call.caller.channel;
+    q.notice = recordingNotice(ch.board, ch, q.req.queue, this.#o.recordingNotice!, { active: () => q.state === 'talking' && this.#calls.get(q.call.id) === q });
   }
 
   #announce(q: Queued, ids: string[]): void {
@@ -489,6 +530,7 @@ export class Switchboard {
     if (wrap !== undefined) call.queued({ wrapUpMs: wrap });
     bridge(call.caller, leg);
     call.setPhase('talking');
+    this.#beepRecording(q);
     this.events$.next({ type: 'connected', agentId: st.agentId, callId: call.id, ...(call.callerNumber ? { callerNumber: call.callerNumber } : {}) });
     call.log.info({ event: 'agent_connected', agentId: st.agentId, station: st.port.name }, `call ${call.id} agent  ${st.agentId} on ${st.port.name}`);
     if (q.req.announceAgent ?? this.#o.announceAgent) {

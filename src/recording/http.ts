@@ -3,7 +3,7 @@
 // log, HTTP range requests for playback. A fastify plugin; the seat server
 // registers it with one line (src/seats/server.ts):
 //   GET /recordings?from&to&agent&number&case&call&kind&limit   entries the caller may see
-//   GET /recordings/audio?id=ID[&part=N][&download=1]           the WAV (Range: bytes=a-b)
+//   GET /recordings/audio?id=ID[&part=N][&download=1][&format=wav]  the WAV, or an archived recording's Ogg Opus (format=wav: decoded) (Range: bytes=a-b)
 // Authorization: "Bearer TOKEN" (a seat session from POST /login).
 // Rights: an agent his own calls (the entry lists him among its agents), a
 // supervisor his team's (agents of his department) and his own, an admin
@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { recError } from './errors.ts';
 import { checkRecordingId, recordingPath } from './ids.ts';
+import { archivedAsWav } from './archive.ts';
 import type { RecordingEntry, RecordingIndex, RecordingKind, RecordingQuery } from './types.ts';
 
 export type AccessRole = 'agent' | 'supervisor' | 'admin';
@@ -141,15 +142,20 @@ export async function recordingRoutes(app: FastifyInstance, o: RecordingAccessOp
       if (!mayAccess(u, e, await teamOf(u))) throw recError('REC_FORBIDDEN', `${u.agentId} (${u.role}) may not hear ${id}`);
       const part = str(q.part) === undefined ? 1 : Number(q.part);
       if (!Number.isInteger(part) || part < 1 || part > e.files.length) throw recError('REC_QUERY_INVALID', `part=${String(q.part).slice(0, 10)} (the recording has ${e.files.length})`);
-      const file = recordingPath(o.dataDir, e.files[part - 1]);
+      const fileId = e.files[part - 1];
+      const file = recordingPath(o.dataDir, fileId);
       const st = statSync(file, { throwIfNoEntry: false });
-      if (!st?.isFile()) throw recError('REC_FILE_MISSING', e.files[part - 1]);
-      const [start, end] = range ? parseRange(range, st.size) : [0, st.size - 1];
+      if (!st?.isFile()) throw recError('REC_FILE_MISSING', fileId);
+      // An archived recording is served as it is (Ogg Opus: browsers play audio/ogg), or decoded to a WAV with format=wav.
+      const opus = fileId.endsWith('.opus');
+      const asWav = opus && q.format === 'wav' ? archivedAsWav(o.dataDir, fileId) : null;
+      const size = asWav ? asWav.length : st.size;
+      const [start, end] = range ? parseRange(range, size) : [0, size - 1];
       audit({ at: now(), who: u.agentId, role: u.role, action, id, ...(range ? { range } : {}), ip: req.ip, result: 'ok' });
-      void reply.header('accept-ranges', 'bytes').header('content-type', 'audio/wav').header('content-length', String(end - start + 1));
-      if (download) void reply.header('content-disposition', `attachment; filename="${e.files[part - 1].split('/').pop()}"`);
-      if (range) void reply.code(206).header('content-range', `bytes ${start}-${end}/${st.size}`);
-      return reply.send(createReadStream(file, { start, end }));
+      void reply.header('accept-ranges', 'bytes').header('content-type', opus && !asWav ? 'audio/ogg' : 'audio/wav').header('content-length', String(end - start + 1));
+      if (download) void reply.header('content-disposition', `attachment; filename="${fileId.split('/').pop()!.replace(/\.opus$/, asWav ? '.wav' : '.opus')}"`);
+      if (range) void reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
+      return reply.send(asWav ? asWav.subarray(start, end + 1) : createReadStream(file, { start, end }));
     } catch (e) {
       if (!isHotlineError(e)) throw e;
       audit({ at: now(), who: u?.agentId ?? '-', role: u?.role ?? null, action, ...(id ? { id } : {}), ...(range ? { range } : {}), ip: req.ip, result: e.code });

@@ -6,11 +6,11 @@ import { recError } from './errors.ts';
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$/;
 
-/** Throws REC_BAD_ID unless `id` is recordings/[sub/]NAME.wav with plain names. */
+/** Throws REC_BAD_ID unless `id` is recordings/[sub/]NAME.wav with plain names (NAME.opus: the file of an archived recording, archive.ts). */
 export function checkRecordingId(id: unknown): string {
   if (typeof id !== 'string' || id.length > 512) throw recError('REC_BAD_ID', `'${String(id).slice(0, 80)}'`);
   const parts = id.split('/');
-  const ok = parts.length >= 2 && parts.length <= 4 && parts[0] === 'recordings' && parts.slice(1).every((p) => SEGMENT.test(p) && p !== '.' && p !== '..') && /\.wav$/i.test(id);
+  const ok = parts.length >= 2 && parts.length <= 4 && parts[0] === 'recordings' && parts.slice(1).every((p) => SEGMENT.test(p) && p !== '.' && p !== '..') && /\.(wav|opus)$/i.test(id);
   if (!ok) throw recError('REC_BAD_ID', `'${id.slice(0, 80)}'`, { id });
   return id;
 }

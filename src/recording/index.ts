@@ -13,7 +13,7 @@ export { exportRecording } from './export.ts';
 export { REC_CATALOG, recError } from './errors.ts';
 export { finishUnfinished, tapDayFolders } from './recover.ts';
 export { startRolling, selectChannels, channelKey, DEFAULT_SEGMENT_MS, type RollingOptions, type RollingRecorder, type RecordingAlarm, type ChannelSelection } from './rolling.ts';
-export { recordingNotice, checkNoticeConfig, DEFAULT_BEEP, type NoticeConfig, type QueueNotice, type NoticeHandle } from './notice.ts';
+export { recordingNotice, checkNoticeConfig, loadNoticeConfig, noticeFor, DEFAULT_BEEP, type NoticeConfig, type QueueNotice, type NoticeHandle } from './notice.ts';
 export { startCallRecording, type CallRecording, type CallRecordingOptions, type CallRecordingFacts } from './call.ts';
 export type * from './types.ts';
 
@@ -50,3 +50,5 @@ export async function openRecordingLayer(o: { dataDir: string; store: Pick<CaseS
     },
   };
 }
+export { archiveRecordings, archiveRecording, scheduleArchive, archivedAsWav, archiveIdOf, isArchived, DEFAULT_ARCHIVE_DAYS, type ArchiveOptions, type ArchiveReport } from './archive.ts';
+export { encodeOggOpus, decodeOggOpus, inspectOggOpus } from './opus.ts';

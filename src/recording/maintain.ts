@@ -54,7 +54,7 @@ export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}
     caseNumbers: facts.caseNumbers ?? [],
     gaps: facts.gaps ?? [],
   };
-  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
+  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction', 'archived', 'legs'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
   if (e.callId === undefined && e.kind === 'ivr-take') {
     const m = TAKE.exec(id);
     if (m) e.callId = m[1];

@@ -79,9 +79,11 @@ export async function runRetention(o: RetentionOptions): Promise<RetentionReport
   const links = await caseLinks(o.store);
   const report: RetentionReport = { deleted: [], held: [], failed: [], freedBytes: 0 };
   const byCat = new Map<RetentionCategory, RecordingEntry[]>([['case', []], ['no-case', []]]);
-  const openCases = (e: RecordingEntry) => [...new Set(e.files.flatMap((f) => links.get(f) ?? []).filter((c) => !TERMINAL.has(c.status)).map((c) => c.number))];
+  // Cases name a recording by its id (also when its file is now the archive's NAME.opus) or by a file.
+  const names = (e: RecordingEntry) => [e.id, ...e.files];
+  const openCases = (e: RecordingEntry) => [...new Set(names(e).flatMap((f) => links.get(f) ?? []).filter((c) => !TERMINAL.has(c.status)).map((c) => c.number))];
   for (const e of o.index.all()) {
-    const linked = e.caseNumbers.length > 0 || e.files.some((f) => links.has(f));
+    const linked = e.caseNumbers.length > 0 || names(e).some((f) => links.has(f));
     byCat.get(linked ? 'case' : 'no-case')!.push(e);
   }
   const remove = async (e: RecordingEntry, category: RetentionCategory, why: 'age' | 'quota'): Promise<boolean> => {

@@ -50,6 +50,8 @@ export interface RecordingAlarm {
   channel: string;
   /** Epoch ms. */
   at: number;
+  /** A per-call recording's alarm: its call. */
+  callId?: string;
 }
 
 export interface RollingRecorder {
@@ -119,6 +121,10 @@ export function startRolling(o: RollingOptions): RollingRecorder {
     tapEnd: number | null;
     gap: GapMarker | null;
     retry: Subscription | null;
+    /** Audio ms reported in segment events, per tap (requestId). */
+    seen: Map<number, number>;
+    /** Taps that ended whose last segment event has not come yet, with the ms still owed (a later call on the channel may have ended another tap meanwhile; stop() waits for them). */
+    owed: Map<number, { tap: Tap; ms: number }>;
   }
   const states: State[] = [];
 
@@ -166,6 +172,10 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   const ended = (st: State, tap: Tap, r: RecordResult) => {
     if (st.tap === tap) st.tap = null;
     st.last = tap;
+    // The final segment's event may come after done (it is sent once the file is durable).
+    const owe = r.reason === 'error' ? 0 : r.durationMs - (st.seen.get(tap.requestId) ?? 0);
+    if (owe > 1) st.owed.set(tap.requestId, { tap, ms: owe });
+    else st.seen.delete(tap.requestId);
     if (r.reason === 'error') {
       failed(st, r.error?.code ?? 'HL_EREC_IO', r.error?.message ?? 'write failed', r.durationMs);
       return;
@@ -176,8 +186,17 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   };
 
   const segment = (st: State, e: SegmentEvent) => {
-    const tap = [st.tap, st.last].find((t) => t !== null && t.requestId === e.requestId);
+    const owe = st.owed.get(e.requestId);
+    const tap = owe?.tap ?? [st.tap, st.last].find((t) => t !== null && t.requestId === e.requestId);
     if (!tap || e.durationMs === 0) return;
+    st.seen.set(e.requestId, (st.seen.get(e.requestId) ?? 0) + e.durationMs);
+    if (owe !== undefined) {
+      if (owe.ms - e.durationMs > 1) owe.ms -= e.durationMs;
+      else {
+        st.owed.delete(e.requestId);
+        st.seen.delete(e.requestId);
+      }
+    }
     counts.segments++;
     const file = segmentName(tap.file, e.segment);
     const id = recordingIdOf(dataDir, file);
@@ -198,7 +217,7 @@ export function startRolling(o: RollingOptions): RollingRecorder {
   };
 
   for (const ch of channels) {
-    const st: State = { ch, key: channelKey(ch), tap: null, last: null, seq: 0, sub: null as unknown as Subscription, alarm: null, tapEnd: null, gap: null, retry: null };
+    const st: State = { ch, key: channelKey(ch), tap: null, last: null, seq: 0, sub: null as unknown as Subscription, alarm: null, tapEnd: null, gap: null, retry: null, seen: new Map(), owed: new Map() };
     st.sub = ch.events$.subscribe((e) => {
       if (e.type === 'segment') segment(st, e);
     });
@@ -217,6 +236,20 @@ export function startRolling(o: RollingOptions): RollingRecorder {
         if (st.tap) ends.push(st.tap.stop());
       }
       await Promise.all(ends);
+      await Promise.resolve();
+      // Wait (at most 5 s of board time) for the last segment events of the taps that ended: each is indexed, none lost at shutdown.
+      const owing = () => states.some((st) => st.owed.size > 0);
+      if (owing()) {
+        await new Promise<void>((resolve) => {
+          let waited = 0;
+          const poll = () => {
+            if (!owing() || waited >= 5000) return resolve();
+            waited += 20;
+            board.scheduler.schedule(poll, 20);
+          };
+          poll();
+        });
+      }
       for (const st of states) st.sub.unsubscribe();
       await chain;
       alarms.complete();

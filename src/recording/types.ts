@@ -44,6 +44,10 @@ export interface RecordingEntry {
   caseNumbers: string[];
   direction?: Direction;
   gaps: GapMarker[];
+  /** The call's legs (a per-call recording): who was on it, on which channel, when. */
+  legs?: Array<{ kind: string; channel: string; agentId?: string; joinedAt: number; leftAt?: number }>;
+  /** Converted to the compressed archive (archive.ts): `files` is then [NAME.opus]. */
+  archived?: { at: number; codec: 'opus'; bitrate: number; wavBytes: number };
 }
 
 /** Facts about a recording that the files cannot tell (who, which call). */

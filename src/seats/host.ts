@@ -20,6 +20,7 @@ import type { AgentOps } from '../calls/agent-ops.ts';
 import type { OutboundCalls } from '../calls/outbound.ts';
 import type { CallWaiting } from '../calls/call-waiting.ts';
 import type { SeatCaseStore } from './cases.ts';
+import type { SeatReportStore } from './report.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
 import type { RecordingIndex } from '../recording/types.ts';
@@ -67,7 +68,7 @@ export interface SeatHost {
 export interface SeatHostOptions extends ListenOptions {
   board: Board;
   /** The case store's agents and password check. */
-  store: SeatCaseStore & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
+  store: SeatCaseStore & SeatReportStore & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
   dataDir: string;

@@ -268,6 +268,44 @@ const OPS_MESSAGES = {
   },
 } as const satisfies Record<string, MessageDef>;
 
+
+// ---- statistics and case reference lists (reports) --------------------------
+// `hotline report` over the socket: the case store's counters (by day, month,
+// year × agent, category, department, kind, with 同期比/环比) and the ACD's
+// queue figures from the durable queue log. Supervisors and admins see all;
+// an agent his own figures only (src/seats/report.ts). The store's refusals
+// (CASE_REPORT_INVALID) come back as they are.
+
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a Beijing calendar day YYYY-MM-DD' });
+/** One of these words; typed as the words (a mapped Union would type as string). */
+function words<const T extends readonly string[]>(xs: T, description: string) {
+  return Type.Unsafe<T[number]>(Type.Union(xs.map((x) => Type.Literal(x)), { description }));
+}
+const PeriodSchema = Type.Object({ from: Day, to: Day }, { additionalProperties: false, description: 'inclusive days' });
+
+const REPORT_MESSAGES = {
+  report: {
+    schema: message('report', {
+      period: PeriodSchema,
+      by: Type.Optional(words(['none', 'agent', 'category', 'department', 'kind'] as const, 'break the case counts down by (default none; an agent gets `agent`, his own row)')),
+      granularity: Type.Optional(words(['total', 'day', 'month', 'year'] as const, 'one row per (default total); `day` over at most 400 days')),
+      compareTo: Type.Optional(Type.Union([Type.Literal('last_year'), PeriodSchema], { description: '`last_year`: the same days a year earlier (同期比); or any other period, e.g. the one before (环比)' })),
+      metrics: Type.Optional(Type.Array(words(['calls', 'cases', 'consultation', 'complaint', 'report', 'suggestion', 'mailbox', 'dispatches', 'closed'] as const, 'a case metric'), { minItems: 1, maxItems: 9, description: 'case metrics (default all)' })),
+      queues: Type.Optional(Type.Boolean({ description: 'with the queue figures (default true): per queue SL, ASA, abandon rate, AHT; per agent 话务量, AHT, occupancy, not-ready time' })),
+      serviceLevelS: Type.Optional(Type.Number({ minimum: 0, maximum: 3600, description: 'T of the service level in s (default the server\'s, 20)' })),
+    }),
+    roles: ALL,
+    summary: '`hotline report` in the console: case statistics from the store\'s counters and the ACD\'s queue figures for a period, with 同期比 (last_year) or 环比 (another period). Supervisors and admins see every row; an agent only his own (by agent, his row; queue-wide figures left out).',
+    result: '`{ cases: { query, metrics, rows: [{ period, key, label, counts, previous?, changePct?, subtotal? }], subtotals, total, comparePeriod? }, queues: { period, comparePeriod?, granularity, serviceLevelMs, rows: [{ period, queues: { ID: { entered, answered, abandoned, serviceLevel, asaMs, abandonRate, ahtMs, … } }, agents: { ID: { answered, handled, missed, ahtMs, occupancy, notReadyMs, … } }, occupancy, previous? }], total } | null, scope: "all" | "own" }` (queues null without a queue log)',
+  },
+  'case-reference': {
+    schema: message('case-reference', {}),
+    roles: ALL,
+    summary: 'What the case screens choose from: the configured category tree (the store\'s `categoryId` values) and the departments a case may be dispatched to (执法调度).',
+    result: '`{ categories: [{ id, name, children? }], departments: [{ id, name, head?, phone? }] }`',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 export const CLIENT_MESSAGES = {
   login: {
     schema: message('login', { agentId: AgentId, password: Type.String({ minLength: 1, maxLength: 256 }) }),
@@ -350,6 +388,7 @@ export const CLIENT_MESSAGES = {
   ...CASE_MESSAGES,
   ...CALL_MESSAGES,
   ...OPS_MESSAGES,
+  ...REPORT_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;

@@ -20,6 +20,7 @@ import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
@@ -62,7 +63,7 @@ export interface SeatServiceOptions {
    */
   onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
   /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
-  cases?: SeatCaseStore;
+  cases?: SeatCaseStore & SeatReportStore;
 }
 
 /** One socket, as the service sees it. */
@@ -279,6 +280,10 @@ export class SeatService {
       this.inRoster(self);
       if (m.type === 'supervise') this.inRoster(m.agentId);
       return runOp(this.o.ops, this.o.outbound, self, m);
+    }
+    if (isReportMessage(m)) {
+      if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
+      return runReportMessage(this.o.cases, this.o.queueLog, c.session!, m, this.slMs);
     }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);

@@ -60,6 +60,7 @@ test('caller → agent 1001 → blind transfer → agent 1002 → hang-up: one s
   assert.is(entry!.callId, call.id);
   assert.is(entry!.queue, 'agents');
   assert.equal(entry!.agents, ['1001', '1002']);
+  assert.equal(entry!.legs?.map((l) => [l.kind, l.agentId]), [['caller', undefined], ['agent', '1001'], ['agent', '1002']], 'the legs are in the index');
   assert.equal(e.recordings.index.search({ callId: call.id }).map((x) => x.id), [entry!.id]);
   const record = await e.store.getCallRecord(call.id);
   assert.ok(record?.recordingIds.includes(entry!.id), 'the call record links the recording');

@@ -55,6 +55,23 @@ test("rolling: 'lines' records the inbound trunk and the station in segments; cl
   }
 });
 
+test('rolling of chosen seats: the station ports of those agents only; an agent without one is refused', async () => {
+  h = await agentHarness(roster(3), { rolling: { seats: ['1001', '1003'] } });
+  const e = h.engine;
+  const ports = ['1001', '1003'].map((id) => e.core.switchboard!.station(id)!.index);
+  assert.equal(e.rolling!.channels.map((c) => c.index), ports);
+  await h.close();
+  const err = await agentHarness(roster(1), { rolling: { seats: ['1001', '9999'] } }).then(
+    (x) => {
+      h = x;
+      return null;
+    },
+    (x: { code?: string; message: string }) => x,
+  );
+  assert.is(err?.code, 'CALL_NO_STATION');
+  assert.match(err!.message, /9999/);
+});
+
 test('rolling is off in a stepped engine unless asked', async () => {
   h = await agentHarness(roster(1));
   assert.is(h.engine.rolling, undefined);

@@ -103,7 +103,7 @@ test('bad option → exit 2 with CLI_BAD_VALUE; a broken flow → exit 1 with IV
   assert.match(bad.err, /CLI_BAD_VALUE: --demo-callers takes a whole number/);
   const rolling = await start(['--rolling', 'sometimes']);
   assert.is(rolling.code, 2);
-  assert.match(rolling.err, /CLI_BAD_VALUE: --rolling sometimes: say 'lines', 'all', 'group:NAME' or 'none'/);
+  assert.match(rolling.err, /CLI_BAD_VALUE: --rolling sometimes: say 'lines', 'all', 'group:NAME', 'channels:SPAN:TS,…', 'seats:AGENT,…' or 'none'/);
   const flow = join(dir, 'broken.json');
   writeFileSync(flow, JSON.stringify({ name: 'x', language: 'zh', languages: ['zh'], start: 'a', nodes: { a: { type: 'play', prompts: ['welcome'], next: 'b' } } }));
   const broken = await start(['--flow', flow, '--data', join(dir, 'broken'), '--for', '1']);

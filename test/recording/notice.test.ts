@@ -67,7 +67,7 @@ test('beep over the bridge every second, an announcement, and nothing for none',
 
 test('a faulty notice configuration is refused, naming the field', () => {
   assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'chime' } })), /^REC_NOTICE_INVALID: .*q\.kind must be none, announcement or beep/);
-  assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'announcement' } })), /^REC_NOTICE_INVALID: .*needs file/);
+  assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'announcement' } })), /^REC_NOTICE_INVALID: .*needs exactly one of file/);
   assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'beep', hz: 5000 } })), /^REC_NOTICE_INVALID: .*q\.hz must be a number from 300 to 3400/);
   assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'beep', everyMs: 10 } })), /^REC_NOTICE_INVALID: .*everyMs/);
   assert.match(codeOf(() => checkNoticeConfig({ q: { kind: 'beep', colour: 1 } })), /^REC_NOTICE_INVALID: .*unknown field 'colour'/);

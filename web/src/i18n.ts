@@ -23,6 +23,8 @@ const zh = {
   'nav.agent': '座席',
   'nav.supervisor': '班长监控',
   'nav.logout': '退出',
+  'nav.reports': '统计报表',
+  'nav.cases': '案件办理',
   'phone.title': '软电话',
   'phone.state': '话务员状态',
   'phone.since': '持续 {t}',
@@ -67,6 +69,8 @@ const zh = {
   'case.business': '被投诉/举报单位',
   'case.businessAddress': '单位地址',
   'case.request': '诉求',
+  'case.category': '分类',
+  'case.noCategory': '（未分类）',
   'case.facts': '事实经过',
   'case.submit': '提交受理单',
   'case.clear': '清空草稿',
@@ -144,6 +148,8 @@ const en: Record<keyof typeof zh, string> = {
   'nav.agent': 'Agent',
   'nav.supervisor': 'Supervisor',
   'nav.logout': 'Log out',
+  'nav.reports': 'Reports',
+  'nav.cases': 'Cases',
   'phone.title': 'Soft phone',
   'phone.state': 'Agent state',
   'phone.since': 'for {t}',
@@ -188,6 +194,8 @@ const en: Record<keyof typeof zh, string> = {
   'case.business': 'Business complained about / reported',
   'case.businessAddress': 'Business address',
   'case.request': 'Request',
+  'case.category': 'Category',
+  'case.noCategory': '(no category)',
   'case.facts': 'Facts',
   'case.submit': 'Submit case',
   'case.clear': 'Clear draft',
@@ -303,4 +311,14 @@ export function setLang(l: Lang): void {
 /** Wires a button #lang-switch to toggle the language. */
 export function langSwitch(button: HTMLElement): void {
   button.addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
+}
+
+/**
+ * A page module's own words (Chinese and English), added to the console's:
+ * each feature keeps its dictionary beside its code. Call at module load,
+ * before the page's shell fills the data-i18n elements.
+ */
+export function addWords(zhWords: Record<string, string>, enWords: Record<string, string>): void {
+  Object.assign(DICT.zh, zhWords);
+  Object.assign(DICT.en, enWords);
 }

@@ -4,7 +4,7 @@
 // (recordings/CALL-1.wav), never by a path the user gives.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineCommand, flag, option, refuse, runGroup, text, existingFile, type CommandGroup, type Parsed, type Options } from '../args.ts';
+import { choice, defineCommand, flag, int, option, refuse, runGroup, text, existingFile, type CommandGroup, type Parsed, type Options } from '../args.ts';
 import { cliError } from '../errors.ts';
 import { fail } from '../store-cli.ts';
 import { isHotlineError } from '../../errors.ts';
@@ -13,9 +13,9 @@ import { BureauCalendar } from '../../cases/calendar.ts';
 import { localTime, quietOnClosedPipe } from '../../cases/format.ts';
 import { openCaseStore, type LmdbCaseStore } from '../../cases/index.ts';
 import { scanRecordings } from '../../ivr/recordings.ts';
-import { checkRetention, exportRecording, finishUnfinished, openRecordingIndex, recError, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
+import { archiveRecordings, checkRetention, exportRecording, finishUnfinished, openRecordingIndex, recError, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
 
-export const summary = 'recording index: search, export, verify, repair, retention';
+export const summary = 'recording index: search, export, verify, repair, retention, archive';
 
 const dirFlag = {
   dir: option(text(), 'the data folder (as `hotline start --data`)', { valueName: 'DATA', defaultText: '$HOTLINE_DATA or ./data' }),
@@ -205,10 +205,38 @@ const retention = defineCommand({
   },
 });
 
+const archive = defineCommand({
+  name: 'hotline recordings archive',
+  summary: 'Convert recordings older than --older-than days from WAV (A-law, 64 kbit/s per channel) to one Ogg Opus file each (about 16 kbit/s per channel); the id and the index entry stay, its files point at NAME.opus; playback, export, verify and retention go on working. Safe while the engine runs (run it from cron under nice).',
+  options: {
+    ...dirFlag,
+    'older-than': option(int({ min: 0, max: 36_600 }), 'archive recordings that ended more than this many days ago', { valueName: 'DAYS', default: 90 }),
+    bitrate: option(int({ min: 6000, max: 128_000 }), 'Opus bit rate for all channels, bit/s', { valueName: 'BPS', defaultText: '16000 mono, 24000 stereo' }),
+    limit: option(int({ min: 1, max: 100_000_000 }), 'at most this many recordings in this run (oldest first)', { valueName: 'N' }),
+    kind: option(choice(['call', 'segment', 'ivr-take'] as const), 'only recordings of this kind (per-call recordings, rolling segments, IVR takes)', { valueName: 'KIND', defaultText: 'all kinds' }),
+    'dry-run': flag('say what would be converted, convert nothing'),
+  },
+  details: 'One line per recording converted and a summary. Exit status: 0 done, 1 refused or a conversion failed (the recording stays as it was).',
+  run: async ({ values: v }) => {
+    const name = 'hotline recordings archive';
+    const dataDir = dataDirOf(v);
+    let index: LmdbRecordingIndex | undefined;
+    try {
+      index = openRecordingIndex(dataDir, { mustExist: true });
+      const r = await archiveRecordings({ dataDir, index, olderThanDays: v['older-than'], ...(v.bitrate !== undefined ? { bitrate: v.bitrate } : {}), ...(v.limit !== undefined ? { limit: v.limit } : {}), ...(v.kind !== undefined ? { kinds: [v.kind] } : {}), dryRun: v['dry-run'], log: (l) => out(l) });
+      return r.failed.length ? 1 : 0;
+    } catch (e) {
+      return fail(name, e);
+    } finally {
+      await index?.close();
+    }
+  },
+});
+
 const group: CommandGroup = {
   name: 'hotline recordings',
-  summary: 'The recording index: search, export a recording by id, verify the files, repair the index from disk, apply retention. Every subcommand needs an existing data folder.',
-  commands: { search, export: exportCmd, verify, repair, retention },
+  summary: 'The recording index: search, export a recording by id, verify the files, repair the index from disk, apply retention, archive older recordings as Opus. Every subcommand needs an existing data folder.',
+  commands: { search, export: exportCmd, verify, repair, retention, archive },
   details: 'Exit status: 0 done, 1 refused or problems found (one line each), 2 a malformed command line.',
 };
 

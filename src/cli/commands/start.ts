@@ -1,5 +1,5 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
@@ -18,6 +18,7 @@ import { createLogger, DEFAULT_TIME_ZONE, localIso, type Logger } from '../../ca
 import { BureauCalendar } from '../../cases/calendar.ts';
 import { choice, defineCommand, duration, existingFile, flag, hostPort, int, option, refuse, runCommand, text } from '../args.ts';
 import { cliError } from '../errors.ts';
+import { checkRetention, recError, type RetentionRule } from '../../recording/index.ts';
 import { setLongTimeout } from '../long-timer.ts';
 import { openSeats, SEAT_OPTIONS, seatArgs, type SeatArgs } from '../start-seats.ts';
 
@@ -35,7 +36,10 @@ const startCommand = defineCommand({
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
-    rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group) or 'none'", { valueName: 'WHICH', default: 'lines' }),
+    rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group), 'channels:0:1,0:2' (board channels), 'seats:1001,1002' (the station ports of these agents) or 'none'", { valueName: 'WHICH', default: 'lines' }),
+    retention: option(existingFile(), 'apply recording retention once a day (board time): a JSON array of rules as `hotline recordings retention --rules`, e.g. [{"category":"no-case","maxAgeDays":180}]; recordings of open cases are never deleted', { valueName: 'FILE', defaultText: 'no retention run' }),
+    'archive-after': option(int({ min: 0, max: 36_600 }), 'once a day (board time), convert recordings older than DAYS to Ogg Opus (about 4× smaller; src/recording/README.md "Archive")', { valueName: 'DAYS', defaultText: 'no archive' }),
+    'recording-notice': option(existingFile(), '"this call may be recorded" per queue: a JSON file { QUEUE or "default": { "kind": "none" | "announcement" (with "file" or "prompt") | "beep" (hz, ms, levelDbm0, everyMs) } } (src/recording/README.md)', { valueName: 'FILE' }),
     for: option(duration({ minMs: 1, maxMs: 366 * 86_400_000 }), 'stop after this long (board time): seconds, or with a unit: 90, 30s, 5m, 2h, 7d (at most 366d)', { valueName: 'DURATION', defaultText: 'run until Ctrl-C' }),
     stepped: flag('stepped time: run board time as fast as the machine allows instead of real time (simulated board only; use with --for)'),
     smtp: option(hostPort(), 'SMTP server for case results by e-mail; without it no e-mail is offered', { valueName: 'HOST:PORT' }),
@@ -63,6 +67,9 @@ const startCommand = defineCommand({
       announceAgent: v['announce-agent'],
       recordCalls: v['record-calls'] === 'on',
       rolling: rollingOption(v.rolling),
+      ...(v['recording-notice'] !== undefined ? { recordingNotice: v['recording-notice'] } : {}),
+      ...(v.retention !== undefined ? { retention: v.retention } : {}),
+      ...(v['archive-after'] !== undefined ? { archiveAfterDays: v['archive-after'] } : {}),
       forSeconds: v.for === undefined ? undefined : v.for / 1000,
       stepped: v.stepped,
       smtp: v.smtp && {
@@ -82,11 +89,26 @@ const startCommand = defineCommand({
   },
 });
 
+/** The rules of --retention FILE, checked (REC_RETENTION_INVALID names the problem). */
+function retentionRules(file: string): RetentionRule[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw recError('REC_RETENTION_INVALID', `${file} is not JSON: ${(e as Error).message}`);
+  }
+  return checkRetention(parsed);
+}
+
 function rollingOption(v: string): NonNullable<EngineOptions['rolling']> {
   if (v === 'none' || v === 'lines' || v === 'all') return v;
   const m = /^group:(.+)$/.exec(v);
   if (m) return { group: m[1] };
-  throw cliError('CLI_BAD_VALUE', `--rolling ${v}: say 'lines', 'all', 'group:NAME' or 'none'`, { option: '--rolling' });
+  const ch = /^channels:([0-9]+:[0-9]+(?:,[0-9]+:[0-9]+)*)$/.exec(v);
+  if (ch) return { channels: ch[1].split(',') };
+  const seats = /^seats:([^,]+(?:,[^,]+)*)$/.exec(v);
+  if (seats) return { seats: seats[1].split(',') };
+  throw cliError('CLI_BAD_VALUE', `--rolling ${v}: say 'lines', 'all', 'group:NAME', 'channels:SPAN:TS,…', 'seats:AGENT,…' or 'none'`, { option: '--rolling' });
 }
 
 export const run = (args: string[]): Promise<number> => runCommand(startCommand, args);
@@ -100,6 +122,10 @@ interface StartArgs {
   announceAgent: boolean;
   recordCalls: boolean;
   rolling: NonNullable<EngineOptions['rolling']>;
+  recordingNotice?: string;
+  /** Retention rules file, run daily. */
+  retention?: string;
+  archiveAfterDays?: number;
   forSeconds?: number;
   stepped: boolean;
   smtp?: Omit<SmtpOptions, 'from'>;
@@ -136,6 +162,9 @@ async function runStart(a: StartArgs): Promise<number> {
       announceAgent: a.announceAgent,
       recordCalls: a.recordCalls,
       rolling: a.rolling,
+      ...(a.recordingNotice !== undefined ? { recordingNotice: a.recordingNotice } : {}),
+      ...(a.retention !== undefined ? { retention: { everyMs: DAY_MS, rules: retentionRules(a.retention) } } : {}),
+      ...(a.archiveAfterDays !== undefined ? { archive: { everyMs: DAY_MS, olderThanDays: a.archiveAfterDays } } : {}),
       ...(shift ? (a.stepped ? { epochAtZero: Date.now() + shift } : { wallClock: () => Date.now() + shift }) : {}),
       logger,
     });
