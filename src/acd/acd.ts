@@ -60,6 +60,10 @@ export interface AgentSnapshot {
   pendingNotReady?: string;
   pendingLogout?: boolean;
   callId?: string;
+  /** The queue of his call (the wallboard's seat card). */
+  callQueue?: string;
+  /** The caller's number on his call, when the caller id gave one. */
+  callerNumber?: string;
   misses: number;
   calls: number;
   connected: boolean;
@@ -591,6 +595,27 @@ export class Acd {
     });
   }
 
+  /**
+   * A consultation of a queue (the agent asks the queue for a colleague):
+   * the member its strategy would offer a call to now, among the ready ones,
+   * is set not ready with `reason` in the same step (round-robin's memory
+   * moves as for an offer). null when no member is ready.
+   */
+  reserveForConsult(queueId: string, reason: string): string | null {
+    return this.op(() => {
+      const q = this.queues.get(queueId);
+      if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
+      const now = this.clock.now();
+      // A probe that has just entered: the queue's first penalty group.
+      const cands = this.candidates({ queue: q, enteredAt: now } as CallRt, now, null);
+      const m = cands.length ? choose(q.cfg.strategy, cands, q.rrLast, this.rng)[0] : undefined;
+      if (!m) return null;
+      q.rrLast = m.index;
+      this.setState(m.agent, 'notReady', reason);
+      return m.agent.id;
+    });
+  }
+
   // --------------------------------------------------------------- internals
 
   private connected(callId: string): CallRt {
@@ -855,7 +880,11 @@ export class Acd {
     if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
     if (a.pendingLogout) s.pendingLogout = true;
     const call = a.call ?? null;
-    if (call) s.callId = call.id;
+    if (call) {
+      s.callId = call.id;
+      s.callQueue = call.queue.id;
+      if (call.callerNumber) s.callerNumber = call.callerNumber;
+    }
     return s;
   }
 

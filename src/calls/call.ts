@@ -195,7 +195,7 @@ export class Call implements QueueCall {
     const rec = this.recording;
     if (!rec || this.phase === 'ended') return;
     let party: Leg | undefined;
-    if (this.phase === 'talking') party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
+    if (this.phase === 'talking' && !this.#heard) party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
     const other = party?.channel ?? null;
     if (other === this.#recordingOther) return;
     this.#recordingOther = other;
@@ -204,6 +204,16 @@ export class Call implements QueueCall {
     } catch (e) {
       this.#deps.log.warn({ err: e }, `call ${this.id}: recording not re-pointed: ${(e as Error).message}`);
     }
+  }
+
+  /** A supervisor barges in (强插): while talking, the recording's right side is what the caller hears (the agent and the supervisor). */
+  #heard = false;
+
+  /** Right side = what the caller hears while talking (a barging supervisor is recorded too), or the talking party's voice again. */
+  recordHeard(on: boolean): void {
+    if (this.#heard === on) return;
+    this.#heard = on;
+    this.#followRecording();
   }
 
   #startRecording(): void {

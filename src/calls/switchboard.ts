@@ -46,6 +46,8 @@ export interface QueueCall {
   readonly phase: string;
   hasNode(id: string): boolean;
   addLeg(leg: Leg): void;
+  /** The call's recording takes what the caller hears while talking (a supervisor barging in), or not. */
+  recordHeard?(on: boolean): void;
   /** The queue phase's figures, for the call record. */
   queued(e: { queue: string } | { agent: string } | { holdMs: number } | { endedBy: 'caller' | 'agent' | 'system' } | { wrapUpMs: number }): void;
 }
