@@ -144,6 +144,24 @@ function width(s: string): number {
   return n;
 }
 
+/** One queue's cells after its id, as the table prints them (and the console shows and exports them). */
+export function queueCells(f: QueueFigures | undefined, p: QueueFigures | undefined, cmp: boolean): string[] {
+  return [String(f?.entered ?? 0), String(f?.answered ?? 0), pct(f?.serviceLevel), secs(f?.asaMs), String(f?.abandoned ?? 0), pct(f?.abandonRate), secs(f?.ahtMs), ...(cmp ? [String(p?.answered ?? 0), change(f?.answered ?? 0, p?.answered ?? 0), pct(p?.serviceLevel)] : [])];
+}
+
+/** One agent's (工号) cells after his id. */
+export function agentCells(f: AgentFigures | undefined, p: AgentFigures | undefined, cmp: boolean): string[] {
+  return [String(f?.answered ?? 0), String(f?.handled ?? 0), secs(f?.ahtMs), pct(f?.occupancy), ((f?.notReadyMs ?? 0) / 60_000).toFixed(1), String(f?.missed ?? 0), ...(cmp ? [String(p?.answered ?? 0), change(f?.answered ?? 0, p?.answered ?? 0)] : [])];
+}
+
+/** Column ids of queueCells and agentCells (with the id first), as `hotline report`'s queue table heads them. */
+export function queueHeads(cmp: boolean): { queues: string[]; agents: string[] } {
+  return {
+    queues: ['queue', 'entered', 'answered', 'SL', 'ASA s', 'abandoned', 'abandon', 'AHT s', ...(cmp ? ['answered LY', 'Δ', 'SL LY'] : [])],
+    agents: ['agent (工号)', '话务量', 'handled', 'AHT s', 'occupancy', 'not ready min', 'missed', ...(cmp ? ['话务量 LY', 'Δ'] : [])],
+  };
+}
+
 /** The queue figures as text tables: per period, one line per queue and one per agent (工号). */
 export function queueReportTable(r: QueueReport): string {
   const out = [`Queue figures ${r.period.from} – ${r.period.to}${r.comparePeriod ? `, compared with ${r.comparePeriod.from} – ${r.comparePeriod.to} (同期比)` : ''}; service level: answered within ${r.serviceLevelMs / 1000} s ÷ answered`];
@@ -153,22 +171,14 @@ export function queueReportTable(r: QueueReport): string {
     const qs = Object.keys({ ...row.queues, ...row.previous?.queues }).sort();
     if (qs.length === 0) out.push('  no queue calls');
     else {
-      const head = ['queue', 'entered', 'answered', 'SL', 'ASA s', 'abandoned', 'abandon', 'AHT s', ...(cmp ? ['answered LY', 'Δ', 'SL LY'] : [])];
-      const lines = qs.map((id) => {
-        const f = row.queues[id];
-        const p = row.previous?.queues[id];
-        return [id, String(f?.entered ?? 0), String(f?.answered ?? 0), pct(f?.serviceLevel), secs(f?.asaMs), String(f?.abandoned ?? 0), pct(f?.abandonRate), secs(f?.ahtMs), ...(cmp ? [String(p?.answered ?? 0), change(f?.answered ?? 0, p?.answered ?? 0), pct(p?.serviceLevel)] : [])];
-      });
+      const head = queueHeads(cmp).queues;
+      const lines = qs.map((id) => [id, ...queueCells(row.queues[id], row.previous?.queues[id], cmp)]);
       out.push(...table(head, lines).map((l) => `  ${l}`));
     }
     const ags = Object.keys({ ...row.agents, ...row.previous?.agents }).sort();
     if (ags.length > 0) {
-      const head = ['agent (工号)', '话务量', 'handled', 'AHT s', 'occupancy', 'not ready min', 'missed', ...(cmp ? ['话务量 LY', 'Δ'] : [])];
-      const lines = ags.map((id) => {
-        const f = row.agents[id];
-        const p = row.previous?.agents[id];
-        return [id, String(f?.answered ?? 0), String(f?.handled ?? 0), secs(f?.ahtMs), pct(f?.occupancy), ((f?.notReadyMs ?? 0) / 60_000).toFixed(1), String(f?.missed ?? 0), ...(cmp ? [String(p?.answered ?? 0), change(f?.answered ?? 0, p?.answered ?? 0)] : [])];
-      });
+      const head = queueHeads(cmp).agents;
+      const lines = ags.map((id) => [id, ...agentCells(row.agents[id], row.previous?.agents[id], cmp)]);
       out.push(...table(head, lines).map((l) => `  ${l}`));
     }
   }

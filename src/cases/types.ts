@@ -40,6 +40,14 @@ export type CaseResult =
   | 'forwarded' // 转其他部门/机关
   | 'withdrawn'; // 投诉人撤回
 export const CASE_RESULTS: readonly CaseResult[] = ['agreement', 'no_agreement', 'case_opened', 'not_opened', 'answered', 'forwarded', 'withdrawn'];
+/** Results that fit each kind of case (the workflow's close checks it). */
+export const RESULTS_BY_KIND: Record<CaseKind, readonly CaseResult[]> = {
+  complaint: ['agreement', 'no_agreement', 'withdrawn', 'forwarded'],
+  report: ['case_opened', 'not_opened', 'forwarded', 'withdrawn'],
+  consultation: ['answered', 'forwarded'],
+  suggestion: ['answered', 'forwarded'],
+  mailbox: ['answered', 'forwarded'],
+};
 
 export interface Person {
   name: string;
@@ -267,6 +275,18 @@ export interface CallRecordInput {
   endedBy?: 'caller' | 'agent' | 'system';
   /** Every case number made during the call (caseNumber is the last). */
   caseNumbers?: string[];
+  /** Every transfer of the call by an agent, in order. */
+  transfers?: CallTransferRecord[];
+}
+export interface CallTransferRecord {
+  /** Epoch ms. */
+  at: number;
+  /** The agent who transferred the call. */
+  from: string;
+  /** 'agent:ID', 'queue:ID' or 'external:NUMBER' (as the seat protocol's transferred event). */
+  to: string;
+  /** Blind (来话转接 at once) or after a consultation. */
+  kind: 'blind' | 'consult';
 }
 export interface CallLegRecord {
   kind: 'caller' | 'agent' | 'supervisor' | 'outside';

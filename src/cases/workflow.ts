@@ -11,6 +11,7 @@ import { CaseErrors, caseError } from './errors.ts';
 import { nearestField, short } from './validate.ts';
 import {
   CASE_RESULTS,
+  RESULTS_BY_KIND,
   type CaseAction,
   type CaseKind,
   type CaseRecord,
@@ -23,14 +24,8 @@ import {
 
 export const TERMINAL: ReadonlySet<CaseStatus> = new Set<CaseStatus>(['closed', 'not_accepted']);
 
-/** Results that fit each kind of case. */
-export const RESULTS_BY_KIND: Record<CaseKind, readonly CaseResult[]> = {
-  complaint: ['agreement', 'no_agreement', 'withdrawn', 'forwarded'],
-  report: ['case_opened', 'not_opened', 'forwarded', 'withdrawn'],
-  consultation: ['answered', 'forwarded'],
-  suggestion: ['answered', 'forwarded'],
-  mailbox: ['answered', 'forwarded'],
-};
+// Results that fit each kind of case: types.ts (the web console's close form reads it too).
+export { RESULTS_BY_KIND };
 
 export interface WorkflowEnv {
   calendar: BureauCalendar;

@@ -32,9 +32,10 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean } = {}): Promise<Rig> {
+export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean; caseNow?: () => number } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'seats-'));
-  const store = await openCaseStore({ dir: join(dir, 'cases') });
+  // caseNow: the case store's clock (cases registered on chosen days, for reports).
+  const store = await openCaseStore({ dir: join(dir, 'cases'), ...(opts.caseNow ? { config: { now: opts.caseNow } } : {}) });
   await store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
   await store.putAgent({ id: '1002', name: '话务员二', role: 'agent', password: PASSWORD });
   await store.putAgent({ id: '2001', name: '班长', role: 'supervisor', password: PASSWORD });
@@ -44,7 +45,7 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
   const log = LmdbQueueLog.open(join(dir, 'queue-log'));
   const acd = new Acd(clock, { ...config, disconnectGraceMs: 30_000 }, log);
   const wall = { t: 1_000_000 };
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, ...opts });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, directory: store, ...opts });
   const board = await openBoard(new URL('../../boards/sim-e1x2.json', import.meta.url).pathname, { mode: 'stepped', baseDir: dir });
   const probe = dataProbe(join(dir, 'probe'));
   const server = await startSeatServer({

@@ -8,6 +8,8 @@
 import type { ScreenPop } from '../../src/seats/protocol.ts';
 import { byId, h, setText } from './dom.ts';
 import { dropDraft, fillForm, keepDrafts, readForm, saveDraft, type Draft } from './drafts.ts';
+import { caseReference, fillCategories } from './case-reference.ts';
+import { clearFieldErrors, fieldErrors, markFieldErrors } from './field-errors.ts';
 import { onLang, t } from './i18n.ts';
 import type { Reply } from './seat.ts';
 import type { Shell } from './shell.ts';
@@ -27,13 +29,8 @@ const FIELD_CONTROL: Record<string, string> = {
   facts: 'case-facts',
   answer: 'case-answer',
   answerLater: 'case-answer-later',
+  categoryId: 'case-category',
 };
-
-interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
 
 /** The form's fields as the store's case input; empty text is left out (the store says what is missing). */
 export function caseFields(f: Record<string, string>): Record<string, unknown> {
@@ -45,6 +42,7 @@ export function caseFields(f: Record<string, string>): Record<string, unknown> {
     request: opt(f.request),
     facts: opt(f.facts),
     callId: opt(f.callId),
+    categoryId: opt(f.categoryId),
   };
   if (f.anonymous === 'true') out.anonymous = true;
   if (f.kind === 'consultation') {
@@ -72,32 +70,13 @@ export function openCaseForm(shell: Shell): void {
   byId('case-kind').addEventListener('change', showKind);
   onLang(() => showSaved(draft));
 
-  const clearErrors = () => {
-    general.replaceChildren();
-    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    for (const el of form.querySelectorAll('.field-error')) el.remove();
-  };
+  const clearErrors = () => clearFieldErrors(form, general);
   const showErrors = (r: Reply) => {
     clearErrors();
-    const errors = ((r as { details?: { errors?: FieldError[] } }).details?.errors ?? []).filter((e) => e && typeof e.field === 'string');
-    if (r.code !== 'CASE_INVALID' || errors.length === 0) return report(r);
+    const errors = fieldErrors(r);
+    if (errors.length === 0) return report(r);
     say(`${t('case.invalid', { n: errors.length })} (${r.code})`, true);
-    let first: HTMLElement | null = null;
-    for (const e of errors) {
-      const control = FIELD_CONTROL[e.field] ? document.getElementById(FIELD_CONTROL[e.field]) : null;
-      // The store's own sentence, with the field it names.
-      const text = `${e.field}: ${e.message} (${e.code})`;
-      if (!control) {
-        general.append(h('li', {}, text));
-        continue;
-      }
-      const note = h('span', { class: 'field-error', id: `${control.id}-error` }, text);
-      control.setAttribute('aria-invalid', 'true');
-      control.setAttribute('aria-describedby', note.id);
-      control.after(note);
-      first ??= control;
-    }
-    first?.focus();
+    markFieldErrors(errors, FIELD_CONTROL, general)?.focus();
   };
   const reset = () => {
     form.reset();
@@ -119,7 +98,8 @@ export function openCaseForm(shell: Shell): void {
     const number = (r.result as { number?: string } | undefined)?.number ?? '';
     reset();
     say(t('case.created', { n: number }));
-    setText(byId('case-last'), number);
+    // The case just registered, one click from its case screen (cases.html).
+    byId('case-last').replaceChildren(h('a', { attrs: { href: `/cases.html#${number}` } }, number));
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -130,6 +110,14 @@ export function openCaseForm(shell: Shell): void {
   byId('case-print').addEventListener('click', () => window.print());
   // Submitted while offline: sent once the seat is back.
   shell.onOnline(() => draft.queued && void submit());
+  // The configured category tree (the store refuses an id it doesn't have); a draft's choice is kept.
+  const category = byId<HTMLSelectElement>('case-category');
+  const categories = async () => {
+    const ref = await caseReference(seat);
+    if (ref) fillCategories(category, ref.categories, t('case.noCategory'), category.value || (draft.fields.categoryId ?? ''));
+  };
+  shell.onOnline(() => void categories());
+  onLang(() => void categories());
 
   // The caller's history: from a screen-pop event on an offer, or looked up by hand.
   const showPop = (p: ScreenPop, fill: boolean) => {

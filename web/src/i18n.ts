@@ -22,7 +22,12 @@ const zh = {
   'link.closed': '连接中断，正在重连…',
   'nav.agent': '座席',
   'nav.supervisor': '班长监控',
+  'nav.recordings': '录音',
+  'nav.admin': '配置',
+  'nav.home': '返回',
   'nav.logout': '退出',
+  'nav.reports': '统计报表',
+  'nav.cases': '案件办理',
   'phone.title': '软电话',
   'phone.state': '话务员状态',
   'phone.since': '持续 {t}',
@@ -44,7 +49,7 @@ const zh = {
   'phone.waiting': '排队等待',
   'phone.waitingLine': '{q}：{n} 通等待，最长 {w}',
   'phone.noQueues': '未分配队列',
-  'phone.shortcuts': '快捷键：F2 应答 · F3 挂断 · F4 保持/取回 · F6 转接 · F7 就绪 · F8 闭席 · F9 结束话后',
+  'phone.shortcuts': '快捷键：F2 应答 · F3 挂断 · F4 保持/取回 · F6 转接 · F10 咨询 · F7 就绪 · F8 闭席 · F9 结束话后',
   'call.unknownCaller': '来电方',
   'call.offerHeadset': '来电 {n}（{q}）：按 F2 应答',
   'call.offerRing': '来电 {n}（{q}）：话机振铃，请拿起话机',
@@ -67,6 +72,8 @@ const zh = {
   'case.business': '被投诉/举报单位',
   'case.businessAddress': '单位地址',
   'case.request': '诉求',
+  'case.category': '分类',
+  'case.noCategory': '（未分类）',
   'case.facts': '事实经过',
   'case.submit': '提交受理单',
   'case.clear': '清空草稿',
@@ -143,7 +150,12 @@ const en: Record<keyof typeof zh, string> = {
   'link.closed': 'Connection lost, reconnecting…',
   'nav.agent': 'Agent',
   'nav.supervisor': 'Supervisor',
+  'nav.recordings': 'Recordings',
+  'nav.admin': 'Configuration',
+  'nav.home': 'Back',
   'nav.logout': 'Log out',
+  'nav.reports': 'Reports',
+  'nav.cases': 'Cases',
   'phone.title': 'Soft phone',
   'phone.state': 'Agent state',
   'phone.since': 'for {t}',
@@ -165,7 +177,7 @@ const en: Record<keyof typeof zh, string> = {
   'phone.waiting': 'Calls waiting',
   'phone.waitingLine': '{q}: {n} waiting, longest {w}',
   'phone.noQueues': 'No queues assigned',
-  'phone.shortcuts': 'Keys: F2 answer · F3 hang up · F4 hold/retrieve · F6 transfer · F7 ready · F8 not ready · F9 end wrap-up',
+  'phone.shortcuts': 'Keys: F2 answer · F3 hang up · F4 hold/retrieve · F6 transfer · F10 consult · F7 ready · F8 not ready · F9 end wrap-up',
   'call.unknownCaller': 'the caller',
   'call.offerHeadset': 'Call from {n} ({q}): press F2 to answer',
   'call.offerRing': 'Call from {n} ({q}): the phone rings, lift the handset',
@@ -188,6 +200,8 @@ const en: Record<keyof typeof zh, string> = {
   'case.business': 'Business complained about / reported',
   'case.businessAddress': 'Business address',
   'case.request': 'Request',
+  'case.category': 'Category',
+  'case.noCategory': '(no category)',
   'case.facts': 'Facts',
   'case.submit': 'Submit case',
   'case.clear': 'Clear draft',
@@ -303,4 +317,14 @@ export function setLang(l: Lang): void {
 /** Wires a button #lang-switch to toggle the language. */
 export function langSwitch(button: HTMLElement): void {
   button.addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
+}
+
+/**
+ * A page module's own words (Chinese and English), added to the console's:
+ * each feature keeps its dictionary beside its code. Call at module load,
+ * before the page's shell fills the data-i18n elements.
+ */
+export function addWords(zhWords: Record<string, string>, enWords: Record<string, string>): void {
+  Object.assign(DICT.zh, zhWords);
+  Object.assign(DICT.en, enWords);
 }
