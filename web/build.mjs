@@ -12,7 +12,7 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 export const DIST = join(here, 'dist');
 /** One bundle per page. */
-const PAGES = ['login', 'agent', 'supervisor', 'reports', 'cases'];
+const PAGES = ['login', 'agent', 'supervisor', 'recordings', 'admin', 'reports', 'cases'];
 
 export async function buildConsole({ outdir = DIST, minify = true } = {}) {
   rmSync(outdir, { recursive: true, force: true });

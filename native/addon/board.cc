@@ -205,26 +205,35 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     }
     if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
     hl_board_config cfg{};
+    hl_numbers_io numbers{};
     cfg.events = info.Length() > 3 && !info[3].IsUndefined() ? I32(info, 3, "events") : 0;
     if (info.Length() > 4 && info[4].IsArray()) {
-      // DAHDI: [spanno, basechan] per span; the cables are the card's (peers unused).
+      // DAHDI: [spanno, basechan, kind, channels, law] per span; the cables are the card's (peers unused).
       Napi::Array d = info[4].As<Napi::Array>();
-      if ((int)d.Length() != 2 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number and a base channel per span");
+      if ((int)d.Length() != 5 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number, base channel, kind, channel count and law per span");
       std::vector<hl_dahdi_span> ds((size_t)spans);
       for (int i = 0; i < spans; i++) {
-        ds[(size_t)i].spanno = (int)IntIn(env, d.Get((uint32_t)(2 * i)), "dahdi span", 1, 128);
-        ds[(size_t)i].basechan = (int)IntIn(env, d.Get((uint32_t)(2 * i + 1)), "dahdi basechan", 1, 4096);
+        auto at = [&](int k) { return d.Get((uint32_t)(5 * i + k)); };
+        ds[(size_t)i].spanno = (int)IntIn(env, at(0), "dahdi span", 1, 128);
+        ds[(size_t)i].basechan = (int)IntIn(env, at(1), "dahdi basechan", 1, 4096);
+        ds[(size_t)i].kind = (int)IntIn(env, at(2), "dahdi span kind", HL_DAHDI_E1, HL_DAHDI_FXO);
+        ds[(size_t)i].channels = (int)IntIn(env, at(3), "dahdi channels", 1, 31);
+        ds[(size_t)i].law = (int)IntIn(env, at(4), "dahdi law", HL_DAHDI_ALAW, HL_DAHDI_MULAW);
       }
       char why[256];
       const int rc = hl_dahdi_create(spans, ds.data(), tick * 8, &cfg.driver, why, sizeof why);
       if (rc != 0) hl::ThrowHl(env, rc, std::string("opening the DAHDI driver: ") + why);
+      numbers = hl_dahdi_emu_numbers(&cfg.driver);
     } else {
       Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+      numbers = hl_sim_numbers(&cfg.driver);
     }
     cfg.spans = spans;
     cfg.tick_ms = tick;
     // The board owns the driver from here, on failure too (board.h).
     Check(env, hl_board_create(&cfg, &b_), "creating the board");
+    // Out-of-band numbers are the sim's (and the userspace DAHDI's) own, not the contract's.
+    hl_board_set_numbers(b_, &numbers);
   }
   ~BoardWrap() override {
     Destroy();
@@ -511,9 +520,25 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
     return info.Env().Undefined();
   }
+  // echo(channel, on[, taps, [name, value, ...]]): taps > 0 asks the
+  // driver's canceller (DAHDI's) with these parameters (checked in JavaScript).
   Napi::Value Echo(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_echo(B(info), I32(info, 0, "channel"), I32(info, 1, "on")), "echoCanceller");
-    return info.Env().Undefined();
+    Napi::Env env = info.Env();
+    hl_driver_echo p{};
+    if (info.Length() > 2 && !info[2].IsUndefined()) p.taps = (uint32_t)IntIn(env, info[2], "taps", 0, 1024);
+    if (info.Length() > 3 && info[3].IsArray()) {
+      Napi::Array a = info[3].As<Napi::Array>();
+      if (a.Length() % 2 || a.Length() / 2 > HL_EC_PARAMS_MAX) hl::ThrowHl(env, HL_EINVAL, "echo canceller parameters: up to 4 name, value pairs");
+      p.nparams = a.Length() / 2;
+      for (uint32_t i = 0; i < p.nparams; i++) {
+        Napi::Value n = a.Get(2 * i);
+        if (!n.IsString()) hl::ThrowHl(env, HL_EINVAL, "an echo canceller parameter's name must be a string");
+        std::snprintf(p.param[i].name, sizeof p.param[i].name, "%s", n.As<Napi::String>().Utf8Value().c_str());
+        p.param[i].value = (int32_t)IntIn(env, a.Get(2 * i + 1), "echo canceller parameter", INT32_MIN, INT32_MAX);
+      }
+    }
+    Check(env, hl_cmd_echo_params(B(info), I32(info, 0, "channel"), I32(info, 1, "on"), &p), "echoCanceller");
+    return env.Undefined();
   }
   Napi::Value Detect(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_detect(B(info), I32(info, 0, "channel"), I32(info, 1, "dtmf"), I32(info, 2, "tones")), "detect");
@@ -624,6 +649,9 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
     o.Set("lostFrames", Napi::Number::New(env, (double)st.lost_frames));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
+    Napi::Array drops = Napi::Array::New(env, HL_LINE_KINDS);
+    for (uint32_t k = 0; k < HL_LINE_KINDS; k++) drops.Set(k, Napi::Number::New(env, (double)st.line_drops[k]));
+    o.Set("lineDrops", drops);
     return o;
   }
   Napi::Value ChannelState(const Napi::CallbackInfo &info) {

@@ -205,6 +205,24 @@ int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duratio
 #define HL_CONF_KEEP_ROUTE 1
 int hl_cmd_conf_join_ex(hl_board *b, int conf, int ch, int mode, int whisper_to, int flags);
 
+/* The same with the driver's canceller and its parameters (driver.h
+ * hl_driver_echo: taps, named parameters): a driver that has one per channel
+ * (DAHDI) runs it; otherwise, or with p NULL or p->taps 0, the board's own
+ * (dsp/echo.h). Refused (HL_EINVAL) beyond 1024 taps or 4 parameters. */
+int hl_cmd_echo_params(hl_board *b, int ch, int on, const hl_driver_echo *p);
+
+/* Numbers presented with a seizure where the line carries them out of band
+ * (the sim's side channel, sim.h; nothing on a real line, whose numbers come
+ * in its signalling): put on the tick thread when a call is placed, get when
+ * a seizure arrives. Not part of the driver contract (driver.h). */
+typedef struct hl_numbers_io {
+  int (*put)(void *self, int span, int ts, const char *calling, const char *called);
+  int (*get)(void *self, int span, int ts, char *calling, char *called, int cap);
+  void *self;
+} hl_numbers_io;
+/* Before the board runs (no tick on another thread); io NULL: none. */
+int hl_board_set_numbers(hl_board *b, const hl_numbers_io *io);
+
 /* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
 int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);
 int hl_cmd_clear_digits(hl_board *b, int ch);

@@ -60,6 +60,10 @@ export interface AgentSnapshot {
   pendingNotReady?: string;
   pendingLogout?: boolean;
   callId?: string;
+  /** The queue of his call (the wallboard's seat card). */
+  callQueue?: string;
+  /** The caller's number on his call, when the caller id gave one. */
+  callerNumber?: string;
   misses: number;
   calls: number;
   connected: boolean;
@@ -139,6 +143,21 @@ export class Acd {
 
   private emit(d: Decision): void {
     if (this.listeners.length) this.outbox.push(d);
+  }
+
+  /**
+   * Set by the call layer: true while the agent's telephone is taken by an
+   * operation (he supervises a call, is consulted, or placed a call). Such an
+   * agent is offered no call whatever his state (CSTA: busy on a non-ACD
+   * call), so nothing is missed or failed and his state stays his own.
+   */
+  stationTaken: (agentId: string) => boolean = () => false;
+
+  /** The call layer gave the agent's telephone back: a ready agent is offered the waiting calls again. */
+  stationFreed(agentId: string): void {
+    this.op(() => {
+      if (this.agentOf(agentId).state === 'ready') this.dirty = true;
+    });
   }
 
   /** One step: runs fn, then dispatches waiting calls once and delivers the decisions. */
@@ -526,7 +545,7 @@ export class Acd {
       } else if ('agent' in to) {
         const t = this.agentOf(to.agent);
         // A consultation: the target already talks to the transferring agent (set not ready for it, never offered calls meanwhile).
-        const free = opts.consulted ? t.state === 'ready' || t.state === 'notReady' : t.state === 'ready';
+        const free = opts.consulted ? t.state === 'ready' || t.state === 'notReady' : t.state === 'ready' && !this.stationTaken(t.id);
         if (!free || t === from) throw acdError('ACD_TARGET_NOT_READY', `agent '${t.id}' is ${t.state}`, { agentId: t.id, state: t.state });
         target = t;
         toText = `agent:${to.agent}`;
@@ -573,6 +592,27 @@ export class Acd {
         const m = target.members.find((x) => x.queue === c.queue);
         this.offer(c, target, m ?? null);
       }
+    });
+  }
+
+  /**
+   * A consultation of a queue (the agent asks the queue for a colleague):
+   * the member its strategy would offer a call to now, among the ready ones,
+   * is set not ready with `reason` in the same step (round-robin's memory
+   * moves as for an offer). null when no member is ready.
+   */
+  reserveForConsult(queueId: string, reason: string): string | null {
+    return this.op(() => {
+      const q = this.queues.get(queueId);
+      if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
+      const now = this.clock.now();
+      // A probe that has just entered: the queue's first penalty group.
+      const cands = this.candidates({ queue: q, enteredAt: now } as CallRt, now, null);
+      const m = cands.length ? choose(q.cfg.strategy, cands, q.rrLast, this.rng)[0] : undefined;
+      if (!m) return null;
+      q.rrLast = m.index;
+      this.setState(m.agent, 'notReady', reason);
+      return m.agent.id;
     });
   }
 
@@ -789,7 +829,7 @@ export class Acd {
     let low = Infinity;
     const out: Member[] = [];
     for (const m of c.queue.members) {
-      if (m.agent.state !== 'ready' || !m.eligible || m.penalty > allowed) continue;
+      if (m.agent.state !== 'ready' || !m.eligible || m.penalty > allowed || this.stationTaken(m.agent.id)) continue;
       if (exclude && exclude.includes(m.agent)) continue;
       if (m.penalty < low) {
         low = m.penalty;
@@ -840,7 +880,11 @@ export class Acd {
     if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
     if (a.pendingLogout) s.pendingLogout = true;
     const call = a.call ?? null;
-    if (call) s.callId = call.id;
+    if (call) {
+      s.callId = call.id;
+      s.callQueue = call.queue.id;
+      if (call.callerNumber) s.callerNumber = call.callerNumber;
+    }
     return s;
   }
 

@@ -10,6 +10,8 @@ export interface NativeSpanStatus {
   erroredSeconds: number;
   lostFrames: number;
   driverErrors: number;
+  /** Per hl_line_kind: bits, hook, ring, polarity, wink, flash. */
+  lineDrops: number[];
 }
 
 export interface NativeStats {
@@ -78,7 +80,8 @@ export interface NativeBoard {
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
   detect(ch: number, dtmf: number, tones: number): void;
-  echo(ch: number, on: number): void;
+  /** taps > 0: the driver's canceller (DAHDI's) with these parameters ([name, value, ...]); else the board's own. */
+  echo(ch: number, on: number, taps?: number, params?: Array<string | number>): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
   /** flags: board.h HL_CONF_KEEP_ROUTE (1). */
@@ -185,7 +188,9 @@ export const TONES = names(TABLES.tones);
 export const EVENT_BYTES = TABLES.eventBytes;
 export const NUMBER_MAX = TABLES.numberMax;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
-export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19 } as const;
+export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19, TS_LINE: 20 } as const;
+/** driver.h hl_line_kind, by number (0 is the bits, which come as 'cas' events). */
+export const LINE_KINDS: Record<number, 'hook' | 'ring' | 'polarity' | 'wink' | 'flash'> = { 1: 'hook', 2: 'ring', 3: 'polarity', 4: 'wink', 5: 'flash' };
 /** DAHDI driver controls (native/drivers/dahdi/dahdi.h hl_dahdi_ctl). */
 export const DAHDI = { MAINT: 64, TS_LOOPBACK: 65 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };

@@ -10,13 +10,14 @@
 // - conference (电话会议, 执法调度): caller, agent and the consulted parties on
 //   one board conference; more join by further consultations (N-way); each
 //   leaves on his own, and two left are bridged again;
-// - supervisor (监听 / whisper / 强插): his station joins the call's
-//   conference as listen (hears both, heard by none), whisper (heard by the
-//   agent only) or speak+listen (barge).
+// - supervisor (监听 / whisper / 强插): his station follows the agent's voice
+//   path as listen (hears both, heard by none), whisper (heard by the agent
+//   only) or barge (heard by both), without changing the call's switching,
+//   phase or recording (supervise.ts: a keep-route conference on the bridge).
 //
-// The board's switch holds a channel routed OR conferenced, so every party
-// is taken off its route before it joins a conference, and a conference of
-// two is turned back into a route.
+// A conference replaces what a member hears unless it keeps its route, so
+// every party of an N-way conference is taken off its route before it joins,
+// and a conference of two is turned back into a route.
 import { Subject } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
 import type { Board, Channel, ChannelEvent, Conference, ConferenceMode } from '../board/types.ts';
@@ -24,8 +25,13 @@ import { isHotlineError } from '../errors.ts';
 import { CallError } from './errors.ts';
 import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
+import type { CaseStore } from '../cases/types.ts';
+import { type DispatchCallRequest, type DispatchCallStarted, startDispatchCall } from './law-dispatch.ts';
 import { DIALLABLE, dialOut } from './outside.ts';
+import { Supervision, type SuperviseMode, type Supervisor } from './supervise.ts';
 import type { QueueCall, Switchboard } from './switchboard.ts';
+
+export type { SuperviseMode };
 
 /** Where a transfer or consultation goes: an agent of the roster, an ACD queue, or a number on an outbound trunk. */
 export type OpTarget = { agent: string } | { queue: string } | { number: string };
@@ -35,9 +41,11 @@ export type OpsEvent =
   | { type: 'consult-ended'; agentId: string; callId: string; reason: 'no-answer' | 'target-hung-up' | 'cancelled' | 'completed' | 'conference' }
   | { type: 'conference'; agentId: string; callId: string; parties: number }
   | { type: 'transferred'; agentId: string; callId: string; to: string; kind: 'blind' | 'consult' }
-  | { type: 'supervising'; agentId: string; callId: string; supervisorId: string; mode: SuperviseMode };
+  | { type: 'supervising'; agentId: string; callId: string; supervisorId: string; mode: SuperviseMode }
+  | { type: 'supervise-ended'; agentId: string; callId: string; supervisorId: string; reason: SuperviseEnd };
 
-export type SuperviseMode = 'listen' | 'whisper' | 'barge';
+/** Why a supervisor is out of the call: he left (seat or hang-up), the agent left it (transfer, hang-up, back to the IVR), or it ended. */
+export type SuperviseEnd = 'left' | 'hung-up' | 'agent-left' | 'call-ended';
 
 /** A party other than the caller and the handling agent: a consulted agent or outside number, or a supervisor. */
 interface Party {
@@ -46,9 +54,10 @@ interface Party {
   agentId?: string;
   /** A consulted agent was ready: he is ready again when he leaves without the call. */
   wasReady?: boolean;
+  /** A consulted agent or a supervisor whose station was already off hook (headset mode): released, it stays off hook and silent, as after a queue call. */
+  headset?: boolean;
   target?: OpTarget;
   mode: ConferenceMode;
-  supervisor?: boolean;
 }
 
 interface OpsCall {
@@ -57,10 +66,12 @@ interface OpsCall {
   agentId: string;
   agentLeg: Leg;
   /** A consultation in progress (dialling, or talking with the agent). */
-  consult: { target: OpTarget; ctl: AbortController; party: Party | null; claimed?: string; wasReady?: boolean } | null;
+  consult: { target: OpTarget; ctl: AbortController; party: Party | null; claimed?: string; wasReady?: boolean; headset?: boolean } | null;
   conf: Conference | null;
   /** In the conference besides the caller and the agent. */
   parties: Party[];
+  /** Supervisors on the agent's voice path (supervise.ts), when any. */
+  sup: Supervision | null;
   onAbort: () => void;
 }
 
@@ -73,6 +84,8 @@ export interface AgentOpsOptions {
   callerNumber?: string;
   /** No answer from a dialled number or a rung station within this long (ms, default 30 s). */
   dialTimeoutMs?: number;
+  /** The case store (执法调度 reads the case and the department, and dispatches). */
+  store: CaseStore;
 }
 
 const CONSULT_REASON = 'consult';
@@ -86,11 +99,19 @@ export class AgentOps {
   /** Outside parties left with the caller after the agent transferred out: callId → leg. */
   readonly #outside = new Map<string, { leg: Leg; off: () => void }>();
 
+  readonly #held: { unsubscribe(): void };
+
   constructor(o: AgentOpsOptions) {
     this.#o = o;
     this.#sb = o.switchboard;
     this.#acd = o.acd;
     this.#sb.onAgentHangup = (callId, agentId) => this.#agentHungUp(callId, agentId);
+    // Hold and retrieve (the seat's, through the switchboard) move the agent's voice path: the supervisors follow it.
+    this.#held = this.#sb.events$.subscribe((e) => {
+      if (e.type !== 'held' && e.type !== 'retrieved') return;
+      const ops = this.#calls.get(e.callId);
+      if (ops) this.#follow(ops);
+    });
   }
 
   /** The agent is consulting or in a conference (hold/retrieve from his seat would break it). */
@@ -102,6 +123,7 @@ export class AgentOps {
 
   close(): void {
     this.#sb.onAgentHangup = null;
+    this.#held.unsubscribe();
     this.events$.complete();
   }
 
@@ -112,9 +134,9 @@ export class AgentOps {
     if (!c || !live || !live.agent || live.agent.agentId !== agentId) throw new CallError('CALL_NOT_CONNECTED', `agent '${agentId}' has no call in conversation`, { agentId });
     let ops = this.#calls.get(c.callId);
     if (!ops || ops.agentId !== agentId) {
-      if (ops) ops.call.signal.removeEventListener('abort', ops.onAbort);
+      if (ops) this.#forget(ops);
       const call = live.call;
-      const fresh: OpsCall = { call, agentId, agentLeg: live.agent, consult: null, conf: null, parties: [], onAbort: () => this.#callerGone(fresh) };
+      const fresh: OpsCall = { call, agentId, agentLeg: live.agent, consult: null, conf: null, parties: [], sup: null, onAbort: () => this.#callerGone(fresh) };
       call.signal.addEventListener('abort', fresh.onAbort, { once: true });
       this.#calls.set(c.callId, fresh);
       ops = fresh;
@@ -206,17 +228,29 @@ export class AgentOps {
   consult(agentId: string, target: OpTarget): { callId: string; answered: Promise<boolean> } {
     const ops = this.#current(agentId);
     if (ops.consult) throw new CallError('CALL_OPERATION_STATE', `agent '${agentId}' is consulting already`, { agentId });
-    if ('queue' in target) throw new CallError('CALL_OPERATION_STATE', 'a queue cannot be consulted: transfer the call to it (blind)', { queue: target.queue });
     this.#check(target, agentId);
     const call = ops.call;
     const ctl = new AbortController();
     const consult: NonNullable<OpsCall['consult']> = { target, ctl, party: null };
+    const claim = (id: string) => {
+      this.#sb.claim(id, (e) => this.#consultStationEvent(ops, consult, e));
+      consult.claimed = id;
+      consult.wasReady = true;
+    };
     if ('agent' in target) {
       // Reserved for the consultation: the ACD offers him nothing meanwhile.
-      this.#sb.claim(target.agent, (e) => this.#consultStationEvent(ops, consult, e));
-      consult.claimed = target.agent;
+      claim(target.agent);
       this.#acd.setNotReady(target.agent, CONSULT_REASON);
-      consult.wasReady = true;
+    } else if ('queue' in target) {
+      // The queue's strategy picks one of its ready agents now (set not ready for the consultation in the same step).
+      const id = this.#acd.reserveForConsult(target.queue, CONSULT_REASON);
+      if (id === null) throw new CallError('CALL_TARGET_NOT_READY', `no agent of queue '${target.queue}' is ready to be consulted`, { queue: target.queue });
+      try {
+        claim(id);
+      } catch (e) {
+        this.#safe(() => this.#acd.setReady(id));
+        throw e;
+      }
     }
     if (ops.conf) {
       // N-way: the others talk on in the conference while the agent steps out to consult.
@@ -224,6 +258,7 @@ export class AgentOps {
     } else if (this.#sb.live(call.id)?.state === 'talking') this.#sb.hold(agentId);
     ops.consult = consult;
     call.setPhase('consulting');
+    this.#follow(ops);
     const answered = this.#ring(ops, consult).then(
       (leg) => {
         if (ops.consult !== consult || ctl.signal.aborted) {
@@ -231,7 +266,7 @@ export class AgentOps {
           return false;
         }
         call.addLeg(leg);
-        consult.party = { leg, mode: 'speak+listen', target, ...(consult.claimed ? { agentId: consult.claimed, wasReady: consult.wasReady } : {}) };
+        consult.party = { leg, mode: 'speak+listen', target, ...(consult.claimed ? { agentId: consult.claimed, wasReady: consult.wasReady, headset: consult.headset === true } : {}) };
         if ('number' in target) {
           const sub = leg.channel.events$.subscribe((e) => {
             if (e.type === 'hangup') {
@@ -241,6 +276,7 @@ export class AgentOps {
           });
         }
         bridge(ops.agentLeg, leg);
+        this.#follow(ops);
         this.events$.next({ type: 'consult-answered', agentId, callId: call.id, target });
         return true;
       },
@@ -259,8 +295,9 @@ export class AgentOps {
     const call = ops.call;
     const timeoutMs = this.#o.dialTimeoutMs ?? 30_000;
     if ('number' in t) return new Leg('outside', await dialOut(this.#o.board, t.number, { callerNumber: this.#o.callerNumber ?? '12315', timeoutMs, signal: consult.ctl.signal }), call.at());
-    const id = (t as { agent: string }).agent;
+    const id = consult.claimed!;
     const port = this.#sb.station(id)!;
+    consult.headset = port.state === 'connected';
     if (port.state !== 'connected') {
       const r = await port.call({ calledNumber: id, callerNumber: ops.agentId, timeoutMs, signal: consult.ctl.signal });
       if (r.reason !== 'done') throw new CallError('CALL_TARGET_NO_ANSWER', `agent '${id}' did not answer (${r.reason})`, { agentId: id, reason: r.reason });
@@ -291,6 +328,7 @@ export class AgentOps {
     else if (c.claimed) this.#unclaim(c.claimed, c.wasReady);
     unbridge(ops.agentLeg);
     this.#backToCaller(ops);
+    this.#follow(ops);
     this.events$.next({ type: 'consult-ended', agentId: ops.agentId, callId: ops.call.id, reason });
   }
 
@@ -310,7 +348,8 @@ export class AgentOps {
     ops.conf?.leave(p.leg.channel);
     unbridge(p.leg);
     if (p.agentId !== undefined) this.#unclaim(p.agentId, p.wasReady);
-    if (p.leg.channel.state !== 'idle') void p.leg.channel.hangup().catch(() => undefined);
+    // A headset's line stays open (the switchboard's next offer is a zip tone in it); a handset is cleared.
+    if (p.leg.channel.state !== 'idle' && !p.headset) void p.leg.channel.hangup().catch(() => undefined);
   }
 
   /** The station is the switchboard's again; a consulted agent who was ready is ready again. */
@@ -346,7 +385,8 @@ export class AgentOps {
   #moveTo(ops: OpsCall, p: Party, kind: 'blind' | 'consult', o: { bridge?: boolean } = {}): void {
     const call = ops.call;
     const t = p.target!;
-    this.#acd.transfer(call.id, 'agent' in t ? { agent: t.agent } : { external: (t as { number: string }).number }, { consulted: true });
+    // A consulted queue's agent is the agent the queue picked.
+    this.#acd.transfer(call.id, p.agentId !== undefined ? { agent: p.agentId } : { external: (t as { number: string }).number }, { consulted: true });
     this.#sb.detach(call.id);
     this.#forget(ops);
     if (p.agentId !== undefined) this.#sb.connect(call.id, p.leg, o);
@@ -354,9 +394,11 @@ export class AgentOps {
     this.events$.next({ type: 'transferred', agentId: ops.agentId, callId: call.id, to: label(t), kind });
   }
 
+  /** We no longer follow this agent's call (he left it, or it ended): his supervisors leave it. */
   #forget(ops: OpsCall): void {
     ops.call.signal.removeEventListener('abort', ops.onAbort);
     if (this.#calls.get(ops.call.id) === ops) this.#calls.delete(ops.call.id);
+    this.#endSupervision(ops, ops.call.signal.aborted ? 'call-ended' : 'agent-left');
   }
 
   // ------------------------------------------------------------ conference
@@ -373,6 +415,7 @@ export class AgentOps {
     conf.join(ops.agentLeg.channel);
     ops.parties.push(c.party);
     ops.call.setPhase('conference');
+    this.#follow(ops);
     const parties = 2 + ops.parties.length;
     this.events$.next({ type: 'consult-ended', agentId, callId: ops.call.id, reason: 'conference' });
     this.events$.next({ type: 'conference', agentId, callId: ops.call.id, parties });
@@ -400,6 +443,7 @@ export class AgentOps {
     this.#closeConf(ops);
     bridge(ops.call.caller, ops.agentLeg);
     ops.call.setPhase('talking');
+    this.#follow(ops);
   }
 
   #closeConf(ops: OpsCall): void {
@@ -423,7 +467,7 @@ export class AgentOps {
       return true;
     }
     if (ops.consult) this.#dropConsult(ops);
-    const heir = ops.parties.find((p) => !p.supervisor);
+    const heir = ops.parties[0];
     if (ops.conf && heir) {
       // The agent leaves the conference; the call goes on with the others, in the first consulted party's name.
       ops.parties.splice(ops.parties.indexOf(heir), 1);
@@ -438,7 +482,7 @@ export class AgentOps {
 
   /** The consulted agent who inherited a conference handles it now (his later hang-up, more parties). */
   #adopt(old: OpsCall, heir: Party): void {
-    const fresh: OpsCall = { call: old.call, agentId: heir.agentId ?? '', agentLeg: heir.leg, consult: null, conf: old.conf, parties: old.parties, onAbort: () => this.#callerGone(fresh) };
+    const fresh: OpsCall = { call: old.call, agentId: heir.agentId ?? '', agentLeg: heir.leg, consult: null, conf: old.conf, parties: old.parties, sup: null, onAbort: () => this.#callerGone(fresh) };
     if (heir.agentId !== undefined) {
       this.#calls.set(old.call.id, fresh);
       old.call.signal.addEventListener('abort', fresh.onAbort, { once: true });
@@ -479,16 +523,36 @@ export class AgentOps {
 
   /**
    * 监听 / whisper / 强插: the supervisor's station (off hook, or rung and
-   * answered) joins the agent's call: listen hears both and is heard by
-   * none; whisper is heard by the agent only; barge is heard by all.
+   * answered) joins the agent's voice path (supervise.ts): listen hears both
+   * and is heard by none; whisper is heard by the agent only; barge is heard
+   * by both. The call's bridge, phase and recording do not change. Asked
+   * again with another mode, it switches at once; asked for another agent, he
+   * leaves the first call and joins that one.
    */
   async supervise(supervisorId: string, agentId: string, mode: SuperviseMode): Promise<{ callId: string }> {
     const ops = this.#current(agentId);
     if (!['listen', 'whisper', 'barge'].includes(mode)) throw new CallError('CALL_OPERATION_STATE', `'${String(mode)}' is not listen, whisper or barge`, { mode });
-    const party: Party = { leg: null as unknown as Leg, agentId: supervisorId, mode: mode === 'listen' ? 'listen' : mode === 'whisper' ? 'whisper' : 'speak+listen', supervisor: true };
-    const port = this.#sb.claim(supervisorId, (e) => {
-      if (e.type === 'hangup' && party.leg) this.#partyGone(ops, party);
-    });
+    if (supervisorId === agentId) throw new CallError('CALL_OPERATION_STATE', `agent '${agentId}' cannot supervise his own call`, { agentId });
+    const was = this.#supervising(supervisorId);
+    if (was?.ops === ops) {
+      was.sup.mode = mode;
+      this.#follow(ops);
+      this.events$.next({ type: 'supervising', agentId, callId: ops.call.id, supervisorId, mode });
+      return { callId: ops.call.id };
+    }
+    let port: Channel;
+    if (was) {
+      // From one agent's call to another's: his station stays off hook and claimed.
+      port = was.sup.leg.channel;
+      this.#dropSupervisor(was.ops, was.sup, 'left', { keepClaim: true });
+    } else {
+      port = this.#sb.claim(supervisorId, (e) => {
+        if (e.type !== 'hangup') return;
+        const at = this.#supervising(supervisorId);
+        if (at) this.#dropSupervisor(at.ops, at.sup, 'hung-up');
+        else this.#sb.unclaim(supervisorId);
+      });
+    }
     try {
       if (port.state !== 'connected') {
         const r = await port.call({ calledNumber: supervisorId, callerNumber: agentId, timeoutMs: this.#o.dialTimeoutMs ?? 30_000, signal: ops.call.signal });
@@ -499,30 +563,79 @@ export class AgentOps {
       this.#sb.unclaim(supervisorId);
       throw e;
     }
-    party.leg = new Leg('supervisor', port, ops.call.at(), { agentId: supervisorId });
-    ops.call.addLeg(party.leg);
-    const conf = this.#ensureConf(ops);
-    if (!ops.consult) conf.join(ops.agentLeg.channel);
-    if (ops.call.phase !== 'consulting') ops.call.setPhase('conference');
-    conf.join(port, party.mode === 'whisper' ? { mode: 'whisper', whisperTo: ops.agentLeg.channel } : { mode: party.mode });
-    ops.parties.push(party);
+    const sup: Supervisor = { id: supervisorId, leg: new Leg('supervisor', port, ops.call.at(), { agentId: supervisorId }), mode };
+    ops.call.addLeg(sup.leg);
+    (ops.sup ??= new Supervision(this.#o.board)).sups.push(sup);
+    this.#follow(ops);
     this.events$.next({ type: 'supervising', agentId, callId: ops.call.id, supervisorId, mode });
     return { callId: ops.call.id };
   }
 
   /** The supervisor leaves the call he supervises (his station may stay off hook). */
   leave(supervisorId: string): { callId: string } {
+    const at = this.#supervising(supervisorId);
+    if (!at) throw new CallError('CALL_NOT_CONNECTED', `supervisor '${supervisorId}' supervises no call`, { agentId: supervisorId });
+    this.#dropSupervisor(at.ops, at.sup, 'left');
+    return { callId: at.ops.call.id };
+  }
+
+  /** The call and agent a supervisor is on, if any. */
+  #supervising(supervisorId: string): { ops: OpsCall; sup: Supervisor } | null {
     for (const ops of this.#calls.values()) {
-      const p = ops.parties.find((x) => x.supervisor && x.agentId === supervisorId);
-      if (!p) continue;
-      ops.parties.splice(ops.parties.indexOf(p), 1);
-      p.leg.leftAt ??= ops.call.at();
-      ops.conf?.leave(p.leg.channel);
-      this.#sb.unclaim(supervisorId);
-      this.#shrink(ops);
-      return { callId: ops.call.id };
+      const sup = ops.sup?.find(supervisorId);
+      if (sup) return { ops, sup };
     }
-    throw new CallError('CALL_NOT_CONNECTED', `supervisor '${supervisorId}' supervises no call`, { agentId: supervisorId });
+    return null;
+  }
+
+  /** Puts the supervisors where the agent's voice is now (after every change of his switching). */
+  #follow(ops: OpsCall): void {
+    // A barging supervisor is heard by the caller: the call's recording keeps him too (caller left, agent and supervisor right).
+    ops.call.recordHeard?.(!!ops.sup?.sups.some((s) => s.mode === 'barge'));
+    if (!ops.sup) return;
+    const agent = ops.agentLeg.channel;
+    const inConf = ops.conf?.members.some((m) => m.channel === agent) ? ops.conf : null;
+    let peer: Channel | null = null;
+    if (!inConf) {
+      if (ops.consult) peer = ops.consult.party?.leg.channel ?? null;
+      else if (this.#sb.live(ops.call.id)?.state === 'talking') peer = ops.call.caller.channel;
+    }
+    ops.sup.layout({ agent, conf: inConf, peer });
+  }
+
+  #dropSupervisor(ops: OpsCall, sup: Supervisor, reason: SuperviseEnd, o: { keepClaim?: boolean } = {}): void {
+    ops.sup?.remove(sup);
+    sup.leg.leftAt ??= ops.call.at();
+    if (!o.keepClaim) this.#sb.unclaim(sup.id);
+    if (ops.sup?.sups.length === 0) {
+      ops.sup.close();
+      ops.sup = null;
+    }
+    this.#follow(ops);
+    this.events$.next({ type: 'supervise-ended', agentId: ops.agentId, callId: ops.call.id, supervisorId: sup.id, reason });
+  }
+
+  /** Every supervisor of the agent's call leaves it (their stations stay off hook, theirs again). */
+  #endSupervision(ops: OpsCall, reason: SuperviseEnd): void {
+    const s = ops.sup;
+    if (!s) return;
+    ops.sup = null;
+    ops.call.recordHeard?.(false);
+    const sups = [...s.sups];
+    s.close();
+    for (const sup of sups) {
+      sup.leg.leftAt ??= ops.call.at();
+      this.#sb.unclaim(sup.id);
+      this.events$.next({ type: 'supervise-ended', agentId: ops.agentId, callId: ops.call.id, supervisorId: sup.id, reason });
+    }
+  }
+
+  // ------------------------------------------------------------ 执法调度
+
+  /** 执法调度 (law-dispatch.ts): the department of a report case is called and joined into a three-way call; the case is dispatched to it. */
+  async dispatchCall(agentId: string, req: DispatchCallRequest): Promise<DispatchCallStarted> {
+    this.#current(agentId);
+    return startDispatchCall({ ops: this, store: this.#o.store, logger: this.#o.logger }, agentId, req);
   }
 
   // ------------------------------------------------------------ back to the IVR

@@ -15,7 +15,7 @@
 // IVR is bounded, a long conversation is not cut.
 import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, Subject, type Subscription, take, tap } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
-import type { CallRecordInput, CaseStore } from '../cases/types.ts';
+import type { CallRecordInput, CallTransferRecord, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { CallRecording, CallRecordingFacts } from '../recording/call.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
@@ -83,7 +83,7 @@ export class Call implements QueueCall {
   /** Every phase change (ops, seats, tests). */
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
-  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
+  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system'; transfers: CallTransferRecord[] } = { agents: [], holdMs: 0, transfers: [] };
   /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
   recording?: CallRecording;
   /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
@@ -195,7 +195,7 @@ export class Call implements QueueCall {
     const rec = this.recording;
     if (!rec || this.phase === 'ended') return;
     let party: Leg | undefined;
-    if (this.phase === 'talking') party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
+    if (this.phase === 'talking' && !this.#heard) party = [...this.legs].reverse().find((l) => !l.gone && (l.kind === 'agent' || l.kind === 'outside'));
     const other = party?.channel ?? null;
     if (other === this.#recordingOther) return;
     this.#recordingOther = other;
@@ -204,6 +204,16 @@ export class Call implements QueueCall {
     } catch (e) {
       this.#deps.log.warn({ err: e }, `call ${this.id}: recording not re-pointed: ${(e as Error).message}`);
     }
+  }
+
+  /** A supervisor barges in (强插): while talking, the recording's right side is what the caller hears (the agent and the supervisor). */
+  #heard = false;
+
+  /** Right side = what the caller hears while talking (a barging supervisor is recorded too), or the talking party's voice again. */
+  recordHeard(on: boolean): void {
+    if (this.#heard === on) return;
+    this.#heard = on;
+    this.#followRecording();
   }
 
   #startRecording(): void {
@@ -247,6 +257,11 @@ export class Call implements QueueCall {
     } else if ('holdMs' in e) q.holdMs = e.holdMs;
     else if ('endedBy' in e) q.endedBy = e.endedBy;
     else q.wrapUpMs = e.wrapUpMs;
+  }
+
+  /** An agent transferred the call (blind, or completing a consultation): kept for the call record. */
+  transferred(t: { from: string; to: string; kind: 'blind' | 'consult' }): void {
+    this.queueInfo.transfers.push({ at: this.#at(), ...t });
   }
 
   get signal(): AbortSignal {
@@ -431,6 +446,7 @@ export class Call implements QueueCall {
       if (q.wrapUpMs !== undefined) rec.wrapUpMs = q.wrapUpMs;
       if (q.endedBy) rec.endedBy = q.endedBy;
     }
+    if (q.transfers.length) rec.transfers = q.transfers.map((t) => ({ ...t }));
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         // Counted apart from io.pending (nothing the caller hears waits on it),

@@ -25,6 +25,9 @@ export const CALL_CATALOG = defineErrors('calls', {
   CALL_NO_TRUNK: 'no outbound trunk (role outbound or bothway) is free to dial the number; try again later, or give the board profile more outbound lines',
   CALL_TARGET_NO_ANSWER: 'the number or agent dialled did not answer (no answer, busy or line fault); the caller is still with the agent',
   CALL_IVR_NODE_UNKNOWN: 'the call\'s IVR flow has no node of that name, so the caller cannot be sent there; give a node id of the flow (e.g. survey)',
+  CALL_CASE_UNKNOWN: 'no case has that number in the case store; check the 14-digit case number on the case form',
+  CALL_CASE_NOT_DISPATCHABLE: '执法调度 applies to a report case (举报) that is accepted or dispatched; accept the report first, or use a consultation for other cases',
+  CALL_DEPARTMENT_NO_PHONE: 'the department has no phone number in the directory, so its leader cannot be called; add the phone to the department (hotline cases departments)',
   CALL_OPERATION_STATE: 'the call is not in a state this operation applies to (e.g. complete without a consultation, a conference without a consulted party); check the call\'s state in the seat snapshot',
 });
 

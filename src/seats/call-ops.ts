@@ -8,7 +8,7 @@ import type { CallWaitingEvent } from '../calls/call-waiting.ts';
 import { CallError } from '../calls/errors.ts';
 import type { ClientMessage } from './protocol.ts';
 
-export const OPS_TYPES = ['transfer', 'consult', 'consult-complete', 'consult-cancel', 'conference', 'to-ivr', 'supervise', 'supervise-leave', 'dial'] as const;
+export const OPS_TYPES = ['transfer', 'consult', 'consult-complete', 'consult-cancel', 'conference', 'to-ivr', 'supervise', 'supervise-leave', 'dial', 'dispatch-call'] as const;
 export type OpsType = (typeof OPS_TYPES)[number];
 type OpsMessage = Extract<ClientMessage, { type: OpsType }>;
 
@@ -43,6 +43,10 @@ export async function runOp(ops: AgentOps | undefined, out: OutboundCalls | unde
       return ops.supervise(self, m.agentId, m.mode);
     case 'supervise-leave':
       return ops.leave(self);
+    case 'dispatch-call': {
+      const r = await ops.dispatchCall(self, { caseNumber: m.caseNumber, departmentId: m.departmentId });
+      return { callId: r.callId, number: r.number };
+    }
   }
 }
 
@@ -67,5 +71,7 @@ export function opsEventFor(e: OpsEvent | PlacedEvent | CallWaitingEvent): { to:
       return { to: [e.agentId], data: { callId: e.callId, to: e.to, kind: e.kind } };
     case 'supervising':
       return { to: [e.supervisorId], data: { callId: e.callId, agentId: e.agentId, supervisorId: e.supervisorId, mode: e.mode } };
+    case 'supervise-ended':
+      return { to: [e.supervisorId], data: { callId: e.callId, agentId: e.agentId, supervisorId: e.supervisorId, reason: e.reason } };
   }
 }

@@ -20,6 +20,7 @@ import type { AgentOps } from '../calls/agent-ops.ts';
 import type { OutboundCalls } from '../calls/outbound.ts';
 import type { CallWaiting } from '../calls/call-waiting.ts';
 import type { SeatCaseStore } from './cases.ts';
+import type { DirectorySource } from './directory.ts';
 import type { SeatReportStore } from './report.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
@@ -68,7 +69,7 @@ export interface SeatHost {
 export interface SeatHostOptions extends ListenOptions {
   board: Board;
   /** The case store's agents and password check. */
-  store: SeatCaseStore & SeatReportStore & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
+  store: SeatCaseStore & SeatReportStore & DirectorySource & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
   dataDir: string;
@@ -93,7 +94,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
   const log = LmdbQueueLog.open(join(o.dataDir, 'acd', 'queue-log'));
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
   const acd = new Acd(clock, config, log);
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: log, logger: o.logger });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: log, logger: o.logger });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });
@@ -119,7 +120,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
 /** The seat server on the engine's ACD: the engine closes the ACD and its log, the host only its own parts. */
 async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine']>): Promise<SeatHost> {
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
-  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
+  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });

@@ -97,7 +97,7 @@ const CASE_MESSAGES = {
     schema: message('caller-history', { callerNumber: Phone, limit: Limit(200, 50) }),
     roles: ALL,
     summary: 'A caller\'s earlier cases and calls by his number, newest first, his open cases, and his earlier call records in full.',
-    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queueWaitMs?, agentId?, recordingIds, caseNumber?, outcome?] }`',
+    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queue?, queueWaitMs?, agentId?, agents?, legs?, transfers? ({ at, from, to, kind }), talkMs?, holdMs?, wrapUpMs?, endedBy?, recordingIds, caseNumber?, caseNumbers?, outcome?] }`',
   },
   'kb-search': {
     schema: message('kb-search', {
@@ -196,10 +196,10 @@ const Dialled = Type.String({ pattern: '^[0-9*#]{1,20}$', description: 'digits d
 const Target = Type.Object(
   {
     agent: Type.Optional(AgentId),
-    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue (transfer only)' })),
+    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an ACD queue: a transfer waits in it; a consultation rings the ready agent its strategy picks now' })),
     number: Type.Optional(Dialled),
   },
-  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue (transfer only), `number` a number dialled on an outbound trunk' },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'exactly one of: `agent` an agent of the roster (ready), `queue` an ACD queue, `number` a number dialled on an outbound trunk' },
 );
 
 const OPS_MESSAGES = {
@@ -239,10 +239,16 @@ const OPS_MESSAGES = {
     summary: '人工转自动: the caller goes to an IVR node (survey, case number read back); the agent\'s part ends (wrap-up).',
     result: '`{ callId }`',
   },
+  'dispatch-call': {
+    schema: message('dispatch-call', { caseNumber: Type.String({ minLength: 1, maxLength: 32, description: 'a report case (举报), accepted or dispatched' }), departmentId: Type.String({ minLength: 1, maxLength: 64, description: 'the department to act: its phone (directory) is dialled' }) }),
+    roles: ALL,
+    summary: '执法调度: from a report case, the department\'s phone is dialled as a consultation (the caller held with music); when its leader answers, a three-way call with the caller follows and the case is dispatched to the department (a note if it has the case already). CALL_CASE_UNKNOWN, CALL_CASE_NOT_DISPATCHABLE, CALL_DEPARTMENT_NO_PHONE, CALL_TARGET_UNKNOWN refuse it and change nothing.',
+    result: '`{ callId, number }`; `consult-answered`, `consult-ended` (conference) and `conference` events follow',
+  },
   supervise: {
     schema: message('supervise', { agentId: AgentId, mode: Type.Union([Type.Literal('listen'), Type.Literal('whisper'), Type.Literal('barge')]) }),
     roles: SUPERVISORS,
-    summary: 'The supervisor\'s station joins the agent\'s call: listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by all). An on-hook station rings first.',
+    summary: 'The supervisor\'s station joins the agent\'s voice path (the bridge, the call\'s phase and its recording stay as they are): listen (监听: hears both, heard by none), whisper (heard by the agent only), barge (强插: heard by both). It follows the agent through hold, consultation and conference. Sent again with another mode it switches at once; with another agent it moves there. An on-hook station rings first.',
     result: '`{ callId }` once his station is in the call',
   },
   dial: {
@@ -268,6 +274,16 @@ const OPS_MESSAGES = {
   },
 } as const satisfies Record<string, MessageDef>;
 
+// ---- the console's admin pages (read-only) ---------------------------------
+
+const ADMIN_MESSAGES = {
+  directory: {
+    schema: message('directory', {}),
+    roles: SUPERVISORS,
+    summary: 'Read-only view for the admin pages: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. Changes go through `hotline cases agents|departments` and the ACD configuration, read at the next start.',
+    result: 'a directory (`agents`, `departments`, `queues`; see Directory in src/seats/protocol.ts)',
+  },
+} as const satisfies Record<string, MessageDef>;
 
 // ---- statistics and case reference lists (reports) --------------------------
 // `hotline report` over the socket: the case store's counters (by day, month,
@@ -376,7 +392,7 @@ export const CLIENT_MESSAGES = {
   'force-logout': {
     schema: message('force-logout', { agentId: AgentId }),
     roles: SUPERVISORS,
-    summary: 'Log another agent out of the ACD (强制签出); refused while a call is offered to him or connected.',
+    summary: 'Log another agent out of the ACD (强制签出): at once when idle; during an offer or a call the call is never cut and the logout follows it (and its wrap-up; `pendingLogout` meanwhile).',
     result: 'that agent\'s state',
   },
   ping: {
@@ -388,6 +404,7 @@ export const CLIENT_MESSAGES = {
   ...CASE_MESSAGES,
   ...CALL_MESSAGES,
   ...OPS_MESSAGES,
+  ...ADMIN_MESSAGES,
   ...REPORT_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
@@ -403,8 +420,12 @@ export const AgentStateView = Type.Object({
   state: StateName,
   reason: Type.Optional(Type.String({ description: 'not-ready reason' })),
   pendingNotReady: Type.Optional(Type.String({ description: 'not ready asked for during a call, applied after it' })),
+  pendingLogout: Type.Optional(Type.Boolean({ description: 'a supervisor logged him out during a call: applied after it' })),
   timeInStateMs: Type.Integer({ minimum: 0 }),
   seatConnected: Type.Boolean(),
+  callId: Type.Optional(Type.String({ description: 'the call offered to him or connected (reserved, ringing, talking, held)' })),
+  callQueue: Type.Optional(Type.String({ description: 'the ACD queue that call came through' })),
+  callerNumber: Type.Optional(Type.String({ description: 'the caller\'s number on that call (absent when withheld)' })),
 });
 export type AgentStateView = Static<typeof AgentStateView>;
 
@@ -440,6 +461,36 @@ export const Wallboard = Type.Object({
   serviceLevelMs: Type.Integer({ description: 'T of the service level: answered within T ÷ answered (Asterisk SL)' }),
 });
 export type Wallboard = Static<typeof Wallboard>;
+
+const Levels = Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 100 }), { description: 'skill → level 1–100' });
+export const Directory = Type.Object({
+  agents: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.Optional(Type.String({ description: 'absent: in the ACD roster but not in the case store (cannot log in)' })),
+      role: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')])),
+      departmentId: Type.Optional(Type.String()),
+      inRoster: Type.Boolean({ description: 'in the ACD roster the engine runs (takes queue calls)' }),
+      skills: Levels,
+      queues: Type.Array(Type.String(), { description: 'queues he is a member of' }),
+      station: Type.Optional(Type.String({ description: 'his station port, when configured' })),
+      wrapUpMs: Type.Optional(Type.Integer()),
+    }),
+  ),
+  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()) })),
+  queues: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      strategy: Type.String(),
+      members: Type.Array(Type.Object({ agent: Type.String(), penalty: Type.Optional(Type.Integer()) })),
+      requiredSkills: Levels,
+      wrapUpMs: Type.Optional(Type.Integer()),
+      ringTimeoutMs: Type.Optional(Type.Integer()),
+      maxWaitMs: Type.Optional(Type.Integer()),
+    }),
+  ),
+});
+export type Directory = Static<typeof Directory>;
 
 export const Snapshot = Type.Object({
   agentId: Type.String(),
@@ -551,6 +602,7 @@ export const SERVER_EVENTS = {
   'placed-ended': { schema: event('placed-ended', Type.Object({ callId: CallId, outcome: Type.String({ description: 'outbound_completed, outbound_no_answer, outbound_abandoned' }) })), summary: 'The call this seat placed is over.' },
   intercom: { schema: event('intercom', Type.Object({ callId: CallId, from: Type.String() })), summary: 'Another agent or supervisor called this one\'s station (呼叫班长 / 呼叫话务员), answered.' },
   supervising: { schema: event('supervising', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), mode: Type.String({ description: 'listen, whisper or barge' }) })), summary: 'To the supervisor: he is in the agent\'s call in this mode.' },
+  'supervise-ended': { schema: event('supervise-ended', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), reason: Type.String({ description: 'left, hung-up (his station), agent-left (transfer, hang-up, back to the IVR), call-ended' }) })), summary: 'To the supervisor: he is out of the agent\'s call (his station stays off hook).' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },

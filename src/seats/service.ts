@@ -20,6 +20,7 @@ import { isOpsMessage, opsEventFor, runOp } from './call-ops.ts';
 import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
+import { directoryView, type DirectorySource } from './directory.ts';
 import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
@@ -64,6 +65,8 @@ export interface SeatServiceOptions {
   onEventSent?: (agentId: string | null, seq: number, event: ServerEventName) => void;
   /** The case store: case messages, caller history, knowledge base, screen pops (SEAT_CASES_UNAVAILABLE without it). */
   cases?: SeatCaseStore & SeatReportStore;
+  /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
+  directory?: DirectorySource;
 }
 
 /** One socket, as the service sees it. */
@@ -345,6 +348,8 @@ export class SeatService {
         this.inRoster(self);
         acd.endWrapUp(self);
         return this.agentView(self);
+      case 'directory':
+        return directoryView(this.o.directory, this.o.acdConfig);
       case 'wallboard':
         if (m.live !== undefined) c.wallboard = m.live;
         return this.wallboard();
@@ -366,7 +371,8 @@ export class SeatService {
       }
       case 'force-logout':
         this.inRoster(m.agentId);
-        acd.logout(m.agentId);
+        // 强制签出 never cuts a call: an agent on one (or being offered one) is logged out after it and its wrap-up.
+        acd.forceLogout(m.agentId);
         this.o.logger?.info({ by: self, agentId: m.agentId }, 'supervisor logged agent out');
         return this.agentView(m.agentId);
     }
@@ -422,6 +428,10 @@ export class SeatService {
     const v: AgentStateView = { agentId: a.id, state: a.state, timeInStateMs: Math.max(0, Math.round(this.o.acdNow() - a.since)), seatConnected: this.byAgent.has(a.id) };
     if (a.reason !== undefined) v.reason = a.reason;
     if (a.pendingNotReady !== undefined) v.pendingNotReady = a.pendingNotReady;
+    if (a.pendingLogout) v.pendingLogout = true;
+    if (a.callId !== undefined) v.callId = a.callId;
+    if (a.callQueue !== undefined) v.callQueue = a.callQueue;
+    if (a.callerNumber !== undefined) v.callerNumber = a.callerNumber;
     return v;
   }
 

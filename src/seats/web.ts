@@ -40,6 +40,8 @@ export const CSP_DIRECTIVES = {
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:'],
   fontSrc: ["'self'"],
+  // Recordings play from blobs the page fetched with its token (web/src/recordings.ts).
+  mediaSrc: ["'self'", 'blob:'],
   // 'self' covers ws:/wss: of the same host and port (CSP Level 3).
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],

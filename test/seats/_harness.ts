@@ -45,7 +45,7 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
   const log = LmdbQueueLog.open(join(dir, 'queue-log'));
   const acd = new Acd(clock, { ...config, disconnectGraceMs: 30_000 }, log);
   const wall = { t: 1_000_000 };
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, ...opts });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, directory: store, ...opts });
   const board = await openBoard(new URL('../../boards/sim-e1x2.json', import.meta.url).pathname, { mode: 'stepped', baseDir: dir });
   const probe = dataProbe(join(dir, 'probe'));
   const server = await startSeatServer({

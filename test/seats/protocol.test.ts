@@ -91,7 +91,8 @@ test('a supervisor forces not ready and logout, and gets a live wallboard', asyn
     await b.until(() => b.events('agent-state').find((e) => e.data.reason === 'training'), 'the agent sees it');
     const live = await sup.until(() => sup.events('wallboard').find((e) => e.data.agents.some((x: { agentId: string; reason?: string }) => x.agentId === '1002' && x.reason === 'training')), 'live wallboard');
     assert.is(live.data.counts.talking, 1);
-    assert.is((await sup.ask('force-logout', { agentId: '1001' })).code, 'ACD_STATE_REFUSED'); // call offered
+    const pending = await sup.ask('force-logout', { agentId: '1001' }); // call offered: logged out after it, never cut
+    assert.equal([pending.result.state, pending.result.pendingLogout], [r.acd.agent('1001').state, true]);
     assert.is((await sup.ask('force-logout', { agentId: '1002' })).result.state, 'loggedOut');
     assert.is((await sup.ask('force-logout', { agentId: 'nobody' })).code, 'SEAT_NOT_IN_ROSTER');
     assert.equal(r.acd.check(), []);

@@ -75,7 +75,8 @@ testUnless(NO_CHROMIUM, 'answer, hang up, hold and transfer are sent to the serv
     }
     await t.page.fill('#transfer-to', '1002');
     await t.page.click('#transfer');
-    await until(() => seen.some((m) => m.type === 'transfer' && m.target === '1002'), 'a transfer to 1002 at the server');
+    await until(() => seen.some((m) => m.type === 'transfer' && (m.to as { agent?: string } | undefined)?.agent === '1002'), 'a transfer to 1002 at the server');
+    await until(async () => /\(CALL_[A-Z_]+\)$/.test((await t.page.textContent('#status')) ?? ''), 'no call to transfer: the server\'s code');
     assert.equal(t.problems, []);
     await t.ctx.close();
   } finally {

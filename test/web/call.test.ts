@@ -10,40 +10,19 @@
 // well inside the ACD's ring time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSeatHost } from '../../src/seats/host.ts';
-import { agentHarness, roster } from '../calls/_agents.ts';
 import { testUnless } from '../skip.ts';
-import { built_, launch, logIn, NO_CHROMIUM, PASSWORD, until } from './_browser.ts';
+import { NO_CHROMIUM, until } from './_browser.ts';
+import { callRig, goReady } from './_calls.ts';
 
 testUnless(NO_CHROMIUM, 'an agent takes a call in the browser: offer and screen pop, F2 answers, F4 holds and retrieves, a case linked to the call, F3 hangs up', async () => {
-  await built_();
-  const h = await agentHarness(roster(2));
+  const r = await callRig(2);
+  const { h } = r;
   const e = h.engine;
-  await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
-  const sb = e.core.switchboard!;
-  const host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb } });
-  const browser = await launch();
-  let pumping = true;
-  const pump = (async () => {
-    while (pumping) {
-      if (e.core.busy()) await new Promise((r) => setImmediate(r));
-      else await e.board.advance(20);
-      await new Promise((r) => setTimeout(r, 4));
-    }
-  })();
   try {
     const st = h.stations[0];
     assert.ok(await st.liftHandset(), 'the station goes off hook (headset mode)');
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    ctx.setDefaultTimeout(20_000);
-    const page = await ctx.newPage();
-    await page.goto(host.server.url);
-    await logIn({ page: page }, '1001');
-    await page.click('#acd-login');
-    await page.waitForSelector('#state-badge[data-state="notReady"]');
-    await page.keyboard.press('F7');
-    await page.waitForSelector('#state-badge[data-state="ready"]');
-
+    const page = await r.page('1001');
+    await goReady(page);
     const c = h.caller(1, '13700001111');
     const reached = h.toAgent(c);
     await page.waitForSelector('#call-info[data-phase="offered"]', { timeout: 60_000 });
@@ -85,13 +64,8 @@ testUnless(NO_CHROMIUM, 'an agent takes a call in the browser: offer and screen 
     const written = await e.store.getCallRecord(rec!.callId!);
     assert.equal([written?.endedBy, written?.callerNumber, written?.agentId], ['agent', '13700001111', '1001']);
     assert.ok((written?.holdMs ?? 0) > 0, `hold time on the record: ${written?.holdMs}`);
-    await ctx.close();
   } finally {
-    pumping = false;
-    await pump;
-    await browser.close();
-    await host.close();
-    await h.close();
+    await r.close();
   }
 });
 

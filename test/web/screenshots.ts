@@ -4,6 +4,7 @@
 //   node --import tsx test/web/screenshots.ts      → docs/console-*.png
 import { join } from 'node:path';
 import { CHROMIUM, consoleRig, launch, logIn, NO_CHROMIUM, tab } from './_browser.ts';
+import { liveShots } from './_live-shots.ts';
 
 if (NO_CHROMIUM) {
   process.stderr.write(`screenshots: ${NO_CHROMIUM}\n`);
@@ -70,8 +71,13 @@ try {
   await second.page.screenshot({ path: join(docs, 'console-case-errors.png') });
   const login = await tab(browser, r);
   await login.page.screenshot({ path: join(docs, 'console-login.png') });
+  // The read-only admin page (the roster of this rig).
+  await sup.page.goto(new URL('/admin.html', r.server.url).href);
+  await sup.page.waitForSelector('#adm-agents tr');
+  await sup.page.screenshot({ path: join(docs, 'console-admin.png') });
   process.stdout.write(`screenshots in ${docs} (browser ${CHROMIUM})\n`);
 } finally {
   await browser.close();
   await r.close();
 }
+await liveShots(docs);

@@ -5,6 +5,7 @@
 import type { AgentState } from '../../src/acd/types.ts';
 import type { AgentStateView, QueueView } from '../../src/seats/protocol.ts';
 import { byId, clock, h, setText } from './dom.ts';
+import { openCallOps } from './callops.ts';
 import { openCaseForm } from './caseform.ts';
 import { onLang, reasonName, stateName, t } from './i18n.ts';
 import type { EventData } from './seat.ts';
@@ -142,12 +143,8 @@ if (shell) {
     answer: () => act(() => seat.request('answer', {})),
     hangup: () => act(() => seat.request('hangup', {})),
     hold: () => act(() => (agent?.state === 'held' || call?.phase === 'held' ? seat.request('retrieve', {}) : seat.request('hold', {}))),
-    transfer: () => {
-      const to = byId<HTMLInputElement>('transfer-to');
-      if (!to.value.trim()) return to.focus();
-      void act(() => seat.requestAhead('transfer', { target: to.value.trim() }));
-    },
   };
+  const callOps = openCallOps(shell);
   for (const [id, fn] of Object.entries(ops)) byId(id).addEventListener('click', fn);
   byId<HTMLSelectElement>('reason').addEventListener('change', (e) => {
     const other = byId<HTMLInputElement>('reason-other');
@@ -161,6 +158,7 @@ if (shell) {
     if (!op || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     if (op === 'transfer' && document.activeElement !== byId('transfer-to')) byId('transfer-to').focus();
+    else if (op === 'transfer') callOps.transfer();
     else ops[op]();
   });
 

@@ -12,13 +12,6 @@ import type { ClientMessage, ClientType, SERVER_EVENTS, ServerEventName } from '
 export type Fields<K extends ClientType> = Omit<Extract<ClientMessage, { type: K }>, 'id' | 'type'>;
 export type EventData<E extends ServerEventName> = Static<(typeof SERVER_EVENTS)[E]['schema']>['data'];
 
-/**
- * Operations the console offers before the server has them (transfer: the
- * agent and supervisor operations of issue 10). Sent as they are; until the
- * server knows them it answers SEAT_UNKNOWN_TYPE, which the page shows.
- */
-export type AheadType = 'transfer';
-
 export interface Reply {
   ok: boolean;
   result?: unknown;
@@ -73,16 +66,12 @@ export class Seat {
     return this.link === 'open' && this.resumed;
   }
 
-  request<K extends ClientType>(type: K, fields: Fields<K>): Promise<Reply> {
-    return this.send(type, fields as Record<string, unknown>);
+  /** timeoutMs: for a request the server answers late by design (supervise rings the supervisor's phone, ≤ 30 s). */
+  request<K extends ClientType>(type: K, fields: Fields<K>, timeoutMs?: number): Promise<Reply> {
+    return this.send(type, fields as Record<string, unknown>, false, timeoutMs);
   }
 
-  /** A message the server's protocol may not have yet (see AheadType). */
-  requestAhead(type: AheadType, fields: Record<string, unknown> = {}): Promise<Reply> {
-    return this.send(type, fields);
-  }
-
-  private send(type: string, fields: Record<string, unknown>, always = false): Promise<Reply> {
+  private send(type: string, fields: Record<string, unknown>, always = false, timeoutMs?: number): Promise<Reply> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN || (!this.resumed && !always)) return Promise.resolve({ ok: false, code: LOCAL_OFFLINE });
     const id = `w${++this.n}`;
@@ -90,7 +79,7 @@ export class Seat {
       const timer = window.setTimeout(() => {
         this.pending.delete(id);
         resolve({ ok: false, code: LOCAL_TIMEOUT });
-      }, this.o.replyTimeoutMs ?? 10_000);
+      }, timeoutMs ?? this.o.replyTimeoutMs ?? 10_000);
       this.pending.set(id, { done: resolve, timer });
       ws.send(JSON.stringify({ ...fields, id, type }));
     });

@@ -6,6 +6,7 @@ import type { Wallboard } from '../../src/seats/protocol.ts';
 import { byId, clock, h, setText } from './dom.ts';
 import { onLang, reasonName, stateName, t } from './i18n.ts';
 import { openShell } from './shell.ts';
+import { callLine, openSupervise } from './supervise.ts';
 
 const REASONS = ['临时闭席', 'meal', 'training', 'meeting'];
 
@@ -77,6 +78,7 @@ function card(agentId: string): HTMLElement {
     { class: 'seat-card', attrs: { 'data-agent': agentId } },
     h('div', { class: 'seat-head' }, h('span', { class: 'seat-id' }, agentId), h('span', { class: 'seat-state' })),
     h('div', { class: 'seat-detail' }, h('span', { class: 'seat-reason' }), ' ', h('span', { class: 'seat-time' }), ' ', h('span', { class: 'seat-conn' })),
+    h('div', { class: 'seat-call' }),
     h(
       'div',
       { class: 'seat-actions' },
@@ -84,6 +86,7 @@ function card(agentId: string): HTMLElement {
       h('button', { class: 'force-not-ready', attrs: { type: 'button' }, on: { click: () => void force('force-not-ready') } }, t('sup.forceNotReady')),
       h('button', { class: 'force-logout', attrs: { type: 'button' }, on: { click: () => void force('force-logout') } }, t('sup.forceLogout')),
     ),
+    supervise?.actions(agentId),
   );
   cards.set(agentId, el);
   return el;
@@ -101,6 +104,7 @@ function drawSeats(b: Wallboard): void {
     setText(el.querySelector('.seat-reason')!, reasonName(a.reason ?? a.pendingNotReady ?? ''));
     setText(el.querySelector('.seat-time')!, clock(a.timeInStateMs + now - boardAt));
     setText(el.querySelector('.seat-conn')!, a.seatConnected || a.state === 'loggedOut' ? '' : t('sup.seatOff'));
+    setText(el.querySelector('.seat-call')!, callLine(a));
     if (list.children[i] !== el) list.insertBefore(el, list.children[i] ?? null);
   });
   for (const [id, el] of cards)
@@ -109,6 +113,8 @@ function drawSeats(b: Wallboard): void {
       cards.delete(id);
     }
 }
+
+const supervise = shell ? openSupervise(shell, (id) => cards.get(id)) : null;
 
 if (shell) {
   onLang(() => {

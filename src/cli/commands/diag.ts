@@ -89,7 +89,7 @@ const spans = defineCommand({
 function pick(board: Board, spec: string | undefined): Channel[] {
   if (!spec) return [...board.channels];
   try {
-    return parseGroup(spec, board.spans.length, '--channels', board.spans.map((s) => (s.kind === 'E1' ? { type: 'E1' } : { type: 'analog', role: s.kind, ports: s.channels.length }))).map(([s, t]) => board.channel(s, t));
+    return parseGroup(spec, board.spans.length, '--channels', board.spans.map((s) => (s.kind === 'E1' ? { type: 'E1' } : s.kind === 'T1' ? { type: 'T1', channels: s.channels.length } : { type: 'analog', role: s.kind, ports: s.channels.length }))).map(([s, t]) => board.channel(s, t));
   } catch (e) {
     throw cliError('CLI_BAD_VALUE', `--channels: ${(e as Error).message}`, { option: '--channels' });
   }
