@@ -21,11 +21,29 @@ const SOURCES = [
   'native/board/errors.c',
 ].map((f) => join(root, f));
 
+/** One direction's calls, in turn: cleared by the caller, cleared back by the called party, refused busy, refused vacant. */
+export interface Openr2Way {
+  calls: number;
+  /** Calls that ended as their scenario asked (answered and cleared, or refused with the right cause at both ends). */
+  as_intended: number;
+  failed: number;
+  /** Calls whose called number did not reach the called end whole (or libopenr2 reported no category). */
+  numbers_wrong: number;
+  clear_forward: number;
+  clear_back: number;
+  busy: number;
+  vacant: number;
+}
+
 export interface Openr2Result {
   openr2_calls: number;
   openr2_failed_calls: number;
-  ours_to_openr2: { calls: number; answered: number; failed: number };
-  openr2_to_ours: { calls: number; answered: number; failed: number };
+  ours_to_openr2: Openr2Way;
+  openr2_to_ours: Openr2Way;
+  /** The category libopenr2 reported for our calls (KA 1, KD 3), by its name. */
+  openr2_categories: Record<string, number>;
+  /** Both ends seizing every circuit at once (see r2_openr2.c: libopenr2's CN variant takes our seizure for a forced release). */
+  glare: { circuits: number; ours_gave_way: number; answered: number; openr2_not_idle: number; our_causes: Record<string, number> };
   stuck_channels: number;
   line_seconds: number;
   causes: Record<string, number>;

@@ -9,14 +9,21 @@
 // overflowed) must be 0. Then the seat half (bench/_acd-seats.ts): --seats
 // sockets (agents and supervisors with live wallboards) on the real seat
 // server during a busy-hour slice driven through the ACD: seat_event_p99_ms
-// (server event → client received), memory per seat. offer_latency_p99_ms
-// needs stations on the board (the call layer) and is printed as null.
+// (server event → client received), memory per seat. Then the whole system
+// (bench/_acd-system.ts): --system-hours of the same load through board,
+// stations, audio and call core in stepped time, measured from the engine's
+// durable queue log; it must agree with the decision core within the 95 %
+// interval of a measurement that short (exit 1 otherwise). Last,
+// offer_latency_p99_ms in real time (bench/_acd-offer.ts): an agent becomes
+// ready with a call waiting → his station rings.
 import { loadavg } from 'node:os';
 import { simulateErlangC, type Estimate } from '../src/acd/simulate.ts';
 import { seatBench, type SeatBenchResult } from './_acd-seats.ts';
+import { pairedCore, shortRunSpread, systemHour, type SystemResult } from './_acd-system.ts';
+import { offerLatency, type OfferLatencyResult } from './_acd-offer.ts';
 import { decimal, defineCommand, duration, flag, int, option } from '../src/cli/args.ts';
 
-export const summary = 'ACD decision core vs Erlang C: P(wait), ASA, service level with 95 % CIs, decisions/s';
+export const summary = 'ACD vs Erlang C (decision core, then the whole system in stepped time) with 95 % CIs, offer latency, seat sockets';
 
 export const command = defineCommand({
   name: 'hotline bench acd',
@@ -34,14 +41,75 @@ export const command = defineCommand({
     seats: option(int({ min: 0, max: 5000 }), 'seat sockets in the seat half (0: skip it); a tenth of them supervisors with live wallboards', { valueName: 'N', default: 500 }),
     'seat-duration': option(duration({ minMs: 5000, maxMs: 3_600_000 }), 'wall time of the busy-hour slice the seats watch', { valueName: 'DURATION', default: 60_000, defaultText: '60s' }),
     'seat-speed': option(decimal({ min: 1, max: 3600 }), 'ACD clock speed-up in the seat half (1: real time, the busy hour as it comes)', { valueName: 'X', default: 1 }),
+    'system-hours': option(decimal({ min: 0, max: 100 }), 'simulated hours of the load through the whole system (stepped; 0: skip)', { valueName: 'H', default: 1 }),
+    'system-warmup': option(duration({ minMs: 0, maxMs: 36_000_000 }), 'simulated warm-up of the whole-system run, discarded', { valueName: 'DURATION', default: 600_000, defaultText: '10m' }),
+    'system-batches': option(int({ min: 2, max: 1000 }), 'batches of the whole-system run (batch-means intervals, printed beside the replication ones)', { valueName: 'N', default: 6 }),
+    replications: option(int({ min: 20, max: 100_000 }), 'decision-core runs as short as the whole-system run, for the spread of such a measurement', { valueName: 'N', default: 400 }),
+    'offer-samples': option(int({ min: 0, max: 100_000 }), 'agent ready → station rings samples in real time (0: skip)', { valueName: 'N', default: 200 }),
   },
   run: ({ values }) => run(values),
 });
 
 const errPct = (measured: number, theory: number): number => Number(((Math.abs(measured - theory) / theory) * 100).toFixed(3));
 const r4 = (x: number): number => Number(x.toFixed(4));
+const HOUR = 3_600_000;
 
-async function run(o: { json: boolean; hours: number; warmup: number; batches: number; agents: number; occupancy: number; aht: number; sl: number; seed: number; seats: number; 'seat-duration': number; 'seat-speed': number }): Promise<number> {
+type Opts = { json: boolean; hours: number; warmup: number; batches: number; agents: number; occupancy: number; aht: number; sl: number; seed: number; seats: number; 'seat-duration': number; 'seat-speed': number; 'system-hours': number; 'system-warmup': number; 'system-batches': number; replications: number; 'offer-samples': number };
+
+/**
+ * The whole-system run beside the decision core's long run: each figure with
+ * two 95 % intervals, the batch-means one of the run itself and the one from
+ * the spread of equally short decision-core runs (1.96 σ); they agree when
+ * the core's value lies within the latter (widened by the core's own interval).
+ */
+function systemFigures(o: Opts, core: { pWait: Estimate; asaMs: Estimate; serviceLevel: Estimate }, sys: SystemResult, progress: (l: string) => void) {
+  progress(`acd bench: ${o.replications} decision-core runs of ${o['system-hours']} h (+${o['system-warmup'] / 60_000} min warm-up) for the spread of a measurement that short`);
+  const spread = shortRunSpread({ agents: o.agents, occupancy: o.occupancy, ahtMs: o.aht, serviceLevelMs: o.sl, measureMs: o['system-hours'] * HOUR, warmupMs: o['system-warmup'], batches: o['system-batches'], seed: o.seed, replications: o.replications, longRun: { pWait: core.pWait.mean, asaMs: core.asaMs.mean, serviceLevel: core.serviceLevel.mean } });
+  // Intervals are clipped to what the figure can be (a fraction, a wait ≥ 0).
+  const twin = pairedCore({ agents: o.agents, occupancy: o.occupancy, ahtMs: o.aht, serviceLevelMs: o.sl, measureMs: o['system-hours'] * HOUR, warmupMs: o['system-warmup'], batches: o['system-batches'], seed: o.seed });
+  const fig = (f: 'pWait' | 'asaMs' | 'serviceLevel', scale: number, max = Infinity) => {
+    const m = sys[f].mean;
+    const clip = (a: number, b: number) => [r4(Math.max(0, a) / scale), r4(Math.min(max, b) / scale)];
+    const half = Math.hypot(1.96 * spread.sd[f], core[f].ci95);
+    return {
+      measured: r4(m / scale),
+      ci95: clip(m - 1.96 * spread.sd[f], m + 1.96 * spread.sd[f]),
+      ci95_batch_means: clip(m - sys[f].ci95, m + sys[f].ci95),
+      batch_ci_coverage: r4(spread.batchCoverage[f]),
+      decision_core: r4(core[f].mean / scale),
+      paired_core: r4(twin[f] / scale),
+      paired_error_pct: twin[f] > 0 ? errPct(m, twin[f]) : null,
+      error_pct: errPct(m, core[f].mean),
+      agrees: Math.abs(m - core[f].mean) <= half,
+    };
+  };
+  const pwait = fig('pWait', 1, 1);
+  const asa_s = fig('asaMs', 1000);
+  const sl = fig('serviceLevel', 1, 1);
+  return {
+    hours: o['system-hours'],
+    warmup_min: o['system-warmup'] / 60_000,
+    calls: sys.entered,
+    connected: sys.connected,
+    lost_calls: sys.lost,
+    blocked: sys.blocked,
+    agents_set_not_ready: sys.agentsSetNotReady,
+    mean_ring_ms: Number(sys.meanRingMs.toFixed(1)),
+    mean_talk_s: Number((sys.meanTalkMs / 1000).toFixed(1)),
+    occupancy: r4(sys.occupancy.mean),
+    paired_core_occupancy: r4(twin.occupancy),
+    pwait,
+    asa_s,
+    sl,
+    agrees: pwait.agrees && asa_s.agrees && sl.agrees,
+    replications: o.replications,
+    simulated_s_per_wall_s: Number((sys.simulatedMs / sys.wallMs).toFixed(1)),
+    wall_s: Number((sys.wallMs / 1000).toFixed(1)),
+  };
+}
+
+async function run(o: Opts): Promise<number> {
+  const progress = (l: string) => process.stderr.write(`${l}\n`);
   let lastLog = 0;
   const r = simulateErlangC({
     agents: o.agents,
@@ -65,6 +133,17 @@ async function run(o: { json: boolean; hours: number; warmup: number; batches: n
     const supervisors = Math.max(1, Math.round(o.seats / 10));
     process.stderr.write(`acd bench: seat half, ${o.seats - supervisors} agents + ${supervisors} supervisors, ${o['seat-duration'] / 1000} s at ${o['seat-speed']}× the busy hour\n`);
     seats = await seatBench({ agents: o.seats - supervisors, supervisors, durationMs: o['seat-duration'], speed: o['seat-speed'], occupancy: o.occupancy, ahtMs: o.aht, seed: o.seed, progress: (l) => process.stderr.write(`${l}\n`) });
+  }
+  let system: ReturnType<typeof systemFigures> | null = null;
+  if (o['system-hours'] > 0) {
+    progress(`acd bench: whole system, ${o['system-hours']} simulated h (+${o['system-warmup'] / 60_000} min warm-up), stepped`);
+    const sys = await systemHour({ agents: o.agents, occupancy: o.occupancy, ahtMs: o.aht, serviceLevelMs: o.sl, measureMs: o['system-hours'] * HOUR, warmupMs: o['system-warmup'], batches: o['system-batches'], seed: o.seed, progress });
+    system = systemFigures(o, r, sys, progress);
+  }
+  let offer: OfferLatencyResult | null = null;
+  if (o['offer-samples'] > 0) {
+    progress(`acd bench: offer latency, ${o['offer-samples']} samples in real time`);
+    offer = await offerLatency({ samples: o['offer-samples'], agents: 4, seed: o.seed, progress });
   }
   const ci = (e: Estimate, scale = 1) => [r4((e.mean - e.ci95) / scale), r4((e.mean + e.ci95) / scale)];
   const out = {
@@ -93,11 +172,13 @@ async function run(o: { json: boolean; hours: number; warmup: number; batches: n
     // Calls taken through enter → offer → answer → end per wall-clock second (the simulation's own work included).
     acd_calls_per_s: Math.round(r.entered / (r.wallMs / 1000)),
     lost_calls: r.lost,
-    offer_latency_p99_ms: null,
+    offer_latency_p99_ms: offer?.offer_latency_p99_ms ?? null,
+    offer: offer,
+    system,
     seats: seats?.seats ?? null,
     seat_event_p99_ms: seats?.seat_event_p99_ms ?? null,
     seat: seats,
-    not_measured: `offer_latency_p99_ms needs stations on the board (the call layer)${seats ? '' : '; the seat half was skipped (--seats 0)'}`,
+    not_measured: [seats ? '' : 'the seat half (--seats 0)', system ? '' : 'the whole-system run (--system-hours 0)', offer ? '' : 'offer latency (--offer-samples 0)'].filter(Boolean).join('; ') || null,
     wall_s: Number((r.wallMs / 1000).toFixed(1)),
     load_avg_1m: Number(loadavg()[0].toFixed(2)),
   };
@@ -121,10 +202,28 @@ async function run(o: { json: boolean; hours: number; warmup: number; batches: n
               `  memory per seat: heap ${seats.seat_heap_per_seat_kb} KiB, RSS ${seats.seat_rss_per_seat_kb} KiB; busy hour: ${seats.busy_hour_calls_in_progress_at_start} calls in progress, ${seats.busy_hour_calls_arrived} arrived (${seats.busy_hour_acd_calls_per_s}/s), ${seats.busy_hour_calls_ended} ended`,
             ]
           : []),
-        `not measured here: ${out.not_measured}`,
+        ...(system
+          ? [
+              `whole system, ${system.hours} h stepped (+${system.warmup_min} min warm-up): ${system.calls} calls, ${system.lost_calls} lost, ${system.agents_set_not_ready} agents set not ready, ring ${system.mean_ring_ms} ms, talk ${system.mean_talk_s} s, occupancy ${system.occupancy}, ${system.simulated_s_per_wall_s}× real time`,
+              `${'figure'.padEnd(18)} ${'system'.padStart(9)}  95 % CI (spread of ${system.replications} runs that short) · batch means (coverage)`.padEnd(52),
+              ...(
+                [
+                  ['P(wait)', system.pwait],
+                  ['ASA (s)', system.asa_s],
+                  [`SL ≤ ${o.sl / 1000} s`, system.sl],
+                ] as const
+              ).map(
+                ([name, f]) =>
+                  `${name.padEnd(18)} ${String(f.measured).padStart(9)}  [${f.ci95[0]}, ${f.ci95[1]}] · [${f.ci95_batch_means[0]}, ${f.ci95_batch_means[1]}] (${(f.batch_ci_coverage * 100).toFixed(0)} %)  core ${f.decision_core}: ${f.agrees ? 'agrees' : 'DISAGREES'}; paired core ${f.paired_core}`,
+              ),
+            ]
+          : []),
+        ...(offer ? [`offer latency (agent ready → station rings, real time): p50 ${offer.offer_latency_p50_ms} ms, p99 ${offer.offer_latency_p99_ms} ms (target < 50), max ${offer.offer_latency_max_ms} ms over ${offer.offer_samples} samples`] : []),
+        ...(out.not_measured ? [`skipped: ${out.not_measured}`] : []),
         '',
       ].join('\n'),
     );
   }
-  return out.lost_calls === 0 && (seats?.seat_events_lost ?? 0) === 0 ? 0 : 1;
+  const systemOk = !system || (system.agrees && system.lost_calls === 0 && system.agents_set_not_ready === 0);
+  return out.lost_calls === 0 && (seats?.seat_events_lost ?? 0) === 0 && systemOk ? 0 : 1;
 }

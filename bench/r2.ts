@@ -59,12 +59,12 @@ export const command = defineCommand({
   run: ({ values }) => run(values),
 });
 
-async function interop(perWay: number): Promise<{ openr2_calls: number | null; openr2_failed_calls: number | null; openr2_stuck_channels?: number; openr2_note?: string }> {
+async function interop(perWay: number): Promise<{ openr2_calls: number | null; openr2_failed_calls: number | null; openr2_stuck_channels?: number; openr2_glare_circuits?: number; openr2_note?: string }> {
   if (perWay === 0) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: 'not run (--openr2 N runs N calls each way against libopenr2)' };
   const prep = await openr2Prepare();
   if ('missing' in prep) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: prep.missing };
   const r = openr2Run(prep.lib, perWay);
-  return { openr2_calls: r.openr2_calls, openr2_failed_calls: r.openr2_failed_calls, openr2_stuck_channels: r.stuck_channels };
+  return { openr2_calls: r.openr2_calls, openr2_failed_calls: r.openr2_failed_calls, openr2_stuck_channels: r.stuck_channels, openr2_glare_circuits: r.glare.circuits };
 }
 
 async function run(o: { json: boolean; spans: number; calls: number; 'hold-ms': number; openr2: number }): Promise<number> {

@@ -47,6 +47,10 @@ int64_t IntArg(const Napi::CallbackInfo &info, size_t i, const char *what, int64
   return IntIn(info.Env(), info[i], what, lo, hi);
 }
 int32_t I32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (int32_t)IntArg(info, i, what, INT32_MIN, INT32_MAX); }
+// An optional int argument: 0 when absent or undefined.
+int32_t OptI32(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  return i < info.Length() && !info[i].IsUndefined() ? I32(info, i, what) : 0;
+}
 uint32_t U32(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint32_t)IntArg(info, i, what, 0, UINT32_MAX); }
 uint16_t Mask16(const Napi::CallbackInfo &info, size_t i, const char *what) { return (uint16_t)IntArg(info, i, what, 0, 0xffff); }
 double F64(const Napi::CallbackInfo &info, size_t i, const char *what) {
@@ -201,26 +205,35 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     }
     if (tick != 5 && tick != 10 && tick != 20) hl::ThrowHl(env, HL_EINVAL, "tickMs must be 5, 10 or 20");
     hl_board_config cfg{};
+    hl_numbers_io numbers{};
     cfg.events = info.Length() > 3 && !info[3].IsUndefined() ? I32(info, 3, "events") : 0;
     if (info.Length() > 4 && info[4].IsArray()) {
-      // DAHDI: [spanno, basechan] per span; the cables are the card's (peers unused).
+      // DAHDI: [spanno, basechan, kind, channels, law] per span; the cables are the card's (peers unused).
       Napi::Array d = info[4].As<Napi::Array>();
-      if ((int)d.Length() != 2 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number and a base channel per span");
+      if ((int)d.Length() != 5 * spans) hl::ThrowHl(env, HL_EINVAL, "dahdi must list a span number, base channel, kind, channel count and law per span");
       std::vector<hl_dahdi_span> ds((size_t)spans);
       for (int i = 0; i < spans; i++) {
-        ds[(size_t)i].spanno = (int)IntIn(env, d.Get((uint32_t)(2 * i)), "dahdi span", 1, 128);
-        ds[(size_t)i].basechan = (int)IntIn(env, d.Get((uint32_t)(2 * i + 1)), "dahdi basechan", 1, 4096);
+        auto at = [&](int k) { return d.Get((uint32_t)(5 * i + k)); };
+        ds[(size_t)i].spanno = (int)IntIn(env, at(0), "dahdi span", 1, 128);
+        ds[(size_t)i].basechan = (int)IntIn(env, at(1), "dahdi basechan", 1, 4096);
+        ds[(size_t)i].kind = (int)IntIn(env, at(2), "dahdi span kind", HL_DAHDI_E1, HL_DAHDI_FXO);
+        ds[(size_t)i].channels = (int)IntIn(env, at(3), "dahdi channels", 1, 31);
+        ds[(size_t)i].law = (int)IntIn(env, at(4), "dahdi law", HL_DAHDI_ALAW, HL_DAHDI_MULAW);
       }
       char why[256];
       const int rc = hl_dahdi_create(spans, ds.data(), tick * 8, &cfg.driver, why, sizeof why);
       if (rc != 0) hl::ThrowHl(env, rc, std::string("opening the DAHDI driver: ") + why);
+      numbers = hl_dahdi_emu_numbers(&cfg.driver);
     } else {
       Check(env, hl_sim_create(spans, peers.data(), tick * 8, tick, &cfg.driver), "creating the sim driver");
+      numbers = hl_sim_numbers(&cfg.driver);
     }
     cfg.spans = spans;
     cfg.tick_ms = tick;
     // The board owns the driver from here, on failure too (board.h).
     Check(env, hl_board_create(&cfg, &b_), "creating the board");
+    // Out-of-band numbers are the sim's (and the userspace DAHDI's) own, not the contract's.
+    hl_board_set_numbers(b_, &numbers);
   }
   ~BoardWrap() override {
     Destroy();
@@ -362,11 +375,12 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_hangup(B(info), I32(info, 0, "channel")), "hangup");
     return info.Env().Undefined();
   }
-  // call(ch, req, timeoutMs, calling, called)
+  // call(ch, req, timeoutMs, calling, called, category, callType): the last
+  // two China No.1's KA and KD, 0 = the span's default.
   Napi::Value Call(const Napi::CallbackInfo &info) {
     std::string calling = Str(info, 3, "callerNumber"), called = Str(info, 4, "calledNumber");
-    Check(info.Env(), hl_cmd_call(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "timeoutMs"),
-                                  calling.c_str(), called.c_str()),
+    Check(info.Env(), hl_cmd_call_r2(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), U32(info, 2, "timeoutMs"),
+                                     calling.c_str(), called.c_str(), OptI32(info, 5, "category"), OptI32(info, 6, "callType")),
           "call");
     return info.Env().Undefined();
   }
@@ -506,9 +520,25 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_clear_digits(B(info), I32(info, 0, "channel")), "clearDigits");
     return info.Env().Undefined();
   }
+  // echo(channel, on[, taps, [name, value, ...]]): taps > 0 asks the
+  // driver's canceller (DAHDI's) with these parameters (checked in JavaScript).
   Napi::Value Echo(const Napi::CallbackInfo &info) {
-    Check(info.Env(), hl_cmd_echo(B(info), I32(info, 0, "channel"), I32(info, 1, "on")), "echoCanceller");
-    return info.Env().Undefined();
+    Napi::Env env = info.Env();
+    hl_driver_echo p{};
+    if (info.Length() > 2 && !info[2].IsUndefined()) p.taps = (uint32_t)IntIn(env, info[2], "taps", 0, 1024);
+    if (info.Length() > 3 && info[3].IsArray()) {
+      Napi::Array a = info[3].As<Napi::Array>();
+      if (a.Length() % 2 || a.Length() / 2 > HL_EC_PARAMS_MAX) hl::ThrowHl(env, HL_EINVAL, "echo canceller parameters: up to 4 name, value pairs");
+      p.nparams = a.Length() / 2;
+      for (uint32_t i = 0; i < p.nparams; i++) {
+        Napi::Value n = a.Get(2 * i);
+        if (!n.IsString()) hl::ThrowHl(env, HL_EINVAL, "an echo canceller parameter's name must be a string");
+        std::snprintf(p.param[i].name, sizeof p.param[i].name, "%s", n.As<Napi::String>().Utf8Value().c_str());
+        p.param[i].value = (int32_t)IntIn(env, a.Get(2 * i + 1), "echo canceller parameter", INT32_MIN, INT32_MAX);
+      }
+    }
+    Check(env, hl_cmd_echo_params(B(info), I32(info, 0, "channel"), I32(info, 1, "on"), &p), "echoCanceller");
+    return env.Undefined();
   }
   Napi::Value Detect(const Napi::CallbackInfo &info) {
     Check(info.Env(), hl_cmd_detect(B(info), I32(info, 0, "channel"), I32(info, 1, "dtmf"), I32(info, 2, "tones")), "detect");
@@ -536,11 +566,29 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_driver(B(info), I32(info, 0, "span"), I32(info, 1, "control"), F64(info, 2, "value")), "span control");
     return info.Env().Undefined();
   }
-  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter): "cas" or
-  // "china-no1" (signalling/r2_board.h); JavaScript validated the profile.
+  // setSignalling(span, variant, glarePriority, maxDnis, aniAfter, category, callType,
+  // dnisRules: [prefix, length, ...]): "cas" or "china-no1" (signalling/r2_board.h);
+  // JavaScript validated the profile (hl_r2_init checks again: HL_EINVAL).
   Napi::Value SetSignalling(const Napi::CallbackInfo &info) {
     std::string variant = Str(info, 1, "signalling");
-    hl_r2_config cfg = {I32(info, 2, "glarePriority"), I32(info, 3, "maxDnis"), I32(info, 4, "aniAfter"), HL_MF_R2_SEND_DBM0};
+    hl_r2_config cfg{};
+    cfg.glare_priority = I32(info, 2, "glarePriority");
+    cfg.max_dnis = I32(info, 3, "maxDnis");
+    cfg.ani_after = I32(info, 4, "aniAfter");
+    cfg.level_dbm0 = HL_MF_R2_SEND_DBM0;
+    cfg.category = OptI32(info, 5, "category");
+    cfg.kd = OptI32(info, 6, "callType");
+    if (info.Length() > 7 && info[7].IsArray()) {
+      Napi::Array rules = info[7].As<Napi::Array>();
+      if (rules.Length() > 2 * HL_R2_DNIS_RULES) hl::ThrowHl(info.Env(), HL_EINVAL, "dnisLengths: at most 8 prefixes");
+      for (uint32_t i = 0; i + 1 < rules.Length(); i += 2) {
+        std::string prefix = rules.Get(i).ToString().Utf8Value();
+        if (prefix.size() >= sizeof cfg.dnis_rules[0].prefix) hl::ThrowHl(info.Env(), HL_EINVAL, "dnisLengths: a prefix has at most 8 digits");
+        std::memcpy(cfg.dnis_rules[i / 2].prefix, prefix.c_str(), prefix.size() + 1);
+        const int32_t len = rules.Get(i + 1).ToNumber().Int32Value();
+        cfg.dnis_rules[i / 2].length = (uint8_t)(len < 0 || len > 255 ? 0 : len);
+      }
+    }
     Check(info.Env(), hl_board_set_signalling(B(info), I32(info, 0, "span"), variant.c_str(), &cfg), "signalling");
     return info.Env().Undefined();
   }
@@ -548,24 +596,30 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_r2(B(info), I32(info, 0, "channel"), I32(info, 1, "what"), I32(info, 2, "value")), "China No.1");
     return info.Env().Undefined();
   }
-  // r2Info(ch) -> { state, cause, trace: string[], counters } or undefined (plain CAS).
+  // r2Info(ch) -> { state, cause, numbers, KA, KD, trace: string[], counters } or undefined (plain
+  // CAS); stepped or in real time (signalling/r2_board.h hl_board_r2_read).
   Napi::Value R2Info(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
-    static hl_r2_chan copy;  // control thread only; ~1.6 KiB kept off the stack
+    static hl_r2_snap copy;  // control thread only; ~0.9 KiB kept off the stack
     const int rc = hl_board_r2_read(B(info), I32(info, 0, "channel"), &copy);
     if (rc == HL_ENOENT) return env.Undefined();
     Check(env, rc, "China No.1 state");
     Napi::Object o = Napi::Object::New(env);
     o.Set("state", hl_r2_state_name(copy.state));
     o.Set("cause", hl_r2_cause_name(copy.cause));
-    const int n = hl_r2_trace_line(&copy, 0, nullptr, 0);
+    o.Set("callerNumber", copy.ani);
+    o.Set("calledNumber", copy.dnis);
+    o.Set("category", copy.category);
+    o.Set("callType", copy.kd);
+    const int n = hl_r2_snap_trace_line(&copy, 0, nullptr, 0);
     Napi::Array trace = Napi::Array::New(env, (size_t)n);
     char line[160];
     for (int i = 0; i < n; i++) {
-      hl_r2_trace_line(&copy, i, line, sizeof line);
+      hl_r2_snap_trace_line(&copy, i, line, sizeof line);
       trace.Set((uint32_t)i, Napi::String::New(env, line));
     }
     o.Set("trace", trace);
+    o.Set("traceTotal", (double)copy.trace_n);
     Napi::Object k = Napi::Object::New(env);
     const hl_r2_counters &c = copy.n;
     k.Set("callsIn", (double)c.calls_in);
@@ -595,6 +649,9 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("erroredSeconds", Napi::Number::New(env, (double)st.errored_seconds));
     o.Set("lostFrames", Napi::Number::New(env, (double)st.lost_frames));
     o.Set("driverErrors", Napi::Number::New(env, (double)st.driver_errors));
+    Napi::Array drops = Napi::Array::New(env, HL_LINE_KINDS);
+    for (uint32_t k = 0; k < HL_LINE_KINDS; k++) drops.Set(k, Napi::Number::New(env, (double)st.line_drops[k]));
+    o.Set("lineDrops", drops);
     return o;
   }
   Napi::Value ChannelState(const Napi::CallbackInfo &info) {

@@ -42,7 +42,11 @@ Napi::Value R2Bench(const Napi::CallbackInfo &info) {
   const int circuits = spans * 30;
   // The called ends know the hotline's number is 5 digits; the caller's
   // number is asked after the first digit (as the C tests do).
-  const hl_r2_config a = {1, 5, 1, HL_MF_R2_SEND_DBM0}, b = {0, 5, 1, HL_MF_R2_SEND_DBM0};
+  hl_r2_config a{}, b{};
+  a.glare_priority = 1;
+  a.max_dnis = b.max_dnis = 5;
+  a.ani_after = b.ani_after = 1;
+  a.level_dbm0 = b.level_dbm0 = HL_MF_R2_SEND_DBM0;
   hl_r2_cable *k = hl_r2_cable_create(circuits, 80, &a, &b, nullptr, nullptr, 2026);
   if (!k) hl::ThrowHl(env, HL_ENOMEM, "r2Bench: cable");
   const hl_r2_impair imp = {-6, noise, 0.3, 0.001};

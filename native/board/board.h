@@ -127,6 +127,11 @@ int hl_cmd_answer(hl_board *b, int ch);
 int hl_cmd_hangup(hl_board *b, int ch);
 /* calling, called: up to HL_NUMBER_MAX characters each (HL_EINVAL beyond). */
 int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called);
+/* The same with China No.1's caller category (KA) and call type (KD), 1..15
+ * each, 0 = the span's default (profile r2.category / r2.callType); a plain
+ * CAS channel ignores them. HL_EINVAL outside 0..15. */
+int hl_cmd_call_r2(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called,
+                   int category, int kd);
 /* clips: array of `n` clips (ownership passes to the board). stop_mask: bit
  * per DTMF digit (digit_bit), 0 = not interruptible. */
 int hl_cmd_play(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, uint16_t stop_mask);
@@ -199,6 +204,24 @@ int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duratio
  * (flags 0) replaces what the channel hears by the conference. */
 #define HL_CONF_KEEP_ROUTE 1
 int hl_cmd_conf_join_ex(hl_board *b, int conf, int ch, int mode, int whisper_to, int flags);
+
+/* The same with the driver's canceller and its parameters (driver.h
+ * hl_driver_echo: taps, named parameters): a driver that has one per channel
+ * (DAHDI) runs it; otherwise, or with p NULL or p->taps 0, the board's own
+ * (dsp/echo.h). Refused (HL_EINVAL) beyond 1024 taps or 4 parameters. */
+int hl_cmd_echo_params(hl_board *b, int ch, int on, const hl_driver_echo *p);
+
+/* Numbers presented with a seizure where the line carries them out of band
+ * (the sim's side channel, sim.h; nothing on a real line, whose numbers come
+ * in its signalling): put on the tick thread when a call is placed, get when
+ * a seizure arrives. Not part of the driver contract (driver.h). */
+typedef struct hl_numbers_io {
+  int (*put)(void *self, int span, int ts, const char *calling, const char *called);
+  int (*get)(void *self, int span, int ts, char *calling, char *called, int cap);
+  void *self;
+} hl_numbers_io;
+/* Before the board runs (no tick on another thread); io NULL: none. */
+int hl_board_set_numbers(hl_board *b, const hl_numbers_io *io);
 
 /* Stops operations on a channel: which = bit per hl_op (1 << op); req 0 = any. */
 int hl_cmd_stop(hl_board *b, int ch, uint32_t which, uint32_t req);

@@ -98,8 +98,7 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
         emit_done(b, c.index, HL_OP_CALL, cmd.req, st == HL_CH_BLOCKED ? HL_R_ERROR : HL_R_ERROR, 0);
         return;
       }
-      if (b->drv.ops->set_numbers)
-        driver_rc(b, c.span, b->drv.ops->set_numbers(b->drv.self, c.span, c.ts, cmd.u.call.calling, cmd.u.call.called), "numbers");
+      if (b->numbers.put) driver_rc(b, c.span, b->numbers.put(b->numbers.self, c.span, c.ts, cmd.u.call.calling, cmd.u.call.called), "numbers");
       c.outgoing = true;
       set_cas(b, c, kSeize);
       c.state.store(HL_CH_DIALING, std::memory_order_relaxed);
@@ -288,7 +287,7 @@ void run_tick(hl_board *b) {
   for (int s = 0; s < b->nspans; s++) {
     uint8_t *rx = b->span_rx + (size_t)s * HL_E1_TIMESLOTS * n;
     driver_rc(b, s, b->drv.ops->read(b->drv.self, s, rx, n), "read");
-    driver_rc(b, s, b->drv.ops->cas_read(b->drv.self, s, b->cas_buf + s * HL_E1_TIMESLOTS), "cas_read");
+    driver_rc(b, s, b->drv.ops->line_read(b->drv.self, s, b->line_buf + s * HL_E1_TIMESLOTS), "line_read");
     span_alarms(b, s);
   }
   for (int i = 0; i < b->nch; i++) {
@@ -296,7 +295,9 @@ void run_tick(hl_board *b) {
     const uint8_t *rx = b->span_rx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
     int16_t *lin = b->rx_lin + (size_t)i * n;
     hl_g711_alaw_decode_block(lin, rx, (size_t)n);
-    const uint8_t cas = b->cas_buf[c.span * HL_E1_TIMESLOTS + c.ts];
+    const hl_line &ln = b->line_buf[c.span * HL_E1_TIMESLOTS + c.ts];
+    const uint8_t cas = ln.abcd;
+    line_kinds(b, c, ln);
     if (c.r2) {
       if (!r2_line(b, c, cas, lin)) media_rx(b, c);
     } else {
@@ -373,7 +374,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->tx_lin = new (std::nothrow) int16_t[b->nch * n]();
   b->span_rx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
   b->span_tx = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS * n]();
-  b->cas_buf = new (std::nothrow) uint8_t[b->nspans * HL_E1_TIMESLOTS]();
+  b->line_buf = new (std::nothrow) hl_line[b->nspans * HL_E1_TIMESLOTS]();
   b->span_alarms = new (std::nothrow) uint32_t[b->nspans]();
   b->span_faults = new (std::nothrow) Fault[b->nspans];
   b->nconf = b->nch / 2 > 0 ? b->nch / 2 : 1;
@@ -388,7 +389,7 @@ extern "C" int hl_board_create(const hl_board_config *cfg, hl_board **out) {
   b->done_reserve = (size_t)b->nch * HL_OPS_PER_CHANNEL;
   size_t cap = cfg->events ? (size_t)cfg->events : 65536;
   if (cap < 2 * b->done_reserve) cap = 2 * b->done_reserve;
-  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->cas_buf && b->span_alarms && b->span_faults && b->confs &&
+  bool ok = b->ch && b->rx_lin && b->tx_lin && b->span_rx && b->span_tx && b->line_buf && b->span_alarms && b->span_faults && b->confs &&
             b->parties && b->conf_out && b->cmds.init(16384) && b->events.init(cap) && b->retire.init(b->events.capacity());
   if (!ok) {
     hl_board_destroy(b);
@@ -441,7 +442,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   delete[] b->tx_lin;
   delete[] b->span_rx;
   delete[] b->span_tx;
-  delete[] b->cas_buf;
+  delete[] b->line_buf;
   delete[] b->span_alarms;
   delete[] b->span_faults;
   delete[] b->confs;
@@ -484,8 +485,15 @@ extern "C" int hl_cmd_hangup(hl_board *b, int ch) {
   return submit(b, c);
 }
 extern "C" int hl_cmd_call(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called) {
+  return hl_cmd_call_r2(b, ch, req, timeout_ms, calling, called, 0, 0);
+}
+extern "C" int hl_cmd_call_r2(hl_board *b, int ch, uint32_t req, uint32_t timeout_ms, const char *calling, const char *called,
+                              int category, int kd) {
   if (bad_ch(b, ch)) return HL_ENOENT;
+  if (category < 0 || category > 15 || kd < 0 || kd > 15) return HL_EINVAL;
   Cmd c; c.kind = C_CALL; c.ch = ch; c.req = req;
+  c.u.call.category = (uint8_t)category;
+  c.u.call.kd = (uint8_t)kd;
   c.u.call.timeout_ticks = (uint32_t)(((uint64_t)timeout_ms + (uint64_t)b->tick_ms - 1) / (uint64_t)b->tick_ms);
   if ((calling && std::strlen(calling) > HL_NUMBER_MAX) || (called && std::strlen(called) > HL_NUMBER_MAX)) return HL_EINVAL;
   if (calling) std::strncpy(c.u.call.calling, calling, HL_NUMBER_MAX);
@@ -586,11 +594,24 @@ extern "C" int hl_cmd_detect(hl_board *b, int ch, int dtmf, int tones) {
   Cmd c; c.kind = C_DETECT; c.ch = ch; c.u.detect = CmdDetect{dtmf, tones};
   return submit(b, c);
 }
-extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) {
+extern "C" int hl_cmd_echo(hl_board *b, int ch, int on) { return hl_cmd_echo_params(b, ch, on, nullptr); }
+extern "C" int hl_cmd_echo_params(hl_board *b, int ch, int on, const hl_driver_echo *p) {
   if (bad_ch(b, ch)) return HL_ENOENT;
   if (on != 0 && on != 1) return HL_EINVAL;
-  Cmd c; c.kind = C_ECHO; c.ch = ch; c.u.flag.value = on;
+  if (p && (p->taps > 1024 || p->nparams > HL_EC_PARAMS_MAX)) return HL_EINVAL;
+  Cmd c; c.kind = C_ECHO; c.ch = ch;
+  c.u.echo.on = on;
+  if (p) {
+    c.u.echo.p = *p;
+    for (uint32_t i = 0; i < p->nparams; i++) c.u.echo.p.param[i].name[sizeof c.u.echo.p.param[i].name - 1] = 0;
+  }
   return submit(b, c);
+}
+extern "C" int hl_board_set_numbers(hl_board *b, const hl_numbers_io *io) {
+  if (!b) return HL_EINVAL;
+  if (b->running.load()) return HL_ESTATE;
+  b->numbers = io ? *io : hl_numbers_io{};
+  return 0;
 }
 extern "C" int hl_cmd_hook_guard(hl_board *b, int ch, int on) {
   if (bad_ch(b, ch)) return HL_ENOENT;

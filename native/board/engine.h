@@ -49,6 +49,7 @@ struct R2Slot;  // signalling/r2_board.cc: a China No.1 channel
 struct CmdCall {
   uint32_t timeout_ticks;  // 0 = no timeout
   char calling[HL_NUMBER_MAX + 1], called[HL_NUMBER_MAX + 1];
+  uint8_t category, kd;    // China No.1: KA and KD, 0 = the span's (signalling/r2_board.h)
 };
 struct CmdPlay {
   hl_clip **clips;  // owned by the command, then by the player
@@ -93,7 +94,11 @@ struct CmdDetect {
   int dtmf, tones;  // 1 on, 0 off, -1 unchanged
 };
 struct CmdFlag {
-  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD, C_ECHO: 0/1
+  int value;  // C_DETECTMF: direction or -1; C_HOOKGUARD: 0/1
+};
+struct CmdEcho {
+  int on;             // 0/1
+  hl_driver_echo p;   // the driver's canceller (taps 0: the board's own, dsp/echo.h)
 };
 struct CmdFlash {
   uint32_t ms;
@@ -129,6 +134,7 @@ struct Cmd {
     CmdStop stop;
     CmdDetect detect;
     CmdFlag flag;
+    CmdEcho echo;
     CmdFlash flash;
     CmdRoute route;
     CmdConfJoin conf;
@@ -282,6 +288,10 @@ struct Channel {
   // Switched on by hl_cmd_echo (the profile or a command): a fax tone turns
   // ec_on off for that call only; the next call has the canceller again.
   bool ec_want = false;
+  // The driver runs the canceller (DAHDI's, with these parameters) instead
+  // of dsp/echo: ec_drv while it is on; a fax tone turns it off for the call.
+  bool ec_drv = false;
+  hl_driver_echo ec_params{};
   int16_t ec_ref[kMaxSamples] = {};
   hl_echo_state ec;
   bool detect_dtmf = true;
@@ -322,7 +332,8 @@ struct hl_board {
   int16_t *tx_lin = nullptr;
   uint8_t *span_rx = nullptr;  // [nspans][32][samples] A-law
   uint8_t *span_tx = nullptr;
-  uint8_t *cas_buf = nullptr;  // [nspans][32]
+  hl_line *line_buf = nullptr;  // [nspans][32]: the driver's line events of this tick
+  hl_numbers_io numbers{};       // out-of-band numbers (the sim's side channel); put/get NULL: none
   uint32_t *span_alarms = nullptr;
   hl::Fault *span_faults = nullptr;  // [nspans]: driver errors
   hl::Fault clock_fault;             // clock_nanosleep errors
@@ -402,6 +413,7 @@ void apply_media_cmd(hl_board *b, const Cmd &c);
 void media_rx(hl_board *b, Channel &c);            // detectors, digit buffer, recorders, timers
 void media_tx(hl_board *b, Channel &c, int16_t *tx);  // player/sender override
 void media_taps(hl_board *b, Channel &c);
+void echo_set(hl_board *b, Channel &c, bool on);  // the canceller on or off, the driver's or dsp/echo
 void media_stop(hl_board *b, Channel &c, uint32_t which, uint32_t req, int reason);
 void on_digit(hl_board *b, Channel &c, char d, uint64_t start_ms);
 void retire_clips(hl_board *b, hl_clip **clips, int n);

@@ -320,11 +320,9 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
       }
       return;
     case C_ECHO:
-      if (cmd.u.flag.value && !c.ec_on) {  // starts learning afresh
-        hl_echo_init(&c.ec, b->ec_desc);
-        std::memset(c.ec_ref, 0, sizeof c.ec_ref);
-      }
-      c.ec_on = c.ec_want = cmd.u.flag.value != 0;
+      c.ec_params = cmd.u.echo.p;
+      c.ec_want = cmd.u.echo.on != 0;
+      echo_set(b, c, c.ec_want);
       return;
     case C_DETECTMF:
       c.mf_rx_dir = cmd.u.flag.value;
@@ -337,11 +335,7 @@ void apply_media_cmd(hl_board *b, const Cmd &cmd) {
 void media_rx(hl_board *b, Channel &c) {
   const int st = c.state.load(std::memory_order_relaxed);
   if (st == HL_CH_IDLE || st == HL_CH_BLOCKED) {
-    if (c.ec_want && !c.ec_on) {  // a fax call turned it off: back for the next call, learning afresh
-      hl_echo_init(&c.ec, b->ec_desc);
-      std::memset(c.ec_ref, 0, sizeof c.ec_ref);
-      c.ec_on = true;
-    }
+    if (c.ec_want && !c.ec_on && !c.ec_drv) echo_set(b, c, true);  // a fax call turned it off: back for the next call, learning afresh
     return;
   }
   const int n = b->samples;
@@ -391,7 +385,7 @@ void media_rx(hl_board *b, Channel &c) {
     hl_callprog_event cev;
     while (hl_callprog_get_event(&c.cp, &cev)) {
       if (cev.on) emit(b, HL_EV_TONE, c.index, c.span, cev.tone);
-      if (cev.on && (cev.tone == HL_CP_FAX_CNG || cev.tone == HL_CP_FAX_CED)) c.ec_on = false;  // fax: no canceller
+      if (cev.on && (cev.tone == HL_CP_FAX_CNG || cev.tone == HL_CP_FAX_CED)) echo_set(b, c, false);  // fax: no canceller
     }
   } else {
     c.tones_running = false;
@@ -495,6 +489,27 @@ void media_tx(hl_board *b, Channel &c, int16_t *tx) {
     send_tx(b, c, buf);
     tx_add(tx, buf, n);
   }
+}
+
+// The driver's canceller when it has one for this channel and parameters
+// ask for it (taps > 0), else dsp/echo; on again it starts learning afresh.
+void echo_set(hl_board *b, Channel &c, bool on) {
+  if (c.ec_drv || (on && c.ec_params.taps > 0 && b->drv.ops->echo)) {
+    hl_driver_echo off{};
+    const int rc = b->drv.ops->echo(b->drv.self, c.span, c.ts, on ? &c.ec_params : &off);
+    if (rc == 0) {
+      c.ec_drv = on;
+      c.ec_on = false;
+      return;
+    }
+    if (rc != HL_ENOTSUP) driver_rc(b, c.span, rc, "echo");
+    c.ec_drv = false;  // the board's own from here
+  }
+  if (on && !c.ec_on) {
+    hl_echo_init(&c.ec, b->ec_desc);
+    std::memset(c.ec_ref, 0, sizeof c.ec_ref);
+  }
+  c.ec_on = on;
 }
 
 void media_taps(hl_board *b, Channel &c) {

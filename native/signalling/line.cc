@@ -90,8 +90,7 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
         c.state.store(HL_CH_RINGING, std::memory_order_relaxed);
         char calling[HL_NUMBER_MAX + 1] = {}, called[HL_NUMBER_MAX + 1] = {};
         char text[sizeof(hl_event::text)] = {};
-        if (b->drv.ops->get_numbers)
-          driver_rc(b, c.span, b->drv.ops->get_numbers(b->drv.self, c.span, c.ts, calling, called, sizeof calling), "numbers");
+        if (b->numbers.get) driver_rc(b, c.span, b->numbers.get(b->numbers.self, c.span, c.ts, calling, called, sizeof calling), "numbers");
         // text = "calling|called": HL_NUMBER_MAX digits each fit (board.h).
         static_assert(sizeof text >= 2 * HL_NUMBER_MAX + 2, "ring text holds both numbers");
         std::snprintf(text, sizeof text, "%s|%s", calling, called);
@@ -147,6 +146,17 @@ void line_rx(hl_board *b, Channel &c, uint8_t rx) {
       }
       break;
   }
+}
+
+void line_kinds(hl_board *b, Channel &c, const hl_line &ln) {
+  // Bits go through line_rx (the state above); every other kind with news
+  // is told as it is, one event per kind and tick (its slot's newest value).
+  for (int k = HL_LINE_HOOK; k < HL_LINE_KINDS; k++)
+    if (ln.pending & (1u << k)) emit(b, HL_EV_LINE, c.index, c.span, k, ln.value[k]);
+  // A card that times the flash itself (DAHDI's WINKFLASH on a station
+  // port) gives it whole: the same flash as one timed on the bits.
+  if ((ln.pending & (1u << HL_LINE_FLASH)) && c.hook_guard && c.state.load(std::memory_order_relaxed) == HL_CH_CONNECTED)
+    emit(b, HL_EV_FLASH, c.index, c.span);
 }
 
 void local_hangup(hl_board *b, Channel &c) {

@@ -29,6 +29,7 @@ void go_idle(hl_board *b, Channel &c);                  // the call is over: ope
 void far_cleared(hl_board *b, Channel &c, int cause);   // the far end cleared or the span failed
 void line_rx(hl_board *b, Channel &c, uint8_t rx);      // one tick of received bits
 void local_hangup(hl_board *b, Channel &c);             // we clear (forward or back)
+void line_kinds(hl_board *b, Channel &c, const hl_line &ln);  // line events other than bits: HL_EV_LINE each
 
 }  // namespace hl
 #endif

@@ -244,6 +244,22 @@ static void out_bwd_off(hl_r2_chan *c) {
 
 /* ---- incoming register ---- */
 
+/* How many called digits this call has: the rule with the longest prefix
+ * the digits so far start with, else max_dnis (0: not known, A3p). */
+static int dnis_want(const hl_r2_chan *c) {
+  int want = c->cfg.max_dnis;
+  size_t best = 0;
+  for (int i = 0; i < HL_R2_DNIS_RULES; i++) {
+    const hl_r2_dnis_rule *r = &c->cfg.dnis_rules[i];
+    const size_t n = strlen(r->prefix);
+    if (n > best && n <= (size_t)c->dnis_len && memcmp(r->prefix, c->dnis, n) == 0) {
+      best = n;
+      want = r->length;
+    }
+  }
+  return want;
+}
+
 /* After a called digit: ask for KA + ANI, go to group B, or ask the next. */
 static int in_after_digit(hl_r2_chan *c) {
   const hl_r2_variant *v = c->v;
@@ -251,7 +267,8 @@ static int in_after_digit(hl_r2_chan *c) {
     c->reg = REG_KA;
     return v->a_ka_ani;
   }
-  if (c->cfg.max_dnis > 0 && c->dnis_len >= c->cfg.max_dnis) {
+  const int want = dnis_want(c);
+  if (want > 0 && c->dnis_len >= want) {
     c->reg = REG_KD;
     return v->a_to_b;
   }
@@ -290,7 +307,8 @@ static void in_fwd_on(hl_r2_chan *c, int code) {
       } else if (code == v->i_end_ani || code == v->i_ani_restricted) {
         c->ani_done = 1;
         c->reg = REG_DNIS;
-        if (c->cfg.max_dnis > 0 && c->dnis_len >= c->cfg.max_dnis) {
+        const int want = dnis_want(c);
+        if (want > 0 && c->dnis_len >= want) {
           c->reg = REG_KD;
           resp = v->a_to_b;
         } else {
@@ -338,7 +356,7 @@ static void in_fwd_off(hl_r2_chan *c) {
     }
   } else if (c->reg == REG_REFUSED) {
     wait_clear(c);
-  } else if (c->reg == REG_DNIS && c->cfg.max_dnis <= 0 && c->dnis_len > 0) {
+  } else if (c->reg == REG_DNIS && dnis_want(c) <= 0 && c->dnis_len > 0) {
     reg_timer(c, c->v->t_end_of_dial, TMR_END_OF_DIAL);
   } else {
     reg_timer(c, c->v->t_next_fwd, HL_R2_C_T_NEXT_FWD);
@@ -563,11 +581,23 @@ static void timers(hl_r2_chan *c) {
 
 /* ---- API ---- */
 
+static int digits_ok(const char *s, int min);
+
 int hl_r2_init(hl_r2_chan *c, const hl_r2_variant *v, const hl_r2_config *cfg, hl_r2_cb cb, void *user) {
   if (!c || !v) return HL_EINVAL;
-  hl_r2_config d = {0, 0, 1, HL_MF_R2_SEND_DBM0};
+  hl_r2_config d = {.ani_after = 1, .level_dbm0 = HL_MF_R2_SEND_DBM0, .category = 1, .kd = 3};
   if (cfg) d = *cfg;
-  if (d.max_dnis < 0 || d.max_dnis > HL_R2_DIGITS_MAX || d.ani_after > HL_R2_DIGITS_MAX) return HL_EINVAL;
+  if (d.category == 0) d.category = 1; /* ordinary subscriber, periodic charging */
+  if (d.kd == 0) d.kd = 3;             /* local subscriber call */
+  if (d.max_dnis < 0 || d.max_dnis > HL_R2_DIGITS_MAX || d.ani_after > HL_R2_DIGITS_MAX || d.category < 1 || d.category > 15 ||
+      d.kd < 1 || d.kd > 15)
+    return HL_EINVAL;
+  for (int i = 0; i < HL_R2_DNIS_RULES; i++) {
+    const hl_r2_dnis_rule *r = &d.dnis_rules[i];
+    if (!memchr(r->prefix, 0, sizeof r->prefix) || !digits_ok(r->prefix, 0)) return HL_EINVAL;
+    const size_t n = strlen(r->prefix);
+    if (n > 0 && (r->length < n || r->length > HL_R2_DIGITS_MAX)) return HL_EINVAL;
+  }
   hl_mf_r2_tx_state probe;
   if (hl_mf_r2_tx_init(&probe, HL_MF_R2_FORWARD, d.level_dbm0) != 0) return HL_EINVAL;
   memset(c, 0, sizeof *c);
@@ -608,6 +638,8 @@ static int digits_ok(const char *s, int min) {
 }
 
 int hl_r2_call(hl_r2_chan *c, const char *ani, const char *dnis, int category, int kd) {
+  if (category == 0) category = c->cfg.category;
+  if (kd == 0) kd = c->cfg.kd;
   if (!digits_ok(dnis, 1) || !digits_ok(ani, 0) || category < 1 || category > 15 || kd < 1 || kd > 15) return HL_EINVAL;
   if (c->state == HL_R2_S_BLOCKED || c->want_block) {
     c->n.calls_out++;

@@ -152,11 +152,24 @@ const hl_r2_variant *hl_r2_variant_china(void);
 /* By name ("china-no1"), or NULL. */
 const hl_r2_variant *hl_r2_variant_find(const char *name);
 
+/* Called-number length by prefix, as an exchange's digit analysis knows it:
+ * a call whose called digits start with `prefix` has `length` digits, so A3
+ * goes as soon as they are in (no 3 s wait for A3p). */
+#define HL_R2_DNIS_RULES 8
+typedef struct hl_r2_dnis_rule {
+  char prefix[9];  /* 1..8 digits; "" = unused */
+  uint8_t length;  /* strlen(prefix)..HL_R2_DIGITS_MAX */
+} hl_r2_dnis_rule;
+
 typedef struct hl_r2_config {
   int glare_priority; /* 1: on a double seizure our call goes on and the far end backs off */
   int max_dnis;       /* incoming: called digits to collect before A3; 0 = unknown (A3p) */
   int ani_after;      /* incoming: called digits before A6 asks KA + ANI; -1 never */
   float level_dbm0;   /* MF send level per frequency (Q.454: -11.5) */
+  int category, kd;   /* outgoing calls that name none: KA and KD (0: 1 ordinary subscriber, 3 local call) */
+  /* incoming: the called number's length per call, by the longest prefix
+   * that matches the digits so far; no match: max_dnis */
+  hl_r2_dnis_rule dnis_rules[HL_R2_DNIS_RULES];
 } hl_r2_config;
 
 typedef struct hl_r2_trace_entry {
@@ -235,7 +248,7 @@ enum hl_r2_state {
 };
 
 /* cfg NULL: defaults (no glare priority, length unknown, ANI after the
- * first digit, -11.5 dBm0). cb may be NULL. Returns 0 or HL_EINVAL. */
+ * first digit, -11.5 dBm0, KA 1, KD 3). cb may be NULL. Returns 0 or HL_EINVAL. */
 int hl_r2_init(hl_r2_chan *c, const hl_r2_variant *v, const hl_r2_config *cfg, hl_r2_cb cb, void *user);
 
 /* One tick: cas_rx = received ABCD nibble, rx = n received samples (linear).
@@ -249,7 +262,7 @@ int hl_r2_state(const hl_r2_chan *c);
 int hl_r2_is_idle(const hl_r2_chan *c);
 
 /* Commands (the tick's thread, between steps). 0, HL_EINVAL for bad
- * numbers, HL_ESTATE when the circuit is not idle. A blocked circuit fails
+ * numbers or a KA / KD outside 1..15 (0: the config's), HL_ESTATE when the circuit is not idle. A blocked circuit fails
  * the call at once with HL_R2_C_BLOCKED (an event) and returns 0. */
 int hl_r2_call(hl_r2_chan *c, const char *ani, const char *dnis, int category, int kd);
 int hl_r2_answer(hl_r2_chan *c);  /* incoming, offered */
@@ -257,6 +270,20 @@ int hl_r2_hangup(hl_r2_chan *c);  /* clear-forward, clear-back, or abandon setup
 int hl_r2_set_kb(hl_r2_chan *c, int kb);  /* hl_r2_kb for the next incoming calls */
 int hl_r2_block(hl_r2_chan *c, int on);   /* local blocking (when idle; pending otherwise) */
 void hl_r2_fault(hl_r2_chan *c, int on);  /* span alarm raised / cleared */
+
+/* What a technician sees of a channel (hl_r2_snapshot): small enough to
+ * copy in the tick, and all hl_r2_snap_trace_line needs. */
+typedef struct hl_r2_snap {
+  const hl_r2_variant *v;
+  int state, cause;
+  int category, kd; /* KA, KD of the current or last call */
+  char ani[HL_R2_DIGITS_MAX + 1], dnis[HL_R2_DIGITS_MAX + 1];
+  hl_r2_counters n;
+  hl_r2_trace_entry trace[HL_R2_TRACE];
+  uint32_t trace_n;
+} hl_r2_snap;
+void hl_r2_snapshot(const hl_r2_chan *c, hl_r2_snap *s);
+int hl_r2_snap_trace_line(const hl_r2_snap *s, int i, char *buf, size_t cap); /* as hl_r2_trace_line */
 
 /* Stable names. */
 const char *hl_r2_cause_name(int cause);  /* "busy-local" */

@@ -34,10 +34,12 @@ int hl_board_set_signalling(hl_board *b, int span, const char *variant, const hl
  * plain CAS). Read it only while the board is not ticking (stepped mode
  * between steps). */
 const hl_r2_chan *hl_board_r2(hl_board *b, int ch);
-/* A copy of it for the control thread: HL_ENOENT when the channel runs
- * plain CAS, HL_ESTATE while the real-time clock ticks (the tick writes it;
- * the r2 events carry the same facts then). */
-int hl_board_r2_read(hl_board *b, int ch, hl_r2_chan *copy);
+/* What the control thread (one thread) sees of it, stepped or in real
+ * time: state, cause, numbers, counters and MF trace. Between steps the
+ * state itself; while the real-time clock ticks, the copy the tick published
+ * last (it publishes a channel in the tick its trace, state or cause moved,
+ * through a lock-free triple buffer). HL_ENOENT when the channel runs plain CAS. */
+int hl_board_r2_read(hl_board *b, int ch, hl_r2_snap *copy);
 
 /* Commands to a China No.1 channel, applied in the tick. */
 enum { HL_R2_CMD_BLOCK = 1, /* value 1 block, 0 unblock (hl_r2_block) */

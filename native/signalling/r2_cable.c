@@ -288,7 +288,12 @@ double hl_r2_traffic_setup_pct(const hl_r2_traffic *t, double pct) {
   uint64_t seen = 0;
   for (int b = 0; b < HL_R2_SETUP_BUCKETS; b++) {
     seen += t->setup_hist[b];
-    if ((double)seen >= want) return b * 10.0 + 5.0; /* the bucket's middle */
+    if ((double)seen >= want) {
+      /* The bucket's middle, but never beyond the slowest setup seen (the
+       * middle of the top bucket can be). */
+      const double mid = b * 10.0 + 5.0;
+      return mid > (double)t->setup_max_ms ? (double)t->setup_max_ms : mid;
+    }
   }
-  return (HL_R2_SETUP_BUCKETS - 1) * 10.0;
+  return (double)t->setup_max_ms;
 }

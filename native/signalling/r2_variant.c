@@ -127,17 +127,39 @@ static const char *group_label(int g) {
   return g >= 0 && g <= HL_R2_G_LINE ? L[g] : "?";
 }
 
-int hl_r2_trace_line(const hl_r2_chan *c, int i, char *buf, size_t cap) {
-  uint32_t kept = c->trace_n < HL_R2_TRACE ? c->trace_n : HL_R2_TRACE;
+static int trace_line(const hl_r2_variant *v, const hl_r2_trace_entry *trace, uint32_t trace_n, int i, char *buf,
+                      size_t cap) {
+  uint32_t kept = trace_n < HL_R2_TRACE ? trace_n : HL_R2_TRACE;
   if (!buf) return (int)kept;
   if (i < 0 || (uint32_t)i >= kept || cap == 0) return -1;
-  const hl_r2_trace_entry *e = &c->trace[(c->trace_n - kept + (uint32_t)i) % HL_R2_TRACE];
+  const hl_r2_trace_entry *e = &trace[(trace_n - kept + (uint32_t)i) % HL_R2_TRACE];
   char code[16];
   if (e->group == HL_R2_G_LINE)
     snprintf(code, sizeof code, "ab %d%d", (e->code >> 1) & 1, e->code & 1);
   else
     snprintf(code, sizeof code, "%s-%d%s", group_label(e->group), e->code, e->aux ? "p" : "");
-  const char *meaning = hl_r2_meaning(c->v, e->group, e->group == HL_R2_G_LINE ? e->aux : e->code);
+  const char *meaning = hl_r2_meaning(v, e->group, e->group == HL_R2_G_LINE ? e->aux : e->code);
   int n = snprintf(buf, cap, "%8u.%03u s  %s  %-7s %s", e->ms / 1000u, e->ms % 1000u, e->tx ? "tx" : "rx", code, meaning);
   return n < 0 ? -1 : n;
+}
+
+int hl_r2_trace_line(const hl_r2_chan *c, int i, char *buf, size_t cap) {
+  return trace_line(c->v, c->trace, c->trace_n, i, buf, cap);
+}
+
+int hl_r2_snap_trace_line(const hl_r2_snap *s, int i, char *buf, size_t cap) {
+  return trace_line(s->v, s->trace, s->trace_n, i, buf, cap);
+}
+
+void hl_r2_snapshot(const hl_r2_chan *c, hl_r2_snap *s) {
+  s->v = c->v;
+  s->state = c->state;
+  s->cause = c->cause;
+  s->category = c->category;
+  s->kd = c->kd;
+  memcpy(s->ani, c->ani, sizeof s->ani);
+  memcpy(s->dnis, c->dnis, sizeof s->dnis);
+  s->n = c->n;
+  memcpy(s->trace, c->trace, sizeof s->trace);
+  s->trace_n = c->trace_n;
 }

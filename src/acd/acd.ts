@@ -148,6 +148,21 @@ export class Acd {
     if (this.listeners.length) this.outbox.push(d);
   }
 
+  /**
+   * Set by the call layer: true while the agent's telephone is taken by an
+   * operation (he supervises a call, is consulted, or placed a call). Such an
+   * agent is offered no call whatever his state (CSTA: busy on a non-ACD
+   * call), so nothing is missed or failed and his state stays his own.
+   */
+  stationTaken: (agentId: string) => boolean = () => false;
+
+  /** The call layer gave the agent's telephone back: a ready agent is offered the waiting calls again. */
+  stationFreed(agentId: string): void {
+    this.op(() => {
+      if (this.agentOf(agentId).state === 'ready') this.dirty = true;
+    });
+  }
+
   /** One step: runs fn, then dispatches waiting calls once and delivers the decisions. */
   private op<T>(fn: () => T): T {
     this.depth++;
@@ -533,7 +548,7 @@ export class Acd {
       } else if ('agent' in to) {
         const t = this.agentOf(to.agent);
         // A consultation: the target already talks to the transferring agent (set not ready for it, never offered calls meanwhile).
-        const free = opts.consulted ? t.state === 'ready' || t.state === 'notReady' : t.state === 'ready';
+        const free = opts.consulted ? t.state === 'ready' || t.state === 'notReady' : t.state === 'ready' && !this.stationTaken(t.id);
         if (!free || t === from) throw acdError('ACD_TARGET_NOT_READY', `agent '${t.id}' is ${t.state}`, { agentId: t.id, state: t.state });
         target = t;
         toText = `agent:${to.agent}`;
@@ -817,7 +832,7 @@ export class Acd {
     let low = Infinity;
     const out: Member[] = [];
     for (const m of c.queue.members) {
-      if (m.agent.state !== 'ready' || !m.eligible || m.penalty > allowed) continue;
+      if (m.agent.state !== 'ready' || !m.eligible || m.penalty > allowed || this.stationTaken(m.agent.id)) continue;
       if (exclude && exclude.includes(m.agent)) continue;
       if (m.penalty < low) {
         low = m.penalty;

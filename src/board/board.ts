@@ -7,11 +7,12 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
+import { checkNoiseGain, txFlags } from './args.ts';
 import { boardError } from './errors.ts';
-import { DAHDI, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
+import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
-import { openNative, setSignalling } from './open-native.ts';
-import { channelRoles, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup } from './profile.ts';
+import { openNative, setSignalling, trunkSignalling } from './open-native.ts';
+import { channelRoles, checkEchoOptions, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup, spanChannels } from './profile.ts';
 import type {
   Board,
   BoardEvent,
@@ -28,7 +29,9 @@ import type {
   DigitsResult,
   GetDigitsOptions,
   ChannelImpairments,
+  EchoCancellerOptions,
   Impairments,
+  LineEventKind,
   JoinOptions,
   MfDirection,
   SendMfOptions,
@@ -81,6 +84,24 @@ function checkDigits(name: string, v: unknown): string {
     throw boardError('BOARD_ARG', `${name} must be DTMF keys (0-9 * # A-D), got ${JSON.stringify(v)}`);
   }
   return v.toUpperCase();
+}
+
+/** China No.1 call options (KA, KD; 0 = the span's), checked before anything is sent: MF R2 carries digits 0-9 only. */
+function r2CallOptions(ch: ChannelImpl, o: CallOptions, calling: string, called: string): [number, number] {
+  const kx = (name: 'category' | 'callType', what: string): number => {
+    const v = o[name];
+    if (v === undefined) return 0;
+    if (!ch.span.chinaNo1) throw boardError('BOARD_R2_CALL', `${name} (${what}) goes only on a China No.1 span; ${ch.name} runs plain CAS`, { channel: ch.name });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 15) throw boardError('BOARD_R2_CALL', `${name} (${what}) must be an integer from 1 to 15, got ${JSON.stringify(v)}`, { channel: ch.name });
+    return v;
+  };
+  const ka = kx('category', "KA, the caller's category");
+  const kd = kx('callType', 'KD, the call type');
+  if (ch.span.chinaNo1) {
+    if (!/^[0-9]+$/.test(called)) throw boardError('BOARD_R2_CALL', `calledNumber on ${ch.name} (China No.1) must be 1 to ${NUMBER_MAX} digits 0-9, got ${JSON.stringify(called)}`, { channel: ch.name });
+    if (!/^[0-9]*$/.test(calling)) throw boardError('BOARD_R2_CALL', `callerNumber on ${ch.name} (China No.1) must be digits 0-9, got ${JSON.stringify(calling)}`, { channel: ch.name });
+  }
+  return [ka, kd];
 }
 
 function stopMask(name: string, v: boolean | string | undefined): number {
@@ -147,12 +168,13 @@ class ChannelImpl implements Channel {
     const calling = checkDigits('callerNumber', options.callerNumber ?? '');
     const called = checkDigits('calledNumber', options.calledNumber ?? '');
     if (calling.length > NUMBER_MAX || called.length > NUMBER_MAX) throw boardError('BOARD_ARG', `callerNumber and calledNumber hold at most ${NUMBER_MAX} digits, got ${calling.length} and ${called.length}`);
+    const [ka, kd] = r2CallOptions(this, options, calling, called);
     let id = 0;
     const d = await this.engine.request(
       'call',
       (req) => {
         id = req;
-        this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called);
+        this.engine.native.call(this.nativeIndex, req, timeoutMs, calling, called, ka, kd);
       },
       options.signal,
       (req) => {
@@ -247,15 +269,29 @@ class ChannelImpl implements Channel {
   }
 
   private r2Command(what: string, cmd: number, value: number): void {
-    if (this.r2() === undefined && this.engine.mode === 'stepped') {
+    if (this.r2() === undefined) {
       throw boardError('BOARD_ARG', `${what}: ${this.name} is not on a China No.1 span (profile "signalling": "china-no1")`);
     }
     this.engine.call(what, () => this.engine.native.r2Cmd(this.nativeIndex, cmd, value));
   }
 
-  echoCanceller(on: boolean): void {
-    if (typeof on !== 'boolean') throw boardError('BOARD_ARG', 'echoCanceller takes true or false');
-    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+  echoCanceller(on: boolean | EchoCancellerOptions): void {
+    if (typeof on === 'boolean') {
+      this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, on ? 1 : 0));
+      return;
+    }
+    const { taps, params } = checkEchoOptions(on);
+    this.engine.call('echoCanceller', () => this.engine.native.echo(this.nativeIndex, 1, taps, params));
+  }
+
+  simulateLine(kind: LineEventKind, value = 1): void {
+    const k = Object.entries(LINE_KINDS).find(([, name]) => name === kind)?.[0];
+    if (k === undefined) throw boardError('BOARD_ARG', `simulateLine: kind must be one of ${Object.values(LINE_KINDS).join(', ')}, got ${JSON.stringify(kind)}`);
+    if (value !== 0 && value !== 1) throw boardError('BOARD_ARG', `simulateLine: value must be 0 or 1, got ${JSON.stringify(value)}`);
+    const e = this.engine;
+    if (e.driver !== 'sim') throw boardError('BOARD_STATE', `simulateLine is for the sim; on ${e.driver} the line brings its own events`);
+    const slot = timeslotOf(this.nativeIndex % BEARERS); // a port's or T1 channel's place on the native span
+    e.call('simulateLine', () => e.native.driver(this.span.nativeSpan, SIM.TS_LINE | (slot << 8), Number(k) * 256 + value));
   }
 
   clearDigits(): void {
@@ -471,38 +507,16 @@ class ChannelImpl implements Channel {
   }
 }
 
-// board.h HL_TX_MIX: add to what the channel sends instead of replacing it.
-function txFlags(mix: unknown): number {
-  if (mix !== undefined && typeof mix !== 'boolean') throw boardError('BOARD_ARG', 'mix takes true or false');
-  return mix ? 1 : 0;
-}
-
-function checkNoiseGain(imp: Impairments): { noise?: number; gain?: number } {
-  const out: { noise?: number; gain?: number } = {};
-  if (imp.snrDb !== undefined) {
-    if (imp.snrDb === null) out.noise = 99;
-    else {
-      if (typeof imp.snrDb !== 'number' || !(imp.snrDb >= -10 && imp.snrDb <= 80)) throw boardError('BOARD_ARG', 'snrDb must be from -10 to 80, or null');
-      const ref = imp.referenceDbm0 ?? -10;
-      if (typeof ref !== 'number' || !(ref >= -60 && ref <= 3)) throw boardError('BOARD_ARG', 'referenceDbm0 must be from -60 to 3');
-      out.noise = ref - imp.snrDb;
-    }
-  }
-  if (imp.gainDb !== undefined) {
-    if (typeof imp.gainDb !== 'number' || !(imp.gainDb >= -60 && imp.gainDb <= 30)) throw boardError('BOARD_ARG', 'gainDb must be from -60 to 30');
-    out.gain = imp.gainDb;
-  }
-  return out;
-}
-
 class SpanImpl implements Span {
   readonly channels: ChannelImpl[] = [];
   constructor(
     readonly board: BoardView,
     readonly index: number,
     readonly nativeSpan: number,
-    readonly kind: 'E1' | 'fxs' | 'fxo',
+    readonly kind: 'E1' | 'T1' | 'fxs' | 'fxo',
     readonly name?: string,
+    /** The span runs China No.1 (profile "signalling": "china-no1"; the network side mirrors it). */
+    readonly chinaNo1 = false,
   ) {}
 
   status(): SpanStatus {
@@ -516,6 +530,7 @@ class SpanImpl implements Span {
         erroredSeconds: s.erroredSeconds,
         driverErrors: s.driverErrors,
         lostFrames: s.lostFrames,
+        lineDrops: { bits: s.lineDrops[0], hook: s.lineDrops[1], ring: s.lineDrops[2], polarity: s.lineDrops[3], wink: s.lineDrops[4], flash: s.lineDrops[5] },
       },
     };
   }
@@ -677,23 +692,25 @@ export class BoardView implements Board {
     this.events$ = this.subject.asObservable();
     const roles = channelRoles(profile);
     // The profile's echo cancellers: the engine side only (the network side stands for the far end).
-    const echo = networkSide ? new Set<string>() : echoCancellers(profile);
+    const echo = networkSide ? new Map<string, true | EchoCancellerOptions>() : echoCancellers(profile);
     for (let s = 0; s < spanCount; s++) {
       const sp = profile.spans[s];
-      // An analog port group occupies one native span; its ports are the first N bearers.
-      const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : 'E1';
-      const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name);
+      // An analog port group or a T1 occupies one native span; its ports or channels are the first N bearers.
+      const kind = sp.type === 'analog' ? (networkSide ? (sp.role === 'fxs' ? 'fxo' : 'fxs') : sp.role) : sp.type;
+      const span = new SpanImpl(this, s, firstSpan + s, kind, sp.name, sp.type === 'E1' && sp.signalling === 'china-no1');
       this.spans.push(span);
-      const count = sp.type === 'analog' ? (sp.ports ?? 8) : BEARERS;
+      const count = spanChannels(sp);
       for (let k = 0; k < count; k++) {
         const nativeIndex = (firstSpan + s) * BEARERS + k;
-        const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' ? 'e1' : kind);
+        const ch = new ChannelImpl(this, span, this.channels.length, kind === 'E1' ? timeslotOf(k) : k + 1, nativeIndex, kind === 'E1' || kind === 'T1' ? 'e1' : kind);
         const role = roles.get(`${s}:${ch.timeslot}`)?.role;
         if (role) ch.role = role;
         this.localIndex.set(nativeIndex, ch.index);
         // Loop start: the side that faces a telephone or an FXO line tells a flash from a hang-up.
         if (kind === 'fxs') engine.native.hookGuard(nativeIndex, true);
-        if (echo.has(`${s}:${ch.timeslot}`)) engine.native.echo(nativeIndex, 1);
+        const ec = echo.get(`${s}:${ch.timeslot}`);
+        if (ec === true) engine.native.echo(nativeIndex, 1);
+        else if (ec) engine.native.echo(nativeIndex, 1, ec.taps, checkEchoOptions(ec).params);
         if (ch.index !== nativeIndex) this.identity = false;
         span.channels.push(ch);
         this.channels.push(ch);
@@ -761,7 +778,7 @@ export class BoardView implements Board {
     if (!Number.isInteger(a) || a < 0 || a >= this.spans.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `span ${a} (this board has ${this.spans.length})`, { span: a });
     const span = this.spans[a];
     if (span.kind !== 'E1') {
-      if (!Number.isInteger(b) || b < 1 || b > span.channels.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `port ${b} (span ${a} has ${span.kind} ports 1-${span.channels.length})`, { span: a, port: b });
+      if (!Number.isInteger(b) || b < 1 || b > span.channels.length) throw boardError('BOARD_CHANNEL_UNKNOWN', `${span.kind === 'T1' ? 'channel' : 'port'} ${b} (span ${a} has ${span.kind} ${span.kind === 'T1' ? 'channels' : 'ports'} 1-${span.channels.length})`, { span: a, port: b });
       return span.channels[b - 1];
     }
     if (!Number.isInteger(b) || b < 1 || b > 31 || b === 16) throw boardError('BOARD_CHANNEL_UNKNOWN', `timeslot ${b} (bearers are 1-15 and 17-31; 16 carries CAS)`, { span: a, timeslot: b });
@@ -848,7 +865,7 @@ const R2_KB: R2Kb[] = ['free', 'busy-local', 'busy-toll', 'congestion', 'vacant'
  * Stepped mode (default): time moves only in `board.advance(ms)`.
  */
 export async function openBoard(profile: string | BoardProfile, options: OpenOptions = {}): Promise<Board> {
-  const p = loadProfile(profile);
+  const p = trunkSignalling(loadProfile(profile));
   const mode = options.mode ?? 'stepped';
   if (mode !== 'stepped' && mode !== 'realtime') throw boardError('BOARD_ARG', `mode must be 'stepped' or 'realtime', got ${JSON.stringify(mode)}`);
   const jsRt = options.jsRealtime ?? process.env.HL_BOARD_JS_RT === '1';

@@ -5,7 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import { HotlineError } from '../errors.ts';
 import { boardError } from './errors.ts';
-import { ALARM_BITS, EV, EVENT_BYTES, OP_NAMES, REASONS, TONES, nativeErrorCode, type NativeBoard } from './native.ts';
+import { ALARM_BITS, EV, EVENT_BYTES, LINE_KINDS, OP_NAMES, REASONS, TONES, nativeErrorCode, type NativeBoard } from './native.ts';
 import { BoardScheduler } from './scheduler.ts';
 import type { BoardEvent, DtmfDigit, Operation, R2EventKind, Reason, ToneName } from './types.ts';
 
@@ -264,6 +264,9 @@ export class Engine {
         break;
       case EV.r2:
         ev = { type: 'r2', time, channel, span, what: R2_KINDS[a] ?? 'failed', cause: text };
+        break;
+      case EV.line:
+        ev = { type: 'line', time, channel, span, kind: LINE_KINDS[a] ?? 'hook', value: b2 };
         break;
       case EV.segment:
         // board.h HL_EV_SEGMENT: a = segment number, text[8..15] = sample frames

@@ -17,6 +17,7 @@ export const BOARD_ERRORS = defineErrors('board', {
   BOARD_ARG: 'an option is out of range or of the wrong type',
   BOARD_MODE: 'the command is not available in this clock mode',
   BOARD_CLOSED: 'the board is closed; open a new one with openBoard()',
+  BOARD_R2_CALL: 'a China No.1 call option is not valid: numbers are digits 0-9 (the called number at least one), KA (category) and KD (callType) integers from 1 to 15, and KA/KD go only on a China No.1 span',
 });
 
 /** code → sentence (the catalog's rows). */

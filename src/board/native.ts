@@ -10,6 +10,8 @@ export interface NativeSpanStatus {
   erroredSeconds: number;
   lostFrames: number;
   driverErrors: number;
+  /** Per hl_line_kind: bits, hook, ring, polarity, wink, flash. */
+  lineDrops: number[];
 }
 
 export interface NativeStats {
@@ -57,7 +59,8 @@ export interface NativeBoard {
   drain(buf: Buffer, measure?: boolean): number;
   answer(ch: number): void;
   hangup(ch: number): void;
-  call(ch: number, req: number, timeoutMs: number, calling: string, called: string): void;
+  /** category / callType: China No.1's KA and KD (1-15), 0 or absent: the span's default. */
+  call(ch: number, req: number, timeoutMs: number, calling: string, called: string, category?: number, callType?: number): void;
   /** flags: board.h HL_TX_MIX (1). */
   play(ch: number, req: number, items: NativePlayItem[], stopMask: number, gainDb: number, flags?: number): void;
   clipCheck(item: NativePlayItem): number;
@@ -77,7 +80,8 @@ export interface NativeBoard {
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
   detect(ch: number, dtmf: number, tones: number): void;
-  echo(ch: number, on: number): void;
+  /** taps > 0: the driver's canceller (DAHDI's) with these parameters ([name, value, ...]); else the board's own. */
+  echo(ch: number, on: number, taps?: number, params?: Array<string | number>): void;
   route(src: number, dst: number): void;
   unroute(ch: number): void;
   /** flags: board.h HL_CONF_KEEP_ROUTE (1). */
@@ -85,7 +89,8 @@ export interface NativeBoard {
   confLeave(ch: number): void;
   driver(span: number, control: number, value: number): void;
   /** 'cas' or 'china-no1' (glarePriority 0/1, maxDnis 0 = unknown, aniAfter -1 = never). Not while ticking in real time. */
-  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number): void;
+  /** category / callType: KA and KD of outgoing calls that name none (0 or absent: 1 and 3). */
+  setSignalling(span: number, variant: string, glarePriority: number, maxDnis: number, aniAfter: number, category?: number, callType?: number, dnisRules?: Array<string | number>): void;
   /** China No.1 channel: what 1 = block (value 0/1), 2 = KB answered to the next calls (value 0 free .. 4 vacant). */
   r2Cmd(ch: number, what: number, value: number): void;
   /** China No.1 state, MF trace and counters; undefined on a plain CAS channel; HL_ESTATE while the real-time clock runs. */
@@ -100,9 +105,19 @@ export interface NativeBoard {
 }
 
 export interface R2Info {
+  /** Line state (signalling/r2.c: 'idle', 'in-register', ...). */
   state: string;
+  /** Last failure's cause name ('none' before any). */
   cause: string;
+  /** The current or last call's numbers, KA and KD as signalled (either direction). */
+  callerNumber: string;
+  calledNumber: string;
+  category: number;
+  callType: number;
+  /** The MF trace kept (the last 64 signals), oldest first: "   0.140 s  tx  KA-1    ordinary, periodic charging". */
   trace: string[];
+  /** Signals traced since the span was set up: the trace's last line is signal number traceTotal. */
+  traceTotal: number;
   counters: R2Counters;
 }
 export interface R2Counters {
@@ -173,7 +188,9 @@ export const TONES = names(TABLES.tones);
 export const EVENT_BYTES = TABLES.eventBytes;
 export const NUMBER_MAX = TABLES.numberMax;
 export const WAV_FORMAT = { pcm16: 1, alaw: 6, ulaw: 7 } as const;
-export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19 } as const;
+export const SIM = { NOISE_DBM0: 1, GAIN_DB: 2, BER: 3, SLIPS: 4, CABLE: 5, SEND_RAI: 6, SEND_AIS: 7, TS_NOISE_DBM0: 16, TS_GAIN_DB: 17, TS_ECHO_DB: 18, TS_ECHO_MS: 19, TS_LINE: 20 } as const;
+/** driver.h hl_line_kind, by number (0 is the bits, which come as 'cas' events). */
+export const LINE_KINDS: Record<number, 'hook' | 'ring' | 'polarity' | 'wink' | 'flash'> = { 1: 'hook', 2: 'ring', 3: 'polarity', 4: 'wink', 5: 'flash' };
 /** DAHDI driver controls (native/drivers/dahdi/dahdi.h hl_dahdi_ctl). */
 export const DAHDI = { MAINT: 64, TS_LOOPBACK: 65 } as const;
 export const ALARM_BITS: Record<number, 'los' | 'ais' | 'rai' | 'lof'> = { 1: 'los', 2: 'ais', 4: 'rai', 8: 'lof' };

@@ -67,11 +67,12 @@ export interface GroupProfile {
    * opens, overriding their span's `echoCanceller`: true for lines that return
    * the echo of our prompts, false for fax and data lines. A channel in two
    * groups that both set it must get the same value from each.
+   * `{ taps, params }`: on, with the driver's canceller (Channel.echoCanceller).
    */
-  echoCanceller?: boolean;
+  echoCanceller?: boolean | EchoCancellerOptions;
 }
 
-export type SpanProfile = E1SpanProfile | AnalogSpanProfile;
+export type SpanProfile = E1SpanProfile | T1SpanProfile | AnalogSpanProfile;
 
 export interface E1SpanProfile {
   type: 'E1';
@@ -97,7 +98,30 @@ export interface E1SpanProfile {
    * calls reach a 2-wire hybrid far away that returns our prompts' echo.
    * A group's `echoCanceller` overrides it for its channels.
    */
-  echoCanceller?: boolean;
+  echoCanceller?: boolean | EchoCancellerOptions;
+}
+
+/**
+ * A T1 span (DS1, 1.544 Mbit/s): 24 channels with robbed-bit CAS (ABCD on
+ * ESF), mu-law by default. On the board a T1 span's channel n sits where E1
+ * bearer n does (`channel(span, n)`, n = 1..24); its audio is transcoded to
+ * the board's A-law by the G.711 tables. The sim carries it as the first 24
+ * bearers of a simulated span; DAHDI opens channels basechan..basechan+23.
+ */
+export interface T1SpanProfile {
+  type: 'T1';
+  /** Line signalling: 'cas' (the ABCD line states of signalling/line.h). */
+  signalling?: 'cas';
+  /** Channels used, 1-24 (default 24). */
+  channels?: number;
+  /** Companding on the line: 'mulaw' (default, G.711 North America, Japan) or 'alaw'. */
+  law?: 'mulaw' | 'alaw';
+  name?: string;
+  /** Driver 'dahdi': the DAHDI span number; default position + 1. */
+  dahdiSpan?: number;
+  /** Driver 'dahdi': DAHDI channel number of channel 1; default (dahdiSpan - 1) * 24 + 1. */
+  basechan?: number;
+  echoCanceller?: boolean | EchoCancellerOptions;
 }
 
 export type R2Kb = 'free' | 'busy-local' | 'busy-toll' | 'congestion' | 'vacant';
@@ -111,6 +135,16 @@ export interface R2SpanOptions {
   aniAfter?: number;
   /** On a double seizure (glare) our call goes on and the far end's gives way. Default false (the exchange has priority). */
   glarePriority?: boolean;
+  /** KA, the caller's category our outgoing calls send unless the call names one (1-15; default 1, ordinary subscriber). */
+  category?: number;
+  /** KD, the call type our outgoing calls send unless the call names one (1-15; default 3, local call). */
+  callType?: number;
+  /**
+   * Called number length per call by its first digits, as the exchange's numbering plan
+   * says: { "12315": 5, "1": 11, "0": 12 } (at most 8 prefixes of 1-8 digits; the longest
+   * matching prefix wins; no match: maxDnis). A3 goes as soon as the number is whole.
+   */
+  dnisLengths?: Record<string, number>;
 }
 
 /**
@@ -142,7 +176,13 @@ export interface AnalogSpanProfile {
    * the echo of our prompts through their hybrid, so set it for FXO exchange
    * lines that take callers. A group's `echoCanceller` overrides it.
    */
-  echoCanceller?: boolean;
+  echoCanceller?: boolean | EchoCancellerOptions;
+  /** Companding on the ports (driver 'dahdi'): 'alaw' (default) or 'mulaw' (North American cards). */
+  law?: 'mulaw' | 'alaw';
+  /** Driver 'dahdi': the DAHDI span of the ports (dahdi_scan); default position + 1. */
+  dahdiSpan?: number;
+  /** Driver 'dahdi': DAHDI channel number of port 1 (system.conf fxoks=/fxsks= lines); default (dahdiSpan - 1) * ports + 1. */
+  basechan?: number;
 }
 
 export interface OpenOptions {
@@ -271,6 +311,29 @@ export interface R2Event extends EventBase {
 export type R2EventKind =
   | 'seized' | 'offered' | 'accepted' | 'answered' | 'clear-back' | 'reanswer' | 'clear-forward' | 'failed' | 'idle' | 'blocked' | 'unblocked';
 
+/** The driver's echo canceller on a channel (Channel.echoCanceller). */
+export interface EchoCancellerOptions {
+  /** Tail in samples at 8 kHz (8 per ms): 1 to 1024, e.g. 128 = 16 ms, 512 = 64 ms. */
+  taps: number;
+  /** Named parameters of the canceller module (DAHDI's, e.g. { nlp_type: 3 }); at most 4. */
+  params?: Record<string, number>;
+}
+
+/** Kinds of line event a card reports apart from the ABCD bits (driver.h hl_line_kind), each in its own slot. */
+export type LineEventKind = 'hook' | 'ring' | 'polarity' | 'wink' | 'flash';
+/**
+ * A line event other than the bits (an analog port's hook, ring bursts, a
+ * polarity reversal, a wink or a flash timed by the card): value 1 off-hook /
+ * ring on / reversed polarity, 0 the opposite; wink and flash are 1. Each kind
+ * has its own slot per channel in the driver, so a burst of one kind never
+ * loses another's (SpanCounters.lineDrops counts coalesced ones per kind).
+ */
+export interface LineEvent extends EventBase {
+  type: 'line';
+  kind: LineEventKind;
+  value: number;
+}
+
 /** CAS ABCD bits received on the channel changed (bits: 4-bit value A=8 B=4 C=2 D=1). */
 export interface CasEvent extends EventBase {
   type: 'cas';
@@ -297,7 +360,7 @@ export interface OverrunEvent extends EventBase {
  */
 export interface FaultEvent extends EventBase {
   type: 'fault';
-  /** Where: 'driver.read', 'driver.write', 'driver.cas_read', 'driver.cas_write', 'driver.status', 'driver.control', 'driver.numbers', or 'clock'. */
+  /** Where: 'driver.read', 'driver.write', 'driver.line_read', 'driver.cas_write', 'driver.echo', 'driver.status', 'driver.control', 'driver.numbers', or 'clock'. */
   source: string;
   /** The error's code: a native HL_* code for the driver, an errno name (e.g. 'EINVAL') for the clock. */
   code: string;
@@ -307,7 +370,7 @@ export interface FaultEvent extends EventBase {
 
 export type AlarmName = 'los' | 'ais' | 'rai' | 'lof';
 
-export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | R2Event | SegmentEvent;
+export type ChannelEvent = RingEvent | AnswerEvent | HangupEvent | IdleEvent | DigitEvent | ToneEvent | DoneEvent | CasEvent | MfEvent | FlashEvent | R2Event | SegmentEvent | LineEvent;
 export type BoardEvent = ChannelEvent | AlarmEvent | OverrunEvent | FaultEvent;
 
 // ---------------------------------------------------------------- commands
@@ -462,6 +525,10 @@ export interface CallOptions extends CommandOptions {
   calledNumber?: string;
   /** Give up if not answered within this time (default 60000 ms): reason 'timeout'. */
   timeoutMs?: number;
+  /** China No.1 only: KA, the caller's category (1-15; default the span's r2.category, else 1 ordinary subscriber). */
+  category?: number;
+  /** China No.1 only: KD, the call type (1-15; default the span's r2.callType, else 3 local call). */
+  callType?: number;
 }
 
 export interface RouteOptions {
@@ -547,14 +614,26 @@ export interface Channel {
    * afresh each time it is turned on. Leave it off for fax and data (a fax
    * tone turns it off by itself, for that call only). The board profile's
    * `echoCanceller` (span or group) turns it on when the board opens.
+   * With `{ taps, params }` the driver's own canceller runs where it has one
+   * per channel (DAHDI's: DAHDI_ECHOCANCEL_PARAMS, taps = tail in samples,
+   * 8 per ms, 1 to 1024; up to 4 named parameters of the canceller module);
+   * where it has none (the sim, a DAHDI channel without echocanceller= in
+   * system.conf) the board's own runs instead.
    */
-  echoCanceller(on: boolean): void;
+  echoCanceller(on: boolean | EchoCancellerOptions): void;
+  /**
+   * Sim: a line event on what this channel receives, as a card reports one
+   * (a polarity reversal, a ring burst, a wink, a flash timed by the card, an
+   * analog hook); it comes back as a 'line' event from the driver's slot.
+   */
+  simulateLine(kind: LineEventKind, value?: number): void;
   /**
    * China No.1 channels (span signalling 'china-no1'): the line state, the
    * last failure's cause, the MF trace (one readable line per signal: time,
    * tx/rx, code, meaning) and the counters; undefined on a plain CAS
-   * channel. Read between steps: in real-time mode it throws HL_ESTATE (the
-   * 'r2' events carry the same facts as they happen).
+   * channel. Stepped: the state between steps; real time: the copy the tick
+   * published last (in the tick the trace, state or cause moved), so
+   * `hotline diag r2` shows a running board live.
    */
   r2(): R2Info | undefined;
   /**
@@ -608,6 +687,12 @@ export interface SpanCounters {
    * Always 0 on the sim.
    */
   lostFrames: number;
+  /**
+   * Line events that came while their kind's slot still held one the tick had
+   * not taken (coalesced, the newest kept), per kind: bits, hook, ring,
+   * polarity, wink, flash. Another kind's events are never lost to them.
+   */
+  lineDrops: Record<'bits' | LineEventKind, number>;
 }
 export interface SpanStatus {
   alarms: Record<AlarmName, boolean>;
@@ -641,13 +726,13 @@ export interface Impairments {
 export interface Span {
   readonly index: number;
   /** 'E1', or the role of an analog port group. */
-  readonly kind: 'E1' | 'fxs' | 'fxo';
+  readonly kind: 'E1' | 'T1' | 'fxs' | 'fxo';
   /** The profile's label, if any. */
   readonly name?: string;
   readonly board: Board;
   readonly channels: ReadonlyArray<Channel>;
   status(): SpanStatus;
-  /** China No.1 spans: the counters of its channels summed (calls, answers, glare, MF signals, failures by cause); undefined on plain CAS. Between steps, as Channel.r2(). */
+  /** China No.1 spans: the counters of its channels summed (calls, answers, glare, MF signals, failures by cause); undefined on plain CAS. Stepped or in real time, as Channel.r2(). */
   r2Counters(): R2Counters | undefined;
   /** Sim: impairments on what this span RECEIVES. */
   impair(impairments: Impairments): void;

@@ -15,7 +15,7 @@
 // IVR is bounded, a long conversation is not cut.
 import { concatMap, defer, filter, finalize, ignoreElements, map, merge, type Observable, type SchedulerLike, Subject, type Subscription, take, tap } from 'rxjs';
 import type { Channel, HangupEvent, RingEvent } from '../board/types.ts';
-import type { CallRecordInput, CaseStore } from '../cases/types.ts';
+import type { CallRecordInput, CallTransferRecord, CaseStore } from '../cases/types.ts';
 import type { Flow } from '../ivr/flow-types.ts';
 import type { CallRecording, CallRecordingFacts } from '../recording/call.ts';
 import type { FlowOutcome, Interpreter, IvrCall } from '../ivr/interpreter.ts';
@@ -86,7 +86,7 @@ export class Call implements QueueCall {
   /** Every phase change (ops, seats, tests). */
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
-  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system' } = { agents: [], holdMs: 0 };
+  readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system'; transfers: CallTransferRecord[] } = { agents: [], holdMs: 0, transfers: [] };
   /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
   recording?: CallRecording;
   /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
@@ -311,6 +311,11 @@ export class Call implements QueueCall {
     else q.wrapUpMs = e.wrapUpMs;
   }
 
+  /** An agent transferred the call (blind, or completing a consultation): kept for the call record. */
+  transferred(t: { from: string; to: string; kind: 'blind' | 'consult' }): void {
+    this.queueInfo.transfers.push({ at: this.#at(), ...t });
+  }
+
   get signal(): AbortSignal {
     return this.#abort.signal;
   }
@@ -502,6 +507,7 @@ export class Call implements QueueCall {
       if (q.wrapUpMs !== undefined) rec.wrapUpMs = q.wrapUpMs;
       if (q.endedBy) rec.endedBy = q.endedBy;
     }
+    if (q.transfers.length) rec.transfers = q.transfers.map((t) => ({ ...t }));
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         // Counted apart from io.pending (nothing the caller hears waits on it),

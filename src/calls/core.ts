@@ -170,6 +170,8 @@ export class CallCore {
         ...(o.acd.recordingNotice ? { recordingNotice: o.acd.recordingNotice } : {}),
       });
       this.ops = new AgentOps({ switchboard: this.switchboard, acd: this.acd, board: o.board, logger: this.#logger, store: o.store });
+      // Transfers go into the call's record (who, to what, blind or consulted, when).
+      this.ops.events$.subscribe((e) => e.type === 'transferred' && this.#active.get(e.callId)?.call.transferred({ from: e.agentId, to: e.to, kind: e.kind }));
       this.outbound = new OutboundCalls({ switchboard: this.switchboard, acd: this.acd, board: o.board, store: o.store, logger: this.#logger, now: () => this.now(), ...(o.recorder ? { recorder: o.recorder } : {}) });
       const out = this.outbound;
       this.callWaiting = new CallWaiting({ switchboard: this.switchboard, acd: this.acd, tone: o.acd.callWaitingTone ?? false, busyElsewhere: (id) => out.of(id) !== null });

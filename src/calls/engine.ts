@@ -28,6 +28,23 @@ import { openCaseStore } from '../cases/index.ts';
 import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
+/**
+ * China No.1: each failed setup (or a call cleared by a fault) is logged
+ * with its cause and the channel's MF trace, what a technician lays beside
+ * the far end's log. The trace is the one the tick published with the
+ * failure (signalling/r2_board.cc), so this works in real time.
+ */
+function logR2Failures(board: Board, logger: Logger): { unsubscribe(): void } {
+  return board.events$.subscribe((e) => {
+    if (e.type !== 'r2' || e.what !== 'failed') return;
+    const ch = board.channels[e.channel];
+    const trace = ch?.r2()?.trace ?? [];
+    // One line per record (readable logs): the trace's lines joined by ' | ', their padding squeezed.
+    const flat = trace.map((l) => l.trim().replace(/\s+/g, ' ')).join(' | ');
+    logger.warn({ event: 'r2_failed', channel: ch?.name, cause: e.cause, trace }, `China No.1 on ${ch?.name ?? e.channel}: setup failed or call cleared, cause ${e.cause}; MF trace: ${flat}`);
+  });
+}
+
 export const DEFAULT_BOARD_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'boards', 'sim-hotline.json');
 
 // Abandoned calls and callback requests older than this are not put back on the
@@ -233,6 +250,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     throw e;
   }
   clock = () => core.now();
+  const r2Log = logR2Failures(board, logger);
   const retention = o.retention
     ? scheduleRetention({ dataDir, index: recordings.index, store, scheduler: board.scheduler, everyMs: o.retention.everyMs, now: () => core.now(), log: (line) => logger.info(line), ...(o.retention.rules ? { rules: o.retention.rules } : {}) })
     : undefined;
@@ -254,6 +272,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       logger.info(`recordings: rolling recording of ${rolling.channels.length} channels (${typeof rollSel === 'string' ? rollSel : JSON.stringify(rollSel)})`);
     } catch (e) {
       retention?.unsubscribe();
+      r2Log.unsubscribe();
       await archive?.stop();
       await core.stop(board.mode === 'stepped' ? (ms) => board.advance(ms) : undefined);
       await queueLog?.close();
@@ -286,6 +305,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
       closed = true;
       const stepped = board.mode === 'stepped';
       retention?.unsubscribe();
+      r2Log.unsubscribe();
       await archive?.stop();
       if (!core.stopped) await core.stop(stepped ? (ms) => board.advance(ms) : undefined);
       mailer?.close();

@@ -152,6 +152,8 @@ export class Switchboard {
       this.#subs.push(port.events$.subscribe((e) => this.#stationEvent(st, e)));
     }
     this.#unDecide = o.acd.onDecision((d) => this.#decide(d));
+    // A station an operation holds (supervision, consultation, a placed call) is offered nothing.
+    o.acd.stationTaken = (id) => this.#stations.get(id)?.claimed != null;
   }
 
   /** The agent's station port, if he has one. */
@@ -276,7 +278,9 @@ export class Switchboard {
 
   unclaim(agentId: string): void {
     const st = this.#stations.get(agentId);
-    if (st) st.claimed = null;
+    if (!st?.claimed) return;
+    st.claimed = null;
+    this.#safe(() => this.acd.stationFreed(agentId));
   }
 
   /**
@@ -475,6 +479,7 @@ export class Switchboard {
       if (st.settling && (port.state === 'dialing' || port.state === 'clearing')) return this.#ringWhenIdle(st, callId, agentId, queue);
       return this.acd.offerFailed(callId, agentId, `station ${port.state}`);
     }
+    st.settling = false;
     const ring = new AbortController();
     st.offer = { callId, headset: false, ring };
     st.headset = false;
@@ -632,6 +637,11 @@ export class Switchboard {
 
   #stationEvent(st: StationRt, e: ChannelEvent): void {
     if (e.type === 'idle') st.settling = false;
+    // The port clears for a tick or two after the phone goes on hook: an
+    // offer made meanwhile (the ACD makes him ready at once when a call
+    // waits, or he hung up on an operation) rings once it is idle, not fails
+    // and sets him not ready.
+    else if (e.type === 'hangup') st.settling = true;
     if (st.claimed) return st.claimed(e);
     if (e.type === 'ring' && st.port.state === 'ringing' && !st.offer && !st.callId) {
       // The handset lifted while idle: keep the line open (headset mode), silent until an offer.

@@ -275,6 +275,18 @@ export interface CallRecordInput {
   endedBy?: 'caller' | 'agent' | 'system';
   /** Every case number made during the call (caseNumber is the last). */
   caseNumbers?: string[];
+  /** Every transfer of the call by an agent, in order. */
+  transfers?: CallTransferRecord[];
+}
+export interface CallTransferRecord {
+  /** Epoch ms. */
+  at: number;
+  /** The agent who transferred the call. */
+  from: string;
+  /** 'agent:ID', 'queue:ID' or 'external:NUMBER' (as the seat protocol's transferred event). */
+  to: string;
+  /** Blind (来话转接 at once) or after a consultation. */
+  kind: 'blind' | 'consult';
 }
 export interface CallLegRecord {
   kind: 'caller' | 'agent' | 'supervisor' | 'outside' | 'night-bell';

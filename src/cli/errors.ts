@@ -15,6 +15,7 @@ export const CLI_CATALOG = defineErrors('cli', {
   CLI_CALL_UNFINISHED: '`hotline call` hung up but the engine did not finish the call (its record or case) in time; check the data folder\'s disk',
   CLI_DIAG_NO_FAR_END: 'the loopback and digit tests need a far end that loops the line; this board has none we control (a sim profile with a network side, or the userspace DAHDI); on a card, ask the far end for a test loop',
   CLI_DIAG_CHANNEL_BUSY: 'the channel is in a call; `hotline diag` tests only idle channels: pick another or wait until it is idle',
+  CLI_DIAG_NO_R2: '`hotline diag r2` needs a board with China No.1 spans ("signalling": "china-no1" in the profile); use `hotline diag spans` for plain CAS spans',
   CLI_INTERNAL: 'unexpected failure in the command (a bug: please report it with the command line and this message)',
   CASES_EXPORT_FAILED: 'the export file could not be written; check the --out path and free disk space',
 });

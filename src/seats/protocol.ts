@@ -97,7 +97,7 @@ const CASE_MESSAGES = {
     schema: message('caller-history', { callerNumber: Phone, limit: Limit(200, 50) }),
     roles: ALL,
     summary: 'A caller\'s earlier cases and calls by his number, newest first, his open cases, and his earlier call records in full.',
-    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queueWaitMs?, agentId?, recordingIds, caseNumber?, outcome?] }`',
+    result: '`{ items: [{ type: "case" | "call", at, … }], openCases: [summary], calls: [call record: id, startedAt, answeredAt?, endedAt, channel, ivrPath, queue?, queueWaitMs?, agentId?, agents?, legs?, transfers? ({ at, from, to, kind }), talkMs?, holdMs?, wrapUpMs?, endedBy?, recordingIds, caseNumber?, caseNumbers?, outcome?] }`',
   },
   'kb-search': {
     schema: message('kb-search', {

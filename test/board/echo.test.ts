@@ -123,7 +123,7 @@ test('the profile option: which channels get the canceller, and bad values refus
   assert.is(on.size, 29, 'span 0 bearers less the fax timeslot');
   assert.ok(on.has('0:1') && on.has('0:31') && !on.has('0:5') && !on.has('0:16') && !on.has('1:1'));
   const analog = validateProfile({ name: 'a', driver: 'sim', spans: [{ type: 'analog', role: 'fxo', ports: 4, echoCanceller: true }], groups: { data: { channels: '0:4', role: 'inbound', echoCanceller: false } } });
-  assert.equal([...echoCancellers(analog)], ['0:1', '0:2', '0:3']);
+  assert.equal([...echoCancellers(analog).keys()], ['0:1', '0:2', '0:3']);
   const refused = (p: unknown, where: string, words: string): void => {
     try {
       validateProfile(p);
@@ -141,6 +141,18 @@ test('the profile option: which channels get the canceller, and bad values refus
   refused({ name: 'x', driver: 'sim', spans: [{ type: 'E1' }], groups: { g: { channels: '0:1-3', echoCanceller: null } } }, 'groups/g/echoCanceller', 'must be true');
   refused({ name: 'x', driver: 'sim', spans: [{ type: 'E1' }], groups: { a: { channels: '0:1-3', echoCanceller: true }, b: { channels: '0:3', echoCanceller: false } } },
     'groups/b/echoCanceller', "channel 0:3 has echoCanceller true from group 'a' and false from group 'b'");
+  // The driver's canceller with its parameters (DAHDI_ECHOCANCEL_PARAMS): kept per channel as given.
+  const card = validateProfile({ name: 'c', driver: 'sim', spans: [{ type: 'E1', echoCanceller: { taps: 256, params: { nlp_type: 3 } } }], groups: { fax: { channels: '0:5', echoCanceller: false } } });
+  const params = echoCancellers(card);
+  assert.equal(params.get('0:1'), { taps: 256, params: { nlp_type: 3 } });
+  assert.ok(!params.has('0:5'), 'the fax line has none');
+  const e1 = (echoCanceller: unknown) => ({ name: 'x', driver: 'sim', spans: [{ type: 'E1', echoCanceller }] });
+  refused(e1({ taps: 0 }), 'spans/0/echoCanceller', 'taps must be an integer from 1 to 1024');
+  refused(e1({ taps: 2048 }), 'spans/0/echoCanceller', '512 = 64 ms');
+  refused(e1({ taps: 128, tail: 3 }), 'spans/0/echoCanceller', "unknown field 'tail'");
+  refused(e1({ taps: 128, params: { a: 1, b: 2, c: 3, d: 4, e: 5 } }), 'spans/0/echoCanceller', 'at most 4 params');
+  refused(e1({ taps: 128, params: { 'nlp type': 1 } }), 'spans/0/echoCanceller', "param name 'nlp type'");
+  refused(e1({ taps: 128, params: { nlp_type: 1.5 } }), 'spans/0/echoCanceller', "param 'nlp_type' must be a 32-bit integer");
 });
 
 test('echoCanceller and the echo impairment refuse bad values with BOARD_ARG', async () => {
@@ -148,6 +160,11 @@ test('echoCanceller and the echo impairment refuse bad values with BOARD_ARG', a
   try {
     const [[eng]] = await connect(board, [4]);
     assert.throws(() => eng.echoCanceller('yes' as unknown as boolean), (e: Error & { code?: string }) => e.code === 'BOARD_ARG');
+    assert.throws(() => eng.echoCanceller({ taps: 5000 }), (e: Error & { code?: string }) => e.code === 'BOARD_ARG' && /taps must be an integer from 1 to 1024/.test(e.message));
+    // The sim has no canceller of its own per channel: the board's runs (no driver error).
+    eng.echoCanceller({ taps: 256, params: { nlp_type: 3 } });
+    await board.advance(20);
+    assert.is(board.stats().driverErrors, 0);
     assert.throws(() => eng.impair({ echoLossDb: -3 }), (e: Error & { code?: string }) => e.code === 'BOARD_ARG');
     assert.throws(() => eng.impair({ echoDelayMs: 40 }), (e: Error & { code?: string }) => e.code === 'BOARD_ARG');
     eng.impair({ echoLossDb: null });

@@ -47,7 +47,7 @@ test('profiles: missing, not JSON, malformed', async () => {
   assert.is((await code(() => openBoard(join(dir, 'nope.json')))).code, 'BOARD_PROFILE_MISSING');
   writeFileSync(join(dir, 'bad.json'), '{ "name": ');
   assert.is((await code(() => openBoard(join(dir, 'bad.json')))).code, 'BOARD_PROFILE_INVALID');
-  const e = await code(() => openBoard({ name: 'x', driver: 'sim', spans: [{ type: 'T1' }] } as never));
+  const e = await code(() => openBoard({ name: 'x', driver: 'sim', spans: [{ type: 'T3' }] } as never));
   assert.is(e.code, 'BOARD_PROFILE_INVALID');
   assert.match(e.message, '#/spans/0/type');
   // No DAHDI here (no card, no userspace DAHDI loaded): refused with what to do.

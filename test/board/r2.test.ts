@@ -157,6 +157,79 @@ test('a plain CAS channel has no China No.1 state, and its China No.1 commands a
   }
 });
 
+test('KA and KD of outgoing calls: per call, else the span profile\'s default; the far end receives them through its MF receiver (ring and trace)', async () => {
+  const board = await openBoard({ ...PROFILE, spans: [{ type: 'E1', signalling: 'china-no1', r2: { maxDnis: 5, aniAfter: 1, category: 4, callType: 2 } }] });
+  try {
+    const rings: RingEvent[] = [];
+    for (const ts of [3, 5]) board.network!.channel(0, ts).events$.subscribe((e) => { if (e.type === 'ring') rings.push(e); });
+    const perCall = board.channel(0, 3).call({ callerNumber: '12315', calledNumber: '13800138000', category: 5, callType: 1 });
+    const byProfile = board.channel(0, 5).call({ callerNumber: '12315', calledNumber: '13800138001' });
+    await board.advance(8000);
+    assert.equal(rings.map((r) => [r.calledNumber, r.category, r.callType]), [['13800138000', 5, 1], ['13800138001', 4, 2]]);
+    const farTrace = board.network!.channel(0, 3).r2()!.trace;
+    assert.ok(farTrace.some((l) => /rx\s+KA-5\s+free of charge/.test(l)), farTrace.join('\n'));
+    assert.ok(farTrace.some((l) => /rx\s+KD-1\s/.test(l)), 'KD 1 received');
+    assert.ok(board.network!.channel(0, 5).r2()!.trace.some((l) => /rx\s+KA-4\s+priority/.test(l)), 'the profile default KA 4');
+    for (const ts of [3, 5]) await board.network!.channel(0, ts).answer();
+    await board.advance(300);
+    assert.equal([(await perCall).reason, (await byProfile).reason], ['done', 'done']);
+  } finally {
+    await board.close();
+  }
+});
+
+test('the called number\'s length per call by its prefix (dnisLengths): A3 as soon as the number is whole; no matching prefix: A3p after 3 s', async () => {
+  const board = await openBoard({ ...PROFILE, spans: [{ type: 'E1', signalling: 'china-no1', r2: { aniAfter: 1, dnisLengths: { '12315': 5, '1': 11, '0': 12 } } }] });
+  try {
+    const cases: Array<[number, string]> = [[1, '12315'], [2, '13800138000'], [3, '075512345678'], [4, '9123']];
+    const rings = new Map<number, RingEvent>();
+    for (const [ts] of cases) board.channel(0, ts).events$.subscribe((e) => { if (e.type === 'ring') rings.set(ts, e); });
+    const t0 = board.now();
+    for (const [ts, dnis] of cases) void board.network!.channel(0, ts).call({ callerNumber: '02012345678', calledNumber: dnis });
+    await board.advance(8000);
+    for (const [ts, dnis] of cases) {
+      const ring = rings.get(ts);
+      assert.is(ring?.calledNumber, dnis, `0:${ts} rang with ${dnis}`);
+      const trace = board.channel(0, ts).r2()!.trace;
+      const a3 = trace.filter((l) => /tx\s+A-3/.test(l));
+      assert.equal(a3.length, 1, trace.join('\n'));
+      if (ts === 4) assert.match(a3[0], /A-3p/, 'no prefix matches and maxDnis is 0: the length is not known, A3 pulsed');
+      else assert.not.match(a3[0], /A-3p/, `${dnis}: A3 at once`);
+    }
+    // The 5-digit number is offered well before the pulsed one, which waits 3 s of silence.
+    assert.ok(rings.get(4)!.time - rings.get(1)!.time > 2500, `${rings.get(1)!.time - t0} vs ${rings.get(4)!.time - t0} ms`);
+  } finally {
+    await board.close();
+  }
+});
+
+test('KA / KD / numbers refused with BOARD_R2_CALL and a sentence; nothing is sent and the line stays idle', async () => {
+  const board = await openBoard(PROFILE);
+  const plain = await openBoard('boards/sim-e1x2.json');
+  try {
+    const ch = board.channel(7);
+    const refused = async (c: typeof ch, o: Parameters<typeof ch.call>[0], want: RegExp) => {
+      const e = await c.call(o).then(() => null, (x: { code?: string; message: string }) => x);
+      assert.ok(e, `accepted ${JSON.stringify(o)}`);
+      assert.is(e!.code, 'BOARD_R2_CALL', e!.message);
+      assert.match(e!.message, want);
+    };
+    await refused(ch, { calledNumber: '12315', category: 0 }, /category \(KA, the caller's category\) must be an integer from 1 to 15, got 0/);
+    await refused(ch, { calledNumber: '12315', callType: 16 }, /callType \(KD, the call type\) must be an integer from 1 to 15, got 16/);
+    await refused(ch, { calledNumber: '12315', category: 1.5 }, /from 1 to 15, got 1.5/);
+    await refused(ch, { calledNumber: '123#' }, /calledNumber .* must be 1 to 24 digits 0-9, got "123#"/);
+    await refused(ch, { calledNumber: '' }, /calledNumber .* must be 1 to 24 digits 0-9/);
+    await refused(ch, { calledNumber: '12315', callerNumber: '*1' }, /callerNumber .* must be digits 0-9/);
+    await refused(plain.channel(1), { calledNumber: '12315', category: 2 }, /category .* goes only on a China No.1 span; .* runs plain CAS/);
+    await board.advance(100);
+    assert.is(ch.state, 'idle');
+    assert.is(ch.r2()!.counters.callsOut, 0, 'nothing was sent');
+  } finally {
+    await board.close();
+    await plain.close();
+  }
+});
+
 test('profile: China No.1 options are checked with a sentence saying where and what', async () => {
   const bad = async (span: Record<string, unknown>, want: RegExp) => {
     const p = { ...PROFILE, spans: [span] } as unknown as BoardProfile;
@@ -175,6 +248,12 @@ test('profile: China No.1 options are checked with a sentence saying where and w
   await bad({ type: 'E1', signalling: 'china-no1', r2: { aniAfter: 0 } }, /aniAfter.*-1 \(never\) or at least 1/);
   await bad({ type: 'E1', signalling: 'china-no1', r2: { glarePriority: 'yes' } }, /glarePriority.*true or false/);
   await bad({ type: 'E1', signalling: 'china-no1', r2: { maxDnls: 5 } }, /maxDnls/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { category: 16 } }, /r2\/category.*1 to 15 \(KA/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { callType: 0 } }, /r2\/callType.*1 to 15 \(KD/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: { '1a': 11 } } }, /dnisLengths\/1a.*1 to 8 digits/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: { '12315': 4 } } }, /dnisLengths\/12315.*from 5 .* to 24/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: [5] } }, /dnisLengths.*object of prefix: length/);
+  await bad({ type: 'E1', signalling: 'china-no1', r2: { dnisLengths: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`${i}`, 5])) } }, /at most 8 prefixes, got 9/);
 });
 
 test.run();

@@ -45,6 +45,29 @@ test('each call logs through a child logger with its call id, channel and caller
   }
 });
 
+test('China No.1: a refused setup is logged with its cause and the MF trace, on one line', async () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ format: 'json', write: (l) => lines.push(JSON.parse(l)) });
+  const h = await harness({ logger, boardFile: 'boards/sim-e1x2-china-no1.json' });
+  try {
+    const b = h.engine.board;
+    b.channel(0, 9).setR2Answer('busy-local');
+    const r = await Promise.all([b.network!.channel(0, 9).call({ callerNumber: '13700001111', calledNumber: '12315' }), b.advance(4000)]);
+    assert.is(r[0].reason, 'error');
+    const rec = lines.find((l) => l.event === 'r2_failed');
+    assert.ok(rec, `no r2_failed record in ${lines.map((l) => l.event ?? l.msg).join(', ')}`);
+    assert.is(rec!.channel, b.channel(0, 9).name);
+    assert.is(rec!.cause, 'busy-local');
+    const trace = rec!.trace as string[];
+    assert.match(trace[0], /rx {2}ab 00 {3}seize/);
+    assert.ok(trace.some((l) => /tx {2}KB-2 {4}called party busy, local/.test(l)), trace.join('\n'));
+    assert.match(String(rec!.msg), /^China No\.1 on \S+0:9: setup failed or call cleared, cause busy-local; MF trace: 0\.\d{3} s rx ab 00 seize \| .* tx KB-2 called party busy, local/);
+    assert.not.match(String(rec!.msg), /\n/);
+  } finally {
+    await h.close();
+  }
+});
+
 let runs = 0;
 function start(extra: string[]): string[] {
   const r = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--stepped', '--for', '20', '--demo-callers', '1', '--data', join(dir, `d${++runs}`), ...extra], {

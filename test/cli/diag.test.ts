@@ -76,4 +76,48 @@ test('channel levels and bits: a -20 dBm0 tone from the far end reads -20 dBm0; 
   }
 });
 
+const R2_PROFILE = fileURLToPath(new URL('../../boards/sim-e1x2-china-no1.json', import.meta.url));
+const diagR2 = (...args: string[]) => spawnSync(process.execPath, [BIN, 'diag', 'r2', ...args, '--board', R2_PROFILE], { encoding: 'utf8', timeout: 60000 });
+
+test('r2: a China No.1 test call from the far end, its MF trace from seizure to release guard, readable, and the span counters', () => {
+  const r = diagR2('--call', '0:5', '--caller', '075512345678');
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /test call to .*0:5: answered/);
+  assert.match(r.stdout, /0:5: idle, last cause none {2}075512345678 -> 12315 {2}KA 1 KD 3/);
+  const trace = r.stdout.split('\n').filter((l) => /^\s+\d+\.\d{3} s {2}(tx|rx)/.test(l));
+  assert.match(trace[0], /rx {2}ab 00 {3}seize$/);
+  assert.ok(trace.some((l) => /rx {2}KA-1 {4}ordinary, periodic charging/.test(l)), 'KA named');
+  assert.ok(trace.some((l) => /tx {2}KB-1 {4}called party free/.test(l)), 'KB named');
+  assert.match(trace[trace.length - 1], /tx {2}ab 10 {3}release guard$/);
+  const span0 = r.stdout.split('\n').find((l) => l.endsWith('trunk A'))?.trim().split(/\s+/);
+  assert.equal(span0, ['0', '1', '0', '1', '0', '1', '0', '20', '20', 'none', 'trunk', 'A'], 'span 0: one call in, offered, answered; 20 signals each way (5 + KA + 12 + I-15 + KD in, A and KB back)');
+});
+
+test('r2 --realtime --watch --json: the trace read live while the compelled cycles run, new lines only', () => {
+  const r = diagR2('--call', '1:17', '--realtime', '--watch', '--count', '6', '--json');
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const reps = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(reps.length, 6);
+  const states = reps.map((x) => x.channels[0].state);
+  assert.ok(states.some((s: string) => s === 'in-register' || s === 'in-offered'), `seen during setup: ${states.join(',')}`);
+  assert.is(reps[reps.length - 1].call.outcome, 'answered');
+  const all = reps.flatMap((x) => x.channels[0].trace as string[]);
+  assert.is(new Set(all).size, all.length, 'each trace line printed once');
+  assert.match(all[0], /rx {2}ab 00 {3}seize/);
+  assert.ok(all.some((l) => /rx {2}I-15 {4}end of the calling number/.test(l)));
+  assert.is(reps[reps.length - 1].spans[1].counters.callsIn, 1);
+});
+
+test('r2 refused: a board without China No.1 spans; a test call to a busy or non-existent channel', () => {
+  const none = spawnSync(process.execPath, [BIN, 'diag', 'r2', '--board', PROFILE], { encoding: 'utf8', timeout: 60000 });
+  assert.is(none.status, 2);
+  assert.match(none.stderr, /CLI_DIAG_NO_R2: sim-e1x2 has no span with "signalling": "china-no1"/);
+  const letters = diagR2('--call', '0:5', '--caller', '12ab');
+  assert.is(letters.status, 2);
+  assert.match(letters.stderr, /CLI_BAD_VALUE: --caller takes 1 to 24 digits 0-9/);
+  const bad = diagR2('--call', '5:1');
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /CLI_BAD_VALUE: --channels?/);
+});
+
 test.run();

@@ -14,20 +14,21 @@ import { dahdiInclude, ABSENT_REASON } from '../../native/dahdi-header.mjs';
 import { addon } from '../../src/addon.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SRC = join(root, 'test', 'dahdi', 'emu', 'dahdi_emu.c');
+const EMU_DIR = join(root, 'test', 'dahdi', 'emu');
+const SRC = [join(EMU_DIR, 'dahdi_emu.c'), join(EMU_DIR, 'emu_line.c')];
 export const EMU_LIB = join(root, 'build', 'dahdi-emu', 'libhl_dahdi_emu.so');
 
 /** Builds the emulation library; returns null, or why it cannot be built. */
 export function buildEmu(): string | null {
   const inc = dahdiInclude();
   if (!inc) return ABSENT_REASON;
-  const deps = [SRC, join(root, 'native', 'drivers', 'dahdi', 'emu_ioctl.h')];
+  const deps = [...SRC, join(EMU_DIR, 'emu.h'), join(root, 'native', 'drivers', 'dahdi', 'emu_ioctl.h')];
   if (existsSync(EMU_LIB) && deps.every((d) => statSync(d).mtimeMs <= statSync(EMU_LIB).mtimeMs)) return null;
   mkdirSync(dirname(EMU_LIB), { recursive: true });
   const errors: string[] = [];
   for (const [cc, pre] of [['cc', []], ['gcc', []], ['g++', ['-x', 'c']]] as Array<[string, string[]]>) {
     try {
-      execFileSync(cc, [...pre, '-shared', '-fPIC', '-O2', '-I', inc, '-I', join(root, 'native'), '-o', EMU_LIB, SRC, '-ldl', '-lpthread'], { stdio: 'pipe' });
+      execFileSync(cc, [...pre, '-shared', '-fPIC', '-O2', '-I', inc, '-I', join(root, 'native'), '-o', EMU_LIB, ...SRC, '-ldl', '-lpthread'], { stdio: 'pipe' });
       return null;
     } catch (e) {
       errors.push(`${cc}: ${(e as Error).message.split('\n').slice(0, 3).join(' ')}`);

@@ -52,8 +52,21 @@ typedef struct {
   openr2_chan_t *or2;
   int from_ours;   /* this circuit's calls start at our end */
   int active, answered, or2_answered, done_or2, failed_cause;
+  int mode;            /* the call's scenario (MODE_*) */
+  int saw_clear_back;  /* ours -> openr2: the called party (openr2) cleared back */
+  int seized;          /* our end left idle for this call (before, its cause is the last call's) */
+  int or2_cause;       /* openr2's disconnect cause, -1 none */
+  int or2_category;    /* the category openr2 reported on the offered call, -1 none */
+  char or2_dnis[32];   /* the called number openr2 was offered */
   uint64_t hangup_ms, next_ms;
 } circ;
+
+/* Scenarios, in turn on each side's calls: answered and cleared by the
+ * caller (clear-forward); answered and cleared by the called party
+ * (clear-back first); refused busy (KB2 / OR2_CAUSE_BUSY_NUMBER); refused
+ * vacant (KB5 / OR2_CAUSE_UNALLOCATED_NUMBER). */
+enum { MODE_CLEAR_FWD = 0, MODE_CLEAR_BACK, MODE_BUSY, MODE_VACANT, MODES };
+static const char *const MODE_NAME[MODES] = {"clear_forward", "clear_back", "busy", "vacant"};
 
 /* Two ioctls libopenr2 uses that the userspace DAHDI does not serve,
  * answered here; everything else goes on to it. DAHDI_ECHOCANCEL (int): the
@@ -113,8 +126,27 @@ ssize_t read(int fd, void *buf, size_t n) {
 static circ C[MAXC];
 static int nc;
 static uint64_t now_ms;
-static int placed[2], ok[2], failed[2];
+static int placed[2], ok[2], failed[2], by_mode[2][MODES], numbers_wrong[2];
 static int causes[HL_R2_C_COUNT + 32];
+static int or2_categories[16];
+
+/* How the call on c ended against what its scenario asked. */
+static int as_intended(const circ *c) {
+  const int normal = c->failed_cause == HL_R2_C_NONE || c->failed_cause == HL_R2_C_NORMAL;
+  switch (c->mode) {
+    case MODE_CLEAR_FWD: return c->answered && normal;
+    case MODE_CLEAR_BACK: return c->answered && normal && (c->from_ours ? c->saw_clear_back : c->or2_cause == OR2_CAUSE_NORMAL_CLEARING);
+    case MODE_BUSY: return !c->answered && c->failed_cause == HL_R2_C_BUSY_LOCAL && (c->from_ours || c->or2_cause == OR2_CAUSE_BUSY_NUMBER);
+    case MODE_VACANT: return !c->answered && c->failed_cause == HL_R2_C_VACANT && (c->from_ours || c->or2_cause == OR2_CAUSE_UNALLOCATED_NUMBER);
+    default: return 0;
+  }
+}
+
+/* The called number arrived whole at the called end (and openr2 reported a category). */
+static int numbers_right(const circ *c) {
+  if (c->from_ours) return strcmp(c->or2_dnis, "12315") == 0 && c->or2_category >= 0;
+  return strcmp(c->r2.dnis, "12315") == 0;
+}
 
 static int ts_of(int i) { return i < 15 ? i + 1 : i + 2; }
 
@@ -122,8 +154,13 @@ static int ts_of(int i) { return i < 15 ? i + 1 : i + 2; }
 static circ *of(openr2_chan_t *ch) { return (circ *)openr2_chan_get_client_data(ch); }
 static void o_init(openr2_chan_t *ch) { (void)ch; }
 static void o_offered(openr2_chan_t *ch, const char *ani, const char *dnis, openr2_calling_party_category_t cat) {
-  (void)ani; (void)dnis; (void)cat;
-  openr2_chan_accept_call(ch, OR2_CALL_WITH_CHARGE);
+  (void)ani;
+  circ *c = of(ch);
+  snprintf(c->or2_dnis, sizeof c->or2_dnis, "%s", dnis ? dnis : "");
+  c->or2_category = (int)cat;
+  if (c->mode == MODE_BUSY) openr2_chan_disconnect_call(ch, OR2_CAUSE_BUSY_NUMBER);
+  else if (c->mode == MODE_VACANT) openr2_chan_disconnect_call(ch, OR2_CAUSE_UNALLOCATED_NUMBER);
+  else openr2_chan_accept_call(ch, OR2_CALL_WITH_CHARGE);
 }
 static void o_accepted(openr2_chan_t *ch, openr2_call_mode_t mode) {
   (void)mode;
@@ -135,7 +172,7 @@ static void o_answered(openr2_chan_t *ch) {
   c->hangup_ms = now_ms + 300;
 }
 static void o_disconnect(openr2_chan_t *ch, openr2_call_disconnect_cause_t cause) {
-  (void)cause;
+  of(ch)->or2_cause = (int)cause;
   openr2_chan_disconnect_call(ch, OR2_CAUSE_NORMAL_CLEARING);
 }
 static void o_end(openr2_chan_t *ch) { of(ch)->done_or2 = 1; }
@@ -230,7 +267,7 @@ int main(int argc, char **argv) {
   /* aniAfter -1: libopenr2's CN variant answers A1 after KA with called
    * digits, never the calling number, so ours does not ask for it (A6);
    * ANI both ways is tested ours against ours (r2_test). */
-  hl_r2_config cfg = {0, 5, -1, -11.5f};
+  hl_r2_config cfg = {.max_dnis = 5, .ani_after = -1, .level_dbm0 = -11.5f};
   if (getenv("HL_R2_ANI_AFTER")) cfg.ani_after = atoi(getenv("HL_R2_ANI_AFTER"));
   for (int i = 0; i < nc; i++) {
     circ *c = &C[i];
@@ -280,6 +317,12 @@ int main(int argc, char **argv) {
             c->active = 1;
             c->answered = c->or2_answered = c->done_or2 = 0;
             c->failed_cause = 0;
+            c->saw_clear_back = c->seized = 0;
+            c->or2_cause = c->or2_category = -1;
+            c->or2_dnis[0] = 0;
+            c->mode = placed[way] % MODES;
+            if (!c->from_ours)
+              hl_r2_set_kb(&c->r2, c->mode == MODE_BUSY ? HL_R2_KB_BUSY_LOCAL : c->mode == MODE_VACANT ? HL_R2_KB_VACANT : HL_R2_KB_FREE);
             placed[way]++;
             if (c->from_ours) hl_r2_call(&c->r2, "01062345678", "12315", 1, 3);
             else openr2_chan_make_call(c->or2, "075512345678", "12315", OR2_CALLING_PARTY_CATEGORY_NATIONAL_SUBSCRIBER);
@@ -294,18 +337,43 @@ int main(int argc, char **argv) {
         c->answered = 1;
         c->hangup_ms = now_ms + 300;
       }
-      if (c->r2.state == HL_R2_S_IN_ANSWERED && !c->answered) c->answered = 1;
-      if (c->from_ours && c->answered && now_ms >= c->hangup_ms && c->r2.state == HL_R2_S_OUT_ANSWERED) hl_r2_hangup(&c->r2);
-      if (!c->from_ours && c->or2_answered && now_ms >= c->hangup_ms) {
+      if (c->r2.state == HL_R2_S_IN_ANSWERED && !c->answered) {
+        c->answered = 1;
+        c->hangup_ms = now_ms + 300;
+      }
+      if (c->r2.state == HL_R2_S_OUT_CLEAR_BACK) {
+        c->saw_clear_back = 1; /* the engine clears forward on a clear-back (r2_board.cc): so do we */
+        hl_r2_hangup(&c->r2);
+      }
+      const int caller_clears = c->mode != MODE_CLEAR_BACK;
+      if (c->from_ours && c->answered && now_ms >= c->hangup_ms && c->r2.state == HL_R2_S_OUT_ANSWERED) {
+        if (caller_clears) hl_r2_hangup(&c->r2);
+        else if (c->hangup_ms) {
+          c->hangup_ms = 0; /* once: openr2, the called party, clears back */
+          openr2_chan_disconnect_call(c->or2, OR2_CAUSE_NORMAL_CLEARING);
+        }
+      }
+      if (!c->from_ours && c->or2_answered && now_ms >= c->hangup_ms && caller_clears) {
         c->or2_answered = 0;
         openr2_chan_disconnect_call(c->or2, OR2_CAUSE_NORMAL_CLEARING);
       }
-      if (c->r2.cause != HL_R2_C_NONE && !c->failed_cause) c->failed_cause = c->r2.cause;
-      if (hl_r2_is_idle(&c->r2) && (c->done_or2 || c->failed_cause)) {
-        if (c->answered && !c->failed_cause) ok[way]++;
-        else {
+      if (!c->from_ours && !caller_clears && c->answered && now_ms >= c->hangup_ms && c->r2.state == HL_R2_S_IN_ANSWERED)
+        hl_r2_hangup(&c->r2); /* we, the called party, clear back */
+      if (!hl_r2_is_idle(&c->r2)) c->seized = 1;
+      if (c->seized && c->r2.cause != HL_R2_C_NONE && !c->failed_cause) c->failed_cause = c->r2.cause;
+      if (c->seized && hl_r2_is_idle(&c->r2) && (c->done_or2 || c->failed_cause)) {
+        if (!numbers_right(c)) numbers_wrong[way]++;
+        if (c->from_ours && c->or2_category >= 0 && c->or2_category < 16) or2_categories[c->or2_category]++;
+        if (as_intended(c) && numbers_right(c)) {
+          ok[way]++;
+          by_mode[way][c->mode]++;
+        } else {
           failed[way]++;
           causes[c->failed_cause]++;
+          if (getenv("HL_R2_DEBUG"))
+            fprintf(stderr, "circuit %ld %s %s: answered %d, our cause %s, openr2 cause %d, dnis '%s'/'%s'\n", (long)(c - C),
+                    c->from_ours ? "ours->openr2" : "openr2->ours", MODE_NAME[c->mode], c->answered, hl_r2_cause_name(c->failed_cause),
+                    c->or2_cause, c->or2_dnis, c->r2.dnis);
         }
         c->active = 0;
         c->next_ms = now_ms + 200;
@@ -324,6 +392,58 @@ int main(int argc, char **argv) {
     }
     sleep_until(&t);
   }
+  /* Glare: both ends seize every circuit in the same tick. We have no
+   * priority (China No.1: the exchange's call goes on): ours gives way when
+   * it recognises the far end's seizure (30 ms). libopenr2's CN variant
+   * takes our seizure (a b = 0 0, c d = 1 1) for a forced release and
+   * clears forward within a tick, so its seizure is never recognised: our
+   * call then ends on the seize-acknowledge timer (8 s). What must hold:
+   * every circuit ends idle at both ends, the causes named (reported). */
+  int glare_ours = 0, glare_answered = 0;
+  uint64_t glare_since = now_ms;
+  for (int i = 0; i < nc; i++) {
+    circ *c = &C[i];
+    c->mode = MODE_CLEAR_FWD;
+    c->answered = c->or2_answered = c->done_or2 = 0;
+    c->or2_cause = -1;
+    hl_r2_set_kb(&c->r2, HL_R2_KB_FREE);
+    hl_r2_call(&c->r2, "01062345678", "12315", 1, 3);
+    if (openr2_chan_make_call(c->or2, "075512345678", "12315", OR2_CALLING_PARTY_CATEGORY_NATIONAL_SUBSCRIBER) != 0)
+      fprintf(stderr, "r2_openr2: glare on circuit %d: libopenr2 refused to call (%s)\n", i, openr2_chan_get_r2_state_string(c->or2));
+  }
+  for (; now_ms < glare_since + 30000; now_ms += 10) {
+    int idle = 0;
+    for (int i = 0; i < nc; i++) our_tick(&C[i]);
+    for (int i = 0; i < nc; i++) {
+      circ *c = &C[i];
+      openr2_chan_process_event(c->or2);
+      if (c->r2.state == HL_R2_S_IN_OFFERED && !c->r2.answer_pending) hl_r2_answer(&c->r2);
+      if ((c->r2.state == HL_R2_S_IN_ANSWERED || c->r2.state == HL_R2_S_OUT_ANSWERED) && !c->answered) {
+        c->answered = 1;
+        glare_answered++;
+      }
+      if (c->r2.state == HL_R2_S_OUT_ANSWERED && c->answered) hl_r2_hangup(&c->r2); /* ours won: clear at once */
+      if (c->or2_answered) {
+        c->or2_answered = 0;
+        openr2_chan_disconnect_call(c->or2, OR2_CAUSE_NORMAL_CLEARING);
+      }
+      if (c->r2.state == HL_R2_S_OUT_CLEAR_BACK) hl_r2_hangup(&c->r2);
+      idle += hl_r2_is_idle(&c->r2) && strcmp(openr2_chan_get_call_state_string(c->or2), "Idle") == 0;
+    }
+    if (getenv("HL_R2_DEBUG") && now_ms % 100 == 0)
+      fprintf(stderr, "glare %6.2f s c0 ours %s (%s) | openr2 %s / %s rx %s tx %s\n", now_ms / 1000.0, hl_r2_state_name(C[0].r2.state),
+              hl_r2_cause_name(C[0].r2.cause), openr2_chan_get_call_state_string(C[0].or2), openr2_chan_get_r2_state_string(C[0].or2),
+              openr2_chan_get_rx_cas_string(C[0].or2), openr2_chan_get_tx_cas_string(C[0].or2));
+    if (idle == nc && now_ms >= glare_since + 1000) break;
+    sleep_until(&t);
+  }
+  int glare_causes[HL_R2_C_COUNT] = {0}, or2_stuck = 0;
+  for (int i = 0; i < nc; i++) {
+    glare_ours += (int)C[i].r2.n.glare;
+    glare_causes[C[i].r2.cause]++;
+    or2_stuck += strcmp(openr2_chan_get_call_state_string(C[i].or2), "Idle") != 0;
+  }
+
   if (getenv("HL_R2_DEBUG")) {
     char line[160];
     for (int i = 0; i < nc; i++) {
@@ -334,10 +454,29 @@ int main(int argc, char **argv) {
   }
   int stuck = 0;
   for (int i = 0; i < nc; i++)
-    if (C[i].active || !hl_r2_is_idle(&C[i].r2)) stuck++;
-  printf("{\"openr2_calls\":%d,\"openr2_failed_calls\":%d,\"ours_to_openr2\":{\"calls\":%d,\"answered\":%d,\"failed\":%d},"
-         "\"openr2_to_ours\":{\"calls\":%d,\"answered\":%d,\"failed\":%d},\"stuck_channels\":%d,\"line_seconds\":%.1f,\"causes\":{",
-         placed[0] + placed[1], failed[0] + failed[1], placed[0], ok[0], failed[0], placed[1], ok[1], failed[1], stuck, now_ms / 1000.0);
+    if (C[i].active || !hl_r2_is_idle(&C[i].r2) || strcmp(openr2_chan_get_call_state_string(C[i].or2), "Idle") != 0) stuck++;
+  printf("{\"openr2_calls\":%d,\"openr2_failed_calls\":%d,", placed[0] + placed[1], failed[0] + failed[1]);
+  for (int w = 0; w < 2; w++) {
+    printf("\"%s\":{\"calls\":%d,\"as_intended\":%d,\"failed\":%d,\"numbers_wrong\":%d", w == 0 ? "ours_to_openr2" : "openr2_to_ours",
+           placed[w], ok[w], failed[w], numbers_wrong[w]);
+    for (int m = 0; m < MODES; m++) printf(",\"%s\":%d", MODE_NAME[m], by_mode[w][m]);
+    printf("},");
+  }
+  printf("\"openr2_categories\":{");
+  for (int k = 0, first = 1; k < 16; k++)
+    if (or2_categories[k]) {
+      printf("%s\"%s\":%d", first ? "" : ",", openr2_proto_get_category_string((openr2_calling_party_category_t)k), or2_categories[k]);
+      first = 0;
+    }
+  printf("},\"glare\":{\"circuits\":%d,\"ours_gave_way\":%d,\"answered\":%d,\"openr2_not_idle\":%d,\"our_causes\":{", nc, glare_ours,
+         glare_answered, or2_stuck);
+  for (int k = 0, first = 1; k < HL_R2_C_COUNT; k++)
+    if (glare_causes[k]) {
+      printf("%s\"%s\":%d", first ? "" : ",", hl_r2_cause_name(k), glare_causes[k]);
+      first = 0;
+    }
+  printf("}},");
+  printf("\"stuck_channels\":%d,\"line_seconds\":%.1f,\"causes\":{", stuck, now_ms / 1000.0);
   int first = 1;
   for (int k = 1; k < HL_R2_C_COUNT; k++)
     if (causes[k]) {

@@ -14,8 +14,11 @@ static inline hl_board *sim_board(int spans, const int *peers) {
   if (hl_sim_create(spans, peers, 80, 10, &cfg.driver) != 0) return nullptr;
   cfg.spans = spans;
   cfg.tick_ms = 10;
+  const hl_numbers_io numbers = hl_sim_numbers(&cfg.driver);
   hl_board *b = nullptr;
-  return hl_board_create(&cfg, &b) == 0 ? b : nullptr;
+  if (hl_board_create(&cfg, &b) != 0) return nullptr;
+  hl_board_set_numbers(b, &numbers);  // the sim's side channel (not the contract's)
+  return b;
 }
 
 // Steps `ms` of board time and returns the events drained meanwhile.
@@ -50,12 +53,12 @@ static inline int f_read(void *d, int s, uint8_t *rx, int n) {
   return s == F(d)->fail_read_span ? F(d)->fail_rc : rc;
 }
 static inline int f_write(void *d, int s, const uint8_t *tx, int n) { return F(d)->inner.ops->write(F(d)->inner.self, s, tx, n); }
-static inline int f_cas_read(void *d, int s, uint8_t *abcd) {
+static inline int f_line_read(void *d, int s, hl_line *lines) {
   WrapDriver *f = F(d);
-  int rc = f->inner.ops->cas_read(f->inner.self, s, abcd);
+  int rc = f->inner.ops->line_read(f->inner.self, s, lines);
   if (s >= f->from_span) {
     for (int ts = 1; ts < 32; ts++)
-      if (ts != 16) abcd[ts] = f->bits;
+      if (ts != 16) lines[ts].abcd = f->bits;
   }
   return rc;
 }
@@ -78,14 +81,8 @@ static inline void f_destroy(void *d) {
   f->inner.ops = nullptr;
 }
 static inline int f_control(void *d, int s, int w, double a) { return F(d)->inner.ops->control(F(d)->inner.self, s, w, a); }
-static inline int f_set_numbers(void *d, int s, int ts, const char *a, const char *b) {
-  return F(d)->inner.ops->set_numbers(F(d)->inner.self, s, ts, a, b);
-}
-static inline int f_get_numbers(void *d, int s, int ts, char *a, char *b, int cap) {
-  return F(d)->inner.ops->get_numbers(F(d)->inner.self, s, ts, a, b, cap);
-}
-static const hl_driver_ops kWrapOps = {"wrap", f_read, f_write, f_cas_read, f_cas_write, f_status, f_tick_end,
-                                        f_destroy, f_control, f_set_numbers, f_get_numbers, nullptr};
+static const hl_driver_ops kWrapOps = {"wrap", f_read, f_write, f_line_read, f_cas_write, f_status, f_tick_end,
+                                        f_destroy, f_control, nullptr, nullptr};
 
 // The wrapper over a sim driver of `spans` spans cabled in pairs (0-1, 2-3, ...).
 static inline hl_driver wrap_sim(WrapDriver *f, int spans) {

@@ -25,9 +25,12 @@ int main(void) {
   CHECK(rx[80 * 5] == 0x12, "arrives one tick later");
   d.ops->cas_write(d.self, 0, 5, 0x1);
   d.ops->tick_end(d.self, 1);
-  uint8_t abcd[32];
-  d.ops->cas_read(d.self, 1, abcd);
-  CHECK(abcd[5] == 0x1 && abcd[6] == 0x9, "CAS bits carried");
+  hl_line lines[32];
+  d.ops->line_read(d.self, 1, lines);
+  CHECK(lines[5].abcd == 0x1 && lines[6].abcd == 0x9, "CAS bits carried");
+  CHECK(lines[5].pending == 1u << HL_LINE_BITS && lines[5].value[HL_LINE_BITS] == 0x1 && lines[6].pending == 0, "the change is news in the bits' slot");
+  d.ops->line_read(d.self, 1, lines);
+  CHECK(lines[5].abcd == 0x1 && lines[5].pending == 0, "taken once");
 
   CHECK(hl_sim_control(d.self, 1, HL_SIM_BER, 1e-3) == 0, "ber");
   CHECK(hl_sim_control(d.self, 1, HL_SIM_BER, 0.5) == HL_ERANGE, "ber range");

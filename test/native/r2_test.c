@@ -44,8 +44,8 @@ static int find(int e, int i, int kind, int cause) {
   return -1;
 }
 
-static hl_r2_config cfg_a = {1, 5, 1, -11.5f}; /* A wins glare; B's number is 5 digits */
-static hl_r2_config cfg_b = {0, 5, 1, -11.5f};
+static hl_r2_config cfg_a = {.glare_priority = 1, .max_dnis = 5, .ani_after = 1, .level_dbm0 = -11.5f}; /* A wins glare; B's number is 5 digits */
+static hl_r2_config cfg_b = {.max_dnis = 5, .ani_after = 1, .level_dbm0 = -11.5f};
 
 static hl_r2_cable *mk(int n, const hl_r2_config *a, const hl_r2_config *b) {
   clear_log();
@@ -335,19 +335,22 @@ static void traffic_run(const char *what, const hl_r2_impair *imp, int per_way, 
     if (tr.causes[i]) printf("  cause %s: %d\n", hl_r2_cause_name(i), tr.causes[i]);
   CHECK(tr.ok[0] == per_way && tr.ok[1] == per_way, "%s: every call answered (%d, %d of %d)", what, tr.ok[0], tr.ok[1], per_way);
   CHECK(tr.stuck == 0, "%s: %d channels not idle at the end", what, tr.stuck);
+  CHECK(hl_r2_traffic_setup_pct(&tr, 50) <= hl_r2_traffic_setup_pct(&tr, 99) && hl_r2_traffic_setup_pct(&tr, 99) <= (double)tr.setup_max_ms,
+        "%s: setup p50 <= p99 <= max", what);
   hl_r2_cable_destroy(k);
 }
 
 static void api_edges(void) {
   hl_r2_chan c;
   CHECK(hl_r2_init(&c, NULL, NULL, NULL, NULL) == HL_EINVAL, "init without variant refused");
-  hl_r2_config bad = {0, 0, 1, 0.0f};
+  hl_r2_config bad = {.ani_after = 1, .level_dbm0 = 0.0f};
   CHECK(hl_r2_init(&c, hl_r2_variant_china(), &bad, NULL, NULL) == HL_EINVAL, "0 dBm0 per tone refused (clips)");
   CHECK(hl_r2_init(&c, hl_r2_variant_china(), NULL, NULL, NULL) == 0, "init");
   CHECK(hl_r2_call(&c, "1", "", 1, 3) == HL_EINVAL, "empty DNIS refused");
   CHECK(hl_r2_call(&c, "1", "12a", 1, 3) == HL_EINVAL, "DNIS with a letter refused");
   CHECK(hl_r2_call(&c, "1", "1234567890123456789012345", 1, 3) == HL_EINVAL, "25-digit DNIS refused");
-  CHECK(hl_r2_call(&c, "1", "12315", 0, 3) == HL_EINVAL, "KA 0 refused");
+  CHECK(hl_r2_call(&c, "1", "12315", 16, 3) == HL_EINVAL, "KA 16 refused");
+  CHECK(hl_r2_call(&c, "1", "12315", -1, 3) == HL_EINVAL, "KA -1 refused");
   CHECK(hl_r2_call(&c, "1", "12315", 1, 16) == HL_EINVAL, "KD 16 refused");
   CHECK(hl_r2_answer(&c) == HL_ESTATE, "answer while idle refused");
   CHECK(hl_r2_set_kb(&c, 9) == HL_EINVAL, "KB policy 9 refused");
@@ -356,6 +359,19 @@ static void api_edges(void) {
   CHECK(hl_r2_cas_tx(&c) == 0x3, "seize sent as 0011 (a b = 0 0, c d = 1 1)");
   CHECK(strcmp(hl_r2_cause_name(HL_R2_C_BUSY_TOLL), "busy-toll") == 0, "cause names");
   for (int i = 0; i < HL_R2_C_COUNT; i++) CHECK(strcmp(hl_r2_cause_name(i), "unknown") != 0, "cause %d has a name", i);
+  CHECK(hl_r2_init(&c, hl_r2_variant_china(), NULL, NULL, NULL) == 0 && hl_r2_call(&c, NULL, "12315", 0, 0) == 0 && c.category == 1 && c.kd == 3,
+        "KA 0 / KD 0: the config's defaults (1, 3)");
+  hl_r2_config rules = {.ani_after = 1, .level_dbm0 = -11.5f, .category = 4, .kd = 2, .dnis_rules = {{"12315", 5}, {"1", 11}}};
+  CHECK(hl_r2_init(&c, hl_r2_variant_china(), &rules, NULL, NULL) == 0 && hl_r2_call(&c, NULL, "12315", 0, 0) == 0 && c.category == 4 && c.kd == 2,
+        "config KA 4 / KD 2 for calls that name none");
+  rules.dnis_rules[1].length = 0;
+  CHECK(hl_r2_init(&c, hl_r2_variant_china(), &rules, NULL, NULL) == HL_EINVAL, "a prefix rule shorter than its prefix refused");
+  rules.dnis_rules[1].length = 11;
+  strcpy(rules.dnis_rules[1].prefix, "1a");
+  CHECK(hl_r2_init(&c, hl_r2_variant_china(), &rules, NULL, NULL) == HL_EINVAL, "a prefix with a letter refused");
+  rules.category = 16;
+  strcpy(rules.dnis_rules[1].prefix, "1");
+  CHECK(hl_r2_init(&c, hl_r2_variant_china(), &rules, NULL, NULL) == HL_EINVAL, "config KA 16 refused");
 }
 
 int main(void) {

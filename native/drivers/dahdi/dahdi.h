@@ -16,15 +16,30 @@
 #ifndef HL_DRIVERS_DAHDI_H
 #define HL_DRIVERS_DAHDI_H
 
-#include "board/driver.h"
+#include "board/board.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* What a span of the card is. E1: 31 channels, timeslot 16 CAS. T1: 24
+ * channels (robbed-bit CAS). FXS/FXO: analog ports 1..channels, loop start
+ * (our FXS port faces a telephone: DAHDI signals it FXO, fxoks= in
+ * system.conf; our FXO port faces the exchange: fxsks=). On the board's
+ * 32-slot frame a T1 or analog span's channel n sits where E1 bearer n does
+ * (timeslot n for n <= 15, n + 1 above), as the sim lays out analog ports. */
+enum hl_dahdi_kind { HL_DAHDI_E1 = 0, HL_DAHDI_T1 = 1, HL_DAHDI_FXS = 2, HL_DAHDI_FXO = 3 };
+/* The law on the channel files: the card's (A-law on E1, mu-law on T1 and
+ * most analog cards outside Europe and China). The board's frames are A-law:
+ * a mu-law span is transcoded by the G.711 tables (dsp/g711.h). */
+enum hl_dahdi_law { HL_DAHDI_ALAW = 0, HL_DAHDI_MULAW = 1 };
+
 typedef struct hl_dahdi_span {
   int spanno;   /* DAHDI span number (1-based, as dahdi_scan and system.conf's span= lines) */
-  int basechan; /* DAHDI channel number of timeslot 1 (system.conf numbering) */
+  int basechan; /* DAHDI channel number of the span's first channel (system.conf numbering) */
+  int kind;     /* hl_dahdi_kind */
+  int channels; /* channels used: E1 31 (30 bearers), T1 up to 24, analog ports 1..30 */
+  int law;      /* hl_dahdi_law */
 } hl_dahdi_span;
 
 /* Controls (hl_driver_ops.control) beyond the sim's: what = HL_DAHDI_* */
@@ -33,10 +48,16 @@ enum hl_dahdi_ctl {
   HL_DAHDI_TS_LOOPBACK = 65       /* per timeslot, what |= ts << 8: a = 1 loops what the channel sends back */
 };
 
+/* The userspace DAHDI's out-of-band numbers (test/dahdi/emu: the sim's side
+ * channel, served by the fixture's own ioctl) for hl_board_set_numbers; on a
+ * real card the ioctl answers ENOTTY and no numbers come. Empty io for a
+ * driver that is not DAHDI's. */
+hl_numbers_io hl_dahdi_emu_numbers(const hl_driver *dahdi);
+
 /* 1 when this build has the DAHDI driver; else 0 and `why` says what is missing. */
 int hl_dahdi_available(char *why, int cap);
 
-/* Opens `spans` E1 spans. On failure returns a negative hl_err and writes a
+/* Opens `spans` spans (E1, T1 or analog ports). On failure returns a negative hl_err and writes a
  * sentence naming the span or channel into err (cap bytes). */
 int hl_dahdi_create(int spans, const hl_dahdi_span *cfg, int samples, hl_driver *out, char *err, int cap);
 

@@ -59,6 +59,12 @@ struct Span {
   bool errored_this_second = false;
   char calling[kTs][kNumLen];
   char called[kTs][kNumLen];
+  // Line events other than the bits, injected on what this span receives
+  // (HL_SIM_TS_LINE): one slot per kind and timeslot until line_read takes it.
+  uint8_t line_pending[kTs] = {};
+  uint8_t line_value[kTs][HL_LINE_KINDS] = {};
+  uint8_t bits_seen[kTs];  // the bits line_read reported last (news when they differ)
+  std::atomic<uint64_t> line_drops[HL_LINE_KINDS] = {};
 };
 
 struct Sim {
@@ -214,10 +220,22 @@ int sim_write(void *drv, int span, const uint8_t *tx, int samples) {
   return 0;
 }
 
-int sim_cas_read(void *drv, int span, uint8_t *abcd) {
+int sim_line_read(void *drv, int span, hl_line *lines) {
   Sim *s = static_cast<Sim *>(drv);
   if (span < 0 || span >= s->nspans) return HL_EINVAL;
-  std::memcpy(abcd, s->spans[span].cas_rx, kTs);
+  Span &sp = s->spans[span];
+  for (int ts = 0; ts < kTs; ts++) {
+    hl_line &l = lines[ts];
+    l.abcd = sp.cas_rx[ts];
+    l.pending = sp.line_pending[ts];
+    std::memcpy(l.value, sp.line_value[ts], sizeof l.value);
+    if (l.abcd != sp.bits_seen[ts]) {
+      l.pending |= 1u << HL_LINE_BITS;
+      l.value[HL_LINE_BITS] = l.abcd;
+      sp.bits_seen[ts] = l.abcd;
+    }
+    sp.line_pending[ts] = 0;
+  }
   return 0;
 }
 
@@ -238,6 +256,7 @@ int sim_status(void *drv, int span, hl_span_status *st) {
   st->slips = sp.slips.load(std::memory_order_relaxed);
   st->errored_seconds = sp.es.load(std::memory_order_relaxed);
   st->lost_frames = 0;  // memory never runs dry: a late tick loses nothing
+  for (int k = 0; k < HL_LINE_KINDS; k++) st->line_drops[k] = sp.line_drops[k].load(std::memory_order_relaxed);
   return 0;
 }
 
@@ -282,8 +301,8 @@ void sim_destroy(void *drv) {
 }  // namespace
 
 static const hl_driver_ops kSimOps = {
-    "sim",        sim_read,         sim_write,         sim_cas_read, sim_cas_write, sim_status, sim_tick_end,
-    sim_destroy,  hl_sim_control,   hl_sim_set_numbers, hl_sim_get_numbers, nullptr /* wait_tick: the board clocks the sim */
+    "sim",       sim_read,       sim_write, sim_line_read, sim_cas_write, sim_status, sim_tick_end,
+    sim_destroy, hl_sim_control, nullptr /* echo: the board's own */, nullptr /* wait_tick: the board clocks the sim */
 };
 
 extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_ms, hl_driver *out) {
@@ -309,6 +328,7 @@ extern "C" int hl_sim_create(int spans, const int *peer, int samples, int tick_m
     // Idle CAS: A=1 B=0 C=0 D=1 (Q.421 idle, CD fixed at 01).
     std::memset(sp.cas_tx, 0x9, kTs);
     std::memset(sp.cas_rx, 0x9, kTs);
+    std::memset(sp.bits_seen, 0x9, kTs);
     std::memset(sp.calling, 0, sizeof sp.calling);
     std::memset(sp.called, 0, sizeof sp.called);
     sp.peer = peer ? peer[i] : -1;
@@ -347,6 +367,16 @@ extern "C" int hl_sim_control(void *drv, int span, int what, double a) {
         if (a < 0 || a > 32) return HL_ERANGE;
         sp.imp.echo_delay[ts] = (int)std::lrint(a * 8);
         return 0;
+      case HL_SIM_TS_LINE: {
+        const int kind = (int)a >> 8, value = (int)a & 0xff;
+        if (a < 0 || kind <= HL_LINE_BITS || kind >= HL_LINE_KINDS) return HL_EINVAL;
+        // A second event of a kind before the tick took the first: the
+        // slot keeps the newest and counts the older one as dropped.
+        if (sp.line_pending[ts] & (1u << kind)) sp.line_drops[kind].fetch_add(1, std::memory_order_relaxed);
+        sp.line_pending[ts] |= (uint8_t)(1u << kind);
+        sp.line_value[ts][kind] = (uint8_t)value;
+        return 0;
+      }
       default:
         return HL_EINVAL;
     }
@@ -380,6 +410,15 @@ extern "C" int hl_sim_control(void *drv, int span, int what, double a) {
     case HL_SIM_SEND_AIS: sp.send_ais = a != 0; return 0;
   }
   return HL_EINVAL;
+}
+
+extern "C" hl_numbers_io hl_sim_numbers(const hl_driver *sim) {
+  hl_numbers_io io{};
+  if (!sim || sim->ops != &kSimOps) return io;
+  io.put = hl_sim_set_numbers;
+  io.get = hl_sim_get_numbers;
+  io.self = sim->self;
+  return io;
 }
 
 extern "C" int hl_sim_set_numbers(void *drv, int span, int ts, const char *calling, const char *called) {

@@ -10,7 +10,7 @@
 #ifndef HL_DRIVERS_SIM_H
 #define HL_DRIVERS_SIM_H
 
-#include "board/driver.h"
+#include "board/board.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,7 +32,11 @@ enum hl_sim_ctl {
    * receives, a tick later plus a delay, attenuated (a hybrid far away, or
    * an analog line). */
   HL_SIM_TS_ECHO_DB = 18, /* a = echo return loss in dB (0..60); a > 60 turns it off */
-  HL_SIM_TS_ECHO_MS = 19  /* a = extra delay of the echo, 0..32 ms */
+  HL_SIM_TS_ECHO_MS = 19, /* a = extra delay of the echo, 0..32 ms */
+  /* A line event on what the timeslot receives, as an analog line or a card
+   * reports it (driver.h hl_line): a = kind * 256 + value, kind HL_LINE_HOOK..
+   * HL_LINE_FLASH (polarity reversal, ring, wink, flash). */
+  HL_SIM_TS_LINE = 20
 };
 
 /* Creates a sim driver of `spans` spans with up to `samples` samples per tick
@@ -44,9 +48,13 @@ int hl_sim_create(int spans, const int *peer, int samples, int tick_ms, hl_drive
  * (the board applies it from its command queue). */
 int hl_sim_control(void *drv, int span, int what, double a);
 
-/* Sim side channel: numbers presented with a seizure on (span, ts). */
+/* Sim side channel: numbers presented with a seizure on (span, ts). Not part
+ * of the driver contract (a real line carries numbers in its signalling):
+ * hl_sim_numbers gives them to the board (hl_board_set_numbers), for a
+ * driver made by hl_sim_create (an empty io otherwise). */
 int hl_sim_set_numbers(void *drv, int span, int ts, const char *calling, const char *called);
 int hl_sim_get_numbers(void *drv, int span, int ts, char *calling, char *called, int cap);
+hl_numbers_io hl_sim_numbers(const hl_driver *sim);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,18 @@
-// `hotline diag spans|channels|loopback|digits --board FILE`: what a
+// `hotline diag spans|channels|loopback|digits|r2 --board FILE`: what a
 // technician checks on a board (sim or DAHDI), like dahdi_tool / dahdi_scan
 // plus what they lack: spans with alarms and counters (live with --watch),
 // channel states with receive level and noise, a loopback test (tone out,
 // tone back: delay and level) and DTMF / MF R2 send-and-detect through the
-// loop. `--json` prints one JSON object per report. A DAHDI profile runs in
-// real time on the card's clock; a sim profile in board time (instantly).
+// loop, and China No.1's counters and MF trace (r2). `--json` prints one
+// JSON object per report. A DAHDI profile runs in real time on the card's
+// clock; a sim profile in board time (instantly), or with --realtime
+// (diag r2) on the wall clock.
 import { defineCommand, existingFile, flag, int, option, runGroup, text, type CommandGroup } from '../args.ts';
 import { openBoard } from '../../board/index.ts';
 import { loadProfile, parseGroup } from '../../board/profile.ts';
 import type { Board, Channel } from '../../board/types.ts';
 import { channelReport, digitTest, followBits, loopbackTest, pass, spanReport, type SpanReport } from '../diag.ts';
+import { r2Report, r2Spans, r2Text } from '../diag-r2.ts';
 import { cliError } from '../errors.ts';
 
 export const summary = 'check a board: spans, channels, loopback and digit tests (sim or DAHDI)';
@@ -17,9 +20,9 @@ export const summary = 'check a board: spans, channels, loopback and digit tests
 const boardOpt = option(existingFile(), 'board profile (JSON)', { valueName: 'FILE', default: 'boards/sim-e1x2.json' });
 const json = flag('print JSON (one object per report)');
 
-async function withBoard<T>(file: string, fn: (b: Board, bits: Map<number, number>) => Promise<T>): Promise<T> {
+async function withBoard<T>(file: string, fn: (b: Board, bits: Map<number, number>) => Promise<T>, realtime = false): Promise<T> {
   const p = loadProfile(file);
-  const board = await openBoard(p, { mode: p.driver === 'dahdi' ? 'realtime' : 'stepped' });
+  const board = await openBoard(p, { mode: p.driver === 'dahdi' || realtime ? 'realtime' : 'stepped' });
   const bits = followBits(board);
   try {
     return await fn(board, bits);
@@ -29,6 +32,22 @@ async function withBoard<T>(file: string, fn: (b: Board, bits: Map<number, numbe
 }
 
 const out = (s: string) => process.stdout.write(s);
+
+/** Runs `report(n)` once, or with --watch until Ctrl-C or --count reports. */
+async function reports(board: Board, v: { watch?: boolean; count?: number }, report: (n: number) => Promise<void>): Promise<void> {
+  let stop = false;
+  const onInt = () => (stop = true);
+  process.once('SIGINT', onInt);
+  try {
+    for (let n = 0; ; ) {
+      await report(n);
+      n++;
+      if (!v.watch || stop || (v.count !== undefined && n >= v.count)) return;
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+}
 // Progress of the longer tests, on stderr (stdout stays the report, JSON or text).
 const progress = (s: string) => process.stderr.write(`diag: ${s}\n`);
 
@@ -58,29 +77,19 @@ const spans = defineCommand({
   },
   run: async ({ values: v }) =>
     withBoard(v.board, async (board) => {
-      let n = 0;
-      let stop = false;
-      const onInt = () => (stop = true);
-      process.once('SIGINT', onInt);
-      try {
-        for (;;) {
-          await pass(board, 2 * board.tickMs); // a tick or two so the span state is current
-          const rows = spanReport(board);
-          out(v.json ? JSON.stringify({ board: board.name, driver: board.driver, time: new Date().toISOString(), spans: rows }) + '\n' : spanLines(board, rows));
-          n++;
-          if (!v.watch || stop || (v.count !== undefined && n >= v.count)) return 0;
-          await pass(board, v.interval * 1000);
-        }
-      } finally {
-        process.off('SIGINT', onInt);
-      }
+      await reports(board, v, async (n) => {
+        await pass(board, n === 0 ? 2 * board.tickMs : v.interval * 1000); // a tick or two so the span state is current
+        const rows = spanReport(board);
+        out(v.json ? JSON.stringify({ board: board.name, driver: board.driver, time: new Date().toISOString(), spans: rows }) + '\n' : spanLines(board, rows));
+      });
+      return 0;
     }),
 });
 
 function pick(board: Board, spec: string | undefined): Channel[] {
   if (!spec) return [...board.channels];
   try {
-    return parseGroup(spec, board.spans.length, '--channels', board.spans.map((s) => (s.kind === 'E1' ? { type: 'E1' } : { type: 'analog', role: s.kind, ports: s.channels.length }))).map(([s, t]) => board.channel(s, t));
+    return parseGroup(spec, board.spans.length, '--channels', board.spans.map((s) => (s.kind === 'E1' ? { type: 'E1' } : s.kind === 'T1' ? { type: 'T1', channels: s.channels.length } : { type: 'analog', role: s.kind, ports: s.channels.length }))).map(([s, t]) => board.channel(s, t));
   } catch (e) {
     throw cliError('CLI_BAD_VALUE', `--channels: ${(e as Error).message}`, { option: '--channels' });
   }
@@ -167,10 +176,78 @@ const digits = defineCommand({
     }),
 });
 
+/** A China No.1 test call from the far end we control to `ch`, answered on ring and cleared by the far end: resolves with how it ended. */
+function r2TestCall(board: Board, ch: Channel, callerNumber: string, calledNumber: string): Promise<string> {
+  const net = board.network;
+  if (!net) throw cliError('CLI_DIAG_NO_FAR_END', `${board.name} (${board.driver}) has no far end to call ${ch.name} from`, { board: board.name });
+  if (!ch.r2()) throw cliError('CLI_BAD_VALUE', `--call: ${ch.name} is not on a China No.1 span`, { option: '--call' });
+  if (ch.state !== 'idle') throw cliError('CLI_DIAG_CHANNEL_BUSY', `${ch.name} is ${ch.state}`, { channel: ch.name });
+  const far = net.channel(ch.span.index, ch.timeslot);
+  const sub = ch.events$.subscribe((e) => e.type === 'ring' && void ch.answer().catch(() => undefined));
+  let cause = '';
+  const farSub = far.events$.subscribe((e) => e.type === 'r2' && e.what === 'failed' && (cause = e.cause));
+  progress(`calling ${ch.name} from the far end over China No.1 (${callerNumber} -> ${calledNumber})`);
+  return far
+    .call({ callerNumber, calledNumber })
+    .then(async (r) => {
+      if (r.reason === 'done') await far.hangup();
+      return r.reason === 'done' ? 'answered' : `${r.reason}${cause ? ` (${cause})` : ''}`;
+    }, (e: Error) => `refused (${e.message})`)
+    .finally(() => {
+      sub.unsubscribe();
+      farSub.unsubscribe();
+    });
+}
+
+const r2 = defineCommand({
+  name: 'hotline diag r2',
+  summary: 'China No.1 (MFC R2): each span\'s counters and, per channel, state, last cause, numbers, KA/KD and the MF trace (time, direction, code, meaning), live on a running board; --call places a test call from the far end.',
+  options: {
+    board: boardOpt,
+    json,
+    channels: option(text(), 'which channels to show (default: those in use or with a trace), as a profile group: "0:1-15"', { valueName: 'LIST' }),
+    call: option(text(), 'sim / userspace DAHDI: a test call from the far end to this channel (answered, then cleared forward)', { valueName: 'S:T' }),
+    caller: option(text(), 'calling number (ANI) of the test call', { valueName: 'NUMBER', default: '01062345678' }),
+    called: option(text(), 'called number (DNIS) of the test call', { valueName: 'NUMBER', default: '12315' }),
+    realtime: flag('run a sim board on the wall clock (a DAHDI board always does)'),
+    watch: flag('repeat every --interval seconds (new trace lines only) until interrupted (or --count times)'),
+    interval: option(int({ min: 1, max: 3600 }), 'seconds between reports with --watch', { valueName: 'S', default: 1 }),
+    count: option(int({ min: 1, max: 1_000_000 }), 'with --watch: stop after N reports', { valueName: 'N' }),
+  },
+  run: async ({ values: v }) =>
+    withBoard(
+      v.board,
+      async (board) => {
+        if (r2Spans(board).length === 0) throw cliError('CLI_DIAG_NO_R2', `${board.name} has no span with "signalling": "china-no1"`, { board: board.name });
+        for (const [name, num] of [['--caller', v.caller], ['--called', v.called]] as const) {
+          if (!/^\d{1,24}$/.test(num)) throw cliError('CLI_BAD_VALUE', `${name} takes 1 to 24 digits 0-9 (MF R2 carries no other signs), got ${JSON.stringify(num)}`, { option: name });
+        }
+        const target = v.call === undefined ? undefined : pick(board, v.call)[0];
+        const shown = v.channels !== undefined ? pick(board, v.channels) : target ? [target] : undefined;
+        let outcome: string | undefined;
+        const call = target ? r2TestCall(board, target, v.caller, v.called).then((o) => (outcome = o)) : undefined;
+        const seen = new Map<number, number>();
+        await reports(board, v, async (n) => {
+          if (v.watch) await pass(board, n === 0 ? 2 * board.tickMs : v.interval * 1000);
+          else if (!target) await pass(board, 2 * board.tickMs);
+          // One report after the test call: until it ended and the circuit is idle again (release guard), 60 s at most.
+          else for (let t = 0; t < 600 && (outcome === undefined || target.state !== 'idle'); t++) await pass(board, 100);
+          const rep = r2Report(board, shown, seen);
+          const head = { board: board.name, driver: board.driver, time: new Date().toISOString() };
+          const callRep = target ? { call: { channel: target.name, outcome: outcome ?? 'in progress' } } : {};
+          out(v.json ? JSON.stringify({ ...head, ...callRep, ...rep }) + '\n' : `${board.name} (${board.driver})${target ? `, test call to ${target.name}: ${outcome ?? 'in progress'}` : ''}\n${r2Text(rep)}`);
+        });
+        if (call && outcome === undefined) await Promise.race([call, pass(board, 1000)]);
+        return target && outcome !== 'answered' ? 1 : 0;
+      },
+      v.realtime,
+    ),
+});
+
 const group: CommandGroup = {
   name: 'hotline diag',
-  summary: 'Check a board for a technician: spans (alarms, counters, --watch), channels (state, level, noise), loopback (tone out, tone back) and digits (DTMF / MF R2 through a loop). Works on the sim and on DAHDI; --json for each.',
-  commands: { spans, channels, loopback, digits },
+  summary: 'Check a board for a technician: spans (alarms, counters, --watch), channels (state, level, noise), loopback (tone out, tone back), digits (DTMF / MF R2 through a loop) and r2 (China No.1 counters and MF trace, live). Works on the sim and on DAHDI; --json for each.',
+  commands: { spans, channels, loopback, digits, r2 },
   details: 'Exit status: 0 done (tests passed), 1 a test failed, 2 refused (bad option, no far end, busy channel).',
 };
 

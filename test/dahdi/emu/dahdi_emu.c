@@ -3,9 +3,13 @@
  * kernel module does (per dahdi/user.h), so the DAHDI driver, dahdi-tools and
  * libopenr2 run here without a card or a kernel module.
  *
- * Emulated E1 spans (31 channels each, DAHDI numbering: span s timeslot t is
- * channel (s-1)*31+t; timeslot 16 carries CAS and is no channel) are cabled
- * in pairs. Each channel has a receive and a transmit FIFO; one clock step of
+ * Emulated spans are cabled in pairs: E1 (31 channels, timeslot 16 carries
+ * CAS and is no channel), T1 (24 channels, mu-law on the channel files) or
+ * analog loop-start ports (an FXS port group, FXO-signalled as DAHDI has it,
+ * cabled to an FXO port group: channel p of one is the line of channel p of
+ * the other: ringing with a 1 s on / 4 s off cadence, hook, battery drop,
+ * polarity). Channels are numbered as system.conf does: on from 1, span
+ * after span (an E1 takes 31, a T1 24, an analog span its ports). Each channel has a receive and a transmit FIFO; one clock step of
  * k samples moves k bytes (A-law on the wire) from every span's transmit side
  * to its peer's receive side, with the ABCD bits, alarms and impairments.
  *
@@ -24,8 +28,11 @@
  *
  * One process: the emulation lives in the process that loads it (a second
  * process sees its own spans, built from the same configuration).
- * Built at test time (test/dahdi/emu.ts) with the system C compiler, against
- * the header native/dahdi-header.mjs unpacks. Linux/glibc only. */
+ * Files: this one (configuration, the clock, the /dev/dahdi files and the
+ * interposed calls), emu_line.c (G.711 on the wire, events, analog lines),
+ * emu.h (their shared state). Built at test time (test/dahdi/emu.ts) with the
+ * system C compiler, against the header native/dahdi-header.mjs unpacks.
+ * Linux/glibc only. */
 #define _GNU_SOURCE
 #include <dahdi/user.h>
 #include <dlfcn.h>
@@ -42,43 +49,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drivers/dahdi/emu_ioctl.h"
+#include "emu.h"
 
-#define MAX_SPANS 128 /* DAHDI_MAX_SPANS */
-#define TS 32
-#define FIFO 4096 /* bytes per direction per channel: 512 ms at 8 kHz (DAHDI: numbufs * bufsize) */
-#define EVQ 64    /* DAHDI_MAX_EVENTSIZE */
 #define MAX_FD 16384
-#define STEP_MAX 1024
-
-struct fifo {
-  uint8_t b[FIFO];
-  unsigned head, len;
-};
-
-struct chan {
-  int open;
-  int txbits, rxbits;
-  int sent_bits, wrote; /* the bits latched by the last write(), and whether one came since the last step */
-  int loop; /* DAHDI_LOOPBACK: what the channel receives goes back out to the line */
-  uint8_t last_rx[STEP_MAX]; /* what it received in the last step (looped back in the next) */
-  struct fifo rx, tx;
-  int ev[EVQ];
-  unsigned evh, evn;
-  unsigned long long rx_overruns, tx_underruns;
-  char calling[HL_EMU_NUMBER_MAX], called[HL_EMU_NUMBER_MAX];
-};
-
-struct span {
-  int peer; /* 0-based, or -1 */
-  int cable, send_ais, send_rai, maint, forced;
-  int alarms;
-  unsigned bpv, crc4, fas, errsec, slips;
-  int pending_slips, errored;
-  unsigned long long sec_samples;
-  struct chan ch[TS];
-  uint8_t sent[TS][STEP_MAX]; /* what each channel sent this step */
-};
 
 enum kind { K_NONE, K_CTL, K_CHANNEL, K_TIMER, K_PSEUDO };
 
@@ -88,14 +61,14 @@ struct fdinfo {
   int period;                     /* timer: samples; 0 off */
   unsigned long long next, tripped; /* timer */
   unsigned long long pos;         /* pseudo: samples read */
-  int ec_taps;
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int ready, real_clock, nspans;
+static int ready, real_clock, no_echocan;
+int nspans;
 static unsigned long long now_samples;
-static struct span spans[MAX_SPANS];
+struct span spans[MAX_SPANS];
 static struct fdinfo fds[MAX_FD];
 static int timer_hi; /* timer files are below this number (the clock scans only them) */
 static pthread_t clock_thread;
@@ -119,45 +92,7 @@ static void resolve(void) {
   real_fopen = dlsym(RTLD_NEXT, "fopen");
 }
 
-/* ---- G.711 (for channels set to mu-law or linear; the E1 wire is A-law) */
-
-static int alaw_to_lin(uint8_t a) {
-  a ^= 0x55;
-  int seg = (a >> 4) & 7, m = a & 15;
-  int v = seg ? ((m << 4) + 0x108) << (seg - 1) : (m << 4) + 8;
-  return (a & 0x80) ? v : -v;
-}
-static uint8_t lin_to_alaw(int v) {
-  int sign = v >= 0 ? 0x80 : 0;
-  if (v < 0) v = -v - 1;
-  if (v > 32767) v = 32767;
-  int seg = 0;
-  for (int x = v >> 8; x; x >>= 1) seg++;
-  int m = seg ? (v >> (seg + 3)) & 15 : (v >> 4) & 15;
-  return (uint8_t)((sign | (seg << 4) | m) ^ 0x55);
-}
-static int ulaw_to_lin(uint8_t u) {
-  u = ~u;
-  int v = (((u & 15) << 3) + 0x84) << ((u >> 4) & 7);
-  return (u & 0x80) ? 0x84 - v : v - 0x84;
-}
-static uint8_t lin_to_ulaw(int v) {
-  int sign = v < 0 ? 0x80 : 0;
-  if (v < 0) v = -v;
-  if (v > 32635) v = 32635;
-  v += 0x84;
-  int seg = 0;
-  for (int x = v >> 8; x > 1; x >>= 1) seg++;
-  return (uint8_t)~(sign | (seg << 4) | ((v >> (seg + 3)) & 15));
-}
-
 /* ---- spans, channels, the clock */
-
-static void ev_push(struct chan *c, int ev) {
-  if (c->evn == EVQ) return; /* DAHDI drops events on a full queue too */
-  c->ev[(c->evh + c->evn) % EVQ] = ev;
-  c->evn++;
-}
 
 /* Ring buffers copied in at most two pieces (the emulation's own cost must
  * stay far below the engine's: a real card's read is one copy too). */
@@ -191,6 +126,7 @@ static int span_alarms(int s) {
   struct span *sp = &spans[s];
   int a = 0;
   if (sp->maint == DAHDI_MAINT_LOCALLOOP) return DAHDI_ALARM_LOOPBACK;
+  if (sp->kind >= S_FXS) return sp->forced; /* analog ports have no line framing: no LOS, AIS or RAI */
   if (sp->peer < 0 || !sp->cable) a = DAHDI_ALARM_RED | DAHDI_ALARM_LOS;
   else if (spans[sp->peer].send_ais) a = DAHDI_ALARM_BLUE;
   else if (spans[sp->peer].send_rai || (spans[sp->peer].alarms & (DAHDI_ALARM_RED | DAHDI_ALARM_BLUE))) a = DAHDI_ALARM_YELLOW;
@@ -241,6 +177,10 @@ static void step(unsigned k) {
       struct chan *c = &sp->ch[t];
       uint8_t buf[STEP_MAX];
       const uint8_t *src = from >= 0 && !red_blue ? spans[from].sent[t] : NULL;
+      if (sp->kind == S_MIX && t <= sp->nch) { /* the port patched to this one */
+        const int o = t <= sp->nfxs ? t + sp->nfxs : t - sp->nfxs;
+        src = o >= 1 && o <= sp->nch ? sp->sent[o] : NULL;
+      }
       if (src) memcpy(buf, src, k);
       else memset(buf, spans[s].peer >= 0 && sp->cable && spans[sp->peer].send_ais ? 0xff : 0xd5, k);
       memcpy(c->last_rx, buf, k);
@@ -258,6 +198,10 @@ static void step(unsigned k) {
       sp->errored = 0;
     }
   }
+  for (int s = 0; s < nspans; s++)
+    if (spans[s].kind == S_FXS || spans[s].kind == S_MIX)
+      for (int t = 1; t <= spans[s].nch; t++)
+        if (chan_kind(s, t) == S_FXS) ring_step(s, t, k);
   now_samples += k;
   for (int fd = 0; fd < timer_hi; fd++) {
     struct fdinfo *f = &fds[fd];
@@ -309,6 +253,8 @@ static void configure(void) {
   for (int s = 0; s < MAX_SPANS; s++) {
     spans[s].peer = -1;
     spans[s].cable = 1;
+    spans[s].kind = S_E1;
+    spans[s].nch = 31;
     for (int t = 0; t < TS; t++) spans[s].ch[t].txbits = spans[s].ch[t].rxbits = spans[s].ch[t].sent_bits = 0x9; /* Q.421 idle: CD = 01 */
   }
   char *save = NULL;
@@ -329,6 +275,29 @@ static void configure(void) {
       }
     } else if (!strncmp(w, "clock=", 6)) {
       real_clock = !strcmp(w + 6, "real");
+    } else if (!strcmp(w, "echocan=none")) {
+      no_echocan = 1;
+    } else if (!strncmp(w, "kind=", 5)) {
+      for (char *p = w + 5; *p;) {
+        int sn = (int)strtol(p, &p, 10);
+        if (*p == ':') p++;
+        int kind = !strncmp(p, "t1", 2) ? S_T1 : !strncmp(p, "fxs", 3) ? S_FXS : !strncmp(p, "fxo", 3) ? S_FXO : !strncmp(p, "mix", 3) ? S_MIX : S_E1;
+        while (*p && *p != '/' && *p != ',') p++;
+        int n = *p == '/' ? (int)strtol(p + 1, &p, 10) : 0;
+        int m = *p == '/' ? (int)strtol(p + 1, &p, 10) : 0; /* mix/FXS/FXO */
+        if (n < 1) n = 4;
+        if (sn >= 1 && sn <= MAX_SPANS) {
+          spans[sn - 1].kind = kind;
+          if (kind == S_MIX) {
+            if (n > 15) n = 15;
+            if (m < 1 || m > 15) m = n;
+            spans[sn - 1].nfxs = n;
+          }
+          spans[sn - 1].nch = kind == S_T1 ? 24 : kind == S_E1 ? 31 : kind == S_MIX ? n + m : n > 30 ? 30 : n;
+        }
+        while (*p && *p != ',') p++;
+        if (*p == ',') p++;
+      }
     } else if (!strncmp(w, "alarm=", 6)) {
       int s = atoi(w + 6);
       const char *k = strchr(w, ':');
@@ -336,7 +305,11 @@ static void configure(void) {
         spans[s - 1].forced |= !strcmp(k + 1, "red") ? DAHDI_ALARM_RED : !strcmp(k + 1, "blue") ? DAHDI_ALARM_BLUE : !strcmp(k + 1, "yellow") ? DAHDI_ALARM_YELLOW : 0;
     }
   }
-  for (int s = 0; s < nspans; s++) spans[s].alarms = span_alarms(s);
+  for (int s = 0, base = 1; s < nspans; s++) {
+    spans[s].alarms = span_alarms(s);
+    spans[s].base = base; /* system.conf numbering: on from 1, span after span */
+    base += spans[s].nch;
+  }
   if (real_clock) pthread_create(&clock_thread, NULL, clock_main, NULL);
 }
 
@@ -379,14 +352,12 @@ static struct chan *fd_chan(struct fdinfo *f) { return f->kind == K_CHANNEL && f
 
 /* DAHDI channel number -> span (0-based), timeslot; -1 when it is no channel of ours. */
 static int chan_of(int channo, int *span, int *ts) {
-  if (channo < 1 || channo > nspans * 31) return -1;
-  *span = (channo - 1) / 31;
-  *ts = (channo - 1) % 31 + 1;
-  return 0;
-}
-
-static int fail(int e) {
-  errno = e;
+  for (int s = 0; s < nspans; s++)
+    if (channo >= spans[s].base && channo < spans[s].base + spans[s].nch) {
+      *span = s;
+      *ts = channo - spans[s].base + 1;
+      return 0;
+    }
   return -1;
 }
 
@@ -394,7 +365,7 @@ static int do_specify(struct fdinfo *f, int channo) {
   int s, t;
   if (f->kind != K_CHANNEL || f->ts) return fail(EINVAL);
   if (chan_of(channo, &s, &t) < 0) return fail(ENXIO);
-  if (t == 16) return fail(ENXIO); /* CAS signalling timeslot: not a channel in system.conf */
+  if (t == 16 && spans[s].kind == S_E1) return fail(ENXIO); /* CAS signalling timeslot: not a channel in system.conf */
   struct chan *c = &spans[s].ch[t];
   if (c->open) return fail(EBUSY);
   c->open = 1;
@@ -402,22 +373,28 @@ static int do_specify(struct fdinfo *f, int channo) {
   memset(c->last_rx, 0xd5, sizeof c->last_rx);
   c->evh = c->evn = 0;
   c->rx.len = c->tx.len = 0;
+  c->ec_taps = c->ec_nparams = 0;
   f->span = s;
   f->ts = t;
-  f->law = DAHDI_LAW_ALAW;
+  f->law = spans[s].kind == S_T1 ? DAHDI_LAW_MULAW : DAHDI_LAW_ALAW; /* the span's own law */
   return 0;
 }
 
 static void fill_params(struct dahdi_params *p, int s, int t) {
   struct chan *c = &spans[s].ch[t];
   memset(p, 0, sizeof *p);
-  p->channo = s * 31 + t;
+  const int kind = chan_kind(s, t);
+  p->channo = spans[s].base + t - 1;
   p->spanno = s + 1;
   p->chanpos = t;
-  p->sigtype = p->sigcap = t == 16 ? 0 : DAHDI_SIG_CAS;
+  p->sigtype = p->sigcap = kind == S_FXS ? DAHDI_SIG_FXOKS : kind == S_FXO ? DAHDI_SIG_FXSKS : t == 16 && kind == S_E1 ? 0 : DAHDI_SIG_CAS;
   p->rxbits = c->rxbits;
   p->txbits = c->txbits;
-  p->curlaw = DAHDI_LAW_ALAW;
+  p->curlaw = kind == S_T1 ? DAHDI_LAW_MULAW : DAHDI_LAW_ALAW;
+  if (kind == S_FXS) {
+    struct chan *far = far_chan(s, t);
+    p->rxisoffhook = far && far->hook;
+  }
   p->idlebits = 0x9;
   snprintf(p->name, sizeof p->name, "HLEMU/%d/%d", s + 1, t);
   p->chan_alarms = (unsigned)spans[s].alarms;
@@ -428,23 +405,30 @@ static void fill_spaninfo(struct dahdi_spaninfo *si, int s) {
   memset(si, 0, sizeof *si);
   si->spanno = s + 1;
   snprintf(si->name, sizeof si->name, "HLEMU/%d", s + 1);
-  snprintf(si->desc, sizeof si->desc, "hotline userspace E1 span %d", s + 1);
+  static const char *const kinds[] = {"E1", "T1", "FXS ports", "FXO ports", "analog (FXS+FXO)"};
+  snprintf(si->desc, sizeof si->desc, "hotline userspace %s span %d", kinds[sp->kind], s + 1);
   si->alarms = sp->alarms;
   si->bpvcount = (int)sp->bpv;
   si->crc4count = (int)sp->crc4;
   si->fascount = (int)sp->fas;
   si->errsec = sp->errsec;
   si->syncsrc = sp->alarms & (DAHDI_ALARM_RED | DAHDI_ALARM_BLUE) ? 0 : s + 1;
-  si->numchans = 30;
-  si->totalchans = 31;
+  si->numchans = sp->kind == S_E1 ? 30 : sp->nch;
+  si->totalchans = sp->nch;
   si->totalspans = nspans;
-  si->lineconfig = DAHDI_CONFIG_HDB3 | DAHDI_CONFIG_CRC4;
-  si->linecompat = DAHDI_CONFIG_HDB3 | DAHDI_CONFIG_CRC4 | DAHDI_CONFIG_CCS;
-  snprintf(si->lboname, sizeof si->lboname, "E1 (120 ohms)");
+  if (sp->kind == S_E1) {
+    si->lineconfig = DAHDI_CONFIG_HDB3 | DAHDI_CONFIG_CRC4;
+    si->linecompat = DAHDI_CONFIG_HDB3 | DAHDI_CONFIG_CRC4 | DAHDI_CONFIG_CCS;
+    snprintf(si->lboname, sizeof si->lboname, "E1 (120 ohms)");
+  } else if (sp->kind == S_T1) {
+    si->lineconfig = DAHDI_CONFIG_B8ZS | DAHDI_CONFIG_ESF;
+    si->linecompat = DAHDI_CONFIG_AMI | DAHDI_CONFIG_B8ZS | DAHDI_CONFIG_D4 | DAHDI_CONFIG_ESF;
+    snprintf(si->lboname, sizeof si->lboname, "0 db (CSU)/0-133 feet (DSX-1)");
+  }
   snprintf(si->location, sizeof si->location, "LD_PRELOAD");
   snprintf(si->manufacturer, sizeof si->manufacturer, "hotline");
   snprintf(si->devicetype, sizeof si->devicetype, "userspace DAHDI (test fixture)");
-  snprintf(si->spantype, sizeof si->spantype, "E1");
+  snprintf(si->spantype, sizeof si->spantype, "%s", sp->kind == S_E1 ? "E1" : sp->kind == S_T1 ? "T1" : "");
 }
 
 static int span_arg(struct fdinfo *f, int spanno) {
@@ -523,6 +507,12 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
           return 0;
         case HL_EMU_SEND_AIS: sp->send_ais = x->value != 0; return 0;
         case HL_EMU_SEND_RAI: sp->send_rai = x->value != 0; return 0;
+        case HL_EMU_EVENT: {
+          if (x->chanpos < 1 || x->chanpos > sp->nch || x->count < 0 || x->count > 1000) return fail(EINVAL);
+          struct chan *e = &sp->ch[x->chanpos];
+          for (int i = 0; e->open && i < x->count; i++) ev_push(e, x->value);
+          return 0;
+        }
         case HL_EMU_SLIP: if (x->value < 0) return fail(EINVAL); sp->pending_slips += x->value; return 0;
         case HL_EMU_BPV:
           if (x->value < 0) return fail(EINVAL);
@@ -532,6 +522,17 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
           return 0;
       }
       return fail(EINVAL);
+    }
+    case HL_EMU_GETECHO: {
+      struct hl_emu_echo *x = arg;
+      int s = span_arg(f, x->span);
+      if (s < 0 || x->chanpos < 1 || x->chanpos > spans[s].nch) return fail(EINVAL);
+      struct chan *e = &spans[s].ch[x->chanpos];
+      x->taps = e->ec_taps;
+      x->nparams = e->ec_nparams;
+      memcpy(x->name, e->ec_name, sizeof x->name);
+      memcpy(x->value, e->ec_value, sizeof x->value);
+      return 0;
     }
     case HL_EMU_GETNUMBERS: {
       struct hl_emu_ctl *x = arg;
@@ -596,14 +597,31 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     }
     case DAHDI_SET_BUFINFO: return 0; /* the FIFOs are fixed (512 ms) */
     case DAHDI_ECHOCANCEL_PARAMS: {
+      /* The parameters follow the header in the caller's buffer (user.h). No
+       * canceller runs here: what was asked is kept for HL_EMU_GETECHO. */
       struct dahdi_echocanparams *e = arg;
-      if (e->tap_length > 1024) return fail(EINVAL);
-      f->ec_taps = (int)e->tap_length; /* no canceller runs here: the engine has its own */
+      const struct dahdi_echocanparam *prm = (const struct dahdi_echocanparam *)(e + 1);
+      if (e->tap_length > 1024 || e->param_count > DAHDI_MAX_ECHOCANPARAMS) return fail(EINVAL);
+      if (no_echocan && e->tap_length) return fail(ENODEV);
+      c->ec_taps = e->tap_length;
+      c->ec_nparams = !e->tap_length ? 0 : e->param_count < 4 ? e->param_count : 4;
+      for (unsigned i = 0; i < c->ec_nparams; i++) {
+        memcpy(c->ec_name[i], prm[i].name, sizeof c->ec_name[i]);
+        c->ec_name[i][15] = 0;
+        c->ec_value[i] = prm[i].value;
+      }
       return 0;
     }
     case DAHDI_ECHOCANCEL: /* int: taps, 0 off (the older form of DAHDI_ECHOCANCEL_PARAMS) */
       if (*ip < 0 || *ip > 1024) return fail(EINVAL);
-      f->ec_taps = *ip;
+      if (no_echocan && *ip) return fail(ENODEV);
+      c->ec_taps = (unsigned)*ip;
+      c->ec_nparams = 0;
+      return 0;
+    case DAHDI_SETPOLARITY:
+      if (chan_kind(f->span, f->ts) != S_FXS) return fail(EINVAL);
+      if ((*ip != 0) != c->polarity) far_event(f->span, f->ts, DAHDI_EVENT_POLARITY);
+      c->polarity = *ip != 0;
       return 0;
     case DAHDI_IOMUX: { /* wait for what the flags ask: a block to read, room to write, an event */
       const int want = *ip;
@@ -628,7 +646,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_SETTONEZONE:
     case DAHDI_BUFFER_EVENTS:
       return 0;
-    case DAHDI_HOOK: return fail(EINVAL); /* CAS channels have no hook state: bits only */
+    case DAHDI_HOOK: return analog_hook(f->span, f->ts, *ip);
   }
   return fail(ENOTTY);
 }
@@ -645,6 +663,12 @@ static short emu_revents(struct fdinfo *f, short want) {
   if (c->tx.len + (unsigned)f->blocksize <= FIFO) r |= POLLOUT;
   return (short)(r & (want | POLLPRI));
 }
+
+/* The law of a channel file's bytes. A T1 line is mu-law and DAHDI hands
+ * its bytes over as they are (DAHDI_SETLAW only names the law for gains and
+ * linear mode): a program that takes them for A-law hears noise. On E1 the
+ * emulation is kinder and converts to the law set (emu_check relies on it). */
+static int file_law(const struct fdinfo *f) { return spans[f->span].kind == S_T1 ? DAHDI_LAW_MULAW : f->law; }
 
 static ssize_t emu_read(struct fdinfo *f, uint8_t *out, size_t count) {
   const unsigned bps = f->linear ? 2 : 1;
@@ -675,7 +699,7 @@ static ssize_t emu_read(struct fdinfo *f, uint8_t *out, size_t count) {
   for (unsigned i = 0; i < n; i++) {
     int v = alaw_to_lin(wire[i]);
     if (f->linear) ((int16_t *)out)[i] = (int16_t)v; /* NB: out may be unaligned: memcpy below */
-    else out[i] = f->law == DAHDI_LAW_MULAW ? lin_to_ulaw(v) : wire[i];
+    else out[i] = file_law(f) == DAHDI_LAW_MULAW ? lin_to_ulaw(v) : wire[i];
   }
   return (ssize_t)(n * bps);
 }
@@ -698,7 +722,7 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
       int16_t v;
       memcpy(&v, in + 2 * i, 2);
       wire[i] = lin_to_alaw(v);
-    } else wire[i] = f->law == DAHDI_LAW_MULAW ? lin_to_alaw(ulaw_to_lin(in[i])) : in[i];
+    } else wire[i] = file_law(f) == DAHDI_LAW_MULAW ? lin_to_alaw(ulaw_to_lin(in[i])) : in[i];
   }
   fifo_push(&c->tx, wire, n, NULL);
   c->sent_bits = c->txbits;
@@ -754,6 +778,8 @@ int close(int fd) {
       c->open = 0;
       c->loop = 0;
       c->txbits = 0x9; /* a closed channel sends idle bits, as DAHDI restores idlebits */
+      if (chan_kind(f->span, f->ts) == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
+      if (chan_kind(f->span, f->ts) == S_FXS) ring_stop(f->span, f->ts);
     }
     f->kind = K_NONE;
   }
@@ -854,7 +880,7 @@ FILE *fopen(const char *path, const char *mode) {
       return NULL;
     }
     static __thread char text[16];
-    snprintf(text, sizeof text, "%u\n", (s - 1) * 31 + 1);
+    snprintf(text, sizeof text, "%d\n", spans[s - 1].base);
     return fmemopen(text, strlen(text), "r");
   }
   return real_fopen(path, mode);
