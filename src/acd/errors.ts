@@ -12,7 +12,6 @@ export const ACD_CATALOG = defineErrors('acd', {
   ACD_CALL_NOT_CONNECTED: 'the call is not connected to an agent, so it cannot be held, retrieved, transferred or ended by an agent',
   ACD_TARGET_NOT_READY: 'the transfer target agent is not ready; choose a ready agent or transfer to a queue',
   ACD_CONFIG_INVALID: 'the ACD configuration is invalid; correct the named queue or agent field',
-  ACD_HOURS_INVALID: 'the office hours configuration is invalid; use HH:MM times and a known day set (working, every, non-working)',
   ACD_LOG_WRITE_FAILED: 'the queue log could not be committed; check the data folder\'s disk space and permissions',
   ACD_LOG_READ_FAILED: 'the queue log cannot be opened to read; check the folder (DATA/acd/queue-log, written by hotline start) and its permissions',
   ACD_LOG_CLOSED: 'the queue log is closed and takes no more events; open it again',

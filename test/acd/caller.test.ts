@@ -1,10 +1,9 @@
 // The caller side as decisions: position and periodic announcements, maximum
 // wait and overflow, empty-queue rules, the callback list, a caller who calls
-// back keeps his place, office hours and the night bell.
+// back keeps his place. (Office hours and the night bell are the flow's
+// `hours` node: test/ivr/hours.test.ts, test/calls/night-bell.test.ts.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BureauCalendar } from '../../src/cases/calendar.ts';
-import { OfficeHours } from '../../src/acd/hours.ts';
 import { CallbackList } from '../../src/acd/callbacks.ts';
 import { Acd } from '../../src/acd/acd.ts';
 import { VirtualClock } from '../../src/acd/clock.ts';
@@ -150,22 +149,6 @@ test('the callback list survives a restart: rebuilt from the queue log (abandons
   assert.equal(CallbackList.fromLog(h.events, before[1].at).list().map((e) => e.callId), ['c2'], 'older entries left out');
   refused(() => harness(simple(1, { callbackKey: '12' })), 'ACD_CONFIG_INVALID');
   h.ok();
-});
-
-test('office hours on the bureau calendar: open on working days 08:30–17:30, night flow and night bell otherwise', () => {
-  const hours = new OfficeHours(new BureauCalendar(), { open: [{ days: 'working', from: '08:30', to: '17:30' }], nightFlow: 'night', nightBell: 'station-9' });
-  const bj = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h - 8, mi);
-  assert.equal(hours.decide(bj(2026, 3, 3, 8, 30)), { open: true }, 'Tuesday 08:30');
-  assert.equal(hours.decide(bj(2026, 3, 3, 8, 29)), { open: false, flow: 'night', nightBell: 'station-9' });
-  assert.equal(hours.decide(bj(2026, 3, 3, 17, 30)).open, false);
-  assert.equal(hours.decide(bj(2026, 3, 7, 10)).open, false, 'Saturday');
-  assert.equal(hours.decide(bj(2026, 10, 1, 10)).open, false, 'National Day');
-  assert.equal(hours.decide(bj(2026, 2, 14, 10)).open, true, 'make-up working Saturday');
-  const always = new OfficeHours(new BureauCalendar(), { open: [{ days: 'every', from: '00:00', to: '24:00' }], nightFlow: 'night' });
-  assert.equal(always.decide(bj(2026, 10, 1, 3)), { open: true });
-  refused(() => new OfficeHours(new BureauCalendar(), { open: [{ days: 'working', from: '8:30', to: '17:30' }], nightFlow: 'n' }), 'ACD_HOURS_INVALID');
-  refused(() => new OfficeHours(new BureauCalendar(), { open: [{ days: 'weekdays' as 'every', from: '08:30', to: '17:30' }], nightFlow: 'n' }), 'ACD_HOURS_INVALID');
-  refused(() => new OfficeHours(new BureauCalendar(), { open: [{ days: 'every', from: '18:00', to: '08:00' }], nightFlow: 'n' }), 'ACD_HOURS_INVALID');
 });
 
 test.run();
