@@ -45,7 +45,9 @@ export const STRATEGIES: readonly Strategy[] = ['ring-all', 'longest-idle', 'few
 
 /** Where a call goes when it leaves a queue without an agent. */
 export type OverflowTarget =
-  | { kind: 'mailbox'; mailbox?: string } // the director's mailbox (局长信箱) or another voice mailbox
+  // A voice mailbox: `mailbox` names the flow node that takes its message (e.g. the 12315 flow's
+  // `mailbox`, the director's mailbox 局长信箱); absent or not in the caller's flow: the transfer node's overflow.
+  | { kind: 'mailbox'; mailbox?: string }
   | { kind: 'callback' } // "press 1 and we will call you back": a callback request
   | { kind: 'flow'; node: string }; // an IVR node
 

@@ -443,7 +443,10 @@ export class Switchboard {
         case 'overflow': {
           const q = this.#calls.get(d.callId);
           if (q && d.target.kind === 'callback' && this.#o.callbacks) return void this.#callback(q, this.#o.callbacks);
-          q?.resolve({ result: 'overflow', ...(d.target.kind === 'flow' ? { node: d.target.node } : {}) });
+          // A flow node, or a mailbox named by the flow node that takes its message; unnamed, or a name
+          // the caller's flow lacks: the transfer node's own overflow (the IVR decides).
+          const node = d.target.kind === 'flow' ? d.target.node : d.target.kind === 'mailbox' ? d.target.mailbox : undefined;
+          q?.resolve({ result: 'overflow', ...(node !== undefined ? { node } : {}) });
           return;
         }
         case 'agent-state':

@@ -180,7 +180,7 @@ export interface TransferNode extends NodeBase {
   queue: string;
   /** Played when no agent can take the call (the queue refuses it, or no call layer with an ACD runs). */
   busy: PromptList;
-  /** Where the call goes when no agent takes it (the director's mailbox), unless the ACD's overflow names a flow node. */
+  /** Where the call goes when no agent takes it (the director's mailbox), unless the ACD's overflow names a flow node (a flow target, or a mailbox's node). */
   overflow: string;
   /** After the agent hangs up, the caller goes on here (人工转自动, e.g. the survey); absent: the call clears. */
   afterAgent?: string;

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import type { AcdConfig } from '../../src/acd/types.ts';
 
 let h: AgentHarness;
 test.after.each(async () => {
@@ -153,15 +154,16 @@ test('a caller who hangs up while waiting (nobody ready) is an abandon in the qu
   assert.is(e.core.acd!.activeCalls, 0);
 });
 
-test('overflow after the maximum wait: the caller leaves the queue for the transfer node\'s overflow (a message)', async () => {
-  h = await agentHarness(roster(1, 'longest-idle', { maxWaitMs: 6000, overflow: { kind: 'mailbox' } }));
+/** One caller waits with the only agent not ready until the queue's maximum wait (6 s) overflows him to `overflow`. */
+async function overflowAfterMaxWait(overflow: AcdConfig['queues'][number]['overflow'], n: number, listenMs: number) {
+  h = await agentHarness(roster(1, 'longest-idle', { maxWaitMs: 6000, overflow }));
   h.engine.core.acd!.login('1001'); // logged in, not ready
-  const c = h.caller(8);
+  const c = h.caller(n);
   const e = h.engine;
   await h.run(
     (async () => {
       await h.toAgent(c);
-      await h.sleep(9000);
+      await h.sleep(listenMs);
     })(),
   );
   const f = await h.run(c.hangup());
@@ -169,9 +171,19 @@ test('overflow after the maximum wait: the caller leaves the queue for the trans
   await e.core.acd!.settled();
   const ov = [...e.queueLog!.events()].find((x) => x.type === 'overflow');
   assert.ok(ov && ov.type === 'overflow' && ov.reason === 'max-wait', `overflow logged: ${JSON.stringify(ov)}`);
-  const rec = await e.store.getCallRecord(h.ended[0].id);
-  assert.ok(rec!.ivrPath.includes('agent_message'), `went on to the message: ${rec!.ivrPath.join('>')}`);
+  return { e, f, rec: (await e.store.getCallRecord(h.ended[0].id))! };
+}
+
+test('overflow after the maximum wait: the caller leaves the queue for the transfer node\'s overflow (a message)', async () => {
+  const { e, f, rec } = await overflowAfterMaxWait({ kind: 'mailbox' }, 8, 9000);
+  assert.ok(rec.ivrPath.includes('agent_message'), `went on to the message: ${rec.ivrPath.join('>')}`);
   assert.ok(score(heardIn(f), prompt(e, 'zh', 'beep')) > 0.8, 'the caller hears the beep of the message');
+});
+
+test('overflow to a named mailbox: the caller goes to the flow node that takes its message (the director\'s mailbox), not the transfer node\'s overflow', async () => {
+  const { e, f, rec } = await overflowAfterMaxWait({ kind: 'mailbox', mailbox: 'mailbox' }, 10, 14000);
+  assert.ok(rec.ivrPath.includes('mailbox') && !rec.ivrPath.includes('agent_message'), `went to the named mailbox: ${rec.ivrPath.join('>')}`);
+  assert.ok(score(heardIn(f), prompt(e, 'zh', 'mailbox_intro')) > 0.8, 'the caller hears the director\'s mailbox introduction');
 });
 
 test('nobody logged in (whenEmpty refuse): the caller hears the busy prompt and goes to the overflow at once', async () => {
