@@ -49,7 +49,11 @@ testUnless(NO_CHROMIUM, 'recordings page: an agent lists and hears only his own 
     await agent.click('#recordings-link');
     await agent.waitForURL(/recordings\.html$/);
     await agent.waitForSelector('#rec-rows tr');
-    assert.equal(await agent.$$eval('#rec-rows tr', (rows) => rows.map((x) => (x as HTMLElement).dataset.id)), [entries[0].id]);
+    // On a mismatch the message says who the page is logged in as and what the index holds (CI saw one once).
+    const listed = await agent.$$eval('#rec-rows tr', (rows) => rows.map((x) => (x as HTMLElement).dataset.id));
+    const who = await agent.evaluate(() => sessionStorage.getItem('hotline.session'));
+    const held = e.recordings.index.search({ limit: 100 }).map((x) => `${x.id} ${x.kind} [${x.agents.join(',')}]`);
+    assert.equal(listed, [entries[0].id], `page session ${who}; index: ${held.join('; ')}`);
     assert.ok(await agent.isHidden('#rec-agent'), 'no agent field for an agent');
     const refused = await agent.evaluate(async (id) => {
       const s = JSON.parse(sessionStorage.getItem('hotline.session')!) as { token: string };
