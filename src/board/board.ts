@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { Engine } from './engine.ts';
 import { recordResult } from './recording.ts';
-import { checkNoiseGain, txFlags } from './args.ts';
+import { checkDigits, checkInt, checkMfLevel, checkNoiseGain, mfDir, stopMask, txFlags } from './args.ts';
 import { boardError } from './errors.ts';
 import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
@@ -59,33 +59,6 @@ function timeslotOf(k: number): number {
   return k < 15 ? k + 1 : k + 2;
 }
 
-function checkInt(name: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw boardError('BOARD_ARG', `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-function mfDir(d: unknown): number {
-  if (d === 'forward') return 0;
-  if (d === 'backward') return 1;
-  throw boardError('BOARD_ARG', `direction must be 'forward' or 'backward', got ${JSON.stringify(d)}`);
-}
-
-// MF R2 level per frequency, dBm0: two tones above -3 dBm0 each would clip (Q.454 asks -11.5).
-function checkMfLevel(v: unknown): void {
-  if (typeof v !== 'number' || !(v >= -40 && v <= -3)) {
-    throw boardError('BOARD_ARG', `levelDbm0 must be from -40 to -3 dBm0 per frequency (two tones above -3 would clip), got ${JSON.stringify(v)}`);
-  }
-}
-
-function checkDigits(name: string, v: unknown): string {
-  if (typeof v !== 'string' || !/^[0-9*#A-Da-d]*$/.test(v)) {
-    throw boardError('BOARD_ARG', `${name} must be DTMF keys (0-9 * # A-D), got ${JSON.stringify(v)}`);
-  }
-  return v.toUpperCase();
-}
-
 /** China No.1 call options (KA, KD; 0 = the span's), checked before anything is sent: MF R2 carries digits 0-9 only. */
 function r2CallOptions(ch: ChannelImpl, o: CallOptions, calling: string, called: string): [number, number] {
   const kx = (name: 'category' | 'callType', what: string): number => {
@@ -104,11 +77,6 @@ function r2CallOptions(ch: ChannelImpl, o: CallOptions, calling: string, called:
   return [ka, kd];
 }
 
-function stopMask(name: string, v: boolean | string | undefined): number {
-  if (v === undefined || v === false) return 0;
-  if (v === true) return 0xffff;
-  return digitMask(checkDigits(name, v));
-}
 
 // Decoded prompts, shared by every play of them: a file is read and decoded
 // once (again when its size or mtime changes); an in-memory buffer once per
