@@ -211,7 +211,13 @@ test('openEngine({ archive }): the archive runs on board time and the engine clo
   const e = await openEngine({ dataDir, mode: 'stepped', epochAtZero: T0, acd: false, archive: { everyMs: 1000, olderThanDays: 90 } });
   try {
     assert.equal(e.recordings.index.get(CALL)?.files, [CALL], 'indexed at the open, a WAV');
-    for (let i = 0; i < 50 && !e.recordings.index.get(CALL)?.archived; i++) await e.board.advance(100);
+    // The encoding runs in real time beside board time: advance the board, and give the
+    // encoder real time too, up to 60 s of it (a loaded CI machine took longer than 50 steps).
+    const until = Date.now() + 60_000;
+    while (!e.recordings.index.get(CALL)?.archived && Date.now() < until) {
+      await e.board.advance(100);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.equal(e.recordings.index.get(CALL)?.files, [CALL.replace('.wav', '.opus')], 'archived by the schedule');
   } finally {
     await e.close();
