@@ -32,6 +32,10 @@ static const char KEYS[16] = "123A456B789C*0#D";
  * 25 ms (talk-off corpus). 8 Hz since the npm (WebAssembly eSpeak NG) corpus:
  * its false digits 6 -> 4 in 103 min, no key lost in any test. */
 #define MAX_DRIFT_HZ 8.0f
+/* The column-led decision's coarse frequency test (col_valid): 1.5 times
+ * its final limit STEADY_TOL (1.2 %), as the column tone it judges is clean
+ * and the refined advance stays close to the coarse one. */
+#define COL_COARSE_TOL 0.018
 /* Tone start/end estimates inside the deciding windows (samples), from the
  * Hann window's coverage at the fill / presence thresholds. */
 #define START_OFFSET 16
@@ -153,6 +157,9 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
     d->rot[k][0] = (float)cos(adv);
     d->rot[k][1] = (float)-sin(adv);
     d->cos_tol[k] = (float)cos(2 * PI * FREQ[k] * p.freq_tol_pct / 100.0 * HL_DTMF_HOP / FS);
+    /* the column-led decision's coarse test: 1.5 times STEADY_TOL (its
+       column tone is clean, the refined advance stays close) */
+    d->cos_col[k] = (float)cos(2 * PI * FREQ[k] * COL_COARSE_TOL * HL_DTMF_HOP / FS);
   }
   for (int n = 0; n < HL_DTMF_SPAN; n++) d->span_win[n] = (float)(0.5 - 0.5 * cos(2 * PI * (n + 0.5) / HL_DTMF_SPAN));
   d->min_power = powf(10.0f, p.min_level_dbm0 / 10.0f);
@@ -259,16 +266,14 @@ static float drift_hz(const hl_dtmf_state *s, int col) {
  * falls into the lane adds power that does not add up coherently). *minproj
  * = the smallest share of the coherent amplitude any window holds along the
  * coherent phasor (a window the tone does not fill holds little). */
-static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float *rho, float *minproj) {
+static float lane_coherent(const float (*x)[2], float ua, float ub, float *rho, float *minproj) {
   float zr = 0, zi = 0, inc = 0, pr = 1, pi = 0;
   float yr[HL_DTMF_RUN], yi[HL_DTMF_RUN];
   for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
-    const float *x = col ? e->xc : e->xr;
-    yr[j] = x[0] * pr - x[1] * pi;
-    yi[j] = x[0] * pi + x[1] * pr;
+    yr[j] = x[j][0] * pr - x[j][1] * pi;
+    yi[j] = x[j][0] * pi + x[j][1] * pr;
     zr += yr[j], zi += yi[j];
-    inc += x[0] * x[0] + x[1] * x[1];
+    inc += x[j][0] * x[j][0] + x[j][1] * x[j][1];
     float t = pr * ua + pi * ub;
     pi = pi * ua - pr * ub;
     pr = t;
@@ -283,6 +288,15 @@ static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float
   *rho = inc > 0 ? cp / (inc / HL_DTMF_RUN) : 0;
   *minproj = m > 0 ? mp / (m / HL_DTMF_RUN) : 0;
   return cp;
+}
+/* The same for the run's windows of the row (col = 0) or column lane. */
+static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float *rho, float *minproj) {
+  float x[HL_DTMF_RUN][2];
+  for (int j = 0; j < HL_DTMF_RUN; j++) {
+    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
+    memcpy(x[j], col ? e->xc : e->xr, sizeof x[j]);
+  }
+  return lane_coherent((const float (*)[2])x, ua, ub, rho, minproj);
 }
 
 static float wrap_pi(float a) {
@@ -393,6 +407,162 @@ static int harmonic(const hl_dtmf_state *s, float fr, float fc) {
     if (p[j] >= VOICE_NEIGHBOUR * weak) return 1;
   if (p[2] >= OVERTONE * p[1] || p[3] >= OVERTONE * p[1]) return 1;
   return fabsf(2 * fr - fc) >= OVERTONE_CLEAR_HZ && p[4] >= OVERTONE * p[0];
+}
+
+/* Column-led decision (keys under speech, issue 15). Speech holds most of
+ * its energy in the row band (697-941 Hz), where it adds to the row tone in
+ * and out of phase: from window to window the row lane swings by several dB
+ * and a neighbouring row lane often peaks above it, so the run of one pair
+ * breaks (two thirds of the keys missed under speech) or fails the 3 dB fill
+ * test, while the column tone stays clean. Here a column lane that leads its
+ * group for a whole run (within 3 dB from window to window, >= COL_WIN_SHARE
+ * of each window's energy) and fills it picks the row by coherent power over
+ * the run: each row lane's windows turned back by its own measured phase
+ * advance and added, so a steady tone adds up and speech does not.
+ *   - the column: coherent (COHERENCE), within COL_CTOL of nominal, its
+ *     coherent power >= COL_CRHO of its windows' mean and every window
+ *     holding PROJ of it, gliding less than STEADY_DRIFT_HZ (a key's column
+ *     under speech keeps all that; voiced speech at a column frequency
+ *     seldom does);
+ *   - the row: coherent power >= COL_RHO of its windows' mean, within
+ *     COL_ROW_TOL (the default freq_tol), gliding less than COL_ROW_DRIFT, no
+ *     other row within COL_ROW_MARGIN of its coherent power;
+ *   - twist of the coherent powers in range, the two tones >= COL_SHARE of
+ *     the energy, and the long-window checks (voiced speech, music) pass;
+ *   - below COL_SHARE_HI (speech louder than the tones for a moment) only a
+ *     key beyond doubt: no other row within COL_LOW_MARGIN, the column
+ *     within COL_LOW_CTOL of nominal with every window holding COL_LOW_CPROJ.
+ * Tuned on test/dsp/dtmf-speech.test.ts's signals (seeds other than the
+ * test's agree within 2 %) against the talk-off corpus: COL_SHARE 0.35
+ * starts giving wrong digits (a speech harmonic taken for the row) under
+ * speech as loud as the tones; the talk-off corpus stays at its 2 (music). */
+#define COL_WIN_SHARE 0.05f
+#define COL_CTOL STEADY_TOL
+#define COL_CRHO 0.97f
+#define COL_RHO 0.6f
+#define COL_ROW_COH 0.5f /* the row's neighbour coherence before its refined advance is worth computing */
+#define COL_ROW_TOL 0.02f
+#define COL_ROW_DRIFT 12.0f
+#define COL_ROW_MARGIN 2.0f
+#define COL_SHARE 0.45f
+#define COL_SHARE_HI 0.6f
+#define COL_LOW_MARGIN 16.0f
+#define COL_LOW_CTOL 0.004f
+#define COL_LOW_CPROJ 0.9f
+#define COL_GMIN 0.95f /* least hann_gain of a tone within STEADY_TOL (0.98 at 941 Hz) */
+/* Advance per hop (radians) of the lane values x[0..RUN) in time order for
+ * the lane k: coarse from neighbours, refined over 3 hops. Returns 0 (and
+ * spends no arc tangent) when the neighbours' advance is not coherent
+ * (|sum z| < coh_min sum |z|) or its angle from nominal has a cosine below
+ * cos_min, else 1 with *th. */
+static int lane_advance(const hl_dtmf_desc *d, int k, const float (*x)[2], float coh_min, float cos_min, float *th) {
+  float zr = 0, zi = 0, az = 0;
+  for (int j = 1; j < HL_DTMF_RUN; j++) {
+    float a = x[j][0] * x[j - 1][0] + x[j][1] * x[j - 1][1], b = x[j][1] * x[j - 1][0] - x[j][0] * x[j - 1][1];
+    zr += a, zi += b, az += sqrtf(a * a + b * b);
+  }
+  const float m = sqrtf(zr * zr + zi * zi);
+  if (m <= 0 || m < coh_min * az) return 0;
+  if (zr * d->rot[k][0] - zi * d->rot[k][1] < m * cos_min) return 0;
+  const float th1 = atan2f(zi, zr);
+  zr = zi = 0;
+  for (int j = 3; j < HL_DTMF_RUN; j++) {
+    zr += x[j][0] * x[j - 3][0] + x[j][1] * x[j - 3][1];
+    zi += x[j][1] * x[j - 3][0] - x[j][0] * x[j - 3][1];
+  }
+  *th = th1 + wrap_pi(atan2f(zi, zr) - 3 * th1) / 3;
+  return 1;
+}
+/* Frequency change (Hz) between the first and last two hops of x. */
+static float lane_drift(const float (*x)[2]) {
+  float a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  for (int j = 1; j < HL_DTMF_RUN; j++) {
+    float zr = x[j][0] * x[j - 1][0] + x[j][1] * x[j - 1][1], zi = x[j][1] * x[j - 1][0] - x[j][0] * x[j - 1][1];
+    if (j <= 2) a0 += zr, a1 += zi;
+    if (j >= HL_DTMF_RUN - 2) b0 += zr, b1 += zi;
+  }
+  return fabsf(atan2f(b1 * a0 - b0 * a1, b0 * a0 + b1 * a1)) * (float)(FS / (2 * PI * HL_DTMF_HOP));
+}
+static int col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc) {
+  const hl_dtmf_desc *d = s->desc;
+  const float hz = (float)(FS / (2 * PI * HL_DTMF_HOP));
+  float x[HL_DTMF_RUN][2], pmin = 1e30f, pmax = 0, psum = 0, se = 0;
+  for (int j = 0; j < HL_DTMF_RUN; j++) {
+    const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
+    x[j][0] = l[c], x[j][1] = l[8 + c];
+    float pc = x[j][0] * x[j][0] + x[j][1] * x[j][1];
+    pmin = pc < pmin ? pc : pmin;
+    pmax = pc > pmax ? pc : pmax;
+    psum += pc;
+    se += l[16];
+  }
+  if (pmin < FILL_POWER * pmax || pmin < d->min_power) return 0;
+  /* cheap bounds first (speech passes the fill test above often): coherent
+     powers never exceed the windows' mean, the row is at most twist_n above
+     the column, and the offset loses at most 1 - COL_GMIN, so a column this
+     weak cannot reach COL_SHARE */
+  se /= HL_DTMF_RUN;
+  if ((1 + d->twist_n) * psum < COL_SHARE * COL_GMIN * HL_DTMF_RUN * se) return 0;
+  float thc, th, rho, pj;
+  if (!lane_advance(d, c, (const float (*)[2])x, COHERENCE, d->cos_col[c], &thc)) return 0;
+  const float angc = wrap_pi(thc + atan2f(d->rot[c][1], d->rot[c][0]));
+  if (fabsf(angc) * hz > COL_CTOL * FREQ[c]) return 0;
+  const float cpc = lane_coherent((const float (*)[2])x, cosf(thc), sinf(thc), &rho, &pj);
+  if (rho < COL_CRHO || pj < PROJ) return 0;
+  const float pjc = pj;
+  if (lane_drift((const float (*)[2])x) > STEADY_DRIFT_HZ) return 0;
+  const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
+  const float gc = hann_gain(angc * bins_per_rad);
+  /* the rows by the windows' mean power, strongest first: a row's coherent
+     power never exceeds its mean, so the search stops at the first row
+     whose mean is below the best coherent power found */
+  float y[4][HL_DTMF_RUN][2], pr[4] = {0, 0, 0, 0};
+  for (int j = 0; j < HL_DTMF_RUN; j++) {
+    const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
+    for (int r = 0; r < 4; r++) {
+      y[r][j][0] = l[r], y[r][j][1] = l[8 + r];
+      pr[r] += l[r] * l[r] + l[8 + r] * l[8 + r];
+    }
+  }
+  int best = -1;
+  float bcp = 0, b2 = 0, bang = 0; /* b2: the strongest other row (coherent) */
+  for (int n = 0; n < 4; n++) {
+    int r = -1;
+    for (int k = 0; k < 4; k++)
+      if (pr[k] >= 0 && (r < 0 || pr[k] > pr[r])) r = k;
+    const float mean = pr[r] / HL_DTMF_RUN;
+    pr[r] = -1;
+    if (mean <= b2 || mean * COL_LOW_MARGIN <= bcp) break; /* can neither win nor rival */
+    int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
+    if (best < 0 && !strong) break; /* too weak, as above (and every row after it) */
+    const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
+    if (!lane_advance(d, r, (const float (*)[2])y[r], COL_ROW_COH, 2 * d->cos_tol[r] * d->cos_tol[r] - 1, &th)) th = nominal, strong = 0;
+    const float ang = wrap_pi(th - nominal);
+    if (fabsf(ang) * hz > COL_ROW_TOL * FREQ[r]) th = nominal, strong = 0; /* a rival still, at nominal */
+    const float cp = lane_coherent((const float (*)[2])y[r], cosf(th), sinf(th), &rho, &pj);
+    if (strong && rho >= COL_RHO && cp > bcp) {
+      b2 = bcp > b2 ? bcp : b2;
+      best = r, bcp = cp, bang = ang;
+    } else {
+      b2 = cp > b2 ? cp : b2;
+    }
+  }
+  /* a second row about as coherent: speech in the row band, not a key */
+  if (b2 * COL_ROW_MARGIN > bcp) return 0;
+  if (best < 0 || bcp < d->min_power) return 0;
+  if (bcp > d->twist_n * cpc || cpc > d->twist_r * bcp) return 0;
+  if (lane_drift((const float (*)[2])y[best]) > COL_ROW_DRIFT) return 0;
+  const float gr = hann_gain(bang * bins_per_rad);
+  const float share = (bcp / gr + cpc / gc) / se;
+  if (share < COL_SHARE) return 0;
+  /* below COL_SHARE_HI (speech louder than the tones for a moment) only a
+     key beyond doubt: the column on nominal frequency and filling every
+     window, no second row within COL_LOW_MARGIN */
+  if (share < COL_SHARE_HI && (b2 * COL_LOW_MARGIN > bcp || fabsf(angc) * hz > COL_LOW_CTOL * FREQ[c] || pjc < COL_LOW_CPROJ)) return 0;
+  const float fr = FREQ[best] + bang * hz, fc = FREQ[c] + angc * hz;
+  if (harmonic(s, fr, fc)) return 0;
+  *rout = best, *mr = bcp, *mc = cpc;
+  return 1;
 }
 
 /* Checks the last HL_DTMF_RUN windows of the candidate pair (r, c): levels
@@ -532,6 +702,23 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   const uint64_t T = s->sample;
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
+  {
+    const float rest = E - p450 > 0 ? E - p450 : 0;
+    if (!s->digit && p[c] >= d->min_power && p[c] >= COL_WIN_SHARE * rest) { /* kept only while it may lead a run */
+      /* the run goes on while the column stays within 3 dB from window to
+         window (col_valid's fill test asks that of the whole run) */
+      const int on = c == s->col_cand && s->col_run > 0 && p[c] >= FILL_POWER * s->col_prev && s->col_prev >= FILL_POWER * p[c];
+      s->col_run = on ? s->col_run + 1 : 1;
+      s->col_cand = c;
+      s->col_prev = p[c];
+      float *l = s->lanes[s->lane_pos];
+      memcpy(l, X, 16 * sizeof *X);
+      l[16] = rest;
+      s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
+    } else {
+      s->col_run = 0;
+    }
+  }
   if (level_ok && p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
     if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
       s->run++;
@@ -559,6 +746,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     s->run = 0;
   }
 
+  if (!valid && !s->digit && s->col_run >= HL_DTMF_RUN) {
+    int rr;
+    if (col_valid(s, s->col_cand, &rr, &mr, &mc)) valid = 1, r = rr, c = s->col_cand;
+  }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */
     uint64_t st = T > HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP ? T - HL_DTMF_WIN - (HL_DTMF_RUN - 1) * HL_DTMF_HOP + START_OFFSET : 0;
