@@ -702,22 +702,19 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   const uint64_t T = s->sample;
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
-  {
-    const float rest = E - p450 > 0 ? E - p450 : 0;
-    if (!s->digit && p[c] >= d->min_power && p[c] >= COL_WIN_SHARE * rest) { /* kept only while it may lead a run */
-      /* the run goes on while the column stays within 3 dB from window to
-         window (col_valid's fill test asks that of the whole run) */
-      const int on = c == s->col_cand && s->col_run > 0 && p[c] >= FILL_POWER * s->col_prev && s->col_prev >= FILL_POWER * p[c];
-      s->col_run = on ? s->col_run + 1 : 1;
-      s->col_cand = c;
-      s->col_prev = p[c];
-      float *l = s->lanes[s->lane_pos];
-      memcpy(l, X, 16 * sizeof *X);
-      l[16] = rest;
-      s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
-    } else {
-      s->col_run = 0;
-    }
+  if (level_ok && !s->digit && p[c] * (1.0f / COL_WIN_SHARE) >= E - p450) { /* kept only while it may lead a run */
+    /* the run goes on while the column stays within 3 dB from window to
+       window (col_valid's fill test asks that of the whole run) */
+    const int on = c == s->col_cand && s->col_run > 0 && p[c] >= FILL_POWER * s->col_prev && s->col_prev >= FILL_POWER * p[c];
+    s->col_run = on ? s->col_run + 1 : 1;
+    s->col_cand = c;
+    s->col_prev = p[c];
+    float *l = s->lanes[s->lane_pos];
+    memcpy(l, X, 16 * sizeof *X);
+    l[16] = E - p450 > 0 ? E - p450 : 0;
+    s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
+  } else {
+    s->col_run = 0;
   }
   if (level_ok && p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
     if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
@@ -726,7 +723,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
       s->cand_row = r, s->cand_col = c, s->run = 1;
     }
     struct hl__dtmf_win *e = &s->ring[s->ring_pos];
-    s->ring_pos = (s->ring_pos + 1) % HL_DTMF_RUN;
+    s->ring_pos = s->ring_pos == HL_DTMF_RUN - 1 ? 0 : s->ring_pos + 1;
     e->pr = p[r];
     e->pc = p[c];
     /* pulse pair X_k conj(X_{k-1}): its angle is the phase advance per hop */
