@@ -483,7 +483,7 @@ static float lane_drift(const float (*x)[2]) {
   }
   return fabsf(atan2f(b1 * a0 - b0 * a1, b0 * a0 + b1 * a1)) * (float)(FS / (2 * PI * HL_DTMF_HOP));
 }
-static int col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc) {
+__attribute__((noinline)) static int col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
   const float hz = (float)(FS / (2 * PI * HL_DTMF_HOP));
   float x[HL_DTMF_RUN][2], pmin = 1e30f, pmax = 0, psum = 0, se = 0;
