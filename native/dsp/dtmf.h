@@ -16,9 +16,10 @@
  *   - white noise at 12 dB SNR and China dial tone (450 Hz, -10 dBm0)
  *     underneath do not stop detection; speech and music seldom make digits;
  *   - keys of 40-100 ms under speech (the project's TTS, Mandarin and
- *     English, male and female, test/dsp/dtmf-speech.test.ts): 97-99 %
- *     found with the speech's active level 6 dB below each tone, 94-96 % at
- *     3 dB, 89-92 % at equal level (SpanDSP: 86-88 %, 74-76 %, 58-64 %);
+ *     English, male and female, test/dsp/dtmf-speech.test.ts): 97.8-98.2 %
+ *     found with the speech's active level 6 dB below each tone, 94.5-95.7 %
+ *     at 3 dB, 88.9-92.0 % at equal level (SpanDSP: 86-88 %, 73-76 %,
+ *     58-64 %);
  *     issue 15 asks for 99 % and 95 %, not reached yet.
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
