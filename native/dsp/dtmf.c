@@ -628,11 +628,17 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   const uint64_t T = s->sample;
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
+  uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
   if (level_ok && !s->digit && p[c] * (1.0f / COL_WIN_SHARE) >= E - p450) { /* kept only while it may lead a run */
     /* the run goes on while the column stays within 3 dB from window to
        window (col_valid's fill test asks that of the whole run) */
     const int on = c == s->col_cand && s->col_run > 0 && p[c] >= FILL_POWER * s->col_prev && s->col_prev >= FILL_POWER * p[c];
     s->col_run = on ? s->col_run + 1 : 1;
+    /* where the column's run starts, for the key's start (a key found by
+       the column-led decision late in its run starts there): restarted
+       where the column rises 3 dB above the run's first window (the run
+       began on speech, or on a partly filled window) */
+    if (!on || p[c] * FILL_POWER > s->col_p0) s->col_t0 = T, s->col_p0 = p[c];
     s->col_cand = c;
     s->col_prev = p[c];
     float *l = s->lanes[s->lane_pos];
@@ -671,7 +677,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
 
   if (!valid && !s->digit && s->col_run >= HL_DTMF_RUN) {
     int rr;
-    if (col_valid(s, s->col_cand, &rr, &mr, &mc)) valid = 1, r = rr, c = s->col_cand;
+    if (col_valid(s, s->col_cand, &rr, &mr, &mc)) {
+      valid = 1, r = rr, c = s->col_cand;
+      if (T - s->col_t0 + HL_DTMF_WIN > back) back = T - s->col_t0 + HL_DTMF_WIN;
+    }
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */
@@ -696,7 +705,6 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
       }
     }
   } else if (valid) {
-    uint64_t back = HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP;
     s->digit = KEYS[r * 4 + (c - 4)];
     s->dig_r = r, s->dig_c = c;
     s->ref_r = mr, s->ref_c = mc;

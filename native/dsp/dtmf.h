@@ -56,7 +56,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (2768 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (2784 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -160,6 +160,8 @@ typedef struct hl_dtmf_state {
   float lanes[HL_DTMF_RUN][17];
   int lane_pos, col_cand, col_run;
   float col_prev; /* the column lane's power in the last window kept */
+  float col_p0;   /* its power in the first window of the run (col_t0 its end) */
+  uint64_t col_t0;
   /* digit currently on */
   char digit;
   int dig_r, dig_c; /* its lanes */
