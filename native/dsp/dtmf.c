@@ -512,6 +512,43 @@ __attribute__((noinline)) static int col_valid(hl_dtmf_state *s, int c, int *rou
   return 1;
 }
 
+/* Samples from the start of a column-led key's first window to now: the
+ * deciding run and the windows of the column's run before it where the
+ * column lane still holds the run's tone (its phasor, carried back by the
+ * run's advance per hop, within COL_BACK_RES of the window's in amplitude):
+ * a key found late in its run starts there, not where the deciding run does,
+ * and speech at the column frequency before the key does not hold its phase. */
+#define COL_BACK_RES 0.5f
+static uint64_t col_back(const hl_dtmf_state *s) {
+  const int m = HL_DTMF_COLPW - 1, at = s->col_pw_pos - HL_DTMF_RUN; /* the run's oldest window */
+  float ur = 0, ui = 0, zr = 0, zi = 0, pr = 1, pi = 0;
+  for (int j = 1; j < HL_DTMF_RUN; j++) {
+    const float *x = s->col_x[(at + j) & m], *y = s->col_x[(at + j - 1) & m];
+    ur += x[0] * y[0] + x[1] * y[1], ui += x[1] * y[0] - x[0] * y[1];
+  }
+  const float um = sqrtf(ur * ur + ui * ui);
+  if (um <= 0) return HL_DTMF_SPAN;
+  ur /= um, ui /= um;
+  for (int j = 0; j < HL_DTMF_RUN; j++) { /* each window turned back to the oldest: x (u*)^j */
+    const float *x = s->col_x[(at + j) & m];
+    zr += x[0] * pr - x[1] * pi, zi += x[0] * pi + x[1] * pr;
+    const float t = pr * ur + pi * ui;
+    pi = pi * ur - pr * ui, pr = t;
+  }
+  zr /= HL_DTMF_RUN, zi /= HL_DTMF_RUN;
+  const float a2 = zr * zr + zi * zi;
+  int n = HL_DTMF_RUN;
+  while (n < s->col_run && n < HL_DTMF_COLPW) {
+    const float t = zr * ur + zi * ui; /* one hop earlier: z u* */
+    zi = zi * ur - zr * ui, zr = t;
+    const float *x = s->col_x[(at - (n - HL_DTMF_RUN) - 1) & m];
+    const float dr = x[0] - zr, di = x[1] - zi;
+    if (dr * dr + di * di > COL_BACK_RES * COL_BACK_RES * a2) break;
+    n++;
+  }
+  return HL_DTMF_WIN + (uint64_t)(n - 1) * HL_DTMF_HOP;
+}
+
 /* Runs whose two tones hold this share of the energy skip the long-window
  * guard (see run_valid). */
 #define GUARD_SHARE 0.95f
@@ -654,15 +691,14 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   float mr = 0, mc = 0;
   uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
   if (level_ok && !s->digit && p[c] * (1.0f / COL_WIN_SHARE) >= E - p450) { /* kept only while it may lead a run */
-    /* the run goes on while the column stays within 3 dB from window to
-       window (col_valid's fill test asks that of the whole run) */
-    const int on = c == s->col_cand && s->col_run > 0 && p[c] >= FILL_POWER * s->col_prev && s->col_prev >= FILL_POWER * p[c];
+    /* the run goes on while the column stays within 6 dB (COL_PFILL) from
+       window to window: col_valid's fill test asks 3 dB of the whole run
+       (6 dB of a precise key's), and a key's run that speech breaks for
+       a window no longer starts again from one window */
+    const int on = c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * s->col_prev && s->col_prev >= COL_PFILL * p[c];
     s->col_run = on ? s->col_run + 1 : 1;
-    /* where the column's run starts, for the key's start (a key found by
-       the column-led decision late in its run starts there): restarted
-       where the column rises 3 dB above the run's first window (the run
-       began on speech, or on a partly filled window) */
-    if (!on || p[c] * FILL_POWER > s->col_p0) s->col_t0 = T, s->col_p0 = p[c];
+    s->col_x[s->col_pw_pos][0] = X[c], s->col_x[s->col_pw_pos][1] = X[8 + c];
+    s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
     s->col_cand = c;
     s->col_prev = p[c];
     float *l = s->lanes[s->lane_pos];
@@ -703,7 +739,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     int rr;
     if (col_valid(s, s->col_cand, &rr, &mr, &mc)) {
       valid = 1, r = rr, c = s->col_cand;
-      if (T - s->col_t0 + HL_DTMF_WIN > back) back = T - s->col_t0 + HL_DTMF_WIN;
+      back = col_back(s);
     }
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {

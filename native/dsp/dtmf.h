@@ -56,7 +56,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (2784 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (2904 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -79,6 +79,7 @@ extern "C" {
 #define HL_DTMF_HOP 40  /* hop between windows, samples */
 #define HL_DTMF_RUN 6   /* windows needed to declare a digit */
 #define HL_DTMF_QUEUE 8 /* events kept when no callback is set */
+#define HL_DTMF_COLPW 16 /* column powers kept for a column-led key's start (a power of 2) */
 /* samples a run of windows spans (35 ms) */
 #define HL_DTMF_SPAN (HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP)
 #define HL_DTMF_HIST 640 /* received samples kept (80 ms, a multiple of the 10 and 20 ms ticks) */
@@ -160,8 +161,8 @@ typedef struct hl_dtmf_state {
   float lanes[HL_DTMF_RUN][17];
   int lane_pos, col_cand, col_run;
   float col_prev; /* the column lane's power in the last window kept */
-  float col_p0;   /* its power in the first window of the run (col_t0 its end) */
-  uint64_t col_t0;
+  float col_x[HL_DTMF_COLPW][2]; /* the column lane in the last windows kept */
+  int col_pw_pos;
   /* digit currently on */
   char digit;
   int dig_r, dig_c; /* its lanes */
