@@ -444,22 +444,28 @@ __attribute__((noinline)) static int col_valid(hl_dtmf_state *s, int c, int *rou
     se += l[16];
   }
   if (pmin < COL_PFILL * pmax || pmin < d->min_power) return 0;
+  /* a run whose first window is a tone's partly filled first window: the
+     next window decides (the pair decision, for a clean key) */
+  if (s->col_run == HL_DTMF_RUN && x[0][0] * x[0][0] + x[0][1] * x[0][1] < FILL_POWER * pmax) return 0;
   /* cheap bounds first (speech passes the fill test above often): coherent
      powers never exceed the windows' mean, the row is at most twist_n above
      the column, and the offset loses at most 1 - COL_GMIN, so a column this
-     weak cannot reach COL_SHARE */
+     weak cannot reach COL_PSHARE */
   se /= HL_DTMF_RUN;
-  if ((1 + d->twist_n) * psum < COL_SHARE * COL_GMIN * HL_DTMF_RUN * se) return 0;
+  if ((1 + d->twist_n) * psum < COL_PSHARE * COL_GMIN * HL_DTMF_RUN * se) return 0;
   float thc, th, rho, pj;
   if (!lane_advance(d, c, (const float (*)[2])x, COHERENCE, d->cos_col[c], &thc)) return 0;
   const float angc = wrap_pi(thc + atan2f(d->rot[c][1], d->rot[c][0]));
   if (fabsf(angc) * hz > COL_CTOL * FREQ[c]) return 0;
+  /* the strict tests (3 dB fill, COL_CRHO, STEADY_DRIFT_HZ), or a precise
+     column's looser ones (see COL_NOMINAL) */
+  const int pc = fabsf(angc) * hz <= COL_LOW_CTOL * FREQ[c];
+  if (!pc && pmin < FILL_POWER * pmax) return 0;
   const float cpc = lane_coherent((const float (*)[2])x, cosf(thc), sinf(thc), &rho, &pj);
-  if (pj < PROJ) return 0;
+  if (pj < PROJ || rho < (pc ? COL_PRHO : COL_CRHO)) return 0;
   const float pjc = pj, cdrift = lane_drift((const float (*)[2])x);
-  /* a column that fails the strict tests may still lead a precise key */
+  if (cdrift > (pc ? COL_PDRIFT : STEADY_DRIFT_HZ)) return 0;
   const int strict = pmin >= FILL_POWER * pmax && rho >= COL_CRHO && cdrift <= STEADY_DRIFT_HZ;
-  if (!strict && (fabsf(angc) * hz > COL_LOW_CTOL * FREQ[c] || rho < COL_PRHO || cdrift > COL_PDRIFT)) return 0;
   const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
   const float gc = hann_gain(angc * bins_per_rad);
   /* the rows by the windows' mean power, strongest first: a row's coherent
@@ -500,7 +506,7 @@ __attribute__((noinline)) static int col_valid(hl_dtmf_state *s, int c, int *rou
   if (b2 * COL_ROW_MARGIN > bcp) return 0;
   if (best < 0 || bcp < d->min_power) return 0;
   if (bcp > d->twist_n * cpc || cpc > d->twist_r * bcp) return 0;
-  const int precise = fabsf(angc) * hz <= COL_LOW_CTOL * FREQ[c] && fabsf(bang) * hz <= COL_NOMINAL * FREQ[best];
+  const int precise = pc && fabsf(bang) * hz <= COL_NOMINAL * FREQ[best];
   if (!strict && !precise) return 0;
   if (!precise && lane_drift((const float (*)[2])y[best]) > COL_ROW_DRIFT) return 0;
   const float gr = hann_gain(bang * bins_per_rad);
