@@ -385,8 +385,8 @@ static int steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c, 
  *   - the tones >= COL_PSHARE of the energy, and below COL_SHARE_HI a
  *     second row COL_PLOW_MARGIN (3 dB, as above COL_SHARE_HI) below.
  * On the speech test's signals (seeds 1, 2; seed 3 held out) keys found at
- * 6 dB 98.0 -> 99.4 % (98.3 -> 98.9 %), at 0 dB 90.7 -> 93.6 % (88.0 ->
- * 91.0 %) with the 6 dB column steps in analyse(); the talk-off corpus
+ * 6 dB 98.0 -> 99.4 % (98.3 -> 98.8 %), at 0 dB 90.7 -> 93.5 % (88.0 ->
+ * 90.9 %) with the 6 dB column steps in analyse(); the talk-off corpus
  * stays at its 2 false digits (music, from the pair decision), no wrong
  * digit; 6 dB for the rival row (COL_PLOW_MARGIN 4) finds 0.4 % fewer at
  * 0 dB. */
