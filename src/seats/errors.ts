@@ -21,6 +21,8 @@ export const SEAT_CATALOG = defineErrors('seats', {
   SEAT_ORIGIN_REFUSED: 'a page of another site tried to use the seat server (cross-site request); open the console from the seat server\'s own address',
   SEAT_CONSOLE_NOT_BUILT: 'the web console is not built; run npm install (or node web/build.mjs) in the hotline folder and reload',
   SEAT_INTERNAL: 'the seat server failed to carry out the request and changed nothing; the log names the cause, report it',
+  // browser phone (src/seats/voice.ts)
+  SEAT_VOICE_UNAVAILABLE: 'the browser phone cannot be turned on for this agent: he has no station port, or his port has a real telephone on a hardware board; use the desk phone',
 });
 
 export type SeatErrorCode = keyof typeof SEAT_CATALOG.sentences;

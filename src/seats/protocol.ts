@@ -285,6 +285,26 @@ const ADMIN_MESSAGES = {
   },
 } as const satisfies Record<string, MessageDef>;
 
+// ---- browser phone (virtual station; src/seats/voice.ts) --------------------
+// Kept apart from the other blocks: the audio itself is binary WebSocket
+// messages on the same socket (src/seats/voice-frame.ts), accepted only on a
+// socket whose session started the phone.
+
+const VOICE_MESSAGES = {
+  'voice-start': {
+    schema: message('voice-start', { codec: Type.Optional(Type.Union([Type.Literal('alaw'), Type.Literal('pcm16')], { description: 'audio in both directions: A-law (160 bytes per 20 ms, the default) or PCM16 (320 bytes)' })) }),
+    roles: ALL,
+    summary: 'Turn on the browser phone: the agent\'s station becomes a virtual station whose audio is this socket\'s binary messages (20 ms frames, a 16-byte header: version, codec, sequence, Unix ms timestamp; docs/seat-protocol.md "Browser phone"). The station goes off hook (headset mode: an offer is a zip tone, `answer` connects); a ringing station is answered. Another socket of the same agent that had the phone loses it (`voice-ended`, reason `taken-over`).',
+    result: '`{ station, codec, frameMs }`',
+  },
+  'voice-stop': {
+    schema: message('voice-stop', {}),
+    roles: ALL,
+    summary: 'Turn off the browser phone: the station goes on hook (a call in conversation ends as when a handset is put down). Closing the socket does the same.',
+    result: '`{ received, sent, lost, late, underruns, refused }`: frame counters of the phone session',
+  },
+} as const satisfies Record<string, MessageDef>;
+
 // ---- statistics and case reference lists (reports) --------------------------
 // `hotline report` over the socket: the case store's counters (by day, month,
 // year × agent, category, department, kind, with 同期比/环比) and the ACD's
@@ -406,6 +426,7 @@ export const CLIENT_MESSAGES = {
   ...OPS_MESSAGES,
   ...ADMIN_MESSAGES,
   ...REPORT_MESSAGES,
+  ...VOICE_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -605,6 +626,7 @@ export const SERVER_EVENTS = {
   'supervise-ended': { schema: event('supervise-ended', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), reason: Type.String({ description: 'left, hung-up (his station), agent-left (transfer, hang-up, back to the IVR), call-ended' }) })), summary: 'To the supervisor: he is out of the agent\'s call (his station stays off hook).' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
+  'voice-ended': { schema: event('voice-ended', Type.Object({ reason: Type.String({ description: 'taken-over (another socket of this agent started the phone), line-cleared, stopped' }) })), summary: 'The browser phone of this socket is off: no more audio frames either way.' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },
 } as const;
 

@@ -24,6 +24,7 @@ import { directoryView, type DirectorySource } from './directory.ts';
 import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
+import { VoiceSeats, type VoiceConn } from './voice.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
@@ -73,6 +74,8 @@ export interface SeatServiceOptions {
 export interface SeatConn {
   readonly address: string;
   send(text: string): void;
+  /** A binary message (the browser phone's audio); absent: the transport has none. */
+  sendBinary?(data: Uint8Array): void;
   close(code: number, why: string): void;
 }
 
@@ -83,6 +86,8 @@ interface ConnState {
   wallboard: boolean;
   chain: Promise<void>;
   closed: boolean;
+  /** The browser phone's side of this socket (voice.ts), once it asked for one. */
+  voice?: VoiceConn;
 }
 
 const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
@@ -103,6 +108,8 @@ export class SeatService {
   private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly opsEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
+  /** The browser phone (voice-start): with the call layer only. */
+  private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
 
@@ -122,6 +129,7 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
+    this.voice = o.switchboard ? new VoiceSeats(o.switchboard) : undefined;
     const toSeats = (e: Parameters<typeof opsEventFor>[0]) => {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
@@ -162,7 +170,23 @@ export class SeatService {
     return c.chain;
   }
 
+  /**
+   * A binary message from a socket: the browser phone's audio when this
+   * socket started it (voice-start), else refused as before (not JSON).
+   */
+  receiveBinary(conn: SeatConn, data: Uint8Array): void {
+    const c = this.conns.get(conn);
+    if (!c) return;
+    if (!c.voice || !this.voice?.has(c.voice)) {
+      void this.receive(conn, '\u0000binary');
+      return;
+    }
+    const why = this.voice.frame(c.voice, data);
+    if (why) this.fail(c, null, seatError('SEAT_BAD_MESSAGE', why));
+  }
+
   close(): void {
+    this.voice?.close();
     this.unsubscribe();
     this.callEvents?.unsubscribe();
     this.opsEvents?.unsubscribe();
@@ -371,6 +395,15 @@ export class SeatService {
         if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
       }
+      case 'voice-start': {
+        this.inRoster(self);
+        if (!this.voice) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+        if (!c.conn.sendBinary) throw seatError('SEAT_VOICE_UNAVAILABLE', 'this connection carries no binary messages');
+        c.voice ??= { sendBinary: (d) => c.conn.sendBinary?.(d), event: (name, data) => this.event(c, name, data) };
+        return this.voice.start(c.voice, self, m.codec);
+      }
+      case 'voice-stop':
+        return (c.voice && this.voice?.stop(c.voice)) ?? { received: 0, sent: 0, lost: 0, late: 0, underruns: 0, refused: 0 };
       case 'force-logout':
         this.inRoster(m.agentId);
         // 强制签出 never cuts a call: an agent on one (or being offered one) is logged out after it and its wrap-up.
@@ -396,6 +429,7 @@ export class SeatService {
 
   /** The socket no longer carries the session; the last seat of an agent gone → the ACD knows (his state stays). */
   private unbind(c: ConnState): void {
+    if (c.voice) this.voice?.stop(c.voice);
     if (!c.session) return;
     const id = c.session.agentId;
     const set = this.byAgent.get(id);

@@ -4,7 +4,8 @@
 // in 20 ms steps a few times faster than real time so the browser's
 // real-time reactions land well inside the ACD's timers.
 import type { Browser, Page } from 'playwright-core';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
+import type { SeatHost } from '../../src/seats/host.ts';
+import { seatHostOf } from '../seats/_voice.ts';
 import type { AgentState } from '../../src/acd/types.ts';
 import type { EngineOptions } from '../../src/calls/engine.ts';
 import type { SimCaller } from '../../src/calls/sim-caller.ts';
@@ -41,17 +42,7 @@ export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRi
     if (dept) await e.store.putDepartment({ id: dept, name: `科室 ${dept}` });
     await e.store.putAgent({ id, name: `座席${id}`, role: o.supervisors?.includes(id) ? 'supervisor' : 'agent', password: PASSWORD, ...(dept ? { departmentId: dept } : {}) });
   }
-  const sb = e.core.switchboard!;
-  const host = await openSeatHost({
-    host: '127.0.0.1',
-    port: 0,
-    board: e.board,
-    store: e.store,
-    now: () => e.core.now(),
-    dataDir: e.dataDir,
-    recordingIndex: e.recordings.index,
-    engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! },
-  });
+  const host = await seatHostOf(e);
   const browser = await launch();
   let pumping = true;
   const pump = (async () => {
