@@ -29,7 +29,7 @@ export interface VoiceFrame {
 }
 
 /** One binary message of 160 samples. */
-export function encodeVoiceFrame(codec: VoiceCodec, seq: number, time: number, pcm: Int16Array): Uint8Array {
+export function encodeVoiceFrame(codec: VoiceCodec, seq: number, time: number, pcm: Int16Array): Uint8Array<ArrayBuffer> {
   const bytes = codec === 'alaw' ? VOICE_FRAME_SAMPLES : 2 * VOICE_FRAME_SAMPLES;
   const out = new Uint8Array(VOICE_HEADER_BYTES + bytes);
   const dv = new DataView(out.buffer);

@@ -18,9 +18,9 @@ const CANDIDATES = process.env.HL_CHROMIUM ? [process.env.HL_CHROMIUM] : ['/usr/
 export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
 export const NO_CHROMIUM = CHROMIUM ? null : `no Chromium at ${CANDIDATES.join(' or ')}: install Debian's package (apt-get install chromium), or set HL_CHROMIUM to a Chromium binary`;
 
-export async function launch(): Promise<Browser> {
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'], timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN', ...extraArgs], timeout: 30_000 });
 }
 
 let built: Promise<string> | null = null;

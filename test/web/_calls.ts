@@ -18,6 +18,12 @@ export interface CallRig {
   browser: Browser;
   /** A logged-in page of this agent (1366×768, Chinese). */
   page(agentId: string): Promise<Page>;
+  /**
+   * 'fast' (default): board time runs a few times faster than real time;
+   * 'realtime': 20 ms of board time per 20 ms of wall time (the browser
+   * phone's audio keeps the sound card's pace).
+   */
+  pace: 'fast' | 'realtime';
   /** Waits until the ACD has the agent in this state. */
   state(agentId: string, s: AgentState, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +35,8 @@ export interface CallRigOptions {
   /** Each agent's department in the case store (a supervisor's recordings are his department's). */
   departmentOf?: (agentId: string) => string;
   engine?: Partial<EngineOptions>;
+  /** More Chromium flags (the browser phone's fake microphone). */
+  browserArgs?: string[];
 }
 
 /** Agents 1001…100n of queue `agents` (linear: 1001 first), in the ACD roster and the case store. */
@@ -43,16 +51,32 @@ export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRi
     await e.store.putAgent({ id, name: `座席${id}`, role: o.supervisors?.includes(id) ? 'supervisor' : 'agent', password: PASSWORD, ...(dept ? { departmentId: dept } : {}) });
   }
   const host = await seatHostOf(e);
-  const browser = await launch();
+  const browser = await launch(o.browserArgs);
   let pumping = true;
+  const rigged = { pace: 'fast' as 'fast' | 'realtime' };
   const pump = (async () => {
+    let wall = performance.now();
+    let board = e.board.now();
     while (pumping) {
       if (e.core.busy()) await new Promise((r) => setImmediate(r));
       else await e.board.advance(20);
-      await new Promise((r) => setTimeout(r, 4));
+      if (rigged.pace === 'fast') {
+        await new Promise((r) => setTimeout(r, 4));
+        wall = performance.now();
+        board = e.board.now();
+      } else {
+        const due = wall + (e.board.now() - board);
+        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      }
     }
   })();
   return {
+    get pace() {
+      return rigged.pace;
+    },
+    set pace(p) {
+      rigged.pace = p;
+    },
     h,
     host,
     browser,
