@@ -222,7 +222,9 @@ typedef struct hl_audio_frame {
 typedef struct hl_stream_opts {
   int tx_frames;  /* frames queued to send at most: 2..256; 0 = 16 */
   int prefill;    /* frames queued before sending starts, and again after an underrun: 1..tx_frames; 0 = 1 */
-  int trim;       /* more than this many frames queued: the oldest are dropped (clock drift); 0 = never */
+  int trim;       /* more than this many frames queued: the oldest are dropped (clock drift); and a queue
+                   * never shorter than `prefill` over a second loses a frame (a burst's delay undone);
+                   * 0 = neither */
 } hl_stream_opts;
 typedef struct hl_stream_stats {
   uint64_t written, refused;      /* frames written; refused on a full ring */

@@ -339,6 +339,7 @@ struct Stream {
   uint32_t tick_gen = 0;
   int prefill = 1, trim = 0;
   bool primed = false;
+  int window = 0, min_depth = 1 << 30;  // frames since the last settle, fewest queued meanwhile (stream.cc settle)
   hl_audio_frame out{};     // the frame being sent
   int out_pos = HL_STREAM_FRAME;  // samples of `out` already sent (all: none left)
   hl_audio_frame in{};      // the frame being received

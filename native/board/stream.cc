@@ -29,6 +29,21 @@ void flush_tx(Stream &s) {
   s.primed = false;
 }
 
+// With a trim: a queue that never ran shorter than `prefill` frames over a
+// second holds more than the writer's jitter needs (a burst filled it once
+// and nothing drains it, the two clocks being the same): one frame goes, so
+// the delay comes back down to the prefill's, a frame a second.
+void settle(Stream &s) {
+  if (s.trim <= 0) return;
+  const int depth = (int)s.tx.size();
+  if (depth < s.min_depth) s.min_depth = depth;
+  if (++s.window < 50) return;
+  hl_audio_frame f;
+  if (s.min_depth >= s.prefill && s.tx.pop(f)) s.trimmed.fetch_add(1, std::memory_order_relaxed);
+  s.window = 0;
+  s.min_depth = 1 << 30;
+}
+
 }  // namespace
 
 // Attach or detach. Frames of an earlier generation left in the send ring are
@@ -47,6 +62,8 @@ void stream_cmd(hl_board *b, Channel &c, const Cmd &cmd) {
   s->in_pos = 0;
   s->out_pos = HL_STREAM_FRAME;
   s->primed = false;
+  s->window = 0;
+  s->min_depth = 1 << 30;
   c.stream = s;
 }
 
@@ -74,6 +91,7 @@ void stream_tx(hl_board *b, Channel &c, int16_t *tx) {
       s->out_pos = 0;
       s->primed = true;
       s->sent.fetch_add(1, std::memory_order_relaxed);
+      settle(*s);
     }
     int m = HL_STREAM_FRAME - s->out_pos;
     if (m > n - i) m = n - i;

@@ -121,6 +121,18 @@ void stepped() {
   for (int k = 0; k < 6; k++) hl_stream_write(b, net, frame);
   run(b, 10);
   CHECK(hl_stream_stats_get(b, net, &st) == 0 && st.trimmed == 4, "trimmed 4 (%llu)", (unsigned long long)st.trimmed);
+  // A burst's delay is undone: 6 frames queued at once, then one per 20 ms;
+  // the queue never runs below the prefill, so a frame a second goes.
+  CHECK(hl_stream_close(b, net) == 0, "close");
+  hl_stream_opts so{32, 2, 8};
+  CHECK(hl_stream_open(b, net, &so) > 0, "open with prefill 2, trim 8");
+  for (int k = 0; k < 6; k++) hl_stream_write(b, net, frame);
+  for (int k = 0; k < 250; k++) {
+    hl_stream_write(b, net, frame);
+    run(b, 20);
+  }
+  CHECK(hl_stream_stats_get(b, net, &st) == 0 && st.queued <= 2 && st.trimmed >= 4 && st.underruns == 0,
+        "settled to the prefill: queued %u, trimmed %llu, underruns %llu", st.queued, (unsigned long long)st.trimmed, (unsigned long long)st.underruns);
   // Destroyed with streams open and frames queued: nothing leaks (ASan).
   hl_stream_write(b, net, frame);
   hl_board_destroy(b);

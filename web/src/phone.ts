@@ -104,7 +104,7 @@ export function openPhone(shell: Shell): void {
           // Played into the sound card; it reaches the ear after the output latency.
           const outMs = ((ctx.baseLatency ?? 0) + (ctx.outputLatency ?? 0)) * 1000;
           if (from !== undefined) earMs.push(unixOf(ctx, e.data.time!) + outMs - from);
-          if (earMs.length > 500) earMs.shift();
+          if (earMs.length > 150) earMs.shift(); // the last 3 s
         }
       };
       shell.onBinary((data) => {

@@ -7,7 +7,8 @@
 // voice-playback: 20 ms frames from the page → an adaptive jitter buffer
 //   (target 40 ms, up to 120 ms after underruns, back down while steady) →
 //   8 kHz upsampled to the context's rate. Counts underruns and frames dropped
-//   as late (buffer over target + 60 ms), reports the level heard, and when
+//   as late (buffer over target + 60 ms, or never below target + 20 ms for a
+//   second: a frame a second goes), reports the level heard, and when
 //   a frame's first sample is played (for the mouth-to-ear measurement).
 
 // AudioWorkletGlobalScope (not in TypeScript's DOM library).
@@ -90,6 +91,8 @@ class VoicePlayback extends AudioWorkletProcessor {
   _sumSq = 0;
   _sumN = 0;
   _lastReport = 0;
+  _windowStart = 0;
+  _minBuffered = Infinity;
 
   constructor() {
     super();
@@ -149,6 +152,18 @@ class VoicePlayback extends AudioWorkletProcessor {
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
+    // A buffer that never ran below target + 20 ms over a second holds delay
+    // nobody needs (a burst filled it): one frame goes, a frame a second.
+    if (this._playing && this._buffered < this._minBuffered) this._minBuffered = this._buffered;
+    if (currentTime - this._windowStart >= 1) {
+      if (this._playing && this._minBuffered > ((this._targetMs + 20) * RATE) / 1000) {
+        this._rd += FRAME;
+        this._late++;
+        while (this._marks.length && this._marks[0][0] < this._rd) this._marks.shift();
+      }
+      this._windowStart = currentTime;
+      this._minBuffered = Infinity;
+    }
     // Ten steady seconds: the target comes back down by 10 ms (not below 40).
     if (this._targetMs > 40 && currentTime - this._steadySince > 10) {
       this._targetMs -= 10;
