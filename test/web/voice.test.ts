@@ -40,6 +40,21 @@ function wav48k(x: Int16Array): Buffer {
   return b;
 }
 
+/** Share of the half-second pieces of `words` with speech in them that `heard` holds (score above 0.6 at any lag). */
+function found(heard: Int16Array, words: Int16Array): number {
+  let pieces = 0;
+  let hits = 0;
+  for (let at = 0; at + 4000 <= words.length; at += 4000) {
+    const piece = words.subarray(at, at + 4000);
+    let e = 0;
+    for (const x of piece) e += x * x;
+    if (Math.sqrt(e / piece.length) < 300) continue; // a pause
+    pieces++;
+    if (score(heard, piece) > 0.6) hits++;
+  }
+  return pieces ? hits / pieces : 0;
+}
+
 testUnless(NO_CHROMIUM, 'the browser phone: the caller hears the page\'s microphone, the page hears the caller (Chromium, fake capture device)', async () => {
   // The fake microphone says kb_office, then a second of silence, looped by Chromium.
   const words = readWavSamples(PROMPT).samples;
@@ -76,13 +91,14 @@ testUnless(NO_CHROMIUM, 'the browser phone: the caller hears the page\'s microph
     r.pace = 'fast';
     const file = await c.hangup();
     const callerHeard = heardIn(file);
-    const s = score(callerHeard, words);
-    const other = score(callerHeard, readWavSamples(OTHER).samples);
-    process.stdout.write(`browser phone: score ${s.toFixed(2)} (a prompt not said: ${other.toFixed(2)}), page ${JSON.stringify(stats)}\n`);
-    // A gap where the loaded machine let the socket fall behind costs the
-    // single-lag score a little; words nobody said stay far below.
-    assert.ok(s > 0.5, `the caller heard the fake microphone's words (score ${s.toFixed(2)})`);
-    assert.ok(other < 0.3, `and not words nobody said (score ${other.toFixed(2)})`);
+    // Piece by piece (half seconds with speech in them): a gap where the
+    // loaded machine let the page's frames fall behind shifts what follows it,
+    // which a single-lag score of the whole prompt counts against it.
+    const said = found(callerHeard, words);
+    const notSaid = found(callerHeard, readWavSamples(OTHER).samples);
+    process.stdout.write(`browser phone: pieces found ${said.toFixed(2)} (of a prompt not said: ${notSaid.toFixed(2)}), page ${JSON.stringify(stats)}\n`);
+    assert.ok(said > 0.6, `the caller heard the fake microphone's words (${(100 * said).toFixed(0)} % of the pieces)`);
+    assert.ok(notSaid < 0.25, `and not words nobody said (${(100 * notSaid).toFixed(0)} %)`);
     const heard = Number(stats.heard) - heard0;
     assert.ok(heard > 100, `the page got the caller's frames (${heard})`);
     assert.ok(Number(stats.sent) > 100, `the page sent frames (${stats.sent})`);

@@ -65,7 +65,7 @@ export function openPhone(shell: Shell): void {
     }
     button.setAttribute('aria-pressed', String(on));
     setText(button, t(on ? 'voice.stop' : 'voice.start'));
-    setText(status, detail || t(`voice.${state}`, { sent, heard, u: stats?.underruns ?? 0, b: stats ? stats.bufferedMs.toFixed(0) : '-' }));
+    setText(status, detail || t(`voice.${state}`));
   };
 
   const stop = async (tell: boolean) => {
