@@ -403,8 +403,8 @@ const categories = defineCommand({
 
 // ---- departments, agents, knowledge base, surveys ----
 
-const DEPARTMENT_FIELDS = ['id', 'name', 'head', 'phone'];
-const AGENT_FIELDS = ['id', 'name', 'role', 'departmentId', 'password'];
+const DEPARTMENT_FIELDS = ['id', 'name', 'head', 'phone', 'active'];
+const AGENT_FIELDS = ['id', 'name', 'role', 'departmentId', 'password', 'active'];
 const KB_FIELDS = ['id', 'category', 'title', 'text', 'promptFile', 'menuCode'];
 const SURVEY_FIELDS = ['id', 'title', 'questions', 'active'];
 const QUESTION_FIELDS = ['id', 'text', 'promptFile', 'choices'];
