@@ -6,23 +6,12 @@
 import { LineCounter, parseDocument, isNode, type Node as YamlNode } from 'yaml';
 import { checkFlow, readYaml, type FlowProblem } from './flow.ts';
 import { edges } from './flow-check.ts';
-import type { FlowDoc } from './flow-types.ts';
+import type { FlowDoc, FlowNodeView, TextProblem } from './flow-types.ts';
 import type { PromptSet } from './prompts.ts';
 
 export type FlowFormat = 'yaml' | 'json';
 
-export interface TextProblem extends FlowProblem {
-  /** 1-based line of the text the pointer names (its nearest existing parent when it names a missing field). */
-  line?: number;
-}
-
-export interface FlowNodeView {
-  id: string;
-  type: string;
-  note?: string;
-  /** [field, node id] the node leads to: next, menu keys, branch cases, onHangup … */
-  to: Array<[string, string]>;
-}
+export type { FlowNodeView, TextProblem };
 
 export interface TextCheck {
   /** IVR_FLOW_UNREADABLE (the text does not parse) or IVR_FLOW_INVALID when there are problems. */

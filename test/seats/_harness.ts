@@ -48,7 +48,7 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
   const acd = new Acd(clock, { ...config, disconnectGraceMs: 30_000 }, log);
   const wall = { t: 1_000_000 };
   // withAdmin: the admin-* messages over this store, the temp folder as the data folder, the 12315 flow.
-  const admin = opts.withAdmin ? { admin: { store, dataDir: dir, acdConfig: config, flows: new FlowHost(DEFAULT_FLOW_FILE, new PromptSet()), prompts: new PromptSet() } } : {};
+  const admin = opts.withAdmin ? { admin: { store, dataDir: dir, acdConfig: opts.acdConfig ?? config, flows: new FlowHost(DEFAULT_FLOW_FILE, new PromptSet()), prompts: new PromptSet() } } : {};
   const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, directory: store, ...admin, ...opts });
   const board = await openBoard(new URL('../../boards/sim-e1x2.json', import.meta.url).pathname, { mode: 'stepped', baseDir: dir });
   const probe = dataProbe(join(dir, 'probe'));

@@ -41,7 +41,7 @@ export function built_(): Promise<string> {
 }
 
 /** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */
-export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number } = {}): Promise<Rig> {
+export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number; withAdmin?: boolean } = {}): Promise<Rig> {
   await built_();
   return rig({ now: Date.now, ...o });
 }
