@@ -295,7 +295,13 @@ export class SeatService {
     }
     if (isAdminEditMessage(m)) {
       if (!this.admin) throw seatError('SEAT_ADMIN_UNAVAILABLE', m.type);
-      return this.admin.run(c.session!, m);
+      const r = await this.admin.run(c.session!, m);
+      // A deactivated agent is logged out of every seat at once (his sockets get session-ended).
+      if (m.type === 'admin-agent-put' && m.agent.active === false) {
+        this.sessions.endAgent(m.agent.id);
+        for (const other of [...(this.byAgent.get(m.agent.id) ?? [])]) this.endSession(other, null);
+      }
+      return r;
     }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
