@@ -127,8 +127,9 @@ function show(c: CaseRecord): void {
   clearEditErrors();
   // Results that fit this kind (the store refuses the others).
   byId('act-result').replaceChildren(...(RESULTS_BY_KIND[c.kind] ?? []).map((r) => h('option', { attrs: { value: r } }, t(`result.${r}`))));
+  // A deactivated department is no longer offered (a case already dispatched to it still shows it).
   byId('act-departments').replaceChildren(
-    ...ref.departments.map((d) =>
+    ...ref.departments.filter((d) => d.active !== false || c.dispatches.some((x) => x.departmentId === d.id)).map((d) =>
       h('label', {}, h('input', { attrs: { type: 'checkbox', value: d.id, ...(c.dispatches.some((x) => x.departmentId === d.id) ? { checked: '' } : {}) } }), ` ${d.name}${d.head ? `（${d.head}）` : ''}`),
     ),
   );
