@@ -64,12 +64,20 @@ const takes = (agents: Agent[]) => new Set(rosterConfig(agents).agents.map((a) =
 /** The admin messages of one seat server (one audit table). */
 export class AdminService {
   private readonly audit: AdminAudit;
+  /** Changes run one after another, whoever sends them: a read-modify-write of a file never interleaves with another. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: AdminContext) {
     this.audit = new AdminAudit(ctx.store);
   }
 
-  async run(s: Session, m: AdminMessage): Promise<unknown> {
+  run(s: Session, m: AdminMessage): Promise<unknown> {
+    const next = this.chain.then(() => this.one(s, m));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async one(s: Session, m: AdminMessage): Promise<unknown> {
     const { store } = this.ctx;
     const by = s.agentId;
     switch (m.type) {

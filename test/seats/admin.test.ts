@@ -215,6 +215,12 @@ test('queues and skills: the ACD\'s own checks, saved for the next start and app
     assert.ok(ok.ok, JSON.stringify(ok));
     assert.is(ok.result.takesEffect, 'restart');
     assert.ok((await adm.ask('admin-skills-put', { agentId: '1001', skills: { zh: 5, en: 2 } })).ok);
+    // Two admins at once: both edits are kept (the changes run one after another).
+    const adm2 = await loggedIn(r, '9001');
+    const both = await Promise.all([adm.ask('admin-skills-put', { agentId: '1002', skills: { zh: 4 } }), adm2.ask('admin-skills-put', { agentId: '2001', skills: { zh: 9 } })]);
+    assert.ok(both.every((x) => x.ok));
+    assert.equal(Object.keys(readAcdOverlay(r.dir).skills).sort(), ['1001', '1002', '2001']);
+    await adm2.close();
     const saved = await adm.ask('admin-acd', {});
     assert.is(saved.result.saved.queues.agents.strategy, 'linear');
     // The running ACD is unchanged; the next start's roster carries the edits.
@@ -224,7 +230,8 @@ test('queues and skills: the ACD\'s own checks, saved for the next start and app
     assert.equal(next.queues[0].members, [{ agent: '1002' }, { agent: '1001', penalty: 2 }]);
     assert.equal(next.agents.find((a) => a.id === '1001')?.skills, { zh: 5, en: 2 });
     const audit = (await adm.ask('admin-audit', {})).result.entries;
-    assert.equal(audit.map((e: { type: string; target: string }) => `${e.type} ${e.target}`), ['admin-skills-put 1001', 'admin-queue-put agents']);
+    assert.equal(audit.slice(2).map((e: { type: string; target: string }) => `${e.type} ${e.target}`), ['admin-skills-put 1001', 'admin-queue-put agents']);
+    assert.equal(audit.slice(0, 2).map((e: { target: string }) => e.target).sort(), ['1002', '2001']);
     await adm.close();
   } finally {
     await r.close();
