@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as assert from 'uvu/assert';
 import type { AcdConfig } from '../../src/acd/types.ts';
 import type { CallSummary } from '../../src/calls/call.ts';
 import { openEngine, type Engine, type EngineOptions } from '../../src/calls/engine.ts';
@@ -32,6 +33,8 @@ export interface AgentHarness {
   sleep(ms: number): Promise<void>;
   /** Dials, listens to the welcome and the menu, presses 0 (an agent). */
   toAgent(c: SimCaller): Promise<void>;
+  /** toAgent, then `station` must ring within 20 s of board time (`what` says so when it does not) and lifts its handset. */
+  toStation(c: SimCaller, station: SimStation, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,11 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
   const net = engine.board.network!;
   const stations = acd.agents.slice(0, 8).map((_, i) => new SimStation(net.channel(1, i + 1), { dir: join(dir, 'stations') }));
   const hold = () => engine.core.busy();
+  const toAgent = async (c: SimCaller): Promise<void> => {
+    if (!(await c.dial())) throw new Error('the IVR did not answer');
+    await c.hear();
+    await c.press('0');
+  };
   return {
     engine,
     dir,
@@ -63,10 +71,11 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
     run: (work, maxMs = 600_000) => drive(engine.board, work, maxMs, 20, hold),
     advance: (ms) => advanceHeld(engine.board, ms, hold, 20),
     sleep: (ms) => new Promise<void>((r) => engine.board.scheduler.schedule(() => r(), ms)),
-    async toAgent(c) {
-      if (!(await c.dial())) throw new Error('the IVR did not answer');
-      await c.hear();
-      await c.press('0');
+    toAgent,
+    async toStation(c, station, what = 'the agent\'s station rings') {
+      await toAgent(c);
+      assert.ok(await station.waitRing(20_000), what);
+      await station.liftHandset();
     },
     async close() {
       for (const s of stations) s.close();

@@ -45,9 +45,7 @@ test('执法调度: the department of a report case is called and joined into a 
   assert.is((await s1.ask('dispatch-call', { caseNumber: rep.number, departmentId: 'zf' })).code, 'CALL_NOT_CONNECTED', 'no call yet');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000));
-      await a1.liftHandset();
+      await h.toStation(c, a1);
       await h.sleep(300);
       const refused = async (args: Record<string, unknown>, code: string, why: string) => assert.is((await s1.ask('dispatch-call', args)).code, code, why);
       // A well-formed number (its check digit right) that no case has.

@@ -20,9 +20,7 @@ async function connected(ts: number): Promise<SimCaller> {
   const c = h.caller(ts);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-      await h.stations[0].liftHandset();
+      await h.toStation(c, h.stations[0], '1001 rings');
       await h.sleep(300);
       h.login('1002');
     })(),

@@ -25,9 +25,7 @@ test('caller → agent 1001 → blind transfer → agent 1002 → hang-up: one s
   h.login('1001');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       await c.speak(e.prompts.file('zh', 'caller_mailbox'));
       await a1.speak(e.prompts.file('zh', 'kb_office'));

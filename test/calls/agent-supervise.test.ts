@@ -27,9 +27,7 @@ const AGENT = 'kb_returns';
 const SUP = ['kb_warranty', 'goodbye', 'caller_mailbox'] as const;
 
 async function toFirstAgent(c: SimCaller): Promise<Call> {
-  await h.toAgent(c);
-  assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-  await h.stations[0].liftHandset();
+  await h.toStation(c, h.stations[0], '1001 rings');
   await h.sleep(300);
   const sb = h.engine.core.switchboard!;
   return sb.live(sb.callOf('1001')!.callId)!.call as Call;
@@ -286,9 +284,7 @@ test('two calls: the supervisor moves from 1001\'s call to 1002\'s in one messag
       h.login('1001');
       await toFirstAgent(c1);
       h.login('1002');
-      await h.toAgent(c2);
-      assert.ok(await a2.waitRing(20_000), '1002 rings');
-      await a2.liftHandset();
+      await h.toStation(c2, a2, '1002 rings');
       await h.sleep(300);
       await ops.supervise('1003', '1001', 'listen');
       await h.sleep(200);

@@ -24,9 +24,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
   const t: number[] = [];
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(500);
       h.login('1002');
       t.push(e.core.now());
@@ -85,9 +83,7 @@ test('a call nobody transferred has no transfers field', async () => {
   const c = h.caller(5);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await h.stations[0].waitRing(20_000));
-      await h.stations[0].liftHandset();
+      await h.toStation(c, h.stations[0]);
       await h.sleep(500);
     })(),
   );

@@ -32,9 +32,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   h.login('1001');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       // Talking.
       await c.speak(f('caller_mailbox'));
