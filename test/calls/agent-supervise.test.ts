@@ -125,7 +125,7 @@ test('listen → whisper → barge by switching modes on the bridge: who hears w
   assert.equal(rec!.legs!.map((l) => l.kind), ['caller', 'agent', 'supervisor'], 'one supervisor leg across the mode switches');
   // The call's recording: caller left, agent right, whatever the supervisor did.
   const id = h.ended[0].recordings.find((r) => r.startsWith('recordings/calls/'))!;
-  for (let i = 0; !e.recordings.index.get(id) && i < 200; i++) await h.advance(20);
+  assert.ok(await h.indexed(id), 'the recording is indexed');
   const wav = readWav(recordingPath(e.dataDir, id));
   const left = channelOf(wav.samples, 0, 2);
   const right = channelOf(wav.samples, 1, 2);

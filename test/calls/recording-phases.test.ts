@@ -68,11 +68,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   const call = h.ended.at(-1)!;
   const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
   assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
-  let entry = e.recordings.index.get(ids[0]);
-  for (let i = 0; !entry && i < 200; i++) {
-    await h.advance(20);
-    entry = e.recordings.index.get(ids[0]);
-  }
+  const entry = await h.indexed(ids[0]);
   assert.ok(entry, 'indexed');
   assert.equal(entry!.files, [entry!.id], 'one file: no phase split it');
   const wav = readWav(recordingPath(e.dataDir, entry!.id));
