@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import type { AcdConfig } from '../../src/acd/types.ts';
 import type { CallSummary } from '../../src/calls/call.ts';
 import type { RecordingEntry } from '../../src/recording/types.ts';
+import type { AgentOps } from '../../src/calls/agent-ops.ts';
 import { openEngine, type Engine, type EngineOptions } from '../../src/calls/engine.ts';
 import { advanceHeld, drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { SimStation } from '../../src/calls/sim-station.ts';
@@ -38,6 +39,8 @@ export interface AgentHarness {
   toAgent(c: SimCaller): Promise<void>;
   /** toAgent, then `station` must ring within 20 s of board time (`what` says so when it does not) and lifts its handset. */
   toStation(c: SimCaller, station: SimStation, what?: string): Promise<void>;
+  /** `agentId` consults `target` (AgentOps.consult): `station` must ring within 10 s of board time (`what` says so when it does not) and lifts its handset, and the consultation must be answered. */
+  consulted(agentId: string, target: Parameters<AgentOps['consult']>[1], station: SimStation, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,12 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
       await toAgent(c);
       assert.ok(await station.waitRing(20_000), what);
       await station.liftHandset();
+    },
+    async consulted(agentId, target, station, what = 'the consulted telephone rings') {
+      const { answered } = engine.core.ops!.consult(agentId, target);
+      assert.ok(await station.waitRing(10_000), what);
+      await station.liftHandset();
+      assert.ok(await answered, 'the consultation is answered');
     },
     async close() {
       for (const s of stations) s.close();

@@ -155,10 +155,7 @@ test('consultation while supervised: the supervisor follows the agent into it (t
       call = await toFirstAgent(c);
       await ops.supervise('1003', '1001', 'listen');
       h.login('1002');
-      const { answered } = ops.consult('1001', { agent: '1002' });
-      assert.ok(await a2.waitRing(10_000));
-      await a2.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { agent: '1002' }, a2);
       await h.sleep(200);
       await a1.speak(f('kb_office'));
       await a2.speak(f('kb_returns'));

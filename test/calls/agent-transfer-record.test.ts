@@ -33,10 +33,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
       await a2.liftHandset();
       await h.sleep(1000);
       h.login('1003');
-      const { answered } = ops.consult('1002', { agent: '1003' });
-      assert.ok(await a3.waitRing(10_000), '1003 rings for the consultation');
-      await a3.liftHandset();
-      assert.ok(await answered, 'the consultation is answered');
+      await h.consulted('1002', { agent: '1003' }, a3, '1003 rings for the consultation');
       await h.sleep(500);
       t.push(e.core.now());
       ops.complete('1002');

@@ -44,10 +44,7 @@ test('one recording through talking, hold, consult, conference and back to the I
       sb.retrieve('1001');
       await h.sleep(300);
       // Consult: the caller is held; agent and party talk privately.
-      const { answered } = ops.consult('1001', { number: '0101' });
-      assert.ok(await party.waitRing(10_000), 'the party rings');
-      await party.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { number: '0101' }, party, 'the party rings');
       await h.sleep(200);
       await party.speak(f('kb_returns'));
       // Conference: all three.
