@@ -112,7 +112,8 @@ export class Client {
     });
   }
 
-  async until<T>(find: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  /** The first message `find` picks out, awaited up to `ms` of real time (a loaded machine answers late; no test waits for a message that must not come). */
+  async until<T>(find: () => T | undefined, what: string, ms = 20_000): Promise<T> {
     const end = Date.now() + ms;
     for (;;) {
       const v = find();

@@ -104,11 +104,4 @@ export function dropSockets(r: Rig): number {
   return n;
 }
 
-/** Polls cond every 50 ms for at most ms; throws what was awaited. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
+export { until } from '../_wait.ts';
