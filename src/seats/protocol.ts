@@ -10,6 +10,7 @@
 // gap knows it missed something and asks for a snapshot.
 import { Type, type Static, type TSchema } from 'typebox';
 import { AGENT_STATES, type AgentState } from '../acd/types.ts';
+import { ADMIN_EDIT_MESSAGES } from './admin-protocol.ts';
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'chosen by the client; the reply carries it back' });
 const AgentId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'the agent id (工号) as in the case store' });
@@ -280,7 +281,7 @@ const ADMIN_MESSAGES = {
   directory: {
     schema: message('directory', {}),
     roles: SUPERVISORS,
-    summary: 'Read-only view for the admin pages: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. Changes go through `hotline cases agents|departments` and the ACD configuration, read at the next start.',
+    summary: 'The admin pages\' view: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. The `admin-*` messages change them.',
     result: 'a directory (`agents`, `departments`, `queues`; see Directory in src/seats/protocol.ts)',
   },
 } as const satisfies Record<string, MessageDef>;
@@ -425,6 +426,8 @@ export const CLIENT_MESSAGES = {
   ...CALL_MESSAGES,
   ...OPS_MESSAGES,
   ...ADMIN_MESSAGES,
+  // the admin pages' changes (admin-protocol.ts)
+  ...ADMIN_EDIT_MESSAGES,
   ...REPORT_MESSAGES,
   ...VOICE_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
@@ -491,6 +494,7 @@ export const Directory = Type.Object({
       name: Type.Optional(Type.String({ description: 'absent: in the ACD roster but not in the case store (cannot log in)' })),
       role: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')])),
       departmentId: Type.Optional(Type.String()),
+      active: Type.Optional(Type.Boolean({ description: 'false: deactivated (cannot log in)' })),
       inRoster: Type.Boolean({ description: 'in the ACD roster the engine runs (takes queue calls)' }),
       skills: Levels,
       queues: Type.Array(Type.String(), { description: 'queues he is a member of' }),
@@ -498,7 +502,7 @@ export const Directory = Type.Object({
       wrapUpMs: Type.Optional(Type.Integer()),
     }),
   ),
-  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()) })),
+  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) })),
   queues: Type.Array(
     Type.Object({
       id: Type.String(),

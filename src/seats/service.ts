@@ -21,6 +21,7 @@ import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
 import { directoryView, type DirectorySource } from './directory.ts';
+import { AdminService, isAdminEditMessage, type AdminContext } from './admin.ts';
 import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
@@ -68,6 +69,8 @@ export interface SeatServiceOptions {
   cases?: SeatCaseStore & SeatReportStore;
   /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
   directory?: DirectorySource;
+  /** What the admin-* messages change (SEAT_ADMIN_UNAVAILABLE without it). */
+  admin?: AdminContext;
 }
 
 /** One socket, as the service sees it. */
@@ -111,6 +114,7 @@ export class SeatService {
   /** The browser phone (voice-start): with the call layer only. */
   private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
+  private readonly admin: AdminService | null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
 
   constructor(private readonly o: SeatServiceOptions) {
@@ -120,6 +124,7 @@ export class SeatService {
     this.slMs = o.serviceLevelMs ?? 20_000;
     this.dayOffset = o.dayOffsetMs ?? 8 * 3_600_000;
     this.roster = new Set(o.acd.agentIds());
+    this.admin = o.admin ? new AdminService(o.admin) : null;
     for (const q of o.acdConfig.queues) for (const m of q.members) this.servedBy.set(m.agent, [...(this.servedBy.get(m.agent) ?? []), q.id]);
     this.unsubscribe = o.acd.onDecision((d) => {
       if (d.type !== 'agent-state') return;
@@ -311,6 +316,16 @@ export class SeatService {
     if (isReportMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runReportMessage(this.o.cases, this.o.queueLog, c.session!, m, this.slMs);
+    }
+    if (isAdminEditMessage(m)) {
+      if (!this.admin) throw seatError('SEAT_ADMIN_UNAVAILABLE', m.type);
+      const r = await this.admin.run(c.session!, m);
+      // A deactivated agent is logged out of every seat at once (his sockets get session-ended).
+      if (m.type === 'admin-agent-put' && m.agent.active === false) {
+        this.sessions.endAgent(m.agent.id);
+        for (const other of [...(this.byAgent.get(m.agent.id) ?? [])]) this.endSession(other, null);
+      }
+      return r;
     }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);

@@ -41,7 +41,7 @@ export function built_(): Promise<string> {
 }
 
 /** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */
-export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number } = {}): Promise<Rig> {
+export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number; withAdmin?: boolean } = {}): Promise<Rig> {
   await built_();
   return rig({ now: Date.now, ...o });
 }
@@ -104,11 +104,4 @@ export function dropSockets(r: Rig): number {
   return n;
 }
 
-/** Polls cond every 50 ms for at most ms; throws what was awaited. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
+export { until } from '../_wait.ts';

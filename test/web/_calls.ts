@@ -26,6 +26,8 @@ export interface CallRig {
   pace: 'fast' | 'realtime';
   /** Waits until the ACD has the agent in this state. */
   state(agentId: string, s: AgentState, what?: string): Promise<void>;
+  /** Waits (20 s of real time at most) until the pump has moved board time by `ms`: audio in flight reaches the taps however slowly the machine runs the pump. */
+  boardPasses(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,10 @@ export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRi
       return page;
     },
     state: (agentId, s, what) => until(() => e.core.acd!.agent(agentId).state === s, `${what ?? `${agentId} ${s}`} (now ${e.core.acd!.agent(agentId).state})`, 20_000),
+    async boardPasses(ms) {
+      const t = e.board.now() + ms;
+      await until(() => e.board.now() >= t, `${ms} ms of board time`, 20_000);
+    },
     async close() {
       pumping = false;
       await pump;

@@ -342,3 +342,8 @@ export function addWords(zhWords: Record<string, string>, enWords: Record<string
   Object.assign(DICT.zh, zhWords);
   Object.assign(DICT.en, enWords);
 }
+
+/** A word in Chinese whatever the console's language (paper documents: 受理单, 公函); the key itself when there is none. */
+export function zhWord(key: string): string {
+  return (DICT.zh as Record<string, string>)[key] ?? key;
+}
