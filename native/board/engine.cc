@@ -81,6 +81,10 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
     return;
   }
   Channel &c = b->ch[cmd.ch];
+  if (cmd.kind == C_STREAM) {
+    stream_cmd(b, c, cmd);  // stream.cc
+    return;
+  }
   if (c.r2 && r2_cmd(b, c, cmd)) return;  // China No.1 channel
   int st = c.state.load(std::memory_order_relaxed);
   switch (cmd.kind) {
@@ -435,6 +439,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   // Every recording's file is finished (durable, renamed) before the board goes.
   writer_pass(b, true);
   rec_free_all(b);
+  stream_free_all(b);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
   r2_free(b);
   delete[] b->ch;

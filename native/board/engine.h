@@ -37,11 +37,12 @@ constexpr int kMaxTaps = 4;
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO, C_TAPPEER,
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO, C_TAPPEER, C_STREAM,
   C_R2 = 100  // signalling/r2_board.h: blocking and KB policy of a China No.1 channel
 };
 
 struct Recorder;
+struct Stream;  // stream.cc: an audio stream to and from JavaScript
 struct R2Slot;  // signalling/r2_board.cc: a China No.1 channel
 
 // Each command's own payload (Cmd::kind says which union member is live).
@@ -113,6 +114,11 @@ struct CmdConfJoin {
 struct CmdTapPeer {
   int peer;  // Cmd::req names the tap; -1 = the channel's own sent audio
 };
+struct CmdStream {
+  int on;  // 1 attach b->streams[ch], 0 detach
+  int prefill, trim;
+  uint32_t gen;
+};
 struct CmdDriver {
   int what;  // Cmd::ch is the span
   double value;
@@ -139,6 +145,7 @@ struct Cmd {
     CmdRoute route;
     CmdConfJoin conf;
     CmdTapPeer tappeer;
+    CmdStream stream;
     CmdDriver driver;
   } u{};
 };
@@ -315,6 +322,29 @@ struct Channel {
   int conf = -1, conf_mode = 0, whisper_to = -1;
   R2Slot *r2 = nullptr;  // set when the span runs China No.1 (hl_board_set_signalling)
   bool conf_keep_route = false;  // routed and conferenced: hears the route plus the conference (mix.cc)
+  Stream *stream = nullptr;      // attached audio stream (stream.cc), borrowed from hl_board::streams
+};
+
+// An audio stream (stream.cc). Allocated by hl_stream_open the first time a
+// channel streams, kept in hl_board::streams until the board is destroyed
+// (reopening reuses it: no free while the tick may hold it); the tick sees it
+// through Channel::stream while attached.
+struct Stream {
+  Spsc<hl_audio_frame> tx;  // control thread -> tick
+  Spsc<hl_audio_frame> rx;  // tick -> control thread
+  bool open = false;        // control thread
+  uint32_t gen = 0;         // control thread: the current generation
+  int limit = 16;           // control thread: frames write() queues at most (hl_stream_opts.tx_frames)
+  // tick side
+  uint32_t tick_gen = 0;
+  int prefill = 1, trim = 0;
+  bool primed = false;
+  int window = 0, min_depth = 1 << 30;  // frames since the last settle, fewest queued meanwhile (stream.cc settle)
+  hl_audio_frame out{};     // the frame being sent
+  int out_pos = HL_STREAM_FRAME;  // samples of `out` already sent (all: none left)
+  hl_audio_frame in{};      // the frame being received
+  int in_pos = 0;
+  std::atomic<uint64_t> written{0}, refused{0}, sent{0}, underruns{0}, trimmed{0}, received{0}, rx_dropped{0};
 };
 
 struct Conference {
@@ -340,6 +370,7 @@ struct hl_board {
   // The clock thread's sleep (a test substitutes a failing one).
   int (*sleep_fn)(clockid_t, int, const struct timespec *, struct timespec *) = ::clock_nanosleep;
   hl::Conference *confs = nullptr;
+  hl::Stream **streams = nullptr;   // [nch], control thread; null until a channel first streams
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
   int16_t *conf_out = nullptr;      // scratch, kConfMax x kMaxSamples: conference output of routed members
@@ -422,6 +453,11 @@ bool tap_start(hl_board *b, Channel &c, Recorder *r);  // C_RECORD of a tap: fal
 void taps_tick(hl_board *b, Channel &c);              // after the channel's frame to send is final
 void taps_stop(hl_board *b, Channel &c, uint32_t req, int reason);  // req 0: every tap
 void tap_peer(hl_board *b, Channel &c, uint32_t req, int peer);
+// stream.cc
+void stream_cmd(hl_board *b, Channel &c, const Cmd &cmd);
+void stream_tx(hl_board *b, Channel &c, int16_t *tx);       // before the player: adds the stream's frame
+void stream_rx(hl_board *b, Channel &c);                    // after the tick's frames are final
+void stream_free_all(hl_board *b);
 // mix.cc
 void conf_mix(hl_board *b);                          // every conference, after routes
 void tx_add(int16_t *tx, const int16_t *x, int n);   // saturating add into a frame

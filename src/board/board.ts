@@ -12,6 +12,7 @@ import { boardError } from './errors.ts';
 import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
 import { openNative, setSignalling, trunkSignalling } from './open-native.ts';
+import { openStream, type AudioStream, type StreamOptions } from './stream.ts';
 import { channelRoles, checkEchoOptions, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup, spanChannels } from './profile.ts';
 import type {
   Board,
@@ -423,6 +424,10 @@ class ChannelImpl implements Channel {
 
   unroute(): void {
     this.engine.call('unroute', () => this.engine.native.unroute(this.nativeIndex));
+  }
+
+  stream(options?: StreamOptions): AudioStream {
+    return openStream(this.engine, this.nativeIndex, this.name, options);
   }
 
   tap(file: string, options: TapOptions = {}): Tap {

@@ -670,6 +670,12 @@ export interface Channel {
   unroute(): void;
   /** Record both directions, independent of what the channel plays or routes. */
   tap(file: string, options?: TapOptions): Tap;
+  /**
+   * Real-time audio to and from JavaScript (stream.ts): write() 20 ms frames
+   * the channel sends, frames$ what it receives, while it is in a call. One
+   * per channel; close() it when done.
+   */
+  stream(options?: import('./stream.ts').StreamOptions): import('./stream.ts').AudioStream;
   /** Sim: noise, gain and echo on what this channel receives (on top of its span's). */
   impair(impairments: ChannelImpairments): void;
 }

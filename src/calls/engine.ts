@@ -19,6 +19,7 @@ import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
 import { CallError } from './errors.ts';
 import { rosterConfig, withDemoAgents } from './roster.ts';
+import { applyAcdOverlay, readAcdOverlay, readCalendarFile, savedFlowFile } from './console-config.ts';
 import { mapStations, readStationsFile, STATIONS_FILE, stationPort } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
@@ -154,7 +155,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
-  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
+  const flows = new FlowHost(o.flowFile ?? savedFlowFile(dataDir) ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
   const notice = o.recordingNotice === undefined ? undefined : loadNoticeConfig(o.recordingNotice);
   // One engine per data folder (CALL_DATA_LOCKED names the other one).
   const unlock = lockDataDir(dataDir);
@@ -171,7 +172,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // records): the wall clock in real time, and in a stepped simulation the
   // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar ?? readCalendarFile(dataDir) });
   let board: Board;
   let recordings: RecordingLayer | undefined;
   try {
@@ -204,7 +205,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
   if (o.acd !== false) {
     try {
-      const config = withDemoAgents(o.acd ?? rosterConfig(await store.listAgents()), o.demoAgents ?? 0, board.byRole('station'));
+      const config = withDemoAgents(applyAcdOverlay(o.acd ?? rosterConfig(await store.listAgents()), readAcdOverlay(dataDir)), o.demoAgents ?? 0, board.byRole('station'));
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));

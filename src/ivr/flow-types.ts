@@ -242,3 +242,20 @@ export interface Flow extends FlowDoc {
   /** What the check found that does not stop the flow (unreachable nodes). */
   warnings: Array<{ pointer: string; message: string }>;
 }
+
+/** A flow problem in a flow text (the console's editor): the JSON pointer, the reason, and the line the pointer names. */
+export interface TextProblem {
+  pointer: string;
+  message: string;
+  /** 1-based line of the text (its nearest existing parent when it names a missing field). */
+  line?: number;
+}
+
+/** A node as the console lists it. */
+export interface FlowNodeView {
+  id: string;
+  type: string;
+  note?: string;
+  /** [field, node id] the node leads to: next, menu keys, branch cases, onHangup … */
+  to: Array<[string, string]>;
+}

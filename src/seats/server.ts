@@ -93,11 +93,14 @@ export async function buildSeatApp(o: SeatServerOptions): Promise<{ app: Fastify
     const conn: SeatConn = {
       address: req.ip,
       send: (text) => socket.readyState === socket.OPEN && socket.send(text),
+      sendBinary: (data) => socket.readyState === socket.OPEN && socket.send(data, { binary: true }),
       close: (code, why) => socket.close(code, why),
     };
     o.seats.attach(conn);
     socket.on('message', (data, isBinary) => {
-      void o.seats.receive(conn, isBinary ? '\u0000binary' : data.toString());
+      // Binary: the browser phone's audio (src/seats/voice.ts), refused on a socket without one.
+      if (isBinary) o.seats.receiveBinary(conn, Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+      else void o.seats.receive(conn, data.toString());
     });
     socket.on('close', () => o.seats.detach(conn));
     socket.on('error', () => o.seats.detach(conn));

@@ -21,9 +21,11 @@ import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
 import { directoryView, type DirectorySource } from './directory.ts';
+import { AdminService, isAdminEditMessage, type AdminContext } from './admin.ts';
 import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
+import { VoiceSeats, type VoiceConn } from './voice.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
@@ -67,12 +69,16 @@ export interface SeatServiceOptions {
   cases?: SeatCaseStore & SeatReportStore;
   /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
   directory?: DirectorySource;
+  /** What the admin-* messages change (SEAT_ADMIN_UNAVAILABLE without it). */
+  admin?: AdminContext;
 }
 
 /** One socket, as the service sees it. */
 export interface SeatConn {
   readonly address: string;
   send(text: string): void;
+  /** A binary message (the browser phone's audio); absent: the transport has none. */
+  sendBinary?(data: Uint8Array): void;
   close(code: number, why: string): void;
 }
 
@@ -83,6 +89,8 @@ interface ConnState {
   wallboard: boolean;
   chain: Promise<void>;
   closed: boolean;
+  /** The browser phone's side of this socket (voice.ts), once it asked for one. */
+  voice?: VoiceConn;
 }
 
 const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
@@ -103,7 +111,10 @@ export class SeatService {
   private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly opsEvents: { unsubscribe(): void } | undefined;
   private readonly ticker: NodeJS.Timeout;
+  /** The browser phone (voice-start): with the call layer only. */
+  private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
+  private readonly admin: AdminService | null;
   private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
 
   constructor(private readonly o: SeatServiceOptions) {
@@ -113,6 +124,7 @@ export class SeatService {
     this.slMs = o.serviceLevelMs ?? 20_000;
     this.dayOffset = o.dayOffsetMs ?? 8 * 3_600_000;
     this.roster = new Set(o.acd.agentIds());
+    this.admin = o.admin ? new AdminService(o.admin) : null;
     for (const q of o.acdConfig.queues) for (const m of q.members) this.servedBy.set(m.agent, [...(this.servedBy.get(m.agent) ?? []), q.id]);
     this.unsubscribe = o.acd.onDecision((d) => {
       if (d.type !== 'agent-state') return;
@@ -122,6 +134,7 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
+    this.voice = o.switchboard ? new VoiceSeats(o.switchboard) : undefined;
     const toSeats = (e: Parameters<typeof opsEventFor>[0]) => {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
@@ -162,7 +175,23 @@ export class SeatService {
     return c.chain;
   }
 
+  /**
+   * A binary message from a socket: the browser phone's audio when this
+   * socket started it (voice-start), else refused as before (not JSON).
+   */
+  receiveBinary(conn: SeatConn, data: Uint8Array): void {
+    const c = this.conns.get(conn);
+    if (!c) return;
+    if (!c.voice || !this.voice?.has(c.voice)) {
+      void this.receive(conn, '\u0000binary');
+      return;
+    }
+    const why = this.voice.frame(c.voice, data);
+    if (why) this.fail(c, null, seatError('SEAT_BAD_MESSAGE', why));
+  }
+
   close(): void {
+    this.voice?.close();
     this.unsubscribe();
     this.callEvents?.unsubscribe();
     this.opsEvents?.unsubscribe();
@@ -288,6 +317,16 @@ export class SeatService {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runReportMessage(this.o.cases, this.o.queueLog, c.session!, m, this.slMs);
     }
+    if (isAdminEditMessage(m)) {
+      if (!this.admin) throw seatError('SEAT_ADMIN_UNAVAILABLE', m.type);
+      const r = await this.admin.run(c.session!, m);
+      // A deactivated agent is logged out of every seat at once (his sockets get session-ended).
+      if (m.type === 'admin-agent-put' && m.agent.active === false) {
+        this.sessions.endAgent(m.agent.id);
+        for (const other of [...(this.byAgent.get(m.agent.id) ?? [])]) this.endSession(other, null);
+      }
+      return r;
+    }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       const r = await runCaseMessage(this.o.cases, c.session!, m);
@@ -371,6 +410,15 @@ export class SeatService {
         if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
       }
+      case 'voice-start': {
+        this.inRoster(self);
+        if (!this.voice) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+        if (!c.conn.sendBinary) throw seatError('SEAT_VOICE_UNAVAILABLE', 'this connection carries no binary messages');
+        c.voice ??= { sendBinary: (d) => c.conn.sendBinary?.(d), event: (name, data) => this.event(c, name, data) };
+        return this.voice.start(c.voice, self, m.codec);
+      }
+      case 'voice-stop':
+        return (c.voice && this.voice?.stop(c.voice)) ?? { received: 0, sent: 0, lost: 0, late: 0, underruns: 0, refused: 0 };
       case 'force-logout':
         this.inRoster(m.agentId);
         // 强制签出 never cuts a call: an agent on one (or being offered one) is logged out after it and its wrap-up.
@@ -396,6 +444,7 @@ export class SeatService {
 
   /** The socket no longer carries the session; the last seat of an agent gone → the ACD knows (his state stays). */
   private unbind(c: ConnState): void {
+    if (c.voice) this.voice?.stop(c.voice);
     if (!c.session) return;
     const id = c.session.agentId;
     const set = this.byAgent.get(id);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
+import { eventually } from '../_wait.ts';
 import { bestCorrelation, channelOf, connect, readWav, sine, tonePowerDb } from './helpers.ts';
 
 const PROFILE = new URL('../../boards/sim-e1x2.json', import.meta.url).pathname;
@@ -116,7 +117,14 @@ test('record stops on silence after speech, on max time and on a digit; the file
     const f4 = join(dir, 'live.wav');
     const r4p = eng.record(f4, { maxMs: 0 });
     await board.advance(3000);
-    await new Promise((r) => setTimeout(r, 1100));
+    // The writer thread rewrites the header in real time, about once a second: wait
+    // for it up to a real-time deadline (a loaded machine is late for a fixed sleep).
+    const headerWritten = () => {
+      if (!existsSync(`${f4}.part`)) return false;
+      const b = readFileSync(`${f4}.part`);
+      return b.length > 44 && b.readUInt32LE(4) > 36;
+    };
+    await eventually(headerWritten, 30_000, 50);
     await board.advance(1000);
     assert.not.ok(existsSync(f4), 'the final name appears only when the recording is finished');
     const live = readFileSync(`${f4}.part`);

@@ -24,9 +24,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
   const t: number[] = [];
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(500);
       h.login('1002');
       t.push(e.core.now());
@@ -35,10 +33,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
       await a2.liftHandset();
       await h.sleep(1000);
       h.login('1003');
-      const { answered } = ops.consult('1002', { agent: '1003' });
-      assert.ok(await a3.waitRing(10_000), '1003 rings for the consultation');
-      await a3.liftHandset();
-      assert.ok(await answered, 'the consultation is answered');
+      await h.consulted('1002', { agent: '1003' }, a3, '1003 rings for the consultation');
       await h.sleep(500);
       t.push(e.core.now());
       ops.complete('1002');
@@ -85,9 +80,7 @@ test('a call nobody transferred has no transfers field', async () => {
   const c = h.caller(5);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await h.stations[0].waitRing(20_000));
-      await h.stations[0].liftHandset();
+      await h.toStation(c, h.stations[0]);
       await h.sleep(500);
     })(),
   );

@@ -32,9 +32,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   h.login('1001');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       // Talking.
       await c.speak(f('caller_mailbox'));
@@ -46,10 +44,7 @@ test('one recording through talking, hold, consult, conference and back to the I
       sb.retrieve('1001');
       await h.sleep(300);
       // Consult: the caller is held; agent and party talk privately.
-      const { answered } = ops.consult('1001', { number: '0101' });
-      assert.ok(await party.waitRing(10_000), 'the party rings');
-      await party.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { number: '0101' }, party, 'the party rings');
       await h.sleep(200);
       await party.speak(f('kb_returns'));
       // Conference: all three.
@@ -70,11 +65,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   const call = h.ended.at(-1)!;
   const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
   assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
-  let entry = e.recordings.index.get(ids[0]);
-  for (let i = 0; !entry && i < 200; i++) {
-    await h.advance(20);
-    entry = e.recordings.index.get(ids[0]);
-  }
+  const entry = await h.indexed(ids[0]);
   assert.ok(entry, 'indexed');
   assert.equal(entry!.files, [entry!.id], 'one file: no phase split it');
   const wav = readWav(recordingPath(e.dataDir, entry!.id));

@@ -30,7 +30,7 @@ const startCommand = defineCommand({
     'Run the hotline: the board (default: the simulated E1 board), the case store in the data folder, the IVR flow. Logs calls as they start and end. Ctrl-C or SIGTERM clears every call (each gets its call record) and closes the files; a second Ctrl-C exits at once; SIGHUP reloads the flow (an invalid file is refused and the old flow stays).',
   options: {
     board: option(existingFile(), 'board profile (JSON)', { valueName: 'FILE', defaultText: 'boards/sim-e1x2.json, two simulated E1 spans' }),
-    flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'src/ivr/flows/12315.yaml' }),
+    flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'DATA/config/flow.yaml as the console saved it, else src/ivr/flows/12315.yaml' }),
     data: option(text(), 'data folder: case store, recordings, logs (made if missing)', { valueName: 'DIR', default: 'data' }),
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
