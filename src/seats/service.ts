@@ -320,10 +320,12 @@ export class SeatService {
     if (isAdminEditMessage(m)) {
       if (!this.admin) throw seatError('SEAT_ADMIN_UNAVAILABLE', m.type);
       const r = await this.admin.run(c.session!, m);
-      // A deactivated agent is logged out of every seat at once (his sockets get session-ended).
+      // A deactivated agent is logged out of every seat at once (his sockets get session-ended)
+      // and out of the ACD (at once when idle, after his call and wrap-up otherwise: a call is never cut).
       if (m.type === 'admin-agent-put' && m.agent.active === false) {
         this.sessions.endAgent(m.agent.id);
         for (const other of [...(this.byAgent.get(m.agent.id) ?? [])]) this.endSession(other, null);
+        if (this.roster.has(m.agent.id) && acd.agent(m.agent.id).state !== 'loggedOut') acd.forceLogout(m.agent.id);
       }
       return r;
     }
