@@ -305,16 +305,24 @@ function sleepBoard(engine: Engine, ms: number): Promise<void> {
 
 const DAY_MS = 86_400_000;
 
-/** 0 inside 09:00–17:00 of a working day (bureau time); else ms to the next working day's 10:00. */
+// The demo's office spans (bureau time, minutes), inside the 12315 flow's open
+// hours (08:30–12:00, 13:30–17:30) with room for a demo run, and where the
+// engine's clock starts when it has to move: 10:00 and 14:30.
+const DEMO_SPANS: ReadonlyArray<readonly [number, number]> = [[9 * 60, 11 * 60], [14 * 60, 16 * 60 + 30]];
+const DEMO_STARTS = [10 * 60, 14 * 60 + 30];
+
+/** 0 inside the demo's office spans of a working day (bureau time); else ms to the next span's start (10:00 or 14:30 of a working day). */
 export function officeClockShift(cal: BureauCalendar, now: number): number {
   const off = cal.offsetAt(now);
   const local = now + off;
   const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-  if (cal.isWorkingDay(cal.dayKey(now)) && minute >= 9 * 60 && minute < 17 * 60) return 0;
+  if (cal.isWorkingDay(cal.dayKey(now)) && DEMO_SPANS.some(([from, to]) => minute >= from && minute < to)) return 0;
   const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
-  for (let d = minute < 9 * 60 ? 0 : 1; d < 60; d++) {
-    const t = midnight + d * DAY_MS + 10 * 3_600_000 - off;
-    if (cal.isWorkingDay(cal.dayKey(t))) return t - now;
+  for (let d = 0; d < 60; d++) {
+    for (const start of DEMO_STARTS) {
+      const t = midnight + d * DAY_MS + start * 60_000 - off;
+      if (t > now && cal.isWorkingDay(cal.dayKey(t))) return t - now;
+    }
   }
   return 0;
 }
