@@ -189,6 +189,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
       InstanceMethod("resetLatency", &BoardWrap::ResetLatency),
+      InstanceMethod("syncTimes", &BoardWrap::SyncTimes),
       InstanceMethod("traceLatency", &BoardWrap::TraceLatency),
       InstanceMethod("close", &BoardWrap::Close),
       InstanceMethod("clipCheck", &BoardWrap::ClipCheck),
@@ -731,6 +732,21 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("rtPriority", Napi::Boolean::New(env, st.rt_priority != 0));
     o.Set("jsRtPriority", Napi::Boolean::New(env, js_rt_));
     o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
+    return o;
+  }
+  // The periodic syncs of recordings since the last call: { durationMs, lagMs } arrays (hl_board_sync_times).
+  Napi::Value SyncTimes(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::vector<uint32_t> dur(4096), lag(4096);
+    const int n = hl_board_sync_times(B(info), dur.data(), lag.data(), 4096);
+    Napi::Float64Array d = Napi::Float64Array::New(env, (size_t)n), l = Napi::Float64Array::New(env, (size_t)n);
+    for (int i = 0; i < n; i++) {
+      d[(size_t)i] = dur[(size_t)i] / 1000.0;
+      l[(size_t)i] = lag[(size_t)i] / 1000.0;
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("durationMs", d);
+    o.Set("lagMs", l);
     return o;
   }
   // Starts the latency histogram afresh (a benchmark measures the steady state, not the set-up).

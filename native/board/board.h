@@ -338,6 +338,12 @@ typedef struct hl_board_stats {
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);
+/* The periodic syncs of recordings since the last call (at most the last
+ * 4096), oldest first, and forgets them: dur_us[i] how long the sync took,
+ * lag_us[i] how far the durable point was behind when it completed (the
+ * most a power cut just before it could lose). Returns how many were copied
+ * (at most max). */
+int hl_board_sync_times(hl_board *b, uint32_t *dur_us, uint32_t *lag_us, int max);
 /* The driver's status of a span, plus the board's own count of errors the
  * driver returned on it (driver_errors, each also reported by HL_EV_FAULT). */
 int hl_board_span_status(hl_board *b, int span, hl_span_status *st);

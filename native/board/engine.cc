@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <chrono>
@@ -824,6 +825,18 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->rec_dropped = b->rec_dropped.load(std::memory_order_relaxed);
   st->driver_errors = 0;
   for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
+}
+
+extern "C" int hl_board_sync_times(hl_board *b, uint32_t *dur_us, uint32_t *lag_us, int max) {
+  if (!b || !dur_us || !lag_us || max <= 0) return 0;
+  std::lock_guard<std::mutex> lk(b->sync_mu);
+  const int n = (int)std::min<size_t>((size_t)max, b->sync_fig.size() / 2);
+  for (int i = 0; i < n; i++) {
+    dur_us[i] = b->sync_fig[2 * (size_t)i];
+    lag_us[i] = b->sync_fig[2 * (size_t)i + 1];
+  }
+  b->sync_fig.erase(b->sync_fig.begin(), b->sync_fig.begin() + 2 * (long)n);
+  return n;
 }
 
 extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {

@@ -192,7 +192,6 @@ struct Recorder {
   uint32_t parts = 0;         // files finished and renamed to their final names (writer or finisher)
   int fin_err = 0;            // finisher: first failure completing a part (read by the drain after the hand-over)
   uint64_t data_bytes = 0;    // sample bytes in the current part
-  uint64_t last_header_ns = 0;
   uint64_t last_drain_ns = 0;  // the writer last moved its ring to the file
   uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
   int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
@@ -407,7 +406,11 @@ struct hl_board {
   std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
   uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
   uint32_t rec_ring_samples = 16384;     // per mono recorder: 2 s (HL_REC_RING_SAMPLES, tests)
-  uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
+  uint64_t rec_synced_ns = 0;            // drain point of the last periodic sync queued (writer, under io_mu)
+  std::atomic<bool> sync_busy{false};    // a periodic sync is queued or running (writer sets, finisher clears)
+  std::mutex sync_mu;                    // leaf lock: the figures below
+  uint64_t sync_point_ns = 0;            // drain point of the last completed periodic sync: what a power cut keeps
+  std::vector<uint32_t> sync_fig;        // per sync: duration us, lag us (pairs; the last 4096 syncs)
   std::thread writer;
   std::atomic<bool> writer_run{false};
   // Finisher (writer.cc): fsync + rename + folder fsync of ended parts, off the writer.

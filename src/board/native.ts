@@ -107,6 +107,8 @@ export interface NativeBoard {
   channelState(ch: number): number;
   stats(): NativeStats;
   resetLatency(): void;
+  /** The periodic syncs of recordings since the last call (and forgets them): how long each took, and how far the durable point was behind when it completed (the most a power cut just before could lose). */
+  syncTimes(): { durationMs: Float64Array; lagMs: Float64Array };
   /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting, runQueueWaitMs) quadruplets. */
   traceLatency(maxSamples?: number): Float64Array | undefined;
   close(): void;
