@@ -179,8 +179,8 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     // A crash's unfinished takes and orphans, before calls come; then the
     // recording index follows the disk (src/recording).
     const scanLog = (line: string) => (o.logger ? o.logger.info(line) : o.log?.(line));
-    await scanRecordings({ dataDir, store, log: scanLog });
-    recordings = await openRecordingLayer({ dataDir, store, log: scanLog });
+    const scan = await scanRecordings({ dataDir, store, log: scanLog });
+    recordings = await openRecordingLayer({ dataDir, store, log: scanLog, recovered: scan.recovered });
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
     await recordings?.close();

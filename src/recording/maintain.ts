@@ -54,7 +54,7 @@ export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}
     caseNumbers: facts.caseNumbers ?? [],
     gaps: facts.gaps ?? [],
   };
-  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction', 'archived', 'legs'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
+  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction', 'archived', 'legs', 'recovered'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
   if (e.callId === undefined && e.kind === 'ivr-take') {
     const m = TAKE.exec(id);
     if (m) e.callId = m[1];
@@ -87,8 +87,19 @@ export interface RepairReport {
  * after the start-up scan (src/ivr/recordings.ts), which finishes .part files
  * and moves orphans first.
  */
-export async function repairIndex(o: { dataDir: string; index: RecordingIndex; store?: Pick<CaseStore, 'exportCases'>; log?: (line: string) => void; dryRun?: boolean }): Promise<RepairReport> {
+export async function repairIndex(o: {
+  dataDir: string;
+  index: RecordingIndex;
+  store?: Pick<CaseStore, 'exportCases'>;
+  log?: (line: string) => void;
+  dryRun?: boolean;
+  /** Ids the start-up scans just finished after a crash: their entries are marked `recovered`. */
+  recovered?: Iterable<string>;
+}): Promise<RepairReport> {
   const log = o.log ?? (() => {});
+  const recovered = new Set(o.recovered ?? []);
+  const at = Date.now();
+  const mark = (e: RecordingEntry): RecordingEntry => (e.recovered === undefined && (recovered.has(e.id) || e.files.some((f) => recovered.has(f))) ? { ...e, recovered: at } : e);
   const links = o.store ? await caseLinks(o.store) : new Map();
   const r: RepairReport = { added: [], updated: [], dropped: [], skipped: [] };
   const onDisk = new Set(recordingsOnDisk(o.dataDir));
@@ -96,7 +107,7 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   for (const old of [...o.index.all()]) {
     let fresh: RecordingEntry | undefined;
     try {
-      fresh = withCases(entryFor(o.dataDir, old.id, old), links);
+      fresh = mark(withCases(entryFor(o.dataDir, old.id, old), links));
     } catch (e) {
       if (!isHotlineError(e)) throw e;
       r.dropped.push(old.id);
@@ -118,10 +129,10 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   for (const id of onDisk) {
     try {
       const was = movedFacts.get(id);
-      const e = withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : factsFromId(id)), links);
+      const e = mark(withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : factsFromId(id)), links));
       if (!o.dryRun) await o.index.put(e);
       r.added.push(id);
-      log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''})`);
+      log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''}${e.recovered ? ', recovered after a crash' : ''})`);
     } catch (e) {
       if (!isHotlineError(e)) throw e;
       r.skipped.push(`${id}: ${e.code}`);
