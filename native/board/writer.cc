@@ -10,14 +10,16 @@
 //   - every ring is moved to its file at least every 200 ms (kill -9 keeps
 //     the page cache: it loses what is still in the rings, about 0.25 s; the
 //     start-up scan repairs the header from the file size);
-//   - every 750 ms a writer pass moves every ring to its file and rewrites
+//   - every 500 ms a writer pass moves every ring to its file and rewrites
 //     every header (the drain point), then one syncfs per file system holding
 //     open recordings, on the finisher thread (never the tick, never the
 //     writer: a slow disk must not overflow the rings), makes names and data
 //     durable up to that point. A power cut loses what came after the drain
-//     point of the last sync that completed: at most 750 ms + a writer pass
-//     (40 ms) + the next sync's own time, which leaves the sync about 200 ms
-//     to stay within 1 s (hl_board_sync_times measures it; bench recording).
+//     point of the last sync that completed: at most 500 ms + a writer pass
+//     (40 ms, and the pass's own time) + the next sync's own time, which
+//     leaves the sync about 400 ms to stay within 1 s (hl_board_sync_times
+//     measures it; bench recording, 2,400 recordings, 38 MB/s: a sync took
+//     ~90 ms, and a 750 ms period still gave lags up to 1.08-1.22 s).
 //     One syncfs is one journal commit, where 1,920 recorders each
 //     fdatasyncing would be 1,920 commits, and a burst of call starts does
 //     not queue a folder fsync per new file;
@@ -103,10 +105,10 @@ namespace {
 
 // The durable point's period (above): with the sync's own time and a writer
 // pass, the most a power cut may lose (1 s). HL_REC_SYNC_MS overrides it
-// (tests prove the power-cut test fails with the old 5 s).
+// (tests prove the power-cut test fails with the old 5 s, and with 1 s).
 uint64_t sync_every_ns() {
   static const uint64_t ns = [] {
-    uint64_t v = 750000000ull;
+    uint64_t v = 500000000ull;
     if (const char *e = std::getenv("HL_REC_SYNC_MS")) {
       char *end = nullptr;
       const unsigned long ms = std::strtoul(e, &end, 10);

@@ -1,7 +1,7 @@
 // kill -9 during a recording loses at most 1 s: the writer moves every ring
 // to the file at least every 200 ms (kill -9 keeps the page cache), so the
 // file holds all but the last fraction of a second, and it rewrites the WAV
-// header at every drain point (every 750 ms, before each sync), so even
+// header at every drain point (every 500 ms, before each sync), so even
 // before the start-up scan repairs it the header is at most about a second
 // behind the audio in the file.
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,7 @@ test('a recording survives SIGKILL with a valid header, losing at most 1 s', () 
     const inFile = (raw.length - 58) / 8000; // A-law header: 58 bytes; what the scan keeps
     const lost = recorded - inFile;
     assert.ok(lost <= 1, `kill -9 lost ${lost.toFixed(2)} s of ${recorded.toFixed(2)} s (the file holds ${inFile.toFixed(2)} s)`);
-    // A drain point every 750 ms, a sync under way skips one: 1.5 s leaves room for a loaded machine (5 s would not).
+    // A drain point every 500 ms, a sync under way skips one: 1.5 s leaves room for a loaded machine (5 s would not).
     assert.ok(inFile - inHeader <= 1.5, `the header lags the data by ${(inFile - inHeader).toFixed(2)} s`);
     assert.ok(tonePowerDb(w.samples, 1000, 800, 8800) > -20, 'the recorded audio is the far end tone');
   } finally {

@@ -49,11 +49,11 @@ const shim = buildShim(root);
 const BOUND_S = 1;
 /**
  * The writer's budget for one syncfs (native/board/writer.cc: a drain point
- * every 750 ms, + a 40 ms pass, + the sync): a crash during a sync that
+ * every 500 ms, + a 40 ms pass, + the sync): a crash during a sync that
  * takes longer (a disk shared with a busy machine: syncfs flushes every
  * process's data) may lose that much more, and is allowed it here.
  */
-const SYNC_BUDGET_S = 0.2;
+const SYNC_BUDGET_S = 0.4;
 
 type Op = { ns: number } & (
   | { k: 'C' | 'S' | 'U'; p: string }

@@ -112,12 +112,12 @@ test('record stops on silence after speech, on max time and on a digit; the file
     assert.ok(r3.durationMs > 500 && r3.durationMs < 800, `digit stop after ${r3.durationMs} ms`);
     readWav(f3);
 
-    // The file is valid while recording (header rewritten every 750 ms, at
+    // The file is valid while recording (header rewritten every 500 ms, at
     // each drain point); it is written as NAME.part and renamed when finished.
     const f4 = join(dir, 'live.wav');
     const r4p = eng.record(f4, { maxMs: 0 });
     await board.advance(3000);
-    // The writer thread rewrites the header in real time, every 750 ms: wait
+    // The writer thread rewrites the header in real time, every 500 ms: wait
     // for it up to a real-time deadline (a loaded machine is late for a fixed sleep).
     const headerWritten = () => {
       if (!existsSync(`${f4}.part`)) return false;

@@ -1,7 +1,7 @@
 // After kill -9 of a real engine process, the next start repairs and tidies
 // the recording folder before taking calls (src/ivr/recordings.ts): takes
 // left as NAME.part get a header matching the audio on disk (the header of
-// a take is rewritten every 750 ms: it may lag what reached the disk) and their final
+// a take is rewritten every 500 ms: it may lag what reached the disk) and their final
 // name; takes no case refers to move to recordings/orphans/ (kept, not
 // deleted); a take a case refers to stays; every action is logged.
 import { spawnSync } from 'node:child_process';
