@@ -130,7 +130,8 @@ export function metrics(s: OpsSources): string {
   try {
     const b = s.board.stats();
     e.family('hotline_board_ticks_total', 'counter', 'Board clock ticks run.', [[{}, b.ticks]]);
-    e.family('hotline_board_tick_overruns_total', 'counter', 'Ticks whose work overran the tick (late ticks).', [[{}, b.overruns]]);
+    e.family('hotline_board_tick_overruns_total', 'counter', 'Late ticks that lost audio (on a card: lost frames or slips after the tick; the sim: every late tick).', [[{}, b.overruns]]);
+    e.family('hotline_board_late_ticks_total', 'counter', 'Ticks whose work ran over a period, audio lost or not (a card absorbs most).', [[{}, b.lateTicks]]);
     e.family('hotline_board_events_delivered_total', 'counter', 'Board events delivered to the engine.', [[{}, b.eventsDelivered]]);
     e.family('hotline_board_events_dropped_total', 'counter', 'Board events dropped because the event ring was full.', [[{}, b.eventsDropped]]);
     if (b.eventLatencyP99Ms !== null) e.family('hotline_board_event_latency_p99_seconds', 'gauge', '99th percentile of tick end to JS handler latency.', [[{}, b.eventLatencyP99Ms / 1000]]);

@@ -54,7 +54,7 @@ test('/metrics: agents by state, queues, board counters and alarms per span, in 
     assert.is(f.get('hotline_board_ticks_total')!.samples[0].value, r.board.stats().ticks);
     const alarms = f.get('hotline_board_span_alarm')!.samples;
     assert.equal(new Set(alarms.map((s) => s.labels.span)), new Set(r.board.spans.map((s) => String(s.index))));
-    assert.ok(f.has('hotline_board_events_dropped_total') && f.has('hotline_board_tick_overruns_total') && f.has('hotline_store_probe_write_seconds'));
+    assert.ok(f.has('hotline_board_events_dropped_total') && f.has('hotline_board_tick_overruns_total') && f.has('hotline_board_late_ticks_total') && f.has('hotline_store_probe_write_seconds'));
   } finally {
     await r.close();
   }

@@ -388,21 +388,37 @@ int dahdi_status(void *drv, int span, hl_span_status *st) {
 // The card's clock: the first open channel of the first span has a block to
 // read (POLLIN) or an event (POLLPRI). Every channel of a card runs on one
 // clock, so one file paces them all.
+constexpr int kSlackBlocks = 3;
 int dahdi_wait_tick(void *drv, int timeout_ms) {
   Dahdi *d = static_cast<Dahdi *>(drv);
   if (!d->primed) {
-    // Transmit slack: the tick writes its block when the card has just sent
-    // the previous one, so without a block in hand every late write would
-    // leave the card nothing to send (an underrun: a gap of idle in a tone).
-    // One block of silence ahead absorbs a tick's lateness (10 ms of delay).
+    // Transmit slack. A tick starts when a block has come in, and the card
+    // has then sent every block written before but the slack: the tick's
+    // write must come before the slack runs out, or the card sends idle (an
+    // underrun, a gap in a tone: WRITE_UNDERRUN, counted as a slip). The
+    // buffers are emptied first so the slack is what is written here, not
+    // however long the channels stood open: three blocks of silence leave
+    // two in hand when each tick starts, so a tick whose work runs up to a
+    // whole period late loses nothing (20 ms of transmit delay). From then
+    // on, audio the buffers lose (a transmit underrun: idle went out; a
+    // receive overrun: the oldest audio went) comes as WRITE_UNDERRUN /
+    // READ_OVERRUN events (DAHDI_BUFFER_EVENTS), counted as the span's
+    // slips: the board tells a late tick that lost audio (an overrun) from
+    // one the buffers absorbed.
     // Only when the card paces the tick: stepped boards have no deadline.
     d->primed = true;
     uint8_t idle[1024];
     std::memset(idle, 0xd5, sizeof idle);
     int rc = 0;
     for (int s = 0; s < d->nspans; s++)
-      for (int ts = 1; ts < kTs; ts++)
-        if (d->spans[s].fd[ts] >= 0) move_block(d->spans[s], ts, idle, d->samples, true, rc);
+      for (int ts = 1; ts < kTs; ts++) {
+        if (d->spans[s].fd[ts] < 0) continue;
+        int what = DAHDI_FLUSH_READ | DAHDI_FLUSH_WRITE;
+        (void)ioctl(d->spans[s].fd[ts], DAHDI_FLUSH, &what);
+        int on = 1;
+        (void)ioctl(d->spans[s].fd[ts], DAHDI_BUFFER_EVENTS, &on);
+        for (int k = 0; k < kSlackBlocks; k++) move_block(d->spans[s], ts, idle, d->samples, true, rc);
+      }
   }
   pollfd p{};
   p.fd = d->pace_fd;

@@ -22,6 +22,11 @@
  *             reader's); real: a thread steps 8 samples every 1 ms of
  *             CLOCK_MONOTONIC (8 kHz), reads block until a block is there
  *     alarm   span:red|blue|yellow alarms present from the start ("2:red")
+ *     stall   MS/EVERY (real clock): every EVERY ms of card time, the next
+ *             read of a channel file takes MS ms more (the host stalls the
+ *             reader, as a busy bus or a preempted thread would; the card's
+ *             clock keeps running): a late tick for the program reading
+ *             (test/dahdi/late-ticks.test.ts)
  * Impairments at run time: DAHDI_MAINT (loopbacks, BPV/CRC/FAS defects) and
  * the fixture's own HL_EMU_CONTROL ioctl (cable, AIS, RAI, slips, numbers);
  * see native/drivers/dahdi/emu_ioctl.h.
@@ -66,6 +71,8 @@ struct fdinfo {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int ready, real_clock, no_echocan;
+static unsigned stall_ms, stall_every_ms;
+static unsigned long long stall_at; /* samples: the next read after this stalls */
 int nspans;
 static unsigned long long now_samples;
 struct span spans[MAX_SPANS];
@@ -149,7 +156,11 @@ static void step(unsigned k) {
         continue;
       }
       unsigned got = c->open ? fifo_pop(&c->tx, spans[s].sent[t], k) : 0;
-      if (c->open && got < k) c->tx_underruns += k - got;
+      if (c->open && got < k) {
+        c->tx_underruns += k - got;
+        if (c->bufevents && c->tx_live) ev_push(c, DAHDI_EVENT_WRITE_UNDERRUN);
+        c->tx_live = 0;
+      }
       memset(spans[s].sent[t] + got, 0xd5, k - got); /* A-law idle */
     }
   int alarms[MAX_SPANS];
@@ -184,7 +195,12 @@ static void step(unsigned k) {
       if (src) memcpy(buf, src, k);
       else memset(buf, spans[s].peer >= 0 && sp->cable && spans[sp->peer].send_ais ? 0xff : 0xd5, k);
       memcpy(c->last_rx, buf, k);
-      if (c->open) fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns); /* a slip loses one 125 us frame */
+      if (c->open) {
+        const unsigned long long over = c->rx_overruns;
+        fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns); /* a slip loses one 125 us frame */
+        if (c->rx_overruns != over && c->bufevents && !c->rx_over) ev_push(c, DAHDI_EVENT_READ_OVERRUN);
+        if (c->rx_overruns != over) c->rx_over = 1;
+      }
       int bits = red_blue ? c->rxbits : from >= 0 ? spans[from].ch[t].sent_bits : c->rxbits;
       if (bits != c->rxbits) {
         c->rxbits = bits;
@@ -275,6 +291,12 @@ static void configure(void) {
       }
     } else if (!strncmp(w, "clock=", 6)) {
       real_clock = !strcmp(w + 6, "real");
+    } else if (!strncmp(w, "stall=", 6)) {
+      char *p = w + 6;
+      stall_ms = (unsigned)strtoul(p, &p, 10);
+      stall_every_ms = *p == '/' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+      if (!stall_every_ms) stall_ms = 0;
+      stall_at = 8ull * stall_every_ms;
     } else if (!strcmp(w, "echocan=none")) {
       no_echocan = 1;
     } else if (!strncmp(w, "kind=", 5)) {
@@ -644,8 +666,8 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_SETGAINS:
     case DAHDI_SETCADENCE:
     case DAHDI_SETTONEZONE:
-    case DAHDI_BUFFER_EVENTS:
       return 0;
+    case DAHDI_BUFFER_EVENTS: c->bufevents = *ip != 0; return 0;
     case DAHDI_HOOK: return analog_hook(f->span, f->ts, *ip);
   }
   return fail(ENOTTY);
@@ -695,6 +717,7 @@ static ssize_t emu_read(struct fdinfo *f, uint8_t *out, size_t count) {
       else pthread_cond_wait(&cv, &mu);
     }
     fifo_pop(&c->rx, wire, n);
+    c->rx_over = 0;
   }
   for (unsigned i = 0; i < n; i++) {
     int v = alaw_to_lin(wire[i]);
@@ -727,6 +750,7 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
   fifo_push(&c->tx, wire, n, NULL);
   c->sent_bits = c->txbits;
   c->wrote = 1;
+  c->tx_live = 1;
   return (ssize_t)(n * bps);
 }
 
@@ -777,6 +801,7 @@ int close(int fd) {
     if (c) {
       c->open = 0;
       c->loop = 0;
+      c->bufevents = c->tx_live = c->rx_over = 0;
       c->txbits = 0x9; /* a closed channel sends idle bits, as DAHDI restores idlebits */
       if (chan_kind(f->span, f->ts) == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
       if (chan_kind(f->span, f->ts) == S_FXS) ring_stop(f->span, f->ts);
@@ -806,7 +831,16 @@ ssize_t read(int fd, void *buf, size_t count) {
     r = emu_read(f, tmp, count < sizeof tmp ? count : sizeof tmp);
     if (r > 0) memcpy(buf, tmp, (size_t)r);
   } else r = emu_read(f, buf, count);
+  int stall = 0;
+  if (stall_ms && real_clock && f->kind == K_CHANNEL && now_samples >= stall_at) {
+    stall = 1;
+    stall_at = now_samples + 8ull * stall_every_ms;
+  }
   pthread_mutex_unlock(&mu);
+  if (stall) { /* outside the lock: the card's clock keeps stepping */
+    struct timespec t = {(time_t)(stall_ms / 1000), (long)(stall_ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+  }
   return r;
 }
 

@@ -34,6 +34,11 @@ struct chan {
   int ev[EVQ];
   unsigned evh, evn;
   unsigned long long rx_overruns, tx_underruns;
+  /* DAHDI_BUFFER_EVENTS: a transmit FIFO that runs dry after a write (an
+   * underrun: idle goes out) and a full receive FIFO (an overrun: the oldest
+   * audio goes) queue DAHDI_EVENT_WRITE_UNDERRUN / READ_OVERRUN, once each
+   * until the next write / read. */
+  int bufevents, tx_live, rx_over;
   char calling[HL_EMU_NUMBER_MAX], called[HL_EMU_NUMBER_MAX];
   /* analog: an FXO port's hook; an FXS port's ringer (cadence position,
    * samples), battery and polarity */
