@@ -68,45 +68,10 @@ typedef struct {
 enum { MODE_CLEAR_FWD = 0, MODE_CLEAR_BACK, MODE_BUSY, MODE_VACANT, MODES };
 static const char *const MODE_NAME[MODES] = {"clear_forward", "clear_back", "busy", "vacant"};
 
-/* Two ioctls libopenr2 uses that the userspace DAHDI does not serve,
- * answered here; everything else goes on to it. DAHDI_ECHOCANCEL (int): the
- * echo canceller off (the emulation has none). DAHDI_IOMUX: what is ready,
- * never waiting (libopenr2 asks with NOWAIT): audio when a block is queued
- * and room to write when less than a block waits (DAHDI_GET_BUFINFO), a signalling event when DAHDI_GETEVENT has one (kept
- * here and handed to libopenr2's own DAHDI_GETEVENT next). */
-static int held_event[4096];
-int ioctl(int fd, unsigned long req, ...) {
-  static int (*next)(int, unsigned long, ...);
-  if (!next) next = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
-  va_list ap;
-  va_start(ap, req);
-  void *arg = va_arg(ap, void *);
-  va_end(ap);
-  if (req == DAHDI_ECHOCANCEL) return 0;
-  if (req == DAHDI_GETEVENT && fd >= 0 && fd < 4096 && held_event[fd]) {
-    *(int *)arg = held_event[fd];
-    held_event[fd] = 0;
-    return 0;
-  }
-  if (req == DAHDI_IOMUX) {
-    const int want = *(int *)arg;
-    int got = 0;
-    struct dahdi_bufferinfo bi;
-    const int have = next(fd, DAHDI_GET_BUFINFO, &bi) == 0;
-    if ((want & DAHDI_IOMUX_READ) && have && bi.readbufs > 0) got |= DAHDI_IOMUX_READ;
-    /* Room to write while less than a block waits to go: what libopenr2
-     * sends stays within 20 ms of the line, as a card's buffers keep it. */
-    if ((want & DAHDI_IOMUX_WRITE) && have && bi.writebufs < 1) got |= DAHDI_IOMUX_WRITE;
-    if ((want & DAHDI_IOMUX_SIGEVENT) && fd >= 0 && fd < 4096) {
-      if (!held_event[fd]) next(fd, DAHDI_GETEVENT, &held_event[fd]);
-      if (held_event[fd]) got |= DAHDI_IOMUX_SIGEVENT;
-    }
-    *(int *)arg = got;
-    return 0;
-  }
-  return next(fd, req, arg);
-}
-
+/* libopenr2 reaches the userspace DAHDI alone: its DAHDI_IOMUX (what is
+ * ready, asked with NOWAIT), DAHDI_ECHOCANCEL, DAHDI_GETEVENT and buffer
+ * sizes are the emulation's. Only read and write are wrapped here, to count
+ * bytes for HL_R2_DEBUG. */
 static long wrote_bytes[4096], read_bytes[4096];
 ssize_t write(int fd, const void *buf, size_t n) {
   static ssize_t (*next)(int, const void *, size_t);

@@ -51,6 +51,7 @@ constexpr int kTs = HL_E1_TIMESLOTS;
 // kind's event behind it in the queue (each kind has its own slot).
 constexpr int kEventsPerRead = 64;
 constexpr int kTries = 8;  // ELAST retries of one block
+constexpr int kNumBufs = 8;  // DAHDI buffers per channel and direction (DAHDI_SET_BUFINFO)
 
 // Loop start on the bits, as a channel bank carries it (signalling/line.h):
 // idle 1001, seize 0001, seize-ack / clear-back 1101, answer 0101.
@@ -574,6 +575,16 @@ int open_channel(Dahdi *d, Span &sp, int s, int ts, int pos, char *err, int cap)
   if (ioctl(fd, DAHDI_SET_BLOCKSIZE, &bs) != 0 || ioctl(fd, DAHDI_SETLAW, &law) != 0)
     return refuse(d, HL_EIO, err, cap, "span %d channel %d: DAHDI channel %d refused block size %d or its law", s, pos, channo, d->samples);
   if (!sp.analog() && ioctl(fd, DAHDI_GETRXBITS, &bits) == 0) sp.rxbits[ts] = (uint8_t)(bits & 0xf);
+  // Buffers of one block each, kNumBufs of them each way (DAHDI's default is
+  // 2): room for the transmit slack (wait_tick) and a tick up to 70 ms late
+  // before received audio is lost. Sent as they fill (immediate policy).
+  dahdi_bufferinfo bi;
+  std::memset(&bi, 0, sizeof bi);
+  bi.txbufpolicy = bi.rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
+  bi.numbufs = kNumBufs;
+  bi.bufsize = d->samples;
+  if (ioctl(fd, DAHDI_SET_BUFINFO, &bi) != 0)
+    return refuse(d, HL_EIO, err, cap, "span %d channel %d: DAHDI channel %d refused its buffers (DAHDI_SET_BUFINFO, errno %d)", s, pos, channo, errno);
   if (sp.analog()) {
     sp.rxbits[ts] = kIdle;
     // A phone already off the hook when we open: DAHDI tells it by an event,

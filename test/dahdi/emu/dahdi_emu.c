@@ -9,7 +9,11 @@
  * cabled to an FXO port group: channel p of one is the line of channel p of
  * the other: ringing with a 1 s on / 4 s off cadence, hook, battery drop,
  * polarity). Channels are numbered as system.conf does: on from 1, span
- * after span (an E1 takes 31, a T1 24, an analog span its ports). Each channel has a receive and a transmit FIFO; one clock step of
+ * after span (an E1 takes 31, a T1 24, an analog span its ports). Each
+ * channel has a receive and a transmit FIFO of DAHDI's buffers (numbufs x
+ * block size: DAHDI_DEFAULT_NUM_BUFS until DAHDI_SET_BUFINFO; a write finds
+ * room while a buffer is free, as DAHDI_IOMUX and poll say; a full receive
+ * side drops the oldest; DAHDI_BUFFER_EVENTS reports both); one clock step of
  * k samples moves k bytes (A-law on the wire) from every span's transmit side
  * to its peer's receive side, with the ABCD bits, alarms and impairments.
  *
@@ -103,13 +107,14 @@ static void resolve(void) {
 
 /* Ring buffers copied in at most two pieces (the emulation's own cost must
  * stay far below the engine's: a real card's read is one copy too). */
-static void fifo_push(struct fifo *f, const uint8_t *p, unsigned n, unsigned long long *over) {
-  if (n > FIFO) {
-    p += n - FIFO;
-    n = FIFO;
+static void fifo_push(struct fifo *f, const uint8_t *p, unsigned n, unsigned long long *over, unsigned cap) {
+  if (cap > FIFO) cap = FIFO;
+  if (n > cap) {
+    p += n - cap;
+    n = cap;
   }
-  if (f->len + n > FIFO) { /* full: the oldest bytes go (DAHDI: overrun) */
-    unsigned drop = f->len + n - FIFO;
+  if (f->len + n > cap) { /* full: the oldest bytes go (DAHDI: overrun) */
+    unsigned drop = f->len + n - cap;
     f->head = (f->head + drop) % FIFO;
     f->len -= drop;
     if (over) *over += drop;
@@ -158,9 +163,9 @@ static void step(unsigned k) {
       unsigned got = c->open ? fifo_pop(&c->tx, spans[s].sent[t], k) : 0;
       if (c->open && got < k) {
         c->tx_underruns += k - got;
-        if (c->bufevents && c->tx_live) ev_push(c, DAHDI_EVENT_WRITE_UNDERRUN);
-        c->tx_live = 0;
+        if (c->bufevents && !c->tx_under) ev_push(c, DAHDI_EVENT_WRITE_UNDERRUN);
       }
+      c->tx_under = c->open && got < k;
       memset(spans[s].sent[t] + got, 0xd5, k - got); /* A-law idle */
     }
   int alarms[MAX_SPANS];
@@ -197,9 +202,9 @@ static void step(unsigned k) {
       memcpy(c->last_rx, buf, k);
       if (c->open) {
         const unsigned long long over = c->rx_overruns;
-        fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns); /* a slip loses one 125 us frame */
+        fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns, c->cap); /* a slip loses one 125 us frame */
         if (c->rx_overruns != over && c->bufevents && !c->rx_over) ev_push(c, DAHDI_EVENT_READ_OVERRUN);
-        if (c->rx_overruns != over) c->rx_over = 1;
+        c->rx_over = c->rx_overruns != over;
       }
       int bits = red_blue ? c->rxbits : from >= 0 ? spans[from].ch[t].sent_bits : c->rxbits;
       if (bits != c->rxbits) {
@@ -369,6 +374,11 @@ static int emu_open(const char *path, int flags) {
   return fd;
 }
 
+static void set_cap(const struct fdinfo *f, struct chan *c) {
+  const unsigned cap = c->numbufs * (unsigned)f->blocksize;
+  c->cap = cap < FIFO ? cap : FIFO;
+}
+
 static struct fdinfo *emu_fd(int fd) { return fd >= 0 && fd < MAX_FD && fds[fd].kind != K_NONE ? &fds[fd] : NULL; }
 static struct chan *fd_chan(struct fdinfo *f) { return f->kind == K_CHANNEL && f->ts ? &spans[f->span].ch[f->ts] : NULL; }
 
@@ -398,6 +408,8 @@ static int do_specify(struct fdinfo *f, int channo) {
   c->ec_taps = c->ec_nparams = 0;
   f->span = s;
   f->ts = t;
+  c->numbufs = DAHDI_DEFAULT_NUM_BUFS;
+  set_cap(f, c);
   f->law = spans[s].kind == S_T1 ? DAHDI_LAW_MULAW : DAHDI_LAW_ALAW; /* the span's own law */
   return 0;
 }
@@ -578,6 +590,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_SET_BLOCKSIZE:
       if (*ip < 16 || *ip > STEP_MAX) return fail(EINVAL); /* DAHDI: 16..DAHDI_MAX_BLOCKSIZE; ours is smaller */
       f->blocksize = *ip;
+      if (fd_chan(f)) set_cap(f, fd_chan(f)); /* DAHDI reallocates the buffers: numbufs of the new size */
       return 0;
   }
   if (f->kind == K_TIMER && req == DAHDI_GETEVENT) {
@@ -611,13 +624,21 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_GET_BUFINFO: {
       struct dahdi_bufferinfo *b = arg;
       memset(b, 0, sizeof *b);
-      b->numbufs = FIFO / f->blocksize;
+      b->numbufs = (int)c->numbufs;
+      b->txbufpolicy = b->rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
       b->bufsize = f->blocksize;
       b->readbufs = (int)(c->rx.len / (unsigned)f->blocksize);
       b->writebufs = (int)(c->tx.len / (unsigned)f->blocksize);
       return 0;
     }
-    case DAHDI_SET_BUFINFO: return 0; /* the FIFOs are fixed (512 ms) */
+    case DAHDI_SET_BUFINFO: { /* numbufs and their size (the block size); the policies are immediate here */
+      const struct dahdi_bufferinfo *b = arg;
+      if (b->numbufs < 2 || b->numbufs > DAHDI_MAX_NUM_BUFS || b->bufsize < 16 || b->bufsize > STEP_MAX) return fail(EINVAL);
+      f->blocksize = b->bufsize;
+      c->numbufs = (unsigned)b->numbufs;
+      set_cap(f, c);
+      return 0;
+    }
     case DAHDI_ECHOCANCEL_PARAMS: {
       /* The parameters follow the header in the caller's buffer (user.h). No
        * canceller runs here: what was asked is kept for HL_EMU_GETECHO. */
@@ -650,7 +671,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
       for (;;) {
         int got = 0;
         if ((want & DAHDI_IOMUX_READ) && c->rx.len >= (unsigned)f->blocksize) got |= DAHDI_IOMUX_READ;
-        if ((want & DAHDI_IOMUX_WRITE) && c->tx.len + (unsigned)f->blocksize <= FIFO) got |= DAHDI_IOMUX_WRITE;
+        if ((want & DAHDI_IOMUX_WRITE) && c->tx.len + (unsigned)f->blocksize <= c->cap) got |= DAHDI_IOMUX_WRITE; /* a free buffer */
         if ((want & DAHDI_IOMUX_WRITEEMPTY) && c->tx.len == 0) got |= DAHDI_IOMUX_WRITEEMPTY;
         if ((want & DAHDI_IOMUX_SIGEVENT) && c->evn) got |= DAHDI_IOMUX_SIGEVENT;
         if (got || (want & DAHDI_IOMUX_NOWAIT)) {
@@ -682,7 +703,7 @@ static short emu_revents(struct fdinfo *f, short want) {
   if (!c) return (short)(POLLOUT & want);
   if (c->evn) r |= POLLPRI;
   if (!real_clock || c->rx.len >= (unsigned)f->blocksize) r |= POLLIN;
-  if (c->tx.len + (unsigned)f->blocksize <= FIFO) r |= POLLOUT;
+  if (c->tx.len + (unsigned)f->blocksize <= c->cap) r |= POLLOUT;
   return (short)(r & (want | POLLPRI));
 }
 
@@ -717,7 +738,6 @@ static ssize_t emu_read(struct fdinfo *f, uint8_t *out, size_t count) {
       else pthread_cond_wait(&cv, &mu);
     }
     fifo_pop(&c->rx, wire, n);
-    c->rx_over = 0;
   }
   for (unsigned i = 0; i < n; i++) {
     int v = alaw_to_lin(wire[i]);
@@ -734,8 +754,9 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
   struct chan *c = fd_chan(f);
   if (!c || n == 0) return fail(EINVAL);
   if (n > STEP_MAX) n = STEP_MAX;
+  if (n > c->cap) n = c->cap; /* what the buffers hold: the rest is the next write's */
   if (c->evn) return fail(ELAST);
-  while (c->tx.len + n > FIFO) {
+  while (c->tx.len + n > c->cap) {
     if (!real_clock || f->nonblock) return fail(EAGAIN);
     pthread_cond_wait(&cv, &mu);
   }
@@ -747,10 +768,9 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
       wire[i] = lin_to_alaw(v);
     } else wire[i] = file_law(f) == DAHDI_LAW_MULAW ? lin_to_alaw(ulaw_to_lin(in[i])) : in[i];
   }
-  fifo_push(&c->tx, wire, n, NULL);
+  fifo_push(&c->tx, wire, n, NULL, FIFO);
   c->sent_bits = c->txbits;
   c->wrote = 1;
-  c->tx_live = 1;
   return (ssize_t)(n * bps);
 }
 
@@ -801,7 +821,7 @@ int close(int fd) {
     if (c) {
       c->open = 0;
       c->loop = 0;
-      c->bufevents = c->tx_live = c->rx_over = 0;
+      c->bufevents = c->tx_under = c->rx_over = 0;
       c->txbits = 0x9; /* a closed channel sends idle bits, as DAHDI restores idlebits */
       if (chan_kind(f->span, f->ts) == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
       if (chan_kind(f->span, f->ts) == S_FXS) ring_stop(f->span, f->ts);
