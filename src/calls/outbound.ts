@@ -14,6 +14,7 @@
 // stations), and listed in the call record.
 import { Subject } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
+import { REASON_INTERCOM, REASON_OUTBOUND } from '../acd/types.ts';
 import type { Board, Channel, ChannelEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { CallRecording } from '../recording/call.ts';
@@ -117,8 +118,8 @@ export class OutboundCalls {
       if (target.callback) p.callback = target.callback;
     }
     this.#byAgent.set(agentId, p);
-    this.#reserve(p, agentId, 'outbound');
-    if ('agent' in target) this.#reserve(p, target.agent, 'intercom');
+    this.#reserve(p, agentId, REASON_OUTBOUND);
+    if ('agent' in target) this.#reserve(p, target.agent, REASON_INTERCOM);
     let resolveEnded!: () => void;
     const ended = new Promise<void>((r) => (resolveEnded = r));
     const finish = (outcome: string) => {
@@ -131,14 +132,15 @@ export class OutboundCalls {
       // The recording ends with the call (the placing station may stay off hook).
       p.recording?.note({ legs: p.legs.map((l) => l.record()) });
       void p.recording?.stop();
-      // The far party's line is cleared (trunk or the other station); the placing station stays as its user left it.
-      const far = p.legs[1]?.channel ?? other;
-      if (far && far.state !== 'idle') void far.hangup().catch(() => undefined);
+      // The far party's line is cleared (a trunk here; the other station by the switchboard, which rings
+      // it for its next offer once idle); the placing station stays as its user left it.
+      const trunk = p.legs[1] && p.legs[1].channel !== other ? p.legs[1].channel : null;
+      if (trunk && trunk.state !== 'idle') void trunk.hangup().catch(() => undefined);
       sb.unclaim(agentId);
-      if (other) sb.unclaim((target as { agent: string }).agent);
+      if (other) sb.unclaim((target as { agent: string }).agent, { release: true });
       for (const id of p.reserved) {
         const a = this.#o.acd.agent(id);
-        if (a.state === 'notReady' && (a.reason === 'outbound' || a.reason === 'intercom')) this.#safe(() => this.#o.acd.setReady(id));
+        if (a.state === 'notReady' && (a.reason === REASON_OUTBOUND || a.reason === REASON_INTERCOM)) this.#safe(() => this.#o.acd.setReady(id));
       }
       this.#byAgent.delete(agentId);
       this.events$.next({ type: 'placed-ended', agentId, callId: p.id, outcome });
