@@ -28,7 +28,7 @@ import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
 import type { CaseStore } from '../cases/types.ts';
 import { type DispatchCallRequest, type DispatchCallStarted, startDispatchCall } from './law-dispatch.ts';
-import { DIALLABLE, dialOut } from './outside.ts';
+import { DIALLABLE, dialOut, freeTrunks } from './outside.ts';
 import { Supervision, type SuperviseMode, type Supervisor } from './supervise.ts';
 import type { QueueCall, Switchboard } from './switchboard.ts';
 
@@ -155,6 +155,9 @@ export class AgentOps {
       if (!this.#sb.acdConfig.queues.some((q) => q.id === t.queue)) throw new CallError('CALL_TARGET_UNKNOWN', `'${t.queue}' is not a queue of the ACD`, { queue: t.queue });
     } else if (!('number' in t) || typeof t.number !== 'string' || !DIALLABLE.test(t.number)) {
       throw new CallError('CALL_TARGET_UNKNOWN', `'${JSON.stringify(t)}' names no agent, queue or number`, {});
+    } else if (freeTrunks(this.#o.board).length === 0) {
+      // Refused now, the call as it was: accepted, the caller would be held (or cut off with congestion) for nothing.
+      throw new CallError('CALL_NO_TRUNK', `no free outbound trunk to dial ${t.number}; the call stays as it is`, { number: t.number });
     }
   }
 

@@ -22,7 +22,7 @@ import type { CallRecorder } from './call.ts';
 import { CallError } from './errors.ts';
 import { bridge, Leg } from './legs.ts';
 import type { Logger } from './log.ts';
-import { dialOut } from './outside.ts';
+import { dialOut, freeTrunks } from './outside.ts';
 import type { Switchboard } from './switchboard.ts';
 
 export type PlaceTarget = { number: string; callback?: string } | { agent: string };
@@ -93,6 +93,7 @@ export class OutboundCalls {
   place(agentId: string, target: PlaceTarget): { callId: string; connected: Promise<boolean>; ended: Promise<void> } {
     const sb = this.#o.switchboard;
     if (this.#byAgent.has(agentId)) throw new CallError('CALL_STATION_BUSY', `agent '${agentId}' is on a call he placed`, { agentId });
+    if (!('agent' in target) && freeTrunks(this.#o.board).length === 0) throw new CallError('CALL_NO_TRUNK', `no free outbound trunk to dial ${target.number}`, { number: target.number });
     if ('agent' in target) {
       if (!sb.station(target.agent)) throw new CallError('CALL_NO_STATION', `'${target.agent}' has no station port`, { agentId: target.agent });
       if (target.agent === agentId || this.#byAgent.has(target.agent)) throw new CallError('CALL_STATION_BUSY', `'${target.agent}' is busy`, { agentId: target.agent });

@@ -109,4 +109,30 @@ test('a call waiting when an intercom call ends rings the called agent\'s teleph
   await endAll(x);
 });
 
+test('with every outbound trunk busy, a transfer, consultation or 座席呼出 to a number is refused with CALL_NO_TRUNK and changes nothing (it was accepted, then held or cut the caller off)', async () => {
+  const x = await twoAgents('1001');
+  const { e, sb, acd, ops, a1, a2, c } = x;
+  const trunks = [3, 4].map((p) => e.board.channel(2, p));
+  await h.run(
+    (async () => {
+      await h.toStation(c, a1);
+      await h.sleep(300);
+      const callId = sb.callOf('1001')!.callId;
+      // Both exchange lines taken (a colleague's calls out, here seized directly).
+      for (const t of trunks) void t.call({ calledNumber: '88009999', timeoutMs: 60_000 }).catch(() => undefined);
+      await h.sleep(100);
+      const noTrunk = (x: { code?: string }) => x.code === 'CALL_NO_TRUNK';
+      assert.throws(() => ops.transfer('1001', { number: '88001234' }), noTrunk);
+      assert.throws(() => ops.consult('1001', { number: '88001234' }), noTrunk);
+      await a2.liftHandset();
+      await h.sleep(300);
+      assert.throws(() => e.core.outbound!.place('1002', { number: '88001234' }), noTrunk);
+      const call = e.core.activeCalls.find((k) => k.id === callId)!;
+      assert.equal([call.phase, sb.callOf('1001'), acd.agent('1001').state, ops.inOperation('1001'), acd.stationTaken('1002')], ['talking', { callId, state: 'talking' }, 'talking', false, false], 'nothing changed');
+      for (const t of trunks) await t.hangup().catch(() => undefined);
+    })(),
+  );
+  await endAll(x);
+});
+
 test.run();
