@@ -157,7 +157,15 @@ export class CallCore {
           return { cancel: () => sub.unsubscribe() };
         },
       };
-      this.acd = new Acd(clock, o.acd.config, o.acd.log ?? null);
+      // The queue log's wrap-up events also reach the call records: the measured wrap-up (often after the call ended).
+      const log = o.acd.log ?? null;
+      const sink: QueueLogSink = {
+        append: (ev) => {
+          if (ev.type === 'wrap-up') this.#wrappedUp(ev.callId, ev.agentId, ev.wrapMs);
+          return log?.append(ev);
+        },
+      };
+      this.acd = new Acd(clock, o.acd.config, sink);
       this.switchboard = new Switchboard({
         acd: this.acd,
         acdConfig: o.acd.config,
@@ -271,7 +279,35 @@ export class CallCore {
 
   /** Resolves when no call is active (call records written). */
   async idle(): Promise<void> {
-    while (this.#active.size) await Promise.all([...this.#active.values()].map((a) => a.done));
+    while (this.#active.size || this.#patches.size) await Promise.all([...[...this.#active.values()].map((a) => a.done), ...this.#patches]);
+  }
+
+  /** Call records being given a measured wrap-up after their calls ended. */
+  readonly #patches = new Set<Promise<void>>();
+
+  /**
+   * An agent's wrap-up ended (the ACD logged it): the call's record gets the
+   * measured time — the running call keeps it for its record; a call that
+   * ended has its stored record rewritten (once written) when he was its
+   * last agent, the one the record's wrap-up is about.
+   */
+  #wrappedUp(callId: string, agentId: string, ms: number): void {
+    const a = this.#active.get(callId);
+    if (a && a.call.phase !== 'ended') return a.call.wrappedUp(agentId, ms);
+    const p = (async () => {
+      await a?.done;
+      this.#records.pending++;
+      try {
+        const rec = await this.store.getCallRecord(callId);
+        if (rec && rec.agentId === agentId && rec.wrapUpMs !== ms) await this.store.putCallRecord({ ...rec, wrapUpMs: ms });
+      } catch (e) {
+        this.#logger.warn({ err: e, callId }, `call ${callId}: the measured wrap-up of ${agentId} (${ms} ms) is not in its record: ${(e as Error).message}`);
+      } finally {
+        this.#records.pending--;
+      }
+    })();
+    this.#patches.add(p);
+    void p.finally(() => this.#patches.delete(p));
   }
 
   /**

@@ -344,7 +344,10 @@ export class Switchboard {
       const st = this.#station(leg.agentId);
       st.claimed = null;
       st.callId = callId;
-      if (!o.again) q.call.queued({ agent: leg.agentId });
+      if (!o.again) {
+        q.call.queued({ agent: leg.agentId });
+        this.#configuredWrapUp(q, leg.agentId);
+      }
       this.events$.next({ type: 'connected', agentId: leg.agentId, callId, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}) });
     }
     q.call.setPhase('talking');
@@ -593,8 +596,7 @@ export class Switchboard {
     q.agent = leg;
     call.addLeg(leg);
     call.queued({ agent: st.agentId });
-    const wrap = this.acdConfig.agents.find((a) => a.id === st.agentId)?.wrapUpMs ?? this.acdConfig.queues.find((x) => x.id === q.req.queue)?.wrapUpMs;
-    if (wrap !== undefined) call.queued({ wrapUpMs: wrap });
+    this.#configuredWrapUp(q, st.agentId);
     bridge(call.caller, leg);
     call.setPhase('talking');
     this.#beepRecording(q);
@@ -740,6 +742,12 @@ export class Switchboard {
     q.call.setPhase('talking');
     this.events$.next({ type: 'retrieved', agentId, callId: q.call.id });
     return { callId: q.call.id };
+  }
+
+  /** The agent's configured wrap-up goes into the call record until his measured one replaces it (src/calls/core.ts). */
+  #configuredWrapUp(q: Queued, agentId: string): void {
+    const wrap = this.acdConfig.agents.find((a) => a.id === agentId)?.wrapUpMs ?? this.acdConfig.queues.find((x) => x.id === q.req.queue)?.wrapUpMs;
+    if (wrap !== undefined) q.call.queued({ wrapUpMs: wrap });
   }
 
   #station(agentId: string): StationRt {
