@@ -16,8 +16,10 @@
 // channel is idle again, every call that ended has its call record, the
 // seats were told what the ACD did, and one more caller is answered.
 //
-// HL_FUZZ_SEED=N (default 12315) and HL_FUZZ_STEPS=N (default 1000) replay
-// or widen a run; a failure prints the seed, the step and the last actions.
+// HL_FUZZ_SEED=N (default 12315), HL_FUZZ_STEPS=N (default 1000) and
+// HL_FUZZ_STRATEGY (the queue's, default longest-idle; ring-all offers a call
+// to several telephones at once) replay or widen a run; a failure prints the
+// seed, the step, the last actions (HL_FUZZ_TRACE=N of them) and the state.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Sfc32 } from '../../src/acd/rng.ts';
@@ -44,7 +46,7 @@ const CODES = new Set(allErrorRows().map((r) => r.code));
 const CONFIG: AcdConfig = {
   agents: PEOPLE.map((id) => ({ id })),
   // The supervisor serves no queue: he is reached by transfers to him and supervises.
-  queues: [{ id: 'agents', strategy: 'longest-idle', members: AGENTS.map((agent) => ({ agent })), wrapUpMs: 4000, ringTimeoutMs: 8000, maxWaitMs: 120_000 }],
+  queues: [{ id: 'agents', strategy: (process.env.HL_FUZZ_STRATEGY ?? 'longest-idle') as AcdConfig['queues'][number]['strategy'], members: AGENTS.map((agent) => ({ agent })), wrapUpMs: 4000, ringTimeoutMs: 8000, maxWaitMs: 120_000 }],
 };
 
 interface Seat {
@@ -525,7 +527,7 @@ test(`live calls, random and malformed call control from several seats: one repl
     }
     for (const s of [...seatList, anon]) await s.c.close();
   } catch (err) {
-    const where = `fuzz-calls: seed ${SEED}, step ${step} of ${STEPS} (replay: HL_FUZZ_SEED=${SEED} HL_FUZZ_STEPS=${STEPS} node --import tsx test/seats/fuzz-calls.test.ts)`;
+    const where = `fuzz-calls: seed ${SEED}, step ${step} of ${STEPS} (replay: HL_FUZZ_SEED=${SEED} HL_FUZZ_STEPS=${STEPS}${process.env.HL_FUZZ_STRATEGY ? ` HL_FUZZ_STRATEGY=${process.env.HL_FUZZ_STRATEGY}` : ''} node --import tsx test/seats/fuzz-calls.test.ts)`;
     console.error(`${where}\nlast actions:\n  ${trace.join('\n  ')}\nnow:\n  ${dump().join('\n  ')}`);
     if (err instanceof Error) err.message = `${where}: ${err.message}`;
     throw err;
