@@ -191,3 +191,14 @@ export function indexHook(dataDir: string, index: RecordingIndex, log: (line: st
     settled: () => chain,
   };
 }
+
+/** Case `caseNumber` was made in call `callId`: every indexed recording of that call (its IVR takes, its per-call recording) lists it. Returns the ids changed. */
+export async function linkCaseToCall(index: RecordingIndex, callId: string, caseNumber: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const e of index.search({ callId })) {
+    if (e.callId !== callId || e.caseNumbers.includes(caseNumber)) continue;
+    await index.put({ ...e, caseNumbers: [...e.caseNumbers, caseNumber] });
+    changed.push(e.id);
+  }
+  return changed;
+}

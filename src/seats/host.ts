@@ -80,7 +80,7 @@ export interface SeatHostOptions extends ListenOptions {
   /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */
   /** The recording index: the server then gives each session the recordings it may hear (src/recording/http.ts). */
   recordingIndex?: RecordingIndex;
-  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting };
+  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting; /** Engine.linkCase: a case made at a seat reaches its call's record and recordings. */ linkCase?: (callId: string, caseNumber: string) => Promise<unknown> };
   /** The engine's flow and prompts: the admin page's flow editor checks against them and reloads it. */
   flows?: FlowHost;
   prompts?: PromptSet;
@@ -134,7 +134,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
 /** The seat server on the engine's ACD: the engine closes the ACD and its log, the host only its own parts. */
 async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine']>): Promise<SeatHost> {
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
-  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: e.queueLog, logger: o.logger, ...adminContext(o, e.config), switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
+  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: e.queueLog, logger: o.logger, ...adminContext(o, e.config), switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}), ...(e.linkCase ? { linkCase: e.linkCase } : {}) });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });

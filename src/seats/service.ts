@@ -10,7 +10,7 @@ import type { Acd, AgentSnapshot } from '../acd/acd.ts';
 import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
-import type { Agent } from '../cases/types.ts';
+import type { Agent, CaseRecord } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import type { AgentOps } from '../calls/agent-ops.ts';
@@ -71,6 +71,8 @@ export interface SeatServiceOptions {
   directory?: DirectorySource;
   /** What the admin-* messages change (SEAT_ADMIN_UNAVAILABLE without it). */
   admin?: AdminContext;
+  /** A case created at a seat with a call's id (case-create, answer-later): the engine adds it to that call's record and recordings (Engine.linkCase). */
+  linkCase?: (callId: string, caseNumber: string) => Promise<unknown>;
 }
 
 /** One socket, as the service sees it. */
@@ -332,6 +334,7 @@ export class SeatService {
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       const r = await runCaseMessage(this.o.cases, c.session!, m);
+      if ((m.type === 'case-create' || m.type === 'answer-later') && this.o.linkCase) await this.linkCase(r as CaseRecord);
       // Beside the cases, the ACD's list: abandoned calls and callers who asked to be called back (dial with `callback`).
       return m.type === 'callbacks' ? { ...(r as object), calls: acd.callbacks().slice(0, m.limit ?? 100) } : r;
     }
@@ -435,6 +438,16 @@ export class SeatService {
   }
 
   // ---- sessions and sockets ----------------------------------------------
+
+  /** The case is stored whatever happens here: a failure to link it to its call is logged, the reply is the case. */
+  private async linkCase(rec: CaseRecord): Promise<void> {
+    if (!rec.callId) return;
+    try {
+      if (!(await this.o.linkCase!(rec.callId, rec.number))) this.o.logger?.info(`seats: case ${rec.number} names call ${rec.callId}, which the engine does not know`);
+    } catch (e) {
+      this.o.logger?.warn({ err: e }, `seats: case ${rec.number} not linked to call ${rec.callId}: ${(e as Error).message}`);
+    }
+  }
 
   private bind(c: ConnState): void {
     const id = c.session!.agentId;
