@@ -3,14 +3,15 @@
 // reaches the call: the call record lists it in caseNumbers, and the call's
 // recording (全程录音) is found by a recordings search by that case number.
 // A second case made in wrap-up, after the call record was written, gets
-// there too. Retention 400 days later keeps the recording while the cases
-// are open (legal hold) and deletes it once they are closed.
+// there too. Retention 400 days later keeps the recording, and the rolling
+// segments of the caller's trunk and the agent's station during the call,
+// while the cases are open (legal hold) and deletes them once they are closed.
 import { existsSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openSeats } from '../../src/cli/start-seats.ts';
 import { recordingPath } from '../../src/recording/ids.ts';
-import { runRetention } from '../../src/recording/index.ts';
+import { channelKey, runRetention } from '../../src/recording/index.ts';
 import type { SeatHost } from '../../src/seats/host.ts';
 import { complaint } from '../cases/helpers.ts';
 import { Client } from '../seats/_harness.ts';
@@ -32,7 +33,7 @@ const PASSWORD = 'correct horse 12315';
 const DAY = 86_400_000;
 
 test('cases made at the seat during the call and in wrap-up reach the call record and the recording index; the recording is held while they are open', async () => {
-  h = await agentHarness(roster(1, 'linear'), { recordCalls: true });
+  h = await agentHarness(roster(1, 'linear'), { recordCalls: true, rolling: 'lines', rollingSegmentMs: 3000 });
   const e = h.engine;
   await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
   seats = await openSeats(e, { listen: { host: '127.0.0.1', port: 0 }, public: false }, () => {});
@@ -58,6 +59,7 @@ test('cases made at the seat during the call and in wrap-up reach the call recor
   await h.run(c.hangup());
   await h.run(e.core.idle());
   await h.run(st.hangUp());
+  await h.run(e.rolling!.settled());
   const summary = h.ended.at(-1)!;
   assert.is(summary.id, callId);
   assert.equal(summary.caseNumbers, [during], 'the call lists the case made during it');
@@ -85,6 +87,11 @@ test('cases made at the seat during the call and in wrap-up reach the call recor
   const now = entry!.end + 400 * DAY;
   const r = await runRetention({ dataDir: e.dataDir, index: e.recordings.index, store: e.store, rules, now });
   assert.equal(r.held.find((x) => x.id === recId)?.cases.sort(), [during, after].sort());
+  const segments = e.recordings.index.search({ kind: 'segment' });
+  const trunk = channelKey(e.board.channel(0, 1));
+  const station = channelKey(e.core.switchboard!.station('1001')!);
+  assert.ok(segments.some((x) => x.channel === trunk) && segments.some((x) => x.channel === station), `segments of the trunk and the station: ${segments.map((x) => x.channel).join(' ')}`);
+  assert.equal(segments.filter((x) => !r.held.some((y) => y.id === x.id)).map((x) => x.id), [], 'every segment of the call is held');
   assert.ok(existsSync(recordingPath(e.dataDir, recId)));
   // … and deleted once both are closed.
   assert.ok((await s.ask('case-action', { number: during, action: { type: 'not_accept', reason: '不属于受理范围' } })).ok);
@@ -93,6 +100,8 @@ test('cases made at the seat during the call and in wrap-up reach the call recor
   assert.ok((await s.ask('case-action', { number: after, action: { type: 'not_accept', reason: '不属于受理范围' } })).ok);
   const gone = await runRetention({ dataDir: e.dataDir, index: e.recordings.index, store: e.store, rules, now });
   assert.ok(gone.deleted.some((x) => x.id === recId && x.category === 'case'), 'deleted by age in the case category');
+  assert.equal(gone.held, []);
+  assert.is(gone.deleted.filter((x) => x.category === 'no-case' && segments.some((y) => y.id === x.id)).length, segments.length, 'the segments go by the no-case rule');
   assert.not.ok(existsSync(recordingPath(e.dataDir, recId)));
 });
 
