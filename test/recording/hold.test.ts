@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryFor, openRecordingIndex, runRetention, type LmdbRecordingIndex } from '../../src/recording/index.ts';
+import { entryFor, openRecordingIndex, repairIndex, runRetention, type LmdbRecordingIndex } from '../../src/recording/index.ts';
 import { channelKeyOfName } from '../../src/recording/hold.ts';
 import { complaint } from '../cases/helpers.ts';
 import { data, T0, type Data } from './_fixture.ts';
@@ -111,6 +111,24 @@ test('a case of the call younger than the case rule keeps the recording in the c
     assert.equal(r.deleted, []);
     assert.equal(r.held, []);
     assert.ok(existsSync(join(d.dir, id)));
+  }));
+
+test('a rebuilt index files a call\'s recording under the cases made for that call (case.callId)', () =>
+  withData(async (d, index) => {
+    const id = 'recordings/calls/20260302/e-0-5.wav';
+    d.take(id, 1, T0);
+    await d.store.putAgent({ id: '1009', name: '话务员', role: 'agent', password: 'pw-12315-long' });
+    const c = await d.store.createCase(complaint({ callId: 'e-0-5', agentId: '1009' }));
+    const other = await d.store.createCase(complaint({ callId: 'f-0-6' }));
+    const r = await repairIndex({ dataDir: d.dir, index, store: d.store });
+    assert.equal(r.added, [id]);
+    const e = index.get(id)!;
+    assert.is(e.kind, 'call');
+    assert.is(e.callId, 'e-0-5');
+    assert.equal(e.caseNumbers, [c.number]);
+    assert.equal(e.agents, [], 'a case naming the call gives its author no rights to the recording');
+    assert.equal(index.search({ caseNumber: c.number }).map((x) => x.id), [id]);
+    assert.equal(index.search({ caseNumber: other.number }), []);
   }));
 
 test.run();
