@@ -75,6 +75,8 @@ export interface SeatHostOptions extends ListenOptions {
   store: SeatCaseStore & SeatReportStore & DirectorySource & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
+  /** The engine's calls in progress by phase (CallCore.phaseCounts), for /metrics. */
+  callPhases?: () => Record<string, number>;
   dataDir: string;
   logger?: Logger;
   /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */

@@ -97,6 +97,16 @@ const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
 const DAY_MS = 86_400_000;
 const validators = Object.fromEntries(Object.entries(CLIENT_MESSAGES).map(([k, d]) => [k, Compile(d.schema)])) as Record<ClientType, ReturnType<typeof Compile>>;
 
+/** A queue's figures today (bureau day), from the queue log. */
+export interface TodayQueue {
+  sl: number | null;
+  ab: number | null;
+  answered: number;
+  abandoned: number;
+  asaMs: number | null;
+  ahtMs: number | null;
+}
+
 export class SeatService {
   private readonly conns = new Map<SeatConn, ConnState>();
   private readonly byAgent = new Map<string, Set<ConnState>>();
@@ -115,7 +125,7 @@ export class SeatService {
   private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private readonly admin: AdminService | null;
-  private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
+  private todayCache: { at: number; byQueue: Map<string, TodayQueue>; occupancy: number | null } | null = null;
 
   constructor(private readonly o: SeatServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -533,18 +543,23 @@ export class SeatService {
   }
 
   /** Today's SL and abandon rate per queue from the queue log, read again at most once a second. */
-  private today(): Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> {
+  private today(): Map<string, TodayQueue> {
+    return this.todayFigures().queues;
+  }
+
+  /** Today's figures (bureau day) per queue and the agents' occupancy, from the queue log, read again at most once a second. */
+  todayFigures(): { queues: Map<string, TodayQueue>; occupancy: number | null } {
     const log = this.o.queueLog;
     const wall = this.now();
-    if (!log) return new Map();
-    if (this.todayCache && wall - this.todayCache.at < 1000) return this.todayCache.byQueue;
+    if (!log) return { queues: new Map(), occupancy: null };
+    if (this.todayCache && wall - this.todayCache.at < 1000) return { queues: this.todayCache.byQueue, occupancy: this.todayCache.occupancy };
     const t = this.o.acdNow();
     const from = Math.floor((t + this.dayOffset) / DAY_MS) * DAY_MS - this.dayOffset;
-    const byQueue = new Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }>();
+    const byQueue = new Map<string, TodayQueue>();
     const [p] = figures(log.events({ from }), { serviceLevelMs: this.slMs, from });
-    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned });
-    this.todayCache = { at: wall, byQueue };
-    return byQueue;
+    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned, asaMs: f.asaMs, ahtMs: f.ahtMs });
+    this.todayCache = { at: wall, byQueue, occupancy: p?.occupancy ?? null };
+    return { queues: byQueue, occupancy: this.todayCache.occupancy };
   }
 
   private wallboardSoon(): void {

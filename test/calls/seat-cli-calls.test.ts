@@ -2,7 +2,8 @@
 // own login over a real WebSocket on 127.0.0.1): a headset agent answers the
 // offer, holds, retrieves and transfers blind to a colleague whose station
 // rings; each action prints the call id and the events that follow; a bad
-// target is refused before any login; a refusal prints the server's code.
+// target is refused before any login; a refusal prints the server's code;
+// /metrics counts the engine's calls by phase.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -47,7 +48,7 @@ test('answer, hold, retrieve and a blind transfer from the command line; refusal
   const e = h.engine;
   for (const id of ['1001', '1002']) await e.store.putAgent({ id, name: `话务员${id}`, role: 'agent', password: PASSWORD });
   const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops! } });
+  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, callPhases: () => e.core.phaseCounts(), engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops! } });
   const url = host.server.seatUrl;
   const as1001 = (...a: string[]) => seatCli(['--url', url, '--agent', '1001', ...a]);
 
@@ -80,6 +81,9 @@ test('answer, hold, retrieve and a blind transfer from the command line; refusal
   assert.is(hold.code, 0, hold.err);
   assert.match(hold.out, /held/);
   assert.is(sb.callOf('1001')?.state, 'held');
+  const metrics = await (await fetch(`${host.server.url}metrics`)).text();
+  assert.match(metrics, /^hotline_calls\{phase="held"\} 1$/m, '/metrics counts the call held');
+  assert.match(metrics, /^hotline_calls\{phase="talking"\} 0$/m);
   const back = await paced(as1001('retrieve'));
   assert.is(back.code, 0, back.err);
   assert.is(sb.callOf('1001')?.state, 'talking');
