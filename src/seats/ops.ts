@@ -131,6 +131,9 @@ export function metrics(s: OpsSources): string {
   e.family('hotline_acd_queue_asa_seconds', 'gauge', 'Average speed of answer of the queue today (bureau day), from the queue log; NaN before the first answer.', wb.queues.map((q) => [{ queue: q.queue }, seconds(today.queues.get(q.queue)?.asaMs)]));
   e.family('hotline_acd_queue_aht_seconds', 'gauge', 'Average handling time (talk + hold + wrap-up) of the queue\'s calls handled today; NaN before the first.', wb.queues.map((q) => [{ queue: q.queue }, seconds(today.queues.get(q.queue)?.ahtMs)]));
   e.family('hotline_acd_occupancy_ratio', 'gauge', 'Agents\' busy time / (busy + ready) today, over every agent; NaN before any.', [[{}, today.occupancy ?? NaN]]);
+  const byCode = new Map<string, number>();
+  for (const a of wb.recordingAlarms) byCode.set(a.code, (byCode.get(a.code) ?? 0) + 1);
+  e.family('hotline_recording_alarms', 'gauge', 'Recordings stopped by a failure (disk full, I/O error) until they record again, by code.', [...byCode].map(([code, n]) => [{ code }, n]));
   if (s.callPhases) e.family('hotline_calls', 'gauge', 'Calls in progress by phase (ivr, queue, ringing, talking, held, consulting, conference, wrap-up, back-to-ivr).', Object.entries(s.callPhases()).map(([phase, n]) => [{ phase }, n]));
   e.family('hotline_seat_sockets', 'gauge', 'Seat sockets open.', [[{}, st.sockets]]);
   e.family('hotline_seat_sessions', 'gauge', 'Seat sessions live.', [[{}, st.sessions]]);

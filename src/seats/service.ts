@@ -5,6 +5,8 @@
 // and changes nothing. Each connection's messages run one after another
 // (a login's scrypt check finishes before the next message is read).
 import type { Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import type { RecordingAlarm } from '../recording/index.ts';
 import { Compile } from 'typebox/compile';
 import type { Acd, AgentSnapshot } from '../acd/acd.ts';
 import type { QueueLog } from '../acd/log.ts';
@@ -59,6 +61,8 @@ export interface SeatServiceOptions {
   now?: () => number;
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
+  /** The recording layer's alarms (disk full, I/O): in force ones are on the wallboard and in /metrics until cleared. */
+  recordingAlarms?: Observable<RecordingAlarm>;
   logger?: Logger;
   /**
    * Called as each server event leaves for a socket (the seat bench stamps
@@ -120,6 +124,7 @@ export class SeatService {
   private readonly unsubscribe: () => void;
   private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly opsEvents: { unsubscribe(): void } | undefined;
+  private readonly recAlarms = new Map<string, Wallboard['recordingAlarms'][number]>();
   private readonly ticker: NodeJS.Timeout;
   /** The browser phone (voice-start): with the call layer only. */
   private readonly voice: VoiceSeats | undefined;
@@ -149,7 +154,14 @@ export class SeatService {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
     };
-    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats)];
+    // A recording that stopped (disk full, I/O) stays on the wallboard until it records again.
+    const alarmed = o.recordingAlarms?.subscribe((a) => {
+      const key = `${a.channel}|${a.callId ?? ''}`;
+      if (a.raised) this.recAlarms.set(key, { code: a.code, message: a.message, channel: a.channel, at: a.at, ...(a.callId ? { callId: a.callId } : {}) });
+      else this.recAlarms.delete(key);
+      this.wallboardSoon();
+    });
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats), alarmed];
     this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
@@ -539,7 +551,7 @@ export class SeatService {
       const t = today.get(q.id);
       return { ...this.queueView(q.id), serviceLevelToday: t?.sl ?? null, abandonRateToday: t?.ab ?? null, answeredToday: t?.answered ?? 0, abandonedToday: t?.abandoned ?? 0 };
     });
-    return { counts, agents, queues, serviceLevelMs: this.slMs };
+    return { counts, agents, queues, serviceLevelMs: this.slMs, recordingAlarms: [...this.recAlarms.values()] };
   }
 
   /** Today's SL and abandon rate per queue from the queue log, read again at most once a second. */
