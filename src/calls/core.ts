@@ -13,7 +13,7 @@ import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
 import type { NoticeConfig } from '../recording/notice.ts';
-import { Call, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
+import { Call, type CallPhase, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
 import { CallError } from './errors.ts';
 import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -274,6 +274,13 @@ export class CallCore {
 
   get stopped(): boolean {
     return this.#stopped;
+  }
+
+  /** Calls in progress by phase (every phase but ended, 0 where none): /metrics' hotline_calls. */
+  phaseCounts(): Record<Exclude<CallPhase, 'ended'>, number> {
+    const n: Record<Exclude<CallPhase, 'ended'>, number> = { ivr: 0, queue: 0, ringing: 0, talking: 0, held: 0, consulting: 0, conference: 0, 'wrap-up': 0, 'back-to-ivr': 0 };
+    for (const { call } of this.#active.values()) if (call.phase !== 'ended') n[call.phase]++;
+    return n;
   }
 
   get activeCalls(): Call[] {

@@ -104,6 +104,8 @@ export interface EngineOptions {
    * in stepped engines (tests ask for it).
    */
   recordCalls?: boolean;
+  /** The per-call recording's layout: 'stereo' (default: caller left, agents right) or 'mixed' (one mono file of both sides, half the size). */
+  callRecordingMode?: 'stereo' | 'mixed';
   /**
    * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
    * and the trunks that take calls (inbound, bothway), 'all' = every channel
@@ -230,7 +232,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // Per-call recordings in flight: the engine closes the index only after they are indexed.
   const recordingsLive = new Set<CallRecording>();
   const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
-    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
+    const rec = startCallRecording({ ...r, mode: o.callRecordingMode ?? 'stereo', dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
     recordingsLive.add(rec);
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;

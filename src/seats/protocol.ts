@@ -483,6 +483,16 @@ export const Wallboard = Type.Object({
   agents: Type.Array(AgentStateView),
   queues: Type.Array(WallboardQueue),
   serviceLevelMs: Type.Integer({ description: 'T of the service level: answered within T ÷ answered (Asterisk SL)' }),
+  recordingAlarms: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'HL_EREC_DISKFULL, HL_EREC_IO, HL_EREC_ACCESS …' }),
+      message: Type.String(),
+      channel: Type.String({ description: 'the channel whose recording stopped' }),
+      at: Type.Integer({ description: 'raised at (epoch ms)' }),
+      callId: Type.Optional(Type.String({ description: 'a per-call recording\'s call' })),
+    }),
+    { description: 'recordings stopped by a failure (disk full, I/O error), each until it records again' },
+  ),
 });
 export type Wallboard = Static<typeof Wallboard>;
 
