@@ -53,7 +53,8 @@ test('cases made at the seat during the call and in wrap-up reach the call recor
       const made = await s.ask('case-create', { fields: complaint({ callId, callerNumber: '13912345678' }) });
       assert.ok(made.ok, JSON.stringify(made));
       during = made.result.number;
-      await h!.sleep(500);
+      // Long enough for the station's rolling segment (3 s, recorded while its port is in use) to be cut during the call.
+      await h!.sleep(4000);
     })(),
   );
   await h.run(c.hangup());
