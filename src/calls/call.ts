@@ -189,10 +189,21 @@ export class Call implements QueueCall {
     this.legs.push(leg);
   }
 
-  /** A case made for the call outside the IVR (a callback request). */
-  addCase(number: string): void {
-    this.ivr.caseNumbers.push(number);
+  /**
+   * A case made for the call outside the IVR (a callback request, an agent at
+   * his seat): the call record and the recording's index entry list it.
+   * False when the call record is already written (the caller's call core
+   * then adds it to the stored record).
+   */
+  addCase(number: string): boolean {
+    if (!this.ivr.caseNumbers.includes(number)) {
+      this.ivr.caseNumbers.push(number);
+      this.recording?.note({ caseNumbers: [number] });
+    }
+    return !this.#recordBuilt;
   }
+
+  #recordBuilt = false;
 
   /** The night bell was answered: the night flow stops (what it recorded is kept, as after a hang-up) and the caller talks with the station. */
   nightAnswered(leg: Leg): void {
@@ -483,6 +494,7 @@ export class Call implements QueueCall {
   }
 
   async #writeRecord(): Promise<void> {
+    this.#recordBuilt = true;
     const rec: CallRecordInput = {
       id: this.id,
       startedAt: this.startedAt,

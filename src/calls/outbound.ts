@@ -59,6 +59,8 @@ interface Placed {
   done: boolean;
   record: Promise<void> | null;
   recording?: CallRecording;
+  /** Cases made during the call (at the seat). */
+  caseNumbers: string[];
   finish(outcome: string): void;
 }
 
@@ -85,6 +87,17 @@ export class OutboundCalls {
     return p ? { callId: p.id, answered: p.answeredAt !== undefined } : null;
   }
 
+  /** A case made during placed call `callId` (the agent at his seat): its call record and recording list it. False: not a placed call in progress. */
+  addCase(callId: string, caseNumber: string): boolean {
+    const p = [...this.#byAgent.values()].find((x) => x.id === callId);
+    if (!p) return false;
+    if (!p.caseNumbers.includes(caseNumber)) {
+      p.caseNumbers.push(caseNumber);
+      p.recording?.note({ caseNumbers: [caseNumber] });
+    }
+    return true;
+  }
+
   /**
    * Places a call from the agent's station. Returns at once; `connected`
    * resolves true once the far party answered (false: no answer, no trunk,
@@ -98,7 +111,7 @@ export class OutboundCalls {
       if (!sb.station(target.agent)) throw new CallError('CALL_NO_STATION', `'${target.agent}' has no station port`, { agentId: target.agent });
       if (target.agent === agentId || this.#byAgent.has(target.agent)) throw new CallError('CALL_STATION_BUSY', `'${target.agent}' is busy`, { agentId: target.agent });
     }
-    const p: Placed = { id: `out-${this.#o.board.now()}-${++seq}`, agentId, legs: [], startedAt: this.#o.now(), reserved: [], done: false, record: null, finish: () => undefined };
+    const p: Placed = { id: `out-${this.#o.board.now()}-${++seq}`, agentId, legs: [], startedAt: this.#o.now(), reserved: [], caseNumbers: [], done: false, record: null, finish: () => undefined };
     const ctl = new AbortController();
     let hungUp: () => void = () => undefined;
     let farSub: { unsubscribe(): void } | undefined;
@@ -249,6 +262,10 @@ export class OutboundCalls {
     };
     if (p.answeredAt !== undefined) rec.answeredAt = p.answeredAt;
     if (p.answeredAt !== undefined) rec.talkMs = rec.endedAt - p.answeredAt;
+    if (p.caseNumbers.length) {
+      rec.caseNumbers = [...p.caseNumbers];
+      rec.caseNumber = p.caseNumbers[p.caseNumbers.length - 1];
+    }
     try {
       await this.#o.store.putCallRecord(rec);
     } catch (e) {

@@ -206,7 +206,7 @@ export class Switchboard {
     }
     let joined: boolean;
     try {
-      joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber }).joined;
+      joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber, ...(req.priority ? { priority: req.priority } : {}) }).joined;
     } catch (e) {
       call.log.warn({ err: e }, `call ${call.id}: transfer to queue '${req.queue}' refused: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
       joined = false;
