@@ -512,6 +512,7 @@ export class LmdbCaseStore implements CaseStore {
       const old = this.loadCase(number);
       const rec = applyAction(old, action, by, this.wfEnv(now), {
         exists: (id) => this.people.departments.get(id) !== undefined,
+        active: (id) => (this.people.departments.get(id) as Department | undefined)?.active !== false,
         headOf: (id) => (this.people.departments.get(id) as Department | undefined)?.head,
       });
       this.writeCase(b, old, rec);

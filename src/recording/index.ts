@@ -6,7 +6,7 @@ import { indexHook, repairIndex, type RecordingHook } from './maintain.ts';
 import { finishUnfinished } from './recover.ts';
 
 export { openRecordingIndex, LmdbRecordingIndex, INDEX_FOLDER } from './lmdb-index.ts';
-export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
+export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, linkCaseToCall, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
 export { runRetention, scheduleRetention, checkRetention, DEFAULT_RETENTION, type RetentionRule, type RetentionReport } from './retention.ts';
 export { checkRecordingId, recordingPath } from './ids.ts';
 export { exportRecording } from './export.ts';

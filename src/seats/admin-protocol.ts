@@ -47,7 +47,7 @@ export const ADMIN_EDIT_MESSAGES = {
       ),
     }),
     roles: ADMINS,
-    summary: 'Add or edit an agent (as `hotline cases agents add`; the password is stored as a scrypt hash). Deactivate with `active: false`: agents are never deleted; his sessions end at once (`session-ended`). An admin cannot deactivate himself or take his own admin role (SEAT_ADMIN_SELF). The ACD roster follows at the next start.',
+    summary: 'Add or edit an agent (as `hotline cases agents add`; the password is stored as a scrypt hash). Deactivate with `active: false`: agents are never deleted; his sessions end at once (`session-ended`) and the ACD logs him out (at once when idle, after his call and wrap-up otherwise). An admin cannot deactivate himself or take his own admin role (SEAT_ADMIN_SELF). The ACD roster follows at the next start.',
     result: '`{ agent, takesEffect: "now" | "restart" }` (without password hash)',
   },
   'admin-department-put': {

@@ -86,10 +86,15 @@ test('agents and departments: the store\'s checks with the field, edits keep the
     assert.is((await r.store.verifyAgent('1003', 'pass-1003'))?.name, '王小三');
     // Deactivated: still in the store (his cases name him), cannot log in; his open seat is ended at once.
     const seat1001 = await loggedIn(r, '1001');
+    const seat1002 = await loggedIn(r, '1002');
+    for (const seat of [seat1001, seat1002]) assert.ok((await seat.ask('acd-login', { ready: true })).ok);
     const off = await adm.ask('admin-agent-put', { agent: { id: '1001', name: '话务员一', role: 'agent', active: false } });
     assert.ok(off.ok);
     await seat1001.until(() => seat1001.events('session-ended')[0], 'session-ended for the deactivated agent');
     await seat1001.until(() => seat1001.closed ?? undefined, 'his socket closed');
+    assert.not.equal(r.acd.agent('1002').state, 'loggedOut', 'another agent stays logged in');
+    assert.is(r.acd.agent('1001').state, 'loggedOut', 'the ACD offers him no more calls');
+    await seat1002.close();
     assert.is((await r.store.getAgent('1001'))?.active, false);
     const c = await Client.open(r.server.seatUrl);
     assert.is((await c.ask('login', { agentId: '1001', password: PASSWORD })).code, 'SEAT_LOGIN_FAILED');
