@@ -716,6 +716,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Napi::Object o = Napi::Object::New(env);
     o.Set("ticks", Napi::Number::New(env, (double)st.ticks));
     o.Set("overruns", Napi::Number::New(env, (double)st.overruns));
+    o.Set("lateTicks", Napi::Number::New(env, (double)st.late_ticks));
     o.Set("events", Napi::Number::New(env, (double)st.events));
     o.Set("eventsDropped", Napi::Number::New(env, (double)st.events_dropped));
     o.Set("completionsLost", Napi::Number::New(env, (double)st.completions_lost));

@@ -335,6 +335,12 @@ typedef struct hl_board_stats {
   uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
   uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
   uint64_t rec_dropped;    /* samples recordings and taps lost to a full ring (the writer fell behind), all channels */
+  /* late_ticks: ticks whose work ran over a period. overruns: on the board's
+   * own clock (the sim) every late tick (it finished after the next was
+   * due); on a card-paced board (driver wait_tick) only a late tick after
+   * which audio was lost (lost_frames or slips rose): the card's buffers
+   * absorb the rest (driver.h "Clock"). Each overrun is also an HL_EV_OVERRUN (a = 0). */
+  uint64_t late_ticks;
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);

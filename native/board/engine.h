@@ -380,6 +380,12 @@ struct hl_board {
   hl::Spsc<hl::Retire> retire;
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  // Ticks whose work ran over a period (stats late_ticks). On the board's own
+  // clock each is also an overrun; on a card-paced board only one after
+  // which audio was lost is (clock_main).
+  std::atomic<uint64_t> late_ticks{0};
+  uint64_t span_loss = 0;  // lost_frames + slips of every span as the last tick read them (clock thread)
+  bool late_prev = false;  // the previous card-paced tick was late and had lost nothing yet
   std::atomic<uint64_t> lost{0}, deferred{0};
   std::atomic<uint64_t> rec_dropped{0};  // samples lost to full recorder rings, all recorders (stats)
   // Event slots kept free for completions: every operation that can be in

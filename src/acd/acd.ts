@@ -23,6 +23,7 @@ import {
   REASON_DISCONNECTED,
   REASON_NO_ANSWER,
   REASON_OFFER_FAILED,
+  OPERATION_REASONS,
   type AcdConfig,
   type AgentState,
   type CallbackEntry,
@@ -226,7 +227,7 @@ export class Acd {
   private toIdle(a: AgentRt): void {
     if (a.pendingLogout) {
       a.pendingLogout = false;
-      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.keptReason = kept(a.state === 'notReady' ? a.reason : a.pendingNotReady);
       a.pendingNotReady = undefined;
       this.setState(a, 'loggedOut');
     } else if (a.pendingNotReady !== undefined) {
@@ -258,7 +259,7 @@ export class Acd {
       const a = this.agentOf(agentId);
       if (a.state === 'loggedOut' || a.call) this.refuse(a, 'an agent logs out when no call is offered to him or connected');
       if (a.state === 'workingAfterCall') this.finishWrap(a);
-      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.keptReason = kept(a.state === 'notReady' ? a.reason : a.pendingNotReady);
       a.pendingNotReady = undefined;
       this.setState(a, 'loggedOut');
     });
@@ -862,4 +863,9 @@ export class Acd {
   check(): string[] {
     return brokenInvariants(this.agents, this.queues, this.calls, this.readyCount);
   }
+}
+
+/** The pause reason a logout keeps for the next login: the agent's own, not an operation's (it ends without him). */
+function kept(reason: string | undefined): string | undefined {
+  return reason !== undefined && OPERATION_REASONS.includes(reason) ? undefined : reason;
 }

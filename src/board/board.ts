@@ -788,6 +788,7 @@ export class BoardView implements Board {
     return {
       ticks: s.ticks,
       overruns: s.overruns,
+      lateTicks: s.lateTicks,
       eventsDelivered: s.events,
       eventsDropped: s.eventsDropped,
       commandsDeferred: s.commandsDeferred,

@@ -17,6 +17,7 @@ export interface NativeSpanStatus {
 export interface NativeStats {
   ticks: number;
   overruns: number;
+  lateTicks: number;
   events: number;
   /** Ordinary events dropped on a full event ring (each also reported by an 'overrun' event of what 'events'). */
   eventsDropped: number;

@@ -26,7 +26,7 @@ import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { linkCaseToCall, loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 /**
@@ -104,6 +104,8 @@ export interface EngineOptions {
    * in stepped engines (tests ask for it).
    */
   recordCalls?: boolean;
+  /** The per-call recording's layout: 'stereo' (default: caller left, agents right) or 'mixed' (one mono file of both sides, half the size). */
+  callRecordingMode?: 'stereo' | 'mixed';
   /**
    * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
    * and the trunks that take calls (inbound, bothway), 'all' = every channel
@@ -148,6 +150,13 @@ export interface Engine {
   recordingAlarms$: Observable<RecordingAlarm>;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
+  /**
+   * A case made for call `callId` outside its flow (an agent's case-create at
+   * his seat with the call's id): its call record and its recordings' index
+   * entries list it (recordings search by case finds them). False: no call
+   * of that id (the case keeps its callId all the same).
+   */
+  linkCase(callId: string, caseNumber: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -223,7 +232,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // Per-call recordings in flight: the engine closes the index only after they are indexed.
   const recordingsLive = new Set<CallRecording>();
   const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
-    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
+    const rec = startCallRecording({ ...r, mode: o.callRecordingMode ?? 'stereo', dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
     recordingsLive.add(rec);
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;
@@ -301,6 +310,16 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     rolling,
     recordingAlarms$: recordingAlarms.asObservable(),
     queueLog,
+    async linkCase(callId, caseNumber) {
+      const known = await core.addCase(callId, caseNumber);
+      const index = recordings.index;
+      const link = () => linkCaseToCall(index, callId, caseNumber).catch((e) => logger.warn({ err: e }, `recordings: index: case ${caseNumber} not linked to call ${callId}: ${(e as Error).message}`));
+      // The call's recording still running is noted (Call.addCase); one being indexed right now gets it once indexed.
+      const running = [...recordingsLive].find((r) => r.id.endsWith(`/${callId}.wav`));
+      if (running) void running.done.then(link);
+      const changed = await link();
+      return known || (changed !== undefined && changed.length > 0);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -276,7 +276,7 @@ export interface CallRecordInput {
   agents?: string[];
   talkMs?: number;
   holdMs?: number;
-  /** Wrap-up time of the agent who took the call (his configured after-call work). */
+  /** Wrap-up time of the last agent on the call, as measured (ended early: the shorter time); his configured wrap-up until it ends. */
   wrapUpMs?: number;
   /** Who ended the conversation with the agent. */
   endedBy?: 'caller' | 'agent' | 'system';

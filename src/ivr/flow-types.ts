@@ -186,6 +186,8 @@ export interface TransferNode extends NodeBase {
   afterAgent?: string;
   /** 自动报工号: the caller hears the agent's number when he answers (default: the engine's setting). */
   announceAgent?: boolean;
+  /** Queue priority, 0–9 (default 0): a higher one goes ahead of every caller waiting with a lower one (e.g. an emergency food-safety report). */
+  priority?: number;
 }
 
 export interface EmailNode extends NodeBase {

@@ -7,7 +7,7 @@ import { finishUnfinished } from './recover.ts';
 import { recordingIdOf } from './ids.ts';
 
 export { openRecordingIndex, LmdbRecordingIndex, INDEX_FOLDER } from './lmdb-index.ts';
-export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
+export { repairIndex, verifyIndex, indexHook, entryFor, caseLinks, linkCaseToCall, type RecordingHook, type RepairReport, type VerifyProblem } from './maintain.ts';
 export { runRetention, scheduleRetention, checkRetention, DEFAULT_RETENTION, type RetentionRule, type RetentionReport } from './retention.ts';
 export { checkRecordingId, recordingPath, recordingIdOf } from './ids.ts';
 export { exportRecording } from './export.ts';

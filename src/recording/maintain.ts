@@ -7,17 +7,25 @@ import { isHotlineError } from '../errors.ts';
 import { inspectRecording, recordingsOnDisk } from './files.ts';
 import type { RecordingEntry, RecordingFacts, RecordingIndex } from './types.ts';
 
-/** What the case store knows of each recording id: the cases that refer to it. */
-export type CaseLinks = Map<string, Pick<CaseRecord, 'number' | 'status' | 'callId' | 'callerNumber' | 'agentId'>[]>;
+type CaseLink = Pick<CaseRecord, 'number' | 'status' | 'callId' | 'callerNumber' | 'agentId'>;
+
+/** What the case store knows of the recordings: the cases that name each recording id (recordingIds), and the cases made for each call (callId). */
+export interface CaseLinks {
+  byRecording: Map<string, CaseLink[]>;
+  byCall: Map<string, CaseLink[]>;
+}
 
 export async function caseLinks(store: Pick<CaseStore, 'exportCases'>): Promise<CaseLinks> {
-  const links: CaseLinks = new Map();
+  const links: CaseLinks = { byRecording: new Map(), byCall: new Map() };
+  const add = (m: Map<string, CaseLink[]>, k: string, c: CaseLink) => {
+    const l = m.get(k);
+    if (l) l.push(c);
+    else m.set(k, [c]);
+  };
   for await (const c of store.exportCases()) {
-    for (const id of c.recordingIds ?? []) {
-      const l = links.get(id) ?? [];
-      l.push({ number: c.number, status: c.status, callId: c.callId, callerNumber: c.callerNumber, agentId: c.agentId });
-      links.set(id, l);
-    }
+    const link = { number: c.number, status: c.status, callId: c.callId, callerNumber: c.callerNumber, agentId: c.agentId };
+    for (const id of c.recordingIds ?? []) add(links.byRecording, id, link);
+    if (c.callId) add(links.byCall, c.callId, link);
   }
   return links;
 }
@@ -62,10 +70,15 @@ export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}
   return e;
 }
 
-/** The facts the case store adds to a recording: its case numbers, call, caller, agent. */
+/**
+ * The facts the case store adds to a recording: the case numbers of the cases
+ * that name it or were made for its call; from the cases that name it, also
+ * their agent, call and caller.
+ */
 function withCases(e: RecordingEntry, links: CaseLinks): RecordingEntry {
-  const cs = links.get(e.id) ?? [];
-  const out = { ...e, caseNumbers: [...new Set([...e.caseNumbers, ...cs.map((c) => c.number)])], agents: [...new Set([...e.agents, ...cs.flatMap((c) => (c.agentId ? [c.agentId] : []))])] };
+  const cs = links.byRecording.get(e.id) ?? [];
+  const ofCall = e.callId !== undefined ? (links.byCall.get(e.callId) ?? []) : [];
+  const out = { ...e, caseNumbers: [...new Set([...e.caseNumbers, ...cs.map((c) => c.number), ...ofCall.map((c) => c.number)])], agents: [...new Set([...e.agents, ...cs.flatMap((c) => (c.agentId ? [c.agentId] : []))])] };
   const c = cs[0];
   if (c?.callId && out.callId === undefined) out.callId = c.callId;
   if (c?.callerNumber && out.callerNumber === undefined) out.callerNumber = c.callerNumber;
@@ -100,7 +113,7 @@ export async function repairIndex(o: {
   const recovered = new Set(o.recovered ?? []);
   const at = Date.now();
   const mark = (e: RecordingEntry): RecordingEntry => (e.recovered === undefined && (recovered.has(e.id) || e.files.some((f) => recovered.has(f))) ? { ...e, recovered: at } : e);
-  const links = o.store ? await caseLinks(o.store) : new Map();
+  const links: CaseLinks = o.store ? await caseLinks(o.store) : { byRecording: new Map(), byCall: new Map() };
   const r: RepairReport = { added: [], updated: [], dropped: [], skipped: [] };
   const onDisk = new Set(recordingsOnDisk(o.dataDir));
   const movedFacts = new Map<string, RecordingEntry>();
@@ -201,4 +214,15 @@ export function indexHook(dataDir: string, index: RecordingIndex, log: (line: st
       }),
     settled: () => chain,
   };
+}
+
+/** Case `caseNumber` was made in call `callId`: every indexed recording of that call (its IVR takes, its per-call recording) lists it. Returns the ids changed. */
+export async function linkCaseToCall(index: RecordingIndex, callId: string, caseNumber: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const e of index.search({ callId })) {
+    if (e.callId !== callId || e.caseNumbers.includes(caseNumber)) continue;
+    await index.put({ ...e, caseNumbers: [...e.caseNumbers, caseNumber] });
+    changed.push(e.id);
+  }
+  return changed;
 }

@@ -56,7 +56,7 @@ const CASE_MESSAGES = {
       fields: Fields('kind, channel (default hotline), callerNumber, callbackNumber, complainant, business, anonymous, request, facts, categoryId, recordingIds, attachments, answerLater, answer, receivedAt, callId; `agentId` is the sender, never a field'),
     }),
     roles: ALL,
-    summary: 'Register a case of one of the five kinds (咨询 投诉 举报 批评建议 局长信箱) in the sender\'s name. A consultation is answered at once (`answer`, closed) or later (`answerLater` with `callbackNumber`; see also `answer-later`).',
+    summary: 'Register a case of one of the five kinds (咨询 投诉 举报 批评建议 局长信箱) in the sender\'s name. A consultation is answered at once (`answer`, closed) or later (`answerLater` with `callbackNumber`; see also `answer-later`). With the `callId` of a call (the one the agent is on, or just had), the case joins that call: its call record\'s `caseNumbers` and its recordings\' index entries (a recordings search by the case finds them).',
     result: 'the case record (number, status, deadlines, missingFields …)',
   },
   'case-get': {
@@ -483,6 +483,16 @@ export const Wallboard = Type.Object({
   agents: Type.Array(AgentStateView),
   queues: Type.Array(WallboardQueue),
   serviceLevelMs: Type.Integer({ description: 'T of the service level: answered within T ÷ answered (Asterisk SL)' }),
+  recordingAlarms: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'HL_EREC_DISKFULL, HL_EREC_IO, HL_EREC_ACCESS …' }),
+      message: Type.String(),
+      channel: Type.String({ description: 'the channel whose recording stopped' }),
+      at: Type.Integer({ description: 'raised at (epoch ms)' }),
+      callId: Type.Optional(Type.String({ description: 'a per-call recording\'s call' })),
+    }),
+    { description: 'recordings stopped by a failure (disk full, I/O error), each until it records again' },
+  ),
 });
 export type Wallboard = Static<typeof Wallboard>;
 

@@ -5,12 +5,14 @@
 // and changes nothing. Each connection's messages run one after another
 // (a login's scrypt check finishes before the next message is read).
 import type { Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import type { RecordingAlarm } from '../recording/index.ts';
 import { Compile } from 'typebox/compile';
 import type { Acd, AgentSnapshot } from '../acd/acd.ts';
 import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
-import type { Agent } from '../cases/types.ts';
+import type { Agent, CaseRecord } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import type { AgentOps } from '../calls/agent-ops.ts';
@@ -59,6 +61,8 @@ export interface SeatServiceOptions {
   now?: () => number;
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
+  /** The recording layer's alarms (disk full, I/O): in force ones are on the wallboard and in /metrics until cleared. */
+  recordingAlarms?: Observable<RecordingAlarm>;
   logger?: Logger;
   /**
    * Called as each server event leaves for a socket (the seat bench stamps
@@ -71,6 +75,8 @@ export interface SeatServiceOptions {
   directory?: DirectorySource;
   /** What the admin-* messages change (SEAT_ADMIN_UNAVAILABLE without it). */
   admin?: AdminContext;
+  /** A case created at a seat with a call's id (case-create, answer-later): the engine adds it to that call's record and recordings (Engine.linkCase). */
+  linkCase?: (callId: string, caseNumber: string) => Promise<unknown>;
 }
 
 /** One socket, as the service sees it. */
@@ -97,6 +103,16 @@ const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
 const DAY_MS = 86_400_000;
 const validators = Object.fromEntries(Object.entries(CLIENT_MESSAGES).map(([k, d]) => [k, Compile(d.schema)])) as Record<ClientType, ReturnType<typeof Compile>>;
 
+/** A queue's figures today (bureau day), from the queue log. */
+export interface TodayQueue {
+  sl: number | null;
+  ab: number | null;
+  answered: number;
+  abandoned: number;
+  asaMs: number | null;
+  ahtMs: number | null;
+}
+
 export class SeatService {
   private readonly conns = new Map<SeatConn, ConnState>();
   private readonly byAgent = new Map<string, Set<ConnState>>();
@@ -110,12 +126,13 @@ export class SeatService {
   private readonly unsubscribe: () => void;
   private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly opsEvents: { unsubscribe(): void } | undefined;
+  private readonly recAlarms = new Map<string, Wallboard['recordingAlarms'][number]>();
   private readonly ticker: NodeJS.Timeout;
   /** The browser phone (voice-start): with the call layer only. */
   private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
   private readonly admin: AdminService | null;
-  private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
+  private todayCache: { at: number; byQueue: Map<string, TodayQueue>; occupancy: number | null } | null = null;
 
   constructor(private readonly o: SeatServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -139,7 +156,14 @@ export class SeatService {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
     };
-    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats)];
+    // A recording that stopped (disk full, I/O) stays on the wallboard until it records again.
+    const alarmed = o.recordingAlarms?.subscribe((a) => {
+      const key = `${a.channel}|${a.callId ?? ''}`;
+      if (a.raised) this.recAlarms.set(key, { code: a.code, message: a.message, channel: a.channel, at: a.at, ...(a.callId ? { callId: a.callId } : {}) });
+      else this.recAlarms.delete(key);
+      this.wallboardSoon();
+    });
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats), alarmed];
     this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
@@ -332,6 +356,7 @@ export class SeatService {
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       const r = await runCaseMessage(this.o.cases, c.session!, m);
+      if ((m.type === 'case-create' || m.type === 'answer-later') && this.o.linkCase) await this.linkCase(r as CaseRecord);
       // Beside the cases, the ACD's list: abandoned calls and callers who asked to be called back (dial with `callback`).
       return m.type === 'callbacks' ? { ...(r as object), calls: acd.callbacks().slice(0, m.limit ?? 100) } : r;
     }
@@ -436,6 +461,16 @@ export class SeatService {
 
   // ---- sessions and sockets ----------------------------------------------
 
+  /** The case is stored whatever happens here: a failure to link it to its call is logged, the reply is the case. */
+  private async linkCase(rec: CaseRecord): Promise<void> {
+    if (!rec.callId) return;
+    try {
+      if (!(await this.o.linkCase!(rec.callId, rec.number))) this.o.logger?.info(`seats: case ${rec.number} names call ${rec.callId}, which the engine does not know`);
+    } catch (e) {
+      this.o.logger?.warn({ err: e }, `seats: case ${rec.number} not linked to call ${rec.callId}: ${(e as Error).message}`);
+    }
+  }
+
   private bind(c: ConnState): void {
     const id = c.session!.agentId;
     let set = this.byAgent.get(id);
@@ -529,22 +564,27 @@ export class SeatService {
       const t = today.get(q.id);
       return { ...this.queueView(q.id), serviceLevelToday: t?.sl ?? null, abandonRateToday: t?.ab ?? null, answeredToday: t?.answered ?? 0, abandonedToday: t?.abandoned ?? 0 };
     });
-    return { counts, agents, queues, serviceLevelMs: this.slMs };
+    return { counts, agents, queues, serviceLevelMs: this.slMs, recordingAlarms: [...this.recAlarms.values()] };
   }
 
   /** Today's SL and abandon rate per queue from the queue log, read again at most once a second. */
-  private today(): Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> {
+  private today(): Map<string, TodayQueue> {
+    return this.todayFigures().queues;
+  }
+
+  /** Today's figures (bureau day) per queue and the agents' occupancy, from the queue log, read again at most once a second. */
+  todayFigures(): { queues: Map<string, TodayQueue>; occupancy: number | null } {
     const log = this.o.queueLog;
     const wall = this.now();
-    if (!log) return new Map();
-    if (this.todayCache && wall - this.todayCache.at < 1000) return this.todayCache.byQueue;
+    if (!log) return { queues: new Map(), occupancy: null };
+    if (this.todayCache && wall - this.todayCache.at < 1000) return { queues: this.todayCache.byQueue, occupancy: this.todayCache.occupancy };
     const t = this.o.acdNow();
     const from = Math.floor((t + this.dayOffset) / DAY_MS) * DAY_MS - this.dayOffset;
-    const byQueue = new Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }>();
+    const byQueue = new Map<string, TodayQueue>();
     const [p] = figures(log.events({ from }), { serviceLevelMs: this.slMs, from });
-    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned });
-    this.todayCache = { at: wall, byQueue };
-    return byQueue;
+    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned, asaMs: f.asaMs, ahtMs: f.ahtMs });
+    this.todayCache = { at: wall, byQueue, occupancy: p?.occupancy ?? null };
+    return { queues: byQueue, occupancy: this.todayCache.occupancy };
   }
 
   private wallboardSoon(): void {

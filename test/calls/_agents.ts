@@ -16,6 +16,8 @@ import { SimStation } from '../../src/calls/sim-station.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
 import { MONDAY_10AM } from '../ivr/_harness.ts';
+import { recordingPath } from '../../src/recording/ids.ts';
+import { channelOf, readWav } from '../board/helpers.ts';
 
 export const MIXED = new URL('../../boards/sim-mixed.json', import.meta.url).pathname;
 
@@ -166,4 +168,16 @@ export function heardIn(file: string | null): Int16Array {
 /** Best correlation of `what` in `heard` (1 = identical up to gain). */
 export function score(heard: Int16Array, what: Int16Array, from = 0, to = heard.length): number {
   return findPrompt(heard, what, from, to).score;
+}
+
+/** The last ended call's per-call recording: exactly one, indexed, in one file (no phase split it); its sides (left: the caller). */
+export async function oneCallRecording(h: AgentHarness): Promise<{ call: CallSummary; entry: RecordingEntry; left: Int16Array; right: Int16Array }> {
+  const call = h.ended.at(-1)!;
+  const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
+  assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
+  const entry = await h.indexed(ids[0]);
+  assert.ok(entry, 'indexed');
+  assert.equal(entry.files, [entry.id], 'one file: no phase split it');
+  const wav = readWav(recordingPath(h.engine.dataDir, entry.id));
+  return { call, entry, left: channelOf(wav.samples, 0, 2), right: channelOf(wav.samples, 1, 2) };
 }

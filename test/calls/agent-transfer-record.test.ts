@@ -74,6 +74,43 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
   assert.equal(acd.check(), []);
 });
 
+test('the record\'s wrap-up is the measured one: ended early, the shorter time (as the queue log\'s); run out, the configured 20 s', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { wrapUpMs: 20_000 }));
+  const e = h.engine;
+  const acd = e.core.acd!;
+  const [a1] = h.stations;
+  h.login('1001');
+  const talk = async (ts: number, wrap: () => Promise<void>) => {
+    const c = h.caller(ts);
+    await h.run(
+      (async () => {
+        await h.toStation(c, a1);
+        await h.sleep(1000);
+        await c.hangup();
+        await wrap();
+      })(),
+    );
+    await h.run(a1.hangUp());
+    await h.run(e.core.idle());
+    return (await e.store.getCallRecord(h.ended.at(-1)!.id))!;
+  };
+  const early = await talk(1, async () => {
+    await h.sleep(3000);
+    assert.is(acd.agent('1001').state, 'workingAfterCall');
+    acd.endWrapUp('1001');
+  });
+  const logged = [...e.queueLog!.events()].flatMap((x) => (x.type === 'wrap-up' ? [x.wrapMs] : []));
+  assert.is(logged.length, 1);
+  assert.ok(logged[0] >= 3000 && logged[0] < 4000, `wrap-up ${logged[0]} ms`);
+  assert.is(early.wrapUpMs, logged[0], 'the record has the measured wrap-up, not the configured 20 s');
+  const full = await talk(2, async () => {
+    await h.sleep(21_000);
+    assert.is(acd.agent('1001').state, 'ready');
+  });
+  assert.is(full.wrapUpMs, 20_000);
+  assert.equal(acd.check(), []);
+});
+
 test('a call nobody transferred has no transfers field', async () => {
   h = await agentHarness(roster(1));
   h.login('1001');

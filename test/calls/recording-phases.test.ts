@@ -11,9 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimStation } from '../../src/calls/sim-station.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
-import { recordingPath } from '../../src/recording/ids.ts';
-import { channelOf, readWav } from '../board/helpers.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, oneCallRecording, prompt, roster, score, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
 test.after.each(async () => {
@@ -62,15 +60,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   const callerFile = await h.run(c.hangup());
   await h.run(e.core.idle());
   await h.run(a1.hangUp());
-  const call = h.ended.at(-1)!;
-  const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
-  assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
-  const entry = await h.indexed(ids[0]);
-  assert.ok(entry, 'indexed');
-  assert.equal(entry!.files, [entry!.id], 'one file: no phase split it');
-  const wav = readWav(recordingPath(e.dataDir, entry!.id));
-  const left = channelOf(wav.samples, 0, 2);
-  const right = channelOf(wav.samples, 1, 2);
+  const { left, right } = await oneCallRecording(h);
   const at = (x: Int16Array, id: string) => findPrompt(x, prompt(e, 'zh', id));
   // What the caller heard, from his own phone: the reference for the right side.
   const heard = heardIn(callerFile);

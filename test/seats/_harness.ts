@@ -34,7 +34,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean; caseNow?: () => number; withAdmin?: boolean } = {}): Promise<Rig> {
+export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean; caseNow?: () => number; withAdmin?: boolean; tls?: { cert: string; key: string } } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'seats-'));
   // caseNow: the case store's clock (cases registered on chosen days, for reports).
   const store = await openCaseStore({ dir: join(dir, 'cases'), ...(opts.caseNow ? { config: { now: opts.caseNow } } : {}) });
@@ -58,6 +58,7 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
     board,
     probe: opts.probeFails ? () => Promise.reject(new Error('EROFS: read-only file system')) : probe.probe,
     tickSampleMs: opts.tickSampleMs,
+    ...(opts.tls ? { host: '127.0.0.1', tls: opts.tls } : {}),
   });
   return {
     dir, store, board, clock, acd, log, seats, server, wall,

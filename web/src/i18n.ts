@@ -139,6 +139,7 @@ const zh = {
   'sup.forceLogout': '强制签出',
   'sup.done': '{a}：{s}',
   'sup.updated': '更新于 {t}',
+  'sup.recAlarm': '录音告警：{n} 路录音已停止，请检查录音磁盘',
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -274,6 +275,7 @@ const en: Record<keyof typeof zh, string> = {
   'sup.forceLogout': 'Force logout',
   'sup.done': '{a}: {s}',
   'sup.updated': 'Updated {t}',
+  'sup.recAlarm': 'Recording alarm: {n} recordings stopped; check the recording disk',
 };
 
 export type Key = keyof typeof zh;

@@ -1,5 +1,5 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--record-calls on|off|mixed] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
@@ -36,7 +36,7 @@ const startCommand = defineCommand({
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     'night-bell': option(text(), '夜铃: the station port (SPAN:PORT, an FXS port no agent has) that rings outside office hours while a caller who asked for an agent is in the night flow; lifting it connects him', { valueName: 'SPAN:PORT' }),
-    'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
+    'record-calls': option(choice(['on', 'off', 'stereo', 'mixed'] as const), '全程录音: every answered call is recorded in one file that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md): on = stereo (caller left, agent right), mixed = one mono file of both sides (half the disk)', { valueName: 'on|off|mixed', default: 'on' }),
     rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group), 'channels:0:1,0:2' (board channels), 'seats:1001,1002' (the station ports of these agents) or 'none'", { valueName: 'WHICH', default: 'lines' }),
     retention: option(existingFile(), 'apply recording retention once a day (board time): a JSON array of rules as `hotline recordings retention --rules`, e.g. [{"category":"no-case","maxAgeDays":180}]; recordings of open cases are never deleted', { valueName: 'FILE', defaultText: 'no retention run' }),
     'archive-after': option(int({ min: 0, max: 36_600 }), 'once a day (board time), convert recordings older than DAYS to Ogg Opus (about 4× smaller; src/recording/README.md "Archive")', { valueName: 'DAYS', defaultText: 'no archive' }),
@@ -67,7 +67,8 @@ const startCommand = defineCommand({
       demoAgents: v['demo-agents'],
       announceAgent: v['announce-agent'],
       ...(v['night-bell'] !== undefined ? { nightBell: v['night-bell'] } : {}),
-      recordCalls: v['record-calls'] === 'on',
+      recordCalls: v['record-calls'] !== 'off',
+      callRecordingMode: v['record-calls'] === 'mixed' ? 'mixed' : 'stereo',
       rolling: rollingOption(v.rolling),
       ...(v['recording-notice'] !== undefined ? { recordingNotice: v['recording-notice'] } : {}),
       ...(v.retention !== undefined ? { retention: v.retention } : {}),
@@ -124,6 +125,7 @@ interface StartArgs {
   announceAgent: boolean;
   nightBell?: string;
   recordCalls: boolean;
+  callRecordingMode: 'stereo' | 'mixed';
   rolling: NonNullable<EngineOptions['rolling']>;
   recordingNotice?: string;
   /** Retention rules file, run daily. */
@@ -165,6 +167,7 @@ async function runStart(a: StartArgs): Promise<number> {
       announceAgent: a.announceAgent,
       ...(a.nightBell !== undefined ? { nightBell: a.nightBell } : {}),
       recordCalls: a.recordCalls,
+      callRecordingMode: a.callRecordingMode,
       rolling: a.rolling,
       ...(a.recordingNotice !== undefined ? { recordingNotice: a.recordingNotice } : {}),
       ...(a.retention !== undefined ? { retention: { everyMs: DAY_MS, rules: retentionRules(a.retention) } } : {}),
