@@ -27,8 +27,10 @@ export interface Openr2Way {
   /** Calls that ended as their scenario asked (answered and cleared, or refused with the right cause at both ends). */
   as_intended: number;
   failed: number;
-  /** Calls whose called number did not reach the called end whole (or libopenr2 reported no category). */
+  /** Calls whose called number did not reach the called end whole (on our calls also: libopenr2 reported no category, or not the calling number we sent). */
   numbers_wrong: number;
+  /** Our calls on which libopenr2 reported the calling number (ANI) we sent; 0 the other way (libopenr2's CN variant sends none). */
+  ani_as_sent: number;
   clear_forward: number;
   clear_back: number;
   busy: number;

@@ -46,7 +46,7 @@ export interface LoadResult {
   channels: number;
   seconds: number;
   overruns: number;
-  /** Ticks that ran late (overruns); on a card, its buffers absorb them: audio is lost only as lost_frames. */
+  /** Ticks whose work ran over a period (stats().lateTicks); on a card, its buffers absorb them unless overruns says otherwise (sim: equal to overruns). */
   late_ticks: number;
   /** Channel blocks the driver did not have when the tick came, every span of both sides summed (sim: 0). */
   lost_frames: number;
@@ -204,7 +204,7 @@ export async function runLoad(
       channels,
       seconds,
       overruns: st.overruns - t0.overruns,
-      late_ticks: st.overruns - t0.overruns,
+      late_ticks: st.lateTicks - t0.lateTicks,
       lost_frames: lost - lost0,
       ticks: st.ticks - t0.ticks,
       event_latency_p50_ms: st.eventLatencyP50Ms,

@@ -11,7 +11,9 @@
 // --openr2 N: also N calls each way against libopenr2 (CN variant) over the
 // userspace DAHDI of issue 13 (bench/_r2_openr2.ts; real time: libopenr2
 // times on the wall clock) -> openr2_calls / openr2_failed_calls /
-// openr2_stuck_channels; null with openr2_note saying why when it cannot run.
+// openr2_stuck_channels / openr2_ani_as_sent (our calls on which libopenr2
+// reported the calling number we sent); null with openr2_note saying why
+// when it cannot run.
 import { addon } from '../src/addon.ts';
 import { defineCommand, flag, int, option, refuse } from '../src/cli/args.ts';
 import { openr2Prepare, openr2Run } from './_r2_openr2.ts';
@@ -59,12 +61,21 @@ export const command = defineCommand({
   run: ({ values }) => run(values),
 });
 
-async function interop(perWay: number): Promise<{ openr2_calls: number | null; openr2_failed_calls: number | null; openr2_stuck_channels?: number; openr2_glare_circuits?: number; openr2_note?: string }> {
+async function interop(
+  perWay: number,
+): Promise<{ openr2_calls: number | null; openr2_failed_calls: number | null; openr2_stuck_channels?: number; openr2_glare_circuits?: number; openr2_ani_as_sent?: number; openr2_note?: string }> {
   if (perWay === 0) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: 'not run (--openr2 N runs N calls each way against libopenr2)' };
   const prep = await openr2Prepare();
   if ('missing' in prep) return { openr2_calls: null, openr2_failed_calls: null, openr2_note: prep.missing };
   const r = openr2Run(prep.lib, perWay);
-  return { openr2_calls: r.openr2_calls, openr2_failed_calls: r.openr2_failed_calls, openr2_stuck_channels: r.stuck_channels, openr2_glare_circuits: r.glare.circuits };
+  return {
+    openr2_calls: r.openr2_calls,
+    openr2_failed_calls: r.openr2_failed_calls,
+    openr2_stuck_channels: r.stuck_channels,
+    openr2_glare_circuits: r.glare.circuits,
+    // our calls on which libopenr2 reported the calling number we sent
+    openr2_ani_as_sent: r.ours_to_openr2.ani_as_sent,
+  };
 }
 
 async function run(o: { json: boolean; spans: number; calls: number; 'hold-ms': number; openr2: number }): Promise<number> {

@@ -6,7 +6,9 @@
 // rolling.ts), and M of them (default 480) also in a per-call stereo
 // recording (src/recording/call.ts): N + M taps fed by the tick, written by
 // the board's writer thread. Reports the clock's overruns, the samples the
-// writer dropped (target 0), MB/s written, CPU per channel, the tick cost.
+// writer dropped (target 0), MB/s written, CPU per channel, the tick cost,
+// the periodic syncs' cost (duration p50/p99) and the lag of the durable
+// point behind the line (p99/max: what a power cut could lose; target 1 s).
 // Then the index alone: K simulated segments (default 10 M; 1 % per-call
 // entries with a call id, caller number and agent) loaded in bulk, and the
 // latency of searches by time window, agent, number and call (p50/p99).
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openBoard } from '../src/board/index.ts';
+import type { NativeBoard } from '../src/board/native.ts';
 import type { Board, BoardProfile, Channel } from '../src/board/types.ts';
 import { decimal, defineCommand, flag, int, option } from '../src/cli/args.ts';
 import { openRecordingIndex } from '../src/recording/lmdb-index.ts';
@@ -56,6 +59,12 @@ export interface RecordingBench {
   /** Lost over the whole run, the set-up (every file created at once) and the teardown included. */
   dropped_samples_total: number;
   mb_per_s: number;
+  /** The periodic syncs (syncfs) in the steady state: how many, how long (p50/p99), and the longest lag of the durable point (the most a power cut could have lost; target ≤ 1,000 ms). Null on an addon without the figures. */
+  syncs: number | null;
+  sync_p50_ms: number | null;
+  sync_p99_ms: number | null;
+  sync_lag_p99_ms: number | null;
+  sync_lag_max_ms: number | null;
   cpu_ms_per_channel_s: number;
   mean_tick_ms: number;
   max_tick_ms: number;
@@ -94,6 +103,9 @@ async function live(channels: number, perCall: number, seconds: number, segmentM
     const calls: CallRecording[] = eng.slice(0, perCall).map((c, i) => startCallRecording({ caller: c, callId: `BENCH-${i}`, dataDir: dir, index }));
     log(`${channels} calls up, ${channels} rolling + ${calls.length} per-call recordings; running ${seconds} s`);
     await nap(500);
+    const native = (board as unknown as { engine: { native: NativeBoard } }).engine.native;
+    const syncTimes = () => (typeof native.syncTimes === 'function' ? native.syncTimes() : null);
+    syncTimes(); // the set-up's syncs are not the steady state
     const bytes0 = bytesUnder(join(dir, 'recordings'));
     const st0 = board.stats();
     const cpu0 = process.cpuUsage();
@@ -103,7 +115,8 @@ async function live(channels: number, perCall: number, seconds: number, segmentM
     const cpu = process.cpuUsage(cpu0);
     const bytes = bytesUnder(join(dir, 'recordings')) - bytes0;
     const st = board.stats();
-    const native = (board as unknown as { engine: { native: { stats(): { meanTickMs: number; maxTickMs: number } } } }).engine.native.stats();
+    const syncs = syncTimes();
+    const nst = native.stats();
     talking = false;
     const ended = await Promise.all(calls.map((r) => r.stop()));
     await rolling.stop();
@@ -116,9 +129,14 @@ async function live(channels: number, perCall: number, seconds: number, segmentM
       dropped_samples: st.recordingDroppedSamples - st0.recordingDroppedSamples,
       dropped_samples_total: rs.droppedSamples + callDropped,
       mb_per_s: Number((bytes / 1e6 / elapsed).toFixed(2)),
+      syncs: syncs ? syncs.durationMs.length : null,
+      sync_p50_ms: syncs ? pct([...syncs.durationMs], 50) : null,
+      sync_p99_ms: syncs ? pct([...syncs.durationMs], 99) : null,
+      sync_lag_p99_ms: syncs ? pct([...syncs.lagMs], 99) : null,
+      sync_lag_max_ms: syncs ? Number(Math.max(0, ...syncs.lagMs).toFixed(1)) : null,
       cpu_ms_per_channel_s: Number(((cpu.user + cpu.system) / 1000 / channels / elapsed).toFixed(3)),
-      mean_tick_ms: Number(native.meanTickMs.toFixed(3)),
-      max_tick_ms: Number(native.maxTickMs.toFixed(3)),
+      mean_tick_ms: Number(nst.meanTickMs.toFixed(3)),
+      max_tick_ms: Number(nst.maxTickMs.toFixed(3)),
       segments_indexed_live: rs.segments,
       write_failures: rs.failures + ended.filter((e) => !e).length,
     };
@@ -216,7 +234,7 @@ async function run(o: { json: boolean; quick: boolean; channels?: number; 'per-c
   else
     process.stdout.write(
       `recording: ${channels} channels + ${perCall} per-call recordings for ${seconds} s: ${r.overruns} overruns, ${r.dropped_samples} samples dropped, ` +
-        `${r.mb_per_s} MB/s, ${r.cpu_ms_per_channel_s} ms CPU per channel-second, tick ${r.mean_tick_ms} ms mean / ${r.max_tick_ms} ms max, ` +
+        `${r.mb_per_s} MB/s, ${r.syncs ?? '?'} syncs (p50 ${r.sync_p50_ms} ms, p99 ${r.sync_p99_ms} ms, durable point behind by p99 ${r.sync_lag_p99_ms} ms, max ${r.sync_lag_max_ms} ms), ${r.cpu_ms_per_channel_s} ms CPU per channel-second, tick ${r.mean_tick_ms} ms mean / ${r.max_tick_ms} ms max, ` +
         `${r.segments_indexed_live} segments indexed; index of ${r.indexed_segments} segments: ${r.index_insert_per_s} inserts/s, search p50 ${r.index_search_p50_ms} ms, p99 ${r.index_search_p99_ms} ms\n`,
     );
   return 0;

@@ -8,7 +8,7 @@
 //   node native/dahdi-header.mjs          prints the include folder (for binding.gyp
 //                                         and CMake), or nothing when the header is
 //                                         absent (the driver then builds as a stub
-//                                         that refuses with HL_ENOTSUP and says why)
+//                                         that refuses with HL_EDAHDI_ABSENT and says why)
 //   node native/dahdi-header.mjs --why    prints why it is absent, or nothing
 // HL_DAHDI_TARBALL overrides the tarball path (tests of the "absent" case).
 import { spawnSync } from 'node:child_process';

@@ -18,7 +18,8 @@ export async function buildConsole({ outdir = DIST, minify = true } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   await esbuild.build({
-    entryPoints: PAGES.map((p) => join(here, 'src', `${p}.ts`)),
+    // The browser phone's AudioWorklet module: a file of its own, loaded from 'self' (CSP).
+    entryPoints: [...PAGES.map((p) => join(here, 'src', `${p}.ts`)), join(here, 'src', 'worklets', 'voice-worklets.ts')],
     outdir,
     bundle: true,
     format: 'esm',

@@ -168,6 +168,11 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("record", &BoardWrap::Record),
       InstanceMethod("tap", &BoardWrap::Tap),
       InstanceMethod("tapPeer", &BoardWrap::TapPeer),
+      InstanceMethod("streamOpen", &BoardWrap::StreamOpen),
+      InstanceMethod("streamWrite", &BoardWrap::StreamWrite),
+      InstanceMethod("streamRead", &BoardWrap::StreamRead),
+      InstanceMethod("streamStats", &BoardWrap::StreamStats),
+      InstanceMethod("streamClose", &BoardWrap::StreamClose),
       InstanceMethod("stop", &BoardWrap::Stop),
       InstanceMethod("clearDigits", &BoardWrap::ClearDigits),
       InstanceMethod("route", &BoardWrap::Route),
@@ -184,6 +189,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
       InstanceMethod("channelState", &BoardWrap::ChannelState),
       InstanceMethod("stats", &BoardWrap::Stats),
       InstanceMethod("resetLatency", &BoardWrap::ResetLatency),
+      InstanceMethod("syncTimes", &BoardWrap::SyncTimes),
       InstanceMethod("traceLatency", &BoardWrap::TraceLatency),
       InstanceMethod("close", &BoardWrap::Close),
       InstanceMethod("clipCheck", &BoardWrap::ClipCheck),
@@ -508,6 +514,52 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Check(info.Env(), hl_cmd_tap_peer(B(info), I32(info, 0, "channel"), U32(info, 1, "request id"), I32(info, 2, "peer")), "tap repoint");
     return info.Env().Undefined();
   }
+  // Audio streams (board.h hl_stream_*). streamOpen(ch, txFrames, prefill, trim) -> generation.
+  Napi::Value StreamOpen(const Napi::CallbackInfo &info) {
+    hl_stream_opts o{I32(info, 1, "txFrames"), I32(info, 2, "prefill"), I32(info, 3, "trim")};
+    const int rc = hl_stream_open(B(info), I32(info, 0, "channel"), &o);
+    Check(info.Env(), rc, "opening the audio stream");
+    return Napi::Number::New(info.Env(), rc);
+  }
+  // streamWrite(ch, Int16Array of HL_STREAM_FRAME samples) -> false when the ring is full (counted).
+  Napi::Value StreamWrite(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_int16_array ||
+        info[1].As<Napi::Int16Array>().ElementLength() != HL_STREAM_FRAME)
+      hl::ThrowHl(env, HL_EINVAL, "a stream frame is an Int16Array of 160 samples (20 ms)");
+    const int rc = hl_stream_write(B(info), I32(info, 0, "channel"), info[1].As<Napi::Int16Array>().Data());
+    if (rc == HL_ENOSPC) return Napi::Boolean::New(env, false);
+    Check(env, rc, "writing to the audio stream");
+    return Napi::Boolean::New(env, true);
+  }
+  // streamRead(ch, buffer) -> count of HL_AUDIO_FRAME_BYTES records written into buffer.
+  Napi::Value StreamRead(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[1].IsBuffer()) hl::ThrowHl(env, HL_EINVAL, "streamRead needs a Buffer");
+    Napi::Buffer<uint8_t> buf = info[1].As<Napi::Buffer<uint8_t>>();
+    const int max = (int)(buf.Length() / sizeof(hl_audio_frame));
+    if (max <= 0 || reinterpret_cast<uintptr_t>(buf.Data()) % alignof(hl_audio_frame) != 0)
+      hl::ThrowHl(env, HL_EINVAL, "streamRead needs an aligned Buffer of at least one frame");
+    const int rc = hl_stream_read(B(info), I32(info, 0, "channel"), reinterpret_cast<hl_audio_frame *>(buf.Data()), max);
+    Check(env, rc, "reading the audio stream");
+    return Napi::Number::New(env, rc);
+  }
+  Napi::Value StreamStats(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    hl_stream_stats st{};
+    Check(env, hl_stream_stats_get(B(info), I32(info, 0, "channel"), &st), "audio stream stats");
+    Napi::Object o = Napi::Object::New(env);
+    const std::pair<const char *, double> fields[] = {
+        {"written", (double)st.written}, {"refused", (double)st.refused},   {"sent", (double)st.sent},
+        {"underruns", (double)st.underruns}, {"trimmed", (double)st.trimmed}, {"received", (double)st.received},
+        {"rxDropped", (double)st.rx_dropped}, {"queued", (double)st.queued}};
+    for (const auto &f : fields) o.Set(f.first, Napi::Number::New(env, f.second));
+    return o;
+  }
+  Napi::Value StreamClose(const Napi::CallbackInfo &info) {
+    Check(info.Env(), hl_stream_close(B(info), I32(info, 0, "channel")), "closing the audio stream");
+    return info.Env().Undefined();
+  }
   // Optional trailing flags (HL_TX_MIX, HL_CONF_KEEP_ROUTE): absent = 0.
   static int Flags(const Napi::CallbackInfo &info, size_t i) {
     return info.Length() > i && !info[i].IsUndefined() ? I32(info, i, "flags") : 0;
@@ -664,6 +716,7 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     Napi::Object o = Napi::Object::New(env);
     o.Set("ticks", Napi::Number::New(env, (double)st.ticks));
     o.Set("overruns", Napi::Number::New(env, (double)st.overruns));
+    o.Set("lateTicks", Napi::Number::New(env, (double)st.late_ticks));
     o.Set("events", Napi::Number::New(env, (double)st.events));
     o.Set("eventsDropped", Napi::Number::New(env, (double)st.events_dropped));
     o.Set("completionsLost", Napi::Number::New(env, (double)st.completions_lost));
@@ -680,6 +733,21 @@ class BoardWrap : public Napi::ObjectWrap<BoardWrap> {
     o.Set("rtPriority", Napi::Boolean::New(env, st.rt_priority != 0));
     o.Set("jsRtPriority", Napi::Boolean::New(env, js_rt_));
     o.Set("latencySamples", Napi::Number::New(env, (double)hist_.n));
+    return o;
+  }
+  // The periodic syncs of recordings since the last call: { durationMs, lagMs } arrays (hl_board_sync_times).
+  Napi::Value SyncTimes(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    std::vector<uint32_t> dur(4096), lag(4096);
+    const int n = hl_board_sync_times(B(info), dur.data(), lag.data(), 4096);
+    Napi::Float64Array d = Napi::Float64Array::New(env, (size_t)n), l = Napi::Float64Array::New(env, (size_t)n);
+    for (int i = 0; i < n; i++) {
+      d[(size_t)i] = dur[(size_t)i] / 1000.0;
+      l[(size_t)i] = lag[(size_t)i] / 1000.0;
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("durationMs", d);
+    o.Set("lagMs", l);
     return o;
   }
   // Starts the latency histogram afresh (a benchmark measures the steady state, not the set-up).
@@ -731,6 +799,7 @@ Napi::Object BoardTables(Napi::Env env) {
   t.Set("states", states);
   t.Set("tones", tones);
   t.Set("eventBytes", HL_EVENT_BYTES);
+  t.Set("audioFrameBytes", HL_AUDIO_FRAME_BYTES);
   t.Set("numberMax", HL_NUMBER_MAX);
   return t;
 }

@@ -198,6 +198,49 @@ int hl_cmd_play_ex(hl_board *b, int ch, uint32_t req, hl_clip **clips, int n, ui
 int hl_cmd_senddigits_ex(hl_board *b, int ch, uint32_t req, const char *digits, uint32_t on_ms, uint32_t off_ms,
                          double level_dbm0, int flags);
 int hl_cmd_tone_ex(hl_board *b, int ch, uint32_t req, int kind, uint32_t duration_ms, int flags);
+
+/* Audio streams: real-time audio between the control thread and a channel
+ * (a browser's virtual station on the network end of a station port;
+ * native/board/stream.cc). One stream per channel at most. The control
+ * thread writes 20 ms frames (HL_STREAM_FRAME samples, 16-bit linear) into a
+ * small ring the channel sends (added to what routes and conferences send; a
+ * player or sender that replaces replaces it too; silence on underrun), and
+ * reads the channel's received audio in 20 ms frames; each received frame is
+ * announced by an HL_EV_AUDIO event (a = the stream's generation), so the
+ * existing wake (at most one per tick) carries it. Only while the channel is
+ * in a call (dialing or connected): on an idle channel queued frames are
+ * dropped and nothing is received. */
+#define HL_STREAM_FRAME 160
+typedef struct hl_audio_frame {
+  uint64_t time_ms;  /* board ms of the frame's first sample */
+  uint64_t mono_ns;  /* CLOCK_MONOTONIC when the tick completed it */
+  uint32_t gen;      /* the stream's generation (hl_stream_open's return) */
+  uint32_t pad;
+  int16_t pcm[HL_STREAM_FRAME];
+} hl_audio_frame;
+#define HL_AUDIO_FRAME_BYTES 344
+typedef struct hl_stream_opts {
+  int tx_frames;  /* frames queued to send at most: 2..256; 0 = 16 */
+  int prefill;    /* frames queued before sending starts, and again after an underrun: 1..tx_frames; 0 = 1 */
+  int trim;       /* more than this many frames queued: the oldest are dropped (clock drift); and a queue
+                   * never shorter than `prefill` over a second loses a frame (a burst's delay undone);
+                   * 0 = neither */
+} hl_stream_opts;
+typedef struct hl_stream_stats {
+  uint64_t written, refused;      /* frames written; refused on a full ring */
+  uint64_t sent, underruns;       /* frames sent; ticks that found no frame while in a call */
+  uint64_t trimmed;               /* frames dropped by the trim */
+  uint64_t received, rx_dropped;  /* frames received; dropped on a full ring (JavaScript not reading) */
+  uint32_t queued;                /* frames waiting to be sent now */
+} hl_stream_stats;
+/* Returns the stream's generation (> 0), or HL_ESTATE if one is open, HL_EINVAL. */
+int hl_stream_open(hl_board *b, int ch, const hl_stream_opts *opts);
+/* One frame (HL_STREAM_FRAME samples): 0, HL_ENOSPC (ring full, counted), HL_ESTATE (no stream). */
+int hl_stream_write(hl_board *b, int ch, const int16_t *pcm);
+/* Received frames of the open stream, oldest first: the count (0..max), or HL_ESTATE. */
+int hl_stream_read(hl_board *b, int ch, hl_audio_frame *out, int max);
+int hl_stream_stats_get(hl_board *b, int ch, hl_stream_stats *st);
+int hl_stream_close(hl_board *b, int ch);
 /* HL_CONF_KEEP_ROUTE: a routed channel joins a conference and keeps its
  * route: it hears its route source plus the conference (without its route
  * source a second time), and says what it says into both. The default
@@ -292,9 +335,21 @@ typedef struct hl_board_stats {
   uint64_t clock_errors;   /* clock_nanosleep failures other than EINTR (HL_EV_FAULT) */
   uint64_t driver_errors;  /* errors returned by the driver inside the tick, all spans */
   uint64_t rec_dropped;    /* samples recordings and taps lost to a full ring (the writer fell behind), all channels */
+  /* late_ticks: ticks whose work ran over a period. overruns: on the board's
+   * own clock (the sim) every late tick (it finished after the next was
+   * due); on a card-paced board (driver wait_tick) only a late tick after
+   * which audio was lost (lost_frames or slips rose): the card's buffers
+   * absorb the rest (driver.h "Clock"). Each overrun is also an HL_EV_OVERRUN (a = 0). */
+  uint64_t late_ticks;
   int rt_priority;  /* 1 when the clock thread runs SCHED_FIFO */
 } hl_board_stats;
 void hl_board_get_stats(hl_board *b, hl_board_stats *st);
+/* The periodic syncs of recordings since the last call (at most the last
+ * 4096), oldest first, and forgets them: dur_us[i] how long the sync took,
+ * lag_us[i] how far the durable point was behind when it completed (the
+ * most a power cut just before it could lose). Returns how many were copied
+ * (at most max). */
+int hl_board_sync_times(hl_board *b, uint32_t *dur_us, uint32_t *lag_us, int max);
 /* The driver's status of a span, plus the board's own count of errors the
  * driver returned on it (driver_errors, each also reported by HL_EV_FAULT). */
 int hl_board_span_status(hl_board *b, int span, hl_span_status *st);

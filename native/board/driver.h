@@ -21,11 +21,13 @@
  * Clock. A driver without wait_tick is clocked by the board (CLOCK_MONOTONIC,
  * the sim). A card has its own clock (the span's, or a DAHDI timer) that
  * drifts against the host's: its wait_tick blocks until a tick's worth of
- * audio is there, so the card paces the tick and nothing slips. A tick that
- * starts late loses nothing while the card's buffers (the slack, DAHDI's
- * numbufs x blocksize) hold the audio: the board counts it as a late tick;
- * audio that was not there when the tick wanted it is a lost frame
- * (hl_span_status.lost_frames), counted apart. */
+ * audio is there, so the card paces the tick and nothing slips. A tick whose
+ * work runs late loses nothing while the card's buffers (the slack, DAHDI's
+ * numbufs x blocksize) hold the audio: the board counts it as a late tick
+ * (hl_board_stats.late_ticks), not an overrun. Audio that was not there when
+ * the tick wanted it is a lost frame (hl_span_status.lost_frames), a buffer
+ * that ran dry or over is a slip (DAHDI's buffer events); a late tick after
+ * which either rose is an overrun (hl_board_stats.overruns). */
 #ifndef HL_BOARD_DRIVER_H
 #define HL_BOARD_DRIVER_H
 

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <chrono>
@@ -81,6 +82,10 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
     return;
   }
   Channel &c = b->ch[cmd.ch];
+  if (cmd.kind == C_STREAM) {
+    stream_cmd(b, c, cmd);  // stream.cc
+    return;
+  }
   if (c.r2 && r2_cmd(b, c, cmd)) return;  // China No.1 channel
   int st = c.state.load(std::memory_order_relaxed);
   switch (cmd.kind) {
@@ -142,15 +147,19 @@ void apply_cmd(hl_board *b, const Cmd &cmd) {
   }
 }
 
-void span_alarms(hl_board *b, int s) {
-  hl_span_status st;
+// Reads a span's status once a tick: raises and clears its alarms; returns
+// the audio it lost so far (lost frames and buffer over/underruns, which
+// DAHDI reports as slips), for the card-paced clock's overruns.
+uint64_t span_alarms(hl_board *b, int s) {
+  hl_span_status st{};
   const int rc = b->drv.ops->status(b->drv.self, s, &st);
   if (rc != 0) {
     driver_rc(b, s, rc < 0 ? rc : HL_EIO, "status");
-    return;
+    return 0;
   }
+  const uint64_t loss = st.lost_frames + st.slips;
   uint32_t was = b->span_alarms[s], now = st.alarms;
-  if (was == now) return;
+  if (was == now) return loss;
   for (uint32_t bit = 1; bit <= HL_ALARM_LOF; bit <<= 1) {
     if ((was ^ now) & bit) emit(b, HL_EV_ALARM, -1, s, (int)bit, (now & bit) ? 1 : 0);
   }
@@ -158,7 +167,7 @@ void span_alarms(hl_board *b, int s) {
   // LOS, AIS and LOF take the span's channels out of service; RAI alone does not.
   const uint32_t down = HL_ALARM_LOS | HL_ALARM_AIS | HL_ALARM_LOF;
   bool was_down = (was & down) != 0, is_down = (now & down) != 0;
-  if (is_down == was_down) return;
+  if (is_down == was_down) return loss;
   for (int i = 0; i < HL_E1_BEARERS; i++) {
     Channel &c = b->ch[s * HL_E1_BEARERS + i];
     if (c.r2) {
@@ -179,6 +188,7 @@ void span_alarms(hl_board *b, int s) {
       emit(b, HL_EV_IDLE, c.index, c.span);
     }
   }
+  return loss;
 }
 
 void switch_tx(hl_board *b) {
@@ -284,12 +294,14 @@ void run_tick(hl_board *b) {
     apply_cmd(b, cmd);
   }
 
+  uint64_t loss = 0;
   for (int s = 0; s < b->nspans; s++) {
     uint8_t *rx = b->span_rx + (size_t)s * HL_E1_TIMESLOTS * n;
     driver_rc(b, s, b->drv.ops->read(b->drv.self, s, rx, n), "read");
     driver_rc(b, s, b->drv.ops->line_read(b->drv.self, s, b->line_buf + s * HL_E1_TIMESLOTS), "line_read");
-    span_alarms(b, s);
+    loss += span_alarms(b, s);
   }
+  b->span_loss = loss;
   for (int i = 0; i < b->nch; i++) {
     Channel &c = b->ch[i];
     const uint8_t *rx = b->span_rx + ((size_t)c.span * HL_E1_TIMESLOTS + c.ts) * n;
@@ -435,6 +447,7 @@ extern "C" void hl_board_destroy(hl_board *b) {
   // Every recording's file is finished (durable, renamed) before the board goes.
   writer_pass(b, true);
   rec_free_all(b);
+  stream_free_all(b);
   if (b->drv.ops && b->drv.ops->destroy) b->drv.ops->destroy(b->drv.self);
   r2_free(b);
   delete[] b->ch;
@@ -701,8 +714,12 @@ static void clock_main(hl_board *b) {
   uint64_t next = hl_mono_ns() + period;
   while (b->running.load(std::memory_order_acquire) && b->drv.ops->wait_tick) {
     // The card's clock paces the tick (driver.h "Clock"): no host deadline
-    // to miss, so a tick is late when it took longer than a period (the
-    // card's buffers absorb it; lost audio is the driver's lost_frames).
+    // to miss, so a tick is late when it took longer than a period. The
+    // card's buffers absorb a late tick; only one after which audio was
+    // lost (the spans' lost_frames or slips rose in it or the next tick) is
+    // an overrun. A late tick that loses nothing is counted in late_ticks
+    // alone, and audio lost after a tick on time (a slip on the line) stays
+    // in the span's counters.
     const int rc = b->drv.ops->wait_tick(b->drv.self, 4 * b->tick_ms);
     if (!b->running.load(std::memory_order_acquire)) return;
     if (rc <= 0) {
@@ -713,13 +730,19 @@ static void clock_main(hl_board *b) {
       f.where = "wait_tick";
       if (rc < 0) std::this_thread::sleep_for(std::chrono::milliseconds(b->tick_ms));
     }
+    const uint64_t loss0 = b->span_loss;
     const uint64_t start = hl_mono_ns();
     run_tick(b);
     const uint64_t end = hl_mono_ns();
-    if (end > start + period) {
+    const bool late = end > start + period;
+    // (The board's first tick reads the counters for the first time.)
+    const bool lost = b->span_loss != loss0 && b->tick.load(std::memory_order_relaxed) > 1;
+    if (late) b->late_ticks.fetch_add(1, std::memory_order_relaxed);
+    if (lost && (late || b->late_prev)) {
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
+    b->late_prev = late && !lost;
     after_tick(b, end);
   }
   while (b->running.load(std::memory_order_acquire)) {
@@ -744,8 +767,10 @@ static void clock_main(hl_board *b) {
     if (!b->running.load(std::memory_order_acquire)) break;
     run_tick(b);
     const uint64_t end = hl_mono_ns();
-    // A tick that finished after the next one was due is an overrun.
+    // A tick that finished after the next one was due is late, and with no
+    // card buffer to absorb it, an overrun.
     if (end > next + period) {
+      b->late_ticks.fetch_add(1, std::memory_order_relaxed);
       b->overruns.fetch_add(1, std::memory_order_relaxed);
       b->pending_overrun++;
     }
@@ -807,6 +832,7 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   if (!b || !st) return;
   st->ticks = b->tick.load();
   st->overruns = b->overruns.load();
+  st->late_ticks = b->late_ticks.load(std::memory_order_relaxed);
   st->events = b->nevents.load();
   st->events_dropped = b->dropped.load();
   st->completions_lost = b->lost.load();
@@ -819,6 +845,18 @@ extern "C" void hl_board_get_stats(hl_board *b, hl_board_stats *st) {
   st->rec_dropped = b->rec_dropped.load(std::memory_order_relaxed);
   st->driver_errors = 0;
   for (int s = 0; s < b->nspans; s++) st->driver_errors += b->span_faults[s].total.load(std::memory_order_relaxed);
+}
+
+extern "C" int hl_board_sync_times(hl_board *b, uint32_t *dur_us, uint32_t *lag_us, int max) {
+  if (!b || !dur_us || !lag_us || max <= 0) return 0;
+  std::lock_guard<std::mutex> lk(b->sync_mu);
+  const int n = (int)std::min<size_t>((size_t)max, b->sync_fig.size() / 2);
+  for (int i = 0; i < n; i++) {
+    dur_us[i] = b->sync_fig[2 * (size_t)i];
+    lag_us[i] = b->sync_fig[2 * (size_t)i + 1];
+  }
+  b->sync_fig.erase(b->sync_fig.begin(), b->sync_fig.begin() + 2 * (long)n);
+  return n;
 }
 
 extern "C" int hl_board_span_status(hl_board *b, int span, hl_span_status *st) {

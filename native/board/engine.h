@@ -37,11 +37,12 @@ constexpr int kMaxTaps = 4;
 enum CmdKind : uint16_t {
   C_ANSWER = 1, C_HANGUP, C_CALL, C_PLAY, C_GETDIGITS, C_SENDDIGITS, C_TONE, C_RECORD,
   C_STOP, C_CLEARDIGITS, C_ROUTE, C_UNROUTE, C_CONF_JOIN, C_CONF_LEAVE, C_DRIVER, C_DETECT,
-  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO, C_TAPPEER,
+  C_SENDMF, C_MFTONE, C_DETECTMF, C_HOOKGUARD, C_FLASH, C_ECHO, C_TAPPEER, C_STREAM,
   C_R2 = 100  // signalling/r2_board.h: blocking and KB policy of a China No.1 channel
 };
 
 struct Recorder;
+struct Stream;  // stream.cc: an audio stream to and from JavaScript
 struct R2Slot;  // signalling/r2_board.cc: a China No.1 channel
 
 // Each command's own payload (Cmd::kind says which union member is live).
@@ -113,6 +114,11 @@ struct CmdConfJoin {
 struct CmdTapPeer {
   int peer;  // Cmd::req names the tap; -1 = the channel's own sent audio
 };
+struct CmdStream {
+  int on;  // 1 attach b->streams[ch], 0 detach
+  int prefill, trim;
+  uint32_t gen;
+};
 struct CmdDriver {
   int what;  // Cmd::ch is the span
   double value;
@@ -139,6 +145,7 @@ struct Cmd {
     CmdRoute route;
     CmdConfJoin conf;
     CmdTapPeer tappeer;
+    CmdStream stream;
     CmdDriver driver;
   } u{};
 };
@@ -185,7 +192,6 @@ struct Recorder {
   uint32_t parts = 0;         // files finished and renamed to their final names (writer or finisher)
   int fin_err = 0;            // finisher: first failure completing a part (read by the drain after the hand-over)
   uint64_t data_bytes = 0;    // sample bytes in the current part
-  uint64_t last_header_ns = 0;
   uint64_t last_drain_ns = 0;  // the writer last moved its ring to the file
   uint64_t dev = 0;           // st_dev of the file system holding it (one syncfs each)
   int io_err = 0;             // first I/O failure (hl_err); the writer stops writing
@@ -315,6 +321,29 @@ struct Channel {
   int conf = -1, conf_mode = 0, whisper_to = -1;
   R2Slot *r2 = nullptr;  // set when the span runs China No.1 (hl_board_set_signalling)
   bool conf_keep_route = false;  // routed and conferenced: hears the route plus the conference (mix.cc)
+  Stream *stream = nullptr;      // attached audio stream (stream.cc), borrowed from hl_board::streams
+};
+
+// An audio stream (stream.cc). Allocated by hl_stream_open the first time a
+// channel streams, kept in hl_board::streams until the board is destroyed
+// (reopening reuses it: no free while the tick may hold it); the tick sees it
+// through Channel::stream while attached.
+struct Stream {
+  Spsc<hl_audio_frame> tx;  // control thread -> tick
+  Spsc<hl_audio_frame> rx;  // tick -> control thread
+  bool open = false;        // control thread
+  uint32_t gen = 0;         // control thread: the current generation
+  int limit = 16;           // control thread: frames write() queues at most (hl_stream_opts.tx_frames)
+  // tick side
+  uint32_t tick_gen = 0;
+  int prefill = 1, trim = 0;
+  bool primed = false;
+  int window = 0, min_depth = 1 << 30;  // frames since the last settle, fewest queued meanwhile (stream.cc settle)
+  hl_audio_frame out{};     // the frame being sent
+  int out_pos = HL_STREAM_FRAME;  // samples of `out` already sent (all: none left)
+  hl_audio_frame in{};      // the frame being received
+  int in_pos = 0;
+  std::atomic<uint64_t> written{0}, refused{0}, sent{0}, underruns{0}, trimmed{0}, received{0}, rx_dropped{0};
 };
 
 struct Conference {
@@ -340,6 +369,7 @@ struct hl_board {
   // The clock thread's sleep (a test substitutes a failing one).
   int (*sleep_fn)(clockid_t, int, const struct timespec *, struct timespec *) = ::clock_nanosleep;
   hl::Conference *confs = nullptr;
+  hl::Stream **streams = nullptr;   // [nch], control thread; null until a channel first streams
   int nconf = 0;
   hl_mix_party *parties = nullptr;  // scratch, kConfMax
   int16_t *conf_out = nullptr;      // scratch, kConfMax x kMaxSamples: conference output of routed members
@@ -350,6 +380,12 @@ struct hl_board {
   hl::Spsc<hl::Retire> retire;
   std::atomic<uint64_t> tick{0};
   std::atomic<uint64_t> overruns{0}, nevents{0}, dropped{0}, max_tick_ns{0}, total_tick_ns{0};
+  // Ticks whose work ran over a period (stats late_ticks). On the board's own
+  // clock each is also an overrun; on a card-paced board only one after
+  // which audio was lost is (clock_main).
+  std::atomic<uint64_t> late_ticks{0};
+  uint64_t span_loss = 0;  // lost_frames + slips of every span as the last tick read them (clock thread)
+  bool late_prev = false;  // the previous card-paced tick was late and had lost nothing yet
   std::atomic<uint64_t> lost{0}, deferred{0};
   std::atomic<uint64_t> rec_dropped{0};  // samples lost to full recorder rings, all recorders (stats)
   // Event slots kept free for completions: every operation that can be in
@@ -376,7 +412,11 @@ struct hl_board {
   std::atomic<bool> rec_done{false};     // rec_fin is not empty: wake JavaScript
   uint64_t rec_part_bytes = 0;           // data bytes per file (HL_REC_PART_BYTES, tests)
   uint32_t rec_ring_samples = 16384;     // per mono recorder: 2 s (HL_REC_RING_SAMPLES, tests)
-  uint64_t rec_synced_ns = 0;            // last periodic syncfs (writer, under io_mu)
+  uint64_t rec_synced_ns = 0;            // drain point of the last periodic sync queued (writer, under io_mu)
+  std::atomic<bool> sync_busy{false};    // a periodic sync is queued or running (writer sets, finisher clears)
+  std::mutex sync_mu;                    // leaf lock: the figures below
+  uint64_t sync_point_ns = 0;            // drain point of the last completed periodic sync: what a power cut keeps
+  std::vector<uint32_t> sync_fig;        // per sync: duration us, lag us (pairs; the last 4096 syncs)
   std::thread writer;
   std::atomic<bool> writer_run{false};
   // Finisher (writer.cc): fsync + rename + folder fsync of ended parts, off the writer.
@@ -422,6 +462,11 @@ bool tap_start(hl_board *b, Channel &c, Recorder *r);  // C_RECORD of a tap: fal
 void taps_tick(hl_board *b, Channel &c);              // after the channel's frame to send is final
 void taps_stop(hl_board *b, Channel &c, uint32_t req, int reason);  // req 0: every tap
 void tap_peer(hl_board *b, Channel &c, uint32_t req, int peer);
+// stream.cc
+void stream_cmd(hl_board *b, Channel &c, const Cmd &cmd);
+void stream_tx(hl_board *b, Channel &c, int16_t *tx);       // before the player: adds the stream's frame
+void stream_rx(hl_board *b, Channel &c);                    // after the tick's frames are final
+void stream_free_all(hl_board *b);
 // mix.cc
 void conf_mix(hl_board *b);                          // every conference, after routes
 void tx_add(int16_t *tx, const int16_t *x, int n);   // saturating add into a frame

@@ -467,6 +467,7 @@ static void play_tx(hl_board *b, Channel &c, int16_t *tx) {
 // it (a beep or an announcement heard over a bridge, a whisper).
 void media_tx(hl_board *b, Channel &c, int16_t *tx) {
   const int n = b->samples;
+  stream_tx(b, c, tx);  // stream.cc: a virtual station's voice, added to routes and conferences
   if (c.send.active && !c.send.mix) {
     send_tx(b, c, tx);
     return;
@@ -517,6 +518,7 @@ void media_taps(hl_board *b, Channel &c) {
   // tick's received audio (sent now, heard back a tick later at the soonest).
   if (c.ec_on) std::memcpy(c.ec_ref, b->tx_lin + (size_t)c.index * b->samples, sizeof(int16_t) * (size_t)b->samples);
   taps_tick(b, c);  // taps.cc
+  stream_rx(b, c);  // stream.cc: what the channel received, to JavaScript
 }
 
 }  // namespace hl

@@ -7,12 +7,21 @@
 // Durability (DESIGN.md "Storage is transactional"):
 //   - a recording is written as NAME.part (O_EXCL: an existing file is never
 //     touched);
-//   - the header is rewritten about once a second (kill -9 keeps the page
-//     cache: at most ~1 s lost), and every 5 s one syncfs per file system
-//     holding open recordings makes names and data durable (a power cut
-//     loses at most ~5 s; the start-up scan repairs the header). One syncfs
-//     is one journal commit, where 1,920 recorders each fdatasyncing every
-//     5 s would be 384 commits a second, and a burst of call starts does
+//   - every ring is moved to its file at least every 200 ms (kill -9 keeps
+//     the page cache: it loses what is still in the rings, about 0.25 s; the
+//     start-up scan repairs the header from the file size);
+//   - every 500 ms a writer pass moves every ring to its file and rewrites
+//     every header (the drain point), then one syncfs per file system holding
+//     open recordings, on the finisher thread (never the tick, never the
+//     writer: a slow disk must not overflow the rings), makes names and data
+//     durable up to that point. A power cut loses what came after the drain
+//     point of the last sync that completed: at most 500 ms + a writer pass
+//     (40 ms, and the pass's own time) + the next sync's own time, which
+//     leaves the sync about 400 ms to stay within 1 s (hl_board_sync_times
+//     measures it; bench recording, 2,400 recordings, 38 MB/s: a sync took
+//     ~90 ms, and a 750 ms period still gave lags up to 1.08-1.22 s).
+//     One syncfs is one journal commit, where 1,920 recorders each
+//     fdatasyncing would be 1,920 commits, and a burst of call starts does
 //     not queue a folder fsync per new file;
 //   - at the end: header, fsync, rename NAME.part -> NAME without replacing
 //     (renameat2 RENAME_NOREPLACE, or link + unlink), fsync of the folder, and
@@ -94,8 +103,21 @@ int rename_noreplace(const char *from, const char *to) {
 
 namespace {
 
-constexpr uint64_t kHeaderEveryNs = 1000000000ull;  // 1 s: the most a kill -9 may lose
-constexpr uint64_t kSyncEveryNs = 5000000000ull;    // 5 s: the most a power cut may lose
+// The durable point's period (above): with the sync's own time and a writer
+// pass, the most a power cut may lose (1 s). HL_REC_SYNC_MS overrides it
+// (tests prove the power-cut test fails with the old 5 s, and with 1 s).
+uint64_t sync_every_ns() {
+  static const uint64_t ns = [] {
+    uint64_t v = 500000000ull;
+    if (const char *e = std::getenv("HL_REC_SYNC_MS")) {
+      char *end = nullptr;
+      const unsigned long ms = std::strtoul(e, &end, 10);
+      if (end && *end == 0 && ms >= 10 && ms <= 60000) v = (uint64_t)ms * 1000000ull;
+    }
+    return v;
+  }();
+  return ns;
+}
 constexpr int kChunk = 4096;
 // A recorder's ring is written out once it holds a chunk (4096 samples:
 // 0.26 s stereo, 0.51 s mono) or its oldest sample is 200 ms old: one write
@@ -182,7 +204,6 @@ int open_part(Recorder *r) {
     return rc;
   }
   r->dev = (uint64_t)fst.st_dev;
-  r->last_header_ns = hl_mono_ns();
   r->cur_part++;
   return 0;
 }
@@ -204,8 +225,9 @@ struct FinJob {
   bool last = false;     // hand the recorder over to the drain after this
   // A periodic syncfs instead (sync_filesystems): the recorders open at the
   // time, one per file system first. Each stays alive until the job has run:
-  // its own hand-over is queued behind it.
+  // the job goes to the front of the queue, ahead of its hand-over.
   std::vector<std::pair<Recorder *, uint64_t>> sync;  // recorder, st_dev (copied: the writer moves on)
+  uint64_t point_ns = 0;  // its drain point (mono ns): what it makes durable
 };
 
 // A rolling segment is durable: HL_EV_SEGMENT for the drain (board.h).
@@ -257,10 +279,27 @@ void fin_fail(Recorder *r, int code) {
   r->err.compare_exchange_strong(zero, code, std::memory_order_release);
 }
 
+// A periodic sync completed: its figures (hl_board_sync_times) and the new
+// durable point. The lag is how far the durable point was behind just before
+// this sync completed: the most a power cut could have lost then.
+void sync_done(hl_board *b, uint64_t t0, uint64_t point_ns) {
+  const uint64_t t1 = hl_mono_ns();
+  std::lock_guard<std::mutex> lk(b->sync_mu);
+  // The first sync (of a board, or after a time with nothing open): its
+  // files began at most a period before its drain point.
+  const uint64_t prev = b->sync_point_ns ? b->sync_point_ns : point_ns - std::min(point_ns, sync_every_ns());
+  b->sync_point_ns = point_ns;
+  if (b->sync_fig.size() >= 2 * 4096) b->sync_fig.erase(b->sync_fig.begin(), b->sync_fig.begin() + 2);
+  b->sync_fig.push_back((uint32_t)std::min<uint64_t>((t1 - t0) / 1000, UINT32_MAX));
+  b->sync_fig.push_back((uint32_t)std::min<uint64_t>((t1 - prev) / 1000, UINT32_MAX));
+}
+
 // One syncfs per file system of `recs` (through its folder: the writer may
 // close the recording's own fd meanwhile). A failure (a writeback error since
 // the last one, Linux 5.8+) fails every recording on that file system.
-void sync_job(const std::vector<std::pair<Recorder *, uint64_t>> &recs) {
+void sync_job(hl_board *b, const std::vector<std::pair<Recorder *, uint64_t>> &recs, uint64_t point_ns) {
+  const uint64_t t0 = hl_mono_ns();
+  bool ok = true;
   for (size_t i = 0; i < recs.size(); i++) {
     const uint64_t dev = recs[i].second;
     bool seen = false;
@@ -270,10 +309,13 @@ void sync_job(const std::vector<std::pair<Recorder *, uint64_t>> &recs) {
     const int dfd = ::open(dir_of(recs[i].first->path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || ::syncfs(dfd) != 0) code = rec_errno(errno);
     if (dfd >= 0) ::close(dfd);
-    if (code)
+    if (code) {
+      ok = false;
       for (const auto &o : recs)
         if (o.second == dev) fin_fail(o.first, code);
+    }
   }
+  if (ok) sync_done(b, t0, point_ns);
 }
 
 void finisher_main(hl_board *b) {
@@ -285,7 +327,8 @@ void finisher_main(hl_board *b) {
     b->fin_q.pop_front();
     lk.unlock();
     if (!j->sync.empty()) {
-      sync_job(j->sync);
+      sync_job(b, j->sync, j->point_ns);
+      b->sync_busy.store(false, std::memory_order_release);
     } else {
       const int rc = complete(b, *j);
       if (rc != 0) fin_fail(j->r, rc);
@@ -296,10 +339,13 @@ void finisher_main(hl_board *b) {
   }
 }
 
-void enqueue(hl_board *b, FinJob *j) {
+void enqueue(hl_board *b, FinJob *j, bool front = false) {
   {
     std::lock_guard<std::mutex> lk(b->fin_mu);
-    b->fin_q.push_back(j);
+    if (front)
+      b->fin_q.push_front(j);
+    else
+      b->fin_q.push_back(j);
   }
   b->fin_cv.notify_one();
 }
@@ -397,7 +443,9 @@ void drain_rec(hl_board *b, Recorder *r) {
 }
 
 // One recorder's share of a writer pass. Returns true when it is finished.
-bool service(hl_board *b, Recorder *r, uint64_t now, bool closing) {
+// `sync`: this pass is a drain point (every ring to its file, every header
+// rewritten) for the periodic sync that follows it.
+bool service(hl_board *b, Recorder *r, uint64_t now, bool closing, bool sync) {
   // An armed tap has no file until its channel's first call (taps.cc).
   if (!r->opened && (!r->armed || r->started.load(std::memory_order_acquire))) {
     r->opened = true;
@@ -405,7 +453,7 @@ bool service(hl_board *b, Recorder *r, uint64_t now, bool closing) {
     if (rc != 0) fail(r, rc);
   }
   const bool ended = closing || r->ended.load(std::memory_order_acquire);
-  if (ended || r->ring.size() >= (size_t)kChunk || now - r->last_drain_ns >= kDrainEveryNs || now < r->last_drain_ns) {
+  if (sync || ended || r->ring.size() >= (size_t)kChunk || now - r->last_drain_ns >= kDrainEveryNs || now < r->last_drain_ns) {
     r->last_drain_ns = now;
     drain_rec(b, r);
   }
@@ -421,36 +469,48 @@ bool service(hl_board *b, Recorder *r, uint64_t now, bool closing) {
     }
     return true;
   }
-  // `now` was read before this pass; a file opened in it is newer (unsigned).
-  if (r->fd >= 0 && !r->io_err && now > r->last_header_ns && now - r->last_header_ns >= kHeaderEveryNs) {
+  if (sync && r->fd >= 0 && !r->io_err) {
     int rc = put_header(r);
     if (rc != 0) fail(r, rc);
-    r->last_header_ns = now;
   }
   return false;
 }
 
-// Every kSyncEveryNs: one syncfs per file system holding open recordings
+// Is the pass starting at `now` a drain point (io_mu held)? Every
+// sync_every_ns(), unless the last sync is still queued or running (a slow
+// disk: the next one starts when it is done, and its lag shows it).
+bool sync_due(hl_board *b, uint64_t now) {
+  if (b->rec_synced_ns == 0) b->rec_synced_ns = now;  // the first one a period after the first pass
+  if (now - b->rec_synced_ns < sync_every_ns() || b->sync_busy.load(std::memory_order_acquire)) return false;
+  b->rec_synced_ns = now;
+  return true;
+}
+
+// After a drain point: one syncfs per file system holding open recordings
 // (io_mu held). A failure (a writeback error since the last one, Linux 5.8+)
 // fails every recording on that file system: its audio may not be on disk.
 void sync_filesystems(hl_board *b, uint64_t now) {
-  if (b->rec_synced_ns == 0) b->rec_synced_ns = now;  // the first one 5 s after the first pass
-  if (now - b->rec_synced_ns < kSyncEveryNs) return;
-  b->rec_synced_ns = now;
   if (b->fin_async.load(std::memory_order_relaxed)) {
-    // On the finisher: a syncfs flushing seconds of audio of 2,000 files
-    // would stall this thread and overflow every recorder's ring.
+    // On the finisher: a syncfs flushing the audio of 2,000 files would
+    // stall this thread and overflow every recorder's ring. At the front
+    // of its queue: the parts finished in a burst of hang-ups wait instead.
     FinJob *j = new (std::nothrow) FinJob();
     if (!j) return;
     for (Recorder *r : b->recs)
       if (r->fd >= 0 && !r->io_err) j->sync.emplace_back(r, r->dev);
     if (j->sync.empty()) {
       delete j;
+      std::lock_guard<std::mutex> sl(b->sync_mu);
+      b->sync_point_ns = 0;
       return;
     }
-    enqueue(b, j);
+    j->point_ns = now;
+    b->sync_busy.store(true, std::memory_order_release);
+    enqueue(b, j, true);
     return;
   }
+  const uint64_t t0 = hl_mono_ns();
+  bool ok = true;
   uint64_t done[8];
   int ndone = 0;
   for (Recorder *r : b->recs) {
@@ -460,10 +520,16 @@ void sync_filesystems(hl_board *b, uint64_t now) {
     if (seen) continue;
     if (ndone < 8) done[ndone++] = r->dev;
     if (::syncfs(r->fd) != 0) {
+      ok = false;
       const int code = rec_errno(errno);
       for (Recorder *o : b->recs)
         if (o->fd >= 0 && o->dev == r->dev) fail(o, code);
     }
+  }
+  if (ok && ndone) sync_done(b, t0, now);
+  if (!ndone) {
+    std::lock_guard<std::mutex> sl(b->sync_mu);
+    b->sync_point_ns = 0;
   }
 }
 
@@ -475,10 +541,10 @@ void take_new(hl_board *b) {
 
 // One pass over recorders [from, to) of recs (io_mu held); finished ones
 // leave recs (swap with the last) and go to rec_fin. Returns the new `to`.
-size_t pass_range(hl_board *b, size_t from, size_t to, uint64_t now, bool closing) {
+size_t pass_range(hl_board *b, size_t from, size_t to, uint64_t now, bool closing, bool sync) {
   for (size_t k = from; k < to && k < b->recs.size();) {
     Recorder *r = b->recs[k];
-    if (service(b, r, now, closing)) {
+    if (service(b, r, now, closing, sync)) {
       b->recs[k] = b->recs.back();
       b->recs.pop_back();
       // After its last part is durable: on the finisher, behind that part.
@@ -509,17 +575,23 @@ constexpr size_t kBatch = 32;
 void writer_pass_yielding(hl_board *b) {
   const uint64_t now = hl_mono_ns();
   take_new(b);
+  bool sync;
+  {
+    std::lock_guard<std::mutex> lk(b->io_mu);
+    sync = sync_due(b, now);
+  }
   for (size_t i = 0;; i += kBatch) {
     {
       std::lock_guard<std::mutex> lk(b->io_mu);
       // recs may have shrunk (finished ones are swapped out): a recorder
       // skipped by that is served on the next pass.
       if (i >= b->recs.size()) break;
-      size_t end = pass_range(b, i, std::min(b->recs.size(), i + kBatch), now, false);
+      size_t end = pass_range(b, i, std::min(b->recs.size(), i + kBatch), now, false, sync);
       (void)end;
     }
     sched_yield();
   }
+  if (!sync) return;
   std::lock_guard<std::mutex> lk(b->io_mu);
   sync_filesystems(b, now);
 }
@@ -576,8 +648,9 @@ void writer_pass(hl_board *b, bool closing) {
   take_new(b);
   std::lock_guard<std::mutex> lk(b->io_mu);
   const uint64_t now = hl_mono_ns();
-  pass_range(b, 0, b->recs.size(), now, closing);
-  sync_filesystems(b, now);
+  const bool sync = !closing && sync_due(b, now);
+  pass_range(b, 0, b->recs.size(), now, closing, sync);
+  if (sync) sync_filesystems(b, now);
 }
 
 int rec_drain_done(hl_board *b, hl_event *out, int max) {

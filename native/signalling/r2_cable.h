@@ -1,6 +1,7 @@
 /* Two China No.1 ends cabled back to back: `n` circuits, end A's channel i
  * joined to end B's channel i, for the C tests and the r2 benchmark (both
- * ends ours, the far end of libopenr2's interop run comes later).
+ * ends ours; libopenr2's interop run, test/interop/r2_openr2.c, cables its
+ * far end through the userspace DAHDI instead).
  *
  * What one end sends in a tick reaches the other end at the next tick, as an
  * E1 would carry it: audio A-law coded and decoded once, after the line

@@ -17,11 +17,13 @@ import { acdError } from './errors.ts';
 import { Sfc32, type Rng } from './rng.ts';
 import { brokenInvariants, buildModel, type AgentRt, type CallRt, type Member, type QueueRt } from './model.ts';
 import { choose } from './strategy.ts';
+import { agentSnapshot, candidates, emptiness, estimatedWait, queueStatus, type AgentSnapshot, type QueueStatus } from './queries.ts';
 import {
   AGENT_STATES,
   REASON_DISCONNECTED,
   REASON_NO_ANSWER,
   REASON_OFFER_FAILED,
+  OPERATION_REASONS,
   type AcdConfig,
   type AgentState,
   type CallbackEntry,
@@ -40,9 +42,6 @@ const DEFAULT_RING_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_MISSES = 3;
 const DEFAULT_PROGRESSIVE_MS = 5_000;
 const DEFAULT_GRACE_MS = 30_000;
-// Before a queue has finished any call, the estimated wait assumes a 3-minute
-// handle time (a typical 12315 call).
-const DEFAULT_HANDLE_MS = 180_000;
 
 export interface EnterOptions {
   priority?: number;
@@ -53,31 +52,7 @@ export type EnterResult = { joined: true; position: number } | { joined: false; 
 
 export type TransferTarget = { queue: string } | { agent: string } | { external: string };
 
-export interface AgentSnapshot {
-  id: string;
-  state: AgentState;
-  since: number;
-  reason?: string;
-  pendingNotReady?: string;
-  pendingLogout?: boolean;
-  callId?: string;
-  /** The queue of his call (the wallboard's seat card). */
-  callQueue?: string;
-  /** The caller's number on his call, when the caller id gave one. */
-  callerNumber?: string;
-  misses: number;
-  calls: number;
-  connected: boolean;
-}
-
-export interface QueueStatus {
-  id: string;
-  waiting: number;
-  longestWaitMs: number;
-  members: number;
-  loggedIn: number;
-  ready: number;
-}
+export type { AgentSnapshot, QueueStatus } from './queries.ts';
 
 export class Acd {
   private readonly agents: Map<string, AgentRt>;
@@ -252,7 +227,7 @@ export class Acd {
   private toIdle(a: AgentRt): void {
     if (a.pendingLogout) {
       a.pendingLogout = false;
-      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.keptReason = kept(a.state === 'notReady' ? a.reason : a.pendingNotReady);
       a.pendingNotReady = undefined;
       this.setState(a, 'loggedOut');
     } else if (a.pendingNotReady !== undefined) {
@@ -284,7 +259,7 @@ export class Acd {
       const a = this.agentOf(agentId);
       if (a.state === 'loggedOut' || a.call) this.refuse(a, 'an agent logs out when no call is offered to him or connected');
       if (a.state === 'workingAfterCall') this.finishWrap(a);
-      a.keptReason = a.state === 'notReady' ? a.reason : a.pendingNotReady;
+      a.keptReason = kept(a.state === 'notReady' ? a.reason : a.pendingNotReady);
       a.pendingNotReady = undefined;
       this.setState(a, 'loggedOut');
     });
@@ -363,7 +338,7 @@ export class Acd {
         a.graceTimer.cancel();
         a.graceTimer = null;
       }
-      return this.snapshot(a);
+      return agentSnapshot(a);
     });
   }
 
@@ -384,7 +359,7 @@ export class Acd {
       const q = this.queues.get(queueId);
       if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
       const now = this.clock.now();
-      const empty = this.emptiness(q);
+      const empty = emptiness(q);
       const rule: EmptyRule = empty === null ? 'join' : ((empty === 'none-logged-in' ? q.cfg.whenEmpty?.noneLoggedIn : q.cfg.whenEmpty?.noneReady) ?? 'join');
       if (rule === 'refuse' && empty) {
         this.write({ type: 'refuse', at: now, queue: q.id, callId, reason: empty });
@@ -610,7 +585,7 @@ export class Acd {
       if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
       const now = this.clock.now();
       // A probe that has just entered: the queue's first penalty group.
-      const cands = this.candidates({ queue: q, enteredAt: now } as CallRt, now, null);
+      const cands = candidates({ queue: q, enteredAt: now } as CallRt, now, null, this.stationTaken);
       const m = cands.length ? choose(q.cfg.strategy, cands, q.rrLast, this.rng)[0] : undefined;
       if (!m) return null;
       q.rrLast = m.index;
@@ -696,18 +671,6 @@ export class Acd {
     }
   }
 
-  /** null, or why the queue counts as empty for its members able to take its calls. */
-  private emptiness(q: QueueRt): 'none-logged-in' | 'none-ready' | null {
-    let loggedIn = false;
-    for (const m of q.members) {
-      if (!m.eligible) continue;
-      const s = m.agent.state;
-      if (s !== 'loggedOut' && s !== 'notReady') return null;
-      if (s === 'notReady') loggedIn = true;
-    }
-    return loggedIn ? 'none-ready' : 'none-logged-in';
-  }
-
   /** The caller-side timers a queue's configuration asks for. */
   private armCaller(c: CallRt): void {
     const q = c.queue;
@@ -719,7 +682,7 @@ export class Acd {
       const every = an.positionEveryMs ?? 0;
       const tick = () => {
         const position = q.waiting.indexOf(c) + 1;
-        this.emit({ type: 'announce-position', callId: c.id, queue: q.id, position, estimatedWaitMs: this.estimatedWait(q, position) });
+        this.emit({ type: 'announce-position', callId: c.id, queue: q.id, position, estimatedWaitMs: estimatedWait(q, position) });
         if (every > 0) c.timers.push(this.timer(every, tick));
       };
       c.timers.push(this.timer(an.positionFirstMs ?? every, tick));
@@ -737,7 +700,7 @@ export class Acd {
     if (leaveWhenEmpty) {
       const every = cfg.whenEmpty?.leaveAfterMs ?? 0;
       const check = () => {
-        const empty = this.emptiness(q);
+        const empty = emptiness(q);
         const rule = empty === 'none-logged-in' ? cfg.whenEmpty?.noneLoggedIn : empty === 'none-ready' ? cfg.whenEmpty?.noneReady : undefined;
         if (rule === 'leave' && c.state === 'waiting') this.overflow(c, 'empty', cfg.whenEmpty?.target ?? cfg.overflow ?? { kind: 'mailbox' });
         else c.timers.push(this.timer(Math.max(every, 1000), check));
@@ -746,14 +709,6 @@ export class Acd {
     }
     // Trim fired timers now and then so a long wait does not accumulate them.
     if (c.timers.length > 64) c.timers = c.timers.slice(-16);
-  }
-
-  /** Position × the queue's mean handle time ÷ members able to serve (logged in, not not-ready). */
-  private estimatedWait(q: QueueRt, position: number): number {
-    const aht = q.handleN ? q.handleSum / q.handleN : DEFAULT_HANDLE_MS;
-    let serving = 0;
-    for (const m of q.members) if (m.eligible && m.agent.state !== 'loggedOut' && m.agent.state !== 'notReady') serving++;
-    return Math.round((position * aht) / Math.max(1, serving));
   }
 
   private overflow(c: CallRt, reason: 'max-wait' | 'empty' | 'callback-request', target: OverflowTarget): void {
@@ -817,32 +772,6 @@ export class Acd {
     }
   }
 
-  private allowedPenalty(c: CallRt, now: number): number {
-    const cfg = c.queue.cfg;
-    if (!cfg.penaltySteps) return Infinity;
-    let max = cfg.startPenalty ?? 0;
-    const waited = now - c.enteredAt;
-    for (const s of cfg.penaltySteps) if (waited >= s.afterMs && s.maxPenalty > max) max = s.maxPenalty;
-    return max;
-  }
-
-  /** Ready members able to take the call, lowest penalty group only, in member order. */
-  private candidates(c: CallRt, now: number, exclude: AgentRt[] | null): Member[] {
-    const allowed = this.allowedPenalty(c, now);
-    let low = Infinity;
-    const out: Member[] = [];
-    for (const m of c.queue.members) {
-      if (m.agent.state !== 'ready' || !m.eligible || m.penalty > allowed || this.stationTaken(m.agent.id)) continue;
-      if (exclude && exclude.includes(m.agent)) continue;
-      if (m.penalty < low) {
-        low = m.penalty;
-        out.length = 0;
-      }
-      if (m.penalty === low) out.push(m);
-    }
-    return out;
-  }
-
   private dispatch(): void {
     if (this.readyCount === 0) return;
     const now = this.clock.now();
@@ -851,7 +780,7 @@ export class Acd {
       for (let i = 0; i < w.length; i++) {
         const c = w[i];
         if (c.state !== 'waiting') continue;
-        const cands = this.candidates(c, now, null);
+        const cands = candidates(c, now, null, this.stationTaken);
         if (cands.length === 0) continue;
         const chosen = choose(q.cfg.strategy, cands, q.rrLast, this.rng);
         for (const m of chosen) this.offer(c, m.agent, m);
@@ -865,7 +794,7 @@ export class Acd {
     c.progressive = this.timer(c.queue.cfg.progressiveIntervalMs ?? DEFAULT_PROGRESSIVE_MS, () => {
       c.progressive = null;
       if (c.state !== 'offering') return;
-      const next = this.candidates(c, this.clock.now(), c.offers);
+      const next = candidates(c, this.clock.now(), c.offers, this.stationTaken);
       if (next.length) this.offer(c, next[0].agent, next[0]);
       this.armProgressive(c);
     });
@@ -873,22 +802,8 @@ export class Acd {
 
   // ----------------------------------------------------------------- queries
 
-  private snapshot(a: AgentRt): AgentSnapshot {
-    const s: AgentSnapshot = { id: a.id, state: a.state, since: a.since, misses: a.misses, calls: a.calls, connected: a.connected };
-    if (a.reason !== undefined) s.reason = a.reason;
-    if (a.pendingNotReady !== undefined) s.pendingNotReady = a.pendingNotReady;
-    if (a.pendingLogout) s.pendingLogout = true;
-    const call = a.call ?? null;
-    if (call) {
-      s.callId = call.id;
-      s.callQueue = call.queue.id;
-      if (call.callerNumber) s.callerNumber = call.callerNumber;
-    }
-    return s;
-  }
-
   agent(agentId: string): AgentSnapshot {
-    return this.snapshot(this.agentOf(agentId));
+    return agentSnapshot(this.agentOf(agentId));
   }
 
   /** The supervisor's wallboard: agents by state (服务座席数、空闲数和关闭数), each agent with his time in state, each queue's waiting calls and longest wait. */
@@ -897,7 +812,7 @@ export class Acd {
     const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
     const agents = [...this.agents.values()].map((a) => {
       byState[a.state]++;
-      return { ...this.snapshot(a), inStateMs: now - a.since };
+      return { ...agentSnapshot(a), inStateMs: now - a.since };
     });
     return { byState, agents, queues: [...this.queues.keys()].map((q) => this.queue(q)) };
   }
@@ -909,16 +824,7 @@ export class Acd {
   queue(queueId: string): QueueStatus {
     const q = this.queues.get(queueId);
     if (!q) throw acdError('ACD_UNKNOWN_QUEUE', `'${queueId}'`, { queue: queueId });
-    const now = this.clock.now();
-    let longest = 0;
-    for (const c of q.waiting) longest = Math.max(longest, now - c.enteredAt);
-    let loggedIn = 0;
-    let ready = 0;
-    for (const m of q.members) {
-      if (m.agent.state !== 'loggedOut') loggedIn++;
-      if (m.agent.state === 'ready') ready++;
-    }
-    return { id: q.id, waiting: q.waiting.length, longestWaitMs: longest, members: q.members.length, loggedIn, ready };
+    return queueStatus(q, this.clock.now());
   }
 
   /** 1-based place of a waiting call in its queue, or 0 when connected. */
@@ -957,4 +863,9 @@ export class Acd {
   check(): string[] {
     return brokenInvariants(this.agents, this.queues, this.calls, this.readyCount);
   }
+}
+
+/** The pause reason a logout keeps for the next login: the agent's own, not an operation's (it ends without him). */
+function kept(reason: string | undefined): string | undefined {
+  return reason !== undefined && OPERATION_REASONS.includes(reason) ? undefined : reason;
 }

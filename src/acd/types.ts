@@ -26,6 +26,18 @@ export const REASON_OFFER_FAILED = 'offer-failed';
 export const REASON_DISCONNECTED = 'disconnected';
 
 /**
+ * Reasons the call layer gives for the length of an operation that holds the
+ * agent's telephone: consulted by a colleague, on a call he placed, taking a
+ * colleague's intercom call (src/calls/agent-ops.ts, outbound.ts). The
+ * operation sets him ready again when it ends; a logout meanwhile keeps no
+ * such reason for his next login (the operation ends without him).
+ */
+export const REASON_CONSULT = 'consult';
+export const REASON_OUTBOUND = 'outbound';
+export const REASON_INTERCOM = 'intercom';
+export const OPERATION_REASONS: readonly string[] = [REASON_CONSULT, REASON_OUTBOUND, REASON_INTERCOM];
+
+/**
  * Strategies: the union of Asterisk app_queue's and FreeSWITCH
  * mod_callcenter's. Aliases are given where the two name the same thing.
  */

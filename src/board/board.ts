@@ -12,6 +12,7 @@ import { boardError } from './errors.ts';
 import { DAHDI, LINE_KINDS, NUMBER_MAX, OP, SIM, STATES, WAV_FORMAT, digitMask, type NativeBoard, type NativePlayItem, type R2Counters, type R2Info } from './native.ts';
 import { bufferClip, fileClip } from './clips.ts';
 import { openNative, setSignalling, trunkSignalling } from './open-native.ts';
+import { openStream, type AudioStream, type StreamOptions } from './stream.ts';
 import { channelRoles, checkEchoOptions, defaultRole, echoCancellers, groupChannels, loadProfile, parseGroup, spanChannels } from './profile.ts';
 import type {
   Board,
@@ -425,6 +426,10 @@ class ChannelImpl implements Channel {
     this.engine.call('unroute', () => this.engine.native.unroute(this.nativeIndex));
   }
 
+  stream(options?: StreamOptions): AudioStream {
+    return openStream(this.engine, this.nativeIndex, this.name, options);
+  }
+
   tap(file: string, options: TapOptions = {}): Tap {
     if (!options.armed) this.requireCall('tap()');
     const path = this.board.outputPath(file);
@@ -783,6 +788,7 @@ export class BoardView implements Board {
     return {
       ticks: s.ticks,
       overruns: s.overruns,
+      lateTicks: s.lateTicks,
       eventsDelivered: s.events,
       eventsDropped: s.eventsDropped,
       commandsDeferred: s.commandsDeferred,

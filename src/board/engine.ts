@@ -50,6 +50,8 @@ export class Engine {
   private closed = false;
   private advancing = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Open audio streams (stream.ts): native channel -> pull of its received frames. */
+  readonly streams = new Map<number, () => void>();
   private dispatch: Dispatch = () => {};
   private wants: Wants = () => true;
 
@@ -215,6 +217,11 @@ export class Engine {
       this.decodeDone(o, channel, span);
       return;
     }
+    if (type === EV.audio) {
+      const pull = this.streams.get(channel);
+      if (pull) this.safeRun(pull);
+      return;
+    }
     if (!this.wants(channel, span)) return;
     const a = b.readInt32LE(o + 20);
     const b2 = b.readInt32LE(o + 24);
@@ -312,6 +319,16 @@ export class Engine {
         info.files = b.readUInt32LE(o + 56);
       }
       p.resolve(info);
+    }
+  }
+
+  private safeRun(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      queueMicrotask(() => {
+        throw e;
+      });
     }
   }
 

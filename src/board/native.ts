@@ -17,6 +17,7 @@ export interface NativeSpanStatus {
 export interface NativeStats {
   ticks: number;
   overruns: number;
+  lateTicks: number;
   events: number;
   /** Ordinary events dropped on a full event ring (each also reported by an 'overrun' event of what 'events'). */
   eventsDropped: number;
@@ -76,6 +77,14 @@ export interface NativeBoard {
   /** mode 1 stereo, 2 mixed; peer -1 = own sent audio; segmentMs 0 = one file (board.h hl_cmd_tap). */
   tap(ch: number, req: number, path: string, format: number, mode: number, maxMs: number, peer: number, segmentMs: number, armed: boolean): void;
   tapPeer(ch: number, req: number, peer: number): void;
+  /** Audio stream (board.h hl_stream_*): open -> generation; 0 = defaults. */
+  streamOpen(ch: number, txFrames: number, prefill: number, trim: number): number;
+  /** 160 samples; false when the send ring is full. */
+  streamWrite(ch: number, pcm: Int16Array): boolean;
+  /** Frame records (HL_AUDIO_FRAME_BYTES each) into buf: the count. */
+  streamRead(ch: number, buf: Buffer): number;
+  streamStats(ch: number): import('./stream.ts').StreamStats;
+  streamClose(ch: number): void;
   stop(ch: number, ops: number, req: number): void;
   clearDigits(ch: number): void;
   /** 1 on, 0 off, -1 unchanged. */
@@ -99,6 +108,8 @@ export interface NativeBoard {
   channelState(ch: number): number;
   stats(): NativeStats;
   resetLatency(): void;
+  /** The periodic syncs of recordings since the last call (and forgets them): how long each took, and how far the durable point was behind when it completed (the most a power cut just before could lose). */
+  syncTimes(): { durationMs: Float64Array; lagMs: Float64Array };
   /** Diagnostics: traceLatency(max) starts recording latency samples, traceLatency() returns (tickEndMs, latencyMs, eventsWaiting, runQueueWaitMs) quadruplets. */
   traceLatency(maxSamples?: number): Float64Array | undefined;
   close(): void;
@@ -153,7 +164,7 @@ export function nativeBoardClass(): NativeBoardCtor {
 
 /** The board's enums as the addon exports them from native/board/board_enums.def. */
 export interface BoardTables {
-  events: Record<BoardEvent['type'], number>;
+  events: Record<BoardEvent['type'] | 'audio', number>;
   ops: Record<Operation, number>;
   reasons: Record<Reason, number>;
   states: Record<ChannelState, number>;
@@ -162,6 +173,8 @@ export interface BoardTables {
   eventBytes: number;
   /** Digits of a calling or called number (board.h HL_NUMBER_MAX). */
   numberMax: number;
+  /** Bytes of one audio stream frame record (board.h HL_AUDIO_FRAME_BYTES). */
+  audioFrameBytes: number;
 }
 
 function boardTables(): BoardTables {

@@ -345,7 +345,7 @@ export interface AlarmEvent extends EventBase {
   alarm: AlarmName;
   raised: boolean;
 }
-/** The real-time clock finished a tick late, or the event ring overflowed (channel = -1). */
+/** A late tick lost audio (stats().overruns: on a card only when audio was lost), or the event ring overflowed (channel = -1). */
 export interface OverrunEvent extends EventBase {
   type: 'overrun';
   what: 'tick' | 'events';
@@ -670,6 +670,12 @@ export interface Channel {
   unroute(): void;
   /** Record both directions, independent of what the channel plays or routes. */
   tap(file: string, options?: TapOptions): Tap;
+  /**
+   * Real-time audio to and from JavaScript (stream.ts): write() 20 ms frames
+   * the channel sends, frames$ what it receives, while it is in a call. One
+   * per channel; close() it when done.
+   */
+  stream(options?: import('./stream.ts').StreamOptions): import('./stream.ts').AudioStream;
   /** Sim: noise, gain and echo on what this channel receives (on top of its span's). */
   impair(impairments: ChannelImpairments): void;
 }
@@ -683,7 +689,7 @@ export interface SpanCounters {
   driverErrors: number;
   /**
    * Channel blocks the card did not have (or take) when the tick wanted them:
-   * audio lost, unlike a late tick that the card's buffers absorbed (stats().overruns).
+   * audio lost, unlike a late tick that the card's buffers absorbed (stats().lateTicks).
    * Always 0 on the sim.
    */
   lostFrames: number;
@@ -746,7 +752,16 @@ export interface Span {
 
 export interface BoardStats {
   ticks: number;
+  /**
+   * Ticks that lost audio by running late: on the board's own clock (the sim)
+   * every late tick (it finished after the next one was due); on a card-paced
+   * driver (DAHDI) only a late tick after which the card lost audio (a span's
+   * lostFrames or slips rose): the card's buffers absorb the rest. Each is
+   * also an 'overrun' event of what 'tick'.
+   */
   overruns: number;
+  /** Ticks whose work ran over a period (10 ms), lost audio or not: on a card, a late tick that lost nothing is counted here only. */
+  lateTicks: number;
   eventsDelivered: number;
   /** Events other than completions dropped because JavaScript did not drain in time
    * (each batch is also reported by an 'overrun' event of what 'events'). Completions are never dropped. */

@@ -20,6 +20,7 @@
 // and a conference of two is turned back into a route.
 import { Subject } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
+import { REASON_CONSULT } from '../acd/types.ts';
 import type { Board, Channel, ChannelEvent, Conference, ConferenceMode } from '../board/types.ts';
 import { isHotlineError } from '../errors.ts';
 import { CallError } from './errors.ts';
@@ -27,7 +28,7 @@ import { bridge, Leg, unbridge } from './legs.ts';
 import type { Logger } from './log.ts';
 import type { CaseStore } from '../cases/types.ts';
 import { type DispatchCallRequest, type DispatchCallStarted, startDispatchCall } from './law-dispatch.ts';
-import { DIALLABLE, dialOut } from './outside.ts';
+import { DIALLABLE, dialOut, freeTrunks } from './outside.ts';
 import { Supervision, type SuperviseMode, type Supervisor } from './supervise.ts';
 import type { QueueCall, Switchboard } from './switchboard.ts';
 
@@ -88,7 +89,7 @@ export interface AgentOpsOptions {
   store: CaseStore;
 }
 
-const CONSULT_REASON = 'consult';
+const CONSULT_REASON = REASON_CONSULT;
 
 export class AgentOps {
   readonly events$ = new Subject<OpsEvent>();
@@ -154,6 +155,9 @@ export class AgentOps {
       if (!this.#sb.acdConfig.queues.some((q) => q.id === t.queue)) throw new CallError('CALL_TARGET_UNKNOWN', `'${t.queue}' is not a queue of the ACD`, { queue: t.queue });
     } else if (!('number' in t) || typeof t.number !== 'string' || !DIALLABLE.test(t.number)) {
       throw new CallError('CALL_TARGET_UNKNOWN', `'${JSON.stringify(t)}' names no agent, queue or number`, {});
+    } else if (freeTrunks(this.#o.board).length === 0) {
+      // Refused now, the call as it was: accepted, the caller would be held (or cut off with congestion) for nothing.
+      throw new CallError('CALL_NO_TRUNK', `no free outbound trunk to dial ${t.number}; the call stays as it is`, { number: t.number });
     }
   }
 
@@ -347,14 +351,16 @@ export class AgentOps {
     p.leg.leftAt ??= ops.call.at();
     ops.conf?.leave(p.leg.channel);
     unbridge(p.leg);
-    if (p.agentId !== undefined) this.#unclaim(p.agentId, p.wasReady);
-    // A headset's line stays open (the switchboard's next offer is a zip tone in it); a handset is cleared.
-    if (p.leg.channel.state !== 'idle' && !p.headset) void p.leg.channel.hangup().catch(() => undefined);
+    // A headset's line stays open (the switchboard's next offer is a zip tone in it); a handset is cleared,
+    // by the switchboard for an agent's station (his next offer rings once it is idle).
+    const release = p.leg.channel.state !== 'idle' && !p.headset;
+    if (p.agentId !== undefined) this.#unclaim(p.agentId, p.wasReady, release);
+    else if (release) void p.leg.channel.hangup().catch(() => undefined);
   }
 
-  /** The station is the switchboard's again; a consulted agent who was ready is ready again. */
-  #unclaim(agentId: string, wasReady: boolean | undefined): void {
-    this.#sb.unclaim(agentId);
+  /** The station is the switchboard's again (`release`: its line cleared); a consulted agent who was ready is ready again. */
+  #unclaim(agentId: string, wasReady: boolean | undefined, release = false): void {
+    this.#sb.unclaim(agentId, { release });
     const a = this.#acd.agent(agentId);
     if (wasReady && a.state === 'notReady' && a.reason === CONSULT_REASON) this.#safe(() => this.#acd.setReady(agentId));
   }
@@ -376,7 +382,15 @@ export class AgentOps {
     if (!c?.party || ops.conf) throw new CallError('CALL_OPERATION_STATE', `agent '${agentId}' has no answered consultation to complete${ops.conf ? ' (in a conference: hang up to leave it)' : ''}`, { agentId });
     ops.consult = null;
     unbridge(ops.agentLeg);
-    this.#moveTo(ops, c.party, 'consult');
+    try {
+      this.#moveTo(ops, c.party, 'consult');
+    } catch (e) {
+      // Refused (the consulted agent logged out meanwhile): the agent still talks with him, nothing changed.
+      ops.consult = c;
+      bridge(ops.agentLeg, c.party.leg);
+      this.#follow(ops);
+      throw e;
+    }
     this.events$.next({ type: 'consult-ended', agentId, callId: ops.call.id, reason: 'completed' });
     return { callId: ops.call.id };
   }
@@ -463,8 +477,10 @@ export class AgentOps {
       const p = ops.consult.party;
       ops.consult = null;
       unbridge(ops.agentLeg);
-      this.#moveTo(ops, p, 'consult');
-      return true;
+      if (this.#tryMove(ops, p)) return true;
+      // He cannot take the call (logged out meanwhile): he is released, and the hang-up ends the agent's part as usual.
+      this.#release(ops, p);
+      this.events$.next({ type: 'consult-ended', agentId, callId, reason: 'cancelled' });
     }
     if (ops.consult) this.#dropConsult(ops);
     const heir = ops.parties[0];
@@ -472,12 +488,27 @@ export class AgentOps {
       // The agent leaves the conference; the call goes on with the others, in the first consulted party's name.
       ops.parties.splice(ops.parties.indexOf(heir), 1);
       ops.conf.leave(ops.agentLeg.channel);
-      this.#moveTo(ops, heir, 'consult', { bridge: false });
-      this.#adopt(ops, heir);
-      return true;
+      if (this.#tryMove(ops, heir, { bridge: false })) {
+        this.#adopt(ops, heir);
+        return true;
+      }
+      // The heir cannot take it: the conference ends with the agent's hang-up (every party released).
+      ops.parties.unshift(heir);
     }
     this.#drop(ops);
     return false;
+  }
+
+  /** #moveTo for a hang-up (no seat to refuse to): false, with nothing moved, when the ACD refuses the party. */
+  #tryMove(ops: OpsCall, p: Party, o: { bridge?: boolean } = {}): boolean {
+    try {
+      this.#moveTo(ops, p, 'consult', o);
+      return true;
+    } catch (e) {
+      if (!isHotlineError(e)) throw e;
+      ops.call.log.info({ err: e }, `call ${ops.call.id}: ${ops.agentId} hung up, and ${label(p.target!)} cannot take the call: ${e.code} ${e.message}`);
+      return false;
+    }
   }
 
   /** The consulted agent who inherited a conference handles it now (his later hang-up, more parties). */

@@ -87,6 +87,8 @@ export class Call implements QueueCall {
   readonly phase$ = new Subject<CallPhase>();
   /** The queue phase's figures (call record). */
   readonly queueInfo: { queue?: string; enteredAt?: number; answeredAt?: number; agents: string[]; holdMs: number; wrapUpMs?: number; endedBy?: 'caller' | 'agent' | 'system'; transfers: CallTransferRecord[] } = { agents: [], holdMs: 0, transfers: [] };
+  /** Agents' wrap-ups measured while the call ran (agent id → ms), e.g. after a transfer. */
+  readonly #wrapUps = new Map<string, number>();
   /** The call's own recording (全程录音), from the answer to the caller's hang-up. */
   recording?: CallRecording;
   /** The channel whose voice the recording's right side holds now (null: what the caller hears). */
@@ -187,10 +189,21 @@ export class Call implements QueueCall {
     this.legs.push(leg);
   }
 
-  /** A case made for the call outside the IVR (a callback request). */
-  addCase(number: string): void {
-    this.ivr.caseNumbers.push(number);
+  /**
+   * A case made for the call outside the IVR (a callback request, an agent at
+   * his seat): the call record and the recording's index entry list it.
+   * False when the call record is already written (the caller's call core
+   * then adds it to the stored record).
+   */
+  addCase(number: string): boolean {
+    if (!this.ivr.caseNumbers.includes(number)) {
+      this.ivr.caseNumbers.push(number);
+      this.recording?.note({ caseNumbers: [number] });
+    }
+    return !this.#recordBuilt;
   }
+
+  #recordBuilt = false;
 
   /** The night bell was answered: the night flow stops (what it recorded is kept, as after a hang-up) and the caller talks with the station. */
   nightAnswered(leg: Leg): void {
@@ -309,6 +322,11 @@ export class Call implements QueueCall {
     } else if ('holdMs' in e) q.holdMs = e.holdMs;
     else if ('endedBy' in e) q.endedBy = e.endedBy;
     else q.wrapUpMs = e.wrapUpMs;
+  }
+
+  /** An agent's wrap-up for this call ended after `ms` (the ACD's measure): the record's wrap-up, if he is its last agent. */
+  wrappedUp(agentId: string, ms: number): void {
+    this.#wrapUps.set(agentId, ms);
   }
 
   /** An agent transferred the call (blind, or completing a consultation): kept for the call record. */
@@ -476,6 +494,7 @@ export class Call implements QueueCall {
   }
 
   async #writeRecord(): Promise<void> {
+    this.#recordBuilt = true;
     const rec: CallRecordInput = {
       id: this.id,
       startedAt: this.startedAt,
@@ -504,7 +523,9 @@ export class Call implements QueueCall {
       rec.holdMs = q.holdMs;
       const talk = this.legs.filter((l) => l.kind === 'agent').reduce((sum, l) => sum + ((l.leftAt ?? this.endedAt ?? l.joinedAt) - l.joinedAt), 0);
       rec.talkMs = Math.max(0, talk - q.holdMs);
-      if (q.wrapUpMs !== undefined) rec.wrapUpMs = q.wrapUpMs;
+      // Measured when his wrap-up already ended; else the configured one, until it ends (src/calls/core.ts rewrites it then).
+      const wrap = this.#wrapUps.get(rec.agentId) ?? q.wrapUpMs;
+      if (wrap !== undefined) rec.wrapUpMs = wrap;
       if (q.endedBy) rec.endedBy = q.endedBy;
     }
     if (q.transfers.length) rec.transfers = q.transfers.map((t) => ({ ...t }));

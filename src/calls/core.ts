@@ -13,7 +13,7 @@ import type { CaseStore } from '../cases/types.ts';
 import type { FlowHost } from '../ivr/flow.ts';
 import { Interpreter, type IvrServices } from '../ivr/interpreter.ts';
 import type { NoticeConfig } from '../recording/notice.ts';
-import { Call, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
+import { Call, type CallPhase, type CallRecorder, type CallSummary, type PhaseLimits } from './call.ts';
 import { CallError } from './errors.ts';
 import { IsolatingSubject } from './isolate.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -157,7 +157,15 @@ export class CallCore {
           return { cancel: () => sub.unsubscribe() };
         },
       };
-      this.acd = new Acd(clock, o.acd.config, o.acd.log ?? null);
+      // The queue log's wrap-up events also reach the call records: the measured wrap-up (often after the call ended).
+      const log = o.acd.log ?? null;
+      const sink: QueueLogSink = {
+        append: (ev) => {
+          if (ev.type === 'wrap-up') this.#wrappedUp(ev.callId, ev.agentId, ev.wrapMs);
+          return log?.append(ev);
+        },
+      };
+      this.acd = new Acd(clock, o.acd.config, sink);
       this.switchboard = new Switchboard({
         acd: this.acd,
         acdConfig: o.acd.config,
@@ -245,8 +253,42 @@ export class CallCore {
     );
   }
 
+  /**
+   * A case made for call `callId` outside its flow (an agent at his seat,
+   * during the call or in wrap-up; also a placed call): the call record lists
+   * it in caseNumbers, and so does the call's recording when the call is still
+   * running (engine.ts linkCase also updates an index entry already written).
+   * Resolves once the call record says so; false: no call of that id.
+   */
+  async addCase(callId: string, caseNumber: string): Promise<boolean> {
+    const a = this.#active.get(callId);
+    if (a?.call.addCase(caseNumber)) return true;
+    if (this.outbound?.addCase(callId, caseNumber)) return true;
+    // Ended: its record is being written or was; the case goes into the stored record.
+    if (a) await a.done;
+    await this.outbound?.settled();
+    const run = this.#patching.then(async () => {
+      const rec = await this.store.getCallRecord(callId);
+      if (!rec) return false;
+      const list = rec.caseNumbers ?? (rec.caseNumber ? [rec.caseNumber] : []);
+      if (!list.includes(caseNumber)) await this.store.putCallRecord({ ...rec, caseNumbers: [...list, caseNumber], caseNumber });
+      return true;
+    });
+    this.#patching = run.catch(() => undefined);
+    return run;
+  }
+
+  #patching: Promise<unknown> = Promise.resolve();
+
   get stopped(): boolean {
     return this.#stopped;
+  }
+
+  /** Calls in progress by phase (every phase but ended, 0 where none): /metrics' hotline_calls. */
+  phaseCounts(): Record<Exclude<CallPhase, 'ended'>, number> {
+    const n: Record<Exclude<CallPhase, 'ended'>, number> = { ivr: 0, queue: 0, ringing: 0, talking: 0, held: 0, consulting: 0, conference: 0, 'wrap-up': 0, 'back-to-ivr': 0 };
+    for (const { call } of this.#active.values()) if (call.phase !== 'ended') n[call.phase]++;
+    return n;
   }
 
   get activeCalls(): Call[] {
@@ -271,7 +313,35 @@ export class CallCore {
 
   /** Resolves when no call is active (call records written). */
   async idle(): Promise<void> {
-    while (this.#active.size) await Promise.all([...this.#active.values()].map((a) => a.done));
+    while (this.#active.size || this.#patches.size) await Promise.all([...[...this.#active.values()].map((a) => a.done), ...this.#patches]);
+  }
+
+  /** Call records being given a measured wrap-up after their calls ended. */
+  readonly #patches = new Set<Promise<void>>();
+
+  /**
+   * An agent's wrap-up ended (the ACD logged it): the call's record gets the
+   * measured time — the running call keeps it for its record; a call that
+   * ended has its stored record rewritten (once written) when he was its
+   * last agent, the one the record's wrap-up is about.
+   */
+  #wrappedUp(callId: string, agentId: string, ms: number): void {
+    const a = this.#active.get(callId);
+    if (a && a.call.phase !== 'ended') return a.call.wrappedUp(agentId, ms);
+    const p = (async () => {
+      await a?.done;
+      this.#records.pending++;
+      try {
+        const rec = await this.store.getCallRecord(callId);
+        if (rec && rec.agentId === agentId && rec.wrapUpMs !== ms) await this.store.putCallRecord({ ...rec, wrapUpMs: ms });
+      } catch (e) {
+        this.#logger.warn({ err: e, callId }, `call ${callId}: the measured wrap-up of ${agentId} (${ms} ms) is not in its record: ${(e as Error).message}`);
+      } finally {
+        this.#records.pending--;
+      }
+    })();
+    this.#patches.add(p);
+    void p.finally(() => this.#patches.delete(p));
   }
 
   /**

@@ -19,13 +19,14 @@ import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
 import { CallError } from './errors.ts';
 import { rosterConfig, withDemoAgents } from './roster.ts';
+import { applyAcdOverlay, readAcdOverlay, readCalendarFile, savedFlowFile } from './console-config.ts';
 import { mapStations, readStationsFile, STATIONS_FILE, stationPort } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
 import { catchUnhandled } from './isolate.ts';
 import { createLogger, silentLogger, type Logger } from './log.ts';
 import { ANSWERING_ROLES, openBoard } from '../board/index.ts';
 import { openCaseStore } from '../cases/index.ts';
-import { loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
+import { linkCaseToCall, loadNoticeConfig, type NoticeConfig, openRecordingLayer, scheduleArchive, scheduleRetention, startCallRecording, startRolling, type CallRecording, type RecordingAlarm, type RollingRecorder, type RecordingLayer, type RetentionRule } from '../recording/index.ts';
 
 // Two simulated E1 spans (60 trunks) and 8 FXS station ports for the agents' telephones.
 /**
@@ -103,6 +104,8 @@ export interface EngineOptions {
    * in stepped engines (tests ask for it).
    */
   recordCalls?: boolean;
+  /** The per-call recording's layout: 'stereo' (default: caller left, agents right) or 'mixed' (one mono file of both sides, half the size). */
+  callRecordingMode?: 'stereo' | 'mixed';
   /**
    * 全程不间断滚动录音 (src/recording/rolling.ts): 'lines' = the station ports
    * and the trunks that take calls (inbound, bothway), 'all' = every channel
@@ -147,6 +150,13 @@ export interface Engine {
   recordingAlarms$: Observable<RecordingAlarm>;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
+  /**
+   * A case made for call `callId` outside its flow (an agent's case-create at
+   * his seat with the call's id): its call record and its recordings' index
+   * entries list it (recordings search by case finds them). False: no call
+   * of that id (the case keeps its callId all the same).
+   */
+  linkCase(callId: string, caseNumber: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -154,7 +164,7 @@ export async function openEngine(o: EngineOptions = {}): Promise<Engine> {
   const dataDir = resolve(o.dataDir ?? 'data');
   const prompts = new PromptSet(o.promptsDir ? resolve(o.promptsDir) : undefined);
   // The flow is checked before anything is opened: a bad file costs nothing.
-  const flows = new FlowHost(o.flowFile ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
+  const flows = new FlowHost(o.flowFile ?? savedFlowFile(dataDir) ?? DEFAULT_FLOW_FILE, prompts, { warn: o.log });
   const notice = o.recordingNotice === undefined ? undefined : loadNoticeConfig(o.recordingNotice);
   // One engine per data folder (CALL_DATA_LOCKED names the other one).
   const unlock = lockDataDir(dataDir);
@@ -171,15 +181,15 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // records): the wall clock in real time, and in a stepped simulation the
   // simulated calendar its board time moves.
   let clock: () => number = () => Date.now();
-  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar });
+  const store = await openCaseStore({ dir: join(dataDir, 'cases'), config: { now: () => clock(), ...o.storeConfig }, calendar: o.calendar ?? readCalendarFile(dataDir) });
   let board: Board;
   let recordings: RecordingLayer | undefined;
   try {
     // A crash's unfinished takes and orphans, before calls come; then the
     // recording index follows the disk (src/recording).
     const scanLog = (line: string) => (o.logger ? o.logger.info(line) : o.log?.(line));
-    await scanRecordings({ dataDir, store, log: scanLog });
-    recordings = await openRecordingLayer({ dataDir, store, log: scanLog });
+    const scan = await scanRecordings({ dataDir, store, log: scanLog });
+    recordings = await openRecordingLayer({ dataDir, store, log: scanLog, recovered: scan.recovered });
     board = await openBoard(resolve(o.boardFile ?? DEFAULT_BOARD_FILE), { mode: o.mode ?? 'realtime', baseDir: dataDir });
   } catch (e) {
     await recordings?.close();
@@ -204,7 +214,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
   if (o.acd !== false) {
     try {
-      const config = withDemoAgents(o.acd ?? rosterConfig(await store.listAgents()), o.demoAgents ?? 0, board.byRole('station'));
+      const config = withDemoAgents(applyAcdOverlay(o.acd ?? rosterConfig(await store.listAgents()), readAcdOverlay(dataDir)), o.demoAgents ?? 0, board.byRole('station'));
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
       queueLog = LmdbQueueLog.open(join(dataDir, 'acd', 'queue-log'));
@@ -222,7 +232,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
   // Per-call recordings in flight: the engine closes the index only after they are indexed.
   const recordingsLive = new Set<CallRecording>();
   const recorder = (r: Parameters<NonNullable<ConstructorParameters<typeof CallCore>[0]['recorder']>>[0]): CallRecording => {
-    const rec = startCallRecording({ ...r, dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
+    const rec = startCallRecording({ ...r, mode: o.callRecordingMode ?? 'stereo', dataDir, index: recordings!.index, now: () => core.now(), log: (line) => logger.warn(line), onAlarm: (a) => recordingAlarms.next(a) });
     recordingsLive.add(rec);
     void rec.done.finally(() => recordingsLive.delete(rec));
     return rec;
@@ -300,6 +310,16 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     rolling,
     recordingAlarms$: recordingAlarms.asObservable(),
     queueLog,
+    async linkCase(callId, caseNumber) {
+      const known = await core.addCase(callId, caseNumber);
+      const index = recordings.index;
+      const link = () => linkCaseToCall(index, callId, caseNumber).catch((e) => logger.warn({ err: e }, `recordings: index: case ${caseNumber} not linked to call ${callId}: ${(e as Error).message}`));
+      // The call's recording still running is noted (Call.addCase); one being indexed right now gets it once indexed.
+      const running = [...recordingsLive].find((r) => r.id.endsWith(`/${callId}.wav`));
+      if (running) void running.done.then(link);
+      const changed = await link();
+      return known || (changed !== undefined && changed.length > 0);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -14,6 +14,7 @@
 // stations), and listed in the call record.
 import { Subject } from 'rxjs';
 import type { Acd } from '../acd/acd.ts';
+import { REASON_INTERCOM, REASON_OUTBOUND } from '../acd/types.ts';
 import type { Board, Channel, ChannelEvent } from '../board/types.ts';
 import type { CallRecordInput, CaseStore } from '../cases/types.ts';
 import type { CallRecording } from '../recording/call.ts';
@@ -21,7 +22,7 @@ import type { CallRecorder } from './call.ts';
 import { CallError } from './errors.ts';
 import { bridge, Leg } from './legs.ts';
 import type { Logger } from './log.ts';
-import { dialOut } from './outside.ts';
+import { dialOut, freeTrunks } from './outside.ts';
 import type { Switchboard } from './switchboard.ts';
 
 export type PlaceTarget = { number: string; callback?: string } | { agent: string };
@@ -58,6 +59,8 @@ interface Placed {
   done: boolean;
   record: Promise<void> | null;
   recording?: CallRecording;
+  /** Cases made during the call (at the seat). */
+  caseNumbers: string[];
   finish(outcome: string): void;
 }
 
@@ -84,6 +87,17 @@ export class OutboundCalls {
     return p ? { callId: p.id, answered: p.answeredAt !== undefined } : null;
   }
 
+  /** A case made during placed call `callId` (the agent at his seat): its call record and recording list it. False: not a placed call in progress. */
+  addCase(callId: string, caseNumber: string): boolean {
+    const p = [...this.#byAgent.values()].find((x) => x.id === callId);
+    if (!p) return false;
+    if (!p.caseNumbers.includes(caseNumber)) {
+      p.caseNumbers.push(caseNumber);
+      p.recording?.note({ caseNumbers: [caseNumber] });
+    }
+    return true;
+  }
+
   /**
    * Places a call from the agent's station. Returns at once; `connected`
    * resolves true once the far party answered (false: no answer, no trunk,
@@ -92,11 +106,12 @@ export class OutboundCalls {
   place(agentId: string, target: PlaceTarget): { callId: string; connected: Promise<boolean>; ended: Promise<void> } {
     const sb = this.#o.switchboard;
     if (this.#byAgent.has(agentId)) throw new CallError('CALL_STATION_BUSY', `agent '${agentId}' is on a call he placed`, { agentId });
+    if (!('agent' in target) && freeTrunks(this.#o.board).length === 0) throw new CallError('CALL_NO_TRUNK', `no free outbound trunk to dial ${target.number}`, { number: target.number });
     if ('agent' in target) {
       if (!sb.station(target.agent)) throw new CallError('CALL_NO_STATION', `'${target.agent}' has no station port`, { agentId: target.agent });
       if (target.agent === agentId || this.#byAgent.has(target.agent)) throw new CallError('CALL_STATION_BUSY', `'${target.agent}' is busy`, { agentId: target.agent });
     }
-    const p: Placed = { id: `out-${this.#o.board.now()}-${++seq}`, agentId, legs: [], startedAt: this.#o.now(), reserved: [], done: false, record: null, finish: () => undefined };
+    const p: Placed = { id: `out-${this.#o.board.now()}-${++seq}`, agentId, legs: [], startedAt: this.#o.now(), reserved: [], caseNumbers: [], done: false, record: null, finish: () => undefined };
     const ctl = new AbortController();
     let hungUp: () => void = () => undefined;
     let farSub: { unsubscribe(): void } | undefined;
@@ -117,8 +132,8 @@ export class OutboundCalls {
       if (target.callback) p.callback = target.callback;
     }
     this.#byAgent.set(agentId, p);
-    this.#reserve(p, agentId, 'outbound');
-    if ('agent' in target) this.#reserve(p, target.agent, 'intercom');
+    this.#reserve(p, agentId, REASON_OUTBOUND);
+    if ('agent' in target) this.#reserve(p, target.agent, REASON_INTERCOM);
     let resolveEnded!: () => void;
     const ended = new Promise<void>((r) => (resolveEnded = r));
     const finish = (outcome: string) => {
@@ -131,14 +146,15 @@ export class OutboundCalls {
       // The recording ends with the call (the placing station may stay off hook).
       p.recording?.note({ legs: p.legs.map((l) => l.record()) });
       void p.recording?.stop();
-      // The far party's line is cleared (trunk or the other station); the placing station stays as its user left it.
-      const far = p.legs[1]?.channel ?? other;
-      if (far && far.state !== 'idle') void far.hangup().catch(() => undefined);
+      // The far party's line is cleared (a trunk here; the other station by the switchboard, which rings
+      // it for its next offer once idle); the placing station stays as its user left it.
+      const trunk = p.legs[1] && p.legs[1].channel !== other ? p.legs[1].channel : null;
+      if (trunk && trunk.state !== 'idle') void trunk.hangup().catch(() => undefined);
       sb.unclaim(agentId);
-      if (other) sb.unclaim((target as { agent: string }).agent);
+      if (other) sb.unclaim((target as { agent: string }).agent, { release: true });
       for (const id of p.reserved) {
         const a = this.#o.acd.agent(id);
-        if (a.state === 'notReady' && (a.reason === 'outbound' || a.reason === 'intercom')) this.#safe(() => this.#o.acd.setReady(id));
+        if (a.state === 'notReady' && (a.reason === REASON_OUTBOUND || a.reason === REASON_INTERCOM)) this.#safe(() => this.#o.acd.setReady(id));
       }
       this.#byAgent.delete(agentId);
       this.events$.next({ type: 'placed-ended', agentId, callId: p.id, outcome });
@@ -246,6 +262,10 @@ export class OutboundCalls {
     };
     if (p.answeredAt !== undefined) rec.answeredAt = p.answeredAt;
     if (p.answeredAt !== undefined) rec.talkMs = rec.endedAt - p.answeredAt;
+    if (p.caseNumbers.length) {
+      rec.caseNumbers = [...p.caseNumbers];
+      rec.caseNumber = p.caseNumbers[p.caseNumbers.length - 1];
+    }
     try {
       await this.#o.store.putCallRecord(rec);
     } catch (e) {

@@ -19,7 +19,7 @@ export const DEFAULT_QUEUE = 'agents';
  hangs up and calls again within 2 minutes gets his place back.
  */
 export function rosterConfig(agents: Agent[]): AcdConfig {
-  const takers = agents.filter((a) => a.role === 'agent' || a.role === 'supervisor').sort((a, b) => a.id.localeCompare(b.id));
+  const takers = agents.filter((a) => (a.role === 'agent' || a.role === 'supervisor') && a.active !== false).sort((a, b) => a.id.localeCompare(b.id));
   return {
     agents: takers.map((a) => ({ id: a.id })),
     queues: [

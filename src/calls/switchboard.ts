@@ -206,7 +206,7 @@ export class Switchboard {
     }
     let joined: boolean;
     try {
-      joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber }).joined;
+      joined = this.acd.enter(call.id, req.queue, { callerNumber: call.callerNumber, ...(req.priority ? { priority: req.priority } : {}) }).joined;
     } catch (e) {
       call.log.warn({ err: e }, `call ${call.id}: transfer to queue '${req.queue}' refused: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`);
       joined = false;
@@ -276,10 +276,22 @@ export class Switchboard {
     return st.port;
   }
 
-  unclaim(agentId: string): void {
+  /**
+   * Gives the station back (the operation is over). `release`: its line is
+   * cleared too (a handset the operation rang and answered). A line still
+   * clearing (that, or a ring the operation stopped) is rung for the next
+   * offer once idle, never given a zip tone or failed meanwhile.
+   */
+  unclaim(agentId: string, o: { release?: boolean } = {}): void {
     const st = this.#stations.get(agentId);
     if (!st?.claimed) return;
     st.claimed = null;
+    const port = st.port;
+    if (o.release && port.state !== 'idle') {
+      st.settling = true;
+      st.headset = false;
+      void port.hangup().catch(() => undefined);
+    } else if (port.state === 'dialing' || port.state === 'clearing') st.settling = true;
     this.#safe(() => this.acd.stationFreed(agentId));
   }
 
@@ -332,7 +344,10 @@ export class Switchboard {
       const st = this.#station(leg.agentId);
       st.claimed = null;
       st.callId = callId;
-      if (!o.again) q.call.queued({ agent: leg.agentId });
+      if (!o.again) {
+        q.call.queued({ agent: leg.agentId });
+        this.#configuredWrapUp(q, leg.agentId);
+      }
       this.events$.next({ type: 'connected', agentId: leg.agentId, callId, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}) });
     }
     q.call.setPhase('talking');
@@ -465,6 +480,8 @@ export class Switchboard {
     if (!st) return this.acd.offerFailed(callId, agentId, 'no station');
     if (st.offer || st.callId || st.claimed) return this.acd.offerFailed(callId, agentId, 'station busy');
     const port = st.port;
+    // Still clearing (a ring just stopped, a line an operation released): ring once it is idle.
+    if (st.settling && port.state !== 'idle') return this.#ringWhenIdle(st, callId, agentId, queue);
     const seat = (headset: boolean) =>
       this.events$.next({ type: 'offer', agentId, callId, queue, ...(q.call.callerNumber ? { callerNumber: q.call.callerNumber } : {}), ...(q.call.calledNumber ? { calledNumber: q.call.calledNumber } : {}), vars: { ...q.call.vars }, path: [...q.call.path], headset });
     // Off hook, or the handset lifted a moment ago (its answer is queued: the port still says ringing).
@@ -477,11 +494,7 @@ export class Switchboard {
       seat(true);
       return;
     }
-    if (port.state !== 'idle') {
-      // Still clearing from the offer just cancelled (a tick or two): ring once it is idle.
-      if (st.settling && (port.state === 'dialing' || port.state === 'clearing')) return this.#ringWhenIdle(st, callId, agentId, queue);
-      return this.acd.offerFailed(callId, agentId, `station ${port.state}`);
-    }
+    if (port.state !== 'idle') return this.acd.offerFailed(callId, agentId, `station ${port.state}`);
     st.settling = false;
     const ring = new AbortController();
     st.offer = { callId, headset: false, ring };
@@ -496,11 +509,13 @@ export class Switchboard {
         if (st.offer?.ring !== ring) return; // cancelled meanwhile
         if (r.reason === 'done') return this.#answered(st);
         st.offer = null;
+        this.#unrung(callId);
         this.#safe(() => this.acd.offerFailed(callId, agentId, `station ${r.reason}`));
       },
       (e) => {
         if (st.offer?.ring !== ring) return;
         st.offer = null;
+        this.#unrung(callId);
         this.#safe(() => this.acd.offerFailed(callId, agentId, `station error ${(e as { code?: string }).code ?? ''}`));
       },
     );
@@ -524,6 +539,7 @@ export class Switchboard {
       sub.unsubscribe();
       if (st.offer !== hold) return;
       st.offer = null;
+      this.#unrung(callId);
       this.#safe(() => this.acd.offerFailed(callId, agentId, `station ${port.state}`));
     }, 1000);
   }
@@ -539,8 +555,20 @@ export class Switchboard {
     }
     else st.port.stop(); // the zip tone
     this.events$.next({ type: 'offer-cancelled', agentId, callId, reason });
+    this.#unrung(callId);
+  }
+
+  /**
+   * An offer of a waiting call ended unanswered (cancelled, failed, the
+   * headset put down): with no other station offered it, the call is in the
+   * queue phase again, not left "ringing" with nothing ringing. Called before
+   * the ACD hears of a failure, so an offer it makes at once sets ringing again.
+   */
+  #unrung(callId: string): void {
     const q = this.#calls.get(callId);
-    if (q && q.state === 'waiting' && reason === 'no-answer') q.call.setPhase('queue');
+    if (!q || q.state !== 'waiting' || q.call.signal.aborted) return;
+    for (const st of this.#stations.values()) if (st.offer?.callId === callId) return;
+    q.call.setPhase('queue');
   }
 
   /** The agent answered (lifted the ringing handset, or his seat answered a zip-tone offer): bridge now. */
@@ -568,8 +596,7 @@ export class Switchboard {
     q.agent = leg;
     call.addLeg(leg);
     call.queued({ agent: st.agentId });
-    const wrap = this.acdConfig.agents.find((a) => a.id === st.agentId)?.wrapUpMs ?? this.acdConfig.queues.find((x) => x.id === q.req.queue)?.wrapUpMs;
-    if (wrap !== undefined) call.queued({ wrapUpMs: wrap });
+    this.#configuredWrapUp(q, st.agentId);
     bridge(call.caller, leg);
     call.setPhase('talking');
     this.#beepRecording(q);
@@ -661,6 +688,7 @@ export class Switchboard {
       // On hook during a zip-tone offer: he cannot answer it any more.
       const callId = st.offer.callId;
       st.offer = null;
+      this.#unrung(callId);
       this.#safe(() => this.acd.offerFailed(callId, st.agentId, 'station on hook'));
     }
     st.headset = false;
@@ -714,6 +742,12 @@ export class Switchboard {
     q.call.setPhase('talking');
     this.events$.next({ type: 'retrieved', agentId, callId: q.call.id });
     return { callId: q.call.id };
+  }
+
+  /** The agent's configured wrap-up goes into the call record until his measured one replaces it (src/calls/core.ts). */
+  #configuredWrapUp(q: Queued, agentId: string): void {
+    const wrap = this.acdConfig.agents.find((a) => a.id === agentId)?.wrapUpMs ?? this.acdConfig.queues.find((x) => x.id === q.req.queue)?.wrapUpMs;
+    if (wrap !== undefined) q.call.queued({ wrapUpMs: wrap });
   }
 
   #station(agentId: string): StationRt {

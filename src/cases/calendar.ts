@@ -105,6 +105,34 @@ export class BureauCalendar {
     this.configuredYears = new Set([...this.holidays].map((k) => Math.floor(k / 10000)));
   }
 
+  /** The configured days off and make-up working days, as YYYY-MM-DD, sorted. */
+  days(): { holidays: string[]; workingWeekends: string[] } {
+    const iso = (set: Set<number>) => [...set].sort((a, b) => a - b).map(dayKeyToIso);
+    return { holidays: iso(this.holidays), workingWeekends: iso(this.workingWeekends) };
+  }
+
+  /**
+   * Replaces the days off and make-up working days (the console's calendar
+   * page): checked like the configuration (CASE_CALENDAR_INVALID, nothing
+   * changed then), in force for the next deadline counted and the next
+   * hours node. Deadlines already set on cases stay as they were computed.
+   */
+  setDays(holidays: readonly string[], workingWeekends: readonly string[]): void {
+    const h = holidays.map((s) => parseDay(s, 'calendar.holidays'));
+    const w = workingWeekends.map((s) => parseDay(s, 'calendar.workingWeekends'));
+    const both = h.find((k) => w.includes(k));
+    if (both !== undefined) throw caseError(CaseErrors.CASE_CALENDAR_INVALID, `${dayKeyToIso(both)} cannot be a holiday and a make-up working day at once`);
+    this.holidays.clear();
+    this.workingWeekends.clear();
+    this.configuredYears.clear();
+    for (const k of h) {
+      this.holidays.add(k);
+      this.configuredYears.add(Math.floor(k / 10000));
+    }
+    for (const k of w) this.workingWeekends.add(k);
+    this.dueMemo.clear();
+  }
+
   /** Offset of local time from UTC at instant `ms`, in ms. */
   offsetAt(ms: number): number {
     const hour = Math.floor(ms / 3_600_000);

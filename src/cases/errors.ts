@@ -30,6 +30,7 @@ export const CASE_CATALOG = defineErrors('cases', {
   CASE_CALENDAR_INVALID: 'the holiday calendar is malformed: dates are YYYY-MM-DD and the time zone an IANA name such as Asia/Shanghai',
   CASE_REPORT_INVALID: 'the report request is malformed (period, granularity or metric); see `hotline report --help`',
   CASE_BACKUP_FAILED: 'the backup could not be written; name a new or empty folder on a disk with room',
+  CASE_DEPARTMENT_INACTIVE: 'the department is deactivated and takes no new cases; dispatch to an active department (cases it already has keep it)',
 });
 
 /** code → code: callers name codes as `CaseErrors.CASE_NOT_FOUND`. */

@@ -61,12 +61,13 @@ export async function checkPassword(password: string, stored: string): Promise<b
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-function invalid(what: string, message: string): Error {
-  return caseError(CaseErrors.CASE_FIELD_INVALID, `${what}: ${message}`);
+/** A refused field: `field` (in details) names it, for a form to mark. */
+function invalid(what: string, message: string, field?: string): Error {
+  return caseError(CaseErrors.CASE_FIELD_INVALID, `${what}: ${message}`, field ? { field } : undefined);
 }
 
 function publicAgent(a: Agent & { passwordHash?: string }): Agent {
-  return { id: a.id, name: a.name, role: a.role, ...(a.departmentId ? { departmentId: a.departmentId } : {}) };
+  return { id: a.id, name: a.name, role: a.role, ...(a.departmentId ? { departmentId: a.departmentId } : {}), ...(a.active === false ? { active: false } : {}) };
 }
 
 /**
@@ -84,9 +85,10 @@ export class LmdbDirectory implements Directory {
   constructor(private readonly host: Host) {}
 
   async putDepartment(d: Department): Promise<void> {
-    if (!d || typeof d.id !== 'string' || !ID.test(d.id)) throw invalid('department', 'id must be 1-64 letters, digits or . _ : -');
-    if (typeof d.name !== 'string' || d.name.trim() === '') throw invalid('department', `'${d.id}' needs a name`);
-    const rec: Department = { id: d.id, name: d.name, ...(d.head ? { head: d.head } : {}), ...(d.phone ? { phone: d.phone } : {}) };
+    if (!d || typeof d.id !== 'string' || !ID.test(d.id)) throw invalid('department', 'id must be 1-64 letters, digits or . _ : -', 'id');
+    if (typeof d.name !== 'string' || d.name.trim() === '') throw invalid('department', `'${d.id}' needs a name`, 'name');
+    if (d.active !== undefined && typeof d.active !== 'boolean') throw invalid('department', `'${d.id}': active must be true or false`, 'active');
+    const rec: Department = { id: d.id, name: d.name, ...(d.head ? { head: d.head } : {}), ...(d.phone ? { phone: d.phone } : {}), ...(d.active === false ? { active: false } : {}) };
     await this.host.write(() => this.host.people.departments.putSync(d.id, rec));
   }
 
@@ -96,14 +98,19 @@ export class LmdbDirectory implements Directory {
 
   async putAgent(a: AgentInput): Promise<Agent> {
     const t = this.host.people;
-    if (!a || typeof a.id !== 'string' || !ID.test(a.id)) throw invalid('agent', 'id must be 1-64 letters, digits or . _ : -');
-    if (typeof a.name !== 'string' || a.name.trim() === '') throw invalid('agent', `'${a.id}' needs a name`);
-    if (!ROLES.includes(a.role)) throw invalid('agent', `role must be one of ${ROLES.join(', ')}; got '${String(a.role)}'`);
-    if (typeof a.password !== 'string' || a.password.length < 6) throw invalid('agent', 'the password must have at least 6 characters');
-    const passwordHash = await hashPassword(a.password);
-    const rec = { id: a.id, name: a.name, role: a.role, ...(a.departmentId ? { departmentId: a.departmentId } : {}), passwordHash };
+    if (!a || typeof a.id !== 'string' || !ID.test(a.id)) throw invalid('agent', 'id must be 1-64 letters, digits or . _ : -', 'id');
+    if (typeof a.name !== 'string' || a.name.trim() === '') throw invalid('agent', `'${a.id}' needs a name`, 'name');
+    if (!ROLES.includes(a.role)) throw invalid('agent', `role must be one of ${ROLES.join(', ')}; got '${String(a.role)}'`, 'role');
+    if (a.active !== undefined && typeof a.active !== 'boolean') throw invalid('agent', `'${a.id}': active must be true or false`, 'active');
+    // An existing agent edited without a password keeps his own; a new one needs one.
+    const keep = a.password === undefined ? t.agents.get(a.id)?.passwordHash : undefined;
+    if (keep === undefined && (typeof a.password !== 'string' || a.password.length < 6)) throw invalid('agent', 'the password must have at least 6 characters', 'password');
+    const passwordHash = keep ?? (await hashPassword(a.password!));
+    const rec = { id: a.id, name: a.name, role: a.role, ...(a.departmentId ? { departmentId: a.departmentId } : {}), ...(a.active === false ? { active: false } : {}), passwordHash };
     return this.host.write(() => {
-      if (a.departmentId && !t.departments.get(a.departmentId)) throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department '${a.departmentId}' is not registered`);
+      if (a.departmentId && !t.departments.get(a.departmentId)) throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department '${a.departmentId}' is not registered`, { field: 'departmentId' });
+      // Checked again inside the write: a password-less edit of an agent who does not exist (any more) is refused.
+      if (keep !== undefined && !t.agents.get(a.id)) throw invalid('agent', 'the password must have at least 6 characters', 'password');
       t.agents.putSync(a.id, rec);
       return publicAgent(rec);
     });
@@ -121,7 +128,8 @@ export class LmdbDirectory implements Directory {
   async verifyAgent(id: string, password: string): Promise<Agent | null> {
     const a = typeof id === 'string' ? this.host.people.agents.get(id) : undefined;
     const ok = await checkPassword(typeof password === 'string' ? password : '', a ? a.passwordHash : await dummy());
-    return a && ok && typeof password === 'string' ? publicAgent(a) : null;
+    // A deactivated agent cannot log in (the scrypt check ran all the same: no timing difference).
+    return a && ok && typeof password === 'string' && a.active !== false ? publicAgent(a) : null;
   }
 }
 
@@ -131,14 +139,14 @@ export class LmdbKnowledge implements KnowledgeBase {
 
   async putKnowledge(e: KnowledgeEntry): Promise<KnowledgeEntry> {
     const t = this.host.people;
-    if (!e || typeof e.id !== 'string' || !ID.test(e.id)) throw invalid('knowledge entry', 'id must be 1-64 letters, digits or . _ : -');
-    if (!KB_CATEGORIES.includes(e.category)) throw invalid('knowledge entry', `category must be one of ${KB_CATEGORIES.join(', ')}; got '${String(e.category)}'`);
-    if (typeof e.title !== 'string' || e.title.trim() === '') throw invalid('knowledge entry', `'${e.id}' needs a title`);
-    if (typeof e.text !== 'string' || e.text.trim() === '') throw invalid('knowledge entry', `'${e.id}' needs its text`);
+    if (!e || typeof e.id !== 'string' || !ID.test(e.id)) throw invalid('knowledge entry', 'id must be 1-64 letters, digits or . _ : -', 'id');
+    if (!KB_CATEGORIES.includes(e.category)) throw invalid('knowledge entry', `category must be one of ${KB_CATEGORIES.join(', ')}; got '${String(e.category)}'`, 'category');
+    if (typeof e.title !== 'string' || e.title.trim() === '') throw invalid('knowledge entry', `'${e.id}' needs a title`, 'title');
+    if (typeof e.text !== 'string' || e.text.trim() === '') throw invalid('knowledge entry', `'${e.id}' needs its text`, 'text');
     if (e.menuCode !== undefined && (typeof e.menuCode !== 'string' || !/^[0-9]{1,8}$/.test(e.menuCode))) {
-      throw invalid('knowledge entry', `menuCode must be 1-8 keypad digits; got ${JSON.stringify(e.menuCode)}`);
+      throw invalid('knowledge entry', `menuCode must be 1-8 keypad digits; got ${JSON.stringify(e.menuCode)}`, 'menuCode');
     }
-    if (e.promptFile !== undefined && (typeof e.promptFile !== 'string' || e.promptFile === '')) throw invalid('knowledge entry', 'promptFile must be a file path');
+    if (e.promptFile !== undefined && (typeof e.promptFile !== 'string' || e.promptFile === '')) throw invalid('knowledge entry', 'promptFile must be a file path', 'promptFile');
     const rec: KnowledgeEntry = {
       id: e.id,
       category: e.category,
@@ -151,7 +159,7 @@ export class LmdbKnowledge implements KnowledgeBase {
     return this.host.write(() => {
       if (e.menuCode !== undefined) {
         const owner = t.kbMenu.get(e.menuCode);
-        if (owner !== undefined && owner !== e.id) throw caseError(CaseErrors.CASE_MENU_CODE_TAKEN, `IVR menu code ${e.menuCode} already plays knowledge entry '${owner}'`);
+        if (owner !== undefined && owner !== e.id) throw caseError(CaseErrors.CASE_MENU_CODE_TAKEN, `IVR menu code ${e.menuCode} already plays knowledge entry '${owner}'`, { field: 'menuCode' });
       }
       const old = t.kb.get(e.id);
       if (old?.menuCode !== undefined && old.menuCode !== e.menuCode) t.kbMenu.removeSync(old.menuCode);
@@ -181,20 +189,20 @@ export class LmdbSurveys implements Surveys {
   constructor(private readonly host: Host) {}
 
   async putSurvey(s: SurveyDefinition): Promise<void> {
-    if (!s || typeof s.id !== 'string' || !ID.test(s.id)) throw invalid('survey', 'id must be 1-64 letters, digits or . _ : -');
-    if (typeof s.title !== 'string' || s.title.trim() === '') throw invalid('survey', `'${s.id}' needs a title`);
+    if (!s || typeof s.id !== 'string' || !ID.test(s.id)) throw invalid('survey', 'id must be 1-64 letters, digits or . _ : -', 'id');
+    if (typeof s.title !== 'string' || s.title.trim() === '') throw invalid('survey', `'${s.id}' needs a title`, 'title');
     if (!Array.isArray(s.questions) || s.questions.length === 0 || s.questions.length > 50) throw invalid('survey', `'${s.id}' needs 1 to 50 questions`);
     const seen = new Set<string>();
     const questions: SurveyDefinition['questions'] = [];
     for (const q of s.questions) {
       if (!q || typeof q.id !== 'string' || !ID.test(q.id) || seen.has(q.id)) throw invalid('survey', `'${s.id}': every question needs a unique id`);
       seen.add(q.id);
-      if (typeof q.text !== 'string' || q.text === '' || q.text.length > 2000) throw invalid('survey', `'${s.id}' question '${q.id}' needs its text (at most 2000 characters)`);
+      if (typeof q.text !== 'string' || q.text === '' || q.text.length > 2000) throw invalid('survey', `'${s.id}' question '${q.id}' needs its text (at most 2000 characters)`, 'text');
       const keys = q.choices && typeof q.choices === 'object' && !Array.isArray(q.choices) ? Object.keys(q.choices) : [];
       if (keys.length === 0 || keys.some((k) => !/^[0-9*#]$/.test(k) || typeof q.choices[k] !== 'string')) {
         throw invalid('survey', `'${s.id}' question '${q.id}': choices map one keypad key (0-9, *, #) to its text`);
       }
-      if (q.promptFile !== undefined && (typeof q.promptFile !== 'string' || q.promptFile === '')) throw invalid('survey', `'${s.id}' question '${q.id}': promptFile must be a file path`);
+      if (q.promptFile !== undefined && (typeof q.promptFile !== 'string' || q.promptFile === '')) throw invalid('survey', `'${s.id}' question '${q.id}': promptFile must be a file path`, 'promptFile');
       const choices: Record<string, string> = {};
       for (const k of keys) choices[k] = q.choices[k];
       questions.push({ id: q.id, text: q.text, choices, ...(q.promptFile !== undefined ? { promptFile: q.promptFile } : {}) });

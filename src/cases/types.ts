@@ -180,6 +180,8 @@ export interface Department {
   /** Person in charge (负责人). */
   head?: string;
   phone?: string;
+  /** false: deactivated (no new dispatches; cases dispatched to it keep naming it). Absent: active. */
+  active?: boolean;
 }
 
 export type AgentRole = 'agent' | 'supervisor' | 'admin';
@@ -188,13 +190,18 @@ export interface AgentInput {
   name: string;
   role: AgentRole;
   departmentId?: string;
-  password: string;
+  /** Required for a new agent; absent when an existing agent is edited: his password stays. */
+  password?: string;
+  /** false: deactivated (cannot log in, takes no calls); his cases keep naming him. Absent: active. */
+  active?: boolean;
 }
 export interface Agent {
   id: string;
   name: string;
   role: AgentRole;
   departmentId?: string;
+  /** false: deactivated; absent: active. */
+  active?: boolean;
 }
 
 export type KnowledgeCategory = 'policy' | 'regulation' | 'product' | 'office_guide' | 'address' | 'faq';
@@ -269,7 +276,7 @@ export interface CallRecordInput {
   agents?: string[];
   talkMs?: number;
   holdMs?: number;
-  /** Wrap-up time of the agent who took the call (his configured after-call work). */
+  /** Wrap-up time of the last agent on the call, as measured (ended early: the shorter time); his configured wrap-up until it ends. */
   wrapUpMs?: number;
   /** Who ended the conversation with the agent. */
   endedBy?: 'caller' | 'agent' | 'system';

@@ -112,7 +112,7 @@ const ACTION_FIELDS: Record<string, readonly string[]> = {
 };
 
 /**
- * Applies a workflow action. `departmentExists` and `headOf` come from the
+ * Applies a workflow action. The department questions (exists, active, head) come from the
  * store (checked inside the same transaction).
  */
 export function applyAction(
@@ -120,7 +120,7 @@ export function applyAction(
   action: CaseAction,
   by: string,
   env: WorkflowEnv,
-  departments: { exists(id: string): boolean; headOf(id: string): string | undefined },
+  departments: { exists(id: string): boolean; active(id: string): boolean; headOf(id: string): string | undefined },
 ): CaseRecord {
   if (!action || typeof action !== 'object' || typeof action.type !== 'string') {
     throw caseError(CaseErrors.CASE_FIELD_INVALID, 'the action must be an object with a type: accept, not_accept, dispatch, start_mediation, start_verification, close, callback_done, note');
@@ -175,6 +175,9 @@ export function applyAction(
       for (const d of action.departments) {
         if (!d || !nonEmptyText(d.departmentId) || !departments.exists(d.departmentId)) {
           throw caseError(CaseErrors.CASE_DEPARTMENT_UNKNOWN, `department ${short(d?.departmentId)} is not registered; add it first (putDepartment)`);
+        }
+        if (!departments.active(d.departmentId) && !next.dispatches.some((x) => x.departmentId === d.departmentId)) {
+          throw caseError(CaseErrors.CASE_DEPARTMENT_INACTIVE, `department '${d.departmentId}' is deactivated and takes no new cases; dispatch to an active department`);
         }
         if (d.personInCharge !== undefined && !nonEmptyText(d.personInCharge)) {
           throw caseError(CaseErrors.CASE_FIELD_INVALID, `the person in charge for department '${d.departmentId}' must be a name or agent id (non-empty text); got ${JSON.stringify(d.personInCharge)}`);

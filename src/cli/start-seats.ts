@@ -44,8 +44,8 @@ export async function openSeats(engine: Engine, a: SeatArgs, log: (line: string)
   let seats: SeatHost;
   try {
     const { acd, switchboard, ops, outbound, callWaiting } = engine.core;
-    const live = acd && switchboard && engine.queueLog ? { acd, config: switchboard.acdConfig, queueLog: engine.queueLog, switchboard, ...(ops ? { ops } : {}), ...(outbound ? { outbound } : {}), ...(callWaiting ? { callWaiting } : {}) } : undefined;
-    seats = await openSeatHost({ host, port, public: a.public, tls: a.tls, board: engine.board, store: engine.store, now: () => engine.core.now(), dataDir: engine.dataDir, recordingIndex: engine.recordings.index, logger: engine.logger.child({ layer: 'seats' }), ...(live ? { engine: live } : {}) });
+    const live = acd && switchboard && engine.queueLog ? { acd, config: switchboard.acdConfig, queueLog: engine.queueLog, switchboard, ...(ops ? { ops } : {}), ...(outbound ? { outbound } : {}), ...(callWaiting ? { callWaiting } : {}), linkCase: (id: string, n: string) => engine.linkCase(id, n) } : undefined;
+    seats = await openSeatHost({ host, port, public: a.public, tls: a.tls, board: engine.board, store: engine.store, now: () => engine.core.now(), dataDir: engine.dataDir, recordingIndex: engine.recordings.index, flows: engine.flows, prompts: engine.prompts, logger: engine.logger.child({ layer: 'seats' }), callPhases: () => engine.core.phaseCounts(), recordingAlarms: engine.recordingAlarms$, ...(live ? { engine: live } : {}) });
   } catch (e) {
     if (!a.listen && isHotlineError(e) && e.code === 'SEAT_LISTEN_FAILED') {
       log(`hotline: no seat server: ${e.code}: ${e.message}; give another address with --listen HOST:PORT`);

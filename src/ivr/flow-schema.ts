@@ -170,7 +170,7 @@ export const nodeSchemas: Record<NodeType, object> = {
     nightBell: { type: 'boolean' },
   }),
   language: node('language', ['language', 'next'], { language: { type: 'string', minLength: 2 }, next: nodeId }),
-  transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId, afterAgent: nodeId, announceAgent: { type: 'boolean' } }),
+  transfer: node('transfer', ['queue', 'busy', 'overflow'], { queue: { type: 'string', minLength: 1 }, busy: prompts, overflow: nodeId, afterAgent: nodeId, announceAgent: { type: 'boolean' }, priority: { type: 'integer', minimum: 0, maximum: 9 } }),
   email: node('email', ['to', 'subject', 'text', 'sent', 'failed'], {
     to: { type: 'string', minLength: 1 },
     subject: localText,

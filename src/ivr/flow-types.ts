@@ -186,6 +186,8 @@ export interface TransferNode extends NodeBase {
   afterAgent?: string;
   /** 自动报工号: the caller hears the agent's number when he answers (default: the engine's setting). */
   announceAgent?: boolean;
+  /** Queue priority, 0–9 (default 0): a higher one goes ahead of every caller waiting with a lower one (e.g. an emergency food-safety report). */
+  priority?: number;
 }
 
 export interface EmailNode extends NodeBase {
@@ -241,4 +243,21 @@ export interface Flow extends FlowDoc {
   loadedAt: number;
   /** What the check found that does not stop the flow (unreachable nodes). */
   warnings: Array<{ pointer: string; message: string }>;
+}
+
+/** A flow problem in a flow text (the console's editor): the JSON pointer, the reason, and the line the pointer names. */
+export interface TextProblem {
+  pointer: string;
+  message: string;
+  /** 1-based line of the text (its nearest existing parent when it names a missing field). */
+  line?: number;
+}
+
+/** A node as the console lists it. */
+export interface FlowNodeView {
+  id: string;
+  type: string;
+  note?: string;
+  /** [field, node id] the node leads to: next, menu keys, branch cases, onHangup … */
+  to: Array<[string, string]>;
 }

@@ -103,7 +103,7 @@ export function describeProblems(file: string, problems: FlowProblem[]): string 
  * refused like an error: it is a typo or a foreign file, and the library
  * would otherwise print it to the engine's stderr.
  */
-function readYaml(text: string): unknown {
+export function readYaml(text: string): unknown {
   const d = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
   const faults = [...d.errors, ...d.warnings];
   if (faults.length) throw new Error(faults.map((f) => f.message.split('\n')[0]).join('; '));

@@ -61,6 +61,8 @@ export interface TransferRequest {
   afterAgent?: string;
   /** 自动报工号 on answer; absent: the call layer's default. */
   announceAgent?: boolean;
+  /** Queue priority (0–9); absent: 0. */
+  priority?: number;
 }
 
 /** Where the flow goes when the call layer hands the call back. */
@@ -492,7 +494,7 @@ export class Interpreter {
       case 'transfer': {
         v.queue = n.queue;
         const r: TransferOutcome = call.transfer
-          ? await call.transfer({ queue: n.queue, ...(n.afterAgent ? { afterAgent: n.afterAgent } : {}), ...(n.announceAgent !== undefined ? { announceAgent: n.announceAgent } : {}) })
+          ? await call.transfer({ queue: n.queue, ...(n.afterAgent ? { afterAgent: n.afterAgent } : {}), ...(n.announceAgent !== undefined ? { announceAgent: n.announceAgent } : {}), ...(n.priority ? { priority: n.priority } : {}) })
           : { result: 'busy' };
         switch (r.result) {
           case 'busy':

@@ -21,6 +21,8 @@ import { isDspErrorCode } from '../dsp/errors.ts';
 export interface ScanReport {
   /** Unfinished takes given their final name (and a true header). */
   finished: string[];
+  /** Ids (recordings/NAME.wav, or recordings/orphans/NAME.wav once moved) of the unfinished takes it finished, where they are now: the recording index marks them `recovered`. */
+  recovered: string[];
   /** Finished-looking files whose header was repaired. */
   repaired: string[];
   /** Takes no case refers to, moved to orphans/. */
@@ -66,7 +68,8 @@ function moveInto(file: string, name: string, to: string): string {
 }
 
 export async function scanRecordings(o: ScanOptions): Promise<ScanReport> {
-  const report: ScanReport = { finished: [], repaired: [], orphaned: [], unreadable: [], failed: [] };
+  const report: ScanReport = { finished: [], recovered: [], repaired: [], orphaned: [], unreadable: [], failed: [] };
+  const finishedNames = new Set<string>();
   const dir = join(o.dataDir, 'recordings');
   const orphans = join(dir, 'orphans');
   const log = o.log ?? (() => {});
@@ -93,6 +96,7 @@ export async function scanRecordings(o: ScanOptions): Promise<ScanReport> {
       const secs = (r.dataBytes / 8000).toFixed(1);
       if (r.renamed) {
         old.push(r.file.slice(dir.length + 1));
+        finishedNames.add(r.file.slice(dir.length + 1));
         report.finished.push(r.file);
         log(`recordings: finished ${name} as ${r.file.slice(dir.length + 1)} (${r.dataBytes} bytes of audio${r.repaired ? ', header repaired' : ''})`);
       } else if (r.repaired) {
@@ -118,10 +122,14 @@ export async function scanRecordings(o: ScanOptions): Promise<ScanReport> {
   for await (const c of o.store.exportCases()) for (const id of c.recordingIds ?? []) referenced.add(id);
   for (const name of old) {
     const file = join(dir, name);
-    if (referenced.has(`recordings/${name}`) || !existsSync(file)) continue;
+    if (referenced.has(`recordings/${name}`) || !existsSync(file)) {
+      if (finishedNames.has(name) && existsSync(file)) report.recovered.push(`recordings/${name}`);
+      continue;
+    }
     try {
       const to = moveInto(file, name, orphans);
       report.orphaned.push(to);
+      if (finishedNames.has(name)) report.recovered.push(`recordings/orphans/${to.slice(orphans.length + 1)}`);
       log(`recordings: moved ${name} to orphans/: no case refers to it (the call ended before its case was stored)`);
     } catch (e) {
       report.failed.push(name);

@@ -7,17 +7,25 @@ import { isHotlineError } from '../errors.ts';
 import { inspectRecording, recordingsOnDisk } from './files.ts';
 import type { RecordingEntry, RecordingFacts, RecordingIndex } from './types.ts';
 
-/** What the case store knows of each recording id: the cases that refer to it. */
-export type CaseLinks = Map<string, Pick<CaseRecord, 'number' | 'status' | 'callId' | 'callerNumber' | 'agentId'>[]>;
+type CaseLink = Pick<CaseRecord, 'number' | 'status' | 'callId' | 'callerNumber' | 'agentId'>;
+
+/** What the case store knows of the recordings: the cases that name each recording id (recordingIds), and the cases made for each call (callId). */
+export interface CaseLinks {
+  byRecording: Map<string, CaseLink[]>;
+  byCall: Map<string, CaseLink[]>;
+}
 
 export async function caseLinks(store: Pick<CaseStore, 'exportCases'>): Promise<CaseLinks> {
-  const links: CaseLinks = new Map();
+  const links: CaseLinks = { byRecording: new Map(), byCall: new Map() };
+  const add = (m: Map<string, CaseLink[]>, k: string, c: CaseLink) => {
+    const l = m.get(k);
+    if (l) l.push(c);
+    else m.set(k, [c]);
+  };
   for await (const c of store.exportCases()) {
-    for (const id of c.recordingIds ?? []) {
-      const l = links.get(id) ?? [];
-      l.push({ number: c.number, status: c.status, callId: c.callId, callerNumber: c.callerNumber, agentId: c.agentId });
-      links.set(id, l);
-    }
+    const link = { number: c.number, status: c.status, callId: c.callId, callerNumber: c.callerNumber, agentId: c.agentId };
+    for (const id of c.recordingIds ?? []) add(links.byRecording, id, link);
+    if (c.callId) add(links.byCall, c.callId, link);
   }
   return links;
 }
@@ -54,7 +62,7 @@ export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}
     caseNumbers: facts.caseNumbers ?? [],
     gaps: facts.gaps ?? [],
   };
-  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction', 'archived', 'legs'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
+  for (const k of ['channel', 'callId', 'callerNumber', 'calledNumber', 'queue', 'direction', 'archived', 'legs', 'recovered'] as const) if (facts[k] !== undefined) (e as unknown as Record<string, unknown>)[k] = facts[k];
   if (e.callId === undefined && e.kind === 'ivr-take') {
     const m = TAKE.exec(id);
     if (m) e.callId = m[1];
@@ -62,10 +70,15 @@ export function entryFor(dataDir: string, id: string, facts: RecordingFacts = {}
   return e;
 }
 
-/** The facts the case store adds to a recording: its case numbers, call, caller, agent. */
+/**
+ * The facts the case store adds to a recording: the case numbers of the cases
+ * that name it or were made for its call; from the cases that name it, also
+ * their agent, call and caller.
+ */
 function withCases(e: RecordingEntry, links: CaseLinks): RecordingEntry {
-  const cs = links.get(e.id) ?? [];
-  const out = { ...e, caseNumbers: [...new Set([...e.caseNumbers, ...cs.map((c) => c.number)])], agents: [...new Set([...e.agents, ...cs.flatMap((c) => (c.agentId ? [c.agentId] : []))])] };
+  const cs = links.byRecording.get(e.id) ?? [];
+  const ofCall = e.callId !== undefined ? (links.byCall.get(e.callId) ?? []) : [];
+  const out = { ...e, caseNumbers: [...new Set([...e.caseNumbers, ...cs.map((c) => c.number), ...ofCall.map((c) => c.number)])], agents: [...new Set([...e.agents, ...cs.flatMap((c) => (c.agentId ? [c.agentId] : []))])] };
   const c = cs[0];
   if (c?.callId && out.callId === undefined) out.callId = c.callId;
   if (c?.callerNumber && out.callerNumber === undefined) out.callerNumber = c.callerNumber;
@@ -87,16 +100,27 @@ export interface RepairReport {
  * after the start-up scan (src/ivr/recordings.ts), which finishes .part files
  * and moves orphans first.
  */
-export async function repairIndex(o: { dataDir: string; index: RecordingIndex; store?: Pick<CaseStore, 'exportCases'>; log?: (line: string) => void; dryRun?: boolean }): Promise<RepairReport> {
+export async function repairIndex(o: {
+  dataDir: string;
+  index: RecordingIndex;
+  store?: Pick<CaseStore, 'exportCases'>;
+  log?: (line: string) => void;
+  dryRun?: boolean;
+  /** Ids the start-up scans just finished after a crash: their entries are marked `recovered`. */
+  recovered?: Iterable<string>;
+}): Promise<RepairReport> {
   const log = o.log ?? (() => {});
-  const links = o.store ? await caseLinks(o.store) : new Map();
+  const recovered = new Set(o.recovered ?? []);
+  const at = Date.now();
+  const mark = (e: RecordingEntry): RecordingEntry => (e.recovered === undefined && (recovered.has(e.id) || e.files.some((f) => recovered.has(f))) ? { ...e, recovered: at } : e);
+  const links: CaseLinks = o.store ? await caseLinks(o.store) : { byRecording: new Map(), byCall: new Map() };
   const r: RepairReport = { added: [], updated: [], dropped: [], skipped: [] };
   const onDisk = new Set(recordingsOnDisk(o.dataDir));
   const movedFacts = new Map<string, RecordingEntry>();
   for (const old of [...o.index.all()]) {
     let fresh: RecordingEntry | undefined;
     try {
-      fresh = withCases(entryFor(o.dataDir, old.id, old), links);
+      fresh = mark(withCases(entryFor(o.dataDir, old.id, old), links));
     } catch (e) {
       if (!isHotlineError(e)) throw e;
       r.dropped.push(old.id);
@@ -118,10 +142,10 @@ export async function repairIndex(o: { dataDir: string; index: RecordingIndex; s
   for (const id of onDisk) {
     try {
       const was = movedFacts.get(id);
-      const e = withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : factsFromId(id)), links);
+      const e = mark(withCases(entryFor(o.dataDir, id, was ? { ...was, start: undefined, end: undefined } : factsFromId(id)), links));
       if (!o.dryRun) await o.index.put(e);
       r.added.push(id);
-      log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''})`);
+      log(`recordings: index: added ${id} (${(e.durationMs / 1000).toFixed(1)} s${e.caseNumbers.length ? `, case ${e.caseNumbers.join(' ')}` : ''}${e.recovered ? ', recovered after a crash' : ''})`);
     } catch (e) {
       if (!isHotlineError(e)) throw e;
       r.skipped.push(`${id}: ${e.code}`);
@@ -190,4 +214,15 @@ export function indexHook(dataDir: string, index: RecordingIndex, log: (line: st
       }),
     settled: () => chain,
   };
+}
+
+/** Case `caseNumber` was made in call `callId`: every indexed recording of that call (its IVR takes, its per-call recording) lists it. Returns the ids changed. */
+export async function linkCaseToCall(index: RecordingIndex, callId: string, caseNumber: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const e of index.search({ callId })) {
+    if (e.callId !== callId || e.caseNumbers.includes(caseNumber)) continue;
+    await index.put({ ...e, caseNumbers: [...e.caseNumbers, caseNumber] });
+    changed.push(e.id);
+  }
+  return changed;
 }

@@ -1,18 +1,19 @@
 // Retention: recordings are deleted by age and by disk quota, per category
 // (a recording some case refers to is kept longer than one no case refers
-// to). A recording linked to an open case (not closed, not not_accepted:
-// cases/workflow.ts TERMINAL) is on legal hold and
-// is never deleted, whatever the rules say: the link is read from the case
-// store itself at each run, not from the index, so a stale index cannot
-// release a hold. Every deletion and every hold that stops a deletion is
-// logged; the index follows each deletion.
+// to). A recording of an open case (not closed, not not_accepted:
+// cases/workflow.ts TERMINAL) is on legal hold and is never deleted, whatever
+// the rules say (hold.ts: a take the case names, the recording of the case's
+// call or of a call the case was made in, the rolling segments of that call's
+// channels while it ran); the links are read from the case store itself at
+// each run, not only from the index, so a stale index cannot release a hold.
+// Every deletion and every hold that stops a deletion is logged; the index
+// follows each deletion.
 import { unlinkSync } from 'node:fs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CaseStore } from '../cases/types.ts';
-import { TERMINAL } from '../cases/workflow.ts';
 import { recError } from './errors.ts';
 import { recordingPath } from './ids.ts';
-import { caseLinks } from './maintain.ts';
+import { legalHolds } from './hold.ts';
 import type { RecordingEntry, RecordingIndex } from './types.ts';
 
 export type RetentionCategory = 'case' | 'no-case';
@@ -56,7 +57,8 @@ export function checkRetention(rules: unknown): RetentionRule[] {
 export interface RetentionOptions {
   dataDir: string;
   index: RecordingIndex;
-  store: Pick<CaseStore, 'exportCases'>;
+  /** The case store: its cases, and the call records of open cases' calls (segments on hold). */
+  store: Pick<CaseStore, 'exportCases'> & Partial<Pick<CaseStore, 'getCallRecord'>>;
   rules?: readonly RetentionRule[];
   /** Epoch ms now (the engine's clock). */
   now?: number;
@@ -76,18 +78,12 @@ export async function runRetention(o: RetentionOptions): Promise<RetentionReport
   const rules = checkRetention(o.rules ?? DEFAULT_RETENTION);
   const now = o.now ?? Date.now();
   const log = o.log ?? (() => {});
-  const links = await caseLinks(o.store);
+  const holds = await legalHolds(o.store, o.index);
   const report: RetentionReport = { deleted: [], held: [], failed: [], freedBytes: 0 };
   const byCat = new Map<RetentionCategory, RecordingEntry[]>([['case', []], ['no-case', []]]);
-  // Cases name a recording by its id (also when its file is now the archive's NAME.opus) or by a file.
-  const names = (e: RecordingEntry) => [e.id, ...e.files];
-  const openCases = (e: RecordingEntry) => [...new Set(names(e).flatMap((f) => links.get(f) ?? []).filter((c) => !TERMINAL.has(c.status)).map((c) => c.number))];
-  for (const e of o.index.all()) {
-    const linked = e.caseNumbers.length > 0 || names(e).some((f) => links.has(f));
-    byCat.get(linked ? 'case' : 'no-case')!.push(e);
-  }
+  for (const e of o.index.all()) byCat.get(holds.linked(e) ? 'case' : 'no-case')!.push(e);
   const remove = async (e: RecordingEntry, category: RetentionCategory, why: 'age' | 'quota'): Promise<boolean> => {
-    const hold = openCases(e);
+    const hold = holds.openCases(e);
     if (hold.length > 0) {
       report.held.push({ id: e.id, cases: hold });
       log(`recordings: retention: kept ${e.id} past its ${why} limit: legal hold, open case ${hold.join(' ')}`);

@@ -46,6 +46,8 @@ export interface RecordingEntry {
   gaps: GapMarker[];
   /** The call's legs (a per-call recording): who was on it, on which channel, when. */
   legs?: Array<{ kind: string; channel: string; agentId?: string; joinedAt: number; leftAt?: number }>;
+  /** Epoch ms when the start-up scan finished it after a crash (it was left unfinished: the audio after `end`, at most about 1 s, was lost). */
+  recovered?: number;
   /** Converted to the compressed archive (archive.ts): `files` is then [NAME.opus]. */
   archived?: { at: number; codec: 'opus'; bitrate: number; wavBytes: number };
 }

@@ -45,6 +45,17 @@ export class Sessions {
     this.byToken.delete(token);
   }
 
+  /** Ends every session of an agent (he was deactivated); returns how many. */
+  endAgent(agentId: string): number {
+    let n = 0;
+    for (const [k, s] of this.byToken) {
+      if (s.agentId !== agentId) continue;
+      this.byToken.delete(k);
+      n++;
+    }
+    return n;
+  }
+
   /** Drops expired sessions (memory), returns how many remain. */
   sweep(): number {
     const t = this.now();

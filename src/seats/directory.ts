@@ -2,9 +2,8 @@
 // calls reach them, for the console's admin pages. People and departments
 // come from the case store (`hotline cases agents|departments`), skills,
 // stations and queues from the ACD configuration the engine runs (the
-// roster is read at start). Nothing here changes anything: a change is made
-// with the CLI or the configuration files and takes effect at the next
-// start. Password hashes never leave the store (Agent carries none).
+// roster is read at start). Changes go through the admin-* messages
+// (admin.ts). Password hashes never leave the store (Agent carries none).
 import type { AcdConfig } from '../acd/types.ts';
 import type { Agent, Department } from '../cases/types.ts';
 import type { Directory } from './protocol.ts';
@@ -30,6 +29,7 @@ export async function directoryView(src: DirectorySource | undefined, acd: AcdCo
         id,
         ...(p ? { name: p.name, role: p.role } : {}),
         ...(p?.departmentId ? { departmentId: p.departmentId } : {}),
+        ...(p?.active === false ? { active: false } : {}),
         inRoster: a !== undefined,
         skills: { ...(a?.skills ?? {}) },
         queues: served.get(id) ?? [],
@@ -37,7 +37,7 @@ export async function directoryView(src: DirectorySource | undefined, acd: AcdCo
         ...(a?.wrapUpMs !== undefined ? { wrapUpMs: a.wrapUpMs } : {}),
       };
     }),
-    departments: departments.map((d) => ({ id: d.id, name: d.name, ...(d.head ? { head: d.head } : {}), ...(d.phone ? { phone: d.phone } : {}) })),
+    departments: departments.map((d) => ({ id: d.id, name: d.name, ...(d.head ? { head: d.head } : {}), ...(d.phone ? { phone: d.phone } : {}), ...(d.active === false ? { active: false } : {}) })),
     queues: acd.queues.map((q) => ({
       id: q.id,
       strategy: q.strategy,

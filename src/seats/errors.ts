@@ -20,7 +20,12 @@ export const SEAT_CATALOG = defineErrors('seats', {
   SEAT_CASES_UNAVAILABLE: 'this seat server was started without the case store, so case messages cannot be served; start it with the store (hotline start does)',
   SEAT_ORIGIN_REFUSED: 'a page of another site tried to use the seat server (cross-site request); open the console from the seat server\'s own address',
   SEAT_CONSOLE_NOT_BUILT: 'the web console is not built; run npm install (or node web/build.mjs) in the hotline folder and reload',
+  SEAT_ADMIN_UNAVAILABLE: 'this seat server runs without the engine part this admin page changes (the data folder or the IVR flow); open the console of hotline start',
+  SEAT_ADMIN_SELF: 'an administrator cannot deactivate himself or take away his own admin role (nobody could undo it); another administrator must do it',
+  SEAT_ADMIN_SAVE_FAILED: 'the change could not be written to the data folder and was undone; check the folder\'s disk space and permissions (DATA/config)',
   SEAT_INTERNAL: 'the seat server failed to carry out the request and changed nothing; the log names the cause, report it',
+  // browser phone (src/seats/voice.ts)
+  SEAT_VOICE_UNAVAILABLE: 'the browser phone cannot be turned on for this agent: he has no station port, or his port has a real telephone on a hardware board; use the desk phone',
 });
 
 export type SeatErrorCode = keyof typeof SEAT_CATALOG.sentences;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { open, type RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import type { RecordingAlarm } from '../recording/index.ts';
 import { Acd } from '../acd/acd.ts';
 import type { AcdClock } from '../acd/clock.ts';
 import { LmdbQueueLog } from '../acd/log.ts';
@@ -21,6 +23,9 @@ import type { OutboundCalls } from '../calls/outbound.ts';
 import type { CallWaiting } from '../calls/call-waiting.ts';
 import type { SeatCaseStore } from './cases.ts';
 import type { DirectorySource } from './directory.ts';
+import type { AdminContext, AdminStore } from './admin.ts';
+import type { FlowHost } from '../ivr/flow.ts';
+import type { PromptSet } from '../ivr/prompts.ts';
 import type { SeatReportStore } from './report.ts';
 import { startSeatServer, type ListenOptions, type SeatServer } from './server.ts';
 import { SeatService } from './service.ts';
@@ -72,12 +77,27 @@ export interface SeatHostOptions extends ListenOptions {
   store: SeatCaseStore & SeatReportStore & DirectorySource & { listAgents(): Promise<Agent[]>; verifyAgent(id: string, password: string): Promise<Agent | null> };
   /** The engine's clock (epoch ms, board time underneath): the ACD's now. */
   now: () => number;
+  /** The recording layer's alarms (engine.recordingAlarms$): on the wallboard and in /metrics. */
+  recordingAlarms?: Observable<RecordingAlarm>;
+  /** The engine's calls in progress by phase (CallCore.phaseCounts), for /metrics. */
+  callPhases?: () => Record<string, number>;
   dataDir: string;
   logger?: Logger;
   /** The engine's ACD, its configuration, queue log and switchboard (engine.core.acd …): seats then drive live calls. */
   /** The recording index: the server then gives each session the recordings it may hear (src/recording/http.ts). */
   recordingIndex?: RecordingIndex;
-  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting };
+  engine?: { acd: Acd; config: AcdConfig; queueLog: LmdbQueueLog; switchboard: Switchboard; ops?: AgentOps; outbound?: OutboundCalls; callWaiting?: CallWaiting; /** Engine.linkCase: a case made at a seat reaches its call's record and recordings. */ linkCase?: (callId: string, caseNumber: string) => Promise<unknown> };
+  /** The engine's flow and prompts: the admin page's flow editor checks against them and reloads it. */
+  flows?: FlowHost;
+  prompts?: PromptSet;
+}
+
+/** What the admin-* messages change: the store, the data folder, the ACD configuration, the flow. */
+function adminContext(o: SeatHostOptions, acdConfig: AcdConfig): { admin?: AdminContext } {
+  // The LMDB case store (the engine's) has what the admin pages change; a store without it serves no admin-* message.
+  const st = o.store as unknown as Partial<AdminStore>;
+  if (!st.env || !st.calendar || typeof st.write !== 'function') return {};
+  return { admin: { store: o.store as unknown as AdminStore, dataDir: o.dataDir, acdConfig, ...(o.flows ? { flows: o.flows } : {}), ...(o.prompts ? { prompts: o.prompts } : {}) } };
 }
 
 export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
@@ -94,7 +114,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
   const log = LmdbQueueLog.open(join(o.dataDir, 'acd', 'queue-log'));
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
   const acd = new Acd(clock, config, log);
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: log, logger: o.logger });
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: log, logger: o.logger, ...adminContext(o, config), ...(o.recordingAlarms ? { recordingAlarms: o.recordingAlarms } : {}) });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });
@@ -120,7 +140,7 @@ export async function openSeatHost(o: SeatHostOptions): Promise<SeatHost> {
 /** The seat server on the engine's ACD: the engine closes the ACD and its log, the host only its own parts. */
 async function hostOn(o: SeatHostOptions, e: NonNullable<SeatHostOptions['engine']>): Promise<SeatHost> {
   const probe = dataProbe(join(o.dataDir, 'seats', 'probe'));
-  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: e.queueLog, logger: o.logger, switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}) });
+  const seats = new SeatService({ acd: e.acd, acdConfig: e.config, acdNow: o.now, verifyAgent: (id, pw) => o.store.verifyAgent(id, pw), cases: o.store, directory: o.store, queueLog: e.queueLog, logger: o.logger, ...adminContext(o, e.config), ...(o.recordingAlarms ? { recordingAlarms: o.recordingAlarms } : {}), switchboard: e.switchboard, ...(e.ops ? { ops: e.ops } : {}), ...(e.outbound ? { outbound: e.outbound } : {}), ...(e.callWaiting ? { callWaiting: e.callWaiting } : {}), ...(e.linkCase ? { linkCase: e.linkCase } : {}) });
   let server: SeatServer;
   try {
     server = await startSeatServer({ ...o, seats, board: o.board, probe: probe.probe, ...recordingAccess(o) });

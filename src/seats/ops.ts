@@ -63,6 +63,8 @@ export interface OpsSources {
   board: BoardLike;
   ticks: TickWatch;
   probe: StoreProbe;
+  /** The engine's calls in progress by phase. */
+  callPhases?: () => Record<string, number>;
   /** Set by health(): the last probe's latency (ms). */
   lastProbeMs?: number;
 }
@@ -125,12 +127,21 @@ export function metrics(s: OpsSources): string {
   e.family('hotline_acd_queue_service_level_ratio', 'gauge', `Answered within ${wb.serviceLevelMs / 1000} s / answered, today (Asterisk SL); NaN before the first answer.`, wb.queues.map((q) => [{ queue: q.queue }, q.serviceLevelToday ?? NaN]));
   e.family('hotline_acd_queue_abandon_ratio', 'gauge', 'Abandoned / entered, today; NaN before the first call.', wb.queues.map((q) => [{ queue: q.queue }, q.abandonRateToday ?? NaN]));
   const st = s.seats.stats();
+  const today = s.seats.todayFigures();
+  e.family('hotline_acd_queue_asa_seconds', 'gauge', 'Average speed of answer of the queue today (bureau day), from the queue log; NaN before the first answer.', wb.queues.map((q) => [{ queue: q.queue }, seconds(today.queues.get(q.queue)?.asaMs)]));
+  e.family('hotline_acd_queue_aht_seconds', 'gauge', 'Average handling time (talk + hold + wrap-up) of the queue\'s calls handled today; NaN before the first.', wb.queues.map((q) => [{ queue: q.queue }, seconds(today.queues.get(q.queue)?.ahtMs)]));
+  e.family('hotline_acd_occupancy_ratio', 'gauge', 'Agents\' busy time / (busy + ready) today, over every agent; NaN before any.', [[{}, today.occupancy ?? NaN]]);
+  const byCode = new Map<string, number>();
+  for (const a of wb.recordingAlarms) byCode.set(a.code, (byCode.get(a.code) ?? 0) + 1);
+  e.family('hotline_recording_alarms', 'gauge', 'Recordings stopped by a failure (disk full, I/O error) until they record again, by code.', [...byCode].map(([code, n]) => [{ code }, n]));
+  if (s.callPhases) e.family('hotline_calls', 'gauge', 'Calls in progress by phase (ivr, queue, ringing, talking, held, consulting, conference, wrap-up, back-to-ivr).', Object.entries(s.callPhases()).map(([phase, n]) => [{ phase }, n]));
   e.family('hotline_seat_sockets', 'gauge', 'Seat sockets open.', [[{}, st.sockets]]);
   e.family('hotline_seat_sessions', 'gauge', 'Seat sessions live.', [[{}, st.sessions]]);
   try {
     const b = s.board.stats();
     e.family('hotline_board_ticks_total', 'counter', 'Board clock ticks run.', [[{}, b.ticks]]);
-    e.family('hotline_board_tick_overruns_total', 'counter', 'Ticks whose work overran the tick (late ticks).', [[{}, b.overruns]]);
+    e.family('hotline_board_tick_overruns_total', 'counter', 'Late ticks that lost audio (on a card: lost frames or slips after the tick; the sim: every late tick).', [[{}, b.overruns]]);
+    e.family('hotline_board_late_ticks_total', 'counter', 'Ticks whose work ran over a period, audio lost or not (a card absorbs most).', [[{}, b.lateTicks]]);
     e.family('hotline_board_events_delivered_total', 'counter', 'Board events delivered to the engine.', [[{}, b.eventsDelivered]]);
     e.family('hotline_board_events_dropped_total', 'counter', 'Board events dropped because the event ring was full.', [[{}, b.eventsDropped]]);
     if (b.eventLatencyP99Ms !== null) e.family('hotline_board_event_latency_p99_seconds', 'gauge', '99th percentile of tick end to JS handler latency.', [[{}, b.eventLatencyP99Ms / 1000]]);
@@ -150,4 +161,8 @@ export function metrics(s: OpsSources): string {
   }
   if (s.lastProbeMs !== undefined) e.family('hotline_store_probe_write_seconds', 'gauge', 'Latency of the last synced health-probe write to the data folder.', [[{}, s.lastProbeMs / 1000]]);
   return e.text();
+}
+
+function seconds(ms: number | null | undefined): number {
+  return ms === null || ms === undefined ? NaN : ms / 1000;
 }

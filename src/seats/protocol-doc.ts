@@ -85,6 +85,25 @@ export function seatProtocolMarkdown(): string {
     const data = (d.schema as Json).properties.data as Json;
     out.push('', `### \`${name}\``, '', d.summary, '', ...(data.properties ? fields(data) : [`\`data\`: ${phrase(data)}`]));
   }
+  out.push(
+    '',
+    '## Browser phone',
+    '',
+    'After `voice-start` the socket also carries binary messages, both ways: 20 ms of audio at 8 kHz',
+    '(160 samples) each, behind a 16-byte header (src/seats/voice-frame.ts):',
+    '',
+    '| bytes | field |',
+    '|---|---|',
+    '| 0 | version, 1 |',
+    '| 1 | codec: 0 PCM16 little-endian (320 bytes follow), 1 A-law G.711 (160 bytes follow) |',
+    '| 2–3 | 0 |',
+    '| 4–7 | sequence number, uint32 little-endian, +1 per frame (a gap: frames lost; an old one is dropped as late) |',
+    '| 8–15 | float64 little-endian, Unix ms: the page sends when the first sample was captured, the server when the board received it |',
+    '',
+    'A binary message on a socket without the phone is refused (`SEAT_BAD_MESSAGE`), as is a malformed',
+    'frame (the first three of a phone session); the phone goes off with `voice-stop`, the socket\'s',
+    'close, the session\'s end, or another socket of the agent taking it (`voice-ended`).',
+  );
   out.push('', '## Codes of the seat server', '', '| code | meaning and what to do |', '|---|---|');
   for (const r of SEAT_CATALOG.rows) out.push(`| \`${r.code}\` | ${r.sentence.replace(/\|/g, '\\|')} |`);
   out.push('', 'The ACD\'s refusals (`ACD_STATE_REFUSED`, `ACD_UNKNOWN_AGENT` …) and the case store\'s (`CASE_INVALID`, `CASE_TRANSITION_ILLEGAL`, `CASE_NUMBER_CHECK` …) come through as they are, with their `details`; see docs/errors.md.');

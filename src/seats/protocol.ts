@@ -10,6 +10,7 @@
 // gap knows it missed something and asks for a snapshot.
 import { Type, type Static, type TSchema } from 'typebox';
 import { AGENT_STATES, type AgentState } from '../acd/types.ts';
+import { ADMIN_EDIT_MESSAGES } from './admin-protocol.ts';
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, description: 'chosen by the client; the reply carries it back' });
 const AgentId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'the agent id (工号) as in the case store' });
@@ -55,7 +56,7 @@ const CASE_MESSAGES = {
       fields: Fields('kind, channel (default hotline), callerNumber, callbackNumber, complainant, business, anonymous, request, facts, categoryId, recordingIds, attachments, answerLater, answer, receivedAt, callId; `agentId` is the sender, never a field'),
     }),
     roles: ALL,
-    summary: 'Register a case of one of the five kinds (咨询 投诉 举报 批评建议 局长信箱) in the sender\'s name. A consultation is answered at once (`answer`, closed) or later (`answerLater` with `callbackNumber`; see also `answer-later`).',
+    summary: 'Register a case of one of the five kinds (咨询 投诉 举报 批评建议 局长信箱) in the sender\'s name. A consultation is answered at once (`answer`, closed) or later (`answerLater` with `callbackNumber`; see also `answer-later`). With the `callId` of a call (the one the agent is on, or just had), the case joins that call: its call record\'s `caseNumbers` and its recordings\' index entries (a recordings search by the case finds them).',
     result: 'the case record (number, status, deadlines, missingFields …)',
   },
   'case-get': {
@@ -280,8 +281,28 @@ const ADMIN_MESSAGES = {
   directory: {
     schema: message('directory', {}),
     roles: SUPERVISORS,
-    summary: 'Read-only view for the admin pages: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. Changes go through `hotline cases agents|departments` and the ACD configuration, read at the next start.',
+    summary: 'The admin pages\' view: people and departments of the case store, each agent\'s skills, station and queues, each queue\'s strategy, members and required skills as the engine runs them. The `admin-*` messages change them.',
     result: 'a directory (`agents`, `departments`, `queues`; see Directory in src/seats/protocol.ts)',
+  },
+} as const satisfies Record<string, MessageDef>;
+
+// ---- browser phone (virtual station; src/seats/voice.ts) --------------------
+// Kept apart from the other blocks: the audio itself is binary WebSocket
+// messages on the same socket (src/seats/voice-frame.ts), accepted only on a
+// socket whose session started the phone.
+
+const VOICE_MESSAGES = {
+  'voice-start': {
+    schema: message('voice-start', { codec: Type.Optional(Type.Union([Type.Literal('alaw'), Type.Literal('pcm16')], { description: 'audio in both directions: A-law (160 bytes per 20 ms, the default) or PCM16 (320 bytes)' })) }),
+    roles: ALL,
+    summary: 'Turn on the browser phone: the agent\'s station becomes a virtual station whose audio is this socket\'s binary messages (20 ms frames, a 16-byte header: version, codec, sequence, Unix ms timestamp; docs/seat-protocol.md "Browser phone"). The station goes off hook (headset mode: an offer is a zip tone, `answer` connects); a ringing station is answered. Another socket of the same agent that had the phone loses it (`voice-ended`, reason `taken-over`).',
+    result: '`{ station, codec, frameMs }`',
+  },
+  'voice-stop': {
+    schema: message('voice-stop', {}),
+    roles: ALL,
+    summary: 'Turn off the browser phone: the station goes on hook (a call in conversation ends as when a handset is put down). Closing the socket does the same.',
+    result: '`{ received, sent, lost, late, underruns, refused }`: frame counters of the phone session',
   },
 } as const satisfies Record<string, MessageDef>;
 
@@ -405,7 +426,10 @@ export const CLIENT_MESSAGES = {
   ...CALL_MESSAGES,
   ...OPS_MESSAGES,
   ...ADMIN_MESSAGES,
+  // the admin pages' changes (admin-protocol.ts)
+  ...ADMIN_EDIT_MESSAGES,
   ...REPORT_MESSAGES,
+  ...VOICE_MESSAGES,
 } as const satisfies Record<string, MessageDef>;
 
 export type ClientType = keyof typeof CLIENT_MESSAGES;
@@ -459,6 +483,16 @@ export const Wallboard = Type.Object({
   agents: Type.Array(AgentStateView),
   queues: Type.Array(WallboardQueue),
   serviceLevelMs: Type.Integer({ description: 'T of the service level: answered within T ÷ answered (Asterisk SL)' }),
+  recordingAlarms: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'HL_EREC_DISKFULL, HL_EREC_IO, HL_EREC_ACCESS …' }),
+      message: Type.String(),
+      channel: Type.String({ description: 'the channel whose recording stopped' }),
+      at: Type.Integer({ description: 'raised at (epoch ms)' }),
+      callId: Type.Optional(Type.String({ description: 'a per-call recording\'s call' })),
+    }),
+    { description: 'recordings stopped by a failure (disk full, I/O error), each until it records again' },
+  ),
 });
 export type Wallboard = Static<typeof Wallboard>;
 
@@ -470,6 +504,7 @@ export const Directory = Type.Object({
       name: Type.Optional(Type.String({ description: 'absent: in the ACD roster but not in the case store (cannot log in)' })),
       role: Type.Optional(Type.Union([Type.Literal('agent'), Type.Literal('supervisor'), Type.Literal('admin')])),
       departmentId: Type.Optional(Type.String()),
+      active: Type.Optional(Type.Boolean({ description: 'false: deactivated (cannot log in)' })),
       inRoster: Type.Boolean({ description: 'in the ACD roster the engine runs (takes queue calls)' }),
       skills: Levels,
       queues: Type.Array(Type.String(), { description: 'queues he is a member of' }),
@@ -477,7 +512,7 @@ export const Directory = Type.Object({
       wrapUpMs: Type.Optional(Type.Integer()),
     }),
   ),
-  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()) })),
+  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), head: Type.Optional(Type.String()), phone: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) })),
   queues: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -605,6 +640,7 @@ export const SERVER_EVENTS = {
   'supervise-ended': { schema: event('supervise-ended', Type.Object({ callId: CallId, agentId: Type.String(), supervisorId: Type.String(), reason: Type.String({ description: 'left, hung-up (his station), agent-left (transfer, hang-up, back to the IVR), call-ended' }) })), summary: 'To the supervisor: he is out of the agent\'s call (his station stays off hook).' },
   retrieved: { schema: event('retrieved', CallRef), summary: 'The held caller is back.' },
   ended: { schema: event('ended', Type.Object({ callId: CallId, by: Type.Union([Type.Literal('caller'), Type.Literal('agent'), Type.Literal('system')]) })), summary: 'The conversation ended (the caller or the agent hung up).' },
+  'voice-ended': { schema: event('voice-ended', Type.Object({ reason: Type.String({ description: 'taken-over (another socket of this agent started the phone), line-cleared, stopped' }) })), summary: 'The browser phone of this socket is off: no more audio frames either way.' },
   'session-ended': { schema: event('session-ended', Type.Object({ code: Type.String(), message: Type.String() })), summary: 'The session expired or was ended; the socket closes after it.' },
 } as const;
 

@@ -40,6 +40,8 @@ export interface SeatServerOptions extends ListenOptions {
   tickSampleMs?: number;
   /** GET /recordings and /recordings/audio (src/recording/http.ts) for the seats' sessions: an agent his own calls, a supervisor his department's, an admin all. */
   recordings?: Omit<RecordingAccessOptions, 'user'>;
+  /** The engine's calls in progress by phase, for /metrics. */
+  callPhases?: () => Record<string, number>;
 }
 
 export function isLoopback(host: string): boolean {
@@ -77,7 +79,7 @@ export async function buildSeatApp(o: SeatServerOptions): Promise<{ app: Fastify
   const listen = checkListen(o);
   const app = Fastify({ logger: false, bodyLimit: MAX_MESSAGE_BYTES, ...(listen.https ? { https: listen.https } : {}) }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  const ops: OpsSources = { seats: o.seats, board: o.board, ticks: new TickWatch(o.board, o.tickSampleMs), probe: o.probe };
+  const ops: OpsSources = { seats: o.seats, board: o.board, ticks: new TickWatch(o.board, o.tickSampleMs), probe: o.probe, ...(o.callPhases ? { callPhases: o.callPhases } : {}) };
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(webConsole);
   if (o.recordings) await app.register(recordingRoutes, { user: (t) => o.seats.sessions.get(t), ...o.recordings });
@@ -93,11 +95,14 @@ export async function buildSeatApp(o: SeatServerOptions): Promise<{ app: Fastify
     const conn: SeatConn = {
       address: req.ip,
       send: (text) => socket.readyState === socket.OPEN && socket.send(text),
+      sendBinary: (data) => socket.readyState === socket.OPEN && socket.send(data, { binary: true }),
       close: (code, why) => socket.close(code, why),
     };
     o.seats.attach(conn);
     socket.on('message', (data, isBinary) => {
-      void o.seats.receive(conn, isBinary ? '\u0000binary' : data.toString());
+      // Binary: the browser phone's audio (src/seats/voice.ts), refused on a socket without one.
+      if (isBinary) o.seats.receiveBinary(conn, Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+      else void o.seats.receive(conn, data.toString());
     });
     socket.on('close', () => o.seats.detach(conn));
     socket.on('error', () => o.seats.detach(conn));

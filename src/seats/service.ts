@@ -5,12 +5,14 @@
 // and changes nothing. Each connection's messages run one after another
 // (a login's scrypt check finishes before the next message is read).
 import type { Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import type { RecordingAlarm } from '../recording/index.ts';
 import { Compile } from 'typebox/compile';
 import type { Acd, AgentSnapshot } from '../acd/acd.ts';
 import type { QueueLog } from '../acd/log.ts';
 import { figures } from '../acd/figures.ts';
 import type { AcdConfig } from '../acd/types.ts';
-import type { Agent } from '../cases/types.ts';
+import type { Agent, CaseRecord } from '../cases/types.ts';
 import { CallError } from '../calls/errors.ts';
 import type { SeatCallEvent, Switchboard } from '../calls/switchboard.ts';
 import type { AgentOps } from '../calls/agent-ops.ts';
@@ -21,9 +23,11 @@ import { isHotlineError, type HotlineError } from '../errors.ts';
 import { LoginLimiter, Sessions, type Session } from './auth.ts';
 import { isCaseMessage, runCaseMessage, type SeatCaseStore } from './cases.ts';
 import { directoryView, type DirectorySource } from './directory.ts';
+import { AdminService, isAdminEditMessage, type AdminContext } from './admin.ts';
 import { isReportMessage, runReportMessage, type SeatReportStore } from './report.ts';
 import { buildScreenPop, type ScreenPopInput } from './screen-pop.ts';
 import { seatError } from './errors.ts';
+import { VoiceSeats, type VoiceConn } from './voice.ts';
 import { CLIENT_MESSAGES, type AgentStateView, type ClientMessage, type ClientType, type QueueView, type Role, type ScreenPop, type ServerEventName, type Snapshot, type Wallboard } from './protocol.ts';
 
 export interface SeatServiceOptions {
@@ -57,6 +61,8 @@ export interface SeatServiceOptions {
   now?: () => number;
   /** Live wallboards are re-sent this often (default 1 s). */
   wallboardEveryMs?: number;
+  /** The recording layer's alarms (disk full, I/O): in force ones are on the wallboard and in /metrics until cleared. */
+  recordingAlarms?: Observable<RecordingAlarm>;
   logger?: Logger;
   /**
    * Called as each server event leaves for a socket (the seat bench stamps
@@ -67,12 +73,18 @@ export interface SeatServiceOptions {
   cases?: SeatCaseStore & SeatReportStore;
   /** People and departments for `directory` (the case store; without it the directory lists the ACD roster only). */
   directory?: DirectorySource;
+  /** What the admin-* messages change (SEAT_ADMIN_UNAVAILABLE without it). */
+  admin?: AdminContext;
+  /** A case created at a seat with a call's id (case-create, answer-later): the engine adds it to that call's record and recordings (Engine.linkCase). */
+  linkCase?: (callId: string, caseNumber: string) => Promise<unknown>;
 }
 
 /** One socket, as the service sees it. */
 export interface SeatConn {
   readonly address: string;
   send(text: string): void;
+  /** A binary message (the browser phone's audio); absent: the transport has none. */
+  sendBinary?(data: Uint8Array): void;
   close(code: number, why: string): void;
 }
 
@@ -83,11 +95,23 @@ interface ConnState {
   wallboard: boolean;
   chain: Promise<void>;
   closed: boolean;
+  /** The browser phone's side of this socket (voice.ts), once it asked for one. */
+  voice?: VoiceConn;
 }
 
 const BUSY = new Set(['reserved', 'ringing', 'talking', 'held']);
 const DAY_MS = 86_400_000;
 const validators = Object.fromEntries(Object.entries(CLIENT_MESSAGES).map(([k, d]) => [k, Compile(d.schema)])) as Record<ClientType, ReturnType<typeof Compile>>;
+
+/** A queue's figures today (bureau day), from the queue log. */
+export interface TodayQueue {
+  sl: number | null;
+  ab: number | null;
+  answered: number;
+  abandoned: number;
+  asaMs: number | null;
+  ahtMs: number | null;
+}
 
 export class SeatService {
   private readonly conns = new Map<SeatConn, ConnState>();
@@ -102,9 +126,13 @@ export class SeatService {
   private readonly unsubscribe: () => void;
   private readonly callEvents: { unsubscribe(): void } | undefined;
   private readonly opsEvents: { unsubscribe(): void } | undefined;
+  private readonly recAlarms = new Map<string, Wallboard['recordingAlarms'][number]>();
   private readonly ticker: NodeJS.Timeout;
+  /** The browser phone (voice-start): with the call layer only. */
+  private readonly voice: VoiceSeats | undefined;
   private wallboardTimer: NodeJS.Timeout | null = null;
-  private todayCache: { at: number; byQueue: Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> } | null = null;
+  private readonly admin: AdminService | null;
+  private todayCache: { at: number; byQueue: Map<string, TodayQueue>; occupancy: number | null } | null = null;
 
   constructor(private readonly o: SeatServiceOptions) {
     this.now = o.now ?? Date.now;
@@ -113,6 +141,7 @@ export class SeatService {
     this.slMs = o.serviceLevelMs ?? 20_000;
     this.dayOffset = o.dayOffsetMs ?? 8 * 3_600_000;
     this.roster = new Set(o.acd.agentIds());
+    this.admin = o.admin ? new AdminService(o.admin) : null;
     for (const q of o.acdConfig.queues) for (const m of q.members) this.servedBy.set(m.agent, [...(this.servedBy.get(m.agent) ?? []), q.id]);
     this.unsubscribe = o.acd.onDecision((d) => {
       if (d.type !== 'agent-state') return;
@@ -122,11 +151,19 @@ export class SeatService {
     });
     // Call events of the agent's telephone (the call layer's switchboard): to his seats; an offer brings its screen pop.
     this.callEvents = o.switchboard?.events$.subscribe((e) => this.callEvent(e));
+    this.voice = o.switchboard ? new VoiceSeats(o.switchboard) : undefined;
     const toSeats = (e: Parameters<typeof opsEventFor>[0]) => {
       const { to, data } = opsEventFor(e);
       for (const id of to) for (const c of this.byAgent.get(id) ?? []) this.event(c, e.type, data);
     };
-    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats)];
+    // A recording that stopped (disk full, I/O) stays on the wallboard until it records again.
+    const alarmed = o.recordingAlarms?.subscribe((a) => {
+      const key = `${a.channel}|${a.callId ?? ''}`;
+      if (a.raised) this.recAlarms.set(key, { code: a.code, message: a.message, channel: a.channel, at: a.at, ...(a.callId ? { callId: a.callId } : {}) });
+      else this.recAlarms.delete(key);
+      this.wallboardSoon();
+    });
+    const subs = [o.ops?.events$.subscribe(toSeats), o.outbound?.events$.subscribe(toSeats), o.callWaiting?.events$.subscribe(toSeats), alarmed];
     this.opsEvents = { unsubscribe: () => subs.forEach((x) => x?.unsubscribe()) };
     // Time in state and the longest wait grow by themselves: live wallboards
     // are re-sent once a second; expired sessions are closed on the same beat.
@@ -162,7 +199,23 @@ export class SeatService {
     return c.chain;
   }
 
+  /**
+   * A binary message from a socket: the browser phone's audio when this
+   * socket started it (voice-start), else refused as before (not JSON).
+   */
+  receiveBinary(conn: SeatConn, data: Uint8Array): void {
+    const c = this.conns.get(conn);
+    if (!c) return;
+    if (!c.voice || !this.voice?.has(c.voice)) {
+      void this.receive(conn, '\u0000binary');
+      return;
+    }
+    const why = this.voice.frame(c.voice, data);
+    if (why) this.fail(c, null, seatError('SEAT_BAD_MESSAGE', why));
+  }
+
   close(): void {
+    this.voice?.close();
     this.unsubscribe();
     this.callEvents?.unsubscribe();
     this.opsEvents?.unsubscribe();
@@ -288,9 +341,22 @@ export class SeatService {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       return runReportMessage(this.o.cases, this.o.queueLog, c.session!, m, this.slMs);
     }
+    if (isAdminEditMessage(m)) {
+      if (!this.admin) throw seatError('SEAT_ADMIN_UNAVAILABLE', m.type);
+      const r = await this.admin.run(c.session!, m);
+      // A deactivated agent is logged out of every seat at once (his sockets get session-ended)
+      // and out of the ACD (at once when idle, after his call and wrap-up otherwise: a call is never cut).
+      if (m.type === 'admin-agent-put' && m.agent.active === false) {
+        this.sessions.endAgent(m.agent.id);
+        for (const other of [...(this.byAgent.get(m.agent.id) ?? [])]) this.endSession(other, null);
+        if (this.roster.has(m.agent.id) && acd.agent(m.agent.id).state !== 'loggedOut') acd.forceLogout(m.agent.id);
+      }
+      return r;
+    }
     if (isCaseMessage(m)) {
       if (!this.o.cases) throw seatError('SEAT_CASES_UNAVAILABLE', m.type);
       const r = await runCaseMessage(this.o.cases, c.session!, m);
+      if ((m.type === 'case-create' || m.type === 'answer-later') && this.o.linkCase) await this.linkCase(r as CaseRecord);
       // Beside the cases, the ACD's list: abandoned calls and callers who asked to be called back (dial with `callback`).
       return m.type === 'callbacks' ? { ...(r as object), calls: acd.callbacks().slice(0, m.limit ?? 100) } : r;
     }
@@ -371,6 +437,15 @@ export class SeatService {
         if (m.type === 'hangup' && this.o.outbound?.of(self)) return this.o.outbound.hangup(self);
         return m.type === 'answer' ? sb.answer(self) : m.type === 'hangup' ? sb.hangup(self) : m.type === 'hold' ? sb.hold(self) : sb.retrieve(self);
       }
+      case 'voice-start': {
+        this.inRoster(self);
+        if (!this.voice) throw new CallError('CALL_CONTROL_UNAVAILABLE', 'this seat server has no call layer behind it');
+        if (!c.conn.sendBinary) throw seatError('SEAT_VOICE_UNAVAILABLE', 'this connection carries no binary messages');
+        c.voice ??= { sendBinary: (d) => c.conn.sendBinary?.(d), event: (name, data) => this.event(c, name, data) };
+        return this.voice.start(c.voice, self, m.codec);
+      }
+      case 'voice-stop':
+        return (c.voice && this.voice?.stop(c.voice)) ?? { received: 0, sent: 0, lost: 0, late: 0, underruns: 0, refused: 0 };
       case 'force-logout':
         this.inRoster(m.agentId);
         // 强制签出 never cuts a call: an agent on one (or being offered one) is logged out after it and its wrap-up.
@@ -386,6 +461,16 @@ export class SeatService {
 
   // ---- sessions and sockets ----------------------------------------------
 
+  /** The case is stored whatever happens here: a failure to link it to its call is logged, the reply is the case. */
+  private async linkCase(rec: CaseRecord): Promise<void> {
+    if (!rec.callId) return;
+    try {
+      if (!(await this.o.linkCase!(rec.callId, rec.number))) this.o.logger?.info(`seats: case ${rec.number} names call ${rec.callId}, which the engine does not know`);
+    } catch (e) {
+      this.o.logger?.warn({ err: e }, `seats: case ${rec.number} not linked to call ${rec.callId}: ${(e as Error).message}`);
+    }
+  }
+
   private bind(c: ConnState): void {
     const id = c.session!.agentId;
     let set = this.byAgent.get(id);
@@ -396,6 +481,7 @@ export class SeatService {
 
   /** The socket no longer carries the session; the last seat of an agent gone → the ACD knows (his state stays). */
   private unbind(c: ConnState): void {
+    if (c.voice) this.voice?.stop(c.voice);
     if (!c.session) return;
     const id = c.session.agentId;
     const set = this.byAgent.get(id);
@@ -478,22 +564,27 @@ export class SeatService {
       const t = today.get(q.id);
       return { ...this.queueView(q.id), serviceLevelToday: t?.sl ?? null, abandonRateToday: t?.ab ?? null, answeredToday: t?.answered ?? 0, abandonedToday: t?.abandoned ?? 0 };
     });
-    return { counts, agents, queues, serviceLevelMs: this.slMs };
+    return { counts, agents, queues, serviceLevelMs: this.slMs, recordingAlarms: [...this.recAlarms.values()] };
   }
 
   /** Today's SL and abandon rate per queue from the queue log, read again at most once a second. */
-  private today(): Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }> {
+  private today(): Map<string, TodayQueue> {
+    return this.todayFigures().queues;
+  }
+
+  /** Today's figures (bureau day) per queue and the agents' occupancy, from the queue log, read again at most once a second. */
+  todayFigures(): { queues: Map<string, TodayQueue>; occupancy: number | null } {
     const log = this.o.queueLog;
     const wall = this.now();
-    if (!log) return new Map();
-    if (this.todayCache && wall - this.todayCache.at < 1000) return this.todayCache.byQueue;
+    if (!log) return { queues: new Map(), occupancy: null };
+    if (this.todayCache && wall - this.todayCache.at < 1000) return { queues: this.todayCache.byQueue, occupancy: this.todayCache.occupancy };
     const t = this.o.acdNow();
     const from = Math.floor((t + this.dayOffset) / DAY_MS) * DAY_MS - this.dayOffset;
-    const byQueue = new Map<string, { sl: number | null; ab: number | null; answered: number; abandoned: number }>();
+    const byQueue = new Map<string, TodayQueue>();
     const [p] = figures(log.events({ from }), { serviceLevelMs: this.slMs, from });
-    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned });
-    this.todayCache = { at: wall, byQueue };
-    return byQueue;
+    for (const [q, f] of Object.entries(p?.queues ?? {})) byQueue.set(q, { sl: f.serviceLevel, ab: f.abandonRate, answered: f.answered, abandoned: f.abandoned, asaMs: f.asaMs, ahtMs: f.ahtMs });
+    this.todayCache = { at: wall, byQueue, occupancy: p?.occupancy ?? null };
+    return { queues: byQueue, occupancy: this.todayCache.occupancy };
   }
 
   private wallboardSoon(): void {

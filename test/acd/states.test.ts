@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { Acd } from '../../src/acd/acd.ts';
 import { VirtualClock } from '../../src/acd/clock.ts';
 import { Sfc32 } from '../../src/acd/rng.ts';
-import type { AcdConfig } from '../../src/acd/types.ts';
+import { OPERATION_REASONS, type AcdConfig } from '../../src/acd/types.ts';
 import { harness, refused, simple } from './_harness.ts';
 
 test('login is not ready; ready and not ready with reason codes; illegal requests are refused with the state unchanged', () => {
@@ -174,6 +174,24 @@ test('anchor: the pause reason survives a seat reconnect and a logout/login; an 
   acd.seatDisconnected('a1');
   h.advance(30_000);
   assert.equal([acd.agent('a1').state, acd.agent('a1').reason], ['notReady', 'disconnected']);
+  h.ok();
+});
+
+test('an operation\'s not ready (consulted, outbound, intercom) is not kept across a logout: the next login is not ready (login), not stuck in it (found by test/seats/fuzz-calls)', () => {
+  const h = harness(simple(1));
+  const { acd } = h;
+  for (const reason of OPERATION_REASONS) {
+    acd.login('a1', { ready: true });
+    acd.setNotReady('a1', reason);
+    acd.logout('a1');
+    acd.login('a1');
+    assert.equal([acd.agent('a1').state, acd.agent('a1').reason], ['notReady', 'login'], reason);
+    acd.setNotReady('a1', reason);
+    acd.forceLogout('a1');
+    acd.login('a1');
+    assert.equal([acd.agent('a1').state, acd.agent('a1').reason], ['notReady', 'login'], `${reason}, forced out`);
+    acd.logout('a1');
+  }
   h.ok();
 });
 

@@ -1,5 +1,7 @@
 // Child process of crash.test.ts: records on a real-time board, then dies by
-// SIGKILL in the middle of the recording (no close, no finalisation).
+// SIGKILL in the middle of the recording (no close, no finalisation). Prints
+// "recording START KILL": the board ms when the recording was asked for and
+// when the process killed itself.
 import { openBoard } from '../../src/board/index.ts';
 
 const [file, ms] = [process.argv[2], Number(process.argv[3])];
@@ -14,7 +16,8 @@ const tone = new Int16Array(8000 * 10);
 for (let i = 0; i < tone.length; i++) tone[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000));
 void net.play({ encoding: 'pcm16', data: tone });
 void eng.record(file, { maxMs: 0 });
+const start = board.now();
 setTimeout(() => {
-  process.stdout.write(`recording ${board.now()}\n`);
+  process.stdout.write(`recording ${start} ${board.now()}\n`);
   process.kill(process.pid, 'SIGKILL');
 }, ms);

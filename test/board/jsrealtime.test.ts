@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
+import { eventually } from '../_wait.ts';
 
 const SCHED_OTHER = 0;
 const SCHED_FIFO = 1;
@@ -31,7 +32,7 @@ test('jsRealtime raises the JS thread while the board runs and restores it on cl
       if (e.type === 'digit' && e.channel === 0) seen.push(e.digit);
     });
     const placed = caller.call({ timeoutMs: 5000 });
-    for (let i = 0; i < 100 && eng.state !== 'ringing'; i++) await sleep(10);
+    await eventually(() => eng.state === 'ringing', 10_000, 10);
     await eng.answer();
     assert.is((await placed).reason, 'done');
     const keys = eng.getDigits({ max: 3, firstDigitTimeoutMs: 3000 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBoard } from '../../src/board/index.ts';
+import { eventually } from '../_wait.ts';
 import { bestCorrelation, channelOf, connect, readWav, sine, tonePowerDb } from './helpers.ts';
 
 const PROFILE = new URL('../../boards/sim-e1x2.json', import.meta.url).pathname;
@@ -111,12 +112,19 @@ test('record stops on silence after speech, on max time and on a digit; the file
     assert.ok(r3.durationMs > 500 && r3.durationMs < 800, `digit stop after ${r3.durationMs} ms`);
     readWav(f3);
 
-    // The file is valid while recording (header rewritten about once a
-    // second); it is written as NAME.part and renamed when finished.
+    // The file is valid while recording (header rewritten every 500 ms, at
+    // each drain point); it is written as NAME.part and renamed when finished.
     const f4 = join(dir, 'live.wav');
     const r4p = eng.record(f4, { maxMs: 0 });
     await board.advance(3000);
-    await new Promise((r) => setTimeout(r, 1100));
+    // The writer thread rewrites the header in real time, every 500 ms: wait
+    // for it up to a real-time deadline (a loaded machine is late for a fixed sleep).
+    const headerWritten = () => {
+      if (!existsSync(`${f4}.part`)) return false;
+      const b = readFileSync(`${f4}.part`);
+      return b.length > 44 && b.readUInt32LE(4) > 36;
+    };
+    await eventually(headerWritten, 30_000, 50);
     await board.advance(1000);
     assert.not.ok(existsSync(f4), 'the final name appears only when the recording is finished');
     const live = readFileSync(`${f4}.part`);

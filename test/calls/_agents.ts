@@ -5,14 +5,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as assert from 'uvu/assert';
 import type { AcdConfig } from '../../src/acd/types.ts';
 import type { CallSummary } from '../../src/calls/call.ts';
+import type { RecordingEntry } from '../../src/recording/types.ts';
+import type { AgentOps } from '../../src/calls/agent-ops.ts';
 import { openEngine, type Engine, type EngineOptions } from '../../src/calls/engine.ts';
 import { advanceHeld, drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { SimStation } from '../../src/calls/sim-station.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
 import { MONDAY_10AM } from '../ivr/_harness.ts';
+import { recordingPath } from '../../src/recording/ids.ts';
+import { channelOf, readWav } from '../board/helpers.ts';
 
 export const MIXED = new URL('../../boards/sim-mixed.json', import.meta.url).pathname;
 
@@ -30,8 +35,14 @@ export interface AgentHarness {
   advance(ms: number): Promise<void>;
   /** Inside run(): waits `ms` of board time. */
   sleep(ms: number): Promise<void>;
+  /** The recording's index entry, awaited as indexedEntry does (board time held while the engine writes). */
+  indexed(id: string): Promise<RecordingEntry | undefined>;
   /** Dials, listens to the welcome and the menu, presses 0 (an agent). */
   toAgent(c: SimCaller): Promise<void>;
+  /** toAgent, then `station` must ring within 20 s of board time (`what` says so when it does not) and lifts its handset. */
+  toStation(c: SimCaller, station: SimStation, what?: string): Promise<void>;
+  /** `agentId` consults `target` (AgentOps.consult): `station` must ring within 10 s of board time (`what` says so when it does not) and lifts its handset, and the consultation must be answered. */
+  consulted(agentId: string, target: Parameters<AgentOps['consult']>[1], station: SimStation, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +60,11 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
   const net = engine.board.network!;
   const stations = acd.agents.slice(0, 8).map((_, i) => new SimStation(net.channel(1, i + 1), { dir: join(dir, 'stations') }));
   const hold = () => engine.core.busy();
+  const toAgent = async (c: SimCaller): Promise<void> => {
+    if (!(await c.dial())) throw new Error('the IVR did not answer');
+    await c.hear();
+    await c.press('0');
+  };
   return {
     engine,
     dir,
@@ -63,10 +79,18 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
     run: (work, maxMs = 600_000) => drive(engine.board, work, maxMs, 20, hold),
     advance: (ms) => advanceHeld(engine.board, ms, hold, 20),
     sleep: (ms) => new Promise<void>((r) => engine.board.scheduler.schedule(() => r(), ms)),
-    async toAgent(c) {
-      if (!(await c.dial())) throw new Error('the IVR did not answer');
-      await c.hear();
-      await c.press('0');
+    indexed: (id) => indexedEntry(engine, id, (ms) => advanceHeld(engine.board, ms, hold, 20)),
+    toAgent,
+    async toStation(c, station, what = 'the agent\'s station rings') {
+      await toAgent(c);
+      assert.ok(await station.waitRing(20_000), what);
+      await station.liftHandset();
+    },
+    async consulted(agentId, target, station, what = 'the consulted telephone rings') {
+      const { answered } = engine.core.ops!.consult(agentId, target);
+      assert.ok(await station.waitRing(10_000), what);
+      await station.liftHandset();
+      assert.ok(await answered, 'the consultation is answered');
     },
     async close() {
       for (const s of stations) s.close();
@@ -74,6 +98,27 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A recording's index entry, written once its file is durable: file and LMDB
+ * I/O that runs in real time beside board time. Moves board time as before
+ * (20 ms steps, 4 s of it at most) and gives the I/O real time as well, up to
+ * 60 s of it (a loaded CI machine is slower than any fixed number of steps).
+ */
+export async function indexedEntry(engine: Engine, id: string, advance: (ms: number) => Promise<void> = (ms) => engine.board.advance(ms)): Promise<RecordingEntry | undefined> {
+  const until = Date.now() + 60_000;
+  let boardMs = 4000;
+  let entry = engine.recordings.index.get(id);
+  while (!entry && Date.now() < until) {
+    if (boardMs > 0) {
+      await advance(20);
+      boardMs -= 20;
+    }
+    await new Promise((r) => setTimeout(r, boardMs > 0 ? 2 : 20));
+    entry = engine.recordings.index.get(id);
+  }
+  return entry;
 }
 
 /**
@@ -123,4 +168,16 @@ export function heardIn(file: string | null): Int16Array {
 /** Best correlation of `what` in `heard` (1 = identical up to gain). */
 export function score(heard: Int16Array, what: Int16Array, from = 0, to = heard.length): number {
   return findPrompt(heard, what, from, to).score;
+}
+
+/** The last ended call's per-call recording: exactly one, indexed, in one file (no phase split it); its sides (left: the caller). */
+export async function oneCallRecording(h: AgentHarness): Promise<{ call: CallSummary; entry: RecordingEntry; left: Int16Array; right: Int16Array }> {
+  const call = h.ended.at(-1)!;
+  const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
+  assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
+  const entry = await h.indexed(ids[0]);
+  assert.ok(entry, 'indexed');
+  assert.equal(entry.files, [entry.id], 'one file: no phase split it');
+  const wav = readWav(recordingPath(h.engine.dataDir, entry.id));
+  return { call, entry, left: channelOf(wav.samples, 0, 2), right: channelOf(wav.samples, 1, 2) };
 }

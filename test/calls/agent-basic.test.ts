@@ -71,9 +71,7 @@ test('the caller hangs up during the conversation: the agent hears busy tone unt
   const e = h.engine;
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      await st.waitRing(20_000);
-      await st.liftHandset();
+      await h.toStation(c, st);
       await h.sleep(500);
       await c.hangup();
       await h.sleep(3000);

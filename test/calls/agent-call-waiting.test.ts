@@ -29,9 +29,7 @@ for (const tone of [true, false]) {
     await h.run(
       (async () => {
         t0 = e.board.now();
-        await h.toAgent(c1);
-        await a1.waitRing(20_000);
-        await a1.liftHandset();
+        await h.toStation(c1, a1);
         await h.sleep(500);
         assert.is(seen.length, 0, 'no indication for the call he took');
         t1 = e.board.now();

@@ -15,9 +15,7 @@ test.after.each(async () => {
 });
 
 async function toFirstAgent(c: SimCaller): Promise<void> {
-  await h.toAgent(c);
-  assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-  await h.stations[0].liftHandset();
+  await h.toStation(c, h.stations[0], '1001 rings');
   await h.sleep(300);
 }
 
@@ -38,10 +36,7 @@ test('执法调度: the agent consults the department leader and holds a three-w
   await h.run(
     (async () => {
       await toFirstAgent(c);
-      const { answered } = ops.consult('1001', { number: '0101' });
-      await leader.waitRing(10_000);
-      await leader.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { number: '0101' }, leader);
       assert.is(ops.conference('1001').parties, 3);
       assert.is(e.core.switchboard!.live(e.core.switchboard!.callOf('1001')!.callId)?.call.phase, 'conference');
       await h.sleep(200);

@@ -86,9 +86,7 @@ test('人工转自动: after the agent hangs up the caller goes on in the flow (
   const e = h.engine;
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      await st.waitRing(20_000);
-      await st.liftHandset();
+      await h.toStation(c, st);
       await h.sleep(1000);
       await st.hangUp();
       await c.hear({ maxMs: 8000 });
@@ -111,9 +109,7 @@ test('watchdogs per phase: a conversation longer than the IVR limit is not cut; 
   const e = h.engine;
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      await st.waitRing(20_000);
-      await st.liftHandset();
+      await h.toStation(c, st);
       await h.sleep(45_000); // longer than the IVR's 30 s
       assert.ok(c.connected && c.ch.state === 'connected', 'a 45 s conversation is not cut by the 30 s IVR watchdog');
       e.core.switchboard!.hold('1001');

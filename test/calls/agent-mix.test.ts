@@ -31,9 +31,7 @@ test('自动报工号 is mixed into the bridge: the caller hears the agent under
   const c = h.caller(1);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       void a1.speak({ encoding: 'pcm16', data: TONE.subarray(0, 6 * 8000) });
       await h.sleep(6000);
     })(),
@@ -60,9 +58,7 @@ test('the call-waiting beep is mixed into what the agent hears: the caller is no
   writeFileSync(toneFile, buildWav('pcm16', 1, encodeSamples(TONE, 'pcm16')));
   await h.run(
     (async () => {
-      await h.toAgent(c1);
-      await a1.waitRing(20_000);
-      await a1.liftHandset();
+      await h.toStation(c1, a1);
       await h.sleep(300);
       void c1.speak(toneFile);
       await h.toAgent(c2);

@@ -24,9 +24,7 @@ test('a call waits while the only agent talks; he hangs up: his station rings wi
   const acd = e.core.acd!;
   await h.run(
     (async () => {
-      await h.toAgent(c1);
-      assert.ok(await st.waitRing(20_000), 'the station rings with the first call');
-      await st.liftHandset();
+      await h.toStation(c1, st, 'the station rings with the first call');
       await h.sleep(500);
       await h.toAgent(c2);
       await h.sleep(2000);

@@ -20,9 +20,7 @@ async function connected(ts: number): Promise<SimCaller> {
   const c = h.caller(ts);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-      await h.stations[0].liftHandset();
+      await h.toStation(c, h.stations[0], '1001 rings');
       await h.sleep(300);
       h.login('1002');
     })(),
@@ -64,13 +62,9 @@ test('the caller hangs up while the consulted agent\'s phone rings: the ring sto
 test('the caller hangs up during an answered consultation: the consulted agent is cleared and ready, the call completes', async () => {
   const c = await connected(2);
   const [, a2] = h.stations;
-  const ops = h.engine.core.ops!;
   await h.run(
     (async () => {
-      const { answered } = ops.consult('1001', { agent: '1002' });
-      await a2.waitRing(10_000);
-      await a2.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { agent: '1002' }, a2);
       await h.sleep(300);
       await c.hangup();
       await h.sleep(1500);
@@ -85,13 +79,9 @@ test('1001 hangs up his handset on an answered consultation: the transfer comple
   const c = await connected(3);
   const e = h.engine;
   const [a1, a2] = h.stations;
-  const ops = e.core.ops!;
   await h.run(
     (async () => {
-      const { answered } = ops.consult('1001', { agent: '1002' });
-      await a2.waitRing(10_000);
-      await a2.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { agent: '1002' }, a2);
       await a1.hangUp();
       await h.sleep(1500);
       assert.is(e.core.acd!.agent('1002').state, 'talking');
@@ -132,10 +122,7 @@ test('the consulted agent hangs up inside a conference, then the caller: back to
   const ops = h.engine.core.ops!;
   await h.run(
     (async () => {
-      const { answered } = ops.consult('1001', { agent: '1002' });
-      await a2.waitRing(10_000);
-      await a2.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { agent: '1002' }, a2);
       ops.conference('1001');
       await h.sleep(300);
       await a2.hangUp();

@@ -40,9 +40,7 @@ test('consult → consult-answered → consult-complete → transferred over the
   await h.run(
     (async () => {
       await sup.liftHandset();
-      await h.toAgent(c);
-      await a1.waitRing(20_000);
-      await a1.liftHandset();
+      await h.toStation(c, a1);
       await h.sleep(300);
       assert.is((await s1.ask('transfer', { to: { number: '12a' } })).code, 'SEAT_BAD_MESSAGE');
       assert.is((await s1.ask('transfer', { to: { agent: '1002', queue: 'agents' } })).code, 'SEAT_BAD_MESSAGE', 'one target only');

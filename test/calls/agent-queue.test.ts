@@ -84,9 +84,7 @@ test('offer failed: an agent without a station is set not ready (offer-failed) a
   const s8 = h.stations[7];
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await s8.waitRing(20_000), 'agent 1008 rings after 1009 failed');
-      await s8.liftHandset();
+      await h.toStation(c, s8, 'agent 1008 rings after 1009 failed');
       await h.sleep(500);
     })(),
   );

@@ -10,7 +10,7 @@ import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { recordingPath } from '../../src/recording/ids.ts';
 import { channelOf, readWav } from '../board/helpers.ts';
 import { fileComplaint, harness } from '../ivr/_harness.ts';
-import { agentHarness, prompt, roster, type AgentHarness } from './_agents.ts';
+import { agentHarness, indexedEntry, prompt, roster, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
 test.after.each(async () => {
@@ -25,9 +25,7 @@ test('caller → agent 1001 → blind transfer → agent 1002 → hang-up: one s
   h.login('1001');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       await c.speak(e.prompts.file('zh', 'caller_mailbox'));
       await a1.speak(e.prompts.file('zh', 'kb_office'));
@@ -50,11 +48,7 @@ test('caller → agent 1001 → blind transfer → agent 1002 → hang-up: one s
   const callRecs = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
   assert.is(callRecs.length, 1, `one call recording in the call record: ${call.recordings.join(', ')}`);
   // The entry is written once the file is durable.
-  let entry = e.recordings.index.get(callRecs[0]);
-  for (let i = 0; !entry && i < 200; i++) {
-    await h.advance(20);
-    entry = e.recordings.index.get(callRecs[0]);
-  }
+  const entry = await h.indexed(callRecs[0]);
   assert.ok(entry, 'indexed');
   assert.is(entry!.kind, 'call');
   assert.is(entry!.callId, call.id);
@@ -89,11 +83,7 @@ test("a complaint left in the IVR: the call's recording is indexed with the case
     assert.is(calls[0].caseNumbers.length, 1, 'a case was made');
     const id = calls[0].recordings.find((r) => r.startsWith('recordings/calls/'));
     assert.ok(id, `the call record lists its recording: ${calls[0].recordings.join(', ')}`);
-    let entry = ivr.engine.recordings.index.get(id!);
-    for (let i = 0; !entry && i < 200; i++) {
-      await ivr.engine.board.advance(20);
-      entry = ivr.engine.recordings.index.get(id!);
-    }
+    const entry = await indexedEntry(ivr.engine, id!);
     assert.equal(entry?.caseNumbers, calls[0].caseNumbers);
     assert.equal(ivr.engine.recordings.index.search({ caseNumber: calls[0].caseNumbers[0] }).map((x) => x.id).includes(id!), true, 'found by the case number');
   } finally {

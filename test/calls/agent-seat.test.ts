@@ -138,9 +138,7 @@ test('a dropped seat socket keeps the call up; the agent resumes on a new socket
   let again: Client | undefined;
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      await st.waitRing(20_000);
-      await st.liftHandset();
+      await h.toStation(c, st);
       await seat.until(() => seat.events('connected')[0], 'connected');
       await seat.close();
       await h.sleep(2000);

@@ -27,9 +27,7 @@ const AGENT = 'kb_returns';
 const SUP = ['kb_warranty', 'goodbye', 'caller_mailbox'] as const;
 
 async function toFirstAgent(c: SimCaller): Promise<Call> {
-  await h.toAgent(c);
-  assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-  await h.stations[0].liftHandset();
+  await h.toStation(c, h.stations[0], '1001 rings');
   await h.sleep(300);
   const sb = h.engine.core.switchboard!;
   return sb.live(sb.callOf('1001')!.callId)!.call as Call;
@@ -127,7 +125,7 @@ test('listen → whisper → barge by switching modes on the bridge: who hears w
   assert.equal(rec!.legs!.map((l) => l.kind), ['caller', 'agent', 'supervisor'], 'one supervisor leg across the mode switches');
   // The call's recording: caller left, agent right, whatever the supervisor did.
   const id = h.ended[0].recordings.find((r) => r.startsWith('recordings/calls/'))!;
-  for (let i = 0; !e.recordings.index.get(id) && i < 200; i++) await h.advance(20);
+  assert.ok(await h.indexed(id), 'the recording is indexed');
   const wav = readWav(recordingPath(e.dataDir, id));
   const left = channelOf(wav.samples, 0, 2);
   const right = channelOf(wav.samples, 1, 2);
@@ -157,10 +155,7 @@ test('consultation while supervised: the supervisor follows the agent into it (t
       call = await toFirstAgent(c);
       await ops.supervise('1003', '1001', 'listen');
       h.login('1002');
-      const { answered } = ops.consult('1001', { agent: '1002' });
-      assert.ok(await a2.waitRing(10_000));
-      await a2.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { agent: '1002' }, a2);
       await h.sleep(200);
       await a1.speak(f('kb_office'));
       await a2.speak(f('kb_returns'));
@@ -286,9 +281,7 @@ test('two calls: the supervisor moves from 1001\'s call to 1002\'s in one messag
       h.login('1001');
       await toFirstAgent(c1);
       h.login('1002');
-      await h.toAgent(c2);
-      assert.ok(await a2.waitRing(20_000), '1002 rings');
-      await a2.liftHandset();
+      await h.toStation(c2, a2, '1002 rings');
       await h.sleep(300);
       await ops.supervise('1003', '1001', 'listen');
       await h.sleep(200);

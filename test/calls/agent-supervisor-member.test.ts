@@ -26,9 +26,7 @@ test('a ready supervisor in the roster is not offered calls while he supervises 
   const c2 = h.caller(4, '13900000002');
   await h.run(
     (async () => {
-      await h.toAgent(c1);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c1, a1, '1001 rings');
       await h.sleep(300);
       await sup.liftHandset(); // his headset
       h.login('1002'); // ready, a member of the queue
@@ -72,9 +70,7 @@ test('the supervisor, rung for the supervision, leaves by hanging up while a cal
   const c2 = h.caller(4, '13900000002');
   await h.run(
     (async () => {
-      await h.toAgent(c1);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c1, a1, '1001 rings');
       await h.sleep(300);
       h.login('1002');
       const joined = ops.supervise('1002', '1001', 'barge');

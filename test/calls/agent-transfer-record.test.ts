@@ -24,9 +24,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
   const t: number[] = [];
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(500);
       h.login('1002');
       t.push(e.core.now());
@@ -35,10 +33,7 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
       await a2.liftHandset();
       await h.sleep(1000);
       h.login('1003');
-      const { answered } = ops.consult('1002', { agent: '1003' });
-      assert.ok(await a3.waitRing(10_000), '1003 rings for the consultation');
-      await a3.liftHandset();
-      assert.ok(await answered, 'the consultation is answered');
+      await h.consulted('1002', { agent: '1003' }, a3, '1003 rings for the consultation');
       await h.sleep(500);
       t.push(e.core.now());
       ops.complete('1002');
@@ -79,15 +74,50 @@ test('blind then consultative transfer: the record lists both (from, to, kind, t
   assert.equal(acd.check(), []);
 });
 
+test('the record\'s wrap-up is the measured one: ended early, the shorter time (as the queue log\'s); run out, the configured 20 s', async () => {
+  h = await agentHarness(roster(1, 'longest-idle', { wrapUpMs: 20_000 }));
+  const e = h.engine;
+  const acd = e.core.acd!;
+  const [a1] = h.stations;
+  h.login('1001');
+  const talk = async (ts: number, wrap: () => Promise<void>) => {
+    const c = h.caller(ts);
+    await h.run(
+      (async () => {
+        await h.toStation(c, a1);
+        await h.sleep(1000);
+        await c.hangup();
+        await wrap();
+      })(),
+    );
+    await h.run(a1.hangUp());
+    await h.run(e.core.idle());
+    return (await e.store.getCallRecord(h.ended.at(-1)!.id))!;
+  };
+  const early = await talk(1, async () => {
+    await h.sleep(3000);
+    assert.is(acd.agent('1001').state, 'workingAfterCall');
+    acd.endWrapUp('1001');
+  });
+  const logged = [...e.queueLog!.events()].flatMap((x) => (x.type === 'wrap-up' ? [x.wrapMs] : []));
+  assert.is(logged.length, 1);
+  assert.ok(logged[0] >= 3000 && logged[0] < 4000, `wrap-up ${logged[0]} ms`);
+  assert.is(early.wrapUpMs, logged[0], 'the record has the measured wrap-up, not the configured 20 s');
+  const full = await talk(2, async () => {
+    await h.sleep(21_000);
+    assert.is(acd.agent('1001').state, 'ready');
+  });
+  assert.is(full.wrapUpMs, 20_000);
+  assert.equal(acd.check(), []);
+});
+
 test('a call nobody transferred has no transfers field', async () => {
   h = await agentHarness(roster(1));
   h.login('1001');
   const c = h.caller(5);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await h.stations[0].waitRing(20_000));
-      await h.stations[0].liftHandset();
+      await h.toStation(c, h.stations[0]);
       await h.sleep(500);
     })(),
   );

@@ -27,9 +27,7 @@ const setup = async (n = 3) => {
 
 /** The caller reaches agent 1001 (the only one ready), who lifts his handset. */
 async function toFirstAgent(c: SimCaller): Promise<void> {
-  await h.toAgent(c);
-  assert.ok(await h.stations[0].waitRing(20_000), '1001 rings');
-  await h.stations[0].liftHandset();
+  await h.toStation(c, h.stations[0], '1001 rings');
   await h.sleep(300);
 }
 

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/calls/log.ts';
 import { drive, SimCaller } from '../../src/calls/sim-caller.ts';
 import { harness, type Harness } from '../ivr/_harness.ts';
+import { eventually } from '../_wait.ts';
 
 let h: Harness;
 let lines: Array<Record<string, unknown>> = [];
@@ -36,7 +37,7 @@ async function threeCalls(): Promise<void> {
 /** Waits for `n` error records: rxjs reports a piped subscriber's error on a timer of its own. */
 async function errors(n: number): Promise<Array<Record<string, unknown>>> {
   const errs = () => lines.filter((l) => l.level === 'error');
-  for (let i = 0; i < 500 && errs().length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  await eventually(() => errs().length >= n, 30_000, 10);
   return errs();
 }
 

@@ -23,11 +23,7 @@ async function entryOf(callId: string): Promise<RecordingEntry> {
   const rec = await e.store.getCallRecord(callId);
   assert.ok(rec, 'a call record');
   assert.is(rec!.recordingIds.length, 1, `the call record lists its recording: ${rec!.recordingIds}`);
-  let entry = e.recordings.index.get(rec!.recordingIds[0]);
-  for (let i = 0; !entry && i < 200; i++) {
-    await h.advance(20);
-    entry = e.recordings.index.get(rec!.recordingIds[0]);
-  }
+  const entry = await h.indexed(rec!.recordingIds[0]);
   assert.ok(entry, 'indexed once durable');
   return entry!;
 }

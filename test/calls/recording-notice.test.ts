@@ -31,9 +31,7 @@ async function callAgent(recordingNotice: NoticeConfig | undefined, agentSays: s
   const c = h.caller(1);
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       if (typeof agentSays === 'string') await a1.speak(e.prompts.file('zh', agentSays));
       else await a1.speak({ encoding: 'pcm16', data: agentSays });

@@ -11,9 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimStation } from '../../src/calls/sim-station.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
-import { recordingPath } from '../../src/recording/ids.ts';
-import { channelOf, readWav } from '../board/helpers.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, oneCallRecording, prompt, roster, score, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
 test.after.each(async () => {
@@ -32,9 +30,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   h.login('1001');
   await h.run(
     (async () => {
-      await h.toAgent(c);
-      assert.ok(await a1.waitRing(20_000), '1001 rings');
-      await a1.liftHandset();
+      await h.toStation(c, a1, '1001 rings');
       await h.sleep(300);
       // Talking.
       await c.speak(f('caller_mailbox'));
@@ -46,10 +42,7 @@ test('one recording through talking, hold, consult, conference and back to the I
       sb.retrieve('1001');
       await h.sleep(300);
       // Consult: the caller is held; agent and party talk privately.
-      const { answered } = ops.consult('1001', { number: '0101' });
-      assert.ok(await party.waitRing(10_000), 'the party rings');
-      await party.liftHandset();
-      assert.ok(await answered);
+      await h.consulted('1001', { number: '0101' }, party, 'the party rings');
       await h.sleep(200);
       await party.speak(f('kb_returns'));
       // Conference: all three.
@@ -67,19 +60,7 @@ test('one recording through talking, hold, consult, conference and back to the I
   const callerFile = await h.run(c.hangup());
   await h.run(e.core.idle());
   await h.run(a1.hangUp());
-  const call = h.ended.at(-1)!;
-  const ids = call.recordings.filter((id) => id.startsWith('recordings/calls/'));
-  assert.is(ids.length, 1, `one call recording: ${call.recordings.join(', ')}`);
-  let entry = e.recordings.index.get(ids[0]);
-  for (let i = 0; !entry && i < 200; i++) {
-    await h.advance(20);
-    entry = e.recordings.index.get(ids[0]);
-  }
-  assert.ok(entry, 'indexed');
-  assert.equal(entry!.files, [entry!.id], 'one file: no phase split it');
-  const wav = readWav(recordingPath(e.dataDir, entry!.id));
-  const left = channelOf(wav.samples, 0, 2);
-  const right = channelOf(wav.samples, 1, 2);
+  const { left, right } = await oneCallRecording(h);
   const at = (x: Int16Array, id: string) => findPrompt(x, prompt(e, 'zh', id));
   // What the caller heard, from his own phone: the reference for the right side.
   const heard = heardIn(callerFile);

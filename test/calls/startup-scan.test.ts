@@ -1,7 +1,7 @@
 // After kill -9 of a real engine process, the next start repairs and tidies
 // the recording folder before taking calls (src/ivr/recordings.ts): takes
-// left as NAME.part get a header matching the audio on disk (one killed in
-// its first second said 0 bytes while 0.5 s was there) and their final
+// left as NAME.part get a header matching the audio on disk (the header of
+// a take is rewritten every 500 ms: it may lag what reached the disk) and their final
 // name; takes no case refers to move to recordings/orphans/ (kept, not
 // deleted); a take a case refers to stays; every action is logged.
 import { spawnSync } from 'node:child_process';
@@ -23,9 +23,9 @@ test('kill -9 mid-recording, then start: unfinished takes repaired and named, or
     const r = spawnSync(process.execPath, ['--import', 'tsx', child, dataDir], { encoding: 'utf8', timeout: 60000 });
     assert.is(r.signal, 'SIGKILL', `the engine should die by SIGKILL (status ${r.status}: ${r.stderr})`);
     const recs = join(dataDir, 'recordings');
-    // What the crash left: two unfinished takes; the early one's header says no audio.
+    // What the crash left: two unfinished takes; a header never claims more than is on disk.
     const early = readFileSync(join(recs, 'early.wav.part'));
-    assert.is(early.readUInt32LE(ALAW_HEADER - 4), 0, 'header of the take killed in its first second says 0 bytes');
+    assert.ok(early.readUInt32LE(ALAW_HEADER - 4) <= early.length - ALAW_HEADER, `the header of the take killed early says ${early.readUInt32LE(ALAW_HEADER - 4)} bytes`);
     assert.ok(early.length - ALAW_HEADER >= 2400, `yet ${early.length - ALAW_HEADER} bytes of audio are on disk`);
     assert.ok(existsSync(join(recs, 'long.wav.part')));
 

@@ -81,6 +81,25 @@ test('illegal transitions are refused with CASE_TRANSITION_ILLEGAL and change no
   assert.is(after!.history.length, 2, 'refused actions leave no history');
 });
 
+test('a deactivated department takes no new dispatch (CASE_DEPARTMENT_INACTIVE, nothing changes); a case it already has keeps it', async () => {
+  await f.store.putDepartment({ id: 'enf9', name: '执法九队', head: '吴队长' });
+  const had = await f.store.createCase(complaint());
+  await f.store.transition(had.number, { type: 'accept' }, 'sup');
+  await f.store.transition(had.number, { type: 'dispatch', departments: [{ departmentId: 'enf9' }] }, 'sup');
+  const c = await f.store.createCase(complaint());
+  await f.store.transition(c.number, { type: 'accept' }, 'sup');
+  await f.store.putDepartment({ id: 'enf9', name: '执法九队', head: '吴队长', active: false });
+  assert.is(await code(f.store.transition(c.number, { type: 'dispatch', departments: [{ departmentId: 'enf9' }] }, 'sup')), 'CASE_DEPARTMENT_INACTIVE');
+  assert.is(await code(f.store.transition(c.number, { type: 'dispatch', departments: [{ departmentId: 'enf1' }, { departmentId: 'enf9' }] }, 'sup')), 'CASE_DEPARTMENT_INACTIVE', 'one inactive department refuses the whole step');
+  const after = await f.store.getCase(c.number);
+  assert.is(after!.status, 'accepted');
+  assert.equal(after!.dispatches, [], 'a refused dispatch adds no department');
+  const more = await f.store.transition(had.number, { type: 'dispatch', departments: [{ departmentId: 'enf9' }, { departmentId: 'enf1' }] }, 'sup');
+  assert.equal(more.dispatches.map((d) => d.departmentId), ['enf9', 'enf1'], 'naming a department the case already has is no new dispatch');
+  const med = await f.store.transition(had.number, { type: 'start_mediation' }, 'sup');
+  assert.is(med.status, 'mediation', 'the earlier dispatch stands and its workflow goes on');
+});
+
 test('not accepted needs a reason and is final', async () => {
   const c = await f.store.createCase(complaint());
   assert.is(await code(f.store.transition(c.number, { type: 'not_accept', reason: ' ' }, 'sup')), 'CASE_FIELD_INVALID');

@@ -42,7 +42,7 @@ test('unknown command or option: CLI_UNKNOWN_COMMAND, exit 2, no stack', () => {
 test('bench: unknown scenario is CLI_UNKNOWN_BENCHMARK; --help lists them', () => {
   const r = hotline('bench', 'nope');
   assert.is(r.status, 2);
-  assert.match(r.stderr, /CLI_UNKNOWN_BENCHMARK: there is no benchmark 'nope'; known: acd, board, cases, dsp, ivr, r2, recording/);
+  assert.match(r.stderr, /CLI_UNKNOWN_BENCHMARK: there is no benchmark 'nope'; known: acd, board, cases, dsp, ivr, r2, recording, voice/);
   const h = hotline('bench', '--help');
   assert.is(h.status, 0);
   assert.match(h.stdout, /scenarios:\n  acd /);

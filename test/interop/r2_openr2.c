@@ -17,9 +17,12 @@
  * HL_R2_DEBUG=1 prints both ends' states twice a second and our MF traces;
  * HL_R2_DUMP=FILE writes what circuit 0 of our end received (16-bit PCM).
  *
- * libopenr2's CN variant answers A1 after KA with called digits and never
- * sends the calling number, so our incoming side does not ask for it here
- * (aniAfter -1); it sends its group II category where China No.1 has KD.
+ * ANI: on our calls libopenr2 asks for the calling number and must report
+ * the one we sent (OUR_ANI, counted in ani_as_sent; a call where it does
+ * not is a wrong number). Its CN variant answers A1 after KA with called
+ * digits and never sends the calling number itself, so our incoming side
+ * does not ask for it here (aniAfter -1); it sends its group II category
+ * where China No.1 has KD.
  * Built and run by bench/_r2_openr2.ts (test/interop/openr2.test.ts,
  * `npm run bench -- r2 --openr2`); by hand:
  *   cc -O1 -I build/dahdi-include/modules/dahdi/include -I native -I native/include
@@ -44,6 +47,7 @@
 #include "signalling/r2.h"
 
 #define MAXC 30
+#define OUR_ANI "01062345678" /* the calling number of our calls */
 #define N 80
 
 typedef struct {
@@ -58,6 +62,7 @@ typedef struct {
   int or2_cause;       /* openr2's disconnect cause, -1 none */
   int or2_category;    /* the category openr2 reported on the offered call, -1 none */
   char or2_dnis[32];   /* the called number openr2 was offered */
+  char or2_ani[32];    /* the calling number openr2 reported with it */
   uint64_t hangup_ms, next_ms;
 } circ;
 
@@ -68,45 +73,10 @@ typedef struct {
 enum { MODE_CLEAR_FWD = 0, MODE_CLEAR_BACK, MODE_BUSY, MODE_VACANT, MODES };
 static const char *const MODE_NAME[MODES] = {"clear_forward", "clear_back", "busy", "vacant"};
 
-/* Two ioctls libopenr2 uses that the userspace DAHDI does not serve,
- * answered here; everything else goes on to it. DAHDI_ECHOCANCEL (int): the
- * echo canceller off (the emulation has none). DAHDI_IOMUX: what is ready,
- * never waiting (libopenr2 asks with NOWAIT): audio when a block is queued
- * and room to write when less than a block waits (DAHDI_GET_BUFINFO), a signalling event when DAHDI_GETEVENT has one (kept
- * here and handed to libopenr2's own DAHDI_GETEVENT next). */
-static int held_event[4096];
-int ioctl(int fd, unsigned long req, ...) {
-  static int (*next)(int, unsigned long, ...);
-  if (!next) next = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
-  va_list ap;
-  va_start(ap, req);
-  void *arg = va_arg(ap, void *);
-  va_end(ap);
-  if (req == DAHDI_ECHOCANCEL) return 0;
-  if (req == DAHDI_GETEVENT && fd >= 0 && fd < 4096 && held_event[fd]) {
-    *(int *)arg = held_event[fd];
-    held_event[fd] = 0;
-    return 0;
-  }
-  if (req == DAHDI_IOMUX) {
-    const int want = *(int *)arg;
-    int got = 0;
-    struct dahdi_bufferinfo bi;
-    const int have = next(fd, DAHDI_GET_BUFINFO, &bi) == 0;
-    if ((want & DAHDI_IOMUX_READ) && have && bi.readbufs > 0) got |= DAHDI_IOMUX_READ;
-    /* Room to write while less than a block waits to go: what libopenr2
-     * sends stays within 20 ms of the line, as a card's buffers keep it. */
-    if ((want & DAHDI_IOMUX_WRITE) && have && bi.writebufs < 1) got |= DAHDI_IOMUX_WRITE;
-    if ((want & DAHDI_IOMUX_SIGEVENT) && fd >= 0 && fd < 4096) {
-      if (!held_event[fd]) next(fd, DAHDI_GETEVENT, &held_event[fd]);
-      if (held_event[fd]) got |= DAHDI_IOMUX_SIGEVENT;
-    }
-    *(int *)arg = got;
-    return 0;
-  }
-  return next(fd, req, arg);
-}
-
+/* libopenr2 reaches the userspace DAHDI alone: its DAHDI_IOMUX (what is
+ * ready, asked with NOWAIT), DAHDI_ECHOCANCEL, DAHDI_GETEVENT and buffer
+ * sizes are the emulation's. Only read and write are wrapped here, to count
+ * bytes for HL_R2_DEBUG. */
 static long wrote_bytes[4096], read_bytes[4096];
 ssize_t write(int fd, const void *buf, size_t n) {
   static ssize_t (*next)(int, const void *, size_t);
@@ -126,7 +96,7 @@ ssize_t read(int fd, void *buf, size_t n) {
 static circ C[MAXC];
 static int nc;
 static uint64_t now_ms;
-static int placed[2], ok[2], failed[2], by_mode[2][MODES], numbers_wrong[2];
+static int placed[2], ok[2], failed[2], by_mode[2][MODES], numbers_wrong[2], ani_as_sent[2];
 static int causes[HL_R2_C_COUNT + 32];
 static int or2_categories[16];
 
@@ -142,9 +112,10 @@ static int as_intended(const circ *c) {
   }
 }
 
-/* The called number arrived whole at the called end (and openr2 reported a category). */
+/* The called number arrived whole at the called end (and on our calls,
+ * openr2 reported a category and the calling number we sent). */
 static int numbers_right(const circ *c) {
-  if (c->from_ours) return strcmp(c->or2_dnis, "12315") == 0 && c->or2_category >= 0;
+  if (c->from_ours) return strcmp(c->or2_dnis, "12315") == 0 && c->or2_category >= 0 && strcmp(c->or2_ani, OUR_ANI) == 0;
   return strcmp(c->r2.dnis, "12315") == 0;
 }
 
@@ -154,9 +125,9 @@ static int ts_of(int i) { return i < 15 ? i + 1 : i + 2; }
 static circ *of(openr2_chan_t *ch) { return (circ *)openr2_chan_get_client_data(ch); }
 static void o_init(openr2_chan_t *ch) { (void)ch; }
 static void o_offered(openr2_chan_t *ch, const char *ani, const char *dnis, openr2_calling_party_category_t cat) {
-  (void)ani;
   circ *c = of(ch);
   snprintf(c->or2_dnis, sizeof c->or2_dnis, "%s", dnis ? dnis : "");
+  snprintf(c->or2_ani, sizeof c->or2_ani, "%s", ani ? ani : "");
   c->or2_category = (int)cat;
   if (c->mode == MODE_BUSY) openr2_chan_disconnect_call(ch, OR2_CAUSE_BUSY_NUMBER);
   else if (c->mode == MODE_VACANT) openr2_chan_disconnect_call(ch, OR2_CAUSE_UNALLOCATED_NUMBER);
@@ -319,12 +290,12 @@ int main(int argc, char **argv) {
             c->failed_cause = 0;
             c->saw_clear_back = c->seized = 0;
             c->or2_cause = c->or2_category = -1;
-            c->or2_dnis[0] = 0;
+            c->or2_dnis[0] = c->or2_ani[0] = 0;
             c->mode = placed[way] % MODES;
             if (!c->from_ours)
               hl_r2_set_kb(&c->r2, c->mode == MODE_BUSY ? HL_R2_KB_BUSY_LOCAL : c->mode == MODE_VACANT ? HL_R2_KB_VACANT : HL_R2_KB_FREE);
             placed[way]++;
-            if (c->from_ours) hl_r2_call(&c->r2, "01062345678", "12315", 1, 3);
+            if (c->from_ours) hl_r2_call(&c->r2, OUR_ANI, "12315", 1, 3);
             else openr2_chan_make_call(c->or2, "075512345678", "12315", OR2_CALLING_PARTY_CATEGORY_NATIONAL_SUBSCRIBER);
           }
         }
@@ -363,6 +334,7 @@ int main(int argc, char **argv) {
       if (c->seized && c->r2.cause != HL_R2_C_NONE && !c->failed_cause) c->failed_cause = c->r2.cause;
       if (c->seized && hl_r2_is_idle(&c->r2) && (c->done_or2 || c->failed_cause)) {
         if (!numbers_right(c)) numbers_wrong[way]++;
+        if (c->from_ours && strcmp(c->or2_ani, OUR_ANI) == 0) ani_as_sent[way]++;
         if (c->from_ours && c->or2_category >= 0 && c->or2_category < 16) or2_categories[c->or2_category]++;
         if (as_intended(c) && numbers_right(c)) {
           ok[way]++;
@@ -371,9 +343,9 @@ int main(int argc, char **argv) {
           failed[way]++;
           causes[c->failed_cause]++;
           if (getenv("HL_R2_DEBUG"))
-            fprintf(stderr, "circuit %ld %s %s: answered %d, our cause %s, openr2 cause %d, dnis '%s'/'%s'\n", (long)(c - C),
+            fprintf(stderr, "circuit %ld %s %s: answered %d, our cause %s, openr2 cause %d, dnis '%s'/'%s', ani at openr2 '%s'\n", (long)(c - C),
                     c->from_ours ? "ours->openr2" : "openr2->ours", MODE_NAME[c->mode], c->answered, hl_r2_cause_name(c->failed_cause),
-                    c->or2_cause, c->or2_dnis, c->r2.dnis);
+                    c->or2_cause, c->or2_dnis, c->r2.dnis, c->or2_ani);
         }
         c->active = 0;
         c->next_ms = now_ms + 200;
@@ -407,7 +379,7 @@ int main(int argc, char **argv) {
     c->answered = c->or2_answered = c->done_or2 = 0;
     c->or2_cause = -1;
     hl_r2_set_kb(&c->r2, HL_R2_KB_FREE);
-    hl_r2_call(&c->r2, "01062345678", "12315", 1, 3);
+    hl_r2_call(&c->r2, OUR_ANI, "12315", 1, 3);
     if (openr2_chan_make_call(c->or2, "075512345678", "12315", OR2_CALLING_PARTY_CATEGORY_NATIONAL_SUBSCRIBER) != 0)
       fprintf(stderr, "r2_openr2: glare on circuit %d: libopenr2 refused to call (%s)\n", i, openr2_chan_get_r2_state_string(c->or2));
   }
@@ -457,8 +429,8 @@ int main(int argc, char **argv) {
     if (C[i].active || !hl_r2_is_idle(&C[i].r2) || strcmp(openr2_chan_get_call_state_string(C[i].or2), "Idle") != 0) stuck++;
   printf("{\"openr2_calls\":%d,\"openr2_failed_calls\":%d,", placed[0] + placed[1], failed[0] + failed[1]);
   for (int w = 0; w < 2; w++) {
-    printf("\"%s\":{\"calls\":%d,\"as_intended\":%d,\"failed\":%d,\"numbers_wrong\":%d", w == 0 ? "ours_to_openr2" : "openr2_to_ours",
-           placed[w], ok[w], failed[w], numbers_wrong[w]);
+    printf("\"%s\":{\"calls\":%d,\"as_intended\":%d,\"failed\":%d,\"numbers_wrong\":%d,\"ani_as_sent\":%d", w == 0 ? "ours_to_openr2" : "openr2_to_ours",
+           placed[w], ok[w], failed[w], numbers_wrong[w], ani_as_sent[w]);
     for (int m = 0; m < MODES; m++) printf(",\"%s\":%d", MODE_NAME[m], by_mode[w][m]);
     printf("},");
   }

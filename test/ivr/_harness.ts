@@ -89,6 +89,15 @@ export async function fileComplaint(c: SimCaller, speech: string): Promise<void>
     await c.hear({ silenceMs: 2500 });
 }
 
+/** The caller listens to each prompt to its end and keys `presses` one after the other, then listens once more (`last`: how). */
+export async function keyThrough(c: SimCaller, presses: string[], last: Parameters<SimCaller['hear']>[0] = {}): Promise<void> {
+  for (const k of presses) {
+    await c.hear();
+    await c.press(k);
+  }
+  await c.hear(last);
+}
+
 export function promptAudio(engine: Engine, id: string, lang = 'zh'): Int16Array {
   const file = engine.prompts.file(lang, id);
   let s = cache.get(file);

@@ -16,7 +16,7 @@ import { openEngine } from '../../src/calls/engine.ts';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { DEFAULT_PROMPTS_DIR } from '../../src/ivr/prompts.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
-import { harness, heardInOrder, promptAudio, type Harness } from './_harness.ts';
+import { harness, heardInOrder, keyThrough, promptAudio, type Harness } from './_harness.ts';
 
 let h: Harness;
 const logs: string[] = [];
@@ -92,11 +92,7 @@ for (const [name, bytes, why] of malformed) {
 
 test('a stored prompt broken at run time: system error heard, the log names the code and the file, the engine goes on', async () => {
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('4');
-    await c.hear();
-    await c.press('4');
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['4', '4'], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['consult_intro', 'system_error']);
   assert.is(calls.length, 1, 'one call record');
@@ -156,11 +152,7 @@ test('no SMTP server configured: a closed case with an address is read back with
   await s.transition(kase.number, { type: 'start_mediation' }, 'a1');
   await s.transition(kase.number, { type: 'close', result: 'agreement' }, 'a1');
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('3');
-    await c.hear();
-    await c.press(`${kase.number}#`);
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['3', `${kase.number}#`], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['status_is', 'status_closed', 'result_is', 'result_agreement', 'goodbye']);
   assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_offer')).score < 0.6, `offered an e-mail with no SMTP server: ${calls[0].path.join('>')}`);

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
-import { filesIn, harness, heardDigits, heardInOrder, promptAudio, type Harness, fileComplaint } from './_harness.ts';
+import { filesIn, harness, heardDigits, heardInOrder, keyThrough, promptAudio, type Harness, fileComplaint } from './_harness.ts';
 
 let h: Harness;
 
@@ -113,11 +113,7 @@ test('press 2, complaint, speak, # → case with the caller\'s audio; the number
 test('press 3, key the number → the caller hears the status of the case and the date it was registered', async () => {
   const complaintNumber = await registeredCase();
   const { heard } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('3');
-    await c.hear();
-    await c.press(`${complaintNumber}#`);
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['3', `${complaintNumber}#`], { silenceMs: 2500 });
   });
   const ends = heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_registered', 'date_is', 'date_year', 'month_3', 'date_day', 'goodbye']);
   // Registered on the simulated Monday, 2026-03-16: the year is read digit by digit.
@@ -200,11 +196,7 @@ test('press 1 → a director\'s-mailbox case with the callback number and the me
 
 test('press 4 → the knowledge menu; key 2 → the caller hears that entry', async () => {
   const { heard } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('4');
-    await c.hear();
-    await c.press('2');
-    await c.hear();
+    await keyThrough(c, ['4', '2']);
   });
   heardInOrder(h.engine, heard, ['consult_intro', 'kb_returns_title', 'kb_warranty_title', 'kb_office_title', 'kb_warranty']);
   // Menu keys read as in the main menu (请按一, yi1), not as a keyed number (幺, yao1).
@@ -219,13 +211,7 @@ test('press 4 → the knowledge menu; key 2 → the caller hears that entry', as
 test('press 5 → survey answers keyed 1 then 2 are stored', async () => {
   const before = await h.engine.store.surveyTally('satisfaction');
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('5');
-    await c.hear();
-    await c.press('1');
-    await c.hear();
-    await c.press('2');
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['5', '1', '2'], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['survey_intro', 'survey_q_satisfied', 'survey_q_resolved', 'survey_thanks', 'goodbye']);
   const after = await h.engine.store.surveyTally('satisfaction');
@@ -237,11 +223,7 @@ test('press 5 → survey answers keyed 1 then 2 are stored', async () => {
 
 test('press 9 → English: the menu and goodbye are heard in English', async () => {
   const { heard } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('9');
-    await c.hear();
-    await c.press('0');
-    await c.hear();
+    await keyThrough(c, ['9', '0']);
   });
   heardInOrder(h.engine, heard, ['main_menu', 'lang_offer'], 'zh');
   heardInOrder(h.engine, heard, ['main_menu', 'lines_busy', 'beep'], 'en');
@@ -250,15 +232,7 @@ test('press 9 → English: the menu and goodbye are heard in English', async () 
 test('in English: the closed case is read back with English fragments; 2 declines the e-mail', async () => {
   const complaintNumber = await closedCase();
   const { heard } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('9');
-    await c.hear();
-    await c.press('3');
-    await c.hear();
-    await c.press(`${complaintNumber}#`);
-    await c.hear();
-    await c.press('2');
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['9', '3', `${complaintNumber}#`, '2'], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['main_menu', 'query_enter', 'status_is', 'status_closed', 'result_is', 'result_agreement', 'email_offer', 'goodbye'], 'en');
   assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_sent', 'en')).score < 0.6, 'an e-mail was sent though the caller pressed 2');
@@ -269,11 +243,7 @@ test('a well-formed number that no case has → "no case has that number"', asyn
   const { formatCaseNumber } = await import('../../src/cases/number.ts');
   const absent = formatCaseNumber(20260101, 99_998);
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('3');
-    await c.hear();
-    await c.press(`${absent}#`);
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['3', `${absent}#`], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['query_enter', 'case_not_found', 'goodbye']);
   assert.ok(calls[0].path.includes('query_lookup'), 'a valid number was not looked up');
@@ -284,9 +254,7 @@ test('at night, 0 (an agent) gives the night-service prompt, then the director\'
   const night = await harness({ epochAtZero: Date.parse('2026-03-16T20:00:00+08:00') });
   try {
     const { heard, calls } = await night.call(async (c) => {
-      await c.hear();
-      await c.press('0');
-      await c.hear();
+      await keyThrough(c, ['0']);
     });
     heardInOrder(night.engine, heard, ['main_menu', 'night_service', 'mailbox_intro', 'beep']);
     assert.ok(findPrompt(heard, promptAudio(night.engine, 'lines_busy')).score < 0.6, 'the queue was offered at night');
@@ -298,25 +266,13 @@ test('at night, 0 (an agent) gives the night-service prompt, then the director\'
 
 test('a complaint take with no speech (# at once, twice) → "no message heard", goodbye, no empty case; hanging up after the beep leaves none either', async () => {
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('2');
-    await c.hear();
-    await c.press('1');
-    await c.hear();
-    await c.press('#');
-    await c.hear();
-    await c.press('#');
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['2', '1', '#', '#'], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['complaint_record', 'beep', 'no_message', 'complaint_record', 'beep', 'no_message', 'goodbye']);
   assert.equal(calls[0].caseNumbers, [], `a case was made from silence: ${calls[0].caseNumbers.join(', ')}`);
   assert.equal(filesIn(join(h.engine.dataDir, 'recordings')).filter((f) => f.startsWith(`${calls[0].id}-`)), [], 'silent takes left on disk');
   const gone = await h.call(async (c) => {
-    await c.hear();
-    await c.press('2');
-    await c.hear();
-    await c.press('1');
-    await c.hear();
+    await keyThrough(c, ['2', '1']);
   });
   assert.is(gone.calls[0].outcome, 'caller_hangup');
   assert.equal(gone.calls[0].caseNumbers, [], `a case was made from a hang-up after the beep: ${gone.calls[0].path.join('>')}`);
@@ -333,11 +289,7 @@ test('an open case with an e-mail address: status read, no offer to mail a resul
   });
   const before = inbox.length;
   const { heard, calls } = await h.call(async (c) => {
-    await c.hear();
-    await c.press('3');
-    await c.hear();
-    await c.press(`${kase.number}#`);
-    await c.hear({ silenceMs: 2500 });
+    await keyThrough(c, ['3', `${kase.number}#`], { silenceMs: 2500 });
   });
   heardInOrder(h.engine, heard, ['status_is', 'status_registered', 'goodbye']);
   assert.ok(findPrompt(heard, promptAudio(h.engine, 'email_offer')).score < 0.6, `the caller was offered a result by e-mail: ${calls[0].path.join('>')}`);

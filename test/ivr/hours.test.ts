@@ -9,7 +9,7 @@ import { BureauCalendar } from '../../src/cases/index.ts';
 import { DEFAULT_FLOW_FILE } from '../../src/ivr/flow.ts';
 import { isOpen } from '../../src/ivr/interpreter.ts';
 import type { FlowNode } from '../../src/ivr/flow-types.ts';
-import { harness } from './_harness.ts';
+import { harness, keyThrough } from './_harness.ts';
 
 type Hours = Extract<FlowNode, { type: 'hours' }>;
 const sh = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -69,9 +69,7 @@ test('engine: a calendar configured once reaches both the store and the flow (a 
   try {
     assert.not.ok(h.engine.calendar.isWorkingDay(20260316));
     const { calls } = await h.call(async (c) => {
-      await c.hear();
-      await c.press('0');
-      await c.hear();
+      await keyThrough(c, ['0']);
     });
     assert.ok(calls[0].path.includes('night'), `path ${calls[0].path.join('>')}: the queue was offered on a configured holiday`);
   } finally {

@@ -18,6 +18,9 @@ test('bench recording --json: every field, the index loaded, segments indexed li
   assert.is(o.write_failures, 0);
   assert.ok(o.segments_indexed_live >= 30, `${o.segments_indexed_live} segments indexed while recording`);
   assert.ok(o.mb_per_s > 0, 'something was written');
+  // 1.5 s of recording: at least one periodic sync (every 500 ms), its cost and the durable point's lag measured.
+  assert.ok(o.syncs >= 1, `${o.syncs} syncs`);
+  for (const k of ['sync_p50_ms', 'sync_p99_ms', 'sync_lag_p99_ms', 'sync_lag_max_ms']) assert.ok(o[k] > 0, `${k} in ${r.stdout}`);
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openEngine } from '../../src/calls/engine.ts';
 import { verifyIndex } from '../../src/recording/index.ts';
 import { harness, MONDAY_10AM, fileComplaint } from '../ivr/_harness.ts';
+import { eventually } from '../_wait.ts';
 
 test('a complaint take is indexed when kept, linked to its case, and re-indexed after a restart', async () => {
   const h = await harness();
@@ -71,7 +72,7 @@ test('the engine runs retention on board time when configured: an old take no ca
     await engine.board.advance(1_000);
     // The index entry goes when its removal commits; the log line follows that commit (wait for both).
     const logged = () => lines.some((l) => l.includes('retention: deleted recordings/orphans/old-1.wav'));
-    for (let i = 0; i < 250 && (engine.recordings.index.get(id) !== undefined || !logged()); i++) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => engine.recordings.index.get(id) === undefined && logged());
     assert.not.ok(existsSync(join(dataDir, id)), 'not deleted after one period');
     assert.is(engine.recordings.index.get(id), undefined);
     assert.match(lines.join('\n'), /retention: deleted recordings\/orphans\/old-1.wav \(no-case, age, 400.0 days old/);

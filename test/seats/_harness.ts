@@ -11,6 +11,8 @@ import { LmdbQueueLog } from '../../src/acd/log.ts';
 import { openBoard } from '../../src/board/index.ts';
 import type { Board } from '../../src/board/types.ts';
 import { openCaseStore } from '../../src/cases/index.ts';
+import { DEFAULT_FLOW_FILE, FlowHost } from '../../src/ivr/flow.ts';
+import { PromptSet } from '../../src/ivr/prompts.ts';
 import type { LmdbCaseStore } from '../../src/cases/store.ts';
 import { dataProbe, rosterConfig } from '../../src/seats/host.ts';
 import { startSeatServer, type SeatServer } from '../../src/seats/server.ts';
@@ -32,7 +34,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean; caseNow?: () => number } = {}): Promise<Rig> {
+export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: number; probeFails?: boolean; caseNow?: () => number; withAdmin?: boolean; tls?: { cert: string; key: string } } = {}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'seats-'));
   // caseNow: the case store's clock (cases registered on chosen days, for reports).
   const store = await openCaseStore({ dir: join(dir, 'cases'), ...(opts.caseNow ? { config: { now: opts.caseNow } } : {}) });
@@ -45,7 +47,9 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
   const log = LmdbQueueLog.open(join(dir, 'queue-log'));
   const acd = new Acd(clock, { ...config, disconnectGraceMs: 30_000 }, log);
   const wall = { t: 1_000_000 };
-  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, directory: store, ...opts });
+  // withAdmin: the admin-* messages over this store, the temp folder as the data folder, the 12315 flow.
+  const admin = opts.withAdmin ? { admin: { store, dataDir: dir, acdConfig: opts.acdConfig ?? config, flows: new FlowHost(DEFAULT_FLOW_FILE, new PromptSet()), prompts: new PromptSet() } } : {};
+  const seats = new SeatService({ acd, acdConfig: config, acdNow: () => clock.now(), verifyAgent: (i, p) => store.verifyAgent(i, p), queueLog: log, now: () => wall.t, cases: store, directory: store, ...admin, ...opts });
   const board = await openBoard(new URL('../../boards/sim-e1x2.json', import.meta.url).pathname, { mode: 'stepped', baseDir: dir });
   const probe = dataProbe(join(dir, 'probe'));
   const server = await startSeatServer({
@@ -54,6 +58,7 @@ export async function rig(opts: Partial<SeatServiceOptions> & { tickSampleMs?: n
     board,
     probe: opts.probeFails ? () => Promise.reject(new Error('EROFS: read-only file system')) : probe.probe,
     tickSampleMs: opts.tickSampleMs,
+    ...(opts.tls ? { host: '127.0.0.1', tls: opts.tls } : {}),
   });
   return {
     dir, store, board, clock, acd, log, seats, server, wall,
@@ -108,7 +113,8 @@ export class Client {
     });
   }
 
-  async until<T>(find: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  /** The first message `find` picks out, awaited up to `ms` of real time (a loaded machine answers late; no test waits for a message that must not come). */
+  async until<T>(find: () => T | undefined, what: string, ms = 20_000): Promise<T> {
     const end = Date.now() + ms;
     for (;;) {
       const v = find();

@@ -54,7 +54,21 @@ test('/metrics: agents by state, queues, board counters and alarms per span, in 
     assert.is(f.get('hotline_board_ticks_total')!.samples[0].value, r.board.stats().ticks);
     const alarms = f.get('hotline_board_span_alarm')!.samples;
     assert.equal(new Set(alarms.map((s) => s.labels.span)), new Set(r.board.spans.map((s) => String(s.index))));
-    assert.ok(f.has('hotline_board_events_dropped_total') && f.has('hotline_board_tick_overruns_total') && f.has('hotline_store_probe_write_seconds'));
+    assert.ok(f.has('hotline_board_events_dropped_total') && f.has('hotline_board_tick_overruns_total') && f.has('hotline_board_late_ticks_total') && f.has('hotline_store_probe_write_seconds'));
+    assert.ok(Number.isNaN(f.get('hotline_acd_queue_asa_seconds')!.samples[0].value), 'no ASA before an answer');
+    // 1001 answers c1 after its 7 s wait and talks 60 s (no wrap-up configured): ASA 7 s, AHT 60 s; occupancy from the queue log.
+    r.acd.ringing('c1', '1001');
+    r.acd.answered('c1', '1001');
+    r.clock.advance(60_000);
+    r.acd.agentHangup('c1');
+    await r.acd.settled();
+    r.wall.t += 2000; // past the figures' one-second cache
+    const after = parseProm((await r.server.app.inject({ method: 'GET', url: '/metrics' })).body);
+    assert.equal(after.get('hotline_acd_queue_asa_seconds')!.samples, [{ labels: { queue: 'agents' }, value: 7 }]);
+    assert.equal(after.get('hotline_acd_queue_aht_seconds')!.samples, [{ labels: { queue: 'agents' }, value: 60 }]);
+    const occ = after.get('hotline_acd_occupancy_ratio')!.samples[0].value;
+    assert.ok(occ > 0 && occ <= 1, `occupancy ${occ}`);
+    assert.not.ok(after.has('hotline_calls'), 'no engine calls behind this seat server');
   } finally {
     await r.close();
   }

@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Client, loggedIn, PASSWORD, rig } from './_harness.ts';
+import { eventually } from '../_wait.ts';
 
 test('login gives a token, a snapshot with seq 1, and agent operations change the ACD state', async () => {
   const r = await rig();
@@ -197,8 +198,7 @@ test('a dropped seat keeps the pause reason; a ready agent who does not come bac
 });
 
 async function waitFor(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 250 && !cond(); i++) await new Promise((res) => setTimeout(res, 20));
-  assert.ok(cond(), 'condition not met in 5 s');
+  assert.ok(await eventually(cond), 'condition not met in 30 s');
 }
 
 test.run();

@@ -44,11 +44,7 @@ test("an agent fetches his own call's recording with a Range request, and not an
     await h.run(e.core.idle());
     e.core.acd!.logout(agent);
     const id = h.ended.at(-1)!.recordings.find((r) => r.startsWith('recordings/calls/'))!;
-    let entry = e.recordings.index.get(id);
-    for (let k = 0; !entry && k < 200; k++) {
-      await h.advance(20);
-      entry = e.recordings.index.get(id);
-    }
+    const entry = await h.indexed(id);
     assert.ok(entry, `call ${i + 1} indexed`);
     assert.equal(entry!.agents, [agent]);
     entries.push(entry!);

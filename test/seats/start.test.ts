@@ -48,6 +48,7 @@ test('hotline start --listen serves seats, health and metrics; hotline seat sets
     assert.equal([health.status, h.board.mode, h.store.writable], [200, 'realtime', true], JSON.stringify(h));
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^hotline_acd_agents\{state="loggedOut"\} 2$/m);
+    assert.match(metrics, /^hotline_calls\{phase="talking"\} 0$/m, 'the engine\'s calls by phase');
 
     let r = seat(['--url', url, '--agent', '1001', 'login-ready']);
     assert.is(r.status, 0, r.stderr);

@@ -18,9 +18,9 @@ const CANDIDATES = process.env.HL_CHROMIUM ? [process.env.HL_CHROMIUM] : ['/usr/
 export const CHROMIUM = CANDIDATES.find((p) => existsSync(p)) ?? null;
 export const NO_CHROMIUM = CHROMIUM ? null : `no Chromium at ${CANDIDATES.join(' or ')}: install Debian's package (apt-get install chromium), or set HL_CHROMIUM to a Chromium binary`;
 
-export async function launch(): Promise<Browser> {
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN'], timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--lang=zh-CN', ...extraArgs], timeout: 30_000 });
 }
 
 let built: Promise<string> | null = null;
@@ -41,7 +41,7 @@ export function built_(): Promise<string> {
 }
 
 /** A seat server whose sessions run on wall time (the browser checks expiry against its own clock). */
-export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number } = {}): Promise<Rig> {
+export async function consoleRig(o: Partial<SeatServiceOptions> & { caseNow?: () => number; withAdmin?: boolean } = {}): Promise<Rig> {
   await built_();
   return rig({ now: Date.now, ...o });
 }
@@ -104,11 +104,4 @@ export function dropSockets(r: Rig): number {
   return n;
 }
 
-/** Polls cond every 50 ms for at most ms; throws what was awaited. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
+export { until } from '../_wait.ts';

@@ -4,7 +4,8 @@
 // in 20 ms steps a few times faster than real time so the browser's
 // real-time reactions land well inside the ACD's timers.
 import type { Browser, Page } from 'playwright-core';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
+import type { SeatHost } from '../../src/seats/host.ts';
+import { seatHostOf } from '../seats/_voice.ts';
 import type { AgentState } from '../../src/acd/types.ts';
 import type { EngineOptions } from '../../src/calls/engine.ts';
 import type { SimCaller } from '../../src/calls/sim-caller.ts';
@@ -17,8 +18,16 @@ export interface CallRig {
   browser: Browser;
   /** A logged-in page of this agent (1366×768, Chinese). */
   page(agentId: string): Promise<Page>;
+  /**
+   * 'fast' (default): board time runs a few times faster than real time;
+   * 'realtime': 20 ms of board time per 20 ms of wall time (the browser
+   * phone's audio keeps the sound card's pace).
+   */
+  pace: 'fast' | 'realtime';
   /** Waits until the ACD has the agent in this state. */
   state(agentId: string, s: AgentState, what?: string): Promise<void>;
+  /** Waits (20 s of real time at most) until the pump has moved board time by `ms`: audio in flight reaches the taps however slowly the machine runs the pump. */
+  boardPasses(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +37,8 @@ export interface CallRigOptions {
   /** Each agent's department in the case store (a supervisor's recordings are his department's). */
   departmentOf?: (agentId: string) => string;
   engine?: Partial<EngineOptions>;
+  /** More Chromium flags (the browser phone's fake microphone). */
+  browserArgs?: string[];
 }
 
 /** Agents 1001…100n of queue `agents` (linear: 1001 first), in the ACD roster and the case store. */
@@ -41,27 +52,33 @@ export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRi
     if (dept) await e.store.putDepartment({ id: dept, name: `科室 ${dept}` });
     await e.store.putAgent({ id, name: `座席${id}`, role: o.supervisors?.includes(id) ? 'supervisor' : 'agent', password: PASSWORD, ...(dept ? { departmentId: dept } : {}) });
   }
-  const sb = e.core.switchboard!;
-  const host = await openSeatHost({
-    host: '127.0.0.1',
-    port: 0,
-    board: e.board,
-    store: e.store,
-    now: () => e.core.now(),
-    dataDir: e.dataDir,
-    recordingIndex: e.recordings.index,
-    engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! },
-  });
-  const browser = await launch();
+  const host = await seatHostOf(e);
+  const browser = await launch(o.browserArgs);
   let pumping = true;
+  const rigged = { pace: 'fast' as 'fast' | 'realtime' };
   const pump = (async () => {
+    let wall = performance.now();
+    let board = e.board.now();
     while (pumping) {
       if (e.core.busy()) await new Promise((r) => setImmediate(r));
       else await e.board.advance(20);
-      await new Promise((r) => setTimeout(r, 4));
+      if (rigged.pace === 'fast') {
+        await new Promise((r) => setTimeout(r, 4));
+        wall = performance.now();
+        board = e.board.now();
+      } else {
+        const due = wall + (e.board.now() - board);
+        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      }
     }
   })();
   return {
+    get pace() {
+      return rigged.pace;
+    },
+    set pace(p) {
+      rigged.pace = p;
+    },
     h,
     host,
     browser,
@@ -77,6 +94,10 @@ export async function callRig(n: number, o: CallRigOptions = {}): Promise<CallRi
       return page;
     },
     state: (agentId, s, what) => until(() => e.core.acd!.agent(agentId).state === s, `${what ?? `${agentId} ${s}`} (now ${e.core.acd!.agent(agentId).state})`, 20_000),
+    async boardPasses(ms) {
+      const t = e.board.now() + ms;
+      await until(() => e.board.now() >= t, `${ms} ms of board time`, 20_000);
+    },
     async close() {
       pumping = false;
       await pump;

@@ -4,7 +4,8 @@
 // dispatch to a department, mediate, close) with the store's refusals shown
 // in its own words; field changes with per-field errors; a reminder in the
 // due list; the callback list; another agent's case refused; the official
-// letter (公函) alone on paper, with hostile case text kept as text.
+// letter (公函) alone on paper, with hostile case text kept as text; the case
+// form (受理单) alone on A4 paper with the case's fields.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
@@ -204,6 +205,66 @@ testUnless(NO_CHROMIUM, 'reminders and deadlines due, the callback list, search 
     await until(async () => (await stored(r, other)).history.some((h) => h.action === 'note'), 'the note stored');
     assert.equal(t.problems, []);
     await t.ctx.close();
+  } finally {
+    await r.close();
+  }
+});
+
+testUnless(NO_CHROMIUM, 'the 受理单 alone on A4 paper with the case\'s fields; hostile text stays text', async () => {
+  const r = await consoleRig();
+  try {
+    await r.store.putDepartment({ id: 'cy-sjs', name: '朝阳市场监管所', head: '王所长' });
+    const made = await r.store.createCase({ ...complaint({ facts: HOSTILE, categoryId: 'goods.food', callerNumber: '13800138000' }), agentId: '1001' });
+    const n = made.number;
+    await r.store.transition(n, { type: 'accept', note: '材料齐全' }, '1001');
+    await r.store.transition(n, { type: 'dispatch', departments: [{ departmentId: 'cy-sjs' }] }, '1001');
+    const c = (await r.store.getCase(n))!;
+    const t = await casesPage(r, '1001', n);
+    const p = t.page;
+    await p.waitForFunction((no) => document.querySelector('#case-sheet [data-field="number"]')?.textContent === no, n);
+    // The button marks the page for the 受理单 (window.print in headless Chromium returns at once).
+    await p.click('#sheet-print');
+    assert.is(await p.getAttribute('body', 'data-print'), 'sheet');
+    await p.emulateMedia({ media: 'print' });
+    assert.ok(await p.isVisible('#case-sheet'));
+    assert.ok(await p.isHidden('#letter'));
+    assert.ok(await p.isHidden('main'));
+    assert.ok(await p.isHidden('header'));
+    const field = async (f: string) => (await p.textContent(`#case-sheet [data-field="${f}"]`)) ?? '';
+    assert.is(await field('number'), n);
+    assert.is(await field('kind'), '投诉');
+    assert.is(await field('callerNumber'), '13800138000');
+    assert.is(await field('category'), '商品 › 食品');
+    assert.is(await field('facts'), HOSTILE);
+    assert.is(await field('request'), c.request ?? '');
+    const bj = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    assert.is(await field('receivedAt'), bj(c.receivedAt ?? c.createdAt));
+    assert.is(await field('status'), '已分派');
+    assert.ok((await field('handling')).includes('受理：材料齐全'), await field('handling'));
+    assert.ok((await field('departments')).includes('朝阳市场监管所（王所长）'));
+    const due = c.deadlines.find((d) => d.kind === 'mediation' || d.kind === 'accept_decision')!;
+    assert.ok((await field('deadlines')).includes(bj(due.dueAt)), await field('deadlines'));
+    assert.ok((await p.textContent('#case-sheet h1'))!.includes('受 理 单'));
+    assert.is(await p.locator('#case-sheet img, #case-sheet script').count(), 0);
+    assert.not.ok(['1', '2'].includes(await p.title()));
+    // On screen it is not shown; the 公函 button puts the letter back on paper.
+    await p.emulateMedia({ media: 'screen' });
+    assert.ok(await p.isHidden('#case-sheet'));
+    await p.click('#letter-print');
+    await p.emulateMedia({ media: 'print' });
+    assert.ok(await p.isVisible('#letter'));
+    assert.ok(await p.isHidden('#case-sheet'));
+    assert.equal(t.problems, []);
+    await t.ctx.close();
+
+    // On A4 (the @page rule) the 受理单 is one page. A second tab: the first one's print job
+    // (window.print) is still open in headless Chromium, so the mark the button sets is set here directly.
+    const t2 = await casesPage(r, '1001', n);
+    await t2.page.waitForFunction((no) => document.querySelector('#case-sheet [data-field="number"]')?.textContent === no, n);
+    await t2.page.evaluate(() => (document.body.dataset.print = 'sheet'));
+    const pdf = (await t2.page.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+    assert.is((pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length, 1);
+    await t2.ctx.close();
   } finally {
     await r.close();
   }

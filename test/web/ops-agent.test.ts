@@ -91,7 +91,7 @@ testUnless(NO_CHROMIUM, 'agent page: consult → cancel → consult → conferen
     await see(page, '#ops-info', (s) => s.startsWith('与 '), 'placed-connected on the page');
     assert.is(await page.getAttribute('#ops', 'data-phase'), 'placed');
     await sup.speak(e.prompts.file('zh', 'kb_warranty'));
-    await new Promise((res) => setTimeout(res, 500)); // the tap's last ring chunk (≤ 200 ms of board time) reaches the file
+    await r.boardPasses(1000); // the tap's last ring chunk (≤ 200 ms of board time) reaches the file
     const a1Heard = heardIn(await a1.cutTap());
     const sc = score(a1Heard, prompt(e, 'zh', 'kb_warranty'));
     assert.ok(sc > 0.8, `1001 hears the supervisor (${sc.toFixed(2)}, ${a1Heard.length} samples, station ${h.engine.core.switchboard!.station('1001')!.state}, sup ${h.engine.core.switchboard!.station('1003')!.state})`);

@@ -53,7 +53,7 @@ testUnless(NO_CHROMIUM, 'supervisor page: the seat card shows caller, queue and 
     await sup.cutTap();
     await c.speak(say('caller_complaint'));
     await sup.speak(say('goodbye'));
-    await new Promise((res) => setTimeout(res, 500)); // the taps' last chunk reaches the files
+    await r.boardPasses(1000); // the taps' last chunk reaches the files
     assert.ok(score(heardIn(await sup.cutTap()), prompt(e, 'zh', 'caller_complaint')) > 0.8, 'listening, the supervisor hears the caller');
 
     await boss.click(`${card} .sv-leave`);
@@ -65,7 +65,7 @@ testUnless(NO_CHROMIUM, 'supervisor page: the seat card shows caller, queue and 
     await see(boss, '#status', (s) => s === '正在对 1001 密语（来电方听不到）', 'supervising (whisper)');
     await a1.cutTap();
     await sup.speak(say('kb_returns'));
-    await new Promise((res) => setTimeout(res, 500));
+    await r.boardPasses(1000);
     assert.ok(score(heardIn(await a1.cutTap()), prompt(e, 'zh', 'kb_returns')) > 0.8, 'whispering, the agent hears the supervisor');
     await boss.click(`${card} .sv-leave`);
     await see(boss, '#status', (s) => s.startsWith('已退出'), 'left again');
@@ -74,7 +74,7 @@ testUnless(NO_CHROMIUM, 'supervisor page: the seat card shows caller, queue and 
     await boss.click(`${card} .sv-barge`);
     await see(boss, '#status', (s) => s === '已强插 1001 的通话', 'supervising (barge)');
     await sup.speak(say('kb_warranty'));
-    await new Promise((res) => setTimeout(res, 500));
+    await r.boardPasses(1000);
     const callerHeard = heardIn(await c.hangup());
     assert.ok(score(callerHeard, prompt(e, 'zh', 'goodbye')) < 0.5, 'the caller did not hear the listening supervisor');
     assert.ok(score(callerHeard, prompt(e, 'zh', 'kb_returns')) < 0.5, 'the caller did not hear the whisper');

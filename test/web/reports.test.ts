@@ -46,7 +46,8 @@ async function ask(page: Page, q: { by?: string; granularity: string; compare: s
   await page.selectOption('#rep-gran', q.granularity);
   await page.selectOption('#rep-compare', q.compare);
   await page.click('#rep-run');
-  await page.waitForFunction((from) => document.getElementById('rep-periods')!.textContent!.includes(from), PERIOD.from);
+  // Our period whole, first on the line: the page's own first query (this month, compared with the month before) can name 2026-03-01 too.
+  await page.waitForFunction((p) => document.getElementById('rep-periods')!.textContent!.startsWith(`统计完成：${p.from} 至 ${p.to}`), PERIOD);
 }
 
 const cellsOf = (page: Page, tbody: string): Promise<string[][]> => page.$$eval(`${tbody} tr`, (trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? '')));

@@ -11,7 +11,7 @@ if (NO_CHROMIUM) {
   process.exit(2);
 }
 const docs = join(import.meta.dirname, '..', '..', 'docs');
-const r = await consoleRig();
+const r = await consoleRig({ withAdmin: true });
 const browser = await launch();
 try {
   // Today's traffic so far: one call answered in 6 s, one abandoned after 40 s.
@@ -71,10 +71,24 @@ try {
   await second.page.screenshot({ path: join(docs, 'console-case-errors.png') });
   const login = await tab(browser, r);
   await login.page.screenshot({ path: join(docs, 'console-login.png') });
-  // The read-only admin page (the roster of this rig).
-  await sup.page.goto(new URL('/admin.html', r.server.url).href);
-  await sup.page.waitForSelector('#adm-agents tr');
-  await sup.page.screenshot({ path: join(docs, 'console-admin.png') });
+  // The admin page (an administrator): people, the holiday calendar, the flow editor with a problem the loader found.
+  const adm = await tab(browser, r);
+  await logIn(adm, '9001');
+  await adm.page.goto(new URL('/admin.html', r.server.url).href);
+  await adm.page.waitForSelector('#adm-agents tr');
+  await adm.page.click('#adm-agents tr[data-agent="1002"] button');
+  await adm.page.screenshot({ path: join(docs, 'console-admin.png') });
+  await adm.page.click('#tab-calendar');
+  await adm.page.fill('#cal-year', '2026');
+  await adm.page.dispatchEvent('#cal-year', 'change');
+  await adm.page.waitForSelector('#cal-grid button[data-date="2026-10-01"][data-kind="holiday"]');
+  await adm.page.screenshot({ path: join(docs, 'console-admin-calendar.png') });
+  await adm.page.click('#tab-flow');
+  await adm.page.waitForSelector('#flow-nodes li[data-node="welcome"]');
+  await adm.page.fill('#flow-text', (await adm.page.inputValue('#flow-text')).replace('    next: main\n', '    next: mian\n'));
+  await adm.page.click('#flow-check');
+  await adm.page.waitForSelector('#flow-problems li[data-line]');
+  await adm.page.screenshot({ path: join(docs, 'console-admin-flow.png') });
   process.stdout.write(`screenshots in ${docs} (browser ${CHROMIUM})\n`);
 } finally {
   await browser.close();

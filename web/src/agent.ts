@@ -9,6 +9,7 @@ import { openCallOps } from './callops.ts';
 import { openCaseForm } from './caseform.ts';
 import { onLang, reasonName, stateName, t } from './i18n.ts';
 import type { EventData } from './seat.ts';
+import { openPhone } from './phone.ts';
 import { openShell } from './shell.ts';
 
 const ON_CALL = new Set<AgentState>(['talking', 'held']);
@@ -168,6 +169,7 @@ if (shell) {
     drawCall();
   });
   openCaseForm(shell);
+  openPhone(shell);
   // Agents have no wallboard: the snapshot carries their queues' waiting calls.
   setInterval(() => seat.online && void seat.request('snapshot', {}), 3000);
   setInterval(tick, 1000);

@@ -10,6 +10,7 @@
 import { RESULTS_BY_KIND, type CaseAction, type CaseRecord, type CaseResult } from '../../src/cases/types.ts';
 import type { CaseSummary } from '../../src/seats/protocol.ts';
 import { renderLetter } from './case-letter.ts';
+import { renderCaseSheet } from './case-sheet.ts';
 import { caseReference, categoryPath, fillCategories, type CaseReference } from './case-reference.ts';
 import './cases-words.ts';
 import { byId, h, setText } from './dom.ts';
@@ -126,8 +127,9 @@ function show(c: CaseRecord): void {
   clearEditErrors();
   // Results that fit this kind (the store refuses the others).
   byId('act-result').replaceChildren(...(RESULTS_BY_KIND[c.kind] ?? []).map((r) => h('option', { attrs: { value: r } }, t(`result.${r}`))));
+  // A deactivated department is no longer offered (a case already dispatched to it still shows it).
   byId('act-departments').replaceChildren(
-    ...ref.departments.map((d) =>
+    ...ref.departments.filter((d) => d.active !== false || c.dispatches.some((x) => x.departmentId === d.id)).map((d) =>
       h('label', {}, h('input', { attrs: { type: 'checkbox', value: d.id, ...(c.dispatches.some((x) => x.departmentId === d.id) ? { checked: '' } : {}) } }), ` ${d.name}${d.head ? `（${d.head}）` : ''}`),
     ),
   );
@@ -136,6 +138,7 @@ function show(c: CaseRecord): void {
     ...c.history.map((e) => h('li', {}, `${when(e.at)} · ${e.by} · ${word('action', e.action)}${e.from ? ` ${t(`status.${e.from}`)} → ` : ' → '}${t(`status.${e.to}`)}${e.note ? ` · ${e.note}` : ''}`)),
   );
   renderLetter(byId('letter'), c, ref.departments, categoryPath(ref.categories, c.categoryId), Date.now());
+  renderCaseSheet(byId('case-sheet'), c, ref.departments, categoryPath(ref.categories, c.categoryId), Date.now());
 }
 
 // ---- changing the case ------------------------------------------------------
@@ -254,7 +257,13 @@ if (shell) {
     void refreshLists();
   });
   // The letter is rendered with the case; printing shows it alone (cases.css @media print).
-  byId('letter-print').addEventListener('click', () => window.print());
+  // The 受理单 likewise; body[data-print] says which of the two goes on paper.
+  const print = (what: 'letter' | 'sheet') => {
+    document.body.dataset.print = what;
+    window.print();
+  };
+  byId('letter-print').addEventListener('click', () => print('letter'));
+  byId('sheet-print').addEventListener('click', () => print('sheet'));
 
   shell.onOnline(async () => {
     ref = (await caseReference(seat)) ?? ref;

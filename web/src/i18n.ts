@@ -46,6 +46,13 @@ const zh = {
   'phone.transfer': '转接',
   'phone.transferTo': '转接目标（工号、队列或号码）',
   'phone.timer': '通话时长',
+  'voice.title': '浏览器话机',
+  'voice.start': '浏览器话机',
+  'voice.stop': '关闭话机',
+  'voice.off': '',
+  'voice.starting': '开启中',
+  'voice.on': '已开启',
+  'voice.error': '话机无法开启：',
   'phone.waiting': '排队等待',
   'phone.waitingLine': '{q}：{n} 通等待，最长 {w}',
   'phone.noQueues': '未分配队列',
@@ -132,6 +139,7 @@ const zh = {
   'sup.forceLogout': '强制签出',
   'sup.done': '{a}：{s}',
   'sup.updated': '更新于 {t}',
+  'sup.recAlarm': '录音告警：{n} 路录音已停止，请检查录音磁盘',
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -174,6 +182,13 @@ const en: Record<keyof typeof zh, string> = {
   'phone.transfer': 'Transfer',
   'phone.transferTo': 'Transfer to (agent, queue or number)',
   'phone.timer': 'Call time',
+  'voice.title': 'Browser phone',
+  'voice.start': 'Browser phone',
+  'voice.stop': 'Phone off',
+  'voice.off': '',
+  'voice.starting': 'Starting',
+  'voice.on': 'On',
+  'voice.error': 'The browser phone could not start:',
   'phone.waiting': 'Calls waiting',
   'phone.waitingLine': '{q}: {n} waiting, longest {w}',
   'phone.noQueues': 'No queues assigned',
@@ -260,6 +275,7 @@ const en: Record<keyof typeof zh, string> = {
   'sup.forceLogout': 'Force logout',
   'sup.done': '{a}: {s}',
   'sup.updated': 'Updated {t}',
+  'sup.recAlarm': 'Recording alarm: {n} recordings stopped; check the recording disk',
 };
 
 export type Key = keyof typeof zh;
@@ -327,4 +343,9 @@ export function langSwitch(button: HTMLElement): void {
 export function addWords(zhWords: Record<string, string>, enWords: Record<string, string>): void {
   Object.assign(DICT.zh, zhWords);
   Object.assign(DICT.en, enWords);
+}
+
+/** A word in Chinese whatever the console's language (paper documents: 受理单, 公函); the key itself when there is none. */
+export function zhWord(key: string): string {
+  return (DICT.zh as Record<string, string>)[key] ?? key;
 }

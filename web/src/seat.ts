@@ -32,6 +32,8 @@ export interface SeatOptions {
   onLink: (s: LinkState) => void;
   /** resume refused or the session ended: the token is dead. */
   onSessionEnded: (code: string, message: string) => void;
+  /** A binary message (the browser phone's audio, src/seats/voice-frame.ts). */
+  onBinary?: (data: ArrayBuffer) => void;
   /** Replies slower than this fail locally (ms). */
   replyTimeoutMs?: number;
 }
@@ -85,6 +87,14 @@ export class Seat {
     });
   }
 
+  /** A binary message (the browser phone's audio); false when the socket is not open. */
+  sendBinary(data: Uint8Array<ArrayBuffer>): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || !this.resumed) return false;
+    ws.send(data);
+    return true;
+  }
+
   private setLink(s: LinkState): void {
     this.link = s;
     this.o.onLink(s);
@@ -94,6 +104,7 @@ export class Seat {
     const url = this.o.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/seat`;
     this.setLink('connecting');
     const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.resumed = false;
     ws.addEventListener('open', () => {
@@ -110,7 +121,10 @@ export class Seat {
         } else ws.close(4000, 'resume failed');
       });
     });
-    ws.addEventListener('message', (m) => this.receive(String(m.data)));
+    ws.addEventListener('message', (m) => {
+      if (typeof m.data === 'string') this.receive(m.data);
+      else this.o.onBinary?.(m.data as ArrayBuffer);
+    });
     ws.addEventListener('close', () => {
       for (const [, p] of this.pending) {
         window.clearTimeout(p.timer);

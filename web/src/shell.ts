@@ -16,6 +16,8 @@ export interface Shell {
   onOnline(fn: () => void): void;
   /** fn runs on every server event of this name (after the page's own handler). */
   onEvent(name: string, fn: (data: unknown) => void): void;
+  /** The seat socket's binary messages (the browser phone's audio) go to fn. */
+  onBinary(fn: ((data: ArrayBuffer) => void) | null): void;
 }
 
 export function openShell(onEvent: (name: string, data: unknown) => void): Shell | null {
@@ -32,6 +34,7 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
   let linkState: LinkState = 'connecting';
   const online: (() => void)[] = [];
   const listeners = new Map<string, ((data: unknown) => void)[]>();
+  let binary: ((data: ArrayBuffer) => void) | null = null;
   const showLink = () => {
     link.dataset.state = linkState;
     setText(link, t(`link.${linkState}`));
@@ -53,6 +56,7 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
       if (s === 'open') for (const fn of online) fn();
     },
     onSessionEnded: () => toLogin('expired'),
+    onBinary: (data) => binary?.(data),
   });
   byId('logout').addEventListener('click', async () => {
     await seat.request('end-session', {});
@@ -71,6 +75,9 @@ export function openShell(onEvent: (name: string, data: unknown) => void): Shell
     say,
     onOnline: (fn) => online.push(fn),
     onEvent: (name, fn) => listeners.set(name, [...(listeners.get(name) ?? []), fn]),
+    onBinary: (fn) => {
+      binary = fn;
+    },
     report(r, okText) {
       if (r.ok) say(okText ?? '');
       else say(errorText(r.code, r.message), true);

@@ -39,9 +39,19 @@ function draw(): void {
   if (!board) return;
   const c = board.counts;
   for (const [k, v] of Object.entries(c)) setText(byId(`count-${k}`), String(v));
+  drawAlarms(board);
   drawQueues(board);
   drawSeats(board);
   setText(byId('updated'), t('sup.updated', { t: new Date().toLocaleTimeString() }));
+}
+
+/** Recordings stopped by a failure (disk full, I/O): a red banner over the wallboard until they record again. */
+function drawAlarms(b: Wallboard): void {
+  const box = byId('rec-alarms');
+  const list = b.recordingAlarms ?? [];
+  box.hidden = list.length === 0;
+  setText(byId('rec-alarm-title'), list.length ? t('sup.recAlarm', { n: list.length }) : '');
+  byId('rec-alarm-list').replaceChildren(...list.map((a) => h('li', { attrs: { 'data-channel': a.channel } }, `${a.channel}${a.callId ? ` (${a.callId})` : ''}: ${a.code} ${a.message} · ${new Date(a.at).toLocaleTimeString()}`)));
 }
 
 function drawQueues(b: Wallboard): void {

@@ -51,6 +51,7 @@ constexpr int kTs = HL_E1_TIMESLOTS;
 // kind's event behind it in the queue (each kind has its own slot).
 constexpr int kEventsPerRead = 64;
 constexpr int kTries = 8;  // ELAST retries of one block
+constexpr int kNumBufs = 8;  // DAHDI buffers per channel and direction (DAHDI_SET_BUFINFO)
 
 // Loop start on the bits, as a channel bank carries it (signalling/line.h):
 // idle 1001, seize 0001, seize-ack / clear-back 1101, answer 0101.
@@ -388,21 +389,37 @@ int dahdi_status(void *drv, int span, hl_span_status *st) {
 // The card's clock: the first open channel of the first span has a block to
 // read (POLLIN) or an event (POLLPRI). Every channel of a card runs on one
 // clock, so one file paces them all.
+constexpr int kSlackBlocks = 3;
 int dahdi_wait_tick(void *drv, int timeout_ms) {
   Dahdi *d = static_cast<Dahdi *>(drv);
   if (!d->primed) {
-    // Transmit slack: the tick writes its block when the card has just sent
-    // the previous one, so without a block in hand every late write would
-    // leave the card nothing to send (an underrun: a gap of idle in a tone).
-    // One block of silence ahead absorbs a tick's lateness (10 ms of delay).
+    // Transmit slack. A tick starts when a block has come in, and the card
+    // has then sent every block written before but the slack: the tick's
+    // write must come before the slack runs out, or the card sends idle (an
+    // underrun, a gap in a tone: WRITE_UNDERRUN, counted as a slip). The
+    // buffers are emptied first so the slack is what is written here, not
+    // however long the channels stood open: three blocks of silence leave
+    // two in hand when each tick starts, so a tick whose work runs up to a
+    // whole period late loses nothing (20 ms of transmit delay). From then
+    // on, audio the buffers lose (a transmit underrun: idle went out; a
+    // receive overrun: the oldest audio went) comes as WRITE_UNDERRUN /
+    // READ_OVERRUN events (DAHDI_BUFFER_EVENTS), counted as the span's
+    // slips: the board tells a late tick that lost audio (an overrun) from
+    // one the buffers absorbed.
     // Only when the card paces the tick: stepped boards have no deadline.
     d->primed = true;
     uint8_t idle[1024];
     std::memset(idle, 0xd5, sizeof idle);
     int rc = 0;
     for (int s = 0; s < d->nspans; s++)
-      for (int ts = 1; ts < kTs; ts++)
-        if (d->spans[s].fd[ts] >= 0) move_block(d->spans[s], ts, idle, d->samples, true, rc);
+      for (int ts = 1; ts < kTs; ts++) {
+        if (d->spans[s].fd[ts] < 0) continue;
+        int what = DAHDI_FLUSH_READ | DAHDI_FLUSH_WRITE;
+        (void)ioctl(d->spans[s].fd[ts], DAHDI_FLUSH, &what);
+        int on = 1;
+        (void)ioctl(d->spans[s].fd[ts], DAHDI_BUFFER_EVENTS, &on);
+        for (int k = 0; k < kSlackBlocks; k++) move_block(d->spans[s], ts, idle, d->samples, true, rc);
+      }
   }
   pollfd p{};
   p.fd = d->pace_fd;
@@ -558,6 +575,16 @@ int open_channel(Dahdi *d, Span &sp, int s, int ts, int pos, char *err, int cap)
   if (ioctl(fd, DAHDI_SET_BLOCKSIZE, &bs) != 0 || ioctl(fd, DAHDI_SETLAW, &law) != 0)
     return refuse(d, HL_EIO, err, cap, "span %d channel %d: DAHDI channel %d refused block size %d or its law", s, pos, channo, d->samples);
   if (!sp.analog() && ioctl(fd, DAHDI_GETRXBITS, &bits) == 0) sp.rxbits[ts] = (uint8_t)(bits & 0xf);
+  // Buffers of one block each, kNumBufs of them each way (DAHDI's default is
+  // 2): room for the transmit slack (wait_tick) and a tick up to 70 ms late
+  // before received audio is lost. Sent as they fill (immediate policy).
+  dahdi_bufferinfo bi;
+  std::memset(&bi, 0, sizeof bi);
+  bi.txbufpolicy = bi.rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
+  bi.numbufs = kNumBufs;
+  bi.bufsize = d->samples;
+  if (ioctl(fd, DAHDI_SET_BUFINFO, &bi) != 0)
+    return refuse(d, HL_EIO, err, cap, "span %d channel %d: DAHDI channel %d refused its buffers (DAHDI_SET_BUFINFO, errno %d)", s, pos, channo, errno);
   if (sp.analog()) {
     sp.rxbits[ts] = kIdle;
     // A phone already off the hook when we open: DAHDI tells it by an event,

@@ -1,9 +1,12 @@
-/* The DAHDI driver: E1 spans of a Linux DAHDI card (Digium, Sangoma, OpenVox
- * and Chinese cards with DAHDI drivers) under the board's driver contract.
+/* The DAHDI driver: E1 and T1 spans and analog FXS/FXO ports (loop start)
+ * of a Linux DAHDI card (Digium, Sangoma, OpenVox and Chinese cards with
+ * DAHDI drivers) under the board's driver contract.
  *
  * One file per channel, as DAHDI has it: /dev/dahdi/channel + DAHDI_SPECIFY
  * with the channel number system.conf gives it, block size = one tick of
- * samples, A-law, CAS. Each tick reads one block per channel (a pending event
+ * samples, A-law (a T1's mu-law converted), CAS bits or analog hook events,
+ * eight buffers each way (DAHDI_SET_BUFINFO), buffer events counted as slips
+ * once the card paces the tick. Each tick reads one block per channel (a pending event
  * makes read() fail with ELAST: the events are taken with DAHDI_GETEVENT and
  * the read retried), writes one block per channel, and keeps the received
  * ABCD bits from DAHDI_EVENT_BITSCHANGED (DAHDI_GETRXBITS). Span alarms and

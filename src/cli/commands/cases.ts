@@ -403,8 +403,8 @@ const categories = defineCommand({
 
 // ---- departments, agents, knowledge base, surveys ----
 
-const DEPARTMENT_FIELDS = ['id', 'name', 'head', 'phone'];
-const AGENT_FIELDS = ['id', 'name', 'role', 'departmentId', 'password'];
+const DEPARTMENT_FIELDS = ['id', 'name', 'head', 'phone', 'active'];
+const AGENT_FIELDS = ['id', 'name', 'role', 'departmentId', 'password', 'active'];
 const KB_FIELDS = ['id', 'category', 'title', 'text', 'promptFile', 'menuCode'];
 const SURVEY_FIELDS = ['id', 'title', 'questions', 'active'];
 const QUESTION_FIELDS = ['id', 'text', 'promptFile', 'choices'];
@@ -440,7 +440,7 @@ const agents: CommandGroup = {
     add: storeCommand(
       {
         name: 'agents add',
-        summary: `Add or replace an agent: JSON { ${AGENT_FIELDS.join(', ')} }; role is agent, supervisor or admin; the password (at least 6 characters) is stored as a scrypt hash. Prefer --file (and delete it after) to --data, which other users can see in the process list.`,
+        summary: `Add or replace an agent: JSON { ${AGENT_FIELDS.join(', ')} }; role is agent, supervisor or admin; the password (at least 6 characters) is stored as a scrypt hash (left out when replacing an agent: his stays); "active": false deactivates him (no login, not in the roster at the next start; agents are never deleted). Prefer --file (and delete it after) to --data, which other users can see in the process list.`,
         options: dataFlags('the agent'),
       },
       async (store, { values }) => {

@@ -13,7 +13,7 @@ import { BureauCalendar } from '../../cases/calendar.ts';
 import { localTime, quietOnClosedPipe } from '../../cases/format.ts';
 import { openCaseStore, type LmdbCaseStore } from '../../cases/index.ts';
 import { scanRecordings } from '../../ivr/recordings.ts';
-import { archiveRecordings, checkRetention, exportRecording, finishUnfinished, openRecordingIndex, recError, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
+import { archiveRecordings, checkRetention, exportRecording, finishUnfinished, openRecordingIndex, recError, recordingIdOf, repairIndex, runRetention, verifyIndex, type LmdbRecordingIndex, type RecordingEntry } from '../../recording/index.ts';
 
 export const summary = 'recording index: search, export, verify, repair, retention, archive';
 
@@ -151,10 +151,10 @@ const repair = defineCommand({
       store = await caseStoreOf(dataDir, false);
       unlock = lockDataDir(dataDir);
       const log = (l: string) => out(l);
-      await scanRecordings({ dataDir, store, log });
-      finishUnfinished(dataDir, log);
+      const scan = await scanRecordings({ dataDir, store, log });
+      const fin = finishUnfinished(dataDir, log);
       index = openRecordingIndex(dataDir);
-      const r = await repairIndex({ dataDir, index, store, log });
+      const r = await repairIndex({ dataDir, index, store, log, recovered: [...scan.recovered, ...fin.finished.map((f) => recordingIdOf(dataDir, f))] });
       out(`recordings: ${r.added.length} added, ${r.updated.length} updated, ${r.dropped.length} dropped, ${r.skipped.length} not indexed; ${index.count()} indexed`);
       return 0;
     } catch (e) {

@@ -10,11 +10,13 @@ import { defineCommand, duration, flag, option, runCommand, text } from '../args
 import { seatProtocolMarkdown } from '../../seats/protocol-doc.ts';
 import { cliError } from '../errors.ts';
 
-export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, print the wallboard, look up cases';
+export const summary = 'a command-line seat: log in, show state and events, set ready / not ready / logout, answer, hold, transfer, consult, conference, print the wallboard, look up cases';
 
-const ACTIONS = ['status', 'login', 'login-ready', 'ready', 'not-ready', 'wrap-up-end', 'logout', 'wallboard', 'watch', 'case', 'history', 'kb', 'due', 'callbacks'] as const;
+const CALL_ACTIONS = ['answer', 'hangup', 'hold', 'retrieve', 'transfer', 'consult', 'consult-complete', 'consult-cancel', 'conference', 'to-ivr', 'dial'] as const;
+const ACTIONS = ['status', 'login', 'login-ready', 'ready', 'not-ready', 'wrap-up-end', 'logout', ...CALL_ACTIONS, 'wallboard', 'watch', 'case', 'history', 'kb', 'due', 'callbacks'] as const;
 /** Actions that need their argument, and what it is. */
-const NEEDS: Record<string, string> = { 'not-ready': 'a REASON (临时闭席, meal, training …)', case: 'a case NUMBER', history: 'a caller\'s telephone NUMBER', kb: 'WORDS to search for' };
+const TARGET_HELP = 'a TARGET: agent:ID, queue:ID or a NUMBER dialled on an outbound trunk';
+const NEEDS: Record<string, string> = { 'not-ready': 'a REASON (临时闭席, meal, training …)', case: 'a case NUMBER', history: 'a caller\'s telephone NUMBER', kb: 'WORDS to search for', transfer: TARGET_HELP, consult: TARGET_HELP, dial: 'a TARGET: agent:ID or a NUMBER', 'to-ivr': 'a NODE of the call\'s flow (survey …)' };
 type Action = (typeof ACTIONS)[number];
 
 const seatCommand = defineCommand({
@@ -28,12 +30,15 @@ const seatCommand = defineCommand({
   },
   positionals: [
     { name: 'ACTION', description: `one of ${ACTIONS.join(', ')} (default status)` },
-    { name: 'ARG', description: 'not-ready: the reason (临时闭席, meal, training …); case: its number; history: the caller\'s number; kb: the words' },
+    { name: 'ARG', description: 'not-ready: the reason (临时闭席, meal, training …); transfer/consult/dial: agent:ID, queue:ID or a NUMBER; to-ivr: the flow node; case: its number; history: the caller\'s number; kb: the words' },
   ],
   details: [
     'Actions: status prints the agent\'s state and queues; login / login-ready log in to the ACD (not ready / ready);',
     'ready; not-ready REASON; wrap-up-end; logout (of the ACD); wallboard (supervisor) prints it once, or live with --for;',
     'watch prints every event until Ctrl-C or --for.',
+    'On the agent\'s call: answer (headset mode; on hook, lift the handset); hangup; hold; retrieve; transfer TARGET (blind);',
+    'consult TARGET, then consult-complete, consult-cancel or conference; to-ivr NODE (人工转自动); dial TARGET (座席呼出, 呼叫班长).',
+    'TARGET is agent:ID, queue:ID or a NUMBER (digits, * and #). Each prints the call id and the events that follow for a moment.',
     'Look-ups through the seat protocol (the case store\'s answers): case NUMBER; history PHONE (his cases and calls);',
     'kb WORDS (knowledge base); due (deadlines and reminders due in 48 h); callbacks (cases owing a callback).',
     'Example: HOTLINE_SEAT_PASSWORD=… hotline seat --agent 1001 not-ready 临时闭席',
@@ -49,6 +54,7 @@ const seatCommand = defineCommand({
     if (!(ACTIONS as readonly string[]).includes(action)) throw cliError('CLI_BAD_VALUE', `ACTION takes one of ${ACTIONS.join(', ')}, not '${action}'`, { value: action });
     if (NEEDS[action] && reason === undefined) throw cliError('CLI_MISSING_ARGUMENT', `${action} needs ${NEEDS[action]}`);
     if (extra.length || (reason !== undefined && !NEEDS[action])) throw cliError('CLI_EXTRA_ARGUMENT', `'${extra[0] ?? reason}' is one argument too many for ${action}`);
+    if (action === 'transfer' || action === 'consult' || action === 'dial') target(reason!, action !== 'dial');
     if (v.agent === undefined) throw cliError('CLI_MISSING_ARGUMENT', '--agent ID is required (the agent id to log in as)', { option: '--agent' });
     const password = process.env.HOTLINE_SEAT_PASSWORD ?? (await askPassword(v.agent));
     return seat(v.url, v.agent, password, action as Action, reason, v.for);
@@ -90,8 +96,11 @@ function printWallboard(w: any, prefix = ''): void {
 
 async function seat(url: string, agentId: string, password: string, action: Action, reason: string | undefined, forMs: number | undefined): Promise<number> {
   const watching = action === 'watch' || (action === 'wallboard' && forMs !== undefined);
+  // A call operation prints the events that follow it (connected, held, transferred …).
+  const echo = watching || (CALL_ACTIONS as readonly string[]).includes(action);
+  let sent = false;
   const client = await SeatClient.connect(url, (e, gap) => {
-    if (watching || e.event === 'snapshot') printEvent(e, gap);
+    if (watching || e.event === 'snapshot' || (echo && sent)) printEvent(e, gap);
   });
   try {
     const who = await client.call('login', { agentId, password });
@@ -122,6 +131,29 @@ async function seat(url: string, agentId: string, password: string, action: Acti
         printWallboard(await client.call('wallboard', { live: forMs !== undefined }));
         break;
       case 'watch':
+        break;
+      case 'answer':
+      case 'hangup':
+      case 'hold':
+      case 'retrieve':
+      case 'consult-complete':
+      case 'consult-cancel':
+      case 'conference':
+        sent = true;
+        await callAction(client, action, {});
+        break;
+      case 'transfer':
+      case 'consult':
+        sent = true;
+        await callAction(client, action, { to: target(reason!, true) });
+        break;
+      case 'dial':
+        sent = true;
+        await callAction(client, action, { to: target(reason!, false) });
+        break;
+      case 'to-ivr':
+        sent = true;
+        await callAction(client, action, { node: reason });
         break;
       case 'case': {
         const c = await client.call('case-get', { number: reason });
@@ -162,6 +194,21 @@ async function seat(url: string, agentId: string, password: string, action: Acti
   } finally {
     await client.close();
   }
+}
+
+/** agent:ID, queue:ID or digits → the protocol's target; anything else is refused here, before a login. */
+export function target(arg: string, queues: boolean): { agent: string } | { queue: string } | { number: string } {
+  const m = /^(agent|queue):(.+)$/.exec(arg);
+  if (m && (m[1] === 'agent' || queues)) return m[1] === 'agent' ? { agent: m[2] } : { queue: m[2] };
+  if (/^[0-9*#]{1,20}$/.test(arg)) return { number: arg };
+  throw cliError('CLI_BAD_VALUE', `'${arg}' is not a target: give agent:ID${queues ? ', queue:ID' : ''} or a number (digits, * and #, up to 20)`, { value: arg });
+}
+
+/** Sends a call operation; prints its result and the call events that follow within a moment (connected, held, transferred …). */
+async function callAction(client: SeatClient, type: string, body: Record<string, unknown>): Promise<void> {
+  const r = await client.call(type as never, body as never);
+  out(`${type}: ${r && typeof r === 'object' ? Object.entries(r).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : 'done'}`);
+  await new Promise((res) => setTimeout(res, 300));
 }
 
 /** Until --for has passed, or Ctrl-C. */

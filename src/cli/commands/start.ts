@@ -1,5 +1,5 @@
 // `hotline start [--board FILE] [--flow FILE] [--data DIR] [--demo-callers N]
-//                [--demo-agents M] [--record-calls on|off] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
+//                [--demo-agents M] [--record-calls on|off|mixed] [--rolling WHICH] [--recording-notice FILE] [--for SECONDS] [--stepped] [--smtp HOST:PORT] [--from ADDR]`
 // Runs the hotline: the board (default: the simulated E1 board), the case store
 // in ./data, the 12315 flow. Logs calls as they start and end; SIGINT/SIGTERM
 // clear every call (each gets its call record) and close the files; SIGHUP
@@ -30,13 +30,13 @@ const startCommand = defineCommand({
     'Run the hotline: the board (default: the simulated E1 board), the case store in the data folder, the IVR flow. Logs calls as they start and end. Ctrl-C or SIGTERM clears every call (each gets its call record) and closes the files; a second Ctrl-C exits at once; SIGHUP reloads the flow (an invalid file is refused and the old flow stays).',
   options: {
     board: option(existingFile(), 'board profile (JSON)', { valueName: 'FILE', defaultText: 'boards/sim-e1x2.json, two simulated E1 spans' }),
-    flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'src/ivr/flows/12315.yaml' }),
+    flow: option(existingFile(), 'IVR flow (JSON or YAML)', { valueName: 'FILE', defaultText: 'DATA/config/flow.yaml as the console saved it, else src/ivr/flows/12315.yaml' }),
     data: option(text(), 'data folder: case store, recordings, logs (made if missing)', { valueName: 'DIR', default: 'data' }),
     'demo-callers': option(int({ min: 0, max: 960 }), 'simulated callers on the network side of the board, each calling again after a pause; at most one per network line', { valueName: 'N', default: 0 }),
     'demo-agents': option(int({ min: 0, max: 64 }), 'simulated agents 8001… at the first M station ports, logged in ready: their phones ring, they answer, talk and hang up; callers who press 0 reach them', { valueName: 'M', default: 0 }),
     'announce-agent': flag('自动报工号: a caller hears the number of the agent who answers ("1001号话务员为您服务"); a flow\'s transfer node may say otherwise (announceAgent)'),
     'night-bell': option(text(), '夜铃: the station port (SPAN:PORT, an FXS port no agent has) that rings outside office hours while a caller who asked for an agent is in the night flow; lifting it connects him', { valueName: 'SPAN:PORT' }),
-    'record-calls': option(choice(['on', 'off'] as const), '全程录音: every answered call is recorded in one stereo file (caller left, agent right) that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md)', { valueName: 'on|off', default: 'on' }),
+    'record-calls': option(choice(['on', 'off', 'stereo', 'mixed'] as const), '全程录音: every answered call is recorded in one file that follows it through queue, transfer, hold and conference, in DATA/recordings/calls (src/recording/README.md): on = stereo (caller left, agent right), mixed = one mono file of both sides (half the disk)', { valueName: 'on|off|mixed', default: 'on' }),
     rolling: option(text(), "全程不间断滚动录音 of channels in segments: 'lines' (the station ports and the trunks that take calls), 'all' (every channel of the board), 'group:NAME' (a profile group), 'channels:0:1,0:2' (board channels), 'seats:1001,1002' (the station ports of these agents) or 'none'", { valueName: 'WHICH', default: 'lines' }),
     retention: option(existingFile(), 'apply recording retention once a day (board time): a JSON array of rules as `hotline recordings retention --rules`, e.g. [{"category":"no-case","maxAgeDays":180}]; recordings of open cases are never deleted', { valueName: 'FILE', defaultText: 'no retention run' }),
     'archive-after': option(int({ min: 0, max: 36_600 }), 'once a day (board time), convert recordings older than DAYS to Ogg Opus (about 4× smaller; src/recording/README.md "Archive")', { valueName: 'DAYS', defaultText: 'no archive' }),
@@ -67,7 +67,8 @@ const startCommand = defineCommand({
       demoAgents: v['demo-agents'],
       announceAgent: v['announce-agent'],
       ...(v['night-bell'] !== undefined ? { nightBell: v['night-bell'] } : {}),
-      recordCalls: v['record-calls'] === 'on',
+      recordCalls: v['record-calls'] !== 'off',
+      callRecordingMode: v['record-calls'] === 'mixed' ? 'mixed' : 'stereo',
       rolling: rollingOption(v.rolling),
       ...(v['recording-notice'] !== undefined ? { recordingNotice: v['recording-notice'] } : {}),
       ...(v.retention !== undefined ? { retention: v.retention } : {}),
@@ -124,6 +125,7 @@ interface StartArgs {
   announceAgent: boolean;
   nightBell?: string;
   recordCalls: boolean;
+  callRecordingMode: 'stereo' | 'mixed';
   rolling: NonNullable<EngineOptions['rolling']>;
   recordingNotice?: string;
   /** Retention rules file, run daily. */
@@ -165,6 +167,7 @@ async function runStart(a: StartArgs): Promise<number> {
       announceAgent: a.announceAgent,
       ...(a.nightBell !== undefined ? { nightBell: a.nightBell } : {}),
       recordCalls: a.recordCalls,
+      callRecordingMode: a.callRecordingMode,
       rolling: a.rolling,
       ...(a.recordingNotice !== undefined ? { recordingNotice: a.recordingNotice } : {}),
       ...(a.retention !== undefined ? { retention: { everyMs: DAY_MS, rules: retentionRules(a.retention) } } : {}),
@@ -305,16 +308,24 @@ function sleepBoard(engine: Engine, ms: number): Promise<void> {
 
 const DAY_MS = 86_400_000;
 
-/** 0 inside 09:00–17:00 of a working day (bureau time); else ms to the next working day's 10:00. */
+// The demo's office spans (bureau time, minutes), inside the 12315 flow's open
+// hours (08:30–12:00, 13:30–17:30) with room for a demo run, and where the
+// engine's clock starts when it has to move: 10:00 and 14:30.
+const DEMO_SPANS: ReadonlyArray<readonly [number, number]> = [[9 * 60, 11 * 60], [14 * 60, 16 * 60 + 30]];
+const DEMO_STARTS = [10 * 60, 14 * 60 + 30];
+
+/** 0 inside the demo's office spans of a working day (bureau time); else ms to the next span's start (10:00 or 14:30 of a working day). */
 export function officeClockShift(cal: BureauCalendar, now: number): number {
   const off = cal.offsetAt(now);
   const local = now + off;
   const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-  if (cal.isWorkingDay(cal.dayKey(now)) && minute >= 9 * 60 && minute < 17 * 60) return 0;
+  if (cal.isWorkingDay(cal.dayKey(now)) && DEMO_SPANS.some(([from, to]) => minute >= from && minute < to)) return 0;
   const midnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
-  for (let d = minute < 9 * 60 ? 0 : 1; d < 60; d++) {
-    const t = midnight + d * DAY_MS + 10 * 3_600_000 - off;
-    if (cal.isWorkingDay(cal.dayKey(t))) return t - now;
+  for (let d = 0; d < 60; d++) {
+    for (const start of DEMO_STARTS) {
+      const t = midnight + d * DAY_MS + start * 60_000 - off;
+      if (t > now && cal.isWorkingDay(cal.dayKey(t))) return t - now;
+    }
   }
   return 0;
 }

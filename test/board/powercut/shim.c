@@ -5,15 +5,18 @@
  * operation would leave them. It can also make chosen operations fail
  * (HL_SHIM_FAIL), to test how each disk error is reported.
  *
- * Log lines (paths absolute as the program gave them; no spaces in them):
- *   C path            file created (open with O_CREAT of a missing file)
- *   W path off hex    bytes written at offset (write or pwrite)
- *   T path len        truncated or extended to len (ftruncate, O_TRUNC)
- *   S path            fsync or fdatasync (of a file, or of a folder)
- *   Y path            syncfs: everything on the file system of path
- *   R from to         rename (rename, renameat, renameat2)
- *   L from to         hard link
- *   U path            unlink
+ * Log lines "KIND NS ARGS", NS the CLOCK_MONOTONIC time in ns when the
+ * operation was done (Node's process.hrtime clock: the program can log its
+ * own lines on the same time line); paths absolute as the program gave
+ * them, no spaces in them:
+ *   C ns path          file created (open with O_CREAT of a missing file)
+ *   W ns path off hex  bytes written at offset (write or pwrite)
+ *   T ns path len      truncated or extended to len (ftruncate, O_TRUNC)
+ *   S ns path          fsync or fdatasync (of a file, or of a folder)
+ *   Y ns path start    syncfs: everything on the file system of path (begun at start ns)
+ *   R ns from to       rename (rename, renameat, renameat2)
+ *   L ns from to       hard link
+ *   U ns path          unlink
  * HL_SHIM_FAIL: rules "op:substring:ERRNO[:nth]" separated by commas; op is
  * open, write, fsync or rename; the nth (default every) such operation on a
  * path containing substring fails with ERRNO (EACCES, ENOSPC, EIO, EMFILE).
@@ -31,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FD 4096
@@ -120,13 +124,21 @@ static void emit(const char *line, size_t n) {
   if (log_fd >= 0) real_write(log_fd, line, n);
 }
 
-static void log_line(const char *fmt, ...) {
+static unsigned long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+static void log_line(char kind, const char *fmt, ...) {
   char line[8192];
+  int k = snprintf(line, sizeof line, "%c %llu ", kind, now_ns());
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+  int n = vsnprintf(line + k, sizeof line - 1 - (size_t)k, fmt, ap);
   va_end(ap);
   if (n < 0) return;
+  n += k;
   if (n > (int)sizeof line - 2) n = (int)sizeof line - 2;
   line[n++] = '\n';
   emit(line, (size_t)n);
@@ -137,7 +149,7 @@ static void log_write(const char *path, off_t off, const void *buf, size_t n) {
   size_t cap = strlen(path) + 64 + 2 * n;
   char *line = malloc(cap);
   if (!line) return;
-  int k = snprintf(line, cap, "W %s %lld ", path, (long long)off);
+  int k = snprintf(line, cap, "W %llu %s %lld ", now_ns(), path, (long long)off);
   const unsigned char *b = buf;
   for (size_t i = 0; i < n; i++) {
     line[k++] = hex[b[i] >> 4];
@@ -154,8 +166,8 @@ static int after_open(int fd, const char *path, int flags, int existed) {
   if (fd < 0 || fd >= MAX_FD || !traced(path)) return fd;
   free(fd_path[fd]);
   fd_path[fd] = strdup(path);
-  if ((flags & O_CREAT) && !existed) log_line("C %s", path);
-  if ((flags & O_TRUNC) && existed) log_line("T %s 0", path);
+  if ((flags & O_CREAT) && !existed) log_line('C', "%s", path);
+  if ((flags & O_TRUNC) && existed) log_line('T', "%s 0", path);
   return fd;
 }
 
@@ -171,9 +183,26 @@ static int after_open(int fd, const char *path, int flags, int existed) {
     }                                  \
   } while (0)
 
+/* An fd closed behind our back (libuv closes with a raw close syscall, so
+ * close() below never sees it) may come back from an open of another file:
+ * forget the old path, or that file's writes would be logged as the old one's. */
+static void forget_stale(int fd) {
+  if (fd < 0 || fd >= MAX_FD || !fd_path[fd]) return;
+  pthread_mutex_lock(&mu);
+  free(fd_path[fd]);
+  fd_path[fd] = NULL;
+  pthread_mutex_unlock(&mu);
+}
+
 static int do_open(int dirfd, const char *path, int flags, mode_t mode, int at) {
   init();
-  if (!traced(path)) return at ? real_openat(dirfd, path, flags, mode) : real_open(path, flags, mode);
+  if (!traced(path)) {
+    int fd = at ? real_openat(dirfd, path, flags, mode) : real_open(path, flags, mode);
+    int saved = errno;
+    forget_stale(fd);
+    errno = saved;
+    return fd;
+  }
   ENTER("open", path);
   struct stat st;
   int existed = stat(path, &st) == 0;
@@ -242,7 +271,7 @@ int ftruncate(int fd, off_t len) {
   pthread_mutex_lock(&mu);
   int rc = real_ftruncate(fd, len);
   int saved = errno;
-  if (rc == 0) log_line("T %s %lld", p, (long long)len);
+  if (rc == 0) log_line('T', "%s %lld", p, (long long)len);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;
@@ -256,7 +285,7 @@ static int do_sync(int fd, int data_only) {
   ENTER("fsync", p);
   int rc = data_only ? real_fdatasync(fd) : real_fsync(fd);
   int saved = errno;
-  if (rc == 0) log_line("S %s", p);
+  if (rc == 0) log_line('S', "%s", p);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;
@@ -267,9 +296,10 @@ int syncfs(int fd) {
   const char *p = path_of(fd);
   if (!p) return real_syncfs(fd);
   ENTER("fsync", p);
+  unsigned long long t0 = now_ns();
   int rc = real_syncfs(fd);
   int saved = errno;
-  if (rc == 0) log_line("Y %s", p);
+  if (rc == 0) log_line('Y', "%s %llu", p, t0);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;
@@ -297,7 +327,7 @@ static int do_rename(int ofd, const char *from, int nfd, const char *to, unsigne
   ENTER("rename", from);
   int rc = kind == 0 ? real_rename(from, to) : kind == 1 ? real_renameat(ofd, from, nfd, to) : real_renameat2(ofd, from, nfd, to, flags);
   int saved = errno;
-  if (rc == 0) log_line("R %s %s", from, to);
+  if (rc == 0) log_line('R', "%s %s", from, to);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;
@@ -314,7 +344,7 @@ int link(const char *from, const char *to) {
   pthread_mutex_lock(&mu);
   int rc = real_link(from, to);
   int saved = errno;
-  if (rc == 0) log_line("L %s %s", from, to);
+  if (rc == 0) log_line('L', "%s %s", from, to);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;
@@ -326,7 +356,7 @@ int unlink(const char *path) {
   pthread_mutex_lock(&mu);
   int rc = real_unlink(path);
   int saved = errno;
-  if (rc == 0) log_line("U %s", path);
+  if (rc == 0) log_line('U', "%s", path);
   pthread_mutex_unlock(&mu);
   errno = saved;
   return rc;

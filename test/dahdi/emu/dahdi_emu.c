@@ -9,7 +9,11 @@
  * cabled to an FXO port group: channel p of one is the line of channel p of
  * the other: ringing with a 1 s on / 4 s off cadence, hook, battery drop,
  * polarity). Channels are numbered as system.conf does: on from 1, span
- * after span (an E1 takes 31, a T1 24, an analog span its ports). Each channel has a receive and a transmit FIFO; one clock step of
+ * after span (an E1 takes 31, a T1 24, an analog span its ports). Each
+ * channel has a receive and a transmit FIFO of DAHDI's buffers (numbufs x
+ * block size: DAHDI_DEFAULT_NUM_BUFS until DAHDI_SET_BUFINFO; a write finds
+ * room while a buffer is free, as DAHDI_IOMUX and poll say; a full receive
+ * side drops the oldest; DAHDI_BUFFER_EVENTS reports both); one clock step of
  * k samples moves k bytes (A-law on the wire) from every span's transmit side
  * to its peer's receive side, with the ABCD bits, alarms and impairments.
  *
@@ -22,6 +26,11 @@
  *             reader's); real: a thread steps 8 samples every 1 ms of
  *             CLOCK_MONOTONIC (8 kHz), reads block until a block is there
  *     alarm   span:red|blue|yellow alarms present from the start ("2:red")
+ *     stall   MS/EVERY (real clock): every EVERY ms of card time, the next
+ *             read of a channel file takes MS ms more (the host stalls the
+ *             reader, as a busy bus or a preempted thread would; the card's
+ *             clock keeps running): a late tick for the program reading
+ *             (test/dahdi/late-ticks.test.ts)
  * Impairments at run time: DAHDI_MAINT (loopbacks, BPV/CRC/FAS defects) and
  * the fixture's own HL_EMU_CONTROL ioctl (cable, AIS, RAI, slips, numbers);
  * see native/drivers/dahdi/emu_ioctl.h.
@@ -66,6 +75,8 @@ struct fdinfo {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int ready, real_clock, no_echocan;
+static unsigned stall_ms, stall_every_ms;
+static unsigned long long stall_at; /* samples: the next read after this stalls */
 int nspans;
 static unsigned long long now_samples;
 struct span spans[MAX_SPANS];
@@ -96,13 +107,14 @@ static void resolve(void) {
 
 /* Ring buffers copied in at most two pieces (the emulation's own cost must
  * stay far below the engine's: a real card's read is one copy too). */
-static void fifo_push(struct fifo *f, const uint8_t *p, unsigned n, unsigned long long *over) {
-  if (n > FIFO) {
-    p += n - FIFO;
-    n = FIFO;
+static void fifo_push(struct fifo *f, const uint8_t *p, unsigned n, unsigned long long *over, unsigned cap) {
+  if (cap > FIFO) cap = FIFO;
+  if (n > cap) {
+    p += n - cap;
+    n = cap;
   }
-  if (f->len + n > FIFO) { /* full: the oldest bytes go (DAHDI: overrun) */
-    unsigned drop = f->len + n - FIFO;
+  if (f->len + n > cap) { /* full: the oldest bytes go (DAHDI: overrun) */
+    unsigned drop = f->len + n - cap;
     f->head = (f->head + drop) % FIFO;
     f->len -= drop;
     if (over) *over += drop;
@@ -149,7 +161,11 @@ static void step(unsigned k) {
         continue;
       }
       unsigned got = c->open ? fifo_pop(&c->tx, spans[s].sent[t], k) : 0;
-      if (c->open && got < k) c->tx_underruns += k - got;
+      if (c->open && got < k) {
+        c->tx_underruns += k - got;
+        if (c->bufevents && !c->tx_under) ev_push(c, DAHDI_EVENT_WRITE_UNDERRUN);
+      }
+      c->tx_under = c->open && got < k;
       memset(spans[s].sent[t] + got, 0xd5, k - got); /* A-law idle */
     }
   int alarms[MAX_SPANS];
@@ -184,7 +200,12 @@ static void step(unsigned k) {
       if (src) memcpy(buf, src, k);
       else memset(buf, spans[s].peer >= 0 && sp->cable && spans[sp->peer].send_ais ? 0xff : 0xd5, k);
       memcpy(c->last_rx, buf, k);
-      if (c->open) fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns); /* a slip loses one 125 us frame */
+      if (c->open) {
+        const unsigned long long over = c->rx_overruns;
+        fifo_push(&c->rx, buf, k - (slip ? 1 : 0), &c->rx_overruns, c->cap); /* a slip loses one 125 us frame */
+        if (c->rx_overruns != over && c->bufevents && !c->rx_over) ev_push(c, DAHDI_EVENT_READ_OVERRUN);
+        c->rx_over = c->rx_overruns != over;
+      }
       int bits = red_blue ? c->rxbits : from >= 0 ? spans[from].ch[t].sent_bits : c->rxbits;
       if (bits != c->rxbits) {
         c->rxbits = bits;
@@ -275,6 +296,12 @@ static void configure(void) {
       }
     } else if (!strncmp(w, "clock=", 6)) {
       real_clock = !strcmp(w + 6, "real");
+    } else if (!strncmp(w, "stall=", 6)) {
+      char *p = w + 6;
+      stall_ms = (unsigned)strtoul(p, &p, 10);
+      stall_every_ms = *p == '/' ? (unsigned)strtoul(p + 1, &p, 10) : 0;
+      if (!stall_every_ms) stall_ms = 0;
+      stall_at = 8ull * stall_every_ms;
     } else if (!strcmp(w, "echocan=none")) {
       no_echocan = 1;
     } else if (!strncmp(w, "kind=", 5)) {
@@ -347,6 +374,11 @@ static int emu_open(const char *path, int flags) {
   return fd;
 }
 
+static void set_cap(const struct fdinfo *f, struct chan *c) {
+  const unsigned cap = c->numbufs * (unsigned)f->blocksize;
+  c->cap = cap < FIFO ? cap : FIFO;
+}
+
 static struct fdinfo *emu_fd(int fd) { return fd >= 0 && fd < MAX_FD && fds[fd].kind != K_NONE ? &fds[fd] : NULL; }
 static struct chan *fd_chan(struct fdinfo *f) { return f->kind == K_CHANNEL && f->ts ? &spans[f->span].ch[f->ts] : NULL; }
 
@@ -376,6 +408,8 @@ static int do_specify(struct fdinfo *f, int channo) {
   c->ec_taps = c->ec_nparams = 0;
   f->span = s;
   f->ts = t;
+  c->numbufs = DAHDI_DEFAULT_NUM_BUFS;
+  set_cap(f, c);
   f->law = spans[s].kind == S_T1 ? DAHDI_LAW_MULAW : DAHDI_LAW_ALAW; /* the span's own law */
   return 0;
 }
@@ -556,6 +590,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_SET_BLOCKSIZE:
       if (*ip < 16 || *ip > STEP_MAX) return fail(EINVAL); /* DAHDI: 16..DAHDI_MAX_BLOCKSIZE; ours is smaller */
       f->blocksize = *ip;
+      if (fd_chan(f)) set_cap(f, fd_chan(f)); /* DAHDI reallocates the buffers: numbufs of the new size */
       return 0;
   }
   if (f->kind == K_TIMER && req == DAHDI_GETEVENT) {
@@ -589,13 +624,21 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_GET_BUFINFO: {
       struct dahdi_bufferinfo *b = arg;
       memset(b, 0, sizeof *b);
-      b->numbufs = FIFO / f->blocksize;
+      b->numbufs = (int)c->numbufs;
+      b->txbufpolicy = b->rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
       b->bufsize = f->blocksize;
       b->readbufs = (int)(c->rx.len / (unsigned)f->blocksize);
       b->writebufs = (int)(c->tx.len / (unsigned)f->blocksize);
       return 0;
     }
-    case DAHDI_SET_BUFINFO: return 0; /* the FIFOs are fixed (512 ms) */
+    case DAHDI_SET_BUFINFO: { /* numbufs and their size (the block size); the policies are immediate here */
+      const struct dahdi_bufferinfo *b = arg;
+      if (b->numbufs < 2 || b->numbufs > DAHDI_MAX_NUM_BUFS || b->bufsize < 16 || b->bufsize > STEP_MAX) return fail(EINVAL);
+      f->blocksize = b->bufsize;
+      c->numbufs = (unsigned)b->numbufs;
+      set_cap(f, c);
+      return 0;
+    }
     case DAHDI_ECHOCANCEL_PARAMS: {
       /* The parameters follow the header in the caller's buffer (user.h). No
        * canceller runs here: what was asked is kept for HL_EMU_GETECHO. */
@@ -628,7 +671,7 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
       for (;;) {
         int got = 0;
         if ((want & DAHDI_IOMUX_READ) && c->rx.len >= (unsigned)f->blocksize) got |= DAHDI_IOMUX_READ;
-        if ((want & DAHDI_IOMUX_WRITE) && c->tx.len + (unsigned)f->blocksize <= FIFO) got |= DAHDI_IOMUX_WRITE;
+        if ((want & DAHDI_IOMUX_WRITE) && c->tx.len + (unsigned)f->blocksize <= c->cap) got |= DAHDI_IOMUX_WRITE; /* a free buffer */
         if ((want & DAHDI_IOMUX_WRITEEMPTY) && c->tx.len == 0) got |= DAHDI_IOMUX_WRITEEMPTY;
         if ((want & DAHDI_IOMUX_SIGEVENT) && c->evn) got |= DAHDI_IOMUX_SIGEVENT;
         if (got || (want & DAHDI_IOMUX_NOWAIT)) {
@@ -644,8 +687,8 @@ static int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg) {
     case DAHDI_SETGAINS:
     case DAHDI_SETCADENCE:
     case DAHDI_SETTONEZONE:
-    case DAHDI_BUFFER_EVENTS:
       return 0;
+    case DAHDI_BUFFER_EVENTS: c->bufevents = *ip != 0; return 0;
     case DAHDI_HOOK: return analog_hook(f->span, f->ts, *ip);
   }
   return fail(ENOTTY);
@@ -660,7 +703,7 @@ static short emu_revents(struct fdinfo *f, short want) {
   if (!c) return (short)(POLLOUT & want);
   if (c->evn) r |= POLLPRI;
   if (!real_clock || c->rx.len >= (unsigned)f->blocksize) r |= POLLIN;
-  if (c->tx.len + (unsigned)f->blocksize <= FIFO) r |= POLLOUT;
+  if (c->tx.len + (unsigned)f->blocksize <= c->cap) r |= POLLOUT;
   return (short)(r & (want | POLLPRI));
 }
 
@@ -711,8 +754,9 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
   struct chan *c = fd_chan(f);
   if (!c || n == 0) return fail(EINVAL);
   if (n > STEP_MAX) n = STEP_MAX;
+  if (n > c->cap) n = c->cap; /* what the buffers hold: the rest is the next write's */
   if (c->evn) return fail(ELAST);
-  while (c->tx.len + n > FIFO) {
+  while (c->tx.len + n > c->cap) {
     if (!real_clock || f->nonblock) return fail(EAGAIN);
     pthread_cond_wait(&cv, &mu);
   }
@@ -724,7 +768,7 @@ static ssize_t emu_write(struct fdinfo *f, const uint8_t *in, size_t count) {
       wire[i] = lin_to_alaw(v);
     } else wire[i] = file_law(f) == DAHDI_LAW_MULAW ? lin_to_alaw(ulaw_to_lin(in[i])) : in[i];
   }
-  fifo_push(&c->tx, wire, n, NULL);
+  fifo_push(&c->tx, wire, n, NULL, FIFO);
   c->sent_bits = c->txbits;
   c->wrote = 1;
   return (ssize_t)(n * bps);
@@ -777,6 +821,7 @@ int close(int fd) {
     if (c) {
       c->open = 0;
       c->loop = 0;
+      c->bufevents = c->tx_under = c->rx_over = 0;
       c->txbits = 0x9; /* a closed channel sends idle bits, as DAHDI restores idlebits */
       if (chan_kind(f->span, f->ts) == S_FXO && c->hook) analog_hook(f->span, f->ts, DAHDI_ONHOOK); /* a closed FXO port hangs up */
       if (chan_kind(f->span, f->ts) == S_FXS) ring_stop(f->span, f->ts);
@@ -806,7 +851,16 @@ ssize_t read(int fd, void *buf, size_t count) {
     r = emu_read(f, tmp, count < sizeof tmp ? count : sizeof tmp);
     if (r > 0) memcpy(buf, tmp, (size_t)r);
   } else r = emu_read(f, buf, count);
+  int stall = 0;
+  if (stall_ms && real_clock && f->kind == K_CHANNEL && now_samples >= stall_at) {
+    stall = 1;
+    stall_at = now_samples + 8ull * stall_every_ms;
+  }
   pthread_mutex_unlock(&mu);
+  if (stall) { /* outside the lock: the card's clock keeps stepping */
+    struct timespec t = {(time_t)(stall_ms / 1000), (long)(stall_ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+  }
   return r;
 }
 

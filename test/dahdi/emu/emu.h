@@ -14,7 +14,7 @@
 
 #define MAX_SPANS 128 /* DAHDI_MAX_SPANS */
 #define TS 32
-#define FIFO 4096 /* bytes per direction per channel: 512 ms at 8 kHz (DAHDI: numbufs * bufsize) */
+#define FIFO 4096 /* bytes per direction per channel at most: 512 ms at 8 kHz */
 #define EVQ 64    /* DAHDI_MAX_EVENTSIZE */
 #define MAX_FD 16384
 #define STEP_MAX 1024
@@ -34,6 +34,17 @@ struct chan {
   int ev[EVQ];
   unsigned evh, evn;
   unsigned long long rx_overruns, tx_underruns;
+  /* DAHDI_BUFFER_EVENTS: a step that finds the transmit buffers short (an
+   * underrun: idle goes out) or the receive buffers full (an overrun: the
+   * oldest audio goes) queues DAHDI_EVENT_WRITE_UNDERRUN / READ_OVERRUN,
+   * once until a step finds them right again (as DAHDI's TXUNDERRUN and
+   * RXOVERRUN flags do). */
+  int bufevents, tx_under, rx_over;
+  /* DAHDI's buffers: numbufs of the file's block size each way
+   * (DAHDI_DEFAULT_NUM_BUFS, DAHDI_SET_BUFINFO); cap = numbufs * blocksize
+   * bytes, at most FIFO. A write that finds no free buffer waits (or
+   * EAGAIN); a step that finds no free receive buffer drops the oldest. */
+  unsigned numbufs, cap;
   char calling[HL_EMU_NUMBER_MAX], called[HL_EMU_NUMBER_MAX];
   /* analog: an FXO port's hook; an FXS port's ringer (cadence position,
    * samples), battery and polarity */

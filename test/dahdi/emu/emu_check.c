@@ -4,7 +4,8 @@
  * DAHDI_EVENT_BITSCHANGED and GETRXBITS, mu-law and linear reads of an A-law
  * line, DAHDI_SPANSTAT alarms on a pulled cable (RED/LOS) and far-end AIS
  * (BLUE) and RAI (YELLOW), BPV/CRC-4 counters, slips (a frame lost), the
- * timer (TIMERCONFIG, poll POLLPRI, TIMERACK) and the pseudo channel.
+ * timer (TIMERCONFIG, poll POLLPRI, TIMERACK), DAHDI_IOMUX, buffers
+ * (numbufs, room to write, WRITE_UNDERRUN) and the pseudo channel.
  * Prints one line per failed check and exits 1, or "emu_check: ok". */
 #define _GNU_SOURCE
 #include <dahdi/user.h>
@@ -197,6 +198,42 @@ int main(void) {
   CHECK(ioctl(a, DAHDI_IOMUX, &mux) == 0 && mux == 0, "IOMUX NOWAIT with nothing to read is 0 (got %x)", mux);
   int taps = 128;
   CHECK(ioctl(a, DAHDI_ECHOCANCEL, &taps) == 0, "DAHDI_ECHOCANCEL accepted");
+
+  /* Buffers as DAHDI has them (libopenr2 sets 4 of 160): DAHDI_DEFAULT_NUM_BUFS
+   * at first; IOMUX WRITE while a buffer is free; a write that finds none is
+   * refused (the virtual clock does not wait); with DAHDI_BUFFER_EVENTS a
+   * transmit side that runs dry after a write is one WRITE_UNDERRUN. */
+  struct dahdi_bufferinfo bi;
+  memset(&bi, 0, sizeof bi);
+  CHECK(ioctl(a, DAHDI_GET_BUFINFO, &bi) == 0 && bi.numbufs == DAHDI_DEFAULT_NUM_BUFS && bi.bufsize == 80, "default buffers: %d of %d", bi.numbufs, bi.bufsize);
+  bi.numbufs = 4;
+  bi.bufsize = 160;
+  bi.txbufpolicy = bi.rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
+  CHECK(ioctl(a, DAHDI_SET_BUFINFO, &bi) == 0, "DAHDI_SET_BUFINFO 4 x 160");
+  int bs = 0;
+  CHECK(ioctl(a, DAHDI_GET_BLOCKSIZE, &bs) == 0 && bs == 160, "the buffer size is the block size (got %d)", bs);
+  ioctl(a, DAHDI_FLUSH, &(int){DAHDI_FLUSH_WRITE});
+  drain_events(a);
+  int on = 1;
+  ioctl(a, DAHDI_BUFFER_EVENTS, &on);
+  int wrote = 0;
+  for (int i = 0; i < 4; i++) wrote += (int)write(a, big, 160);
+  mux = DAHDI_IOMUX_WRITE | DAHDI_IOMUX_NOWAIT;
+  CHECK(wrote == 640 && ioctl(a, DAHDI_IOMUX, &mux) == 0 && mux == 0, "4 buffers written: no room (wrote %d, mux %x)", wrote, mux);
+  CHECK(write(a, big, 160) < 0 && errno == EAGAIN, "a fifth write finds no free buffer");
+  drain_events(b);
+  ioctl(b, DAHDI_FLUSH, &(int){DAHDI_FLUSH_READ});
+  ioctl(a, DAHDI_FLUSH, &(int){DAHDI_FLUSH_READ});
+  for (int i = 0; i < 10; i++) read(b, buf, 80); /* the far end's reads move the clock 800 samples: 160 past what a wrote */
+  mux = DAHDI_IOMUX_WRITE | DAHDI_IOMUX_NOWAIT;
+  CHECK(ioctl(a, DAHDI_IOMUX, &mux) == 0 && mux == DAHDI_IOMUX_WRITE, "room again once sent (mux %x)", mux);
+  int underruns = 0, overruns = 0;
+  while (ioctl(a, DAHDI_GETEVENT, &ev) == 0 && ev) {
+    if (ev == DAHDI_EVENT_WRITE_UNDERRUN) underruns++;
+    if (ev == DAHDI_EVENT_READ_OVERRUN) overruns++;
+  }
+  CHECK(underruns == 1, "one WRITE_UNDERRUN when the written audio ran out (got %d)", underruns);
+  CHECK(overruns == 1, "one READ_OVERRUN when 800 samples came to 640 of unread buffers (got %d)", overruns);
 
   int pseudo = open("/dev/dahdi/pseudo", O_RDWR);
   CHECK(pseudo >= 0 && read(pseudo, buf, 160) == 160, "the pseudo channel reads a block of silence");
