@@ -18,7 +18,7 @@ import type { AcdConfig } from '../acd/types.ts';
 import type { PhaseLimits } from './call.ts';
 import { CallCore } from './core.ts';
 import { CallError } from './errors.ts';
-import { rosterConfig, withDemoAgents } from './roster.ts';
+import { DEMO_ROSTER, rosterConfig, withDemoAgents } from './roster.ts';
 import { applyAcdOverlay, readAcdOverlay, readCalendarFile, savedFlowFile } from './console-config.ts';
 import { mapStations, readStationsFile, STATIONS_FILE, stationPort } from './stations.ts';
 import { lockDataDir } from './datadir.ts';
@@ -104,6 +104,8 @@ export interface EngineOptions {
    * in stepped engines (tests ask for it).
    */
   recordCalls?: boolean;
+  /** The quick start: on a case store with no agent, add DEMO_ROSTER (1001, 1002, 2001, 9001) with this password before the ACD's roster is read. */
+  demoRoster?: { password: string };
   /** The per-call recording's layout: 'stereo' (default: caller left, agents right) or 'mixed' (one mono file of both sides, half the size). */
   callRecordingMode?: 'stereo' | 'mixed';
   /**
@@ -148,6 +150,8 @@ export interface Engine {
   rolling?: RollingRecorder;
   /** Recording write failures (disk full, I/O error: raised at once) and their end (cleared), of the rolling recording and of every call's recording; each also has its log line. */
   recordingAlarms$: Observable<RecordingAlarm>;
+  /** True when this start added the quick start's DEMO_ROSTER to an empty case store. */
+  demoRosterAdded: boolean;
   /** The ACD's durable queue log (DATA/acd/queue-log), when an ACD runs. */
   queueLog?: LmdbQueueLog;
   /**
@@ -212,8 +216,13 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     await store.close();
   };
   let acd: ConstructorParameters<typeof CallCore>[0]['acd'];
+  let demoRosterAdded = false;
   if (o.acd !== false) {
     try {
+      if (o.demoRoster && board.driver === 'sim' && (await store.listAgents()).length === 0) {
+        for (const a of DEMO_ROSTER) await store.putAgent({ ...a, password: o.demoRoster.password });
+        demoRosterAdded = true;
+      }
       const config = withDemoAgents(applyAcdOverlay(o.acd ?? rosterConfig(await store.listAgents()), readAcdOverlay(dataDir)), o.demoAgents ?? 0, board.byRole('station'));
       const { stations, unplaced } = mapStations(board, config.agents, readStationsFile(join(dataDir, STATIONS_FILE)));
       if (unplaced.length && stations.size > 0) logger.warn(`hotline: ${unplaced.length} agents have no station port (the board has ${board.byRole('station').length}): ${unplaced.slice(0, 10).join(', ')}${unplaced.length > 10 ? ' …' : ''}; their offers fail (CALL_NO_STATION)`);
@@ -310,6 +319,7 @@ async function assemble(o: EngineOptions, dataDir: string, prompts: PromptSet, f
     rolling,
     recordingAlarms$: recordingAlarms.asObservable(),
     queueLog,
+    demoRosterAdded,
     async linkCase(callId, caseNumber) {
       const known = await core.addCase(callId, caseNumber);
       const index = recordings.index;

@@ -59,3 +59,16 @@ export function withDemoAgents(config: AcdConfig, n: number, ports: readonly Cha
     queues: config.queues.map((q) => ({ ...q, members: [...demo.map((d) => ({ agent: d.id })), ...q.members.filter((m) => !demo.some((d) => d.id === m.agent))] })),
   };
 }
+
+/**
+ * The quick start's people (`hotline start` on a simulated board whose case
+ * store has no agent yet): two agents and a supervisor, who take queue calls
+ * on the first station ports, and an administrator, all with the password
+ * given (printed at start). A store with any agent is never touched.
+ */
+export const DEMO_ROSTER: ReadonlyArray<{ id: string; name: string; role: 'agent' | 'supervisor' | 'admin' }> = [
+  { id: '1001', name: '话务员一', role: 'agent' },
+  { id: '1002', name: '话务员二', role: 'agent' },
+  { id: '2001', name: '值班班长', role: 'supervisor' },
+  { id: '9001', name: '系统管理员', role: 'admin' },
+];

@@ -77,5 +77,42 @@ test('hotline start --listen serves seats, health and metrics; hotline seat sets
   }
 });
 
+test('npm start on an empty data folder: the demo roster is added and printed, an agent logs in with hotline seat and a supervisor sees the roster; a second start adds nothing', async () => {
+  const data = join(dir, 'fresh');
+  const port = await freePort();
+  const startOnce = async (check: (out: string) => Promise<void>) => {
+    const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 600 && !/seat server on/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /seat server on/, `${out}\n${err}`);
+      await check(out);
+      child.kill('SIGINT');
+      assert.is(await exited, 0, err);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  };
+  const url = `ws://127.0.0.1:${port}/seat`;
+  await startOnce(async (out) => {
+    assert.match(out, /demo roster added to the empty case store: agents 1001 and 1002, supervisor 2001, admin 9001, password demo-12315/);
+    assert.match(out, /3 agents/, 'the ACD roster has the two agents and the supervisor');
+    let r = seat(['--url', url, '--agent', '1001', 'login-ready'], 'demo-12315');
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /now: 1001 ready/);
+    r = seat(['--url', url, '--agent', '2001', 'wallboard'], 'demo-12315');
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /wallboard: 1 logged in, 1 ready/);
+    assert.match(r.stdout, /1002 loggedOut/);
+  });
+  await startOnce(async (out) => {
+    assert.not.match(out, /demo roster added/, 'a store with agents is left alone');
+  });
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

@@ -22,6 +22,9 @@ import { checkRetention, recError, type RetentionRule } from '../../recording/in
 import { setLongTimeout } from '../long-timer.ts';
 import { openSeats, SEAT_OPTIONS, seatArgs, type SeatArgs } from '../start-seats.ts';
 
+/** The quick start's demo password (a simulated board's empty case store only): printed at start. */
+export const DEMO_PASSWORD = 'demo-12315';
+
 export const summary = 'start the hotline engine (sim board, ./data, 12315 flow; --demo-callers N, --for SECONDS)';
 
 const startCommand = defineCommand({
@@ -159,6 +162,7 @@ async function runStart(a: StartArgs): Promise<number> {
   try {
     engine = await openEngine({
       boardFile: a.board,
+      demoRoster: { password: DEMO_PASSWORD },
       flowFile: a.flow,
       dataDir: a.data,
       mode: a.stepped ? 'stepped' : 'realtime',
@@ -197,6 +201,7 @@ async function runStart(a: StartArgs): Promise<number> {
     await engine.close();
     return refuse('hotline start', e);
   }
+  if (engine.demoRosterAdded) log(`hotline: demo roster added to the empty case store: agents 1001 and 1002, supervisor 2001, admin 9001, password ${DEMO_PASSWORD}; log in on the console or with: HOTLINE_SEAT_PASSWORD=${DEMO_PASSWORD} hotline seat --agent 1001 login-ready (change them on the admin page or with hotline cases agents add)`);
   log(`hotline: board '${board.name}' (${board.mode}), ${board.channels.length} channels; flow '${flows.current.name}' v${flows.current.version} from ${flows.current.file}; data ${engine.dataDir}`);
   if (a.demoCallers === 0 && engine.networkChannels.length > 0) log(`hotline: waiting for calls on ${board.channels.length} lines; to watch simulated callers and agents use: npm start -- --demo-callers 4 --demo-agents 2   (Ctrl-C stops)`);
   // A technician sees a pulled cable or a far-end fault with what to check.
