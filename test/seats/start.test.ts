@@ -26,6 +26,17 @@ function seat(args: string[], password = 'secret-12315') {
   return spawnSync(process.execPath, ['src/cli/bin.js', 'seat', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOTLINE_SEAT_PASSWORD: password } });
 }
 
+/** `hotline start --listen` on `data`, running until its seat server is up (bounded: 60 s). */
+async function started(data: string, port: number) {
+  const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const io = { out: '', err: '' };
+  child.stdout.on('data', (d) => (io.out += d));
+  child.stderr.on('data', (d) => (io.err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  for (let i = 0; i < 600 && !/seat server on/.test(io.out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  return { child, io, exited };
+}
+
 test('hotline start --listen serves seats, health and metrics; hotline seat sets the state; stop closes it', async () => {
   const data = join(dir, 'data');
   const store = await openCaseStore({ dir: join(data, 'cases') });
@@ -33,15 +44,9 @@ test('hotline start --listen serves seats, health and metrics; hotline seat sets
   await store.putAgent({ id: '2001', name: '班长', role: 'supervisor', password: 'secret-12315' });
   await store.close();
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const { child, io, exited } = await started(data, port);
   try {
-    for (let i = 0; i < 600 && !/seat server on/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, new RegExp(`seat server on http://127\\.0\\.0\\.1:${port}/ \\(seats: ws://127\\.0\\.0\\.1:${port}/seat; 2 agents`), `${out}\n${err}`);
+    assert.match(io.out, new RegExp(`seat server on http://127\\.0\\.0\\.1:${port}/ \\(seats: ws://127\\.0\\.0\\.1:${port}/seat; 2 agents`), `${io.out}\n${io.err}`);
     const url = `ws://127.0.0.1:${port}/seat`;
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     const h = (await health.json()) as { board: { mode: string }; store: { writable: boolean } };
@@ -68,8 +73,8 @@ test('hotline start --listen serves seats, health and metrics; hotline seat sets
     const refused = spawnSync(process.execPath, ['src/cli/bin.js', 'start', '--listen', `0.0.0.0:${port}`, '--data', join(dir, 'other'), '--for', '1'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     assert.equal([refused.status, /SEAT_LISTEN_REFUSED/.test(refused.stderr)], [2, true], refused.stderr);
     child.kill('SIGINT');
-    assert.is(await exited, 0, err);
-    assert.match(out, /stopped/);
+    assert.is(await exited, 0, io.err);
+    assert.match(io.out, /stopped/);
     r = seat(['--url', url, '--agent', '1001', 'status']);
     assert.equal([r.status, /SEAT_CONNECT_FAILED/.test(r.stderr)], [2, true], r.stderr);
   } finally {
@@ -81,18 +86,12 @@ test('npm start on an empty data folder: the demo roster is added and printed, a
   const data = join(dir, 'fresh');
   const port = await freePort();
   const startOnce = async (check: (out: string) => Promise<void>) => {
-    const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { child, io, exited } = await started(data, port);
     try {
-      for (let i = 0; i < 600 && !/seat server on/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-      assert.match(out, /seat server on/, `${out}\n${err}`);
-      await check(out);
+      assert.match(io.out, /seat server on/, `${io.out}\n${io.err}`);
+      await check(io.out);
       child.kill('SIGINT');
-      assert.is(await exited, 0, err);
+      assert.is(await exited, 0, io.err);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
