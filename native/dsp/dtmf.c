@@ -6,53 +6,12 @@
 #include <string.h>
 
 #include "dtmf_guard.h"
+#include "dtmf_int.h"
 #include "dtmf_kern.h"
 #include "g711.h"
 #include "hl_errors.h"
 #include "tone_gen.h"
 
-#define FS 8000.0
-#define PI 3.14159265358979323846
-
-static const float FREQ[8] = {697, 770, 852, 941, 1209, 1336, 1477, 1633};
-static const char KEYS[16] = "123A456B789C*0#D";
-
-/* Every window of a run must hold each tone at >= 0.5 of the run's largest
- * power (-3 dB): a tone that fills only part of the run is rising or
- * falling, which is how bursts of 20 ms and less are refused while 40 ms
- * always leaves 6 full windows. */
-#define FILL_POWER 0.5f
-/* While a digit is on, a window still "has" it at amplitude >= 0.3 of the
- * level at recognition (power 0.09, -10.5 dB): a 10 ms gap empties at most 2
- * windows, a 40 ms gap at least 7 (end_windows, default 4, sits between). */
-#define PRESENT_POWER 0.09f
-/* The phase advance must be steady: |sum z| >= 0.8 sum |z|. */
-#define COHERENCE 0.8f
-/* Largest frequency change over a run (Hz): genuine keys in 12 dB SNR noise
- * stay within ~5 Hz, speech that passes every other check glides 6-13 Hz in
- * 25 ms (talk-off corpus). 8 Hz since the npm (WebAssembly eSpeak NG) corpus:
- * its false digits 6 -> 4 in 103 min, no key lost in any test. */
-#define MAX_DRIFT_HZ 8.0f
-/* The column-led decision's coarse frequency test (col_valid): 1.5 times
- * its final limit STEADY_TOL (1.2 %), as the column tone it judges is clean
- * and the refined advance stays close to the coarse one. */
-#define COL_COARSE_TOL 0.018
-/* Tone start/end estimates inside the deciding windows (samples), from the
- * Hann window's coverage at the fill / presence thresholds. */
-#define START_OFFSET 16
-#define END_OFFSET 11
-
-/* Hann window (80 samples at 8 kHz) power response at an offset of d bins
- * (1 bin = 100 Hz): (sinc(d) / (1 - d^2))^2. Used to undo the loss of a tone
- * a little off its lane before comparing its power with the total. */
-static float hann_gain(float d) {
-  d = fabsf(d);
-  if (d < 1e-4f) return 1.0f;
-  if (d > 0.9f) return 0.01f;
-  float x = (float)PI * d;
-  float g = sinf(x) / x / (1.0f - d * d);
-  return g * g;
-}
 
 void hl_dtmf_params_default(hl_dtmf_params *p) {
   p->min_level_dbm0 = -41.0f;
@@ -238,326 +197,6 @@ static float drift_hz(const hl_dtmf_state *s, int col) {
   return fabsf(ang) * (float)(FS / (2 * PI * HL_DTMF_HOP));
 }
 
-/* Tones under speech (issue 15): a window's lane power swings with what
- * speech adds to it, so a run that fails the fill test above may still be
- * taken when the tones are steady where speech is not: the run's windows,
- * turned back by the measured advance, add up coherently (coherent power
- * >= STEADY of the windows' mean power, each window holding >= PROJ of the
- * mean amplitude along the mean phasor), both tones within STEADY_TOL of
- * nominal and gliding less than STEADY_DRIFT_HZ. Tuned on the project's TTS
- * speech (test/dsp/dtmf-speech.test.ts; 34 min of it in 28 voices for
- * talk-off: one false digit before and after). Side effect: 30 ms tones
- * now pass (the figures leave 20-40 ms open), 25 ms ones almost never. */
-#define STEADY 0.8f
-#define PROJ 0.6f
-#define STEADY_TOL 0.012f
-#define STEADY_DRIFT_HZ 8.0f
-/* A run whose tones hold less than min_fraction of the energy (speech or
- * noise as loud as a tone takes a third of it) is still taken down to
- * min_fraction - SPEECH_SHARE_DROP when its tones are steady (the coherent
- * test above) and neither voiced speech nor music (hl__dtmf_harmonic in
- * dtmf_guard.c). 0.1: keys found under speech at equal level 74 -> 82 %, and the
- * talk-off corpus's false digits 4 -> 2; 0.2 finds 86 % but gives 4 false
- * digits, 0.3 finds 87 % and gives 6. */
-#define SPEECH_SHARE_DROP 0.1f
-/* The run's windows of one lane added coherently: each window's phasor
- * turned back by the measured advance per hop (unit u). Returns the coherent
- * power (what a steady tone alone would give: its power) and, in *rho, its
- * ratio to the mean power of the windows (1 for a steady tone; speech that
- * falls into the lane adds power that does not add up coherently). *minproj
- * = the smallest share of the coherent amplitude any window holds along the
- * coherent phasor (a window the tone does not fill holds little). */
-static float lane_coherent(const float (*x)[2], float ua, float ub, float *rho, float *minproj) {
-  float zr = 0, zi = 0, inc = 0, pr = 1, pi = 0;
-  float yr[HL_DTMF_RUN], yi[HL_DTMF_RUN];
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    yr[j] = x[j][0] * pr - x[j][1] * pi;
-    yi[j] = x[j][0] * pi + x[j][1] * pr;
-    zr += yr[j], zi += yi[j];
-    inc += x[j][0] * x[j][0] + x[j][1] * x[j][1];
-    float t = pr * ua + pi * ub;
-    pi = pi * ua - pr * ub;
-    pr = t;
-  }
-  const float m = sqrtf(zr * zr + zi * zi);
-  float mp = 1e30f;
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    float proj = m > 0 ? (yr[j] * zr + yi[j] * zi) / m : 0; /* along the mean phasor */
-    mp = proj < mp ? proj : mp;
-  }
-  const float cp = m * m / (HL_DTMF_RUN * HL_DTMF_RUN);
-  *rho = inc > 0 ? cp / (inc / HL_DTMF_RUN) : 0;
-  *minproj = m > 0 ? mp / (m / HL_DTMF_RUN) : 0;
-  return cp;
-}
-/* The same for the run's windows of the row (col = 0) or column lane. */
-static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float *rho, float *minproj) {
-  float x[HL_DTMF_RUN][2];
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
-    memcpy(x[j], col ? e->xc : e->xr, sizeof x[j]);
-  }
-  return lane_coherent((const float (*)[2])x, ua, ub, rho, minproj);
-}
-
-static float wrap_pi(float a) {
-  while (a > (float)PI) a -= (float)(2 * PI);
-  while (a < (float)-PI) a += (float)(2 * PI);
-  return a;
-}
-
-/* Phase advance per hop of one lane over the run, refined from the coarse
- * th1 with the 3-hop pairs X_j conj(X_{j-3}). */
-static float refine(const hl_dtmf_state *s, int col, float th1) {
-  float zr = 0, zi = 0;
-  for (int j = 3; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
-    const struct hl__dtmf_win *o = &s->ring[(s->ring_pos + j - 3) % HL_DTMF_RUN];
-    const float *x = col ? e->xc : e->xr, *y = col ? o->xc : o->xr;
-    zr += x[0] * y[0] + x[1] * y[1];
-    zi += x[1] * y[0] - x[0] * y[1];
-  }
-  return th1 + wrap_pi(atan2f(zi, zr) - 3 * th1) / 3;
-}
-
-/* Both tones of the run (r, c) within STEADY_TOL of nominal (offset ang_*
- * in radians per hop) and adding up coherently over the run when turned back
- * by the measured advance th_* (see coherent()). */
-static int steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c, float ang_r, float ang_c) {
-  const float hz_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP));
-  if (fabsf(ang_r) * hz_per_rad > STEADY_TOL * FREQ[r] || fabsf(ang_c) * hz_per_rad > STEADY_TOL * FREQ[c]) return 0;
-  float rho_r, rho_c, pj_r, pj_c;
-  coherent(s, 0, cosf(th_r), sinf(th_r), &rho_r, &pj_r);
-  coherent(s, 1, cosf(th_c), sinf(th_c), &rho_c, &pj_c);
-  return rho_r >= STEADY && rho_c >= STEADY && pj_r >= PROJ && pj_c >= PROJ;
-}
-
-/* Column-led decision (keys under speech, issue 15). Speech holds most of
- * its energy in the row band (697-941 Hz), where it adds to the row tone in
- * and out of phase: from window to window the row lane swings by several dB
- * and a neighbouring row lane often peaks above it, so the run of one pair
- * breaks (two thirds of the keys missed under speech) or fails the 3 dB fill
- * test, while the column tone stays clean. Here a column lane that leads its
- * group for a whole run (within 3 dB from window to window, >= COL_WIN_SHARE
- * of each window's energy) and fills it picks the row by coherent power over
- * the run: each row lane's windows turned back by its own measured phase
- * advance and added, so a steady tone adds up and speech does not.
- *   - the column: coherent (COHERENCE), within COL_CTOL of nominal, its
- *     coherent power >= COL_CRHO of its windows' mean and every window
- *     holding PROJ of it, gliding less than STEADY_DRIFT_HZ (a key's column
- *     under speech keeps all that; voiced speech at a column frequency
- *     seldom does);
- *   - the row: coherent power >= COL_RHO of its windows' mean, within
- *     COL_ROW_TOL (the default freq_tol), gliding less than COL_ROW_DRIFT, no
- *     other row within COL_ROW_MARGIN of its coherent power;
- *   - twist of the coherent powers in range, the two tones >= COL_SHARE of
- *     the energy, and the long-window checks (voiced speech, music) pass;
- *   - below COL_SHARE_HI (speech louder than the tones for a moment) only a
- *     key beyond doubt: no other row within COL_LOW_MARGIN, the column
- *     within COL_LOW_CTOL of nominal with every window holding COL_LOW_CPROJ.
- * Tuned on test/dsp/dtmf-speech.test.ts's signals (seeds other than the
- * test's agree within 2 %) against the talk-off corpus: COL_SHARE 0.35
- * starts giving wrong digits (a speech harmonic taken for the row) under
- * speech as loud as the tones; the talk-off corpus stays at its 2 (music). */
-#define COL_WIN_SHARE 0.05f
-#define COL_CTOL STEADY_TOL
-#define COL_CRHO 0.97f
-#define COL_RHO 0.6f
-#define COL_ROW_COH 0.5f /* the row's neighbour coherence before its refined advance is worth computing */
-#define COL_ROW_TOL 0.02f
-#define COL_ROW_DRIFT 12.0f
-#define COL_ROW_MARGIN 2.0f
-#define COL_SHARE 0.45f
-#define COL_SHARE_HI 0.6f
-#define COL_LOW_MARGIN 16.0f
-#define COL_LOW_CTOL 0.004f
-#define COL_LOW_CPROJ 0.9f
-/* A precise key (column within COL_LOW_CTOL, row within COL_NOMINAL of
- * nominal, as a key generated digitally is; a speech harmonic or a note
- * falls that close to a column and a row by chance about a tenth as often
- * as within the tolerances above) is taken on looser evidence, where
- * speech disturbs a short key's few windows:
- *   - the column within COL_PFILL (6 dB) over the run instead of 3 dB, its
- *     coherent power >= COL_PRHO of the mean, gliding <= COL_PDRIFT Hz;
- *   - the row's drift not checked (speech next to the row turns its
- *     phase from window to window; a harmonic gliding across a row rarely
- *     averages within 0.5 % of it);
- *   - the tones >= COL_PSHARE of the energy, and below COL_SHARE_HI a
- *     second row COL_PLOW_MARGIN (3 dB, as above COL_SHARE_HI) below.
- * On the speech test's signals (seeds 1, 2; seed 3 held out) keys found at
- * 6 dB 98.0 -> 99.4 % (98.3 -> 98.8 %), at 0 dB 90.7 -> 93.5 % (88.0 ->
- * 90.9 %) with the 6 dB column steps in analyse(); the talk-off corpus
- * stays at its 2 false digits (music, from the pair decision), no wrong
- * digit; 6 dB for the rival row (COL_PLOW_MARGIN 4) finds 0.4 % fewer at
- * 0 dB. */
-#define COL_NOMINAL 0.005f
-#define COL_PFILL 0.25f
-#define COL_PRHO 0.9f
-#define COL_PDRIFT 12.0f
-#define COL_PLOW_MARGIN 2.0f
-#define COL_PSHARE 0.4f
-#define COL_GMIN 0.95f /* least hann_gain of a tone within STEADY_TOL (0.98 at 941 Hz) */
-/* Advance per hop (radians) of the lane values x[0..RUN) in time order for
- * the lane k: coarse from neighbours, refined over 3 hops. Returns 0 (and
- * spends no arc tangent) when the neighbours' advance is not coherent
- * (|sum z| < coh_min sum |z|) or its angle from nominal has a cosine below
- * cos_min, else 1 with *th. */
-static int lane_advance(const hl_dtmf_desc *d, int k, const float (*x)[2], float coh_min, float cos_min, float *th) {
-  float zr = 0, zi = 0, az = 0;
-  for (int j = 1; j < HL_DTMF_RUN; j++) {
-    float a = x[j][0] * x[j - 1][0] + x[j][1] * x[j - 1][1], b = x[j][1] * x[j - 1][0] - x[j][0] * x[j - 1][1];
-    zr += a, zi += b, az += sqrtf(a * a + b * b);
-  }
-  const float m = sqrtf(zr * zr + zi * zi);
-  if (m <= 0 || m < coh_min * az) return 0;
-  if (zr * d->rot[k][0] - zi * d->rot[k][1] < m * cos_min) return 0;
-  const float th1 = atan2f(zi, zr);
-  zr = zi = 0;
-  for (int j = 3; j < HL_DTMF_RUN; j++) {
-    zr += x[j][0] * x[j - 3][0] + x[j][1] * x[j - 3][1];
-    zi += x[j][1] * x[j - 3][0] - x[j][0] * x[j - 3][1];
-  }
-  *th = th1 + wrap_pi(atan2f(zi, zr) - 3 * th1) / 3;
-  return 1;
-}
-/* Frequency change (Hz) between the first and last two hops of x. */
-static float lane_drift(const float (*x)[2]) {
-  float a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-  for (int j = 1; j < HL_DTMF_RUN; j++) {
-    float zr = x[j][0] * x[j - 1][0] + x[j][1] * x[j - 1][1], zi = x[j][1] * x[j - 1][0] - x[j][0] * x[j - 1][1];
-    if (j <= 2) a0 += zr, a1 += zi;
-    if (j >= HL_DTMF_RUN - 2) b0 += zr, b1 += zi;
-  }
-  return fabsf(atan2f(b1 * a0 - b0 * a1, b0 * a0 + b1 * a1)) * (float)(FS / (2 * PI * HL_DTMF_HOP));
-}
-__attribute__((noinline)) static int col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc) {
-  const hl_dtmf_desc *d = s->desc;
-  const float hz = (float)(FS / (2 * PI * HL_DTMF_HOP));
-  float x[HL_DTMF_RUN][2], pmin = 1e30f, pmax = 0, psum = 0, se = 0;
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
-    x[j][0] = l[c], x[j][1] = l[8 + c];
-    float pc = x[j][0] * x[j][0] + x[j][1] * x[j][1];
-    pmin = pc < pmin ? pc : pmin;
-    pmax = pc > pmax ? pc : pmax;
-    psum += pc;
-    se += l[16];
-  }
-  if (pmin < COL_PFILL * pmax || pmin < d->min_power) return 0;
-  /* a run whose first window is a tone's partly filled first window: the
-     next window decides (the pair decision, for a clean key) */
-  if (s->col_run == HL_DTMF_RUN && x[0][0] * x[0][0] + x[0][1] * x[0][1] < FILL_POWER * pmax) return 0;
-  /* cheap bounds first (speech passes the fill test above often): coherent
-     powers never exceed the windows' mean, the row is at most twist_n above
-     the column, and the offset loses at most 1 - COL_GMIN, so a column this
-     weak cannot reach COL_PSHARE */
-  se /= HL_DTMF_RUN;
-  if ((1 + d->twist_n) * psum < COL_PSHARE * COL_GMIN * HL_DTMF_RUN * se) return 0;
-  float thc, th, rho, pj;
-  if (!lane_advance(d, c, (const float (*)[2])x, COHERENCE, d->cos_col[c], &thc)) return 0;
-  const float angc = wrap_pi(thc + atan2f(d->rot[c][1], d->rot[c][0]));
-  if (fabsf(angc) * hz > COL_CTOL * FREQ[c]) return 0;
-  /* the strict tests (3 dB fill, COL_CRHO, STEADY_DRIFT_HZ), or a precise
-     column's looser ones (see COL_NOMINAL) */
-  const int pc = fabsf(angc) * hz <= COL_LOW_CTOL * FREQ[c];
-  if (!pc && pmin < FILL_POWER * pmax) return 0;
-  const float cpc = lane_coherent((const float (*)[2])x, cosf(thc), sinf(thc), &rho, &pj);
-  if (pj < PROJ || rho < (pc ? COL_PRHO : COL_CRHO)) return 0;
-  const float pjc = pj, cdrift = lane_drift((const float (*)[2])x);
-  if (cdrift > (pc ? COL_PDRIFT : STEADY_DRIFT_HZ)) return 0;
-  const int strict = pmin >= FILL_POWER * pmax && rho >= COL_CRHO && cdrift <= STEADY_DRIFT_HZ;
-  const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
-  const float gc = hann_gain(angc * bins_per_rad);
-  /* the rows by the windows' mean power, strongest first: a row's coherent
-     power never exceeds its mean, so the search stops at the first row
-     whose mean is below the best coherent power found */
-  float y[4][HL_DTMF_RUN][2], pr[4] = {0, 0, 0, 0};
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
-    for (int r = 0; r < 4; r++) {
-      y[r][j][0] = l[r], y[r][j][1] = l[8 + r];
-      pr[r] += l[r] * l[r] + l[8 + r] * l[8 + r];
-    }
-  }
-  int best = -1;
-  float bcp = 0, b2 = 0, bang = 0; /* b2: the strongest other row (coherent) */
-  for (int n = 0; n < 4; n++) {
-    int r = -1;
-    for (int k = 0; k < 4; k++)
-      if (pr[k] >= 0 && (r < 0 || pr[k] > pr[r])) r = k;
-    const float mean = pr[r] / HL_DTMF_RUN;
-    pr[r] = -1;
-    if (mean <= b2 || mean * COL_LOW_MARGIN <= bcp) break; /* can neither win nor rival */
-    int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
-    if (best < 0 && !strong) break; /* too weak, as above (and every row after it) */
-    const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
-    if (!lane_advance(d, r, (const float (*)[2])y[r], COL_ROW_COH, 2 * d->cos_tol[r] * d->cos_tol[r] - 1, &th)) th = nominal, strong = 0;
-    const float ang = wrap_pi(th - nominal);
-    if (fabsf(ang) * hz > COL_ROW_TOL * FREQ[r]) th = nominal, strong = 0; /* a rival still, at nominal */
-    const float cp = lane_coherent((const float (*)[2])y[r], cosf(th), sinf(th), &rho, &pj);
-    if (strong && rho >= COL_RHO && cp > bcp) {
-      b2 = bcp > b2 ? bcp : b2;
-      best = r, bcp = cp, bang = ang;
-    } else {
-      b2 = cp > b2 ? cp : b2;
-    }
-  }
-  /* a second row about as coherent: speech in the row band, not a key */
-  if (b2 * COL_ROW_MARGIN > bcp) return 0;
-  if (best < 0 || bcp < d->min_power) return 0;
-  if (bcp > d->twist_n * cpc || cpc > d->twist_r * bcp) return 0;
-  const int precise = pc && fabsf(bang) * hz <= COL_NOMINAL * FREQ[best];
-  if (!strict && !precise) return 0;
-  if (!precise && lane_drift((const float (*)[2])y[best]) > COL_ROW_DRIFT) return 0;
-  const float gr = hann_gain(bang * bins_per_rad);
-  const float share = (bcp / gr + cpc / gc) / se;
-  if (share < (precise ? COL_PSHARE : COL_SHARE)) return 0;
-  /* below COL_SHARE_HI (speech louder than the tones for a moment) only a
-     key beyond doubt: the column on nominal frequency and filling every
-     window, no second row within COL_LOW_MARGIN */
-  if (share < COL_SHARE_HI && (b2 * (precise ? COL_PLOW_MARGIN : COL_LOW_MARGIN) > bcp || fabsf(angc) * hz > COL_LOW_CTOL * FREQ[c] || pjc < COL_LOW_CPROJ)) return 0;
-  const float fr = FREQ[best] + bang * hz, fc = FREQ[c] + angc * hz;
-  if (hl__dtmf_harmonic(s, fr, fc)) return 0;
-  *rout = best, *mr = bcp, *mc = cpc;
-  return 1;
-}
-
-/* Samples from the start of a column-led key's first window to now: the
- * deciding run and the windows of the column's run before it where the
- * column lane still holds the run's tone (its phasor, carried back by the
- * run's advance per hop, within COL_BACK_RES of the window's in amplitude):
- * a key found late in its run starts there, not where the deciding run does,
- * and speech at the column frequency before the key does not hold its phase. */
-#define COL_BACK_RES 0.5f
-static uint64_t col_back(const hl_dtmf_state *s) {
-  const int m = HL_DTMF_COLPW - 1, at = s->col_pw_pos - HL_DTMF_RUN; /* the run's oldest window */
-  float ur = 0, ui = 0, zr = 0, zi = 0, pr = 1, pi = 0;
-  for (int j = 1; j < HL_DTMF_RUN; j++) {
-    const float *x = s->col_x[(at + j) & m], *y = s->col_x[(at + j - 1) & m];
-    ur += x[0] * y[0] + x[1] * y[1], ui += x[1] * y[0] - x[0] * y[1];
-  }
-  const float um = sqrtf(ur * ur + ui * ui);
-  if (um <= 0) return HL_DTMF_SPAN;
-  ur /= um, ui /= um;
-  for (int j = 0; j < HL_DTMF_RUN; j++) { /* each window turned back to the oldest: x (u*)^j */
-    const float *x = s->col_x[(at + j) & m];
-    zr += x[0] * pr - x[1] * pi, zi += x[0] * pi + x[1] * pr;
-    const float t = pr * ur + pi * ui;
-    pi = pi * ur - pr * ui, pr = t;
-  }
-  zr /= HL_DTMF_RUN, zi /= HL_DTMF_RUN;
-  const float a2 = zr * zr + zi * zi;
-  int n = HL_DTMF_RUN;
-  while (n < s->col_run && n < HL_DTMF_COLPW) {
-    const float t = zr * ur + zi * ui; /* one hop earlier: z u* */
-    zi = zi * ur - zr * ui, zr = t;
-    const float *x = s->col_x[(at - (n - HL_DTMF_RUN) - 1) & m];
-    const float dr = x[0] - zr, di = x[1] - zi;
-    if (dr * dr + di * di > COL_BACK_RES * COL_BACK_RES * a2) break;
-    n++;
-  }
-  return HL_DTMF_WIN + (uint64_t)(n - 1) * HL_DTMF_HOP;
-}
 
 /* Runs whose two tones hold this share of the energy skip the long-window
  * guard (see run_valid). */
@@ -597,7 +236,7 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
        advance from neighbouring windows rejects most runs cheaply */
     if (ar < mzr * d->cos_tol[r] || ac < mzc * d->cos_tol[c]) return 0;
     /* the offset's phase, refined over 3 hops (see below) */
-    th_r = refine(s, 0, atan2f(zr1, zr0)), th_c = refine(s, 1, atan2f(zc1, zc0));
+    th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
     ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
     ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
     if (fabsf(ang_r) > acosf(d->cos_tol[r]) || fabsf(ang_c) > acosf(d->cos_tol[c])) return 0;
@@ -607,17 +246,17 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
        error from what speech adds to a window, unwrapped around the first
        estimate), and the run must add up coherently */
     if (ar < mzr * (2 * d->cos_tol[r] * d->cos_tol[r] - 1) || ac < mzc * (2 * d->cos_tol[c] * d->cos_tol[c] - 1)) return 0;
-    th_r = refine(s, 0, atan2f(zr1, zr0)), th_c = refine(s, 1, atan2f(zc1, zc0));
+    th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
     ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
     ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
-    if (!steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
+    if (!hl__dtmf_steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
   }
   const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
   const float gr = hann_gain(ang_r * bins_per_rad), gc = hann_gain(ang_c * bins_per_rad);
   /* most of the energy (less any 450 Hz dial tone) is in the two tones */
   const float share = (sr / gr + sc / gc) / (se > 0 ? se : 1e-30f);
   if (share < d->min_fraction - SPEECH_SHARE_DROP) return 0;
-  if (share < d->min_fraction && filled && !steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
+  if (share < d->min_fraction && filled && !hl__dtmf_steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
   /* A key's frequencies do not move; voiced speech glides. Compare the phase
    * advance over the first two and the last two hops of the run. */
   const float maxd = filled ? MAX_DRIFT_HZ : STEADY_DRIFT_HZ;
@@ -747,9 +386,9 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
 
   if (!valid && !s->digit && s->col_run >= HL_DTMF_RUN) {
     int rr;
-    if (col_valid(s, s->col_cand, &rr, &mr, &mc)) {
+    if (hl__dtmf_col_valid(s, s->col_cand, &rr, &mr, &mc)) {
       valid = 1, r = rr, c = s->col_cand;
-      back = col_back(s);
+      back = hl__dtmf_col_back(s);
     }
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
