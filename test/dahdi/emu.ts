@@ -15,7 +15,7 @@ import { addon } from '../../src/addon.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EMU_DIR = join(root, 'test', 'dahdi', 'emu');
-const SRC = [join(EMU_DIR, 'dahdi_emu.c'), join(EMU_DIR, 'emu_line.c')];
+const SRC = [join(EMU_DIR, 'dahdi_emu.c'), join(EMU_DIR, 'emu_ioctl.c'), join(EMU_DIR, 'emu_line.c')];
 export const EMU_LIB = join(root, 'build', 'dahdi-emu', 'libhl_dahdi_emu.so');
 
 /** Builds the emulation library; returns null, or why it cannot be built. */

@@ -1,11 +1,13 @@
-/* The userspace DAHDI's shared state and its line side (see dahdi_emu.c for
- * the whole; emu_line.c for the analog lines and G.711 on the wire). Every
+/* The userspace DAHDI's shared state, its files' ioctls and its line side
+ * (see dahdi_emu.c for the whole; emu_ioctl.c for the ioctls; emu_line.c for
+ * the analog lines and G.711 on the wire). Every
  * symbol is hidden: the library is preloaded into programs that may have
  * their own names like these. */
 #ifndef HL_DAHDI_EMU_H
 #define HL_DAHDI_EMU_H
 
 #include <dahdi/user.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "drivers/dahdi/emu_ioctl.h"
@@ -76,6 +78,33 @@ struct span {
 
 extern struct span spans[MAX_SPANS];
 extern int nspans;
+
+/* An open /dev/dahdi file (indexed by its descriptor). */
+enum kind { K_NONE, K_CTL, K_CHANNEL, K_TIMER, K_PSEUDO };
+
+struct fdinfo {
+  int kind, span, ts; /* ts 0: channel file not yet specified */
+  int blocksize, law, linear, nonblock;
+  int period;                     /* timer: samples; 0 off */
+  unsigned long long next, tripped; /* timer */
+  unsigned long long pos;         /* pseudo: samples read */
+};
+
+/* The channel a file is specified to, or NULL. */
+static inline struct chan *fd_chan(struct fdinfo *f) { return f->kind == K_CHANNEL && f->ts ? &spans[f->span].ch[f->ts] : NULL; }
+
+/* dahdi_emu.c: the emulation's mutex (every call below holds it), the
+ * condition the clock broadcasts on each step, the configuration's clock
+ * (real: a thread steps it; virtual: readers step it) and echo canceller,
+ * the samples stepped so far, and one step of k samples. */
+extern pthread_mutex_t mu;
+extern pthread_cond_t cv;
+extern int real_clock, no_echocan;
+extern unsigned long long now_samples;
+void step(unsigned k);
+
+/* emu_ioctl.c: an ioctl on an emulated file, under mu (0, or -1 and errno) */
+int emu_ioctl(struct fdinfo *f, unsigned long req, void *arg);
 
 /* emu_line.c, all under the emulation's mutex */
 int fail(int e);                       /* errno = e, -1 */
