@@ -1,12 +1,14 @@
 // Shared by the agent-side tests: a stepped engine on the sim-mixed board
 // (one E1 span of trunks cabled to simulated callers, 8 FXS station ports
 // whose phones are simulated stations), an ACD roster given by the test,
-// and audio checks by correlation of what each end heard.
+// and audio checks by correlation of what each end heard; the seat server on
+// that engine with the test's people logged in at their seats.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { AcdConfig } from '../../src/acd/types.ts';
+import type { AgentInput } from '../../src/cases/types.ts';
 import type { CallSummary } from '../../src/calls/call.ts';
 import type { RecordingEntry } from '../../src/recording/types.ts';
 import type { AgentOps } from '../../src/calls/agent-ops.ts';
@@ -17,7 +19,10 @@ import { findPrompt } from '../../src/ivr/audio-match.ts';
 import { readWavSamples } from '../../src/dsp/wav.ts';
 import { MONDAY_10AM } from '../ivr/_harness.ts';
 import { recordingPath } from '../../src/recording/ids.ts';
+import type { SeatHost } from '../../src/seats/host.ts';
 import { channelOf, readWav } from '../board/helpers.ts';
+import { Client, PASSWORD } from '../seats/_harness.ts';
+import { seatHostOf, type SeatHostParts } from '../seats/_voice.ts';
 
 export const MIXED = new URL('../../boards/sim-mixed.json', import.meta.url).pathname;
 
@@ -43,6 +48,8 @@ export interface AgentHarness {
   toStation(c: SimCaller, station: SimStation, what?: string): Promise<void>;
   /** `agentId` consults `target` (AgentOps.consult): `station` must ring within 10 s of board time (`what` says so when it does not) and lifts its handset, and the consultation must be answered. */
   consulted(agentId: string, target: Parameters<AgentOps['consult']>[1], station: SimStation, what?: string): Promise<void>;
+  /** `fn` runs first when the harness closes (a seat server on its engine: seatsOn). */
+  closeFirst(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +67,7 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
   const net = engine.board.network!;
   const stations = acd.agents.slice(0, 8).map((_, i) => new SimStation(net.channel(1, i + 1), { dir: join(dir, 'stations') }));
   const hold = () => engine.core.busy();
+  const first: Array<() => Promise<void>> = [];
   const toAgent = async (c: SimCaller): Promise<void> => {
     if (!(await c.dial())) throw new Error('the IVR did not answer');
     await c.hear();
@@ -92,12 +100,46 @@ export async function agentHarness(acd: AcdConfig, o: Partial<EngineOptions> = {
       await station.liftHandset();
       assert.ok(await answered, 'the consultation is answered');
     },
+    closeFirst(fn) {
+      first.push(fn);
+    },
     async close() {
+      for (const fn of first.splice(0).reverse()) await fn();
       for (const s of stations) s.close();
       await engine.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Someone a seat test puts in the case store (password PASSWORD); `seat: false`: no seat logs in as him. */
+export interface SeatPerson {
+  id: string;
+  name: string;
+  role: AgentInput['role'];
+  seat?: boolean;
+}
+
+/**
+ * The seat server (a real WebSocket on a free loopback port) on the harness's
+ * engine, `people` put in its case store first; each of them but `seat: false`
+ * logs in on a seat socket of his own (`seats`, in the people's order). The
+ * harness closes the server before the engine.
+ */
+export async function seatsOn(h: AgentHarness, people: SeatPerson[], parts: SeatHostParts = {}): Promise<{ host: SeatHost; seats: Client[] }> {
+  const e = h.engine;
+  for (const { id, name, role } of people) await e.store.putAgent({ id, name, role, password: PASSWORD });
+  const host = await seatHostOf(e, parts);
+  h.closeFirst(() => host.close());
+  const seats: Client[] = [];
+  for (const { id, seat } of people) {
+    if (seat === false) continue;
+    const c = await Client.open(host.server.seatUrl);
+    const r = await c.ask('login', { agentId: id, password: PASSWORD });
+    assert.ok(r.ok, `login ${id}: ${r.code}`);
+    seats.push(c);
+  }
+  return { host, seats };
 }
 
 /**

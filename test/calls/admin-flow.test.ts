@@ -4,26 +4,17 @@
 // one. What each caller heard is checked by correlation with the prompts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
-import { Client, PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, prompt, roster, score, seatsOn, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
-let host: SeatHost | undefined;
 test.after.each(async () => {
-  await host?.close();
-  host = undefined;
   await h?.close();
 });
 
 test('a flow saved from the console: the call in the menu keeps the old flow, the next caller goes straight to the agents\' queue', async () => {
   h = await agentHarness(roster(1));
   const e = h.engine;
-  await e.store.putAgent({ id: '9001', name: '管理员', role: 'admin', password: PASSWORD });
-  const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, flows: e.flows, prompts: e.prompts, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb } });
-  const adm = await Client.open(host.server.seatUrl);
-  assert.ok((await adm.ask('login', { agentId: '9001', password: PASSWORD })).ok);
+  const { seats: [adm] } = await seatsOn(h, [{ id: '9001', name: '管理员', role: 'admin' }], { flows: true });
   const old = (await adm.ask('admin-flow')).result as { text: string; version: number };
   // The new flow: the welcome leads to the agents at once; key 4 of the menu says goodbye instead of the consultation.
   const changed = old.text.replace('    next: main\n', '    next: agent\n').replace('"4": consult,', '"4": goodbye,');

@@ -7,15 +7,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimStation } from '../../src/calls/sim-station.ts';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
-import { Client, PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, prompt, roster, score, seatsOn, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
-let host: SeatHost | undefined;
 test.after.each(async () => {
-  await host?.close();
-  host = undefined;
   await h?.close();
 });
 
@@ -23,7 +18,7 @@ test('执法调度: the department of a report case is called and joined into a 
   h = await agentHarness(roster(2, 'linear'));
   const e = h.engine;
   const store = e.store;
-  await store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
+  const { seats: [s1] } = await seatsOn(h, [{ id: '1001', name: '话务员一', role: 'agent' }], { ops: true }); // before the cases: they name him
   await store.putDepartment({ id: 'zf', name: '执法大队', head: '王队长', phone: '0101' });
   await store.putDepartment({ id: 'archive', name: '档案室' });
   const report = { kind: 'report', channel: 'hotline', anonymous: true, business: { name: '黑作坊', address: '某村' }, facts: '无证生产食品', agentId: '1001' } as const;
@@ -31,9 +26,6 @@ test('执法调度: the department of a report case is called and joined into a 
   await store.transition(rep.number, { type: 'accept' }, '1001');
   const fresh = await store.createCase(report); // registered, not yet accepted
   const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops! } });
-  const s1 = await Client.open(host.server.seatUrl);
-  assert.ok((await s1.ask('login', { agentId: '1001', password: PASSWORD })).ok);
   h.login('1001');
   const [a1] = h.stations;
   const leader = new SimStation(e.board.network!.channel(2, 3), { dir: h.dir + '/leader' });

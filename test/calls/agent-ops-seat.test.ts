@@ -4,35 +4,26 @@
 // nothing. Audio by correlation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
-import { Client, PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, prompt, roster, score, seatsOn, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
-let host: SeatHost | undefined;
 test.after.each(async () => {
-  await host?.close();
-  host = undefined;
   await h?.close();
 });
-
-async function seat(id: string): Promise<Client> {
-  const c = await Client.open(host!.server.seatUrl);
-  const r = await c.ask('login', { agentId: id, password: PASSWORD });
-  assert.ok(r.ok, `login ${id}: ${r.code}`);
-  return c;
-}
 
 test('consult → consult-answered → consult-complete → transferred over the socket; a supervisor listens; refusals change nothing', async () => {
   h = await agentHarness(roster(3, 'linear'));
   const e = h.engine;
-  await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
-  await e.store.putAgent({ id: '1002', name: '话务员二', role: 'agent', password: PASSWORD });
-  await e.store.putAgent({ id: '1003', name: '班长', role: 'supervisor', password: PASSWORD });
+  const { seats: [s1, s3] } = await seatsOn(
+    h,
+    [
+      { id: '1001', name: '话务员一', role: 'agent' },
+      { id: '1002', name: '话务员二', role: 'agent', seat: false },
+      { id: '1003', name: '班长', role: 'supervisor' },
+    ],
+    { ops: true },
+  );
   const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops! } });
-  const s1 = await seat('1001');
-  const s3 = await seat('1003');
   h.login('1001');
   const [a1, a2, sup] = h.stations;
   const c = h.caller(1);
@@ -88,12 +79,14 @@ test('consult → consult-answered → consult-complete → transferred over the
 test('dial over the socket: 呼叫班长 from a headset, intercom event to the supervisor, hangup ends it; a bad number is refused', async () => {
   h = await agentHarness(roster(3, 'linear'));
   const e = h.engine;
-  await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
-  await e.store.putAgent({ id: '1003', name: '班长', role: 'supervisor', password: PASSWORD });
-  const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! } });
-  const s1 = await seat('1001');
-  const s3 = await seat('1003');
+  const { seats: [s1, s3] } = await seatsOn(
+    h,
+    [
+      { id: '1001', name: '话务员一', role: 'agent' },
+      { id: '1003', name: '班长', role: 'supervisor' },
+    ],
+    { ops: true, outbound: true },
+  );
   const [a1, , sup] = h.stations;
   await h.run(
     (async () => {

@@ -6,28 +6,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generatedMusic } from '../../src/calls/moh.ts';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
+import type { SeatHost } from '../../src/seats/host.ts';
 import { Client, PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import { agentHarness, heardIn, prompt, roster, score, seatsOn, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
 let host: SeatHost | undefined;
 test.after.each(async () => {
-  await host?.close();
-  host = undefined;
   await h?.close();
+  host = undefined;
 });
 
 async function withSeats(): Promise<Client> {
   h = await agentHarness(roster(2));
-  const e = h.engine;
-  await e.store.putAgent({ id: '1001', name: '话务员一', role: 'agent', password: PASSWORD });
-  await e.store.putAgent({ id: '3001', name: '不在名册', role: 'agent', password: PASSWORD });
-  const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb } });
-  const c = await Client.open(host.server.seatUrl);
-  assert.ok((await c.ask('login', { agentId: '1001', password: PASSWORD })).ok);
-  return c;
+  const on = await seatsOn(h, [
+    { id: '1001', name: '话务员一', role: 'agent' },
+    { id: '3001', name: '不在名册', role: 'agent', seat: false },
+  ]);
+  host = on.host;
+  return on.seats[0];
 }
 
 test('headset agent: zip-tone offer with a screen pop, answer from the seat, hold (music, agent unheard), retrieve, hang up', async () => {

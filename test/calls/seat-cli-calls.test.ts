@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
+import type { SeatHost } from '../../src/seats/host.ts';
 import { PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, roster, type AgentHarness } from './_agents.ts';
+import { agentHarness, roster, seatsOn, type AgentHarness } from './_agents.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 let h: AgentHarness;
@@ -46,9 +46,12 @@ async function paced<T>(work: Promise<T>): Promise<T> {
 test('answer, hold, retrieve and a blind transfer from the command line; refusals carry their codes', async () => {
   h = await agentHarness(roster(2));
   const e = h.engine;
-  for (const id of ['1001', '1002']) await e.store.putAgent({ id, name: `话务员${id}`, role: 'agent', password: PASSWORD });
+  ({ host } = await seatsOn(
+    h,
+    ['1001', '1002'].map((id) => ({ id, name: `话务员${id}`, role: 'agent', seat: false })),
+    { ops: true, callPhases: true },
+  ));
   const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, callPhases: () => e.core.phaseCounts(), engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops! } });
   const url = host.server.seatUrl;
   const as1001 = (...a: string[]) => seatCli(['--url', url, '--agent', '1001', ...a]);
 
@@ -112,7 +115,6 @@ test('answer, hold, retrieve and a blind transfer from the command line; refusal
 });
 
 test.after(async () => {
-  await host?.close();
   await h?.close();
 });
 

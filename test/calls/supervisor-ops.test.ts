@@ -6,32 +6,19 @@
 // state follows after it, and the next caller goes elsewhere).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
-import { Client, PASSWORD } from '../seats/_harness.ts';
-import { agentHarness, heardIn, prompt, roster, score, type AgentHarness } from './_agents.ts';
+import type { Client } from '../seats/_harness.ts';
+import { agentHarness, heardIn, prompt, roster, score, seatsOn, type AgentHarness } from './_agents.ts';
 
 let h: AgentHarness;
-let host: SeatHost | undefined;
 test.after.each(async () => {
-  await host?.close();
-  host = undefined;
   await h?.close();
 });
 
 /** 1001 and 1002 agents, 1003 their supervisor (all in the roster's queue), each with a seat. */
 async function setup(): Promise<Client[]> {
   h = await agentHarness(roster(3, 'linear'));
-  const e = h.engine;
-  for (const [id, role] of [['1001', 'agent'], ['1002', 'agent'], ['1003', 'supervisor']] as const) await e.store.putAgent({ id, name: id, role, password: PASSWORD });
-  const sb = e.core.switchboard!;
-  host = await openSeatHost({ host: '127.0.0.1', port: 0, board: e.board, store: e.store, now: () => e.core.now(), dataDir: e.dataDir, engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! } });
-  const seats: Client[] = [];
-  for (const id of ['1001', '1002', '1003']) {
-    const c = await Client.open(host.server.seatUrl);
-    assert.ok((await c.ask('login', { agentId: id, password: PASSWORD })).ok, `login ${id}`);
-    seats.push(c);
-  }
-  return seats;
+  const people = [['1001', 'agent'], ['1002', 'agent'], ['1003', 'supervisor']] as const;
+  return (await seatsOn(h, people.map(([id, role]) => ({ id, name: id, role })), { ops: true, outbound: true })).seats;
 }
 
 const said = (file: string | null | undefined, id: string) => score(heardIn(file ?? null), prompt(h.engine, 'zh', id));

@@ -7,8 +7,22 @@ import type { Engine } from '../../src/calls/engine.ts';
 import { openSeatHost, type SeatHost } from '../../src/seats/host.ts';
 import { decodeVoiceFrame, encodeVoiceFrame, VOICE_FRAME_SAMPLES, type VoiceCodec } from '../../src/seats/voice-frame.ts';
 
-/** The seat server over a stepped engine's call layer, on a free loopback port. */
-export function seatHostOf(e: Engine): Promise<SeatHost> {
+/** What the seat server takes from the engine beside its ACD, ACD configuration, queue log and switchboard. */
+export interface SeatHostParts {
+  /** engine.core.ops: consult, transfer, supervise, dispatch calls. */
+  ops?: boolean;
+  /** engine.core.outbound: dial and call back. */
+  outbound?: boolean;
+  /** The recording index: the recordings each session may hear. */
+  recordingIndex?: boolean;
+  /** The engine's flow and prompts: the admin flow editor. */
+  flows?: boolean;
+  /** engine.core.phaseCounts: /metrics counts the calls by phase. */
+  callPhases?: boolean;
+}
+
+/** The seat server over a stepped engine's call layer, on a free loopback port: by default with the parts the voice tests use. */
+export function seatHostOf(e: Engine, parts: SeatHostParts = { ops: true, outbound: true, recordingIndex: true }): Promise<SeatHost> {
   const sb = e.core.switchboard!;
   return openSeatHost({
     host: '127.0.0.1',
@@ -17,8 +31,10 @@ export function seatHostOf(e: Engine): Promise<SeatHost> {
     store: e.store,
     now: () => e.core.now(),
     dataDir: e.dataDir,
-    recordingIndex: e.recordings.index,
-    engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ops: e.core.ops!, outbound: e.core.outbound! },
+    ...(parts.recordingIndex ? { recordingIndex: e.recordings.index } : {}),
+    ...(parts.flows ? { flows: e.flows, prompts: e.prompts } : {}),
+    ...(parts.callPhases ? { callPhases: () => e.core.phaseCounts() } : {}),
+    engine: { acd: e.core.acd!, config: sb.acdConfig, queueLog: e.queueLog!, switchboard: sb, ...(parts.ops ? { ops: e.core.ops! } : {}), ...(parts.outbound ? { outbound: e.core.outbound! } : {}) },
   });
 }
 
