@@ -56,6 +56,7 @@ test('the emergency key\'s transfer node (priority 5) is offered first, ahead of
   );
   await k.run(Promise.all([early.hangup(), urgent.hangup(), st.hangUp()]));
   await k.run(k.engine.core.idle());
+  await acd.settled(); // the queue log is written beside board time
   const enters = [...k.engine.queueLog!.events()].filter((e) => e.type === 'enter' && e.queue === 'agents');
   assert.equal(enters.map((e) => (e as { priority: number }).priority).sort(), [0, 5], 'the queue log records each call\'s priority');
 });

@@ -99,6 +99,7 @@ test('the record\'s wrap-up is the measured one: ended early, the shorter time (
     assert.is(acd.agent('1001').state, 'workingAfterCall');
     acd.endWrapUp('1001');
   });
+  await acd.settled(); // the queue log is written beside board time
   const logged = [...e.queueLog!.events()].flatMap((x) => (x.type === 'wrap-up' ? [x.wrapMs] : []));
   assert.is(logged.length, 1);
   assert.ok(logged[0] >= 3000 && logged[0] < 4000, `wrap-up ${logged[0]} ms`);
