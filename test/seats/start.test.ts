@@ -26,14 +26,14 @@ function seat(args: string[], password = 'secret-12315') {
   return spawnSync(process.execPath, ['src/cli/bin.js', 'seat', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOTLINE_SEAT_PASSWORD: password } });
 }
 
-/** `hotline start --listen` on `data`, running until its seat server is up (bounded: 60 s). */
+/** `hotline start --listen` on `data`, running until its start lines are out: the seat server's, the demo roster's, then the board's (bounded: 60 s). */
 async function started(data: string, port: number) {
   const child = spawn(process.execPath, ['src/cli/bin.js', 'start', '--listen', `127.0.0.1:${port}`, '--data', data, '--for', '120'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const io = { out: '', err: '' };
   child.stdout.on('data', (d) => (io.out += d));
   child.stderr.on('data', (d) => (io.err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  for (let i = 0; i < 600 && !/seat server on/.test(io.out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && !/hotline: board '/.test(io.out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   return { child, io, exited };
 }
 
