@@ -354,8 +354,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     memcpy(l, X, 16 * sizeof *X);
     l[16] = E - p450 > 0 ? E - p450 : 0;
     s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
+    s->lane_run += s->lane_run < HL_DTMF_RUN;
   } else {
     s->col_run = 0;
+    s->lane_run = 0;
   }
   if (level_ok && p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
     if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
@@ -390,6 +392,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
       valid = 1, r = rr, c = s->col_cand;
       back = hl__dtmf_col_back(s);
     }
+  }
+  if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
+    int rr, cc;
+    if (hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc)) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + HL_DTMF_HOP;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */

@@ -97,4 +97,9 @@ int hl__dtmf_steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c
 int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc);
 /* Samples from the start of a column-led key's first window to now. */
 uint64_t hl__dtmf_col_back(const hl_dtmf_state *s);
+
+/* dtmf_joint.c */
+/* The joint decision over the last run of kept lanes (s->lanes): 1 with the
+ * row, the column and their coherent powers when a key is beyond doubt. */
+int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
 #endif
