@@ -395,7 +395,8 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   }
   if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
     int rr, cc;
-    if (hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc)) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + HL_DTMF_HOP;
+    const int n = hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc);
+    if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */

@@ -99,7 +99,9 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc)
 uint64_t hl__dtmf_col_back(const hl_dtmf_state *s);
 
 /* dtmf_joint.c */
-/* The joint decision over the last run of kept lanes (s->lanes): 1 with the
- * row, the column and their coherent powers when a key is beyond doubt. */
+/* The joint decision over the last run of kept lanes (s->lanes): when a key
+ * is beyond doubt, the number of runs that decided it (1, or 2: this one and
+ * the run a window earlier) with the row, the column and their coherent
+ * powers; else 0. */
 int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
 #endif

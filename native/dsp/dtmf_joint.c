@@ -44,6 +44,10 @@
 #define JOINT_SHARE 0.3f
 #define JOINT_RTOL 0.003f
 #define JOINT_CTOL 0.004f
+#define JOINT_ONE_RMARGIN 4.0f
+#define JOINT_ONE_R2RHO 0.5f
+#define JOINT_ONE_RTOL 0.002f
+#define JOINT_ONE_SHARE 0.4f
 
 /* The coherent power of lane k over the run x (time order) at its nominal
  * advance; *pj = the least share of the coherent amplitude a window holds
@@ -101,11 +105,12 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
   se /= HL_DTMF_RUN;
   float C[8];
   for (int k = 0; k < 8; k++) C[k] = nominal_coherent(d, (const float (*)[16])x, k, NULL);
-  int r = 0, c = 4;
+  int r = 0, c = 4, r2 = -1;
   for (int k = 1; k < 4; k++) r = C[k] > C[r] ? k : r;
   for (int k = 5; k < 8; k++) c = C[k] > C[c] ? k : c;
   for (int k = 0; k < 4; k++)
-    if (k != r && C[k] * JOINT_RMARGIN > C[r]) return 0;
+    if (k != r && (r2 < 0 || C[k] > C[r2])) r2 = k;
+  if (C[r2] * JOINT_RMARGIN > C[r]) return 0;
   for (int k = 4; k < 8; k++)
     if (k != c && C[k] * JOINT_CMARGIN > C[c]) return 0;
   if (C[r] < d->min_power || C[c] < d->min_power || C[r] > d->twist_n * C[c] || C[c] > d->twist_r * C[r]) return 0;
@@ -118,13 +123,20 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
   if (fabsf(oc) > JOINT_CTOL * FREQ[c] || fabsf(orow) > JOINT_RTOL * FREQ[r]) return 0;
   if (hl__dtmf_harmonic(s, FREQ[r] + orow, FREQ[c] + oc)) return 0;
   *rout = r, *cout = c, *mr = C[r], *mc = C[c];
-  return 1;
+  /* a key beyond doubt in one window: the row further ahead of the others,
+     on nominal more closely, no second row adding up (a voice's harmonics
+     add up at two rows at once), the tones a larger share */
+  const int alone = C[r2] * JOINT_ONE_RMARGIN <= C[r] && C[r2] < JOINT_ONE_R2RHO * m[r2] / HL_DTMF_RUN &&
+                    fabsf(orow) <= JOINT_ONE_RTOL * FREQ[r] && C[r] + C[c] >= JOINT_ONE_SHARE * se;
+  return alone ? 2 : 1;
 }
 
 int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
-  if (!joint_test(s, rout, cout, mr, mc)) return 0;
+  const int t = joint_test(s, rout, cout, mr, mc);
+  if (t == 0) return 0;
+  if (t == 2) return 1; /* one run */
   const int pair = 1 + *rout * 4 + (*cout - 4);
   const int again = pair == s->joint_pair && s->joint_at + HL_DTMF_HOP == s->sample;
   s->joint_pair = pair, s->joint_at = s->sample; /* the next window decides */
-  return again;
+  return again ? 2 : 0;
 }
