@@ -354,7 +354,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     memcpy(l, X, 16 * sizeof *X);
     l[16] = E - p450 > 0 ? E - p450 : 0;
     s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
-    s->lane_run += s->lane_run < HL_DTMF_RUN;
+    s->lane_run += s->lane_run <= HL_DTMF_RUN; /* RUN: the first run, RUN + 1: later ones */
   } else {
     s->col_run = 0;
     s->lane_run = 0;

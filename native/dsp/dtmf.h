@@ -162,7 +162,7 @@ typedef struct hl_dtmf_state {
      same strongest column lane col_cand */
   float lanes[HL_DTMF_RUN][17];
   int lane_pos, col_cand, col_run;
-  int lane_run; /* windows in a row kept in lanes (the joint decision's run) */
+  int lane_run; /* windows in a row kept in lanes (up to RUN + 1; the joint decision's run) */
   int joint_pair; /* the pair (1 + 4 row + column) the joint decision found, */
   uint64_t joint_at; /* in the window that closed at this sample */
   float col_prev; /* the column lane's power in the last window kept */

@@ -49,10 +49,10 @@
 #define JOINT_ONE_RTOL 0.002f
 #define JOINT_ONE_SHARE 0.4f
 
-/* The coherent power of lane k over the run x (time order) at its nominal
+/* The coherent power of lane k over the run x (windows' lanes in time order) at its nominal
  * advance; *pj = the least share of the coherent amplitude a window holds
  * along the sum. */
-static float nominal_coherent(const hl_dtmf_desc *d, const float (*x)[16], int k, float *pj) {
+static float nominal_coherent(const hl_dtmf_desc *d, const float *const *x, int k, float *pj) {
   float zr = 0, zi = 0, pr = 1, pi = 0, yr[HL_DTMF_RUN], yi[HL_DTMF_RUN];
   const float ua = d->rot[k][0], ub = d->rot[k][1];
   for (int j = 0; j < HL_DTMF_RUN; j++) {
@@ -77,7 +77,7 @@ static float nominal_coherent(const hl_dtmf_desc *d, const float (*x)[16], int k
 
 /* Offset from nominal (Hz) of lane k over the run x: the advance from
  * neighbouring windows refined over 3 hops (as hl__dtmf_refine). */
-static float lane_offset_hz(const hl_dtmf_desc *d, const float (*x)[16], int k) {
+static float lane_offset_hz(const hl_dtmf_desc *d, const float *const *x, int k) {
   float zr = 0, zi = 0;
   for (int j = 1; j < HL_DTMF_RUN; j++)
     zr += x[j][k] * x[j - 1][k] + x[j][8 + k] * x[j - 1][8 + k], zi += x[j][8 + k] * x[j - 1][k] - x[j][k] * x[j - 1][8 + k];
@@ -91,35 +91,52 @@ static float lane_offset_hz(const hl_dtmf_desc *d, const float (*x)[16], int k) 
 
 static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
-  float m[8] = {0}, se = 0, x[HL_DTMF_RUN][16];
+  /* a run whose first window is a tone's partly filled first window: the
+     next window decides (the pair decision, for a clean key), so the first
+     run of kept lanes costs one lane's powers */
+  if (s->lane_run == HL_DTMF_RUN) {
+    const int k = s->col_cand;
+    float p0 = 0, sum = 0;
+    for (int j = 0; j < HL_DTMF_RUN; j++) {
+      const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
+      const float p = l[k] * l[k] + l[8 + k] * l[8 + k];
+      p0 = j ? p0 : p, sum += p;
+    }
+    if (p0 < FILL_POWER * sum / HL_DTMF_RUN) return 0;
+  }
+  float m[8] = {0}, se = 0;
+  const float *x[HL_DTMF_RUN]; /* the run's windows in time order */
   for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
-    memcpy(x[j], l, sizeof x[j]);
+    const float *l = x[j] = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
     for (int k = 0; k < 8; k++) m[k] += l[k] * l[k] + l[8 + k] * l[8 + k];
     se += l[16];
   }
   /* cheap bound first: coherent powers never exceed the windows' mean */
-  float bm = 0, cm = 0;
-  for (int k = 0; k < 4; k++) bm = m[k] > bm ? m[k] : bm, cm = m[4 + k] > cm ? m[4 + k] : cm;
-  if (bm + cm < JOINT_SHARE * se) return 0;
+  float bm = 0;
+  int c = 4;
+  for (int k = 0; k < 4; k++) bm = m[k] > bm ? m[k] : bm, c = m[4 + k] > m[c] ? 4 + k : c;
+  if (bm + m[c] < JOINT_SHARE * se) return 0;
   se /= HL_DTMF_RUN;
-  float C[8];
-  for (int k = 0; k < 8; k++) C[k] = nominal_coherent(d, (const float (*)[16])x, k, NULL);
-  int r = 0, c = 4, r2 = -1;
-  for (int k = 1; k < 4; k++) r = C[k] > C[r] ? k : r;
+  /* the column first (what speech seldom passes): adding up, alone, and
+     filling every window */
+  float C[8], pj;
+  for (int k = 4; k < 8; k++) C[k] = nominal_coherent(d, x, k, NULL);
+  c = 4;
   for (int k = 5; k < 8; k++) c = C[k] > C[c] ? k : c;
-  for (int k = 0; k < 4; k++)
-    if (k != r && (r2 < 0 || C[k] > C[r2])) r2 = k;
-  if (C[r2] * JOINT_RMARGIN > C[r]) return 0;
+  if (C[c] < d->min_power || C[c] < JOINT_CRHO * m[c] / HL_DTMF_RUN) return 0;
   for (int k = 4; k < 8; k++)
     if (k != c && C[k] * JOINT_CMARGIN > C[c]) return 0;
-  if (C[r] < d->min_power || C[c] < d->min_power || C[r] > d->twist_n * C[c] || C[c] > d->twist_r * C[r]) return 0;
-  if (C[r] + C[c] < JOINT_SHARE * se) return 0;
-  if (C[c] < JOINT_CRHO * m[c] / HL_DTMF_RUN || C[r] < JOINT_RRHO * m[r] / HL_DTMF_RUN) return 0;
-  float pj;
-  nominal_coherent(d, (const float (*)[16])x, c, &pj);
+  nominal_coherent(d, x, c, &pj);
   if (pj < PROJ) return 0;
-  const float oc = lane_offset_hz(d, (const float (*)[16])x, c), orow = lane_offset_hz(d, (const float (*)[16])x, r);
+  int r = 0, r2 = -1;
+  for (int k = 0; k < 4; k++) C[k] = nominal_coherent(d, x, k, NULL);
+  for (int k = 1; k < 4; k++) r = C[k] > C[r] ? k : r;
+  for (int k = 0; k < 4; k++)
+    if (k != r && (r2 < 0 || C[k] > C[r2])) r2 = k;
+  if (C[r2] * JOINT_RMARGIN > C[r] || C[r] < JOINT_RRHO * m[r] / HL_DTMF_RUN) return 0;
+  if (C[r] < d->min_power || C[r] > d->twist_n * C[c] || C[c] > d->twist_r * C[r]) return 0;
+  if (C[r] + C[c] < JOINT_SHARE * se) return 0;
+  const float oc = lane_offset_hz(d, x, c), orow = lane_offset_hz(d, x, r);
   if (fabsf(oc) > JOINT_CTOL * FREQ[c] || fabsf(orow) > JOINT_RTOL * FREQ[r]) return 0;
   if (hl__dtmf_harmonic(s, FREQ[r] + orow, FREQ[c] + oc)) return 0;
   *rout = r, *cout = c, *mr = C[r], *mc = C[c];
