@@ -18,10 +18,10 @@
  *   - keys of 40-100 ms under speech (the project's TTS, Mandarin and
  *     English, male and female, test/dsp/dtmf-speech.test.ts): 99.4-99.5 %
  *     found with the speech's active level 6 dB below each tone (99.4-100 %
- *     per level), 97.1-98.1 % at 3 dB, 93.3-95.5 % at equal level (SpanDSP:
+ *     per level), 97.3-98.2 % at 3 dB, 93.5-95.5 % at equal level (SpanDSP:
  *     86-88 %, 73-76 %, 58-64 %); on keys placed by a seed the test does
- *     not use 99.0, 97.3 and 92.5 %; issue 15 asks for 99 % and 95 %: the
- *     second not reached (94.6 % over the levels).
+ *     not use 99.2, 97.3 and 92.6 %; issue 15 asks for 99 % and 95 %: the
+ *     second not reached (94.8 % over the levels).
  *
  * How: a Hann-windowed DFT of 80 samples (10 ms) hopped every 40 samples
  * (5 ms) at the 8 DTMF frequencies, plus a 450 Hz lane and the
