@@ -58,7 +58,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (2904 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (2984 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -81,6 +81,7 @@ extern "C" {
 #define HL_DTMF_HOP 40  /* hop between windows, samples */
 #define HL_DTMF_RUN 6   /* windows needed to declare a digit */
 #define HL_DTMF_QUEUE 8 /* events kept when no callback is set */
+#define HL_DTMF_LANES (HL_DTMF_RUN + 1) /* windows kept for the column-led decision */
 #define HL_DTMF_COLPW 16 /* column powers kept for a column-led key's start (a power of 2) */
 /* samples a run of windows spans (35 ms) */
 #define HL_DTMF_SPAN (HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP)
@@ -159,9 +160,12 @@ typedef struct hl_dtmf_state {
   struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
   /* every window's lanes (re[8], im[8]) and non-450 Hz energy, for the
      column-led decision under speech; col_run windows in a row with the
-     same strongest column lane col_cand */
-  float lanes[HL_DTMF_RUN][17];
+     same strongest column lane col_cand (but for one, col_skip) */
+  float lanes[HL_DTMF_LANES][17];
   int lane_pos, col_cand, col_run;
+  int col_skip; /* windows since the one window of the run left out, or -1 */
+  int col_alt;  /* that window's strongest column lane, if it may lead a run */
+  float col_altp; /* and its power */
   float col_prev; /* the column lane's power in the last window kept */
   float col_x[HL_DTMF_COLPW][2]; /* the column lane in the last windows kept */
   int col_pw_pos;

@@ -94,7 +94,9 @@ float hl__dtmf_refine(const hl_dtmf_state *s, int col, float th1);
 int hl__dtmf_steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c, float ang_r, float ang_c);
 /* The column-led decision for the column lane c over the last run: 1 with
  * the row (*rout) and the coherent powers when a key is beyond doubt. */
-int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc);
+int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, float *mr, float *mc);
 /* Samples from the start of a column-led key's first window to now. */
-uint64_t hl__dtmf_col_back(const hl_dtmf_state *s);
+uint64_t hl__dtmf_col_back(const hl_dtmf_state *s, int span, int skip);
+/* The inner window of the last HL_DTMF_LANES farthest from the column's tone. */
+int hl__dtmf_col_worst(const hl_dtmf_state *s);
 #endif
