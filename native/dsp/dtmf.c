@@ -404,8 +404,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     if (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN) span = HL_DTMF_RUN;
     else if (s->col_skip >= 1 && s->col_run > HL_DTMF_RUN) span = HL_DTMF_LANES, skip = HL_DTMF_RUN - s->col_skip;
     int ok = span && hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+    /* a run of 7 without a window left out whose 6-window runs fail: each
+       inner window left out in turn */
     if (!ok && span == HL_DTMF_RUN && s->col_run > HL_DTMF_RUN && (s->col_skip < 0 || s->col_skip > HL_DTMF_RUN))
-      span = HL_DTMF_LANES, skip = hl__dtmf_col_worst(s), ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+      for (span = HL_DTMF_LANES, skip = 1; skip < HL_DTMF_RUN && !ok; skip += !ok) ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
     if (ok) {
       valid = 1, r = rr, c = s->col_cand;
       back = hl__dtmf_col_back(s, span, skip);

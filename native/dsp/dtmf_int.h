@@ -97,6 +97,4 @@ int hl__dtmf_steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c
 int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, float *mr, float *mc);
 /* Samples from the start of a column-led key's first window to now. */
 uint64_t hl__dtmf_col_back(const hl_dtmf_state *s, int span, int skip);
-/* The inner window of the last HL_DTMF_LANES farthest from the column's tone. */
-int hl__dtmf_col_worst(const hl_dtmf_state *s);
 #endif
