@@ -408,6 +408,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        inner window left out in turn */
     if (!ok && span == HL_DTMF_RUN && s->col_run > HL_DTMF_RUN && (s->col_skip < 0 || s->col_skip > HL_DTMF_RUN))
       for (span = HL_DTMF_LANES, skip = 1; skip < HL_DTMF_RUN && !ok; skip += !ok) ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+    /* a run of 6 with its window left out inside: the 5 others (40 ms keys
+       have 6 full windows) */
+    if (!ok && s->col_skip >= 1 && s->col_skip <= HL_DTMF_RUN - 2)
+      span = HL_DTMF_RUN, skip = HL_DTMF_RUN - 1 - s->col_skip, ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
     if (ok) {
       valid = 1, r = rr, c = s->col_cand;
       back = hl__dtmf_col_back(s, span, skip);
