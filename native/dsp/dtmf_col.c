@@ -6,8 +6,9 @@
 #include "dtmf_guard.h"
 #include "dtmf_int.h"
 
-/* The run's windows of one lane added coherently: each window's phasor
- * turned back by the measured advance per hop (unit u). Returns the coherent
+/* The run's windows of one lane (x[0..n), at hops t[0..n) from the first)
+ * added coherently: each window's phasor turned back by the measured advance
+ * per hop (unit u) times its hop. Returns the coherent
  * power (what a steady tone alone would give: its power) and, in *rho, its
  * ratio to the mean power of the windows (1 for a steady tone; speech that
  * falls into the lane adds power that does not add up coherently). *minproj
@@ -157,8 +158,9 @@ int hl__dtmf_steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c
 #define COL_LOO_MARGIN 4.0f
 #define COL_LOO_LOW_MARGIN 8.0f
 #define COL_GMIN 0.95f /* least hann_gain of a tone within STEADY_TOL (0.98 at 941 Hz) */
-/* Advance per hop (radians) of the lane values x[0..RUN) in time order for
- * the lane k: coarse from neighbours, refined over 3 hops. Returns 0 (and
+/* Advance per hop (radians) of the lane values x[0..n) at hops t[0..n) (in
+ * time order, at most one hop left out) for the lane k: coarse from
+ * neighbours, refined over 3 hops. Returns 0 (and
  * spends no arc tangent) when the neighbours' advance is not coherent
  * (|sum z| < coh_min sum |z|) or its angle from nominal has a cosine below
  * cos_min, else 1 with *th. */
