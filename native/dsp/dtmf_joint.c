@@ -122,7 +122,7 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
     const int k = s->col_cand;
     float p0 = 0, sum = 0;
     for (int j = 0; j < HL_DTMF_RUN; j++) {
-      const float *l = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
+      const float *l = s->lanes[(s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN + j) % HL_DTMF_LANES];
       const float p = l[k] * l[k] + l[8 + k] * l[8 + k];
       p0 = j ? p0 : p, sum += p;
     }
@@ -137,7 +137,7 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
   float m[8] = {0}, pmin[8], se = 0;
   const float *x[HL_DTMF_RUN]; /* the run's windows in time order */
   for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const float *l = x[j] = s->lanes[(s->lane_pos + j) % HL_DTMF_RUN];
+    const float *l = x[j] = s->lanes[(s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN + j) % HL_DTMF_LANES];
     for (int k = 4; k < 8; k++) {
       const float p = l[k] * l[k] + l[8 + k] * l[8 + k];
       m[k] += p, pmin[k] = j && pmin[k] < p ? pmin[k] : p;
