@@ -339,23 +339,41 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
   uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
-  if (level_ok && !s->digit && p[c] * (1.0f / COL_WIN_SHARE) >= E - p450) { /* kept only while it may lead a run */
+  if (level_ok && !s->digit) {
     /* the run goes on while the column stays within 6 dB (COL_PFILL) from
        window to window: col_valid's fill test asks 3 dB of the whole run
        (6 dB of a precise key's), and a key's run that speech breaks for
        a window no longer starts again from one window */
-    const int on = c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * s->col_prev && s->col_prev >= COL_PFILL * p[c];
-    s->col_run = on ? s->col_run + 1 : 1;
-    s->col_x[s->col_pw_pos][0] = X[c], s->col_x[s->col_pw_pos][1] = X[8 + c];
+    const int lead = p[c] * (1.0f / COL_WIN_SHARE) >= E - p450; /* may lead a run */
+    const float cp = s->col_prev;
+    int k = c;
+    if (lead && c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * cp && cp >= COL_PFILL * p[c]) {
+      s->col_run++, s->col_prev = p[c];
+      s->col_skip += s->col_skip >= 0;
+    } else if (s->col_run > 0 && (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN - 1)) {
+      /* one window of a run that speech disturbs is left out (decided
+         over 7 windows, see col_valid) */
+      s->col_run++, s->col_skip = 0, k = s->col_cand;
+      s->col_alt = lead ? c : -1, s->col_altp = p[c];
+    } else if (lead) {
+      /* a new run, from the window left out if it starts there */
+      const int alt = s->col_skip == 0 && c == s->col_alt && p[c] >= COL_PFILL * s->col_altp && s->col_altp >= COL_PFILL * p[c];
+      s->col_run = alt ? 2 : 1, s->col_skip = -1, s->col_cand = c, s->col_prev = p[c];
+    } else {
+      s->col_run = 0, s->col_skip = -1;
+    }
+    s->col_x[s->col_pw_pos][0] = X[k], s->col_x[s->col_pw_pos][1] = X[8 + k];
     s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
-    s->col_cand = c;
-    s->col_prev = p[c];
     float *l = s->lanes[s->lane_pos];
     memcpy(l, X, 16 * sizeof *X);
     l[16] = E - p450 > 0 ? E - p450 : 0;
-    s->lane_pos = s->lane_pos == HL_DTMF_RUN - 1 ? 0 : s->lane_pos + 1;
+    s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
+    /* the joint decision's run: windows in a row whose column may lead
+       (RUN: the first run, RUN + 1: later ones) */
+    s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;
   } else {
-    s->col_run = 0;
+    s->col_run = 0, s->col_skip = -1;
+    s->lane_run = 0;
   }
   if (level_ok && p[r] >= d->min_power && p[c] >= d->min_power && p[r] <= d->twist_n * p[c] && p[c] <= d->twist_r * p[r]) {
     if (s->run > 0 && r == s->cand_row && c == s->cand_col) {
@@ -385,11 +403,28 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   }
 
   if (!valid && !s->digit && s->col_run >= HL_DTMF_RUN) {
-    int rr;
-    if (hl__dtmf_col_valid(s, s->col_cand, &rr, &mr, &mc)) {
+    /* the last 6 windows, or 7 with the one left out inside them */
+    int rr, span = 0, skip = -1;
+    if (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN) span = HL_DTMF_RUN;
+    else if (s->col_skip >= 1 && s->col_run > HL_DTMF_RUN) span = HL_DTMF_LANES, skip = HL_DTMF_RUN - s->col_skip;
+    int ok = span && hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+    /* a run of 7 without a window left out whose 6-window runs fail: each
+       inner window left out in turn */
+    if (!ok && span == HL_DTMF_RUN && s->col_run > HL_DTMF_RUN && (s->col_skip < 0 || s->col_skip > HL_DTMF_RUN))
+      for (span = HL_DTMF_LANES, skip = 1; skip < HL_DTMF_RUN && !ok; skip += !ok) ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+    /* a run of 6 with its window left out inside: the 5 others (40 ms keys
+       have 6 full windows) */
+    if (!ok && s->col_skip >= 1 && s->col_skip <= HL_DTMF_RUN - 2)
+      span = HL_DTMF_RUN, skip = HL_DTMF_RUN - 1 - s->col_skip, ok = hl__dtmf_col_valid(s, s->col_cand, span, skip, &rr, &mr, &mc);
+    if (ok) {
       valid = 1, r = rr, c = s->col_cand;
-      back = hl__dtmf_col_back(s);
+      back = hl__dtmf_col_back(s, span, skip);
     }
+  }
+  if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
+    int rr, cc;
+    const int n = hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc);
+    if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */

@@ -92,9 +92,18 @@ float hl__dtmf_refine(const hl_dtmf_state *s, int col, float th1);
 /* Both tones of the run (r, c) near nominal and adding up coherently over
  * the run (tones under speech). */
 int hl__dtmf_steady(const hl_dtmf_state *s, int r, int c, float th_r, float th_c, float ang_r, float ang_c);
-/* The column-led decision for the column lane c over the last run: 1 with
- * the row (*rout) and the coherent powers when a key is beyond doubt. */
-int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int *rout, float *mr, float *mc);
-/* Samples from the start of a column-led key's first window to now. */
-uint64_t hl__dtmf_col_back(const hl_dtmf_state *s);
+/* The column-led decision for the column lane c over the last span (6 or
+ * 7) windows kept, without the window skip (0 .. span-1, or -1: none): 1
+ * with the row (*rout) and the coherent powers when a key is beyond doubt. */
+int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, float *mr, float *mc);
+/* Samples from the start of a column-led key's first window to now (the
+ * run decided as in col_valid). */
+uint64_t hl__dtmf_col_back(const hl_dtmf_state *s, int span, int skip);
+
+/* dtmf_joint.c */
+/* The joint decision over the last run of kept lanes (s->lanes): when a key
+ * is beyond doubt, the number of runs that decided it (1, or 2: this one and
+ * the run a window earlier) with the row, the column and their coherent
+ * powers; else 0. */
+int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
 #endif
