@@ -314,6 +314,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
     }
   }
   const float pr0[4] = {pr[0], pr[1], pr[2], pr[3]};
+  float ncp[4] = {-1, -1, -1, -1}, nrho[4]; /* rows' coherent power at nominal advance, when computed */
   for (int mode = 0; mode < 1 + pc; mode++) {
     int best = -1;
     float bcp = 0, b2 = 0, bang = 0; /* b2: the strongest other row (coherent) */
@@ -332,6 +333,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
         const float ang = wrap_pi(th - nominal);
         if (fabsf(ang) * hz > COL_ROW_TOL * FREQ[r]) th = nominal, strong = 0; /* a rival still, at nominal */
         const float cp = lane_coherent((const float (*)[2])y[r], t, nw, cosf(th), sinf(th), &rho, &pj);
+        if (th == nominal) ncp[r] = cp, nrho[r] = rho; /* for the second pass */
         if (strong && rho >= COL_RHO && cp > bcp) {
           b2 = bcp > b2 ? bcp : b2;
           best = r, bcp = cp, bang = ang;
@@ -341,11 +343,20 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
       }
     } else { /* every row at its nominal advance, its offset the phase slope */
       if (fabsf(angc) * hz > COL_NOM_CTOL * FREQ[c]) break;
-      for (int r = 0; r < 4; r++) {
-        const float cp = lane_coherent((const float (*)[2])y[r], t, nw, d->rot[r][0], -d->rot[r][1], &rho, &pj);
+      float pm[4] = {pr0[0], pr0[1], pr0[2], pr0[3]};
+      for (int n = 0; n < 4; n++) { /* strongest mean first, as above */
+        int r = 0;
+        for (int k = 1; k < 4; k++) r = pm[k] > pm[r] ? k : r;
+        const float mean = pm[r] / nw;
+        pm[r] = -1;
+        if (mean <= b2 && mean <= bcp) break; /* can neither win nor rival */
+        const int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
+        if (best < 0 && !strong) break;
+        const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
+        const float cp = ncp[r] >= 0 ? ncp[r] : lane_coherent((const float (*)[2])y[r], t, nw, cosf(nominal), sinf(nominal), &rho, &pj);
+        rho = ncp[r] >= 0 ? nrho[r] : rho;
         float o = 1e30f;
-        if (cp > bcp && rho >= COL_RHO && pr0[r] / nw / COL_GMIN + cpc / gc >= COL_SHARE * se)
-          o = lane_slope(d, r, (const float (*)[2])y[r], t, nw);
+        if (cp > bcp && rho >= COL_RHO && strong) o = lane_slope(d, r, (const float (*)[2])y[r], t, nw);
         if (fabsf(o) <= COL_NOMINAL * FREQ[r]) {
           b2 = bcp > b2 ? bcp : b2;
           best = r, bcp = cp, bang = o / hz;
