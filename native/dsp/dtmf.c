@@ -346,14 +346,14 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        a window no longer starts again from one window */
     const int lead = p[c] * (1.0f / COL_WIN_SHARE) >= E - p450; /* may lead a run */
     const float cp = s->col_prev;
-    int k = c;
+    int k = c, keep = lead; /* the column lane kept, and whether the window takes a place in the runs */
     if (lead && c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * cp && cp >= COL_PFILL * p[c]) {
       s->col_run++, s->col_prev = p[c];
       s->col_skip += s->col_skip >= 0;
     } else if (s->col_run > 0 && (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN - 1)) {
       /* one window of a run that speech disturbs is left out (decided
          over 7 windows, see col_valid) */
-      s->col_run++, s->col_skip = 0, k = s->col_cand;
+      s->col_run++, s->col_skip = 0, k = s->col_cand, keep = 1;
       s->col_alt = lead ? c : -1, s->col_altp = p[c];
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
@@ -362,12 +362,20 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else {
       s->col_run = 0, s->col_skip = -1;
     }
-    s->col_x[s->col_pw_pos][0] = X[k], s->col_x[s->col_pw_pos][1] = X[8 + k];
-    s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
-    float *l = s->lanes[s->lane_pos];
-    memcpy(l, X, 16 * sizeof *X);
-    l[16] = E - p450 > 0 ? E - p450 : 0;
-    s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
+    /* the runs read back only windows inside them: a window that neither
+       leads nor is left out of a run costs nothing here, and one left out
+       takes its place unwritten (never read) */
+    if (keep) {
+      s->col_x[s->col_pw_pos][0] = X[k], s->col_x[s->col_pw_pos][1] = X[8 + k];
+      s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
+      if (lead) {
+        float *l = s->lanes[s->lane_pos];
+        memcpy(l, X, 16 * sizeof *X);
+        l[16] = E - p450 > 0 ? E - p450 : 0;
+        memcpy(l + 17, p, sizeof p); /* as the decisions would compute them from the lanes */
+      }
+      s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
+    }
     /* the joint decision's run: windows in a row whose column may lead
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;

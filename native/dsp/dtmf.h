@@ -164,10 +164,12 @@ typedef struct hl_dtmf_state {
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
   struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
-  /* every window's lanes (re[8], im[8]) and non-450 Hz energy, for the
-     column-led decision under speech; col_run windows in a row with the
-     same strongest column lane col_cand (but for one, col_skip) */
-  float lanes[HL_DTMF_LANES][17];
+  /* the lanes (re[8], im[8]), non-450 Hz energy and lane powers [17..24]
+     of the windows in the column-led decision's and the joint decision's
+     runs (a window left out takes a place but is not written); col_run
+     windows in a row with the same strongest column lane col_cand (but for
+     one, col_skip) */
+  float lanes[HL_DTMF_LANES][25];
   int lane_pos, col_cand, col_run;
   int lane_run; /* windows in a row kept in lanes (up to RUN + 1; the joint decision's run) */
   int joint_pair; /* the pair (1 + 4 row + column) the joint decision found, */

@@ -205,12 +205,12 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
   const float *lw[HL_DTMF_RUN]; /* the windows taken, oldest first, and their hops t */
   int t[HL_DTMF_RUN];
   int nw = 0;
-  for (int j = 0; j < span; j++)
-    if (j != skip) t[nw] = j, lw[nw++] = s->lanes[(s->lane_pos + HL_DTMF_LANES - span + j) % HL_DTMF_LANES];
+  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - span; j < span; j++, i++)
+    if (j != skip) t[nw] = j, lw[nw++] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
   for (int j = 0; j < nw; j++) {
     const float *l = lw[j];
     x[j][0] = l[c], x[j][1] = l[8 + c];
-    float pc = x[j][0] * x[j][0] + x[j][1] * x[j][1];
+    float pc = l[17 + c]; /* x[j][0] * x[j][0] + x[j][1] * x[j][1], kept */
     pmin = pc < pmin ? pc : pmin;
     pmax = pc > pmax ? pc : pmax;
     psum += pc;
@@ -249,7 +249,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
     const float *l = lw[j];
     for (int r = 0; r < 4; r++) {
       y[r][j][0] = l[r], y[r][j][1] = l[8 + r];
-      pr[r] += l[r] * l[r] + l[8 + r] * l[8 + r];
+      pr[r] += l[17 + r];
     }
   }
   int best = -1;
