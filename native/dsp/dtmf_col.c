@@ -6,7 +6,8 @@
 #include "dtmf_guard.h"
 #include "dtmf_int.h"
 
-/* The run's windows of one lane (x[0..n), at hops t[0..n) from the first)
+/* The run's windows of one lane (x[0..n), at hops t[0..n) from the first;
+ * t NULL: consecutive, the pair decision's run)
  * added coherently: each window's phasor turned back by the measured advance
  * per hop (unit u) times its hop. Returns the coherent
  * power (what a steady tone alone would give: its power) and, in *rho, its
@@ -14,14 +15,15 @@
  * falls into the lane adds power that does not add up coherently). *minproj
  * = the smallest share of the coherent amplitude any window holds along the
  * coherent phasor (a window the tone does not fill holds little). */
-static float lane_coherent(const float (*x)[2], const int *t, int n, float ua, float ub, float *rho, float *minproj) {
+static inline __attribute__((always_inline)) float lane_coherent(const float (*x)[2], const int *t, int n, float ua, float ub, float *rho, float *minproj) {
   float zr = 0, zi = 0, inc = 0, pr = 1, pi = 0;
   float yr[HL_DTMF_RUN], yi[HL_DTMF_RUN];
   for (int j = 0, at = 0; j < n; j++) {
-    for (; at < t[j]; at++) { /* p = u^t[j] */
+    for (const int tj = t ? t[j] : j; at < tj; at++) { /* p = u^t[j] (one step when consecutive) */
       float q = pr * ua + pi * ub;
       pi = pi * ua - pr * ub;
       pr = q;
+      if (!t) break;
     }
     yr[j] = x[j][0] * pr - x[j][1] * pi;
     yi[j] = x[j][0] * pi + x[j][1] * pr;
@@ -39,16 +41,14 @@ static float lane_coherent(const float (*x)[2], const int *t, int n, float ua, f
   *minproj = m > 0 ? mp / (m / n) : 0;
   return cp;
 }
-/* Hops of the pair decision's run: consecutive. */
-static const int RUN_T[HL_DTMF_RUN] = {0, 1, 2, 3, 4, 5};
 /* The same for the run's windows of the row (col = 0) or column lane. */
 static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float *rho, float *minproj) {
   float x[HL_DTMF_RUN][2];
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
+  for (int j = 0, i = s->ring_pos; j < HL_DTMF_RUN; j++, i = i == HL_DTMF_RUN - 1 ? 0 : i + 1) {
+    const struct hl__dtmf_win *e = &s->ring[i];
     memcpy(x[j], col ? e->xc : e->xr, sizeof x[j]);
   }
-  return lane_coherent((const float (*)[2])x, RUN_T, HL_DTMF_RUN, ua, ub, rho, minproj);
+  return lane_coherent((const float (*)[2])x, NULL, HL_DTMF_RUN, ua, ub, rho, minproj);
 }
 
 /* Phase advance per hop of one lane over the run, refined from the coarse
@@ -56,8 +56,9 @@ static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float
 float hl__dtmf_refine(const hl_dtmf_state *s, int col, float th1) {
   float zr = 0, zi = 0;
   for (int j = 3; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
-    const struct hl__dtmf_win *o = &s->ring[(s->ring_pos + j - 3) % HL_DTMF_RUN];
+    int i = s->ring_pos + j - 3, k = i + 3; /* ring places of the windows j - 3 and j, without a division */
+    i -= i >= HL_DTMF_RUN ? HL_DTMF_RUN : 0, k -= k >= HL_DTMF_RUN ? HL_DTMF_RUN : 0;
+    const struct hl__dtmf_win *e = &s->ring[k], *o = &s->ring[i];
     const float *x = col ? e->xc : e->xr, *y = col ? o->xc : o->xr;
     zr += x[0] * y[0] + x[1] * y[1];
     zi += x[1] * y[0] - x[0] * y[1];
