@@ -120,6 +120,9 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
     /* the column-led decision's coarse test: 1.5 times STEADY_TOL (its
        column tone is clean, the refined advance stays close) */
     d->cos_col[k] = (float)cos(2 * PI * FREQ[k] * COL_COARSE_TOL * HL_DTMF_HOP / FS);
+    /* the pair decision's angles of these, once here (4 arc functions a run) */
+    d->rot_ang[k] = atan2f(d->rot[k][1], d->rot[k][0]);
+    d->tol_ang[k] = acosf(d->cos_tol[k]);
   }
   for (int n = 0; n < HL_DTMF_SPAN; n++) d->span_win[n] = (float)(0.5 - 0.5 * cos(2 * PI * (n + 0.5) / HL_DTMF_SPAN));
   d->min_power = powf(10.0f, p.min_level_dbm0 / 10.0f);
@@ -237,9 +240,9 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
     if (ar < mzr * d->cos_tol[r] || ac < mzc * d->cos_tol[c]) return 0;
     /* the offset's phase, refined over 3 hops (see below) */
     th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
-    ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
-    ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
-    if (fabsf(ang_r) > acosf(d->cos_tol[r]) || fabsf(ang_c) > acosf(d->cos_tol[c])) return 0;
+    ang_r = wrap_pi(th_r + d->rot_ang[r]);
+    ang_c = wrap_pi(th_c + d->rot_ang[c]);
+    if (fabsf(ang_r) > d->tol_ang[r] || fabsf(ang_c) > d->tol_ang[c]) return 0;
   } else {
     /* under speech: the coarse advance within twice the tolerance first
        (cos 2t = 2 cos^2 t - 1), then refined over 3 hops (a third of the
@@ -247,8 +250,8 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
        estimate), and the run must add up coherently */
     if (ar < mzr * (2 * d->cos_tol[r] * d->cos_tol[r] - 1) || ac < mzc * (2 * d->cos_tol[c] * d->cos_tol[c] - 1)) return 0;
     th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
-    ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
-    ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
+    ang_r = wrap_pi(th_r + d->rot_ang[r]);
+    ang_c = wrap_pi(th_c + d->rot_ang[c]);
     if (!hl__dtmf_steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
   }
   const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
