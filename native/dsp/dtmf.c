@@ -227,10 +227,18 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
       azc += sqrtf(e->zc[0] * e->zc[0] + e->zc[1] * e->zc[1]);
     }
   }
+  const int filled = minr >= FILL_POWER * maxr && minc >= FILL_POWER * maxc;
+  /* A run that does not fill must pass hl__dtmf_steady, whose tests leave
+     every window at least PROJ^2 STEADY of its lanes' mean power (a
+     window's power is at least its projection squared, >= PROJ^2 times the
+     coherent power, >= STEADY times the mean; 0.998 for rounding): a key's
+     first run, its first window half filled (a quarter of the power), stops
+     here before the arc tangents and the coherent sums. */
+  const float steady_floor = PROJ * PROJ * STEADY * 0.998f / HL_DTMF_RUN;
+  if (!filled && (minr < steady_floor * sr || minc < steady_floor * sc)) return 0;
   const float mzr = sqrtf(zr0 * zr0 + zr1 * zr1), mzc = sqrtf(zc0 * zc0 + zc1 * zc1);
   if (mzr <= 0 || mzc <= 0) return 0;
   if (mzr < COHERENCE * azr || mzc < COHERENCE * azc) return 0;
-  const int filled = minr >= FILL_POWER * maxr && minc >= FILL_POWER * maxc;
   /* Remove the nominal advance: what is left is the offset's phase per hop. */
   const float ar = zr0 * d->rot[r][0] - zr1 * d->rot[r][1], ac = zc0 * d->rot[c][0] - zc1 * d->rot[c][1];
   float ang_r, ang_c, th_r, th_c;
