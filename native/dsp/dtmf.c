@@ -120,7 +120,8 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
     /* the column-led decision's coarse test: 1.5 times STEADY_TOL (its
        column tone is clean, the refined advance stays close) */
     d->cos_col[k] = (float)cos(2 * PI * FREQ[k] * COL_COARSE_TOL * HL_DTMF_HOP / FS);
-    /* the pair decision's angles of these, once here (4 arc functions a run) */
+    /* the angles of these, once here (the pair decision spent 4 arc
+       functions a run on them, the column-led decision up to 5) */
     d->rot_ang[k] = atan2f(d->rot[k][1], d->rot[k][0]);
     d->tol_ang[k] = acosf(d->cos_tol[k]);
   }

@@ -124,7 +124,7 @@ typedef struct hl_dtmf_desc {
   float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
   float cos_tol[8];     /* cos of the largest accepted phase error per hop */
   float cos_col[8];     /* the same for the column-led decision's coarse test */
-  float rot_ang[8];     /* atan2f of rot (the pair decision's, once here) */
+  float rot_ang[8];     /* atan2f of rot (the decisions', once here) */
   float tol_ang[8];     /* acosf of cos_tol */
   float span_win[HL_DTMF_SPAN]; /* Hann window over a run's span */
   float min_power, twist_n, twist_r, min_fraction;

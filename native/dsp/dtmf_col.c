@@ -229,12 +229,16 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
   if ((1 + d->twist_n) * psum < COL_PSHARE * COL_GMIN * nw * se) return 0;
   float thc, th, rho, pj;
   if (!lane_advance(d, c, (const float (*)[2])x, t, nw, COHERENCE, d->cos_col[c], &thc)) return 0;
-  const float angc = wrap_pi(thc + atan2f(d->rot[c][1], d->rot[c][0]));
+  const float angc = wrap_pi(thc + d->rot_ang[c]);
   if (fabsf(angc) * hz > COL_CTOL * FREQ[c]) return 0;
   /* the strict tests (3 dB fill, COL_CRHO, STEADY_DRIFT_HZ), or a precise
      column's looser ones (see COL_NOMINAL) */
   const int pc = fabsf(angc) * hz <= COL_LOW_CTOL * FREQ[c];
   if (!pc && pmin < FILL_POWER * pmax) return 0;
+  /* a run with a window left out takes only a precise key (below): its
+     column is precise, or nothing after this passes (music's steady notes
+     reach here in every window, each run of 7 tried 5 times) */
+  if (skip >= 0 && !pc) return 0;
   const float cpc = lane_coherent((const float (*)[2])x, t, nw, cosf(thc), sinf(thc), &rho, &pj);
   if (pj < PROJ || rho < (pc ? COL_PRHO : COL_CRHO)) return 0;
   const float pjc = pj, cdrift = lane_drift((const float (*)[2])x, t, nw);
@@ -264,7 +268,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
     if (mean <= b2 || mean * COL_LOW_MARGIN <= bcp) break; /* can neither win nor rival */
     int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
     if (best < 0 && !strong) break; /* too weak, as above (and every row after it) */
-    const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
+    const float nominal = -d->rot_ang[r];
     if (!lane_advance(d, r, (const float (*)[2])y[r], t, nw, COL_ROW_COH, 2 * d->cos_tol[r] * d->cos_tol[r] - 1, &th)) th = nominal, strong = 0;
     const float ang = wrap_pi(th - nominal);
     if (fabsf(ang) * hz > COL_ROW_TOL * FREQ[r]) th = nominal, strong = 0; /* a rival still, at nominal */
