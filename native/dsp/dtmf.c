@@ -120,6 +120,10 @@ int hl_dtmf_desc_init(hl_dtmf_desc *d, const hl_dtmf_params *pp) {
     /* the column-led decision's coarse test: 1.5 times STEADY_TOL (its
        column tone is clean, the refined advance stays close) */
     d->cos_col[k] = (float)cos(2 * PI * FREQ[k] * COL_COARSE_TOL * HL_DTMF_HOP / FS);
+    /* the angles of these, once here (the pair decision spent 4 arc
+       functions a run on them, the column-led decision up to 5) */
+    d->rot_ang[k] = atan2f(d->rot[k][1], d->rot[k][0]);
+    d->tol_ang[k] = acosf(d->cos_tol[k]);
   }
   for (int n = 0; n < HL_DTMF_SPAN; n++) d->span_win[n] = (float)(0.5 - 0.5 * cos(2 * PI * (n + 0.5) / HL_DTMF_SPAN));
   d->min_power = powf(10.0f, p.min_level_dbm0 / 10.0f);
@@ -224,10 +228,18 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
       azc += sqrtf(e->zc[0] * e->zc[0] + e->zc[1] * e->zc[1]);
     }
   }
+  const int filled = minr >= FILL_POWER * maxr && minc >= FILL_POWER * maxc;
+  /* A run that does not fill must pass hl__dtmf_steady, whose tests leave
+     every window at least PROJ^2 STEADY of its lanes' mean power (a
+     window's power is at least its projection squared, >= PROJ^2 times the
+     coherent power, >= STEADY times the mean; 0.998 for rounding): a key's
+     first run, its first window half filled (a quarter of the power), stops
+     here before the arc tangents and the coherent sums. */
+  const float steady_floor = PROJ * PROJ * STEADY * 0.998f / HL_DTMF_RUN;
+  if (!filled && (minr < steady_floor * sr || minc < steady_floor * sc)) return 0;
   const float mzr = sqrtf(zr0 * zr0 + zr1 * zr1), mzc = sqrtf(zc0 * zc0 + zc1 * zc1);
   if (mzr <= 0 || mzc <= 0) return 0;
   if (mzr < COHERENCE * azr || mzc < COHERENCE * azc) return 0;
-  const int filled = minr >= FILL_POWER * maxr && minc >= FILL_POWER * maxc;
   /* Remove the nominal advance: what is left is the offset's phase per hop. */
   const float ar = zr0 * d->rot[r][0] - zr1 * d->rot[r][1], ac = zc0 * d->rot[c][0] - zc1 * d->rot[c][1];
   float ang_r, ang_c, th_r, th_c;
@@ -237,9 +249,9 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
     if (ar < mzr * d->cos_tol[r] || ac < mzc * d->cos_tol[c]) return 0;
     /* the offset's phase, refined over 3 hops (see below) */
     th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
-    ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
-    ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
-    if (fabsf(ang_r) > acosf(d->cos_tol[r]) || fabsf(ang_c) > acosf(d->cos_tol[c])) return 0;
+    ang_r = wrap_pi(th_r + d->rot_ang[r]);
+    ang_c = wrap_pi(th_c + d->rot_ang[c]);
+    if (fabsf(ang_r) > d->tol_ang[r] || fabsf(ang_c) > d->tol_ang[c]) return 0;
   } else {
     /* under speech: the coarse advance within twice the tolerance first
        (cos 2t = 2 cos^2 t - 1), then refined over 3 hops (a third of the
@@ -247,8 +259,8 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
        estimate), and the run must add up coherently */
     if (ar < mzr * (2 * d->cos_tol[r] * d->cos_tol[r] - 1) || ac < mzc * (2 * d->cos_tol[c] * d->cos_tol[c] - 1)) return 0;
     th_r = hl__dtmf_refine(s, 0, atan2f(zr1, zr0)), th_c = hl__dtmf_refine(s, 1, atan2f(zc1, zc0));
-    ang_r = wrap_pi(th_r + atan2f(d->rot[r][1], d->rot[r][0]));
-    ang_c = wrap_pi(th_c + atan2f(d->rot[c][1], d->rot[c][0]));
+    ang_r = wrap_pi(th_r + d->rot_ang[r]);
+    ang_c = wrap_pi(th_c + d->rot_ang[c]);
     if (!hl__dtmf_steady(s, r, c, th_r, th_c, ang_r, ang_c)) return 0;
   }
   const float bins_per_rad = (float)(FS / (2 * PI * HL_DTMF_HOP) / (FS / HL_DTMF_WIN));
@@ -346,14 +358,14 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        a window no longer starts again from one window */
     const int lead = p[c] * (1.0f / COL_WIN_SHARE) >= E - p450; /* may lead a run */
     const float cp = s->col_prev;
-    int k = c;
+    int k = c, keep = lead; /* the column lane kept, and whether the window takes a place in the runs */
     if (lead && c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * cp && cp >= COL_PFILL * p[c]) {
       s->col_run++, s->col_prev = p[c];
       s->col_skip += s->col_skip >= 0;
     } else if (s->col_run > 0 && (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN - 1)) {
       /* one window of a run that speech disturbs is left out (decided
          over 7 windows, see col_valid) */
-      s->col_run++, s->col_skip = 0, k = s->col_cand;
+      s->col_run++, s->col_skip = 0, k = s->col_cand, keep = 1;
       s->col_alt = lead ? c : -1, s->col_altp = p[c];
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
@@ -362,12 +374,20 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else {
       s->col_run = 0, s->col_skip = -1;
     }
-    s->col_x[s->col_pw_pos][0] = X[k], s->col_x[s->col_pw_pos][1] = X[8 + k];
-    s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
-    float *l = s->lanes[s->lane_pos];
-    memcpy(l, X, 16 * sizeof *X);
-    l[16] = E - p450 > 0 ? E - p450 : 0;
-    s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
+    /* the runs read back only windows inside them: a window that neither
+       leads nor is left out of a run costs nothing here, and one left out
+       takes its place unwritten (never read) */
+    if (keep) {
+      s->col_x[s->col_pw_pos][0] = X[k], s->col_x[s->col_pw_pos][1] = X[8 + k];
+      s->col_pw_pos = (s->col_pw_pos + 1) & (HL_DTMF_COLPW - 1);
+      if (lead) {
+        float *l = s->lanes[s->lane_pos];
+        memcpy(l, X, 16 * sizeof *X);
+        l[16] = E - p450 > 0 ? E - p450 : 0;
+        memcpy(l + 17, p, sizeof p); /* as the decisions would compute them from the lanes */
+      }
+      s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
+    }
     /* the joint decision's run: windows in a row whose column may lead
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;

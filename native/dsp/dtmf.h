@@ -66,7 +66,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (3000 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (3224 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -126,6 +126,8 @@ typedef struct hl_dtmf_desc {
   float rot[8][2];      /* e^{-j w_k HOP}: removes the nominal phase advance */
   float cos_tol[8];     /* cos of the largest accepted phase error per hop */
   float cos_col[8];     /* the same for the column-led decision's coarse test */
+  float rot_ang[8];     /* atan2f of rot (the decisions', once here) */
+  float tol_ang[8];     /* acosf of cos_tol */
   float span_win[HL_DTMF_SPAN]; /* Hann window over a run's span */
   float min_power, twist_n, twist_r, min_fraction;
   int end_windows;
@@ -166,10 +168,12 @@ typedef struct hl_dtmf_state {
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
   struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
-  /* every window's lanes (re[8], im[8]) and non-450 Hz energy, for the
-     column-led decision under speech; col_run windows in a row with the
-     same strongest column lane col_cand (but for one, col_skip) */
-  float lanes[HL_DTMF_LANES][17];
+  /* the lanes (re[8], im[8]), non-450 Hz energy and lane powers [17..24]
+     of the windows in the column-led decision's and the joint decision's
+     runs (a window left out takes a place but is not written); col_run
+     windows in a row with the same strongest column lane col_cand (but for
+     one, col_skip) */
+  float lanes[HL_DTMF_LANES][25];
   int lane_pos, col_cand, col_run;
   int lane_run; /* windows in a row kept in lanes (up to RUN + 1; the joint decision's run) */
   int joint_pair; /* the pair (1 + 4 row + column) the joint decision found, */

@@ -6,7 +6,8 @@
 #include "dtmf_guard.h"
 #include "dtmf_int.h"
 
-/* The run's windows of one lane (x[0..n), at hops t[0..n) from the first)
+/* The run's windows of one lane (x[0..n), at hops t[0..n) from the first;
+ * t NULL: consecutive, the pair decision's run)
  * added coherently: each window's phasor turned back by the measured advance
  * per hop (unit u) times its hop. Returns the coherent
  * power (what a steady tone alone would give: its power) and, in *rho, its
@@ -14,14 +15,15 @@
  * falls into the lane adds power that does not add up coherently). *minproj
  * = the smallest share of the coherent amplitude any window holds along the
  * coherent phasor (a window the tone does not fill holds little). */
-static float lane_coherent(const float (*x)[2], const int *t, int n, float ua, float ub, float *rho, float *minproj) {
+static inline __attribute__((always_inline)) float lane_coherent(const float (*x)[2], const int *t, int n, float ua, float ub, float *rho, float *minproj) {
   float zr = 0, zi = 0, inc = 0, pr = 1, pi = 0;
   float yr[HL_DTMF_RUN], yi[HL_DTMF_RUN];
   for (int j = 0, at = 0; j < n; j++) {
-    for (; at < t[j]; at++) { /* p = u^t[j] */
+    for (const int tj = t ? t[j] : j; at < tj; at++) { /* p = u^t[j] (one step when consecutive) */
       float q = pr * ua + pi * ub;
       pi = pi * ua - pr * ub;
       pr = q;
+      if (!t) break;
     }
     yr[j] = x[j][0] * pr - x[j][1] * pi;
     yi[j] = x[j][0] * pi + x[j][1] * pr;
@@ -39,16 +41,14 @@ static float lane_coherent(const float (*x)[2], const int *t, int n, float ua, f
   *minproj = m > 0 ? mp / (m / n) : 0;
   return cp;
 }
-/* Hops of the pair decision's run: consecutive. */
-static const int RUN_T[HL_DTMF_RUN] = {0, 1, 2, 3, 4, 5};
 /* The same for the run's windows of the row (col = 0) or column lane. */
 static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float *rho, float *minproj) {
   float x[HL_DTMF_RUN][2];
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
+  for (int j = 0, i = s->ring_pos; j < HL_DTMF_RUN; j++, i = i == HL_DTMF_RUN - 1 ? 0 : i + 1) {
+    const struct hl__dtmf_win *e = &s->ring[i];
     memcpy(x[j], col ? e->xc : e->xr, sizeof x[j]);
   }
-  return lane_coherent((const float (*)[2])x, RUN_T, HL_DTMF_RUN, ua, ub, rho, minproj);
+  return lane_coherent((const float (*)[2])x, NULL, HL_DTMF_RUN, ua, ub, rho, minproj);
 }
 
 /* Phase advance per hop of one lane over the run, refined from the coarse
@@ -56,8 +56,9 @@ static float coherent(const hl_dtmf_state *s, int col, float ua, float ub, float
 float hl__dtmf_refine(const hl_dtmf_state *s, int col, float th1) {
   float zr = 0, zi = 0;
   for (int j = 3; j < HL_DTMF_RUN; j++) {
-    const struct hl__dtmf_win *e = &s->ring[(s->ring_pos + j) % HL_DTMF_RUN];
-    const struct hl__dtmf_win *o = &s->ring[(s->ring_pos + j - 3) % HL_DTMF_RUN];
+    int i = s->ring_pos + j - 3, k = i + 3; /* ring places of the windows j - 3 and j, without a division */
+    i -= i >= HL_DTMF_RUN ? HL_DTMF_RUN : 0, k -= k >= HL_DTMF_RUN ? HL_DTMF_RUN : 0;
+    const struct hl__dtmf_win *e = &s->ring[k], *o = &s->ring[i];
     const float *x = col ? e->xc : e->xr, *y = col ? o->xc : o->xr;
     zr += x[0] * y[0] + x[1] * y[1];
     zi += x[1] * y[0] - x[0] * y[1];
@@ -269,12 +270,12 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
   const float *lw[HL_DTMF_RUN]; /* the windows taken, oldest first, and their hops t */
   int t[HL_DTMF_RUN];
   int nw = 0;
-  for (int j = 0; j < span; j++)
-    if (j != skip) t[nw] = j, lw[nw++] = s->lanes[(s->lane_pos + HL_DTMF_LANES - span + j) % HL_DTMF_LANES];
+  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - span; j < span; j++, i++)
+    if (j != skip) t[nw] = j, lw[nw++] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
   for (int j = 0; j < nw; j++) {
     const float *l = lw[j];
     x[j][0] = l[c], x[j][1] = l[8 + c];
-    float pc = x[j][0] * x[j][0] + x[j][1] * x[j][1];
+    float pc = l[17 + c]; /* x[j][0] * x[j][0] + x[j][1] * x[j][1], kept */
     pmin = pc < pmin ? pc : pmin;
     pmax = pc > pmax ? pc : pmax;
     psum += pc;
@@ -292,12 +293,16 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
   if ((1 + d->twist_n) * psum < COL_PSHARE * COL_GMIN * nw * se) return 0;
   float thc, th, rho, pj;
   if (!lane_advance(d, c, (const float (*)[2])x, t, nw, COHERENCE, d->cos_col[c], &thc)) return 0;
-  const float angc = wrap_pi(thc + atan2f(d->rot[c][1], d->rot[c][0]));
+  const float angc = wrap_pi(thc + d->rot_ang[c]);
   if (fabsf(angc) * hz > COL_CTOL * FREQ[c]) return 0;
   /* the strict tests (3 dB fill, COL_CRHO, STEADY_DRIFT_HZ), or a precise
      column's looser ones (see COL_NOMINAL) */
   const int pc = fabsf(angc) * hz <= COL_LOW_CTOL * FREQ[c];
   if (!pc && pmin < FILL_POWER * pmax) return 0;
+  /* a run with a window left out takes only a precise key (below): its
+     column is precise, or nothing after this passes (music's steady notes
+     reach here in every window, each run of 7 tried 5 times) */
+  if (skip >= 0 && !pc) return 0;
   const float cpc = lane_coherent((const float (*)[2])x, t, nw, cosf(thc), sinf(thc), &rho, &pj);
   if (pj < PROJ || rho < (pc ? COL_PRHO : COL_CRHO)) return 0;
   const float pjc = pj, cdrift = lane_drift((const float (*)[2])x, t, nw);
@@ -313,7 +318,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
     const float *l = lw[j];
     for (int r = 0; r < 4; r++) {
       y[r][j][0] = l[r], y[r][j][1] = l[8 + r];
-      pr[r] += l[r] * l[r] + l[8 + r] * l[8 + r];
+      pr[r] += l[17 + r];
     }
   }
   const float pr0[4] = {pr[0], pr[1], pr[2], pr[3]};
@@ -331,7 +336,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
         if (mean <= b2 || mean * COL_LOW_MARGIN <= bcp) break; /* can neither win nor rival */
         int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
         if (best < 0 && !strong) break; /* too weak, as above (and every row after it) */
-        const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
+        const float nominal = -d->rot_ang[r];
         if (!lane_advance(d, r, (const float (*)[2])y[r], t, nw, COL_ROW_COH, 2 * d->cos_tol[r] * d->cos_tol[r] - 1, &th)) th = nominal, strong = 0;
         const float ang = wrap_pi(th - nominal);
         if (fabsf(ang) * hz > COL_ROW_TOL * FREQ[r]) th = nominal, strong = 0; /* a rival still, at nominal */
@@ -355,7 +360,7 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
         if (mean <= b2 && mean <= bcp) break; /* can neither win nor rival */
         const int strong = mean / COL_GMIN + cpc / gc >= COL_SHARE * se;
         if (best < 0 && !strong) break;
-        const float nominal = -atan2f(d->rot[r][1], d->rot[r][0]);
+        const float nominal = -d->rot_ang[r];
         const float cp = ncp[r] >= 0 ? ncp[r] : lane_coherent((const float (*)[2])y[r], t, nw, cosf(nominal), sinf(nominal), &rho, &pj);
         rho = ncp[r] >= 0 ? nrho[r] : rho;
         float o = 1e30f;

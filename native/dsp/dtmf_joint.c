@@ -115,39 +115,31 @@ static float nominal_coherent(const hl_dtmf_desc *d, const float *const *x, int 
 /* 2: a key in this run alone, 1: a key if the next run agrees, 0: none. */
 static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
-  /* a run whose first window is a tone's partly filled first window: the
-     next window decides (the pair decision, for a clean key), so the first
-     run of kept lanes costs one lane's powers */
-  if (s->lane_run == HL_DTMF_RUN) {
-    const int k = s->col_cand;
-    float p0 = 0, sum = 0;
-    for (int j = 0; j < HL_DTMF_RUN; j++) {
-      const float *l = s->lanes[(s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN + j) % HL_DTMF_LANES];
-      const float p = l[k] * l[k] + l[8 + k] * l[8 + k];
-      p0 = j ? p0 : p, sum += p;
-    }
-    if (p0 < FILL_POWER * sum / HL_DTMF_RUN) return 0;
-  }
   /* the column first (what speech seldom passes): adding up, alone, and
      filling every window. The column that passes holds in every window
      >= PROJ^2 JOINT_CRHO of its mean power (a window's amplitude is at
      least its projection), so only such columns go on (most speech stops
      here, before the rows' powers), and another column gets a coherent sum
      only when its mean could come within JOINT_CMARGIN. */
-  float m[8] = {0}, pmin[8], se = 0;
+  float m[8], pmin[8], p0[8], se = 0;
   const float *x[HL_DTMF_RUN]; /* the run's windows in time order */
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    const float *l = x[j] = s->lanes[(s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN + j) % HL_DTMF_LANES];
+  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN; j < HL_DTMF_RUN; j++, i++)
+    x[j] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
+  for (int k = 4; k < 8; k++) p0[k] = m[k] = pmin[k] = x[0][17 + k];
+  for (int j = 1; j < HL_DTMF_RUN; j++)
     for (int k = 4; k < 8; k++) {
-      const float p = l[k] * l[k] + l[8 + k] * l[8 + k];
-      m[k] += p, pmin[k] = j && pmin[k] < p ? pmin[k] : p;
+      const float p = x[j][17 + k];
+      m[k] += p, pmin[k] = pmin[k] < p ? pmin[k] : p;
     }
-  }
+  /* a run whose first window is a tone's partly filled first window: the
+     next window decides (the pair decision, for a clean key) */
+  if (s->lane_run == HL_DTMF_RUN && p0[s->col_cand] < FILL_POWER * m[s->col_cand] / HL_DTMF_RUN) return 0;
   int cand = 0;
   for (int k = 4; k < 8; k++) cand |= pmin[k] >= PROJ * PROJ * JOINT_CRHO * m[k] / HL_DTMF_RUN ? 1 << k : 0;
   if (!cand) return 0;
+  for (int k = 0; k < 4; k++) m[k] = 0;
   for (int j = 0; j < HL_DTMF_RUN; j++) {
-    for (int k = 0; k < 4; k++) m[k] += x[j][k] * x[j][k] + x[j][8 + k] * x[j][8 + k];
+    for (int k = 0; k < 4; k++) m[k] += x[j][17 + k];
     se += x[j][16];
   }
   /* cheap bound: coherent powers never exceed the windows' mean */
