@@ -1,5 +1,6 @@
-/* Maintenance ioctls of the userspace DAHDI (test/dahdi/emu/dahdi_emu.c), the
- * test fixture that serves the /dev/dahdi files from an LD_PRELOAD library. They act
+/* Maintenance ioctls of the userspace DAHDI (test/dahdi/emu/dahdi_emu.c,
+ * its ioctls served in emu_ioctl.c), the test fixture that serves the
+ * /dev/dahdi files from an LD_PRELOAD library. They act
  * on the emulated cable and the far end, which a real card cannot be asked
  * to do: on a real card they fail with ENOTTY, and the driver then reports
  * HL_ENOTSUP. Alarms a real card can simulate itself go through DAHDI_MAINT.
