@@ -19,12 +19,16 @@
  * (before that the tone is not yet scaled the same way). Over that part:
  * one rectangular DFT at the 8 nominal frequencies per half, and a key
  * when:
- *   - the run has a candidate column (the trigger, cheap, from the lanes
- *     analyse() keeps): every window holds >= LTP_CFILL of its mean power
- *     and the windows turned back by the nominal advance add up (>=
- *     LTP_CRHO of their mean power);
- *   - the low band holds >= LTP_LOWBAND of the span's power and is voiced
- *     (correlation >= LTP_VOICED at T, g >= LTP_GMIN);
+ *   - the run is not a clean key's (its strongest row and column lanes
+ *     hold < LTP_CLEAN of its energy: those are the pair decision's, a
+ *     window or two later) and has a candidate column (the trigger, cheap,
+ *     from the lanes analyse() keeps): every window holds >= LTP_CFILL of
+ *     its mean power and the windows turned back by the nominal advance add
+ *     up (>= LTP_CRHO of their mean power);
+ *   - the span's samples correlate from one to the next (>= LTP_LAG1 of
+ *     their power: voice and tones do, white noise does not), the low band
+ *     holds >= LTP_LOWBAND of the span's power and is voiced (correlation
+ *     >= LTP_VOICED at T, g >= LTP_GMIN);
  *   - in the residual, the strongest row >= LTP_RMARGIN (2 dB) ahead of the
  *     other rows, the strongest column (a candidate) >= LTP_CMARGIN (10 dB)
  *     ahead of the others, the two tones >= LTP_SHARE of the residual's
@@ -53,6 +57,13 @@
  *   - LTP_CFILL 0.2: 0.3 finds 0.2-0.4 % fewer keys at equal level; LTP_CRHO
  *     0.4: triggers on the talk-off corpus 19.8 -> 6.0 a second, no key
  *     lost on any seed (0.5: one on seeds 4-5);
+ *   - LTP_CLEAN 0.9 and LTP_LAG1 0.3 keep the cost off clean lines: without
+ *     them the bench's tape (npm run bench -- dsp: clean keys, white noise,
+ *     busy tone) triggered at every key's rising edge and in its noise
+ *     (DTMF alone 87-93 k -> 55 k channels per core); with them +3 %
+ *     instructions on that tape (callgrind) and the bench within its
+ *     noise. The same keys found on every seed (LTP_CLEAN 0.8: a key fewer
+ *     in 4 of the 9 cells; LTP_LAG1 up to 0.5 the same);
  *   - LTP_LOWBAND 0.006: clean keys (test/native/dtmf_test.c: 25-30 ms
  *     tones, 10 dB twist) hold <= 0.003 there (the row's leak through the
  *     low-pass and its onset), and the decision took some of them; keys
@@ -67,10 +78,12 @@
  * Caveat: the speech is eSpeak NG's, a synthetic voice with a very regular
  * pitch; natural voices have jitter and shimmer, so the residual removes
  * less of them and the gain on real callers will be smaller. Cost: the
- * trigger fires 3.5 times a second on the corpus's speech and 11 on its
- * music (never on clean keys, which the pair decision takes first), each
- * about 45,000 instructions (the low-pass and the lag search are most of
- * it). */
+ * whole test runs 3.4 times a second on the corpus's speech and 3.6 on its
+ * music (8.5 triggers there, half stopped before the low-pass), each about
+ * 50,000 instructions (the low-pass and the lag search are most of it):
+ * the detector costs about twice as much on a line carrying speech or
+ * music (callgrind over the corpus: speech 652 -> 1,385 M instructions,
+ * music 688 -> 1,279 M). */
 #define LTP_LAG_MIN 20
 #define LTP_LAG_MAX 100
 #define LTP_HALF 8    /* fractional delay: 2 LTP_HALF + 1 taps */
@@ -80,6 +93,8 @@
 _Static_assert(LTP_N + 160 <= HL_DTMF_HIST, "the span and its history stay in the ring");
 #define LTP_CFILL 0.2f
 #define LTP_CRHO 0.4f
+#define LTP_CLEAN 0.9f
+#define LTP_LAG1 0.3f
 #define LTP_LOWBAND 0.006f
 #define LTP_VOICED 0.5f
 #define LTP_GMIN 0.5f
@@ -160,6 +175,16 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
       const float p = x6[j][17 + k];
       m[k] += p, pmin[k] = pmin[k] < p ? pmin[k] : p;
     }
+  /* a clean key (the run's strongest row and column lanes hold most of its
+     energy) is the pair decision's, a window or two later */
+  float pt = 0, et = 0;
+  for (int j = 0; j < HL_DTMF_RUN; j++) {
+    float br = 0, bc = 0;
+    for (int k = 0; k < 4; k++) br = x6[j][17 + k] > br ? x6[j][17 + k] : br;
+    for (int k = 4; k < 8; k++) bc = x6[j][17 + k] > bc ? x6[j][17 + k] : bc;
+    pt += br + bc, et += x6[j][16];
+  }
+  if (pt >= LTP_CLEAN * et) return 0;
   int cand = 0;
   for (int k = 4; k < 8; k++) {
     if (pmin[k] < LTP_CFILL * m[k] / HL_DTMF_RUN || m[k] < HL_DTMF_RUN * d->min_power) continue;
@@ -173,13 +198,29 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
     cand |= zr * zr + zi * zi >= LTP_CRHO * HL_DTMF_RUN * m[k] ? 1 << k : 0;
   }
   if (!cand) return 0;
-  /* the span and what precedes it, oldest first, and its low band */
+  /* voice and tones below 2 kHz correlate from one sample to the next,
+     white noise does not (read in the ring: most noise stops here) */
+  size_t at = (size_t)((s->sample - HL_DTMF_SPAN - 1) % HL_DTMF_HIST);
+  int64_t ex = 0, xl = 0; /* 13-bit squares over 280 samples pass 2^31 */
+  int32_t prev = s->hist[at];
+  for (int n = 0; n < HL_DTMF_SPAN; n++) {
+    at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
+    const int32_t v = s->hist[at];
+    ex += v * v, xl += v * prev, prev = v;
+  }
+  if ((float)xl < LTP_LAG1 * (float)ex) return 0;
+  /* the span and what precedes it, oldest first */
   float x[LTP_N], y[LTP_N];
-  size_t at = (size_t)((s->sample - LTP_N) % HL_DTMF_HIST);
+  at = (size_t)((s->sample - LTP_N) % HL_DTMF_HIST);
+  for (int n = 0; n < LTP_N; n++) {
+    x[n] = (float)s->hist[at];
+    at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
+  }
+  const int a = LTP_N - HL_DTMF_SPAN;
+  /* the low band */
   float z[2][2] = {{0}};
   for (int n = 0; n < LTP_N; n++) {
-    float v = x[n] = (float)s->hist[at];
-    at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
+    float v = x[n];
     for (int b = 0; b < 2; b++) {
       const float o = LP[b][0] * v + z[b][0];
       z[b][0] = LP[b][1] * v - LP[b][3] * o + z[b][1];
@@ -188,9 +229,8 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
     }
     y[n] = v;
   }
-  const int a = LTP_N - HL_DTMF_SPAN;
   const float e0 = dot(y + a, y + a, HL_DTMF_SPAN);
-  if (e0 < LTP_LOWBAND * dot(x + a, x + a, HL_DTMF_SPAN)) return 0;
+  if (e0 < LTP_LOWBAND * (float)ex) return 0;
   /* the pitch lag: the largest normalised correlation of the low band,
      searched at half rate (nothing there near 2 kHz), then at full rate
      next to it */
