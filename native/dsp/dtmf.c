@@ -446,6 +446,12 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     const int n = hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc);
     if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
   }
+  /* the same run on the voice's pitch-prediction residual (dtmf_ltp.c) */
+  if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
+    int rr, cc;
+    const int n = hl__dtmf_ltp_valid(s, &rr, &cc, &mr, &mc);
+    if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
+  }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */
     uint64_t st = T > HL_DTMF_WIN + (HL_DTMF_RUN - 1) * HL_DTMF_HOP ? T - HL_DTMF_WIN - (HL_DTMF_RUN - 1) * HL_DTMF_HOP + START_OFFSET : 0;

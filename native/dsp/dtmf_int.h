@@ -1,6 +1,7 @@
 /* Internal: what the DTMF receiver's decisions share (dtmf.c: the pair
  * decision, dtmf_col.c: the steady-tone tests and the column-led decision
- * for keys under speech, dtmf_guard.c: the long-window guard). */
+ * for keys under speech, dtmf_joint.c and dtmf_ltp.c: the joint and the
+ * pitch-residual decisions, dtmf_guard.c: the long-window guard). */
 #ifndef HL_DSP_DTMF_INT_H
 #define HL_DSP_DTMF_INT_H
 #include <math.h>
@@ -100,10 +101,29 @@ int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, f
  * run decided as in col_valid). */
 uint64_t hl__dtmf_col_back(const hl_dtmf_state *s, int span, int skip);
 
+/* A decision's test said t (2: a key in this run alone, 1: a key if the
+ * run a window later agrees, 0: none) for the pair *r, *c in the window
+ * that closed at now: the number of runs that decided the key (1 or 2), or
+ * 0. *pair, *at keep the last candidate (1 + 4 row + column) and its
+ * window. */
+static inline int hl__dtmf_agree(int t, const int *r, const int *c, int *pair, uint64_t *at, uint64_t now) {
+  if (t == 0) return 0;
+  if (t == 2) return 1; /* one run */
+  const int p = 1 + *r * 4 + (*c - 4);
+  const int again = p == *pair && *at + HL_DTMF_HOP == now;
+  *pair = p, *at = now; /* the next window decides */
+  return again ? 2 : 0;
+}
+
 /* dtmf_joint.c */
 /* The joint decision over the last run of kept lanes (s->lanes): when a key
  * is beyond doubt, the number of runs that decided it (1, or 2: this one and
  * the run a window earlier) with the row, the column and their coherent
  * powers; else 0. */
 int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+
+/* dtmf_ltp.c */
+/* The decision on the pitch-prediction residual over the last run (keys
+ * under voiced speech): the same return as hl__dtmf_joint_valid. */
+int hl__dtmf_ltp_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
 #endif

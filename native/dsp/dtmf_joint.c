@@ -189,10 +189,5 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
 
 int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
   const int t = joint_test(s, rout, cout, mr, mc);
-  if (t == 0) return 0;
-  if (t == 2) return 1; /* one run */
-  const int pair = 1 + *rout * 4 + (*cout - 4);
-  const int again = pair == s->joint_pair && s->joint_at + HL_DTMF_HOP == s->sample;
-  s->joint_pair = pair, s->joint_at = s->sample; /* the next window decides */
-  return again ? 2 : 0;
+  return hl__dtmf_agree(t, rout, cout, &s->joint_pair, &s->joint_at, s->sample);
 }

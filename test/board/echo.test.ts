@@ -1,10 +1,13 @@
 // Barge-in on an echoing line (issue 15): the engine plays one of the
 // project's prompts on a timeslot whose far end returns the prompt's echo
-// (sim echo impairment: 6 dB return loss, 20 ms delay), while the caller
+// (sim echo impairment: 3 dB return loss, 20 ms delay), while the caller
 // presses a quiet key (-30 dBm0 per tone, 60 ms) to skip it. The key travels
 // as audio through the real detector. With the channel's echo canceller on,
-// every key is taken and stops the prompt; with it off, the echo (9 dB above
-// each tone) hides most of them.
+// every key is taken and stops the prompt; with it off, the echo (12 dB above
+// each tone) hides some of them. (6 dB return loss until the detector's
+// decision on the pitch-prediction residual, native/dsp/dtmf_ltp.c: since it,
+// the detector alone takes every key under that echo of the voiced prompt,
+// so the line echoes louder for the canceller's part to show: off 2 of 4.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -34,7 +37,7 @@ async function bargeIns(canceller: boolean | undefined, profile: string | BoardP
       await before(board, eng, net);
       [[eng, net]] = await connect(board, [index]);
     }
-    eng.impair({ echoLossDb: 6, echoDelayMs: 20 });
+    eng.impair({ echoLossDb: 3, echoDelayMs: 20 });
     if (canceller !== undefined) eng.echoCanceller(canceller);
     for (let i = 0; i < KEYS.length; i++) {
       eng.clearDigits();
@@ -64,7 +67,7 @@ async function bargeIns(canceller: boolean | undefined, profile: string | BoardP
 test('with the echo canceller on, a quiet key pressed during a prompt on an echoing line stops the prompt', async () => {
   const on = await bargeIns(true);
   const off = await bargeIns(false);
-  process.stdout.write(`barge-in on an echoing line (ERL 6 dB, 20 ms; keys -32/-30 dBm0): canceller on ${on.taken}/${KEYS.length}, off ${off.taken}/${KEYS.length}\n`);
+  process.stdout.write(`barge-in on an echoing line (ERL 3 dB, 20 ms; keys -32/-30 dBm0): canceller on ${on.taken}/${KEYS.length}, off ${off.taken}/${KEYS.length}\n`);
   assert.is(on.taken, KEYS.length, `with the canceller: ${on.report.join('; ')}`);
   assert.ok(off.taken < KEYS.length, `without the canceller every key was taken too (${off.report.join('; ')}): the test line echoes too little to show anything`);
 });
