@@ -351,10 +351,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
   uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
-  /* the column-led run before this window (the whole-key decision takes
-     it when it ends here undecided) */
-  int was_run = 0, was_c = 4;
-  uint64_t was_t0 = 0, was_t1 = 0;
+  /* a column-led run of HL_DTMF_RUN windows or more that ends here (the
+     whole-key decision takes it when no digit came of it): its windows, its
+     column and whether its last window was the one left out */
+  int ended = 0, ended_c = 4, ended_skip = 0;
   if (level_ok && !s->digit) {
     /* the run goes on while the column stays within 6 dB (COL_PFILL) from
        window to window: col_valid's fill test asks 3 dB of the whole run
@@ -363,11 +363,9 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     const int lead = p[c] * (1.0f / COL_WIN_SHARE) >= E - p450; /* may lead a run */
     const float cp = s->col_prev;
     int k = c, keep = lead; /* the column lane kept, and whether the window takes a place in the runs */
-    was_run = s->col_run, was_c = s->col_cand, was_t0 = s->col_t0, was_t1 = s->col_t1;
     if (lead && c == s->col_cand && s->col_run > 0 && p[c] >= COL_PFILL * cp && cp >= COL_PFILL * p[c]) {
       s->col_run++, s->col_prev = p[c];
       s->col_skip += s->col_skip >= 0;
-      s->col_t1 = T;
     } else if (s->col_run > 0 && (s->col_skip < 0 || s->col_skip >= HL_DTMF_RUN - 1)) {
       /* one window of a run that speech disturbs is left out (decided
          over 7 windows, see col_valid) */
@@ -376,9 +374,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
       const int alt = s->col_skip == 0 && c == s->col_alt && p[c] >= COL_PFILL * s->col_altp && s->col_altp >= COL_PFILL * p[c];
+      if (s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
       s->col_run = alt ? 2 : 1, s->col_skip = -1, s->col_cand = c, s->col_prev = p[c];
-      s->col_t0 = alt ? T - HL_DTMF_HOP : T, s->col_t1 = T;
     } else {
+      if (s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
       s->col_run = 0, s->col_skip = -1;
     }
     /* the runs read back only windows inside them: a window that neither
@@ -399,7 +398,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;
   } else {
-    if (!s->digit) was_run = s->col_run, was_c = s->col_cand, was_t0 = s->col_t0, was_t1 = s->col_t1;
+    if (!s->digit && s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
     s->col_run = 0, s->col_skip = -1;
     s->lane_run = 0;
   }
@@ -454,12 +453,16 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     const int n = hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc);
     if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
   }
-  if (!valid && !s->digit && was_run >= HL_DTMF_RUN && s->col_run < was_run) {
+  if (!valid && !s->digit && ended) {
     /* a column-led run long enough for a key ended undecided: the whole
-       key's extent, from the samples kept (dtmf_whole.c) */
+       key's extent, from the samples kept (dtmf_whole.c); the run's last
+       window closed a hop ago, its last leading one two if that was the
+       one left out */
+    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)(ended - 1) * HL_DTMF_HOP;
     int rr;
     uint64_t st;
-    if (hl__dtmf_whole(s, was_c, was_t0, was_t1, &rr, &mr, &mc, &st)) valid = 1, r = rr, c = was_c, back = T - st + START_OFFSET;
+    if (hl__dtmf_whole(s, ended_c, t0, last - (ended_skip ? HL_DTMF_HOP : 0), &rr, &mr, &mc, &st))
+      valid = 1, r = rr, c = ended_c, back = T - st + START_OFFSET;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */

@@ -75,7 +75,7 @@
  * issue 15's changes, 4 before the voiced/overtone checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (3240 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (3224 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -193,7 +193,6 @@ typedef struct hl_dtmf_state {
   float col_prev; /* the column lane's power in the last window kept */
   float col_x[HL_DTMF_COLPW][2]; /* the column lane in the last windows kept */
   int col_pw_pos;
-  uint64_t col_t0, col_t1; /* the samples the column run's first and last leading windows closed at */
   /* digit currently on */
   char digit;
   int dig_r, dig_c; /* its lanes */
