@@ -289,6 +289,13 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
   return 1;
 }
 
+/* A column-led run that ends: 0 if shorter than HL_DTMF_RUN windows, else
+ * its windows << 4 | its column << 1 | 1 if its last window was the one
+ * left out. */
+static inline int run_end(const hl_dtmf_state *s) {
+  return s->col_run >= HL_DTMF_RUN ? s->col_run << 4 | s->col_cand << 1 | (s->col_skip == 0) : 0;
+}
+
 /* One window closed at sample s->sample: X = tone lanes re[8], im[8]
  * (in place: dial tone removed), dr / di the 450 Hz lane, E the window's
  * Hann-weighted mean power (mW0). */
@@ -352,9 +359,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   float mr = 0, mc = 0;
   uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
   /* a column-led run of HL_DTMF_RUN windows or more that ends here (the
-     whole-key decision takes it when no digit came of it): its windows, its
-     column and whether its last window was the one left out */
-  int ended = 0, ended_c = 4, ended_skip = 0;
+     whole-key decision takes it when no digit came of it), packed in one
+     int (see run_end): its windows, its column and whether its last window
+     was the one left out */
+  int ended = 0;
   if (level_ok && !s->digit) {
     /* the run goes on while the column stays within 6 dB (COL_PFILL) from
        window to window: col_valid's fill test asks 3 dB of the whole run
@@ -374,10 +382,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
       const int alt = s->col_skip == 0 && c == s->col_alt && p[c] >= COL_PFILL * s->col_altp && s->col_altp >= COL_PFILL * p[c];
-      if (s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
+      ended = run_end(s);
       s->col_run = alt ? 2 : 1, s->col_skip = -1, s->col_cand = c, s->col_prev = p[c];
     } else {
-      if (s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
+      ended = run_end(s);
       s->col_run = 0, s->col_skip = -1;
     }
     /* the runs read back only windows inside them: a window that neither
@@ -398,7 +406,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;
   } else {
-    if (!s->digit && s->col_run >= HL_DTMF_RUN) ended = s->col_run, ended_c = s->col_cand, ended_skip = s->col_skip == 0;
+    if (!s->digit) ended = run_end(s);
     s->col_run = 0, s->col_skip = -1;
     s->lane_run = 0;
   }
@@ -458,11 +466,12 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        key's extent, from the samples kept (dtmf_whole.c); the run's last
        window closed a hop ago, its last leading one two if that was the
        one left out */
-    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)(ended - 1) * HL_DTMF_HOP;
+    const int cc = (ended >> 1) & 7;
+    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)((ended >> 4) - 1) * HL_DTMF_HOP;
     int rr;
     uint64_t st;
-    if (hl__dtmf_whole(s, ended_c, t0, last - (ended_skip ? HL_DTMF_HOP : 0), &rr, &mr, &mc, &st))
-      valid = 1, r = rr, c = ended_c, back = T - st + START_OFFSET;
+    if (hl__dtmf_whole(s, cc, t0, last - (ended & 1 ? HL_DTMF_HOP : 0), &rr, &mr, &mc, &st))
+      valid = 1, r = rr, c = cc, back = T - st + START_OFFSET;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */
