@@ -290,10 +290,11 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
 }
 
 /* A column-led run that ends: 0 if shorter than HL_DTMF_RUN windows, else
- * its windows << 4 | its column << 1 | 1 if its last window was the one
- * left out. */
-static inline int run_end(const hl_dtmf_state *s) {
-  return s->col_run >= HL_DTMF_RUN ? s->col_run << 4 | s->col_cand << 1 | (s->col_skip == 0) : 0;
+ * its windows << 5 | fresh << 4 | its column << 1 | 1 if its last window
+ * was the one left out (fresh: this window's column lane is kept after the
+ * run's, as a new run's first). */
+static inline int run_end(const hl_dtmf_state *s, int fresh) {
+  return s->col_run >= HL_DTMF_RUN ? s->col_run << 5 | fresh << 4 | s->col_cand << 1 | (s->col_skip == 0) : 0;
 }
 
 /* One window closed at sample s->sample: X = tone lanes re[8], im[8]
@@ -382,10 +383,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
       const int alt = s->col_skip == 0 && c == s->col_alt && p[c] >= COL_PFILL * s->col_altp && s->col_altp >= COL_PFILL * p[c];
-      ended = run_end(s);
+      ended = run_end(s, 1);
       s->col_run = alt ? 2 : 1, s->col_skip = -1, s->col_cand = c, s->col_prev = p[c];
     } else {
-      ended = run_end(s);
+      ended = run_end(s, 0);
       s->col_run = 0, s->col_skip = -1;
     }
     /* the runs read back only windows inside them: a window that neither
@@ -406,7 +407,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;
   } else {
-    if (!s->digit) ended = run_end(s);
+    if (!s->digit) ended = run_end(s, 0);
     s->col_run = 0, s->col_skip = -1;
     s->lane_run = 0;
   }
@@ -467,10 +468,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        window closed a hop ago, its last leading one two if that was the
        one left out */
     const int cc = (ended >> 1) & 7;
-    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)((ended >> 4) - 1) * HL_DTMF_HOP;
+    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)((ended >> 5) - 1) * HL_DTMF_HOP;
     int rr;
     uint64_t st;
-    if (hl__dtmf_whole(s, cc, t0, last - (ended & 1 ? HL_DTMF_HOP : 0), &rr, &mr, &mc, &st))
+    if (hl__dtmf_whole(s, cc, t0, last - (ended & 1 ? HL_DTMF_HOP : 0), ended >> 4 & 1, &rr, &mr, &mc, &st))
       valid = 1, r = rr, c = cc, back = T - st + START_OFFSET;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
