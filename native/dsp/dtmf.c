@@ -289,6 +289,14 @@ static int run_valid(hl_dtmf_state *s, int r, int c, float *mr, float *mc) {
   return 1;
 }
 
+/* A column-led run that ends: 0 if shorter than HL_DTMF_RUN windows, else
+ * its windows << 5 | fresh << 4 | its column << 1 | 1 if its last window
+ * was the one left out (fresh: this window's column lane is kept after the
+ * run's, as a new run's first). */
+static inline int run_end(const hl_dtmf_state *s, int fresh) {
+  return s->col_run >= HL_DTMF_RUN ? s->col_run << 5 | fresh << 4 | s->col_cand << 1 | (s->col_skip == 0) : 0;
+}
+
 /* One window closed at sample s->sample: X = tone lanes re[8], im[8]
  * (in place: dial tone removed), dr / di the 450 Hz lane, E the window's
  * Hann-weighted mean power (mW0). */
@@ -351,6 +359,11 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
   int events = 0, valid = 0;
   float mr = 0, mc = 0;
   uint64_t back = HL_DTMF_SPAN; /* from the start of the deciding run's first window to T */
+  /* a column-led run of HL_DTMF_RUN windows or more that ends here (the
+     whole-key decision takes it when no digit came of it), packed in one
+     int (see run_end): its windows, its column and whether its last window
+     was the one left out */
+  int ended = 0;
   if (level_ok && !s->digit) {
     /* the run goes on while the column stays within 6 dB (COL_PFILL) from
        window to window: col_valid's fill test asks 3 dB of the whole run
@@ -370,8 +383,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     } else if (lead) {
       /* a new run, from the window left out if it starts there */
       const int alt = s->col_skip == 0 && c == s->col_alt && p[c] >= COL_PFILL * s->col_altp && s->col_altp >= COL_PFILL * p[c];
+      ended = run_end(s, 1);
       s->col_run = alt ? 2 : 1, s->col_skip = -1, s->col_cand = c, s->col_prev = p[c];
     } else {
+      ended = run_end(s, 0);
       s->col_run = 0, s->col_skip = -1;
     }
     /* the runs read back only windows inside them: a window that neither
@@ -392,6 +407,7 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
        (RUN: the first run, RUN + 1: later ones) */
     s->lane_run = lead ? s->lane_run + (s->lane_run <= HL_DTMF_RUN) : 0;
   } else {
+    if (!s->digit) ended = run_end(s, 0);
     s->col_run = 0, s->col_skip = -1;
     s->lane_run = 0;
   }
@@ -451,6 +467,18 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     int rr, cc;
     const int n = hl__dtmf_ltp_valid(s, &rr, &cc, &mr, &mc);
     if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
+  }
+  if (!valid && !s->digit && ended) {
+    /* a column-led run long enough for a key ended undecided: the whole
+       key's extent, from the samples kept (dtmf_whole.c); the run's last
+       window closed a hop ago, its last leading one two if that was the
+       one left out */
+    const int cc = (ended >> 1) & 7;
+    const uint64_t last = T - HL_DTMF_HOP, t0 = last - (uint64_t)((ended >> 5) - 1) * HL_DTMF_HOP;
+    int rr;
+    uint64_t st;
+    if (hl__dtmf_whole(s, cc, t0, last - (ended & 1 ? HL_DTMF_HOP : 0), ended >> 4 & 1, &rr, &mr, &mc, &st))
+      valid = 1, r = rr, c = cc, back = T - st + START_OFFSET;
   }
   if (s->digit && valid && (r != s->dig_r || c != s->dig_c)) {
     /* another key without a gap: the old one ends where the new one starts */

@@ -14,14 +14,14 @@
  * 13-bit units, in one pass: the lanes are independent, so the compiler
  * runs them in vector registers (a lane costs about 1/8 of a scalar pass). */
 #define SPAN_FREQS 16
-static void span_powers(const hl_dtmf_state *s, const float *f, float *p) {
+static void span_powers(const hl_dtmf_state *s, const float *f, float *p, uint64_t end) {
   const float *w = s->desc->span_win;
   float cr[SPAN_FREQS], ci[SPAN_FREQS], pr[SPAN_FREQS], pi[SPAN_FREQS], sr[SPAN_FREQS], si[SPAN_FREQS];
   for (int k = 0; k < SPAN_FREQS; k++) {
     const float a = (float)(2 * PI) * f[k] / (float)FS;
     cr[k] = cosf(a), ci[k] = -sinf(a), pr[k] = 1, pi[k] = 0, sr[k] = 0, si[k] = 0;
   }
-  const size_t at = (size_t)((s->sample - HL_DTMF_SPAN) % HL_DTMF_HIST);
+  const size_t at = (size_t)((end - HL_DTMF_SPAN) % HL_DTMF_HIST);
   for (int n = 0; n < HL_DTMF_SPAN; n++) {
     size_t i = at + (size_t)n;
     i -= i >= HL_DTMF_HIST ? HL_DTMF_HIST : 0;
@@ -66,7 +66,7 @@ static void span_powers(const hl_dtmf_state *s, const float *f, float *p) {
    (697 Hz -1.5 % and 1336 Hz +1.5 %: 17 Hz apart); 120 Hz away the long
    window's leakage is below -40 dB */
 #define OVERTONE_CLEAR_HZ 120.0f
-int hl__dtmf_harmonic(const hl_dtmf_state *s, float fr, float fc) {
+int hl__dtmf_harmonic_at(const hl_dtmf_state *s, float fr, float fc, uint64_t end) {
   float f[SPAN_FREQS] = {fr, fc, 2 * fc, 1.5f * fc, 2 * fr}, p[SPAN_FREQS];
   int k = 5; /* f[5..k): neighbours of the voice pitches that fit */
   for (int m = 2; m <= VOICE_M_MAX && k <= SPAN_FREQS - 4; m++) {
@@ -78,7 +78,7 @@ int hl__dtmf_harmonic(const hl_dtmf_state *s, float fr, float fc) {
     for (int j = 0; j < 4; j++)
       if ((float)ks[j] * f0 > 250.0f && (float)ks[j] * f0 < 3500.0f) f[k++] = (float)ks[j] * f0;
   }
-  span_powers(s, f, p);
+  span_powers(s, f, p, end);
   const float weak = p[0] < p[1] ? p[0] : p[1];
   for (int j = 5; j < k; j++)
     if (p[j] >= VOICE_NEIGHBOUR * weak) return 1;
@@ -86,3 +86,5 @@ int hl__dtmf_harmonic(const hl_dtmf_state *s, float fr, float fc) {
   return fabsf(2 * fr - fc) >= OVERTONE_CLEAR_HZ && p[4] >= OVERTONE * p[0];
 }
 
+
+int hl__dtmf_harmonic(const hl_dtmf_state *s, float fr, float fc) { return hl__dtmf_harmonic_at(s, fr, fc, s->sample); }

@@ -9,4 +9,7 @@
  * harmonics present, or carry overtones of their own (an instrument's note):
  * not a key. Reads the run's samples from the state's ring. */
 int hl__dtmf_harmonic(const hl_dtmf_state *s, float fr, float fc);
+/* The same over the HL_DTMF_SPAN samples before sample end (still in the
+ * ring). */
+int hl__dtmf_harmonic_at(const hl_dtmf_state *s, float fr, float fc, uint64_t end);
 #endif

@@ -126,4 +126,11 @@ int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, floa
 /* The decision on the pitch-prediction residual over the last run (keys
  * under voiced speech): the same return as hl__dtmf_joint_valid. */
 int hl__dtmf_ltp_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+/* dtmf_whole.c */
+/* The whole-key decision after a column-led run on column c ended
+ * undecided (t0, t1: the samples its first and last leading windows closed
+ * at; fresh: 1 when the newest kept column window is not the run's): 1 with
+ * the row, the tones' powers over the key and the key's first sample when a
+ * key is beyond doubt. */
+int hl__dtmf_whole(hl_dtmf_state *s, int c, uint64_t t0, uint64_t t1, int fresh, int *rout, float *mr, float *mc, uint64_t *start);
 #endif

@@ -6,9 +6,10 @@
 // added where the speech is active; the mix goes through A-law again (the
 // line) into our detector and SpanDSP's. Prints a table by ratio and level
 // with the issue's targets (>= 99 % at 6 dB below: met on these signals and
-// on seeds the test does not use, 99.8-100 %; >= 95 % at equal level: met
-// at every level, 97.3-98.7 %, and on seed 3, 97.1 %, and seeds 4-5, 98.1 %,
-// since the pitch-residual decision; see the bounds below); asserts the figures measured when the
+// on seeds the test does not use, 99.9 %; >= 95 % at equal level: met
+// at every level, 97.6-98.9 %, and on seed 3, 96.2-98.1 % per level, and
+// seeds 4-5, 97.8-98.7 %, since the pitch-residual and whole-key
+// decisions; see the bounds below); asserts the figures measured when the
 // test was written, less a margin (so a regression fails), that we find
 // more keys than SpanDSP at every ratio, and no digit that is not a key.
 //
@@ -154,18 +155,22 @@ function score(keys: Key[], found: { digit: string; at: number }[], before: numb
 interface SpandspAddon { spandspDtmf(pcm: Int16Array): { digits: string; at: Float64Array } | null }
 
 // Bounds per ratio (speech below each tone, dB -> least share of keys found):
-// measured 99.7-100 % at 6 dB, 99.0-99.8 % at 3 dB, 97.3-98.7 % at 0 dB since
-// the decision on the voice's pitch-prediction residual (native/dsp/dtmf_ltp.c;
-// 99.5-100, 97.4-98.4 and 94.1-96.2 % before it, since the column-led
-// decision's rows at nominal advance, native/dsp/dtmf_col.c,
-// COL_NOM_MARGIN; 99.4-100, 97.3-98.4 and 93.8-96.0 % before that, after the
+// measured 99.7-100 % at 6 dB, 99.4-99.8 % at 3 dB, 97.6-98.9 % at 0 dB since
+// the fifth round: the decision on the voice's pitch-prediction residual
+// (native/dsp/dtmf_ltp.c; alone 99.7-100, 99.0-99.8 and 97.3-98.7 %) and the
+// whole-key decision (native/dsp/dtmf_whole.c, a matched filter over the
+// key's own extent after a column-led run ends undecided; alone 99.7-100,
+// 98.2-99.4 and 95.2-96.8 %); 99.5-100, 97.4-98.4 and 94.1-96.2 % before
+// them, since the column-led decision's rows at nominal advance,
+// native/dsp/dtmf_col.c, COL_NOM_MARGIN; 99.4-100, 97.3-98.4 and
+// 93.8-96.0 % before that, after the
 // third round: column-led runs that leave out one disturbed window, and the
 // joint decision, native/dsp/dtmf_joint.c; 99.4-99.5, 96.6-97.6 and 92.7-94.1 %
 // before it; 97.8-98.2, 94.5-95.7 and 88.9-92.0 % before the column-led decision's
 // precise keys and 6 dB column steps; 94.4-95.5, 89.9-92.3 and 80.9-84.4 % before the column-led decision;
 // 92.8-94.2, 84.9-87.2 and 73.0-76.0 % before the speech-share drop); issue
 // 15's targets are 99 % and 95 %.
-const BOUND: Record<number, number> = { [-6]: 99.5, [-3]: 98.5, [0]: 96.5 };
+const BOUND: Record<number, number> = { [-6]: 99.5, [-3]: 99, [0]: 97 };
 const TARGET: Record<number, number> = { [-6]: 99, [-3]: 97, [0]: 95 };
 
 test('keys under speech: found at the measured rates (targets printed), more than SpanDSP, no false digits', async () => {
