@@ -69,7 +69,7 @@ const NUMBERS_ZH = `我的订单号是四七幺，二九零，八八三。发票
 请在九点到十一点之间，或者晚上六点以后给我回电话。型号是X九百，序列号是ABC，五五五，零零九。
 我一共打了十二次电话，花了三百六十八块钱的话费，等了两个多星期。`;
 
-interface SpeechJob { voice: string; text: string; wpm: number; pitch: number; gainDb: number; label: string }
+export interface SpeechJob { voice: string; text: string; wpm: number; pitch: number; gainDb: number; label: string }
 
 // Voices: eSpeak NG language + variant (m1..m7, f1..f5 and named variants).
 // Mandarin is always the cmn-latn-pinyin voice (it reads characters, and
@@ -79,9 +79,12 @@ const EN_VOICES = ['en-us+m1', 'en-us+f2', 'en-gb+m3', 'en-gb+f4', 'en-gb-x-gbcl
 const PINYIN_VOICES = ['cmn-latn-pinyin', 'cmn-latn-pinyin+f2', 'cmn-latn-pinyin+m3', 'cmn-latn-pinyin+f4', 'cmn-latn-pinyin+m1', 'cmn-latn-pinyin+m7'];
 const HANZI_VOICES = ['cmn-latn-pinyin+f3', 'cmn-latn-pinyin+m2', 'cmn-latn-pinyin+f1', 'cmn-latn-pinyin+m5', 'cmn-latn-pinyin+m4', 'cmn-latn-pinyin+f5', 'cmn-latn-pinyin+m6',
   'yue', 'yue+f1', 'hak'];
-const FOREIGN_VOICES = ['de+m3', 'fr-fr+f2', 'es+m1', 'ru+f4', 'ja+m5', 'hi+f1', 'it+m4', 'pt-br+f3', 'vi+m2', 'ko+f5', 'ar+m6', 'tr+f2'];
+export const FOREIGN_VOICES = ['de+m3', 'fr-fr+f2', 'es+m1', 'ru+f4', 'ja+m5', 'hi+f1', 'it+m4', 'pt-br+f3', 'vi+m2', 'ko+f5', 'ar+m6', 'tr+f2'];
 
-function speechJobs(): SpeechJob[] {
+/** Voices by the text they read (the npm corpus's, or the first corpus's in talkoff-first.ts). */
+export interface VoiceSet { en: string[]; pinyin: string[]; hanzi: string[]; foreign: string[]; pinyinNumbers: string[] }
+
+export function speechJobsOf(v: VoiceSet): SpeechJob[] {
   const jobs: SpeechJob[] = [];
   let k = 0;
   // Speed 110..239 words per minute, pitch 15..94, peak -1..-18 dBFS, spread
@@ -90,23 +93,28 @@ function speechJobs(): SpeechJob[] {
     k++;
     return { wpm: 110 + ((k * 37) % 130), pitch: 15 + ((k * 53) % 80), gainDb: -((k * 7) % 18) };
   };
-  for (const v of EN_VOICES) {
-    jobs.push({ voice: v, text: EN, ...vary(), label: 'english text' });
-    jobs.push({ voice: v, text: NUMBERS_EN, ...vary(), label: 'english numbers' });
+  for (const voice of v.en) {
+    jobs.push({ voice, text: EN, ...vary(), label: 'english text' });
+    jobs.push({ voice, text: NUMBERS_EN, ...vary(), label: 'english numbers' });
   }
-  for (const v of PINYIN_VOICES) {
-    jobs.push({ voice: v, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
-    jobs.push({ voice: v, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
+  for (const voice of v.pinyin) {
+    jobs.push({ voice, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
+    jobs.push({ voice, text: PINYIN, ...vary(), label: 'mandarin pinyin' });
   }
-  for (const v of HANZI_VOICES) jobs.push({ voice: v, text: HANZI, ...vary(), label: 'chinese characters' });
-  for (const v of FOREIGN_VOICES) jobs.push({ voice: v, text: EN, ...vary(), label: `english text read by a ${v.split('+')[0]} voice` });
-  for (const v of PINYIN_VOICES) jobs.push({ voice: v, text: NUMBERS_ZH, ...vary(), label: 'mandarin numbers (characters)' });
+  for (const voice of v.hanzi) jobs.push({ voice, text: HANZI, ...vary(), label: 'chinese characters' });
+  for (const voice of v.foreign) jobs.push({ voice, text: EN, ...vary(), label: `english text read by a ${voice.split('+')[0]} voice` });
+  for (const voice of v.pinyinNumbers) jobs.push({ voice, text: NUMBERS_ZH, ...vary(), label: 'mandarin numbers (characters)' });
   return jobs;
 }
 
-interface MusicJob { name: string; seed: number; spec: PieceSpec; tempo: number; gainDb: number; what: string }
+function speechJobs(): SpeechJob[] {
+  return speechJobsOf({ en: EN_VOICES, pinyin: PINYIN_VOICES, hanzi: HANZI_VOICES, foreign: FOREIGN_VOICES, pinyinNumbers: PINYIN_VOICES });
+}
 
-function musicJobs(): MusicJob[] {
+export interface MusicJob { name: string; seed: number; spec: PieceSpec; tempo: number; gainDb: number; what: string }
+
+/** The music pieces (the first corpus's are the first 12). */
+export function musicJobs(): MusicJob[] {
   // GM programs: 0 piano, 4 electric piano, 11 vibraphone, 12 marimba,
   // 15 dulcimer (yangqin), 19 church organ, 21 accordion, 22 harmonica,
   // 24 nylon guitar, 32 acoustic bass, 40 violin, 42 cello, 48 strings,

@@ -113,9 +113,14 @@ function soundBank(): BasicSoundBank {
   return bank;
 }
 
+/** A piece as a Standard MIDI File (seeded, so the same spec gives the same notes). */
+export function midiFile(seed: number, spec: PieceSpec, tempo: number): Uint8Array {
+  return smf(piece(seed, spec), tempo);
+}
+
 /** Renders a piece (seeded, so the same spec gives the same notes) to 8 kHz mono floats. */
 export async function renderPiece(seed: number, spec: PieceSpec, tempo: number): Promise<Float32Array> {
-  const file = smf(piece(seed, spec), tempo);
+  const file = midiFile(seed, spec, tempo);
   const midi = BasicMIDI.fromArrayBuffer(file.buffer as ArrayBuffer);
   const synth = new SpessaSynthProcessor(RENDER_RATE, { eventsEnabled: false });
   synth.soundBankManager.addSoundBank(soundBank(), 'main');

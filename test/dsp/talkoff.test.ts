@@ -20,10 +20,8 @@
 // too (the board runs those detectors on every channel as well).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { detectTones, parseWav } from '../../src/dsp/index.ts';
 import { corpus, instruments, voices } from './talkoff-corpus.ts';
-import type { CorpusFile } from './talkoff-corpus.ts';
+import { count, perHour } from './talkoff-count.ts';
 
 // Bounds, false events per hour of audio: the figures measured on this
 // corpus (see the dsp report) with margin. Lower them when a detector
@@ -40,40 +38,6 @@ const MAX_MF_R2_MUSIC_PER_HOUR = 150;
 const MAX_CALL_PROGRESS_PER_HOUR = 6;
 
 const verbose = process.env.HL_TALKOFF_VERBOSE === '1';
-
-interface Tally { seconds: number; dtmf: number; mf: number; mfLong: number; cp: number; hits: string[] }
-
-function count(files: CorpusFile[]): Record<'speech' | 'music', Tally> {
-  const t = {
-    speech: { seconds: 0, dtmf: 0, mf: 0, mfLong: 0, cp: 0, hits: [] as string[] },
-    music: { seconds: 0, dtmf: 0, mf: 0, mfLong: 0, cp: 0, hits: [] as string[] },
-  };
-  for (const f of files) {
-    const wav = parseWav(readFileSync(f.path));
-    assert.is(wav.encoding, 'alaw', `${f.path} is not A-law`);
-    // Every MF R2 tone the receiver reports (hotline detect hides those under 30 ms).
-    const events = detectTones(wav, { minMfR2Ms: 0 });
-    const k = t[f.kind];
-    k.seconds += wav.frames / 8000;
-    for (const e of events) {
-      const at = `${f.name} @ ${(e.start_ms / 1000).toFixed(2)} s (${e.end_ms - e.start_ms} ms)`;
-      if (e.type === 'dtmf') {
-        k.dtmf++;
-        k.hits.push(`dtmf ${e.digit}  ${at}  [${f.what}]`);
-      } else if (e.type === 'mf_r2') {
-        k.mf++;
-        if (e.end_ms - e.start_ms >= 30) k.mfLong++;
-        k.hits.push(`mf_r2 ${e.direction} ${e.code}  ${at}`);
-      } else {
-        k.cp++;
-        k.hits.push(`${e.tone}  ${at}`);
-      }
-    }
-  }
-  return t;
-}
-
-const perHour = (n: number, s: number): number => (s > 0 ? (n * 3600) / s : 0);
 
 test('speech and music make few false DTMF digits (and MF R2 / call-progress tones) per hour', async () => {
   const files = await corpus((s) => process.stdout.write(`${s}\n`));
