@@ -75,11 +75,16 @@
  * and on nominal (0.3 %, 0.25 %), no second steady row within 4 dB, at
  * least 36 ms long; its digit is reported when the run ends (up to the
  * key's length later than the others') with the key's start.
- * Talk-off on the project's first corpus (system espeak-ng: 61 min of speech
- * in 40 voices, 30 min of music): 0 false digits (1.3/hour before the glide
- * check); on today's npm corpus (test/dsp/talkoff: 68.5 min of speech, 34.6
- * min of music): 2 false digits, both in one held choir chord (7 before
- * issue 15's changes, 4 before the voiced/overtone checks).
+ * Talk-off on the project's first corpus (system espeak-ng: 61.1 min of
+ * speech in 40 voices, fluidsynth music 29.8 min): 0 false digits (1.3/hour
+ * before the glide check; 9 after the column-led, joint and whole-key
+ * decisions until the sixth round: a non-precise column-led key's column
+ * within 0.3 %, a looser voice fit with a strong neighbour, one-window
+ * joint keys without a second row at 0.4); on today's npm corpus
+ * (test/dsp/talkoff: 68.5 min of speech, 34.6 min of music): 2 false
+ * digits, both in one held choir chord at 774 + 1317 Hz with no overtone
+ * (pair decision; 7 before issue 15's changes, 4 before the voiced/overtone
+ * checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
  * by every channel of a board; one hl_dtmf_state per channel (3240 bytes, 320
