@@ -161,6 +161,26 @@ static void fdelay(const float *x, float *y, int n0, int n1, float t) {
   }
 }
 
+/* Over the span's samples in the ring (the sample before the span at
+ * `at`): the energy and the sum of each sample times the one before it, in
+ * at most two straight pieces (the ring wraps once at most), so the loops
+ * vectorise; integer sums, so the same as one loop sample by sample. */
+static void lag1(const int16_t *h, size_t at, int64_t *ex, int64_t *xl) {
+  int64_t e = 0, l = 0;
+  size_t left = HL_DTMF_SPAN;
+  int32_t prev = h[at];
+  at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
+  while (left) {
+    const size_t n = HL_DTMF_HIST - at < left ? HL_DTMF_HIST - at : left;
+    const int16_t *v = h + at;
+    l += (int32_t)v[0] * prev;
+    for (size_t i = 1; i < n; i++) l += (int32_t)v[i] * v[i - 1];
+    for (size_t i = 0; i < n; i++) e += (int32_t)v[i] * v[i];
+    prev = v[n - 1], left -= n, at = 0;
+  }
+  *ex = e, *xl = l;
+}
+
 /* 2: a key in this run alone, 1: a key if the next run agrees, 0: none. */
 static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
@@ -200,18 +220,12 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
   if (!cand) return 0;
   /* voice and tones below 2 kHz correlate from one sample to the next,
      white noise does not (read in the ring: most noise stops here) */
-  size_t at = (size_t)((s->sample - HL_DTMF_SPAN - 1) % HL_DTMF_HIST);
   int64_t ex = 0, xl = 0; /* 13-bit squares over 280 samples pass 2^31 */
-  int32_t prev = s->hist[at];
-  for (int n = 0; n < HL_DTMF_SPAN; n++) {
-    at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
-    const int32_t v = s->hist[at];
-    ex += v * v, xl += v * prev, prev = v;
-  }
+  lag1(s->hist, (size_t)((s->sample - HL_DTMF_SPAN - 1) % HL_DTMF_HIST), &ex, &xl);
   if ((float)xl < LTP_LAG1 * (float)ex) return 0;
   /* the span and what precedes it, oldest first */
   float x[LTP_N], y[LTP_N];
-  at = (size_t)((s->sample - LTP_N) % HL_DTMF_HIST);
+  size_t at = (size_t)((s->sample - LTP_N) % HL_DTMF_HIST);
   for (int n = 0; n < LTP_N; n++) {
     x[n] = (float)s->hist[at];
     at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
