@@ -257,24 +257,20 @@ static float lane_drift(const float (*x)[2], const int *t, int n) {
 }
 /* The offset (Hz) from nominal of lane k's tone over the windows x[0..n)
  * at hops t: the windows turned back by the nominal advance per hop, the
- * slope of their phase fitted over the hops (as the joint decision's
- * nominal_coherent, for hops with one left out). */
+ * slope of their phase fitted over the hops (hl__dtmf_slope_hz, as the
+ * joint decision's nominal_coherent, for hops with one left out). */
 static float lane_slope(const hl_dtmf_desc *d, int k, const float (*x)[2], const int *t, int n) {
-  float zr = 0, zi = 0, wr = 0, wi = 0, tb = 0, tt = 0, pr = 1, pi = 0;
+  float pr = 1, pi = 0, yr[HL_DTMF_LANES], yi[HL_DTMF_LANES];
   const float ua = d->rot[k][0], ub = d->rot[k][1];
-  for (int j = 0; j < n; j++) tb += (float)t[j];
-  tb /= (float)n;
   for (int j = 0, at = 0; j < n; j++) {
     for (; at < t[j]; at++) {
       const float q = pr * ua - pi * ub;
       pi = pr * ub + pi * ua;
       pr = q;
     }
-    const float yr = x[j][0] * pr - x[j][1] * pi, yi = x[j][0] * pi + x[j][1] * pr, u = (float)t[j] - tb;
-    zr += yr, zi += yi, wr += u * yr, wi += u * yi, tt += u * u;
+    yr[j] = x[j][0] * pr - x[j][1] * pi, yi[j] = x[j][0] * pi + x[j][1] * pr;
   }
-  const float z2 = zr * zr + zi * zi;
-  return z2 > 0 ? (wi * zr - wr * zi) * (float)n / (tt * z2) * (float)(FS / (2 * PI * HL_DTMF_HOP)) : 1e30f;
+  return hl__dtmf_slope_hz(yr, yi, t, n);
 }
 int hl__dtmf_col_valid(hl_dtmf_state *s, int c, int span, int skip, int *rout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;

@@ -86,6 +86,23 @@ static inline float wrap_pi(float a) {
   return a;
 }
 
+/* A tone's offset from nominal (Hz): the slope of the phase of y (its
+ * windows turned back by the lane's nominal advance, at hops t[0..n)),
+ * fitted over the run: Im(W Z*) / (sum u^2 |Z|^2 / n) with Z = sum y,
+ * W = sum u y, u = t - mean t; exact for small offsets (the joint and the
+ * column-led decisions). */
+static inline float hl__dtmf_slope_hz(const float *yr, const float *yi, const int *t, int n) {
+  float zr = 0, zi = 0, wr = 0, wi = 0, tb = 0, tt = 0;
+  for (int j = 0; j < n; j++) tb += (float)t[j];
+  tb /= (float)n;
+  for (int j = 0; j < n; j++) {
+    const float u = (float)t[j] - tb;
+    zr += yr[j], zi += yi[j], wr += u * yr[j], wi += u * yi[j], tt += u * u;
+  }
+  const float z2 = zr * zr + zi * zi;
+  return z2 > 0 ? (wi * zr - wr * zi) * (float)n / (tt * z2) * (float)(FS / (2 * PI * HL_DTMF_HOP)) : 1e30f;
+}
+
 /* dtmf_col.c */
 /* Phase advance per hop of the run's row (col = 0) or column lane, refined
  * from the coarse th1 with 3-hop pairs. */
@@ -126,6 +143,19 @@ int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, floa
 /* The decision on the pitch-prediction residual over the last run (keys
  * under voiced speech): the same return as hl__dtmf_joint_valid. */
 int hl__dtmf_ltp_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+/* dtmf_rect.c */
+/* x[0 .. n) = the ring's samples from sample `from` on (within the ring). */
+void hl__dtmf_hist_copy(const hl_dtmf_state *s, uint64_t from, int n, float *x);
+/* Rectangular DFTs at the nominal frequencies of the 4 lanes ks[0..3] over
+ * x[0 .. n): the sums of x[j] e^{-j w j} over the first half [0, h) (A), the
+ * last [n - h, n) (B) and the whole (X), h = n / 2, into row ks[j] of each
+ * (the lanes side by side in vector registers; a lane may come twice). */
+void hl__dtmf_halves(const float *x, int n, const int *ks, float (*A)[2], float (*B)[2], float (*X)[2]);
+/* Two halves' sums a, b of a tone dist samples apart: their agreement
+ * |a + b| / (|a| + |b|), and in *off the tone's offset from nominal (Hz)
+ * from the phase turn between them. */
+float hl__dtmf_turn(const float *a, const float *b, int dist, float *off);
+
 /* dtmf_whole.c */
 /* The whole-key decision after a column-led run on column c ended
  * undecided (t0, t1: the samples its first and last leading windows closed

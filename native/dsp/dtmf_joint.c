@@ -76,8 +76,7 @@
  * order) at its nominal advance. With pj: the least share of the coherent
  * amplitude a window holds along the sum. With hz: the tone's offset from
  * nominal, the slope of the turned-back phasors' phase fitted over the run
- * (Im(W Z*) / (sum (j - 2.5)^2 |Z|^2 / 6) with Z = sum y_j, W = sum (j - 2.5)
- * y_j; exact for small offsets, larger beyond 0.2 rad a hop, where the
+ * (hl__dtmf_slope_hz; larger than the offset beyond 0.2 rad a hop, where the
  * coherence tests fail anyway). Under speech it scatters less than the
  * advance from window pairs the other decisions use (which weighs the
  * disturbed windows at the ends as much as the rest): with it at 0.25 %
@@ -104,13 +103,9 @@ static float nominal_coherent(const hl_dtmf_desc *d, const float *const *x, int 
     *pj = a > 0 ? mp / (a / HL_DTMF_RUN) : 0;
   }
   if (hz) {
-    float wr = 0, wi = 0;
-    for (int j = 0; j < HL_DTMF_RUN; j++) {
-      const float t = (float)j - 0.5f * (HL_DTMF_RUN - 1);
-      wr += t * yr[j], wi += t * yi[j];
-    }
-    const float tt = (float)(HL_DTMF_RUN * (HL_DTMF_RUN * HL_DTMF_RUN - 1)) / 12.0f; /* sum (j - 2.5)^2 */
-    *hz = z2 > 0 ? (wi * zr - wr * zi) * HL_DTMF_RUN / (tt * z2) * (float)(FS / (2 * PI * HL_DTMF_HOP)) : 1e30f;
+    int t[HL_DTMF_RUN];
+    for (int j = 0; j < HL_DTMF_RUN; j++) t[j] = j;
+    *hz = hl__dtmf_slope_hz(yr, yi, t, HL_DTMF_RUN);
   }
   return z2 / (HL_DTMF_RUN * HL_DTMF_RUN);
 }

@@ -114,13 +114,6 @@ _Static_assert(LTP_N + 160 <= HL_DTMF_HIST, "the span and its history stay in th
  * b0 b1 b2 a1 a2. */
 static const float LP[2][5] = {{0.01311926f, -0.0089405f, 0.01311926f, -1.70057674f, 0.74996703f},
                                {1.0f, -1.62811103f, 1.0f, -1.77639814f, 0.92253782f}};
-/* e^{-j 2 pi f_k / 8000} of the 8 tones */
-static const float WRE[8] = {0.853868905f, 0.822640518f, 0.784343492f, 0.739102284f,
-                             0.582052012f, 0.498185105f, 0.399309195f, 0.284266353f};
-static const float WIM[8] = {-0.520488130f, -0.568561851f, -0.620326758f, -0.673593211f,
-                             -0.813151558f, -0.867070701f, -0.916816321f, -0.958745347f};
-
-typedef float v4f __attribute__((vector_size(16)));
 
 /* sum a[i] b[i] in 8 partial sums (vector registers; the same result on
  * every build, as the order is fixed) */
@@ -225,11 +218,7 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
   if ((float)xl < LTP_LAG1 * (float)ex) return 0;
   /* the span and what precedes it, oldest first */
   float x[LTP_N], y[LTP_N];
-  size_t at = (size_t)((s->sample - LTP_N) % HL_DTMF_HIST);
-  for (int n = 0; n < LTP_N; n++) {
-    x[n] = (float)s->hist[at];
-    at = at + 1 == HL_DTMF_HIST ? 0 : at + 1;
-  }
+  hl__dtmf_hist_copy(s, s->sample - LTP_N, LTP_N, x);
   const int a = LTP_N - HL_DTMF_SPAN;
   /* the low band */
   float z[2][2] = {{0}};
@@ -289,29 +278,12 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
   const int h = M / 2;
   const float *eb = e + (M - 2 * h), *xb = x + LTP_N - 2 * h;
   M = 2 * h;
-  /* rows in lanes 0-3 of [0], columns in [1]: GCC/Clang vectors (SSE2
-     registers on x86-64; plain code elsewhere) */
-  v4f pr[2] = {{1, 1, 1, 1}, {1, 1, 1, 1}}, pi[2] = {{0}}, sr[2], si[2], cr[2], ci[2];
-  float A[8][2], B[8][2], P[8];
-  for (int k = 0; k < 8; k++) cr[k >> 2][k & 3] = WRE[k], ci[k >> 2][k & 3] = WIM[k];
-  for (int half = 0; half < 2; half++) {
-    sr[0] = sr[1] = si[0] = si[1] = (v4f){0, 0, 0, 0};
-    const float *v = eb + half * h;
-    for (int n = 0; n < h; n++)
-      for (int q = 0; q < 2; q++) {
-        sr[q] += v[n] * pr[q], si[q] += v[n] * pi[q];
-        const v4f t = pr[q] * cr[q] - pi[q] * ci[q];
-        pi[q] = pr[q] * ci[q] + pi[q] * cr[q];
-        pr[q] = t;
-      }
-    float (*o)[2] = half ? B : A;
-    for (int k = 0; k < 8; k++) o[k][0] = sr[k >> 2][k & 3], o[k][1] = si[k >> 2][k & 3];
-  }
+  static const int rows[4] = {0, 1, 2, 3}, cols[4] = {4, 5, 6, 7};
+  float A[8][2], B[8][2], X[8][2], P[8];
+  hl__dtmf_halves(eb, M, rows, A, B, X);
+  hl__dtmf_halves(eb, M, cols, A, B, X);
   const float tot = dot(eb, eb, M) / (float)M;
-  for (int k = 0; k < 8; k++) {
-    const float zr = A[k][0] + B[k][0], zi = A[k][1] + B[k][1];
-    P[k] = 2 * (zr * zr + zi * zi) / ((float)M * (float)M); /* the tone's power */
-  }
+  for (int k = 0; k < 8; k++) P[k] = 2 * (X[k][0] * X[k][0] + X[k][1] * X[k][1]) / ((float)M * (float)M); /* the tone's power */
   int r = 0, c = 4;
   for (int k = 1; k < 4; k++) r = P[k] > P[r] ? k : r;
   for (int k = 5; k < 8; k++) c = P[k] > P[c] ? k : c;
@@ -326,30 +298,17 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
   float off[2], coh = 1;
   const int rc[2] = {r, c};
   for (int q = 0; q < 2; q++) {
-    const int k = rc[q];
-    const float ar = A[k][0], ai = A[k][1], br = B[k][0], bi = B[k][1];
-    const float zr = ar + br, zi = ai + bi;
-    const float u = sqrtf(zr * zr + zi * zi) / (sqrtf(ar * ar + ai * ai) + sqrtf(br * br + bi * bi) + 1e-9f);
+    const float u = hl__dtmf_turn(A[rc[q]], B[rc[q]], h, &off[q]);
     if (u < LTP_COH) return 0;
     coh = u < coh ? u : coh;
-    /* B conj(A): the phase turned over a half beyond the nominal's */
-    off[q] = atan2f(bi * ar - br * ai, br * ar + bi * ai) * (float)FS / ((float)(2 * PI) * (float)h);
   }
   if (fabsf(off[0]) > LTP_RTOL * FREQ[r] || fabsf(off[1]) > LTP_CTOL * FREQ[c]) return 0;
   /* level and twist on the received signal over the same samples */
-  float lv[2];
-  for (int q = 0; q < 2; q++) {
-    const int k = rc[q];
-    float qr = 1, qi = 0, ur = 0, ui = 0;
-    for (int n = 0; n < M; n++) {
-      ur += xb[n] * qr, ui += xb[n] * qi;
-      const float t = qr * WRE[k] - qi * WIM[k];
-      qi = qr * WIM[k] + qi * WRE[k];
-      qr = t;
-    }
-    /* 13-bit units: 64 a^2 / 2 over the 0 dBm0 sine's power */
-    lv[q] = 2 * (ur * ur + ui * ui) / ((float)M * (float)M) * 128.0f / (HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK);
-  }
+  float lv[2], Ax[8][2], Bx[8][2], Xx[8][2];
+  const int rcx[4] = {r, c, r, c};
+  hl__dtmf_halves(xb, M, rcx, Ax, Bx, Xx);
+  for (int q = 0; q < 2; q++) /* 13-bit units: 64 a^2 / 2 over the 0 dBm0 sine's power */
+    lv[q] = 2 * (Xx[rc[q]][0] * Xx[rc[q]][0] + Xx[rc[q]][1] * Xx[rc[q]][1]) / ((float)M * (float)M) * 128.0f / (HL_TONE_DBM0_PEAK * HL_TONE_DBM0_PEAK);
   if (lv[0] < d->min_power || lv[1] < d->min_power || lv[0] > d->twist_n * lv[1] || lv[1] > d->twist_r * lv[0]) return 0;
   /* and in the residual, the comb 1 - g e^{-j w T} undone */
   float cl[2];

@@ -109,42 +109,6 @@ static void running_sum(const float *x, int n, int k, float *pre) {
   }
 }
 
-/* For the 4 lanes ks[0..3]: the sums of x[j] e^{-j w j} over [0, h) (A),
- * [n - h, n) (B) and the whole [0, n) (X), w the lane's nominal frequency,
- * h = n / 2. The lanes are independent, so the
- * compiler runs them side by side in vector registers. */
-static void halves4(const float *x, int n, const int *ks, float (*A)[2], float (*B)[2], float (*X)[2]) {
-  float ur[4], ui[4], pr[4], pi[4], sr[4] = {0}, si[4] = {0}, ar[4] = {0}, ai[4] = {0}, br[4] = {0}, bi[4] = {0};
-  for (int j = 0; j < 4; j++) {
-    const double w = 2 * PI * FREQ[ks[j]] / FS;
-    ur[j] = (float)cos(w), ui[j] = (float)-sin(w), pr[j] = 1, pi[j] = 0;
-  }
-  const int h = n / 2;
-  for (int i = 0; i < n; i++) {
-    const float v = x[i];
-    if (i == h)
-      for (int j = 0; j < 4; j++) ar[j] = sr[j], ai[j] = si[j];
-    if (i == n - h)
-      for (int j = 0; j < 4; j++) br[j] = sr[j], bi[j] = si[j];
-    for (int j = 0; j < 4; j++) {
-      sr[j] += v * pr[j], si[j] += v * pi[j];
-      const float q = pr[j] * ur[j] - pi[j] * ui[j];
-      pi[j] = pr[j] * ui[j] + pi[j] * ur[j];
-      pr[j] = q;
-    }
-    if ((i & 63) == 63) /* keep the phasors on the unit circle */
-      for (int j = 0; j < 4; j++) {
-        const float g = 1.5f - 0.5f * (pr[j] * pr[j] + pi[j] * pi[j]);
-        pr[j] *= g, pi[j] *= g;
-      }
-  }
-  for (int j = 0; j < 4; j++) {
-    A[ks[j]][0] = ar[j], A[ks[j]][1] = ai[j];
-    B[ks[j]][0] = sr[j] - br[j], B[ks[j]][1] = si[j] - bi[j];
-    X[ks[j]][0] = sr[j], X[ks[j]][1] = si[j];
-  }
-}
-
 /* |X|^2 / n of the column over [a, b), from its running sum from `from`. */
 static inline float extent_power(const float *pre, uint64_t from, uint64_t a, uint64_t b) {
   const float *pa = pre + 2 * (a - from), *pb = pre + 2 * (b - from);
@@ -192,7 +156,7 @@ int hl__dtmf_whole(hl_dtmf_state *s, int c, uint64_t t0, uint64_t t1, int fresh,
      (the same digits as the search over every pair, a 20th of its work) */
   float x[HL_DTMF_HIST], pre[2 * (HL_DTMF_HIST + 1)];
   const int nx = (int)(bhi - alo);
-  for (int i = 0, j = (int)(alo % HL_DTMF_HIST); i < nx; i++, j = j == HL_DTMF_HIST - 1 ? 0 : j + 1) x[i] = (float)s->hist[j];
+  hl__dtmf_hist_copy(s, alo, nx, x);
   running_sum(x, nx, c, pre);
   uint64_t a = t0 > alo + HL_DTMF_WIN / 2 ? t0 - HL_DTMF_WIN / 2 : alo, b = t1 > blo + 30 ? t1 - 30 : blo;
   if (a > ahi) a = ahi;
@@ -222,7 +186,7 @@ int hl__dtmf_whole(hl_dtmf_state *s, int c, uint64_t t0, uint64_t t1, int fresh,
   for (int i = 0; i < n; i++) e += xa[i] * xa[i];
   e /= (float)n;
   static const int rows[4] = {0, 1, 2, 3};
-  halves4(xa, n, rows, A, B, X);
+  hl__dtmf_halves(xa, n, rows, A, B, X);
   for (int k = 0; k < 4; k++) P[k] = 2 * (X[k][0] * X[k][0] + X[k][1] * X[k][1]) / ((float)n * (float)n);
   int r = 0;
   for (int k = 1; k < 4; k++) r = P[k] > P[r] ? k : r;
@@ -246,7 +210,7 @@ int hl__dtmf_whole(hl_dtmf_state *s, int c, uint64_t t0, uint64_t t1, int fresh,
     if (k != c) cols[m++] = k;
   cols[3] = cols[2]; /* a lane twice: 4 in step */
   float Ao[8][2], Bo[8][2], Xo[8][2];
-  halves4(xa, n, cols, Ao, Bo, Xo);
+  hl__dtmf_halves(xa, n, cols, Ao, Bo, Xo);
   for (int j = 0; j < 3; j++) {
     const int k = cols[j];
     if (2 * (Xo[k][0] * Xo[k][0] + Xo[k][1] * Xo[k][1]) / ((float)n * (float)n) * WHOLE_CMARGIN > P[c]) return 0;
@@ -255,14 +219,7 @@ int hl__dtmf_whole(hl_dtmf_state *s, int c, uint64_t t0, uint64_t t1, int fresh,
      (for the second row too) */
   const int ks[3] = {r, c, r2};
   float off[3], coh[3];
-  for (int j = 0; j < 3; j++) {
-    const int k = ks[j];
-    const float sr = A[k][0] + B[k][0], si = A[k][1] + B[k][1];
-    const float la = sqrtf(A[k][0] * A[k][0] + A[k][1] * A[k][1]), lb = sqrtf(B[k][0] * B[k][0] + B[k][1] * B[k][1]);
-    coh[j] = sqrtf(sr * sr + si * si) / (la + lb + 1e-9f);
-    const float cr = B[k][0] * A[k][0] + B[k][1] * A[k][1], ci = B[k][1] * A[k][0] - B[k][0] * A[k][1];
-    off[j] = atan2f(ci, cr) * (float)(FS / (2 * PI)) / (float)(n - h);
-  }
+  for (int j = 0; j < 3; j++) coh[j] = hl__dtmf_turn(A[ks[j]], B[ks[j]], n - h, &off[j]);
   if (coh[0] < WHOLE_COH || coh[1] < WHOLE_COH) return 0;
   if (fabsf(off[0]) > WHOLE_RTOL * FREQ[r] || fabsf(off[1]) > WHOLE_CTOL * FREQ[c]) return 0;
   if (P[r2] * WHOLE_R2MARGIN > P[r] && coh[2] >= WHOLE_R2COH && fabsf(off[2]) <= WHOLE_R2TOL * FREQ[r2]) return 0;
