@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts file with uvu under tsx, each in its own process
-// (two at a time: the machine has two cores), and ends with one line
+// (two at a time: the machine has two cores; a file with the line
+// `// test/run: alone`, one that measures real time against a clock, runs
+// after the others with nothing beside it), and ends with one line
 // `N passed, N failed` counting tests, `, N skipped` added when a test was
 // skipped; before it, one line per skipped test with its reason (tests skip
 // through test/skip.ts, which prints the reason). A file that crashes or
@@ -8,7 +10,7 @@
 //   node test/run.mjs [substring …]   only files whose path contains a substring
 //   HL_TEST_ROOT=DIR                  walk DIR instead of test/ (the runner's own test)
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,7 +69,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const skips = [];
-const queue = files.slice();
+const ALONE = /^\/\/ test\/run: alone\b/m;
+const alone = files.filter((f) => ALONE.test(readFileSync(f, 'utf8')));
+const queue = files.filter((f) => !alone.includes(f));
 async function worker() {
   for (;;) {
     const file = queue.shift();
@@ -84,6 +88,8 @@ async function worker() {
   }
 }
 await Promise.all(Array.from({ length: Math.max(1, JOBS) }, worker));
+queue.push(...alone);
+await worker();
 if (files.length === 0) {
   process.stdout.write('no test files found\n');
   failed += 1;

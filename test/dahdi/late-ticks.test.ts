@@ -10,6 +10,12 @@
 // - 30 ms stalls outrun the slack: the card sends idle (WRITE_UNDERRUN,
 //   counted as the span's slips) and those late ticks are overruns.
 // Each case runs in its own process under its own emulation.
+// The host can stall too: a page fault or another process's burst on a shared
+// two-core machine, on top of the emulated 12 ms, can outrun the slack, and the
+// span then honestly loses audio. Such a run is told apart from a wrong count
+// (it lost audio, and its late ticks are overruns exactly as in the 30 ms case)
+// and run again, at most ATTEMPTS times; a run that counts wrongly fails at once.
+// test/run: alone (test/run.mjs runs this file with no other test beside it)
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +27,8 @@ import { skipTest } from '../skip.ts';
 import { dahdiMissing, EMU_LIB, underEmu } from './emu.ts';
 
 const STALLS = { absorbed: 12, lost: 30 } as const;
+const ATTEMPTS = 3;
+const HICCUP = '[late-ticks] the host stalled beyond the emulated stall:';
 type Case = keyof typeof STALLS;
 
 async function waitFor(what: string, cond: () => boolean, ms: number): Promise<void> {
@@ -31,6 +39,9 @@ async function waitFor(what: string, cond: () => boolean, ms: number): Promise<v
   }
 }
 
+/** The overruns the 'overrun' events report for ticks. */
+const tickOverruns = (events: BoardEvent[]): number =>
+  events.filter((e) => e.type === 'overrun' && e.what === 'tick').reduce((a, e) => a + (e as { count: number }).count, 0);
 const slips = (b: Board): number => b.spans.reduce((a, s) => a + s.status().counters.slips, 0);
 const lostFrames = (b: Board): number => b.spans.reduce((a, s) => a + s.status().counters.lostFrames, 0);
 
@@ -78,12 +89,22 @@ if (!underEmu()) {
   else {
     let status = 0;
     for (const c of Object.keys(STALLS) as Case[]) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-        stdio: 'inherit',
-        env: { ...process.env, HL_BOARD_DRIVER: 'dahdi', LD_PRELOAD: EMU_LIB, HL_DAHDI_EMU: `spans=2 cable=1-2 clock=real stall=${STALLS[c]}/200`, HL_LATE_CASE: c },
-        timeout: 5 * 60 * 1000,
-      });
-      status ||= r.status ?? 1;
+      for (let attempt = 1; ; attempt++) {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+          encoding: 'utf8',
+          env: { ...process.env, HL_BOARD_DRIVER: 'dahdi', LD_PRELOAD: EMU_LIB, HL_DAHDI_EMU: `spans=2 cable=1-2 clock=real stall=${STALLS[c]}/200`, HL_LATE_CASE: c },
+          timeout: 5 * 60 * 1000,
+        });
+        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+        const hiccup = out.split('\n').find((l) => l.startsWith(HICCUP));
+        if (r.status !== 0 && hiccup && attempt < ATTEMPTS) {
+          process.stdout.write(`${c}, attempt ${attempt} of ${ATTEMPTS}: ${hiccup.slice(HICCUP.length).trim()}; again\n`);
+          continue;
+        }
+        process.stdout.write(out);
+        status ||= r.status ?? 1;
+        break;
+      }
     }
     process.exit(status);
   }
@@ -91,6 +112,9 @@ if (!underEmu()) {
   test(`late ticks that lose nothing (${STALLS.absorbed} ms stalls on a card-paced board) are lateTicks, not overruns nor 'overrun' events`, async () => {
     const r = await run();
     assert.ok(r.late >= 3, `the stalls made ticks late (${r.late} late ticks in ${r.ticks} ticks)`);
+    if (r.lostFrames + r.slips > 0 && r.overruns >= 1 && r.overruns <= r.late && tickOverruns(r.events) === r.overruns)
+      // Lost audio, counted as the 30 ms case counts it: the host's stall, not the engine's count (the parent runs it again).
+      console.log(`${HICCUP} ${r.slips} underruns and ${r.lostFrames} lost frames, ${r.overruns} overruns of ${r.late} late ticks, each an 'overrun' event`);
     assert.is(r.lostFrames + r.slips, 0, 'no frame lost, no buffer over/underrun');
     assert.is(r.digits, '1470258369', 'every key detected once through the stalls');
     assert.is(r.overruns, 0, 'a late tick that loses nothing is not an overrun');
@@ -101,8 +125,7 @@ else
     const r = await run();
     assert.ok(r.slips > 0, `the card sent idle for want of audio (${r.slips} underruns)`);
     assert.ok(r.overruns >= 1 && r.overruns <= r.late, `${r.overruns} overruns of ${r.late} late ticks`);
-    const counted = r.events.filter((e) => e.type === 'overrun' && e.what === 'tick').reduce((a, e) => a + (e as { count: number }).count, 0);
-    assert.is(counted, r.overruns, "the 'overrun' events add up to stats().overruns");
+    assert.is(tickOverruns(r.events), r.overruns, "the 'overrun' events add up to stats().overruns");
   });
 
 test.run();
