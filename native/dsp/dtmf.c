@@ -458,14 +458,10 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
     }
   }
   if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
+    /* the joint decision, then the same run on the voice's
+       pitch-prediction residual (dtmf_joint.c, dtmf_ltp.c) */
     int rr, cc;
-    const int n = hl__dtmf_joint_valid(s, &rr, &cc, &mr, &mc);
-    if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
-  }
-  /* the same run on the voice's pitch-prediction residual (dtmf_ltp.c) */
-  if (!valid && !s->digit && s->lane_run >= HL_DTMF_RUN) {
-    int rr, cc;
-    const int n = hl__dtmf_ltp_valid(s, &rr, &cc, &mr, &mc);
+    const int n = hl__dtmf_run_decide(s, &rr, &cc, &mr, &mc);
     if (n) valid = 1, r = rr, c = cc, back = HL_DTMF_SPAN + (uint64_t)(n - 1) * HL_DTMF_HOP;
   }
   if (!valid && !s->digit && ended) {

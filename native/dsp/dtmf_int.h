@@ -132,17 +132,29 @@ static inline int hl__dtmf_agree(int t, const int *r, const int *c, int *pair, u
   return again ? 2 : 0;
 }
 
+/* The last run of kept lanes (s->lanes) in time order, with each column
+ * lane's power summed over it (m[4..7], window by window from the first)
+ * and its least (pmin[4..7]): what the joint and the pitch-residual
+ * decisions both start from, read once for the two. */
+typedef struct hl__dtmf_run {
+  const float *x[HL_DTMF_RUN];
+  float m[8], pmin[8];
+} hl__dtmf_run;
 /* dtmf_joint.c */
-/* The joint decision over the last run of kept lanes (s->lanes): when a key
- * is beyond doubt, the number of runs that decided it (1, or 2: this one and
- * the run a window earlier) with the row, the column and their coherent
- * powers; else 0. */
-int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+/* The joint decision, then the pitch-residual one, over the last run of
+ * kept lanes: the return of the one that decided, with its row, column and
+ * powers. */
+int hl__dtmf_run_decide(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+/* The joint decision over the last run of kept lanes (u, from s->lanes):
+ * when a key is beyond doubt, the number of runs that decided it (1, or 2:
+ * this one and the run a window earlier) with the row, the column and their
+ * coherent powers; else 0. */
+int hl__dtmf_joint_valid(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc);
 
 /* dtmf_ltp.c */
 /* The decision on the pitch-prediction residual over the last run (keys
  * under voiced speech): the same return as hl__dtmf_joint_valid. */
-int hl__dtmf_ltp_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc);
+int hl__dtmf_ltp_valid(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc);
 /* dtmf_rect.c */
 /* x[0 .. n) = the ring's samples from sample `from` on (within the ring). */
 void hl__dtmf_hist_copy(const hl_dtmf_state *s, uint64_t from, int n, float *x);

@@ -110,8 +110,22 @@ static float nominal_coherent(const hl_dtmf_desc *d, const float *const *x, int 
   return z2 / (HL_DTMF_RUN * HL_DTMF_RUN);
 }
 
+static void run_sum(const hl_dtmf_state *s, hl__dtmf_run *u) {
+  const float *x[HL_DTMF_RUN];
+  float m[4], pmin[4];
+  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN; j < HL_DTMF_RUN; j++, i++)
+    u->x[j] = x[j] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
+  for (int k = 0; k < 4; k++) m[k] = pmin[k] = x[0][21 + k];
+  for (int j = 1; j < HL_DTMF_RUN; j++)
+    for (int k = 0; k < 4; k++) {
+      const float p = x[j][21 + k];
+      m[k] += p, pmin[k] = pmin[k] < p ? pmin[k] : p;
+    }
+  for (int k = 0; k < 4; k++) u->m[4 + k] = m[k], u->pmin[4 + k] = pmin[k];
+}
+
 /* 2: a key in this run alone, 1: a key if the next run agrees, 0: none. */
-static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
+static int joint_test(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
   /* the column first (what speech seldom passes): adding up, alone, and
      filling every window. The column that passes holds in every window
@@ -119,19 +133,13 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
      least its projection), so only such columns go on (most speech stops
      here, before the rows' powers), and another column gets a coherent sum
      only when its mean could come within JOINT_CMARGIN. */
-  float m[8], pmin[8], p0[8], se = 0;
-  const float *x[HL_DTMF_RUN]; /* the run's windows in time order */
-  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN; j < HL_DTMF_RUN; j++, i++)
-    x[j] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
-  for (int k = 4; k < 8; k++) p0[k] = m[k] = pmin[k] = x[0][17 + k];
-  for (int j = 1; j < HL_DTMF_RUN; j++)
-    for (int k = 4; k < 8; k++) {
-      const float p = x[j][17 + k];
-      m[k] += p, pmin[k] = pmin[k] < p ? pmin[k] : p;
-    }
+  const float *const *x = u->x; /* the run's windows in time order */
+  const float *pmin = u->pmin;
+  float m[8], se = 0;
+  for (int k = 4; k < 8; k++) m[k] = u->m[k];
   /* a run whose first window is a tone's partly filled first window: the
      next window decides (the pair decision, for a clean key) */
-  if (s->lane_run == HL_DTMF_RUN && p0[s->col_cand] < FILL_POWER * m[s->col_cand] / HL_DTMF_RUN) return 0;
+  if (s->lane_run == HL_DTMF_RUN && x[0][17 + s->col_cand] < FILL_POWER * m[s->col_cand] / HL_DTMF_RUN) return 0;
   int cand = 0;
   for (int k = 4; k < 8; k++) cand |= pmin[k] >= PROJ * PROJ * JOINT_CRHO * m[k] / HL_DTMF_RUN ? 1 << k : 0;
   if (!cand) return 0;
@@ -185,7 +193,15 @@ static int joint_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *
   return alone ? 2 : 1;
 }
 
-int hl__dtmf_joint_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
-  const int t = joint_test(s, rout, cout, mr, mc);
+int hl__dtmf_joint_valid(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc) {
+  const int t = joint_test(s, u, rout, cout, mr, mc);
   return hl__dtmf_agree(t, rout, cout, &s->joint_pair, &s->joint_at, s->sample);
+}
+
+int hl__dtmf_run_decide(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
+  hl__dtmf_run u;
+  run_sum(s, &u);
+  const int n = hl__dtmf_joint_valid(s, &u, rout, cout, mr, mc);
+  /* the same run on the voice's pitch-prediction residual (dtmf_ltp.c) */
+  return n ? n : hl__dtmf_ltp_valid(s, &u, rout, cout, mr, mc);
 }

@@ -175,19 +175,11 @@ static void lag1(const int16_t *h, size_t at, int64_t *ex, int64_t *xl) {
 }
 
 /* 2: a key in this run alone, 1: a key if the next run agrees, 0: none. */
-static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
+static int ltp_test(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc) {
   const hl_dtmf_desc *d = s->desc;
-  /* the trigger: a column holding a share of every window of the run */
-  const float *x6[HL_DTMF_RUN];
-  for (int j = 0, i = s->lane_pos + HL_DTMF_LANES - HL_DTMF_RUN; j < HL_DTMF_RUN; j++, i++)
-    x6[j] = s->lanes[i < HL_DTMF_LANES ? i : i - HL_DTMF_LANES];
-  float m[8], pmin[8];
-  for (int k = 4; k < 8; k++) m[k] = pmin[k] = x6[0][17 + k];
-  for (int j = 1; j < HL_DTMF_RUN; j++)
-    for (int k = 4; k < 8; k++) {
-      const float p = x6[j][17 + k];
-      m[k] += p, pmin[k] = pmin[k] < p ? pmin[k] : p;
-    }
+  /* the trigger: a column holding a share of every window of the run (the
+     sums the joint decision read, u) */
+  const float *const *x6 = u->x, *m = u->m, *pmin = u->pmin;
   /* a clean key (the run's strongest row and column lanes hold most of its
      energy) is the pair decision's, a window or two later */
   float pt = 0, et = 0;
@@ -325,7 +317,7 @@ static int ltp_test(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc
   return alone ? 2 : 1;
 }
 
-int hl__dtmf_ltp_valid(hl_dtmf_state *s, int *rout, int *cout, float *mr, float *mc) {
-  const int t = ltp_test(s, rout, cout, mr, mc);
+int hl__dtmf_ltp_valid(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cout, float *mr, float *mc) {
+  const int t = ltp_test(s, u, rout, cout, mr, mc);
   return hl__dtmf_agree(t, rout, cout, &s->ltp_pair, &s->ltp_at, s->sample);
 }
