@@ -157,7 +157,11 @@ static void fdelay(const float *x, float *y, int n0, int n1, float t) {
 /* Over the span's samples in the ring (the sample before the span at
  * `at`): the energy and the sum of each sample times the one before it, in
  * at most two straight pieces (the ring wraps once at most), so the loops
- * vectorise; integer sums, so the same as one loop sample by sample. */
+ * vectorise; integer sums, so the same as one loop sample by sample. Blocks
+ * of LAG1_BLOCK products add up in 32 bits (13-bit squares, 2^24 at most:
+ * 64 of them stay below 2^31), the multiply-add a vector unit does in one
+ * step, and only the blocks' sums in 64. */
+#define LAG1_BLOCK 64
 static void lag1(const int16_t *h, size_t at, int64_t *ex, int64_t *xl) {
   int64_t e = 0, l = 0;
   size_t left = HL_DTMF_SPAN;
@@ -167,8 +171,18 @@ static void lag1(const int16_t *h, size_t at, int64_t *ex, int64_t *xl) {
     const size_t n = HL_DTMF_HIST - at < left ? HL_DTMF_HIST - at : left;
     const int16_t *v = h + at;
     l += (int32_t)v[0] * prev;
-    for (size_t i = 1; i < n; i++) l += (int32_t)v[i] * v[i - 1];
-    for (size_t i = 0; i < n; i++) e += (int32_t)v[i] * v[i];
+    for (size_t b = 1; b < n; b += LAG1_BLOCK) {
+      const size_t bn = n - b < LAG1_BLOCK ? n - b : LAG1_BLOCK;
+      int32_t lb = 0;
+      for (size_t i = 0; i < bn; i++) lb += (int32_t)v[b + i] * v[b + i - 1];
+      l += lb;
+    }
+    for (size_t b = 0; b < n; b += LAG1_BLOCK) {
+      const size_t bn = n - b < LAG1_BLOCK ? n - b : LAG1_BLOCK;
+      int32_t eb = 0;
+      for (size_t i = 0; i < bn; i++) eb += (int32_t)v[b + i] * v[b + i];
+      e += eb;
+    }
     prev = v[n - 1], left -= n, at = 0;
   }
   *ex = e, *xl = l;
