@@ -400,6 +400,15 @@ static int analyse(hl_dtmf_state *restrict s, float *restrict X, float dr, float
         memcpy(l, X, 16 * sizeof *X);
         l[16] = E - p450 > 0 ? E - p450 : 0;
         memcpy(l + 17, p, sizeof p); /* as the decisions would compute them from the lanes */
+        /* the largest row and column powers (the pitch-residual decision's
+           clean-key test): p[r], p[c] unless the exact dial tone removal
+           above changed those two after picking them */
+        float br = p[r], bc = p[c];
+        if (dial) {
+          br = bc = 0;
+          for (int q = 0; q < 4; q++) br = p[q] > br ? p[q] : br, bc = p[4 + q] > bc ? p[4 + q] : bc;
+        }
+        l[25] = br + bc;
       }
       s->lane_pos = s->lane_pos == HL_DTMF_LANES - 1 ? 0 : s->lane_pos + 1;
     }

@@ -87,7 +87,7 @@
  * checks).
  *
  * Usage: one hl_dtmf_desc (read-only after hl_dtmf_desc_init, 4.5 KB) shared
- * by every channel of a board; one hl_dtmf_state per channel (3240 bytes, 320
+ * by every channel of a board; one hl_dtmf_state per channel (3272 bytes, 320
  * of them the event queue; nothing to free). hl_dtmf_rx_* accept any number
  * of samples per call and never allocate. Events go to the callback given at
  * init; with a NULL callback they wait in a small queue in the state
@@ -189,12 +189,13 @@ typedef struct hl_dtmf_state {
   /* run of windows showing the same candidate pair */
   int cand_row, cand_col, run;
   struct hl__dtmf_win { float pr, pc, zr[2], zc[2], xr[2], xc[2], e, e450; } ring[HL_DTMF_RUN];
-  /* the lanes (re[8], im[8]), non-450 Hz energy and lane powers [17..24]
-     of the windows in the column-led decision's and the joint decision's
-     runs (a window left out takes a place but is not written); col_run
+  /* the lanes (re[8], im[8]), non-450 Hz energy, lane powers [17..24] and
+     the strongest row's plus the strongest column's power [25] of the
+     windows in the column-led decision's and the joint decision's runs (a
+     window left out takes a place but is not written); col_run
      windows in a row with the same strongest column lane col_cand (but for
      one, col_skip) */
-  float lanes[HL_DTMF_LANES][25];
+  float lanes[HL_DTMF_LANES][26];
   int lane_pos, col_cand, col_run;
   int lane_run; /* windows in a row kept in lanes (up to RUN + 1; the joint decision's run) */
   int joint_pair; /* the pair (1 + 4 row + column) the joint decision found, */

@@ -197,12 +197,7 @@ static int ltp_test(hl_dtmf_state *s, const hl__dtmf_run *u, int *rout, int *cou
   /* a clean key (the run's strongest row and column lanes hold most of its
      energy) is the pair decision's, a window or two later */
   float pt = 0, et = 0;
-  for (int j = 0; j < HL_DTMF_RUN; j++) {
-    float br = 0, bc = 0;
-    for (int k = 0; k < 4; k++) br = x6[j][17 + k] > br ? x6[j][17 + k] : br;
-    for (int k = 4; k < 8; k++) bc = x6[j][17 + k] > bc ? x6[j][17 + k] : bc;
-    pt += br + bc, et += x6[j][16];
-  }
+  for (int j = 0; j < HL_DTMF_RUN; j++) pt += x6[j][25], et += x6[j][16]; /* analyse() kept each window's */
   if (pt >= LTP_CLEAN * et) return 0;
   int cand = 0;
   for (int k = 4; k < 8; k++) {
