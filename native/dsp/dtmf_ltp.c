@@ -60,10 +60,14 @@
  *   - LTP_CLEAN 0.9 and LTP_LAG1 0.3 keep the cost off clean lines: without
  *     them the bench's tape (npm run bench -- dsp: clean keys, white noise,
  *     busy tone) triggered at every key's rising edge and in its noise
- *     (DTMF alone 87-93 k -> 55 k channels per core); with them +3 %
- *     instructions on that tape (callgrind) and the bench within its
- *     noise. The same keys found on every seed (LTP_CLEAN 0.8: a key fewer
- *     in 4 of the 9 cells; LTP_LAG1 up to 0.5 the same);
+ *     (DTMF alone 87-93 k -> 55 k channels per core); with them +3.5 %
+ *     instructions on that tape (callgrind), +2.4 % (321.1 -> 328.9 M)
+ *     since the trigger reads the column sums the joint decision read
+ *     (hl__dtmf_run_decide) and the strongest row and column powers
+ *     analyse() keeps per window, and lag1 sums in 32-bit blocks; the
+ *     bench within its noise. The same keys found on every seed
+ *     (LTP_CLEAN 0.8: a key fewer in 4 of the 9 cells; LTP_LAG1 up to 0.5
+ *     the same);
  *   - LTP_LOWBAND 0.006: clean keys (test/native/dtmf_test.c: 25-30 ms
  *     tones, 10 dB twist) hold <= 0.003 there (the row's leak through the
  *     low-pass and its onset), and the decision took some of them; keys
@@ -83,7 +87,9 @@
  * 50,000 instructions (the low-pass and the lag search are most of it):
  * the detector costs about twice as much on a line carrying speech or
  * music (callgrind over the corpus: speech 652 -> 1,385 M instructions,
- * music 688 -> 1,279 M). */
+ * music 688 -> 1,279 M; with the whole-key round 1,622 and 1,377 M, and
+ * 1,599 and 1,341 M since the trigger shares the joint decision's sums and
+ * keeps each window's strongest powers). */
 #define LTP_LAG_MIN 20
 #define LTP_LAG_MAX 100
 #define LTP_HALF 8    /* fractional delay: 2 LTP_HALF + 1 taps */
